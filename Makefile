@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# iommuctl: single, non-recursive Makefile.
+#   make                 build ./iommuctl
+#   make check           install test deps if missing, build, run every test
+#   make run             install build deps if missing, build, run the main job
+#   make DEVELOPER=1     add -Werror      make SANITIZE=address,undefined   sanitizers
+#   make install PREFIX=/usr DESTDIR=/tmp/stage
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo 0.1)
+
+LIBS_PC    := smartcols json-c libarchive
+OPT_PC     := $(shell $(PKG_CONFIG) --exists libudev 2>/dev/null && echo libudev)
+
+WFLAGS     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+              -Wmissing-declarations -Wold-style-definition -Wwrite-strings -Wpointer-arith \
+              -Wundef -Wvla -Wno-unused-parameter
+ifeq ($(DEVELOPER),1)
+WFLAGS     += -Werror
+endif
+SANFLAGS   :=
+ifneq ($(SANITIZE),)
+SANFLAGS   := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+CFLAGS     ?= -O2 -g
+PC_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) $(OPT_PC) 2>/dev/null)
+PC_LIBS    := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) $(OPT_PC) 2>/dev/null)
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WFLAGS) $(SANFLAGS) $(PC_CFLAGS) \
+              -DIOMMUCTL_VERSION='"$(VERSION)"' $(if $(OPT_PC),-DHAVE_LIBUDEV=1) $(CPPFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+
+O          ?= build
+SRCS       := $(sort $(wildcard src/*.c src/*/*.c src/*/*/*.c))
+LIB_SRCS   := $(filter-out src/main.c,$(SRCS))
+OBJS       := $(SRCS:%.c=$(O)/%.o)
+LIB_OBJS   := $(LIB_SRCS:%.c=$(O)/%.o)
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(UNIT_SRCS:%.c=$(O)/%)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
+.DELETE_ON_ERROR:
+.PHONY: all units check check-unit check-cli check-sync run deps test-deps install uninstall clean completions fuzz bench
+
+BIN        := $(if $(filter build,$(O)),iommuctl,$(O)/iommuctl)
+
+all: $(BIN)
+
+units: $(UNIT_BINS)
+
+$(BIN): $(OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PC_LIBS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(PC_LIBS) $(CMOCKA_LIBS)
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+
+# Installs what the build needs (apt or dnf) when something is missing.
+deps:
+	@scripts/install-deps.sh build
+
+test-deps:
+	@scripts/install-deps.sh test
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-main.sh ./iommuctl
+
+# Every test, twice: the normal build, and a build with ASan and UBSan
+# (skipped when SANITIZE is already set: then that build is the only one).
+SAN_O      := build-san
+check: test-deps
+	@$(MAKE) --no-print-directory all units
+ifeq ($(SANITIZE),)
+	@$(MAKE) --no-print-directory O=$(SAN_O) SANITIZE=address,undefined all units
+	@tests/run-all.sh $(O):$(BIN) $(SAN_O):$(SAN_O)/iommuctl
+else
+	@tests/run-all.sh $(O):$(BIN)
+endif
+
+check-unit: all units
+	@tests/run-all.sh --only unit $(O):$(BIN)
+
+check-cli: all
+	@tests/run-all.sh --only cli $(O):$(BIN)
+
+completions: iommuctl
+	scripts/gen-completions.sh ./iommuctl
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/iommuctl
+	for p in man/*.8; do sed -e 's/@VERSION@/$(VERSION)/g' $$p > $(DESTDIR)$(MANDIR)/man8/$$(basename $$p); \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man8/$$(basename $$p); done
+	install -m 0644 completions/iommuctl.bash $(DESTDIR)$(BASHCOMPDIR)/iommuctl
+	install -m 0644 completions/_iommuctl $(DESTDIR)$(ZSHCOMPDIR)/_iommuctl
+	install -m 0644 completions/iommuctl.fish $(DESTDIR)$(FISHCOMPDIR)/iommuctl.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/iommuctl $(DESTDIR)$(BASHCOMPDIR)/iommuctl \
+		$(DESTDIR)$(ZSHCOMPDIR)/_iommuctl $(DESTDIR)$(FISHCOMPDIR)/iommuctl.fish
+	for p in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$p); done
+
+clean:
+	rm -rf build $(SAN_O) $(O) iommuctl

@@ -1,0 +1,71 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Install what iommuctl needs, only when it is missing: "build" for make,
+# "test" for make check. Knows apt (Debian, Ubuntu) and dnf (Fedora, RHEL).
+# Uses sudo when not root. Prints nothing when everything is present.
+set -eu
+
+what=${1:-build}
+
+# pkg-config module -> apt package / dnf package
+build_mods="smartcols:libsmartcols-dev:libsmartcols-devel
+json-c:libjson-c-dev:json-c-devel
+libarchive:libarchive-dev:libarchive-devel
+libudev:libudev-dev:systemd-devel"
+test_mods="cmocka:libcmocka-dev:libcmocka-devel"
+# command -> apt package / dnf package
+build_cmds="cc:gcc:gcc
+make:make:make
+pkg-config:pkg-config:pkgconf-pkg-config"
+test_cmds="python3:python3:python3
+groff:groff-base:groff-base
+zsh:zsh:zsh
+fish:fish:fish
+tar:tar:tar"
+
+if command -v apt-get >/dev/null 2>&1; then col=2; pm=apt
+elif command -v dnf >/dev/null 2>&1; then col=3; pm=dnf
+else pm=none; col=2; fi
+
+missing=""
+check_cmds() {
+	for line in $1; do
+		cmd=${line%%:*}
+		command -v "$cmd" >/dev/null 2>&1 || missing="$missing $(echo "$line" | cut -d: -f$col)"
+	done
+}
+check_mods() {
+	for line in $1; do
+		mod=${line%%:*}
+		pkg-config --exists "$mod" 2>/dev/null || missing="$missing $(echo "$line" | cut -d: -f$col)"
+	done
+}
+
+check_cmds "$build_cmds"
+# pkg-config itself may be what is missing: then every module counts as missing
+check_mods "$build_mods"
+if [ "$what" = test ]; then
+	check_cmds "$test_cmds"
+	check_mods "$test_mods"
+fi
+[ -n "$missing" ] || exit 0
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+echo "install-deps: installing:$missing" >&2
+case $pm in
+apt)
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -q >/dev/null || $sudo apt-get update
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -q --no-install-recommends $missing >/dev/null
+	;;
+dnf)
+	# shellcheck disable=SC2086
+	$sudo dnf install -y -q $missing
+	;;
+*)
+	echo "install-deps: no apt-get or dnf here; install by hand:$missing" >&2
+	exit 1
+	;;
+esac

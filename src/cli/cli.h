@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Command tables: each src/cli/<object>.c exports one struct cli_object
+ * whose verbs are a NULL-terminated array of struct cli_verb. The
+ * dispatcher (cli.c) matches object and verb (exact, alias, or unique
+ * prefix), parses the verb's options with argp (the verb's own options
+ * plus the shared global and list-view groups), checks the argument count,
+ * then calls run(). Help, --dump-commands (for completions), and the man
+ * page sync test all read these tables.
+ *
+ * Adding a verb: write run(), fill a struct cli_verb row, done.
+ */
+#ifndef IOMMUCTL_CLI_H
+#define IOMMUCTL_CLI_H
+
+#include <argp.h>
+#include <stddef.h>
+
+struct iommuctl_ctx;
+
+#define CLI_LIST       (1u << 0)  /* a list view: takes -o, --list-columns, -n, -r */
+#define CLI_NEEDS_ROOT (1u << 1)  /* refuses to run unless root (or --dry-run) */
+#define CLI_WRITES     (1u << 2)  /* changes the machine; refused on a snapshot */
+#define CLI_NO_VIEW    (1u << 3)  /* reads no machine state (decode) */
+
+struct cli_verb {
+	const char *name;
+	const char *alias;
+	const char *summary;         /* one line */
+	const char *args_doc;        /* positional grammar: "SEL", "[FILE]" */
+	const char *doc;             /* longer help text, may be NULL */
+	const struct argp_option *options; /* verb's own options, or NULL */
+	argp_parser_t parser;        /* stores into the opts buffer (state->input) */
+	size_t opts_size;            /* size of the verb's options struct */
+	int min_args;
+	int max_args;                /* -1: unlimited */
+	unsigned flags;
+	/* opts: zeroed buffer of opts_size filled by parser; args: positionals */
+	int (*run)(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv);
+};
+
+struct cli_object {
+	const char *name;
+	const char *alias;
+	const char *summary;
+	const char *default_verb;    /* run when no verb is given, or NULL */
+	const struct cli_verb *verbs; /* terminated by a row with name == NULL */
+};
+
+extern const struct cli_object *const cli_objects[];
+
+/* One per src/cli/<object>.c. */
+extern const struct cli_object cli_object_iommu;
+extern const struct cli_object cli_object_group;
+extern const struct cli_object cli_object_device;
+extern const struct cli_object cli_object_snapshot;
+
+/*
+ * Dispatch argv (argv[0] is the object name). Returns 0 or -errno; on
+ * -EUSAGE a diagnostic has been printed.
+ */
+int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv);
+
+/* Lookup helpers exposed for tests. -ENOENT: none; -EUSAGE: ambiguous (reported). */
+int cli_find_object(struct iommuctl_ctx *ctx, const char *name, const struct cli_object **obj);
+int cli_find_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj, const char *name,
+		  const struct cli_verb **verb);
+
+/*
+ * The matching rule, exposed for tests: exact name or alias, else a unique
+ * prefix of a name. 0 and *idx set; -ENOENT: nothing matches; -EUSAGE:
+ * ambiguous, cand holds the candidates (caller frees).
+ */
+struct strv;
+int cli_match(const char *const *names, const char *const *aliases, size_t n, const char *s,
+	      size_t *idx, struct strv *cand);
+
+/* Top-level help (objects), object help (verbs). */
+void cli_help_root(struct iommuctl_ctx *ctx, FILE *f);
+void cli_help_object(struct iommuctl_ctx *ctx, const struct cli_object *obj, FILE *f);
+
+/* JSON description of every object, verb and option (--dump-commands). */
+int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f);
+
+/* The shared option groups, as argp children. */
+extern const struct argp cli_global_argp;
+extern const struct argp cli_list_argp;
+
+#endif

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Invocation context: source selection (machine, --sysfs-root, -F), the
+ * output sink, diagnostics in one format, errno to exit status.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backends/dump/snapshot.h"
+#include "core/ctx.h"
+#include "core/exitcodes.h"
+#include "core/util.h"
+#include "core/view.h"
+#include "output/out.h"
+
+void ctx_init(struct iommuctl_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->outf = stdout;
+	ctx->errf = stderr;
+}
+
+void ctx_release(struct iommuctl_ctx *ctx)
+{
+	view_free(ctx->view);
+	ctx->view = NULL;
+	out_free(ctx->out);
+	ctx->out = NULL;
+}
+
+int ctx_view(struct iommuctl_ctx *ctx, struct view **view)
+{
+	int err;
+
+	if (ctx->view) {
+		*view = ctx->view;
+		return 0;
+	}
+	if (ctx->snapshot && ctx->sysfs_root)
+		return err_report(ctx, -EUSAGE, "--snapshot and --sysfs-root exclude each other");
+	if (ctx->snapshot) {
+		char *why = NULL;
+
+		err = snapshot_view_open(ctx->snapshot, &ctx->view, &why);
+		if (err) {
+			err_msg(ctx, "%s: %s", ctx->snapshot, why ? why : strerror(-err));
+			free(why);
+			return err;
+		}
+	} else if (ctx->sysfs_root) {
+		err = view_root_new(NULL, ctx->sysfs_root, &ctx->view);
+		if (err)
+			return err_report(ctx, err, "--sysfs-root %s: not a directory", ctx->sysfs_root);
+	} else {
+		err = view_root_new("/", NULL, &ctx->view);
+		if (err)
+			return err_report(ctx, err, "cannot open the running system");
+	}
+	*view = ctx->view;
+	return 0;
+}
+
+struct out *ctx_out(struct iommuctl_ctx *ctx)
+{
+	if (!ctx->out)
+		ctx->out = out_new(ctx->outf, ctx->json, ctx->pretty);
+	return ctx->out;
+}
+
+static void vmsg(struct iommuctl_ctx *ctx, const char *kind, const char *fmt, va_list ap)
+{
+	fputs("iommuctl: ", ctx->errf);
+	if (ctx->cmdname[0])
+		fprintf(ctx->errf, "%s: ", ctx->cmdname);
+	if (kind)
+		fprintf(ctx->errf, "%s: ", kind);
+	vfprintf(ctx->errf, fmt, ap);
+	fputc('\n', ctx->errf);
+}
+
+void err_msg(struct iommuctl_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(ctx, NULL, fmt, ap);
+	va_end(ap);
+	ctx->reported = true;
+}
+
+int err_report(struct iommuctl_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(ctx, NULL, fmt, ap);
+	va_end(ap);
+	ctx->reported = true;
+	return err;
+}
+
+void warn_msg(struct iommuctl_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(ctx, "warning", fmt, ap);
+	va_end(ap);
+}
+
+static bool progress_wanted(struct iommuctl_ctx *ctx)
+{
+	return !ctx->quiet && ctx->errf == stderr && isatty(STDERR_FILENO);
+}
+
+void progress_msg(struct iommuctl_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!progress_wanted(ctx))
+		return;
+	fputs("\r\033[K", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+}
+
+void progress_done(struct iommuctl_ctx *ctx)
+{
+	if (progress_wanted(ctx))
+		fputs("\r\033[K", stderr);
+}
+
+int exit_status_from_err(int err)
+{
+	switch (-err) {
+	case 0:
+		return EXIT_OK;
+	case EUSAGE:
+		return EXIT_USAGE;
+	case ENOENT:
+	case ENODEV:
+	case ESRCH:
+		return EXIT_NOTFOUND;
+	case EOPNOTSUPP:
+	case ENOTTY:
+	case ENOSYS:
+		return EXIT_UNSUPPORTED;
+	default:
+		return EXIT_FAIL;
+	}
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * struct iommuctl_ctx: the options of one invocation and the handles a
+ * command works through (the view onto sysfs, the output sink). Passed to
+ * every command instead of keeping option state in globals.
+ */
+#ifndef IOMMUCTL_CTX_H
+#define IOMMUCTL_CTX_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct view;
+struct out;
+
+struct iommuctl_ctx {
+	/* global options */
+	bool json;
+	bool pretty;
+	bool numeric;          /* no names from the hardware database */
+	bool quiet;
+	int verbose;
+	const char *sysfs_root; /* --sysfs-root DIR: a sysfs tree instead of /sys */
+	const char *snapshot;   /* -F FILE: a snapshot instead of the machine */
+
+	/* list-view options (shared by every list verb) */
+	const char *columns;    /* -o COL,... ("+COL" appends to the defaults) */
+	bool noheadings;
+	bool raw;
+	bool list_columns;
+
+	/* what is running, for diagnostics: "group show" */
+	char cmdname[64];
+	bool reported;          /* a diagnostic was printed for the failure */
+
+	FILE *outf;             /* stdout, or a memory stream in tests */
+	FILE *errf;             /* stderr, likewise */
+	struct view *view;      /* opened on first use by ctx_view() */
+	struct out *out;        /* created by ctx_out() */
+};
+
+void ctx_init(struct iommuctl_ctx *ctx);
+void ctx_release(struct iommuctl_ctx *ctx);
+
+/*
+ * The view the inventory reads through: the snapshot given with -F, the
+ * tree given with --sysfs-root, or the running machine. Returns -errno and
+ * reports why when the source cannot be opened.
+ */
+int ctx_view(struct iommuctl_ctx *ctx, struct view **view);
+struct out *ctx_out(struct iommuctl_ctx *ctx);
+
+/* One diagnostic line on stderr: "iommuctl: group show: <message>". */
+__attribute__((format(printf, 2, 3)))
+void err_msg(struct iommuctl_ctx *ctx, const char *fmt, ...);
+/* Same, returning err so that callers can `return err_report(...)`. */
+__attribute__((format(printf, 3, 4)))
+int err_report(struct iommuctl_ctx *ctx, int err, const char *fmt, ...);
+/* A warning: stderr, "iommuctl: group show: warning: ...", unless -q. */
+__attribute__((format(printf, 2, 3)))
+void warn_msg(struct iommuctl_ctx *ctx, const char *fmt, ...);
+/* Progress on stderr, only when it is a terminal and not -q. */
+__attribute__((format(printf, 2, 3)))
+void progress_msg(struct iommuctl_ctx *ctx, const char *fmt, ...);
+void progress_done(struct iommuctl_ctx *ctx);
+
+#endif

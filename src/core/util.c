@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Allocation, string vectors, number and PCI address parsing. Allocation
+ * failure aborts with a message: a CLI tool has nothing better to do.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+static void __attribute__((noreturn)) oom(void)
+{
+	fputs("iommuctl: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	return s;
+}
+
+void strv_push_owned(struct strv *sv, char *s)
+{
+	if (sv->n + 2 > sv->cap) {
+		sv->cap = sv->cap ? sv->cap * 2 : 8;
+		sv->v = xrealloc(sv->v, sv->cap * sizeof(*sv->v));
+	}
+	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;
+}
+
+void strv_push(struct strv *sv, const char *s)
+{
+	strv_push_owned(sv, xstrdup(s));
+}
+
+void strv_free(struct strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = sv->cap = 0;
+}
+
+static int strv_cmp(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_sort(struct strv *sv)
+{
+	if (sv->n > 1)
+		qsort(sv->v, sv->n, sizeof(*sv->v), strv_cmp);
+}
+
+bool strv_contains(const struct strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (!strcmp(sv->v[i], s))
+			return true;
+	return false;
+}
+
+char *strv_join(const struct strv *sv, const char *sep)
+{
+	size_t len = 1, seplen = strlen(sep);
+	char *out, *p;
+
+	for (size_t i = 0; i < sv->n; i++)
+		len += strlen(sv->v[i]) + seplen;
+	p = out = xmalloc(len);
+	*p = '\0';
+	for (size_t i = 0; i < sv->n; i++) {
+		if (i)
+			p = stpcpy(p, sep);
+		p = stpcpy(p, sv->v[i]);
+	}
+	return out;
+}
+
+char *str_rstrip(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+bool str_startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int parse_u64_base(const char *s, int base, uint64_t *val)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno || end == s || *end)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+int parse_u64(const char *s, uint64_t *val)
+{
+	if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return s[2] ? parse_u64_base(s + 2, 16, val) : -EINVAL;
+	return parse_u64_base(s, 10, val);
+}
+
+static int hexfield(const char *s, size_t len, unsigned max, unsigned *out)
+{
+	unsigned v = 0;
+
+	if (!len || len > 4)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return -EINVAL;
+		v = v * 16 + (isdigit((unsigned char)s[i]) ? s[i] - '0' : (tolower(s[i]) - 'a' + 10));
+	}
+	if (v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int pci_addr_parse(const char *s, struct pci_addr *a)
+{
+	const char *c1, *c2, *dot, *bus;
+	unsigned dom = 0, b, d, f;
+
+	if (!s)
+		return -EINVAL;
+	c1 = strchr(s, ':');
+	if (!c1)
+		return -EINVAL;
+	c2 = strchr(c1 + 1, ':');
+	if (c2) {
+		if (hexfield(s, c1 - s, 0xffff, &dom))
+			return -EINVAL;
+		bus = c1 + 1;
+	} else {
+		c2 = c1;
+		bus = s;
+	}
+	dot = strchr(c2 + 1, '.');
+	if (!dot || hexfield(bus, c2 - bus, 0xff, &b) || hexfield(c2 + 1, dot - c2 - 1, 0x1f, &d) ||
+	    hexfield(dot + 1, strlen(dot + 1), 7, &f) || strlen(dot + 1) != 1)
+		return -EINVAL;
+	a->domain = dom;
+	a->bus = b;
+	a->dev = d;
+	a->fn = f;
+	return 0;
+}
+
+void pci_addr_format(const struct pci_addr *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04x:%02x:%02x.%x", a->domain, a->bus, a->dev, a->fn);
+}
+
+bool pci_addr_looks_like(const char *s)
+{
+	struct pci_addr a;
+
+	return pci_addr_parse(s, &a) == 0;
+}
+
+void size_format(uint64_t size, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	int u = -1;
+
+	while (size >= 1024 && !(size & 1023) && u < 5) {
+		size >>= 10;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, len, "%llu", (unsigned long long)size);
+	else
+		snprintf(buf, len, "%llu%c", (unsigned long long)size, units[u]);
+}

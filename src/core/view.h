@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The view: the one small interface every inventory read goes through, so
+ * that the running machine, a sysfs tree under another root and a snapshot
+ * file are read by the same code (offline equals live by construction).
+ *
+ * Paths are absolute paths as on the machine ("/sys/kernel/iommu_groups",
+ * "/proc/sys/kernel/osrelease", "/dev/vfio"). Implementations: rooted
+ * directory (view_root.c), snapshot archive (backends/dump/snapshot.c), and
+ * a recorder that wraps another view and keeps what was read (for
+ * `snapshot save`).
+ */
+#ifndef IOMMUCTL_VIEW_H
+#define IOMMUCTL_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct strv;
+struct view;
+
+enum view_kind {
+	VIEW_NONE = 0,   /* does not exist */
+	VIEW_FILE,
+	VIEW_DIR,
+	VIEW_LINK,
+	VIEW_CHR,        /* a character device node (/dev/vfio/N) */
+	VIEW_OTHER,
+};
+
+struct view_ops {
+	const char *name;
+	/* Whole file into a NUL-terminated malloc'd buffer; *len excludes the NUL. */
+	int (*read_file)(struct view *v, const char *path, char **buf, size_t *len);
+	/* Target of the symbolic link at path; -EINVAL when path is not a link. */
+	int (*read_link)(struct view *v, const char *path, char **target);
+	/* Names in the directory (no "." or ".."), any order. */
+	int (*list_dir)(struct view *v, const char *path, struct strv *names);
+	/* What path is, without following a final link; VIEW_NONE if absent. */
+	int (*kind)(struct view *v, const char *path, enum view_kind *kind);
+	/* Optional (NULL: read-only view, -EROFS). */
+	int (*write_file)(struct view *v, const char *path, const char *buf, size_t len);
+	void (*destroy)(struct view *v);
+};
+
+struct view {
+	const struct view_ops *ops;
+};
+
+/*
+ * Rooted directory. sysroot replaces "/" for every path (NULL: no paths
+ * outside /sys exist); sysfs, when set, replaces "/sys" (the --sysfs-root
+ * directory). view_root_new("/", NULL) is the running machine.
+ */
+int view_root_new(const char *sysroot, const char *sysfs, struct view **v);
+
+void view_free(struct view *v);
+
+int view_read_file(struct view *v, const char *path, char **buf, size_t *len);
+int view_read_link(struct view *v, const char *path, char **target);
+int view_list_dir(struct view *v, const char *path, struct strv *names); /* sorted, natural order */
+int view_kind(struct view *v, const char *path, enum view_kind *kind);
+int view_write_file(struct view *v, const char *path, const char *buf, size_t len);
+bool view_exists(struct view *v, const char *path);
+
+/* Convenience reads; paths given printf-style. */
+__attribute__((format(printf, 3, 4)))
+int view_read_str(struct view *v, char **out, const char *fmt, ...);   /* trailing newline stripped */
+__attribute__((format(printf, 3, 4)))
+int view_read_u64(struct view *v, uint64_t *out, const char *fmt, ...); /* "0x.." or decimal */
+__attribute__((format(printf, 3, 4)))
+int view_link_name(struct view *v, char **name, const char *fmt, ...);  /* basename of a link's target */
+__attribute__((format(printf, 3, 4)))
+int view_list(struct view *v, struct strv *names, const char *fmt, ...);
+
+/*
+ * Resolve every symbolic link in path (like realpath, inside the view),
+ * calling visit for each link met so a recorder can keep it. Loops and
+ * chains longer than 40 links give -ELOOP.
+ */
+int view_resolve(struct view *v, const char *path, char **resolved,
+		 void (*visit)(void *arg, const char *link, const char *target), void *arg);
+
+/* Join a link's directory and its (relative or absolute) target; normalises "..". */
+char *path_join_link(const char *linkpath, const char *target);
+/* Normalise "a/./b/../c" and repeated slashes; the result is absolute. */
+char *path_normalize(const char *path);
+
+#endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * iommuctl entry point: global options, dispatch to OBJECT VERB, and the
+ * mapping of the returned -errno to a documented exit status. Nothing else.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/ctx.h"
+#include "core/exitcodes.h"
+
+const char *argp_program_version = "iommuctl " IOMMUCTL_VERSION;
+const char *argp_program_bug_address = "the iommuctl issue tracker";
+
+enum { OPT_DUMP_COMMANDS = 0x200 };
+
+struct root_state {
+	struct iommuctl_ctx *ctx;
+	int obj_index;        /* argv index of OBJECT, 0 when none */
+	bool dump_commands;
+};
+
+static const struct argp_option root_options[] = {
+	{ "dump-commands", OPT_DUMP_COMMANDS, NULL, OPTION_HIDDEN, "describe every command as JSON", 0 },
+	{ 0 }
+};
+
+static char *root_help_filter(int key, const char *text, void *input)
+{
+	if (key == ARGP_KEY_HELP_POST_DOC) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		if (!f)
+			return (char *)text;
+		cli_help_root(NULL, f);
+		fclose(f);
+		return buf;
+	}
+	return (char *)text;
+}
+
+static error_t root_parse(int key, char *arg, struct argp_state *state)
+{
+	struct root_state *rs = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = rs->ctx;
+		return 0;
+	case OPT_DUMP_COMMANDS:
+		rs->dump_commands = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		/* the object: everything from here on belongs to it */
+		rs->obj_index = state->next - 1;
+		state->next = state->argc;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child root_children[] = {
+	{ &cli_global_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+static const struct argp root_argp = {
+	.options = root_options,
+	.parser = root_parse,
+	.args_doc = "OBJECT [VERB] [ARGS...]",
+	.doc = "Inspect and configure IOMMUs: hardware units, groups, devices, their "
+	       "tables and registers, live or from a snapshot.\v",
+	.children = root_children,
+	.help_filter = root_help_filter,
+};
+
+int main(int argc, char **argv)
+{
+	struct iommuctl_ctx ctx;
+	struct root_state rs = { .ctx = &ctx };
+	int err, status;
+
+	ctx_init(&ctx);
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&root_argp, argc, argv, ARGP_IN_ORDER, NULL, &rs))
+		return EXIT_USAGE;
+	if (rs.dump_commands)
+		return cli_dump_commands(&ctx, stdout) ? EXIT_FAIL : EXIT_OK;
+	if (!rs.obj_index) {
+		cli_help_root(&ctx, stderr);
+		return EXIT_USAGE;
+	}
+	err = cli_dispatch(&ctx, argc - rs.obj_index, argv + rs.obj_index);
+	if (err && !ctx.reported)
+		err_msg(&ctx, "%s", err == -EUSAGE ? "invalid usage" : strerror(-err));
+	if (fflush(stdout) || ferror(stdout)) {
+		if (!err)
+			err_msg(&ctx, "write error on standard output");
+		err = err ? err : -EIO;
+	}
+	status = exit_status_from_err(err);
+	ctx_release(&ctx);
+	return status;
+}

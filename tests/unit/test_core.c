@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests for the core: command-name matching, number and PCI address
+ * parsing, path arithmetic and symlink resolution in the rooted view, and
+ * the output layer (tables and the detail emitter, text and JSON).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/ctx.h"
+#include "core/exitcodes.h"
+#include "core/util.h"
+#include "core/view.h"
+#include "output/out.h"
+
+static const char *const vnames[] = { "list", "show", "claim", "release", "sort" };
+static const char *const aliases[] = { "ls", NULL, NULL, NULL, NULL };
+
+static void test_match_exact_alias_prefix(void **state)
+{
+	struct strv cand = { 0 };
+	size_t idx = 99;
+
+	assert_int_equal(cli_match(vnames, aliases, 5, "show", &idx, &cand), 0);
+	assert_int_equal(idx, 1);
+	assert_int_equal(cli_match(vnames, aliases, 5, "ls", &idx, &cand), 0);
+	assert_int_equal(idx, 0);
+	assert_int_equal(cli_match(vnames, aliases, 5, "cl", &idx, &cand), 0);
+	assert_int_equal(idx, 2);
+	assert_int_equal(cli_match(vnames, aliases, 5, "r", &idx, &cand), 0);
+	assert_int_equal(idx, 3);
+	strv_free(&cand);
+}
+
+static void test_match_ambiguous_and_unknown(void **state)
+{
+	struct strv cand = { 0 };
+	size_t idx = 0;
+
+	/* "s" matches show and sort: never first-match */
+	assert_int_equal(cli_match(vnames, aliases, 5, "s", &idx, &cand), -EUSAGE);
+	assert_int_equal(cand.n, 2);
+	assert_true(strv_contains(&cand, "show"));
+	assert_true(strv_contains(&cand, "sort"));
+	strv_free(&cand);
+	assert_int_equal(cli_match(vnames, aliases, 5, "frob", &idx, &cand), -ENOENT);
+	assert_int_equal(cli_match(vnames, aliases, 5, "", &idx, &cand), -ENOENT);
+	assert_int_equal(cli_match(vnames, aliases, 5, "listx", &idx, &cand), -ENOENT);
+	strv_free(&cand);
+}
+
+static void test_real_tables_unique(void **state)
+{
+	/* every object and verb name must be reachable by its exact name */
+	struct iommuctl_ctx ctx;
+	const struct cli_object *obj;
+	const struct cli_verb *verb;
+
+	ctx_init(&ctx);
+	ctx.errf = fopen("/dev/null", "w");
+	for (size_t i = 0; cli_objects[i]; i++) {
+		assert_int_equal(cli_find_object(&ctx, cli_objects[i]->name, &obj), 0);
+		assert_ptr_equal(obj, cli_objects[i]);
+		for (const struct cli_verb *v = obj->verbs; v->name; v++) {
+			assert_int_equal(cli_find_verb(&ctx, obj, v->name, &verb), 0);
+			assert_ptr_equal(verb, v);
+			assert_non_null(v->summary);
+			assert_non_null(v->run);
+		}
+	}
+	fclose(ctx.errf);
+}
+
+static void test_parse_u64(void **state)
+{
+	uint64_t v;
+
+	assert_int_equal(parse_u64("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_u64("0x1F", &v), 0);
+	assert_int_equal(v, 31);
+	assert_int_equal(parse_u64("18446744073709551615", &v), 0);
+	assert_int_equal(v, UINT64_MAX);
+	assert_int_equal(parse_u64("18446744073709551616", &v), -ERANGE);
+	assert_int_equal(parse_u64("0x", &v), -EINVAL);
+	assert_int_equal(parse_u64("-1", &v), -EINVAL);
+	assert_int_equal(parse_u64(" 1", &v), -EINVAL);
+	assert_int_equal(parse_u64("12z", &v), -EINVAL);
+	assert_int_equal(parse_u64("", &v), -EINVAL);
+}
+
+static void test_pci_addr(void **state)
+{
+	struct pci_addr a;
+	char buf[16];
+
+	assert_int_equal(pci_addr_parse("0000:00:03.0", &a), 0);
+	assert_int_equal(a.bus, 0);
+	assert_int_equal(a.dev, 3);
+	assert_int_equal(pci_addr_parse("1f:1c.7", &a), 0);
+	assert_int_equal(a.domain, 0);
+	assert_int_equal(a.bus, 0x1f);
+	assert_int_equal(a.dev, 0x1c);
+	assert_int_equal(a.fn, 7);
+	pci_addr_format(&a, buf, sizeof(buf));
+	assert_string_equal(buf, "0000:1f:1c.7");
+	assert_int_equal(pci_addr_parse("10000:00:00.0", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("00:20.0", &a), -EINVAL);  /* device is 5 bits */
+	assert_int_equal(pci_addr_parse("00:1f.8", &a), -EINVAL);  /* function is 3 bits */
+	assert_int_equal(pci_addr_parse("00:1f.1x", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("12", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse("g0:00.0", &a), -EINVAL);
+}
+
+static void test_size_format(void **state)
+{
+	char buf[32];
+
+	size_format(4096, buf, sizeof(buf));
+	assert_string_equal(buf, "4K");
+	size_format(0x100000, buf, sizeof(buf));
+	assert_string_equal(buf, "1M");
+	size_format(4097, buf, sizeof(buf));
+	assert_string_equal(buf, "4097");
+	size_format(3ull << 30, buf, sizeof(buf));
+	assert_string_equal(buf, "3G");
+}
+
+static void test_paths(void **state)
+{
+	char *p;
+
+	p = path_normalize("/sys//bus/./pci/../pci/devices/");
+	assert_string_equal(p, "/sys/bus/pci/devices");
+	free(p);
+	p = path_normalize("/../..");
+	assert_string_equal(p, "/");
+	free(p);
+	p = path_join_link("/sys/bus/pci/devices/0000:00:03.0", "../../../devices/pci0000:00/0000:00:03.0");
+	assert_string_equal(p, "/sys/devices/pci0000:00/0000:00:03.0");
+	free(p);
+	p = path_join_link("/a/b", "/abs/x");
+	assert_string_equal(p, "/abs/x");
+	free(p);
+}
+
+/* A small sysfs-like tree with relative links, and a link loop. */
+static char tmpdir[64];
+
+static void mk(const char *rel, const char *content)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static void mkd(const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	assert_int_equal(mkdir(path, 0755), 0);
+}
+
+static void mkl(const char *target, const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+static int tree_setup(void **state)
+{
+	strcpy(tmpdir, "/tmp/iommuctl-test-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	mkd("devices");
+	mkd("devices/pci0000:00");
+	mkd("devices/pci0000:00/0000:00:03.0");
+	mk("devices/pci0000:00/0000:00:03.0/vendor", "0x1234\n");
+	mkd("bus");
+	mkd("bus/pci");
+	mkd("bus/pci/devices");
+	mkl("../../../devices/pci0000:00/0000:00:03.0", "bus/pci/devices/0000:00:03.0");
+	mkl("loop2", "bus/loop1");
+	mkl("loop1", "bus/loop2");
+	return 0;
+}
+
+static int tree_teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_view_root(void **state)
+{
+	struct view *v;
+	struct strv names = { 0 };
+	char *s, *res;
+	uint64_t val;
+	enum view_kind k;
+
+	assert_int_equal(view_root_new(NULL, tmpdir, &v), 0);
+	assert_int_equal(view_read_str(v, &s, "/sys/bus/pci/devices/%s/vendor", "0000:00:03.0"), 0);
+	assert_string_equal(s, "0x1234");
+	free(s);
+	assert_int_equal(view_read_u64(v, &val, "/sys/bus/pci/devices/0000:00:03.0/vendor"), 0);
+	assert_int_equal(val, 0x1234);
+	assert_int_equal(view_link_name(v, &s, "/sys/bus/pci/devices/0000:00:03.0"), 0);
+	assert_string_equal(s, "0000:00:03.0");
+	free(s);
+	assert_int_equal(view_list(v, &names, "/sys/bus/pci/devices"), 0);
+	assert_int_equal(names.n, 1);
+	strv_free(&names);
+	assert_int_equal(view_kind(v, "/sys/bus/pci/devices/0000:00:03.0", &k), 0);
+	assert_int_equal(k, VIEW_LINK);
+	assert_int_equal(view_kind(v, "/sys/nope", &k), 0);
+	assert_int_equal(k, VIEW_NONE);
+	/* outside /sys there is nothing when only a sysfs root is given */
+	assert_int_equal(view_read_str(v, &s, "/proc/sys/kernel/osrelease"), -ENOENT);
+	assert_int_equal(view_resolve(v, "/sys/bus/pci/devices/0000:00:03.0/vendor", &res, NULL, NULL), 0);
+	assert_string_equal(res, "/sys/devices/pci0000:00/0000:00:03.0/vendor");
+	free(res);
+	assert_int_equal(view_resolve(v, "/sys/bus/loop1/x", &res, NULL, NULL), -ELOOP);
+	assert_int_equal(view_write_file(v, "/sys/nope/x", "1", 1), -ENOENT);
+	view_free(v);
+	assert_int_equal(view_root_new(NULL, "/nonexistent-dir", &v), -ENOENT);
+}
+
+static char *capture(bool json, bool pretty, void (*fn)(struct out *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct out *o = out_new(f, json, pretty);
+
+	fn(o);
+	out_flush(o);
+	out_free(o);
+	fclose(f);
+	return buf;
+}
+
+static void emit_sample(struct out *o)
+{
+	struct strv sv = { 0 };
+
+	strv_push(&sv, "a");
+	strv_push(&sv, "b");
+	out_obj_begin(o, NULL, NULL);
+	out_u64(o, "group", "Group", 3);
+	out_hex(o, "addr", "Address", 0xfee00000);
+	out_str(o, "type", "Type", NULL);
+	out_bool(o, "viable", "Viable", true);
+	out_strv(o, "drivers", "Drivers", &sv);
+	out_list_begin(o, "devices", "Devices");
+	out_obj_begin(o, NULL, "0000:00:03.0");
+	out_str(o, "driver", "Driver", "e1000e \"x\"");
+	out_obj_end(o);
+	out_list_end(o);
+	out_obj_end(o);
+	strv_free(&sv);
+}
+
+static void test_out_emitter(void **state)
+{
+	char *t = capture(false, false, emit_sample), *j = capture(true, false, emit_sample);
+
+	assert_string_equal(t, "Group: 3\nAddress: 0xfee00000\nType: -\nViable: yes\nDrivers: a, b\n"
+			       "Devices:\n  0000:00:03.0:\n    Driver: e1000e \"x\"\n");
+	assert_string_equal(j, "{\"group\":3,\"addr\":\"0xfee00000\",\"type\":null,\"viable\":true,"
+			       "\"drivers\":[\"a\",\"b\"],\"devices\":[{\"driver\":\"e1000e \\\"x\\\"\"}]}\n");
+	free(t);
+	free(j);
+}
+
+enum { C_GROUP, C_TYPE, C_VIABLE, C_MEMBERS };
+static const struct out_col cols[] = {
+	[C_GROUP] = { "GROUP", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "group number" },
+	[C_TYPE] = { "TYPE", OCT_STR, 0, OCF_DEFAULT, "domain type" },
+	[C_VIABLE] = { "VIABLE", OCT_BOOL, 0, OCF_DEFAULT, "usable by userspace" },
+	[C_MEMBERS] = { "MEMBERS", OCT_LIST, 0, 0, "member devices" },
+};
+
+static char *table(bool json, const char *sel, bool empty, int *err)
+{
+	struct iommuctl_ctx ctx;
+	struct out_table *tab;
+	struct out_row *row;
+	struct strv sv = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+
+	ctx_init(&ctx);
+	ctx.outf = open_memstream(&buf, &len);
+	ctx.errf = fopen("/dev/null", "w");
+	ctx.json = json;
+	ctx.columns = sel;
+	*err = out_table_new(&ctx, "groups", cols, ARRAY_SIZE(cols), &tab);
+	if (!*err) {
+		if (!empty) {
+			strv_push(&sv, "0000:00:03.0");
+			strv_push(&sv, "0000:00:04.0");
+		}
+		row = out_table_row(tab);
+		out_cell_u64(row, C_GROUP, 12);
+		out_cell_str(row, C_TYPE, "DMA-FQ");
+		out_cell_bool(row, C_VIABLE, false);
+		out_cell_list(row, C_MEMBERS, &sv);
+		*err = out_table_print(tab);
+		strv_free(&sv);
+	}
+	ctx_release(&ctx);
+	fclose(ctx.outf);
+	fclose(ctx.errf);
+	return buf;
+}
+
+static void test_out_table(void **state)
+{
+	int err;
+	char *s;
+
+	s = table(false, NULL, false, &err);
+	assert_int_equal(err, 0);
+	assert_string_equal(s, "GROUP TYPE   VIABLE\n   12 DMA-FQ no\n");
+	free(s);
+	s = table(false, "+members", false, &err);
+	assert_int_equal(err, 0);
+	assert_non_null(strstr(s, "0000:00:03.0,0000:00:04.0"));
+	free(s);
+	s = table(true, "group,viable,members", false, &err);
+	assert_int_equal(err, 0);
+	assert_string_equal(s, "{\"groups\":[{\"group\":12,\"viable\":false,"
+			       "\"members\":[\"0000:00:03.0\",\"0000:00:04.0\"]}]}\n");
+	free(s);
+	s = table(true, "members,type", true, &err);
+	assert_int_equal(err, 0);
+	assert_string_equal(s, "{\"groups\":[{\"members\":[],\"type\":\"DMA-FQ\"}]}\n");
+	free(s);
+	s = table(false, "group,bogus", false, &err);
+	assert_int_equal(err, -EUSAGE);
+	free(s);
+}
+
+static void test_exit_status(void **state)
+{
+	assert_int_equal(exit_status_from_err(0), EXIT_OK);
+	assert_int_equal(exit_status_from_err(-EUSAGE), EXIT_USAGE);
+	assert_int_equal(exit_status_from_err(-ENOENT), EXIT_NOTFOUND);
+	assert_int_equal(exit_status_from_err(-EOPNOTSUPP), EXIT_UNSUPPORTED);
+	assert_int_equal(exit_status_from_err(-EIO), EXIT_FAIL);
+	assert_int_equal(exit_status_from_err(-EBUSY), EXIT_FAIL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_match_exact_alias_prefix),
+		cmocka_unit_test(test_match_ambiguous_and_unknown),
+		cmocka_unit_test(test_real_tables_unique),
+		cmocka_unit_test(test_parse_u64),
+		cmocka_unit_test(test_pci_addr),
+		cmocka_unit_test(test_size_format),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test_setup_teardown(test_view_root, tree_setup, tree_teardown),
+		cmocka_unit_test(test_out_emitter),
+		cmocka_unit_test(test_out_table),
+		cmocka_unit_test(test_exit_status),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
