@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Private to src/decode/: the format instances each family file defines,
+ * the shorthands their field tables are written with, and helpers the
+ * families share. Consumers include decode.h only.
+ */
+#ifndef IOMMUCTL_DECODE_FMT_H
+#define IOMMUCTL_DECODE_FMT_H
+
+#include <stdint.h>
+
+#include "decode/decode.h"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+#define GENMASK64(hi, lo) ((~0ULL >> (63 - (hi))) & (~0ULL << (lo)))
+
+static inline uint64_t bits64(uint64_t v, unsigned int hi, unsigned int lo)
+{
+	return (v & GENMASK64(hi, lo)) >> lo;
+}
+
+/*
+ * Field shorthands: each expands to designated initializers, so a table
+ * entry can add .meaning, .note or .shift after it.
+ */
+#define BF_FIELD(w, h, l, k, lab, kd) \
+	.key = (k), .label = (lab), .word = (w), .hi = (h), .lo = (l), .kind = (kd)
+#define F_FLAG(w, b, k, lab)		BF_FIELD(w, b, b, k, lab, BF_FLAG)
+#define F_UINT(w, h, l, k, lab)		BF_FIELD(w, h, l, k, lab, BF_UINT)
+#define F_ADDR(w, h, l, k, lab)		BF_FIELD(w, h, l, k, lab, BF_ADDR)
+#define F_ENUM(w, h, l, k, lab, tbl)	BF_FIELD(w, h, l, k, lab, BF_ENUM), \
+					.names = (tbl), .nnames = ARRAY_SIZE(tbl)
+#define F_RSVD(w, h, l) \
+	BF_FIELD(w, h, l, "rsvd_q" #w "_" #h "_" #l, "Reserved", BF_RSVD)
+#define F_NAMES(tbl)			.names = (tbl), .nnames = ARRAY_SIZE(tbl)
+
+#define LAYOUT(n, tbl) { .name = (n), .fields = (tbl), .nfields = ARRAY_SIZE(tbl) }
+
+/* Formats, by family file. */
+extern const struct decode_fmt fmt_vtd_root, fmt_vtd_root_sm, fmt_vtd_context,
+	fmt_vtd_context_sm, fmt_vtd_pasid_dir, fmt_vtd_pasid, fmt_vtd_sl_pte, fmt_vtd_fl_pte,
+	fmt_vtd_cap, fmt_vtd_ecap, fmt_vtd_frcd;
+extern const struct decode_fmt fmt_amd_dte, fmt_amd_v1_pte, fmt_amd_v2_pte, fmt_amd_gcr3,
+	fmt_amd_efr;
+extern const struct decode_fmt fmt_arm_lpae_s1, fmt_arm_lpae_s2;
+extern const struct decode_fmt fmt_arm_v7s_l1, fmt_arm_v7s_l2;
+extern const struct decode_fmt fmt_smmuv3_ste, fmt_smmuv3_cd, fmt_smmuv3_l1_std,
+	fmt_smmuv3_l1_cd;
+extern const struct decode_fmt fmt_ppc_tce;
+extern const struct decode_fmt fmt_riscv_ddte, fmt_riscv_dc, fmt_riscv_dc_ext,
+	fmt_riscv_pdte, fmt_riscv_pc, fmt_riscv_pte;
+
+/* x86-64 style paging entries (x86_pte.c): VT-d first stage and AMD v2. */
+#define X86_PTE_NLAYOUTS 6
+extern const struct decode_layout x86_pte_layouts[X86_PTE_NLAYOUTS];
+extern const struct decode_pt_ops x86_pte_ops;
+int x86_pte_select(const struct decode_entry *e);
+
+/* Geometry shared by every 512-entry, 4 KiB-based family (VT-d, AMD, RISC-V). */
+int pt_level_9bit(int level, int leaf_level, struct decode_pt_level *g);
+
+/* Meaning callbacks shared by several families. */
+/* Width fields stored as "bits - 1". */
+void meaning_pasid_bits(const struct decode_entry *e, const struct bitfield *f, uint64_t raw,
+			char *buf, size_t len);
+void meaning_pow2_entries(const struct decode_entry *e, const struct bitfield *f,
+			  uint64_t raw, char *buf, size_t len);
+void meaning_hex(const struct decode_entry *e, const struct bitfield *f, uint64_t raw,
+		 char *buf, size_t len);
+
+#endif
