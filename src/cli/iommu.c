@@ -1,11 +1,394 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* PLACEHOLDER: replaced by the real iommu commands. */
-#include "cli/cli.h"
+/*
+ * iommu list / iommu show: the IOMMU hardware units the kernel registered
+ * (/sys/class/iommu), their kind, raw registers as sysfs exposes them, and
+ * the devices each one serves. Rendered from the inventory only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-static const struct cli_verb iommu_verbs[] = { { 0 } };
+#include "cli/cli.h"
+#include "cli/inv.h"
+#include "core/ctx.h"
+#include "core/exitcodes.h"
+#include "core/util.h"
+#include "decode/decode.h"
+#include "output/out.h"
+
+enum {
+	COL_NAME,
+	COL_KIND,
+	COL_DEVICES,
+	COL_GROUPS,
+	COL_CAP,
+	COL_ECAP,
+	COL_FEATURES,
+	COL_ADDRESS,
+	COL_VERSION,
+	COL_PARENT,
+	COL_DRIVER,
+	COL_MEMBERS,
+	COL_GROUP_IDS,
+	COL_PATH,
+};
+
+static const struct out_col iommu_cols[] = {
+	[COL_NAME] = { "NAME", OCT_STR, 0, OCF_DEFAULT, "unit name (dmar0, ivhd0, smmu3.0x..., ...)" },
+	[COL_KIND] = { "KIND", OCT_STR, 0, OCF_DEFAULT,
+		       "intel-vtd, amd-vi, virtio-iommu, arm-smmu-v3, ... or the parent's driver" },
+	[COL_DEVICES] = { "DEVICES", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "number of devices it serves" },
+	[COL_GROUPS] = { "GROUPS", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT,
+			 "number of groups of those devices" },
+	[COL_CAP] = { "CAP", OCT_HEX, 0, OCF_DEFAULT,
+		      "capability register (VT-d CAP, AMD capability header)" },
+	[COL_ECAP] = { "ECAP", OCT_HEX, 0, OCF_DEFAULT, "VT-d extended capability register" },
+	[COL_FEATURES] = { "FEATURES", OCT_LIST, 0, OCF_DEFAULT,
+			   "AMD extended feature register(s), as sysfs lists them" },
+	[COL_ADDRESS] = { "ADDRESS", OCT_HEX, 0, 0, "VT-d register base address" },
+	[COL_VERSION] = { "VERSION", OCT_STR, 0, 0, "VT-d architecture version" },
+	[COL_PARENT] = { "PARENT", OCT_STR, 0, 0, "the device the unit hangs off" },
+	[COL_DRIVER] = { "DRIVER", OCT_STR, 0, 0, "driver of the parent device" },
+	[COL_MEMBERS] = { "MEMBERS", OCT_LIST, 0, OCF_WRAP, "the devices it serves" },
+	[COL_GROUP_IDS] = { "GROUP_IDS", OCT_LIST, 0, OCF_WRAP, "the groups of those devices" },
+	[COL_PATH] = { "PATH", OCT_STR, 0, 0, "sysfs directory" },
+};
+
+static const struct inv_attr *unit_attr(const struct inv_unit *u, const char *key)
+{
+	for (size_t i = 0; i < u->nattrs; i++)
+		if (!strcmp(u->attrs[i].desc->key, key))
+			return &u->attrs[i];
+	return NULL;
+}
+
+static void cell_attr_hex(struct out_row *row, int col, const struct inv_unit *u, const char *key)
+{
+	const struct inv_attr *a = unit_attr(u, key);
+
+	if (a && a->nvals)
+		out_cell_hex(row, col, a->vals[0]);
+	else if (a && a->text)
+		out_cell_str(row, col, a->text);
+}
+
+static void attr_hex_strings(const struct inv_attr *a, struct strv *sv)
+{
+	for (size_t i = 0; a && i < a->nvals; i++)
+		strv_push_owned(sv, xasprintf("0x%llx", (unsigned long long)a->vals[i]));
+}
+
+static int iommu_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct inventory inv;
+	struct out_table *tab;
+	int err;
+
+	err = out_table_new(ctx, "units", iommu_cols, ARRAY_SIZE(iommu_cols), &tab);
+	if (err)
+		return err < 0 ? err : 0;
+	err = cli_inventory_load(ctx, &inv);
+	if (err) {
+		out_table_free(tab);
+		return err;
+	}
+	cli_inventory_warn(ctx, &inv, INV_SCOPE_UNITS, NULL);
+	for (size_t i = 0; i < inv.nunits; i++) {
+		const struct inv_unit *u = &inv.units[i];
+		struct out_row *row = out_table_row(tab);
+		struct strv groups = { 0 }, features = { 0 };
+		const struct inv_attr *a;
+
+		inventory_unit_groups(&inv, u, &groups);
+		out_cell_str(row, COL_NAME, u->name);
+		out_cell_str(row, COL_KIND, u->kind_name);
+		out_cell_u64(row, COL_DEVICES, u->devices.n);
+		out_cell_u64(row, COL_GROUPS, groups.n);
+		cell_attr_hex(row, COL_CAP, u, "cap");
+		cell_attr_hex(row, COL_ECAP, u, "ecap");
+		a = unit_attr(u, "features");
+		attr_hex_strings(a, &features);
+		if (a && a->text && !a->nvals)
+			strv_push(&features, a->text);
+		out_cell_list(row, COL_FEATURES, &features);
+		cell_attr_hex(row, COL_ADDRESS, u, "address");
+		a = unit_attr(u, "version");
+		out_cell_str(row, COL_VERSION, a ? a->text : NULL);
+		out_cell_str(row, COL_PARENT, u->parent);
+		out_cell_str(row, COL_DRIVER, u->parent_driver);
+		out_cell_list(row, COL_MEMBERS, &u->devices);
+		out_cell_list(row, COL_GROUP_IDS, &groups);
+		out_cell_str(row, COL_PATH, u->path);
+		strv_free(&groups);
+		strv_free(&features);
+	}
+	err = out_table_print(tab);
+	inventory_release(&inv);
+	return err;
+}
+
+/* One register or attribute: hex as "0x..", counts as numbers, raw text when it did not parse. */
+static void show_attr(struct out *o, const struct inv_attr *a)
+{
+	const struct inv_attr_desc *d = a->desc;
+	struct strv sv = { 0 };
+
+	if (!a->text) {
+		out_str(o, d->key, d->label, NULL);
+		return;
+	}
+	if (!a->nvals) {
+		out_str(o, d->key, d->label, a->text);
+		return;
+	}
+	switch (d->type) {
+	case INV_ATTR_HEX:
+		out_hex(o, d->key, d->label, a->vals[0]);
+		break;
+	case INV_ATTR_DEC:
+		out_u64(o, d->key, d->label, a->vals[0]);
+		break;
+	case INV_ATTR_HEX_LIST:
+		attr_hex_strings(a, &sv);
+		out_strv(o, d->key, d->label, &sv);
+		strv_free(&sv);
+		break;
+	default:
+		out_str(o, d->key, d->label, a->text);
+		break;
+	}
+}
+
+/*
+ * The words a register's decoder takes. AMD "features" is special: its two
+ * values came in either order across kernels, and the decoder knows how
+ * to tell EFR from EFR2.
+ */
+static int attr_words(const struct inv_attr *a, uint64_t *words, size_t nwords)
+{
+	if (!a->nvals)
+		return -EINVAL;
+	memset(words, 0, nwords * sizeof(*words));
+	if (!strcmp(a->desc->decode, "amd-efr"))
+		return decode_amd_features_parse(a->text, words);
+	for (size_t i = 0; i < a->nvals && i < nwords; i++)
+		words[i] = a->vals[i];
+	return 0;
+}
+
+/* --decode: each decodable register field by field, from the same raw values. */
+static void show_decoded(struct iommuctl_ctx *ctx, struct out *o, const struct inv_unit *u)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < u->nattrs; i++)
+		any |= u->attrs[i].desc->decode != NULL;
+	if (!any)
+		return;
+	out_obj_begin(o, "decoded", "decoded");
+	for (size_t i = 0; i < u->nattrs; i++) {
+		const struct inv_attr *a = &u->attrs[i];
+		const struct decode_fmt *fmt = decode_format_find(a->desc->decode);
+		uint64_t words[DECODE_MAX_WORDS];
+		struct decode_result res;
+		char *label;
+
+		if (!a->desc->decode)
+			continue;
+		if (!fmt || attr_words(a, words, DECODE_MAX_WORDS) ||
+		    decode_run(fmt, words, NULL, &res)) {
+			warn_msg(ctx, "%s: %s: cannot decode as %s", u->name, a->desc->key, a->desc->decode);
+			out_str(o, a->desc->key, a->desc->label, NULL);
+			continue;
+		}
+		label = xasprintf("%s (%s)", a->desc->label, fmt->name);
+		out_obj_begin(o, a->desc->key, label);
+		free(label);
+		if (out_is_json(o))
+			out_str(o, "format", NULL, fmt->name);
+		out_list_begin(o, "fields", NULL);
+		for (size_t j = 0; j < res.nrecords; j++) {
+			const struct decode_record *r = &res.records[j];
+			char bits[24] = "";
+
+			if (!r->derived)
+				snprintf(bits, sizeof(bits), r->hi == r->lo ? "%u" : "%u:%u",
+					 r->word * 64 + r->hi, r->word * 64 + r->lo);
+			if (!out_is_json(o)) {
+				out_text(o, "%-8s %s: %s", bits, r->label, r->meaning);
+				continue;
+			}
+			out_obj_begin(o, NULL, NULL);
+			out_str(o, "key", NULL, r->key);
+			out_str(o, "label", NULL, r->label);
+			out_str(o, "bits", NULL, r->derived ? NULL : bits);
+			out_hex(o, "raw", NULL, r->raw);
+			out_str(o, "meaning", NULL, r->meaning);
+			out_obj_end(o);
+		}
+		out_list_end(o);
+		out_list_begin(o, "warnings", NULL);
+		for (size_t j = 0; j < res.nwarnings; j++) {
+			if (out_is_json(o))
+				out_str(o, NULL, NULL, res.warnings[j].text);
+			else
+				out_text(o, "warning: %s", res.warnings[j].text);
+		}
+		out_list_end(o);
+		out_obj_end(o);
+		decode_result_release(&res);
+	}
+	out_obj_end(o);
+}
+
+/* A unit by name, or by the PCI address of the device it hangs off. */
+static const struct inv_unit *unit_select(const struct inventory *inv, const char *sel)
+{
+	const struct inv_unit *u = inventory_unit(inv, sel);
+	struct pci_addr a;
+	char canon[16];
+
+	if (u || pci_addr_parse(sel, &a))
+		return u;
+	pci_addr_format(&a, canon, sizeof(canon));
+	u = inventory_unit(inv, canon);
+	for (size_t i = 0; !u && i < inv->nunits; i++)
+		if (inv->units[i].parent && !strcmp(inv->units[i].parent, canon))
+			u = &inv->units[i];
+	return u;
+}
+
+struct iommu_show_opts {
+	bool decode;
+};
+
+static const struct argp_option iommu_show_options[] = {
+	{ "decode", 'd', NULL, 0, "decode the capability registers field by field", 0 },
+	{ 0 }
+};
+
+static error_t iommu_show_parse(int key, char *arg, struct argp_state *state)
+{
+	struct iommu_show_opts *so = state->input;
+
+	if (key != 'd')
+		return ARGP_ERR_UNKNOWN;
+	so->decode = true;
+	return 0;
+}
+
+static int iommu_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct iommu_show_opts *so = opts;
+	struct out *o = ctx_out(ctx);
+	struct strv objs = { 0 }, groups = { 0 };
+	const struct inv_unit *u;
+	struct inventory inv;
+	int err;
+
+	err = cli_inventory_load(ctx, &inv);
+	if (err)
+		return err;
+	u = unit_select(&inv, argv[0]);
+	if (!u) {
+		cli_inventory_warn(ctx, &inv, INV_SCOPE_UNITS, &objs);
+		err = err_report(ctx, -ENOENT, "no IOMMU unit '%s' (see 'iommuctl iommu list')", argv[0]);
+		inventory_release(&inv);
+		return err;
+	}
+	strv_push(&objs, u->name);
+	cli_inventory_warn(ctx, &inv, INV_SCOPE_UNITS, &objs);
+	strv_free(&objs);
+
+	out_obj_begin(o, NULL, NULL);
+	out_str(o, "name", "name", u->name);
+	out_str(o, "kind", "kind", u->kind_name);
+	out_str(o, "parent", "parent", u->parent);
+	out_str(o, "parent_driver", "parent driver", u->parent_driver);
+	out_str(o, "path", "path", u->path);
+	/* JSON keeps the key for every kind; text shows the block only when it has lines */
+	if (u->nattrs || out_is_json(o)) {
+		out_obj_begin(o, "registers", "registers");
+		for (size_t i = 0; i < u->nattrs; i++)
+			show_attr(o, &u->attrs[i]);
+		out_obj_end(o);
+	}
+	if (so->decode)
+		show_decoded(ctx, o, u);
+	inventory_unit_groups(&inv, u, &groups);
+	if (out_is_json(o)) {
+		uint64_t *ids = xcalloc(groups.n, sizeof(*ids));
+
+		for (size_t i = 0; i < groups.n; i++)
+			parse_u64(groups.v[i], &ids[i]);
+		cli_out_u64_list(o, "groups", "groups", ids, groups.n);
+		free(ids);
+	} else {
+		out_strv(o, "groups", "groups", &groups);
+	}
+	strv_free(&groups);
+	out_list_begin(o, "devices", "devices");
+	for (size_t i = 0; i < u->devices.n; i++) {
+		const struct inv_device *d = inventory_device(&inv, u->devices.v[i]);
+		char grp[16] = "-";
+
+		if (d && d->group >= 0)
+			snprintf(grp, sizeof(grp), "%d", d->group);
+		if (!out_is_json(o)) {
+			out_text(o, "%-14s group %-4s driver %s", u->devices.v[i], grp,
+				 d && d->driver ? d->driver : "-");
+			continue;
+		}
+		out_obj_begin(o, NULL, NULL);
+		out_str(o, "address", NULL, u->devices.v[i]);
+		if (d && d->group >= 0)
+			out_u64(o, "group", NULL, (uint64_t)d->group);
+		else
+			out_str(o, "group", NULL, NULL);
+		out_str(o, "driver", NULL, d ? d->driver : NULL);
+		out_obj_end(o);
+	}
+	out_list_end(o);
+	out_obj_end(o);
+	err = out_flush(o);
+	inventory_release(&inv);
+	return err;
+}
+
+static const struct cli_verb iommu_verbs[] = {
+	{
+		.name = "list",
+		.alias = "ls",
+		.summary = "list the IOMMU hardware units",
+		.doc = "One row per unit the kernel registered under /sys/class/iommu: Intel VT-d "
+		       "(dmarN), AMD-Vi (ivhdN), virtio-iommu, Arm SMMU and others. Registers are "
+		       "shown raw, as \"0x...\" values.",
+		.min_args = 0,
+		.max_args = 0,
+		.flags = CLI_LIST,
+		.run = iommu_list,
+	},
+	{
+		.name = "show",
+		.summary = "show one IOMMU unit: kind, registers, devices it serves",
+		.args_doc = "UNIT",
+		.doc = "UNIT is a unit name as 'iommu list' shows it (dmar0, ivhd0), or the PCI "
+		       "address of the device it belongs to. With --decode, the VT-d CAP and ECAP "
+		       "and the AMD extended feature registers are also shown field by field.",
+		.options = iommu_show_options,
+		.parser = iommu_show_parse,
+		.opts_size = sizeof(struct iommu_show_opts),
+		.min_args = 1,
+		.max_args = 1,
+		.run = iommu_show,
+	},
+	{ 0 }
+};
 
 const struct cli_object cli_object_iommu = {
 	.name = "iommu",
-	.summary = "iommu (not yet implemented)",
+	.summary = "IOMMU hardware units: kind, registers, the devices they serve",
+	.default_verb = "list",
 	.verbs = iommu_verbs,
 };

@@ -98,9 +98,24 @@ void strv_free(struct strv *sv)
 	sv->n = sv->cap = 0;
 }
 
+/*
+ * Natural order (group 2 before 10), except that PCI addresses compare as
+ * numbers: their parts are hex, which strverscmp() reads as decimal runs
+ * and so would put 00:1f.0 before 00:10.0.
+ */
 static int strv_cmp(const void *a, const void *b)
 {
-	return strverscmp(*(char *const *)a, *(char *const *)b);
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	struct pci_addr pa, pb;
+
+	if (!pci_addr_parse(x, &pa) && !pci_addr_parse(y, &pb)) {
+		uint64_t ka = (uint64_t)pa.domain << 16 | pa.bus << 8 | pa.dev << 3 | pa.fn;
+		uint64_t kb = (uint64_t)pb.domain << 16 | pb.bus << 8 | pb.dev << 3 | pb.fn;
+
+		if (ka != kb)
+			return ka < kb ? -1 : 1;
+	}
+	return strverscmp(x, y);
 }
 
 void strv_sort(struct strv *sv)

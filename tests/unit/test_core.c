@@ -137,6 +137,24 @@ static void test_size_format(void **state)
 	assert_string_equal(buf, "3G");
 }
 
+static void test_strv_sort(void **state)
+{
+	struct strv sv = { 0 };
+
+	strv_push(&sv, "10");
+	strv_push(&sv, "0000:00:1f.0");
+	strv_push(&sv, "2");
+	strv_push(&sv, "0000:00:10.0");
+	strv_push(&sv, "0000:00:02.0");
+	strv_sort(&sv);
+	assert_string_equal(sv.v[0], "0000:00:02.0");
+	assert_string_equal(sv.v[1], "0000:00:10.0");
+	assert_string_equal(sv.v[2], "0000:00:1f.0");
+	assert_string_equal(sv.v[3], "2");
+	assert_string_equal(sv.v[4], "10");
+	strv_free(&sv);
+}
+
 static void test_paths(void **state)
 {
 	char *p;
@@ -382,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_pci_addr),
 		cmocka_unit_test(test_size_format),
+		cmocka_unit_test(test_strv_sort),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test_setup_teardown(test_view_root, tree_setup, tree_teardown),
 		cmocka_unit_test(test_out_emitter),

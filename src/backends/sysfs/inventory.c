@@ -1,0 +1,882 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Gathering the inventory through a view: PCI devices (/sys/bus/pci),
+ * IOMMU groups (/sys/kernel/iommu_groups), IOMMU units (/sys/class/iommu)
+ * and the VFIO nodes in /dev/vfio, plus the few decisions that depend on
+ * nothing but what was read (group viability). Links are resolved inside
+ * the view, and every later read uses the resolved path, so a snapshot
+ * needs to hold only real paths and the links met on the way.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/sysfs/inventory.h"
+#include "core/exitcodes.h"
+#include "core/util.h"
+#include "core/view.h"
+
+#define SYS_PCI_DEVICES  "/sys/bus/pci/devices"
+#define SYS_GROUPS       "/sys/kernel/iommu_groups"
+#define SYS_CLASS_IOMMU  "/sys/class/iommu"
+#define DEV_VFIO         "/dev/vfio"
+#define PROC_OSRELEASE   "/proc/sys/kernel/osrelease"
+
+/* ---- kinds ---- */
+
+static const struct inv_attr_desc vtd_attrs[] = {
+	{ .file = "version", .key = "version", .label = "version", .type = INV_ATTR_STR },
+	{ .file = "address", .key = "address", .label = "register base", .type = INV_ATTR_HEX },
+	{ .file = "cap", .key = "cap", .label = "cap", .type = INV_ATTR_HEX, .decode = "vtd-cap" },
+	{ .file = "ecap", .key = "ecap", .label = "ecap", .type = INV_ATTR_HEX, .decode = "vtd-ecap" },
+	{ .file = "domains_supported", .key = "domains_supported", .label = "domains supported",
+	  .type = INV_ATTR_DEC },
+	{ .file = "domains_used", .key = "domains_used", .label = "domains used", .type = INV_ATTR_DEC },
+};
+
+static const struct inv_attr_desc amd_attrs[] = {
+	{ .file = "cap", .key = "cap", .label = "capability header", .type = INV_ATTR_HEX },
+	{ .file = "features", .key = "features", .label = "features", .type = INV_ATTR_HEX_LIST,
+	  .decode = "amd-efr" },
+};
+
+const struct inv_kind inv_kinds[] = {
+	{ .name = "intel-vtd", .attr_dir = "intel-iommu", .attrs = vtd_attrs,
+	  .nattrs = ARRAY_SIZE(vtd_attrs) },
+	{ .name = "amd-vi", .attr_dir = "amd-iommu", .attrs = amd_attrs,
+	  .nattrs = ARRAY_SIZE(amd_attrs) },
+	{ .name = "virtio-iommu", .driver = "virtio_iommu" },
+	{ .name = "arm-smmu-v3", .driver = "arm-smmu-v3" },
+	{ .name = "arm-smmu", .driver = "arm-smmu" },
+};
+
+const size_t inv_nkinds = ARRAY_SIZE(inv_kinds);
+
+/* ---- small helpers ---- */
+
+__attribute__((format(printf, 4, 5)))
+static void inv_warn(struct inventory *inv, unsigned int scope, const char *obj,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	if (!text)
+		return;
+	inv->warnings = xrealloc(inv->warnings, (inv->nwarnings + 1) * sizeof(*inv->warnings));
+	inv->warnings[inv->nwarnings].scope = scope;
+	inv->warnings[inv->nwarnings].text = text;
+	inv->warnings[inv->nwarnings].obj = obj ? xstrdup(obj) : NULL;
+	inv->nwarnings++;
+}
+
+static char *basename_dup(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return xstrdup(slash ? slash + 1 : path);
+}
+
+static char *dirname_dup(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || slash == path)
+		return xstrdup("/");
+	return xstrndup(path, slash - path);
+}
+
+/*
+ * Device names in address order: PCI addresses by their numbers (natural
+ * order would put 00:1f.0 before 00:10.0, hex not being decimal), then
+ * other names naturally.
+ */
+static int dev_name_cmp(const char *a, const char *b)
+{
+	struct pci_addr pa, pb;
+	bool ia = !pci_addr_parse(a, &pa), ib = !pci_addr_parse(b, &pb);
+	uint64_t ka, kb;
+
+	if (ia && ib) {
+		ka = (uint64_t)pa.domain << 16 | pa.bus << 8 | pa.dev << 3 | pa.fn;
+		kb = (uint64_t)pb.domain << 16 | pb.bus << 8 | pb.dev << 3 | pb.fn;
+		return (ka > kb) - (ka < kb);
+	}
+	if (ia != ib)
+		return ia ? -1 : 1;
+	return strverscmp(a, b);
+}
+
+static int dev_name_qcmp(const void *a, const void *b)
+{
+	return dev_name_cmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void sort_dev_names(struct strv *sv)
+{
+	if (sv->n > 1)
+		qsort(sv->v, sv->n, sizeof(*sv->v), dev_name_qcmp);
+}
+
+/* Resolved path of a link (or any path), or a copy of path when it cannot be resolved. */
+static char *resolve(struct view *v, const char *path)
+{
+	char *out;
+
+	if (view_resolve(v, path, &out, NULL, NULL))
+		return path_normalize(path);
+	return out;
+}
+
+/* A sysfs attribute as text, or NULL; an empty value counts as none. */
+static char *read_text(struct view *v, const char *dir, const char *name)
+{
+	char *s = NULL;
+
+	if (view_read_str(v, &s, "%s/%s", dir, name))
+		return NULL;
+	if (!*s) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Hex number with optional 0x (sysfs mixes both). */
+static int parse_hex(const char *s, uint64_t *val)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	return parse_u64_base(s, 16, val);
+}
+
+static int read_hex(struct view *v, const char *dir, const char *name, uint64_t *val)
+{
+	char *s = read_text(v, dir, name);
+	int err;
+
+	if (!s)
+		return -ENOENT;
+	err = parse_hex(s, val);
+	free(s);
+	return err;
+}
+
+/* ---- unit attributes ---- */
+
+int inv_attr_parse(struct inv_attr *a)
+{
+	char *copy, *tok, *save = NULL;
+	int err = 0;
+
+	a->nvals = 0;
+	if (!a->text)
+		return -ENOENT;
+	switch (a->desc->type) {
+	case INV_ATTR_STR:
+		return 0;
+	case INV_ATTR_DEC:
+		err = parse_u64(a->text, &a->vals[0]);
+		if (!err)
+			a->nvals = 1;
+		return err;
+	case INV_ATTR_HEX:
+		err = parse_hex(a->text, &a->vals[0]);
+		if (!err)
+			a->nvals = 1;
+		return err;
+	case INV_ATTR_HEX_LIST:
+		copy = xstrdup(a->text);
+		for (tok = strtok_r(copy, ": \t,", &save); tok; tok = strtok_r(NULL, ": \t,", &save)) {
+			if (a->nvals == INV_ATTR_MAX_VALS) {
+				err = -E2BIG;
+				break;
+			}
+			err = parse_hex(tok, &a->vals[a->nvals]);
+			if (err)
+				break;
+			a->nvals++;
+		}
+		free(copy);
+		if (!err && !a->nvals)
+			err = -EINVAL;
+		if (err)
+			a->nvals = 0;
+		return err;
+	}
+	return -EINVAL;
+}
+
+/* ---- reserved regions ---- */
+
+void inv_resv_free(struct inv_resv *resv, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(resv[i].type);
+	free(resv);
+}
+
+static int resv_line(const char *line, struct inv_resv *r)
+{
+	char start[32], end[32], type[64], extra[2];
+	uint64_t s, e;
+
+	if (sscanf(line, "%31s %31s %63s %1s", start, end, type, extra) != 3)
+		return -EINVAL;
+	if (strncmp(start, "0x", 2) || strncmp(end, "0x", 2))
+		return -EINVAL;
+	if (parse_hex(start, &s) || parse_hex(end, &e) || e < s)
+		return -EINVAL;
+	r->start = s;
+	r->end = e;
+	r->type = xstrdup(type);
+	return 0;
+}
+
+int inv_resv_parse(const char *text, struct inv_resv **resvp, size_t *nresvp, struct strv *bad)
+{
+	struct inv_resv *resv = NULL;
+	size_t n = 0, lineno = 0;
+	const char *p = text;
+	int nbad = 0;
+
+	while (p && *p) {
+		size_t len = strcspn(p, "\n");
+		char *line = xstrndup(p, len);
+		struct inv_resv r;
+
+		lineno++;
+		str_rstrip(line);
+		if (*line) {
+			if (resv_line(line, &r)) {
+				nbad++;
+				if (bad)
+					strv_push_owned(bad, xasprintf("line %zu: '%s'", lineno, line));
+			} else {
+				resv = xrealloc(resv, (n + 1) * sizeof(*resv));
+				resv[n++] = r;
+			}
+		}
+		free(line);
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	*resvp = resv;
+	*nresvp = n;
+	return nbad;
+}
+
+/* ---- devices ---- */
+
+static struct inv_device *device_add(struct inventory *inv, const char *name)
+{
+	struct inv_device *d;
+
+	inv->devices = xrealloc(inv->devices, (inv->ndevices + 1) * sizeof(*inv->devices));
+	d = &inv->devices[inv->ndevices++];
+	memset(d, 0, sizeof(*d));
+	d->name = xstrdup(name);
+	d->group = -1;
+	return d;
+}
+
+static void device_load_pci(struct view *v, struct inventory *inv, struct inv_device *d)
+{
+	uint64_t val;
+	char *cfg = NULL, *path;
+	size_t len = 0;
+	int err;
+
+	if (!read_hex(v, d->path, "vendor", &val) && val <= 0xffff) {
+		d->vendor = (uint16_t)val;
+		d->has_vendor = true;
+	}
+	if (!read_hex(v, d->path, "device", &val) && val <= 0xffff) {
+		d->device = (uint16_t)val;
+		d->has_device = true;
+	}
+	if (!read_hex(v, d->path, "subsystem_vendor", &val) && val <= 0xffff) {
+		d->subsys_vendor = (uint16_t)val;
+		if (!read_hex(v, d->path, "subsystem_device", &val) && val <= 0xffff) {
+			d->subsys_device = (uint16_t)val;
+			d->has_subsys = true;
+		}
+	}
+	if (!read_hex(v, d->path, "class", &val) && val <= 0xffffff) {
+		d->class_code = (uint32_t)val;
+		d->has_class = true;
+	}
+	if (!read_hex(v, d->path, "revision", &val) && val <= 0xff) {
+		d->revision = (uint8_t)val;
+		d->has_revision = true;
+	}
+
+	path = xasprintf("%s/config", d->path);
+	err = view_read_file(v, path, &cfg, &len);
+	free(path);
+	d->cfg_err = err;
+	pcicfg_parse(err ? NULL : (const uint8_t *)cfg, err ? 0 : len, &d->cfg);
+	free(cfg);
+	if (!err && d->cfg.loop)
+		inv_warn(inv, INV_SCOPE_DEVICES, d->name, "%s: config: a capability list loops; "
+			 "capabilities past the loop are unknown", d->name);
+	else if (!err && d->cfg.bad_pointer)
+		inv_warn(inv, INV_SCOPE_DEVICES, d->name, "%s: config: a capability pointer is out of range; "
+			 "capabilities past it are unknown", d->name);
+}
+
+/*
+ * Load one device from link (a /sys path that is or leads to its
+ * directory). pci says it was listed under /sys/bus/pci.
+ */
+static struct inv_device *device_load(struct view *v, struct inventory *inv, const char *link,
+				      const char *name, bool pci)
+{
+	struct inv_device *d = device_add(inv, name);
+	struct strv names = { 0 };
+	char *s;
+	uint64_t grp;
+
+	d->path = resolve(v, link);
+	if (pci) {
+		d->bus = xstrdup("pci");
+	} else if (!view_link_name(v, &s, "%s/subsystem", d->path)) {
+		d->bus = s;
+	}
+	/* without a subsystem link, a PCI-address name is the best evidence */
+	d->pci = d->bus ? !strcmp(d->bus, "pci") : pci_addr_looks_like(name);
+	if (d->pci)
+		device_load_pci(v, inv, d);
+
+	if (!view_link_name(v, &s, "%s/driver", d->path))
+		d->driver = s;
+	s = read_text(v, d->path, "driver_override");
+	if (s && strcmp(s, "(null)"))
+		d->driver_override = s;
+	else
+		free(s);
+	if (!view_link_name(v, &s, "%s/iommu_group", d->path)) {
+		if (!parse_u64(s, &grp) && grp <= INT32_MAX)
+			d->group = (int)grp;
+		free(s);
+	}
+	if (!view_link_name(v, &s, "%s/iommu", d->path))
+		d->unit = s;
+	if (!view_list(v, &names, "%s/vfio-dev", d->path)) {
+		for (size_t i = 0; i < names.n; i++)
+			if (str_startswith(names.v[i], "vfio"))
+				strv_push(&d->vfio_cdevs, names.v[i]);
+	}
+	strv_free(&names);
+	return d;
+}
+
+static void load_pci(struct view *v, struct inventory *inv)
+{
+	struct strv names = { 0 };
+	int err = view_list_dir(v, SYS_PCI_DEVICES, &names);
+
+	if (err) {
+		inv_warn(inv, INV_SCOPE_DEVICES, NULL, "%s: %s: PCI devices are not listed",
+			 SYS_PCI_DEVICES, strerror(-err));
+		return;
+	}
+	inv->have_pci = true;
+	for (size_t i = 0; i < names.n; i++) {
+		char *link = xasprintf("%s/%s", SYS_PCI_DEVICES, names.v[i]);
+
+		device_load(v, inv, link, names.v[i], true);
+		free(link);
+	}
+	strv_free(&names);
+}
+
+/* ---- groups ---- */
+
+static void group_load(struct view *v, struct inventory *inv, struct inv_group *g,
+		       const char *dir)
+{
+	struct strv bad = { 0 };
+	char *text = NULL, gname[16];
+	int err;
+
+	snprintf(gname, sizeof(gname), "%u", g->id);
+	g->type = read_text(v, dir, "type");
+	err = view_read_str(v, &text, "%s/reserved_regions", dir);
+	if (!err) {
+		g->resv_read = true;
+		inv_resv_parse(text, &g->resv, &g->nresv, &bad);
+		for (size_t i = 0; i < bad.n; i++)
+			inv_warn(inv, INV_SCOPE_GROUPS, gname, "group %u: reserved_regions %s not understood",
+				 g->id, bad.v[i]);
+		free(text);
+	}
+	strv_free(&bad);
+
+	err = view_list(v, &g->members, "%s/devices", dir);
+	sort_dev_names(&g->members);
+	if (err)
+		inv_warn(inv, INV_SCOPE_GROUPS, gname, "group %u: %s/devices: %s", g->id, dir,
+			 strerror(-err));
+	for (size_t i = 0; i < g->members.n; i++) {
+		struct inv_device *d = inventory_device(inv, g->members.v[i]);
+
+		if (!d) {
+			char *link = xasprintf("%s/devices/%s", dir, g->members.v[i]);
+
+			d = device_load(v, inv, link, g->members.v[i], false);
+			free(link);
+		}
+		if (d->group < 0)
+			d->group = (int)g->id;
+		else if (d->group != (int)g->id)
+			inv_warn(inv, INV_SCOPE_GROUPS | INV_SCOPE_DEVICES, d->name,
+				 "%s is listed in group %u but its iommu_group link says %d",
+				 d->name, g->id, d->group);
+	}
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	const struct inv_group *ga = a, *gb = b;
+
+	return (ga->id > gb->id) - (ga->id < gb->id);
+}
+
+static void load_groups(struct view *v, struct inventory *inv)
+{
+	struct strv names = { 0 };
+	int err = view_list_dir(v, SYS_GROUPS, &names);
+
+	if (err && err != -ENOENT)
+		inv_warn(inv, INV_SCOPE_GROUPS, NULL, "%s: %s", SYS_GROUPS, strerror(-err));
+	inv->have_groups = !err;
+	for (size_t i = 0; i < names.n; i++) {
+		struct inv_group *g;
+		uint64_t id;
+		char *dir;
+
+		if (parse_u64_base(names.v[i], 10, &id) || id > INT32_MAX) {
+			inv_warn(inv, INV_SCOPE_GROUPS, NULL, "%s/%s: not a group number, ignored",
+				 SYS_GROUPS, names.v[i]);
+			continue;
+		}
+		inv->groups = xrealloc(inv->groups, (inv->ngroups + 1) * sizeof(*inv->groups));
+		g = &inv->groups[inv->ngroups++];
+		memset(g, 0, sizeof(*g));
+		g->id = (unsigned int)id;
+		dir = xasprintf("%s/%s", SYS_GROUPS, names.v[i]);
+		group_load(v, inv, g, dir);
+		free(dir);
+	}
+	strv_free(&names);
+	if (inv->ngroups > 1)
+		qsort(inv->groups, inv->ngroups, sizeof(*inv->groups), group_cmp);
+	if (!inv->ngroups)
+		inv_warn(inv, INV_SCOPE_GROUPS, NULL, "%s", INV_NO_GROUPS_MSG);
+}
+
+static void load_vfio_nodes(struct view *v, struct inventory *inv)
+{
+	struct strv names = { 0 };
+
+	if (view_list_dir(v, DEV_VFIO, &names))
+		return;
+	for (size_t i = 0; i < inv->ngroups; i++) {
+		struct inv_group *g = &inv->groups[i];
+		char plain[16], noiommu[32];
+
+		snprintf(plain, sizeof(plain), "%u", g->id);
+		snprintf(noiommu, sizeof(noiommu), "noiommu-%u", g->id);
+		if (strv_contains(&names, plain))
+			g->vfio_node = xasprintf("%s/%s", DEV_VFIO, plain);
+		else if (strv_contains(&names, noiommu))
+			g->vfio_node = xasprintf("%s/%s", DEV_VFIO, noiommu);
+	}
+	strv_free(&names);
+}
+
+/* ---- viability ---- */
+
+bool inv_driver_viable(const char *driver)
+{
+	static const char *const managed[] = { "vfio-pci", "pci-stub", "pcieport" };
+	size_t len;
+
+	if (!driver)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(managed); i++)
+		if (!strcmp(driver, managed[i]))
+			return true;
+	/* vfio-platform, vfio-fsl-mc, and variant drivers such as mlx5_vfio_pci */
+	if (str_startswith(driver, "vfio"))
+		return true;
+	len = strlen(driver);
+	return len > 8 && (!strcmp(driver + len - 8, "vfio_pci") || !strcmp(driver + len - 8, "vfio-pci"));
+}
+
+void inventory_group_viability(const struct inventory *inv, struct inv_group *g)
+{
+	struct strv parts = { 0 };
+	char *list;
+
+	strv_free(&g->blockers);
+	free(g->reason);
+	for (size_t i = 0; i < g->members.n; i++) {
+		struct inv_device *d = inventory_device(inv, g->members.v[i]);
+
+		if (d && !inv_driver_viable(d->driver)) {
+			strv_push(&g->blockers, d->name);
+			strv_push_owned(&parts, xasprintf("%s (%s)", d->name, d->driver));
+		}
+	}
+	g->viable = g->blockers.n == 0;
+	if (g->viable) {
+		g->reason = xstrdup(g->members.n ?
+			"every device is unbound or bound to a driver that leaves DMA to its user" :
+			"the group has no devices");
+		strv_free(&parts);
+		return;
+	}
+	if (g->blockers.n == 1) {
+		struct inv_device *d = inventory_device(inv, g->blockers.v[0]);
+
+		g->reason = xasprintf("%s is bound to %s, which uses the kernel DMA API",
+				      d->name, d->driver);
+	} else {
+		list = strv_join(&parts, ", ");
+		g->reason = xasprintf("%s are bound to drivers that use the kernel DMA API", list);
+		free(list);
+	}
+	strv_free(&parts);
+}
+
+/* ---- units ---- */
+
+static void unit_load_attrs(struct view *v, struct inventory *inv, struct inv_unit *u)
+{
+	const struct inv_kind *k = u->kind;
+	char *dir = xasprintf("%s/%s", u->path, k->attr_dir);
+
+	u->nattrs = k->nattrs;
+	u->attrs = xcalloc(k->nattrs, sizeof(*u->attrs));
+	for (size_t i = 0; i < k->nattrs; i++) {
+		struct inv_attr *a = &u->attrs[i];
+		int err;
+
+		a->desc = &k->attrs[i];
+		err = view_read_str(v, &a->text, "%s/%s", dir, a->desc->file);
+		if (err) {
+			a->text = NULL;
+			a->err = err;
+			continue;
+		}
+		if (inv_attr_parse(a))
+			inv_warn(inv, INV_SCOPE_UNITS, u->name, "%s: %s/%s: cannot parse '%s'", u->name,
+				 k->attr_dir, a->desc->file, a->text);
+	}
+	free(dir);
+}
+
+static void unit_load(struct view *v, struct inventory *inv, struct inv_unit *u)
+{
+	struct strv entries = { 0 };
+	char *link, *parent = NULL, *s;
+	enum view_kind kind;
+	int err;
+
+	link = xasprintf("%s/%s", SYS_CLASS_IOMMU, u->name);
+	u->path = resolve(v, link);
+	free(link);
+
+	/* The parent: the "device" link when there is one, else the directory
+	 * above the class glue directory ("<parent>/iommu/<name>"). */
+	link = xasprintf("%s/device", u->path);
+	if (!view_kind(v, link, &kind) && kind == VIEW_LINK)
+		parent = resolve(v, link);
+	free(link);
+	if (!parent && !str_startswith(u->path, "/sys/devices/virtual/")) {
+		char *glue = dirname_dup(u->path);
+
+		if (!strcmp(strrchr(glue, '/') + 1, "iommu"))
+			parent = dirname_dup(glue);
+		free(glue);
+	}
+	if (parent && strcmp(parent, "/sys/devices")) {
+		u->parent = basename_dup(parent);
+		if (!view_link_name(v, &s, "%s/driver", parent))
+			u->parent_driver = s;
+	}
+	free(parent);
+
+	err = view_list_dir(v, u->path, &entries);
+	if (err)
+		inv_warn(inv, INV_SCOPE_UNITS, u->name, "%s: %s: %s", u->name, u->path, strerror(-err));
+	for (size_t i = 0; i < inv_nkinds && !u->kind; i++) {
+		const struct inv_kind *k = &inv_kinds[i];
+
+		if (k->attr_dir && strv_contains(&entries, k->attr_dir))
+			u->kind = k;
+		else if (k->driver && u->parent_driver && !strcmp(k->driver, u->parent_driver))
+			u->kind = k;
+	}
+	strv_free(&entries);
+	if (u->kind)
+		u->kind_name = xstrdup(u->kind->name);
+	else if (u->parent_driver)
+		u->kind_name = xstrdup(u->parent_driver);
+	if (u->kind && u->kind->attr_dir)
+		unit_load_attrs(v, inv, u);
+
+	err = view_list(v, &u->devices, "%s/devices", u->path);
+	sort_dev_names(&u->devices);
+	if (err && err != -ENOENT)
+		inv_warn(inv, INV_SCOPE_UNITS, u->name, "%s: devices: %s", u->name, strerror(-err));
+}
+
+static void load_units(struct view *v, struct inventory *inv)
+{
+	struct strv names = { 0 };
+	int err = view_list_dir(v, SYS_CLASS_IOMMU, &names);
+
+	if (err && err != -ENOENT)
+		inv_warn(inv, INV_SCOPE_UNITS, NULL, "%s: %s", SYS_CLASS_IOMMU, strerror(-err));
+	inv->have_units = !err;
+	inv->units = xcalloc(names.n, sizeof(*inv->units));
+	for (size_t i = 0; i < names.n; i++) {
+		struct inv_unit *u = &inv->units[inv->nunits++];
+
+		u->name = xstrdup(names.v[i]);
+		unit_load(v, inv, u);
+	}
+	strv_free(&names);
+	if (!inv->nunits)
+		inv_warn(inv, INV_SCOPE_UNITS, NULL,
+			 "no IOMMU units: the kernel registered no IOMMU hardware (%s is %s)",
+			 SYS_CLASS_IOMMU, inv->have_units ? "empty" : "missing");
+
+	/* a device without an iommu link still shows the unit that lists it */
+	for (size_t i = 0; i < inv->nunits; i++) {
+		struct inv_unit *u = &inv->units[i];
+
+		for (size_t j = 0; j < u->devices.n; j++) {
+			struct inv_device *d = inventory_device(inv, u->devices.v[j]);
+
+			if (d && !d->unit)
+				d->unit = xstrdup(u->name);
+		}
+	}
+}
+
+/* ---- the whole ---- */
+
+static int device_cmp(const void *a, const void *b)
+{
+	return dev_name_cmp(((const struct inv_device *)a)->name, ((const struct inv_device *)b)->name);
+}
+
+int inventory_load(struct view *v, struct inventory *inv)
+{
+	size_t partial = 0;
+
+	memset(inv, 0, sizeof(*inv));
+	if (view_read_str(v, &inv->kernel_release, PROC_OSRELEASE))
+		inv->kernel_release = NULL;
+	load_pci(v, inv);
+	load_groups(v, inv);
+	load_vfio_nodes(v, inv);
+	load_units(v, inv);
+	if (inv->ndevices > 1)
+		qsort(inv->devices, inv->ndevices, sizeof(*inv->devices), device_cmp);
+	for (size_t i = 0; i < inv->ngroups; i++)
+		inventory_group_viability(inv, &inv->groups[i]);
+	for (size_t i = 0; i < inv->ndevices; i++)
+		if (inv->devices[i].pci && !inv->devices[i].cfg_err &&
+		    inv->devices[i].cfg.len < PCICFG_STD_SIZE)
+			partial++;
+	if (partial)
+		inv_warn(inv, INV_SCOPE_DEVICES, NULL,
+			 "config space of %zu device%s could be read only in part (64 bytes without root): "
+			 "ATS, PRI, PASID and ACS are unknown", partial, partial == 1 ? "" : "s");
+	return 0;
+}
+
+static void device_release(struct inv_device *d)
+{
+	free(d->name);
+	free(d->path);
+	free(d->bus);
+	free(d->driver);
+	free(d->driver_override);
+	free(d->unit);
+	strv_free(&d->vfio_cdevs);
+}
+
+void inventory_release(struct inventory *inv)
+{
+	free(inv->kernel_release);
+	for (size_t i = 0; i < inv->nunits; i++) {
+		struct inv_unit *u = &inv->units[i];
+
+		free(u->name);
+		free(u->path);
+		free(u->kind_name);
+		free(u->parent);
+		free(u->parent_driver);
+		for (size_t j = 0; j < u->nattrs; j++)
+			free(u->attrs[j].text);
+		free(u->attrs);
+		strv_free(&u->devices);
+	}
+	free(inv->units);
+	for (size_t i = 0; i < inv->ngroups; i++) {
+		struct inv_group *g = &inv->groups[i];
+
+		free(g->type);
+		inv_resv_free(g->resv, g->nresv);
+		strv_free(&g->members);
+		free(g->vfio_node);
+		free(g->reason);
+		strv_free(&g->blockers);
+	}
+	free(inv->groups);
+	for (size_t i = 0; i < inv->ndevices; i++)
+		device_release(&inv->devices[i]);
+	free(inv->devices);
+	for (size_t i = 0; i < inv->nwarnings; i++)
+	{
+		free(inv->warnings[i].text);
+		free(inv->warnings[i].obj);
+	}
+	free(inv->warnings);
+	memset(inv, 0, sizeof(*inv));
+}
+
+/* ---- lookups ---- */
+
+struct inv_device *inventory_device(const struct inventory *inv, const char *name)
+{
+	struct pci_addr a;
+	char canon[16];
+
+	for (size_t i = 0; i < inv->ndevices; i++)
+		if (!strcmp(inv->devices[i].name, name))
+			return &inv->devices[i];
+	if (pci_addr_parse(name, &a))
+		return NULL;
+	pci_addr_format(&a, canon, sizeof(canon));
+	for (size_t i = 0; i < inv->ndevices; i++)
+		if (!strcmp(inv->devices[i].name, canon))
+			return &inv->devices[i];
+	return NULL;
+}
+
+struct inv_group *inventory_group(const struct inventory *inv, unsigned int id)
+{
+	for (size_t i = 0; i < inv->ngroups; i++)
+		if (inv->groups[i].id == id)
+			return &inv->groups[i];
+	return NULL;
+}
+
+struct inv_unit *inventory_unit(const struct inventory *inv, const char *name)
+{
+	for (size_t i = 0; i < inv->nunits; i++)
+		if (!strcmp(inv->units[i].name, name))
+			return &inv->units[i];
+	return NULL;
+}
+
+static void push_unique(struct strv *sv, const char *s)
+{
+	if (s && !strv_contains(sv, s))
+		strv_push(sv, s);
+}
+
+void inventory_group_units(const struct inventory *inv, const struct inv_group *g,
+			   struct strv *units)
+{
+	for (size_t i = 0; i < g->members.n; i++) {
+		struct inv_device *d = inventory_device(inv, g->members.v[i]);
+
+		if (d)
+			push_unique(units, d->unit);
+	}
+}
+
+void inventory_group_drivers(const struct inventory *inv, const struct inv_group *g,
+			     struct strv *drivers)
+{
+	for (size_t i = 0; i < g->members.n; i++) {
+		struct inv_device *d = inventory_device(inv, g->members.v[i]);
+
+		if (d)
+			push_unique(drivers, d->driver);
+	}
+}
+
+void inventory_unit_groups(const struct inventory *inv, const struct inv_unit *u,
+			   struct strv *groups)
+{
+	for (size_t i = 0; i < u->devices.n; i++) {
+		struct inv_device *d = inventory_device(inv, u->devices.v[i]);
+		char buf[16];
+
+		if (d && d->group >= 0) {
+			snprintf(buf, sizeof(buf), "%d", d->group);
+			push_unique(groups, buf);
+		}
+	}
+	strv_sort(groups);
+}
+
+/* ---- selectors ---- */
+
+int inv_sel_parse(const char *s, struct inv_sel *sel)
+{
+	struct pci_addr a;
+	uint64_t id;
+
+	memset(sel, 0, sizeof(*sel));
+	if (!s || !*s)
+		return -EUSAGE;
+	if (!parse_u64_base(s, 10, &id)) {
+		if (id > INT32_MAX)
+			return -EUSAGE;
+		sel->group = (unsigned int)id;
+		return 0;
+	}
+	if (pci_addr_parse(s, &a))
+		return -EUSAGE;
+	sel->is_addr = true;
+	pci_addr_format(&a, sel->addr, sizeof(sel->addr));
+	return 0;
+}
+
+int inventory_group_select(const struct inventory *inv, const struct inv_sel *sel,
+			   struct inv_group **g, struct inv_device **dev)
+{
+	struct inv_device *d = NULL;
+
+	*g = NULL;
+	if (dev)
+		*dev = NULL;
+	if (!sel->is_addr) {
+		*g = inventory_group(inv, sel->group);
+		return *g ? 0 : -ENOENT;
+	}
+	d = inventory_device(inv, sel->addr);
+	if (dev)
+		*dev = d;
+	if (!d || d->group < 0)
+		return -ENOENT;
+	*g = inventory_group(inv, (unsigned int)d->group);
+	return *g ? 0 : -ENOENT;
+}

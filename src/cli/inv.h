@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared by the inventory commands (iommu, group, device): loading the
+ * inventory from the context's view, showing its warnings, names from the
+ * hardware database, and the few field formats they have in common.
+ */
+#ifndef IOMMUCTL_CLI_INV_H
+#define IOMMUCTL_CLI_INV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backends/sysfs/inventory.h"
+#include "core/names.h"
+
+struct iommuctl_ctx;
+struct out;
+
+/* Open the view and load; -errno (reported) when the source cannot be opened. */
+int cli_inventory_load(struct iommuctl_ctx *ctx, struct inventory *inv);
+
+/*
+ * Print the inventory's warnings in scope. objs (may be NULL) narrows them
+ * to warnings about the source as a whole or about one of those objects.
+ */
+void cli_inventory_warn(struct iommuctl_ctx *ctx, const struct inventory *inv,
+			unsigned int scope, const struct strv *objs);
+
+/* The hardware database unless --numeric; NULL (no names) is fine everywhere. */
+struct names *cli_names_open(struct iommuctl_ctx *ctx);
+void cli_device_names(struct names *n, const struct inv_device *d, struct pci_names *pn);
+
+/* "8086:10d3" / "0x020000" into buf, or NULL when not known. */
+const char *cli_device_id(const struct inv_device *d, char *buf, size_t len);
+const char *cli_device_class(const struct inv_device *d, char *buf, size_t len);
+
+/* "enabled", "disabled", "absent", "unknown" for a device capability. */
+const char *cli_ats_state(const struct inv_device *d);
+const char *cli_pri_state(const struct inv_device *d);
+const char *cli_pasid_state(const struct inv_device *d);
+const char *cli_acs_state(const struct inv_device *d);
+/* Names of the ACS bits set in reg, in bit order. */
+void cli_acs_bits(uint16_t reg, struct strv *names);
+
+/* The VFIO cdev nodes of a device: "/dev/vfio/devices/vfio0". */
+void cli_device_cdevs(const struct inv_device *d, struct strv *paths);
+
+/* Detail helpers: a string that text output omits when NULL (JSON: null). */
+void cli_out_opt_str(struct out *o, const char *key, const char *label, const char *val);
+/* A list of numbers: JSON array of numbers, text "label: 1, 2, 3". */
+void cli_out_u64_list(struct out *o, const char *key, const char *label, const uint64_t *vals,
+		      size_t n);
+
+#endif

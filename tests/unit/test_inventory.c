@@ -1,0 +1,735 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests for the inventory over sysfs trees generated in a temporary
+ * directory: group viability (unbound, vfio-pci, pcieport, pci-stub, a
+ * DMA-API driver), reserved-region parsing, group selectors, unit kinds
+ * and registers, VFIO nodes, and sysfs with parts missing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends/sysfs/inventory.h"
+#include "core/exitcodes.h"
+#include "core/util.h"
+#include "core/view.h"
+
+static char root[64];
+
+/* ---- tree building ---- */
+
+static void mkdirs(const char *path)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(buf, 0755);
+		*p = '/';
+	}
+	mkdir(buf, 0755);
+}
+
+static void parent_dirs(const char *path)
+{
+	char *dir = xstrdup(path);
+
+	*strrchr(dir, '/') = '\0';
+	mkdirs(dir);
+	free(dir);
+}
+
+static void mkdir_rel(const char *rel)
+{
+	char *path = xasprintf("%s/%s", root, rel);
+
+	mkdirs(path);
+	free(path);
+}
+
+/* Write a file (relative to the root), creating directories. */
+static void put(const char *rel, const void *data, size_t len)
+{
+	char *path = xasprintf("%s/%s", root, rel);
+	FILE *f;
+
+	parent_dirs(path);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+	free(path);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void putf(const char *rel, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	assert_true(vasprintf(&s, fmt, ap) >= 0);
+	va_end(ap);
+	put(rel, s, strlen(s));
+	free(s);
+}
+
+static void link_to(const char *rel, const char *target)
+{
+	char *path = xasprintf("%s/%s", root, rel);
+
+	parent_dirs(path);
+	assert_int_equal(symlink(target, path), 0);
+	free(path);
+}
+
+#define DEVDIR "sys/devices/pci0000:00"
+
+/*
+ * A PCI device on bus 0: IDs, a config image of cfg_len bytes (0: no
+ * config file), driver (NULL: unbound), group (-1: none), unit link.
+ */
+static void pci_dev(const char *addr, uint16_t vendor, uint16_t device, uint32_t cls,
+		    const char *driver, int group, const char *unit, size_t cfg_len)
+{
+	char rel[256], target[256];
+
+	snprintf(rel, sizeof(rel), DEVDIR "/%s/vendor", addr);
+	putf(rel, "0x%04x\n", vendor);
+	snprintf(rel, sizeof(rel), DEVDIR "/%s/device", addr);
+	putf(rel, "0x%04x\n", device);
+	snprintf(rel, sizeof(rel), DEVDIR "/%s/class", addr);
+	putf(rel, "0x%06x\n", cls);
+	snprintf(rel, sizeof(rel), DEVDIR "/%s/driver_override", addr);
+	putf(rel, "(null)\n");
+	if (cfg_len) {
+		uint8_t *cfg = xcalloc(1, cfg_len);
+
+		cfg[0] = vendor & 0xff;
+		cfg[1] = vendor >> 8;
+		snprintf(rel, sizeof(rel), DEVDIR "/%s/config", addr);
+		put(rel, cfg, cfg_len);
+		free(cfg);
+	}
+	if (driver) {
+		snprintf(rel, sizeof(rel), DEVDIR "/%s/driver", addr);
+		snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", driver);
+		link_to(rel, target);
+	}
+	if (group >= 0) {
+		snprintf(rel, sizeof(rel), DEVDIR "/%s/iommu_group", addr);
+		snprintf(target, sizeof(target), "../../../kernel/iommu_groups/%d", group);
+		link_to(rel, target);
+		snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%d/devices/%s", group, addr);
+		snprintf(target, sizeof(target), "../../../../devices/pci0000:00/%s", addr);
+		link_to(rel, target);
+	}
+	if (unit) {
+		snprintf(rel, sizeof(rel), DEVDIR "/%s/iommu", addr);
+		snprintf(target, sizeof(target), "../../virtual/iommu/%s", unit);
+		link_to(rel, target);
+	}
+	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s", addr);
+	snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s", addr);
+	link_to(rel, target);
+}
+
+static void group(int id, const char *type, const char *resv)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%d/devices", id);
+	mkdir_rel(rel);
+	if (type) {
+		snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%d/type", id);
+		putf(rel, "%s\n", type);
+	}
+	if (resv) {
+		snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%d/reserved_regions", id);
+		putf(rel, "%s", resv);
+	}
+}
+
+static const char msi[] = "0x00000000fee00000 0x00000000feefffff msi\n";
+
+static int tree_setup(void **state)
+{
+	snprintf(root, sizeof(root), "/tmp/iommuctl-inv-XXXXXX");
+	if (!mkdtemp(root))
+		return -1;
+	return 0;
+}
+
+static int tree_teardown(void **state)
+{
+	char *cmd = xasprintf("rm -rf '%s'", root);
+	int rc = system(cmd);
+
+	free(cmd);
+	return rc == 0 ? 0 : -1;
+}
+
+static void load(struct inventory *inv, bool with_root)
+{
+	struct view *v;
+	char *sys = xasprintf("%s/sys", root);
+
+	mkdirs(sys);
+	if (with_root)
+		assert_int_equal(view_root_new(root, NULL, &v), 0);
+	else
+		assert_int_equal(view_root_new(NULL, sys, &v), 0);
+	assert_int_equal(inventory_load(v, inv), 0);
+	view_free(v);
+	free(sys);
+}
+
+static bool has_warning(const struct inventory *inv, const char *needle)
+{
+	for (size_t i = 0; i < inv->nwarnings; i++)
+		if (strstr(inv->warnings[i].text, needle))
+			return true;
+	return false;
+}
+
+/* ---- tests ---- */
+
+static void test_driver_rule(void **state)
+{
+	assert_true(inv_driver_viable(NULL));
+	assert_true(inv_driver_viable("vfio-pci"));
+	assert_true(inv_driver_viable("pci-stub"));
+	assert_true(inv_driver_viable("pcieport"));
+	assert_true(inv_driver_viable("vfio-platform"));
+	assert_true(inv_driver_viable("mlx5_vfio_pci"));
+	assert_true(inv_driver_viable("hisi-acc-vfio-pci"));
+	assert_false(inv_driver_viable("e1000e"));
+	assert_false(inv_driver_viable("nvme"));
+	assert_false(inv_driver_viable("ahci"));
+	assert_false(inv_driver_viable("virtio-pci"));
+}
+
+static void test_viability(void **state)
+{
+	struct inventory inv;
+	struct inv_group *g;
+
+	group(0, "DMA", msi);
+	pci_dev("0000:00:01.0", 0x8086, 0x29c0, 0x060000, NULL, 0, NULL, 256);
+	group(1, "DMA", msi);
+	pci_dev("0000:00:02.0", 0x10de, 0x1234, 0x030000, "vfio-pci", 1, NULL, 256);
+	pci_dev("0000:00:02.1", 0x10de, 0x1235, 0x040300, "vfio-pci", 1, NULL, 256);
+	group(2, "DMA-FQ", msi);
+	pci_dev("0000:00:03.0", 0x1b36, 0x000c, 0x060400, "pcieport", 2, NULL, 256);
+	pci_dev("0000:00:03.1", 0x1234, 0x0001, 0x020000, "pci-stub", 2, NULL, 256);
+	pci_dev("0000:00:03.2", 0x1234, 0x0002, 0x020000, NULL, 2, NULL, 256);
+	group(3, "DMA", msi);
+	pci_dev("0000:00:04.0", 0x8086, 0x10d3, 0x020000, "e1000e", 3, NULL, 256);
+	group(4, "identity", msi);
+	pci_dev("0000:00:05.0", 0x1b36, 0x000c, 0x060400, "pcieport", 4, NULL, 256);
+	pci_dev("0000:00:05.1", 0x8086, 0x2922, 0x010601, "ahci", 4, NULL, 256);
+	pci_dev("0000:00:05.2", 0x8086, 0x2930, 0x0c0500, "i801_smbus", 4, NULL, 256);
+	load(&inv, false);
+
+	assert_int_equal(inv.ngroups, 5);
+	g = inventory_group(&inv, 0);
+	assert_true(g->viable);
+	assert_int_equal(g->blockers.n, 0);
+	assert_non_null(g->reason);
+	g = inventory_group(&inv, 1);
+	assert_true(g->viable);
+	assert_int_equal(g->members.n, 2);
+	g = inventory_group(&inv, 2);
+	assert_true(g->viable);
+	assert_string_equal(g->type, "DMA-FQ");
+
+	g = inventory_group(&inv, 3);
+	assert_false(g->viable);
+	assert_int_equal(g->blockers.n, 1);
+	assert_string_equal(g->blockers.v[0], "0000:00:04.0");
+	assert_non_null(strstr(g->reason, "0000:00:04.0"));
+	assert_non_null(strstr(g->reason, "e1000e"));
+
+	g = inventory_group(&inv, 4);
+	assert_false(g->viable);
+	assert_int_equal(g->blockers.n, 2);
+	assert_non_null(strstr(g->reason, "0000:00:05.1 (ahci)"));
+	assert_non_null(strstr(g->reason, "0000:00:05.2 (i801_smbus)"));
+	assert_null(strstr(g->reason, "pcieport"));
+
+	/* the rule recomputes from the members' drivers */
+	free(inventory_device(&inv, "00:05.1")->driver);
+	inventory_device(&inv, "00:05.1")->driver = xstrdup("vfio-pci");
+	free(inventory_device(&inv, "00:05.2")->driver);
+	inventory_device(&inv, "00:05.2")->driver = NULL;
+	inventory_group_viability(&inv, g);
+	assert_true(g->viable);
+	assert_int_equal(g->blockers.n, 0);
+	inventory_release(&inv);
+}
+
+static void test_resv_parse(void **state)
+{
+	struct inv_resv *r;
+	struct strv bad = { 0 };
+	size_t n;
+
+	assert_int_equal(inv_resv_parse("0x00000000fee00000 0x00000000feefffff msi\n"
+					"\n"
+					"0x0000000000000000 0x0000000000ffffff direct-relaxable\n"
+					"0x000000fd00000000 0x000000ffffffffff reserved",
+					&r, &n, &bad), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(r[0].start, 0xfee00000);
+	assert_int_equal(r[0].end, 0xfeefffff);
+	assert_string_equal(r[0].type, "msi");
+	assert_int_equal(r[1].start, 0);
+	assert_string_equal(r[1].type, "direct-relaxable");
+	assert_int_equal(r[2].end, 0xffffffffffULL);
+	assert_string_equal(r[2].type, "reserved");
+	inv_resv_free(r, n);
+
+	assert_int_equal(inv_resv_parse("0xfee00000 0xfeefffff\n"           /* no type */
+					"fee00000 feefffff msi\n"             /* no 0x */
+					"0xfeefffff 0xfee00000 msi\n"         /* end < start */
+					"0xzz 0xfeefffff msi\n"               /* not hex */
+					"0x1000 0x1fff msi extra\n"           /* trailing junk */
+					"0x2000 0x2fff direct\n"              /* fine */
+					"0x10000000000000000 0x1 msi\n",      /* overflow */
+					&r, &n, &bad), 6);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].start, 0x2000);
+	assert_string_equal(r[0].type, "direct");
+	assert_int_equal(bad.n, 6);
+	assert_non_null(strstr(bad.v[0], "line 1"));
+	assert_non_null(strstr(bad.v[4], "line 5"));
+	inv_resv_free(r, n);
+	strv_free(&bad);
+
+	assert_int_equal(inv_resv_parse("", &r, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	inv_resv_free(r, n);
+}
+
+static void test_resv_in_tree(void **state)
+{
+	struct inventory inv;
+	struct inv_group *g;
+
+	group(7, "DMA", "0x00000000fee00000 0x00000000feefffff msi\ngarbage here\n");
+	pci_dev("0000:00:07.0", 0x1234, 0x5678, 0x020000, NULL, 7, NULL, 256);
+	load(&inv, false);
+	g = inventory_group(&inv, 7);
+	assert_true(g->resv_read);
+	assert_int_equal(g->nresv, 1);
+	assert_true(has_warning(&inv, "group 7: reserved_regions line 2: 'garbage here'"));
+	inventory_release(&inv);
+}
+
+static void test_selectors(void **state)
+{
+	struct inventory inv;
+	struct inv_group *g;
+	struct inv_device *d;
+	struct inv_sel sel;
+
+	assert_int_equal(inv_sel_parse("5", &sel), 0);
+	assert_false(sel.is_addr);
+	assert_int_equal(sel.group, 5);
+	assert_int_equal(inv_sel_parse("00:03.0", &sel), 0);
+	assert_true(sel.is_addr);
+	assert_string_equal(sel.addr, "0000:00:03.0");
+	assert_int_equal(inv_sel_parse("0001:0a:1f.7", &sel), 0);
+	assert_string_equal(sel.addr, "0001:0a:1f.7");
+	assert_int_equal(inv_sel_parse("", &sel), -EUSAGE);
+	assert_int_equal(inv_sel_parse(NULL, &sel), -EUSAGE);
+	assert_int_equal(inv_sel_parse("abc", &sel), -EUSAGE);
+	assert_int_equal(inv_sel_parse("-1", &sel), -EUSAGE);
+	assert_int_equal(inv_sel_parse("0x5", &sel), -EUSAGE);
+	assert_int_equal(inv_sel_parse("00:03", &sel), -EUSAGE);
+	assert_int_equal(inv_sel_parse("00:20.0", &sel), -EUSAGE);
+	assert_int_equal(inv_sel_parse("99999999999", &sel), -EUSAGE);
+
+	group(3, "DMA", msi);
+	pci_dev("0000:00:03.0", 0x1234, 0x11e8, 0x00ff00, NULL, 3, NULL, 256);
+	pci_dev("0000:00:09.0", 0x1234, 0x11e8, 0x00ff00, NULL, -1, NULL, 256);
+	load(&inv, false);
+
+	inv_sel_parse("3", &sel);
+	assert_int_equal(inventory_group_select(&inv, &sel, &g, &d), 0);
+	assert_int_equal(g->id, 3);
+	inv_sel_parse("00:03.0", &sel);
+	assert_int_equal(inventory_group_select(&inv, &sel, &g, &d), 0);
+	assert_int_equal(g->id, 3);
+	assert_string_equal(d->name, "0000:00:03.0");
+	inv_sel_parse("4", &sel);
+	assert_int_equal(inventory_group_select(&inv, &sel, &g, &d), -ENOENT);
+	/* a device in no group */
+	inv_sel_parse("00:09.0", &sel);
+	assert_int_equal(inventory_group_select(&inv, &sel, &g, &d), -ENOENT);
+	assert_non_null(d);
+	assert_null(g);
+	/* no such device */
+	inv_sel_parse("00:1e.0", &sel);
+	assert_int_equal(inventory_group_select(&inv, &sel, &g, &d), -ENOENT);
+	assert_null(d);
+	/* lookups accept short addresses */
+	assert_non_null(inventory_device(&inv, "00:09.0"));
+	assert_null(inventory_device(&inv, "00:0a.0"));
+	inventory_release(&inv);
+}
+
+static void test_missing_attributes(void **state)
+{
+	struct inventory inv;
+	struct inv_group *g;
+	struct inv_device *d;
+
+	/* group without type or reserved_regions; device without config or IDs */
+	group(0, NULL, NULL);
+	pci_dev("0000:00:01.0", 0x8086, 0x10d3, 0x020000, "e1000e", 0, NULL, 0);
+	link_to("sys/bus/pci/devices/0000:00:02.0", "../../../devices/pci0000:00/0000:00:02.0");
+	mkdir_rel(DEVDIR "/0000:00:02.0");
+	/* a 64-byte config (what a non-root read gives) */
+	group(1, "DMA", msi);
+	pci_dev("0000:00:03.0", 0x8086, 0x10d3, 0x020000, NULL, 1, NULL, 64);
+	putf(DEVDIR "/0000:00:03.0/driver_override", "vfio-pci\n");
+	load(&inv, false);
+
+	g = inventory_group(&inv, 0);
+	assert_null(g->type);
+	assert_false(g->resv_read);
+	assert_int_equal(g->nresv, 0);
+	assert_false(g->viable);
+
+	d = inventory_device(&inv, "0000:00:01.0");
+	assert_true(d->has_vendor);
+	assert_int_equal(d->vendor, 0x8086);
+	assert_int_equal(d->cfg_err, -ENOENT);
+	assert_int_equal(d->cfg.ats.state, PCICFG_UNKNOWN);
+	assert_null(d->driver_override);     /* "(null)" */
+	assert_null(d->unit);
+	assert_int_equal(d->group, 0);
+
+	d = inventory_device(&inv, "0000:00:02.0");
+	assert_non_null(d);
+	assert_false(d->has_vendor);
+	assert_false(d->has_class);
+	assert_null(d->driver);
+	assert_int_equal(d->group, -1);
+
+	d = inventory_device(&inv, "0000:00:03.0");
+	assert_int_equal(d->cfg_err, 0);
+	assert_int_equal(d->cfg.len, 64);
+	assert_int_equal(d->cfg.acs.state, PCICFG_UNKNOWN);
+	assert_string_equal(d->driver_override, "vfio-pci");
+	assert_true(has_warning(&inv, "config space of 1 device could be read only in part"));
+
+	/* no /sys/class/iommu, no /dev, no /proc */
+	assert_false(inv.have_units);
+	assert_int_equal(inv.nunits, 0);
+	assert_null(inv.kernel_release);
+	assert_null(g->vfio_node);
+	inventory_release(&inv);
+}
+
+static void test_no_groups(void **state)
+{
+	struct inventory inv;
+	bool found = false;
+
+	pci_dev("0000:00:01.0", 0x8086, 0x10d3, 0x020000, "e1000e", -1, NULL, 256);
+	load(&inv, false);
+	assert_false(inv.have_groups);
+	assert_int_equal(inv.ngroups, 0);
+	assert_int_equal(inv.ndevices, 1);
+	for (size_t i = 0; i < inv.nwarnings; i++)
+		if (!strcmp(inv.warnings[i].text, INV_NO_GROUPS_MSG)) {
+			found = true;
+			assert_true(inv.warnings[i].scope & INV_SCOPE_GROUPS);
+			assert_false(inv.warnings[i].scope & INV_SCOPE_DEVICES);
+		}
+	assert_true(found);
+	inventory_release(&inv);
+
+	/* an empty directory means the same */
+	mkdir_rel("sys/kernel/iommu_groups");
+	load(&inv, false);
+	assert_true(inv.have_groups);
+	assert_int_equal(inv.ngroups, 0);
+	assert_true(has_warning(&inv, "no IOMMU groups"));
+	inventory_release(&inv);
+}
+
+static void test_no_pci_bus(void **state)
+{
+	struct inventory inv;
+	struct inv_device *d;
+	char *cmd;
+
+	/* group members are found through the group even without /sys/bus/pci */
+	group(0, "DMA", msi);
+	pci_dev("0000:00:01.0", 0x8086, 0x10d3, 0x020000, "e1000e", 0, NULL, 256);
+	putf(DEVDIR "/0000:00:01.0/x", "1\n");
+	link_to(DEVDIR "/0000:00:01.0/subsystem", "../../../bus/pci");
+	cmd = xasprintf("rm -rf '%s/sys/bus'", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	/* and a platform device as a member */
+	putf("sys/devices/platform/ff000000.dma/uevent", "\n");
+	link_to("sys/devices/platform/ff000000.dma/subsystem", "../../../bus/platform");
+	link_to("sys/devices/platform/ff000000.dma/driver", "../../../bus/platform/drivers/pl330");
+	link_to("sys/kernel/iommu_groups/0/devices/ff000000.dma",
+		"../../../../devices/platform/ff000000.dma");
+	load(&inv, false);
+	assert_false(inv.have_pci);
+	assert_true(has_warning(&inv, "PCI devices are not listed"));
+	assert_int_equal(inv.ndevices, 2);
+	d = inventory_device(&inv, "0000:00:01.0");
+	assert_non_null(d);
+	assert_true(d->pci);
+	assert_string_equal(d->bus, "pci");
+	assert_string_equal(d->driver, "e1000e");
+	assert_int_equal(d->vendor, 0x8086);
+	d = inventory_device(&inv, "ff000000.dma");
+	assert_non_null(d);
+	assert_false(d->pci);
+	assert_string_equal(d->bus, "platform");
+	assert_string_equal(d->path, "/sys/devices/platform/ff000000.dma");
+	assert_int_equal(d->group, 0);
+	assert_false(inventory_group(&inv, 0)->viable);
+	inventory_release(&inv);
+}
+
+static void test_units(void **state)
+{
+	struct inventory inv;
+	struct inv_unit *u;
+	struct inv_device *d;
+	struct strv sv = { 0 };
+
+	/* Intel: virtual class device with intel-iommu/ attributes */
+	putf("sys/devices/virtual/iommu/dmar0/intel-iommu/cap", "d2008c22260286\n");
+	putf("sys/devices/virtual/iommu/dmar0/intel-iommu/ecap", "f00f4a\n");
+	putf("sys/devices/virtual/iommu/dmar0/intel-iommu/version", "1:0\n");
+	putf("sys/devices/virtual/iommu/dmar0/intel-iommu/address", "fed90000\n");
+	putf("sys/devices/virtual/iommu/dmar0/intel-iommu/domains_used", "nine\n");
+	link_to("sys/devices/virtual/iommu/dmar0/devices/0000:00:01.0",
+		"../../../../pci0000:00/0000:00:01.0");
+	link_to("sys/devices/virtual/iommu/dmar0/devices/0000:00:02.0",
+		"../../../../pci0000:00/0000:00:02.0");
+	link_to("sys/class/iommu/dmar0", "../../devices/virtual/iommu/dmar0");
+	group(0, "DMA", msi);
+	group(1, "DMA", msi);
+	pci_dev("0000:00:01.0", 0x8086, 0x10d3, 0x020000, NULL, 0, "dmar0", 256);
+	pci_dev("0000:00:02.0", 0x8086, 0x10d3, 0x020000, NULL, 1, NULL, 256);
+
+	/* AMD: under its PCI function, features with two values */
+	pci_dev("0000:00:00.2", 0x1022, 0x1481, 0x080600, NULL, -1, NULL, 256);
+	putf(DEVDIR "/0000:00:00.2/iommu/ivhd0/amd-iommu/cap", "1f03000f\n");
+	putf(DEVDIR "/0000:00:00.2/iommu/ivhd0/amd-iommu/features", "29d3 40\n");
+	link_to(DEVDIR "/0000:00:00.2/iommu/ivhd0/device", "../../../0000:00:00.2");
+	link_to("sys/class/iommu/ivhd0", "../../devices/pci0000:00/0000:00:00.2/iommu/ivhd0");
+
+	/* virtio-iommu: known by its parent's driver; no device link here */
+	pci_dev("0000:00:04.0", 0x1af4, 0x1057, 0x00ff00, "virtio-pci", -1, NULL, 256);
+	link_to(DEVDIR "/0000:00:04.0/virtio0/driver", "../../../../bus/virtio/drivers/virtio_iommu");
+	mkdir_rel(DEVDIR "/0000:00:04.0/virtio0/iommu/0000:00:04.0/devices");
+	link_to("sys/class/iommu/0000:00:04.0",
+		"../../devices/pci0000:00/0000:00:04.0/virtio0/iommu/0000:00:04.0");
+
+	/* something else: the parent's driver names it */
+	putf("sys/devices/platform/foo.0/iommu/foo-unit/uevent", "\n");
+	link_to("sys/devices/platform/foo.0/driver", "../../../bus/platform/drivers/foo-iommu");
+	link_to("sys/class/iommu/foo-unit", "../../devices/platform/foo.0/iommu/foo-unit");
+
+	load(&inv, false);
+	assert_true(inv.have_units);
+	assert_int_equal(inv.nunits, 4);
+
+	u = inventory_unit(&inv, "dmar0");
+	assert_non_null(u);
+	assert_string_equal(u->kind_name, "intel-vtd");
+	assert_string_equal(u->path, "/sys/devices/virtual/iommu/dmar0");
+	assert_null(u->parent);
+	assert_int_equal(u->nattrs, 6);
+	assert_string_equal(u->attrs[0].text, "1:0");              /* version */
+	assert_int_equal(u->attrs[1].vals[0], 0xfed90000);         /* address */
+	assert_int_equal(u->attrs[2].vals[0], 0xd2008c22260286ULL); /* cap */
+	assert_string_equal(u->attrs[2].desc->decode, "vtd-cap");
+	assert_int_equal(u->attrs[3].vals[0], 0xf00f4a);           /* ecap */
+	assert_null(u->attrs[4].text);                             /* domains_supported: missing */
+	assert_int_equal(u->attrs[4].err, -ENOENT);
+	assert_string_equal(u->attrs[5].text, "nine");             /* domains_used: unparsable */
+	assert_int_equal(u->attrs[5].nvals, 0);
+	assert_true(has_warning(&inv, "dmar0: intel-iommu/domains_used: cannot parse 'nine'"));
+	assert_int_equal(u->devices.n, 2);
+	inventory_unit_groups(&inv, u, &sv);
+	assert_int_equal(sv.n, 2);
+	strv_free(&sv);
+
+	/* the unit of a device: its iommu link, else the unit listing it */
+	d = inventory_device(&inv, "0000:00:01.0");
+	assert_string_equal(d->unit, "dmar0");
+	d = inventory_device(&inv, "0000:00:02.0");
+	assert_string_equal(d->unit, "dmar0");
+	inventory_group_units(&inv, inventory_group(&inv, 1), &sv);
+	assert_int_equal(sv.n, 1);
+	assert_string_equal(sv.v[0], "dmar0");
+	strv_free(&sv);
+
+	u = inventory_unit(&inv, "ivhd0");
+	assert_string_equal(u->kind_name, "amd-vi");
+	assert_string_equal(u->parent, "0000:00:00.2");
+	assert_null(u->parent_driver);
+	assert_int_equal(u->attrs[0].vals[0], 0x1f03000f);
+	assert_int_equal(u->attrs[1].nvals, 2);
+	assert_int_equal(u->attrs[1].vals[0], 0x29d3);
+	assert_int_equal(u->attrs[1].vals[1], 0x40);
+
+	u = inventory_unit(&inv, "0000:00:04.0");
+	assert_string_equal(u->kind_name, "virtio-iommu");
+	assert_string_equal(u->parent, "virtio0");
+	assert_string_equal(u->parent_driver, "virtio_iommu");
+	assert_int_equal(u->nattrs, 0);
+	assert_int_equal(u->devices.n, 0);
+
+	u = inventory_unit(&inv, "foo-unit");
+	assert_null(u->kind);
+	assert_string_equal(u->kind_name, "foo-iommu");
+	assert_string_equal(u->parent, "foo.0");
+	inventory_release(&inv);
+}
+
+static void test_attr_parse(void **state)
+{
+	static const struct inv_attr_desc list = { .file = "f", .key = "f", .type = INV_ATTR_HEX_LIST };
+	static const struct inv_attr_desc hex = { .file = "h", .key = "h", .type = INV_ATTR_HEX };
+	struct inv_attr a = { .desc = &list };
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%s", "29d3");
+	a.text = buf;
+	assert_int_equal(inv_attr_parse(&a), 0);
+	assert_int_equal(a.nvals, 1);
+	snprintf(buf, sizeof(buf), "%s", "29d3:0");
+	a.text = buf;
+	assert_int_equal(inv_attr_parse(&a), 0);
+	assert_int_equal(a.nvals, 2);
+	assert_int_equal(a.vals[1], 0);
+	snprintf(buf, sizeof(buf), "%s", "0x1 0x2");
+	a.text = buf;
+	assert_int_equal(inv_attr_parse(&a), 0);
+	assert_int_equal(a.vals[1], 2);
+	snprintf(buf, sizeof(buf), "%s", "1:2:3");
+	a.text = buf;
+	assert_int_equal(inv_attr_parse(&a), -E2BIG);
+	assert_int_equal(a.nvals, 0);
+	snprintf(buf, sizeof(buf), "%s", "xyz");
+	a.text = buf;
+	assert_int_equal(inv_attr_parse(&a), -EINVAL);
+	snprintf(buf, sizeof(buf), "%s", ":");
+	a.text = buf;
+	assert_int_equal(inv_attr_parse(&a), -EINVAL);
+	a.desc = &hex;
+	snprintf(buf, sizeof(buf), "%s", "0xFF");
+	a.text = buf;
+	assert_int_equal(inv_attr_parse(&a), 0);
+	assert_int_equal(a.vals[0], 0xff);
+	a.text = NULL;
+	assert_int_equal(inv_attr_parse(&a), -ENOENT);
+}
+
+static void test_vfio_nodes(void **state)
+{
+	struct inventory inv;
+	struct inv_device *d;
+
+	group(5, "DMA", msi);
+	group(6, "DMA", msi);
+	group(7, "DMA", msi);
+	pci_dev("0000:00:05.0", 0x8086, 0x10d3, 0x020000, "vfio-pci", 5, NULL, 256);
+	pci_dev("0000:00:06.0", 0x8086, 0x10d3, 0x020000, "vfio-pci", 6, NULL, 256);
+	pci_dev("0000:00:07.0", 0x8086, 0x10d3, 0x020000, NULL, 7, NULL, 256);
+	putf(DEVDIR "/0000:00:05.0/vfio-dev/vfio0/dev", "511:0\n");
+	put("dev/vfio/5", "", 0);
+	put("dev/vfio/noiommu-6", "", 0);
+	put("dev/vfio/vfio", "", 0);
+	put("dev/vfio/devices/vfio0", "", 0);
+	putf("proc/sys/kernel/osrelease", "6.12.0-test\n");
+	load(&inv, true);
+	assert_string_equal(inv.kernel_release, "6.12.0-test");
+	assert_string_equal(inventory_group(&inv, 5)->vfio_node, "/dev/vfio/5");
+	assert_string_equal(inventory_group(&inv, 6)->vfio_node, "/dev/vfio/noiommu-6");
+	assert_null(inventory_group(&inv, 7)->vfio_node);
+	d = inventory_device(&inv, "0000:00:05.0");
+	assert_int_equal(d->vfio_cdevs.n, 1);
+	assert_string_equal(d->vfio_cdevs.v[0], "vfio0");
+	assert_int_equal(inventory_device(&inv, "0000:00:06.0")->vfio_cdevs.n, 0);
+	inventory_release(&inv);
+}
+
+static void test_order_and_garbage(void **state)
+{
+	struct inventory inv;
+
+	/* groups in numeric order, a stray entry ignored with a warning */
+	group(10, "DMA", msi);
+	group(2, "DMA", msi);
+	group(1, "DMA", msi);
+	mkdir_rel("sys/kernel/iommu_groups/stray");
+	/* devices in address order: hex, so 00:10.0 before 00:1f.0 */
+	pci_dev("0000:00:1f.0", 0x8086, 0x2918, 0x060100, NULL, 2, NULL, 256);
+	pci_dev("0000:00:10.0", 0x8086, 0x2918, 0x060100, NULL, 2, NULL, 256);
+	pci_dev("0000:00:09.0", 0x8086, 0x2918, 0x060100, NULL, 2, NULL, 256);
+	load(&inv, false);
+	assert_int_equal(inv.ndevices, 3);
+	assert_string_equal(inv.devices[0].name, "0000:00:09.0");
+	assert_string_equal(inv.devices[1].name, "0000:00:10.0");
+	assert_string_equal(inv.devices[2].name, "0000:00:1f.0");
+	assert_string_equal(inventory_group(&inv, 2)->members.v[1], "0000:00:10.0");
+	assert_int_equal(inv.ngroups, 3);
+	assert_int_equal(inv.groups[0].id, 1);
+	assert_int_equal(inv.groups[1].id, 2);
+	assert_int_equal(inv.groups[2].id, 10);
+	assert_true(has_warning(&inv, "stray: not a group number"));
+	/* an empty group is viable and says why */
+	assert_true(inv.groups[0].viable);
+	assert_non_null(strstr(inv.groups[0].reason, "no devices"));
+	inventory_release(&inv);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tree_setup, tree_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_driver_rule),
+		T(test_viability),
+		cmocka_unit_test(test_resv_parse),
+		T(test_resv_in_tree),
+		T(test_selectors),
+		T(test_missing_attributes),
+		T(test_no_groups),
+		T(test_no_pci_bus),
+		T(test_units),
+		cmocka_unit_test(test_attr_parse),
+		T(test_vfio_nodes),
+		T(test_order_and_garbage),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
