@@ -1,11 +1,192 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* PLACEHOLDER: replaced by the real snapshot commands. */
-#include "cli/cli.h"
+/*
+ * snapshot save / show. save runs the inventory through a recording view
+ * over the current source (machine, --sysfs-root tree or -F snapshot) and
+ * writes what it read as a tar; show summarises a snapshot file: its
+ * metadata, what it holds, and what the inventory finds in it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-static const struct cli_verb snapshot_verbs[] = { { 0 } };
+#include "backends/dump/snapshot.h"
+#include "backends/sysfs/inventory.h"
+#include "cli/cli.h"
+#include "core/ctx.h"
+#include "core/exitcodes.h"
+#include "core/util.h"
+#include "core/view.h"
+#include "core/view_record.h"
+#include "output/out.h"
+
+#define PROC_HOSTNAME  "/proc/sys/kernel/hostname"
+#define PROC_OSRELEASE "/proc/sys/kernel/osrelease"
+
+static void out_stats(struct out *o, const struct snapshot_stats *st)
+{
+	out_obj_begin(o, "contents", "contents");
+	out_u64(o, "entries", "entries", snapshot_stats_entries(st));
+	out_u64(o, "files", "files", st->files);
+	out_u64(o, "placeholders", "listed, not read", st->placeholders);
+	out_u64(o, "directories", "directories", st->dirs);
+	out_u64(o, "links", "links", st->links);
+	out_u64(o, "device_nodes", "device nodes", st->devices);
+	if (st->others)
+		out_u64(o, "others", "others", st->others);
+	out_u64(o, "bytes", "bytes", st->bytes);
+	out_obj_end(o);
+}
+
+static int snapshot_save(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	const char *file = argv[0];
+	struct snapshot_meta meta = { 0 };
+	struct snapshot_stats st;
+	struct inventory inv;
+	struct view *src, *rec;
+	bool to_stdout = !strcmp(file, "-");
+	char *why = NULL;
+	int err;
+
+	if (to_stdout && isatty(STDOUT_FILENO))
+		return err_report(ctx, -EUSAGE, "refusing to write a snapshot to a terminal");
+	err = ctx_view(ctx, &src);
+	if (err)
+		return err;
+	view_record_new(src, &rec);
+	err = inventory_load(rec, &inv);
+	if (err) {
+		view_free(rec);
+		return err_report(ctx, err, "cannot read the inventory: %s", strerror(-err));
+	}
+	inventory_release(&inv);
+	/* read through the recorder, so that a re-saved snapshot keeps them */
+	if (view_read_str(rec, &meta.kernel_release, PROC_OSRELEASE))
+		meta.kernel_release = NULL;
+	if (view_read_str(rec, &meta.hostname, PROC_HOSTNAME))
+		meta.hostname = NULL;
+
+	err = view_record_write_tar(rec, file, &meta, &why);
+	view_record_stats(rec, &st);
+	view_free(rec);
+	snapshot_meta_release(&meta);
+	if (err) {
+		err_msg(ctx, "%s: %s", file, why ? why : strerror(-err));
+		free(why);
+		return err;
+	}
+	if (!to_stdout) {
+		struct out *o = ctx_out(ctx);
+
+		if (out_is_json(o)) {
+			out_str(o, "file", "file", file);
+			out_stats(o, &st);
+		} else {
+			out_text(o, "wrote %s: %zu entries (%zu files, %zu directories, %zu links)", file,
+				 snapshot_stats_entries(&st), st.files, st.dirs, st.links);
+		}
+		err = out_flush(o);
+	}
+	return err;
+}
+
+static int snapshot_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	const struct snapshot_meta *meta;
+	const struct snapshot_stats *st;
+	struct inventory inv;
+	struct view *v;
+	struct stat sb;
+	size_t members = 0;
+	struct out *o;
+	int err;
+
+	if (argc > 0) {
+		if (ctx->snapshot && strcmp(ctx->snapshot, argv[0]))
+			return err_report(ctx, -EUSAGE, "two snapshots given: -F %s and %s",
+					  ctx->snapshot, argv[0]);
+		ctx->snapshot = argv[0];
+	}
+	if (!ctx->snapshot)
+		return err_report(ctx, -EUSAGE, "which snapshot? give FILE (or -F FILE)");
+	err = ctx_view(ctx, &v);
+	if (err)
+		return err;
+	err = snapshot_view_info(v, &meta, &st);
+	if (err)
+		return err_report(ctx, err, "%s: not opened as a snapshot", ctx->snapshot);
+	err = inventory_load(v, &inv);
+	if (err)
+		return err_report(ctx, err, "%s: cannot read the inventory: %s", ctx->snapshot,
+				  strerror(-err));
+	for (size_t i = 0; i < inv.ngroups; i++)
+		members += inv.groups[i].members.n;
+
+	o = ctx_out(ctx);
+	out_str(o, "file", "file", ctx->snapshot);
+	if (strcmp(ctx->snapshot, "-") && !stat(ctx->snapshot, &sb))
+		out_u64(o, "size", "size", (uint64_t)sb.st_size);
+	else
+		out_str(o, "size", "size", NULL);
+	if (meta->format_version)
+		out_u64(o, "format_version", "format version", (uint64_t)meta->format_version);
+	else
+		out_str(o, "format_version", "format version", NULL);
+	out_str(o, "tool_version", "written by", meta->tool_version);
+	out_str(o, "created", "created", meta->created);
+	out_str(o, "hostname", "hostname", meta->hostname);
+	out_str(o, "kernel_release", "kernel release",
+		meta->kernel_release ? meta->kernel_release : inv.kernel_release);
+	out_stats(o, st);
+	out_obj_begin(o, "inventory", "inventory");
+	out_u64(o, "iommu_units", "IOMMU units", inv.nunits);
+	out_u64(o, "groups", "groups", inv.ngroups);
+	out_u64(o, "devices", "devices", inv.ndevices);
+	out_u64(o, "group_members", "group members", members);
+	out_obj_end(o);
+	inventory_release(&inv);
+	return out_flush(o);
+}
+
+static const struct cli_verb snapshot_verbs[] = {
+	{
+		.name = "save",
+		.summary = "capture what the inventory reads into a snapshot file",
+		.args_doc = "FILE",
+		.doc = "Reads the inventory of the current source (this machine, the tree given "
+		       "with --sysfs-root, or the snapshot given with -F) and writes every file, "
+		       "directory listing, link and device node it read into FILE, a tar archive: "
+		       "IOMMU groups, /sys/class/iommu, the PCI devices' attributes, links and "
+		       "config space, /dev/vfio and the kernel release. Every inventory command "
+		       "then gives the same output with -F FILE as it did on the source.\n\n"
+		       "FILE is replaced atomically (written beside it, synced, renamed); '-' "
+		       "writes to standard output. Read it back with -F FILE, summarise it with "
+		       "'snapshot show FILE', or unpack it with tar and use --sysfs-root DIR/sys. "
+		       "Run as root to capture full config space.",
+		.min_args = 1,
+		.max_args = 1,
+		.run = snapshot_save,
+	},
+	{
+		.name = "show",
+		.summary = "summarise a snapshot file",
+		.args_doc = "[FILE]",
+		.doc = "Shows a snapshot's metadata (format version, the iommuctl that wrote it, "
+		       "when, and the machine's hostname and kernel release), how many files, "
+		       "listings and links it holds, and how many IOMMU units, groups and devices "
+		       "the inventory finds in it. FILE may also be given with -F.",
+		.min_args = 0,
+		.max_args = 1,
+		.run = snapshot_show,
+	},
+	{ 0 }
+};
 
 const struct cli_object cli_object_snapshot = {
 	.name = "snapshot",
-	.summary = "snapshot (not yet implemented)",
+	.summary = "save the machine's IOMMU state to a file, or describe such a file",
+	.default_verb = "show",
 	.verbs = snapshot_verbs,
 };

@@ -51,7 +51,28 @@ int ctx_view(struct iommuctl_ctx *ctx, struct view **view)
 			return err;
 		}
 	} else if (ctx->sysfs_root) {
-		err = view_root_new(NULL, ctx->sysfs_root, &ctx->view);
+		/*
+		 * A tree named .../sys is taken as the /sys of a captured system
+		 * whose other parts (/dev/vfio, /proc/sys/kernel) lie beside it,
+		 * as in an extracted snapshot; any other name gives /sys only.
+		 */
+		char *norm = path_normalize(ctx->sysfs_root), *slash = strrchr(norm, '/');
+		char *parent = NULL;
+
+		if (ctx->sysfs_root[0] != '/') {
+			char *cwd = get_current_dir_name(), *abs = xasprintf("%s/%s", cwd ? cwd : ".", ctx->sysfs_root);
+
+			free(norm);
+			norm = path_normalize(abs);
+			slash = strrchr(norm, '/');
+			free(abs);
+			free(cwd);
+		}
+		if (slash && !strcmp(slash + 1, "sys"))
+			parent = slash == norm ? xstrdup("/") : xstrndup(norm, slash - norm);
+		err = view_root_new(parent, ctx->sysfs_root, &ctx->view);
+		free(parent);
+		free(norm);
 		if (err)
 			return err_report(ctx, err, "--sysfs-root %s: not a directory", ctx->sysfs_root);
 	} else {
