@@ -1,0 +1,421 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash disable=SC2054,SC2034 # QEMU options hold commas; variables are for callers
+# tests/vm/lib.sh: run guest scripts on a real kernel with an emulated IOMMU.
+# Source it from bash. It fetches Debian's stock linux-image-6.12 amd64 kernel
+# into a cache outside the repository, builds a busybox-static initramfs around
+# a guest script (plus iommuctl and its libraries), boots one scenario under
+# qemu-system-x86_64 (q35, TCG) with a timeout, and brings the guest's /out back.
+#
+#   . tests/vm/lib.sh
+#   vm_run vtd my-guest-script.sh /tmp/out      # fetch + initramfs + boot
+#   vm_fetch_kernel; vm_build_initramfs initrd.cpio script.sh; vm_boot amd initrd.cpio /tmp/out
+#
+# Environment: IOMMUCTL (binary to put in the guest, default <repo>/iommuctl),
+# IOMMUCTL_VM_CACHE, IOMMUCTL_VM_KERNEL_PKG, IOMMUCTL_VM_TIMEOUT, IOMMUCTL_VM_MEM,
+# IOMMUCTL_VM_SMP, IOMMUCTL_VM_APPEND, IOMMUCTL_VM_MODULES, IOMMUCTL_VM_VERBOSE;
+# VM_QEMU_EXTRA (bash array) adds QEMU options. See tests/vm/README.
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VM_REPO=$(git -C "$VM_DIR" rev-parse --show-toplevel 2>/dev/null || (cd "$VM_DIR/../.." && pwd))
+VM_CACHE=${IOMMUCTL_VM_CACHE:-$HOME/.cache/iommuctl-vm}
+VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-120}
+VM_MEM=${IOMMUCTL_VM_MEM:-512M}
+VM_SMP=${IOMMUCTL_VM_SMP:-1}
+VM_VERBOSE=${IOMMUCTL_VM_VERBOSE:-0}
+VM_OUT_DISK_SIZE=${IOMMUCTL_VM_OUT_DISK_SIZE:-64M}
+: "${IOMMUCTL:=$VM_REPO/iommuctl}"
+if ! declare -p VM_QEMU_EXTRA >/dev/null 2>&1; then
+	VM_QEMU_EXTRA=()
+fi
+
+# Scenarios: the IOMMU device (it comes first among the devices: QEMU starts
+# without complaint when it does not, but PCI devices created before the
+# intel-iommu get their DMA address space without it), extra kernel command line,
+# and the modules to load before the common ones (the IOMMU driver must exist
+# before the device drivers bind).
+VM_SCENARIOS=(vtd vtd-sm amd virtio)
+declare -A VM_SCN_DEVICE=(
+	[vtd]=intel-iommu,intremap=on,caching-mode=on
+	[vtd-sm]=intel-iommu,intremap=on,caching-mode=on,x-scalable-mode=on,aw-bits=48
+	[amd]=amd-iommu,intremap=on
+	[virtio]=virtio-iommu-pci
+)
+declare -A VM_SCN_APPEND=(
+	[vtd]=intel_iommu=on
+	[vtd-sm]=intel_iommu=on,sm_on
+	[amd]=''
+	# x86 virtio-iommu has no interrupt remapping: VFIO refuses it without this.
+	[virtio]=vfio_iommu_type1.allow_unsafe_interrupts=1
+)
+declare -A VM_SCN_MODULES=(
+	[vtd]=''
+	[vtd-sm]=''
+	[amd]=''
+	[virtio]=virtio_iommu
+)
+# Loaded in every scenario, in this order: the output disk, the NIC driver, VFIO.
+VM_COMMON_MODULES=(virtio_blk e1000e vfio vfio_iommu_type1 vfio_pci)
+
+# Guest devices, the same in every scenario (fixed addresses keep BDFs stable):
+#   00:03.0 edu (DMA test device, no driver)   00:04.0 e1000e (driver e1000e)
+#   00:05.0 virtio-blk (output disk)           00:06.0 pcie-root-port -> 01:00.0 e1000e
+# romfile= keeps QEMU from loading iPXE option ROMs (faster, and no ipxe-qemu needed).
+VM_DEVICES=(
+	-device edu,addr=0x3,dma_mask=0xffffffffffffffff
+	-device e1000e,addr=0x4,romfile=
+	-device virtio-blk-pci,addr=0x5,drive=vmout,serial=iommuctl-out
+	-device pcie-root-port,id=rp1,addr=0x6,chassis=1,slot=1
+	-device e1000e,bus=rp1,addr=0x0,romfile=
+)
+
+vm_log() { printf 'vm: %s\n' "$*" >&2; }
+vm_die() {
+	printf 'vm: ERROR: %s\n' "$*" >&2
+	exit 1
+}
+
+vm_is_scenario() {
+	[[ -n "${1:-}" && -v "VM_SCN_DEVICE[$1]" ]]
+}
+
+# Install what the harness needs from Debian's packages when it is missing.
+vm_need_tools() {
+	local missing=() pkgs=() t
+	local -A pkg_of=(
+		[qemu-system-x86_64]=qemu-system-x86 [cpio]=cpio [xz]=xz-utils [depmod]=kmod
+		[dpkg-deb]=dpkg [apt-get]=apt [timeout]=coreutils [tar]=tar
+	)
+	for t in "${!pkg_of[@]}"; do
+		if ! command -v "$t" >/dev/null 2>&1 && [[ ! -x /sbin/$t ]]; then
+			missing+=("$t")
+			pkgs+=("${pkg_of[$t]}")
+		fi
+	done
+	if ! vm_busybox_static >/dev/null; then
+		missing+=("static busybox")
+		pkgs+=(busybox-static)
+	fi
+	((${#missing[@]})) || return 0
+	if [[ $(id -u) -ne 0 ]]; then
+		vm_die "missing ${missing[*]}: run as root: apt-get install ${pkgs[*]}"
+	fi
+	vm_log "installing ${pkgs[*]} (missing ${missing[*]})"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${pkgs[@]}" >&2 ||
+		{ apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q --no-install-recommends "${pkgs[@]}" >&2; } ||
+		vm_die "apt-get install ${pkgs[*]} failed"
+	vm_busybox_static >/dev/null || vm_die "no statically linked busybox after installing busybox-static"
+}
+
+# Print the path of a statically linked busybox, or fail.
+vm_busybox_static() {
+	local bb
+	for bb in /bin/busybox /usr/bin/busybox; do
+		[[ -x $bb ]] || continue
+		# ldd fails on a static binary: look at what it says, not at its status.
+		if [[ $(LC_ALL=C ldd "$bb" 2>&1) == *"not a dynamic executable"* ]]; then
+			echo "$bb"
+			return 0
+		fi
+	done
+	return 1
+}
+
+vm_depmod() {
+	if command -v depmod >/dev/null 2>&1; then depmod "$@"; else /sbin/depmod "$@"; fi
+}
+
+# The newest linux-image-6.12.*-amd64-unsigned that apt knows about.
+vm_apt_kernel_pkg() {
+	apt-cache pkgnames linux-image-6.12. 2>/dev/null |
+		grep -E '^linux-image-6\.12\.[0-9]+\+deb[0-9]+-amd64-unsigned$' | sort -V | tail -n1
+}
+
+# Sets VM_KVER, VM_KERNEL (the bzImage) and VM_MODDIR. Uses, in order: the
+# package named by IOMMUCTL_VM_KERNEL_PKG; the newest kernel already in the
+# cache; the newest one in apt's index (after apt-get update if it has none).
+vm_fetch_kernel() {
+	local pkg=${IOMMUCTL_VM_KERNEL_PKG:-} kdir tmp deb
+	vm_need_tools
+	mkdir -p "$VM_CACHE/kernel" || vm_die "cannot create cache directory $VM_CACHE"
+	if [[ -z $pkg ]]; then
+		kdir=$(find "$VM_CACHE/kernel" -mindepth 2 -maxdepth 2 -name .complete -printf '%h\n' 2>/dev/null |
+			sort -V | tail -n1)
+		if [[ -n $kdir ]]; then
+			pkg=linux-image-${kdir##*/}-unsigned
+		fi
+	fi
+	if [[ -z $pkg ]]; then
+		pkg=$(vm_apt_kernel_pkg)
+		if [[ -z $pkg ]]; then
+			vm_log "apt knows no linux-image-6.12 package: running apt-get update"
+			apt-get update -q >&2 || vm_die "apt-get update failed (needs root and Debian's archive)"
+			pkg=$(vm_apt_kernel_pkg)
+		fi
+		[[ -n $pkg ]] || vm_die "no linux-image-6.12.*-amd64-unsigned package in apt's index (is bookworm-security in sources.list?)"
+	fi
+	[[ $pkg =~ ^linux-image-(.+)-unsigned$ ]] || vm_die "IOMMUCTL_VM_KERNEL_PKG=$pkg: expected linux-image-<version>-unsigned"
+	VM_KVER=${BASH_REMATCH[1]}
+	kdir=$VM_CACHE/kernel/$VM_KVER
+	# Concurrent runs sharing the cache fetch one at a time.
+	exec {lockfd}>"$VM_CACHE/kernel/.lock"
+	flock "$lockfd"
+	if [[ ! -e $kdir/.complete ]]; then
+		vm_log "fetching $pkg into $kdir"
+		tmp=$(mktemp -d "$VM_CACHE/kernel/.fetch.XXXXXX")
+		chmod 0755 "$tmp"
+		# apt's sandbox user cannot write into a root-owned cache: download as ourselves.
+		if ! (cd "$tmp" && apt-get download -q -o APT::Sandbox::User="$(id -un)" "$pkg" >&2); then
+			rm -rf "$tmp"
+			exec {lockfd}>&-
+			vm_die "apt-get download $pkg failed (an old index? run apt-get update, or set IOMMUCTL_VM_KERNEL_PKG)"
+		fi
+		deb=$(find "$tmp" -maxdepth 1 -name '*.deb' | head -n1)
+		dpkg-deb -x "$deb" "$tmp/root" || { rm -rf "$tmp"; vm_die "dpkg-deb -x $deb failed"; }
+		rm -f "$deb"
+		# Debian's package has no modules.dep: its postinst runs depmod.
+		vm_depmod -b "$tmp/root" "$VM_KVER" || { rm -rf "$tmp"; vm_die "depmod failed for $VM_KVER"; }
+		[[ -f $tmp/root/boot/vmlinuz-$VM_KVER ]] || { rm -rf "$tmp"; vm_die "$pkg has no boot/vmlinuz-$VM_KVER"; }
+		rm -rf "$kdir"
+		mv "$tmp" "$kdir"
+		touch "$kdir/.complete"
+	fi
+	exec {lockfd}>&-
+	VM_KERNEL=$kdir/root/boot/vmlinuz-$VM_KVER
+	VM_MODDIR=$kdir/root/lib/modules/$VM_KVER
+	VM_KO_CACHE=$kdir/ko
+}
+
+# Read the fetched kernel's modules.dep once into VM_DEP_OF[name]="path|dep dep ..."
+# (names normalised: '-' -> '_').
+declare -A VM_DEP_OF=()
+VM_DEP_KVER=
+_vm_read_moddep() {
+	local line path deps n d
+	[[ -n ${VM_MODDIR:-} ]] || vm_die "call vm_fetch_kernel first"
+	[[ $VM_DEP_KVER == "$VM_KVER" ]] && return 0
+	VM_DEP_OF=()
+	while IFS= read -r line; do
+		path=${line%%:*}
+		deps=${line#*:}
+		n=${path##*/}
+		n=${n%%.ko*}
+		n=${n//-/_}
+		VM_DEP_OF[$n]="${path}|"
+		for d in $deps; do
+			d=${d##*/}
+			d=${d%%.ko*}
+			VM_DEP_OF[$n]+="${d//-/_} "
+		done
+	done <"$VM_MODDIR/modules.dep"
+	VM_DEP_KVER=$VM_KVER
+}
+
+_vm_visit_module() {
+	local m=${1//-/_} x
+	[[ -n ${_vm_seen[$m]:-} ]] && return 0
+	[[ -n ${VM_DEP_OF[$m]:-} ]] ||
+		vm_die "module $m is not a loadable module of $VM_KVER (built in, or misspelt?)"
+	_vm_seen[$m]=1
+	# modules.dep lists the whole closure; visiting it depth-first still orders it.
+	for x in ${VM_DEP_OF[$m]#*|}; do
+		_vm_visit_module "$x"
+	done
+	VM_MODULE_ORDER+=("$m")
+}
+
+# vm_module_order NAME...: sets VM_MODULE_ORDER to the normalised names of NAME...
+# and everything they need, dependencies first, each once.
+vm_module_order() {
+	local -A _vm_seen=()
+	local n
+	_vm_read_moddep
+	VM_MODULE_ORDER=()
+	for n in "$@"; do
+		_vm_visit_module "$n"
+	done
+}
+
+# Copy a file to the same absolute path under ROOT, dereferencing symlinks.
+_vm_copy_abs() {
+	local root=$1 f=$2
+	mkdir -p "$root$(dirname "$f")"
+	cp -L "$f" "$root$f"
+}
+
+# Copy a dynamically linked binary's libraries (what ldd lists) and the loader.
+_vm_copy_libs() {
+	local root=$1 bin=$2 out line lib
+	if ! out=$(LC_ALL=C ldd "$bin" 2>&1); then
+		[[ $out == *"not a dynamic executable"* ]] && return 0
+		vm_die "ldd $bin failed: $out"
+	fi
+	while IFS= read -r line; do
+		case $line in
+		*"=> not found"*) vm_die "ldd $bin: ${line%%=>*} not found" ;;
+		*"=> /"*) lib=${line#*=> }; lib=${lib%% (*} ;;
+		[[:space:]]/*) lib=${line#"${line%%[![:space:]]*}"}; lib=${lib%% (*} ;;
+		*) continue ;;
+		esac
+		_vm_copy_abs "$root" "$lib"
+	done <<<"$out"
+}
+
+# vm_build_initramfs OUT GUEST_SCRIPT [SRC:DST ...]
+# Builds an uncompressed newc cpio: busybox, the modules every scenario may load
+# (plus IOMMUCTL_VM_MODULES), iommuctl and its libraries if $IOMMUCTL exists, the
+# init, the guest script as /guest.sh, and extra files SRC copied to DST.
+vm_build_initramfs() {
+	local out=$1 guest=$2 root bb a m name path n extra
+	shift 2
+	[[ -f $guest ]] || vm_die "guest script $guest not found"
+	[[ -n ${VM_KVER:-} ]] || vm_fetch_kernel
+	bb=$(vm_busybox_static) || vm_die "no statically linked busybox (apt-get install busybox-static)"
+	root=$(mktemp -d "${TMPDIR:-/tmp}/iommuctl-initramfs.XXXXXX")
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/vm,proc,sys,dev,tmp,out,lib/modules,root}
+	cp "$bb" "$root/bin/busybox"
+	for a in $("$bb" --list); do
+		[[ $a == busybox ]] || ln -s busybox "$root/bin/$a"
+	done
+
+	local -a want=("${VM_COMMON_MODULES[@]}")
+	for n in "${VM_SCENARIOS[@]}"; do
+		# shellcheck disable=SC2206 # space-separated list
+		want+=(${VM_SCN_MODULES[$n]})
+	done
+	# shellcheck disable=SC2206
+	want+=(${IOMMUCTL_VM_MODULES:-})
+	vm_module_order "${want[@]}"
+	local -a all=("${VM_MODULE_ORDER[@]}")
+	mkdir -p "$VM_KO_CACHE"
+	for name in "${all[@]}"; do
+		path=${VM_DEP_OF[$name]%%|*}
+		[[ $path == /* ]] || path=$VM_MODDIR/$path
+		if [[ ! -f $VM_KO_CACHE/$name.ko ]]; then
+			case $path in
+			*.ko.xz) xz -dc "$path" >"$VM_KO_CACHE/$name.ko.tmp" ;;
+			*.ko.zst) zstd -qdc "$path" >"$VM_KO_CACHE/$name.ko.tmp" ;;
+			*.ko.gz) gzip -dc "$path" >"$VM_KO_CACHE/$name.ko.tmp" ;;
+			*) cp "$path" "$VM_KO_CACHE/$name.ko.tmp" ;;
+			esac || vm_die "cannot decompress $path"
+			mv "$VM_KO_CACHE/$name.ko.tmp" "$VM_KO_CACHE/$name.ko"
+		fi
+		cp "$VM_KO_CACHE/$name.ko" "$root/lib/modules/$name.ko"
+		# One line per module: its whole dependency closure in load order.
+		vm_module_order "$name"
+		{
+			printf '%s:' "$name"
+			printf ' %s' "${VM_MODULE_ORDER[@]:0:${#VM_MODULE_ORDER[@]}-1}"
+			printf '\n'
+		} >>"$root/etc/vm/modules.dep"
+	done
+
+	if [[ -x $IOMMUCTL && -f $IOMMUCTL ]]; then
+		cp "$IOMMUCTL" "$root/bin/iommuctl"
+		_vm_copy_libs "$root" "$IOMMUCTL"
+	else
+		vm_log "WARNING: no iommuctl binary at $IOMMUCTL (run make, or set IOMMUCTL): the guest has none"
+	fi
+
+	cp "$VM_DIR/init.sh" "$root/init"
+	chmod 0755 "$root/init"
+	cp "$guest" "$root/guest.sh"
+	for extra in "$@"; do
+		[[ $extra == *:/* ]] || vm_die "extra file '$extra': expected SRC:/ABSOLUTE/DST"
+		mkdir -p "$root$(dirname "${extra#*:}")"
+		cp -a "${extra%%:*}" "$root${extra#*:}" || vm_die "cannot copy ${extra%%:*}"
+	done
+
+	(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc -R 0:0 --quiet) >"$out.tmp" || { rm -rf "$root"; vm_die "cpio failed"; }
+	mv "$out.tmp" "$out"
+	rm -rf "$root"
+}
+
+# vm_kernel_cmdline SCENARIO: the kernel command line for a scenario.
+vm_kernel_cmdline() {
+	local s=$1 mods gt=0
+	# Leave the guest time to send its results back after killing the script.
+	((VM_TIMEOUT > 30)) && gt=$((VM_TIMEOUT - 20))
+	# shellcheck disable=SC2086 # space-separated lists
+	mods=$(printf '%s ' ${VM_SCN_MODULES[$s]} "${VM_COMMON_MODULES[@]}" ${IOMMUCTL_VM_MODULES:-} |
+		sed 's/ *$//' | tr ' ' ',')
+	printf '%s' "console=ttyS0,115200 panic=-1 ${VM_SCN_APPEND[$s]} iommuctl_vm.scenario=$s iommuctl_vm.modules=$mods iommuctl_vm.guest_timeout=$gt ${IOMMUCTL_VM_APPEND:-}" |
+		tr -s ' '
+}
+
+# vm_boot SCENARIO INITRAMFS OUTDIR
+# Boots one scenario and extracts the guest's /out into OUTDIR (created, must be
+# empty or absent). OUTDIR/.vm/ holds console.log, qemu.log, rc (the guest
+# script's exit status), guest.log, dmesg and modules.
+# Returns 0 when the guest script exited 0, 1 when it failed (its outputs are
+# there), 2 when the VM itself failed (timeout, QEMU error, no results).
+vm_boot() {
+	local s=$1 initrd=$2 outdir=$3 disk rc=0 t0 t1 console
+	vm_is_scenario "$s" || vm_die "unknown scenario '$s' (known: ${VM_SCENARIOS[*]})"
+	[[ -f $initrd ]] || vm_die "initramfs $initrd not found"
+	[[ -n ${VM_KVER:-} ]] || vm_fetch_kernel
+	mkdir -p "$outdir/.vm"
+	disk=$outdir/.vm/out.img
+	rm -f "$disk"
+	truncate -s "$VM_OUT_DISK_SIZE" "$disk"
+	if [[ $VM_VERBOSE == 1 ]]; then
+		console="stdio,id=con,signal=off,logfile=$outdir/.vm/console.log"
+	else
+		console="file,id=con,path=$outdir/.vm/console.log"
+	fi
+	local -a cmd=(
+		timeout -k 5 "$VM_TIMEOUT"
+		qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel tcg
+		-m "$VM_MEM" -smp "$VM_SMP" -nodefaults -no-user-config -no-reboot
+		-display none -monitor none -chardev "$console" -serial chardev:con
+		-kernel "$VM_KERNEL" -initrd "$initrd" -append "$(vm_kernel_cmdline "$s")"
+		-device "${VM_SCN_DEVICE[$s]}"
+		-drive "if=none,id=vmout,format=raw,file=$disk"
+		"${VM_DEVICES[@]}" "${VM_QEMU_EXTRA[@]}"
+	)
+	printf '%q ' "${cmd[@]}" >"$outdir/.vm/qemu.cmd"
+	t0=$(date +%s.%N)
+	"${cmd[@]}" </dev/null 2>"$outdir/.vm/qemu.log" || rc=$?
+	t1=$(date +%s.%N)
+	VM_BOOT_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	if ((rc == 124 || rc == 137)); then
+		vm_log "ERROR: $s: QEMU timed out after ${VM_TIMEOUT}s; console: $outdir/.vm/console.log"
+		tail -n 20 "$outdir/.vm/console.log" | sed 's/^/vm:   | /' >&2
+		return 2
+	elif ((rc != 0)); then
+		vm_log "ERROR: $s: QEMU exited with status $rc: $(tail -n 3 "$outdir/.vm/qemu.log" | tr '\n' ' ')"
+		tail -n 20 "$outdir/.vm/console.log" | sed 's/^/vm:   | /' >&2
+		return 2
+	fi
+	if ! tar --no-same-owner -xf "$disk" -C "$outdir" || [[ ! -f $outdir/.vm/rc ]]; then
+		vm_log "ERROR: $s: the guest wrote no results; console: $outdir/.vm/console.log"
+		tail -n 20 "$outdir/.vm/console.log" | sed 's/^/vm:   | /' >&2
+		return 2
+	fi
+	rm -f "$disk"
+	if [[ -s $outdir/.vm/insmod-failed ]]; then
+		vm_log "ERROR: $s: modules failed to load: $(tr '\n' ' ' <"$outdir/.vm/insmod-failed")(console: $outdir/.vm/console.log)"
+		return 1
+	fi
+	case $(cat "$outdir/.vm/rc") in
+	0) return 0 ;;
+	137) vm_log "$s: guest script killed after $((VM_TIMEOUT - 20))s (IOMMUCTL_VM_TIMEOUT=$VM_TIMEOUT); log: $outdir/.vm/guest.log" ;;
+	*) vm_log "$s: guest script exited with status $(cat "$outdir/.vm/rc"); log: $outdir/.vm/guest.log" ;;
+	esac
+	return 1
+}
+
+# vm_run SCENARIO GUEST_SCRIPT OUTDIR [SRC:DST ...]: fetch, build and boot in one.
+vm_run() {
+	local s=$1 guest=$2 outdir=$3 initrd rc=0
+	shift 3
+	vm_is_scenario "$s" || vm_die "unknown scenario '$s' (known: ${VM_SCENARIOS[*]})"
+	vm_fetch_kernel
+	mkdir -p "$outdir/.vm"
+	initrd=$outdir/.vm/initramfs.cpio
+	vm_build_initramfs "$initrd" "$guest" "$@"
+	vm_boot "$s" "$initrd" "$outdir" || rc=$?
+	rm -f "$initrd"
+	return "$rc"
+}
