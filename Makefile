@@ -110,8 +110,11 @@ check-unit: all units
 check-cli: all
 	@tests/run-all.sh --only cli $(O):$(BIN)
 
-completions: iommuctl
-	scripts/gen-completions.sh ./iommuctl
+# Regenerate the checked-in completion scripts from the command tables.
+completions: $(BIN)
+	./$(BIN) --completion bash > completions/iommuctl.bash
+	./$(BIN) --completion zsh > completions/_iommuctl
+	./$(BIN) --completion fish > completions/iommuctl.fish
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \

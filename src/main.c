@@ -15,16 +15,18 @@
 const char *argp_program_version = "iommuctl " IOMMUCTL_VERSION;
 const char *argp_program_bug_address = "the iommuctl issue tracker";
 
-enum { OPT_DUMP_COMMANDS = 0x200 };
+enum { OPT_DUMP_COMMANDS = 0x200, OPT_COMPLETION };
 
 struct root_state {
 	struct iommuctl_ctx *ctx;
 	int obj_index;        /* argv index of OBJECT, 0 when none */
 	bool dump_commands;
+	const char *completion;
 };
 
 static const struct argp_option root_options[] = {
 	{ "dump-commands", OPT_DUMP_COMMANDS, NULL, OPTION_HIDDEN, "describe every command as JSON", 0 },
+	{ "completion", OPT_COMPLETION, "SHELL", OPTION_HIDDEN, "print the bash, zsh or fish completion script", 0 },
 	{ 0 }
 };
 
@@ -54,6 +56,9 @@ static error_t root_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_DUMP_COMMANDS:
 		rs->dump_commands = true;
+		return 0;
+	case OPT_COMPLETION:
+		rs->completion = arg;
 		return 0;
 	case ARGP_KEY_ARG:
 		/* the object: everything from here on belongs to it */
@@ -92,6 +97,13 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (rs.dump_commands)
 		return cli_dump_commands(&ctx, stdout) ? EXIT_FAIL : EXIT_OK;
+	if (rs.completion) {
+		if (cli_completion(rs.completion, stdout)) {
+			err_msg(&ctx, "--completion: no such shell '%s' (bash, zsh, fish)", rs.completion);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
 	if (!rs.obj_index) {
 		cli_help_root(&ctx, stderr);
 		return EXIT_USAGE;

@@ -217,6 +217,13 @@ void cli_help_object(struct iommuctl_ctx *ctx, const struct cli_object *obj, FIL
 		fprintf(f, "  %-28s %s\n", syn, v->summary);
 		free(syn);
 	}
+	if (obj->fallback) {
+		const struct cli_verb *v = obj->fallback;
+		char *syn = xasprintf("%s %s", v->name, v->args_doc ? v->args_doc : "");
+
+		fprintf(f, "  %-28s %s\n", syn, v->summary);
+		free(syn);
+	}
 	if (obj->default_verb)
 		fprintf(f, "\nWith no verb, '%s %s' runs.\n", obj->name, obj->default_verb);
 	fprintf(f, "Run 'iommuctl %s VERB --help' for a verb's options.\n", obj->name);
@@ -264,12 +271,14 @@ static int run_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj,
 	struct argp_child children[4] = { { 0 } };
 	struct argp verb_argp = { 0 }, own = { 0 };
 	struct verb_parse vp = { .ctx = ctx, .verb = verb };
-	char *name = xasprintf("iommuctl %s %s", obj->name, verb->name);
+	/* a fallback verb is named by the word typed (decode vtd-cap) */
+	const char *shown = verb == obj->fallback ? argv[1] : verb->name;
+	char *name = xasprintf("iommuctl %s %s", obj->name, shown);
 	char *doc;
 	size_t nc = 0;
 	int err;
 
-	snprintf(ctx->cmdname, sizeof(ctx->cmdname), "%s %s", obj->name, verb->name);
+	snprintf(ctx->cmdname, sizeof(ctx->cmdname), "%s %s", obj->name, shown);
 	if (verb->options) {
 		own.options = verb->options;
 		own.parser = verb->parser;
@@ -350,6 +359,8 @@ int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv)
 		return 0;
 	}
 	err = cli_find_verb(ctx, obj, vname, &verb);
+	if (err == -ENOENT && obj->fallback)
+		return run_verb(ctx, obj, obj->fallback, argc, argv);
 	if (err == -ENOENT)
 		return err_report(ctx, -EUSAGE, "unknown verb '%s' (see 'iommuctl %s help')", vname,
 				  obj->name);
@@ -386,6 +397,21 @@ static json_object *options_json(const struct argp_option *opts)
 	return a;
 }
 
+static json_object *verb_json(const struct cli_verb *v)
+{
+	json_object *jv = json_object_new_object();
+
+	json_object_object_add(jv, "name", json_object_new_string(v->name));
+	if (v->alias)
+		json_object_object_add(jv, "alias", json_object_new_string(v->alias));
+	json_object_object_add(jv, "summary", json_object_new_string(v->summary));
+	json_object_object_add(jv, "args", json_object_new_string(v->args_doc ? v->args_doc : ""));
+	json_object_object_add(jv, "list", json_object_new_boolean(v->flags & CLI_LIST));
+	json_object_object_add(jv, "writes", json_object_new_boolean(v->flags & CLI_WRITES));
+	json_object_object_add(jv, "options", options_json(v->options));
+	return jv;
+}
+
 int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f)
 {
 	json_object *root = json_object_new_object(), *objs = json_object_new_array();
@@ -400,20 +426,11 @@ int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f)
 		if (obj->alias)
 			json_object_object_add(jo, "alias", json_object_new_string(obj->alias));
 		json_object_object_add(jo, "summary", json_object_new_string(obj->summary));
-		for (const struct cli_verb *v = obj->verbs; v->name; v++) {
-			json_object *jv = json_object_new_object();
-
-			json_object_object_add(jv, "name", json_object_new_string(v->name));
-			if (v->alias)
-				json_object_object_add(jv, "alias", json_object_new_string(v->alias));
-			json_object_object_add(jv, "summary", json_object_new_string(v->summary));
-			json_object_object_add(jv, "args", json_object_new_string(v->args_doc ? v->args_doc : ""));
-			json_object_object_add(jv, "list", json_object_new_boolean(v->flags & CLI_LIST));
-			json_object_object_add(jv, "writes", json_object_new_boolean(v->flags & CLI_WRITES));
-			json_object_object_add(jv, "options", options_json(v->options));
-			json_object_array_add(verbs, jv);
-		}
+		for (const struct cli_verb *v = obj->verbs; v->name; v++)
+			json_object_array_add(verbs, verb_json(v));
 		json_object_object_add(jo, "verbs", verbs);
+		if (obj->fallback)
+			json_object_object_add(jo, "fallback", verb_json(obj->fallback));
 		json_object_array_add(objs, jo);
 	}
 	json_object_object_add(root, "objects", objs);

@@ -15,6 +15,7 @@
 
 #include <argp.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct iommuctl_ctx;
 
@@ -45,6 +46,12 @@ struct cli_object {
 	const char *summary;
 	const char *default_verb;    /* run when no verb is given, or NULL */
 	const struct cli_verb *verbs; /* terminated by a row with name == NULL */
+	/*
+	 * Runs when the word after the object matches no verb (decode FORMAT
+	 * VALUE...): the word is passed on as the first positional argument.
+	 * Its name is the placeholder shown in help ("FORMAT").
+	 */
+	const struct cli_verb *fallback;
 };
 
 extern const struct cli_object *const cli_objects[];
@@ -81,6 +88,9 @@ void cli_help_object(struct iommuctl_ctx *ctx, const struct cli_object *obj, FIL
 
 /* JSON description of every object, verb and option (--dump-commands). */
 int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f);
+
+/* A completion script for shell "bash", "zsh" or "fish" (-EINVAL otherwise). */
+int cli_completion(const char *shell, FILE *f);
 
 /* The shared option groups, as argp children. */
 extern const struct argp cli_global_argp;

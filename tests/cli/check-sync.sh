@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Help, man pages and shell completions must agree with the command tables
+# (iommuctl --dump-commands): every object, verb and option is documented
+# and completed, the checked-in completion files are what the tables
+# generate, the man pages lint clean, and bash completion really completes.
+set -u
+bin=$(realpath "${1:-./iommuctl}")
+cd "$(dirname "$0")/../.."
+pass=0 fail=0
+ok() { pass=$((pass + 1)); [ -z "${VERBOSE:-}" ] || echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then ok "$what"; else bad "$what"; fi; }
+
+dump=$(mktemp); trap 'rm -f "$dump"' EXIT
+"$bin" --dump-commands > "$dump" || { echo "--dump-commands failed"; echo "0 passed, 1 failed"; exit 1; }
+q() { python3 -c "import json,sys; d=json.load(open('$dump')); $1"; }
+
+# 1. checked-in completions are the generated ones; they parse
+for pair in bash:completions/iommuctl.bash zsh:completions/_iommuctl fish:completions/iommuctl.fish; do
+	sh=${pair%%:*} file=${pair#*:}
+	if cmp -s <("$bin" --completion "$sh") "$file"; then ok "$file up to date"
+	else bad "$file is stale: run 'make completions'"; fi
+done
+check "bash -n completions/iommuctl.bash" bash -n completions/iommuctl.bash
+if command -v zsh >/dev/null; then check "zsh -n completions/_iommuctl" zsh -n completions/_iommuctl
+else bad "zsh not installed (make test-deps)"; fi
+if command -v fish >/dev/null; then check "fish -n completions/iommuctl.fish" fish -n completions/iommuctl.fish
+else bad "fish not installed (make test-deps)"; fi
+
+# 2. bash completion completes objects, verbs and each verb's options
+complete_words() { # words... -> COMPREPLY, one per line
+	bash -c 'source completions/iommuctl.bash; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _iommuctl; printf "%s\n" "${COMPREPLY[@]}"' _ "$@"
+}
+objs=$(q 'print(" ".join(o["name"] for o in d["objects"]))')
+got=$(complete_words iommuctl "")
+for o in $objs; do
+	grep -qx "$o" <<<"$got" && ok "complete object $o" || bad "bash completion lacks object $o"
+done
+q 'print("\n".join(o["name"]+" "+v["name"] for o in d["objects"] for v in o["verbs"]))' | while read -r o v; do
+	echo "$o $v"
+done | grep -v '^ *$' > "$dump.verbs"
+while read -r o v; do
+	got=$(complete_words iommuctl "$o" "")
+	grep -qx "$v" <<<"$got" && ok "complete verb $o $v" || bad "bash completion lacks verb '$o $v'"
+	want=$(q "o=[x for x in d['objects'] if x['name']=='$o'][0]; v=[x for x in o['verbs'] if x['name']=='$v'][0]; print(' '.join('--'+p['long'] for p in v['options'] + (d['list_options'] if v['list'] else []) + d['global_options'] if 'long' in p))")
+	got=$(complete_words iommuctl "$o" "$v" "--")
+	missing=""
+	for w in $want; do grep -qx -- "$w" <<<"$got" || missing="$missing $w"; done
+	[ -z "$missing" ] && ok "complete options $o $v" || bad "bash completion of '$o $v' lacks:$missing"
+done < "$dump.verbs"
+
+# 3. man pages document every object, verb and long option
+man_text=$(cat man/*.8 2>/dev/null | sed 's/\\-/-/g; s/\\f[BIRP]//g')
+for o in $objs; do
+	grep -q "$o" <<<"$man_text" && ok "man: object $o" || bad "man pages do not mention object $o"
+done
+while read -r o v; do
+	grep -qE "$o +$v|$o $v" <<<"$man_text" && ok "man: $o $v" || bad "man pages lack '$o $v'"
+done < "$dump.verbs"
+for opt in $(q 'print(" ".join(sorted({p["long"] for p in d["global_options"]+d["list_options"]+[p for o in d["objects"] for v in o["verbs"] for p in v["options"]] if "long" in p})))'); do
+	grep -q -- "--$opt" <<<"$man_text" && ok "man: --$opt" || bad "man pages lack option --$opt"
+done
+# and no command in the man pages that the tables lack (".B iommuctl OBJ VERB" lines)
+grep -h '^\.B iommuctl [a-z]' man/*.8 2>/dev/null | awk '$3 != "help" {print $3, $4}' | sort -u | while read -r o v; do
+	grep -qx "$o $v" "$dump.verbs" || echo "$o $v"
+done > "$dump.stale"
+if [ -s "$dump.stale" ]; then bad "man pages name commands the tables lack: $(tr '\n' ';' < "$dump.stale")"
+else ok "man pages name no stale commands"; fi
+for page in man/*.8; do
+	[ -f "$page" ] || { bad "no man pages"; continue; }
+	warn=$(groff -ww -z -man "$page" 2>&1)
+	[ -z "$warn" ] && ok "groff lint $page" || bad "groff warnings in $page: $warn"
+done
+
+# 4. --help works at every level and shows the summary from the table
+check "iommuctl --help" "$bin" --help
+while read -r o v; do
+	s=$(q "o=[x for x in d['objects'] if x['name']=='$o'][0]; print([x for x in o['verbs'] if x['name']=='$v'][0]['summary'])")
+	out=$("$bin" "$o" "$v" --help 2>&1); rc=$?
+	[ $rc -eq 0 ] && grep -qF -- "$s" <<<"$out" && ok "help $o $v" || bad "'$o $v --help' (rc $rc) lacks its summary"
+done < "$dump.verbs"
+for o in $objs; do
+	out=$("$bin" "$o" --help 2>&1) && ok "help $o" || bad "'$o --help' failed"
+done
+rm -f "$dump.verbs" "$dump.stale"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

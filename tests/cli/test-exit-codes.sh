@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Exit statuses are interface (iommuctl(8) EXIT STATUS): one check per code,
+# on fixtures so that the result does not depend on this machine.
+set -u
+bin=$(realpath "${1:-./iommuctl}")
+cd "$(dirname "$0")/../.."
+snap=tests/fixtures/vtd/snapshot.tar
+pass=0 fail=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+expect() { # code description command...
+	local want=$1 what=$2; shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		# a failure says so in one line on stderr (argp may add its
+		# "Try ... --help" hint after a usage error)
+		local lines; lines=$(sed '/^Try `/,$d' "$tmp/err" | wc -l)
+		if [ "$want" -ne 0 ] && { [ "$lines" -ne 1 ] || ! head -n 1 "$tmp/err" | grep -q '^iommuctl'; }; then
+			fail=$((fail + 1)); echo "FAIL $what: exit $rc but $lines stderr lines:"; cat "$tmp/err"
+			return
+		fi
+		pass=$((pass + 1)); echo "ok   $what (exit $rc)"
+	else
+		fail=$((fail + 1)); echo "FAIL $what: exit $rc, want $want"; cat "$tmp/err"
+	fi
+}
+
+# 0: success
+expect 0 "group list on a snapshot" "$bin" -F "$snap" group list
+expect 0 "help" "$bin" help
+# 1: the operation failed
+printf 'not a tar archive at all\n' > "$tmp/garbage.tar"
+expect 1 "garbage snapshot" "$bin" -F "$tmp/garbage.tar" group list
+head -c 3000 "$snap" > "$tmp/truncated.tar"
+expect 1 "truncated snapshot" "$bin" -F "$tmp/truncated.tar" group list
+# 2: usage
+expect 2 "unknown object" "$bin" frobnicate
+expect 2 "unknown verb" "$bin" group frobnicate
+expect 2 "unknown option" "$bin" group list --no-such-option
+expect 2 "unknown column" "$bin" -F "$snap" group list -o group,nonsense
+expect 2 "malformed selector" "$bin" -F "$snap" group show 00:zz.0
+expect 2 "missing argument" "$bin" -F "$snap" group show
+expect 2 "extra argument" "$bin" -F "$snap" group show 1 2
+expect 2 "--sysfs-root with -F" "$bin" -F "$snap" --sysfs-root /sys group list
+# 3: not found
+expect 3 "no such group" "$bin" -F "$snap" group show 999
+expect 3 "no such device" "$bin" -F "$snap" device show 0000:7f:00.0
+expect 3 "no such unit" "$bin" -F "$snap" iommu show dmar9
+expect 3 "no such snapshot file" "$bin" -F "$tmp/missing.tar" group list
+# 4: unsupported by this kernel or source
+mkdir -p "$tmp/noiommu/sys/kernel/iommu_groups" "$tmp/noiommu/sys/bus/pci/devices"
+expect 4 "group lookup on a kernel with no IOMMU" "$bin" --sysfs-root "$tmp/noiommu/sys" group show 1
+printf '{"format":"iommuctl-snapshot","format_version":99}' > "$tmp/iommuctl-snapshot.json"
+tar -C "$tmp" -cf "$tmp/future.tar" iommuctl-snapshot.json
+expect 4 "snapshot from a newer format" "$bin" -F "$tmp/future.tar" group list
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
