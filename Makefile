@@ -18,8 +18,12 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo 0.1)
 
-LIBS_PC    := smartcols json-c libarchive
+# Required: tables, JSON, snapshot archives, and the four kdump page compressions.
+LIBS_PC    := smartcols json-c libarchive zlib lzo2 snappy libzstd
+# Optional: names from the udev hardware database.
 OPT_PC     := $(shell $(PKG_CONFIG) --exists libudev 2>/dev/null && echo libudev)
+FEATURE_DEFS := -DHAVE_ZLIB=1 -DHAVE_LZO2=1 -DHAVE_SNAPPY=1 -DHAVE_ZSTD=1 \
+              $(if $(filter libudev,$(OPT_PC)),-DHAVE_LIBUDEV=1)
 
 WFLAGS     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
               -Wmissing-declarations -Wold-style-definition -Wwrite-strings -Wpointer-arith \
@@ -36,7 +40,7 @@ CFLAGS     ?= -O2 -g
 PC_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) $(OPT_PC) 2>/dev/null)
 PC_LIBS    := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) $(OPT_PC) 2>/dev/null)
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WFLAGS) $(SANFLAGS) $(PC_CFLAGS) \
-              -DIOMMUCTL_VERSION='"$(VERSION)"' $(if $(OPT_PC),-DHAVE_LIBUDEV=1) $(CPPFLAGS) $(CFLAGS) -MMD -MP
+              -DIOMMUCTL_VERSION='"$(VERSION)"' $(FEATURE_DEFS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
 O          ?= build
@@ -57,7 +61,7 @@ msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all units check check-unit check-cli check-sync run deps test-deps install uninstall clean completions fuzz bench
+.PHONY: FORCE all units check check-unit check-cli check-sync run deps test-deps install uninstall clean completions fuzz bench
 
 BIN        := $(if $(filter build,$(O)),iommuctl,$(O)/iommuctl)
 
@@ -69,12 +73,21 @@ $(BIN): $(OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PC_LIBS)
 
-$(O)/%.o: %.c
+# Objects depend on the flags they were built with: a change of flags
+# (SANITIZE, DEVELOPER, a new library) rebuilds everything.
+FLAGS_STAMP := $(O)/.cflags
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(O)
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PC_LIBS)' | cmp -s - $@ || \
+		echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PC_LIBS)' > $@
+FORCE:
+
+$(O)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(O)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
+$(O)/tests/unit/%: tests/unit/%.c $(LIB_OBJS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(PC_LIBS) $(CMOCKA_LIBS)

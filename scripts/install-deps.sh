@@ -11,7 +11,11 @@ what=${1:-build}
 build_mods="smartcols:libsmartcols-dev:libsmartcols-devel
 json-c:libjson-c-dev:json-c-devel
 libarchive:libarchive-dev:libarchive-devel
-libudev:libudev-dev:systemd-devel"
+libudev:libudev-dev:systemd-devel
+zlib:zlib1g-dev:zlib-devel
+lzo2:liblzo2-dev:lzo-devel
+snappy:libsnappy-dev:snappy-devel
+libzstd:libzstd-dev:libzstd-devel"
 test_mods="cmocka:libcmocka-dev:libcmocka-devel"
 # command -> apt package / dnf package
 build_cmds="cc:gcc:gcc

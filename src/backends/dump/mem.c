@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Memory sources, the common part: open and format detection by magic,
+ * the read loop that stitches reads across pages and segments, the sorted
+ * range map ELF and raw sources share, ELF note scanning for VMCOREINFO,
+ * and the info/range queries.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends/dump/mem_priv.h"
+#include "core/util.h"
+
+int mem_why(char **why, int err, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	if (why && !*why) {
+		va_start(ap, fmt);
+		if (vasprintf(&s, fmt, ap) < 0)
+			s = NULL;
+		va_end(ap);
+		*why = s;
+	}
+	return err;
+}
+
+int mem_fail(struct mem_source *m, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->fault_why, sizeof(m->fault_why), fmt, ap);
+	va_end(ap);
+	m->fault.err = err;
+	m->fault.why = m->fault_why;
+	return err;
+}
+
+uint16_t mem_get16(const struct mem_source *m, uint64_t off)
+{
+	const uint8_t *p = m->base + off;
+
+	return m->be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+}
+
+uint32_t mem_get32(const struct mem_source *m, uint64_t off)
+{
+	const uint8_t *p = m->base + off;
+	uint32_t v = 0;
+
+	for (int i = 0; i < 4; i++)
+		v |= (uint32_t)p[i] << (m->be ? 8 * (3 - i) : 8 * i);
+	return v;
+}
+
+uint64_t mem_get64(const struct mem_source *m, uint64_t off)
+{
+	const uint8_t *p = m->base + off;
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (m->be ? 8 * (7 - i) : 8 * i);
+	return v;
+}
+
+const char *mem_format_name(enum mem_format f)
+{
+	switch (f) {
+	case MEM_FMT_ELF: return "elf";
+	case MEM_FMT_KDUMP: return "kdump";
+	case MEM_FMT_RAW: return "raw";
+	default: return "auto";
+	}
+}
+
+void mem_comp_names(unsigned flags, char *buf, size_t len)
+{
+	static const struct { unsigned bit; const char *name; } t[] = {
+		{ MEM_COMP_ZLIB, "zlib" }, { MEM_COMP_LZO, "lzo" },
+		{ MEM_COMP_SNAPPY, "snappy" }, { MEM_COMP_ZSTD, "zstd" },
+	};
+	size_t at = 0;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		if (!(flags & t[i].bit))
+			continue;
+		int n = snprintf(buf + at, len - at, "%s%s", at ? "," : "", t[i].name);
+
+		if (n < 0 || (size_t)n >= len - at) {
+			buf[at] = '\0';
+			return;
+		}
+		at += (size_t)n;
+	}
+	if (!at)
+		snprintf(buf, len, "none");
+}
+
+/* ---- VMCOREINFO ---- */
+
+void mem_set_vmcoreinfo(struct mem_source *m, const uint8_t *p, uint64_t len)
+{
+	if (m->vmcoreinfo)
+		return;
+	while (len && p[len - 1] == '\0')
+		len--;
+	m->vmcoreinfo = xstrndup((const char *)p, len);
+	m->vmcoreinfo_len = strlen(m->vmcoreinfo);
+}
+
+void mem_notes_scan(struct mem_source *m, uint64_t off, uint64_t len)
+{
+	uint64_t end;
+
+	if (off > m->size || len > m->size - off) {
+		m->warning = "the note segment runs past the end of the file; notes ignored";
+		return;
+	}
+	end = off + len;
+	while (end - off >= 12) {
+		uint64_t namesz = mem_get32(m, off), descsz = mem_get32(m, off + 4);
+		uint64_t name = off + 12;
+		uint64_t desc = name + ((namesz + 3) & ~3ull);
+		uint64_t next = desc + ((descsz + 3) & ~3ull);
+
+		if (desc > end || next > end || next <= off) {
+			m->warning = "a malformed ELF note; the notes after it are ignored";
+			return;
+		}
+		if ((namesz == 11 || namesz == 10) && !memcmp(m->base + name, "VMCOREINFO", 10))
+			mem_set_vmcoreinfo(m, m->base + desc, descsz);
+		off = next;
+	}
+}
+
+const char *mem_vmcoreinfo_lookup(const struct mem_source *m, const char *key, size_t *len)
+{
+	const char *p = m->vmcoreinfo;
+	size_t kl = strlen(key);
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (ll > kl && !strncmp(p, key, kl) && p[kl] == '=') {
+			if (len)
+				*len = ll - kl - 1;
+			return p + kl + 1;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* ---- the range map (ELF, raw) ---- */
+
+static int map_ent_cmp(const void *a, const void *b)
+{
+	const struct mem_map_ent *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->seg < y->seg ? -1 : x->seg > y->seg;
+}
+
+/* Sort, and clip each entry to what the ones before it left uncovered. */
+static size_t map_clip(struct mem_map_ent *e, size_t n, uint64_t *overlap)
+{
+	uint64_t covered = 0;
+	size_t out = 0;
+	bool any = false;
+
+	qsort(e, n, sizeof(*e), map_ent_cmp);
+	for (size_t i = 0; i < n; i++) {
+		struct mem_map_ent x = e[i];
+
+		if (any && x.start < covered) {
+			uint64_t cut = (x.end < covered ? x.end : covered) - x.start;
+
+			*overlap += cut;
+			x.start += cut;
+			x.off += cut;
+		}
+		if (x.start >= x.end)
+			continue;
+		e[out++] = x;
+		covered = x.end;
+		any = true;
+	}
+	return out;
+}
+
+int mem_map_build(struct mem_source *m, struct mem_map_ent *ents, size_t n, char **why)
+{
+	struct mem_map_ent *data, *excl, *out;
+	size_t nd = 0, nx = 0, no = 0, j = 0;
+	uint64_t ignored = 0;
+
+	data = xcalloc(n ? n : 1, sizeof(*data));
+	excl = xcalloc(n ? n : 1, sizeof(*excl));
+	for (size_t i = 0; i < n; i++) {
+		if (ents[i].excluded)
+			excl[nx++] = ents[i];
+		else
+			data[nd++] = ents[i];
+	}
+	free(ents);
+	nd = map_clip(data, nd, &m->overlap_bytes);
+	nx = map_clip(excl, nx, &ignored);
+
+	/* excluded pieces only fill the gaps between data: captured bytes win */
+	out = xcalloc(nd + 2 * nx + 1, sizeof(*out));
+	for (size_t i = 0; i < nx; i++) {
+		uint64_t s = excl[i].start, e = excl[i].end;
+
+		while (j < nd && data[j].end <= s)
+			j++;
+		for (size_t k = j; k < nd && data[k].start < e && s < e; k++) {
+			if (data[k].start > s) {
+				out[no] = excl[i];
+				out[no].start = s;
+				out[no++].end = data[k].start;
+			}
+			if (data[k].end > s)
+				s = data[k].end;
+		}
+		if (s < e) {
+			out[no] = excl[i];
+			out[no].start = s;
+			out[no++].end = e;
+		}
+	}
+	memcpy(out + no, data, nd * sizeof(*data));
+	no += nd;
+	free(data);
+	free(excl);
+	qsort(out, no, sizeof(*out), map_ent_cmp);
+	m->map = out;
+	m->nmap = no;
+	(void)why;
+	return 0;
+}
+
+/* Index of the entry containing pa, or of the first one above it (nmap if none). */
+static size_t map_find(struct mem_source *m, uint64_t pa)
+{
+	size_t lo = 0, hi = m->nmap;
+
+	if (m->hint < m->nmap && m->map[m->hint].start <= pa && pa < m->map[m->hint].end)
+		return m->hint;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->map[mid].end <= pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+long mem_map_read(struct mem_source *m, uint64_t pa, uint8_t *buf, size_t len)
+{
+	size_t i = map_find(m, pa);
+	const struct mem_map_ent *e;
+	uint64_t n;
+
+	if (i == m->nmap || m->map[i].start > pa)
+		return mem_fail(m, -ENXIO, "physical address 0x%" PRIx64 " is not in the dump", pa);
+	m->hint = i;
+	e = &m->map[i];
+	if (e->excluded)
+		return mem_fail(m, -ENODATA, "physical address 0x%" PRIx64 " was not captured "
+				"(segment %" PRId64 " has p_memsz > p_filesz)", pa, e->seg);
+	n = e->end - pa;
+	if (n > len)
+		n = len;
+	if (n > (uint64_t)LONG_MAX)
+		n = (uint64_t)LONG_MAX & ~0xfffull;
+	memcpy(buf, m->base + e->off + (pa - e->start), n);
+	return (long)n;
+}
+
+int mem_map_range_next(struct mem_source *m, uint64_t pa, struct mem_range *r)
+{
+	size_t i = map_find(m, pa);
+	const struct mem_map_ent *e;
+
+	if (i == m->nmap)
+		return -ENOENT;
+	e = &m->map[i];
+	*r = (struct mem_range){
+		.start = e->start, .end = e->end,
+		.kind = e->excluded ? MEM_RANGE_EXCLUDED : MEM_RANGE_DATA,
+		.file_offset = e->excluded ? 0 : e->off, .segment = e->seg,
+	};
+	return 0;
+}
+
+/* ---- open, read, close ---- */
+
+static enum mem_format mem_detect(const struct mem_source *m)
+{
+	if (m->size >= 4 && !memcmp(m->base, "\x7f" "ELF", 4))
+		return MEM_FMT_ELF;
+	if (m->size >= 8 && !memcmp(m->base, "KDUMP   ", 8))
+		return MEM_FMT_KDUMP;
+	return MEM_FMT_RAW;
+}
+
+int mem_open(const char *path, const struct mem_open_opts *o, struct mem_source **mp, char **why)
+{
+	static const struct mem_open_opts defaults = { .format = MEM_FMT_AUTO };
+	struct mem_source *m;
+	struct stat st;
+	off_t end;
+	void *p;
+	int ret;
+
+	*mp = NULL;
+	if (!o)
+		o = &defaults;
+	m = xcalloc(1, sizeof(*m));
+	m->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (m->fd < 0) {
+		ret = mem_why(why, -errno, "%s: %s", path, strerror(errno));
+		free(m);
+		return ret;
+	}
+	if (fstat(m->fd, &st) < 0) {
+		ret = mem_why(why, -errno, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode)) {
+		m->size = (uint64_t)st.st_size;
+	} else if (S_ISBLK(st.st_mode) && (end = lseek(m->fd, 0, SEEK_END)) >= 0) {
+		m->size = (uint64_t)end;
+	} else {
+		ret = mem_why(why, -EINVAL, "%s: not a regular file or block device", path);
+		goto fail;
+	}
+	if (!m->size) {
+		ret = mem_why(why, -EINVAL, "%s: empty file", path);
+		goto fail;
+	}
+	if (m->size > SIZE_MAX) {
+		ret = mem_why(why, -EFBIG, "%s: too large to map", path);
+		goto fail;
+	}
+	p = mmap(NULL, (size_t)m->size, PROT_READ, MAP_PRIVATE, m->fd, 0);
+	if (p == MAP_FAILED) {
+		ret = mem_why(why, -errno, "%s: cannot map the file: %s", path, strerror(errno));
+		goto fail;
+	}
+	m->base = p;
+	m->page_size = 4096;
+	m->page_size_from = "default";
+
+	m->format = o->format == MEM_FMT_AUTO ? mem_detect(m) : o->format;
+	if (o->format == MEM_FMT_AUTO && m->size >= 12 && !memcmp(m->base, "makedumpfile", 12)) {
+		ret = mem_why(why, -EOPNOTSUPP, "%s is in makedumpfile's flattened format; "
+			      "convert it first: makedumpfile -R OUTFILE < %s", path, path);
+		goto fail;
+	}
+	switch (m->format) {
+	case MEM_FMT_ELF:
+		ret = mem_elf_open(m, why);
+		break;
+	case MEM_FMT_KDUMP:
+		ret = mem_kdump_open(m, why);
+		break;
+	case MEM_FMT_RAW:
+		ret = mem_raw_open(m, o, why);
+		break;
+	default:
+		ret = mem_why(why, -EINVAL, "unknown format %d", (int)o->format);
+		break;
+	}
+	if (ret)
+		goto fail;
+	*mp = m;
+	return 0;
+fail:
+	mem_close(m);
+	return ret;
+}
+
+void mem_close(struct mem_source *m)
+{
+	if (!m)
+		return;
+	mem_kdump_close(m);
+	if (m->base)
+		munmap((void *)m->base, (size_t)m->size);
+	if (m->fd >= 0)
+		close(m->fd);
+	free(m->map);
+	free(m->vmcoreinfo);
+	free(m);
+}
+
+int mem_read(struct mem_source *m, uint64_t pa, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	m->reads++;
+	if (len && pa + (len - 1) < pa)
+		return mem_fail(m, -EINVAL, "read of 0x%zx bytes at 0x%" PRIx64 " wraps around", len, pa);
+	while (len) {
+		long n = m->kd ? mem_kdump_read(m, pa, p, len) : mem_map_read(m, pa, p, len);
+
+		if (n < 0) {
+			m->fault.pa = pa;
+			return (int)n;
+		}
+		p += n;
+		pa += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+const struct mem_fault *mem_last_fault(const struct mem_source *m)
+{
+	return &m->fault;
+}
+
+int mem_range_next(struct mem_source *m, uint64_t pa, struct mem_range *r)
+{
+	return m->kd ? mem_kdump_range_next(m, pa, r) : mem_map_range_next(m, pa, r);
+}
+
+void mem_info(struct mem_source *m, struct mem_info *out)
+{
+	const char *v;
+	size_t vl;
+
+	*out = (struct mem_info){
+		.format = m->format,
+		.format_name = mem_format_name(m->format),
+		.machine = m->machine,
+		.big_endian = m->be,
+		.file_size = m->size,
+		.page_size = m->page_size,
+		.page_size_from = m->page_size_from,
+		.nr_segments = m->nr_segments,
+		.phnum_extended = m->phnum_extended,
+		.overlap_bytes = m->overlap_bytes,
+		.vmcoreinfo = m->vmcoreinfo,
+		.vmcoreinfo_len = m->vmcoreinfo_len,
+		.osrelease = m->osrelease,
+		.warning = m->warning,
+		.reads = m->reads,
+		.cache_hits = m->cache_hits,
+		.cache_misses = m->cache_misses,
+	};
+	if (!m->osrelease[0] && (v = mem_vmcoreinfo_lookup(m, "OSRELEASE", &vl)))
+		snprintf(m->osrelease, sizeof(m->osrelease), "%.*s", (int)vl, v);
+	if (m->kd) {
+		mem_kdump_info(m, out);
+		return;
+	}
+	for (size_t i = 0; i < m->nmap; i++) {
+		const struct mem_map_ent *e = &m->map[i];
+
+		if (e->excluded) {
+			out->nr_excluded_ranges++;
+			out->excluded_bytes += e->end - e->start;
+		} else {
+			out->nr_data_ranges++;
+			out->data_bytes += e->end - e->start;
+		}
+	}
+	if (m->nmap) {
+		out->pa_min = m->map[0].start;
+		out->pa_end = m->map[m->nmap - 1].end;
+	}
+}

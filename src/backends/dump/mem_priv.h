@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internals shared by the memory-source files (mem.c and one file per
+ * container): the source object, the sorted range map that ELF and raw
+ * sources read through, and the per-format open functions.
+ */
+#ifndef IOMMUCTL_MEM_PRIV_H
+#define IOMMUCTL_MEM_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backends/dump/mem.h"
+
+/* One non-overlapping piece of the physical address space (ELF, raw). */
+struct mem_map_ent {
+	uint64_t start, end;
+	uint64_t off;              /* file offset of start (data only) */
+	int64_t seg;               /* program header index, or -1 */
+	bool excluded;
+};
+
+struct mem_kdump;
+
+struct mem_source {
+	int fd;
+	const uint8_t *base;       /* the whole file, mapped read-only */
+	uint64_t size;
+
+	enum mem_format format;
+	bool be;
+	uint32_t page_size;
+	const char *page_size_from;
+	char machine[72];
+	char osrelease[72];
+	char *vmcoreinfo;          /* NUL-terminated copy */
+	size_t vmcoreinfo_len;
+	const char *warning;       /* static text */
+
+	/* ELF / raw */
+	struct mem_map_ent *map;
+	size_t nmap;
+	size_t hint;               /* last map entry hit */
+	uint64_t nr_segments;
+	bool phnum_extended;
+	uint64_t overlap_bytes;
+
+	struct mem_kdump *kd;
+
+	struct mem_fault fault;
+	char fault_why[192];
+	uint64_t reads, cache_hits, cache_misses;
+};
+
+/*
+ * Read from the map: returns bytes copied (> 0) or -ENXIO / -ENODATA with
+ * the fault reason filled in.
+ */
+long mem_map_read(struct mem_source *m, uint64_t pa, uint8_t *buf, size_t len);
+/* Sort and clip ents into m->map; takes ownership of ents. */
+int mem_map_build(struct mem_source *m, struct mem_map_ent *ents, size_t n, char **why);
+int mem_map_range_next(struct mem_source *m, uint64_t pa, struct mem_range *r);
+
+__attribute__((format(printf, 3, 4)))
+int mem_fail(struct mem_source *m, int err, const char *fmt, ...);
+__attribute__((format(printf, 3, 4)))
+int mem_why(char **why, int err, const char *fmt, ...);
+
+/* Endian-aware loads from the mapped file (caller checked the bounds). */
+uint16_t mem_get16(const struct mem_source *m, uint64_t off);
+uint32_t mem_get32(const struct mem_source *m, uint64_t off);
+uint64_t mem_get64(const struct mem_source *m, uint64_t off);
+
+/* Scan ELF notes in [off, off+len) for VMCOREINFO; sets m->vmcoreinfo. */
+void mem_notes_scan(struct mem_source *m, uint64_t off, uint64_t len);
+void mem_set_vmcoreinfo(struct mem_source *m, const uint8_t *p, uint64_t len);
+
+int mem_elf_open(struct mem_source *m, char **why);
+int mem_raw_open(struct mem_source *m, const struct mem_open_opts *o, char **why);
+int mem_kdump_open(struct mem_source *m, char **why);
+long mem_kdump_read(struct mem_source *m, uint64_t pa, uint8_t *buf, size_t len);
+int mem_kdump_range_next(struct mem_source *m, uint64_t pa, struct mem_range *r);
+void mem_kdump_info(struct mem_source *m, struct mem_info *out);
+void mem_kdump_close(struct mem_source *m);
+
+#endif
