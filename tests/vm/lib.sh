@@ -344,13 +344,50 @@ vm_kernel_cmdline() {
 		tr -s ' '
 }
 
-# vm_boot SCENARIO INITRAMFS OUTDIR
+# vm_boot SCENARIO INITRAMFS OUTDIR (vm_boot_accel ACCEL SCENARIO INITRAMFS OUTDIR)
 # Boots one scenario and extracts the guest's /out into OUTDIR (created, must be
 # empty or absent). OUTDIR/.vm/ holds console.log, qemu.log, rc (the guest
 # script's exit status), guest.log, dmesg and modules.
 # Returns 0 when the guest script exited 0, 1 when it failed (its outputs are
 # there), 2 when the VM itself failed (timeout, QEMU error, no results).
+# The accelerator: IOMMUCTL_VM_ACCEL=kvm|tcg, or auto (default): KVM when
+# /dev/kvm is usable and has not failed here before, else TCG. A KVM boot that
+# fails is retried under TCG once and remembered in the cache, since the
+# /dev/kvm of some sandboxes opens but cannot run a guest.
+vm_accel() {
+	local want=${IOMMUCTL_VM_ACCEL:-auto}
+	case $want in
+	kvm|tcg) echo "$want" ;;
+	auto)
+		if [[ -r /dev/kvm && -w /dev/kvm && ! -e $VM_CACHE/kvm-broken ]]; then echo kvm
+		else echo tcg; fi ;;
+	*) vm_die "IOMMUCTL_VM_ACCEL must be kvm, tcg or auto, not '$want'" ;;
+	esac
+}
+
 vm_boot() {
+	local accel rc=0
+	accel=$(vm_accel)
+	if [[ $accel == kvm && ${IOMMUCTL_VM_ACCEL:-auto} == auto ]]; then
+		# a working KVM boots in a few seconds; a broken one hangs, so
+		# do not wait the full timeout for it
+		VM_TIMEOUT=$((VM_TIMEOUT < 30 ? VM_TIMEOUT : 30)) vm_boot_accel kvm "$@" || rc=$?
+	else
+		vm_boot_accel "$accel" "$@" || rc=$?
+	fi
+	if ((rc == 2)) && [[ $accel == kvm && ${IOMMUCTL_VM_ACCEL:-auto} == auto ]]; then
+		vm_log "$1: the KVM boot failed; retrying under TCG (recorded in $VM_CACHE/kvm-broken)"
+		mkdir -p "$VM_CACHE" && touch "$VM_CACHE/kvm-broken"
+		rm -rf "${3:?}/.vm/out.img"
+		rc=0
+		vm_boot_accel tcg "$@" || rc=$?
+	fi
+	return "$rc"
+}
+
+vm_boot_accel() {
+	local accel=$1
+	shift
 	local s=$1 initrd=$2 outdir=$3 disk rc=0 t0 t1 console
 	vm_is_scenario "$s" || vm_die "unknown scenario '$s' (known: ${VM_SCENARIOS[*]})"
 	[[ -f $initrd ]] || vm_die "initramfs $initrd not found"
@@ -366,7 +403,7 @@ vm_boot() {
 	fi
 	local -a cmd=(
 		timeout -k 5 "$VM_TIMEOUT"
-		qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel tcg
+		qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel "$accel"
 		-m "$VM_MEM" -smp "$VM_SMP" -nodefaults -no-user-config -no-reboot
 		-display none -monitor none -chardev "$console" -serial chardev:con
 		-kernel "$VM_KERNEL" -initrd "$initrd" -append "$(vm_kernel_cmdline "$s")"
