@@ -61,7 +61,7 @@ msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: FORCE all units check check-unit check-cli check-sync run deps test-deps install uninstall clean completions fuzz bench
+.PHONY: FORCE fuzz-targets all units check check-unit check-cli check-sync run deps test-deps install uninstall clean completions fuzz bench
 
 BIN        := $(if $(filter build,$(O)),iommuctl,$(O)/iommuctl)
 
@@ -92,7 +92,24 @@ $(O)/tests/unit/%: tests/unit/%.c $(LIB_OBJS) $(FLAGS_STAMP)
 	$(call msg,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(PC_LIBS) $(CMOCKA_LIBS)
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+# Fuzz targets: libFuzzer programs over every parser of untrusted input,
+# built with clang in their own object directory.
+FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  := $(FUZZ_SRCS:%.c=$(O)/%)
+FUZZ_SECONDS ?= 60
+
+$(O)/tests/fuzz/%: tests/fuzz/%.c $(LIB_OBJS) $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_OBJS) $(PC_LIBS)
+
+fuzz-targets: $(FUZZ_BINS)
+
+fuzz:
+	@$(MAKE) --no-print-directory O=build-fuzz CC=clang SANITIZE=fuzzer-no-link,address,undefined fuzz-targets
+	@tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(FUZZ_BINS:=.d)
 
 # Installs what the build needs (apt or dnf) when something is missing.
 deps:
@@ -112,7 +129,8 @@ check: test-deps
 	@$(MAKE) --no-print-directory all units
 ifeq ($(SANITIZE),)
 	@$(MAKE) --no-print-directory O=$(SAN_O) SANITIZE=address,undefined all units
-	@tests/run-all.sh $(O):$(BIN) $(SAN_O):$(SAN_O)/iommuctl
+	@$(MAKE) --no-print-directory O=build-fuzz CC=clang SANITIZE=fuzzer-no-link,address,undefined fuzz-targets
+	@tests/run-all.sh --fuzz build-fuzz $(O):$(BIN) $(SAN_O):$(SAN_O)/iommuctl
 else
 	@tests/run-all.sh $(O):$(BIN)
 endif
@@ -145,4 +163,4 @@ uninstall:
 	for p in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$p); done
 
 clean:
-	rm -rf build $(SAN_O) $(O) iommuctl
+	rm -rf build $(SAN_O) build-fuzz $(O) iommuctl

@@ -21,7 +21,8 @@ test_mods="cmocka:libcmocka-dev:libcmocka-devel"
 build_cmds="cc:gcc:gcc
 make:make:make
 pkg-config:pkg-config:pkgconf-pkg-config"
-test_cmds="python3:python3:python3
+test_cmds="clang:clang:clang
+python3:python3:python3
 groff:groff-base:groff-base
 zsh:zsh:zsh
 fish:fish:fish
@@ -51,6 +52,13 @@ check_mods "$build_mods"
 if [ "$what" = test ]; then
 	check_cmds "$test_cmds"
 	check_mods "$test_mods"
+	# libFuzzer's runtime is a separate package from clang itself
+	if ! command -v clang >/dev/null 2>&1; then
+		[ $pm = dnf ] && missing="$missing compiler-rt" || missing="$missing libclang-rt-dev"
+	elif ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' |
+		clang -fsanitize=fuzzer -x c - -o /dev/null >/dev/null 2>&1; then
+		[ $pm = dnf ] && missing="$missing compiler-rt" || missing="$missing libclang-rt-dev"
+	fi
 fi
 [ -n "$missing" ] || exit 0
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Run every test suite for one or more builds and print one summary line.
-#   tests/run-all.sh [--only unit|cli] OBJDIR:BINARY ...
+#   tests/run-all.sh [--only unit|cli] [--fuzz FUZZDIR] OBJDIR:BINARY ...
 # Unit tests: every OBJDIR/tests/unit/test_* (cmocka). CLI tests: every
 # executable tests/cli/*.sh, given the binary as $1; each ends with
 # "N passed, M failed". Output of a suite is shown only when it fails
@@ -9,8 +9,9 @@
 set -u
 cd "$(dirname "$0")/.."
 
-only=""
+only="" fuzzdir=""
 if [ "${1:-}" = --only ]; then only=$2; shift 2; fi
+if [ "${1:-}" = --fuzz ]; then fuzzdir=$2; shift 2; fi
 [ $# -ge 1 ] || { echo "usage: $0 [--only unit|cli] OBJDIR:BINARY..." >&2; exit 2; }
 
 total_pass=0 total_fail=0 failed_suites=()
@@ -55,6 +56,13 @@ for spec in "$@"; do
 		done
 	fi
 done
+
+# a short run of every fuzz target: they build, start, and find nothing quickly
+if [ -n "$fuzzdir" ]; then
+	tests/fuzz/run.sh "$fuzzdir" "${FUZZ_SECONDS:-5}" >"$log" 2>&1; rc=$?
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	record "fuzz (${FUZZ_SECONDS:-5}s each)" "$(echo "$line" | awk '{print $1+0}')" "$(echo "$line" | awk '{print $3+0}')" "$rc"
+fi
 
 echo
 if [ ${#failed_suites[@]} -ne 0 ]; then

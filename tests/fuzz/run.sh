@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Run every fuzz target built in OBJDIR for SECONDS each, seeded from the
+# test fixtures (snapshots, dmesg text for decoders, generated dumps).
+#   tests/fuzz/run.sh OBJDIR [SECONDS]
+# Prints one line per target and ends with "N passed, M failed".
+set -u
+objdir=${1:?usage: run.sh OBJDIR [SECONDS]} secs=${2:-60}
+cd "$(dirname "$0")/../.."
+pass=0 fail=0
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+for bin in "$objdir"/tests/fuzz/fuzz_*; do
+	[ -x "$bin" ] || continue
+	case $bin in *.d|*.o) continue;; esac
+	name=$(basename "$bin")
+	corpus=$work/$name; mkdir -p "$corpus"
+	case $name in
+	fuzz_snapshot) cp tests/fixtures/*/snapshot.tar "$corpus/" 2>/dev/null ;;
+	fuzz_decode) printf '0xd2008c22260286\n' > "$corpus/cap" ;;
+	esac
+	if "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \
+		"$corpus" >"$work/$name.log" 2>&1; then
+		pass=$((pass + 1))
+		echo "ok   $name: $(grep -o 'Done [0-9]* runs' "$work/$name.log" | tail -n 1) in ${secs}s"
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name"; tail -n 30 "$work/$name.log"
+		mkdir -p build-fuzz-crashes && cp crash-* leak-* timeout-* build-fuzz-crashes/ 2>/dev/null
+	fi
+	rm -f crash-* leak-* timeout-* oom-*
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
