@@ -5,6 +5,7 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,8 @@ int main(int argc, char **argv)
 	struct root_state rs = { .ctx = &ctx };
 	int err, status;
 
+	/* libsmartcols measures and escapes text by the locale's character set */
+	setlocale(LC_ALL, "");
 	ctx_init(&ctx);
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&root_argp, argc, argv, ARGP_IN_ORDER, NULL, &rs))

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +191,48 @@ void decode_size_format(uint64_t size, char *buf, size_t len)
 		snprintf(buf, len, "%llu%c", (unsigned long long)size, units[u]);
 }
 
+/*
+ * Batch decoding runs this for every field of millions of entries, and
+ * snprintf() was most of its time: these format the common meanings
+ * directly. Output is truncated to len like snprintf's.
+ */
+static void meaning_copy(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+static void meaning_number(char *buf, size_t len, uint64_t v, bool hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[24], *p = tmp + sizeof(tmp);
+	size_t n;
+
+	*--p = '\0';
+	if (hex) {
+		do {
+			*--p = digits[v & 15];
+			v >>= 4;
+		} while (v);
+		*--p = 'x';
+		*--p = '0';
+	} else {
+		do {
+			*--p = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+	}
+	n = (size_t)(tmp + sizeof(tmp) - 1 - p);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+}
+
 static struct decode_record *decode_record_new(struct decode_result *out)
 {
 	struct decode_record *r;
@@ -206,7 +249,9 @@ static struct decode_record *decode_record_new(struct decode_result *out)
 		out->rcap = cap;
 	}
 	r = &out->records[out->nrecords++];
-	memset(r, 0, sizeof(*r));
+	/* every member but the meaning text; callers always write a meaning */
+	memset(r, 0, offsetof(struct decode_record, meaning));
+	r->meaning[0] = '\0';
 	return r;
 }
 
@@ -236,10 +281,7 @@ int decode_result_warn(struct decode_result *out, const char *key, const char *f
 
 static void decode_value_format(enum bf_kind kind, uint64_t value, char *buf, size_t len)
 {
-	if (kind == BF_ADDR)
-		snprintf(buf, len, "0x%llx", (unsigned long long)value);
-	else
-		snprintf(buf, len, "%llu", (unsigned long long)value);
+	meaning_number(buf, len, value, kind == BF_ADDR);
 }
 
 int decode_result_add(struct decode_result *out, const char *key, const char *label,
@@ -256,7 +298,7 @@ int decode_result_add(struct decode_result *out, const char *key, const char *la
 	r->raw = value;
 	r->value = value;
 	if (meaning)
-		snprintf(r->meaning, sizeof(r->meaning), "%s", meaning);
+		meaning_copy(r->meaning, sizeof(r->meaning), meaning);
 	else
 		decode_value_format(kind, value, r->meaning, sizeof(r->meaning));
 	return 0;
@@ -308,13 +350,13 @@ static void decode_field_record(const struct decode_entry *e, const struct bitfi
 	switch (f->kind) {
 	case BF_FLAG:
 		name = bf_name(f, raw);
-		snprintf(r->meaning, sizeof(r->meaning), "%s", name ? name : raw ? "yes" : "no");
+		meaning_copy(r->meaning, sizeof(r->meaning), name ? name : raw ? "yes" : "no");
 		break;
 	case BF_UINT:
 		/* Names on a number are labels only: a missing one is not reserved. */
 		name = bf_name(f, raw);
 		if (name)
-			snprintf(r->meaning, sizeof(r->meaning), "%s", name);
+			meaning_copy(r->meaning, sizeof(r->meaning), name);
 		else
 			decode_value_format(f->kind, raw, r->meaning, sizeof(r->meaning));
 		break;
@@ -329,7 +371,7 @@ static void decode_field_record(const struct decode_entry *e, const struct bitfi
 	case BF_ENUM:
 		name = bf_name(f, raw);
 		if (name) {
-			snprintf(r->meaning, sizeof(r->meaning), "%s", name);
+			meaning_copy(r->meaning, sizeof(r->meaning), name);
 		} else {
 			snprintf(r->meaning, sizeof(r->meaning), "reserved (%llu)",
 				 (unsigned long long)raw);
@@ -338,7 +380,7 @@ static void decode_field_record(const struct decode_entry *e, const struct bitfi
 		}
 		break;
 	case BF_RSVD:
-		snprintf(r->meaning, sizeof(r->meaning), "%s", raw ? "not zero" : "zero");
+		meaning_copy(r->meaning, sizeof(r->meaning), raw ? "not zero" : "zero");
 		if (!raw)
 			break;
 		if (multi)
@@ -514,5 +556,5 @@ void meaning_pow2_entries(const struct decode_entry *e, const struct bitfield *f
 void meaning_hex(const struct decode_entry *e, const struct bitfield *f, uint64_t raw,
 		 char *buf, size_t len)
 {
-	snprintf(buf, len, "0x%llx", (unsigned long long)raw);
+	meaning_number(buf, len, raw, true);
 }

@@ -49,6 +49,36 @@ while read -r o v; do
 	for w in $want; do grep -qx -- "$w" <<<"$got" || missing="$missing $w"; done
 	[ -z "$missing" ] && ok "complete options $o $v" || bad "bash completion of '$o $v' lacks:$missing"
 done < "$dump.verbs"
+# an object's fallback verb ("decode FORMAT ..."): any word that is no verb
+# gets the fallback's options
+q 'print("\n".join(o["name"] for o in d["objects"] if "fallback" in o))' | while read -r o; do
+	fb=$(q "print([x for x in d['objects'] if x['name']=='$o'][0]['fallback']['name'])")
+	want=$(q "o=[x for x in d['objects'] if x['name']=='$o'][0]; v=o['fallback']; print(' '.join('--'+p['long'] for p in v['options'] + (d['list_options'] if v['list'] else []) + d['global_options'] if 'long' in p))")
+	got=$(complete_words iommuctl "$o" "no-such-verb" "--")
+	missing=""
+	for w in $want; do grep -qx -- "$w" <<<"$got" || missing="$missing $w"; done
+	[ -z "$missing" ] && echo "ok   complete options $o $fb" || echo "FAIL bash completion of '$o $fb' (any word that is no verb) lacks:$missing"
+done > "$dump.fb"
+pass=$((pass + $(grep -c '^ok' "$dump.fb"))); fail=$((fail + $(grep -c '^FAIL' "$dump.fb")))
+grep '^FAIL' "$dump.fb"; [ -z "${VERBOSE:-}" ] || grep '^ok' "$dump.fb"
+
+# 2b. fish completion completes objects, verbs and each verb's options too
+if command -v fish >/dev/null; then
+	fish_complete() { fish -c "source completions/iommuctl.fish; complete -C '$1'" 2>&1 | cut -f1; }
+	got=$(fish_complete "iommuctl ")
+	missing=""
+	for o in $objs; do grep -qx "$o" <<<"$got" || missing="$missing $o"; done
+	[ -z "$missing" ] && ok "fish: objects" || bad "fish completion lacks objects:$missing"
+	while read -r o v; do
+		got=$(fish_complete "iommuctl $o ")
+		grep -qx "$v" <<<"$got" && ok "fish: verb $o $v" || bad "fish completion lacks verb '$o $v'"
+		want=$(q "o=[x for x in d['objects'] if x['name']=='$o'][0]; v=[x for x in o['verbs'] if x['name']=='$v'][0]; print(' '.join('--'+p['long'] for p in v['options'] + (d['list_options'] if v['list'] else []) if 'long' in p))")
+		got=$(fish_complete "iommuctl $o $v --")
+		missing=""
+		for w in $want; do grep -qx -- "$w" <<<"$got" || missing="$missing $w"; done
+		[ -z "$missing" ] && ok "fish: options $o $v" || bad "fish completion of '$o $v' lacks:$missing"
+	done < "$dump.verbs"
+fi
 
 # 3. man pages document every object, verb and long option
 man_text=$(cat man/*.8 2>/dev/null | sed 's/\\-/-/g; s/\\f[BIRP]//g')
@@ -58,7 +88,7 @@ done
 while read -r o v; do
 	grep -qE "$o +$v|$o $v" <<<"$man_text" && ok "man: $o $v" || bad "man pages lack '$o $v'"
 done < "$dump.verbs"
-for opt in $(q 'print(" ".join(sorted({p["long"] for p in d["global_options"]+d["list_options"]+[p for o in d["objects"] for v in o["verbs"] for p in v["options"]] if "long" in p})))'); do
+for opt in $(q 'print(" ".join(sorted({p["long"] for p in d["global_options"]+d["list_options"]+[p for o in d["objects"] for v in o["verbs"]+([o["fallback"]] if "fallback" in o else []) for p in v["options"]] if "long" in p})))'); do
 	grep -q -- "--$opt" <<<"$man_text" && ok "man: --$opt" || bad "man pages lack option --$opt"
 done
 # and no command in the man pages that the tables lack (".B iommuctl OBJ VERB" lines)
@@ -83,6 +113,6 @@ done < "$dump.verbs"
 for o in $objs; do
 	out=$("$bin" "$o" --help 2>&1) && ok "help $o" || bad "'$o --help' failed"
 done
-rm -f "$dump.verbs" "$dump.stale"
+rm -f "$dump.verbs" "$dump.stale" "$dump.fb"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
