@@ -23,6 +23,8 @@ const struct cli_object *const cli_objects[] = {
 	&cli_object_group,
 	&cli_object_device,
 	&cli_object_snapshot,
+	&cli_object_decode,
+	&cli_object_mem,
 	NULL,
 };
 

@@ -61,6 +61,8 @@ extern const struct cli_object cli_object_iommu;
 extern const struct cli_object cli_object_group;
 extern const struct cli_object cli_object_device;
 extern const struct cli_object cli_object_snapshot;
+extern const struct cli_object cli_object_decode;
+extern const struct cli_object cli_object_mem;
 
 /*
  * Dispatch argv (argv[0] is the object name). Returns 0 or -errno; on

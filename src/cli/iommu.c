@@ -14,6 +14,7 @@
 #include "core/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
+#include "cli/decode_out.h"
 #include "decode/decode.h"
 #include "output/out.h"
 
@@ -177,7 +178,10 @@ static int attr_words(const struct inv_attr *a, uint64_t *words, size_t nwords)
 	return 0;
 }
 
-/* --decode: each decodable register field by field, from the same raw values. */
+/*
+ * Each decodable register field by field, from the same raw values, through
+ * the decoder engine and the same rendering as `iommuctl decode`.
+ */
 static void show_decoded(struct iommuctl_ctx *ctx, struct out *o, const struct inv_unit *u)
 {
 	bool any = false;
@@ -189,13 +193,14 @@ static void show_decoded(struct iommuctl_ctx *ctx, struct out *o, const struct i
 	out_obj_begin(o, "decoded", "decoded");
 	for (size_t i = 0; i < u->nattrs; i++) {
 		const struct inv_attr *a = &u->attrs[i];
-		const struct decode_fmt *fmt = decode_format_find(a->desc->decode);
+		const struct decode_fmt *fmt;
 		uint64_t words[DECODE_MAX_WORDS];
 		struct decode_result res;
 		char *label;
 
 		if (!a->desc->decode)
 			continue;
+		fmt = decode_format_find(a->desc->decode);
 		if (!fmt || attr_words(a, words, DECODE_MAX_WORDS) ||
 		    decode_run(fmt, words, NULL, &res)) {
 			warn_msg(ctx, "%s: %s: cannot decode as %s", u->name, a->desc->key, a->desc->decode);
@@ -203,40 +208,8 @@ static void show_decoded(struct iommuctl_ctx *ctx, struct out *o, const struct i
 			continue;
 		}
 		label = xasprintf("%s (%s)", a->desc->label, fmt->name);
-		out_obj_begin(o, a->desc->key, label);
+		decode_emit(o, a->desc->key, label, &res);
 		free(label);
-		if (out_is_json(o))
-			out_str(o, "format", NULL, fmt->name);
-		out_list_begin(o, "fields", NULL);
-		for (size_t j = 0; j < res.nrecords; j++) {
-			const struct decode_record *r = &res.records[j];
-			char bits[24] = "";
-
-			if (!r->derived)
-				snprintf(bits, sizeof(bits), r->hi == r->lo ? "%u" : "%u:%u",
-					 r->word * 64 + r->hi, r->word * 64 + r->lo);
-			if (!out_is_json(o)) {
-				out_text(o, "%-8s %s: %s", bits, r->label, r->meaning);
-				continue;
-			}
-			out_obj_begin(o, NULL, NULL);
-			out_str(o, "key", NULL, r->key);
-			out_str(o, "label", NULL, r->label);
-			out_str(o, "bits", NULL, r->derived ? NULL : bits);
-			out_hex(o, "raw", NULL, r->raw);
-			out_str(o, "meaning", NULL, r->meaning);
-			out_obj_end(o);
-		}
-		out_list_end(o);
-		out_list_begin(o, "warnings", NULL);
-		for (size_t j = 0; j < res.nwarnings; j++) {
-			if (out_is_json(o))
-				out_str(o, NULL, NULL, res.warnings[j].text);
-			else
-				out_text(o, "warning: %s", res.warnings[j].text);
-		}
-		out_list_end(o);
-		out_obj_end(o);
 		decode_result_release(&res);
 	}
 	out_obj_end(o);
@@ -260,11 +233,13 @@ static const struct inv_unit *unit_select(const struct inventory *inv, const cha
 }
 
 struct iommu_show_opts {
-	bool decode;
+	bool no_decode;
 };
 
+enum { OPT_NO_DECODE = 0x300 };
+
 static const struct argp_option iommu_show_options[] = {
-	{ "decode", 'd', NULL, 0, "decode the capability registers field by field", 0 },
+	{ "no-decode", OPT_NO_DECODE, NULL, 0, "show the registers' raw values only, not their fields", 0 },
 	{ 0 }
 };
 
@@ -272,9 +247,9 @@ static error_t iommu_show_parse(int key, char *arg, struct argp_state *state)
 {
 	struct iommu_show_opts *so = state->input;
 
-	if (key != 'd')
+	if (key != OPT_NO_DECODE)
 		return ARGP_ERR_UNKNOWN;
-	so->decode = true;
+	so->no_decode = true;
 	return 0;
 }
 
@@ -314,7 +289,7 @@ static int iommu_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 			show_attr(o, &u->attrs[i]);
 		out_obj_end(o);
 	}
-	if (so->decode)
+	if (!so->no_decode)
 		show_decoded(ctx, o, u);
 	inventory_unit_groups(&inv, u, &groups);
 	if (out_is_json(o)) {
@@ -374,8 +349,9 @@ static const struct cli_verb iommu_verbs[] = {
 		.summary = "show one IOMMU unit: kind, registers, devices it serves",
 		.args_doc = "UNIT",
 		.doc = "UNIT is a unit name as 'iommu list' shows it (dmar0, ivhd0), or the PCI "
-		       "address of the device it belongs to. With --decode, the VT-d CAP and ECAP "
-		       "and the AMD extended feature registers are also shown field by field.",
+		       "address of the device it belongs to. The VT-d CAP and ECAP and the AMD "
+		       "extended feature registers are also decoded field by field, with the "
+		       "decoder of 'iommuctl decode' (--no-decode: raw values only).",
 		.options = iommu_show_options,
 		.parser = iommu_show_parse,
 		.opts_size = sizeof(struct iommu_show_opts),
