@@ -34,7 +34,7 @@ enum {
 static const struct out_col list_cols[] = {
 	[COL_NAME] = { "NAME", OCT_STR, 0, OCF_DEFAULT, "format name, as typed after 'decode'" },
 	[COL_SUMMARY] = { "SUMMARY", OCT_STR, 0, OCF_DEFAULT | OCF_WRAP, "what the format is" },
-	[COL_SPEC] = { "SPEC", OCT_STR, 0, OCF_WRAP, "specification and section it follows" },
+	[COL_SPEC] = { "SPEC", OCT_STR, 0, OCF_DEFAULT | OCF_WRAP, "specification and section it follows" },
 	[COL_WORDS] = { "WORDS", OCT_STR, 0, OCF_DEFAULT | OCF_RIGHT,
 			"hex words an entry takes, word 0 first (MIN-MAX when fewer may be given)" },
 	[COL_OPTIONS] = { "OPTIONS", OCT_LIST, 0, OCF_DEFAULT, "options the format takes (--level with its range)" },
