@@ -15,7 +15,7 @@ _iommuctl_dyn() {
 _iommuctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local i w obj= verb= nargs=0
-	local argopts=" --sysfs-root --snapshot -F --output -o --level --granule --page-shift --page-size --byteorder --format --base --format --base "
+	local argopts=" --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --level --granule --page-shift --page-size --byteorder --format --base --format --base "
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case " $argopts " in *" $w "*) ((i++)); continue ;; esac
@@ -45,13 +45,22 @@ _iommuctl() {
 			COMPREPLY=($(_iommuctl_dyn unit "$cur")) ;;
 		esac ;;
 	group)
-		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help list show" -- "$cur")); return; fi
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help list show claim release type" -- "$cur")); return; fi
 		case $verb in
 		list|ls)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --output -o --list-columns --noheadings -n --raw -r --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		show)
-			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --state-dir --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn group "$cur")) ;;
+		claim)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --driver --dry-run --force --state-dir --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn group "$cur")) ;;
+		release)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --dry-run --state-dir --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn group "$cur")) ;;
+		type)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --dry-run --force --state-dir --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn group "$cur")) ;;
 		esac ;;
 	device)

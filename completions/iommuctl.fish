@@ -8,7 +8,7 @@ function __iommuctl_words
 	for w in (commandline -opc)[2..-1]
 		if test $skip = 1; set skip 0; continue; end
 		switch $w
-			case --sysfs-root --snapshot -F --output -o --level --granule --page-shift --page-size --byteorder --format --base --format --base
+			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --level --granule --page-shift --page-size --byteorder --format --base --format --base
 				set skip 1
 			case '-*'
 			case '*'
@@ -58,14 +58,30 @@ complete -c iommuctl -n '__iommuctl_in iommu list' -s r -l raw -d 'raw output: n
 complete -c iommuctl -n '__iommuctl_at iommu' -a show -d 'show one IOMMU unit: kind, registers, devices it serves'
 complete -c iommuctl -n '__iommuctl_in iommu show' -l no-decode -d 'show the registers\' raw values only, not their fields'
 complete -c iommuctl -n '__iommuctl_in iommu show' -a '(ls /sys/class/iommu 2>/dev/null)'
-complete -c iommuctl -n '__iommuctl_at' -a group -d 'IOMMU groups: members, reserved regions, VFIO viability'
+complete -c iommuctl -n '__iommuctl_at' -a group -d 'IOMMU groups: members, reserved regions, VFIO viability, claim, type'
 complete -c iommuctl -n '__iommuctl_at group' -a list -d 'list the IOMMU groups and whether VFIO could use them'
 complete -c iommuctl -n '__iommuctl_in group list' -s o -l output -r -d 'columns to show (+COL,... adds to the defaults)'
 complete -c iommuctl -n '__iommuctl_in group list' -l list-columns -d 'list the available columns'
 complete -c iommuctl -n '__iommuctl_in group list' -s n -l noheadings -d 'no header line'
 complete -c iommuctl -n '__iommuctl_in group list' -s r -l raw -d 'raw output: no alignment'
 complete -c iommuctl -n '__iommuctl_at group' -a show -d 'show one group: members, reserved regions, viability and why'
+complete -c iommuctl -n '__iommuctl_in group show' -l state-dir -r -a '(__fish_complete_directories)' -d 'look for claim journals under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)'
 complete -c iommuctl -n '__iommuctl_in group show' -a '(ls /sys/kernel/iommu_groups 2>/dev/null; ls /sys/bus/pci/devices 2>/dev/null)'
+complete -c iommuctl -n '__iommuctl_at group' -a claim -d 'bind every member of a group to vfio-pci (or --driver), all or nothing'
+complete -c iommuctl -n '__iommuctl_in group claim' -l driver -r -d 'driver to bind the members to (default vfio-pci)'
+complete -c iommuctl -n '__iommuctl_in group claim' -l dry-run -d 'print the plan, change nothing'
+complete -c iommuctl -n '__iommuctl_in group claim' -l force -d 'skip the interlocks (root disk, swap, routed NIC, SSH, console)'
+complete -c iommuctl -n '__iommuctl_in group claim' -l state-dir -r -a '(__fish_complete_directories)' -d 'journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)'
+complete -c iommuctl -n '__iommuctl_in group claim' -a '(ls /sys/kernel/iommu_groups 2>/dev/null; ls /sys/bus/pci/devices 2>/dev/null)'
+complete -c iommuctl -n '__iommuctl_at group' -a release -d 'give a claimed group back to the drivers its journal recorded'
+complete -c iommuctl -n '__iommuctl_in group release' -l dry-run -d 'print what would be restored, change nothing'
+complete -c iommuctl -n '__iommuctl_in group release' -l state-dir -r -a '(__fish_complete_directories)' -d 'journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)'
+complete -c iommuctl -n '__iommuctl_in group release' -a '(ls /sys/kernel/iommu_groups 2>/dev/null; ls /sys/bus/pci/devices 2>/dev/null)'
+complete -c iommuctl -n '__iommuctl_at group' -a type -d 'show or change a group\'s default domain type (DMA, DMA-FQ, identity, auto)'
+complete -c iommuctl -n '__iommuctl_in group type' -l dry-run -d 'check the preconditions and print the plan, change nothing'
+complete -c iommuctl -n '__iommuctl_in group type' -l force -d 'skip the interlocks (root disk, swap, routed NIC, SSH, console)'
+complete -c iommuctl -n '__iommuctl_in group type' -l state-dir -r -a '(__fish_complete_directories)' -d 'the lock under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)'
+complete -c iommuctl -n '__iommuctl_in group type' -a '(ls /sys/kernel/iommu_groups 2>/dev/null; ls /sys/bus/pci/devices 2>/dev/null)'
 complete -c iommuctl -n '__iommuctl_at' -a device -d 'devices: group, IOMMU unit, ATS/PRI/PASID/ACS capabilities'
 complete -c iommuctl -n '__iommuctl_at device' -a list -d 'list devices with their group, IOMMU unit, ATS, PRI, PASID and ACS'
 complete -c iommuctl -n '__iommuctl_in device list' -s o -l output -r -d 'columns to show (+COL,... adds to the defaults)'

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * group list / group show: IOMMU groups, their members, default domain
- * type, reserved regions, VFIO nodes, and whether VFIO could take the
- * group as it stands (the kernel's viability rule) and why not.
+ * group list / show / claim / release / type: IOMMU groups, their members,
+ * default domain type, reserved regions, VFIO nodes, viability and owner;
+ * and the transactional changes (backends/sysfs/claim.c, domtype.c), whose
+ * plans, steps and outcomes are rendered here.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "backends/sysfs/claim.h"
+#include "backends/sysfs/domtype.h"
 #include "cli/cli.h"
 #include "cli/inv.h"
 #include "core/ctx.h"
@@ -186,6 +190,132 @@ static int group_select_report(struct iommuctl_ctx *ctx, const struct inventory 
 	return err_report(ctx, -ENOENT, "%s is in no IOMMU group", d->name);
 }
 
+/* ---- options of the verbs that change a group (and show's --state-dir) ---- */
+
+struct group_opts {
+	const char *driver;
+	const char *state_dir;
+	bool dry_run;
+	bool force;
+};
+
+enum {
+	OPT_DRIVER = 0x200,
+	OPT_DRY_RUN,
+	OPT_FORCE,
+	OPT_STATE_DIR,
+};
+
+static const struct argp_option claim_options[] = {
+	{ "driver", OPT_DRIVER, "DRIVER", 0, "driver to bind the members to (default vfio-pci)", 0 },
+	{ "dry-run", OPT_DRY_RUN, NULL, 0, "print the plan, change nothing", 0 },
+	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
+	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
+	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
+	{ 0 }
+};
+
+static const struct argp_option release_options[] = {
+	{ "dry-run", OPT_DRY_RUN, NULL, 0, "print what would be restored, change nothing", 0 },
+	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
+	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
+	{ 0 }
+};
+
+static const struct argp_option type_options[] = {
+	{ "dry-run", OPT_DRY_RUN, NULL, 0, "check the preconditions and print the plan, change nothing", 0 },
+	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
+	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
+	  "the lock under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
+	{ 0 }
+};
+
+static const struct argp_option show_options[] = {
+	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
+	  "look for claim journals under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
+	{ 0 }
+};
+
+static error_t group_opts_parse(int key, char *arg, struct argp_state *state)
+{
+	struct group_opts *o = state->input;
+
+	switch (key) {
+	case OPT_DRIVER:
+		o->driver = arg;
+		break;
+	case OPT_DRY_RUN:
+		o->dry_run = true;
+		break;
+	case OPT_FORCE:
+		o->force = true;
+		break;
+	case OPT_STATE_DIR:
+		o->state_dir = arg;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* ---- owner (group show) ---- */
+
+/*
+ * Who holds the group: a claim journal (in --state-dir, $IOMMUCTL_STATE_DIR
+ * or /run/iommuctl) and processes with the VFIO node or a member's cdev
+ * open. Both are facts of the running machine: a snapshot or a --sysfs-root
+ * tree shows null, so that the two offline sources render alike.
+ */
+static void show_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inventory *inv,
+		       const struct inv_group *g, const struct group_opts *go)
+{
+	struct claim_owner own;
+	struct strv parts = { 0 };
+	const char *sd = NULL;
+	struct view *v;
+	char *summary;
+
+	if (ctx->snapshot || ctx->sysfs_root || ctx_view(ctx, &v)) {
+		out_str(o, "owner", "owner", NULL);
+		return;
+	}
+	sd = claim_state_dir(go ? go->state_dir : NULL);
+	claim_owner_find(v, inv, g, sd, &own);
+	if (!own.journal_checked && !own.vfio_checked) {
+		out_str(o, "owner", "owner", NULL);
+		claim_owner_release(&own);
+		return;
+	}
+	if (own.journal)
+		strv_push_owned(&parts, !strcmp(own.journal_state, "claimed") ?
+				xasprintf("iommuctl claim for %s (journal %s)",
+					  own.journal_driver ? own.journal_driver : "?", own.journal) :
+				xasprintf("iommuctl claim for %s, interrupted in state %s (journal %s; "
+					  "'group release' restores)", own.journal_driver ? own.journal_driver : "?",
+					  own.journal_state, own.journal));
+	for (size_t i = 0; i < own.vfio_users.n; i++)
+		strv_push_owned(&parts, xasprintf("VFIO: %s", own.vfio_users.v[i]));
+	summary = parts.n ? strv_join(&parts, "; ") : xstrdup("none");
+	if (!out_is_json(o)) {
+		out_str(o, "owner", "owner", summary);
+	} else {
+		out_obj_begin(o, "owner", NULL);
+		out_str(o, "summary", NULL, summary);
+		out_str(o, "claim_journal", NULL, own.journal);
+		out_str(o, "claim_driver", NULL, own.journal_driver);
+		out_str(o, "claim_state", NULL, own.journal_state);
+		if (own.vfio_checked)
+			out_strv(o, "vfio_users", NULL, &own.vfio_users);
+		else
+			out_str(o, "vfio_users", NULL, NULL);
+		out_obj_end(o);
+	}
+	free(summary);
+	strv_free(&parts);
+	claim_owner_release(&own);
+}
+
 static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct out *o = ctx_out(ctx);
@@ -217,6 +347,7 @@ static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	out_str(o, "reason", "reason", g->reason);
 	out_strv(o, "blockers", "blockers", &g->blockers);
 	out_str(o, "vfio_group", "vfio group", g->vfio_node);
+	show_owner(ctx, o, &inv, g, opts);
 	inventory_group_units(&inv, g, &units);
 	out_strv(o, "units", "iommu units", &units);
 	strv_free(&units);
@@ -239,6 +370,345 @@ static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	return err;
 }
 
+/* ---- claim, release, type ---- */
+
+/*
+ * The step callback: with -v each write is reported on stderr as it
+ * happens; IOMMUCTL_TEST_PAUSE_AFTER_STEP=N makes the tool stop after its
+ * Nth write (so that tests can kill it in the middle of a change).
+ */
+static void group_step(void *arg, const struct claim_step *s)
+{
+	struct iommuctl_ctx *ctx = arg;
+	const char *pause = getenv("IOMMUCTL_TEST_PAUSE_AFTER_STEP");
+
+	if (ctx->verbose && s->n)
+		fprintf(ctx->errf, "iommuctl: %s: step %u: %s%s%s %s '%s': %s\n", ctx->cmdname, s->n,
+			s->device ? s->device : "", s->device ? ": " : "", s->op, s->path,
+			s->value ? s->value : "", s->err ? strerror(-s->err) : "ok");
+	if (pause && s->n && (unsigned)atoi(pause) == s->n) {
+		fprintf(ctx->errf, "iommuctl: %s: test hook: paused after step %u\n", ctx->cmdname, s->n);
+		fflush(ctx->errf);
+		for (int i = 0; i < 600; i++)
+			sleep(1);
+	}
+}
+
+static void opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, struct claim_opts *co)
+{
+	memset(co, 0, sizeof(*co));
+	co->state_dir = go->state_dir;
+	co->driver = go->driver;
+	co->dry_run = go->dry_run;
+	co->force = go->force;
+	co->settle_ms = -1;
+	co->ssh_connection = getenv("SSH_CONNECTION");
+	co->step_cb = group_step;
+	co->cb_arg = ctx;
+}
+
+static const char *state_text(const char *driver, const char *override, char *buf, size_t len)
+{
+	if (override)
+		snprintf(buf, len, "%s (driver_override %s)", driver ? driver : "unbound", override);
+	else
+		snprintf(buf, len, "%s", driver ? driver : "unbound");
+	return buf;
+}
+
+static void render_steps(struct out *o, const struct claim_result *r, bool text_too)
+{
+	if (!out_is_json(o) && !text_too)
+		return;
+	out_list_begin(o, "steps", "steps");
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const struct claim_step *s = &r->steps[i];
+
+		if (!out_is_json(o)) {
+			out_text(o, "%s%-8s %s%s%s %s%s%s: %s", s->n ? "" : "  ", s->phase,
+				 s->device ? s->device : "", s->device ? " " : "", s->op,
+				 s->value ? "'" : "", s->value ? s->value : "", s->value ? "'" : "",
+				 s->err ? (s->detail ? s->detail : strerror(-s->err)) :
+				 (s->detail ? s->detail : "ok"));
+			continue;
+		}
+		out_obj_begin(o, NULL, NULL);
+		if (s->n)
+			out_u64(o, "step", NULL, s->n);
+		else
+			out_str(o, "step", NULL, NULL);
+		out_str(o, "phase", NULL, s->phase);
+		out_str(o, "device", NULL, s->device);
+		out_str(o, "op", NULL, s->op);
+		out_str(o, "path", NULL, s->path);
+		out_str(o, "value", NULL, s->value);
+		out_bool(o, "ok", NULL, !s->err);
+		out_str(o, "error", NULL, s->err ? strerror(-s->err) : NULL);
+		out_str(o, "detail", NULL, s->detail);
+		out_obj_end(o);
+	}
+	out_list_end(o);
+}
+
+static const char *result_word(const struct claim_result *r, int err, bool dry, const char *done,
+			       const char *already)
+{
+	if (err)
+		return r->rollback_failed ? "failed, rollback incomplete" :
+		       r->rolled_back ? "failed, rolled back" : "refused, nothing changed";
+	if (r->already)
+		return already;
+	return dry ? "dry run, nothing changed" : done;
+}
+
+static void render_members(struct iommuctl_ctx *ctx, struct out *o, const struct claim_result *r)
+{
+	char b1[160], b2[160];
+
+	if (!out_is_json(o) && !r->nmembers)
+		return;
+	out_list_begin(o, "devices", "devices");
+	for (size_t i = 0; i < r->nmembers; i++) {
+		const struct claim_member *m = &r->members[i];
+
+		if (!out_is_json(o)) {
+			if (claim_devstate_equal(&m->before, &m->after))
+				out_text(o, "%s: %s; unchanged: %s", m->addr, m->why ? m->why : "-",
+					 state_text(m->after.driver, m->after.override, b2, sizeof(b2)));
+			else
+				out_text(o, "%s: %s; was %s, now %s", m->addr, m->why ? m->why : "-",
+					 state_text(m->before.driver, m->before.override, b1, sizeof(b1)),
+					 state_text(m->after.driver, m->after.override, b2, sizeof(b2)));
+			continue;
+		}
+		out_obj_begin(o, NULL, NULL);
+		out_str(o, "address", NULL, m->addr);
+		out_str(o, "action", NULL, m->action == CLAIM_REBIND ? "rebind" : "keep");
+		out_str(o, "plan", NULL, m->why);
+		out_str(o, "driver_before", NULL, m->before.driver);
+		out_str(o, "driver_override_before", NULL, m->before.override);
+		out_str(o, "driver_after", NULL, m->after.driver);
+		out_str(o, "driver_override_after", NULL, m->after.override);
+		out_obj_end(o);
+	}
+	out_list_end(o);
+}
+
+static void render_common_tail(struct iommuctl_ctx *ctx, struct out *o, const struct claim_result *r,
+			       int err)
+{
+	if (out_is_json(o) || r->nhits) {
+		out_list_begin(o, "interlocks", "interlocks");
+		for (size_t i = 0; i < r->nhits; i++) {
+			if (!out_is_json(o)) {
+				out_text(o, "%s holds the %s", r->hits[i].member, r->hits[i].what);
+				continue;
+			}
+			out_obj_begin(o, NULL, NULL);
+			out_str(o, "device", NULL, r->hits[i].member);
+			out_str(o, "holds", NULL, r->hits[i].what);
+			out_obj_end(o);
+		}
+		out_list_end(o);
+	}
+	render_steps(o, r, ctx->verbose > 0 || (err && r->nsteps));
+	if (out_is_json(o) || r->rollback_errors.n)
+		out_strv(o, "rollback_errors", "rollback errors", &r->rollback_errors);
+	if (out_is_json(o))
+		out_str(o, "error", NULL, err ? (r->why ? r->why : strerror(-err)) : NULL);
+}
+
+/* Load, select, refuse on snapshots: the common start of the changing verbs. */
+static int group_change_begin(struct iommuctl_ctx *ctx, const char *sel, struct inventory *inv,
+			      struct inv_group **g, struct view **v)
+{
+	int err = cli_inventory_load(ctx, inv);
+
+	if (err)
+		return err;
+	err = group_select_report(ctx, inv, sel, g);
+	if (!err)
+		err = ctx_view(ctx, v);
+	if (err)
+		inventory_release(inv);
+	return err;
+}
+
+static int group_claim(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct group_opts *go = opts;
+	struct out *o = ctx_out(ctx);
+	struct claim_result r;
+	struct claim_opts co;
+	struct inventory inv;
+	struct inv_group *g;
+	struct view *v;
+	int err, ferr;
+
+	err = group_change_begin(ctx, argv[0], &inv, &g, &v);
+	if (err)
+		return err;
+	opts_fill(ctx, go, &co);
+	err = claim_group(v, &inv, g, &co, &r);
+	out_obj_begin(o, NULL, NULL);
+	out_u64(o, "group", "group", r.group);
+	if (out_is_json(o))
+		out_str(o, "operation", NULL, "claim");
+	out_str(o, "driver", "driver", r.target);
+	out_bool(o, "dry_run", "dry run", go->dry_run);
+	out_str(o, "result", "result", result_word(&r, err, go->dry_run, "claimed",
+						       "already claimed, nothing to do"));
+	out_bool(o, "changed", "changed", r.changed);
+	out_str(o, "journal", "journal", r.journal);
+	render_members(ctx, o, &r);
+	render_common_tail(ctx, o, &r, err);
+	out_obj_end(o);
+	ferr = out_flush(o);
+	if (err)
+		err_report(ctx, err, "%s", r.why ? r.why : strerror(-err));
+	for (size_t i = 0; i < r.rollback_errors.n; i++)
+		err_msg(ctx, "rollback: %s", r.rollback_errors.v[i]);
+	claim_result_release(&r);
+	inventory_release(&inv);
+	return err ? err : ferr;
+}
+
+static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct group_opts *go = opts;
+	struct out *o = ctx_out(ctx);
+	struct claim_result r;
+	struct claim_opts co;
+	struct inventory inv;
+	struct inv_group *g;
+	struct view *v;
+	int err, ferr;
+
+	err = group_change_begin(ctx, argv[0], &inv, &g, &v);
+	if (err)
+		return err;
+	opts_fill(ctx, go, &co);
+	err = claim_release(v, &inv, g, &co, &r);
+	if (err == -ENOENT) {
+		/* nothing recorded: say so, without a document about nothing */
+		err_report(ctx, err, "%s", r.why);
+		claim_result_release(&r);
+		inventory_release(&inv);
+		return err;
+	}
+	out_obj_begin(o, NULL, NULL);
+	out_u64(o, "group", "group", r.group);
+	if (out_is_json(o))
+		out_str(o, "operation", NULL, "release");
+	out_str(o, "driver", "claimed for", r.target);
+	out_bool(o, "dry_run", "dry run", go->dry_run);
+	out_str(o, "result", "result", result_word(&r, err, go->dry_run, "released",
+						       "released (the devices were already as recorded)"));
+	out_bool(o, "changed", "changed", r.changed);
+	out_str(o, "journal", "journal", r.journal);
+	render_members(ctx, o, &r);
+	render_common_tail(ctx, o, &r, err);
+	out_obj_end(o);
+	ferr = out_flush(o);
+	if (err)
+		err_report(ctx, err, "%s", r.why ? r.why : strerror(-err));
+	for (size_t i = 0; i < r.rollback_errors.n; i++)
+		err_msg(ctx, "rollback: %s", r.rollback_errors.v[i]);
+	claim_result_release(&r);
+	inventory_release(&inv);
+	return err ? err : ferr;
+}
+
+static const char *const type_words_all[] = { "DMA", "DMA-FQ", "identity", "auto" };
+
+/* group type SEL: what the kernel says, and whether it could be changed here. */
+static int group_type_show(struct iommuctl_ctx *ctx, struct inventory *inv, struct inv_group *g,
+			   struct view *v)
+{
+	struct out *o = ctx_out(ctx);
+	struct strv words = { 0 }, drivers = { 0 };
+	int ver = domtype_kernel_version(v);
+	char *path;
+	int err;
+
+	if (!g->type) {
+		path = xasprintf("/sys/kernel/iommu_groups/%u/type", g->id);
+		err = err_report(ctx, -EOPNOTSUPP, "this kernel has no %s: it cannot show or change "
+				 "default domain types", path);
+		free(path);
+		return err;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(type_words_all); i++)
+		if (ver < 0 || ver >= 5015 || strcmp(type_words_all[i], "DMA-FQ"))
+			strv_push(&words, type_words_all[i]);
+	inventory_group_drivers(inv, g, &drivers);
+	out_obj_begin(o, NULL, NULL);
+	out_u64(o, "group", "group", g->id);
+	out_str(o, "type", "type", g->type);
+	if (ver >= 0)
+		out_bool(o, "writable", "writable", ver >= 5011);
+	else
+		out_str(o, "writable", "writable", NULL);
+	out_strv(o, "accepts", "accepts", &words);
+	out_strv(o, "drivers", "bound drivers", &drivers);
+	out_obj_end(o);
+	strv_free(&words);
+	strv_free(&drivers);
+	return out_flush(o);
+}
+
+static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct group_opts *go = opts;
+	struct out *o;
+	struct claim_result r;
+	struct claim_opts co;
+	struct inventory inv;
+	struct inv_group *g;
+	struct view *v;
+	int err, ferr;
+
+	if (argc > 1 && !domtype_word_valid(argv[1]))
+		return err_report(ctx, -EUSAGE, "'%s' is not a domain type: DMA, DMA-FQ, identity or auto",
+				  argv[1]);
+	if (argc > 1 && ctx->snapshot)
+		return err_report(ctx, -EOPNOTSUPP, "a snapshot is read-only: this verb changes a live machine");
+	err = group_change_begin(ctx, argv[0], &inv, &g, &v);
+	if (err)
+		return err;
+	if (argc < 2) {
+		err = group_type_show(ctx, &inv, g, v);
+		inventory_release(&inv);
+		return err;
+	}
+	opts_fill(ctx, go, &co);
+	err = domtype_set(v, &inv, g, argv[1], &co, &r);
+	o = ctx_out(ctx);
+	out_obj_begin(o, NULL, NULL);
+	out_u64(o, "group", "group", r.group);
+	if (out_is_json(o))
+		out_str(o, "operation", NULL, "type");
+	out_str(o, "requested", "requested", argv[1]);
+	out_str(o, "type_before", "type before", r.type_before);
+	out_str(o, "type_after", "type now", r.type_after);
+	out_bool(o, "dry_run", "dry run", go->dry_run);
+	out_bool(o, "unbind_needed", "unbind needed", !r.type_no_unbind);
+	out_str(o, "result", "result", result_word(&r, err, go->dry_run, "changed",
+						       "unchanged, already that type"));
+	out_bool(o, "changed", "changed", r.changed);
+	render_members(ctx, o, &r);
+	render_common_tail(ctx, o, &r, err);
+	out_obj_end(o);
+	ferr = out_flush(o);
+	if (err)
+		err_report(ctx, err, "%s", r.why ? r.why : strerror(-err));
+	for (size_t i = 0; i < r.rollback_errors.n; i++)
+		err_msg(ctx, "rollback: %s", r.rollback_errors.v[i]);
+	claim_result_release(&r);
+	inventory_release(&inv);
+	return err ? err : ferr;
+}
+
 static const struct cli_verb group_verbs[] = {
 	{
 		.name = "list",
@@ -258,17 +728,74 @@ static const struct cli_verb group_verbs[] = {
 		.summary = "show one group: members, reserved regions, viability and why",
 		.args_doc = "SEL",
 		.doc = "SEL is a group number or the PCI address of any member (0000:00:03.0 or "
-		       "00:03.0). Exit status 3 when there is no such group.",
+		       "00:03.0). Exit status 3 when there is no such group. On the live machine, "
+		       "'owner' says who holds the group: an iommuctl claim journal, processes "
+		       "with its VFIO node open, or none.",
+		.options = show_options,
+		.parser = group_opts_parse,
+		.opts_size = sizeof(struct group_opts),
 		.min_args = 1,
 		.max_args = 1,
 		.run = group_show,
+	},
+	{
+		.name = "claim",
+		.summary = "bind every member of a group to vfio-pci (or --driver), all or nothing",
+		.args_doc = "SEL",
+		.doc = "Members bound to pcieport, pci-stub or the target driver stay as they are; "
+		       "every other member gets driver_override, is unbound, probed "
+		       "(drivers_probe) and checked. The previous drivers are journalled in "
+		       "$IOMMUCTL_STATE_DIR/claims (default /run/iommuctl/claims) before the first "
+		       "change; any failure puts every device back. Refuses, unless --force, when "
+		       "the group holds the root or swap disk, a routed or SSH network interface, "
+		       "or the console.",
+		.options = claim_options,
+		.parser = group_opts_parse,
+		.opts_size = sizeof(struct group_opts),
+		.min_args = 1,
+		.max_args = 1,
+		.flags = CLI_WRITES | CLI_NEEDS_ROOT,
+		.run = group_claim,
+	},
+	{
+		.name = "release",
+		.summary = "give a claimed group back to the drivers its journal recorded",
+		.args_doc = "SEL",
+		.doc = "Restores each device's previous driver and driver_override from the "
+		       "claim journal, also after an interrupted claim; any failure puts the "
+		       "devices back as they were before the release. Exit status 3 when the "
+		       "group has no journal.",
+		.options = release_options,
+		.parser = group_opts_parse,
+		.opts_size = sizeof(struct group_opts),
+		.min_args = 1,
+		.max_args = 1,
+		.flags = CLI_WRITES | CLI_NEEDS_ROOT,
+		.run = group_release,
+	},
+	{
+		.name = "type",
+		.summary = "show or change a group's default domain type (DMA, DMA-FQ, identity, auto)",
+		.args_doc = "SEL [TYPE]",
+		.doc = "Without a type, shows it. With one: checks CAP_SYS_ADMIN and CAP_SYS_RAWIO, "
+		       "that no process holds the group through VFIO, and the interlocks; then "
+		       "unbinds the bound members, writes the type, binds them back, and rolls "
+		       "back on failure. DMA to DMA-FQ needs no unbind. Exit status 4 when the "
+		       "kernel cannot change types, 2 for an unknown type.",
+		.options = type_options,
+		.parser = group_opts_parse,
+		.opts_size = sizeof(struct group_opts),
+		.min_args = 1,
+		.max_args = 2,
+		.flags = CLI_NEEDS_ROOT,
+		.run = group_type,
 	},
 	{ 0 }
 };
 
 const struct cli_object cli_object_group = {
 	.name = "group",
-	.summary = "IOMMU groups: members, reserved regions, VFIO viability",
+	.summary = "IOMMU groups: members, reserved regions, VFIO viability, claim, type",
 	.default_verb = "list",
 	.verbs = group_verbs,
 };

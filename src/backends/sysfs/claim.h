@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Transactional driver changes over a whole IOMMU group: claim (bind every
+ * member that needs it to a target driver such as vfio-pci) and release
+ * (restore what a journal recorded), with a journal written before the
+ * first change, a per-group lock, and rollback of every device on failure.
+ * Every sysfs and /proc access goes through the view; nothing here prints.
+ */
+#ifndef IOMMUCTL_CLAIM_H
+#define IOMMUCTL_CLAIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backends/sysfs/interlock.h"
+#include "core/util.h"
+
+struct view;
+struct inventory;
+struct inv_group;
+
+/* Where journals and locks live unless --state-dir or IOMMUCTL_STATE_DIR say otherwise. */
+#define CLAIM_STATE_DIR_DEFAULT "/run/iommuctl"
+#define CLAIM_STATE_DIR_ENV     "IOMMUCTL_STATE_DIR"
+#define CLAIM_DRIVER_DEFAULT    "vfio-pci"
+#define CLAIM_SETTLE_MS_DEFAULT 3000
+
+/* What a device is bound to and what its driver_override holds. */
+struct claim_devstate {
+	char *driver;     /* NULL: unbound */
+	char *override;   /* NULL: not set ("(null)") */
+};
+
+enum claim_action {
+	CLAIM_KEEP,       /* left as it is */
+	CLAIM_REBIND,     /* driver_override, unbind, probe, verify */
+};
+
+struct claim_member {
+	char *addr;       /* "0000:00:04.0" */
+	char *bus;        /* "pci" */
+	char *path;       /* resolved /sys/devices/... directory (interlocks) */
+	struct claim_devstate before;  /* as found (claim) or as recorded (release) */
+	struct claim_devstate after;   /* as left, read back at the end */
+	enum claim_action action;
+	char *why;        /* one line: why kept, or what will be done */
+	bool touched;     /* a write was attempted on it in this run */
+};
+
+/* One write (or verification) the engine made, in order. */
+struct claim_step {
+	unsigned n;       /* 1-based number among the writes of this run; 0 for a verification */
+	const char *phase;/* "claim", "release", "type", "rollback" */
+	char *device;     /* member address, or NULL (type write) */
+	char *op;         /* "driver_override", "unbind", "drivers_probe", "bind", "type", "verify" */
+	char *path;       /* file written, or the link checked */
+	char *value;      /* what was written (no trailing newline), or what was expected */
+	int err;          /* 0 or -errno */
+	char *detail;     /* outcome in words, or NULL */
+};
+
+struct claim_opts {
+	const char *state_dir;    /* NULL: claim_state_dir() */
+	const char *driver;       /* claim target; NULL: vfio-pci */
+	bool dry_run;
+	bool force;               /* skip the interlocks */
+	int settle_ms;            /* how long to wait for a driver to (un)bind; <0: default */
+	const char *ssh_connection; /* $SSH_CONNECTION, for the interlocks */
+	/* Called after every step; a test hook may pause there. */
+	void (*step_cb)(void *arg, const struct claim_step *step);
+	void *cb_arg;
+};
+
+struct claim_result {
+	unsigned group;
+	char *key;                /* lowest member address: names journal and lock */
+	char *journal;            /* journal path */
+	char *lock;               /* lock file path */
+	char *target;             /* claim: the driver; type: the requested type */
+	struct claim_member *members;
+	size_t nmembers;
+	struct claim_step *steps;
+	size_t nsteps;
+	unsigned writes;          /* writes attempted */
+	struct interlock_hit *hits;
+	size_t nhits;
+	bool already;             /* nothing had to change */
+	bool changed;             /* the machine was changed and left changed (success) */
+	bool rolled_back;         /* a failure was undone */
+	bool rollback_failed;     /* ...not completely: see rollback_errors */
+	struct strv rollback_errors;
+	char *why;                /* the failure in one line (the CLI prints it) */
+	/* type changes */
+	char *type_before;
+	char *type_after;
+	bool type_no_unbind;      /* DMA -> DMA-FQ: done in place */
+	struct claim_owner_info {
+		bool known;
+		struct strv users;    /* "pid 123 (qemu) has /dev/vfio/5 open" */
+	} vfio;
+};
+
+void claim_result_release(struct claim_result *r);
+
+/* state_dir, else $IOMMUCTL_STATE_DIR, else /run/iommuctl. */
+const char *claim_state_dir(const char *state_dir);
+
+/*
+ * Claim the group g for opts->driver. 0 when claimed (or already was:
+ * r->already). -EBUSY when another invocation holds the group's lock;
+ * -EPERM when an interlock refused (r->hits); other -errno on failure, after
+ * which every device is as it was (r->rolled_back), unless r->rollback_failed.
+ * With opts->dry_run only the plan is made (r->members), nothing written.
+ */
+int claim_group(struct view *v, const struct inventory *inv, const struct inv_group *g,
+		const struct claim_opts *opts, struct claim_result *r);
+
+/*
+ * Restore what the group's journal recorded, also after an interrupted
+ * claim. -ENOENT when there is no journal. On failure the devices are put
+ * back as they were before this release and the journal is kept.
+ */
+int claim_release(struct view *v, const struct inventory *inv, const struct inv_group *g,
+		  const struct claim_opts *opts, struct claim_result *r);
+
+/* ---- who holds a group ---- */
+
+struct claim_owner {
+	bool journal_checked;
+	char *journal;            /* a claim journal exists: its path */
+	char *journal_driver;
+	char *journal_state;      /* "claiming", "claimed", "releasing", "failed" */
+	bool vfio_checked;        /* /proc could be searched */
+	struct strv vfio_users;   /* "pid 123 (qemu) has /dev/vfio/5 open" */
+};
+
+/*
+ * Who owns g: a claim journal in state_dir (NULL: do not look), and processes
+ * holding the group's /dev/vfio node or a member's VFIO cdev open (found
+ * through /proc/PID/fd links in the view; only root sees every process).
+ */
+void claim_owner_find(struct view *v, const struct inventory *inv, const struct inv_group *g,
+		      const char *state_dir, struct claim_owner *o);
+void claim_owner_release(struct claim_owner *o);
+
+/* ---- the engine, shared with domtype.c ---- */
+
+struct claim_txn {
+	struct view *v;
+	const struct claim_opts *opts;
+	struct claim_result *r;
+	const char *phase;
+	int settle_ms;
+	/* After each successful write, before the step callback: the journal's update. */
+	int (*after_write)(struct claim_txn *t, const struct claim_step *s);
+	void *priv;
+};
+
+void claim_txn_init(struct claim_txn *t, struct view *v, const struct claim_opts *opts,
+		    struct claim_result *r);
+int claim_devstate_read(struct view *v, const char *bus, const char *addr,
+			struct claim_devstate *st);
+void claim_devstate_free(struct claim_devstate *st);
+bool claim_devstate_equal(const struct claim_devstate *a, const struct claim_devstate *b);
+/* Move one device to state want (unbind, override, probe, bind as needed). */
+int claim_txn_apply(struct claim_txn *t, struct claim_member *m, const struct claim_devstate *want);
+/* Record a step and count it; write through the view when path is set. */
+int claim_txn_write(struct claim_txn *t, const char *device, const char *op, const char *path,
+		    const char *value);
+/* Put every touched member back to m->before, in reverse order; collects errors. */
+void claim_txn_rollback(struct claim_txn *t);
+/* Members of g with their current state and resolved paths (action KEEP). */
+int claim_members_load(struct view *v, const struct inventory *inv, const struct inv_group *g,
+		       struct claim_result *r);
+/* Open and flock (non-blocking) the group's lock in state_dir; fd or -errno (-EBUSY). */
+int claim_lock(const char *state_dir, struct claim_result *r, char **why);
+void claim_unlock(int fd);
+/* Capabilities from /proc/self/status (CapEff) through the view; -ENOENT if unreadable. */
+int claim_caps_read(struct view *v, unsigned long long *capeff, long *euid);
+/* Processes holding g's VFIO group node or a member's cdev open. */
+int claim_vfio_users(struct view *v, const struct inventory *inv, const struct inv_group *g,
+		     struct strv *users);
+
+#endif

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Group default-domain type changes (see domtype.h). The kernel's rule
+ * (Documentation/ABI/testing/sysfs-kernel-iommu_groups, "type"): writable
+ * since v5.11 by CAP_SYS_ADMIN + CAP_SYS_RAWIO, only while no driver is
+ * bound in the group and the group has no DMA owner (VFIO, iommufd); the
+ * DMA -> DMA-FQ switch (v5.15) needs neither.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/sysfs/domtype.h"
+#include "backends/sysfs/inventory.h"
+#include "core/exitcodes.h"
+#include "core/util.h"
+#include "core/view.h"
+
+#define CAP_SYS_RAWIO 17
+#define CAP_SYS_ADMIN 21
+
+static const char *const type_words[] = { "DMA", "DMA-FQ", "identity", "auto" };
+
+bool domtype_word_valid(const char *word)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(type_words); i++)
+		if (!strcmp(word, type_words[i]))
+			return true;
+	return false;
+}
+
+int domtype_kernel_version(struct view *v)
+{
+	char *rel = NULL;
+	unsigned int maj, min;
+	int ver = -1;
+
+	if (view_read_str(v, &rel, "/proc/sys/kernel/osrelease"))
+		return -1;
+	if (sscanf(rel, "%u.%u", &maj, &min) == 2)
+		ver = (int)(maj * 1000 + min);
+	free(rel);
+	return ver;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void why(struct claim_result *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (!r->why)
+		r->why = s;
+	else
+		free(s);
+}
+
+static int read_type(struct view *v, unsigned int id, char **type)
+{
+	return view_read_str(v, type, "/sys/kernel/iommu_groups/%u/type", id);
+}
+
+static int write_type(struct claim_txn *t, const char *word)
+{
+	char *path = xasprintf("/sys/kernel/iommu_groups/%u/type", t->r->group);
+	int err = claim_txn_write(t, NULL, "type", path, word);
+
+	free(path);
+	return err;
+}
+
+static const char *type_errmsg(int err)
+{
+	switch (-err) {
+	case EPERM:
+	case EBUSY:
+		return "the kernel refused: a driver is still bound, or VFIO/iommufd owns the group";
+	case EACCES:
+		return "the kernel refused: CAP_SYS_ADMIN and CAP_SYS_RAWIO are needed";
+	case EINVAL:
+		return "the kernel does not accept this type for this group";
+	default:
+		return strerror(-err);
+	}
+}
+
+/* Unbind every member still bound (rollback phase), then write the old type back. */
+static void rollback_type(struct claim_txn *t, const char *old)
+{
+	struct claim_result *r = t->r;
+	char *now = NULL;
+	int err;
+
+	t->phase = "rollback";
+	if (!read_type(t->v, r->group, &now) && !strcmp(now, old)) {
+		free(now);
+		return;
+	}
+	free(now);
+	for (size_t i = 0; i < r->nmembers; i++) {
+		struct claim_member *m = &r->members[i];
+		struct claim_devstate unbound = { .driver = NULL, .override = m->before.override };
+
+		if (m->action != CLAIM_REBIND)
+			continue;
+		err = claim_txn_apply(t, m, &unbound);
+		if (err)
+			strv_push_owned(&r->rollback_errors,
+					xasprintf("%s: cannot unbind it to restore the type: %s", m->addr,
+						  strerror(-err)));
+	}
+	err = write_type(t, old);
+	if (err)
+		strv_push_owned(&r->rollback_errors,
+				xasprintf("group %u: cannot write its type back to %s: %s", r->group, old,
+					  type_errmsg(err)));
+}
+
+int domtype_set(struct view *v, const struct inventory *inv, const struct inv_group *g,
+		const char *word, const struct claim_opts *opts, struct claim_result *r)
+{
+	unsigned long long cap = 0;
+	long euid;
+	struct claim_txn t;
+	char *path, *lockwhy = NULL;
+	int err, ver, lockfd = -1;
+	bool type_written = false;
+
+	memset(r, 0, sizeof(*r));
+	claim_txn_init(&t, v, opts, r);
+	t.phase = "type";
+	r->group = g->id;
+	r->target = xstrdup(word);
+	if (!domtype_word_valid(word)) {
+		why(r, "'%s' is not a domain type: DMA, DMA-FQ, identity or auto", word);
+		return -EUSAGE;
+	}
+	/* kernel support first: nothing else matters without it */
+	path = xasprintf("/sys/kernel/iommu_groups/%u/type", g->id);
+	err = read_type(v, g->id, &r->type_before);
+	if (err) {
+		why(r, "this kernel has no %s (%s): it cannot show or change default domain types",
+		    path, strerror(-err));
+		free(path);
+		return -EOPNOTSUPP;
+	}
+	free(path);
+	ver = domtype_kernel_version(v);
+	if (ver >= 0 && ver < 5011) {
+		why(r, "the type attribute is read-only before Linux 5.11 (this is %d.%d)", ver / 1000,
+		    ver % 1000);
+		return -EOPNOTSUPP;
+	}
+	if (ver >= 0 && ver < 5015 && !strcmp(word, "DMA-FQ")) {
+		why(r, "DMA-FQ can be written from Linux 5.15 on (this is %d.%d)", ver / 1000, ver % 1000);
+		return -EOPNOTSUPP;
+	}
+
+	if (!opts->dry_run) {
+		r->key = xstrdup(g->members.n ? g->members.v[0] : "none");
+		lockfd = claim_lock(opts->state_dir, r, &lockwhy);
+		if (lockfd < 0) {
+			why(r, "%s", lockwhy);
+			free(lockwhy);
+			return lockfd;
+		}
+	}
+	/* state read under the lock */
+	free(r->type_before);
+	r->type_before = NULL;
+	err = read_type(v, g->id, &r->type_before);
+	if (err) {
+		why(r, "cannot read the group's type: %s", strerror(-err));
+		goto out;
+	}
+	err = claim_members_load(v, inv, g, r);
+	if (err)
+		goto out;
+	r->type_no_unbind = !strcmp(word, "DMA-FQ") && !strcmp(r->type_before, "DMA");
+	for (size_t i = 0; i < r->nmembers; i++) {
+		struct claim_member *m = &r->members[i];
+
+		if (r->type_no_unbind || !m->before.driver) {
+			m->action = CLAIM_KEEP;
+			m->why = xstrdup(r->type_no_unbind ? "stays bound: DMA -> DMA-FQ needs no unbind" :
+							      "unbound: nothing to do");
+		} else {
+			m->action = CLAIM_REBIND;
+			m->why = xasprintf("unbind from %s, rebind after the type is written",
+					   m->before.driver);
+		}
+	}
+	if (!strcmp(r->type_before, word)) {
+		r->already = true;
+		r->type_after = xstrdup(word);
+		goto out;
+	}
+	/* privileges: the kernel's check is capable(CAP_SYS_ADMIN) && capable(CAP_SYS_RAWIO) */
+	if (!claim_caps_read(v, &cap, &euid) &&
+	    (!(cap & (1ull << CAP_SYS_ADMIN)) || !(cap & (1ull << CAP_SYS_RAWIO)))) {
+		err = -EPERM;
+		why(r, "changing a group's type needs CAP_SYS_ADMIN and CAP_SYS_RAWIO "
+		    "(effective capabilities 0x%llx lack %s)", cap,
+		    !(cap & (1ull << CAP_SYS_ADMIN)) && !(cap & (1ull << CAP_SYS_RAWIO)) ?
+		    "both" : !(cap & (1ull << CAP_SYS_ADMIN)) ? "CAP_SYS_ADMIN" : "CAP_SYS_RAWIO");
+		goto out;
+	}
+	/* ownership: a process holding the group's VFIO node or a member's cdev */
+	r->vfio.known = claim_vfio_users(v, inv, g, &r->vfio.users) == 0;
+	if (r->vfio.users.n) {
+		char *list = strv_join(&r->vfio.users, "; ");
+
+		err = -EBUSY;
+		why(r, "group %u is in use by VFIO: %s", g->id, list);
+		free(list);
+		goto out;
+	}
+	if (!opts->force && !r->type_no_unbind) {
+		struct strv names = { 0 }, paths = { 0 };
+
+		for (size_t i = 0; i < r->nmembers; i++)
+			if (r->members[i].action == CLAIM_REBIND && r->members[i].path) {
+				strv_push(&names, r->members[i].addr);
+				strv_push(&paths, r->members[i].path);
+			}
+		interlock_check(v, &names, &paths, opts->ssh_connection, &r->hits, &r->nhits);
+		strv_free(&names);
+		strv_free(&paths);
+		if (r->nhits) {
+			struct strv parts = { 0 };
+			char *list;
+
+			for (size_t i = 0; i < r->nhits; i++)
+				strv_push_owned(&parts, xasprintf("%s holds the %s", r->hits[i].member,
+								  r->hits[i].what));
+			list = strv_join(&parts, "; ");
+			why(r, "refusing to change the type of group %u, which means unbinding its "
+			    "members: %s (--force to do it anyway)", g->id, list);
+			free(list);
+			strv_free(&parts);
+			err = -EPERM;
+			goto out;
+		}
+	}
+	if (opts->dry_run)
+		goto out;
+
+	/* 1. unbind, keeping each driver_override as it is */
+	for (size_t i = 0; i < r->nmembers && !err; i++) {
+		struct claim_member *m = &r->members[i];
+		struct claim_devstate unbound = { .driver = NULL, .override = m->before.override };
+
+		if (m->action == CLAIM_REBIND) {
+			err = claim_txn_apply(&t, m, &unbound);
+			if (err)
+				why(r, "%s: cannot unbind it from %s: %s", m->addr, m->before.driver,
+				    r->nsteps && r->steps[r->nsteps - 1].detail ?
+				    r->steps[r->nsteps - 1].detail : strerror(-err));
+		}
+	}
+	/* 2. the type */
+	if (!err) {
+		err = write_type(&t, word);
+		type_written = !err;
+		if (err == -EINVAL && !strcmp(word, "DMA-FQ")) {
+			why(r, "the kernel does not accept DMA-FQ for group %u (%s)", g->id, type_errmsg(err));
+		} else if (err == -EACCES && cap == 0) {
+			why(r, "cannot write the type of group %u: %s (the attribute is read-only, or "
+			    "CAP_SYS_ADMIN and CAP_SYS_RAWIO are missing)", g->id, strerror(-err));
+		} else if (err) {
+			why(r, "cannot write %s to the type of group %u: %s", word, g->id, type_errmsg(err));
+		}
+	}
+	if (!err) {
+		struct claim_step *s;
+		char *now = NULL;
+
+		err = read_type(v, g->id, &now);
+		r->steps = xrealloc(r->steps, (r->nsteps + 1) * sizeof(*r->steps));
+		s = &r->steps[r->nsteps++];
+		memset(s, 0, sizeof(*s));
+		s->phase = t.phase;
+		s->op = xstrdup("verify");
+		s->path = xasprintf("/sys/kernel/iommu_groups/%u/type", g->id);
+		s->value = xstrdup(word);
+		if (!err && strcmp(word, "auto") && strcmp(now, word))
+			err = -EIO;
+		s->err = err;
+		s->detail = err ? xasprintf("reads back %s", now ? now : strerror(-err)) :
+				  xasprintf("now %s", now);
+		if (err)
+			why(r, "group %u: wrote %s but the type reads back %s", g->id, word,
+			    now ? now : strerror(-err));
+		if (opts->step_cb)
+			opts->step_cb(opts->cb_arg, s);
+		free(now);
+	}
+	/* 3. rebind as before */
+	for (size_t i = 0; i < r->nmembers && !err; i++) {
+		struct claim_member *m = &r->members[i];
+
+		if (m->action == CLAIM_REBIND) {
+			err = claim_txn_apply(&t, m, &m->before);
+			if (err)
+				why(r, "%s: cannot bind it back to %s under the new type: %s", m->addr,
+				    m->before.driver, r->nsteps && r->steps[r->nsteps - 1].detail ?
+				    r->steps[r->nsteps - 1].detail : strerror(-err));
+		}
+	}
+	if (err) {
+		if (type_written || r->writes)
+			rollback_type(&t, r->type_before);
+		claim_txn_rollback(&t);
+		goto out;
+	}
+	r->changed = true;
+out:
+	free(r->type_after);
+	r->type_after = NULL;
+	if (read_type(v, g->id, &r->type_after))
+		r->type_after = NULL;
+	for (size_t i = 0; i < r->nmembers; i++) {
+		claim_devstate_free(&r->members[i].after);
+		claim_devstate_read(v, r->members[i].bus, r->members[i].addr, &r->members[i].after);
+	}
+	claim_unlock(lockfd);
+	return err;
+}

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Live tests of group claim, release and type on a real kernel: boots the
+# QEMU guests of tests/vm (one boot per scenario) with BINARY inside and runs
+# tests/vm/guest/claim-type.sh there. Prints one line per check and ends with
+# "N passed, M failed". When no VM can boot here (no QEMU and no root to
+# install it, no kernel to fetch, IOMMUCTL_SKIP_VM=1), says why and reports
+# 0 passed, 0 failed.
+#   tests/cli/test-vm-group.sh [BINARY]      (default ./iommuctl)
+# Environment: IOMMUCTL_VM_GROUP_SCENARIOS (default "vtd amd"), KEEP=1 keeps
+# the guests' outputs, plus the settings of tests/vm/lib.sh.
+set -u
+bin=$(realpath "${1:-./iommuctl}")
+cd "$(dirname "$0")/../.."
+repo=$PWD
+scenarios=${IOMMUCTL_VM_GROUP_SCENARIOS:-vtd amd}
+pass=0 fail=0
+
+skip() {
+	echo "skip: live group tests not run: $*"
+	echo "0 passed, 0 failed"
+	exit 0
+}
+
+[ "${IOMMUCTL_SKIP_VM:-0}" = 1 ] && skip "IOMMUCTL_SKIP_VM=1"
+[ -x "$bin" ] || skip "no binary at $bin"
+[ "$(uname -m)" = x86_64 ] || skip "the guests are x86_64 and this is $(uname -m)"
+if ! command -v qemu-system-x86_64 >/dev/null 2>&1 && [ "$(id -u)" -ne 0 ]; then
+	skip "qemu-system-x86_64 is missing and only root can install it (apt-get install qemu-system-x86)"
+fi
+# tools and kernel: lib.sh installs or fetches what is missing, or says why it cannot
+why=$( (. tests/vm/lib.sh && vm_fetch_kernel) 2>&1 >/dev/null) ||
+	skip "cannot prepare a guest: $(echo "$why" | grep -i error | tail -n 1)"
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/iommuctl-vm-group.XXXXXX")
+for scn in $scenarios; do
+	dir=$out/$scn
+	t0=$(date +%s.%N)
+	rc=0
+	(
+		. tests/vm/lib.sh
+		IOMMUCTL=$bin vm_run "$scn" tests/vm/guest/claim-type.sh "$dir"
+	) > "$out/$scn.vm.log" 2>&1 || rc=$?
+	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	if [ "$rc" -eq 2 ] || [ ! -f "$dir/results.txt" ]; then
+		echo "FAIL $scn: the guest did not run (status $rc after ${secs}s):"
+		sed 's/^/     /' "$out/$scn.vm.log" | tail -n 15
+		fail=$((fail + 1))
+		KEEP=1
+		continue
+	fi
+	while IFS= read -r line; do
+		case $line in
+		"ok   "*) pass=$((pass + 1)); echo "ok   $scn: ${line#ok   }" ;;
+		"FAIL "*) fail=$((fail + 1)); echo "FAIL $scn: ${line#FAIL }"; KEEP=1 ;;
+		esac
+	done < "$dir/results.txt"
+	# the guest exits non-zero on a failed check, which results.txt already counted
+	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL' "$dir/results.txt"; then
+		echo "FAIL $scn: guest script exited $rc without a failed check (log: $dir/.vm/guest.log)"
+		fail=$((fail + 1))
+		KEEP=1
+	fi
+	echo "time $scn: ${secs}s for the boot and $(grep -c . "$dir/results.txt") checks"
+done
+if [ -n "${KEEP:-}" ]; then
+	echo "outputs kept in $out (per-command logs in <scenario>/log/, console in <scenario>/.vm/)"
+else
+	rm -rf "$out"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A fake machine for unit tests of the writing verbs: a sysfs/proc/dev tree
+ * in a temporary directory, read through the rooted view, whose writes are
+ * intercepted and answered the way the kernel would (driver_override,
+ * drivers/X/unbind, drivers/X/bind, drivers_probe honouring driver_override,
+ * iommu_groups/N/type), plus a knob that fails the Nth write with an errno.
+ * Built into the test program that includes fake_sysfs.c.
+ */
+#ifndef IOMMUCTL_FAKE_SYSFS_H
+#define IOMMUCTL_FAKE_SYSFS_H
+
+#include <stdbool.h>
+
+struct view;
+struct fake_sysfs;
+
+struct fake_sysfs *fake_new(void);
+/* Removes the tree. The view is the fake's: view_free() on it does nothing. */
+void fake_free(struct fake_sysfs *fs);
+struct view *fake_view(struct fake_sysfs *fs);
+const char *fake_root(struct fake_sysfs *fs);
+
+/* A PCI driver (refuse: it binds nothing, bind gives -ENODEV, as a driver whose probe fails). */
+void fake_driver(struct fake_sysfs *fs, const char *name, bool refuse);
+/*
+ * A PCI device in an IOMMU group (created with type "DMA" if new), below
+ * parent (NULL: the host bridge), bound to driver (NULL: unbound); native is
+ * the driver drivers_probe picks when no driver_override is set.
+ */
+void fake_device(struct fake_sysfs *fs, const char *addr, const char *parent, int group,
+		 const char *driver, const char *native);
+/* The kernel's rule for type writes: every driver unbound (the ABI text, default) or owner_cnt only. */
+void fake_type_rule_owner_cnt(struct fake_sysfs *fs, bool on);
+
+/* Any file or symbolic link, at a view path ("/proc/self/mountinfo"). */
+void fake_file(struct fake_sysfs *fs, const char *path, const char *content);
+void fake_link(struct fake_sysfs *fs, const char *path, const char *target_viewpath);
+void fake_remove(struct fake_sysfs *fs, const char *path);
+
+/* Fail the nth write from now (1-based) with -err and without effect; 0 disarms. */
+void fake_fail_write(struct fake_sysfs *fs, unsigned int nth, int err);
+unsigned int fake_writes(struct fake_sysfs *fs);
+
+/* The whole tree except /run as text: files with contents, links with targets. */
+char *fake_dump(struct fake_sysfs *fs);
+
+/* "vfio-pci", "(null)": the state of one device, for assertions (static buffers). */
+const char *fake_driver_of(struct fake_sysfs *fs, const char *addr);
+const char *fake_override_of(struct fake_sysfs *fs, const char *addr);
+
+#endif

@@ -1,0 +1,946 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of group claim, release and type over the fake machine of
+ * fake_sysfs.c: plans, round trips, a failure injected at every write step
+ * (the machine must be left exactly as before), a kill after every step
+ * (release must restore everything), the per-group lock, the interlocks,
+ * ownership detection, and the CLI verbs on top.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backends/sysfs/claim.h"
+#include "backends/sysfs/domtype.h"
+#include "backends/sysfs/interlock.h"
+#include "backends/sysfs/inventory.h"
+#include "cli/cli.h"
+#include "core/ctx.h"
+#include "core/exitcodes.h"
+#include "core/util.h"
+#include "core/view.h"
+
+#include "fake_sysfs.c"
+
+/*
+ * The machine: group 1 edu (unbound, no driver matches it), group 2 a NIC
+ * on e1000e, group 7 a root port on pcieport with a NIC (e1000e) and an
+ * unbound function behind it, group 5 an AHCI controller with the root
+ * disk, group 3 a second NIC.
+ */
+static struct fake_sysfs *machine(void)
+{
+	struct fake_sysfs *fs = fake_new();
+
+	fake_driver(fs, "e1000e", false);
+	fake_driver(fs, "vfio-pci", false);
+	fake_driver(fs, "pcieport", false);
+	fake_driver(fs, "pci-stub", false);
+	fake_driver(fs, "ahci", false);
+	fake_device(fs, "0000:00:03.0", NULL, 1, NULL, NULL);
+	fake_device(fs, "0000:00:04.0", NULL, 2, "e1000e", "e1000e");
+	fake_device(fs, "0000:00:05.0", NULL, 3, "e1000e", "e1000e");
+	fake_device(fs, "0000:00:06.0", NULL, 7, "pcieport", "pcieport");
+	fake_device(fs, "0000:01:00.0", "0000:00:06.0", 7, "e1000e", "e1000e");
+	fake_device(fs, "0000:01:00.1", "0000:00:06.0", 7, NULL, NULL);
+	fake_device(fs, "0000:00:1f.2", NULL, 5, "ahci", "ahci");
+	return fs;
+}
+
+struct fx {
+	struct fake_sysfs *fs;
+	char state[64];
+	struct inventory inv;
+	bool loaded;
+};
+
+static int fx_setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof(*f));
+
+	f->fs = machine();
+	snprintf(f->state, sizeof(f->state), "/tmp/iommuctl-state.XXXXXX");
+	assert_non_null(mkdtemp(f->state));
+	*state = f;
+	return 0;
+}
+
+static void fx_unload(struct fx *f)
+{
+	if (f->loaded)
+		inventory_release(&f->inv);
+	f->loaded = false;
+}
+
+static int fx_teardown(void **state)
+{
+	struct fx *f = *state;
+	char *cmd = xasprintf("rm -rf '%s'", f->state);
+
+	fx_unload(f);
+	fake_free(f->fs);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(f);
+	return 0;
+}
+
+/* A fresh machine and state directory, for loops over injected failures. */
+static void fx_reset(struct fx *f)
+{
+	char *cmd = xasprintf("rm -rf '%s'/claims", f->state);
+
+	fx_unload(f);
+	fake_free(f->fs);
+	f->fs = machine();
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+static struct inv_group *fx_group(struct fx *f, unsigned int id)
+{
+	struct inv_group *g;
+
+	fx_unload(f);
+	assert_int_equal(inventory_load(fake_view(f->fs), &f->inv), 0);
+	f->loaded = true;
+	g = inventory_group(&f->inv, id);
+	assert_non_null(g);
+	return g;
+}
+
+static void fx_opts(struct fx *f, struct claim_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->state_dir = f->state;
+	o->settle_ms = 0;
+}
+
+static int do_claim(struct fx *f, unsigned int id, const struct claim_opts *o, struct claim_result *r)
+{
+	struct inv_group *g = fx_group(f, id);
+
+	return claim_group(fake_view(f->fs), &f->inv, g, o, r);
+}
+
+static int do_release(struct fx *f, unsigned int id, const struct claim_opts *o, struct claim_result *r)
+{
+	struct inv_group *g = fx_group(f, id);
+
+	return claim_release(fake_view(f->fs), &f->inv, g, o, r);
+}
+
+static int do_type(struct fx *f, unsigned int id, const char *word, const struct claim_opts *o,
+		   struct claim_result *r)
+{
+	struct inv_group *g = fx_group(f, id);
+
+	return domtype_set(fake_view(f->fs), &f->inv, g, word, o, r);
+}
+
+static bool journal_exists(struct fx *f, const char *key)
+{
+	char *p = xasprintf("%s/claims/%s.json", f->state, key);
+	bool ok = access(p, F_OK) == 0;
+
+	free(p);
+	return ok;
+}
+
+static void assert_dump_equal(const char *want, const char *got, const char *what, unsigned int n)
+{
+	if (strcmp(want, got)) {
+		print_error("%s: failure at write %u left the machine changed\n--- before\n%s\n--- after\n%s\n",
+			    what, n, want, got);
+		fail();
+	}
+}
+
+/* ---- claim ---- */
+
+static void test_claim_plan_dry_run(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	char *before = fake_dump(f->fs), *after;
+
+	fx_opts(f, &o);
+	o.dry_run = true;
+	assert_int_equal(do_claim(f, 7, &o, &r), 0);
+	assert_int_equal(r.nmembers, 3);
+	assert_string_equal(r.members[0].addr, "0000:00:06.0");
+	assert_int_equal(r.members[0].action, CLAIM_KEEP);   /* pcieport */
+	assert_int_equal(r.members[1].action, CLAIM_REBIND); /* e1000e */
+	assert_int_equal(r.members[2].action, CLAIM_REBIND); /* unbound */
+	assert_string_equal(r.members[1].why, "e1000e -> vfio-pci");
+	assert_int_equal(r.writes, 0);
+	assert_false(r.changed);
+	after = fake_dump(f->fs);
+	assert_string_equal(before, after);
+	assert_false(journal_exists(f, "0000:00:06.0"));
+	assert_int_equal(fake_writes(f->fs), 0);
+	claim_result_release(&r);
+	free(before);
+	free(after);
+}
+
+static void test_claim_release_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	char *before = fake_dump(f->fs), *after;
+
+	fx_opts(f, &o);
+	assert_int_equal(do_claim(f, 7, &o, &r), 0);
+	assert_true(r.changed);
+	assert_int_equal(r.writes, 5);  /* 01:00.0: override, unbind, probe; 01:00.1: override, probe */
+	claim_result_release(&r);
+	assert_string_equal(fake_driver_of(f->fs, "0000:01:00.0"), "vfio-pci");
+	assert_string_equal(fake_driver_of(f->fs, "0000:01:00.1"), "vfio-pci");
+	assert_string_equal(fake_override_of(f->fs, "0000:01:00.0"), "vfio-pci");
+	assert_string_equal(fake_driver_of(f->fs, "0000:00:06.0"), "pcieport");
+	assert_string_equal(fake_override_of(f->fs, "0000:00:06.0"), "(null)");
+	assert_true(view_exists(fake_view(f->fs), "/dev/vfio/7"));
+	assert_true(journal_exists(f, "0000:00:06.0"));
+
+	/* again: already claimed, nothing written */
+	assert_int_equal(do_claim(f, 7, &o, &r), 0);
+	assert_true(r.already);
+	assert_int_equal(r.writes, 0);
+	claim_result_release(&r);
+
+	assert_int_equal(do_release(f, 7, &o, &r), 0);
+	assert_true(r.changed);
+	claim_result_release(&r);
+	after = fake_dump(f->fs);
+	assert_string_equal(before, after);
+	assert_false(journal_exists(f, "0000:00:06.0"));
+
+	/* nothing left to release: -ENOENT */
+	assert_int_equal(do_release(f, 7, &o, &r), -ENOENT);
+	assert_non_null(strstr(r.why, "no claim journal"));
+	claim_result_release(&r);
+	free(before);
+	free(after);
+}
+
+static void test_claim_journal_contents(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	char *p, *text = NULL;
+	size_t len;
+	struct view *root;
+
+	fake_file(f->fs, "/sys/devices/pci0000:00/0000:00:04.0/driver_override", "pci-stub-not-loaded\n");
+	fx_opts(f, &o);
+	assert_int_equal(do_claim(f, 2, &o, &r), 0);
+	claim_result_release(&r);
+	assert_int_equal(view_root_new("/", NULL, &root), 0);
+	p = xasprintf("%s/claims/0000:00:04.0.json", f->state);
+	assert_int_equal(view_read_file(root, p, &text, &len), 0);
+	assert_non_null(strstr(text, "\"format\": \"iommuctl-claim-journal\""));
+	assert_non_null(strstr(text, "\"state\": \"claimed\""));
+	assert_non_null(strstr(text, "\"driver\": \"e1000e\""));
+	assert_non_null(strstr(text, "\"driver_override\": \"pci-stub-not-loaded\""));
+	free(text);
+	free(p);
+	view_free(root);
+	/* release restores the previous override too, not just "(null)" */
+	assert_int_equal(do_release(f, 2, &o, &r), 0);
+	claim_result_release(&r);
+	assert_string_equal(fake_driver_of(f->fs, "0000:00:04.0"), "e1000e");
+	assert_string_equal(fake_override_of(f->fs, "0000:00:04.0"), "pci-stub-not-loaded");
+}
+
+static void test_claim_fail_every_write(void **state)
+{
+	struct fx *f = *state;
+	static const int errs[] = { EIO, EBUSY, ENODEV };
+	struct claim_result r;
+	struct claim_opts o;
+	unsigned int total;
+
+	fx_opts(f, &o);
+	assert_int_equal(do_claim(f, 7, &o, &r), 0);
+	total = r.writes;
+	claim_result_release(&r);
+	assert_true(total >= 5);
+	for (size_t e = 0; e < ARRAY_SIZE(errs); e++) {
+		for (unsigned int n = 1; n <= total; n++) {
+			char *before, *after;
+			int err;
+
+			fx_reset(f);
+			before = fake_dump(f->fs);
+			fake_fail_write(f->fs, n, errs[e]);
+			err = do_claim(f, 7, &o, &r);
+			assert_int_not_equal(err, 0);
+			assert_true(r.rolled_back);
+			assert_false(r.rollback_failed);
+			assert_non_null(r.why);
+			after = fake_dump(f->fs);
+			assert_dump_equal(before, after, "claim", n);
+			assert_false(journal_exists(f, "0000:00:06.0"));
+			claim_result_release(&r);
+			free(before);
+			free(after);
+			/* and the lock was let go: a claim now works */
+			fake_fail_write(f->fs, 0, 0);
+			assert_int_equal(do_claim(f, 7, &o, &r), 0);
+			claim_result_release(&r);
+		}
+	}
+}
+
+static void test_claim_verify_fails_rolls_back(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	char *before, *after;
+
+	fx_reset(f);
+	fake_driver(f->fs, "refuser", true);
+	before = fake_dump(f->fs);
+	fx_opts(f, &o);
+	o.driver = "refuser";
+	assert_int_not_equal(do_claim(f, 7, &o, &r), 0);
+	assert_true(r.rolled_back);
+	assert_false(r.rollback_failed);
+	assert_non_null(strstr(r.why, "0000:01:00.0"));
+	after = fake_dump(f->fs);
+	assert_string_equal(before, after);
+	claim_result_release(&r);
+	free(before);
+	free(after);
+
+	/* a driver that is not loaded: refused before any change */
+	o.driver = "no-such-driver";
+	assert_int_equal(do_claim(f, 2, &o, &r), -EOPNOTSUPP);
+	assert_int_equal(r.writes, 0);
+	assert_non_null(strstr(r.why, "not loaded"));
+	claim_result_release(&r);
+}
+
+/* ---- kill in the middle ---- */
+
+static unsigned int kill_at;
+
+static void die_at_step(void *arg, const struct claim_step *s)
+{
+	if (s->n && s->n == kill_at)
+		_exit(0);
+}
+
+static void test_claim_killed_every_step(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	unsigned int total;
+
+	fx_opts(f, &o);
+	assert_int_equal(do_claim(f, 7, &o, &r), 0);
+	total = r.writes;
+	claim_result_release(&r);
+	for (unsigned int n = 1; n <= total; n++) {
+		char *before, *after;
+		pid_t pid;
+		int st;
+
+		fx_reset(f);
+		before = fake_dump(f->fs);
+		fx_group(f, 7);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct claim_opts co = o;
+			struct inv_group *g = inventory_group(&f->inv, 7);
+
+			kill_at = n;
+			co.step_cb = die_at_step;
+			claim_group(fake_view(f->fs), &f->inv, g, &co, &r);
+			_exit(1);  /* not reached: dies at step n */
+		}
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		assert_true(journal_exists(f, "0000:00:06.0"));
+		{
+			/* written before the first change, and updated at every step since */
+			char *p = xasprintf("%s/claims/0000:00:06.0.json", f->state), text[4096] = "";
+			FILE *jf = fopen(p, "r");
+
+			assert_non_null(jf);
+			assert_true(fread(text, 1, sizeof(text) - 1, jf) > 0);
+			fclose(jf);
+			free(p);
+			assert_non_null(strstr(text, "\"state\": \"claiming\""));
+			assert_non_null(strstr(text, "\"driver\": \"e1000e\""));
+			assert_non_null(strstr(text, n == 1 ? "\"progress\": \"driver_override\"" :
+					       n == 2 ? "\"progress\": \"unbind\"" : "\"progress\": \""));
+		}
+		/* a new claim refuses: the journal says a claim was interrupted */
+		assert_int_equal(do_claim(f, 7, &o, &r), -EALREADY);
+		assert_non_null(strstr(r.why, "interrupted"));
+		claim_result_release(&r);
+		assert_int_equal(do_release(f, 7, &o, &r), 0);
+		claim_result_release(&r);
+		after = fake_dump(f->fs);
+		assert_dump_equal(before, after, "kill+release", n);
+		assert_false(journal_exists(f, "0000:00:06.0"));
+		free(before);
+		free(after);
+	}
+}
+
+/* ---- release ---- */
+
+static void test_release_fail_every_write(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	unsigned int total;
+	char *orig;
+
+	fx_opts(f, &o);
+	fx_reset(f);
+	orig = fake_dump(f->fs);
+	assert_int_equal(do_claim(f, 7, &o, &r), 0);
+	claim_result_release(&r);
+	assert_int_equal(do_release(f, 7, &o, &r), 0);
+	total = r.writes;
+	claim_result_release(&r);
+	assert_true(total >= 6);
+	for (unsigned int n = 1; n <= total; n++) {
+		char *claimed, *after, *back;
+
+		fx_reset(f);
+		assert_int_equal(do_claim(f, 7, &o, &r), 0);
+		claim_result_release(&r);
+		claimed = fake_dump(f->fs);
+		fake_fail_write(f->fs, n, EIO);
+		assert_int_not_equal(do_release(f, 7, &o, &r), 0);
+		assert_true(r.rolled_back);
+		assert_false(r.rollback_failed);
+		claim_result_release(&r);
+		after = fake_dump(f->fs);
+		assert_dump_equal(claimed, after, "release", n);
+		assert_true(journal_exists(f, "0000:00:06.0"));
+		/* the journal still works */
+		fake_fail_write(f->fs, 0, 0);
+		assert_int_equal(do_release(f, 7, &o, &r), 0);
+		claim_result_release(&r);
+		back = fake_dump(f->fs);
+		assert_string_equal(orig, back);
+		free(claimed);
+		free(after);
+		free(back);
+	}
+	free(orig);
+}
+
+/* ---- type ---- */
+
+static void test_type_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	char *before = fake_dump(f->fs), *after, *t = NULL;
+
+	fx_opts(f, &o);
+	assert_int_equal(do_type(f, 7, "identity", &o, &r), 0);
+	assert_true(r.changed);
+	assert_string_equal(r.type_before, "DMA");
+	assert_string_equal(r.type_after, "identity");
+	claim_result_release(&r);
+	assert_int_equal(view_read_str(fake_view(f->fs), &t, "/sys/kernel/iommu_groups/7/type"), 0);
+	assert_string_equal(t, "identity");
+	free(t);
+	assert_string_equal(fake_driver_of(f->fs, "0000:01:00.0"), "e1000e");
+	assert_string_equal(fake_driver_of(f->fs, "0000:00:06.0"), "pcieport");
+	assert_string_equal(fake_override_of(f->fs, "0000:01:00.0"), "(null)");
+
+	/* same again: nothing to do */
+	assert_int_equal(do_type(f, 7, "identity", &o, &r), 0);
+	assert_true(r.already);
+	assert_int_equal(r.writes, 0);
+	claim_result_release(&r);
+
+	assert_int_equal(do_type(f, 7, "DMA", &o, &r), 0);
+	claim_result_release(&r);
+	after = fake_dump(f->fs);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
+static void test_type_fail_every_write(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	unsigned int total;
+
+	fx_opts(f, &o);
+	for (int rule = 0; rule < 2; rule++) {
+		fx_reset(f);
+		fake_type_rule_owner_cnt(f->fs, rule);
+		assert_int_equal(do_type(f, 7, "identity", &o, &r), 0);
+		total = r.writes;
+		claim_result_release(&r);
+		assert_true(total >= 5);
+		for (unsigned int n = 1; n <= total; n++) {
+			char *before, *after;
+
+			fx_reset(f);
+			fake_type_rule_owner_cnt(f->fs, rule);
+			before = fake_dump(f->fs);
+			fake_fail_write(f->fs, n, EIO);
+			assert_int_not_equal(do_type(f, 7, "identity", &o, &r), 0);
+			assert_false(r.rollback_failed);
+			assert_non_null(r.why);
+			claim_result_release(&r);
+			after = fake_dump(f->fs);
+			assert_dump_equal(before, after, "type", n);
+			free(before);
+			free(after);
+		}
+	}
+}
+
+static void test_type_dma_fq_in_place(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+
+	fx_opts(f, &o);
+	assert_int_equal(do_type(f, 2, "DMA-FQ", &o, &r), 0);
+	assert_true(r.type_no_unbind);
+	assert_int_equal(r.writes, 1);
+	assert_string_equal(r.type_after, "DMA-FQ");
+	claim_result_release(&r);
+	assert_string_equal(fake_driver_of(f->fs, "0000:00:04.0"), "e1000e");
+	/* a failed in-place write changes nothing */
+	fx_reset(f);
+	fake_fail_write(f->fs, 1, EINVAL);
+	assert_int_not_equal(do_type(f, 2, "DMA-FQ", &o, &r), 0);
+	assert_string_equal(r.type_after, "DMA");
+	claim_result_release(&r);
+}
+
+static void test_type_preconditions(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+
+	fx_opts(f, &o);
+	assert_int_equal(do_type(f, 2, "passthrough", &o, &r), -EUSAGE);
+	claim_result_release(&r);
+
+	fake_file(f->fs, "/proc/self/status", "Uid:\t0\t0\t0\t0\nCapEff:\t0000000000200000\n");
+	assert_int_equal(do_type(f, 2, "identity", &o, &r), -EPERM);
+	assert_non_null(strstr(r.why, "CAP_SYS_RAWIO"));
+	assert_int_equal(r.writes, 0);
+	claim_result_release(&r);
+
+	fx_reset(f);
+	fake_file(f->fs, "/proc/sys/kernel/osrelease", "5.10.0\n");
+	assert_int_equal(do_type(f, 2, "identity", &o, &r), -EOPNOTSUPP);
+	claim_result_release(&r);
+	fake_file(f->fs, "/proc/sys/kernel/osrelease", "5.13.0\n");
+	assert_int_equal(do_type(f, 2, "DMA-FQ", &o, &r), -EOPNOTSUPP);
+	assert_non_null(strstr(r.why, "5.15"));
+	claim_result_release(&r);
+
+	fx_reset(f);
+	fake_remove(f->fs, "/sys/kernel/iommu_groups/2/type");
+	assert_int_equal(do_type(f, 2, "identity", &o, &r), -EOPNOTSUPP);
+	assert_non_null(strstr(r.why, "no /sys/kernel/iommu_groups/2/type"));
+	claim_result_release(&r);
+
+	/* VFIO holds the group: refused before anything is unbound */
+	fx_reset(f);
+	assert_int_equal(do_claim(f, 2, &o, &r), 0);
+	claim_result_release(&r);
+	fake_link(f->fs, "/proc/4242/fd/7", "/dev/vfio/2");
+	fake_file(f->fs, "/proc/4242/comm", "qemu-system-x86\n");
+	/* fake_link makes relative links; a process's fd link is absolute */
+	fake_remove(f->fs, "/proc/4242/fd/7");
+	{
+		char *h = xasprintf("%s/proc/4242/fd/7", fake_root(f->fs));
+
+		assert_int_equal(symlink("/dev/vfio/2", h), 0);
+		free(h);
+	}
+	assert_int_equal(do_type(f, 2, "identity", &o, &r), -EBUSY);
+	assert_non_null(strstr(r.why, "qemu-system-x86"));
+	assert_int_equal(r.writes, 0);
+	claim_result_release(&r);
+}
+
+/* ---- lock ---- */
+
+static void test_lock_busy(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	char *dir = xasprintf("%s/claims", f->state), *lock = xasprintf("%s/0000:00:04.0.lock", dir);
+	int fd;
+
+	fx_opts(f, &o);
+	mkdir(dir, 0755);
+	fd = open(lock, O_RDWR | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	assert_int_equal(write(fd, "31337\n", 6), 6);
+	assert_int_equal(do_claim(f, 2, &o, &r), -EBUSY);
+	assert_non_null(strstr(r.why, "busy"));
+	assert_non_null(strstr(r.why, "31337"));
+	assert_int_equal(fake_writes(f->fs), 0);
+	claim_result_release(&r);
+	assert_int_equal(do_release(f, 2, &o, &r), -EBUSY);
+	claim_result_release(&r);
+	assert_int_equal(do_type(f, 2, "identity", &o, &r), -EBUSY);
+	claim_result_release(&r);
+	assert_int_equal(fake_writes(f->fs), 0);
+	close(fd);
+	assert_int_equal(do_claim(f, 2, &o, &r), 0);
+	claim_result_release(&r);
+	free(dir);
+	free(lock);
+}
+
+/* ---- interlocks ---- */
+
+static void add_root_disk(struct fake_sysfs *fs)
+{
+	const char *blk = "/sys/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda";
+	char *p = xasprintf("%s/sda2/dev", blk);
+
+	fake_file(fs, p, "8:2\n");
+	free(p);
+	p = xasprintf("%s/sda2", blk);
+	fake_link(fs, "/sys/class/block/sda2", p);
+	fake_link(fs, "/sys/dev/block/8:2", p);
+	free(p);
+	fake_file(fs, "/proc/self/mountinfo",
+		  "22 1 8:2 / / rw,relatime shared:1 - ext4 /dev/sda2 rw\n"
+		  "23 22 0:21 / /proc rw - proc proc rw\n");
+}
+
+static void test_interlock_root_disk(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+
+	add_root_disk(f->fs);
+	fx_opts(f, &o);
+	assert_int_equal(do_claim(f, 5, &o, &r), -EPERM);
+	assert_int_equal(r.nhits, 1);
+	assert_string_equal(r.hits[0].member, "0000:00:1f.2");
+	assert_string_equal(r.hits[0].what, "root filesystem (/ on /dev/sda2)");
+	assert_non_null(strstr(r.why, "--force"));
+	assert_int_equal(r.writes, 0);
+	claim_result_release(&r);
+	assert_int_equal(do_type(f, 5, "identity", &o, &r), -EPERM);
+	assert_int_equal(r.writes, 0);
+	claim_result_release(&r);
+	/* other groups are not concerned */
+	assert_int_equal(do_claim(f, 1, &o, &r), 0);
+	claim_result_release(&r);
+	o.force = true;
+	assert_int_equal(do_claim(f, 5, &o, &r), 0);
+	assert_int_equal(r.nhits, 0);
+	claim_result_release(&r);
+}
+
+static void test_interlock_swap_dm(void **state)
+{
+	struct fx *f = *state;
+	struct interlock_item *it;
+	size_t n;
+	bool found = false;
+
+	/* swap on dm-1, whose slave is sdb on the AHCI controller */
+	fake_file(f->fs, "/sys/devices/pci0000:00/0000:00:1f.2/ata2/host1/block/sdb/dev", "8:16\n");
+	fake_link(f->fs, "/sys/class/block/sdb", "/sys/devices/pci0000:00/0000:00:1f.2/ata2/host1/block/sdb");
+	fake_file(f->fs, "/sys/devices/virtual/block/dm-1/dev", "253:1\n");
+	fake_link(f->fs, "/sys/devices/virtual/block/dm-1/slaves/sdb", "/sys/class/block/sdb");
+	fake_link(f->fs, "/sys/class/block/dm-1", "/sys/devices/virtual/block/dm-1");
+	fake_link(f->fs, "/dev/mapper/vg-swap", "/dev/dm-1");
+	fake_file(f->fs, "/proc/swaps", "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
+		  "/dev/mapper/vg-swap                     partition\t1000\t0\t-2\n");
+	interlock_items(fake_view(f->fs), NULL, &it, &n);
+	for (size_t i = 0; i < n; i++)
+		found |= str_startswith(it[i].path, "/sys/devices/pci0000:00/0000:00:1f.2/") &&
+			 !strcmp(it[i].what, "active swap (/dev/mapper/vg-swap)");
+	assert_true(found);
+	interlock_items_free(it, n);
+}
+
+static void add_netdev(struct fake_sysfs *fs, const char *dev, const char *ifname)
+{
+	char *d = xasprintf("/sys/devices/pci0000:00/%s/net/%s", dev, ifname), *p = xasprintf("%s/ifindex", d);
+	char *c = xasprintf("/sys/class/net/%s", ifname);
+
+	fake_file(fs, p, "2\n");
+	fake_link(fs, c, d);
+	free(d);
+	free(p);
+	free(c);
+}
+
+static void test_interlock_network(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+
+	add_netdev(f->fs, "0000:00:04.0", "eth0");
+	add_netdev(f->fs, "0000:00:05.0", "eth1");
+	fake_file(f->fs, "/proc/net/route",
+		  "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+		  "eth0\t00000000\t0102A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+		  "eth0\t0002A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n");
+	fx_opts(f, &o);
+	assert_int_equal(do_claim(f, 2, &o, &r), -EPERM);
+	assert_int_equal(r.nhits, 1);
+	assert_string_equal(r.hits[0].what, "network interface eth0 (has routes)");
+	claim_result_release(&r);
+	/* eth1 has no routes, only IPv6 link-local ones */
+	fake_file(f->fs, "/proc/net/ipv6_route",
+		  "fe800000000000000000000000000000 40 00000000000000000000000000000000 00 "
+		  "00000000000000000000000000000000 00000100 00000001 00000000 00000001     eth1\n");
+	assert_int_equal(do_claim(f, 3, &o, &r), 0);
+	claim_result_release(&r);
+	assert_int_equal(do_release(f, 3, &o, &r), 0);
+	claim_result_release(&r);
+	/* but it carries the SSH session (a global IPv6 address) */
+	fake_file(f->fs, "/proc/net/if_inet6",
+		  "20010db8000000000000000000000005 03 40 00 80     eth1\n");
+	o.ssh_connection = "2001:db8::99 50000 2001:db8::5 22";
+	assert_int_equal(do_claim(f, 3, &o, &r), -EPERM);
+	assert_int_equal(r.nhits, 1);
+	assert_string_equal(r.hits[0].what, "network interface eth1 (carries this SSH session)");
+	claim_result_release(&r);
+	/* an IPv4 session through a bond whose lower device is eth1 */
+	fake_file(f->fs, "/sys/devices/virtual/net/bond0/ifindex", "5\n");
+	fake_link(f->fs, "/sys/class/net/bond0", "/sys/devices/virtual/net/bond0");
+	fake_link(f->fs, "/sys/devices/virtual/net/bond0/lower_eth1",
+		  "/sys/devices/pci0000:00/0000:00:05.0/net/eth1");
+	fake_file(f->fs, "/proc/net/route",
+		  "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n");
+	fake_remove(f->fs, "/proc/net/if_inet6");
+	fake_file(f->fs, "/proc/net/route",
+		  "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+		  "bond0\t0000000A\t00000000\t0001\t0\t0\t0\t000000FF\t0\t0\t0\n");
+	o.ssh_connection = "10.0.0.7 50000 10.0.0.5 22";
+	assert_int_equal(do_claim(f, 3, &o, &r), -EPERM);
+	assert_true(r.nhits >= 1);
+	assert_non_null(strstr(r.hits[0].what, "bond0"));
+	claim_result_release(&r);
+}
+
+static void test_interlock_console(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+
+	fake_device(f->fs, "0000:00:02.0", NULL, 0, "e1000e", "e1000e");  /* stands for a GPU */
+	fake_device(f->fs, "0000:00:08.0", NULL, 8, "e1000e", "e1000e");  /* a second one */
+	fake_file(f->fs, "/sys/devices/pci0000:00/0000:00:02.0/boot_vga", "1\n");
+	fake_file(f->fs, "/sys/devices/pci0000:00/0000:00:08.0/boot_vga", "0\n");
+	fake_file(f->fs, "/sys/devices/pci0000:00/0000:00:02.0/drm/card0/dev", "226:0\n");
+	fake_file(f->fs, "/sys/devices/pci0000:00/0000:00:08.0/drm/card1/dev", "226:1\n");
+	fake_link(f->fs, "/sys/class/drm/card0", "/sys/devices/pci0000:00/0000:00:02.0/drm/card0");
+	fake_link(f->fs, "/sys/class/drm/card1", "/sys/devices/pci0000:00/0000:00:08.0/drm/card1");
+	fake_link(f->fs, "/sys/devices/pci0000:00/0000:00:02.0/drm/card0/device",
+		  "/sys/devices/pci0000:00/0000:00:02.0");
+	fake_link(f->fs, "/sys/devices/pci0000:00/0000:00:08.0/drm/card1/device",
+		  "/sys/devices/pci0000:00/0000:00:08.0");
+	fx_opts(f, &o);
+	assert_int_equal(do_claim(f, 0, &o, &r), -EPERM);
+	assert_string_equal(r.hits[0].what, "DRM card0 (boot VGA device, the console)");
+	claim_result_release(&r);
+	/* the second GPU is what passthrough is for */
+	assert_int_equal(do_claim(f, 8, &o, &r), 0);
+	claim_result_release(&r);
+	assert_int_equal(do_release(f, 8, &o, &r), 0);
+	claim_result_release(&r);
+	/* fbcon on fb0 of the second card */
+	fake_file(f->fs, "/sys/class/vtconsole/vtcon1/name", "(M) frame buffer device\n");
+	fake_file(f->fs, "/sys/class/vtconsole/vtcon1/bind", "1\n");
+	fake_file(f->fs, "/sys/devices/pci0000:00/0000:00:08.0/graphics/fb0/dev", "29:0\n");
+	fake_link(f->fs, "/sys/class/graphics/fb0", "/sys/devices/pci0000:00/0000:00:08.0/graphics/fb0");
+	fake_link(f->fs, "/sys/devices/pci0000:00/0000:00:08.0/graphics/fb0/device",
+		  "/sys/devices/pci0000:00/0000:00:08.0");
+	assert_int_equal(do_claim(f, 8, &o, &r), -EPERM);
+	assert_string_equal(r.hits[0].what, "console framebuffer fb0");
+	claim_result_release(&r);
+}
+
+/* ---- owner ---- */
+
+static void test_owner(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	struct claim_owner own;
+	struct inv_group *g;
+	char *h;
+
+	fx_opts(f, &o);
+	g = fx_group(f, 2);
+	claim_owner_find(fake_view(f->fs), &f->inv, g, f->state, &own);
+	assert_true(own.journal_checked);
+	assert_null(own.journal);
+	assert_int_equal(own.vfio_users.n, 0);
+	claim_owner_release(&own);
+
+	assert_int_equal(do_claim(f, 2, &o, &r), 0);
+	claim_result_release(&r);
+	h = xasprintf("%s/proc/99/fd/3", fake_root(f->fs));
+	fake_file(f->fs, "/proc/99/comm", "qemu\n");
+	fake_file(f->fs, "/proc/99/fd/0", "");
+	assert_int_equal(symlink("/dev/vfio/2", h), 0);
+	free(h);
+	g = fx_group(f, 2);
+	claim_owner_find(fake_view(f->fs), &f->inv, g, f->state, &own);
+	assert_non_null(own.journal);
+	assert_string_equal(own.journal_driver, "vfio-pci");
+	assert_string_equal(own.journal_state, "claimed");
+	assert_true(own.vfio_checked);
+	assert_int_equal(own.vfio_users.n, 1);
+	assert_string_equal(own.vfio_users.v[0], "pid 99 (qemu) has /dev/vfio/2 open");
+	claim_owner_release(&own);
+}
+
+/* ---- the CLI verbs ---- */
+
+static int run_cli(struct fx *f, char **out, int argc, ...)
+{
+	struct iommuctl_ctx ctx;
+	char *argv[16], *own[16], *obuf = NULL, *ebuf = NULL;
+	size_t olen = 0, elen = 0;
+	va_list ap;
+	int err;
+
+	ctx_init(&ctx);
+	ctx.view = fake_view(f->fs);
+	ctx.outf = open_memstream(&obuf, &olen);
+	ctx.errf = open_memstream(&ebuf, &elen);
+	va_start(ap, argc);
+	for (int i = 0; i < argc; i++)
+		argv[i] = own[i] = xstrdup(va_arg(ap, const char *));
+	va_end(ap);
+	argv[argc] = NULL;
+	err = cli_dispatch(&ctx, argc, argv);
+	ctx_release(&ctx);
+	fclose(ctx.outf);
+	fclose(ctx.errf);
+	/* the dispatcher puts its own (freed) name into the verb's argv[0] */
+	for (int i = 0; i < argc; i++)
+		free(own[i]);
+	if (out)
+		*out = xasprintf("%s%s", obuf, ebuf);
+	free(obuf);
+	free(ebuf);
+	return err;
+}
+
+static void test_cli_verbs(void **state)
+{
+	struct fx *f = *state;
+	char *out;
+
+	setenv(CLAIM_STATE_DIR_ENV, f->state, 1);
+	assert_int_equal(run_cli(f, &out, 5, "group", "claim", "01:00.0", "--dry-run", "-j"), 0);
+	assert_non_null(strstr(out, "\"result\":\"dry run, nothing changed\""));
+	assert_non_null(strstr(out, "\"plan\":\"e1000e -> vfio-pci\""));
+	free(out);
+	assert_int_equal(fake_writes(f->fs), 0);
+
+	assert_int_equal(run_cli(f, &out, 4, "group", "claim", "0000:00:04.0", "-j"), 0);
+	assert_non_null(strstr(out, "\"result\":\"claimed\""));
+	assert_non_null(strstr(out, "\"op\":\"drivers_probe\""));
+	assert_non_null(strstr(out, "\"driver_after\":\"vfio-pci\""));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "group", "claim", "2"), 0);
+	assert_non_null(strstr(out, "already claimed"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "group", "show", "2"), 0);
+	assert_non_null(strstr(out, "owner: iommuctl claim for vfio-pci"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "group", "release", "2"), 0);
+	assert_non_null(strstr(out, "result: released"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "group", "release", "2"), -ENOENT);
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "group", "show", "2"), 0);
+	assert_non_null(strstr(out, "owner: none"));
+	free(out);
+
+	assert_int_equal(run_cli(f, &out, 3, "group", "type", "2"), 0);
+	assert_non_null(strstr(out, "type: DMA"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "type", "2", "bogus"), -EUSAGE);
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "type", "2", "identity"), 0);
+	assert_non_null(strstr(out, "type now: identity"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 5, "group", "type", "2", "auto", "-j"), 0);
+	assert_non_null(strstr(out, "\"type_after\":\"DMA\""));
+	free(out);
+	unsetenv(CLAIM_STATE_DIR_ENV);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
+		T(test_claim_plan_dry_run),
+		T(test_claim_release_roundtrip),
+		T(test_claim_journal_contents),
+		T(test_claim_fail_every_write),
+		T(test_claim_verify_fails_rolls_back),
+		T(test_claim_killed_every_step),
+		T(test_release_fail_every_write),
+		T(test_type_roundtrip),
+		T(test_type_fail_every_write),
+		T(test_type_dma_fq_in_place),
+		T(test_type_preconditions),
+		T(test_lock_busy),
+		T(test_interlock_root_disk),
+		T(test_interlock_swap_dm),
+		T(test_interlock_network),
+		T(test_interlock_console),
+		T(test_owner),
+		T(test_cli_verbs),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
