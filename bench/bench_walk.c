@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Helper of bench/bench_walk.sh: writes a VT-d second-stage table (4
+ * levels, 4 KiB pages, GIB GiB mapped: GIB*512 leaf tables) as a sparse
+ * ELF or kdump dump holding only the tables, physically contiguous pages
+ * or scattered ones; and measures the baselines the walk is compared with
+ * (read(2) of the same file bytes; direct decompression of the same kdump
+ * pages), reusing bench/bench_mem.c's baselines.
+ *   bench_walk gen OUT GIB contig|scatter elf|zlib|zstd   -> prints the root PA
+ *   bench_walk read2 FILE | decompress FILE              -> prints MiB/s
+ */
+#define main bench_mem_main
+#include "bench_mem.c"
+#undef main
+
+#define TBASE 0x1000000ull
+
+static int walk_gen(const char *out, unsigned gib, bool scatter, const char *fmt)
+{
+	uint64_t leaf = (uint64_t)gib * 512, pages = 2 + gib + leaf, npte = leaf * 512;
+	uint64_t *t = calloc(pages, PS);
+	struct mkdump_opts o = { .format = MKDUMP_ELF, .incomplete = -1, .page_size = PS };
+	struct mkdump *d = mkdump_new();
+	char *why = NULL;
+
+	if (!t || !gib || gib > 512)
+		return 1;
+	/* root, one level-3 table, gib level-2 tables, then the leaf tables */
+	t[0] = (TBASE + PS) | 3;
+	for (uint64_t i = 0; i < gib; i++)
+		t[512 + i] = (TBASE + (2 + i) * PS) | 3;
+	for (uint64_t i = 0; i < leaf; i++)
+		t[(2 + i / 512) * 512 + i % 512] = (TBASE + (2 + gib + i) * PS) | 3;
+	for (uint64_t i = 0; i < npte; i++) {
+		/* scatter: a permutation of the pages, so no two neighbours are contiguous */
+		uint64_t pfn = scatter ? (i * 7919 + 13) % npte : i;
+
+		t[(2 + gib) * 512 + i] = ((1ull << 36) + pfn * PS) | 3;
+	}
+	if (mkdump_bytes(d, TBASE, t, pages * PS))
+		return 1;
+	free(t);
+	if (!strcmp(fmt, "zlib") || !strcmp(fmt, "zstd")) {
+		o.format = MKDUMP_KDUMP;
+		o.comp = fmt[1] == 'l' ? MKDUMP_COMP_ZLIB : MKDUMP_COMP_ZSTD;
+	}
+	if (mkdump_write(d, &o, out, &why)) {
+		fprintf(stderr, "bench_walk: %s: %s\n", out, why ? why : "?");
+		return 1;
+	}
+	mkdump_free(d);
+	printf("0x%llx\n", TBASE);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 6 && !strcmp(argv[1], "gen"))
+		return walk_gen(argv[2], (unsigned)atoi(argv[3]), !strcmp(argv[4], "scatter"), argv[5]);
+	if (argc == 3 && !strcmp(argv[1], "read2")) {
+		printf("%.0f\n", rate_read2(argv[2]));
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "decompress")) {
+		printf("%.0f\n", rate_decompress(argv[2], 0));
+		return 0;
+	}
+	fputs("usage: bench_walk gen OUT GIB contig|scatter elf|zlib|zstd | read2 FILE | decompress FILE\n",
+	      stderr);
+	return 2;
+}

@@ -1,0 +1,1175 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * walk / translate: the offline page-table walker over a memory dump.
+ * `walk` lists every mapping of a page table (or of every device under a
+ * hardware root) as coalesced ranges, streaming text or JSON as it goes;
+ * `translate` prints the entries read for one address down to the leaf,
+ * or why translation stops. Reads no machine state.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/dump/mem.h"
+#include "cli/cli.h"
+#include "core/ctx.h"
+#include "core/exitcodes.h"
+#include "core/util.h"
+#include "decode/walk.h"
+#include "output/out.h"
+
+enum {
+	OPT_MEM = 0x500,
+	OPT_MEM_FORMAT,
+	OPT_MEM_BASE,
+	OPT_FORMAT,
+	OPT_ROOT,
+	OPT_LEVELS,
+	OPT_GRANULE,
+	OPT_IAS,
+	OPT_MTK_EXT,
+	OPT_PAGE_SHIFT,
+	OPT_WINDOW_SIZE,
+	OPT_BUS_OFFSET,
+	OPT_LEVEL_SIZE,
+	OPT_BIG_ENDIAN,
+	OPT_IOVA,
+	OPT_MAX_TABLES,
+	OPT_EXPAND_SHARED,
+	OPT_RTADDR,
+	OPT_SCALABLE,
+	OPT_DEV,
+	OPT_PASID,
+	OPT_STRTAB,
+	OPT_STRTAB_CFG,
+	OPT_SID,
+	OPT_SSID,
+	OPT_DTE_BASE,
+	OPT_DTE_COUNT,
+	OPT_DDTP,
+	OPT_EXT_DC,
+	OPT_ALL_DEVICES,
+};
+
+struct walk_cli_opts {
+	const char *mem, *mem_format, *mem_base;
+	const char *format, *root;
+	const char *levels, *granule, *ias, *page_shift, *window, *bus_offset, *level_size;
+	bool mtk_ext, big_endian;
+	const char *iova, *max_tables;
+	bool expand_shared;
+	const char *rtaddr, *dev, *pasid, *strtab, *strtab_cfg, *sid, *ssid, *dte_base, *dte_count;
+	const char *ddtp;
+	bool scalable, ext_dc, all_devices;
+};
+
+#define WALK_COMMON_OPTIONS \
+	{ "mem", OPT_MEM, "FILE", 0, "the memory dump: ELF vmcore, kdump-compressed file or raw image", 0 }, \
+	{ "mem-format", OPT_MEM_FORMAT, "FMT", 0, "the dump is: auto (default), elf, kdump or raw", 0 }, \
+	{ "mem-base", OPT_MEM_BASE, "PA", 0, "raw image: physical address of its first byte (default 0)", 0 }, \
+	{ "format", OPT_FORMAT, "FMT", 0, "page-table format (vtd-sl-pte, arm-lpae-s1, ppc-tce...) or a hierarchy: vtd, smmuv3, amd, riscv", 0 }, \
+	{ "root", OPT_ROOT, "PA", 0, "physical address of the top page table (page-table formats)", 0 }, \
+	{ "levels", OPT_LEVELS, "N", 0, "number of table levels (VT-d 2-5, x86 4-5, AMD mode 1-6, LPAE 1-4, TCE 1-5, RISC-V 3-5)", 1 }, \
+	{ "granule", OPT_GRANULE, "SIZE", 0, "Arm LPAE granule: 4K (default), 16K or 64K", 1 }, \
+	{ "ias", OPT_IAS, "BITS", 0, "Arm LPAE input address bits (default 48; sizes the top table)", 1 }, \
+	{ "mtk-ext", OPT_MTK_EXT, NULL, 0, "Arm v7s: MediaTek extension (PA bits 32-34 in PTE bits 9/4/5)", 1 }, \
+	{ "page-shift", OPT_PAGE_SHIFT, "S", 0, "ppc-tce: log2 of the TCE page size (default 12)", 1 }, \
+	{ "window-size", OPT_WINDOW_SIZE, "SIZE", 0, "ppc-tce: DMA window size (power of two: 2G, 1T...)", 1 }, \
+	{ "bus-offset", OPT_BUS_OFFSET, "ADDR", 0, "ppc-tce: bus address of the window start (default 0)", 1 }, \
+	{ "level-size", OPT_LEVEL_SIZE, "ENTRIES", 0, "ppc-tce: entries per indirect table (default: Linux's rule for 64K-page kernels)", 1 }, \
+	{ "big-endian", OPT_BIG_ENDIAN, NULL, 0, "RISC-V: structures and tables are big-endian (fctl.BE)", 1 }, \
+	{ "rtaddr", OPT_RTADDR, "PA", 0, "vtd: root-table address (RTADDR_REG without flags)", 2 }, \
+	{ "scalable", OPT_SCALABLE, NULL, 0, "vtd: scalable-mode root and context entries", 2 }, \
+	{ "dev", OPT_DEV, "BB:DD.F", 0, "vtd, amd, riscv: the requester ([DDDD:]BB:DD.F, or a number)", 2 }, \
+	{ "pasid", OPT_PASID, "N", 0, "vtd, amd, riscv: the PASID / process ID (smmuv3: same as --ssid)", 2 }, \
+	{ "strtab", OPT_STRTAB, "PA", 0, "smmuv3: stream-table base (STRTAB_BASE address)", 2 }, \
+	{ "strtab-cfg", OPT_STRTAB_CFG, "VALUE", 0, "smmuv3: STRTAB_BASE_CFG register (FMT, SPLIT, LOG2SIZE)", 2 }, \
+	{ "sid", OPT_SID, "N", 0, "smmuv3: stream ID", 2 }, \
+	{ "ssid", OPT_SSID, "N", 0, "smmuv3: substream ID (default: the STE's default substream)", 2 }, \
+	{ "dte-base", OPT_DTE_BASE, "PA", 0, "amd: device-table base address", 2 }, \
+	{ "dte-count", OPT_DTE_COUNT, "N", 0, "amd: device-table entries (default 65536)", 2 }, \
+	{ "ddtp", OPT_DDTP, "VALUE", 0, "riscv: the ddtp register (mode 1LVL/2LVL/3LVL and PPN)", 2 }, \
+	{ "ext-dc", OPT_EXT_DC, NULL, 0, "riscv: extended (64-byte) device contexts (capabilities.MSI_FLAT)", 2 }
+
+static const struct argp_option walk_options[] = {
+	WALK_COMMON_OPTIONS,
+	{ "iova", OPT_IOVA, "START[-END]", 0, "only this input-address range (END inclusive)", 3 },
+	{ "max-tables", OPT_MAX_TABLES, "N", 0, "stop reading tables after N (default 1048576)", 3 },
+	{ "expand-shared", OPT_EXPAND_SHARED, NULL, 0, "walk shared tables and device tables under every reference", 3 },
+	{ "all-devices", OPT_ALL_DEVICES, NULL, 0, "walk every valid device (and PASID) under the hierarchy root", 3 },
+	{ 0 }
+};
+
+static const struct argp_option translate_options[] = {
+	WALK_COMMON_OPTIONS,
+	{ 0 }
+};
+
+static error_t walk_parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct walk_cli_opts *o = state->input;
+
+	switch (key) {
+	case OPT_MEM: o->mem = arg; break;
+	case OPT_MEM_FORMAT: o->mem_format = arg; break;
+	case OPT_MEM_BASE: o->mem_base = arg; break;
+	case OPT_FORMAT: o->format = arg; break;
+	case OPT_ROOT: o->root = arg; break;
+	case OPT_LEVELS: o->levels = arg; break;
+	case OPT_GRANULE: o->granule = arg; break;
+	case OPT_IAS: o->ias = arg; break;
+	case OPT_MTK_EXT: o->mtk_ext = true; break;
+	case OPT_PAGE_SHIFT: o->page_shift = arg; break;
+	case OPT_WINDOW_SIZE: o->window = arg; break;
+	case OPT_BUS_OFFSET: o->bus_offset = arg; break;
+	case OPT_LEVEL_SIZE: o->level_size = arg; break;
+	case OPT_BIG_ENDIAN: o->big_endian = true; break;
+	case OPT_IOVA: o->iova = arg; break;
+	case OPT_MAX_TABLES: o->max_tables = arg; break;
+	case OPT_EXPAND_SHARED: o->expand_shared = true; break;
+	case OPT_RTADDR: o->rtaddr = arg; break;
+	case OPT_SCALABLE: o->scalable = true; break;
+	case OPT_DEV: o->dev = arg; break;
+	case OPT_PASID: o->pasid = arg; break;
+	case OPT_STRTAB: o->strtab = arg; break;
+	case OPT_STRTAB_CFG: o->strtab_cfg = arg; break;
+	case OPT_SID: o->sid = arg; break;
+	case OPT_SSID: o->ssid = arg; break;
+	case OPT_DTE_BASE: o->dte_base = arg; break;
+	case OPT_DTE_COUNT: o->dte_count = arg; break;
+	case OPT_DDTP: o->ddtp = arg; break;
+	case OPT_EXT_DC: o->ext_dc = true; break;
+	case OPT_ALL_DEVICES: o->all_devices = true; break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* ---- parsing values ---- */
+
+static int num_opt(struct iommuctl_ctx *ctx, const char *name, const char *s, uint64_t *v)
+{
+	if (parse_u64(s, v))
+		return err_report(ctx, -EUSAGE, "--%s %s: not a number (hex with 0x, or decimal)", name, s);
+	return 0;
+}
+
+/* 4096, 0x1000, 4K, 2M, 1G, 1T */
+static int size_opt(struct iommuctl_ctx *ctx, const char *name, const char *s, uint64_t *v)
+{
+	static const char units[] = "KMGTPE";
+	size_t n = strlen(s);
+	const char *u;
+	char *num;
+	int err;
+
+	u = n ? strchr(units, s[n - 1] & ~0x20) : NULL;
+	if (!u || !s[n - 1])
+		return num_opt(ctx, name, s, v);
+	num = xstrndup(s, n - 1);
+	err = parse_u64(num, v);
+	free(num);
+	if (err || *v >> (64 - 10 * (u - units + 1)))
+		return err_report(ctx, -EUSAGE, "--%s %s: not a size (4096, 4K, 2M, 1G...)", name, s);
+	*v <<= 10 * (u - units + 1);
+	return 0;
+}
+
+/* [DDDD:]BB:DD.F, or a plain number. */
+static int dev_opt(struct iommuctl_ctx *ctx, const char *name, const char *s, uint32_t *id)
+{
+	struct pci_addr a;
+	uint64_t v;
+
+	if (pci_addr_looks_like(s) && !pci_addr_parse(s, &a)) {
+		*id = (uint32_t)a.bus << 8 | a.dev << 3 | a.fn;
+		return 0;
+	}
+	if (parse_u64(s, &v) || v > 0xffffffffu)
+		return err_report(ctx, -EUSAGE, "--%s %s: give a PCI address (BB:DD.F) or a number",
+				  name, s);
+	*id = (uint32_t)v;
+	return 0;
+}
+
+static int iova_opt(struct iommuctl_ctx *ctx, const char *s, uint64_t *start, uint64_t *last)
+{
+	const char *dash = strchr(s, '-');
+	char *a;
+	int err;
+
+	*last = 0;
+	if (!dash)
+		return num_opt(ctx, "iova", s, start);
+	a = xstrndup(s, (size_t)(dash - s));
+	err = parse_u64(a, start) || parse_u64(dash + 1, last) ? -EUSAGE : 0;
+	free(a);
+	if (err || *last < *start)
+		return err_report(ctx, -EUSAGE, "--iova %s: give START or START-END (END inclusive, END >= START)", s);
+	return 0;
+}
+
+/* ---- the memory source ---- */
+
+static int cli_mem_read(void *priv, uint64_t pa, void *buf, size_t len, uint64_t *fault)
+{
+	struct mem_source *m = priv;
+	int err = mem_read(m, pa, buf, len);
+
+	if (err && fault) {
+		const struct mem_fault *f = mem_last_fault(m);
+
+		*fault = f ? f->pa : pa;
+	}
+	return err;
+}
+
+static int walk_mem_open(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
+			 struct mem_source **m)
+{
+	struct mem_open_opts oo = { .format = MEM_FMT_AUTO };
+	char *why = NULL;
+	int err;
+
+	if (!o->mem)
+		return err_report(ctx, -EUSAGE, "--mem FILE is required (the memory dump to read tables from)");
+	if (o->mem_format) {
+		static const enum mem_format fmts[] = { MEM_FMT_AUTO, MEM_FMT_ELF, MEM_FMT_KDUMP, MEM_FMT_RAW };
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(fmts); i++)
+			if (!strcmp(o->mem_format, mem_format_name(fmts[i])))
+				break;
+		if (i == ARRAY_SIZE(fmts))
+			return err_report(ctx, -EUSAGE, "--mem-format %s: give auto, elf, kdump or raw",
+					  o->mem_format);
+		oo.format = fmts[i];
+	}
+	if (o->mem_base) {
+		if (num_opt(ctx, "mem-base", o->mem_base, &oo.raw_base))
+			return -EUSAGE;
+		if (oo.format != MEM_FMT_RAW)
+			return err_report(ctx, -EUSAGE, "--mem-base applies to raw images: add --mem-format raw");
+	}
+	err = mem_open(o->mem, &oo, m, &why);
+	if (err) {
+		if (why && str_startswith(why, o->mem))
+			err_msg(ctx, "%s", why);
+		else
+			err_msg(ctx, "%s: %s", o->mem, why ? why : strerror(-err));
+		ctx->reported = true;
+		free(why);
+		return err;
+	}
+	return 0;
+}
+
+/* ---- what to walk: a raw table or a hierarchy ---- */
+
+struct walk_setup {
+	bool hier;
+	struct walk_hier h;
+	struct walk_rid rid;
+	bool have_rid;
+	struct walk_pt pt;	/* raw table */
+	const char *name;	/* --format as given */
+};
+
+static const struct {
+	const char *name;
+	enum walk_family fam;
+} hier_names[] = {
+	{ "vtd", WALK_FAM_VTD },
+	{ "smmuv3", WALK_FAM_SMMUV3 },
+	{ "amd", WALK_FAM_AMD },
+	{ "riscv", WALK_FAM_RISCV },
+};
+
+static bool any_hier_opt(const struct walk_cli_opts *o)
+{
+	return o->rtaddr || o->scalable || o->dev || o->pasid || o->strtab || o->strtab_cfg ||
+	       o->sid || o->ssid || o->dte_base || o->dte_count || o->ddtp || o->ext_dc ||
+	       o->all_devices;
+}
+
+static int pt_params(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
+		     struct walk_pt_params *p)
+{
+	uint64_t v;
+
+	memset(p, 0, sizeof(*p));
+	if (o->levels) {
+		if (num_opt(ctx, "levels", o->levels, &v))
+			return -EUSAGE;
+		if (v < 1 || v > WALK_MAX_LEVELS)
+			return err_report(ctx, -EUSAGE, "--levels %s: 1 to %d", o->levels, WALK_MAX_LEVELS);
+		p->levels = (int)v;
+	}
+	if (o->granule) {
+		if (size_opt(ctx, "granule", o->granule, &v))
+			return -EUSAGE;
+		if (v != 4096 && v != 16384 && v != 65536)
+			return err_report(ctx, -EUSAGE, "--granule %s: 4K, 16K or 64K", o->granule);
+		p->granule = (unsigned int)v;
+	}
+	if (o->ias) {
+		if (num_opt(ctx, "ias", o->ias, &v))
+			return -EUSAGE;
+		p->ias = v > 64 ? 65 : (unsigned int)v;
+	}
+	if (o->page_shift) {
+		if (num_opt(ctx, "page-shift", o->page_shift, &v))
+			return -EUSAGE;
+		p->page_shift = v > 64 ? 65 : (unsigned int)v;
+		if (p->page_shift < 12 || p->page_shift > 34)
+			return err_report(ctx, -EUSAGE, "--page-shift %s: 12 to 34", o->page_shift);
+	}
+	if (o->window && size_opt(ctx, "window-size", o->window, &p->window_size))
+		return -EUSAGE;
+	if (o->bus_offset && size_opt(ctx, "bus-offset", o->bus_offset, &p->bus_offset))
+		return -EUSAGE;
+	if (o->level_size && num_opt(ctx, "level-size", o->level_size, &p->level_entries))
+		return -EUSAGE;
+	p->mtk_ext = o->mtk_ext;
+	p->big_endian = o->big_endian;
+	return 0;
+}
+
+static int need(struct iommuctl_ctx *ctx, const char *val, const char *opt, const char *fmt)
+{
+	if (!val)
+		return err_report(ctx, -EUSAGE, "--format %s needs --%s", fmt, opt);
+	return 0;
+}
+
+static int only(struct iommuctl_ctx *ctx, bool given, const char *opt, const char *fmt)
+{
+	if (given)
+		return err_report(ctx, -EUSAGE, "--%s does not apply to --format %s", opt, fmt);
+	return 0;
+}
+
+static int walk_setup(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o, bool translate,
+		      struct walk_setup *w)
+{
+	struct walk_pt_params p;
+	const struct decode_fmt *fmt;
+	const char *why = NULL;
+	uint64_t v;
+	int err;
+
+	memset(w, 0, sizeof(*w));
+	if (!o->format)
+		return err_report(ctx, -EUSAGE,
+				  "--format is required: a page-table format with --root, or vtd, smmuv3, amd, riscv");
+	w->name = o->format;
+	if ((err = pt_params(ctx, o, &p)))
+		return err;
+	for (size_t i = 0; i < ARRAY_SIZE(hier_names); i++) {
+		const char *f = o->format;
+
+		if (strcmp(f, hier_names[i].name))
+			continue;
+		w->hier = true;
+		w->h.family = hier_names[i].fam;
+		if (o->root)
+			return err_report(ctx, -EUSAGE, "--root is for page-table formats; --format %s starts "
+						      "from its hardware root", f);
+		if (p.levels || p.granule || p.ias || p.page_shift || p.window_size || p.bus_offset ||
+		    p.level_entries || p.mtk_ext)
+			return err_report(ctx, -EUSAGE, "--format %s takes the table geometry from its "
+						      "structures: drop --levels/--granule/--ias/TCE options", f);
+		if ((err = only(ctx, o->rtaddr && w->h.family != WALK_FAM_VTD, "rtaddr", f)) ||
+		    (err = only(ctx, o->scalable && w->h.family != WALK_FAM_VTD, "scalable", f)) ||
+		    (err = only(ctx, (o->strtab || o->strtab_cfg || o->sid || o->ssid) &&
+				     w->h.family != WALK_FAM_SMMUV3, "strtab/--strtab-cfg/--sid/--ssid", f)) ||
+		    (err = only(ctx, (o->dte_base || o->dte_count) && w->h.family != WALK_FAM_AMD,
+				"dte-base/--dte-count", f)) ||
+		    (err = only(ctx, (o->ddtp || o->ext_dc || o->big_endian) &&
+				     w->h.family != WALK_FAM_RISCV, "ddtp/--ext-dc/--big-endian", f)) ||
+		    (err = only(ctx, o->dev && w->h.family == WALK_FAM_SMMUV3, "dev (use --sid)", f)))
+			return err;
+		switch (w->h.family) {
+		case WALK_FAM_VTD:
+			if ((err = need(ctx, o->rtaddr, "rtaddr", f)) ||
+			    (err = num_opt(ctx, "rtaddr", o->rtaddr, &w->h.base)))
+				return err;
+			w->h.base &= ~0xfffULL;
+			w->h.scalable = o->scalable;
+			break;
+		case WALK_FAM_SMMUV3:
+			if ((err = need(ctx, o->strtab, "strtab", f)) ||
+			    (err = need(ctx, o->strtab_cfg, "strtab-cfg", f)) ||
+			    (err = num_opt(ctx, "strtab", o->strtab, &w->h.base)) ||
+			    (err = num_opt(ctx, "strtab-cfg", o->strtab_cfg, &w->h.strtab_cfg)))
+				return err;
+			break;
+		case WALK_FAM_AMD:
+			if ((err = need(ctx, o->dte_base, "dte-base", f)) ||
+			    (err = num_opt(ctx, "dte-base", o->dte_base, &w->h.base)))
+				return err;
+			if (o->dte_count) {
+				if ((err = num_opt(ctx, "dte-count", o->dte_count, &v)))
+					return err;
+				if (!v || v > 65536)
+					return err_report(ctx, -EUSAGE, "--dte-count %s: 1 to 65536", o->dte_count);
+				w->h.dte_count = (uint32_t)v;
+			}
+			break;
+		case WALK_FAM_RISCV:
+			if ((err = need(ctx, o->ddtp, "ddtp", f)) ||
+			    (err = num_opt(ctx, "ddtp", o->ddtp, &w->h.base)))
+				return err;
+			w->h.ext_dc = o->ext_dc;
+			w->h.params.big_endian = o->big_endian;
+			break;
+		}
+		if (o->all_devices) {
+			if (o->dev || o->sid || o->pasid || o->ssid)
+				return err_report(ctx, -EUSAGE, "--all-devices walks every requester: drop --dev/--sid/--pasid/--ssid");
+			return 0;
+		}
+		if (w->h.family == WALK_FAM_SMMUV3) {
+			if ((err = need(ctx, o->sid, "sid (or --all-devices)", f)) ||
+			    (err = dev_opt(ctx, "sid", o->sid, &w->rid.id)))
+				return err;
+			if (o->ssid && o->pasid)
+				return err_report(ctx, -EUSAGE, "give --ssid or --pasid, not both");
+		} else {
+			if ((err = need(ctx, o->dev, "dev (or --all-devices)", f)) ||
+			    (err = dev_opt(ctx, "dev", o->dev, &w->rid.id)))
+				return err;
+		}
+		if (o->pasid || o->ssid) {
+			const char *s = o->pasid ? o->pasid : o->ssid;
+
+			if ((err = num_opt(ctx, o->pasid ? "pasid" : "ssid", s, &v)))
+				return err;
+			if (v > 0xfffff)
+				return err_report(ctx, -EUSAGE, "--%s %s: at most 0xfffff (20 bits)",
+						  o->pasid ? "pasid" : "ssid", s);
+			w->rid.has_pasid = true;
+			w->rid.pasid = (uint32_t)v;
+		}
+		w->rid.id_last = w->rid.id;
+		w->have_rid = true;
+		return 0;
+	}
+	if (any_hier_opt(o))
+		return err_report(ctx, -EUSAGE,
+				  "--rtaddr, --dev, --pasid, --strtab, --sid, --dte-base, --ddtp and "
+				  "--all-devices need a hierarchy: --format vtd, smmuv3, amd or riscv");
+	fmt = decode_format_find(!strcmp(o->format, "arm-v7s") ? "arm-v7s-l1" : o->format);
+	if (!fmt || !fmt->pt)
+		return err_report(ctx, fmt ? -EUSAGE : -ENOENT,
+				  "--format %s: %s; page-table formats: vtd-sl-pte, vtd-fl-pte, amd-v1-pte, "
+				  "amd-v2-pte, arm-lpae-s1, arm-lpae-s2, arm-v7s, ppc-tce, riscv-pte; "
+				  "hierarchies: vtd, smmuv3, amd, riscv", o->format,
+				  fmt ? "not a page-table format" : "unknown format");
+	if ((err = need(ctx, o->root, "root", o->format)) ||
+	    (err = num_opt(ctx, "root", o->root, &v)))
+		return err;
+	err = walk_pt_setup(&w->pt, fmt, v, &p, &why);
+	if (err)
+		return err_report(ctx, err == -EOPNOTSUPP ? -EOPNOTSUPP : -EUSAGE, "--format %s: %s",
+				  o->format, why ? why : strerror(-err));
+	(void)translate;
+	return 0;
+}
+
+/* ---- streaming output ---- */
+
+struct wout {
+	struct iommuctl_ctx *ctx;
+	FILE *f;
+	bool json, pretty, labels;
+	enum walk_family fam;
+	bool first;			/* no item written yet */
+	const struct walk_rid *rid;	/* label of what is being walked */
+	struct walk_stats st;
+	uint64_t devices, device_problems;
+};
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void wout_item_begin(struct wout *w)
+{
+	fputs(w->first ? "\n" : ",\n", w->f);
+	fputs(w->pretty ? "    {" : "  {", w->f);
+	w->first = false;
+}
+
+static void wout_label_json(struct wout *w)
+{
+	char dev[24];
+
+	if (!w->labels || !w->rid)
+		return;
+	walk_rid_format(w->fam, w->rid->id, dev, sizeof(dev));
+	fprintf(w->f, "\"device\": \"%s\", \"pasid\": ", dev);
+	if (w->rid->has_pasid)
+		fprintf(w->f, "%u, ", w->rid->pasid);
+	else
+		fputs("null, ", w->f);
+}
+
+static void wout_label_text(struct wout *w)
+{
+	char dev[24], pasid[16] = "-";
+
+	if (!w->labels)
+		return;
+	walk_rid_format(w->fam, w->rid ? w->rid->id : 0, dev, sizeof(dev));
+	if (w->rid && w->rid->has_pasid)
+		snprintf(pasid, sizeof(pasid), "%u", w->rid->pasid);
+	fprintf(w->f, "%-10s %-7s ", dev, pasid);
+}
+
+static void size_text(uint64_t iova, uint64_t last, char *buf, size_t len)
+{
+	uint64_t size = last - iova + 1;
+
+	if (!size)
+		snprintf(buf, len, "16E");
+	else
+		decode_size_format(size, buf, len);
+}
+
+static void range_message(const struct walk_range *r, char *buf, size_t len)
+{
+	switch (r->kind) {
+	case WALK_FAULT:
+		snprintf(buf, len, "unreadable: level-%d table at 0x%" PRIx64 " is %s (at 0x%" PRIx64 ")",
+			 r->level, r->table, walk_err_text(r->err), r->at);
+		break;
+	case WALK_SHARED:
+		snprintf(buf, len, "shared: level-%d table at 0x%" PRIx64 " already listed under IOVA 0x%" PRIx64,
+			 r->level, r->table, r->first_iova);
+		break;
+	case WALK_LOOP:
+		snprintf(buf, len, "loop: the entry at 0x%" PRIx64 " points back to its ancestor, the table at 0x%" PRIx64,
+			 r->at, r->table);
+		break;
+	case WALK_BAD:
+		snprintf(buf, len, "malformed: the level-%d entry at 0x%" PRIx64 " (table 0x%" PRIx64 ") points to a level that cannot follow",
+			 r->level, r->at, r->table);
+		break;
+	case WALK_LIMIT:
+		snprintf(buf, len, "not walked: --max-tables reached");
+		break;
+	default:
+		buf[0] = '\0';
+	}
+}
+
+/* "0x" and 16 hex digits: the hot path of a big walk prints millions of these. */
+static char *hex16(char *p, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	*p++ = '0';
+	*p++ = 'x';
+	for (int i = 15; i >= 0; i--)
+		p[15 - i] = digits[v >> (4 * i) & 15];
+	return p + 16;
+}
+
+/* s padded with blanks to width, then one blank. */
+static char *padded(char *p, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	for (p += n; n < width; n++)
+		*p++ = ' ';
+	*p++ = ' ';
+	return p;
+}
+
+static int wout_map_text(struct wout *w, const struct walk_range *r, const char *size)
+{
+	char line[128], perms[8], psz[16], *p = line;
+
+	decode_perms_format(r->perms, perms);
+	decode_size_format(1ULL << r->page_shift, psz, sizeof(psz));
+	p = hex16(p, r->iova);
+	*p++ = ' ';
+	*p++ = ' ';
+	p = hex16(p, r->pa);
+	*p++ = ' ';
+	*p++ = ' ';
+	p = padded(p, size, 6);
+	p = padded(p, perms, 5);
+	p = stpcpy(p, psz);
+	*p++ = '\n';
+	fwrite_unlocked(line, 1, (size_t)(p - line), w->f);
+	return 0;
+}
+
+static int wout_range(void *priv, const struct walk_range *r)
+{
+	struct wout *w = priv;
+	char size[16], perms[8], msg[200];
+
+	size_text(r->iova, r->last, size, sizeof(size));
+	if (!w->json) {
+		wout_label_text(w);
+		if (r->kind == WALK_MAP) {
+			wout_map_text(w, r, size);
+		} else {
+			range_message(r, msg, sizeof(msg));
+			fprintf(w->f, "0x%016" PRIx64 "  %-18s  %-6s !     %s\n", r->iova, "-", size, msg);
+		}
+		return ferror(w->f) ? -EIO : 0;
+	}
+	wout_item_begin(w);
+	wout_label_json(w);
+	fprintf(w->f, "\"kind\": \"%s\", \"iova\": \"0x%" PRIx64 "\", \"last\": \"0x%" PRIx64 "\", \"size\": ",
+		walk_kind_name(r->kind), r->iova, r->last);
+	if (r->last - r->iova + 1)
+		fprintf(w->f, "%" PRIu64, r->last - r->iova + 1);
+	else
+		fputs("18446744073709551616", w->f);
+	if (r->kind == WALK_MAP) {
+		decode_perms_format(r->perms, perms);
+		fprintf(w->f, ", \"pa\": \"0x%" PRIx64 "\", \"perms\": \"%s\", \"page_size\": %" PRIu64
+			", \"pages\": %" PRIu64 "}", r->pa, perms, (uint64_t)1 << r->page_shift, r->pages);
+	} else {
+		range_message(r, msg, sizeof(msg));
+		fprintf(w->f, ", \"level\": %d, \"table\": \"0x%" PRIx64 "\"", r->level, r->table);
+		if (r->kind == WALK_BAD || r->kind == WALK_LOOP || r->kind == WALK_SHARED ||
+		    r->kind == WALK_LIMIT)
+			fprintf(w->f, ", \"entry_address\": \"0x%" PRIx64 "\"", r->at);
+		if (r->kind == WALK_FAULT)
+			fprintf(w->f, ", \"fault_address\": \"0x%" PRIx64 "\", \"error\": \"%s\"", r->at,
+				walk_err_text(r->err));
+		if (r->kind == WALK_SHARED)
+			fprintf(w->f, ", \"first_iova\": \"0x%" PRIx64 "\"", r->first_iova);
+		fputs(", \"message\": ", w->f);
+		json_string(w->f, msg);
+		fputc('}', w->f);
+	}
+	return ferror(w->f) ? -EIO : 0;
+}
+
+/* A device-level line: identity, blocked, same table as another, or a structure problem. */
+static void wout_device(struct wout *w, const char *kind, const char *msg)
+{
+	char dev[24];
+
+	if (!w->json) {
+		wout_label_text(w);
+		fprintf(w->f, "%-18s  %-18s  %-6s %-5s %s\n", "-", "-", "-",
+			!strcmp(kind, "identity") ? "=" : !strcmp(kind, "note") ||
+			!strcmp(kind, "same_table") ? "~" : "!", msg);
+		return;
+	}
+	wout_item_begin(w);
+	if (w->labels)
+		wout_label_json(w);
+	else if (w->rid) {
+		walk_rid_format(w->fam, w->rid->id, dev, sizeof(dev));
+		fprintf(w->f, "\"device\": \"%s\", ", dev);
+	}
+	fprintf(w->f, "\"kind\": \"%s\", \"message\": ", kind);
+	json_string(w->f, msg);
+	fputc('}', w->f);
+}
+
+static void wout_progress(void *priv, const struct walk_stats *st, uint64_t iova)
+{
+	struct wout *w = priv;
+
+	progress_msg(w->ctx, "walk: %" PRIu64 " tables, %" PRIu64 " pages, at IOVA 0x%" PRIx64,
+		     st->tables, st->pages, iova);
+}
+
+static void pt_describe(const struct walk_pt *pt, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s, %d levels, %u-bit input, root 0x%" PRIx64, pt->fmt->name,
+		 walk_pt_levels(pt), walk_pt_input_bits(pt), pt->root);
+}
+
+static void wout_header(struct wout *w, const struct walk_setup *s, const struct walk_pt *pt)
+{
+	if (!w->json) {
+		if (w->labels)
+			fprintf(w->f, "%-10s %-7s ", "DEVICE", "PASID");
+		fprintf(w->f, "%-18s  %-18s  %-6s %-5s %s\n", "IOVA", "PA", "SIZE", "PERMS", "PAGE");
+		return;
+	}
+	fputs("{\n", w->f);
+	if (s->hier) {
+		fprintf(w->f, "  \"hierarchy\": \"%s\",\n  \"hierarchy_root\": \"0x%" PRIx64 "\",\n",
+			walk_family_name(s->h.family), s->h.base);
+	}
+	if (pt)
+		fprintf(w->f, "  \"format\": \"%s\",\n  \"root\": \"0x%" PRIx64 "\",\n  \"levels\": %d,\n"
+			"  \"input_bits\": %u,\n", pt->fmt->name, pt->root, walk_pt_levels(pt),
+			walk_pt_input_bits(pt));
+	fputs("  \"mappings\": [", w->f);
+}
+
+static void wout_footer(struct wout *w)
+{
+	const struct walk_stats *st = &w->st;
+
+	if (!w->json) {
+		if (w->ctx->verbose)
+			fprintf(w->ctx->errf, "walk: %" PRIu64 " ranges, %" PRIu64 " pages, %" PRIu64
+				" bytes mapped, %" PRIu64 " tables read\n", st->ranges, st->pages,
+				st->bytes, st->tables);
+		return;
+	}
+	fprintf(w->f, "%s],\n  \"summary\": {\"ranges\": %" PRIu64 ", \"pages\": %" PRIu64
+		", \"bytes\": %" PRIu64 ", \"tables\": %" PRIu64 ", \"entries\": %" PRIu64
+		", \"unreadable\": %" PRIu64 ", \"shared\": %" PRIu64 ", \"loops\": %" PRIu64
+		", \"malformed\": %" PRIu64 ", \"limited\": %" PRIu64,
+		w->first ? "" : "\n  ", st->ranges, st->pages, st->bytes, st->tables, st->entries,
+		st->faults, st->shared, st->loops, st->bad, st->limited);
+	if (w->labels)
+		fprintf(w->f, ", \"devices\": %" PRIu64 ", \"device_problems\": %" PRIu64, w->devices,
+			w->device_problems);
+	fputs("}\n}\n", w->f);
+}
+
+/* ---- walk ---- */
+
+struct seen_root {
+	const struct decode_fmt *fmt;
+	uint64_t root;
+	int levels;
+	uint32_t id;
+	bool has_pasid;
+	uint32_t pasid;
+};
+
+struct all_state {
+	struct wout *w;
+	const struct walk_mem *m;
+	struct walk_opts wo;
+	struct seen_root *seen;
+	size_t nseen, cap;
+	bool expand;
+};
+
+static int all_device_cb(void *priv, const struct walk_rid *rid, const struct walk_target *tgt,
+			 const struct walk_trail *t)
+{
+	struct all_state *a = priv;
+	struct wout *w = a->w;
+	char msg[260], dev[24];
+
+	w->rid = rid;
+	if (!tgt) {
+		w->device_problems++;
+		if (rid->id_last != rid->id) {
+			walk_rid_format(w->fam, rid->id_last, dev, sizeof(dev));
+			snprintf(msg, sizeof(msg), "(through %s) %s", dev, t->why);
+		} else {
+			snprintf(msg, sizeof(msg), "%s", t->why);
+		}
+		wout_device(w, walk_stop_name(t->stop), msg);
+		return ferror(w->f) ? -EIO : 0;
+	}
+	w->devices++;
+	if (tgt->kind != WALK_TGT_TABLE) {
+		wout_device(w, tgt->kind == WALK_TGT_IDENTITY ? "identity" : "blocked",
+			    tgt->note[0] ? tgt->note : tgt->kind == WALK_TGT_IDENTITY ?
+			    "identity (no translation)" : "blocked");
+		return ferror(w->f) ? -EIO : 0;
+	}
+	if (!a->expand) {
+		for (size_t i = 0; i < a->nseen; i++) {
+			const struct seen_root *s = &a->seen[i];
+
+			if (s->fmt == tgt->pt.fmt && s->root == tgt->pt.root &&
+			    s->levels == walk_pt_levels(&tgt->pt)) {
+				walk_rid_format(w->fam, s->id, dev, sizeof(dev));
+				snprintf(msg, sizeof(msg), "same page table (%s at 0x%" PRIx64 ") as %s",
+					 s->fmt->name, s->root, dev);
+				if (s->has_pasid)
+					snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), " PASID %u",
+						 s->pasid);
+				wout_device(w, "same_table", msg);
+				return ferror(w->f) ? -EIO : 0;
+			}
+		}
+		if (a->nseen == a->cap) {
+			a->cap = a->cap ? a->cap * 2 : 64;
+			a->seen = xrealloc(a->seen, a->cap * sizeof(*a->seen));
+		}
+		a->seen[a->nseen++] = (struct seen_root){ tgt->pt.fmt, tgt->pt.root,
+							  walk_pt_levels(&tgt->pt), rid->id,
+							  rid->has_pasid, rid->pasid };
+	}
+	if (tgt->note[0])
+		wout_device(w, "note", tgt->note);
+	return walk_run(&tgt->pt, a->m, &a->wo, &w->st);
+}
+
+static int walk_exit(struct iommuctl_ctx *ctx, const struct wout *w, int err)
+{
+	const struct walk_stats *st = &w->st;
+	uint64_t bad = st->faults + st->loops + st->bad + st->limited + w->device_problems;
+
+	if (err == -E2BIG)
+		return err_report(ctx, -EIO, "--max-tables reached while reading device structures; "
+					    "the listing stops there");
+	if (err)
+		return err_report(ctx, err, "walk stopped: %s", strerror(-err));
+	if (bad)
+		return err_report(ctx, -EIO, "%" PRIu64 " range(s) or device(s) could not be listed "
+					    "(unreadable, loop, malformed or --max-tables): see the '!' lines",
+				  bad);
+	return 0;
+}
+
+static int walk_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct walk_cli_opts *o = opts;
+	struct walk_setup s;
+	struct mem_source *ms = NULL;
+	struct walk_mem m;
+	struct wout w = { .ctx = ctx, .f = ctx->outf, .json = ctx->json, .pretty = ctx->pretty,
+			  .first = true };
+	struct walk_opts wo = { .emit = wout_range, .progress = wout_progress, .priv = &w };
+	struct walk_trail t;
+	struct walk_target tgt;
+	int err;
+
+	if ((err = walk_setup(ctx, o, false, &s)))
+		return err;
+	if (o->iova && (err = iova_opt(ctx, o->iova, &wo.iova_start, &wo.iova_last)))
+		return err;
+	if (o->max_tables) {
+		if ((err = num_opt(ctx, "max-tables", o->max_tables, &wo.max_tables)))
+			return err;
+		if (!wo.max_tables)
+			return err_report(ctx, -EUSAGE, "--max-tables must be at least 1");
+	}
+	wo.expand_shared = o->expand_shared;
+	if ((err = walk_mem_open(ctx, o, &ms)))
+		return err;
+	m = (struct walk_mem){ .read = cli_mem_read, .priv = ms };
+	w.fam = s.h.family;
+
+	if (!s.hier) {
+		wout_header(&w, &s, &s.pt);
+		err = walk_run(&s.pt, &m, &wo, &w.st);
+	} else if (o->all_devices) {
+		struct all_state a = { .w = &w, .m = &m, .wo = wo, .expand = o->expand_shared };
+
+		w.labels = true;
+		wout_header(&w, &s, NULL);
+		err = walk_hier_enum(&s.h, &m, wo.max_tables, &w.st.tables, all_device_cb, &a);
+		w.rid = NULL;
+		free(a.seen);
+	} else {
+		walk_trail_init(&t);
+		err = walk_hier_resolve(&s.h, &m, &s.rid, &t, &tgt);
+		if (err) {
+			err = err_report(ctx, -EUSAGE, "%s", t.why);
+			goto out;
+		}
+		w.rid = &s.rid;
+		wout_header(&w, &s, t.stop == WALK_STOP_OK && tgt.kind == WALK_TGT_TABLE ? &tgt.pt : NULL);
+		if (t.stop != WALK_STOP_OK) {
+			w.device_problems++;
+			wout_device(&w, walk_stop_name(t.stop), t.why);
+		} else if (tgt.kind != WALK_TGT_TABLE) {
+			wout_device(&w, tgt.kind == WALK_TGT_IDENTITY ? "identity" : "blocked",
+				    tgt.note[0] ? tgt.note : "no translation");
+		} else {
+			if (tgt.note[0])
+				wout_device(&w, "note", tgt.note);
+			err = walk_run(&tgt.pt, &m, &wo, &w.st);
+		}
+	}
+	progress_done(ctx);
+	wout_footer(&w);
+	err = walk_exit(ctx, &w, err);
+out:
+	mem_close(ms);
+	return err;
+}
+
+/* ---- translate ---- */
+
+static void step_out(struct out *o, const struct walk_step *s)
+{
+	char name[40], words[8 * 19 + 8] = "";
+	size_t n = s->fmt ? s->fmt->nwords : 1;
+
+	if (s->level != DECODE_LEVEL_UNSET && !strcmp(s->what, "page table"))
+		snprintf(name, sizeof(name), "level %d", s->level);
+	else
+		snprintf(name, sizeof(name), "%s", s->what);
+	for (size_t i = 0; s->read && i < n; i++)
+		snprintf(words + strlen(words), sizeof(words) - strlen(words), "%s0x%0*" PRIx64,
+			 i ? " " : "", s->fmt->width == 32 ? 8 : 16, s->words[i]);
+	if (!out_is_json(o)) {
+		out_text(o, "%-22s table 0x%016" PRIx64 "  index 0x%-5" PRIx64 " entry %s  %s", name,
+			 s->table, s->index, s->read ? words : "-", s->summary);
+		return;
+	}
+	out_obj_begin(o, NULL, NULL);
+	out_str(o, "what", NULL, s->what);
+	out_str(o, "format", NULL, s->fmt ? s->fmt->name : NULL);
+	if (s->level != DECODE_LEVEL_UNSET && !strcmp(s->what, "page table"))
+		out_i64(o, "level", NULL, s->level);
+	out_hex(o, "table", NULL, s->table);
+	out_u64(o, "index", NULL, s->index);
+	out_hex(o, "entry_address", NULL, s->pa);
+	if (s->read) {
+		out_list_begin(o, "entry", NULL);
+		for (size_t i = 0; i < n; i++)
+			out_hex(o, NULL, NULL, s->words[i]);
+		out_list_end(o);
+	} else {
+		out_str(o, "entry", NULL, NULL);
+	}
+	out_str(o, "layout", NULL, s->layout);
+	out_str(o, "summary", NULL, s->summary);
+	out_obj_end(o);
+}
+
+static int translate_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct walk_cli_opts *o = opts;
+	struct walk_setup s;
+	struct mem_source *ms = NULL;
+	struct walk_mem m;
+	struct walk_trail *t = xcalloc(1, sizeof(*t));
+	struct walk_target tgt;
+	const struct walk_pt *pt = NULL;
+	struct out *out;
+	uint64_t iova;
+	char perms[8], psz[16], desc[160], dev[24];
+	int err;
+
+	if ((err = walk_setup(ctx, o, true, &s)))
+		goto out_free;
+	if (o->all_devices) {
+		err = err_report(ctx, -EUSAGE, "translate takes one requester: drop --all-devices");
+		goto out_free;
+	}
+	if ((err = num_opt(ctx, "IOVA", argv[0], &iova)))
+		goto out_free;
+	if ((err = walk_mem_open(ctx, o, &ms)))
+		goto out_free;
+	m = (struct walk_mem){ .read = cli_mem_read, .priv = ms };
+	walk_trail_init(t);
+	if (s.hier) {
+		err = walk_hier_resolve(&s.h, &m, &s.rid, t, &tgt);
+		if (err) {
+			err = err_report(ctx, -EUSAGE, "%s", t->why);
+			goto out_close;
+		}
+		if (t->stop == WALK_STOP_OK) {
+			if (tgt.note[0])
+				snprintf(t->note, sizeof(t->note), "%s", tgt.note);
+			if (tgt.kind == WALK_TGT_TABLE)
+				pt = &tgt.pt;
+			else if (tgt.kind == WALK_TGT_IDENTITY) {
+				t->stop = WALK_STOP_IDENTITY;
+				t->pa = iova;
+			} else {
+				walk_trail_stop(t, WALK_STOP_BLOCKED, "%s", tgt.note[0] ? tgt.note : "blocked");
+			}
+		}
+	} else {
+		pt = &s.pt;
+	}
+	if (pt && (err = walk_translate(pt, &m, iova, t)))
+		goto out_close;
+
+	out = ctx_out(ctx);
+	out_obj_begin(out, NULL, NULL);
+	if (out_is_json(out)) {
+		out_hex(out, "iova", NULL, iova);
+		if (s.hier) {
+			out_str(out, "hierarchy", NULL, walk_family_name(s.h.family));
+			out_hex(out, "hierarchy_root", NULL, s.h.base);
+			walk_rid_format(s.h.family, s.rid.id, dev, sizeof(dev));
+			out_str(out, "device", NULL, dev);
+			if (s.rid.has_pasid)
+				out_u64(out, "pasid", NULL, s.rid.pasid);
+			else
+				out_str(out, "pasid", NULL, NULL);
+		}
+		if (pt) {
+			out_str(out, "format", NULL, pt->fmt->name);
+			out_hex(out, "root", NULL, pt->root);
+			out_i64(out, "levels", NULL, walk_pt_levels(pt));
+			out_u64(out, "input_bits", NULL, walk_pt_input_bits(pt));
+		}
+	} else {
+		out_text(out, "iova 0x%016" PRIx64, iova);
+		if (s.hier) {
+			walk_rid_format(s.h.family, s.rid.id, dev, sizeof(dev));
+			if (s.rid.has_pasid)
+				out_text(out, "%s root 0x%" PRIx64 ", device %s, PASID %u",
+					 walk_family_name(s.h.family), s.h.base, dev, s.rid.pasid);
+			else
+				out_text(out, "%s root 0x%" PRIx64 ", device %s",
+					 walk_family_name(s.h.family), s.h.base, dev);
+		}
+		if (pt) {
+			pt_describe(pt, desc, sizeof(desc));
+			out_text(out, "page table: %s", desc);
+		}
+	}
+	out_list_begin(out, "steps", NULL);
+	for (size_t i = 0; i < t->n; i++)
+		step_out(out, &t->steps[i]);
+	out_list_end(out);
+	if (t->note[0]) {
+		if (out_is_json(out))
+			out_str(out, "note", NULL, t->note);
+		else
+			out_text(out, "note: %s", t->note);
+	} else if (out_is_json(out)) {
+		out_str(out, "note", NULL, NULL);
+	}
+	decode_perms_format(t->perms, perms);
+	decode_size_format(1ULL << t->page_shift, psz, sizeof(psz));
+	if (out_is_json(out)) {
+		out_obj_begin(out, "result", NULL);
+		out_str(out, "status", NULL, walk_stop_name(t->stop));
+		if (t->stop == WALK_STOP_OK || t->stop == WALK_STOP_IDENTITY)
+			out_hex(out, "pa", NULL, t->pa);
+		if (t->stop == WALK_STOP_OK) {
+			out_u64(out, "page_size", NULL, 1ULL << t->page_shift);
+			out_str(out, "perms", NULL, perms);
+		}
+		if (t->stop == WALK_STOP_UNREADABLE) {
+			out_str(out, "error", NULL, walk_err_text(t->err));
+			out_hex(out, "fault_address", NULL, t->fault_pa);
+		}
+		if (t->stop != WALK_STOP_OK && t->stop != WALK_STOP_IDENTITY)
+			out_str(out, "reason", NULL, t->why);
+		out_obj_end(out);
+	} else if (t->stop == WALK_STOP_OK) {
+		out_text(out, "result: 0x%016" PRIx64 " (%s page, %s)", t->pa, psz, perms);
+	} else if (t->stop == WALK_STOP_IDENTITY) {
+		out_text(out, "result: 0x%016" PRIx64 " (identity)", t->pa);
+	} else {
+		out_text(out, "result: %s: %s", walk_stop_name(t->stop), t->why);
+	}
+	out_obj_end(out);
+	err = out_flush(out);
+	if (!err && t->stop == WALK_STOP_UNREADABLE)
+		err = err_report(ctx, -EIO, "%s", t->why);
+	else if (!err && t->stop != WALK_STOP_OK && t->stop != WALK_STOP_IDENTITY)
+		err = err_report(ctx, -ENOENT, "%s", t->why);
+out_close:
+	mem_close(ms);
+out_free:
+	free(t);
+	return err;
+}
+
+/* ---- tables ---- */
+
+#define WALK_DOC_FORMATS \
+	"FMT is a page-table format with --root (vtd-sl-pte, vtd-fl-pte, amd-v1-pte, amd-v2-pte, " \
+	"arm-lpae-s1, arm-lpae-s2, arm-v7s, ppc-tce, riscv-pte and their decode aliases) or a " \
+	"hierarchy that starts from a hardware root and a requester: vtd (--rtaddr, --scalable, " \
+	"--dev, --pasid), smmuv3 (--strtab, --strtab-cfg, --sid, --ssid), amd (--dte-base, --dev, " \
+	"--pasid for the v2 table through GCR3), riscv (--ddtp, --ext-dc, --dev, --pasid). "
+
+static const struct cli_verb walk_verbs[] = {
+	{
+		.name = "mappings",
+		.alias = "ls",
+		.summary = "list every mapping of a page table in a memory dump",
+		.doc = WALK_DOC_FORMATS
+		       "Prints one line per run of mappings that are contiguous in IOVA and physical "
+		       "address with the same permissions and page size: IOVA, PA, SIZE, PERMS (rwxu, "
+		       "'-' for each not granted), PAGE. Output streams as the walk goes. Lines marked "
+		       "'!' are ranges the walk could not list: a table outside the dump or excluded "
+		       "from it, a loop (a table that is its own ancestor: not descended), a malformed "
+		       "entry, or --max-tables reached; 'shared' lines are intermediate tables reached "
+		       "a second time, listed under the first IOVA only (--expand-shared walks them "
+		       "again). With --all-devices every valid device (and PASID) is walked and "
+		       "labelled; a device whose table was already listed for another says so. "
+		       "Exit status 1 when some range or device could not be listed.",
+		.options = walk_options,
+		.parser = walk_parse_opt,
+		.opts_size = sizeof(struct walk_cli_opts),
+		.min_args = 0,
+		.max_args = 0,
+		.flags = CLI_NO_VIEW,
+		.run = walk_cmd,
+	},
+	{ 0 }
+};
+
+static const struct cli_verb translate_verbs[] = {
+	{
+		.name = "iova",
+		.summary = "translate one address through a page table in a memory dump",
+		.args_doc = "IOVA",
+		.doc = WALK_DOC_FORMATS
+		       "Prints every entry read, one line per step (table address, index, raw entry, "
+		       "what it says), then the result: the physical address, page size and "
+		       "permissions, or why translation stops (not present at a level, an entry "
+		       "outside the dump or excluded from it, reserved bits set, a loop, a malformed "
+		       "entry, an address outside the input space). 'translate IOVA' is short for "
+		       "'translate iova IOVA'. Exit status 0 when translated (or pass-through), 3 when "
+		       "the IOMMU would fault, 1 when the dump cannot tell.",
+		.options = translate_options,
+		.parser = walk_parse_opt,
+		.opts_size = sizeof(struct walk_cli_opts),
+		.min_args = 1,
+		.max_args = 1,
+		.flags = CLI_NO_VIEW,
+		.run = translate_cmd,
+	},
+	{ 0 }
+};
+
+const struct cli_object cli_object_walk = {
+	.name = "walk",
+	.summary = "list the mappings of IOMMU page tables in a memory dump",
+	.default_verb = "mappings",
+	.verbs = walk_verbs,
+};
+
+/* 'translate IOVA ...': any word that is not a verb is the address. */
+static const struct cli_verb translate_fallback = {
+	.name = "IOVA",
+	.summary = "same as 'translate iova IOVA'",
+	.options = translate_options,
+	.parser = walk_parse_opt,
+	.opts_size = sizeof(struct walk_cli_opts),
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CLI_NO_VIEW,
+	.run = translate_cmd,
+};
+
+const struct cli_object cli_object_translate = {
+	.name = "translate",
+	.summary = "translate an address through IOMMU tables in a memory dump",
+	.default_verb = "iova",
+	.verbs = translate_verbs,
+	.fallback = &translate_fallback,
+};

@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The offline page-table walker: one engine driven by the page-table
+ * operations of the decoder formats (decode.h), over memory that comes
+ * through a read callback, plus the per-family hierarchies that lead from
+ * a hardware root (VT-d root table, SMMUv3 stream table, AMD device table,
+ * RISC-V DDT) and a requester to a page table. Pure: no I/O, no printing.
+ */
+#ifndef IOMMUCTL_WALK_H
+#define IOMMUCTL_WALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/decode.h"
+
+/*
+ * Memory: read len bytes of physical memory at pa. Returns 0, or -ENXIO
+ * (not in the dump), -ENODATA (excluded from the dump), -EIO; *fault_pa
+ * (may be NULL) gets the first byte that could not be read.
+ */
+struct walk_mem {
+	int (*read)(void *priv, uint64_t pa, void *buf, size_t len, uint64_t *fault_pa);
+	void *priv;
+};
+
+#define WALK_MAX_LEVELS		6
+#define WALK_MAX_STEPS		16	/* structure steps + page-table levels */
+#define WALK_MAX_TABLES_DEFAULT	(1u << 20)
+
+/* A page table, ready to walk. Build it with walk_pt_setup(). */
+struct walk_pt {
+	const struct decode_fmt *fmt;	/* entry format of the top level */
+	const struct decode_fmt *fmt2;	/* levels fmt cannot express (v7s level 2); NULL */
+	struct decode_opts opts;	/* granule, page_shift, quirks; the walker sets level */
+	uint64_t root;			/* physical address of the top table */
+	int top_level, leaf_level;	/* in the family's numbering (LPAE 0..3, VT-d 5..1) */
+	unsigned int top_bits;		/* index bits of the top table */
+	unsigned int tce_level_bits;	/* TCE: index bits of every lower level */
+	uint64_t iova_offset;		/* TCE: bus address of index 0 */
+	unsigned int perms_mask;	/* ANDed into every mapping (AMD DTE IR/IW) */
+	bool sign_extend;		/* input addresses are canonical (x86 first stage, RISC-V) */
+	bool nested;			/* informational: VT-d PGTT=3, second stage walked */
+};
+
+/* What a user says about a raw page table; zero = the format's default. */
+struct walk_pt_params {
+	int levels;		/* number of levels (AMD: mode; TCE: levels incl. the TCE level) */
+	unsigned int granule;	/* Arm LPAE: 4096, 16384, 65536 */
+	unsigned int ias;	/* Arm LPAE: input address bits (sizes the top table) */
+	unsigned int page_shift; /* TCE page size */
+	uint64_t window_size;	/* TCE DMA window size in bytes */
+	uint64_t bus_offset;	/* TCE bus address of the window */
+	uint64_t level_entries;	/* TCE entries per table; 0 = from the window (Linux rule) */
+	bool mtk_ext;		/* Arm v7s MediaTek extension */
+	bool big_endian;	/* RISC-V structures big-endian (fctl.BE) */
+};
+
+/*
+ * walk_pt_setup() - a page table from a format, its root and user parameters
+ * @pt: result
+ * @fmt: a page-table format (for Arm v7s either level's format)
+ * @root: physical address of the top table
+ * @p: parameters, or NULL for defaults
+ * @why: on -EINVAL, a static sentence saying what is wrong
+ *
+ * Return: 0, -EINVAL (bad parameters), -EOPNOTSUPP (not a page-table format).
+ */
+int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t root,
+		  const struct walk_pt_params *p, const char **why);
+
+/* Number of levels and input-address bits of a page table (for display). */
+int walk_pt_levels(const struct walk_pt *pt);
+unsigned int walk_pt_input_bits(const struct walk_pt *pt);
+
+/* ---- walking every mapping ---- */
+
+enum walk_kind {
+	WALK_MAP,	/* mapped: iova..last -> pa.. */
+	WALK_FAULT,	/* a table or entry could not be read: err, at */
+	WALK_SHARED,	/* an intermediate table already listed under first_iova: not walked again */
+	WALK_LOOP,	/* the table is its own ancestor: not descended */
+	WALK_BAD,	/* malformed entry (next level not below this one...): not descended */
+	WALK_LIMIT,	/* --max-tables reached: the range was not walked */
+};
+
+/* One output range. Ranges come in ascending IOVA order. */
+struct walk_range {
+	enum walk_kind kind;
+	uint64_t iova, last;	/* inclusive */
+	uint64_t pa;		/* MAP: output address of iova */
+	unsigned int perms;	/* MAP: DECODE_PERM_* */
+	unsigned int page_shift; /* MAP: size of the pages in the run */
+	uint64_t pages;		/* MAP: pages in the run (clipped pages count) */
+	int level;		/* not MAP: level of the table holding the entry / the table */
+	uint64_t table;		/* not MAP: the table involved (unreadable, shared, looping) */
+	uint64_t at;		/* FAULT: first byte not readable; BAD: entry address */
+	int err;		/* FAULT: -ENXIO, -ENODATA, -EIO */
+	uint64_t first_iova;	/* SHARED: where the table's mappings were listed */
+};
+
+struct walk_stats {
+	uint64_t tables;	/* tables read (counts against max_tables) */
+	uint64_t entries;	/* present entries */
+	uint64_t pages;		/* leaf entries (pages) mapped */
+	uint64_t ranges;	/* MAP ranges emitted */
+	uint64_t bytes;		/* bytes mapped */
+	uint64_t faults, shared, loops, bad, limited;	/* non-MAP ranges, by kind */
+};
+
+struct walk_opts {
+	uint64_t iova_start, iova_last;	/* window, inclusive; last 0 = no limit */
+	uint64_t max_tables;		/* 0 = WALK_MAX_TABLES_DEFAULT; counted in stats->tables */
+	bool expand_shared;		/* walk shared intermediate tables each time */
+	/* Every range; a non-zero return stops the walk and is returned. */
+	int (*emit)(void *priv, const struct walk_range *r);
+	/* Optional, every 4096 tables. */
+	void (*progress)(void *priv, const struct walk_stats *st, uint64_t iova);
+	void *priv;
+};
+
+/*
+ * walk_run() - list every mapping of a page table as coalesced ranges
+ * @pt: the table
+ * @m: memory
+ * @o: window, limits, callbacks
+ * @st: statistics, added to (so several walks can share one max_tables)
+ *
+ * Contiguous pages (IOVA and physical address contiguous, same permissions
+ * and page size) become one range, emitted as soon as the run ends; memory
+ * does not depend on the number of mappings. Unreadable parts are emitted
+ * as WALK_FAULT ranges and the walk goes on. Policy for hostile tables:
+ * a table that is its own ancestor is a WALK_LOOP range; an intermediate
+ * (non-leaf-level) table reached a second time is a WALK_SHARED range and
+ * not walked again unless expand_shared (leaf-level tables are not
+ * tracked: listing their pages under every IOVA that reaches them is what
+ * the IOMMU would translate, and costs one table read, which max_tables
+ * counts); beyond max_tables table reads the rest is a WALK_LIMIT range.
+ *
+ * Return: 0, -ENOMEM, or what emit returned.
+ */
+int walk_run(const struct walk_pt *pt, const struct walk_mem *m, const struct walk_opts *o,
+	     struct walk_stats *st);
+
+/* ---- translating one address ---- */
+
+enum walk_stop {
+	WALK_STOP_OK,		/* translated: pa, page_shift, perms */
+	WALK_STOP_IDENTITY,	/* pass-through / bypass: output = input */
+	WALK_STOP_NOT_PRESENT,	/* an entry on the way is not present (or invalid) */
+	WALK_STOP_UNREADABLE,	/* an entry is not in the dump: err, fault_pa */
+	WALK_STOP_RESERVED,	/* an entry has reserved bits set */
+	WALK_STOP_LOOP,		/* a table is its own ancestor */
+	WALK_STOP_MALFORMED,	/* an entry the hardware cannot use */
+	WALK_STOP_RANGE,	/* the address is outside the input address space */
+	WALK_STOP_BLOCKED,	/* the structures say: abort / no translation allowed */
+};
+
+/* One entry read on the way. */
+struct walk_step {
+	const char *what;	/* "root entry", "context entry", "page table"... */
+	const struct decode_fmt *fmt;
+	struct decode_opts opts; /* with the level, for decode_run() */
+	int level;		/* page-table level; DECODE_LEVEL_UNSET for structures */
+	uint64_t table;		/* table base */
+	uint64_t index;
+	uint64_t pa;		/* entry address */
+	uint64_t words[DECODE_MAX_WORDS];
+	bool read;		/* words are valid */
+	const char *layout;	/* decoder layout name, or NULL */
+	struct decode_pte pte;	/* page-table steps: the entry interpreted */
+	char summary[120];	/* what the entry says, in words */
+};
+
+struct walk_trail {
+	struct walk_step steps[WALK_MAX_STEPS];
+	size_t n;
+	enum walk_stop stop;
+	int err;		/* UNREADABLE: -ENXIO, -ENODATA, -EIO */
+	uint64_t fault_pa;	/* UNREADABLE: first byte not readable */
+	char why[200];		/* the reason translation stopped, in words */
+	char note[160];		/* e.g. "nested: walking the second stage only" */
+	uint64_t pa;		/* OK, IDENTITY: output address */
+	unsigned int page_shift; /* OK */
+	unsigned int perms;	/* OK */
+};
+
+void walk_trail_init(struct walk_trail *t);
+
+/*
+ * walk_translate() - translate one input address, recording every entry read
+ * @pt: the table
+ * @m: memory
+ * @iova: input address
+ * @t: trail, appended to (hierarchy steps may already be there)
+ *
+ * Return: 0 (the outcome is in t->stop), -E2BIG if the trail is full.
+ */
+int walk_translate(const struct walk_pt *pt, const struct walk_mem *m, uint64_t iova,
+		   struct walk_trail *t);
+
+/* "translated", "identity", "not_present", ... */
+const char *walk_stop_name(enum walk_stop s);
+/* "mapping", "unreadable", "shared", "loop", "malformed", "limit" */
+const char *walk_kind_name(enum walk_kind k);
+/* The errno of a read failure in words: "not in the dump", "excluded from the dump". */
+const char *walk_err_text(int err);
+
+/* ---- hierarchies: hardware root + requester -> page table ---- */
+
+enum walk_family {
+	WALK_FAM_VTD,
+	WALK_FAM_SMMUV3,
+	WALK_FAM_AMD,
+	WALK_FAM_RISCV,
+};
+
+struct walk_hier {
+	enum walk_family family;
+	uint64_t base;		/* VT-d RTADDR; SMMUv3 STRTAB_BASE; AMD device table;
+				 * RISC-V: the ddtp register value (mode and PPN) */
+	bool scalable;		/* VT-d: scalable-mode root/context entries */
+	uint64_t strtab_cfg;	/* SMMUv3 STRTAB_BASE_CFG */
+	uint32_t dte_count;	/* AMD: device-table entries; 0 = 65536 */
+	bool ext_dc;		/* RISC-V: 64-byte extended device contexts */
+	struct walk_pt_params params; /* RISC-V big_endian; nothing else is taken from here */
+};
+
+/* A requester: a PCI requester ID / stream ID / device ID, and a PASID. */
+struct walk_rid {
+	uint32_t id;
+	uint32_t id_last;	/* enumeration problems may cover a range of IDs */
+	bool has_pasid;
+	uint32_t pasid;		/* PASID / SubstreamID / process ID */
+};
+
+enum walk_target_kind {
+	WALK_TGT_TABLE,		/* walk pt */
+	WALK_TGT_IDENTITY,	/* pass-through / bypass */
+	WALK_TGT_BLOCKED,	/* abort, or no translation allowed */
+};
+
+struct walk_target {
+	enum walk_target_kind kind;
+	struct walk_pt pt;
+	char note[160];		/* "second stage of a nested PASID entry"... */
+};
+
+/*
+ * walk_hier_resolve() - follow a requester from the hardware root to its
+ * page table
+ * @h: hierarchy
+ * @m: memory
+ * @rid: requester (and PASID)
+ * @t: trail: the structure entries read are appended; when the requester
+ *     has no usable table, t->stop and t->why say why
+ * @tgt: result when t->stop is WALK_STOP_OK
+ *
+ * Return: 0, or -EINVAL for an inconsistent hierarchy description (@t->why).
+ */
+int walk_hier_resolve(const struct walk_hier *h, const struct walk_mem *m,
+		      const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt);
+
+/*
+ * Every valid requester (and every valid PASID where the structures have
+ * them) under a root, in ascending order. tgt is NULL when the structures
+ * of rid stop early (t says why: unreadable, reserved...). A non-zero
+ * return from cb stops and is returned. Structure tables read count
+ * against *tables, which stops at max_tables (-E2BIG).
+ */
+typedef int (*walk_hier_cb)(void *priv, const struct walk_rid *rid, const struct walk_target *tgt,
+			    const struct walk_trail *t);
+int walk_hier_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
+		   uint64_t *tables, walk_hier_cb cb, void *priv);
+
+/* "00:03.0" for PCI-style families, "0x1234" otherwise (buf >= 16). */
+void walk_rid_format(enum walk_family fam, uint32_t id, char *buf, size_t len);
+const char *walk_family_name(enum walk_family fam);
+
+/* Per-family entry points (walk_vtd.c ...), used by walk_hier_*(). */
+int walk_vtd_resolve(const struct walk_hier *h, const struct walk_mem *m,
+		     const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt);
+int walk_vtd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
+		  uint64_t *tables, walk_hier_cb cb, void *priv);
+int walk_smmuv3_resolve(const struct walk_hier *h, const struct walk_mem *m,
+			const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt);
+int walk_smmuv3_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
+		     uint64_t *tables, walk_hier_cb cb, void *priv);
+int walk_amd_resolve(const struct walk_hier *h, const struct walk_mem *m,
+		     const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt);
+int walk_amd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
+		  uint64_t *tables, walk_hier_cb cb, void *priv);
+int walk_riscv_resolve(const struct walk_hier *h, const struct walk_mem *m,
+		       const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt);
+int walk_riscv_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
+		    uint64_t *tables, walk_hier_cb cb, void *priv);
+
+/*
+ * Helpers the family files share (walk.c): read one structure entry of
+ * fmt at table + index * size into a new trail step, decode it for the
+ * summary and reserved bits. Returns the step, or NULL when the trail
+ * stopped (unreadable, full) -- t->stop and t->why are then set.
+ */
+struct walk_step *walk_step_read(struct walk_trail *t, const struct walk_mem *m, const char *what,
+				 const struct decode_fmt *fmt, const struct decode_opts *opts,
+				 uint64_t table, uint64_t index, size_t size);
+__attribute__((format(printf, 3, 4)))
+void walk_trail_stop(struct walk_trail *t, enum walk_stop s, const char *fmt, ...);
+/* True (and the trail stopped) when the step's entry has reserved bits set. */
+bool walk_step_reserved(struct walk_trail *t, struct walk_step *s);
+
+#endif

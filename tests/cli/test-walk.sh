@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Golden tests of `walk` and `translate` on dumps written by
+# tests/tools/mktables (every family, hierarchies, hostile tables):
+#  - text and -j output against tests/cli/golden-walk/ (UPDATE=1 rewrites them);
+#  - walk text against the mapping list mktables recorded while it built the
+#    tables (an independent oracle);
+#  - the same memory as ELF, raw and kdump (none, zlib, lzo, snappy, zstd)
+#    gives the same output;
+#  - exit statuses: 0 ok, 1 a range/device could not be listed or the dump
+#    cannot tell, 2 usage, 3 unknown format / the IOMMU would fault.
+# Usage: tests/cli/test-walk.sh ./iommuctl
+set -u
+bin=$(realpath "${1:-./iommuctl}")
+cd "$(dirname "$0")/../.."
+golden=tests/cli/golden-walk
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); [ -z "${VERBOSE:-}" ] || echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+cc=${CC:-cc}
+command -v "$cc" >/dev/null || cc=gcc
+if ! "$cc" -std=gnu11 -D_GNU_SOURCE -O1 -DHAVE_ZLIB -DHAVE_LZO2 -DHAVE_SNAPPY -DHAVE_ZSTD \
+	-Itests/tools tests/tools/mktables.c -o "$tmp/mktables" -lz -llzo2 -lsnappy -lzstd 2>"$tmp/cc.err"; then
+	cat "$tmp/cc.err"; echo "0 passed, 1 failed"; exit 1
+fi
+"$tmp/mktables" "$tmp/d" || { echo "mktables failed"; echo "0 passed, 1 failed"; exit 1; }
+d=$tmp/d
+mkdir -p "$golden"
+
+# one case: NAME WANT_RC RAW ARGS...
+run_case() {
+	local name=$1 want=$2 raw=$3; shift 3
+	local cmd=walk base=$name
+	case $name in T:*) cmd=translate; base=translate-${name#T:};; *) base=walk-$name;; esac
+	local out rc json jrc
+	out=$("$bin" $cmd --mem "$d/mem.elf" "$@" 2>"$tmp/err"); rc=$?
+	[ "$rc" -eq "$want" ] && ok "$name exit $rc" || bad "$name: exit $rc, want $want ($(head -c 300 "$tmp/err"))"
+	if [ "$rc" -ne 0 ] && [ ! -s "$tmp/err" ]; then bad "$name: exit $rc without a diagnostic"; fi
+	json=$("$bin" -j $cmd --mem "$d/mem.elf" "$@" 2>/dev/null); jrc=$?
+	[ "$jrc" -eq "$rc" ] && ok "$name -j exit" || bad "$name: -j exit $jrc, text exit $rc"
+	if python3 -c 'import json,sys; json.loads(sys.stdin.read())' <<<"$json" 2>/dev/null; then ok "$name json parses"
+	else bad "$name: -j output is not JSON"; fi
+	if [ -n "${UPDATE:-}" ]; then
+		printf '%s\n' "$out" > "$golden/$base.txt"
+		printf '%s\n' "$json" > "$golden/$base.json"
+	fi
+	if [ -f "$golden/$base.txt" ] && diff -u "$golden/$base.txt" <(printf '%s\n' "$out") > "$tmp/diff"; then ok "$name golden text"
+	else bad "$name golden text"; head -20 "$tmp/diff"; fi
+	if [ -f "$golden/$base.json" ] && diff -u "$golden/$base.json" <(printf '%s\n' "$json") > "$tmp/diff"; then ok "$name golden json"
+	else bad "$name golden json"; head -20 "$tmp/diff"; fi
+	if [ -f "$d/expect/$name" ]; then
+		if diff -u "$d/expect/$name" <(printf '%s\n' "$out") > "$tmp/diff"; then ok "$name = mktables mapping list"
+		else bad "$name differs from the mappings mktables wrote"; head -20 "$tmp/diff"; fi
+	fi
+	# the same memory in every container gives the same answer
+	local f o2
+	for f in mem-none.kdump mem-zlib.kdump mem-lzo.kdump mem-snappy.kdump mem-zstd.kdump; do
+		o2=$("$bin" $cmd --mem "$d/$f" "$@" 2>/dev/null)
+		[ "$o2" == "$out" ] && ok "$name $f = elf" || bad "$name: $f output differs from the ELF's"
+	done
+	if [ "$raw" = raw ]; then
+		o2=$("$bin" $cmd --mem "$d/mem.raw" --mem-format raw "$@" 2>/dev/null)
+		[ "$o2" == "$out" ] && ok "$name raw = elf" || bad "$name: raw image output differs from the ELF's"
+	fi
+}
+
+while IFS=$'\t' read -r name want raw args; do
+	# shellcheck disable=SC2086
+	run_case "$name" "$want" "$raw" $args
+done < "$d/cases"
+
+# usage errors and the other exit statuses
+root=$(awk -F'\t' '$1 == "vtd-sl" { split($4, a, " "); print a[6] }' "$d/cases")
+expect_rc() { # WANT DESCRIPTION ARGS...
+	local want=$1 what=$2; shift 2
+	"$bin" "$@" >/dev/null 2>"$tmp/err"; local rc=$?
+	if [ "$rc" -eq "$want" ] && [ -s "$tmp/err" ]; then ok "exit $want: $what"
+	else bad "$what: exit $rc, want $want with a diagnostic"; fi
+}
+expect_rc 2 "walk without --mem" walk --format vtd-sl-pte --root "$root"
+expect_rc 2 "walk without --format" walk --mem "$d/mem.elf" --root "$root"
+expect_rc 2 "walk without --root" walk --mem "$d/mem.elf" --format vtd-sl-pte
+expect_rc 3 "walk with an unknown format" walk --mem "$d/mem.elf" --format nosuch --root 0
+expect_rc 2 "walk with a non-page-table format" walk --mem "$d/mem.elf" --format vtd-cap --root 0
+expect_rc 2 "vtd without --rtaddr" walk --mem "$d/mem.elf" --format vtd --dev 00:03.0
+expect_rc 2 "vtd without --dev" walk --mem "$d/mem.elf" --format vtd --rtaddr 0x1000
+expect_rc 2 "--granule on VT-d" walk --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" --granule 64K
+expect_rc 2 "--levels out of range" walk --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" --levels 7
+expect_rc 2 "bad --iova" walk --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" --iova 5-1
+expect_rc 2 "--root with a hierarchy" walk --mem "$d/mem.elf" --format amd --dte-base 0 --root 0 --dev 0
+expect_rc 2 "--sid on amd" walk --mem "$d/mem.elf" --format amd --dte-base 0 --sid 1
+expect_rc 2 "translate without IOVA" translate --mem "$d/mem.elf" --format vtd-sl-pte --root "$root"
+expect_rc 2 "translate with a bad IOVA" translate --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" zz
+expect_rc 2 "translate --all-devices" translate --mem "$d/mem.elf" --format vtd --rtaddr 0 --all-devices 0
+expect_rc 2 "--mem-base without raw" walk --mem "$d/mem.elf" --mem-base 0 --format vtd-sl-pte --root "$root"
+expect_rc 3 "a missing dump file" walk --mem "$tmp/nosuch" --format vtd-sl-pte --root "$root"
+expect_rc 2 "TCE without a window" walk --mem "$d/mem.elf" --format ppc-tce --root 0
+# 'translate IOVA --options' is the same as 'translate iova --options IOVA'
+a=$("$bin" translate 0x3abc --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" 2>&1)
+b=$("$bin" translate iova --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" 0x3abc 2>&1)
+[ -n "$a" ] && [ "$a" == "$b" ] && ok "translate IOVA shorthand" || bad "translate IOVA shorthand differs"
+# an empty window lists nothing and succeeds
+out=$("$bin" walk --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" --iova 0x1000000000000-0x2000000000000 2>&1); rc=$?
+[ "$rc" -eq 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && ok "empty window" || bad "empty window: rc $rc: $out"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,764 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cmocka tests of the walker (src/decode/walk*.c) on synthetic tables in
+ * memory, built by tests/tools/mktables.c's independent encoders: every
+ * page-table family against the mapping list the builder recorded, the
+ * hierarchies (VT-d legacy and scalable, SMMUv3, AMD, RISC-V), hostile
+ * tables (loops, shared, outside, excluded, malformed, limits), and random
+ * memory for every format.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#pragma GCC diagnostic ignored "-Wunused-function"
+#define MKTABLES_NO_MAIN
+#include "../tools/mktables.c"
+
+#include "decode/walk.h"
+
+static struct mt_world *world;
+
+static int setup_world(void **state)
+{
+	world = calloc(1, sizeof(*world));
+	mt_build(world);
+	return 0;
+}
+
+static int teardown_world(void **state)
+{
+	return 0;
+}
+
+/* Collects walk ranges as the CLI's text lines, plus counts by kind. */
+struct collect {
+	char *buf;
+	size_t len;
+	FILE *f;
+	unsigned int kinds[8];
+	struct walk_range last;
+	uint64_t prev_iova;
+	bool any;
+	int stop_after;		/* > 0: return 1 after this many ranges */
+};
+
+static int collect_range(void *priv, const struct walk_range *r)
+{
+	struct collect *c = priv;
+	char size[16], perms[8], psz[16];
+
+	/* Ascending, non-overlapping output is part of the contract. */
+	if (c->any)
+		assert_true(r->iova > c->prev_iova);
+	assert_true(r->last >= r->iova);
+	c->prev_iova = r->last;
+	c->any = true;
+	c->kinds[r->kind]++;
+	c->last = *r;
+	if (r->kind == WALK_MAP) {
+		decode_size_format(r->last - r->iova + 1, size, sizeof(size));
+		decode_perms_format(r->perms, perms);
+		decode_size_format(1ULL << r->page_shift, psz, sizeof(psz));
+		fprintf(c->f, "0x%016llx  0x%016llx  %-6s %-5s %s\n", (unsigned long long)r->iova,
+			(unsigned long long)r->pa, size, perms, psz);
+	} else {
+		fprintf(c->f, "! %s 0x%llx-0x%llx table 0x%llx\n", walk_kind_name(r->kind),
+			(unsigned long long)r->iova, (unsigned long long)r->last,
+			(unsigned long long)r->table);
+	}
+	if (c->stop_after > 0 && --c->stop_after == 0)
+		return 1;
+	return 0;
+}
+
+static void collect_begin(struct collect *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->f = open_memstream(&c->buf, &c->len);
+	fputs("IOVA                PA                  SIZE   PERMS PAGE\n", c->f);
+}
+
+static char *collect_end(struct collect *c)
+{
+	fclose(c->f);
+	return c->buf;
+}
+
+static const struct mt_case *find_case(const char *name)
+{
+	for (size_t i = 0; i < world->ncases; i++)
+		if (!strcmp(world->cases[i].name, name))
+			return &world->cases[i];
+	fail_msg("no case %s", name);
+	return NULL;
+}
+
+/* The value after "--opt " in a case's arguments. */
+static uint64_t case_arg(const struct mt_case *c, const char *opt)
+{
+	char key[40];
+	const char *p;
+
+	snprintf(key, sizeof(key), "%s ", opt);
+	p = strstr(c->args, key);
+	assert_non_null(p);
+	return strtoull(p + strlen(key), NULL, 0);
+}
+
+static bool case_has(const struct mt_case *c, const char *opt)
+{
+	return strstr(c->args, opt) != NULL;
+}
+
+static struct walk_mem world_mem(void)
+{
+	return (struct walk_mem){ .read = mt_read, .priv = &world->mem };
+}
+
+/* Build the walk_pt a raw-format case describes. */
+static void case_pt(const struct mt_case *c, struct walk_pt *pt)
+{
+	struct walk_pt_params p = { 0 };
+	char fmt[32];
+	const struct decode_fmt *f;
+	const char *s = strstr(c->args, "--format ");
+
+	assert_non_null(s);
+	sscanf(s + 9, "%31s", fmt);
+	f = decode_format_find(!strcmp(fmt, "arm-v7s") ? "arm-v7s-l1" : fmt);
+	assert_non_null(f);
+	if (case_has(c, "--levels "))
+		p.levels = (int)case_arg(c, "--levels");
+	if (case_has(c, "--granule 64K"))
+		p.granule = 65536;
+	if (case_has(c, "--granule 16K"))
+		p.granule = 16384;
+	if (case_has(c, "--ias "))
+		p.ias = (unsigned int)case_arg(c, "--ias");
+	if (case_has(c, "--page-shift "))
+		p.page_shift = (unsigned int)case_arg(c, "--page-shift");
+	if (case_has(c, "--window-size 64M"))
+		p.window_size = 64ULL << 20;
+	if (case_has(c, "--window-size 1T"))
+		p.window_size = 1ULL << 40;
+	if (case_has(c, "--bus-offset "))
+		p.bus_offset = case_arg(c, "--bus-offset");
+	p.mtk_ext = case_has(c, "--mtk-ext");
+	p.big_endian = case_has(c, "--big-endian");
+	assert_int_equal(walk_pt_setup(pt, f, case_arg(c, "--root"), &p, NULL), 0);
+}
+
+static void check_family(const char *name)
+{
+	const struct mt_case *c = find_case(name);
+	struct walk_mem m = world_mem();
+	struct walk_stats st = { 0 };
+	struct walk_opts o = { .emit = collect_range };
+	struct collect col;
+	struct walk_pt pt;
+	char *got;
+
+	assert_true(c->expect);
+	case_pt(c, &pt);
+	collect_begin(&col);
+	o.priv = &col;
+	assert_int_equal(walk_run(&pt, &m, &o, &st), 0);
+	got = collect_end(&col);
+	assert_string_equal(got, c->expect_text);
+	assert_int_equal(st.faults + st.loops + st.bad + st.limited, 0);
+	free(got);
+}
+
+static void test_families(void **state)
+{
+	static const char *const names[] = {
+		"vtd-sl", "vtd-fl", "amd-v2-5lvl", "amd-v1", "lpae-s1-4k", "lpae-s2-64k",
+		"lpae-s1-16k", "v7s", "v7s-mtk", "tce-1", "tce-2", "riscv-sv39", "riscv-sv48-be",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		check_family(names[i]);
+}
+
+/* Every page the walk lists translates to the same address, page by page. */
+static void test_translate_agrees(void **state)
+{
+	static const char *const names[] = {
+		"vtd-sl", "vtd-fl", "amd-v1", "lpae-s1-4k", "lpae-s2-64k", "v7s", "v7s-mtk",
+		"tce-2", "riscv-sv39",
+	};
+	struct walk_mem m = world_mem();
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct mt_case *c = find_case(names[i]);
+		const char *line = c->expect_text;
+		struct walk_pt pt;
+
+		case_pt(c, &pt);
+		while ((line = strchr(line, '\n')) && line[1]) {
+			unsigned long long iova, pa;
+			struct walk_trail t;
+
+			line++;
+			assert_int_equal(sscanf(line, "%llx %llx", &iova, &pa), 2);
+			walk_trail_init(&t);
+			assert_int_equal(walk_translate(&pt, &m, iova + 8, &t), 0);
+			assert_int_equal(t.stop, WALK_STOP_OK);
+			assert_int_equal(t.pa, pa + 8);
+			assert_true(t.n >= 1);
+		}
+	}
+}
+
+static void test_window_and_stop(void **state)
+{
+	const struct mt_case *c = find_case("vtd-sl");
+	struct walk_mem m = world_mem();
+	struct walk_stats st = { 0 };
+	struct walk_opts o = { .emit = collect_range, .iova_start = 0x3000, .iova_last = 0x200fff };
+	struct collect col;
+	struct walk_pt pt;
+	char *got;
+
+	case_pt(c, &pt);
+	collect_begin(&col);
+	o.priv = &col;
+	assert_int_equal(walk_run(&pt, &m, &o, &st), 0);
+	got = collect_end(&col);
+	assert_non_null(strstr(got, "0x0000000000003000  0x0000000080003000  20K"));
+	/* the 2 MiB page is clipped to the window */
+	assert_non_null(strstr(got, "0x0000000000200000  0x0000000040000000  4K     rw--  2M"));
+	assert_null(strstr(got, "\n0x0000000040000000"));
+	free(got);
+
+	/* a non-zero emit return stops the walk and comes back */
+	memset(&st, 0, sizeof(st));
+	o.iova_start = o.iova_last = 0;
+	collect_begin(&col);
+	col.stop_after = 2;
+	o.priv = &col;
+	assert_int_equal(walk_run(&pt, &m, &o, &st), 1);
+	free(collect_end(&col));
+	assert_int_equal(col.kinds[WALK_MAP], 2);
+}
+
+/* A walk of a hostile case: counts of each kind of range. */
+static void hostile(const char *name, bool expand, uint64_t max_tables, unsigned int maps,
+		    unsigned int faults, unsigned int loops, unsigned int shared, unsigned int bad,
+		    unsigned int limited, int fault_err)
+{
+	const struct mt_case *c = find_case(name);
+	struct walk_mem m = world_mem();
+	struct walk_stats st = { 0 };
+	struct walk_opts o = { .emit = collect_range, .expand_shared = expand, .max_tables = max_tables };
+	struct collect col;
+	struct walk_pt pt;
+
+	case_pt(c, &pt);
+	collect_begin(&col);
+	o.priv = &col;
+	assert_int_equal(walk_run(&pt, &m, &o, &st), 0);
+	free(collect_end(&col));
+	assert_int_equal(col.kinds[WALK_MAP], maps);
+	assert_int_equal(col.kinds[WALK_FAULT], faults);
+	assert_int_equal(col.kinds[WALK_LOOP], loops);
+	assert_int_equal(col.kinds[WALK_SHARED], shared);
+	assert_int_equal(col.kinds[WALK_BAD], bad);
+	assert_int_equal(col.kinds[WALK_LIMIT], limited);
+	assert_int_equal(st.faults, faults);
+	assert_int_equal(st.loops, loops);
+	if (faults)
+		assert_int_equal(col.last.kind == WALK_FAULT ? col.last.err : fault_err, fault_err);
+	if (max_tables)
+		assert_true(st.tables <= max_tables);
+}
+
+static void test_hostile(void **state)
+{
+	hostile("h-self", false, 0, 1, 0, 1, 0, 0, 0, 0);
+	hostile("h-mutual", false, 0, 1, 0, 1, 0, 0, 0, 0);
+	hostile("h-outside", false, 0, 2, 2, 0, 0, 0, 0, -ENXIO);
+	hostile("h-excluded", false, 0, 2, 1, 0, 0, 0, 0, -ENODATA);
+	hostile("h-shared", false, 0, 1, 0, 0, 1, 0, 0, 0);
+	hostile("h-shared", true, 0, 2, 0, 0, 0, 0, 0, 0);
+	hostile("h-bad", false, 0, 1, 0, 0, 0, 1, 0, 0);
+	hostile("vtd-sl", false, 3, 2, 0, 0, 0, 0, 2, 0);
+	hostile("vtd-sl", false, 1, 0, 0, 0, 0, 0, 2, 0);
+}
+
+/* A level-4 table whose every entry points at itself: no hang, 512 loops. */
+static void test_self_loop_everywhere(void **state)
+{
+	struct mt_mem mem = { 0 };
+	struct walk_mem m = { .read = mt_read, .priv = &mem };
+	struct walk_stats st = { 0 };
+	struct walk_opts o = { .emit = collect_range };
+	struct collect col;
+	struct walk_pt pt;
+	struct walk_pt_params p = { .levels = 4 };
+
+	mt_zero(&mem, 0x10000, 4096);
+	for (int i = 0; i < 512; i++)
+		mt_put(&mem, 0x10000 + 8 * (uint64_t)i, 0x10000 | 3, 8, false);
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("vtd-sl-pte"), 0x10000, &p, NULL), 0);
+	collect_begin(&col);
+	o.priv = &col;
+	assert_int_equal(walk_run(&pt, &m, &o, &st), 0);
+	free(collect_end(&col));
+	assert_int_equal(col.kinds[WALK_LOOP], 512);
+	assert_int_equal(st.tables, 1);
+
+	/* a fan-out of 512 entries into one level-3 table that fans into one level-2... */
+	mt_zero(&mem, 0x20000, 3 * 4096);
+	for (int i = 0; i < 512; i++) {
+		mt_put(&mem, 0x20000 + 8 * (uint64_t)i, 0x21000 | 3, 8, false);
+		mt_put(&mem, 0x21000 + 8 * (uint64_t)i, 0x22000 | 3, 8, false);
+		mt_put(&mem, 0x22000 + 8 * (uint64_t)i, 0x30000000 | 3 | 0x80, 8, false);
+	}
+	pt.root = 0x20000;
+	memset(&st, 0, sizeof(st));
+	collect_begin(&col);
+	o.priv = &col;
+	assert_int_equal(walk_run(&pt, &m, &o, &st), 0);
+	free(collect_end(&col));
+	assert_int_equal(st.tables, 3);
+	assert_int_equal(col.kinds[WALK_SHARED], 511 + 511);
+	/* expanded, the cap bounds the work */
+	memset(&st, 0, sizeof(st));
+	o.expand_shared = true;
+	o.max_tables = 1000;
+	collect_begin(&col);
+	o.priv = &col;
+	assert_int_equal(walk_run(&pt, &m, &o, &st), 0);
+	free(collect_end(&col));
+	assert_true(st.tables <= 1000);
+	assert_true(col.kinds[WALK_LIMIT] >= 1);
+	for (size_t i = 0; i < mem.n; i++)
+		free(mem.p[i].data);
+	free(mem.p);
+}
+
+static void trail_stop(const char *name, const char *args_root_opt, uint64_t iova,
+		       enum walk_stop want, int err)
+{
+	const struct mt_case *c = find_case(name);
+	struct walk_mem m = world_mem();
+	struct walk_trail t;
+	struct walk_pt pt;
+
+	(void)args_root_opt;
+	case_pt(c, &pt);
+	walk_trail_init(&t);
+	assert_int_equal(walk_translate(&pt, &m, iova, &t), 0);
+	assert_int_equal(t.stop, want);
+	assert_true(t.why[0] || want == WALK_STOP_OK);
+	if (want == WALK_STOP_UNREADABLE)
+		assert_int_equal(t.err, err);
+}
+
+static void test_translate_stops(void **state)
+{
+	trail_stop("vtd-sl", NULL, 0x40123456, WALK_STOP_OK, 0);
+	trail_stop("vtd-sl", NULL, 0xa000, WALK_STOP_NOT_PRESENT, 0);
+	trail_stop("vtd-sl", NULL, 1ULL << 48, WALK_STOP_RANGE, 0);
+	trail_stop("vtd-fl", NULL, 0x0000800000000000ULL, WALK_STOP_RANGE, 0);
+	trail_stop("vtd-fl", NULL, 0xffff800000000010ULL, WALK_STOP_OK, 0);
+	trail_stop("tce-2", NULL, 0x1000, WALK_STOP_RANGE, 0);
+	trail_stop("h-self", NULL, 0x8000000000ULL, WALK_STOP_LOOP, 0);
+	trail_stop("h-mutual", NULL, 0x1000, WALK_STOP_LOOP, 0);
+	trail_stop("h-outside", NULL, 0x200000, WALK_STOP_UNREADABLE, -ENXIO);
+	trail_stop("h-excluded", NULL, 0x200000, WALK_STOP_UNREADABLE, -ENODATA);
+	trail_stop("h-bad", NULL, 0x40000000, WALK_STOP_MALFORMED, 0);
+}
+
+static void test_translate_reserved(void **state)
+{
+	const struct mt_case *c = find_case("T:h-rsvd");
+	struct walk_mem m = world_mem();
+	struct walk_trail t;
+	struct walk_pt pt;
+	struct walk_pt_params p = { .levels = 4 };
+
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("vtd-sl-pte"), case_arg(c, "--root"), &p,
+				       NULL), 0);
+	walk_trail_init(&t);
+	assert_int_equal(walk_translate(&pt, &m, 0x2000, &t), 0);
+	assert_int_equal(t.stop, WALK_STOP_RESERVED);
+	assert_int_equal(t.n, 4);
+}
+
+/* ---- hierarchies ---- */
+
+static void resolve(const char *name, struct walk_hier *h, uint32_t id, bool has_pasid,
+		    uint32_t pasid, struct walk_trail *t, struct walk_target *tgt)
+{
+	struct walk_mem m = world_mem();
+	struct walk_rid rid = { .id = id, .id_last = id, .has_pasid = has_pasid, .pasid = pasid };
+
+	(void)name;
+	walk_trail_init(t);
+	assert_int_equal(walk_hier_resolve(h, &m, &rid, t, tgt), 0);
+}
+
+static uint64_t walk_count(const struct walk_pt *pt)
+{
+	struct walk_mem m = world_mem();
+	struct walk_stats st = { 0 };
+	struct walk_opts o = { 0 };
+
+	assert_int_equal(walk_run(pt, &m, &o, &st), 0);
+	return st.pages;
+}
+
+static void test_vtd(void **state)
+{
+	const struct mt_case *c = find_case("vtd-legacy-dev");
+	struct walk_hier h = { .family = WALK_FAM_VTD, .base = case_arg(c, "--rtaddr") };
+	struct walk_trail t;
+	struct walk_target tgt;
+
+	resolve(c->name, &h, 0x18, false, 0, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_OK);
+	assert_int_equal(tgt.kind, WALK_TGT_TABLE);
+	assert_int_equal(walk_pt_levels(&tgt.pt), 4);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(walk_count(&tgt.pt), 2);
+	resolve(c->name, &h, 0x20, false, 0, &t, &tgt);
+	assert_int_equal(tgt.kind, WALK_TGT_IDENTITY);
+	resolve(c->name, &h, 0x100, false, 0, &t, &tgt);
+	assert_int_equal(walk_pt_levels(&tgt.pt), 3);
+	resolve(c->name, &h, 0x28, false, 0, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_NOT_PRESENT);
+	resolve(c->name, &h, 0x200, false, 0, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_NOT_PRESENT);
+	assert_int_equal(t.n, 1);
+
+	c = find_case("vtd-sm-rid");
+	h = (struct walk_hier){ .family = WALK_FAM_VTD, .base = case_arg(c, "--rtaddr"), .scalable = true };
+	resolve(c->name, &h, 0x10, false, 0, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_OK);
+	assert_ptr_equal(tgt.pt.fmt, decode_format_find("vtd-sl-pte"));
+	assert_int_equal(t.n, 4);
+	resolve(c->name, &h, 0x10, true, 1, &t, &tgt);
+	assert_ptr_equal(tgt.pt.fmt, decode_format_find("vtd-fl-pte"));
+	assert_true(tgt.pt.sign_extend);
+	resolve(c->name, &h, 0x10, true, 2, &t, &tgt);
+	assert_true(tgt.pt.nested);
+	assert_non_null(strstr(tgt.note, "nested"));
+	resolve(c->name, &h, 0x80, true, 3, &t, &tgt);
+	assert_int_equal(tgt.kind, WALK_TGT_IDENTITY);
+	resolve(c->name, &h, 0x10, true, 4, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_RESERVED);
+	resolve(c->name, &h, 0x10, true, 1u << 19, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_RANGE);
+}
+
+struct enum_count {
+	unsigned int tables, identity, blocked, problems;
+	uint32_t ids[64];
+	uint32_t pasids[64];
+	bool has_pasid[64];
+	unsigned int n;
+};
+
+static int enum_cb(void *priv, const struct walk_rid *rid, const struct walk_target *tgt,
+		   const struct walk_trail *t)
+{
+	struct enum_count *e = priv;
+
+	if (e->n < 64) {
+		e->ids[e->n] = rid->id;
+		e->pasids[e->n] = rid->pasid;
+		e->has_pasid[e->n] = rid->has_pasid;
+		e->n++;
+	}
+	if (!tgt) {
+		assert_int_not_equal(t->stop, WALK_STOP_OK);
+		e->problems++;
+	} else if (tgt->kind == WALK_TGT_TABLE) {
+		e->tables++;
+	} else if (tgt->kind == WALK_TGT_IDENTITY) {
+		e->identity++;
+	} else {
+		e->blocked++;
+	}
+	return 0;
+}
+
+static void enumerate(const struct walk_hier *h, struct enum_count *e)
+{
+	struct walk_mem m = world_mem();
+	uint64_t tables = 0;
+
+	memset(e, 0, sizeof(*e));
+	assert_int_equal(walk_hier_enum(h, &m, 0, &tables, enum_cb, e), 0);
+	assert_true(tables > 0);
+}
+
+static void test_enumerate(void **state)
+{
+	const struct mt_case *c;
+	struct walk_hier h;
+	struct enum_count e;
+	struct walk_mem m = world_mem();
+	uint64_t tables = 0;
+
+	c = find_case("vtd-legacy-all");
+	h = (struct walk_hier){ .family = WALK_FAM_VTD, .base = case_arg(c, "--rtaddr") };
+	enumerate(&h, &e);
+	assert_int_equal(e.tables, 3);
+	assert_int_equal(e.identity, 1);
+	assert_int_equal(e.ids[0], 0x18);
+	assert_int_equal(e.ids[3], 0x101);
+
+	c = find_case("vtd-sm-all");
+	h = (struct walk_hier){ .family = WALK_FAM_VTD, .base = case_arg(c, "--rtaddr"), .scalable = true };
+	enumerate(&h, &e);
+	assert_int_equal(e.tables, 6);
+	assert_int_equal(e.identity, 2);
+	assert_int_equal(e.problems, 2);
+	assert_true(e.has_pasid[0]);
+
+	/* the structure-table cap holds */
+	assert_int_equal(walk_hier_enum(&h, &m, 2, &tables, enum_cb, &e), -E2BIG);
+
+	c = find_case("smmuv3-linear-all");
+	h = (struct walk_hier){ .family = WALK_FAM_SMMUV3, .base = case_arg(c, "--strtab"),
+				.strtab_cfg = case_arg(c, "--strtab-cfg") };
+	enumerate(&h, &e);
+	assert_int_equal(e.tables, 2);
+	assert_int_equal(e.identity, 1);
+	assert_int_equal(e.blocked, 1);
+
+	c = find_case("smmuv3-2lvl-all");
+	h = (struct walk_hier){ .family = WALK_FAM_SMMUV3, .base = case_arg(c, "--strtab"),
+				.strtab_cfg = case_arg(c, "--strtab-cfg") };
+	enumerate(&h, &e);
+	assert_int_equal(e.tables, 2);
+	assert_int_equal(e.ids[0], 0x1234);
+	assert_int_equal(e.pasids[1], 5);
+
+	c = find_case("amd-all");
+	h = (struct walk_hier){ .family = WALK_FAM_AMD, .base = case_arg(c, "--dte-base"), .dte_count = 256 };
+	enumerate(&h, &e);
+	assert_int_equal(e.tables, 3);
+	assert_int_equal(e.identity, 1);
+	assert_int_equal(e.pasids[2], 7);
+
+	c = find_case("riscv-all");
+	h = (struct walk_hier){ .family = WALK_FAM_RISCV, .base = case_arg(c, "--ddtp") };
+	enumerate(&h, &e);
+	assert_int_equal(e.tables, 2);
+	assert_int_equal(e.identity, 2);
+}
+
+static void test_smmu_amd_riscv(void **state)
+{
+	const struct mt_case *c;
+	struct walk_hier h;
+	struct walk_trail t;
+	struct walk_target tgt;
+
+	c = find_case("smmuv3-s2");
+	h = (struct walk_hier){ .family = WALK_FAM_SMMUV3, .base = case_arg(c, "--strtab"),
+				.strtab_cfg = case_arg(c, "--strtab-cfg") };
+	resolve(c->name, &h, 2, false, 0, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_OK);
+	assert_int_equal(walk_pt_levels(&tgt.pt), 3);
+	assert_int_equal(tgt.pt.top_bits, 10);	/* two concatenated level-1 tables */
+	assert_int_equal(walk_count(&tgt.pt), 2);
+	resolve(c->name, &h, 1, false, 0, &t, &tgt);
+	assert_int_equal(walk_pt_levels(&tgt.pt), 4);
+	resolve(c->name, &h, 1, true, 1, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_RANGE);
+	resolve(c->name, &h, 5, false, 0, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_NOT_PRESENT);
+
+	c = find_case("smmuv3-2lvl-ssid");
+	h = (struct walk_hier){ .family = WALK_FAM_SMMUV3, .base = case_arg(c, "--strtab"),
+				.strtab_cfg = case_arg(c, "--strtab-cfg") };
+	resolve(c->name, &h, 0x1234, true, 5, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_OK);
+	assert_int_equal(tgt.pt.opts.granule, 16384);
+	assert_int_equal(t.n, 4);
+	resolve(c->name, &h, 0x1234, false, 0, &t, &tgt);
+	assert_int_equal(tgt.pt.opts.granule, 65536);
+	resolve(c->name, &h, 0x1234, true, 6, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_NOT_PRESENT);
+	h.strtab_cfg = 3u << 16;
+	walk_trail_init(&t);
+	assert_int_equal(walk_hier_resolve(&h, &(struct walk_mem){ mt_read, &world->mem },
+					   &(struct walk_rid){ 0 }, &t, &tgt), -EINVAL);
+
+	c = find_case("amd-dev");
+	h = (struct walk_hier){ .family = WALK_FAM_AMD, .base = case_arg(c, "--dte-base"), .dte_count = 256 };
+	resolve(c->name, &h, 0x18, false, 0, &t, &tgt);
+	assert_int_equal(tgt.pt.perms_mask & DECODE_PERM_W, 0);
+	resolve(c->name, &h, 0x28, true, 7, &t, &tgt);
+	assert_ptr_equal(tgt.pt.fmt, decode_format_find("amd-v2-pte"));
+	resolve(c->name, &h, 0x28, false, 0, &t, &tgt);
+	assert_ptr_equal(tgt.pt.fmt, decode_format_find("amd-v2-pte"));
+	resolve(c->name, &h, 0x30, false, 0, &t, &tgt);
+	assert_int_equal(tgt.kind, WALK_TGT_IDENTITY);
+	resolve(c->name, &h, 0x300, false, 0, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_RANGE);
+
+	c = find_case("riscv-pdt");
+	h = (struct walk_hier){ .family = WALK_FAM_RISCV, .base = case_arg(c, "--ddtp") };
+	resolve(c->name, &h, 0x128, true, 3, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_OK);
+	assert_int_equal(walk_pt_levels(&tgt.pt), 4);
+	resolve(c->name, &h, 0x128, true, 4, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_NOT_PRESENT);
+	resolve(c->name, &h, 0x128, true, 300, &t, &tgt);
+	assert_int_equal(t.stop, WALK_STOP_RANGE);
+	resolve(c->name, &h, 0x18, false, 0, &t, &tgt);
+	assert_int_equal(walk_pt_levels(&tgt.pt), 3);
+	h.base = (h.base & ~0xfULL) | 1;
+	resolve(c->name, &h, 0x18, false, 0, &t, &tgt);
+	assert_int_equal(tgt.kind, WALK_TGT_IDENTITY);
+	c = find_case("riscv-ext-3lvl");
+	h = (struct walk_hier){ .family = WALK_FAM_RISCV, .base = case_arg(c, "--ddtp"), .ext_dc = true };
+	resolve(c->name, &h, 0x12a5, false, 0, &t, &tgt);
+	assert_int_equal(walk_pt_levels(&tgt.pt), 5);
+	assert_int_equal(t.n, 3);
+}
+
+static void test_setup_errors(void **state)
+{
+	struct walk_pt pt;
+	struct walk_pt_params p = { 0 };
+	const char *why;
+
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("vtd-cap"), 0, NULL, &why), -EOPNOTSUPP);
+	p.levels = 6;
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("vtd-sl-pte"), 0, &p, &why), -EINVAL);
+	assert_non_null(why);
+	p = (struct walk_pt_params){ .granule = 65536 };
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("vtd-sl-pte"), 0, &p, &why), -EINVAL);
+	p = (struct walk_pt_params){ .granule = 65536, .levels = 4 };
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("arm-lpae-s1"), 0, &p, &why), -EINVAL);
+	p = (struct walk_pt_params){ 0 };
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("ppc-tce"), 0, &p, &why), -EINVAL);
+	p = (struct walk_pt_params){ .window_size = 3 << 20 };
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("ppc-tce"), 0, &p, &why), -EINVAL);
+	p = (struct walk_pt_params){ .levels = 6 };
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("amd-v1-pte"), 0, &p, &why), 0);
+	assert_int_equal(walk_pt_input_bits(&pt), 64);
+	p = (struct walk_pt_params){ .ias = 40, .levels = 3 };
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("arm-lpae-s2"), 0, &p, &why), 0);
+	assert_int_equal(pt.top_bits, 10);
+	p = (struct walk_pt_params){ .ias = 48, .levels = 2 };
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("arm-lpae-s2"), 0, &p, &why), -EINVAL);
+}
+
+/* Random bytes as tables, every format: no crash, ascending output, bounded work. */
+static void test_random_memory(void **state)
+{
+	static const char *const fmts[] = {
+		"vtd-sl-pte", "vtd-fl-pte", "amd-v1-pte", "amd-v2-pte", "arm-lpae-s1",
+		"arm-lpae-s2", "arm-v7s-l1", "ppc-tce", "riscv-pte",
+	};
+	uint64_t seed = 12345;
+
+	for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+		for (int round = 0; round < 20; round++) {
+			struct mt_mem mem = { 0 };
+			struct walk_mem m = { .read = mt_read, .priv = &mem };
+			struct walk_stats st = { 0 };
+			struct walk_opts o = { .emit = collect_range, .max_tables = 64 };
+			struct walk_pt_params p = { .window_size = 1ULL << 30, .levels = 0 };
+			struct collect col;
+			struct walk_pt pt;
+			struct walk_trail t;
+
+			/* 16 pages of random words at 0..64K, entries mostly pointing inside */
+			mt_zero(&mem, 0, 16 * 4096);
+			for (uint64_t a = 0; a < 16 * 4096; a += 8) {
+				uint64_t v;
+
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				v = seed;
+				if (round & 1)
+					v = (v & 0xf000000000000fffULL) | (v & 0xf000);
+				mt_put(&mem, a, v, 8, false);
+			}
+			if (strcmp(fmts[f], "ppc-tce"))
+				p.window_size = 0;
+			assert_int_equal(walk_pt_setup(&pt, decode_format_find(fmts[f]), 0, &p, NULL), 0);
+			collect_begin(&col);
+			o.priv = &col;
+			assert_int_equal(walk_run(&pt, &m, &o, &st), 0);
+			free(collect_end(&col));
+			assert_true(st.tables <= 64);
+			for (int k = 0; k < 16; k++) {
+				walk_trail_init(&t);
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				assert_int_equal(walk_translate(&pt, &m, seed >> (k & 31), &t), 0);
+				assert_true(t.n <= WALK_MAX_LEVELS);
+			}
+			for (size_t i = 0; i < mem.n; i++)
+				free(mem.p[i].data);
+			free(mem.p);
+		}
+	}
+}
+
+/* Output does not grow memory: a fully mapped 1 GiB of 4K pages is one range. */
+static void test_coalesce_large(void **state)
+{
+	struct mt_mem mem = { 0 };
+	struct walk_mem m = { .read = mt_read, .priv = &mem };
+	struct walk_stats st = { 0 };
+	struct walk_opts o = { .emit = collect_range };
+	struct walk_pt_params p = { .levels = 3 };
+	struct collect col;
+	struct walk_pt pt;
+	uint64_t next = 0x100000;
+	struct mt_pt b;
+
+	mt_pt_init(&b, &mem, &next, MT_VTD_SL, 3, NULL);
+	for (uint64_t i = 0; i < 512 * 64; i++)
+		mt_map(&b, i << 12, 0x100000000ULL + (i << 12), 12, MT_R | MT_W);
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("vtd-sl-pte"), b.root, &p, NULL), 0);
+	collect_begin(&col);
+	o.priv = &col;
+	assert_int_equal(walk_run(&pt, &m, &o, &st), 0);
+	free(collect_end(&col));
+	assert_int_equal(col.kinds[WALK_MAP], 1);
+	assert_int_equal(st.pages, 512 * 64);
+	assert_int_equal(st.bytes, 512ULL * 64 * 4096);
+	assert_int_equal(st.tables, 1 + 1 + 64);
+	for (size_t i = 0; i < mem.n; i++)
+		free(mem.p[i].data);
+	free(mem.p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_families),
+		cmocka_unit_test(test_translate_agrees),
+		cmocka_unit_test(test_window_and_stop),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_self_loop_everywhere),
+		cmocka_unit_test(test_translate_stops),
+		cmocka_unit_test(test_translate_reserved),
+		cmocka_unit_test(test_vtd),
+		cmocka_unit_test(test_enumerate),
+		cmocka_unit_test(test_smmu_amd_riscv),
+		cmocka_unit_test(test_setup_errors),
+		cmocka_unit_test(test_random_memory),
+		cmocka_unit_test(test_coalesce_large),
+	};
+
+	return cmocka_run_group_tests(tests, setup_world, teardown_world);
+}
