@@ -109,6 +109,10 @@ fuzz:
 	@$(MAKE) --no-print-directory O=build-fuzz CC=clang SANITIZE=fuzzer-no-link,address,undefined fuzz-targets
 	@tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
+# The VFIO backend's unit tests run against a fake kernel: open() and ioctl()
+# are wrapped at link time.
+$(O)/tests/unit/test_vfio: ALL_LDFLAGS += -Wl,--wrap=ioctl,--wrap=open
+
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(FUZZ_BINS:=.d)
 
 # Installs what the build needs (apt or dnf) when something is missing.

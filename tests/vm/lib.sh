@@ -13,7 +13,9 @@
 # Environment: IOMMUCTL (binary to put in the guest, default <repo>/iommuctl),
 # IOMMUCTL_VM_CACHE, IOMMUCTL_VM_KERNEL_PKG, IOMMUCTL_VM_TIMEOUT, IOMMUCTL_VM_MEM,
 # IOMMUCTL_VM_SMP, IOMMUCTL_VM_APPEND, IOMMUCTL_VM_MODULES, IOMMUCTL_VM_VERBOSE;
-# VM_QEMU_EXTRA (bash array) adds QEMU options. See tests/vm/README.
+# VM_QEMU_EXTRA (bash array) adds QEMU options. IOMMUCTL_VM_KERNEL_IMAGE boots a
+# bzImage with everything built in instead (tests/vm/build-kernel.sh makes one with
+# iommufd): no modules are packed or loaded. See tests/vm/README.
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM_REPO=$(git -C "$VM_DIR" rev-parse --show-toplevel 2>/dev/null || (cd "$VM_DIR/../.." && pwd))
@@ -131,12 +133,29 @@ vm_apt_kernel_pkg() {
 		grep -E '^linux-image-6\.12\.[0-9]+\+deb[0-9]+-amd64-unsigned$' | sort -V | tail -n1
 }
 
+# A kernel image with every driver built in (IOMMUCTL_VM_KERNEL_IMAGE, e.g. the
+# output of tests/vm/build-kernel.sh): VM_BUILTIN=1 makes the initramfs carry and
+# load no modules. The release comes from a kernelrelease file next to the image.
+_vm_use_image() {
+	local img=$1
+	[[ -f $img ]] || vm_die "IOMMUCTL_VM_KERNEL_IMAGE=$img: no such file (run tests/vm/build-kernel.sh)"
+	VM_KERNEL=$img
+	VM_KVER=$(cat "$(dirname "$img")/kernelrelease" 2>/dev/null || echo custom)
+	VM_MODDIR=
+	VM_KO_CACHE=
+	VM_BUILTIN=1
+}
+
 # Sets VM_KVER, VM_KERNEL (the bzImage) and VM_MODDIR. Uses, in order: the
 # package named by IOMMUCTL_VM_KERNEL_PKG; the newest kernel already in the
 # cache; the newest one in apt's index (after apt-get update if it has none).
 vm_fetch_kernel() {
 	local pkg=${IOMMUCTL_VM_KERNEL_PKG:-} kdir tmp deb
 	vm_need_tools
+	if [[ -n ${IOMMUCTL_VM_KERNEL_IMAGE:-} ]]; then
+		_vm_use_image "$IOMMUCTL_VM_KERNEL_IMAGE"
+		return 0
+	fi
 	mkdir -p "$VM_CACHE/kernel" || vm_die "cannot create cache directory $VM_CACHE"
 	if [[ -z $pkg ]]; then
 		kdir=$(find "$VM_CACHE/kernel" -mindepth 2 -maxdepth 2 -name .complete -printf '%h\n' 2>/dev/null |
@@ -279,15 +298,20 @@ vm_build_initramfs() {
 	done
 
 	local -a want=("${VM_COMMON_MODULES[@]}")
+	[[ ${VM_BUILTIN:-0} == 1 ]] && want=()
 	for n in "${VM_SCENARIOS[@]}"; do
 		# shellcheck disable=SC2206 # space-separated list
 		want+=(${VM_SCN_MODULES[$n]})
 	done
 	# shellcheck disable=SC2206
 	want+=(${IOMMUCTL_VM_MODULES:-})
-	vm_module_order "${want[@]}"
-	local -a all=("${VM_MODULE_ORDER[@]}")
-	mkdir -p "$VM_KO_CACHE"
+	local -a all=()
+	if [[ ${VM_BUILTIN:-0} != 1 ]]; then
+		vm_module_order "${want[@]}"
+		all=("${VM_MODULE_ORDER[@]}")
+		mkdir -p "$VM_KO_CACHE"
+	fi
+	: >"$root/etc/vm/modules.dep"
 	for name in "${all[@]}"; do
 		path=${VM_DEP_OF[$name]%%|*}
 		[[ $path == /* ]] || path=$VM_MODDIR/$path
@@ -340,6 +364,7 @@ vm_kernel_cmdline() {
 	# shellcheck disable=SC2086 # space-separated lists
 	mods=$(printf '%s ' ${VM_SCN_MODULES[$s]} "${VM_COMMON_MODULES[@]}" ${IOMMUCTL_VM_MODULES:-} |
 		sed 's/ *$//' | tr ' ' ',')
+	[[ ${VM_BUILTIN:-0} == 1 ]] && mods=
 	printf '%s' "console=ttyS0,115200 panic=-1 ${VM_SCN_APPEND[$s]} iommuctl_vm.scenario=$s iommuctl_vm.modules=$mods iommuctl_vm.guest_timeout=$gt ${IOMMUCTL_VM_APPEND:-}" |
 		tr -s ' '
 }

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The VFIO backend: thin wrappers over the VFIO (container, group, device)
+ * and iommufd ioctls, the run-time feature probe behind `vfio status`, the
+ * passthrough sequence behind `vfio probe` (iommufd + cdev first, legacy
+ * group + container second), and a table that explains an errno per
+ * operation. Everything returns 0 or -errno and fills structures; nothing
+ * prints.
+ */
+#ifndef IOMMUCTL_VFIO_H
+#define IOMMUCTL_VFIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VFIO_PATH_IOMMU     "/dev/iommu"
+#define VFIO_PATH_CONTAINER "/dev/vfio/vfio"
+#define VFIO_PATH_GROUP_FMT "/dev/vfio/%u"
+#define VFIO_PATH_NOIOMMU_GROUP_FMT "/dev/vfio/noiommu-%u"
+#define VFIO_PATH_CDEV_DIR  "/dev/vfio/devices"
+
+/* The operations we perform, for diagnostics and the errno explanations. */
+enum vfio_op {
+	VOP_NONE = 0,
+	VOP_OPEN_IOMMUFD,
+	VOP_OPEN_CDEV,
+	VOP_BIND,
+	VOP_IOAS_ALLOC,
+	VOP_ATTACH,
+	VOP_ATTACH_PASID,
+	VOP_DETACH,
+	VOP_IOVA_RANGES,
+	VOP_ALLOW_IOVAS,
+	VOP_IOAS_MAP,
+	VOP_IOAS_UNMAP,
+	VOP_HWPT_ALLOC,
+	VOP_HW_INFO,
+	VOP_DESTROY,
+	VOP_OPTION,
+	VOP_OPEN_CONTAINER,
+	VOP_API_VERSION,
+	VOP_CHECK_EXT,
+	VOP_OPEN_GROUP,
+	VOP_GROUP_STATUS,
+	VOP_SET_CONTAINER,
+	VOP_SET_IOMMU,
+	VOP_IOMMU_INFO,
+	VOP_GET_DEVICE_FD,
+	VOP_DEVICE_INFO,
+	VOP_DMA_MAP,
+	VOP_DMA_UNMAP,
+	VOP_BUFFER,
+	VOP__COUNT,
+};
+
+/* "IOMMU_IOAS_MAP", "open /dev/iommu", ... */
+const char *vfio_op_name(enum vfio_op op);
+/*
+ * Why op failed with err, in words, or NULL when we have nothing better
+ * than strerror. Table-driven: (op, errno) first, then (any op, errno).
+ */
+const char *vfio_explain(enum vfio_op op, int err);
+/* "ENOTTY", "E2BIG", ...; "E<n>" for others (static buffer per call site not needed: table). */
+const char *vfio_errno_name(int err);
+
+struct vfio_range {
+	uint64_t start;
+	uint64_t last;            /* inclusive */
+};
+
+/* ---- iommufd and the device cdev ---- */
+
+int vfio_iommufd_open(int *fd);
+int vfio_cdev_open(const char *cdev, int *fd);          /* "vfio0" or a path */
+int vfio_device_bind(int devfd, int iommufd, uint32_t *dev_id);
+int vfio_ioas_alloc(int iommufd, uint32_t *ioas_id);
+/* pt_id in: IOAS or HWPT; *out_pt (may be NULL): the HWPT attached. pasid < 0: none. */
+int vfio_device_attach(int devfd, uint32_t pt_id, int64_t pasid, uint32_t *out_pt);
+int vfio_device_detach(int devfd, int64_t pasid);
+/* Allocates *r (caller frees); handles the EMSGSIZE two-call protocol. */
+int vfio_ioas_ranges(int iommufd, uint32_t ioas, struct vfio_range **r, size_t *n,
+		     uint64_t *alignment);
+int vfio_ioas_allow_iovas(int iommufd, uint32_t ioas, const struct vfio_range *r, size_t n);
+/* fixed: map at *iova, else the kernel picks and *iova returns it. */
+int vfio_ioas_map(int iommufd, uint32_t ioas, void *va, uint64_t len, bool fixed,
+		  bool writeable, uint64_t *iova);
+int vfio_ioas_unmap(int iommufd, uint32_t ioas, uint64_t iova, uint64_t len, uint64_t *unmapped);
+int vfio_hwpt_alloc(int iommufd, uint32_t dev_id, uint32_t pt_id, uint32_t flags,
+		    uint32_t *hwpt_id);
+int vfio_destroy(int iommufd, uint32_t id);
+int vfio_option(int iommufd, uint32_t option, bool set, uint32_t object_id, uint64_t *val);
+
+struct vfio_hw_info {
+	uint32_t data_type;       /* IOMMU_HW_INFO_TYPE_* */
+	const char *type_name;    /* "intel-vtd", "arm-smmuv3", "none", "unknown" */
+	uint64_t capabilities;    /* IOMMU_HW_CAP_* */
+	unsigned int max_pasid_log2;   /* 0: no PASID */
+	uint64_t vtd_cap, vtd_ecap;    /* when data_type is VT-d */
+};
+int vfio_hw_info_get(int iommufd, uint32_t dev_id, struct vfio_hw_info *hi);
+
+/* ---- the legacy container ---- */
+
+int vfio_container_open(int *fd, int *api_version);
+/* > 0: supported, 0: not, -errno */
+int vfio_check_extension(int container, unsigned long ext);
+int vfio_group_open(unsigned int group, bool noiommu, int *fd);
+int vfio_group_status(int groupfd, uint32_t *flags);
+int vfio_group_set_container(int groupfd, int container);
+int vfio_group_unset_container(int groupfd);
+int vfio_set_iommu(int container, unsigned long type);
+
+struct vfio_type1_info {
+	uint64_t pgsizes;
+	bool have_ranges;         /* the IOVA range capability was present */
+	struct vfio_range *ranges;
+	size_t nranges;
+	bool have_dma_avail;
+	uint32_t dma_avail;       /* mappings the container may still create */
+};
+int vfio_type1_info_get(int container, struct vfio_type1_info *ti);
+void vfio_type1_info_release(struct vfio_type1_info *ti);
+int vfio_group_device_fd(int groupfd, const char *device, int *fd);
+int vfio_device_info_get(int devfd, uint32_t *flags, uint32_t *regions, uint32_t *irqs);
+int vfio_dma_map(int container, void *va, uint64_t iova, uint64_t size, bool writeable);
+int vfio_dma_unmap(int container, uint64_t iova, uint64_t size, uint64_t *unmapped);
+
+/* Container IOMMU models by name: "type1", "type1v2", "noiommu", "type1-nesting", "spapr". */
+int vfio_iommu_type_parse(const char *s, unsigned long *type);
+const char *vfio_iommu_type_name(unsigned long type);
+
+/* A page-aligned anonymous buffer (mmap); freed with vfio_buffer_free. */
+int vfio_buffer_alloc(uint64_t size, void **va);
+void vfio_buffer_free(void *va, uint64_t size);
+
+/* ---- vfio status: what the running kernel offers ---- */
+
+enum vfio_avail { VFIO_AVAIL_NO = 0, VFIO_AVAIL_YES, VFIO_AVAIL_UNKNOWN };
+
+struct vfio_feature {
+	const char *key;          /* "iommufd", "container_type1v2", ... */
+	const char *label;        /* "iommufd (/dev/iommu)" */
+	enum vfio_avail avail;
+	int err;                  /* the errno that decided it (0 when it worked) */
+	char *detail;             /* a value, or why it is absent */
+};
+
+struct vfio_status {
+	struct vfio_feature *features;
+	size_t n;
+};
+
+/*
+ * Probe the running kernel: device nodes, container types, iommufd ioctls
+ * (ENOTTY: ioctl unknown; E2BIG: struct larger than the kernel knows;
+ * EOPNOTSUPP: value not supported). Opens and closes everything it uses;
+ * device cdevs are the caller's to add (they come from the view).
+ */
+int vfio_status_probe(struct vfio_status *st);
+void vfio_status_release(struct vfio_status *st);
+/* Add a feature row (used by the probe and by callers adding view-derived rows). */
+struct vfio_feature *vfio_status_add(struct vfio_status *st, const char *key, const char *label,
+				     enum vfio_avail avail, int err, char *detail);
+
+/* ---- vfio probe: the passthrough path end to end ---- */
+
+enum vfio_path { VFIO_PATH_AUTO = 0, VFIO_PATH_IOMMUFD_CDEV, VFIO_PATH_LEGACY };
+
+struct vfio_step {
+	enum vfio_op op;
+	char *what;               /* "open /dev/vfio/devices/vfio0" */
+	int err;                  /* 0: ok */
+	bool expected;            /* a failure that was the point (MSI-window map) */
+	char *result;             /* on success: what came back; on failure: the explanation */
+};
+
+struct vfio_path_run {
+	bool attempted;
+	bool ok;
+	int err;                  /* first failure */
+	enum vfio_op failed_op;
+	char *why;                /* one line: why this path failed */
+	struct vfio_step *steps;
+	size_t nsteps;
+};
+
+struct vfio_probe_result;
+struct vfio_probe_req {
+	const char *device;       /* canonical PCI address */
+	int group;                /* IOMMU group, -1: none */
+	bool noiommu_group;       /* /dev/vfio/noiommu-N */
+	const char *cdev;         /* "vfio0", NULL: the device has none */
+	enum vfio_path path;
+	bool iova_set;
+	uint64_t iova;
+	uint64_t size;            /* test buffer size (page multiple) */
+	bool msi_check;           /* also try a map inside msi_start..msi_last: expect refusal */
+	uint64_t msi_start, msi_last;
+	/* called while the test buffer is mapped (may be NULL); returns -errno */
+	int (*while_mapped)(void *arg, const struct vfio_probe_result *res);
+	void *arg;
+};
+
+struct vfio_probe_result {
+	struct vfio_path_run iommufd;
+	struct vfio_path_run legacy;
+	enum vfio_path used;      /* the path that worked, VFIO_PATH_AUTO: none */
+	/* what the kernel said (from the path used) */
+	struct vfio_range *ranges;
+	size_t nranges;
+	uint64_t alignment;       /* iommufd out_iova_alignment, or the smallest type1 page size */
+	uint64_t pgsizes;         /* type1 page-size bitmap (0 on iommufd) */
+	const char *container_type;  /* "type1v2" ... (legacy) */
+	uint32_t dev_id, ioas_id, hwpt_id;  /* iommufd */
+	bool have_hw_info;
+	struct vfio_hw_info hw;
+	uint64_t iova;            /* where the test buffer was mapped */
+	uint64_t size;
+	bool mapped, unmapped;
+	bool msi_tested;
+	int msi_err;              /* the refusal (0: the map was accepted: a problem) */
+};
+
+/*
+ * Run the sequence. Returns 0 when a path worked end to end; otherwise the
+ * error of the last path tried (both paths' steps and reasons are in res).
+ */
+int vfio_probe_run(const struct vfio_probe_req *req, struct vfio_probe_result *res);
+void vfio_probe_result_release(struct vfio_probe_result *res);
+
+/* First IOVA >= want, aligned, with [iova, iova+size) inside one of r; -ENOSPC if none. */
+int vfio_pick_iova(const struct vfio_range *r, size_t n, uint64_t align, uint64_t size,
+		   uint64_t want, uint64_t *iova);
+
+#endif

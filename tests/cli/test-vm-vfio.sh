@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Live VFIO tests in QEMU guests (tests/vm): vfio status, vfio probe, msi show
+# and batch runs on a real kernel.
+#   tests/cli/test-vm-vfio.sh [BINARY]
+# 1. Debian's stock 6.12 (VT-d scenario): the legacy container path; a map in
+#    the MSI window must be refused and explained; iommufd must be reported
+#    absent. Runs whenever QEMU can boot (about 10 s).
+# 2. The kernel rebuilt by tests/vm/build-kernel.sh (IOMMUFD, VFIO_DEVICE_CDEV,
+#    IOMMU_DEBUGFS): the iommufd + cdev path, batch runs whose maps are checked
+#    against the kernel's own page-table dump in debugfs. Runs only when the
+#    image is already in the cache (building it takes ~10 min: not in make check).
+# One line per check; ends with "N passed, M failed". IOMMUCTL_VM_SKIP=1 skips all.
+set -u
+bin=$(realpath "${1:-./iommuctl}")
+cd "$(dirname "$0")/../.."
+repo=$PWD
+cache=${IOMMUCTL_VM_CACHE:-$HOME/.cache/iommuctl-vm}
+image=${IOMMUCTL_VM_IOMMUFD_IMAGE:-$cache/kernel-iommufd/bzImage}
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+skip() { echo "skip $*"; }
+finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+
+if [ -n "${IOMMUCTL_VM_SKIP:-}" ]; then
+	skip "IOMMUCTL_VM_SKIP is set"
+	finish
+fi
+if ! command -v qemu-system-x86_64 >/dev/null 2>&1 && [ "$(id -u)" -ne 0 ]; then
+	skip "no qemu-system-x86_64 (and not root to install it)"
+	finish
+fi
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# boot NAME SCENARIO GUEST [env...]: runs the guest, outputs in $tmp/NAME
+boot() {
+	local name=$1 scn=$2 guest=$3 t0 t1 rc=0
+	shift 3
+	t0=$(date +%s.%N)
+	env "$@" IOMMUCTL="$bin" bash -c '. tests/vm/lib.sh; vm_run "$0" "$1" "$2" "$3"' \
+		"$scn" "$guest" "$tmp/$name" "$repo/tests/vm/guest:/guest" >"$tmp/$name.log" 2>&1 || rc=$?
+	t1=$(date +%s.%N)
+	BOOT_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	return "$rc"
+}
+
+# check DIR NAME PYTHON-EXPR: the expression sees j(file) (parsed JSON), t(file) (text), rc(name)
+check() {
+	local dir=$1 name=$2 expr=$3 out
+	if out=$(python3 - "$dir" "$expr" 2>&1 <<'PY'
+import json, os, sys
+d, expr = sys.argv[1], sys.argv[2]
+def t(f):
+    p = os.path.join(d, f)
+    return open(p).read() if os.path.exists(p) else ''
+def j(f):
+    return json.loads(t(f))
+def rc(n):
+    return int(t(n + '.rc').strip() or -1)
+def line(f, n):
+    return [l for l in j(f) if l['line'] == n][0]
+def lines(f):
+    return {l['line']: l for l in j(f)}
+def dts_pfns(f):
+    # VT-d debugfs: "0x%013lx |..." rows, one per present leaf: the IOVA page numbers
+    return {int(l.split('|')[0], 16) for l in t(f).splitlines() if l.startswith('0x') and '|' in l}
+ok = eval(expr)
+if not ok:
+    sys.exit(1)
+PY
+	); then ok "$name"; else bad "$name${out:+: $(echo "$out" | tail -n 1)}"; fi
+}
+
+# ---- 1. stock kernel: legacy container ----
+if boot stock vtd tests/vm/guest/vfio-legacy.sh; then
+	ok "stock 6.12 guest ran (${BOOT_SECONDS} s)"
+	d=$tmp/stock
+	check "$d" "stock: edu bound to vfio-pci" "t('driver.txt').strip().endswith('vfio-pci')"
+	check "$d" "stock: status: container type1v2 yes, iommufd absent (ENOENT) with a reason" \
+		"(lambda f: f['container_type1v2']['available']=='yes' and f['iommufd']['available']=='no' and f['iommufd']['errno']=='ENOENT' and 'CONFIG_IOMMUFD' in f['iommufd']['detail'])({x['key']: x for x in j('status.out')['features']})"
+	check "$d" "stock: status: every absence has a reason" \
+		"all(x['detail'] for x in j('status.out')['features'] if x['available']=='no')"
+	check "$d" "stock: probe exits 0 on the legacy path" "rc('probe')==0 and j('probe.out')['path_used']=='legacy'"
+	check "$d" "stock: probe says why iommufd+cdev failed" \
+		"j('probe.out')['iommufd']['failed_op']=='open /dev/iommu' and 'CONFIG_IOMMUFD' in j('probe.out')['iommufd']['why']"
+	check "$d" "stock: probe reports type1 IOVA ranges and alignment" \
+		"len(j('probe.out')['iova_ranges'])>=2 and j('probe.out')['alignment']==4096 and j('probe.out')['container_type']=='type1v2'"
+	check "$d" "stock: test buffer mapped and unmapped" "j('probe.out')['unmapped'] and j('probe.out')['iova']=='0x100000'"
+	check "$d" "stock: a map in the MSI window is refused (EINVAL) and explained" \
+		"j('probe.out')['msi_check']['refused'] and j('probe.out')['msi_check']['errno']=='EINVAL' and 'MSI window' in t('probe-text.out')"
+	check "$d" "stock: msi show's usable IOVA equals the kernel's type1 ranges" \
+		"j('msi.out')['usable_iova']==[{'start': r['start'], 'last': r['last']} for r in j('probe.out')['iova_ranges']]"
+	check "$d" "stock: msi show calls 0xfee00000 a hardware MSI window" \
+		"[r['class'] for r in j('msi.out')['reserved_regions'] if r['type']=='msi']==['hw_msi']"
+	check "$d" "stock: probe --path iommufd exits 4 and says why" \
+		"rc('probe-iommufd')==4 and 'CONFIG_IOMMUFD' in t('probe-iommufd.err')"
+	check "$d" "stock: probe of a device not bound to vfio exits 1 and says so" \
+		"rc('probe-unbound')==1 and 'not to a VFIO driver' in t('probe-unbound.err')"
+	check "$d" "stock: msi sw-window exits 4 naming what is missing" "rc('sw-window')==4 and '/dev/iommu' in t('sw-window.err')"
+	check "$d" "stock: legacy batch: every line ok" "rc('batch')==0 and all(l['status']=='ok' for l in j('batch.out'))"
+	check "$d" "stock: legacy batch: exec child got the container fd" \
+		"t('exec-legacy.txt').splitlines()[-1]=='/dev/vfio/vfio' and 'container=' in t('exec-legacy.txt')"
+	check "$d" "stock: batch --force: MSI-window map EINVAL, overlap EEXIST, iommufd EOPNOTSUPP" \
+		"(lambda L: L[8]['errno']=='EINVAL' and L[9]['status']=='ok' and L[10]['errno']=='EEXIST' and L[11]['errno']=='EOPNOTSUPP' and L[12]['status']=='error')(lines('batch-neg.out')) and rc('batch-neg')!=0"
+	check "$d" "stock: batch text output has FILE:LINE and a summary" \
+		"'/guest/vfio-batch-legacy.txt:5: ok' in t('batch-text.out') and '10 ok, 0 failed' in t('batch-text.out')"
+else
+	bad "stock 6.12 guest did not run: $(tail -n 3 "$tmp/stock.log" | tr '\n' ' ')"
+fi
+
+# ---- 2. rebuilt kernel: iommufd + cdev ----
+if [ ! -f "$image" ]; then
+	skip "iommufd/cdev tests: no rebuilt kernel at $image (build it once with tests/vm/build-kernel.sh, ~10 min)"
+elif boot iommufd vtd tests/vm/guest/vfio-iommufd.sh IOMMUCTL_VM_KERNEL_IMAGE="$image"; then
+	ok "rebuilt 6.12 guest ran (${BOOT_SECONDS} s)"
+	d=$tmp/iommufd
+	check "$d" "iommufd: status: iommufd, IOAS, cdevs, HWPT, fault queues yes; vIOMMU ENOTTY; SW_MSI EOPNOTSUPP" \
+		"(lambda f: all(f[k]['available']=='yes' for k in ('iommufd','ioas','allow_iovas','device_cdev','hwpt_alloc','hwpt_fault','fault_queue','hw_info')) and f['viommu']['errno']=='ENOTTY' and f['sw_msi_option']['errno']=='EOPNOTSUPP')({x['key']: x for x in j('status.out')['features']})"
+	check "$d" "iommufd: probe used iommufd+cdev, legacy not tried" \
+		"rc('probe')==0 and j('probe.out')['path_used']=='iommufd' and not j('probe.out')['legacy']['attempted']"
+	check "$d" "iommufd: probe reports IOAS ranges, alignment and hw info" \
+		"len(j('probe.out')['iova_ranges'])>=2 and j('probe.out')['alignment']==4096 and j('probe.out')['hw_info']['type']=='intel-vtd'"
+	check "$d" "iommufd: the kernel's page table held the test buffer at 0x300000 (8 pages)" \
+		"set(range(0x300, 0x308)) <= dts_pfns('dts-probe.txt')"
+	check "$d" "iommufd: MSI-window map refused (EINVAL) and explained" \
+		"j('probe.out')['msi_check']['refused'] and 'reserved region' in t('probe-text.out')"
+	check "$d" "iommufd: probe --path legacy still works" "rc('probe-legacy')==0 and j('probe-legacy.out')['path_used']=='legacy'"
+	check "$d" "iommufd: msi show's usable IOVA equals IOMMU_IOAS_IOVA_RANGES" \
+		"j('msi.out')['usable_iova']==[{'start': r['start'], 'last': r['last']} for r in j('probe.out')['iova_ranges']]"
+	check "$d" "iommufd: msi sw-window exits 4 (option not in 6.12)" "rc('sw-window')==4 and 'SW_MSI' in t('sw-window.err')"
+	check "$d" "iommufd: batch: every line ok" "rc('batch')==0 and all(l['status']=='ok' for l in j('batch.out'))"
+	check "$d" "iommufd: batch: exec child held the iommufd" "t('exec-iommufd.txt').splitlines()[1]=='/dev/iommu'"
+	check "$d" "iommufd: batch: debugfs shows both maps while held" \
+		"set(range(0x200,0x204)) | set(range(0x400,0x402)) <= dts_pfns('dts-mapped.txt')"
+	check "$d" "iommufd: batch: after unmap m1 debugfs has m2 but not m1" \
+		"not (set(range(0x200,0x204)) & dts_pfns('dts-unmapped.txt')) and set(range(0x400,0x402)) <= dts_pfns('dts-unmapped.txt')"
+	check "$d" "iommufd: batch: hw-info reports the PASID width" "'max_pasid_log2' in line('batch.out', 9)['result']"
+	check "$d" "iommufd: batch --force: MSI map EINVAL, PASID HWPT EOPNOTSUPP, PASID attach EINVAL, SW_MSI EOPNOTSUPP" \
+		"(lambda L: L[8]['errno']=='EINVAL' and L[9]['errno']=='EOPNOTSUPP' and L[10]['errno']=='EINVAL' and L[11]['errno']=='EOPNOTSUPP')(lines('batch-neg.out'))"
+else
+	bad "rebuilt 6.12 guest did not run: $(tail -n 3 "$tmp/iommufd.log" | tr '\n' ' ')"
+fi
+finish

@@ -1,0 +1,613 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests for the VFIO backend against a fake kernel: open() and ioctl()
+ * are wrapped (link with -Wl,--wrap=ioctl,--wrap=open) so every path runs
+ * without VFIO: iommufd + cdev, the legacy container, the fallback between
+ * them, the errno conventions of vfio status, the MSI-window refusal, and
+ * the pure helpers (IOVA placement, reserved-region classes, the usable window).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/vfio/msi.h"
+#include "backends/vfio/uapi.h"
+#include "backends/vfio/vfio.h"
+
+/* Resolved by --wrap; NULL when the test was linked without it (then tests skip). */
+extern int __real_open(const char *path, int flags, ...) __attribute__((weak));
+extern int __real_ioctl(int fd, unsigned long req, ...) __attribute__((weak));
+
+#define WRAPPED() do { if (!&__real_ioctl || !&__real_open) skip(); } while (0)
+
+/* ---- the fake kernel ---- */
+
+#define FD_IOMMU     1001
+#define FD_CONTAINER 1002
+#define FD_GROUP     1003
+#define FD_CDEV      1004
+#define FD_DEVICE    1005
+
+static struct fake {
+	bool have_iommu, have_container, have_group, have_cdev;
+	bool group_viable;
+	unsigned long fail_req;   /* this request fails with fail_err */
+	int fail_err;
+	uint64_t fail_iova;       /* ...only for maps at this IOVA (0: any) */
+	unsigned long calls[64];
+	int ncalls;
+	uint32_t last_attach_argsz, last_attach_flags, last_attach_pasid;
+} fk;
+
+static void fake_reset(void)
+{
+	memset(&fk, 0, sizeof(fk));
+	fk.have_iommu = fk.have_container = fk.have_group = fk.have_cdev = true;
+	fk.group_viable = true;
+}
+
+int __wrap_open(const char *path, int flags, ...);
+int __wrap_open(const char *path, int flags, ...)
+{
+	static const struct {
+		const char *path;
+		int fd;
+		size_t have;
+	} nodes[] = {
+		{ "/dev/iommu", FD_IOMMU, offsetof(struct fake, have_iommu) },
+		{ "/dev/vfio/vfio", FD_CONTAINER, offsetof(struct fake, have_container) },
+		{ "/dev/vfio/1", FD_GROUP, offsetof(struct fake, have_group) },
+		{ "/dev/vfio/devices/vfio0", FD_CDEV, offsetof(struct fake, have_cdev) },
+	};
+	va_list ap;
+	int mode;
+
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
+		if (!strcmp(path, nodes[i].path)) {
+			if (!*(bool *)((char *)&fk + nodes[i].have)) {
+				errno = ENOENT;
+				return -1;
+			}
+			return nodes[i].fd;
+		}
+	va_start(ap, flags);
+	mode = va_arg(ap, int);
+	va_end(ap);
+	return __real_open(path, flags, mode);
+}
+
+static int fake_fail(unsigned long req, uint64_t iova)
+{
+	if (fk.fail_req == req && (!fk.fail_iova || fk.fail_iova == iova)) {
+		errno = fk.fail_err;
+		return -1;
+	}
+	return 0;
+}
+
+static const struct iommu_iova_range fake_ranges[] = {
+	{ 0, 0xfedfffff }, { 0xfef00000, 0x7fffffffff },
+};
+
+int __wrap_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (fd < 1000)
+		return __real_ioctl(fd, req, arg);
+	if (fk.ncalls < 64)
+		fk.calls[fk.ncalls++] = req;
+	switch (req) {
+	case VFIO_GET_API_VERSION:
+		return VFIO_API_VERSION;
+	case VFIO_CHECK_EXTENSION:
+		return (unsigned long)arg == VFIO_TYPE1v2_IOMMU || (unsigned long)arg == VFIO_TYPE1_IOMMU;
+	case VFIO_GROUP_GET_STATUS: {
+		struct vfio_group_status *s = arg;
+
+		s->flags = fk.group_viable ? VFIO_GROUP_FLAGS_VIABLE : 0;
+		return fake_fail(req, 0);
+	}
+	case VFIO_GROUP_GET_DEVICE_FD:
+		return fake_fail(req, 0) ? -1 : FD_DEVICE;
+	case VFIO_IOMMU_GET_INFO: {
+		struct vfio_iommu_type1_info *i = arg;
+		uint32_t need = sizeof(*i) + sizeof(struct vfio_iommu_type1_info_cap_iova_range) +
+				2 * sizeof(struct vfio_iova_range) +
+				sizeof(struct vfio_iommu_type1_info_dma_avail);
+
+		if (fake_fail(req, 0))
+			return -1;
+		i->flags = VFIO_IOMMU_INFO_PGSIZES | VFIO_IOMMU_INFO_CAPS;
+		i->iova_pgsizes = 0x40201000;
+		if (i->argsz < need) {
+			i->argsz = need;
+			i->cap_offset = 0;
+			return 0;
+		}
+		{
+			uint8_t *b = arg;
+			struct vfio_iommu_type1_info_cap_iova_range c = {
+				.header = { .id = VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE, .version = 1 },
+				.nr_iovas = 2,
+			};
+			struct vfio_iova_range r[2] = { { 0, 0xfedfffff }, { 0xfef00000, 0x7fffffffff } };
+			struct vfio_iommu_type1_info_dma_avail av = {
+				.header = { .id = VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL, .version = 1 }, .avail = 65535,
+			};
+			uint32_t off = sizeof(*i), off2 = off + sizeof(c) + sizeof(r);
+
+			c.header.next = off2;
+			memcpy(b + off, &c, sizeof(c));
+			memcpy(b + off + sizeof(c), r, sizeof(r));
+			memcpy(b + off2, &av, sizeof(av));
+			i->cap_offset = off;
+		}
+		return 0;
+	}
+	case VFIO_DEVICE_GET_INFO: {
+		struct vfio_device_info *i = arg;
+
+		i->flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
+		i->num_regions = 9;
+		i->num_irqs = 5;
+		return 0;
+	}
+	case VFIO_IOMMU_MAP_DMA:
+		return fake_fail(req, ((struct vfio_iommu_type1_dma_map *)arg)->iova);
+	case VFIO_IOMMU_UNMAP_DMA:
+		return fake_fail(req, 0);
+	case VFIO_DEVICE_BIND_IOMMUFD:
+		((struct vfio_device_bind_iommufd *)arg)->out_devid = 7;
+		return fake_fail(req, 0);
+	case IOMMU_IOAS_ALLOC:
+		((struct iommu_ioas_alloc *)arg)->out_ioas_id = 2;
+		return fake_fail(req, 0);
+	case VFIO_DEVICE_ATTACH_IOMMUFD_PT: {
+		struct vfio_device_attach_iommufd_pt *a = arg;
+
+		fk.last_attach_argsz = a->argsz;
+		fk.last_attach_flags = a->flags;
+		fk.last_attach_pasid = a->argsz >= 16 ? a->pasid : 0;
+		if (fake_fail(req, 0))
+			return -1;
+		a->pt_id = 3;
+		return 0;
+	}
+	case IOMMU_IOAS_IOVA_RANGES: {
+		struct iommu_ioas_iova_ranges *q = arg;
+
+		if (q->num_iovas < 2) {
+			q->num_iovas = 2;
+			errno = EMSGSIZE;
+			return -1;
+		}
+		memcpy((void *)(uintptr_t)q->allowed_iovas, fake_ranges, sizeof(fake_ranges));
+		q->num_iovas = 2;
+		q->out_iova_alignment = 4096;
+		return 0;
+	}
+	case IOMMU_GET_HW_INFO: {
+		struct iommu_hw_info *h = arg;
+
+		if (fake_fail(req, 0))
+			return -1;
+		h->out_data_type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
+		h->out_max_pasid_log2 = 20;
+		return 0;
+	}
+	case IOMMU_IOAS_MAP:
+		return fake_fail(req, ((struct iommu_ioas_map *)arg)->iova);
+	case IOMMU_IOAS_UNMAP:
+	case IOMMU_DESTROY:
+	case VFIO_DEVICE_DETACH_IOMMUFD_PT:
+	case VFIO_GROUP_SET_CONTAINER:
+	case VFIO_GROUP_UNSET_CONTAINER:
+	case VFIO_SET_IOMMU:
+	case IOMMU_IOAS_ALLOW_IOVAS:
+	case IOMMU_HWPT_ALLOC:
+	case IOMMU_FAULT_QUEUE_ALLOC:
+	case IOMMU_VIOMMU_ALLOC:
+	case IOMMU_VEVENTQ_ALLOC:
+	case IOMMU_HW_QUEUE_ALLOC:
+	case IOMMU_OPTION:
+		return fake_fail(req, 0);
+	default:
+		errno = ENOTTY;
+		return -1;
+	}
+}
+
+static int called(unsigned long req)
+{
+	int n = 0;
+
+	for (int i = 0; i < fk.ncalls; i++)
+		n += fk.calls[i] == req;
+	return n;
+}
+
+static const struct vfio_probe_req base_req = {
+	.device = "0000:00:03.0", .group = 1, .cdev = "vfio0", .size = 0x10000,
+};
+
+/* ---- probe ---- */
+
+static void test_probe_iommufd(void **state)
+{
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	assert_int_equal(vfio_probe_run(&base_req, &res), 0);
+	assert_int_equal(res.used, VFIO_PATH_IOMMUFD_CDEV);
+	assert_false(res.legacy.attempted);
+	assert_int_equal(res.dev_id, 7);
+	assert_int_equal(res.hwpt_id, 3);
+	assert_int_equal(res.nranges, 2);
+	assert_int_equal(res.alignment, 4096);
+	assert_int_equal(res.iova, 0x100000);
+	assert_true(res.unmapped);
+	assert_int_equal(res.hw.max_pasid_log2, 20);
+	/* the EMSGSIZE two-call protocol of IOMMU_IOAS_IOVA_RANGES */
+	assert_int_equal(called(IOMMU_IOAS_IOVA_RANGES), 2);
+	assert_int_equal(called(IOMMU_DESTROY), 1);
+	/* no PASID: the original 12-byte struct */
+	assert_int_equal(fk.last_attach_argsz, 12);
+	assert_int_equal(fk.last_attach_flags, 0);
+	vfio_probe_result_release(&res);
+}
+
+static void test_probe_fallback_no_iommufd(void **state)
+{
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	fk.have_iommu = false;
+	assert_int_equal(vfio_probe_run(&base_req, &res), 0);
+	assert_int_equal(res.used, VFIO_PATH_LEGACY);
+	assert_true(res.iommufd.attempted);
+	assert_int_equal(res.iommufd.err, -ENOENT);
+	assert_int_equal(res.iommufd.failed_op, VOP_OPEN_IOMMUFD);
+	assert_non_null(strstr(res.iommufd.why, "CONFIG_IOMMUFD"));
+	assert_string_equal(res.container_type, "type1v2");
+	assert_int_equal(res.nranges, 2);
+	assert_int_equal(res.ranges[1].last, 0x7fffffffff);
+	assert_int_equal(res.pgsizes, 0x40201000);
+	assert_int_equal(res.alignment, 4096);
+	assert_true(res.unmapped);
+	assert_int_equal(called(VFIO_IOMMU_GET_INFO), 2);
+	assert_int_equal(called(VFIO_GROUP_UNSET_CONTAINER), 1);
+	vfio_probe_result_release(&res);
+}
+
+static void test_probe_fallback_no_cdev(void **state)
+{
+	struct vfio_probe_req req = base_req;
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	req.cdev = NULL;
+	assert_int_equal(vfio_probe_run(&req, &res), 0);
+	assert_int_equal(res.used, VFIO_PATH_LEGACY);
+	assert_int_equal(res.iommufd.failed_op, VOP_OPEN_CDEV);
+	assert_non_null(strstr(res.iommufd.why, "VFIO_DEVICE_CDEV"));
+	vfio_probe_result_release(&res);
+}
+
+static void test_probe_fallback_bind_ebusy(void **state)
+{
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	fk.fail_req = VFIO_DEVICE_BIND_IOMMUFD;
+	fk.fail_err = EBUSY;
+	assert_int_equal(vfio_probe_run(&base_req, &res), 0);
+	assert_int_equal(res.used, VFIO_PATH_LEGACY);
+	assert_int_equal(res.iommufd.err, -EBUSY);
+	assert_non_null(strstr(res.iommufd.why, "ownership"));
+	vfio_probe_result_release(&res);
+}
+
+static void test_probe_no_fallback_after_attach(void **state)
+{
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	fk.fail_req = IOMMU_IOAS_MAP;
+	fk.fail_err = EINVAL;
+	assert_int_equal(vfio_probe_run(&base_req, &res), -EINVAL);
+	assert_false(res.legacy.attempted);
+	assert_int_equal(res.iommufd.failed_op, VOP_IOAS_MAP);
+	assert_non_null(strstr(res.iommufd.why, "reserved region"));
+	/* the IOAS is still destroyed */
+	assert_int_equal(called(IOMMU_DESTROY), 1);
+	vfio_probe_result_release(&res);
+}
+
+static void test_probe_iommufd_only(void **state)
+{
+	struct vfio_probe_req req = base_req;
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	fk.have_iommu = false;
+	req.path = VFIO_PATH_IOMMUFD_CDEV;
+	assert_int_equal(vfio_probe_run(&req, &res), -ENOENT);
+	assert_false(res.legacy.attempted);
+	vfio_probe_result_release(&res);
+}
+
+static void test_probe_both_fail(void **state)
+{
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	fk.have_iommu = false;
+	fk.group_viable = false;
+	assert_int_equal(vfio_probe_run(&base_req, &res), -EBUSY);
+	assert_int_equal(res.used, VFIO_PATH_AUTO);
+	assert_int_equal(res.legacy.failed_op, VOP_GROUP_STATUS);
+	assert_non_null(strstr(res.legacy.why, "not viable"));
+	assert_non_null(res.iommufd.why);
+	assert_int_equal(called(VFIO_GROUP_SET_CONTAINER), 0);
+	vfio_probe_result_release(&res);
+}
+
+static void test_probe_legacy_eperm_msi(void **state)
+{
+	struct vfio_probe_req req = base_req;
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	req.path = VFIO_PATH_LEGACY;
+	fk.fail_req = VFIO_SET_IOMMU;
+	fk.fail_err = EPERM;
+	assert_int_equal(vfio_probe_run(&req, &res), -EPERM);
+	assert_false(res.iommufd.attempted);
+	assert_non_null(strstr(res.legacy.why, "allow_unsafe_interrupts"));
+	vfio_probe_result_release(&res);
+}
+
+static void test_probe_msi_window_refused(void **state)
+{
+	struct vfio_probe_req req = base_req;
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	req.path = VFIO_PATH_LEGACY;
+	req.msi_check = true;
+	req.msi_start = 0xfee00000;
+	req.msi_last = 0xfeefffff;
+	fk.fail_req = VFIO_IOMMU_MAP_DMA;
+	fk.fail_err = EINVAL;
+	fk.fail_iova = 0xfee00000;
+	assert_int_equal(vfio_probe_run(&req, &res), 0);
+	assert_true(res.msi_tested);
+	assert_int_equal(res.msi_err, -EINVAL);
+	vfio_probe_result_release(&res);
+
+	/* a kernel that accepts it is a failure */
+	fake_reset();
+	assert_int_not_equal(vfio_probe_run(&req, &res), 0);
+	assert_int_equal(res.msi_err, 0);
+	assert_non_null(strstr(res.legacy.why, "MSI window"));
+	vfio_probe_result_release(&res);
+}
+
+/* ---- status: the errno conventions ---- */
+
+static const struct vfio_feature *feat(const struct vfio_status *st, const char *key)
+{
+	for (size_t i = 0; i < st->n; i++)
+		if (!strcmp(st->features[i].key, key))
+			return &st->features[i];
+	fail_msg("no feature %s", key);
+	return NULL;
+}
+
+static void test_status_errno_mapping(void **state)
+{
+	struct vfio_status st = { 0 };
+
+	WRAPPED();
+	fake_reset();
+	fk.fail_req = IOMMU_OPTION;
+	fk.fail_err = EOPNOTSUPP;
+	vfio_status_probe(&st);
+	assert_int_equal(feat(&st, "container_type1v2")->avail, VFIO_AVAIL_YES);
+	assert_int_equal(feat(&st, "container_noiommu")->avail, VFIO_AVAIL_NO);
+	assert_int_equal(feat(&st, "iommufd")->avail, VFIO_AVAIL_YES);
+	assert_int_equal(feat(&st, "ioas")->avail, VFIO_AVAIL_YES);
+	assert_int_equal(feat(&st, "hwpt_alloc")->avail, VFIO_AVAIL_YES);
+	assert_int_equal(feat(&st, "viommu")->avail, VFIO_AVAIL_YES);
+	/* EOPNOTSUPP: the option value is unknown */
+	assert_int_equal(feat(&st, "sw_msi_option")->avail, VFIO_AVAIL_NO);
+	assert_int_equal(feat(&st, "sw_msi_option")->err, EOPNOTSUPP);
+	vfio_status_release(&st);
+
+	/* ENOTTY: the ioctl is unknown */
+	fake_reset();
+	fk.fail_req = IOMMU_VIOMMU_ALLOC;
+	fk.fail_err = ENOTTY;
+	vfio_status_probe(&st);
+	assert_int_equal(feat(&st, "viommu")->avail, VFIO_AVAIL_NO);
+	assert_non_null(strstr(feat(&st, "viommu")->detail, "ENOTTY"));
+	vfio_status_release(&st);
+
+	/* E2BIG: the kernel's struct iommu_hwpt_alloc has no fault_id */
+	fake_reset();
+	fk.fail_req = IOMMU_HWPT_ALLOC;
+	fk.fail_err = E2BIG;
+	vfio_status_probe(&st);
+	assert_int_equal(feat(&st, "hwpt_alloc")->avail, VFIO_AVAIL_YES);
+	assert_int_equal(feat(&st, "hwpt_fault")->avail, VFIO_AVAIL_NO);
+	assert_int_equal(feat(&st, "hwpt_fault")->err, E2BIG);
+	vfio_status_release(&st);
+
+	/* nothing at all: every row is absent and says why */
+	fake_reset();
+	fk.have_iommu = fk.have_container = false;
+	vfio_status_probe(&st);
+	for (size_t i = 0; i < st.n; i++) {
+		assert_int_equal(st.features[i].avail, VFIO_AVAIL_NO);
+		assert_non_null(st.features[i].detail);
+	}
+	vfio_status_release(&st);
+}
+
+static void test_attach_pasid_layout(void **state)
+{
+	uint32_t out = 0;
+
+	WRAPPED();
+	fake_reset();
+	assert_int_equal(vfio_device_attach(FD_CDEV, 2, 5, &out), 0);
+	assert_int_equal(fk.last_attach_argsz, 16);
+	assert_int_equal(fk.last_attach_flags, VFIO_DEVICE_ATTACH_PASID);
+	assert_int_equal(fk.last_attach_pasid, 5);
+	assert_int_equal(out, 3);
+	fk.fail_req = VFIO_DEVICE_ATTACH_IOMMUFD_PT;
+	fk.fail_err = EINVAL;
+	assert_int_equal(vfio_device_attach(FD_CDEV, 2, 5, &out), -EINVAL);
+	assert_non_null(strstr(vfio_explain(VOP_ATTACH_PASID, -EINVAL), "v6.15"));
+}
+
+/* ---- pure helpers ---- */
+
+static void test_explain(void **state)
+{
+	assert_non_null(strstr(vfio_explain(VOP_DMA_MAP, -EINVAL), "MSI window"));
+	assert_non_null(strstr(vfio_explain(VOP_SET_IOMMU, EPERM), "allow_unsafe_interrupts"));
+	/* generic rows */
+	assert_non_null(strstr(vfio_explain(VOP_HW_INFO, -ENOTTY), "does not know this ioctl"));
+	assert_non_null(strstr(vfio_explain(VOP_IOAS_ALLOC, -E2BIG), "older than ours"));
+	assert_null(vfio_explain(VOP_IOAS_ALLOC, -ETIMEDOUT));
+	assert_string_equal(vfio_errno_name(-EOPNOTSUPP), "EOPNOTSUPP");
+	assert_string_equal(vfio_errno_name(EADDRINUSE), "EADDRINUSE");
+	for (int op = 0; op < VOP__COUNT; op++)
+		assert_string_not_equal(vfio_op_name((enum vfio_op)op), "?");
+}
+
+static void test_pick_iova(void **state)
+{
+	const struct vfio_range r[] = { { 0, 0xfedfffff }, { 0xfef00000, 0x7fffffffff } };
+	uint64_t iova;
+
+	assert_int_equal(vfio_pick_iova(r, 2, 4096, 0x10000, 0x100000, &iova), 0);
+	assert_int_equal(iova, 0x100000);
+	/* does not straddle the MSI hole */
+	assert_int_equal(vfio_pick_iova(r, 2, 4096, 0x200000, 0xfed00000, &iova), 0);
+	assert_int_equal(iova, 0xfef00000);
+	assert_int_equal(vfio_pick_iova(r, 2, 4096, 0x1000, 0x1001, &iova), 0);
+	assert_int_equal(iova, 0x2000);
+	assert_int_equal(vfio_pick_iova(r, 2, 4096, 0x1000, 0x8000000000, &iova), -ENOSPC);
+}
+
+static void test_resv_classes(void **state)
+{
+	struct resv_info ri;
+
+	resv_classify("msi", 0xfee00000, 0xfeefffff, "intel-vtd", "x86", &ri);
+	assert_int_equal(ri.cls, RESV_MSI_HW);
+	resv_classify("msi", 0x8000000, 0x80fffff, "arm-smmu-v3", "arm64", &ri);
+	assert_int_equal(ri.cls, RESV_MSI_SW);
+	resv_classify("msi", 0xfee00000, 0xfeefffff, "virtio-iommu", "x86", &ri);
+	assert_int_equal(ri.cls, RESV_MSI_HW);
+	resv_classify("msi", 0x8000000, 0x80fffff, "virtio-iommu", "arm64", &ri);
+	assert_int_equal(ri.cls, RESV_MSI_SW);
+	resv_classify("msi", 0x8000000, 0x80fffff, NULL, NULL, &ri);
+	assert_int_equal(ri.cls, RESV_MSI_SW);
+	resv_classify("msi", 0x1000000, 0x10fffff, NULL, NULL, &ri);
+	assert_int_equal(ri.cls, RESV_MSI_UNKNOWN);
+	resv_classify("direct-relaxable", 0, 0xffffff, "intel-vtd", "x86", &ri);
+	assert_int_equal(ri.cls, RESV_DIRECT_RELAXABLE);
+	assert_false(ri.excluded);
+	resv_classify("direct", 0, 0xffffff, "intel-vtd", "x86", &ri);
+	assert_true(ri.excluded);
+	assert_string_equal(resv_arch_guess(NULL, "6.12.117+deb12-arm64"), "arm64");
+	assert_string_equal(resv_arch_guess("amd-vi", NULL), "x86");
+	assert_null(resv_arch_guess(NULL, NULL));
+	/* VT-d cap from the QEMU fixture: MGAW 39, SAGAW 39-bit */
+	assert_int_equal(resv_vtd_width(0xd2008c22260286ULL), 39);
+}
+
+static void test_usable_window(void **state)
+{
+	const struct resv_region r[] = {
+		{ 0xfd00000000, 0xffffffffff, true },
+		{ 0, 0xffffff, false },              /* direct-relaxable: usable */
+		{ 0xfee00000, 0xfeefffff, true },
+	};
+	struct vfio_range *w;
+	size_t n;
+
+	resv_usable_window(39, r, 3, &w, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(w[0].start, 0);
+	assert_int_equal(w[0].last, 0xfedfffff);
+	assert_int_equal(w[1].start, 0xfef00000);
+	assert_int_equal(w[1].last, 0x7fffffffff);
+	free(w);
+	resv_usable_window(64, r, 3, &w, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(w[2].start, 0x10000000000);
+	assert_int_equal(w[2].last, UINT64_MAX);
+	free(w);
+	/* a region reaching the top */
+	{
+		const struct resv_region top[] = { { 0x8000000000, UINT64_MAX, true } };
+
+		resv_usable_window(64, top, 1, &w, &n);
+		assert_int_equal(n, 1);
+		assert_int_equal(w[0].last, 0x7fffffffff);
+		free(w);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_probe_iommufd),
+		cmocka_unit_test(test_probe_fallback_no_iommufd),
+		cmocka_unit_test(test_probe_fallback_no_cdev),
+		cmocka_unit_test(test_probe_fallback_bind_ebusy),
+		cmocka_unit_test(test_probe_no_fallback_after_attach),
+		cmocka_unit_test(test_probe_iommufd_only),
+		cmocka_unit_test(test_probe_both_fail),
+		cmocka_unit_test(test_probe_legacy_eperm_msi),
+		cmocka_unit_test(test_probe_msi_window_refused),
+		cmocka_unit_test(test_status_errno_mapping),
+		cmocka_unit_test(test_attach_pasid_layout),
+		cmocka_unit_test(test_explain),
+		cmocka_unit_test(test_pick_iova),
+		cmocka_unit_test(test_resv_classes),
+		cmocka_unit_test(test_usable_window),
+	};
+
+	if (!&__real_ioctl)
+		fprintf(stderr, "test_vfio: linked without -Wl,--wrap=ioctl,--wrap=open: "
+			"the fake-kernel tests are skipped\n");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Guest script (busybox sh) for the kernel rebuilt with IOMMUFD, VFIO_DEVICE_CDEV
+# and IOMMU_DEBUGFS (tests/vm/build-kernel.sh): binds edu (00:03.0) to vfio-pci,
+# records vfio status, vfio probe through iommufd + cdev (the kernel's debugfs
+# page tables dumped while the test buffer is mapped), a legacy-path probe, and
+# batch runs. The host side (tests/cli/test-vm-vfio.sh) judges the files.
+set -u
+dev=0000:00:03.0
+out=${OUT:-/out}
+echo vfio-pci > /sys/bus/pci/devices/$dev/driver_override
+echo $dev > /sys/bus/pci/drivers_probe
+readlink /sys/bus/pci/devices/$dev/driver > "$out/driver.txt" 2>&1
+ls -l /dev/iommu /dev/vfio /dev/vfio/devices > "$out/dev-vfio.txt" 2>&1
+ls /sys/kernel/debug/iommu/intel > "$out/debugfs.txt" 2>&1
+
+run() { # name cmd...: stdout to name.out, stderr to name.err, status to name.rc
+	n=$1; shift
+	"$@" > "$out/$n.out" 2> "$out/$n.err"
+	echo $? > "$out/$n.rc"
+}
+dts=/sys/kernel/debug/iommu/intel/$dev/domain_translation_struct
+run status iommuctl -j vfio status
+run status-text iommuctl vfio status
+run probe iommuctl -j vfio probe $dev --msi-check --iova 0x300000 --size 0x8000 \
+	--while-mapped "cat $dts > $out/dts-probe.txt 2>&1"
+run probe-text iommuctl vfio probe $dev --msi-check
+run probe-legacy iommuctl -j vfio probe $dev --path legacy --msi-check
+run msi iommuctl -j msi show $dev
+run sw-window iommuctl msi sw-window $dev --start 0x8000000 --size 1
+run batch iommuctl -j batch /guest/vfio-batch-iommufd.txt
+run batch-text iommuctl batch /guest/vfio-batch-iommufd.txt
+run batch-neg iommuctl -j batch --force /guest/vfio-batch-iommufd-neg.txt
+exit 0

@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Guest script (busybox sh): the VFIO legacy container path on Debian's stock
+# kernel. Binds edu (00:03.0) to vfio-pci through driver_override, then records
+# vfio status, vfio probe (with an MSI-window map that must be refused), a
+# forced --path iommufd probe (must fail and say why), and a batch run on the
+# legacy container. The host side (tests/cli/test-vm-vfio.sh) judges the files.
+set -u
+dev=0000:00:03.0
+out=${OUT:-/out}
+echo vfio-pci > /sys/bus/pci/devices/$dev/driver_override
+echo $dev > /sys/bus/pci/drivers_probe
+readlink /sys/bus/pci/devices/$dev/driver > "$out/driver.txt" 2>&1
+ls -l /dev/vfio > "$out/dev-vfio.txt" 2>&1
+
+run() { # name cmd...: stdout to name.out, stderr to name.err, status to name.rc
+	n=$1; shift
+	"$@" > "$out/$n.out" 2> "$out/$n.err"
+	echo $? > "$out/$n.rc"
+}
+run status iommuctl -j vfio status
+run status-text iommuctl vfio status
+run probe iommuctl -j vfio probe $dev --msi-check
+run probe-text iommuctl vfio probe $dev --msi-check
+run probe-iommufd iommuctl -j vfio probe $dev --path iommufd
+run probe-unbound iommuctl vfio probe 0000:00:04.0
+run msi iommuctl -j msi show $dev
+run sw-window iommuctl msi sw-window $dev --start 0x8000000 --size 1
+run batch iommuctl -j batch /guest/vfio-batch-legacy.txt
+run batch-text iommuctl batch /guest/vfio-batch-legacy.txt
+run batch-neg iommuctl -j batch --force /guest/vfio-batch-legacy-neg.txt
+exit 0
