@@ -15,7 +15,7 @@ _iommuctl_dyn() {
 _iommuctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local i w obj= verb= nargs=0
-	local argopts=" --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --level --granule --page-shift --page-size --byteorder --format --base --format --base "
+	local argopts=" --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --level --granule --page-shift --page-size --byteorder --format --base --format --base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --start --size "
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case " $argopts " in *" $w "*) ((i++)); continue ;; esac
@@ -31,7 +31,7 @@ _iommuctl() {
 	case " $argopts " in *" $prev "*) return ;; esac
 	if [[ -z $obj ]]; then
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help --version" -- "$cur")); return; fi
-		COMPREPLY=($(compgen -W "help iommu group device snapshot decode mem" -- "$cur")); return
+		COMPREPLY=($(compgen -W "help iommu group device snapshot decode mem walk translate vfio msi batch" -- "$cur")); return
 	fi
 	case $obj in
 	iommu)
@@ -104,6 +104,53 @@ _iommuctl() {
 			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
 		read)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --format --base --binary --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
+		esac ;;
+	walk)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help mappings" -- "$cur")); return; fi
+		case $verb in
+		mappings|ls)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --mem --mem-format --mem-base --format --root --levels --granule --ias --mtk-ext --page-shift --window-size --bus-offset --level-size --big-endian --rtaddr --scalable --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --ext-dc --iova --max-tables --expand-shared --all-devices --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		esac ;;
+	translate)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help iova" -- "$cur") $(_iommuctl_dyn format "$cur")); return; fi
+		case $verb in
+		iova)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --mem --mem-format --mem-base --format --root --levels --granule --ias --mtk-ext --page-shift --window-size --bus-offset --level-size --big-endian --rtaddr --scalable --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --ext-dc --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		*)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --mem --mem-format --mem-base --format --root --levels --granule --ias --mtk-ext --page-shift --window-size --bus-offset --level-size --big-endian --rtaddr --scalable --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --ext-dc --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
+		esac ;;
+	vfio)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help status probe" -- "$cur")); return; fi
+		case $verb in
+		status)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		probe)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --path --iova --size --msi-check --while-mapped --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn pci "$cur")) ;;
+		esac ;;
+	msi)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help show sw-window" -- "$cur")); return; fi
+		case $verb in
+		show)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn group "$cur")) ;;
+		sw-window)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --start --size --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn pci "$cur")) ;;
+		esac ;;
+	batch)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help run" -- "$cur") $(_iommuctl_dyn format "$cur")); return; fi
+		case $verb in
+		run)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --force --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
+		*)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --force --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
 		esac ;;
 	esac

@@ -25,6 +25,11 @@ const struct cli_object *const cli_objects[] = {
 	&cli_object_snapshot,
 	&cli_object_decode,
 	&cli_object_mem,
+	&cli_object_walk,
+	&cli_object_translate,
+	&cli_object_vfio,
+	&cli_object_msi,
+	&cli_object_batch,
 	NULL,
 };
 

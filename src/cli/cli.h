@@ -63,6 +63,11 @@ extern const struct cli_object cli_object_device;
 extern const struct cli_object cli_object_snapshot;
 extern const struct cli_object cli_object_decode;
 extern const struct cli_object cli_object_mem;
+extern const struct cli_object cli_object_walk;
+extern const struct cli_object cli_object_translate;
+extern const struct cli_object cli_object_vfio;
+extern const struct cli_object cli_object_msi;
+extern const struct cli_object cli_object_batch;
 
 /*
  * Dispatch argv (argv[0] is the object name). Returns 0 or -errno; on
