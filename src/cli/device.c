@@ -156,15 +156,9 @@ static int device_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	struct names *names;
 	int err;
 
-	err = out_table_new(ctx, "devices", device_cols, ARRAY_SIZE(device_cols), &tab);
+	err = cli_list_begin(ctx, "devices", device_cols, ARRAY_SIZE(device_cols), INV_SCOPE_DEVICES, &tab, &inv);
 	if (err)
 		return err < 0 ? err : 0;
-	err = cli_inventory_load(ctx, &inv);
-	if (err) {
-		out_table_free(tab);
-		return err;
-	}
-	cli_inventory_warn(ctx, &inv, INV_SCOPE_DEVICES, NULL);
 	names = cli_names_open(ctx);
 	for (size_t i = 0; i < inv.ndevices; i++)
 		device_row(tab, &inv, names, &inv.devices[i]);

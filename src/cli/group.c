@@ -66,15 +66,9 @@ static int group_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	struct out_table *tab;
 	int err;
 
-	err = out_table_new(ctx, "groups", group_cols, ARRAY_SIZE(group_cols), &tab);
+	err = cli_list_begin(ctx, "groups", group_cols, ARRAY_SIZE(group_cols), INV_SCOPE_GROUPS, &tab, &inv);
 	if (err)
 		return err < 0 ? err : 0;
-	err = cli_inventory_load(ctx, &inv);
-	if (err) {
-		out_table_free(tab);
-		return err;
-	}
-	cli_inventory_warn(ctx, &inv, INV_SCOPE_GROUPS, NULL);
 	for (size_t i = 0; i < inv.ngroups; i++) {
 		const struct inv_group *g = &inv.groups[i];
 		struct out_row *row = out_table_row(tab);

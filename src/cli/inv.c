@@ -27,6 +27,22 @@ int cli_inventory_load(struct iommuctl_ctx *ctx, struct inventory *inv)
 	return 0;
 }
 
+int cli_list_begin(struct iommuctl_ctx *ctx, const char *name, const struct out_col *cols,
+		   size_t ncols, unsigned int scope, struct out_table **tab, struct inventory *inv)
+{
+	int err = out_table_new(ctx, name, cols, ncols, tab);
+
+	if (err)
+		return err;
+	err = cli_inventory_load(ctx, inv);
+	if (err) {
+		out_table_free(*tab);
+		return err;
+	}
+	cli_inventory_warn(ctx, inv, scope, NULL);
+	return 0;
+}
+
 void cli_inventory_warn(struct iommuctl_ctx *ctx, const struct inventory *inv,
 			unsigned int scope, const struct strv *objs)
 {

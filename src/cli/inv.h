@@ -27,6 +27,18 @@ int cli_inventory_load(struct iommuctl_ctx *ctx, struct inventory *inv);
 void cli_inventory_warn(struct iommuctl_ctx *ctx, const struct inventory *inv,
 			unsigned int scope, const struct strv *objs);
 
+struct out_col;
+struct out_table;
+
+/*
+ * The start of every inventory list view: the column table (from -o), the
+ * inventory, and its warnings in scope. Returns 1 when --list-columns was
+ * answered (nothing to release), 0 with *tab and *inv to fill and release,
+ * or -errno with nothing held.
+ */
+int cli_list_begin(struct iommuctl_ctx *ctx, const char *name, const struct out_col *cols,
+		   size_t ncols, unsigned int scope, struct out_table **tab, struct inventory *inv);
+
 /* The hardware database unless --numeric; NULL (no names) is fine everywhere. */
 struct names *cli_names_open(struct iommuctl_ctx *ctx);
 void cli_device_names(struct names *n, const struct inv_device *d, struct pci_names *pn);

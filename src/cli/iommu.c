@@ -86,15 +86,9 @@ static int iommu_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	struct out_table *tab;
 	int err;
 
-	err = out_table_new(ctx, "units", iommu_cols, ARRAY_SIZE(iommu_cols), &tab);
+	err = cli_list_begin(ctx, "units", iommu_cols, ARRAY_SIZE(iommu_cols), INV_SCOPE_UNITS, &tab, &inv);
 	if (err)
 		return err < 0 ? err : 0;
-	err = cli_inventory_load(ctx, &inv);
-	if (err) {
-		out_table_free(tab);
-		return err;
-	}
-	cli_inventory_warn(ctx, &inv, INV_SCOPE_UNITS, NULL);
 	for (size_t i = 0; i < inv.nunits; i++) {
 		const struct inv_unit *u = &inv.units[i];
 		struct out_row *row = out_table_row(tab);
