@@ -54,8 +54,7 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-__attribute__((format(printf, 2, 3)))
-static int fail(struct claim_result *r, const char *fmt, ...)
+int claim_result_why(struct claim_result *r, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -379,7 +378,7 @@ int claim_members_load(struct view *v, const struct inventory *inv, const struct
 {
 	r->group = g->id;
 	if (!g->members.n)
-		return fail(r, "group %u has no devices", g->id), -ENODEV;
+		return claim_result_why(r, "group %u has no devices", g->id), -ENODEV;
 	/* members are in natural order: the first is the lowest address */
 	if (!r->key)
 		r->key = xstrdup(g->members.v[0]);
@@ -394,7 +393,7 @@ int claim_members_load(struct view *v, const struct inventory *inv, const struct
 		m->path = d && d->path ? xstrdup(d->path) : NULL;
 		err = claim_devstate_read(v, m->bus, m->addr, &m->before);
 		if (err)
-			return fail(r, "%s: cannot read its driver and driver_override: %s", m->addr,
+			return claim_result_why(r, "%s: cannot read its driver and driver_override: %s", m->addr,
 				    strerror(-err)), err;
 	}
 	return 0;
@@ -705,7 +704,7 @@ static int check_root(struct view *v, struct claim_result *r)
 		return 0;
 	if (euid == 0 || (cap & (1ull << CAP_DAC_OVERRIDE)))
 		return 0;
-	return fail(r, "this needs root: writing driver_override, unbind and drivers_probe "
+	return claim_result_why(r, "this needs root: writing driver_override, unbind and drivers_probe "
 		    "(effective uid %ld, no CAP_DAC_OVERRIDE)", euid), -EPERM;
 }
 
@@ -858,7 +857,7 @@ static int interlock_refusal(struct claim_result *r, const char *verb)
 	for (size_t i = 0; i < r->nhits; i++)
 		strv_push_owned(&parts, xasprintf("%s holds the %s", r->hits[i].member, r->hits[i].what));
 	list = strv_join(&parts, "; ");
-	fail(r, "refusing to %s group %u: %s (--force to %s it anyway)", verb, r->group, list, verb);
+	claim_result_why(r, "refusing to %s group %u: %s (--force to %s it anyway)", verb, r->group, list, verb);
 	free(list);
 	strv_free(&parts);
 	return -EPERM;
@@ -915,7 +914,7 @@ static int journal_after_write(struct claim_txn *t, const struct claim_step *s)
 			h->progress[i] = s->op;
 	err = journal_write(t->r->journal, h->state, h->driver, t->r, h->devs, h->ndevs, h->progress);
 	if (err)
-		fail(t->r, "cannot update the journal %s: %s", t->r->journal, strerror(-err));
+		claim_result_why(t->r, "cannot update the journal %s: %s", t->r->journal, strerror(-err));
 	return err;
 }
 
@@ -935,17 +934,17 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	r->target = xstrdup(target);
 	claim_txn_init(&t, v, opts, r);
 	if (strchr(target, '/') || !strcmp(target, ".") || !strcmp(target, ".."))
-		return fail(r, "'%s' is not a driver name", target), -EUSAGE;
+		return claim_result_why(r, "'%s' is not a driver name", target), -EUSAGE;
 	r->group = g->id;
 	if (!g->members.n)
-		return fail(r, "group %u has no devices", g->id), -ENODEV;
+		return claim_result_why(r, "group %u has no devices", g->id), -ENODEV;
 	r->key = xstrdup(g->members.v[0]);
 	paths_set(opts->state_dir, r);
 
 	if (!opts->dry_run) {
 		lockfd = claim_lock(opts->state_dir, r, &why);
 		if (lockfd < 0) {
-			fail(r, "%s", why);
+			claim_result_why(r, "%s", why);
 			free(why);
 			return lockfd;
 		}
@@ -960,11 +959,11 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 
 	err = journal_read(r->journal, &j, &why);
 	if (err == -EBADMSG) {
-		fail(r, "%s; move it away or run 'group release' after checking it", why);
+		claim_result_why(r, "%s; move it away or run 'group release' after checking it", why);
 		goto out;
 	}
 	if (err && err != -ENOENT) {
-		fail(r, "cannot read the journal %s: %s", r->journal, strerror(-err));
+		claim_result_why(r, "cannot read the journal %s: %s", r->journal, strerror(-err));
 		goto out;
 	}
 	if (!err) {
@@ -974,12 +973,12 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 			r->already = true;
 		} else if (same || !strcmp(j.state, "claimed")) {
 			err = -EALREADY;
-			fail(r, "group %u was claimed for %s (journal %s), but %s; run 'iommuctl group "
+			claim_result_why(r, "group %u was claimed for %s (journal %s), but %s; run 'iommuctl group "
 			     "release' first", g->id, or_none(j.driver), r->journal,
 			     same ? "members have changed since" : "now another driver is asked for");
 		} else {
 			err = -EALREADY;
-			fail(r, "an interrupted %s left the journal %s (state %s, pid %ld): run "
+			claim_result_why(r, "an interrupted %s left the journal %s (state %s, pid %ld): run "
 			     "'iommuctl group release %s' to restore the group first",
 			     !strcmp(j.state, "releasing") ? "release" : "claim", r->journal, j.state,
 			     j.pid, r->key);
@@ -995,7 +994,7 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	drvdir = xasprintf("/sys/bus/%s/drivers/%s", r->members[0].bus, target);
 	if (!view_exists(v, drvdir)) {
 		err = -EOPNOTSUPP;
-		fail(r, "driver %s is not loaded: there is no %s (modprobe %s)", target, drvdir, target);
+		claim_result_why(r, "driver %s is not loaded: there is no %s (modprobe %s)", target, drvdir, target);
 		free(drvdir);
 		goto out;
 	}
@@ -1019,7 +1018,7 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 		progress[i] = r->members[i].action == CLAIM_REBIND ? "planned" : "kept";
 	err = journal_write(r->journal, "claiming", target, r, r->members, r->nmembers, progress);
 	if (err) {
-		fail(r, "cannot write the journal %s: %s; nothing was changed", r->journal,
+		claim_result_why(r, "cannot write the journal %s: %s; nothing was changed", r->journal,
 		     strerror(-err));
 		goto out;
 	}
@@ -1035,14 +1034,14 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 		progress[i] = "changing";
 		err = journal_write(r->journal, "claiming", target, r, r->members, r->nmembers, progress);
 		if (err) {
-			fail(r, "cannot update the journal %s: %s", r->journal, strerror(-err));
+			claim_result_why(r, "cannot update the journal %s: %s", r->journal, strerror(-err));
 			break;
 		}
 		err = claim_txn_apply(&t, m, &want);
 		if (err) {
 			const struct claim_step *s = r->nsteps ? &r->steps[r->nsteps - 1] : NULL;
 
-			fail(r, "%s: %s %s: %s", m->addr, s ? s->op : "claim", s && s->path ? s->path : "",
+			claim_result_why(r, "%s: %s %s: %s", m->addr, s ? s->op : "claim", s && s->path ? s->path : "",
 			     s && s->detail ? s->detail : strerror(-err));
 			break;
 		}
@@ -1053,7 +1052,7 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	if (!err) {
 		err = journal_write(r->journal, "claimed", target, r, r->members, r->nmembers, progress);
 		if (err)
-			fail(r, "cannot update the journal %s: %s", r->journal, strerror(-err));
+			claim_result_why(r, "cannot update the journal %s: %s", r->journal, strerror(-err));
 	}
 	if (err) {
 		claim_txn_rollback(&t);
@@ -1092,24 +1091,24 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 	t.phase = "release";
 	r->group = g->id;
 	if (!g->members.n)
-		return fail(r, "group %u has no devices", g->id), -ENODEV;
+		return claim_result_why(r, "group %u has no devices", g->id), -ENODEV;
 	r->key = xstrdup(g->members.v[0]);
 	paths_set(opts->state_dir, r);
 	if (!opts->dry_run) {
 		lockfd = claim_lock(opts->state_dir, r, &why);
 		if (lockfd < 0) {
-			fail(r, "%s", why);
+			claim_result_why(r, "%s", why);
 			free(why);
 			return lockfd;
 		}
 	}
 	err = journal_read(r->journal, &j, &why);
 	if (err == -ENOENT) {
-		fail(r, "group %u has no claim journal (%s): nothing to release", g->id, r->journal);
+		claim_result_why(r, "group %u has no claim journal (%s): nothing to release", g->id, r->journal);
 		goto out;
 	}
 	if (err) {
-		fail(r, "%s", why ? why : strerror(-err));
+		claim_result_why(r, "%s", why ? why : strerror(-err));
 		goto out;
 	}
 	r->target = j.driver ? xstrdup(j.driver) : NULL;
@@ -1127,7 +1126,7 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 		progress[i] = m->action == CLAIM_REBIND ? "claimed" : "kept";
 		err = claim_devstate_read(v, m->bus, m->addr, &m->before);
 		if (err) {
-			fail(r, "%s (recorded in %s): %s", m->addr, r->journal,
+			claim_result_why(r, "%s (recorded in %s): %s", m->addr, r->journal,
 			     err == -ENODEV ? "no such device any more" : strerror(-err));
 			goto out;
 		}
@@ -1152,7 +1151,7 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 		goto out;
 	err = journal_write(r->journal, "releasing", j.driver, r, j.devs, j.ndevs, progress);
 	if (err) {
-		fail(r, "cannot update the journal %s: %s; nothing was changed", r->journal,
+		claim_result_why(r, "cannot update the journal %s: %s; nothing was changed", r->journal,
 		     strerror(-err));
 		goto out;
 	}
@@ -1169,7 +1168,7 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 		if (err) {
 			const struct claim_step *s = r->nsteps ? &r->steps[r->nsteps - 1] : NULL;
 
-			fail(r, "%s: %s %s: %s", m->addr, s ? s->op : "restore",
+			claim_result_why(r, "%s: %s %s: %s", m->addr, s ? s->op : "restore",
 			     s && s->path ? s->path : "", s && s->detail ? s->detail : strerror(-err));
 		}
 	}
@@ -1185,7 +1184,7 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 	}
 	err = journal_remove(r->journal);
 	if (err)
-		fail(r, "restored, but cannot remove the journal %s: %s", r->journal, strerror(-err));
+		claim_result_why(r, "restored, but cannot remove the journal %s: %s", r->journal, strerror(-err));
 	r->changed = true;
 out:
 	/* report the recorded states as "before" of the outcome the user asked for */

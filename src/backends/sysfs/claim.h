@@ -100,6 +100,10 @@ struct claim_result {
 	} vfio;
 };
 
+/* Set r->why (the first reason set wins), printf-style; returns 0. */
+__attribute__((format(printf, 2, 3)))
+int claim_result_why(struct claim_result *r, const char *fmt, ...);
+
 void claim_result_release(struct claim_result *r);
 
 /* state_dir, else $IOMMUCTL_STATE_DIR, else /run/iommuctl. */

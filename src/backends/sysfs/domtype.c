@@ -45,21 +45,6 @@ int domtype_kernel_version(struct view *v)
 	return ver;
 }
 
-__attribute__((format(printf, 2, 3)))
-static void why(struct claim_result *r, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	if (!r->why)
-		r->why = s;
-	else
-		free(s);
-}
 
 static int read_type(struct view *v, unsigned int id, char **type)
 {
@@ -138,14 +123,14 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 	r->group = g->id;
 	r->target = xstrdup(word);
 	if (!domtype_word_valid(word)) {
-		why(r, "'%s' is not a domain type: DMA, DMA-FQ, identity or auto", word);
+		claim_result_why(r, "'%s' is not a domain type: DMA, DMA-FQ, identity or auto", word);
 		return -EUSAGE;
 	}
 	/* kernel support first: nothing else matters without it */
 	path = xasprintf("/sys/kernel/iommu_groups/%u/type", g->id);
 	err = read_type(v, g->id, &r->type_before);
 	if (err) {
-		why(r, "this kernel has no %s (%s): it cannot show or change default domain types",
+		claim_result_why(r, "this kernel has no %s (%s): it cannot show or change default domain types",
 		    path, strerror(-err));
 		free(path);
 		return -EOPNOTSUPP;
@@ -153,12 +138,12 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 	free(path);
 	ver = domtype_kernel_version(v);
 	if (ver >= 0 && ver < 5011) {
-		why(r, "the type attribute is read-only before Linux 5.11 (this is %d.%d)", ver / 1000,
+		claim_result_why(r, "the type attribute is read-only before Linux 5.11 (this is %d.%d)", ver / 1000,
 		    ver % 1000);
 		return -EOPNOTSUPP;
 	}
 	if (ver >= 0 && ver < 5015 && !strcmp(word, "DMA-FQ")) {
-		why(r, "DMA-FQ can be written from Linux 5.15 on (this is %d.%d)", ver / 1000, ver % 1000);
+		claim_result_why(r, "DMA-FQ can be written from Linux 5.15 on (this is %d.%d)", ver / 1000, ver % 1000);
 		return -EOPNOTSUPP;
 	}
 
@@ -166,7 +151,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		r->key = xstrdup(g->members.n ? g->members.v[0] : "none");
 		lockfd = claim_lock(opts->state_dir, r, &lockwhy);
 		if (lockfd < 0) {
-			why(r, "%s", lockwhy);
+			claim_result_why(r, "%s", lockwhy);
 			free(lockwhy);
 			return lockfd;
 		}
@@ -176,7 +161,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 	r->type_before = NULL;
 	err = read_type(v, g->id, &r->type_before);
 	if (err) {
-		why(r, "cannot read the group's type: %s", strerror(-err));
+		claim_result_why(r, "cannot read the group's type: %s", strerror(-err));
 		goto out;
 	}
 	err = claim_members_load(v, inv, g, r);
@@ -205,7 +190,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 	if (!claim_caps_read(v, &cap, &euid) &&
 	    (!(cap & (1ull << CAP_SYS_ADMIN)) || !(cap & (1ull << CAP_SYS_RAWIO)))) {
 		err = -EPERM;
-		why(r, "changing a group's type needs CAP_SYS_ADMIN and CAP_SYS_RAWIO "
+		claim_result_why(r, "changing a group's type needs CAP_SYS_ADMIN and CAP_SYS_RAWIO "
 		    "(effective capabilities 0x%llx lack %s)", cap,
 		    !(cap & (1ull << CAP_SYS_ADMIN)) && !(cap & (1ull << CAP_SYS_RAWIO)) ?
 		    "both" : !(cap & (1ull << CAP_SYS_ADMIN)) ? "CAP_SYS_ADMIN" : "CAP_SYS_RAWIO");
@@ -217,7 +202,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		char *list = strv_join(&r->vfio.users, "; ");
 
 		err = -EBUSY;
-		why(r, "group %u is in use by VFIO: %s", g->id, list);
+		claim_result_why(r, "group %u is in use by VFIO: %s", g->id, list);
 		free(list);
 		goto out;
 	}
@@ -240,7 +225,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 				strv_push_owned(&parts, xasprintf("%s holds the %s", r->hits[i].member,
 								  r->hits[i].what));
 			list = strv_join(&parts, "; ");
-			why(r, "refusing to change the type of group %u, which means unbinding its "
+			claim_result_why(r, "refusing to change the type of group %u, which means unbinding its "
 			    "members: %s (--force to do it anyway)", g->id, list);
 			free(list);
 			strv_free(&parts);
@@ -259,7 +244,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		if (m->action == CLAIM_REBIND) {
 			err = claim_txn_apply(&t, m, &unbound);
 			if (err)
-				why(r, "%s: cannot unbind it from %s: %s", m->addr, m->before.driver,
+				claim_result_why(r, "%s: cannot unbind it from %s: %s", m->addr, m->before.driver,
 				    r->nsteps && r->steps[r->nsteps - 1].detail ?
 				    r->steps[r->nsteps - 1].detail : strerror(-err));
 		}
@@ -269,12 +254,12 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		err = write_type(&t, word);
 		type_written = !err;
 		if (err == -EINVAL && !strcmp(word, "DMA-FQ")) {
-			why(r, "the kernel does not accept DMA-FQ for group %u (%s)", g->id, type_errmsg(err));
+			claim_result_why(r, "the kernel does not accept DMA-FQ for group %u (%s)", g->id, type_errmsg(err));
 		} else if (err == -EACCES && cap == 0) {
-			why(r, "cannot write the type of group %u: %s (the attribute is read-only, or "
+			claim_result_why(r, "cannot write the type of group %u: %s (the attribute is read-only, or "
 			    "CAP_SYS_ADMIN and CAP_SYS_RAWIO are missing)", g->id, strerror(-err));
 		} else if (err) {
-			why(r, "cannot write %s to the type of group %u: %s", word, g->id, type_errmsg(err));
+			claim_result_why(r, "cannot write %s to the type of group %u: %s", word, g->id, type_errmsg(err));
 		}
 	}
 	if (!err) {
@@ -295,7 +280,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		s->detail = err ? xasprintf("reads back %s", now ? now : strerror(-err)) :
 				  xasprintf("now %s", now);
 		if (err)
-			why(r, "group %u: wrote %s but the type reads back %s", g->id, word,
+			claim_result_why(r, "group %u: wrote %s but the type reads back %s", g->id, word,
 			    now ? now : strerror(-err));
 		if (opts->step_cb)
 			opts->step_cb(opts->cb_arg, s);
@@ -308,7 +293,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		if (m->action == CLAIM_REBIND) {
 			err = claim_txn_apply(&t, m, &m->before);
 			if (err)
-				why(r, "%s: cannot bind it back to %s under the new type: %s", m->addr,
+				claim_result_why(r, "%s: cannot bind it back to %s under the new type: %s", m->addr,
 				    m->before.driver, r->nsteps && r->steps[r->nsteps - 1].detail ?
 				    r->steps[r->nsteps - 1].detail : strerror(-err));
 		}
