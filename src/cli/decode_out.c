@@ -252,13 +252,13 @@ static char *put_heading_opts(char *p, const struct decode_result *r, const stru
 	}
 	if (s.granule) {
 		SEP();
-		decode_size_format(s.granule_val, sz, sizeof(sz));
+		size_format(s.granule_val, sz, sizeof(sz));
 		p = put_str(p, "granule ", 8);
 		p = put_str(p, sz, strlen(sz));
 	}
 	if (s.page) {
 		SEP();
-		decode_size_format(1ULL << s.page_shift, sz, sizeof(sz));
+		size_format(1ULL << s.page_shift, sz, sizeof(sz));
 		p = put_str(p, "page ", 5);
 		p = put_str(p, sz, strlen(sz));
 	}

@@ -548,7 +548,7 @@ static void size_text(uint64_t iova, uint64_t last, char *buf, size_t len)
 	if (!size)
 		snprintf(buf, len, "16E");
 	else
-		decode_size_format(size, buf, len);
+		size_format(size, buf, len);
 }
 
 static void range_message(const struct walk_range *r, char *buf, size_t len)
@@ -607,7 +607,7 @@ static int wout_map_text(struct wout *w, const struct walk_range *r, const char 
 	char line[128], perms[8], psz[16], *p = line;
 
 	decode_perms_format(r->perms, perms);
-	decode_size_format(1ULL << r->page_shift, psz, sizeof(psz));
+	size_format(1ULL << r->page_shift, psz, sizeof(psz));
 	p = hex16(p, r->iova);
 	*p++ = ' ';
 	*p++ = ' ';
@@ -1049,7 +1049,7 @@ static int translate_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 		out_str(out, "note", NULL, NULL);
 	}
 	decode_perms_format(t->perms, perms);
-	decode_size_format(1ULL << t->page_shift, psz, sizeof(psz));
+	size_format(1ULL << t->page_shift, psz, sizeof(psz));
 	if (out_is_json(out)) {
 		out_obj_begin(out, "result", NULL);
 		out_str(out, "status", NULL, walk_stop_name(t->stop));

@@ -319,14 +319,6 @@ int decode_pt_level(const struct decode_fmt *fmt, const struct decode_opts *opts
  */
 void decode_perms_format(unsigned int perms, char *buf);
 
-/**
- * decode_size_format() - 4096 -> "4K", 0x200000 -> "2M"; other values in bytes
- * @size: bytes
- * @buf: output
- * @len: size of @buf
- */
-void decode_size_format(uint64_t size, char *buf, size_t len);
-
 /* Registry (formats.c). */
 
 /**

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "decode/fmt.h"
 
 void decode_opts_init(struct decode_opts *opts)
@@ -170,25 +171,6 @@ void decode_perms_format(unsigned int perms, char *buf)
 	buf[2] = perms & DECODE_PERM_X ? 'x' : '-';
 	buf[3] = perms & DECODE_PERM_U ? 'u' : '-';
 	buf[4] = '\0';
-}
-
-/*
- * Same output as core's size_format(); kept here so src/decode/ builds on
- * its own (fuzz target, decoder-only tests).
- */
-void decode_size_format(uint64_t size, char *buf, size_t len)
-{
-	static const char units[] = "KMGTPE";
-	int u = -1;
-
-	while (size >= 1024 && !(size & 1023) && u < 5) {
-		size >>= 10;
-		u++;
-	}
-	if (u < 0)
-		snprintf(buf, len, "%llu", (unsigned long long)size);
-	else
-		snprintf(buf, len, "%llu%c", (unsigned long long)size, units[u]);
 }
 
 /*
@@ -414,7 +396,7 @@ static void decode_pt_records(const struct decode_entry *e, struct decode_result
 		return;
 	if (pte.leaf) {
 		decode_result_add(out, "output_addr", "Output address", BF_ADDR, pte.addr, NULL);
-		decode_size_format(1ULL << pte.page_shift, buf, sizeof(buf));
+		size_format(1ULL << pte.page_shift, buf, sizeof(buf));
 		decode_result_add(out, "page_size", "Page size", BF_UINT, 1ULL << pte.page_shift,
 				  buf);
 		if (pte.contig > 1)

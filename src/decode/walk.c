@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "decode/fmt.h"
 #include "decode/walk.h"
 
@@ -969,7 +970,7 @@ static void pte_summary(const struct walk_step *s, char *buf, size_t len)
 	if (!s->pte.present) {
 		snprintf(buf, len, "not present");
 	} else if (s->pte.leaf) {
-		decode_size_format(1ULL << s->pte.page_shift, size, sizeof(size));
+		size_format(1ULL << s->pte.page_shift, size, sizeof(size));
 		snprintf(buf, len, "%s page at 0x%llx, %s", size, (unsigned long long)s->pte.addr,
 			 perms);
 	} else {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "core/util.h"
 #include "test_decode_helpers.h"
 
 static void test_every_format_invariants(void **state)
@@ -308,13 +309,13 @@ static void test_perms_and_sizes(void **state)
 	assert_string_equal(buf, "rw-u");
 	decode_perms_format(0, buf);
 	assert_string_equal(buf, "----");
-	decode_size_format(4096, buf, sizeof(buf));
+	size_format(4096, buf, sizeof(buf));
 	assert_string_equal(buf, "4K");
-	decode_size_format(1ULL << 30, buf, sizeof(buf));
+	size_format(1ULL << 30, buf, sizeof(buf));
 	assert_string_equal(buf, "1G");
-	decode_size_format(1ULL << 48, buf, sizeof(buf));
+	size_format(1ULL << 48, buf, sizeof(buf));
 	assert_string_equal(buf, "256T");
-	decode_size_format(1000, buf, sizeof(buf));
+	size_format(1000, buf, sizeof(buf));
 	assert_string_equal(buf, "1000");
 }
 

@@ -22,6 +22,7 @@
 #define MKTABLES_NO_MAIN
 #include "../tools/mktables.c"
 
+#include "core/util.h"
 #include "decode/walk.h"
 
 static struct mt_world *world;
@@ -64,9 +65,9 @@ static int collect_range(void *priv, const struct walk_range *r)
 	c->kinds[r->kind]++;
 	c->last = *r;
 	if (r->kind == WALK_MAP) {
-		decode_size_format(r->last - r->iova + 1, size, sizeof(size));
+		size_format(r->last - r->iova + 1, size, sizeof(size));
 		decode_perms_format(r->perms, perms);
-		decode_size_format(1ULL << r->page_shift, psz, sizeof(psz));
+		size_format(1ULL << r->page_shift, psz, sizeof(psz));
 		fprintf(c->f, "0x%016llx  0x%016llx  %-6s %-5s %s\n", (unsigned long long)r->iova,
 			(unsigned long long)r->pa, size, perms, psz);
 	} else {
