@@ -17,9 +17,7 @@ fixtures=${FIXTURES:-tests/fixtures}
 golden=${GOLDEN:-tests/cli/golden}
 update=${UPDATE:-}
 
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/cli/lib.sh
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
@@ -44,18 +42,7 @@ check() {
 		bad "$name: output is not valid JSON"
 		return
 	fi
-	if [ -n "$update" ]; then
-		mkdir -p "$(dirname "$want")"
-		cp "$got" "$want"
-		ok "$name (updated)"
-	elif [ ! -f "$want" ]; then
-		bad "$name: no expected file $want (run with UPDATE=1)"
-	elif cmp -s "$want" "$got"; then
-		ok "$name"
-	else
-		bad "$name: differs from $want:"
-		diff -u "$want" "$got" | head -n 20 | sed 's/^/     /'
-	fi
+	golden_compare "$name" "$got" "$want"
 }
 
 # expect_status SCENARIO SNAPSHOT STATUS CMD... : exit status only

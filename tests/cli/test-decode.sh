@@ -13,30 +13,13 @@ bin=$(realpath "${1:-./iommuctl}")
 cd "$(dirname "$0")/../.."
 golden=tests/cli/golden-decode
 input=$golden/input
-update=${UPDATE:-}
 
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. tests/cli/lib.sh
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # compare NAME FILE: FILE against $golden/NAME
-compare() {
-	local name=$1 got=$2 want=$golden/$1
-	if [ -n "$update" ]; then
-		mkdir -p "$(dirname "$want")"
-		cp "$got" "$want"
-		ok "$name (updated)"
-	elif [ ! -f "$want" ]; then
-		bad "$name: no expected file $want (run with UPDATE=1)"
-	elif cmp -s "$want" "$got"; then
-		ok "$name"
-	else
-		bad "$name: differs from $want:"
-		diff -u "$want" "$got" | head -n 20 | sed 's/^/     /'
-	fi
-}
+compare() { golden_compare "$1" "$2" "$golden/$1"; }
 
 # run NAME RC STDIN ARGS...: run `iommuctl ARGS` with STDIN (a file, or
 # /dev/null), require exit status RC, compare stdout with NAME and, when
