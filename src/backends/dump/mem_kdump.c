@@ -393,6 +393,7 @@ static int kd_load(struct mem_source *m, uint64_t pfn, struct kd_slot *s)
 					     "incomplete", pa)
 				  : mem_fail(m, -EIO, "page 0x%" PRIx64 ": descriptor past the end of "
 					     "the file", pa);
+	mem_touch(m, d, KD_DESC_SIZE);
 	off = mem_get64(m, d);
 	len = mem_get32(m, d + 8);
 	flags = mem_get32(m, d + 12);
@@ -405,6 +406,7 @@ static int kd_load(struct mem_source *m, uint64_t pfn, struct kd_slot *s)
 					     ") out of the file", pa, off, len);
 	if (flags & ~MEM_COMP_MASK || __builtin_popcount(flags) > 1)
 		return mem_fail(m, -EIO, "page 0x%" PRIx64 ": unknown page flags 0x%x", pa, flags);
+	mem_touch(m, off, len);
 	if (!flags) {
 		if (len != m->page_size)
 			return mem_fail(m, -EIO, "page 0x%" PRIx64 ": uncompressed but 0x%" PRIx64

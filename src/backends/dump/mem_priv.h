@@ -23,10 +23,26 @@ struct mem_map_ent {
 
 struct mem_kdump;
 
+/*
+ * Residency of the file mapping: the whole file stays mapped (pointers
+ * into it never go stale), but reads note the fixed, aligned window they
+ * touch, and when more than MEM_NWIN windows have been touched the least
+ * recently used one is dropped with madvise(MADV_DONTNEED). That only
+ * unmaps its pages (the next access faults them back in from the page
+ * cache), so the pages of the file counted in our RSS stay below
+ * MEM_NWIN << MEM_WIN_SHIFT bytes whatever the dump size.
+ */
+#define MEM_WIN_SHIFT 19           /* 512 KiB windows */
+#define MEM_NWIN 8
+
 struct mem_source {
 	int fd;
 	const uint8_t *base;       /* the whole file, mapped read-only */
 	uint64_t size;
+	uint64_t win_cur;          /* window index + 1 of the last touch; 0 none */
+	uint64_t win[MEM_NWIN];    /* touched windows, index + 1; 0 free */
+	uint64_t win_stamp[MEM_NWIN];
+	uint64_t win_clock;
 
 	enum mem_format format;
 	bool be;
@@ -52,6 +68,22 @@ struct mem_source {
 	char fault_why[192];
 	uint64_t reads, cache_hits, cache_misses;
 };
+
+void mem_touch_slow(struct mem_source *m, uint64_t win);
+
+/*
+ * Note that [off, off + len) of the file is about to be read (len > 0; the
+ * range may span windows: the caller splits bulk copies at window ends).
+ */
+static inline void mem_touch(struct mem_source *m, uint64_t off, uint64_t len)
+{
+	uint64_t w = off >> MEM_WIN_SHIFT, last = (off + len - 1) >> MEM_WIN_SHIFT;
+
+	if (__builtin_expect(w + 1 == m->win_cur && w == last, 1))
+		return;
+	for (; w <= last; w++)
+		mem_touch_slow(m, w);
+}
 
 /*
  * Read from the map: returns bytes copied (> 0) or -ENXIO / -ENODATA with
