@@ -31,7 +31,15 @@ done
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-((${#scenarios[@]})) || scenarios=("${VM_SCENARIOS[@]}")
+# The default is the four x86 scenarios; the arm64 ones (lib-arm64.sh) are
+# captured when named, or all of them with "all".
+if ((${#scenarios[@]} == 0)); then
+	for s in "${VM_SCENARIOS[@]}"; do
+		[[ $(vm_scn_flavour "$s") == amd64 ]] && scenarios+=("$s")
+	done
+elif [[ ${scenarios[*]} == all ]]; then
+	scenarios=("${VM_SCENARIOS[@]}")
+fi
 for s in "${scenarios[@]}"; do
 	vm_is_scenario "$s" || vm_die "unknown scenario '$s' (known: ${VM_SCENARIOS[*]})"
 done
@@ -46,6 +54,8 @@ declare -A IOMMU_EVIDENCE=(
 	[vtd-sm]='DMAR: dmar[0-9]+: reg_base_addr .* ecap [0-9a-f]*[89a-f][0-9a-f]{10}$'
 	[amd]='AMD-Vi: Interrupt remapping enabled'
 	[virtio]='virtio_iommu virtio[0-9]+: input address'
+	[arm64-smmuv3]='arm-smmu-v3 [0-9a-f]+\.smmuv3: ias [0-9]+-bit, oas [0-9]+-bit'
+	[arm64-smmuv3-16k]='arm-smmu-v3 [0-9a-f]+\.smmuv3: ias [0-9]+-bit, oas [0-9]+-bit'
 )
 
 loud() {
@@ -94,18 +104,32 @@ install_fixtures() {
 	done
 }
 
-vm_fetch_kernel
 runs=$VM_CACHE/runs/capture
 mkdir -p "$runs"
 initrd=$runs/initramfs.cpio
-t0=$(date +%s.%N)
-vm_build_initramfs "$initrd" "$VM_DIR/guest/capture.sh"
-t1=$(date +%s.%N)
-printf 'kernel %s, initramfs built in %.1f s\n' "$VM_KVER" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+# One initramfs per kernel flavour (amd64, arm64, arm64-16k), built when the
+# first scenario of that flavour comes up.
+built_flavour=
+prepare_flavour() {
+	local s=$1 t0 t1
+	vm_select "$s"
+	[[ $VM_FLAVOUR == "$built_flavour" ]] && return 0
+	if [[ $VM_ARCH == arm64 && $IOMMUCTL_ARM64 == "$VM_REPO/build-arm64/iommuctl" ]]; then
+		vm_arm64_build_iommuctl ||
+			loud "cannot cross-build iommuctl for arm64: every arm64 snapshot will fail"
+	fi
+	vm_fetch_kernel
+	t0=$(date +%s.%N)
+	vm_build_initramfs "$initrd" "$VM_DIR/guest/capture.sh"
+	t1=$(date +%s.%N)
+	printf 'kernel %s, initramfs built in %.1f s\n' "$VM_KVER" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+	built_flavour=$VM_FLAVOUR
+}
 
 declare -A result=() secs=()
 failed=0
 for s in "${scenarios[@]}"; do
+	prepare_flavour "$s"
 	out=$runs/$s
 	rm -rf "$out"
 	rc=0
@@ -137,14 +161,14 @@ for s in "${scenarios[@]}"; do
 		loud "$s (${secs[$s]} s): ${result[$s]}"
 		continue
 	fi
-	printf '%-7s %5s s  %s\n' "$s" "${secs[$s]}" "${result[$s]}"
+	printf '%-16s %5s s  %s\n' "$s" "${secs[$s]}" "${result[$s]}"
 done
 
 echo
 echo "scenario   time  result (outputs of the last run: $runs/<scenario>/)"
 total=0
 for s in "${scenarios[@]}"; do
-	printf '%-8s %5s s  %s\n' "$s" "${secs[$s]:-?}" "${result[$s]}"
+	printf '%-16s %5s s  %s\n' "$s" "${secs[$s]:-?}" "${result[$s]}"
 	total=$(awk -v a="$total" -v b="${secs[$s]:-0}" 'BEGIN { print a + b }')
 done
 printf 'total    %5.1f s\n' "$total"

@@ -15,7 +15,10 @@
 # IOMMUCTL_VM_SMP, IOMMUCTL_VM_APPEND, IOMMUCTL_VM_MODULES, IOMMUCTL_VM_VERBOSE;
 # VM_QEMU_EXTRA (bash array) adds QEMU options. IOMMUCTL_VM_KERNEL_IMAGE boots a
 # bzImage with everything built in instead (tests/vm/build-kernel.sh makes one with
-# iommufd): no modules are packed or loaded. See tests/vm/README.
+# iommufd): no modules are packed or loaded. lib-arm64.sh (sourced below) adds
+# the arm64 SMMUv3 scenarios (qemu-system-aarch64, a cross-built iommuctl in
+# $IOMMUCTL_ARM64); vm_select SCENARIO picks a scenario's kernel flavour. See
+# tests/vm/README.
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM_REPO=$(git -C "$VM_DIR" rev-parse --show-toplevel 2>/dev/null || (cd "$VM_DIR/../.." && pwd))
@@ -69,6 +72,14 @@ VM_DEVICES=(
 	-device pcie-root-port,id=rp1,addr=0x6,chassis=1,slot=1
 	-device e1000e,bus=rp1,addr=0x0,romfile=
 )
+
+# The arm64 (SMMUv3) scenarios; they change nothing for the x86 ones. The current
+# kernel flavour (VM_FLAVOUR: amd64, arm64, arm64-16k) decides the kernel, the
+# busybox, the iommuctl binary and the QEMU command; vm_select SCENARIO sets it.
+VM_FLAVOUR=amd64
+VM_ARCH=x86_64
+# shellcheck source-path=SCRIPTDIR source=lib-arm64.sh
+. "$VM_DIR/lib-arm64.sh"
 
 vm_log() { printf 'vm: %s\n' "$*" >&2; }
 vm_die() {
@@ -151,6 +162,10 @@ _vm_use_image() {
 # cache; the newest one in apt's index (after apt-get update if it has none).
 vm_fetch_kernel() {
 	local pkg=${IOMMUCTL_VM_KERNEL_PKG:-} kdir tmp deb
+	if [[ $VM_ARCH == arm64 ]]; then
+		vm_arm64_fetch_kernel
+		return 0
+	fi
 	vm_need_tools
 	if [[ -n ${IOMMUCTL_VM_KERNEL_IMAGE:-} ]]; then
 		_vm_use_image "$IOMMUCTL_VM_KERNEL_IMAGE"
@@ -289,17 +304,30 @@ vm_build_initramfs() {
 	shift 2
 	[[ -f $guest ]] || vm_die "guest script $guest not found"
 	[[ -n ${VM_KVER:-} ]] || vm_fetch_kernel
-	bb=$(vm_busybox_static) || vm_die "no statically linked busybox (apt-get install busybox-static)"
+	local bin=$IOMMUCTL bblist
+	if [[ $VM_ARCH == arm64 ]]; then
+		bb=$(vm_arm64_busybox) || vm_die "no arm64 busybox"
+		bin=$IOMMUCTL_ARM64
+		# the arm64 busybox cannot run here: take the applet list from the
+		# host's busybox (the same Debian version), else a minimal one
+		bblist=$(vm_busybox_static 2>/dev/null) && bblist=$("$bblist" --list) ||
+			bblist="sh ash cat cp dd dmesg echo grep insmod ls mkdir mount poweroff readlink sed setsid sleep sync tar tee tr basename dirname rm kill"
+	else
+		bb=$(vm_busybox_static) || vm_die "no statically linked busybox (apt-get install busybox-static)"
+		bblist=$("$bb" --list)
+	fi
 	root=$(mktemp -d "${TMPDIR:-/tmp}/iommuctl-initramfs.XXXXXX")
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/vm,proc,sys,dev,tmp,out,lib/modules,root}
 	cp "$bb" "$root/bin/busybox"
-	for a in $("$bb" --list); do
+	for a in $bblist; do
 		[[ $a == busybox ]] || ln -s busybox "$root/bin/$a"
 	done
 
 	local -a want=("${VM_COMMON_MODULES[@]}")
 	[[ ${VM_BUILTIN:-0} == 1 ]] && want=()
 	for n in "${VM_SCENARIOS[@]}"; do
+		# only the scenarios that boot this kernel flavour
+		[[ $(vm_scn_flavour "$n") == "$VM_FLAVOUR" ]] || continue
 		# shellcheck disable=SC2206 # space-separated list
 		want+=(${VM_SCN_MODULES[$n]})
 	done
@@ -334,11 +362,15 @@ vm_build_initramfs() {
 		} >>"$root/etc/vm/modules.dep"
 	done
 
-	if [[ -x $IOMMUCTL && -f $IOMMUCTL ]]; then
-		cp "$IOMMUCTL" "$root/bin/iommuctl"
-		_vm_copy_libs "$root" "$IOMMUCTL"
+	if [[ -x $bin && -f $bin ]]; then
+		cp "$bin" "$root/bin/iommuctl"
+		if [[ $VM_ARCH == arm64 ]]; then
+			_vm_arm64_copy_libs "$root" "$bin"
+		else
+			_vm_copy_libs "$root" "$bin"
+		fi
 	else
-		vm_log "WARNING: no iommuctl binary at $IOMMUCTL (run make, or set IOMMUCTL): the guest has none"
+		vm_log "WARNING: no iommuctl binary at $bin (run make, or set IOMMUCTL/IOMMUCTL_ARM64): the guest has none"
 	fi
 
 	cp "$VM_DIR/init.sh" "$root/init"
@@ -365,7 +397,9 @@ vm_kernel_cmdline() {
 	mods=$(printf '%s ' ${VM_SCN_MODULES[$s]} "${VM_COMMON_MODULES[@]}" ${IOMMUCTL_VM_MODULES:-} |
 		sed 's/ *$//' | tr ' ' ',')
 	[[ ${VM_BUILTIN:-0} == 1 ]] && mods=
-	printf '%s' "console=ttyS0,115200 panic=-1 ${VM_SCN_APPEND[$s]} iommuctl_vm.scenario=$s iommuctl_vm.modules=$mods iommuctl_vm.guest_timeout=$gt ${IOMMUCTL_VM_APPEND:-}" |
+	local con=ttyS0
+	[[ $(vm_scn_flavour "$s") == amd64 ]] || con=ttyAMA0
+	printf '%s' "console=$con,115200 panic=-1 ${VM_SCN_APPEND[$s]} iommuctl_vm.scenario=$s iommuctl_vm.modules=$mods iommuctl_vm.guest_timeout=$gt ${IOMMUCTL_VM_APPEND:-}" |
 		tr -s ' '
 }
 
@@ -392,6 +426,10 @@ vm_accel() {
 
 vm_boot() {
 	local accel rc=0
+	if [[ $(vm_scn_flavour "$1") != amd64 ]]; then
+		vm_boot_accel tcg "$@"   # a foreign architecture: TCG only
+		return
+	fi
 	accel=$(vm_accel)
 	if [[ $accel == kvm && ${IOMMUCTL_VM_ACCEL:-auto} == auto ]]; then
 		# a working KVM boots in a few seconds; a broken one hangs, so
@@ -426,7 +464,20 @@ vm_boot_accel() {
 	else
 		console="file,id=con,path=$outdir/.vm/console.log"
 	fi
-	local -a cmd=(
+	[[ $(vm_scn_flavour "$s") == "$VM_FLAVOUR" ]] ||
+		vm_die "scenario $s needs the $(vm_scn_flavour "$s") kernel; $VM_FLAVOUR is selected (vm_select $s first)"
+	local -a cmd
+	if [[ $VM_ARCH == arm64 ]]; then cmd=(
+		timeout -k 5 "$VM_TIMEOUT"
+		qemu-system-aarch64 -machine "virt,iommu=${VM_SCN_DEVICE[$s]},gic-version=3" -accel "$accel"
+		-cpu "${VM_SCN_CPU[$s]}"
+		-m "$VM_MEM" -smp "$VM_SMP" -nodefaults -no-user-config -no-reboot
+		-display none -monitor none -chardev "$console" -serial chardev:con
+		-kernel "$VM_KERNEL" -initrd "$initrd" -append "$(vm_kernel_cmdline "$s")"
+		-drive "if=none,id=vmout,format=raw,file=$disk"
+		"${VM_DEVICES[@]}" "${VM_QEMU_EXTRA[@]}"
+	)
+	else cmd=(
 		timeout -k 5 "$VM_TIMEOUT"
 		qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel "$accel"
 		-m "$VM_MEM" -smp "$VM_SMP" -nodefaults -no-user-config -no-reboot
@@ -435,7 +486,7 @@ vm_boot_accel() {
 		-device "${VM_SCN_DEVICE[$s]}"
 		-drive "if=none,id=vmout,format=raw,file=$disk"
 		"${VM_DEVICES[@]}" "${VM_QEMU_EXTRA[@]}"
-	)
+	); fi
 	printf '%q ' "${cmd[@]}" >"$outdir/.vm/qemu.cmd"
 	t0=$(date +%s.%N)
 	"${cmd[@]}" </dev/null 2>"$outdir/.vm/qemu.log" || rc=$?
@@ -473,6 +524,7 @@ vm_run() {
 	local s=$1 guest=$2 outdir=$3 initrd rc=0
 	shift 3
 	vm_is_scenario "$s" || vm_die "unknown scenario '$s' (known: ${VM_SCENARIOS[*]})"
+	vm_select "$s"
 	vm_fetch_kernel
 	mkdir -p "$outdir/.vm"
 	initrd=$outdir/.vm/initramfs.cpio
