@@ -8,7 +8,7 @@ function __iommuctl_words
 	for w in (commandline -opc)[2..-1]
 		if test $skip = 1; set skip 0; continue; end
 		switch $w
-			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --level --granule --page-shift --page-size --byteorder --format --base --format --base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --start --size
+			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --level --granule --page-shift --page-size --byteorder --format --base --format --base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size
 				set skip 1
 			case '-*'
 			case '*'
@@ -220,6 +220,9 @@ complete -c iommuctl -n '__iommuctl_in vfio probe' -l iova -r -d 'map the test b
 complete -c iommuctl -n '__iommuctl_in vfio probe' -l size -r -d 'test buffer size, page multiple (default 64 KiB)'
 complete -c iommuctl -n '__iommuctl_in vfio probe' -l msi-check -d 'also try to map a page in the group\'s MSI window and expect the kernel to refuse'
 complete -c iommuctl -n '__iommuctl_in vfio probe' -l while-mapped -r -d 'run CMD (sh -c) while the buffer is mapped; it sees IOMMUCTL_PROBE_IOVA/_SIZE/_PATH'
+complete -c iommuctl -n '__iommuctl_in vfio probe' -l ddw-page-shift -r -d 'SPAPR TCE (POWER): page shift of the dynamic DMA window created and removed (default: 16 if 64K is offered, else the smallest offered)'
+complete -c iommuctl -n '__iommuctl_in vfio probe' -l ddw-levels -r -d 'SPAPR TCE (POWER): TCE table levels of that window (default 1)'
+complete -c iommuctl -n '__iommuctl_in vfio probe' -l ddw-size -r -d 'SPAPR TCE (POWER): size of that window, a power of two (default 1 GiB)'
 complete -c iommuctl -n '__iommuctl_in vfio probe' -a '(ls /sys/bus/pci/devices 2>/dev/null)'
 complete -c iommuctl -n '__iommuctl_at' -a msi -d 'MSI windows and the usable IOVA space of a group'
 complete -c iommuctl -n '__iommuctl_at msi' -a show -d 'reserved regions annotated and the usable IOVA window'

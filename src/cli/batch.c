@@ -26,11 +26,11 @@
 #include "core/exitcodes.h"
 #include "core/util.h"
 
-enum bkind { BK_IOAS, BK_HWPT, BK_DEVICE, BK_MAP, BK_GROUP };
+enum bkind { BK_IOAS, BK_HWPT, BK_DEVICE, BK_MAP, BK_GROUP, BK_MEM, BK_WINDOW };
 
 static const char *const bkind_name[] = {
 	[BK_IOAS] = "ioas", [BK_HWPT] = "hwpt", [BK_DEVICE] = "device", [BK_MAP] = "map",
-	[BK_GROUP] = "group",
+	[BK_GROUP] = "group", [BK_MEM] = "mem", [BK_WINDOW] = "window",
 };
 
 struct bobj {
@@ -42,8 +42,10 @@ struct bobj {
 	char *addr;               /* device address */
 	bool legacy;              /* device opened through its group; map in the container */
 	uint32_t ioas;            /* map: the IOAS (iommufd maps) */
-	void *va;                 /* map: the buffer */
-	uint64_t iova, len;
+	void *va;                 /* map, mem: the buffer */
+	uint64_t iova, len;       /* window: iova is its bus address, len its size */
+	bool borrowed;            /* map: va belongs to a registered mem (SPAPR) */
+	uint32_t page_shift, levels;   /* window */
 };
 
 struct batch {
@@ -51,11 +53,12 @@ struct batch {
 	int iommufd;
 	int container;
 	bool container_ready;     /* VFIO_SET_IOMMU done */
+	bool spapr;               /* the container's model is SPAPR TCE (v1 or v2) */
 	struct bobj **objs;      /* pointers: an object's address stays valid as others are added */
 	size_t nobjs;
 	bool inv_loaded;
 	struct inventory inv;
-	unsigned int nmaps;
+	unsigned int nmaps, nmems, nwindows;
 };
 
 /* The outcome of one line. */
@@ -454,7 +457,8 @@ static int cmd_ioas_map(struct batch *b, const struct words *w, struct bres *r)
 
 static void map_forget(struct bobj *m)
 {
-	vfio_buffer_free(m->va, m->len);
+	if (!m->borrowed)
+		vfio_buffer_free(m->va, m->len);
 	m->va = NULL;
 	m->live = false;
 }
@@ -765,11 +769,12 @@ static int cmd_container_set_iommu(struct batch *b, const struct words *w, struc
 	if ((rc = need_container(b, r)))
 		return rc;
 	if (vfio_iommu_type_parse(t ? t : "type1v2", &type))
-		return fail(r, -EUSAGE, "unknown IOMMU model '%s' (type1, type1v2, noiommu, ...)", t);
+		return fail(r, -EUSAGE, "unknown IOMMU model '%s' (type1, type1v2, noiommu, spapr-v2, ...)", t);
 	rc = vfio_set_iommu(b->container, type);
 	if (rc)
 		return fail_op(r, VOP_SET_IOMMU, rc);
 	b->container_ready = true;
+	b->spapr = type == VFIO_SPAPR_TCE_IOMMU || type == VFIO_SPAPR_TCE_v2_IOMMU;
 	res_str(r, "type", vfio_iommu_type_name(type));
 	res_text(r, "%s", vfio_iommu_type_name(type));
 	return 0;
@@ -865,28 +870,77 @@ static int cmd_device_open(struct batch *b, const struct words *w, struct bres *
 	return 0;
 }
 
+/*
+ * A SPAPR map the kernel refused with ENXIO: name the windows the IOVA
+ * missed (the 32-bit window and the DDWs this run created).
+ */
+static int fail_outside(struct batch *b, struct bres *r, uint64_t iova, uint64_t len)
+{
+	struct vfio_spapr_info si;
+	struct strv ws = { 0 };
+	char *list;
+
+	if (!vfio_spapr_info_get(b->container, &si) && si.dma32_size)
+		strv_push_owned(&ws, xasprintf("0x%llx-0x%llx", (unsigned long long)si.dma32_start,
+					       (unsigned long long)(si.dma32_start + si.dma32_size - 1)));
+	for (size_t i = 0; i < b->nobjs; i++)
+		if (b->objs[i]->live && b->objs[i]->kind == BK_WINDOW)
+			strv_push_owned(&ws, xasprintf("0x%llx-0x%llx (%s)",
+						       (unsigned long long)b->objs[i]->iova,
+						       (unsigned long long)(b->objs[i]->iova + b->objs[i]->len - 1),
+						       b->objs[i]->name));
+	list = ws.n ? strv_join(&ws, ", ") : xstrdup("none known");
+	strv_free(&ws);
+	r->op = VOP_DMA_MAP;
+	fail(r, -ENXIO, "%s: ENXIO: IOVA 0x%llx-0x%llx is outside the DMA window%s %s",
+	     vfio_op_name(VOP_DMA_MAP), (unsigned long long)iova,
+	     (unsigned long long)(iova + len - 1), strchr(list, ',') ? "s" : "", list);
+	free(list);
+	return r->err;
+}
+
 static int cmd_dma_map(struct batch *b, const struct words *w, struct bres *r)
 {
 	uint64_t len, iova;
-	struct bobj *m;
+	struct bobj *m, *mem = NULL;
+	const char *mem_name = opt_get(w, "mem");
 	void *va;
 	int rc;
 
 	if (b->container < 0 || !b->container_ready)
 		return fail(r, -EUSAGE, "no container with an IOMMU model: 'container set-iommu' first");
-	if ((rc = num_opt(r, w, "iova", true, &iova)) || (rc = map_buffer(r, w, &len, &va)))
+	if ((rc = num_opt(r, w, "iova", true, &iova)))
 		return rc;
+	if (mem_name) {
+		/* SPAPR v2: map memory registered with 'spapr register' */
+		if ((rc = obj_ref(b, r, mem_name, 1u << BK_MEM, &mem)))
+			return rc;
+		va = mem->va;
+		len = mem->len;
+	} else if ((rc = map_buffer(r, w, &len, &va))) {
+		return rc;
+	}
 	rc = vfio_dma_map(b->container, va, iova, len, !flag_get(w, "readonly"));
 	if (rc) {
-		vfio_buffer_free(va, len);
+		if (!mem)
+			vfio_buffer_free(va, len);
+		if (rc == -ENXIO && b->spapr)
+			return fail_outside(b, r, iova, len);
+		if (b->spapr && vfio_spapr_map_explain(rc)) {
+			r->op = VOP_DMA_MAP;
+			return fail(r, rc, "%s: %s: %s", vfio_op_name(VOP_DMA_MAP), vfio_errno_name(rc),
+				    vfio_spapr_map_explain(rc));
+		}
 		return fail_op(r, VOP_DMA_MAP, rc);
 	}
 	if (obj_new(b, r, w, BK_MAP, 0, &m)) {
 		vfio_dma_unmap(b->container, iova, len, NULL);
-		vfio_buffer_free(va, len);
+		if (!mem)
+			vfio_buffer_free(va, len);
 		return r->err;
 	}
 	m->legacy = true;
+	m->borrowed = mem != NULL;
 	m->va = va;
 	m->iova = iova;
 	m->len = len;
@@ -904,6 +958,8 @@ static int cmd_dma_unmap(struct batch *b, const struct words *w, struct bres *r)
 	return cmd_unmap(b, w, r, true);
 }
 
+static int cmd_spapr_info(struct batch *b, const struct words *w, struct bres *r);
+
 static int cmd_dma_ranges(struct batch *b, const struct words *w, struct bres *r)
 {
 	struct vfio_type1_info ti;
@@ -911,6 +967,9 @@ static int cmd_dma_ranges(struct batch *b, const struct words *w, struct bres *r
 
 	if (b->container < 0 || !b->container_ready)
 		return fail(r, -EUSAGE, "no container with an IOMMU model: 'container set-iommu' first");
+	/* same ioctl number, SPAPR layout: never read it as type1 */
+	if (b->spapr)
+		return cmd_spapr_info(b, w, r);
 	rc = vfio_type1_info_get(b->container, &ti);
 	if (rc)
 		return fail_op(r, VOP_IOMMU_INFO, rc);
@@ -918,6 +977,149 @@ static int cmd_dma_ranges(struct batch *b, const struct words *w, struct bres *r
 	res_hex(r, "page_sizes", ti.pgsizes);
 	res_text(r, "page sizes 0x%llx", (unsigned long long)ti.pgsizes);
 	vfio_type1_info_release(&ti);
+	return 0;
+}
+
+/* ---- SPAPR TCE containers (IBM POWER): memory registration and DMA windows ---- */
+
+static int need_spapr(struct batch *b, struct bres *r)
+{
+	if (b->container < 0 || !b->container_ready || !b->spapr)
+		return fail(r, -EUSAGE, "no SPAPR TCE container: 'container set-iommu spapr-v2' first");
+	return 0;
+}
+
+static int cmd_spapr_info(struct batch *b, const struct words *w, struct bres *r)
+{
+	struct vfio_spapr_info si;
+	json_object *pg;
+	int rc;
+
+	if ((rc = need_spapr(b, r)))
+		return rc;
+	rc = vfio_spapr_info_get(b->container, &si);
+	if (rc)
+		return fail_op(r, VOP_SPAPR_INFO, rc);
+	res_hex(r, "dma32_window_start", si.dma32_start);
+	res_hex(r, "dma32_window_size", si.dma32_size);
+	json_object_object_add(r->out, "ddw", json_object_new_boolean(si.ddw));
+	pg = json_object_new_array();
+	for (unsigned bit = 0; bit < 64; bit++)
+		if (si.ddw_pgsizes & (1ULL << bit)) {
+			char *t = vfio_pgsizes_text(1ULL << bit);
+
+			json_object_array_add(pg, json_object_new_string(t));
+			free(t);
+		}
+	json_object_object_add(r->out, "ddw_page_sizes", pg);
+	res_u64(r, "ddw_max_windows", si.ddw_max_windows);
+	res_u64(r, "ddw_max_levels", si.ddw_levels);
+	{
+		char *t = vfio_pgsizes_text(si.ddw_pgsizes);
+
+		res_text(r, "32-bit window 0x%llx-0x%llx", (unsigned long long)si.dma32_start,
+			 (unsigned long long)(si.dma32_start + si.dma32_size - 1));
+		if (si.ddw)
+			res_text(r, "DDW page sizes %s, %u windows, %u levels", t, si.ddw_max_windows,
+				 si.ddw_levels);
+		else
+			res_text(r, "no dynamic DMA windows");
+		free(t);
+	}
+	return 0;
+}
+
+static int cmd_spapr_register(struct batch *b, const struct words *w, struct bres *r)
+{
+	struct bobj *o;
+	uint64_t len;
+	void *va;
+	int rc;
+
+	if ((rc = need_spapr(b, r)) || (rc = map_buffer(r, w, &len, &va)))
+		return rc;
+	rc = vfio_spapr_register(b->container, va, len);
+	if (rc) {
+		vfio_buffer_free(va, len);
+		return fail_op(r, VOP_SPAPR_REGISTER, rc);
+	}
+	if (obj_new(b, r, w, BK_MEM, ++b->nmems, &o)) {
+		vfio_spapr_unregister(b->container, va, len);
+		vfio_buffer_free(va, len);
+		return r->err;
+	}
+	o->va = va;
+	o->len = len;
+	res_u64(r, "size", len);
+	res_text(r, "mem %s: %llu bytes registered", o->name, (unsigned long long)len);
+	return 0;
+}
+
+static int cmd_spapr_unregister(struct batch *b, const struct words *w, struct bres *r)
+{
+	struct bobj *o;
+	int rc;
+
+	if ((rc = need_spapr(b, r)) || (rc = obj_ref(b, r, pos_get(w, 0), 1u << BK_MEM, &o)))
+		return rc;
+	rc = vfio_spapr_unregister(b->container, o->va, o->len);
+	if (rc)
+		return fail_op(r, VOP_SPAPR_UNREGISTER, rc);
+	vfio_buffer_free(o->va, o->len);
+	o->va = NULL;
+	o->live = false;
+	res_text(r, "%s unregistered", o->name);
+	return 0;
+}
+
+static int cmd_spapr_window(struct batch *b, const struct words *w, struct bres *r)
+{
+	const char *verb = pos_get(w, 0);
+	uint64_t shift, size, levels = 1, start = 0;
+	struct bobj *o;
+	int rc;
+
+	if ((rc = need_spapr(b, r)))
+		return rc;
+	if (verb && !strcmp(verb, "remove")) {
+		if ((rc = obj_ref(b, r, pos_get(w, 1), 1u << BK_WINDOW, &o)))
+			return rc;
+		rc = vfio_spapr_window_remove(b->container, o->iova);
+		if (rc)
+			return fail_op(r, VOP_SPAPR_REMOVE, rc);
+		o->live = false;
+		res_text(r, "%s removed", o->name);
+		return 0;
+	}
+	if (!verb || strcmp(verb, "create"))
+		return fail(r, -EUSAGE, "expected 'spapr window create' or 'spapr window remove'");
+	if (num_opt(r, w, "page-shift", true, &shift) || num_opt(r, w, "size", true, &size) ||
+	    num_opt(r, w, "levels", false, &levels) < 0)
+		return r->err;
+	if (shift < 12 || shift > 40)
+		return fail(r, -EUSAGE, "page-shift=%llu: not a page shift (12..40)", (unsigned long long)shift);
+	if (!size || (size & (size - 1)))
+		return fail(r, -EUSAGE, "size=%llu: not a power of two", (unsigned long long)size);
+	if (!levels || levels > 8)
+		return fail(r, -EUSAGE, "levels=%llu: not a level count (1..8)", (unsigned long long)levels);
+	rc = vfio_spapr_window_create(b->container, (unsigned)shift, size, (unsigned)levels, &start);
+	if (rc)
+		return fail_op(r, VOP_SPAPR_CREATE, rc);
+	if (obj_new(b, r, w, BK_WINDOW, ++b->nwindows, &o)) {
+		vfio_spapr_window_remove(b->container, start);
+		return r->err;
+	}
+	o->iova = start;
+	o->len = size;
+	o->page_shift = (uint32_t)shift;
+	o->levels = (uint32_t)levels;
+	res_hex(r, "start", start);
+	res_u64(r, "size", size);
+	res_u64(r, "page_shift", shift);
+	res_u64(r, "levels", levels);
+	res_text(r, "window %s: bus address 0x%llx-0x%llx, page shift %u, %u level%s", o->name,
+		 (unsigned long long)start, (unsigned long long)(start + size - 1), o->page_shift,
+		 o->levels, o->levels == 1 ? "" : "s");
 	return 0;
 }
 
@@ -989,9 +1191,11 @@ static void child_env(struct batch *b)
 			fcntl(o->fd, F_SETFD, 0);
 			strv_push_owned(&fds, xasprintf("%s=%d", o->name, o->fd));
 		}
-		if (o->kind == BK_MAP)
-			strv_push_owned(&objs, xasprintf("%s=map:0x%llx+0x%llx", o->name,
+		if (o->kind == BK_MAP || o->kind == BK_WINDOW)
+			strv_push_owned(&objs, xasprintf("%s=%s:0x%llx+0x%llx", o->name, bkind_name[o->kind],
 							 (unsigned long long)o->iova, (unsigned long long)o->len));
+		else if (o->kind == BK_MEM)
+			strv_push_owned(&objs, xasprintf("%s=mem:%llu", o->name, (unsigned long long)o->len));
 		else if (o->kind == BK_DEVICE)
 			strv_push_owned(&objs, xasprintf("%s=device:%u:%s", o->name, o->id, o->addr));
 		else
@@ -1070,11 +1274,16 @@ static const struct bcmd bcmds[] = {
 	{ "option", NULL, "option sw-msi DEV [start=ADDR] [size=MB]", cmd_option },
 	{ "destroy", NULL, "destroy OBJ", cmd_destroy },
 	{ "container", "open", "container open", cmd_container_open },
-	{ "container", "set-iommu", "container set-iommu [type1v2|type1|noiommu]", cmd_container_set_iommu },
+	{ "container", "set-iommu", "container set-iommu [type1v2|type1|noiommu|spapr-v2|spapr]", cmd_container_set_iommu },
 	{ "group", "add", "group add GROUP|ADDR [name=NAME]", cmd_group_add },
-	{ "dma", "map", "dma map iova=ADDR size=N [readonly] [name=NAME]", cmd_dma_map },
+	{ "dma", "map", "dma map iova=ADDR (size=N | mem=MEM) [readonly] [name=NAME]", cmd_dma_map },
 	{ "dma", "unmap", "dma unmap (MAP | iova=ADDR size=N)", cmd_dma_unmap },
 	{ "dma", "ranges", "dma ranges", cmd_dma_ranges },
+	{ "spapr", "info", "spapr info", cmd_spapr_info },
+	{ "spapr", "register", "spapr register size=N [name=NAME]", cmd_spapr_register },
+	{ "spapr", "unregister", "spapr unregister MEM", cmd_spapr_unregister },
+	{ "spapr", "window", "spapr window (create page-shift=N size=N [levels=N] [name=NAME] | remove WINDOW)",
+	  cmd_spapr_window },
 	{ "exec", NULL, "exec -- CMD [ARGS...]", cmd_exec },
 };
 
@@ -1130,6 +1339,25 @@ static void batch_release(struct batch *b)
 			else
 				vfio_ioas_unmap(b->iommufd, o->ioas, o->iova, o->len, NULL);
 			map_forget(o);
+		}
+	}
+	/* SPAPR: windows, then registered memory, while the groups are still in the container */
+	for (size_t i = 0; i < b->nobjs; i++) {
+		struct bobj *o = b->objs[i];
+
+		if (o->live && o->kind == BK_WINDOW) {
+			vfio_spapr_window_remove(b->container, o->iova);
+			o->live = false;
+		}
+	}
+	for (size_t i = 0; i < b->nobjs; i++) {
+		struct bobj *o = b->objs[i];
+
+		if (o->live && o->kind == BK_MEM) {
+			vfio_spapr_unregister(b->container, o->va, o->len);
+			vfio_buffer_free(o->va, o->len);
+			o->va = NULL;
+			o->live = false;
 		}
 	}
 	for (size_t i = 0; i < b->nobjs; i++) {

@@ -116,6 +116,7 @@ struct probe_opts {
 	const char *size;
 	const char *while_mapped;
 	bool msi_check;
+	const char *ddw_page_shift, *ddw_levels, *ddw_size;
 };
 
 enum {
@@ -124,6 +125,9 @@ enum {
 	OPT_SIZE,
 	OPT_MSI_CHECK,
 	OPT_WHILE_MAPPED,
+	OPT_DDW_PAGE_SHIFT,
+	OPT_DDW_LEVELS,
+	OPT_DDW_SIZE,
 };
 
 static const struct argp_option probe_options[] = {
@@ -134,6 +138,13 @@ static const struct argp_option probe_options[] = {
 	  "also try to map a page in the group's MSI window and expect the kernel to refuse", 0 },
 	{ "while-mapped", OPT_WHILE_MAPPED, "CMD", 0,
 	  "run CMD (sh -c) while the buffer is mapped; it sees IOMMUCTL_PROBE_IOVA/_SIZE/_PATH", 0 },
+	{ "ddw-page-shift", OPT_DDW_PAGE_SHIFT, "SHIFT", 0,
+	  "SPAPR TCE (POWER): page shift of the dynamic DMA window created and removed (default: 16 "
+	  "if 64K is offered, else the smallest offered)", 0 },
+	{ "ddw-levels", OPT_DDW_LEVELS, "N", 0, "SPAPR TCE (POWER): TCE table levels of that window "
+	  "(default 1)", 0 },
+	{ "ddw-size", OPT_DDW_SIZE, "BYTES", 0, "SPAPR TCE (POWER): size of that window, a power of two "
+	  "(default 1 GiB)", 0 },
 	{ 0 }
 };
 
@@ -156,6 +167,15 @@ static error_t probe_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_WHILE_MAPPED:
 		o->while_mapped = arg;
+		break;
+	case OPT_DDW_PAGE_SHIFT:
+		o->ddw_page_shift = arg;
+		break;
+	case OPT_DDW_LEVELS:
+		o->ddw_levels = arg;
+		break;
+	case OPT_DDW_SIZE:
+		o->ddw_size = arg;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -285,6 +305,24 @@ static int vfio_probe(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 			return err_report(ctx, -EUSAGE, "--size: '%s' is not a positive multiple of 4096", po->size);
 		req.size = v;
 	}
+	if (po->ddw_page_shift) {
+		if (parse_u64(po->ddw_page_shift, &v) || v < 12 || v > 40)
+			return err_report(ctx, -EUSAGE, "--ddw-page-shift: '%s' is not a page shift (12..40)",
+					  po->ddw_page_shift);
+		req.ddw_page_shift = (unsigned)v;
+	}
+	if (po->ddw_levels) {
+		if (parse_u64(po->ddw_levels, &v) || !v || v > 8)
+			return err_report(ctx, -EUSAGE, "--ddw-levels: '%s' is not a level count (1..8)",
+					  po->ddw_levels);
+		req.ddw_levels = (unsigned)v;
+	}
+	if (po->ddw_size) {
+		if (parse_u64(po->ddw_size, &v) || !v || (v & (v - 1)) || v < 4096)
+			return err_report(ctx, -EUSAGE, "--ddw-size: '%s' is not a power of two >= 4096",
+					  po->ddw_size);
+		req.ddw_size = v;
+	}
 
 	err = cli_inventory_load(ctx, &inv);
 	if (err)
@@ -346,6 +384,40 @@ static int vfio_probe(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 			out_hex(o, "page_sizes", "page sizes", res.pgsizes);
 		if (res.container_type && res.legacy.attempted)
 			out_str(o, "container_type", "container type", res.container_type);
+	}
+	if (res.spapr && res.legacy.attempted) {
+		const struct vfio_spapr_info *si = &res.spapr_info;
+		struct strv pg = { 0 };
+
+		/* a list: "4K", "64K", "16M" */
+		for (unsigned b = 0; b < 64; b++)
+			if (si->ddw_pgsizes & (1ULL << b)) {
+				char *one = vfio_pgsizes_text(1ULL << b);
+
+				strv_push_owned(&pg, one);
+			}
+
+		out_obj_begin(o, "spapr", "SPAPR TCE");
+		out_hex(o, "dma32_window_start", "32-bit window start", si->dma32_start);
+		out_hex(o, "dma32_window_size", "32-bit window size", si->dma32_size);
+		out_bool(o, "ddw", "dynamic DMA windows", si->ddw);
+		if (si->ddw) {
+			out_strv(o, "ddw_page_sizes", "DDW page sizes", &pg);
+			out_u64(o, "ddw_max_windows", "DDW windows", si->ddw_max_windows);
+			out_u64(o, "ddw_max_levels", "DDW levels", si->ddw_levels);
+		}
+		out_bool(o, "registered", "buffer registered", res.registered);
+		if (res.ddw_created || res.ddw_page_shift) {
+			out_u64(o, "ddw_page_shift", "DDW page shift", res.ddw_page_shift);
+			out_u64(o, "ddw_levels", "DDW levels used", res.ddw_levels);
+			out_u64(o, "ddw_size", "DDW size", res.ddw_size);
+			out_bool(o, "ddw_created", "DDW created", res.ddw_created);
+			if (res.ddw_created)
+				out_hex(o, "ddw_start", "DDW start", res.ddw_start);
+			out_bool(o, "ddw_removed", "DDW removed", res.ddw_removed);
+		}
+		out_obj_end(o);
+		strv_free(&pg);
 	}
 	if (res.have_hw_info) {
 		out_obj_begin(o, "hw_info", "hardware info");
@@ -418,7 +490,8 @@ static const struct cli_verb vfio_verbs[] = {
 		.args_doc = "ADDR",
 		.doc = "The device must already be bound to vfio-pci. iommufd with the device cdev is "
 		       "tried first, the legacy group and type1 container second (saying why the first "
-		       "failed). Reports the usable IOVA ranges and alignment, maps a test buffer at a "
+		       "failed); on IBM POWER the legacy container is SPAPR TCE v2: the 32-bit window is "
+		       "read, the buffer pre-registered, and a dynamic DMA window created and removed. Reports the usable IOVA ranges and alignment, maps a test buffer at a "
 		       "valid IOVA, unmaps it and closes everything.",
 		.options = probe_options,
 		.parser = probe_parse,

@@ -18,9 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+#include <unistd.h>
+
 #include "backends/vfio/msi.h"
 #include "backends/vfio/uapi.h"
 #include "backends/vfio/vfio.h"
+#include "cli/cli.h"
+#include "core/ctx.h"
 
 /* Resolved by --wrap; NULL when the test was linked without it (then tests skip). */
 extern int __real_open(const char *path, int flags, ...) __attribute__((weak));
@@ -45,7 +50,21 @@ static struct fake {
 	unsigned long calls[64];
 	int ncalls;
 	uint32_t last_attach_argsz, last_attach_flags, last_attach_pasid;
+	/* SPAPR TCE v2 (POWER): the container offers only spapr and spapr-v2 */
+	bool spapr;
+	bool spapr_v1_only;       /* ...and of those only v1 */
+	unsigned long set_iommu_type;
+	uint32_t info_argsz;
+	struct vfio_iommu_spapr_register_memory reg, unreg;
+	struct vfio_iommu_spapr_tce_create create;
+	struct vfio_iommu_spapr_tce_remove remove;
+	struct vfio_iommu_type1_dma_map map;   /* the last map asked for */
+	bool ddw_live;
+	uint64_t ddw_size;
 } fk;
+
+#define FAKE_DDW_START 0x800000000000000ULL
+#define FAKE_DMA32_SIZE 0x80000000ULL        /* powernv: bus 0..2 GiB */
 
 static void fake_reset(void)
 {
@@ -97,6 +116,71 @@ static const struct iommu_iova_range fake_ranges[] = {
 	{ 0, 0xfedfffff }, { 0xfef00000, 0x7fffffffff },
 };
 
+/* The SPAPR TCE v2 container (its ioctl numbers overlap the cdev ones: dispatch by fd). */
+static int fake_spapr(unsigned long req, void *arg)
+{
+	switch (req) {
+	case VFIO_SET_IOMMU:
+		fk.set_iommu_type = (unsigned long)arg;
+		return fake_fail(req, 0);
+	case VFIO_IOMMU_SPAPR_TCE_GET_INFO: {
+		struct vfio_iommu_spapr_tce_info *i = arg;
+
+		fk.info_argsz = i->argsz;
+		if (fake_fail(req, 0))
+			return -1;
+		i->flags = VFIO_IOMMU_SPAPR_INFO_DDW;
+		i->dma32_window_start = 0;
+		i->dma32_window_size = (uint32_t)FAKE_DMA32_SIZE;
+		i->ddw.pgsizes = 0x1000 | 0x10000 | 0x1000000;
+		i->ddw.max_dynamic_windows_supported = 2;
+		i->ddw.levels = 5;
+		return 0;
+	}
+	case VFIO_IOMMU_SPAPR_REGISTER_MEMORY:
+		fk.reg = *(struct vfio_iommu_spapr_register_memory *)arg;
+		return fake_fail(req, 0);
+	case VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY:
+		fk.unreg = *(struct vfio_iommu_spapr_register_memory *)arg;
+		return fake_fail(req, 0);
+	case VFIO_IOMMU_SPAPR_TCE_CREATE: {
+		struct vfio_iommu_spapr_tce_create *c = arg;
+
+		fk.create = *c;
+		if (fake_fail(req, 0))
+			return -1;
+		c->start_addr = FAKE_DDW_START;
+		fk.ddw_live = true;
+		fk.ddw_size = c->window_size;
+		return 0;
+	}
+	case VFIO_IOMMU_SPAPR_TCE_REMOVE:
+		fk.remove = *(struct vfio_iommu_spapr_tce_remove *)arg;
+		if (fake_fail(req, 0))
+			return -1;
+		fk.ddw_live = false;
+		return 0;
+	case VFIO_IOMMU_MAP_DMA: {
+		struct vfio_iommu_type1_dma_map *m = arg;
+		bool in32 = m->iova + m->size <= FAKE_DMA32_SIZE;
+		bool in64 = fk.ddw_live && m->iova >= FAKE_DDW_START &&
+			    m->iova + m->size <= FAKE_DDW_START + fk.ddw_size;
+
+		fk.map = *m;
+		if (!in32 && !in64) {
+			errno = ENXIO;
+			return -1;
+		}
+		return fake_fail(req, m->iova);
+	}
+	case VFIO_IOMMU_UNMAP_DMA:
+		return fake_fail(req, 0);
+	default:
+		errno = ENOTTY;
+		return -1;
+	}
+}
+
 int __wrap_ioctl(int fd, unsigned long req, ...);
 int __wrap_ioctl(int fd, unsigned long req, ...)
 {
@@ -110,10 +194,15 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		return __real_ioctl(fd, req, arg);
 	if (fk.ncalls < 64)
 		fk.calls[fk.ncalls++] = req;
+	if (fk.spapr && fd == FD_CONTAINER && req != VFIO_GET_API_VERSION && req != VFIO_CHECK_EXTENSION)
+		return fake_spapr(req, arg);
 	switch (req) {
 	case VFIO_GET_API_VERSION:
 		return VFIO_API_VERSION;
 	case VFIO_CHECK_EXTENSION:
+		if (fk.spapr)
+			return (unsigned long)arg == VFIO_SPAPR_TCE_IOMMU ||
+			       ((unsigned long)arg == VFIO_SPAPR_TCE_v2_IOMMU && !fk.spapr_v1_only);
 		return (unsigned long)arg == VFIO_TYPE1v2_IOMMU || (unsigned long)arg == VFIO_TYPE1_IOMMU;
 	case VFIO_GROUP_GET_STATUS: {
 		struct vfio_group_status *s = arg;
@@ -586,6 +675,358 @@ static void test_usable_window(void **state)
 	}
 }
 
+
+/* ---- SPAPR TCE (IBM POWER) ---- */
+
+static void test_status_spapr(void **state)
+{
+	struct vfio_status st = { 0 };
+
+	WRAPPED();
+	fake_reset();
+	fk.spapr = true;
+	vfio_status_probe(&st);
+	assert_int_equal(feat(&st, "container_spapr_tce")->avail, VFIO_AVAIL_YES);
+	assert_int_equal(feat(&st, "container_spapr_tce_v2")->avail, VFIO_AVAIL_YES);
+	assert_int_equal(feat(&st, "container_type1v2")->avail, VFIO_AVAIL_NO);
+	assert_int_equal(feat(&st, "container_type1")->avail, VFIO_AVAIL_NO);
+	vfio_status_release(&st);
+
+	/* x86: absent, and says why */
+	fake_reset();
+	vfio_status_probe(&st);
+	assert_int_equal(feat(&st, "container_spapr_tce_v2")->avail, VFIO_AVAIL_NO);
+	assert_non_null(strstr(feat(&st, "container_spapr_tce_v2")->detail, "POWER"));
+	vfio_status_release(&st);
+}
+
+static const struct vfio_probe_req spapr_req = {
+	.device = "0000:00:03.0", .group = 1, .cdev = NULL, .size = 0x10000,
+	.path = VFIO_PATH_LEGACY,
+};
+
+static void test_probe_spapr_sequence(void **state)
+{
+	static const unsigned long want[] = {
+		VFIO_GET_API_VERSION,
+		VFIO_CHECK_EXTENSION, VFIO_CHECK_EXTENSION, VFIO_CHECK_EXTENSION, /* type1v2, type1, spapr-v2 */
+		VFIO_GROUP_GET_STATUS, VFIO_GROUP_SET_CONTAINER, VFIO_SET_IOMMU,
+		VFIO_IOMMU_SPAPR_TCE_GET_INFO, VFIO_GROUP_GET_DEVICE_FD, VFIO_DEVICE_GET_INFO,
+		VFIO_IOMMU_SPAPR_REGISTER_MEMORY, VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA,
+		VFIO_IOMMU_SPAPR_TCE_CREATE, VFIO_IOMMU_SPAPR_TCE_REMOVE,
+		VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY, VFIO_GROUP_UNSET_CONTAINER,
+	};
+	struct vfio_probe_req req = spapr_req;
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	fk.spapr = true;
+	req.ddw_levels = 2;
+	assert_int_equal(vfio_probe_run(&req, &res), 0);
+	assert_int_equal(res.used, VFIO_PATH_LEGACY);
+	assert_true(res.spapr);
+	assert_string_equal(res.container_type, "spapr-v2");
+	assert_int_equal(fk.ncalls, (int)(sizeof(want) / sizeof(want[0])));
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		assert_int_equal(fk.calls[i], want[i]);
+	assert_int_equal(fk.set_iommu_type, VFIO_SPAPR_TCE_v2_IOMMU);
+	/* GET_INFO */
+	assert_int_equal(fk.info_argsz, 32);
+	assert_int_equal(res.spapr_info.dma32_start, 0);
+	assert_int_equal(res.spapr_info.dma32_size, FAKE_DMA32_SIZE);
+	assert_true(res.spapr_info.ddw);
+	assert_int_equal(res.spapr_info.ddw_pgsizes, 0x1011000);
+	assert_int_equal(res.spapr_info.ddw_max_windows, 2);
+	assert_int_equal(res.spapr_info.ddw_levels, 5);
+	assert_int_equal(res.nranges, 1);
+	assert_int_equal(res.ranges[0].last, FAKE_DMA32_SIZE - 1);
+	/* registration, then the map inside the 32-bit window, of the same memory */
+	assert_int_equal(fk.reg.argsz, 24);
+	assert_int_equal(fk.reg.flags, 0);
+	assert_int_equal(fk.reg.size, 0x10000);
+	assert_int_not_equal(fk.reg.vaddr, 0);
+	assert_int_equal(fk.map.argsz, 32);
+	assert_int_equal(fk.map.vaddr, fk.reg.vaddr);
+	assert_int_equal(fk.map.iova, 0x100000);
+	assert_int_equal(fk.map.size, 0x10000);
+	assert_int_equal(fk.map.flags, VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE);
+	assert_true(res.unmapped);
+	/* the DDW: 64K pages by default, the levels asked for, 1 GiB */
+	assert_int_equal(fk.create.argsz, 40);
+	assert_int_equal(fk.create.flags, 0);
+	assert_int_equal(fk.create.page_shift, 16);
+	assert_int_equal(fk.create.levels, 2);
+	assert_int_equal(fk.create.window_size, 1ULL << 30);
+	assert_int_equal(fk.create.__resv1, 0);
+	assert_int_equal(fk.create.__resv2, 0);
+	assert_true(res.ddw_created);
+	assert_int_equal(res.ddw_start, FAKE_DDW_START);
+	assert_int_equal(fk.remove.argsz, 16);
+	assert_int_equal(fk.remove.start_addr, FAKE_DDW_START);
+	assert_true(res.ddw_removed);
+	assert_false(fk.ddw_live);
+	/* unregistered exactly what was registered */
+	assert_memory_equal(&fk.unreg, &fk.reg, sizeof(fk.reg));
+	vfio_probe_result_release(&res);
+
+	/* explicit page shift and size; auto path falls back to the container */
+	fake_reset();
+	fk.spapr = true;
+	fk.have_iommu = false;
+	req = spapr_req;
+	req.path = VFIO_PATH_AUTO;
+	req.ddw_page_shift = 24;
+	req.ddw_size = 1ULL << 34;
+	assert_int_equal(vfio_probe_run(&req, &res), 0);
+	assert_int_equal(fk.create.page_shift, 24);
+	assert_int_equal(fk.create.levels, 1);
+	assert_int_equal(fk.create.window_size, 1ULL << 34);
+	vfio_probe_result_release(&res);
+}
+
+static void test_probe_spapr_outside_window(void **state)
+{
+	struct vfio_probe_req req = spapr_req;
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	fk.spapr = true;
+	req.iova_set = true;
+	req.iova = 0x80000000;        /* just past the 32-bit window */
+	assert_int_equal(vfio_probe_run(&req, &res), -ENXIO);
+	assert_int_equal(res.legacy.failed_op, VOP_DMA_MAP);
+	assert_non_null(strstr(res.legacy.why, "outside the DMA window 0x0-0x7fffffff"));
+	assert_false(res.mapped);
+	assert_int_equal(called(VFIO_IOMMU_SPAPR_TCE_CREATE), 0);
+	/* the registration is undone */
+	assert_int_equal(called(VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY), 1);
+	vfio_probe_result_release(&res);
+}
+
+static void test_probe_spapr_ddw_create_fails(void **state)
+{
+	struct vfio_probe_req req = spapr_req;
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	fk.spapr = true;
+	fk.fail_req = VFIO_IOMMU_SPAPR_TCE_CREATE;
+	fk.fail_err = EINVAL;
+	assert_int_equal(vfio_probe_run(&req, &res), -EINVAL);
+	assert_int_equal(res.legacy.failed_op, VOP_SPAPR_CREATE);
+	assert_non_null(strstr(res.legacy.why, "page size"));
+	assert_true(res.unmapped);
+	assert_false(res.ddw_created);
+	assert_int_equal(called(VFIO_IOMMU_SPAPR_TCE_REMOVE), 0);
+	assert_int_equal(called(VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY), 1);
+	vfio_probe_result_release(&res);
+
+	/* no free window slot */
+	fake_reset();
+	fk.spapr = true;
+	fk.fail_req = VFIO_IOMMU_SPAPR_TCE_CREATE;
+	fk.fail_err = ENOSPC;
+	assert_int_equal(vfio_probe_run(&req, &res), -ENOSPC);
+	assert_non_null(strstr(res.legacy.why, "max_dynamic_windows_supported"));
+	vfio_probe_result_release(&res);
+}
+
+static void test_probe_spapr_register_fails(void **state)
+{
+	struct vfio_probe_req req = spapr_req;
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	fk.spapr = true;
+	fk.fail_req = VFIO_IOMMU_SPAPR_REGISTER_MEMORY;
+	fk.fail_err = ENOMEM;
+	assert_int_equal(vfio_probe_run(&req, &res), -ENOMEM);
+	assert_int_equal(res.legacy.failed_op, VOP_SPAPR_REGISTER);
+	assert_non_null(strstr(res.legacy.why, "RLIMIT_MEMLOCK"));
+	assert_int_equal(called(VFIO_IOMMU_MAP_DMA), 0);
+	assert_int_equal(called(VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY), 0);
+	assert_false(res.registered);
+	vfio_probe_result_release(&res);
+
+	/* a v2 map before any registration: EPERM, explained for SPAPR */
+	fake_reset();
+	fk.spapr = true;
+	fk.fail_req = VFIO_IOMMU_MAP_DMA;
+	fk.fail_err = EPERM;
+	assert_int_equal(vfio_probe_run(&req, &res), -EPERM);
+	assert_non_null(strstr(res.legacy.why, "not enabled"));
+	assert_null(strstr(res.legacy.why, "CAP_IPC_LOCK"));
+	vfio_probe_result_release(&res);
+
+	/* EPERM/EBUSY elsewhere come from the shared table */
+	assert_non_null(strstr(vfio_explain(VOP_SPAPR_UNREGISTER, -EBUSY), "still mapped"));
+	assert_non_null(strstr(vfio_explain(VOP_DMA_MAP, -ENXIO), "outside every DMA window"));
+	assert_string_equal(vfio_op_name(VOP_SPAPR_CREATE), "VFIO_IOMMU_SPAPR_TCE_CREATE");
+}
+
+static void test_probe_spapr_only_v1(void **state)
+{
+	struct vfio_probe_req req = spapr_req;
+	struct vfio_probe_result res;
+	char *t;
+
+	WRAPPED();
+	fake_reset();
+	fk.spapr = fk.spapr_v1_only = true;
+	assert_int_equal(vfio_probe_run(&req, &res), -ENODEV);
+	assert_int_equal(res.legacy.failed_op, VOP_CHECK_EXT);
+	assert_non_null(strstr(res.legacy.why, "only SPAPR TCE v1 is offered"));
+	assert_int_equal(called(VFIO_SET_IOMMU), 0);
+	vfio_probe_result_release(&res);
+	t = vfio_pgsizes_text(0x1011000);
+	assert_string_equal(t, "4K, 64K, 16M");
+	free(t);
+}
+
+/* ---- batch: SPAPR lines ---- */
+
+static json_object *run_batch(const char *text, int *rc)
+{
+	struct iommuctl_ctx ctx;
+	struct { bool force; char pad[15]; } opts = { 0 };
+	char path[] = "/tmp/iommuctl-batch-XXXXXX";
+	char *out = NULL, *err = NULL, *argv[2];
+	size_t outn = 0, errn = 0;
+	json_object *j;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	ctx_init(&ctx);
+	ctx.json = true;
+	ctx.outf = open_memstream(&out, &outn);
+	ctx.errf = open_memstream(&err, &errn);
+	argv[0] = path;
+	argv[1] = NULL;
+	*rc = cli_object_batch.verbs[0].run(&ctx, &opts, 1, argv);
+	fclose(ctx.outf);
+	fclose(ctx.errf);
+	ctx_release(&ctx);
+	unlink(path);
+	j = json_tokener_parse(out);
+	assert_non_null(j);
+	free(out);
+	free(err);
+	return j;
+}
+
+static json_object *line_res(json_object *all, size_t i, const char *status)
+{
+	json_object *l = json_object_array_get_idx(all, i), *v;
+
+	assert_non_null(l);
+	assert_true(json_object_object_get_ex(l, "status", &v));
+	if (strcmp(json_object_get_string(v), status)) {
+		json_object_object_get_ex(l, "error", &v);
+		fail_msg("line %zu: want %s: %s", i + 1, status, json_object_get_string(v));
+	}
+	return l;
+}
+
+static const char *member(json_object *l, const char *outer, const char *key)
+{
+	json_object *o, *v;
+
+	if (outer) {
+		assert_true(json_object_object_get_ex(l, outer, &o));
+		l = o;
+	}
+	assert_true(json_object_object_get_ex(l, key, &v));
+	return json_object_get_string(v);
+}
+
+static void test_batch_spapr(void **state)
+{
+	json_object *all;
+	int rc;
+
+	WRAPPED();
+	fake_reset();
+	fk.spapr = true;
+	all = run_batch("container set-iommu spapr-v2\n"
+			"spapr info\n"
+			"spapr register size=65536 name=buf\n"
+			"dma map iova=0x1000000 mem=buf name=m32\n"
+			"spapr window create page-shift=16 size=0x40000000 levels=2 name=ddw\n"
+			"dma map iova=0x800000000000000 mem=buf name=m64\n"
+			"dma unmap m64\n"
+			"dma unmap m32\n"
+			"spapr window remove ddw\n"
+			"spapr unregister buf\n"
+			"dma ranges\n", &rc);
+	assert_int_equal(rc, 0);
+	assert_int_equal(json_object_array_length(all), 11);
+	for (size_t i = 0; i < 11; i++)
+		line_res(all, i, "ok");
+	/* dma ranges on a SPAPR container reads the SPAPR layout */
+	assert_string_equal(member(line_res(all, 10, "ok"), "result", "dma32_window_size"), "0x80000000");
+	assert_int_equal(fk.set_iommu_type, VFIO_SPAPR_TCE_v2_IOMMU);
+	assert_string_equal(member(line_res(all, 1, "ok"), "result", "dma32_window_size"), "0x80000000");
+	assert_string_equal(member(line_res(all, 1, "ok"), "result", "ddw_page_sizes"),
+			    "[ \"4K\", \"64K\", \"16M\" ]");
+	assert_string_equal(member(line_res(all, 4, "ok"), "result", "start"), "0x800000000000000");
+	assert_int_equal(fk.create.argsz, 40);
+	assert_int_equal(fk.create.page_shift, 16);
+	assert_int_equal(fk.create.levels, 2);
+	assert_int_equal(fk.create.window_size, 0x40000000);
+	/* both maps used the registered buffer */
+	assert_int_equal(fk.map.vaddr, fk.reg.vaddr);
+	assert_int_equal(fk.map.iova, FAKE_DDW_START);
+	assert_int_equal(fk.remove.start_addr, FAKE_DDW_START);
+	assert_memory_equal(&fk.unreg, &fk.reg, sizeof(fk.reg));
+	json_object_put(all);
+
+	/* outside every window: ENXIO, and which windows there are */
+	fake_reset();
+	fk.spapr = true;
+	all = run_batch("container set-iommu spapr-v2\n"
+			"spapr register size=4096 name=buf\n"
+			"dma map iova=0x90000000 mem=buf\n", &rc);
+	assert_int_equal(rc, -ENXIO);
+	assert_non_null(strstr(member(line_res(all, 2, "error"), NULL, "error"),
+			       "outside the DMA window 0x0-0x7fffffff"));
+	assert_string_equal(member(line_res(all, 2, "error"), NULL, "errno"), "ENXIO");
+	/* the run's end undoes the registration */
+	assert_int_equal(called(VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY), 1);
+	json_object_put(all);
+
+	/* v2 maps only registered memory */
+	fake_reset();
+	fk.spapr = true;
+	fk.fail_req = VFIO_IOMMU_MAP_DMA;
+	fk.fail_err = EINVAL;
+	all = run_batch("container set-iommu spapr-v2\n"
+			"dma map iova=0x10000 size=65536\n", &rc);
+	assert_int_equal(rc, -EINVAL);
+	assert_non_null(strstr(member(line_res(all, 1, "error"), NULL, "error"), "registered memory"));
+	json_object_put(all);
+
+	/* a window the kernel refuses; spapr lines need a SPAPR container */
+	fake_reset();
+	fk.spapr = true;
+	fk.fail_req = VFIO_IOMMU_SPAPR_TCE_CREATE;
+	fk.fail_err = EINVAL;
+	all = run_batch("spapr info\n", &rc);
+	assert_non_null(strstr(member(line_res(all, 0, "error"), NULL, "error"), "spapr-v2"));
+	json_object_put(all);
+	all = run_batch("container set-iommu spapr-v2\n"
+			"spapr window create page-shift=13 size=0x10000000\n", &rc);
+	assert_int_equal(rc, -EINVAL);
+	assert_non_null(strstr(member(line_res(all, 1, "error"), NULL, "error"),
+			       "VFIO_IOMMU_SPAPR_TCE_CREATE: EINVAL"));
+	json_object_put(all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -604,6 +1045,13 @@ int main(void)
 		cmocka_unit_test(test_pick_iova),
 		cmocka_unit_test(test_resv_classes),
 		cmocka_unit_test(test_usable_window),
+		cmocka_unit_test(test_status_spapr),
+		cmocka_unit_test(test_probe_spapr_sequence),
+		cmocka_unit_test(test_probe_spapr_outside_window),
+		cmocka_unit_test(test_probe_spapr_ddw_create_fails),
+		cmocka_unit_test(test_probe_spapr_register_fails),
+		cmocka_unit_test(test_probe_spapr_only_v1),
+		cmocka_unit_test(test_batch_spapr),
 	};
 
 	if (!&__real_ioctl)

@@ -211,6 +211,139 @@ out:
 	return p->err;
 }
 
+/* ---- SPAPR TCE v2 (IBM POWER): the container part after VFIO_SET_IOMMU ---- */
+
+/* Defaults of the DDW the probe creates and removes. */
+#define PROBE_DDW_SIZE   (1ULL << 30)
+#define PROBE_DDW_LEVELS 1
+
+static unsigned ddw_default_shift(uint64_t pgsizes)
+{
+	if (pgsizes & (1ULL << 16))
+		return 16;
+	return pgsizes ? (unsigned)__builtin_ctzll(pgsizes) : 12;
+}
+
+/* A map the kernel refused with ENXIO: say which window the IOVA missed. */
+static void spapr_outside(struct vfio_path_run *p, const struct vfio_spapr_info *si, uint64_t iova)
+{
+	struct vfio_step *s = &p->steps[p->nsteps - 1];
+
+	free(s->result);
+	s->result = xasprintf("ENXIO: IOVA 0x%llx is outside the DMA window 0x%llx-0x%llx",
+			      (unsigned long long)iova, (unsigned long long)si->dma32_start,
+			      (unsigned long long)(si->dma32_start + si->dma32_size - 1));
+	free(p->why);
+	p->why = xasprintf("%s failed: %s", s->what, s->result);
+}
+
+static char *spapr_info_text(const struct vfio_spapr_info *si)
+{
+	char *pg, *t;
+
+	if (!si->ddw)
+		return xasprintf("32-bit window 0x%llx-0x%llx (%llu MiB); no dynamic DMA windows",
+				 (unsigned long long)si->dma32_start,
+				 (unsigned long long)(si->dma32_start + si->dma32_size - 1),
+				 (unsigned long long)(si->dma32_size >> 20));
+	pg = vfio_pgsizes_text(si->ddw_pgsizes);
+	t = xasprintf("32-bit window 0x%llx-0x%llx (%llu MiB); DDW page sizes %s, up to %u windows, "
+		      "up to %u levels", (unsigned long long)si->dma32_start,
+		      (unsigned long long)(si->dma32_start + si->dma32_size - 1),
+		      (unsigned long long)(si->dma32_size >> 20), pg, si->ddw_max_windows, si->ddw_levels);
+	free(pg);
+	return t;
+}
+
+/*
+ * Register the test buffer, map and unmap it in the 32-bit window, create
+ * and remove a DDW, unregister. The device is open; cfd has the v2 model.
+ */
+static void spapr_steps(const struct vfio_probe_req *req, struct vfio_probe_result *res, int cfd)
+{
+	struct vfio_path_run *p = &res->legacy;
+	const struct vfio_spapr_info *si = &res->spapr_info;
+	bool mapped = false;
+	void *buf = NULL;
+	uint64_t unmapped = 0;
+	int rc;
+
+	rc = vfio_buffer_alloc(res->size, &buf);
+	if (step(p, VOP_BUFFER, rc, xasprintf("allocate a %llu-byte test buffer",
+					      (unsigned long long)res->size), xstrdup("ok")))
+		return;
+	rc = vfio_spapr_register(cfd, buf, res->size);
+	if (step(p, VOP_SPAPR_REGISTER, rc, xasprintf("pre-register the %llu-byte test buffer",
+						      (unsigned long long)res->size), xstrdup("registered")))
+		goto out;
+	res->registered = true;
+	if (choose_iova(req, res, res->alignment)) {
+		step(p, VOP_DMA_MAP, -ENOSPC, xasprintf("choose an IOVA in the 32-bit window for %llu bytes",
+							(unsigned long long)res->size), NULL);
+		goto out;
+	}
+	rc = vfio_dma_map(cfd, buf, res->iova, res->size, true);
+	if (step(p, VOP_DMA_MAP, rc, xasprintf("map the buffer at IOVA 0x%llx",
+					       (unsigned long long)res->iova), xstrdup("mapped"))) {
+		if (rc == -ENXIO) {
+			spapr_outside(p, si, res->iova);
+		} else if (vfio_spapr_map_explain(rc)) {
+			struct vfio_step *st = &p->steps[p->nsteps - 1];
+
+			free(st->result);
+			st->result = xasprintf("%s: %s", vfio_errno_name(rc), vfio_spapr_map_explain(rc));
+			free(p->why);
+			p->why = xasprintf("%s failed: %s", st->what, st->result);
+		}
+		goto out;
+	}
+	mapped = res->mapped = true;
+	if (req->while_mapped) {
+		rc = req->while_mapped(req->arg, res);
+		if (rc)
+			p->err = p->err ? p->err : rc;
+	}
+	rc = vfio_dma_unmap(cfd, res->iova, res->size, &unmapped);
+	if (!step(p, VOP_DMA_UNMAP, rc, xasprintf("unmap IOVA 0x%llx", (unsigned long long)res->iova),
+		  xasprintf("%llu bytes unmapped", (unsigned long long)unmapped))) {
+		mapped = false;
+		res->unmapped = true;
+	}
+	if (p->err)
+		goto out;
+
+	res->ddw_page_shift = req->ddw_page_shift ? req->ddw_page_shift : ddw_default_shift(si->ddw_pgsizes);
+	res->ddw_levels = req->ddw_levels ? req->ddw_levels : PROBE_DDW_LEVELS;
+	res->ddw_size = req->ddw_size ? req->ddw_size : PROBE_DDW_SIZE;
+	if (!si->ddw) {
+		step(p, VOP_SPAPR_CREATE, 0, xstrdup("create a dynamic DMA window"),
+		     xstrdup("skipped: the container offers no dynamic DMA windows"));
+		goto out;
+	}
+	rc = vfio_spapr_window_create(cfd, res->ddw_page_shift, res->ddw_size, res->ddw_levels,
+				      &res->ddw_start);
+	if (step(p, VOP_SPAPR_CREATE, rc, xasprintf("create a DDW: page shift %u, %llu bytes, %u level%s",
+						    res->ddw_page_shift, (unsigned long long)res->ddw_size,
+						    res->ddw_levels, res->ddw_levels == 1 ? "" : "s"),
+		 xasprintf("window at bus address 0x%llx", (unsigned long long)res->ddw_start)))
+		goto out;
+	res->ddw_created = true;
+	rc = vfio_spapr_window_remove(cfd, res->ddw_start);
+	if (!step(p, VOP_SPAPR_REMOVE, rc, xasprintf("remove the DDW at 0x%llx",
+						     (unsigned long long)res->ddw_start), xstrdup("removed")))
+		res->ddw_removed = true;
+out:
+	if (mapped)
+		vfio_dma_unmap(cfd, res->iova, res->size, NULL);
+	if (res->ddw_created && !res->ddw_removed)
+		vfio_spapr_window_remove(cfd, res->ddw_start);
+	if (res->registered) {
+		rc = vfio_spapr_unregister(cfd, buf, res->size);
+		step(p, VOP_SPAPR_UNREGISTER, rc, xstrdup("unregister the test buffer"), xstrdup("ok"));
+	}
+	vfio_buffer_free(buf, res->size);
+}
+
 /* ---- legacy group + container ---- */
 
 static int path_legacy(const struct vfio_probe_req *req, struct vfio_probe_result *res)
@@ -235,10 +368,15 @@ static int path_legacy(const struct vfio_probe_req *req, struct vfio_probe_resul
 		type = VFIO_TYPE1v2_IOMMU;
 	else if (vfio_check_extension(cfd, VFIO_TYPE1_IOMMU) > 0)
 		type = VFIO_TYPE1_IOMMU;
+	else if (vfio_check_extension(cfd, VFIO_SPAPR_TCE_v2_IOMMU) > 0)
+		type = VFIO_SPAPR_TCE_v2_IOMMU;
 	else {
-		step(p, VOP_CHECK_EXT, -ENODEV, xstrdup("find a type1 IOMMU model"), NULL);
+		step(p, VOP_CHECK_EXT, -ENODEV, xstrdup(vfio_check_extension(cfd, VFIO_SPAPR_TCE_IOMMU) > 0 ?
+			"find a type1 or SPAPR TCE v2 IOMMU model (only SPAPR TCE v1 is offered)" :
+			"find a type1 or SPAPR TCE v2 IOMMU model"), NULL);
 		goto out;
 	}
+	res->spapr = type == VFIO_SPAPR_TCE_v2_IOMMU;
 	res->container_type = vfio_iommu_type_name(type);
 	step(p, VOP_CHECK_EXT, 0, xstrdup("choose the IOMMU model"), xstrdup(res->container_type));
 	if (req->group < 0) {
@@ -262,7 +400,22 @@ static int path_legacy(const struct vfio_probe_req *req, struct vfio_probe_resul
 	if (step(p, VOP_SET_IOMMU, rc, xasprintf("set the IOMMU model %s", res->container_type),
 		 xstrdup("ok")))
 		goto out;
-	if (type != VFIO_NOIOMMU_IOMMU) {
+	if (res->spapr) {
+		struct vfio_spapr_info *si = &res->spapr_info;
+
+		rc = vfio_spapr_info_get(cfd, si);
+		if (step(p, VOP_SPAPR_INFO, rc, xstrdup("read the DMA windows (32-bit window, DDW)"), NULL))
+			goto out;
+		p->steps[p->nsteps - 1].result = spapr_info_text(si);
+		res->ranges = xcalloc(1, sizeof(*res->ranges));
+		if (si->dma32_size) {
+			res->ranges[0].start = si->dma32_start;
+			res->ranges[0].last = si->dma32_start + si->dma32_size - 1;
+			res->nranges = 1;
+		}
+		res->alignment = 4096;
+		res->pgsizes = si->ddw_pgsizes;
+	} else if (type != VFIO_NOIOMMU_IOMMU) {
 		rc = vfio_type1_info_get(cfd, &ti);
 		if (step(p, VOP_IOMMU_INFO, rc, xstrdup("read the IOMMU info (page sizes, IOVA ranges)"), NULL))
 			goto out;
@@ -297,6 +450,10 @@ static int path_legacy(const struct vfio_probe_req *req, struct vfio_probe_resul
 		goto out;
 	if (type == VFIO_NOIOMMU_IOMMU)
 		goto out;       /* no IOMMU: nothing to map */
+	if (res->spapr) {
+		spapr_steps(req, res, cfd);
+		goto out;
+	}
 	rc = vfio_buffer_alloc(res->size, &buf);
 	if (step(p, VOP_BUFFER, rc, xasprintf("allocate a %llu-byte test buffer",
 					      (unsigned long long)res->size), xstrdup("ok")))

@@ -83,6 +83,10 @@ static void probe_container(struct vfio_status *st)
 	} exts[] = {
 		{ "container_type1", "container type1", VFIO_TYPE1_IOMMU, "no type1 IOMMU driver (vfio_iommu_type1 not loaded?)" },
 		{ "container_type1v2", "container type1v2", VFIO_TYPE1v2_IOMMU, "no type1 IOMMU driver (vfio_iommu_type1 not loaded?)" },
+		{ "container_spapr_tce", "container spapr (SPAPR TCE v1)", VFIO_SPAPR_TCE_IOMMU,
+		  "no SPAPR TCE IOMMU driver (IBM POWER only: vfio_iommu_spapr_tce)" },
+		{ "container_spapr_tce_v2", "container spapr-v2 (SPAPR TCE v2)", VFIO_SPAPR_TCE_v2_IOMMU,
+		  "no SPAPR TCE IOMMU driver (IBM POWER only: vfio_iommu_spapr_tce)" },
 		{ "container_noiommu", "container noiommu", VFIO_NOIOMMU_IOMMU,
 		  "not enabled: vfio.enable_unsafe_noiommu_mode=1 turns it on (no DMA isolation at all)" },
 		{ "container_unmap_all", "type1 unmap-all", VFIO_UNMAP_ALL, "not offered" },

@@ -9,6 +9,7 @@
 #ifndef IOMMUCTL_VFIO_UAPI_H
 #define IOMMUCTL_VFIO_UAPI_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 
@@ -155,6 +156,61 @@ struct vfio_device_detach_iommufd_pt {
 	uint32_t argsz;
 	uint32_t flags;
 	uint32_t pasid;          /* only with VFIO_DEVICE_DETACH_PASID */
+};
+
+/*
+ * SPAPR TCE (IBM POWER) containers. The ioctl numbers overlap others on
+ * purpose in the kernel's header: GET_INFO is VFIO_IOMMU_GET_INFO's number,
+ * +17..+20 are the device-cdev numbers above; the fd tells them apart.
+ * ENABLE/DISABLE exist for v1 only. Map and unmap use the type1 structs;
+ * IOVAs are absolute PCI bus addresses that must fall inside a window.
+ */
+#define VFIO_IOMMU_ENABLE                  _IO(VFIO_TYPE, VFIO_BASE + 15)
+#define VFIO_IOMMU_DISABLE                 _IO(VFIO_TYPE, VFIO_BASE + 16)
+#define VFIO_IOMMU_SPAPR_TCE_GET_INFO      _IO(VFIO_TYPE, VFIO_BASE + 12)
+#define VFIO_IOMMU_SPAPR_REGISTER_MEMORY   _IO(VFIO_TYPE, VFIO_BASE + 17)
+#define VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY _IO(VFIO_TYPE, VFIO_BASE + 18)
+#define VFIO_IOMMU_SPAPR_TCE_CREATE        _IO(VFIO_TYPE, VFIO_BASE + 19)
+#define VFIO_IOMMU_SPAPR_TCE_REMOVE        _IO(VFIO_TYPE, VFIO_BASE + 20)
+
+struct vfio_iommu_spapr_tce_ddw_info {
+	UAPI_U64 pgsizes;        /* bitmap of supported page sizes (4K/64K/16M...) */
+	uint32_t max_dynamic_windows_supported;
+	uint32_t levels;         /* maximum levels of a multi-level TCE table */
+};
+
+#define VFIO_IOMMU_SPAPR_INFO_DDW (1u << 0)
+
+struct vfio_iommu_spapr_tce_info {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t dma32_window_start;   /* absolute PCI bus address (bytes) */
+	uint32_t dma32_window_size;
+	struct vfio_iommu_spapr_tce_ddw_info ddw;   /* valid with VFIO_IOMMU_SPAPR_INFO_DDW */
+};
+
+struct vfio_iommu_spapr_register_memory {
+	uint32_t argsz;
+	uint32_t flags;
+	UAPI_U64 vaddr;
+	UAPI_U64 size;
+};
+
+struct vfio_iommu_spapr_tce_create {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t page_shift;     /* in */
+	uint32_t __resv1;
+	UAPI_U64 window_size;    /* in */
+	uint32_t levels;         /* in */
+	uint32_t __resv2;
+	UAPI_U64 start_addr;     /* out: the window's bus address */
+};
+
+struct vfio_iommu_spapr_tce_remove {
+	uint32_t argsz;
+	uint32_t flags;
+	UAPI_U64 start_addr;     /* the window to remove */
 };
 
 /* ====================== iommufd (include/uapi/linux/iommufd.h) ====================== */
@@ -370,6 +426,12 @@ _Static_assert(sizeof(struct vfio_iommu_type1_info) == 24, "vfio_iommu_type1_inf
 _Static_assert(sizeof(struct vfio_iommu_type1_dma_map) == 32, "vfio_iommu_type1_dma_map");
 _Static_assert(sizeof(struct vfio_iommu_type1_dma_unmap) == 24, "vfio_iommu_type1_dma_unmap");
 _Static_assert(sizeof(struct vfio_device_info) == 24, "vfio_device_info");
+_Static_assert(sizeof(struct vfio_iommu_spapr_tce_info) == 32, "vfio_iommu_spapr_tce_info");
+_Static_assert(sizeof(struct vfio_iommu_spapr_register_memory) == 24, "vfio_iommu_spapr_register_memory");
+_Static_assert(sizeof(struct vfio_iommu_spapr_tce_create) == 40, "vfio_iommu_spapr_tce_create");
+_Static_assert(sizeof(struct vfio_iommu_spapr_tce_remove) == 16, "vfio_iommu_spapr_tce_remove");
+_Static_assert(offsetof(struct vfio_iommu_spapr_tce_create, levels) == 24, "tce_create.levels");
+_Static_assert(offsetof(struct vfio_iommu_spapr_tce_create, start_addr) == 32, "tce_create.start_addr");
 _Static_assert(sizeof(struct vfio_device_bind_iommufd) == 16, "vfio_device_bind_iommufd");
 _Static_assert(sizeof(struct iommu_ioas_iova_ranges) == 32, "iommu_ioas_iova_ranges");
 _Static_assert(sizeof(struct iommu_ioas_map) == 40, "iommu_ioas_map");

@@ -75,6 +75,11 @@ static const char *const op_names[VOP__COUNT] = {
 	[VOP_DMA_MAP] = "VFIO_IOMMU_MAP_DMA",
 	[VOP_DMA_UNMAP] = "VFIO_IOMMU_UNMAP_DMA",
 	[VOP_BUFFER] = "mmap test buffer",
+	[VOP_SPAPR_INFO] = "VFIO_IOMMU_SPAPR_TCE_GET_INFO",
+	[VOP_SPAPR_REGISTER] = "VFIO_IOMMU_SPAPR_REGISTER_MEMORY",
+	[VOP_SPAPR_UNREGISTER] = "VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY",
+	[VOP_SPAPR_CREATE] = "VFIO_IOMMU_SPAPR_TCE_CREATE",
+	[VOP_SPAPR_REMOVE] = "VFIO_IOMMU_SPAPR_TCE_REMOVE",
 };
 
 const char *vfio_op_name(enum vfio_op op)
@@ -166,6 +171,34 @@ static const struct explain explain_table[] = {
 	{ VOP_DMA_MAP, ENOMEM, "cannot pin the buffer: RLIMIT_MEMLOCK too low (ulimit -l) or out of memory" },
 	{ VOP_DMA_MAP, EPERM, "pinning memory needs CAP_IPC_LOCK or a larger RLIMIT_MEMLOCK" },
 	{ VOP_DMA_UNMAP, EINVAL, "the range cuts through a mapping, or is not page aligned" },
+	/* SPAPR TCE (POWER) containers: IOVAs are bus addresses inside a DMA window */
+	{ VOP_DMA_MAP, ENXIO, "the IOVA range is outside every DMA window of the SPAPR container "
+	  "(the 32-bit window or a DDW created with VFIO_IOMMU_SPAPR_TCE_CREATE)" },
+	{ VOP_DMA_UNMAP, ENXIO, "the IOVA range is outside every DMA window of the SPAPR container" },
+	{ VOP_SPAPR_INFO, ENOTTY, "the container has no IOMMU model set, or it is not SPAPR TCE" },
+	{ VOP_SPAPR_INFO, ENXIO, "no group is attached to the container" },
+	{ VOP_SPAPR_REGISTER, ENOMEM, "cannot pin the memory: RLIMIT_MEMLOCK too low (ulimit -l) or "
+	  "out of memory" },
+	{ VOP_SPAPR_REGISTER, EBUSY, "this memory is already registered in the container" },
+	{ VOP_SPAPR_REGISTER, EINVAL, "the range is not page aligned, has flags set, or overlaps a "
+	  "registered region of a different size" },
+	{ VOP_SPAPR_REGISTER, ENOTTY, "memory pre-registration needs a SPAPR TCE v2 container" },
+	{ VOP_SPAPR_UNREGISTER, ENOENT, "this memory is not registered (the range must match a "
+	  "registration exactly)" },
+	{ VOP_SPAPR_UNREGISTER, EBUSY, "the memory is still mapped: unmap it first" },
+	{ VOP_SPAPR_UNREGISTER, EPERM, "nothing was ever registered through this container" },
+	{ VOP_SPAPR_CREATE, EINVAL, "the kernel refused the window: the page size is not one of the "
+	  "DDW page sizes, the size is not a power of two or below the page size, or the levels exceed "
+	  "the maximum" },
+	{ VOP_SPAPR_CREATE, ENOSPC, "no free window slot: max_dynamic_windows_supported windows "
+	  "exist already" },
+	{ VOP_SPAPR_CREATE, EPERM, "the platform cannot create dynamic DMA windows" },
+	{ VOP_SPAPR_CREATE, ENXIO, "no group is attached to the container" },
+	{ VOP_SPAPR_CREATE, ENOMEM, "cannot account the TCE table against RLIMIT_MEMLOCK (ulimit -l) "
+	  "or allocate it: try more levels or a smaller window" },
+	{ VOP_SPAPR_CREATE, ENOTTY, "dynamic DMA windows need a SPAPR TCE v2 container" },
+	{ VOP_SPAPR_REMOVE, EINVAL, "no DMA window starts at that bus address" },
+	{ VOP_SPAPR_REMOVE, EPERM, "the platform cannot remove DMA windows" },
 	{ VOP_NONE, ENOTTY, "the kernel does not know this ioctl" },
 	{ VOP_NONE, E2BIG, "the kernel's structure is older than ours and a field it does not know "
 	  "was set" },
@@ -611,6 +644,106 @@ int vfio_dma_unmap(int container, uint64_t iova, uint64_t size, uint64_t *unmapp
 	if (unmapped)
 		*unmapped = u.size;
 	return 0;
+}
+
+/* ---- SPAPR TCE ---- */
+
+int vfio_spapr_info_get(int container, struct vfio_spapr_info *si)
+{
+	struct vfio_iommu_spapr_tce_info i = { .argsz = sizeof(i) };
+	int rc = xioctl0(container, VFIO_IOMMU_SPAPR_TCE_GET_INFO, &i);
+
+	memset(si, 0, sizeof(*si));
+	if (rc)
+		return rc;
+	si->flags = i.flags;
+	si->dma32_start = i.dma32_window_start;
+	si->dma32_size = i.dma32_window_size;
+	si->ddw = i.flags & VFIO_IOMMU_SPAPR_INFO_DDW;
+	if (si->ddw) {
+		si->ddw_pgsizes = i.ddw.pgsizes;
+		si->ddw_max_windows = i.ddw.max_dynamic_windows_supported;
+		si->ddw_levels = i.ddw.levels;
+	}
+	return 0;
+}
+
+int vfio_spapr_register(int container, void *va, uint64_t size)
+{
+	struct vfio_iommu_spapr_register_memory m = {
+		.argsz = sizeof(m), .vaddr = (uintptr_t)va, .size = size,
+	};
+
+	return xioctl0(container, VFIO_IOMMU_SPAPR_REGISTER_MEMORY, &m);
+}
+
+int vfio_spapr_unregister(int container, void *va, uint64_t size)
+{
+	struct vfio_iommu_spapr_register_memory m = {
+		.argsz = sizeof(m), .vaddr = (uintptr_t)va, .size = size,
+	};
+
+	return xioctl0(container, VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY, &m);
+}
+
+int vfio_spapr_window_create(int container, unsigned page_shift, uint64_t window_size,
+			     unsigned levels, uint64_t *start)
+{
+	struct vfio_iommu_spapr_tce_create c = {
+		.argsz = sizeof(c), .page_shift = page_shift, .window_size = window_size,
+		.levels = levels,
+	};
+	int rc = xioctl0(container, VFIO_IOMMU_SPAPR_TCE_CREATE, &c);
+
+	if (!rc && start)
+		*start = c.start_addr;
+	return rc;
+}
+
+int vfio_spapr_window_remove(int container, uint64_t start)
+{
+	struct vfio_iommu_spapr_tce_remove r = { .argsz = sizeof(r), .start_addr = start };
+
+	return xioctl0(container, VFIO_IOMMU_SPAPR_TCE_REMOVE, &r);
+}
+
+const char *vfio_spapr_map_explain(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case EPERM:
+		return "the SPAPR container is not enabled: a v2 container maps only after memory was "
+		       "registered (VFIO_IOMMU_SPAPR_REGISTER_MEMORY), a v1 one after VFIO_IOMMU_ENABLE; "
+		       "or the window's IOMMU page is larger than the host page backing the buffer";
+	case EINVAL:
+		return "the buffer is not inside registered memory (v2), or the IOVA, size or address "
+		       "is not aligned to the window's IOMMU page";
+	default:
+		return NULL;
+	}
+}
+
+char *vfio_pgsizes_text(uint64_t pgsizes)
+{
+	struct strv sv = { 0 };
+	char *s;
+
+	for (unsigned b = 0; b < 64; b++) {
+		uint64_t v = 1ULL << b;
+
+		if (!(pgsizes & v))
+			continue;
+		if (b >= 30)
+			strv_push_owned(&sv, xasprintf("%lluG", (unsigned long long)(v >> 30)));
+		else if (b >= 20)
+			strv_push_owned(&sv, xasprintf("%lluM", (unsigned long long)(v >> 20)));
+		else if (b >= 10)
+			strv_push_owned(&sv, xasprintf("%lluK", (unsigned long long)(v >> 10)));
+		else
+			strv_push_owned(&sv, xasprintf("%llu", (unsigned long long)v));
+	}
+	s = sv.n ? strv_join(&sv, ", ") : xstrdup("none");
+	strv_free(&sv);
+	return s;
 }
 
 static const struct {

@@ -51,6 +51,11 @@ enum vfio_op {
 	VOP_DMA_MAP,
 	VOP_DMA_UNMAP,
 	VOP_BUFFER,
+	VOP_SPAPR_INFO,
+	VOP_SPAPR_REGISTER,
+	VOP_SPAPR_UNREGISTER,
+	VOP_SPAPR_CREATE,
+	VOP_SPAPR_REMOVE,
 	VOP__COUNT,
 };
 
@@ -126,7 +131,30 @@ int vfio_device_info_get(int devfd, uint32_t *flags, uint32_t *regions, uint32_t
 int vfio_dma_map(int container, void *va, uint64_t iova, uint64_t size, bool writeable);
 int vfio_dma_unmap(int container, uint64_t iova, uint64_t size, uint64_t *unmapped);
 
-/* Container IOMMU models by name: "type1", "type1v2", "noiommu", "type1-nesting", "spapr". */
+/* ---- SPAPR TCE containers (IBM POWER) ---- */
+
+struct vfio_spapr_info {
+	uint32_t flags;           /* VFIO_IOMMU_SPAPR_INFO_DDW */
+	uint64_t dma32_start, dma32_size;   /* the default 32-bit window (bus addresses) */
+	bool ddw;                 /* dynamic DMA windows offered: the fields below are valid */
+	uint64_t ddw_pgsizes;     /* bitmap of page sizes */
+	uint32_t ddw_max_windows;
+	uint32_t ddw_levels;      /* maximum TCE table levels */
+};
+int vfio_spapr_info_get(int container, struct vfio_spapr_info *si);
+/* Pre-register (pin) user memory; v2 needs it before any map of that memory. */
+int vfio_spapr_register(int container, void *va, uint64_t size);
+int vfio_spapr_unregister(int container, void *va, uint64_t size);
+/* Create a DDW; *start returns its bus address. */
+int vfio_spapr_window_create(int container, unsigned page_shift, uint64_t window_size,
+			     unsigned levels, uint64_t *start);
+int vfio_spapr_window_remove(int container, uint64_t start);
+/* Why a SPAPR container refused a map with err (EPERM, EINVAL), or NULL: type1's table does not fit. */
+const char *vfio_spapr_map_explain(int err);
+/* "4K, 64K, 16M" (caller frees). */
+char *vfio_pgsizes_text(uint64_t pgsizes);
+
+/* Container IOMMU models by name: "type1", "type1v2", "noiommu", "type1-nesting", "spapr", "spapr-v2". */
 int vfio_iommu_type_parse(const char *s, unsigned long *type);
 const char *vfio_iommu_type_name(unsigned long type);
 
@@ -196,6 +224,10 @@ struct vfio_probe_req {
 	uint64_t iova;
 	uint64_t size;            /* test buffer size (page multiple) */
 	bool msi_check;           /* also try a map inside msi_start..msi_last: expect refusal */
+	/* SPAPR TCE v2 (POWER): the DDW to create and remove; 0: defaults */
+	unsigned ddw_page_shift;  /* default: 16 (64K) if offered, else the smallest offered */
+	unsigned ddw_levels;      /* default 1 */
+	uint64_t ddw_size;        /* default 1 GiB */
 	uint64_t msi_start, msi_last;
 	/* called while the test buffer is mapped (may be NULL); returns -errno */
 	int (*while_mapped)(void *arg, const struct vfio_probe_result *res);
@@ -220,6 +252,13 @@ struct vfio_probe_result {
 	bool mapped, unmapped;
 	bool msi_tested;
 	int msi_err;              /* the refusal (0: the map was accepted: a problem) */
+	/* SPAPR TCE (legacy path on POWER) */
+	bool spapr;
+	struct vfio_spapr_info spapr_info;
+	bool registered;          /* the test buffer was pre-registered */
+	bool ddw_created, ddw_removed;
+	unsigned ddw_page_shift, ddw_levels;
+	uint64_t ddw_size, ddw_start;
 };
 
 /*
