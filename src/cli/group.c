@@ -512,6 +512,29 @@ static void render_common_tail(struct iommuctl_ctx *ctx, struct out *o, const st
 		out_str(o, "error", NULL, err ? (r->why ? r->why : strerror(-err)) : NULL);
 }
 
+/*
+ * The common end of the changing verbs: the members and the common tail of
+ * the report, the document written, one diagnostic for a failure and one
+ * line per rollback error, everything released.
+ */
+static int change_finish(struct iommuctl_ctx *ctx, struct out *o, struct claim_result *r,
+			 struct inventory *inv, int err)
+{
+	int ferr;
+
+	render_members(ctx, o, r);
+	render_common_tail(ctx, o, r, err);
+	out_obj_end(o);
+	ferr = out_flush(o);
+	if (err)
+		err_report(ctx, err, "%s", r->why ? r->why : strerror(-err));
+	for (size_t i = 0; i < r->rollback_errors.n; i++)
+		err_msg(ctx, "rollback: %s", r->rollback_errors.v[i]);
+	claim_result_release(r);
+	inventory_release(inv);
+	return err ? err : ferr;
+}
+
 /* Load, select, refuse on snapshots: the common start of the changing verbs. */
 static int group_change_begin(struct iommuctl_ctx *ctx, const char *sel, struct inventory *inv,
 			      struct inv_group **g, struct view **v)
@@ -537,7 +560,7 @@ static int group_claim(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	struct inventory inv;
 	struct inv_group *g;
 	struct view *v;
-	int err, ferr;
+	int err;
 
 	err = group_change_begin(ctx, argv[0], &inv, &g, &v);
 	if (err)
@@ -554,17 +577,7 @@ static int group_claim(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 						       "already claimed, nothing to do"));
 	out_bool(o, "changed", "changed", r.changed);
 	out_str(o, "journal", "journal", r.journal);
-	render_members(ctx, o, &r);
-	render_common_tail(ctx, o, &r, err);
-	out_obj_end(o);
-	ferr = out_flush(o);
-	if (err)
-		err_report(ctx, err, "%s", r.why ? r.why : strerror(-err));
-	for (size_t i = 0; i < r.rollback_errors.n; i++)
-		err_msg(ctx, "rollback: %s", r.rollback_errors.v[i]);
-	claim_result_release(&r);
-	inventory_release(&inv);
-	return err ? err : ferr;
+	return change_finish(ctx, o, &r, &inv, err);
 }
 
 static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
@@ -576,7 +589,7 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	struct inventory inv;
 	struct inv_group *g;
 	struct view *v;
-	int err, ferr;
+	int err;
 
 	err = group_change_begin(ctx, argv[0], &inv, &g, &v);
 	if (err)
@@ -600,17 +613,7 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 						       "released (the devices were already as recorded)"));
 	out_bool(o, "changed", "changed", r.changed);
 	out_str(o, "journal", "journal", r.journal);
-	render_members(ctx, o, &r);
-	render_common_tail(ctx, o, &r, err);
-	out_obj_end(o);
-	ferr = out_flush(o);
-	if (err)
-		err_report(ctx, err, "%s", r.why ? r.why : strerror(-err));
-	for (size_t i = 0; i < r.rollback_errors.n; i++)
-		err_msg(ctx, "rollback: %s", r.rollback_errors.v[i]);
-	claim_result_release(&r);
-	inventory_release(&inv);
-	return err ? err : ferr;
+	return change_finish(ctx, o, &r, &inv, err);
 }
 
 static const char *const type_words_all[] = { "DMA", "DMA-FQ", "identity", "auto" };
@@ -660,7 +663,7 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	struct inventory inv;
 	struct inv_group *g;
 	struct view *v;
-	int err, ferr;
+	int err;
 
 	if (argc > 1 && !domtype_word_valid(argv[1]))
 		return err_report(ctx, -EUSAGE, "'%s' is not a domain type: DMA, DMA-FQ, identity or auto",
@@ -690,17 +693,7 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	out_str(o, "result", "result", result_word(&r, err, go->dry_run, "changed",
 						       "unchanged, already that type"));
 	out_bool(o, "changed", "changed", r.changed);
-	render_members(ctx, o, &r);
-	render_common_tail(ctx, o, &r, err);
-	out_obj_end(o);
-	ferr = out_flush(o);
-	if (err)
-		err_report(ctx, err, "%s", r.why ? r.why : strerror(-err));
-	for (size_t i = 0; i < r.rollback_errors.n; i++)
-		err_msg(ctx, "rollback: %s", r.rollback_errors.v[i]);
-	claim_result_release(&r);
-	inventory_release(&inv);
-	return err ? err : ferr;
+	return change_finish(ctx, o, &r, &inv, err);
 }
 
 static const struct cli_verb group_verbs[] = {
