@@ -520,6 +520,19 @@ int pt_level_9bit(int level, int leaf_level, struct decode_pt_level *g)
 	return 0;
 }
 
+void pt_entry_9bit(struct decode_pte *pte, uint64_t v, int level, bool leaf)
+{
+	pte->leaf = leaf;
+	if (leaf) {
+		pte->page_shift = 12 + 9 * (unsigned int)(level - 1);
+		pte->addr = v & GENMASK64(51, pte->page_shift);
+		pte->contig = 1;
+	} else {
+		pte->addr = v & GENMASK64(51, 12);
+		pte->next_level = level - 1;
+	}
+}
+
 void meaning_pasid_bits(const struct decode_entry *e, const struct bitfield *f, uint64_t raw,
 			char *buf, size_t len)
 {

@@ -62,6 +62,13 @@ int x86_pte_select(const struct decode_entry *e);
 /* Geometry shared by every 512-entry, 4 KiB-based family (VT-d, AMD, RISC-V). */
 int pt_level_9bit(int level, int leaf_level, struct decode_pt_level *g);
 
+/*
+ * A present entry of such a table whose address sits in bits 51:12 (x86-64
+ * and VT-d second stage): a leaf at level N maps 2^(12 + 9 * (N - 1)) bytes
+ * at the address aligned to that size; a table entry points at level N - 1.
+ */
+void pt_entry_9bit(struct decode_pte *pte, uint64_t v, int level, bool leaf);
+
 /* Meaning callbacks shared by several families. */
 /* Width fields stored as "bits - 1". */
 void meaning_pasid_bits(const struct decode_entry *e, const struct bitfield *f, uint64_t raw,

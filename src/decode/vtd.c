@@ -365,15 +365,7 @@ static int vtd_sl_parse(const struct decode_entry *e, struct decode_pte *pte)
 		return 0;
 	pte->perms = (v & 1 ? DECODE_PERM_R : 0) | (v & 2 ? DECODE_PERM_W : 0) |
 		     (v & 4 ? DECODE_PERM_X : 0);
-	if (idx == SL_PTE || idx == SL_PDE_2M || idx == SL_PDPE_1G) {
-		pte->leaf = true;
-		pte->page_shift = 12 + 9 * (unsigned int)(level - 1);
-		pte->addr = v & GENMASK64(51, pte->page_shift);
-		pte->contig = 1;
-	} else {
-		pte->addr = v & GENMASK64(51, 12);
-		pte->next_level = level - 1;
-	}
+	pt_entry_9bit(pte, v, level, idx == SL_PTE || idx == SL_PDE_2M || idx == SL_PDPE_1G);
 	return 0;
 }
 

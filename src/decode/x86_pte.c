@@ -135,15 +135,7 @@ static int x86_pte_parse(const struct decode_entry *e, struct decode_pte *pte)
 	if (!pte->present)
 		return 0;
 	pte->perms = x86_perms(v);
-	if (idx == X86_PTE || idx == X86_PDE_2M || idx == X86_PDPE_1G) {
-		pte->leaf = true;
-		pte->page_shift = 12 + 9 * (unsigned int)(level - 1);
-		pte->addr = v & GENMASK64(51, pte->page_shift);
-		pte->contig = 1;
-	} else {
-		pte->addr = v & GENMASK64(51, 12);
-		pte->next_level = level - 1;
-	}
+	pt_entry_9bit(pte, v, level, idx == X86_PTE || idx == X86_PDE_2M || idx == X86_PDPE_1G);
 	return 0;
 }
 
