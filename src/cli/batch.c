@@ -450,6 +450,7 @@ static int cmd_ioas_map(struct batch *b, const struct words *w, struct bres *r)
 	m->len = len;
 	res_hex(r, "iova", iova);
 	res_u64(r, "size", len);
+	res_hex(r, "vaddr", (uintptr_t)va);
 	res_text(r, "map %s: IOVA 0x%llx, %llu bytes", m->name, (unsigned long long)iova,
 		 (unsigned long long)len);
 	return 0;
@@ -946,6 +947,7 @@ static int cmd_dma_map(struct batch *b, const struct words *w, struct bres *r)
 	m->len = len;
 	res_hex(r, "iova", iova);
 	res_u64(r, "size", len);
+	res_hex(r, "vaddr", (uintptr_t)va);
 	res_text(r, "map %s: IOVA 0x%llx, %llu bytes", m->name, (unsigned long long)iova,
 		 (unsigned long long)len);
 	return 0;
@@ -1051,6 +1053,7 @@ static int cmd_spapr_register(struct batch *b, const struct words *w, struct bre
 	o->va = va;
 	o->len = len;
 	res_u64(r, "size", len);
+	res_hex(r, "vaddr", (uintptr_t)va);
 	res_text(r, "mem %s: %llu bytes registered", o->name, (unsigned long long)len);
 	return 0;
 }
@@ -1125,7 +1128,7 @@ static int cmd_spapr_window(struct batch *b, const struct words *w, struct bres 
 
 /* ---- exec: hand the held fds to a child ---- */
 
-/* {iommufd}, {container}, {fd:NAME}, {id:NAME} in an argument. */
+/* {iommufd}, {container}, {fd:NAME}, {id:NAME}, {va:NAME} in an argument. */
 static char *subst(struct batch *b, const char *arg)
 {
 	struct strv parts = { 0 };
@@ -1152,6 +1155,8 @@ static char *subst(struct batch *b, const char *arg)
 				strv_push_owned(&parts, xasprintf("%d", o->fd));
 			else if (str_startswith(key, "id:") && (o = obj_find(b, key + 3)))
 				strv_push_owned(&parts, xasprintf("%u", o->id));
+			else if (str_startswith(key, "va:") && (o = obj_find(b, key + 3)) && o->va)
+				strv_push_owned(&parts, xasprintf("0x%llx", (unsigned long long)(uintptr_t)o->va));
 			else
 				strv_push_owned(&parts, xstrndup(open, (size_t)(close_b - open + 1)));
 			free(key);
@@ -1165,7 +1170,7 @@ static char *subst(struct batch *b, const char *arg)
 
 static void child_env(struct batch *b)
 {
-	struct strv fds = { 0 }, objs = { 0 };
+	struct strv fds = { 0 }, objs = { 0 }, bufs = { 0 };
 	char *s;
 
 	if (b->iommufd >= 0) {
@@ -1200,6 +1205,12 @@ static void child_env(struct batch *b)
 			strv_push_owned(&objs, xasprintf("%s=device:%u:%s", o->name, o->id, o->addr));
 		else
 			strv_push_owned(&objs, xasprintf("%s=%s:%u", o->name, bkind_name[o->kind], o->id));
+		/* where the buffers behind maps and registered memory live in this
+		 * process, so that the child can read /proc/PPID/pagemap */
+		if ((o->kind == BK_MAP || o->kind == BK_MEM) && o->va)
+			strv_push_owned(&bufs, xasprintf("%s=0x%llx+0x%llx", o->name,
+							 (unsigned long long)(uintptr_t)o->va,
+							 (unsigned long long)o->len));
 	}
 	s = strv_join(&fds, " ");
 	setenv("IOMMUCTL_FDS", s, 1);
@@ -1207,8 +1218,12 @@ static void child_env(struct batch *b)
 	s = strv_join(&objs, " ");
 	setenv("IOMMUCTL_OBJECTS", s, 1);
 	free(s);
+	s = strv_join(&bufs, " ");
+	setenv("IOMMUCTL_BUFFERS", s, 1);
+	free(s);
 	strv_free(&fds);
 	strv_free(&objs);
+	strv_free(&bufs);
 }
 
 static int cmd_exec(struct batch *b, const struct words *w, struct bres *r)
@@ -1491,7 +1506,7 @@ static const struct cli_verb batch_verbs[] = {
 		.summary = "run the commands of FILE (- for stdin) in one process",
 		.args_doc = "FILE|-",
 		.doc = "Objects live until the end of the run; 'exec -- CMD' hands the held fds to "
-		       "a child (IOMMUCTL_IOMMUFD, IOMMUCTL_CONTAINER, IOMMUCTL_FDS, IOMMUCTL_OBJECTS). "
+		       "a child (IOMMUCTL_IOMMUFD, IOMMUCTL_CONTAINER, IOMMUCTL_FDS, IOMMUCTL_OBJECTS, IOMMUCTL_BUFFERS). "
 		       "See iommuctl-vfio(8) for the language.",
 		.options = batch_options,
 		.parser = batch_parse,

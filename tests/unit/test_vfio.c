@@ -1027,6 +1027,42 @@ static void test_batch_spapr(void **state)
 	json_object_put(all);
 }
 
+/* exec tells the child where each buffer lives: IOMMUCTL_BUFFERS and {va:NAME} */
+static void test_batch_exec_buffers(void **state)
+{
+	char path[] = "/tmp/iommuctl-exec-XXXXXX", text[512], want[256], got[256] = "";
+	json_object *all;
+	unsigned long long va;
+	int fd, rc;
+	ssize_t n;
+
+	WRAPPED();
+	fake_reset();
+	fk.spapr = true;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	snprintf(text, sizeof(text),
+		 "container set-iommu spapr-v2\n"
+		 "spapr register size=65536 name=buf\n"
+		 "dma map iova=0x1000000 mem=buf name=m32\n"
+		 "exec -- sh -c 'printf %%s \"$IOMMUCTL_BUFFERS|{va:buf}|{va:nosuch}\" > %s'\n", path);
+	all = run_batch(text, &rc);
+	assert_int_equal(rc, 0);
+	va = (unsigned long long)fk.reg.vaddr;
+	snprintf(want, sizeof(want), "0x%llx", va);
+	assert_string_equal(member(line_res(all, 1, "ok"), "result", "vaddr"), want);
+	assert_string_equal(member(line_res(all, 2, "ok"), "result", "vaddr"), want);
+	n = read(fd, got, sizeof(got) - 1);
+	assert_true(n > 0);
+	got[n] = 0;
+	snprintf(want, sizeof(want), "buf=0x%llx+0x10000 m32=0x%llx+0x10000|0x%llx|{va:nosuch}", va, va, va);
+	assert_string_equal(got, want);
+	close(fd);
+	unlink(path);
+	json_object_put(all);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1052,6 +1088,7 @@ int main(void)
 		cmocka_unit_test(test_probe_spapr_register_fails),
 		cmocka_unit_test(test_probe_spapr_only_v1),
 		cmocka_unit_test(test_batch_spapr),
+		cmocka_unit_test(test_batch_exec_buffers),
 	};
 
 	if (!&__real_ioctl)
