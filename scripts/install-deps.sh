@@ -26,7 +26,8 @@ python3:python3:python3
 groff:groff-base:groff-base
 zsh:zsh:zsh
 fish:fish:fish
-tar:tar:tar"
+tar:tar:tar
+makedumpfile:makedumpfile:makedumpfile"
 
 if command -v apt-get >/dev/null 2>&1; then col=2; pm=apt
 elif command -v dnf >/dev/null 2>&1; then col=3; pm=dnf
