@@ -288,6 +288,11 @@ static void show_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inv
 				xasprintf("iommuctl claim for %s, interrupted in state %s (journal %s; "
 					  "'group release' restores)", own.journal_driver ? own.journal_driver : "?",
 					  own.journal_state, own.journal));
+	if (own.type_journal)
+		strv_push_owned(&parts, xasprintf("iommuctl type change to %s, interrupted in state %s (journal %s; "
+						  "'group release' restores)",
+						  own.type_journal_target ? own.type_journal_target : "?",
+						  own.type_journal_state, own.type_journal));
 	for (size_t i = 0; i < own.vfio_users.n; i++)
 		strv_push_owned(&parts, xasprintf("VFIO: %s", own.vfio_users.v[i]));
 	summary = parts.n ? strv_join(&parts, "; ") : xstrdup("none");
@@ -299,6 +304,8 @@ static void show_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inv
 		out_str(o, "claim_journal", NULL, own.journal);
 		out_str(o, "claim_driver", NULL, own.journal_driver);
 		out_str(o, "claim_state", NULL, own.journal_state);
+		out_str(o, "type_journal", NULL, own.type_journal);
+		out_str(o, "type_journal_target", NULL, own.type_journal_target);
 		if (own.vfio_checked)
 			out_strv(o, "vfio_users", NULL, &own.vfio_users);
 		else
@@ -613,6 +620,11 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 						       "released (the devices were already as recorded)"));
 	out_bool(o, "changed", "changed", r.changed);
 	out_str(o, "journal", "journal", r.journal);
+	/* an interrupted type change that the release undid (null otherwise) */
+	if (out_is_json(o) || r.type_before) {
+		out_str(o, "type_before", "type before", r.type_before);
+		out_str(o, "type_after", "type now", r.type_after);
+	}
 	return change_finish(ctx, o, &r, &inv, err);
 }
 
@@ -750,8 +762,9 @@ static const struct cli_verb group_verbs[] = {
 		.args_doc = "SEL",
 		.doc = "Restores each device's previous driver and driver_override from the "
 		       "claim journal, also after an interrupted claim; any failure puts the "
-		       "devices back as they were before the release. Exit status 3 when the "
-		       "group has no journal.",
+		       "devices back as they were before the release. After an interrupted "
+		       "type change, first writes the recorded type back and rebinds the "
+		       "recorded drivers. Exit status 3 when the group has no journal.",
 		.options = release_options,
 		.parser = group_opts_parse,
 		.opts_size = sizeof(struct group_opts),
@@ -767,7 +780,8 @@ static const struct cli_verb group_verbs[] = {
 		.doc = "Without a type, shows it. With one: checks CAP_SYS_ADMIN and CAP_SYS_RAWIO, "
 		       "that no process holds the group through VFIO, and the interlocks; then "
 		       "unbinds the bound members, writes the type, binds them back, and rolls "
-		       "back on failure. DMA to DMA-FQ needs no unbind. Exit status 4 when the "
+		       "back on failure; a journal kept until the end lets 'group release' "
+		       "finish the job if it is killed. DMA to DMA-FQ needs no unbind. Exit status 4 when the "
 		       "kernel cannot change types, 2 for an unknown type.",
 		.options = type_options,
 		.parser = group_opts_parse,

@@ -525,6 +525,135 @@ static void test_type_fail_every_write(void **state)
 	}
 }
 
+/* killed after any write of a type change: the journal lets release restore everything */
+static void test_type_killed_every_step(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	unsigned int total;
+
+	fx_opts(f, &o);
+	fx_reset(f);
+	assert_int_equal(do_type(f, 7, "identity", &o, &r), 0);
+	total = r.writes;
+	claim_result_release(&r);
+	assert_true(total >= 5);
+	/* a finished change leaves no journal */
+	assert_false(journal_exists(f, "0000:00:06.0.type"));
+	for (unsigned int n = 1; n <= total; n++) {
+		char *before, *after, *p, text[4096] = "", *t = NULL;
+		struct claim_owner own;
+		FILE *jf;
+		pid_t pid;
+		int st;
+
+		fx_reset(f);
+		before = fake_dump(f->fs);
+		fx_group(f, 7);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct claim_opts co = o;
+			struct inv_group *g = inventory_group(&f->inv, 7);
+
+			kill_at = n;
+			co.step_cb = die_at_step;
+			domtype_set(fake_view(f->fs), &f->inv, g, "identity", &co, &r);
+			_exit(1);  /* not reached: dies at step n */
+		}
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		assert_true(journal_exists(f, "0000:00:06.0.type"));
+		assert_false(journal_exists(f, "0000:00:06.0"));
+		p = xasprintf("%s/claims/0000:00:06.0.type.json", f->state);
+		jf = fopen(p, "r");
+		assert_non_null(jf);
+		assert_true(fread(text, 1, sizeof(text) - 1, jf) > 0);
+		fclose(jf);
+		free(p);
+		assert_non_null(strstr(text, "\"state\": \"typing\""));
+		assert_non_null(strstr(text, "\"type_before\": \"DMA\""));
+		assert_non_null(strstr(text, "\"type_target\": \"identity\""));
+		assert_non_null(strstr(text, "\"driver\": \"e1000e\""));
+		/* group show names it; type changes and claims refuse until it is undone */
+		claim_owner_find(fake_view(f->fs), &f->inv, fx_group(f, 7), f->state, &own);
+		assert_non_null(own.type_journal);
+		assert_string_equal(own.type_journal_target, "identity");
+		claim_owner_release(&own);
+		assert_int_equal(do_type(f, 7, "identity", &o, &r), -EALREADY);
+		assert_non_null(strstr(r.why, "interrupted type change"));
+		claim_result_release(&r);
+		assert_int_equal(do_type(f, 7, "DMA", &o, &r), -EALREADY);
+		claim_result_release(&r);
+		assert_int_equal(do_claim(f, 7, &o, &r), -EALREADY);
+		assert_non_null(strstr(r.why, "group release"));
+		claim_result_release(&r);
+		/* a dry run of the release says what it would do and changes nothing */
+		o.dry_run = true;
+		assert_int_equal(do_release(f, 7, &o, &r), 0);
+		assert_int_equal(r.writes, 0);
+		claim_result_release(&r);
+		o.dry_run = false;
+		assert_true(journal_exists(f, "0000:00:06.0.type"));
+		assert_int_equal(do_release(f, 7, &o, &r), 0);
+		assert_true(r.changed);
+		assert_string_equal(r.type_after, "DMA");
+		claim_result_release(&r);
+		after = fake_dump(f->fs);
+		assert_dump_equal(before, after, "type kill+release", n);
+		assert_false(journal_exists(f, "0000:00:06.0.type"));
+		assert_int_equal(view_read_str(fake_view(f->fs), &t, "/sys/kernel/iommu_groups/7/type"), 0);
+		assert_string_equal(t, "DMA");
+		free(t);
+		/* and the group works again */
+		assert_int_equal(do_type(f, 7, "identity", &o, &r), 0);
+		claim_result_release(&r);
+		free(before);
+		free(after);
+	}
+}
+
+/* a claimed group whose type change was interrupted: release undoes both */
+static void test_type_killed_claimed(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	char *orig, *after;
+	pid_t pid;
+	int st;
+
+	fx_opts(f, &o);
+	fx_reset(f);
+	orig = fake_dump(f->fs);
+	assert_int_equal(do_claim(f, 7, &o, &r), 0);
+	claim_result_release(&r);
+	fx_group(f, 7);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct claim_opts co = o;
+
+		kill_at = 3;
+		co.step_cb = die_at_step;
+		domtype_set(fake_view(f->fs), &f->inv, inventory_group(&f->inv, 7), "identity", &co, &r);
+		_exit(1);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_true(journal_exists(f, "0000:00:06.0.type"));
+	assert_true(journal_exists(f, "0000:00:06.0"));
+	assert_int_equal(do_release(f, 7, &o, &r), 0);
+	claim_result_release(&r);
+	assert_false(journal_exists(f, "0000:00:06.0.type"));
+	assert_false(journal_exists(f, "0000:00:06.0"));
+	after = fake_dump(f->fs);
+	assert_string_equal(orig, after);
+	free(orig);
+	free(after);
+}
+
 static void test_type_dma_fq_in_place(void **state)
 {
 	struct fx *f = *state;
@@ -930,6 +1059,8 @@ int main(void)
 		T(test_release_fail_every_write),
 		T(test_type_roundtrip),
 		T(test_type_fail_every_write),
+		T(test_type_killed_every_step),
+		T(test_type_killed_claimed),
 		T(test_type_dma_fq_in_place),
 		T(test_type_preconditions),
 		T(test_lock_busy),

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "backends/sysfs/claim.h"
+#include "backends/sysfs/domtype.h"
 #include "backends/sysfs/inventory.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
@@ -492,6 +493,8 @@ void claim_unlock(int fd)
 struct journal {
 	char *state;
 	char *driver;
+	char *type_before;        /* a type change's journal: the type to return to */
+	char *type_target;        /* ...and the type it was changing to */
 	unsigned group;
 	long pid;
 	struct claim_member *devs;   /* addr, bus, before, action, why (progress) */
@@ -505,6 +508,8 @@ static void journal_free(struct journal *j)
 	free(j->devs);
 	free(j->state);
 	free(j->driver);
+	free(j->type_before);
+	free(j->type_target);
 	memset(j, 0, sizeof(*j));
 }
 
@@ -513,11 +518,23 @@ static json_object *jstr(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
+/* What a journal holds, and what the per-step journal update needs. */
+struct journal_hook {
+	const char *state;
+	const char *driver;
+	const struct claim_member *devs;   /* the recorded states */
+	size_t ndevs;
+	const char **progress;
+	const char *type_before, *type_target;   /* type changes only */
+};
+
 /* Write the journal atomically: a temporary file, fsync, rename, fsync of the directory. */
-static int journal_write(const char *path, const char *state, const char *driver,
-			 const struct claim_result *r, const struct claim_member *devs, size_t ndevs,
-			 const char *const *progress)
+static int journal_write(const char *path, const struct journal_hook *h, const struct claim_result *r)
 {
+	const char *state = h->state, *driver = h->driver;
+	const struct claim_member *devs = h->devs;
+	const char *const *progress = h->progress;
+	size_t ndevs = h->ndevs;
 	json_object *root = json_object_new_object(), *jdevs = json_object_new_array();
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid()), *dir, *slash;
 	const char *text;
@@ -530,6 +547,10 @@ static int journal_write(const char *path, const char *state, const char *driver
 	json_object_object_add(root, "key", json_object_new_string(r->key));
 	json_object_object_add(root, "group", json_object_new_int64(r->group));
 	json_object_object_add(root, "driver", jstr(driver));
+	if (h->type_before) {
+		json_object_object_add(root, "type_before", jstr(h->type_before));
+		json_object_object_add(root, "type_target", jstr(h->type_target));
+	}
 	json_object_object_add(root, "pid", json_object_new_int64(getpid()));
 	json_object_object_add(root, "updated", json_object_new_int64(time(NULL)));
 	for (size_t i = 0; i < ndevs; i++) {
@@ -635,6 +656,10 @@ static int journal_read(const char *path, struct journal *j, char **why)
 	j->state = xstrdup(jget_str(root, "state"));
 	s = jget_str(root, "driver");
 	j->driver = s ? xstrdup(s) : NULL;
+	s = jget_str(root, "type_before");
+	j->type_before = s && domtype_word_valid(s) ? xstrdup(s) : NULL;
+	s = jget_str(root, "type_target");
+	j->type_target = s && domtype_word_valid(s) ? xstrdup(s) : NULL;
 	if (json_object_object_get_ex(root, "group", &v))
 		j->group = (unsigned)json_object_get_int64(v);
 	if (json_object_object_get_ex(root, "pid", &v))
@@ -766,6 +791,15 @@ int claim_vfio_users(struct view *v, const struct inventory *inv, const struct i
 	return 0;
 }
 
+/* An interrupted type change's journal: KEY.type.json beside the claim journal. */
+static char *type_journal_path(const char *state_dir, const char *key)
+{
+	char *dir = claims_dir(state_dir), *p = xasprintf("%s/%s.type.json", dir, key);
+
+	free(dir);
+	return p;
+}
+
 void claim_owner_find(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		      const char *state_dir, struct claim_owner *o)
 {
@@ -784,6 +818,17 @@ void claim_owner_find(struct view *v, const struct inventory *inv, const struct 
 			journal_free(&j);
 		}
 		free(why);
+		why = NULL;
+		free(path);
+		path = type_journal_path(state_dir, g->members.v[0]);
+		if (!journal_read(path, &j, &why)) {
+			o->type_journal = path;
+			path = NULL;
+			o->type_journal_target = j.type_target ? xstrdup(j.type_target) : NULL;
+			o->type_journal_state = xstrdup(j.state);
+			journal_free(&j);
+		}
+		free(why);
 		free(path);
 		free(dir);
 	}
@@ -795,6 +840,9 @@ void claim_owner_release(struct claim_owner *o)
 	free(o->journal);
 	free(o->journal_driver);
 	free(o->journal_state);
+	free(o->type_journal);
+	free(o->type_journal_target);
+	free(o->type_journal_state);
 	strv_free(&o->vfio_users);
 	memset(o, 0, sizeof(*o));
 }
@@ -894,14 +942,6 @@ static void wait_vfio_node(struct claim_txn *t)
 	free(noiommu);
 }
 
-/* What the per-step journal update needs. */
-struct journal_hook {
-	const char *state;
-	const char *driver;
-	const struct claim_member *devs;   /* the recorded states */
-	size_t ndevs;
-	const char **progress;
-};
 
 /* The journal follows every write: progress of a device is its last step. */
 static int journal_after_write(struct claim_txn *t, const struct claim_step *s)
@@ -912,9 +952,221 @@ static int journal_after_write(struct claim_txn *t, const struct claim_step *s)
 	for (size_t i = 0; i < h->ndevs && s->device; i++)
 		if (!strcmp(h->devs[i].addr, s->device))
 			h->progress[i] = s->op;
-	err = journal_write(t->r->journal, h->state, h->driver, t->r, h->devs, h->ndevs, h->progress);
+	err = journal_write(t->r->journal, h, t->r);
 	if (err)
 		claim_result_why(t->r, "cannot update the journal %s: %s", t->r->journal, strerror(-err));
+	return err;
+}
+
+/* ---- type-change journals ---- */
+
+/*
+ * A type change unbinds the group's members, writes the type and binds them
+ * back: killed in between, it would leave devices without a driver. So it
+ * keeps its own journal beside the claim journal (KEY.type.json, under the
+ * same lock): the type and the drivers to return to, updated at every write.
+ * 'group release' finishes what it recorded; claims and type changes refuse
+ * to start while it exists.
+ */
+
+/* 0 when g has no interrupted type change; -EALREADY (why set) when it has. */
+int claim_type_journal_check(const char *state_dir, struct claim_result *r)
+{
+	char *path = type_journal_path(state_dir, r->key), *why = NULL;
+	struct journal j;
+	int err = journal_read(path, &j, &why);
+
+	if (err == -ENOENT) {
+		err = 0;
+	} else if (!err) {
+		err = -EALREADY;
+		claim_result_why(r, "an interrupted type change to %s left the journal %s (state %s, pid %ld): "
+				 "run 'iommuctl group release %s' to restore the group first",
+				 j.type_target ? j.type_target : "?", path, j.state, j.pid, r->key);
+		journal_free(&j);
+	} else {
+		claim_result_why(r, "%s", why ? why : strerror(-err));
+	}
+	free(why);
+	free(path);
+	return err;
+}
+
+struct type_journal {
+	struct journal_hook hook;
+	const char **progress;
+};
+
+int claim_type_journal_begin(struct claim_txn *t, const char *type_before, const char *target)
+{
+	struct claim_result *r = t->r;
+	struct type_journal *tj;
+	int err = claim_type_journal_check(t->opts->state_dir, r);
+
+	if (err)
+		return err;
+	if (t->opts->dry_run)
+		return 0;
+	free(r->journal);
+	r->journal = type_journal_path(t->opts->state_dir, r->key);
+	tj = xcalloc(1, sizeof(*tj));
+	tj->progress = xcalloc(r->nmembers ? r->nmembers : 1, sizeof(*tj->progress));
+	for (size_t i = 0; i < r->nmembers; i++)
+		tj->progress[i] = r->members[i].action == CLAIM_REBIND ? "planned" : "kept";
+	tj->hook = (struct journal_hook){ "typing", NULL, r->members, r->nmembers, tj->progress,
+					  type_before, target };
+	err = journal_write(r->journal, &tj->hook, r);
+	if (err) {
+		claim_result_why(r, "cannot write the journal %s: %s; nothing was changed", r->journal,
+				 strerror(-err));
+		free(tj->progress);
+		free(tj);
+		return err;
+	}
+	t->after_write = journal_after_write;
+	t->priv = tj;
+	return 0;
+}
+
+void claim_type_journal_pause(struct claim_txn *t)
+{
+	t->after_write = NULL;
+}
+
+void claim_type_journal_end(struct claim_txn *t, bool keep)
+{
+	struct type_journal *tj = t->priv;
+
+	t->after_write = NULL;
+	if (!tj)
+		return;
+	if (keep) {
+		tj->hook.state = "failed";
+		journal_write(t->r->journal, &tj->hook, t->r);
+	} else {
+		journal_remove(t->r->journal);
+	}
+	free(tj->progress);
+	free(tj);
+	t->priv = NULL;
+}
+
+/*
+ * Finish an interrupted type change: the group's type back to the recorded
+ * one (unbinding what is bound, since the kernel takes a type only then),
+ * then every member back on its recorded driver. -ENOENT when there is no
+ * type journal. On failure the journal stays, marked failed, for another try.
+ */
+static int type_recover(struct claim_txn *t, const struct inventory *inv, struct claim_result *r)
+{
+	char *path = type_journal_path(t->opts->state_dir, r->key), *why = NULL, *now = NULL;
+	struct journal_hook hook;
+	struct journal j;
+	int err = journal_read(path, &j, &why);
+
+	if (err) {
+		if (err != -ENOENT)
+			claim_result_why(r, "%s", why ? why : strerror(-err));
+		free(why);
+		free(path);
+		return err;
+	}
+	if (!j.type_before) {
+		claim_result_why(r, "%s: not a type-change journal (no valid type_before)", path);
+		err = -EBADMSG;
+		goto out;
+	}
+	err = domtype_read(t->v, r->group, &r->type_before);
+	if (err) {
+		claim_result_why(r, "cannot read the group's type: %s", strerror(-err));
+		goto out;
+	}
+	r->members = xcalloc(j.ndevs ? j.ndevs : 1, sizeof(*r->members));
+	for (size_t i = 0; i < j.ndevs; i++) {
+		struct claim_member *m = &r->members[r->nmembers++];
+		const struct inv_device *d = inventory_device(inv, j.devs[i].addr);
+
+		m->addr = xstrdup(j.devs[i].addr);
+		m->bus = xstrdup(j.devs[i].bus);
+		m->path = d && d->path ? xstrdup(d->path) : NULL;
+		m->action = j.devs[i].action;
+		err = claim_devstate_read(t->v, m->bus, m->addr, &m->before);
+		if (err) {
+			claim_result_why(r, "%s (recorded in %s): %s", m->addr, path,
+					 err == -ENODEV ? "no such device any more" : strerror(-err));
+			goto out;
+		}
+		m->why = m->action == CLAIM_REBIND ?
+			 xasprintf("interrupted type change: %s -> %s", or_none(m->before.driver),
+				   or_none(j.devs[i].before.driver)) :
+			 xstrdup("kept by the type change: not touched");
+	}
+	if (t->opts->dry_run)
+		goto out;
+	err = check_root(t->v, r);
+	if (err)
+		goto out;
+	free(r->journal);
+	r->journal = path;
+	path = NULL;
+	t->phase = "recover";
+	if (strcmp(r->type_before, j.type_before)) {
+		for (size_t i = 0; i < r->nmembers && !err; i++) {
+			struct claim_member *m = &r->members[i];
+			struct claim_devstate unbound = { .driver = NULL, .override = m->before.override };
+
+			if (m->before.driver)
+				err = claim_txn_apply(t, m, &unbound);
+			if (err)
+				claim_result_why(r, "%s: cannot unbind it to restore the type %s: %s", m->addr,
+						 j.type_before, strerror(-err));
+		}
+		if (!err) {
+			err = domtype_write(t, j.type_before);
+			if (!err && !domtype_read(t->v, r->group, &now) && strcmp(j.type_before, "auto") &&
+			    strcmp(now, j.type_before))
+				err = -EIO;
+			if (err)
+				claim_result_why(r, "group %u: cannot write its type back to %s: %s", r->group,
+						 j.type_before, now ? now : strerror(-err));
+		}
+	}
+	for (size_t i = 0; i < r->nmembers && !err; i++) {
+		struct claim_member *m = &r->members[i];
+
+		if (m->action != CLAIM_REBIND)
+			continue;
+		err = claim_txn_apply(t, m, &j.devs[i].before);
+		if (err)
+			claim_result_why(r, "%s: cannot bind it back to %s: %s", m->addr,
+					 or_none(j.devs[i].before.driver), strerror(-err));
+	}
+	if (err) {
+		hook = (struct journal_hook){ "failed", NULL, j.devs, j.ndevs, NULL, j.type_before,
+					      j.type_target };
+		journal_write(r->journal, &hook, r);
+		goto out;
+	}
+	err = journal_remove(r->journal);
+	if (err)
+		claim_result_why(r, "restored, but cannot remove the journal %s: %s", r->journal, strerror(-err));
+	r->changed = true;
+out:
+	free(r->type_after);
+	r->type_after = NULL;
+	if (domtype_read(t->v, r->group, &r->type_after))
+		r->type_after = NULL;
+	/* report the recorded states as "before": what the group is given back to */
+	for (size_t i = 0; i < r->nmembers && i < j.ndevs; i++) {
+		claim_devstate_free(&r->members[i].after);
+		claim_devstate_read(t->v, r->members[i].bus, r->members[i].addr, &r->members[i].after);
+		claim_devstate_free(&r->members[i].before);
+		devstate_copy(&r->members[i].before, &j.devs[i].before);
+	}
+	free(now);
+	free(why);
+	free(path);
+	journal_free(&j);
 	return err;
 }
 
@@ -956,6 +1208,9 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	plan(r, target);
 	for (size_t i = 0; i < r->nmembers; i++)
 		nrebind += r->members[i].action == CLAIM_REBIND;
+	err = claim_type_journal_check(opts->state_dir, r);
+	if (err)
+		goto out;
 
 	err = journal_read(r->journal, &j, &why);
 	if (err == -EBADMSG) {
@@ -1016,13 +1271,13 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	progress = xcalloc(r->nmembers, sizeof(*progress));
 	for (size_t i = 0; i < r->nmembers; i++)
 		progress[i] = r->members[i].action == CLAIM_REBIND ? "planned" : "kept";
-	err = journal_write(r->journal, "claiming", target, r, r->members, r->nmembers, progress);
+	hook = (struct journal_hook){ "claiming", target, r->members, r->nmembers, progress, NULL, NULL };
+	err = journal_write(r->journal, &hook, r);
 	if (err) {
 		claim_result_why(r, "cannot write the journal %s: %s; nothing was changed", r->journal,
 		     strerror(-err));
 		goto out;
 	}
-	hook = (struct journal_hook){ "claiming", target, r->members, r->nmembers, progress };
 	t.after_write = journal_after_write;
 	t.priv = &hook;
 	for (size_t i = 0; i < r->nmembers && !err; i++) {
@@ -1032,7 +1287,7 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 		if (m->action != CLAIM_REBIND)
 			continue;
 		progress[i] = "changing";
-		err = journal_write(r->journal, "claiming", target, r, r->members, r->nmembers, progress);
+		err = journal_write(r->journal, &hook, r);
 		if (err) {
 			claim_result_why(r, "cannot update the journal %s: %s", r->journal, strerror(-err));
 			break;
@@ -1050,7 +1305,8 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	/* the rollback is not journalled step by step: the journal keeps the states to return to */
 	t.after_write = NULL;
 	if (!err) {
-		err = journal_write(r->journal, "claimed", target, r, r->members, r->nmembers, progress);
+		hook.state = "claimed";
+		err = journal_write(r->journal, &hook, r);
 		if (err)
 			claim_result_why(r, "cannot update the journal %s: %s", r->journal, strerror(-err));
 	}
@@ -1059,7 +1315,7 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 		if (!r->rollback_failed)
 			journal_remove(r->journal);
 		else
-			journal_write(r->journal, "failed", target, r, r->members, r->nmembers, progress);
+			journal_write(r->journal, (hook.state = "failed", &hook), r);
 		goto out;
 	}
 	r->changed = true;
@@ -1082,7 +1338,7 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 	struct journal j = { 0 };
 	struct journal_hook hook;
 	const char **progress = NULL;
-	char *why = NULL;
+	char *why = NULL, *claim_path;
 	int err, lockfd = -1;
 	bool any = false;
 
@@ -1102,9 +1358,28 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 			return lockfd;
 		}
 	}
+	claim_path = xstrdup(r->journal);
+	/* an interrupted type change first: it may have left devices without a driver */
+	err = type_recover(&t, inv, r);
+	if (err != -ENOENT) {
+		if (err || opts->dry_run || access(claim_path, F_OK))
+			goto out;
+		/* a claim journal too: released next, from where the recovery left the devices */
+		for (size_t i = 0; i < r->nmembers; i++)
+			member_free(&r->members[i]);
+		free(r->members);
+		r->members = NULL;
+		r->nmembers = 0;
+		free(r->target);
+		r->target = NULL;
+		free(r->journal);
+		r->journal = xstrdup(claim_path);
+		t.phase = "release";
+	}
 	err = journal_read(r->journal, &j, &why);
 	if (err == -ENOENT) {
-		claim_result_why(r, "group %u has no claim journal (%s): nothing to release", g->id, r->journal);
+		claim_result_why(r, "group %u has no claim journal (%s) and no interrupted type change: nothing "
+				 "to release", g->id, r->journal);
 		goto out;
 	}
 	if (err) {
@@ -1149,13 +1424,13 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 	err = check_root(v, r);
 	if (err)
 		goto out;
-	err = journal_write(r->journal, "releasing", j.driver, r, j.devs, j.ndevs, progress);
+	hook = (struct journal_hook){ "releasing", j.driver, j.devs, j.ndevs, progress, NULL, NULL };
+	err = journal_write(r->journal, &hook, r);
 	if (err) {
 		claim_result_why(r, "cannot update the journal %s: %s; nothing was changed", r->journal,
 		     strerror(-err));
 		goto out;
 	}
-	hook = (struct journal_hook){ "releasing", j.driver, j.devs, j.ndevs, progress };
 	t.after_write = journal_after_write;
 	t.priv = &hook;
 	/* in reverse: the last device claimed is the first given back */
@@ -1178,8 +1453,8 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 			progress[i] = j.devs[i].action == CLAIM_REBIND ? "claimed" : "kept";
 		claim_txn_rollback(&t);
 		/* back to where the release started: the journal still describes the group */
-		journal_write(r->journal, r->rollback_failed ? "failed" : j.state, j.driver, r, j.devs, j.ndevs,
-			      progress);
+		hook.state = r->rollback_failed ? "failed" : j.state;
+		journal_write(r->journal, &hook, r);
 		goto out;
 	}
 	err = journal_remove(r->journal);
@@ -1195,6 +1470,7 @@ out:
 	}
 	free(progress);
 	free(why);
+	free(claim_path);
 	journal_free(&j);
 	claim_unlock(lockfd);
 	return err;

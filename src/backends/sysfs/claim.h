@@ -134,6 +134,9 @@ struct claim_owner {
 	char *journal;            /* a claim journal exists: its path */
 	char *journal_driver;
 	char *journal_state;      /* "claiming", "claimed", "releasing", "failed" */
+	char *type_journal;       /* an interrupted type change's journal: its path */
+	char *type_journal_target;/* ...the type it was changing to */
+	char *type_journal_state; /* "typing", "failed" */
 	bool vfio_checked;        /* /proc could be searched */
 	struct strv vfio_users;   /* "pid 123 (qemu) has /dev/vfio/5 open" */
 };
@@ -181,6 +184,17 @@ int claim_lock(const char *state_dir, struct claim_result *r, char **why);
 void claim_unlock(int fd);
 /* Capabilities from /proc/self/status (CapEff) through the view; -ENOENT if unreadable. */
 int claim_caps_read(struct view *v, unsigned long long *capeff, long *euid);
+/*
+ * Type changes keep a journal (KEY.type.json beside the claim journal) from
+ * before their first write: begin refuses (-EALREADY) while an interrupted
+ * one exists, else (unless dry-run) writes it and journals every later write
+ * of t; pause stops that (rollback); end removes it, or keeps it marked
+ * failed. claim_release undoes what such a journal recorded.
+ */
+int claim_type_journal_check(const char *state_dir, struct claim_result *r);
+int claim_type_journal_begin(struct claim_txn *t, const char *type_before, const char *target);
+void claim_type_journal_pause(struct claim_txn *t);
+void claim_type_journal_end(struct claim_txn *t, bool keep);
 /* Processes holding g's VFIO group node or a member's cdev open. */
 int claim_vfio_users(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		     struct strv *users);

@@ -46,12 +46,12 @@ int domtype_kernel_version(struct view *v)
 }
 
 
-static int read_type(struct view *v, unsigned int id, char **type)
+int domtype_read(struct view *v, unsigned int id, char **type)
 {
 	return view_read_str(v, type, "/sys/kernel/iommu_groups/%u/type", id);
 }
 
-static int write_type(struct claim_txn *t, const char *word)
+int domtype_write(struct claim_txn *t, const char *word)
 {
 	char *path = xasprintf("/sys/kernel/iommu_groups/%u/type", t->r->group);
 	int err = claim_txn_write(t, NULL, "type", path, word);
@@ -83,7 +83,7 @@ static void rollback_type(struct claim_txn *t, const char *old)
 	int err;
 
 	t->phase = "rollback";
-	if (!read_type(t->v, r->group, &now) && !strcmp(now, old)) {
+	if (!domtype_read(t->v, r->group, &now) && !strcmp(now, old)) {
 		free(now);
 		return;
 	}
@@ -100,7 +100,7 @@ static void rollback_type(struct claim_txn *t, const char *old)
 					xasprintf("%s: cannot unbind it to restore the type: %s", m->addr,
 						  strerror(-err)));
 	}
-	err = write_type(t, old);
+	err = domtype_write(t, old);
 	if (err)
 		strv_push_owned(&r->rollback_errors,
 				xasprintf("group %u: cannot write its type back to %s: %s", r->group, old,
@@ -128,7 +128,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 	}
 	/* kernel support first: nothing else matters without it */
 	path = xasprintf("/sys/kernel/iommu_groups/%u/type", g->id);
-	err = read_type(v, g->id, &r->type_before);
+	err = domtype_read(v, g->id, &r->type_before);
 	if (err) {
 		claim_result_why(r, "this kernel has no %s (%s): it cannot show or change default domain types",
 		    path, strerror(-err));
@@ -159,12 +159,14 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 	/* state read under the lock */
 	free(r->type_before);
 	r->type_before = NULL;
-	err = read_type(v, g->id, &r->type_before);
+	err = domtype_read(v, g->id, &r->type_before);
 	if (err) {
 		claim_result_why(r, "cannot read the group's type: %s", strerror(-err));
 		goto out;
 	}
 	err = claim_members_load(v, inv, g, r);
+	if (!err)
+		err = claim_type_journal_check(opts->state_dir, r);
 	if (err)
 		goto out;
 	r->type_no_unbind = !strcmp(word, "DMA-FQ") && !strcmp(r->type_before, "DMA");
@@ -233,7 +235,9 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 			goto out;
 		}
 	}
-	if (opts->dry_run)
+	/* an interrupted type change must be undone first; then the journal, before the first write */
+	err = claim_type_journal_begin(&t, r->type_before, word);
+	if (err || opts->dry_run)
 		goto out;
 
 	/* 1. unbind, keeping each driver_override as it is */
@@ -251,7 +255,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 	}
 	/* 2. the type */
 	if (!err) {
-		err = write_type(&t, word);
+		err = domtype_write(&t, word);
 		type_written = !err;
 		if (err == -EINVAL && !strcmp(word, "DMA-FQ")) {
 			claim_result_why(r, "the kernel does not accept DMA-FQ for group %u (%s)", g->id, type_errmsg(err));
@@ -266,7 +270,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		struct claim_step *s;
 		char *now = NULL;
 
-		err = read_type(v, g->id, &now);
+		err = domtype_read(v, g->id, &now);
 		r->steps = xrealloc(r->steps, (r->nsteps + 1) * sizeof(*r->steps));
 		s = &r->steps[r->nsteps++];
 		memset(s, 0, sizeof(*s));
@@ -299,16 +303,20 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		}
 	}
 	if (err) {
+		/* the rollback is not journalled step by step: the journal keeps the states to return to */
+		claim_type_journal_pause(&t);
 		if (type_written || r->writes)
 			rollback_type(&t, r->type_before);
 		claim_txn_rollback(&t);
+		claim_type_journal_end(&t, r->rollback_failed || r->rollback_errors.n);
 		goto out;
 	}
+	claim_type_journal_end(&t, false);
 	r->changed = true;
 out:
 	free(r->type_after);
 	r->type_after = NULL;
-	if (read_type(v, g->id, &r->type_after))
+	if (domtype_read(v, g->id, &r->type_after))
 		r->type_after = NULL;
 	for (size_t i = 0; i < r->nmembers; i++) {
 		claim_devstate_free(&r->members[i].after);

@@ -27,4 +27,8 @@ int domtype_kernel_version(struct view *v);
 int domtype_set(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		const char *word, const struct claim_opts *opts, struct claim_result *r);
 
+/* The group's type as the kernel shows it; write one through the transaction (recorded step). */
+int domtype_read(struct view *v, unsigned int id, char **type);
+int domtype_write(struct claim_txn *t, const char *word);
+
 #endif

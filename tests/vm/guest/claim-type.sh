@@ -153,6 +153,30 @@ run kill-release iommuctl group release $NIC
 [ $rc -eq 0 ] && [ "$(drv $NIC)" = e1000e ] && [ "$(ovr $NIC)" = "(null)" ] && [ ! -e /run/iommuctl/claims/$NIC.json ] &&
 	ok "release after kill -9 restores e1000e and clears driver_override" || bad "release after kill: rc $rc, $(drv $NIC), $(ovr $NIC)"
 
+# ---- killed in the middle of a type change: the journal lets release restore it ----
+before=$(gtype $NIC)
+IOMMUCTL_TEST_PAUSE_AFTER_STEP=2 iommuctl group type $NIC identity > "$LOG/kill-type" 2>&1 &
+victim=$!
+i=0
+while ! grep -q 'paused after step 2' "$LOG/kill-type" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -9 $victim; wait $victim 2>/dev/null
+echo "after kill -9 of a type change: driver $(drv $NIC), type $(gtype $NIC)"
+[ "$(drv $NIC)" = none ] && [ "$(gtype $NIC)" = identity ] &&
+	ok "type change killed after the type write: e1000e unbound, type identity" ||
+	bad "state after killing the type change: driver $(drv $NIC), type $(gtype $NIC): $(cat "$LOG/kill-type")"
+grep -q '"state": "typing"' /run/iommuctl/claims/$NIC.type.json && grep -q "\"type_before\": \"$before\"" /run/iommuctl/claims/$NIC.type.json &&
+	ok "type journal says typing from $before" || bad "type journal after kill: $(cat /run/iommuctl/claims/$NIC.type.json 2>&1)"
+run kill-type-show iommuctl group show $NIC
+has kill-type-show 'type change to identity, interrupted' && ok "group show names the interrupted type change" ||
+	bad "group show after the killed type change: $(grep -i owner "$LOG/kill-type-show")"
+run kill-type-again iommuctl group type $NIC DMA
+[ $rc -eq 1 ] && has kill-type-again 'interrupted type change' && ok "type after a kill refuses and points to release" ||
+	bad "type after kill: rc $rc: $(tail -n 2 "$LOG/kill-type-again")"
+run kill-type-release iommuctl group release $NIC
+[ $rc -eq 0 ] && [ "$(drv $NIC)" = e1000e ] && [ "$(gtype $NIC)" = "$before" ] && [ ! -e /run/iommuctl/claims/$NIC.type.json ] &&
+	ok "release after a killed type change: type $before again, e1000e rebound, journal removed" ||
+	bad "release after killed type change: rc $rc, driver $(drv $NIC), type $(gtype $NIC): $(tail -n 3 "$LOG/kill-type-release")"
+
 # ---- two claims at once: one wins ----
 iommuctl group claim $EDU > "$LOG/race-a" 2>&1 &
 a=$!
