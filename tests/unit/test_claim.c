@@ -347,6 +347,31 @@ static void die_at_step(void *arg, const struct claim_step *s)
 		_exit(0);
 }
 
+/* A claim of group id (type NULL) or a change to type, killed right after write n. */
+static void run_killed(struct fx *f, unsigned int id, const char *type, unsigned int n,
+		       const struct claim_opts *o)
+{
+	struct inv_group *g = fx_group(f, id);
+	pid_t pid = fork();
+	int st;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct claim_opts co = *o;
+		struct claim_result r;
+
+		kill_at = n;
+		co.step_cb = die_at_step;
+		if (type)
+			domtype_set(fake_view(f->fs), &f->inv, g, type, &co, &r);
+		else
+			claim_group(fake_view(f->fs), &f->inv, g, &co, &r);
+		_exit(1);  /* not reached: dies at step n */
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 static void test_claim_killed_every_step(void **state)
 {
 	struct fx *f = *state;
@@ -360,25 +385,10 @@ static void test_claim_killed_every_step(void **state)
 	claim_result_release(&r);
 	for (unsigned int n = 1; n <= total; n++) {
 		char *before, *after;
-		pid_t pid;
-		int st;
 
 		fx_reset(f);
 		before = fake_dump(f->fs);
-		fx_group(f, 7);
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			struct claim_opts co = o;
-			struct inv_group *g = inventory_group(&f->inv, 7);
-
-			kill_at = n;
-			co.step_cb = die_at_step;
-			claim_group(fake_view(f->fs), &f->inv, g, &co, &r);
-			_exit(1);  /* not reached: dies at step n */
-		}
-		assert_int_equal(waitpid(pid, &st, 0), pid);
-		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		run_killed(f, 7, NULL, n, &o);
 		assert_true(journal_exists(f, "0000:00:06.0"));
 		{
 			/* written before the first change, and updated at every step since */
@@ -545,25 +555,10 @@ static void test_type_killed_every_step(void **state)
 		char *before, *after, *p, text[4096] = "", *t = NULL;
 		struct claim_owner own;
 		FILE *jf;
-		pid_t pid;
-		int st;
 
 		fx_reset(f);
 		before = fake_dump(f->fs);
-		fx_group(f, 7);
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			struct claim_opts co = o;
-			struct inv_group *g = inventory_group(&f->inv, 7);
-
-			kill_at = n;
-			co.step_cb = die_at_step;
-			domtype_set(fake_view(f->fs), &f->inv, g, "identity", &co, &r);
-			_exit(1);  /* not reached: dies at step n */
-		}
-		assert_int_equal(waitpid(pid, &st, 0), pid);
-		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		run_killed(f, 7, "identity", n, &o);
 		assert_true(journal_exists(f, "0000:00:06.0.type"));
 		assert_false(journal_exists(f, "0000:00:06.0"));
 		p = xasprintf("%s/claims/0000:00:06.0.type.json", f->state);
@@ -621,27 +616,13 @@ static void test_type_killed_claimed(void **state)
 	struct claim_result r;
 	struct claim_opts o;
 	char *orig, *after;
-	pid_t pid;
-	int st;
 
 	fx_opts(f, &o);
 	fx_reset(f);
 	orig = fake_dump(f->fs);
 	assert_int_equal(do_claim(f, 7, &o, &r), 0);
 	claim_result_release(&r);
-	fx_group(f, 7);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		struct claim_opts co = o;
-
-		kill_at = 3;
-		co.step_cb = die_at_step;
-		domtype_set(fake_view(f->fs), &f->inv, inventory_group(&f->inv, 7), "identity", &co, &r);
-		_exit(1);
-	}
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	run_killed(f, 7, "identity", 3, &o);
 	assert_true(journal_exists(f, "0000:00:06.0.type"));
 	assert_true(journal_exists(f, "0000:00:06.0"));
 	assert_int_equal(do_release(f, 7, &o, &r), 0);

@@ -800,36 +800,36 @@ static char *type_journal_path(const char *state_dir, const char *key)
 	return p;
 }
 
+/* A journal's path (taken), state and driver or target type, when it exists and is ours. */
+static void journal_peek(char *path, bool type, char **at, char **what, char **state)
+{
+	struct journal j;
+	char *why = NULL;
+
+	if (!journal_read(path, &j, &why)) {
+		*at = path;
+		path = NULL;
+		*what = type ? (j.type_target ? xstrdup(j.type_target) : NULL) :
+			       (j.driver ? xstrdup(j.driver) : NULL);
+		*state = xstrdup(j.state);
+		journal_free(&j);
+	}
+	free(why);
+	free(path);
+}
+
 void claim_owner_find(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		      const char *state_dir, struct claim_owner *o)
 {
 	memset(o, 0, sizeof(*o));
 	if (state_dir && g->members.n) {
-		char *dir = claims_dir(state_dir), *path = xasprintf("%s/%s.json", dir, g->members.v[0]);
-		struct journal j;
-		char *why = NULL;
+		char *dir = claims_dir(state_dir);
 
 		o->journal_checked = true;
-		if (!journal_read(path, &j, &why)) {
-			o->journal = path;
-			path = NULL;
-			o->journal_driver = j.driver ? xstrdup(j.driver) : NULL;
-			o->journal_state = xstrdup(j.state);
-			journal_free(&j);
-		}
-		free(why);
-		why = NULL;
-		free(path);
-		path = type_journal_path(state_dir, g->members.v[0]);
-		if (!journal_read(path, &j, &why)) {
-			o->type_journal = path;
-			path = NULL;
-			o->type_journal_target = j.type_target ? xstrdup(j.type_target) : NULL;
-			o->type_journal_state = xstrdup(j.state);
-			journal_free(&j);
-		}
-		free(why);
-		free(path);
+		journal_peek(xasprintf("%s/%s.json", dir, g->members.v[0]), false, &o->journal,
+			     &o->journal_driver, &o->journal_state);
+		journal_peek(type_journal_path(state_dir, g->members.v[0]), true, &o->type_journal,
+			     &o->type_journal_target, &o->type_journal_state);
 		free(dir);
 	}
 	o->vfio_checked = claim_vfio_users(v, inv, g, &o->vfio_users) == 0;
@@ -958,6 +958,36 @@ static int journal_after_write(struct claim_txn *t, const struct claim_step *s)
 	return err;
 }
 
+/*
+ * The members a journal recorded, each with its present state as "before"
+ * (what a release or recovery moves it from) and why: "what -> recorded
+ * driver" for the devices the change moved, kept otherwise.
+ */
+static int members_from_journal(struct view *v, const struct inventory *inv, const struct journal *j,
+				const char *path, const char *what, struct claim_result *r)
+{
+	r->members = xcalloc(j->ndevs ? j->ndevs : 1, sizeof(*r->members));
+	for (size_t i = 0; i < j->ndevs; i++) {
+		struct claim_member *m = &r->members[r->nmembers++];
+		const struct inv_device *d = inventory_device(inv, j->devs[i].addr);
+		int err;
+
+		m->addr = xstrdup(j->devs[i].addr);
+		m->bus = xstrdup(j->devs[i].bus);
+		m->path = d && d->path ? xstrdup(d->path) : NULL;
+		m->action = j->devs[i].action;
+		err = claim_devstate_read(v, m->bus, m->addr, &m->before);
+		if (err)
+			return claim_result_why(r, "%s (recorded in %s): %s", m->addr, path,
+						err == -ENODEV ? "no such device any more" : strerror(-err)), err;
+		m->why = m->action == CLAIM_REBIND ?
+			 xasprintf("%s%s -> %s", what, m->before.driver ? m->before.driver : "unbound",
+				   j->devs[i].before.driver ? j->devs[i].before.driver : "unbound") :
+			 xasprintf("kept by the %s: not touched", *what ? "type change" : "claim");
+	}
+	return 0;
+}
+
 /* ---- type-change journals ---- */
 
 /*
@@ -1081,27 +1111,8 @@ static int type_recover(struct claim_txn *t, const struct inventory *inv, struct
 		claim_result_why(r, "cannot read the group's type: %s", strerror(-err));
 		goto out;
 	}
-	r->members = xcalloc(j.ndevs ? j.ndevs : 1, sizeof(*r->members));
-	for (size_t i = 0; i < j.ndevs; i++) {
-		struct claim_member *m = &r->members[r->nmembers++];
-		const struct inv_device *d = inventory_device(inv, j.devs[i].addr);
-
-		m->addr = xstrdup(j.devs[i].addr);
-		m->bus = xstrdup(j.devs[i].bus);
-		m->path = d && d->path ? xstrdup(d->path) : NULL;
-		m->action = j.devs[i].action;
-		err = claim_devstate_read(t->v, m->bus, m->addr, &m->before);
-		if (err) {
-			claim_result_why(r, "%s (recorded in %s): %s", m->addr, path,
-					 err == -ENODEV ? "no such device any more" : strerror(-err));
-			goto out;
-		}
-		m->why = m->action == CLAIM_REBIND ?
-			 xasprintf("interrupted type change: %s -> %s", or_none(m->before.driver),
-				   or_none(j.devs[i].before.driver)) :
-			 xstrdup("kept by the type change: not touched");
-	}
-	if (t->opts->dry_run)
+	err = members_from_journal(t->v, inv, &j, path, "interrupted type change: ", r);
+	if (err || t->opts->dry_run)
 		goto out;
 	err = check_root(t->v, r);
 	if (err)
@@ -1388,29 +1399,16 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 	}
 	r->target = j.driver ? xstrdup(j.driver) : NULL;
 	/* the journal's devices, each to be moved from its present state to the recorded one */
-	r->members = xcalloc(j.ndevs ? j.ndevs : 1, sizeof(*r->members));
 	progress = xcalloc(j.ndevs ? j.ndevs : 1, sizeof(*progress));
+	err = members_from_journal(v, inv, &j, r->journal, "", r);
+	if (err)
+		goto out;
 	for (size_t i = 0; i < j.ndevs; i++) {
-		struct claim_member *m = &r->members[r->nmembers++];
-		const struct inv_device *d = inventory_device(inv, j.devs[i].addr);
+		const struct claim_member *m = &r->members[i];
 
-		m->addr = xstrdup(j.devs[i].addr);
-		m->bus = xstrdup(j.devs[i].bus);
-		m->path = d && d->path ? xstrdup(d->path) : NULL;
-		m->action = j.devs[i].action;
 		progress[i] = m->action == CLAIM_REBIND ? "claimed" : "kept";
-		err = claim_devstate_read(v, m->bus, m->addr, &m->before);
-		if (err) {
-			claim_result_why(r, "%s (recorded in %s): %s", m->addr, r->journal,
-			     err == -ENODEV ? "no such device any more" : strerror(-err));
-			goto out;
-		}
 		if (m->action == CLAIM_REBIND && !claim_devstate_equal(&m->before, &j.devs[i].before))
 			any = true;
-		m->why = m->action == CLAIM_REBIND ?
-			 xasprintf("%s -> %s", m->before.driver ? m->before.driver : "unbound",
-				   j.devs[i].before.driver ? j.devs[i].before.driver : "unbound") :
-			 xstrdup("kept by the claim: not touched");
 	}
 	if (opts->dry_run || !any) {
 		r->already = !any;
