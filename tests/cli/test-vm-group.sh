@@ -4,7 +4,7 @@
 # QEMU guests of tests/vm (one boot per scenario) with BINARY inside and runs
 # tests/vm/guest/claim-type.sh there. Prints one line per check and ends with
 # "N passed, M failed". When no VM can boot here (no QEMU and no root to
-# install it, no kernel to fetch, IOMMUCTL_SKIP_VM=1), says why and reports
+# install it, no kernel to fetch, IOMMUCTL_VM_SKIP=1), says why and reports
 # 0 passed, 0 failed.
 #   tests/cli/test-vm-group.sh [BINARY]      (default ./iommuctl)
 # Environment: IOMMUCTL_VM_GROUP_SCENARIOS (default "vtd amd"), KEEP=1 keeps
@@ -22,7 +22,7 @@ skip() {
 	exit 0
 }
 
-[ "${IOMMUCTL_SKIP_VM:-0}" = 1 ] && skip "IOMMUCTL_SKIP_VM=1"
+[ -n "${IOMMUCTL_VM_SKIP:-}" ] && skip "IOMMUCTL_VM_SKIP is set"
 [ -x "$bin" ] || skip "no binary at $bin"
 [ "$(uname -m)" = x86_64 ] || skip "the guests are x86_64 and this is $(uname -m)"
 if ! command -v qemu-system-x86_64 >/dev/null 2>&1 && [ "$(id -u)" -ne 0 ]; then

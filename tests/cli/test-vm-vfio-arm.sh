@@ -17,32 +17,11 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 repo=$PWD
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-skip() { echo "skip $*"; }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
-
-if [ -n "${IOMMUCTL_VM_SKIP:-}" ]; then
-	skip "IOMMUCTL_VM_SKIP is set"
-	finish
-fi
-if [ "$(id -u)" -ne 0 ]; then
-	command -v qemu-system-aarch64 >/dev/null 2>&1 ||
-		{ skip "arm64 VFIO tests: no qemu-system-aarch64 (and not root to install qemu-system-arm)"; finish; }
-	[ -n "${IOMMUCTL_ARM64:-}" ] || command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 ||
-		{ skip "arm64 VFIO tests: no aarch64-linux-gnu-gcc (and not root to install gcc-aarch64-linux-gnu)"; finish; }
-fi
+# shellcheck source=lib.sh
+. tests/cli/lib.sh
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-
 t0=$(date +%s.%N)
-if [ -z "${IOMMUCTL_ARM64:-}" ]; then
-	if ! (. tests/vm/lib.sh && vm_arm64_need_tools && vm_arm64_build_iommuctl) >"$tmp/build.log" 2>&1; then
-		skip "arm64 VFIO tests: cannot cross-build iommuctl for arm64: $(tail -n 2 "$tmp/build.log" | tr '\n' ' ')"
-		finish
-	fi
-	export IOMMUCTL_ARM64=$repo/build-arm64/iommuctl
-fi
+vm_arm64_ready "arm64 VFIO tests" "$tmp"
 t1=$(date +%s.%N)
 echo "# arm64 cross build: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 

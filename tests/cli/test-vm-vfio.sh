@@ -13,15 +13,12 @@
 # One line per check; ends with "N passed, M failed". IOMMUCTL_VM_SKIP=1 skips all.
 set -u
 bin=$(realpath "${1:-./iommuctl}")
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 repo=$PWD
 cache=${IOMMUCTL_VM_CACHE:-$HOME/.cache/iommuctl-vm}
 image=${IOMMUCTL_VM_IOMMUFD_IMAGE:-$cache/kernel-iommufd/bzImage}
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-skip() { echo "skip $*"; }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+# shellcheck source=lib.sh
+. tests/cli/lib.sh
 
 if [ -n "${IOMMUCTL_VM_SKIP:-}" ]; then
 	skip "IOMMUCTL_VM_SKIP is set"

@@ -6,10 +6,8 @@
 # the dump over virtio-serial). The host walks the SMMUv3 tables in the dumps.
 set -u
 dev=0000:00:03.0
-out=${OUT:-/out}
-echo vfio-pci > /sys/bus/pci/devices/$dev/driver_override
-echo $dev > /sys/bus/pci/drivers_probe
-readlink /sys/bus/pci/devices/$dev/driver > "$out/driver.txt" 2>&1
+. /guest/lib.sh
+bind_vfio $dev
 cat /sys/kernel/mm/transparent_hugepage/enabled > "$out/thp.txt" 2>&1
 iommuctl -j batch /guest/dump-batch-arm.txt > "$out/batch.out" 2> "$out/batch.err"
 echo $? > "$out/batch.rc"

@@ -8,19 +8,12 @@
 # side (tests/cli/test-vm-vfio-arm.sh) judges the files.
 set -u
 dev=0000:00:03.0
-out=${OUT:-/out}
-echo vfio-pci > /sys/bus/pci/devices/$dev/driver_override
-echo $dev > /sys/bus/pci/drivers_probe
-readlink /sys/bus/pci/devices/$dev/driver > "$out/driver.txt" 2>&1
+. /guest/lib.sh
+bind_vfio $dev
 readlink /sys/bus/pci/devices/$dev/iommu_group > "$out/group.txt" 2>&1
 cat /sys/bus/pci/devices/$dev/iommu_group/reserved_regions > "$out/resv.txt" 2>&1
 ls -l /dev/vfio > "$out/dev-vfio.txt" 2>&1
 
-run() { # name cmd...: stdout to name.out, stderr to name.err, status to name.rc
-	n=$1; shift
-	"$@" > "$out/$n.out" 2> "$out/$n.err"
-	echo $? > "$out/$n.rc"
-}
 run status iommuctl -j vfio status
 run probe iommuctl -j vfio probe $dev --msi-check
 run probe-text iommuctl vfio probe $dev --msi-check

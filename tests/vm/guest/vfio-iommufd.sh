@@ -7,18 +7,11 @@
 # batch runs. The host side (tests/cli/test-vm-vfio.sh) judges the files.
 set -u
 dev=0000:00:03.0
-out=${OUT:-/out}
-echo vfio-pci > /sys/bus/pci/devices/$dev/driver_override
-echo $dev > /sys/bus/pci/drivers_probe
-readlink /sys/bus/pci/devices/$dev/driver > "$out/driver.txt" 2>&1
+. /guest/lib.sh
+bind_vfio $dev
 ls -l /dev/iommu /dev/vfio /dev/vfio/devices > "$out/dev-vfio.txt" 2>&1
 ls /sys/kernel/debug/iommu/intel > "$out/debugfs.txt" 2>&1
 
-run() { # name cmd...: stdout to name.out, stderr to name.err, status to name.rc
-	n=$1; shift
-	"$@" > "$out/$n.out" 2> "$out/$n.err"
-	echo $? > "$out/$n.rc"
-}
 dts=/sys/kernel/debug/iommu/intel/$dev/domain_translation_struct
 run status iommuctl -j vfio status
 run status-text iommuctl vfio status
