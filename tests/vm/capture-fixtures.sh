@@ -31,8 +31,8 @@ done
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# The default is the four x86 scenarios; the arm64 ones (lib-arm64.sh) are
-# captured when named, or all of them with "all".
+# The default is the four x86 scenarios; the arm64 ones (lib-arm64.sh) and
+# powernv (lib-ppc64.sh) are captured when named, or all of them with "all".
 if ((${#scenarios[@]} == 0)); then
 	for s in "${VM_SCENARIOS[@]}"; do
 		[[ $(vm_scn_flavour "$s") == amd64 ]] && scenarios+=("$s")
@@ -48,7 +48,8 @@ FIXTURES=$VM_REPO/tests/fixtures
 FIXTURE_FILES=(snapshot.tar groups.ls devices.txt dmesg.txt uname)
 MAX_FIXTURE_BYTES=$((1024 * 1024))
 # A line of the guest's dmesg that proves the scenario's IOMMU is up (vtd-sm:
-# ECAP bit 43, SMTS, the scalable-mode capability, is set).
+# ECAP bit 43, SMTS, the scalable-mode capability, is set; powernv: the PHB
+# gave a PE its 32-bit TCE table).
 declare -A IOMMU_EVIDENCE=(
 	[vtd]='DMAR: Intel\(R\) Virtualization Technology for Directed I/O'
 	[vtd-sm]='DMAR: dmar[0-9]+: reg_base_addr .* ecap [0-9a-f]*[89a-f][0-9a-f]{10}$'
@@ -56,7 +57,11 @@ declare -A IOMMU_EVIDENCE=(
 	[virtio]='virtio_iommu virtio[0-9]+: input address'
 	[arm64-smmuv3]='arm-smmu-v3 [0-9a-f]+\.smmuv3: ias [0-9]+-bit, oas [0-9]+-bit'
 	[arm64-smmuv3-16k]='arm-smmu-v3 [0-9a-f]+\.smmuv3: ias [0-9]+-bit, oas [0-9]+-bit'
+	[powernv]='pci [0-9a-f]{4}:[0-9a-f]{2} *: \[PE# [0-9a-f]+\] Setting up 32-bit TCE table at'
 )
+# The e1000e functions that must be bound to e1000e and in a group (powernv has
+# one device per PHB: tests/vm/lib-ppc64.sh).
+declare -A E1000E_BDFS=([powernv]=0003:01:00.0)
 
 loud() {
 	printf '\n!!!!!!!! %s\n\n' "$*" >&2
@@ -75,7 +80,7 @@ check_outputs() {
 	grep -q -- ' -> ' "$d/groups.ls" 2>/dev/null || echo "groups.ls lists no group member"
 	grep -Eq -- "${IOMMU_EVIDENCE[$s]}" "$d/dmesg.txt" 2>/dev/null ||
 		echo "dmesg.txt lacks the IOMMU line /${IOMMU_EVIDENCE[$s]}/"
-	for bdf in 0000:00:04.0 0000:01:00.0; do
+	for bdf in ${E1000E_BDFS[$s]:-0000:00:04.0 0000:01:00.0}; do
 		grep -Eq "^$bdf 8086:10d3 [0-9a-f]+ driver=e1000e group=[0-9]+$" "$d/devices.txt" 2>/dev/null ||
 			echo "$bdf is not an e1000e bound to its driver in an IOMMU group: $(grep "^$bdf" "$d/devices.txt" 2>/dev/null)"
 	done
@@ -107,7 +112,7 @@ install_fixtures() {
 runs=$VM_CACHE/runs/capture
 mkdir -p "$runs"
 initrd=$runs/initramfs.cpio
-# One initramfs per kernel flavour (amd64, arm64, arm64-16k), built when the
+# One initramfs per kernel flavour (amd64, arm64, arm64-16k, powerpc64le), built when the
 # first scenario of that flavour comes up.
 built_flavour=
 prepare_flavour() {
@@ -117,6 +122,10 @@ prepare_flavour() {
 	if [[ $VM_ARCH == arm64 && $IOMMUCTL_ARM64 == "$VM_REPO/build-arm64/iommuctl" ]]; then
 		vm_arm64_build_iommuctl ||
 			loud "cannot cross-build iommuctl for arm64: every arm64 snapshot will fail"
+	fi
+	if [[ $VM_ARCH == ppc64 && $IOMMUCTL_PPC64 == "$VM_REPO/build-ppc64/iommuctl" ]]; then
+		vm_ppc64_build_iommuctl ||
+			loud "cannot cross-build iommuctl for ppc64el: every powernv snapshot will fail"
 	fi
 	vm_fetch_kernel
 	t0=$(date +%s.%N)

@@ -48,7 +48,11 @@ vm_select() {
 		VM_DEP_KVER=
 	fi
 	VM_FLAVOUR=$f
-	if [[ $f == amd64 ]]; then VM_ARCH=x86_64; else VM_ARCH=arm64; fi
+	case $f in
+	amd64) VM_ARCH=x86_64 ;;
+	powerpc64le) VM_ARCH=ppc64 ;;
+	*) VM_ARCH=arm64 ;;
+	esac
 }
 
 vm_arm64_need_tools() {

@@ -17,7 +17,8 @@
 # bzImage with everything built in instead (tests/vm/build-kernel.sh makes one with
 # iommufd): no modules are packed or loaded. lib-arm64.sh (sourced below) adds
 # the arm64 SMMUv3 scenarios (qemu-system-aarch64, a cross-built iommuctl in
-# $IOMMUCTL_ARM64); vm_select SCENARIO picks a scenario's kernel flavour. See
+# $IOMMUCTL_ARM64), lib-ppc64.sh the POWER one (qemu-system-ppc64 powernv9,
+# $IOMMUCTL_PPC64); vm_select SCENARIO picks a scenario's kernel flavour. See
 # tests/vm/README.
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -80,6 +81,9 @@ VM_FLAVOUR=amd64
 VM_ARCH=x86_64
 # shellcheck source-path=SCRIPTDIR source=lib-arm64.sh
 . "$VM_DIR/lib-arm64.sh"
+# The POWER (PowerNV) scenario: flavour powerpc64le, VM_ARCH ppc64.
+# shellcheck source-path=SCRIPTDIR source=lib-ppc64.sh
+. "$VM_DIR/lib-ppc64.sh"
 
 vm_log() { printf 'vm: %s\n' "$*" >&2; }
 vm_die() {
@@ -164,6 +168,10 @@ vm_fetch_kernel() {
 	local pkg=${IOMMUCTL_VM_KERNEL_PKG:-} kdir tmp deb
 	if [[ $VM_ARCH == arm64 ]]; then
 		vm_arm64_fetch_kernel
+		return 0
+	fi
+	if [[ $VM_ARCH == ppc64 ]]; then
+		vm_ppc64_fetch_kernel
 		return 0
 	fi
 	vm_need_tools
@@ -312,6 +320,11 @@ vm_build_initramfs() {
 		# host's busybox (the same Debian version), else a minimal one
 		bblist=$(vm_busybox_static 2>/dev/null) && bblist=$("$bblist" --list) ||
 			bblist="sh ash cat cp dd dmesg echo grep insmod ls mkdir mount poweroff readlink sed setsid sleep sync tar tee tr basename dirname rm kill"
+	elif [[ $VM_ARCH == ppc64 ]]; then
+		bb=$(vm_ppc64_busybox) || vm_die "no ppc64el busybox"
+		bin=$IOMMUCTL_PPC64
+		bblist=$(vm_busybox_static 2>/dev/null) && bblist=$("$bblist" --list) ||
+			bblist="sh ash cat cp dd dmesg echo grep insmod ls mkdir mount poweroff readlink sed setsid sleep sync tar tee tr basename dirname rm kill"
 	else
 		bb=$(vm_busybox_static) || vm_die "no statically linked busybox (apt-get install busybox-static)"
 		bblist=$("$bb" --list)
@@ -324,6 +337,7 @@ vm_build_initramfs() {
 	done
 
 	local -a want=("${VM_COMMON_MODULES[@]}")
+	[[ $VM_ARCH == ppc64 ]] && want=("${VM_COMMON_MODULES_PPC64[@]}")
 	[[ ${VM_BUILTIN:-0} == 1 ]] && want=()
 	for n in "${VM_SCENARIOS[@]}"; do
 		# only the scenarios that boot this kernel flavour
@@ -366,11 +380,13 @@ vm_build_initramfs() {
 		cp "$bin" "$root/bin/iommuctl"
 		if [[ $VM_ARCH == arm64 ]]; then
 			_vm_arm64_copy_libs "$root" "$bin"
+		elif [[ $VM_ARCH == ppc64 ]]; then
+			_vm_ppc64_copy_libs "$root" "$bin"
 		else
 			_vm_copy_libs "$root" "$bin"
 		fi
 	else
-		vm_log "WARNING: no iommuctl binary at $bin (run make, or set IOMMUCTL/IOMMUCTL_ARM64): the guest has none"
+		vm_log "WARNING: no iommuctl binary at $bin (run make, or set IOMMUCTL/IOMMUCTL_ARM64/IOMMUCTL_PPC64): the guest has none"
 	fi
 
 	cp "$VM_DIR/init.sh" "$root/init"
@@ -390,16 +406,21 @@ vm_build_initramfs() {
 
 # vm_kernel_cmdline SCENARIO: the kernel command line for a scenario.
 vm_kernel_cmdline() {
-	local s=$1 mods gt=0
+	local s=$1 mods gt=0 common=("${VM_COMMON_MODULES[@]}")
+	[[ $(vm_scn_flavour "$s") == powerpc64le ]] && common=("${VM_COMMON_MODULES_PPC64[@]}")
 	# Leave the guest time to send its results back after killing the script.
 	((VM_TIMEOUT > 30)) && gt=$((VM_TIMEOUT - 20))
 	# shellcheck disable=SC2086 # space-separated lists
-	mods=$(printf '%s ' ${VM_SCN_MODULES[$s]} "${VM_COMMON_MODULES[@]}" ${IOMMUCTL_VM_MODULES:-} |
+	mods=$(printf '%s ' ${VM_SCN_MODULES[$s]} "${common[@]}" ${IOMMUCTL_VM_MODULES:-} |
 		sed 's/ *$//' | tr ' ' ',')
 	[[ ${VM_BUILTIN:-0} == 1 ]] && mods=
-	local con=ttyS0
-	[[ $(vm_scn_flavour "$s") == amd64 ]] || con=ttyAMA0
-	printf '%s' "console=$con,115200 panic=-1 ${VM_SCN_APPEND[$s]} iommuctl_vm.scenario=$s iommuctl_vm.modules=$mods iommuctl_vm.guest_timeout=$gt ${IOMMUCTL_VM_APPEND:-}" |
+	local con=ttyS0,115200
+	case $(vm_scn_flavour "$s") in
+	amd64) ;;
+	powerpc64le) con=hvc0 ;;   # the OPAL console
+	*) con=ttyAMA0,115200 ;;
+	esac
+	printf '%s' "console=$con panic=-1 ${VM_SCN_APPEND[$s]} iommuctl_vm.scenario=$s iommuctl_vm.modules=$mods iommuctl_vm.guest_timeout=$gt ${IOMMUCTL_VM_APPEND:-}" |
 		tr -s ' '
 }
 
@@ -476,6 +497,18 @@ vm_boot_accel() {
 		-kernel "$VM_KERNEL" -initrd "$initrd" -append "$(vm_kernel_cmdline "$s")"
 		-drive "if=none,id=vmout,format=raw,file=$disk"
 		"${VM_DEVICES[@]}" "${VM_QEMU_EXTRA[@]}"
+	)
+	elif [[ $VM_ARCH == ppc64 ]]; then cmd=(
+		# powernv creates its PHBs and root ports only as machine defaults:
+		# no -nodefaults here, the other defaults are switched off one by one
+		timeout -k 5 "$VM_TIMEOUT"
+		qemu-system-ppc64 -machine "${VM_SCN_DEVICE[$s]}" -accel "$accel"
+		-m "${IOMMUCTL_VM_MEM:-1G}" -smp "$VM_SMP" -no-user-config -no-reboot
+		-nic none -monitor none -parallel none -vga none
+		-display none -chardev "$console" -serial chardev:con
+		-kernel "$VM_KERNEL" -initrd "$initrd" -append "$(vm_kernel_cmdline "$s")"
+		-drive "if=none,id=vmout,format=raw,file=$disk"
+		"${VM_DEVICES_PPC64[@]}" "${VM_QEMU_EXTRA[@]}"
 	)
 	else cmd=(
 		timeout -k 5 "$VM_TIMEOUT"
