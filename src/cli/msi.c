@@ -46,6 +46,14 @@ static unsigned int group_width(const struct inv_unit *u, const char **how)
 {
 	*how = "unknown offline for this IOMMU: the whole 64-bit space is shown; 'vfio probe' "
 	       "reports the kernel's own ranges";
+	/* SPAPR TCE: no address width; DMA reaches memory only through the DMA
+	 * windows, and a VFIO container starts with the 32-bit one alone. */
+	if (u && u->kind && !strcmp(u->kind->name, "spapr-tce")) {
+		*how = "SPAPR TCE (POWER): DMA works only inside DMA windows; a VFIO container has "
+		       "the 32-bit window 0x0-0x7fffffff, and dynamic windows (DDW) from bus address "
+		       "0x800000000000000 once created: 'vfio probe' and a batch's 'spapr info' report them";
+		return 31;
+	}
 	if (!u || !u->kind || strcmp(u->kind->name, "intel-vtd"))
 		return 64;
 	for (size_t i = 0; i < u->nattrs; i++)

@@ -50,6 +50,9 @@ const struct inv_kind inv_kinds[] = {
 	{ .name = "virtio-iommu", .driver = "virtio_iommu" },
 	{ .name = "arm-smmu-v3", .driver = "arm-smmu-v3" },
 	{ .name = "arm-smmu", .driver = "arm-smmu" },
+	/* POWER PHBs (arch/powerpc/kernel/iommu.c, v6.4+): virtual units named
+	 * iommu-phb%04x after the PHB's domain, with no parent device */
+	{ .name = "spapr-tce", .prefix = "iommu-phb" },
 };
 
 const size_t inv_nkinds = ARRAY_SIZE(inv_kinds);
@@ -625,6 +628,8 @@ static void unit_load(struct view *v, struct inventory *inv, struct inv_unit *u)
 		if (k->attr_dir && strv_contains(&entries, k->attr_dir))
 			u->kind = k;
 		else if (k->driver && u->parent_driver && !strcmp(k->driver, u->parent_driver))
+			u->kind = k;
+		else if (k->prefix && str_startswith(u->name, k->prefix))
 			u->kind = k;
 	}
 	strv_free(&entries);

@@ -40,6 +40,7 @@ struct inv_kind {
 	const char *name;         /* "intel-vtd", "amd-vi", "virtio-iommu", ... */
 	const char *attr_dir;     /* "intel-iommu"; NULL: recognised by driver only */
 	const char *driver;       /* driver of the parent device; NULL: by attr_dir only */
+	const char *prefix;       /* unit name prefix, for units with no parent ("iommu-phb") */
 	const struct inv_attr_desc *attrs;
 	size_t nattrs;
 };

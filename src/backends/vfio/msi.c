@@ -23,7 +23,7 @@ const char *resv_arch_guess(const char *kind, const char *kernel_release)
 		const char *kind, *arch;
 	} by_kind[] = {
 		{ "intel-vtd", "x86" }, { "amd-vi", "x86" },
-		{ "arm-smmu-v3", "arm64" }, { "arm-smmu", "arm64" },
+		{ "arm-smmu-v3", "arm64" }, { "arm-smmu", "arm64" }, { "spapr-tce", "ppc64" },
 	};
 	static const struct {
 		const char *suffix, *arch;
