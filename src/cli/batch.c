@@ -900,6 +900,36 @@ static int fail_outside(struct batch *b, struct bres *r, uint64_t iova, uint64_t
 	return r->err;
 }
 
+/*
+ * A SPAPR v2 map refused with EINVAL into a window of this run whose IOMMU
+ * page is larger than the host page: the kernel maps a TCE only onto memory
+ * whose backing pages are at least that large (mm_iommu_ua_to_hpa), which
+ * ordinary anonymous memory is not. Says so and returns true.
+ */
+static bool spapr_page_too_big(struct batch *b, struct bres *r, uint64_t iova, const void *va,
+			       uint64_t len)
+{
+	long host = sysconf(_SC_PAGESIZE);
+
+	for (size_t i = 0; i < b->nobjs; i++) {
+		const struct bobj *o = b->objs[i];
+
+		if (!o->live || o->kind != BK_WINDOW || iova < o->iova || iova - o->iova >= o->len)
+			continue;
+		if (host <= 0 || (1ULL << o->page_shift) <= (uint64_t)host)
+			return false;
+		r->op = VOP_DMA_MAP;
+		fail(r, -EINVAL, "%s: EINVAL: window %s has %llu KiB IOMMU pages but the memory at 0x%llx "
+		     "(%llu bytes) is backed by %ld KiB host pages: the kernel maps a TCE only onto "
+		     "memory backed by pages at least as large (use page-shift=%d, or huge pages)",
+		     vfio_op_name(VOP_DMA_MAP), o->name, (1ULL << o->page_shift) >> 10,
+		     (unsigned long long)(uintptr_t)va, (unsigned long long)len, host >> 10,
+		     __builtin_ctzl((unsigned long)host));
+		return true;
+	}
+	return false;
+}
+
 static int cmd_dma_map(struct batch *b, const struct words *w, struct bres *r)
 {
 	uint64_t len, iova;
@@ -927,6 +957,8 @@ static int cmd_dma_map(struct batch *b, const struct words *w, struct bres *r)
 			vfio_buffer_free(va, len);
 		if (rc == -ENXIO && b->spapr)
 			return fail_outside(b, r, iova, len);
+		if (rc == -EINVAL && b->spapr && spapr_page_too_big(b, r, iova, va, len))
+			return r->err;
 		if (b->spapr && vfio_spapr_map_explain(rc)) {
 			r->op = VOP_DMA_MAP;
 			return fail(r, rc, "%s: %s: %s", vfio_op_name(VOP_DMA_MAP), vfio_errno_name(rc),

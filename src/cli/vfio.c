@@ -25,22 +25,46 @@ static const char *const avail_text[] = {
 	[VFIO_AVAIL_UNKNOWN] = "unknown",
 };
 
-/* The device cdevs the view shows (/dev/vfio/devices), added as a status row. */
+/*
+ * The device cdevs the view shows (/dev/vfio/devices), added as a status row.
+ * /sys/class/vfio-dev exists since v6.1 whether or not the kernel has cdevs
+ * (CONFIG_VFIO_DEVICE_CDEV, v6.6+): a bound device tells them apart, as only a
+ * cdev kernel gives its vfio-dev/vfioN a device number ("dev").
+ */
 static void status_cdevs(struct view *v, struct vfio_status *st, const struct vfio_feature *iommufd)
 {
+	static const char label[] = "VFIO device cdevs (" VFIO_PATH_CDEV_DIR ")";
 	struct strv names = { 0 };
-	char *list;
+	bool has_dev = false;
 
 	if (view_list(v, &names, "%s", VFIO_PATH_CDEV_DIR) == 0 && names.n) {
-		list = strv_join(&names, ", ");
-		vfio_status_add(st, "device_cdev", "VFIO device cdevs (" VFIO_PATH_CDEV_DIR ")",
-				VFIO_AVAIL_YES, 0, list);
-	} else if (view_exists(v, "/sys/class/vfio-dev") || view_exists(v, VFIO_PATH_CDEV_DIR)) {
-		vfio_status_add(st, "device_cdev", "VFIO device cdevs (" VFIO_PATH_CDEV_DIR ")",
-				VFIO_AVAIL_YES, 0, xstrdup("supported; no device is bound to a VFIO driver now"));
+		vfio_status_add(st, "device_cdev", label, VFIO_AVAIL_YES, 0, strv_join(&names, ", "));
+		strv_free(&names);
+		return;
+	}
+	strv_free(&names);
+	if (view_list(v, &names, "/sys/class/vfio-dev") == 0 && names.n) {
+		for (size_t i = 0; i < names.n && !has_dev; i++) {
+			char *p = xasprintf("/sys/class/vfio-dev/%s/dev", names.v[i]);
+
+			has_dev = view_exists(v, p);
+			free(p);
+		}
+		if (has_dev)
+			vfio_status_add(st, "device_cdev", label, VFIO_AVAIL_YES, 0,
+					xstrdup("supported: the bound VFIO devices have device numbers, "
+						"but " VFIO_PATH_CDEV_DIR " has no nodes"));
+		else
+			vfio_status_add(st, "device_cdev", label, VFIO_AVAIL_NO, ENOENT,
+					xasprintf("none: the bound VFIO devices (%s) have no device number: "
+						  "the kernel lacks CONFIG_VFIO_DEVICE_CDEV (v6.6+, needs iommufd)",
+						  names.v[0]));
+	} else if (iommufd && iommufd->avail == VFIO_AVAIL_YES &&
+		   (view_exists(v, "/sys/class/vfio-dev") || view_exists(v, VFIO_PATH_CDEV_DIR))) {
+		vfio_status_add(st, "device_cdev", label, VFIO_AVAIL_UNKNOWN, 0,
+				xstrdup("no device is bound to a VFIO driver now: bind one to tell"));
 	} else {
-		vfio_status_add(st, "device_cdev", "VFIO device cdevs (" VFIO_PATH_CDEV_DIR ")",
-				VFIO_AVAIL_NO, ENOENT,
+		vfio_status_add(st, "device_cdev", label, VFIO_AVAIL_NO, ENOENT,
 				xstrdup(iommufd && iommufd->avail == VFIO_AVAIL_YES ?
 					"none: CONFIG_VFIO_DEVICE_CDEV is off, or no device is bound to vfio-pci" :
 					"none: needs iommufd and CONFIG_VFIO_DEVICE_CDEV (v6.6+)"));

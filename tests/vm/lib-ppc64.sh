@@ -285,3 +285,21 @@ vm_ppc64_build_iommuctl() {
 		CPPFLAGS="-I$sr/usr/include" LDFLAGS="$ldflags -Wl,-rpath-link=$rpath" \
 		build-ppc64/iommuctl >&2 || { vm_log "cross build of iommuctl for ppc64el failed"; return 1; }
 }
+
+# vm_ppc64_vfio_prepare: for the live POWER tests. Cross-builds iommuctl (unless
+# $IOMMUCTL_PPC64 names a binary) and fetches the kernel; fails with the reason
+# on stderr's last line when either is impossible, or when the only kernel is
+# 6.1 (no VFIO on powernv before v6.4). Prints the kernel release.
+vm_ppc64_vfio_prepare() {
+	vm_ppc64_need_tools
+	if [[ -z ${IOMMUCTL_PPC64_GIVEN:-} ]]; then
+		vm_ppc64_build_iommuctl || return 1
+	fi
+	vm_select powernv
+	vm_fetch_kernel
+	if [[ $VM_KVER == 6.1.* ]]; then
+		vm_log "only $VM_KVER is available, and VFIO cannot claim a device on powernv before v6.4"
+		return 1
+	fi
+	echo "$VM_KVER"
+}

@@ -715,8 +715,11 @@ const char *vfio_spapr_map_explain(int err)
 		       "registered (VFIO_IOMMU_SPAPR_REGISTER_MEMORY), a v1 one after VFIO_IOMMU_ENABLE; "
 		       "or the window's IOMMU page is larger than the host page backing the buffer";
 	case EINVAL:
-		return "the buffer is not inside registered memory (v2), or the IOVA, size or address "
-		       "is not aligned to the window's IOMMU page";
+		/* v2 (tce_iommu_prereg_ua_to_hpa): also when the registered memory's
+		 * host pages are smaller than the window's IOMMU page */
+		return "the buffer is not inside registered memory (v2), the IOVA, size or address "
+		       "is not aligned to the window's IOMMU page, or the window's IOMMU page is larger "
+		       "than the host pages backing the memory";
 	default:
 		return NULL;
 	}

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2031 # the build subshell sources lib.sh, whose functions have their own locals
+# Live VFIO test on POWER (powernv9 under TCG, Debian's ppc64el 6.12 kernel;
+# tests/vm/lib-ppc64.sh) with a cross-built iommuctl: both edus claimed (two
+# PEs, two groups), vfio status offers the SPAPR TCE v2 container, vfio probe
+# maps in the 32-bit window and creates a 2-level DDW at 0x800000000000000, a
+# batch maps in the 32-bit window and in a DDW, a map outside every window is
+# refused (ENXIO) and explained, exec hands the container to a child, a 64K-page
+# DDW refuses 4K-page memory (EINVAL, explained), and release gives the
+# devices back.
+#   tests/cli/test-vm-vfio-ppc.sh [BINARY]
+# BINARY (the native build, given by make check) is not used: the guest needs a
+# ppc64el binary, which this script cross-builds into build-ppc64/ against a
+# sysroot in the cache (vm_ppc64_build_iommuctl), or takes from $IOMMUCTL_PPC64.
+# Run for the sanitizer build too it would boot the same guest again, so it
+# skips there. Skips with a reason (still ending in "N passed, M failed") when
+# qemu-system-ppc64 or the cross toolchain is missing and cannot be installed
+# (not root), or when apt cannot fetch the kernel or the sysroot.
+# IOMMUCTL_VM_SKIP=1 skips it.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+repo=$PWD
+. tests/cli/lib.sh
+
+if [ -n "${IOMMUCTL_VM_SKIP:-}" ]; then
+	skip "POWER VFIO tests: IOMMUCTL_VM_SKIP is set"
+	finish
+fi
+case ${1:-} in
+*build-san/*) skip "POWER VFIO tests: the guest runs the cross-built binary, not $1: run once, for the normal build"; finish ;;
+esac
+if [ "$(id -u)" -ne 0 ]; then
+	command -v qemu-system-ppc64 >/dev/null 2>&1 ||
+		{ skip "POWER VFIO tests: no qemu-system-ppc64 (and not root to install qemu-system-ppc)"; finish; }
+	[ -n "${IOMMUCTL_PPC64:-}" ] || command -v powerpc64le-linux-gnu-gcc >/dev/null 2>&1 ||
+		{ skip "POWER VFIO tests: no powerpc64le-linux-gnu-gcc (and not root to install gcc-powerpc64le-linux-gnu)"; finish; }
+fi
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# The cross build and the kernel: a missing apt mirror is a reason to skip.
+t0=$(date +%s.%N)
+export IOMMUCTL_PPC64_GIVEN=${IOMMUCTL_PPC64:-}
+export IOMMUCTL_PPC64=${IOMMUCTL_PPC64:-$repo/build-ppc64/iommuctl}
+if ! kver=$(. tests/vm/lib.sh && vm_ppc64_vfio_prepare 2>"$tmp/prep.log"); then
+	skip "POWER VFIO tests: $(grep -v '^  ' "$tmp/prep.log" | tail -n 2 | sed 's/^vm: //' | tr '\n' ' ')"
+	finish
+fi
+t1=$(date +%s.%N)
+echo "# ppc64el cross build and kernel $kver: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
+
+rc=0
+IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-150} bash -c '. tests/vm/lib.sh; vm_run "$0" "$1" "$2" "$3"' \
+	powernv tests/vm/guest/vfio-ppc.sh "$tmp/ppc" "$repo/tests/vm/guest:/guest" >"$tmp/ppc.log" 2>&1 || rc=$?
+t2=$(date +%s.%N)
+secs=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }')
+
+check() { # NAME PYTHON-EXPR: the expression sees j(file), t(file), rc(name), lines(file), feat()
+	local name=$1 expr=$2 out
+	if out=$(python3 - "$tmp/ppc" "$expr" 2>&1 <<'PY'
+import json, os, sys
+d, expr = sys.argv[1], sys.argv[2]
+def t(f):
+    p = os.path.join(d, f)
+    return open(p).read() if os.path.exists(p) else ''
+def j(f):
+    return json.loads(t(f))
+def rc(n):
+    return int(t(n + '.rc').strip() or -1)
+def lines(f):
+    return {l['line']: l for l in j(f)}
+def feat():
+    return {x['key']: x for x in j('status.out')['features']}
+def env():
+    return dict(l.split('=', 1) for l in t('child-env.txt').splitlines() if '=' in l)
+if not eval(expr):
+    sys.exit(1)
+PY
+	); then ok "$name"; else bad "$name${out:+: $(echo "$out" | tail -n 1)}"; fi
+}
+
+if ((rc == 0)); then
+	ok "powernv guest, kernel $kver, ran ($secs s)"
+	check "group claim: both edus (two PEs, groups 0 and 1) bound to vfio-pci" \
+		"rc('claim')==0 and rc('claim2')==0 and t('driver.txt').split()==['../../../../bus/pci/drivers/vfio-pci']*2"
+	check "status: SPAPR TCE v2 container available, no type1" \
+		"feat()['container_spapr_tce_v2']['available']=='yes' and feat()['container_type1v2']['available']=='no'"
+	check "status: no device cdevs (bound vfio-dev devices without a device number)" \
+		"feat()['device_cdev']['available']=='no' and 'no device number' in feat()['device_cdev']['detail']"
+	check "probe exits 0 on the legacy path (spapr-v2)" \
+		"rc('probe')==0 and j('probe.out')['path_used']=='legacy' and j('probe.out')['container_type']=='spapr-v2'"
+	check "probe: the 32-bit window is 0x0-0x7fffffff" \
+		"j('probe.out')['spapr']['dma32_window_start']=='0x0' and j('probe.out')['spapr']['dma32_window_size']=='0x80000000' and j('probe.out')['iova_ranges']==[{'start': '0x0', 'last': '0x7fffffff'}]"
+	check "probe: map and unmap in the 32-bit window ok" \
+		"j('probe.out')['spapr']['registered'] and j('probe.out')['unmapped'] and int(j('probe.out')['iova'], 16) < 0x80000000"
+	check "probe: a 2-level DDW created at 0x800000000000000 and removed" \
+		"(lambda s: s['ddw'] and s['ddw_levels']==2 and s['ddw_created'] and s['ddw_start']=='0x800000000000000' and s['ddw_removed'])(j('probe.out')['spapr'])"
+	check "msi show: kind spapr-tce, no reserved regions, the 32-bit window as usable IOVA" \
+		"(lambda m: m['iommu_kind']=='spapr-tce' and m['arch']=='ppc64' and m['reserved_regions']==[] and m['usable_iova']==[{'start': '0x0', 'last': '0x7fffffff'}])(j('msi.out'))"
+	check "batch: both groups in one spapr-v2 container, memory registered" \
+		"(lambda L: all(L[n]['status']=='ok' for n in (7, 8, 9, 10, 11, 12, 13)))(lines('batch.out'))"
+	check "batch: map in the 32-bit window (0x10000) ok" \
+		"lines('batch.out')[14]['status']=='ok' and lines('batch.out')[14]['result']['iova']=='0x10000'"
+	check "batch: DDW with 4K pages and 2 levels at 0x800000000000000" \
+		"(lambda r: r['start']=='0x800000000000000' and r['page_shift']==12 and r['levels']==2)(lines('batch.out')[15]['result'])"
+	check "batch: map in the DDW (0x800000000100000) ok" \
+		"lines('batch.out')[16]['status']=='ok' and lines('batch.out')[16]['result']['iova']=='0x800000000100000'"
+	check "batch: map at 0x100000000 refused (ENXIO), explained with both windows" \
+		"lines('batch.out')[17]['errno']=='ENXIO' and 'outside the DMA windows 0x0-0x7fffffff, 0x800000000000000-0x80000003fffffff' in t('batch-text.err') and rc('batch')!=0"
+	check "batch exec: the child got the container and both groups (fds and variables)" \
+		"lines('batch.out')[18]['status']=='ok' and t('child-fds.txt').splitlines()[:3]==['container /dev/vfio/vfio', 'group0 /dev/vfio/0', 'group1 /dev/vfio/1'] and 'ddw=window:0x800000000000000+0x40000000' in env()['IOMMUCTL_OBJECTS'] and 'mddw=0x' in env().get('IOMMUCTL_BUFFERS', '')"
+	check "batch text: 11 ok, 1 failed" "'11 ok, 1 failed' in t('batch-text.out')"
+	check "batch: a 64K-page DDW cannot map 4K-page memory (EINVAL, explained); a 4K-page DDW can" \
+		"(lambda L: L[11]['errno']=='EINVAL' and L[14]['status']=='ok')(lines('batch-neg.out')) and '64 KiB IOMMU pages' in t('batch-neg-text.err') and '4 KiB host pages' in t('batch-neg-text.err')"
+	check "the kernel set up VFIO's windows: 32-bit 0..7fffffff and the DDW at 800000000000000" \
+		"'Setting up window#0 0..7fffffff pg=1000' in t('pe.txt') and 'Setting up window#1 800000000000000..80000003fffffff pg=1000' in t('pe.txt')"
+	check "group release: both edus back to no driver" \
+		"rc('release')==0 and rc('release2')==0 and t('driver-after.txt').split()==['0000:01:00.0', 'none', '0001:01:00.0', 'none']"
+else
+	bad "powernv guest did not run ($secs s): $(tail -n 3 "$tmp/ppc.log" | tr '\n' ' ')"
+	[ -f "$tmp/ppc/.vm/guest.log" ] && sed 's/^/# guest: /' "$tmp/ppc/.vm/guest.log" | tail -n 20
+fi
+finish
