@@ -1,41 +1,97 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck disable=SC2031 # the subshells source lib.sh, whose functions have their own locals
-# Offline SMMUv3 walks checked against a real arm64 kernel. In the arm64 guests
-# of tests/vm (Debian's 6.12 kernel, 4K pages, and the -arm64-16k kernel, 16K
-# pages; TCG), a batch run maps buffers for edu through VFIO and holds them
-# while the host dumps guest memory over QMP (ELF and kdump) and reads the
-# SMMU's STRTAB_BASE and STRTAB_BASE_CFG registers. Then, from the dumps alone:
-# iommuctl translate (stream table -> STE -> CD -> stage-1 tables) of every
+# Offline page-table walks checked against real kernels. In QEMU guests of
+# tests/vm -- Arm SMMUv3 (Debian's arm64 6.12 kernel with 4K pages, and the
+# -arm64-16k kernel), Intel VT-d in legacy and scalable mode, and AMD-Vi
+# (Debian's amd64 6.12 kernel) -- a batch run maps buffers for edu through
+# VFIO and holds them while the host dumps guest memory over QMP (ELF and
+# kdump) and reads the IOMMU's root register (STRTAB_BASE and
+# STRTAB_BASE_CFG, RTADDR_REG, the device table base). Then, from the dumps
+# alone: iommuctl translate (from that register through the stream table, STE
+# and CD; root, context and PASID entries; the device table entry) of every
 # mapped page, and walk mappings, must give exactly the physical pages the
 # guest's /proc/PID/pagemap gives for the buffers.
-#   tests/cli/test-vm-dump-arm.sh [BINARY]
-# BINARY (default ./iommuctl) reads the dumps on the host; the guest runs the
-# cross-built build-arm64/iommuctl (or $IOMMUCTL_ARM64). Skips with a reason
-# when qemu-system-aarch64 or the cross toolchain is missing and cannot be
-# installed (not root), and skips the kdump half without makedumpfile.
-# IOMMUCTL_VM_SKIP=1 skips it.
+#   tests/cli/test-vm-dump.sh [BINARY] [SCENARIO...]
+# BINARY (default ./iommuctl) reads the dumps on the host; the x86 guests run
+# it too, the arm64 guests the cross-built build-arm64/iommuctl (or
+# $IOMMUCTL_ARM64). SCENARIO defaults to all five. The arm64 half is skipped
+# with a reason when qemu-system-aarch64 or the cross toolchain is missing and
+# cannot be installed (not root), the kdump half without makedumpfile.
+# IOMMUCTL_VM_SKIP=1 skips everything; IOMMUCTL_TEST_KEEP=1 keeps the dumps.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 repo=$PWD
 bin=${1:-./iommuctl}
 case $bin in /*) ;; *) bin=$repo/$bin ;; esac
+[ $# -gt 0 ] && shift
+scenarios=${*:-arm64-smmuv3 arm64-smmuv3-16k vtd vtd-sm amd}
 # shellcheck source=lib.sh
 . tests/cli/lib.sh
 tmp=$(mktemp -d)
 # IOMMUCTL_TEST_KEEP=1 keeps the dumps and the guest's files for a look
 if [ -n "${IOMMUCTL_TEST_KEEP:-}" ]; then echo "# keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
-vm_arm64_ready "arm64 dump walks" "$tmp"
+if [ -n "${IOMMUCTL_VM_SKIP:-}" ]; then
+	skip "IOMMUCTL_VM_SKIP is set"
+	finish
+fi
+case " $scenarios " in *" arm64"*)
+	vm_arm64_check "arm64 dump walks" "$tmp" ||
+		scenarios=$(echo "$scenarios" | tr ' ' '\n' | grep -v '^arm64' | tr '\n' ' ') ;;
+esac
+if [ "$(id -u)" -ne 0 ] && ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+	skip "x86 dump walks: no qemu-system-x86_64 (and not root to install it)"
+	scenarios=$(echo "$scenarios" | tr ' ' '\n' | grep '^arm64' | tr '\n' ' ')
+fi
 kdump=1
 if ! (. tests/vm/lib.sh && . tests/vm/lib-dump.sh && vm_dump_need_makedumpfile) >"$tmp/mdf.log" 2>&1; then
 	kdump=0
 	skip "kdump half: $(tail -n 1 "$tmp/mdf.log")"
 fi
 
-# QEMU virt: the SMMUv3's registers at 0x09050000; STRTAB_BASE at +0x80 (64
-# bits, read as two words), STRTAB_BASE_CFG at +0x88. edu 00:03.0 is stream 0x18.
-SMMU=0x09050000
-SID=0x18
+# Where each scenario's IOMMU keeps its root register, and how many 32-bit
+# words to read there: QEMU virt's SMMUv3 at 0x09050000 (STRTAB_BASE at +0x80,
+# 64 bits, read as two words; STRTAB_BASE_CFG at +0x88); QEMU's intel-iommu at
+# 0xfed90000 (RTADDR_REG at +0x20); QEMU's amd-iommu at 0xfed80000 (the device
+# table base register at +0). edu at 00:03.0 is requester/stream 0x18.
+declare -A XP=([arm64-smmuv3]=0x9050080:3 [arm64-smmuv3-16k]=0x9050080:3
+	[vtd]=0xfed90020:2 [vtd-sm]=0xfed90020:2 [amd]=0xfed80000:2)
+declare -A LABEL=([arm64-smmuv3]="arm64 4K" [arm64-smmuv3-16k]="arm64 16K"
+	[vtd]="VT-d" [vtd-sm]="VT-d scalable" [amd]="AMD-Vi")
+declare -A HIGH=([arm64-smmuv3]=0x7fff80000000 [arm64-smmuv3-16k]=0x7fff80000000
+	[vtd]=0x7fff800000 [vtd-sm]=0x7fff800000 [amd]=0x7fff800000)
+
+# hier_args SCENARIO XPFILE: prints the options that name the table (one per
+# line), and a comment line on stderr saying what the register held
+hier_args() {
+	local s=$1 f=$2 lo hi w2 base v
+	lo=$(awk 'NR==1 { print $2 }' "$f")
+	hi=$(awk 'NR==2 { print $2 }' "$f")
+	w2=$(awk 'NR==3 { print $2 }' "$f")
+	[ -n "$lo" ] && [ -n "$hi" ] || return 1
+	v=$(( (hi << 32) | lo ))
+	case $s in
+	arm64*)
+		# STRTAB_BASE: ADDR is bits 51:6 (bit 62 is RA)
+		base=$(printf '0x%x' $(( v & 0x000fffffffffffc0 )))
+		echo "# STRTAB_BASE $(printf '0x%x' $v) -> $base, STRTAB_BASE_CFG $w2" >&2
+		[ "$base" != 0x0 ] && [ -n "$w2" ] || return 1
+		printf '%s\n' --format smmuv3 --strtab "$base" --strtab-cfg "$w2" --sid 0x18 ;;
+	vtd*)
+		# RTADDR_REG: the root table address in bits 63:12, TTM in 11:10 (01: scalable)
+		base=$(printf '0x%x' $(( v & ~0xfff )))
+		echo "# RTADDR_REG $(printf '0x%x' $v) -> $base, TTM $(( (v >> 10) & 3 ))" >&2
+		[ "$base" != 0x0 ] || return 1
+		printf '%s\n' --format vtd --rtaddr "$base" --dev 00:03.0
+		[ $(( (v >> 10) & 3 )) -eq 1 ] && echo --scalable ;;
+	amd)
+		# device table base register: base in bits 51:12, size in 8:0 ((n+1) 4K pages)
+		base=$(printf '0x%x' $(( v & 0x000ffffffffff000 )))
+		echo "# DEV_TAB_BASE $(printf '0x%x' $v) -> $base, $(( ((v & 0x1ff) + 1) * 4096 / 32 )) entries" >&2
+		[ "$base" != 0x0 ] || return 1
+		printf '%s\n' --format amd --dte-base "$base" --dte-count $(( ((v & 0x1ff) + 1) * 4096 / 32 )) --dev 00:03.0 ;;
+	esac
+}
 
 run_scenario() { # SCENARIO: boots it with the dump plumbing; results in $tmp/SCENARIO
 	local s=$1 d=$tmp/$1 rc=0 t0 t1
@@ -49,16 +105,17 @@ run_scenario() { # SCENARIO: boots it with the dump plumbing; results in $tmp/SC
 		vm_dump_setup "$d/dump" addr=0x7
 		vm_dump_start "$d/dump" --timeout 180 "$@"
 		rc=0
-		vm_run "$s" tests/vm/guest/dump-arm.sh "$d/out" "$PWD/tests/vm/guest:/guest" || rc=$?
+		vm_run "$s" tests/vm/guest/dump-guest.sh "$d/out" "$PWD/tests/vm/guest:/guest" || rc=$?
 		vm_dump_wait || { echo "qmp-dump failed: $(cat "$d/dump/qmp-dump.err")" >&2; ((rc)) || rc=3; }
-		exit $rc' _ "$d" "$s" --xp "$(printf '0x%x:3' $((SMMU + 0x80)))" "${fmts[@]}" >"$d/run.log" 2>&1 || rc=$?
+		exit $rc' _ "$d" "$s" --xp "${XP[$s]}" "${fmts[@]}" >"$d/run.log" 2>&1 || rc=$?
 	t1=$(date +%s.%N)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	return "$rc"
 }
 
-check_scenario() { # SCENARIO LABEL
-	local s=$1 label=$2 d=$tmp/$1 base cfg lo hi fmt mem
+check_scenario() { # SCENARIO
+	local s=$1 label=${LABEL[$1]} d=$tmp/$1 fmt mem info
+	local -a hier
 	if ! run_scenario "$s"; then
 		bad "$label: guest run with dumps failed ($secs s): $(grep -v '^vm: *|' "$d/run.log" | tail -n 3 | tr '\n' ' ')"
 		[ -f "$d/out/.vm/guest.log" ] && sed 's/^/# guest: /' "$d/out/.vm/guest.log" | tail -n 10
@@ -72,16 +129,10 @@ check_scenario() { # SCENARIO LABEL
 		bad "$label: batch rc $(cat "$d/out/batch.rc" 2>/dev/null), reply '$(cat "$d/out/s1.reply" 2>/dev/null)': $(tail -n 2 "$d/out/batch.err" 2>/dev/null | tr '\n' ' ')"
 		return
 	fi
-	lo=$(awk 'NR==1 { print $2 }' "$d/dump/s1.xp")
-	hi=$(awk 'NR==2 { print $2 }' "$d/dump/s1.xp")
-	cfg=$(awk 'NR==3 { print $2 }' "$d/dump/s1.xp")
-	# STRTAB_BASE: ADDR is bits 51:6 (bit 62 is RA)
-	base=$(printf '0x%x' $(( ((hi << 32) | lo) & 0x000fffffffffffc0 )))
-	echo "# $label: STRTAB_BASE $hi:$lo -> $base, STRTAB_BASE_CFG $cfg"
-	if [ "$base" != 0x0 ] && [ -n "$cfg" ]; then
-		ok "$label: the SMMU's stream table base read over QMP ($base, cfg $cfg)"
+	if mapfile -t hier < <(hier_args "$s" "$d/dump/s1.xp" 2>"$d/regs.txt") && ((${#hier[@]})); then
+		ok "$label: the IOMMU's root register read over QMP: $(tr -d '#' <"$d/regs.txt" | tr '\n' ' ')"
 	else
-		bad "$label: no stream table base from QMP: $(tr '\n' ' ' <"$d/dump/s1.xp")"
+		bad "$label: no usable root register from QMP: $(tr '\n' ' ' <"$d/dump/s1.xp")"
 		return
 	fi
 	for fmt in elf kdump; do
@@ -101,8 +152,8 @@ check_scenario() { # SCENARIO LABEL
 			bad "$label $fmt: mem info: $(echo "$info" | head -c 300)"
 		fi
 		python3 tests/vm/check-dump.py --iommuctl "$bin" --dir "$d/out" --tag s1 --mem "$mem" \
-			--label "$label $fmt" --readonly ro --unmapped 0x110000 --unmapped 0x7fff80020000 -- \
-			--format smmuv3 --strtab "$base" --strtab-cfg "$cfg" --sid "$SID" >"$d/check-$fmt.txt" 2>&1
+			--label "$label $fmt" --readonly ro --unmapped 0x110000 \
+			--unmapped "$(printf '0x%x' $((HIGH[$s] + 0x20000)))" -- "${hier[@]}" >"$d/check-$fmt.txt" 2>&1
 		while IFS= read -r line; do
 			case $line in
 			"ok   "*) ok "${line#ok   }" ;;
@@ -113,6 +164,8 @@ check_scenario() { # SCENARIO LABEL
 	done
 }
 
-check_scenario arm64-smmuv3 "arm64 4K"
-check_scenario arm64-smmuv3-16k "arm64 16K"
+for s in $scenarios; do
+	[ -n "${XP[$s]:-}" ] || { bad "unknown scenario $s (known: ${!XP[*]})"; continue; }
+	check_scenario "$s"
+done
 finish
