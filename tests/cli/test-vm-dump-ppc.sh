@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck disable=SC2031 # the subshells source lib.sh, whose functions have their own locals
+# TCE table walks in memory dumps of a real POWER kernel (powernv9 under TCG,
+# Debian's ppc64el 6.12; tests/vm/lib-ppc64.sh): while a batch run in the guest
+# holds a map in the 32-bit window (1-level table) and one in a 2-level DDW at
+# 0x800000000000000 (tests/vm/guest/dump-batch-ppc.txt), the host dumps guest
+# memory over QMP (tests/vm/lib-dump.sh, qmp-dump.py). A kprobe event on
+# opal_pci_map_pe_dma_window in the guest gives each window's TCE table
+# address, levels, table size and page size. Then, page by page against the
+# guest's /proc/PID/pagemap (tests/vm/check-dump.py): iommuctl translate
+# --format ppc-tce and walk mappings, one window at a time.
+#   tests/cli/test-vm-dump-ppc.sh [BINARY]      (BINARY walks the dump on the host)
+# The guest runs the cross-built iommuctl (build-ppc64/, or $IOMMUCTL_PPC64).
+# Skips with a reason like test-vm-vfio-ppc.sh; skipped for the sanitizer build
+# of make check (one more boot of the same guest). IOMMUCTL_VM_SKIP=1 skips it;
+# IOMMUCTL_TEST_KEEP=1 keeps the dump and the guest's files.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+repo=$PWD
+bin=${1:-./iommuctl}
+case $bin in /*) ;; *) bin=$repo/$bin ;; esac
+. tests/cli/lib.sh
+
+if [ -n "${IOMMUCTL_VM_SKIP:-}" ]; then
+	skip "POWER dump walks: IOMMUCTL_VM_SKIP is set"
+	finish
+fi
+case $bin in
+*/build-san/*) skip "POWER dump walks: not repeated for the sanitizer build (one more guest boot)"; finish ;;
+esac
+if [ "$(id -u)" -ne 0 ]; then
+	command -v qemu-system-ppc64 >/dev/null 2>&1 ||
+		{ skip "POWER dump walks: no qemu-system-ppc64 (and not root to install qemu-system-ppc)"; finish; }
+	[ -n "${IOMMUCTL_PPC64:-}" ] || command -v powerpc64le-linux-gnu-gcc >/dev/null 2>&1 ||
+		{ skip "POWER dump walks: no powerpc64le-linux-gnu-gcc (and not root to install gcc-powerpc64le-linux-gnu)"; finish; }
+fi
+tmp=$(mktemp -d)
+if [ -n "${IOMMUCTL_TEST_KEEP:-}" ]; then echo "# keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
+
+export IOMMUCTL_PPC64_GIVEN=${IOMMUCTL_PPC64:-}
+export IOMMUCTL_PPC64=${IOMMUCTL_PPC64:-$repo/build-ppc64/iommuctl}
+if ! kver=$(. tests/vm/lib.sh && vm_ppc64_vfio_prepare 2>"$tmp/prep.log"); then
+	skip "POWER dump walks: $(grep -v '^  ' "$tmp/prep.log" | tail -n 2 | sed 's/^vm: //' | tr '\n' ' ')"
+	finish
+fi
+
+d=$tmp/ppc
+mkdir -p "$d"
+t0=$(date +%s.%N)
+rc=0
+# powernv needs 1 GiB: each ELF dump is that large (sparse files are not
+# written by QEMU); the virtio-serial port sits on the free PHB 4.
+IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-200} bash -c '
+	. tests/vm/lib.sh; . tests/vm/lib-dump.sh
+	d=$1
+	vm_dump_setup "$d/dump" bus=pcie.4,addr=0x0
+	vm_dump_start "$d/dump" --timeout 180 --format elf
+	rc=0
+	vm_run powernv tests/vm/guest/dump-ppc.sh "$d/out" "$PWD/tests/vm/guest:/guest" || rc=$?
+	vm_dump_wait || { echo "qmp-dump failed: $(cat "$d/dump/qmp-dump.err")" >&2; ((rc)) || rc=3; }
+	exit $rc' _ "$d" >"$d/run.log" 2>&1 || rc=$?
+t1=$(date +%s.%N)
+secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+if [ "$rc" -ne 0 ]; then
+	bad "powernv ($kver): guest run with dumps failed ($secs s): $(grep -v '^vm: *|' "$d/run.log" | tail -n 3 | tr '\n' ' ')"
+	[ -f "$d/out/.vm/guest.log" ] && sed 's/^/# guest: /' "$d/out/.vm/guest.log" | tail -n 10
+	[ -f "$d/dump/qmp-dump.log" ] && sed 's/^/# qmp-dump: /' "$d/dump/qmp-dump.log" | tail -n 5
+	finish
+fi
+ok "powernv ($kver): guest held its SPAPR maps while the host dumped memory ($secs s)"
+if [ "$(cat "$d/out/batch.rc" 2>/dev/null)" = 0 ] && [ "$(cat "$d/out/p1.reply" 2>/dev/null)" = "done p1" ]; then
+	ok "batch run exit 0; the host answered the dump request"
+else
+	bad "batch rc $(cat "$d/out/batch.rc" 2>/dev/null), reply '$(cat "$d/out/p1.reply" 2>/dev/null)': $(tail -n 2 "$d/out/batch.err" 2>/dev/null | tr '\n' ' ') $(cat "$d/out/kprobe.err" 2>/dev/null)"
+	finish
+fi
+
+# The windows from the kprobe trace: the last set-up (non-zero table address)
+# of window 0 and of window 1 of the PE (window number = PE * 2 + N).
+# "... tvt: (opal_pci_map_pe_dma_window+0x0/0x38) phb=0x.. pe=0x1fd win=0x3fb levels=0x2 addr=0x.. size=0x.. pgsz=0x1000"
+win() { # N -> "levels addr size pgsz"
+	python3 - "$1" "$d/out/p1.trace" <<'PY'
+import re, sys
+n, last = int(sys.argv[1]), ""
+for line in open(sys.argv[2]):
+    if " tvt: " not in line:
+        continue
+    v = {k: int(x, 0) for k, x in re.findall(r"(\w+)=(0x[0-9a-f]+|\d+)", line)}
+    if v.get("addr") and v.get("win", -1) % 2 == n:
+        last = "%d 0x%x %d %d" % (v["levels"], v["addr"], v["size"], v["pgsz"])
+print(last)
+PY
+}
+read -r l0 a0 s0 p0 <<<"$(win 0)"
+read -r l1 a1 s1 p1 <<<"$(win 1)"
+echo "# window 0: levels $l0, table $a0, $s0 bytes, page $p0; window 1: levels $l1, table $a1, $s1 bytes, page $p1"
+if [ "${l0:-}" = 1 ] && [ "${p0:-}" = 4096 ] && [ "${l1:-}" = 2 ] && [ "${p1:-}" = 4096 ]; then
+	ok "kprobe: the 32-bit window's table ($a0, 1 level) and the DDW's ($a1, 2 levels, $((s1 / 8)) entries per level)"
+else
+	bad "kprobe trace lacks the windows: $(grep ' tvt: ' "$d/out/p1.trace" | tail -n 3 | tr '\n' ' ') $(cat "$d/out/kprobe.err" 2>/dev/null)"
+	finish
+fi
+
+mem=$d/dump/p1.elf
+info=$("$bin" -j mem info "$mem" 2>&1)
+if echo "$info" | grep -q '"format":"elf"'; then
+	ok "iommuctl reads the ppc64 ELF dump"
+else
+	bad "mem info: $(echo "$info" | head -c 300)"
+fi
+
+# one map per window: check-dump.py checks every map of a tag against one
+# table, so each window gets a tag of its own holding only its map
+split_tag() { # NEWTAG MAP
+	cp "$d/out/p1.buffers" "$d/out/$1.buffers"
+	cp "$d/out/p1.$2.pagemap" "$d/out/$1.$2.pagemap"
+	tr ' ' '\n' <"$d/out/p1.objects" | grep "^$2=" >"$d/out/$1.objects"
+}
+split_tag w32 m32
+split_tag ddw mddw
+
+check_dump() { # TAG LABEL ARGS...
+	local tag=$1 label=$2
+	shift 2
+	python3 tests/vm/check-dump.py --iommuctl "$bin" --dir "$d/out" --tag "$tag" --mem "$mem" \
+		--label "$label" "$@" >"$d/check-$tag.txt" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok   "*) ok "${line#ok   }" ;;
+		"FAIL "*) bad "${line#FAIL }" ;;
+		*) bad "$label: check-dump.py: $line" ;;
+		esac
+	done <"$d/check-$tag.txt"
+}
+check_dump w32 "32-bit window (1 level)" --unmapped 0x30000 --unmapped 0x7ffff000 -- \
+	--format ppc-tce --root "$a0" --levels 1 --page-shift 12 --window-size 0x80000000
+check_dump ddw "DDW (2 levels)" --unmapped 0x800000000000000 --unmapped 0x80000003ffff000 -- \
+	--format ppc-tce --root "$a1" --levels 2 --page-shift 12 --window-size 0x40000000 \
+	--bus-offset 0x800000000000000 --level-size $((s1 / 8))
+finish
