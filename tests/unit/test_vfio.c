@@ -1011,6 +1011,22 @@ static void test_batch_spapr(void **state)
 	assert_non_null(strstr(member(line_res(all, 1, "error"), NULL, "error"), "registered memory"));
 	json_object_put(all);
 
+	/* EINVAL in a DDW whose TCE pages are larger than the host's (as Linux
+	 * 6.12 does on powernv with 4K host pages): the line says so */
+	fake_reset();
+	fk.spapr = true;
+	fk.fail_req = VFIO_IOMMU_MAP_DMA;
+	fk.fail_err = EINVAL;
+	all = run_batch("container set-iommu spapr-v2\n"
+			"spapr register size=0x40000 name=buf\n"
+			"spapr window create page-shift=24 size=0x40000000 name=big\n"
+			"dma map iova=0x800000000000000 mem=buf\n", &rc);
+	assert_int_equal(rc, -EINVAL);
+	assert_non_null(strstr(member(line_res(all, 3, "error"), NULL, "error"),
+			       "window big has 16384 KiB IOMMU pages"));
+	assert_string_equal(member(line_res(all, 3, "error"), NULL, "errno"), "EINVAL");
+	json_object_put(all);
+
 	/* a window the kernel refuses; spapr lines need a SPAPR container */
 	fake_reset();
 	fk.spapr = true;
