@@ -42,13 +42,15 @@ static int msi_select(struct iommuctl_ctx *ctx, const struct inventory *inv, con
 }
 
 /* The IOMMU's DMA address width, when the source tells it, and how we know. */
-static unsigned int group_width(const struct inv_unit *u, const char **how)
+static unsigned int group_width(const struct inv_unit *u, const char *arch, const char **how)
 {
 	*how = "unknown offline for this IOMMU: the whole 64-bit space is shown; 'vfio probe' "
 	       "reports the kernel's own ranges";
 	/* SPAPR TCE: no address width; DMA reaches memory only through the DMA
-	 * windows, and a VFIO container starts with the 32-bit one alone. */
-	if (u && u->kind && !strcmp(u->kind->name, "spapr-tce")) {
+	 * windows, and a VFIO container starts with the 32-bit one alone. A
+	 * ppc64 kernel without units (before 6.4) has the same PHBs. */
+	if ((u && u->kind && !strcmp(u->kind->name, "spapr-tce")) ||
+	    (!(u && u->kind) && arch && !strcmp(arch, "ppc64"))) {
 		*how = "SPAPR TCE (POWER): DMA works only inside DMA windows; a VFIO container has "
 		       "the 32-bit window 0x0-0x7fffffff, and dynamic windows (DDW) from bus address "
 		       "0x800000000000000 once created: 'vfio probe' and a batch's 'spapr info' report them";
@@ -94,7 +96,7 @@ static int msi_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	if (u)
 		kind = u->kind ? u->kind->name : u->kind_name;
 	arch = resv_arch_guess(kind, inv.kernel_release);
-	width = group_width(u, &how);
+	width = group_width(u, arch, &how);
 
 	rr = xcalloc(g->nresv ? g->nresv : 1, sizeof(*rr));
 	out_obj_begin(o, NULL, NULL);

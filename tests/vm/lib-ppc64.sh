@@ -120,6 +120,9 @@ _vm_ppc64_download() {
 	if [[ -e $VM_PPC64_APT/.updated ]]; then
 		(cd "$dir" && _vm_ppc64_bpo_apt apt-get download -q -o APT::Sandbox::User="$(id -un)" "$@" >&2) &&
 			return 0
+		# an old index names a package the mirror no longer has: the next
+		# run reads it again
+		rm -f "$VM_PPC64_APT/.updated"
 	fi
 	apt-get update -q >&2
 	(cd "$dir" && apt-get download -q -o APT::Sandbox::User="$(id -un)" "${pkgs[@]}" >&2)
@@ -151,8 +154,12 @@ _vm_ppc64_unpack() {
 }
 
 vm_ppc64_busybox() {
-	local d=$VM_CACHE/kernel-ppc64/busybox-static
+	local d=$VM_CACHE/kernel-ppc64/busybox-static lockfd
+	mkdir -p "$VM_CACHE/kernel-ppc64"
+	exec {lockfd}>"$VM_CACHE/kernel-ppc64/.busybox.lock"
+	flock "$lockfd"
 	_vm_ppc64_unpack "$d" busybox-static || vm_die "cannot fetch busybox-static:ppc64el"
+	exec {lockfd}>&-
 	echo "$d/root/bin/busybox"
 }
 
@@ -245,9 +252,18 @@ _vm_ppc64_copy_libs() {
 # $VM_CACHE/ppc64-sysroot (once). Absolute symlinks (libz.so ->
 # /lib/...) are made relative so that they resolve inside the sysroot.
 vm_ppc64_sysroot() {
-	local sr=$VM_PPC64_SYSROOT l t
+	local sr=$VM_PPC64_SYSROOT l t lockfd
 	[[ -e $sr/.complete ]] && return 0
-	_vm_ppc64_unpack "$sr.tmp" "${VM_PPC64_SYSROOT_PKGS[@]}" || return 1
+	# concurrent first runs (make check while capture-fixtures.sh) build it once
+	mkdir -p "$(dirname "$sr")"
+	exec {lockfd}>"$sr.lock"
+	flock "$lockfd"
+	if [[ -e $sr/.complete ]]; then
+		exec {lockfd}>&-
+		return 0
+	fi
+	rm -rf "$sr.tmp"
+	_vm_ppc64_unpack "$sr.tmp" "${VM_PPC64_SYSROOT_PKGS[@]}" || { exec {lockfd}>&-; return 1; }
 	while IFS= read -r l; do
 		t=$(readlink "$l")
 		ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" "$sr.tmp/root$t")" "$l"
@@ -256,6 +272,7 @@ vm_ppc64_sysroot() {
 	mv "$sr.tmp/root" "$sr"
 	rm -rf "$sr.tmp"
 	touch "$sr/.complete"
+	exec {lockfd}>&-
 }
 
 # vm_ppc64_build_iommuctl: cross-build $VM_REPO/build-ppc64/iommuctl against the

@@ -662,7 +662,14 @@ static void load_units(struct view *v, struct inventory *inv)
 		unit_load(v, inv, u);
 	}
 	strv_free(&names);
-	if (!inv->nunits)
+	/* groups without units: an IOMMU whose driver registers none (POWER
+	 * PHBs before Linux 6.4), not a machine without an IOMMU */
+	if (!inv->nunits && inv->ngroups)
+		inv_warn(inv, INV_SCOPE_UNITS, NULL,
+			 "no IOMMU units (%s is %s), but %zu IOMMU group%s: the IOMMU driver registers "
+			 "no units (as on IBM POWER before Linux 6.4)", SYS_CLASS_IOMMU,
+			 inv->have_units ? "empty" : "missing", inv->ngroups, inv->ngroups == 1 ? "" : "s");
+	else if (!inv->nunits)
 		inv_warn(inv, INV_SCOPE_UNITS, NULL,
 			 "no IOMMU units: the kernel registered no IOMMU hardware (%s is %s)",
 			 SYS_CLASS_IOMMU, inv->have_units ? "empty" : "missing");

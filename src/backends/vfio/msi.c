@@ -29,7 +29,8 @@ const char *resv_arch_guess(const char *kind, const char *kernel_release)
 		const char *suffix, *arch;
 	} by_release[] = {
 		{ "amd64", "x86" }, { "x86_64", "x86" }, { "arm64", "arm64" }, { "aarch64", "arm64" },
-		{ "riscv64", "riscv64" }, { "ppc64el", "ppc64" }, { "powerpc64le", "ppc64" },
+		{ "riscv64", "riscv64" }, { "ppc64el", "ppc64" }, { "ppc64le", "ppc64" },
+		{ "powerpc64le", "ppc64" },
 	};
 
 	for (size_t i = 0; kind && i < ARRAY_SIZE(by_kind); i++)

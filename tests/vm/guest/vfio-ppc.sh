@@ -8,15 +8,10 @@
 # DDW cannot map 4K-page memory, then releases the groups. The host side
 # (tests/cli/test-vm-vfio-ppc.sh) judges the files.
 set -u
-out=${OUT:-/out}
 a=0000:01:00.0
 b=0001:01:00.0
-
-run() { # name cmd...: stdout to name.out, stderr to name.err, status to name.rc
-	n=$1; shift
-	"$@" > "$out/$n.out" 2> "$out/$n.err"
-	echo $? > "$out/$n.rc"
-}
+dev=$a
+. /guest/lib.sh
 run claim iommuctl -j group claim $a
 run claim2 iommuctl -j group claim $b
 readlink /sys/bus/pci/devices/$a/driver > "$out/driver.txt" 2>&1
