@@ -8,7 +8,7 @@ function __iommuctl_words
 	for w in (commandline -opc)[2..-1]
 		if test $skip = 1; set skip 0; continue; end
 		switch $w
-			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --level --granule --page-shift --page-size --byteorder --format --base --format --base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size
+			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --level --granule --page-shift --page-size --byteorder --format --base --format --base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size
 				set skip 1
 			case '-*'
 			case '*'
@@ -157,6 +157,12 @@ complete -c iommuctl -n '__iommuctl_in walk mappings' -l iova -r -d 'only this i
 complete -c iommuctl -n '__iommuctl_in walk mappings' -l max-tables -r -d 'stop reading tables after N (default 1048576)'
 complete -c iommuctl -n '__iommuctl_in walk mappings' -l expand-shared -d 'walk shared tables and device tables under every reference'
 complete -c iommuctl -n '__iommuctl_in walk mappings' -l all-devices -d 'walk every valid device (and PASID) under the hierarchy root'
+complete -c iommuctl -n '__iommuctl_at walk' -a roots -d 'find the IOMMU root tables (VT-d, SMMUv3, AMD) in a memory dump'
+complete -c iommuctl -n '__iommuctl_in walk roots' -l mem -r -F -d 'the memory dump: ELF vmcore, kdump-compressed file or raw image'
+complete -c iommuctl -n '__iommuctl_in walk roots' -l mem-format -r -d 'the dump is: auto (default), elf, kdump or raw'
+complete -c iommuctl -n '__iommuctl_in walk roots' -l mem-base -r -d 'raw image: physical address of its first byte (default 0)'
+complete -c iommuctl -n '__iommuctl_in walk roots' -l format -r -d 'what to look for: vtd, smmuv3 or amd'
+complete -c iommuctl -n '__iommuctl_in walk roots' -l max-tables -r -d 'structure tables read per candidate (default 4096)'
 complete -c iommuctl -n '__iommuctl_at' -a translate -d 'translate an address through IOMMU tables in a memory dump'
 complete -c iommuctl -n '__iommuctl_at translate' -a iova -d 'translate one address through a page table in a memory dump'
 complete -c iommuctl -n '__iommuctl_in translate iova' -l mem -r -F -d 'the memory dump: ELF vmcore, kdump-compressed file or raw image'

@@ -16,6 +16,7 @@
 #include "core/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
+#include "decode/roots.h"
 #include "decode/walk.h"
 #include "output/out.h"
 
@@ -98,6 +99,15 @@ static const struct argp_option walk_options[] = {
 	{ "max-tables", OPT_MAX_TABLES, "N", 0, "stop reading tables after N (default 1048576)", 3 },
 	{ "expand-shared", OPT_EXPAND_SHARED, NULL, 0, "walk shared tables and device tables under every reference", 3 },
 	{ "all-devices", OPT_ALL_DEVICES, NULL, 0, "walk every valid device (and PASID) under the hierarchy root", 3 },
+	{ 0 }
+};
+
+static const struct argp_option roots_options[] = {
+	{ "mem", OPT_MEM, "FILE", 0, "the memory dump: ELF vmcore, kdump-compressed file or raw image", 0 },
+	{ "mem-format", OPT_MEM_FORMAT, "FMT", 0, "the dump is: auto (default), elf, kdump or raw", 0 },
+	{ "mem-base", OPT_MEM_BASE, "PA", 0, "raw image: physical address of its first byte (default 0)", 0 },
+	{ "format", OPT_FORMAT, "FAMILY", 0, "what to look for: vtd, smmuv3 or amd", 0 },
+	{ "max-tables", OPT_MAX_TABLES, "N", 0, "structure tables read per candidate (default 4096)", 3 },
 	{ 0 }
 };
 
@@ -1095,6 +1105,139 @@ out_free:
 	"--dev, --pasid), smmuv3 (--strtab, --strtab-cfg, --sid, --ssid), amd (--dte-base, --dev, " \
 	"--pasid for the v2 table through GCR3), riscv (--ddtp, --ext-dc, --dev, --pasid). "
 
+/* ---- walk roots ---- */
+
+enum {
+	RCOL_ROOT,
+	RCOL_FAMILY,
+	RCOL_LAYOUT,
+	RCOL_DEVICES,
+	RCOL_TRANSLATED,
+	RCOL_IDENTITY,
+	RCOL_BLOCKED,
+	RCOL_BROKEN,
+	RCOL_OPTIONS,
+};
+
+static const struct out_col roots_cols[] = {
+	[RCOL_ROOT] = { "ROOT", OCT_HEX, 0, OCF_DEFAULT, "physical address of the table" },
+	[RCOL_FAMILY] = { "FAMILY", OCT_STR, 0, 0, "vtd, smmuv3 or amd" },
+	[RCOL_LAYOUT] = { "LAYOUT", OCT_STR, 0, OCF_DEFAULT,
+			  "legacy or scalable (VT-d), 2-level or linear (SMMUv3), device table (AMD)" },
+	[RCOL_DEVICES] = { "DEVICES", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT,
+			   "valid requesters (and PASIDs) under it" },
+	[RCOL_TRANSLATED] = { "TRANSLATED", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "... with a page table" },
+	[RCOL_IDENTITY] = { "IDENTITY", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "... passed through" },
+	[RCOL_BLOCKED] = { "BLOCKED", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "... blocked (abort)" },
+	[RCOL_BROKEN] = { "BROKEN", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT,
+			  "... whose structures stop early (unreadable, reserved bits)" },
+	[RCOL_OPTIONS] = { "OPTIONS", OCT_STR, 0, OCF_DEFAULT, "what to give walk and translate" },
+};
+
+static int roots_range_next(void *priv, uint64_t pa, uint64_t *start, uint64_t *end)
+{
+	struct mem_range r;
+	int err;
+
+	/* data ranges only: excluded pages cannot hold a table we could read */
+	while (!(err = mem_range_next(priv, pa, &r)) && r.kind != MEM_RANGE_DATA)
+		pa = r.end;
+	if (!err) {
+		*start = r.start;
+		*end = r.end;
+	}
+	return err;
+}
+
+static void roots_progress(void *priv, uint64_t scanned, uint64_t pa)
+{
+	progress_msg(priv, "walk roots: %" PRIu64 " MiB scanned, at 0x%" PRIx64, scanned >> 20, pa);
+}
+
+static char *roots_options_text(const struct root_candidate *c)
+{
+	const struct walk_hier *h = &c->h;
+
+	switch (h->family) {
+	case WALK_FAM_VTD:
+		return xasprintf("--format vtd --rtaddr 0x%" PRIx64 "%s", h->base, h->scalable ? " --scalable" : "");
+	case WALK_FAM_SMMUV3:
+		return xasprintf("--format smmuv3 --strtab 0x%" PRIx64 " --strtab-cfg 0x%" PRIx64, h->base,
+				 h->strtab_cfg);
+	default:
+		return xasprintf("--format amd --dte-base 0x%" PRIx64 " --dte-count %u", h->base, h->dte_count);
+	}
+}
+
+static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct walk_cli_opts *o = opts;
+	struct roots_opts ro = { .range_next = roots_range_next, .progress = roots_progress, .progress_priv = ctx };
+	struct root_candidate *c = NULL;
+	struct roots_stats st;
+	struct mem_source *ms = NULL;
+	struct out_table *tab;
+	struct walk_mem m;
+	size_t n = 0, i;
+	int err;
+
+	(void)argc;
+	(void)argv;
+	if (!o->format)
+		return err_report(ctx, -EUSAGE, "--format vtd|smmuv3|amd is required: what to look for");
+	for (i = 0; i < ARRAY_SIZE(hier_names); i++)
+		if (!strcmp(o->format, hier_names[i].name))
+			break;
+	if (i == ARRAY_SIZE(hier_names) || hier_names[i].fam == WALK_FAM_RISCV)
+		return err_report(ctx, -EUSAGE, "--format %s: walk roots looks for vtd, smmuv3 or amd tables",
+				  o->format);
+	ro.family = hier_names[i].fam;
+	if (o->max_tables) {
+		if ((err = num_opt(ctx, "max-tables", o->max_tables, &ro.max_tables)))
+			return err;
+		if (!ro.max_tables)
+			return err_report(ctx, -EUSAGE, "--max-tables must be at least 1");
+	}
+	err = out_table_new(ctx, "roots", roots_cols, ARRAY_SIZE(roots_cols), &tab);
+	if (err)
+		return err < 0 ? err : 0;
+	if ((err = walk_mem_open(ctx, o, &ms))) {
+		out_table_free(tab);
+		return err;
+	}
+	m = (struct walk_mem){ .read = cli_mem_read, .priv = ms };
+	ro.range_priv = ms;
+	err = roots_find(&m, &ro, &c, &n, &st);
+	progress_done(ctx);
+	mem_close(ms);
+	if (err) {
+		out_table_free(tab);
+		return err_report(ctx, err, "walk roots: %s", strerror(-err));
+	}
+	for (i = 0; i < n; i++) {
+		struct out_row *row = out_table_row(tab);
+		char *opt = roots_options_text(&c[i]);
+
+		out_cell_hex(row, RCOL_ROOT, c[i].h.base);
+		out_cell_str(row, RCOL_FAMILY, walk_family_name(c[i].h.family));
+		out_cell_str(row, RCOL_LAYOUT, c[i].layout);
+		out_cell_u64(row, RCOL_DEVICES, c[i].requesters - c[i].broken);
+		out_cell_u64(row, RCOL_TRANSLATED, c[i].translated);
+		out_cell_u64(row, RCOL_IDENTITY, c[i].identity);
+		out_cell_u64(row, RCOL_BLOCKED, c[i].blocked);
+		out_cell_u64(row, RCOL_BROKEN, c[i].broken);
+		out_cell_str(row, RCOL_OPTIONS, opt);
+		free(opt);
+	}
+	free(c);
+	err = out_table_print(tab);
+	if (!err && !n)
+		return err_report(ctx, -ENOENT, "no %s table found in %s (%" PRIu64 " pages scanned, %" PRIu64
+				  " unreadable, %" PRIu64 " candidates checked)", o->format, o->mem, st.pages,
+				  st.unreadable, st.checked);
+	return err;
+}
+
 static const struct cli_verb walk_verbs[] = {
 	{
 		.name = "mappings",
@@ -1118,6 +1261,26 @@ static const struct cli_verb walk_verbs[] = {
 		.max_args = 0,
 		.flags = CLI_NO_VIEW,
 		.run = walk_cmd,
+	},
+	{
+		.name = "roots",
+		.summary = "find the IOMMU root tables (VT-d, SMMUv3, AMD) in a memory dump",
+		.doc = "A crash dump holds the IOMMU's tables but not its registers. This reads every page "
+		       "of the dump, keeps those laid out like the family's top table as Linux writes it "
+		       "(VT-d: 256 root entries, each zero or present with reserved bits clear; SMMUv3: "
+		       "level-1 descriptors of one span, or pages of valid STEs; AMD: pages of valid "
+		       "DTEs), walks each candidate as a hierarchy and lists those that lead to valid "
+		       "devices, best first: most devices with a page table, then most devices, then "
+		       "fewest broken ones. OPTIONS is what to give 'walk' and 'translate'; for a "
+		       "2-level SMMUv3 table LOG2SIZE is what one page of level-1 descriptors covers, "
+		       "which may exceed the SMMU's. Exit status 3 when nothing is found.",
+		.options = roots_options,
+		.parser = walk_parse_opt,
+		.opts_size = sizeof(struct walk_cli_opts),
+		.min_args = 0,
+		.max_args = 0,
+		.flags = CLI_NO_VIEW,
+		.run = roots_cmd,
 	},
 	{ 0 }
 };

@@ -151,6 +151,20 @@ check_scenario() { # SCENARIO
 		else
 			bad "$label $fmt: mem info: $(echo "$info" | head -c 300)"
 		fi
+		# without the register: walk roots must find the same table in the dump alone
+		roots=$("$bin" -j walk roots --format "${hier[1]}" --mem "$mem" 2>"$d/roots.err" |
+			python3 -c 'import json,sys; r=json.load(sys.stdin)["roots"]; print(r[0]["options"] if r else "")' 2>&1)
+		want_opts="--format ${hier[*]:1:3}"
+		case ${hier[1]} in
+		vtd) [[ " ${hier[*]} " == *" --scalable "* ]] && want_opts+=" --scalable" ;;
+		smmuv3) want_opts+=" --strtab-cfg $(printf '0x%x' $(( (hier[5] & ~0x3f) | ((hier[5] >> 6 & 0x1f) + 9) )))" ;;
+		amd) want_opts+=" --dte-count ${hier[5]}" ;;
+		esac
+		if [ "$roots" = "$want_opts" ]; then
+			ok "$label $fmt: walk roots ranks the register's table first ($roots)"
+		else
+			bad "$label $fmt: walk roots: '$roots', want '$want_opts' $(head -c 200 "$d/roots.err")"
+		fi
 		python3 tests/vm/check-dump.py --iommuctl "$bin" --dir "$d/out" --tag s1 --mem "$mem" \
 			--label "$label $fmt" --readonly ro --unmapped 0x110000 \
 			--unmapped "$(printf '0x%x' $((HIGH[$s] + 0x20000)))" -- "${hier[@]}" >"$d/check-$fmt.txt" 2>&1

@@ -105,5 +105,35 @@ b=$("$bin" translate iova --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" 
 out=$("$bin" walk --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" --iova 0x1000000000000-0x2000000000000 2>&1); rc=$?
 [ "$rc" -eq 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && ok "empty window" || bad "empty window: rc $rc: $out"
 
+# walk roots: the hierarchy tables mktables built are found from the memory alone
+for fam in vtd smmuv3; do
+	out=$("$bin" walk roots --format $fam --mem "$d/mem.elf" 2>"$tmp/err"); rc=$?
+	json=$("$bin" -j walk roots --format $fam --mem "$d/mem.elf" 2>/dev/null)
+	[ "$rc" -eq 0 ] && ok "roots-$fam exit 0" || bad "roots-$fam: exit $rc: $(cat "$tmp/err")"
+	if [ -n "${UPDATE:-}" ]; then
+		printf '%s\n' "$out" > "$golden/roots-$fam.txt"
+		printf '%s\n' "$json" > "$golden/roots-$fam.json"
+	fi
+	for x in txt json; do
+		if [ $x = txt ]; then got=$out; else got=$json; fi
+		if diff -u "$golden/roots-$fam.$x" <(printf '%s\n' "$got") > "$tmp/diff"; then ok "roots-$fam golden $x"
+		else bad "roots-$fam golden $x"; head -20 "$tmp/diff"; fi
+	done
+	o2=$("$bin" walk roots --format $fam --mem "$d/mem-zstd.kdump" 2>/dev/null)
+	[ "$o2" == "$out" ] && ok "roots-$fam kdump = elf" || bad "roots-$fam: the kdump's answer differs"
+done
+top() { "$bin" -j walk roots --format "$1" --mem "$d/mem.elf" |
+	python3 -c 'import json,sys; r=json.load(sys.stdin)["roots"]; print(" ".join("%s/%s" % (x["root"], x["layout"]) for x in r))'; }
+vtd=$(awk -F'\t' '$1 == "vtd-legacy-dev" { split($4, a, " "); print a[4] }' "$d/cases")
+vsm=$(awk -F'\t' '$1 == "vtd-sm-rid" { split($4, a, " "); print a[5] }' "$d/cases")
+case " $(top vtd) " in *" $vsm/scalable $vtd/legacy "*) ok "roots: VT-d scalable root $vsm and legacy root $vtd found" ;;
+*) bad "roots: VT-d roots $vsm, $vtd not found: $(top vtd)" ;; esac
+case "$(top smmuv3)" in "0x2100000/2-level "*) ok "roots: the 2-level stream table ranks first" ;;
+*) bad "roots: SMMUv3: $(top smmuv3)" ;; esac
+expect_rc 3 "walk roots: no AMD device table in the dump" walk roots --format amd --mem "$d/mem.elf"
+expect_rc 2 "walk roots without --format" walk roots --mem "$d/mem.elf"
+expect_rc 2 "walk roots --format riscv" walk roots --format riscv --mem "$d/mem.elf"
+expect_rc 2 "walk roots without --mem" walk roots --format vtd
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

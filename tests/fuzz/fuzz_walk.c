@@ -4,7 +4,8 @@
  * physical memory at address 0 (the last 4 KiB page that fits reads as
  * excluded), the first bytes choose a page-table format, its geometry, the
  * root and a hierarchy configuration; then walk_run(), walk_translate(),
- * walk_hier_resolve() and walk_hier_enum() run with small table caps.
+ * walk_hier_resolve() and walk_hier_enum() run with small table caps, and
+ * roots_find() looks for every family's root tables in the memory.
  * Checks: no crash, ranges ascend and do not overlap, caps hold.
  */
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode/roots.h"
 #include "decode/walk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -66,6 +68,17 @@ static int fz_dev(void *priv, const struct walk_rid *rid, const struct walk_targ
 	if (!tgt && t->stop == WALK_STOP_OK)
 		abort();	/* a problem always says why */
 	return ++*n > 2000;
+}
+
+static int fz_range(void *priv, uint64_t pa, uint64_t *start, uint64_t *end)
+{
+	const struct fz_mem *m = priv;
+
+	if (pa >= m->n)
+		return -ENOENT;
+	*start = pa;
+	*end = m->n;
+	return 0;
 }
 
 static uint64_t rd64(const uint8_t *p)
@@ -174,6 +187,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)walk_run(&tgt.pt, &m, &o, &st);
 		}
 		(void)walk_hier_enum(&hi, &m, 64, &tables, fz_dev, &ndev);
+	}
+
+	{
+		static const enum walk_family fams[] = { WALK_FAM_VTD, WALK_FAM_SMMUV3, WALK_FAM_AMD };
+		struct roots_opts ro = { .family = fams[h[3] % 3], .range_next = fz_range, .range_priv = &mem,
+					 .max_checks = 8, .max_tables = 64 };
+		struct root_candidate *c;
+		struct roots_stats st;
+		size_t n;
+
+		if (roots_find(&m, &ro, &c, &n, &st) || st.checked > 8)
+			abort();
+		for (size_t i = 0; i < n; i++)
+			if (c[i].requesters <= c[i].broken || c[i].tables > 64 ||
+			    (i && c[i - 1].translated < c[i].translated))
+				abort();	/* only useful candidates, caps hold, best first */
+		free(c);
 	}
 	return 0;
 }
