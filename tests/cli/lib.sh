@@ -39,3 +39,21 @@ vm_arm64_check() {
 vm_arm64_ready() {
 	vm_arm64_check "$@" || finish
 }
+
+# golden_compare NAME GOT WANT: the output file GOT against the expected
+# file WANT; with UPDATE set, WANT is rewritten instead.
+golden_compare() {
+	local name=$1 got=$2 want=$3
+	if [ -n "${UPDATE:-}" ]; then
+		mkdir -p "$(dirname "$want")"
+		cp "$got" "$want"
+		ok "$name (updated)"
+	elif [ ! -f "$want" ]; then
+		bad "$name: no expected file $want (run with UPDATE=1)"
+	elif cmp -s "$want" "$got"; then
+		ok "$name"
+	else
+		bad "$name: differs from $want:"
+		diff -u "$want" "$got" | head -n 20 | sed 's/^/     /'
+	fi
+}
