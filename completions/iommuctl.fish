@@ -8,7 +8,7 @@ function __iommuctl_words
 	for w in (commandline -opc)[2..-1]
 		if test $skip = 1; set skip 0; continue; end
 		switch $w
-			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --level --granule --page-shift --page-size --byteorder --format --base --format --base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size
+			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --level --granule --page-shift --page-size --byteorder --format --base --format --base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size
 				set skip 1
 			case '-*'
 			case '*'
@@ -139,7 +139,8 @@ complete -c iommuctl -n '__iommuctl_in walk mappings' -l mtk-ext -d 'Arm v7s: Me
 complete -c iommuctl -n '__iommuctl_in walk mappings' -l page-shift -r -d 'ppc-tce: log2 of the TCE page size (default 12)'
 complete -c iommuctl -n '__iommuctl_in walk mappings' -l window-size -r -d 'ppc-tce: DMA window size (power of two: 2G, 1T...)'
 complete -c iommuctl -n '__iommuctl_in walk mappings' -l bus-offset -r -d 'ppc-tce: bus address of the window start (default 0)'
-complete -c iommuctl -n '__iommuctl_in walk mappings' -l level-size -r -d 'ppc-tce: entries per indirect table (default: Linux\'s rule for 64K-page kernels)'
+complete -c iommuctl -n '__iommuctl_in walk mappings' -l level-size -r -d 'ppc-tce: entries per table level (default: Linux\'s rule, from the window and the kernel\'s page size)'
+complete -c iommuctl -n '__iommuctl_in walk mappings' -l kernel-page-size -r -d 'ppc-tce: the page size of the kernel that built the table: 4K or 64K (default: what the dump says, else 64K)'
 complete -c iommuctl -n '__iommuctl_in walk mappings' -l big-endian -d 'RISC-V: structures and tables are big-endian (fctl.BE)'
 complete -c iommuctl -n '__iommuctl_in walk mappings' -l rtaddr -r -d 'vtd: root-table address (RTADDR_REG without flags)'
 complete -c iommuctl -n '__iommuctl_in walk mappings' -l scalable -d 'vtd: scalable-mode root and context entries'
@@ -177,7 +178,8 @@ complete -c iommuctl -n '__iommuctl_in translate iova' -l mtk-ext -d 'Arm v7s: M
 complete -c iommuctl -n '__iommuctl_in translate iova' -l page-shift -r -d 'ppc-tce: log2 of the TCE page size (default 12)'
 complete -c iommuctl -n '__iommuctl_in translate iova' -l window-size -r -d 'ppc-tce: DMA window size (power of two: 2G, 1T...)'
 complete -c iommuctl -n '__iommuctl_in translate iova' -l bus-offset -r -d 'ppc-tce: bus address of the window start (default 0)'
-complete -c iommuctl -n '__iommuctl_in translate iova' -l level-size -r -d 'ppc-tce: entries per indirect table (default: Linux\'s rule for 64K-page kernels)'
+complete -c iommuctl -n '__iommuctl_in translate iova' -l level-size -r -d 'ppc-tce: entries per table level (default: Linux\'s rule, from the window and the kernel\'s page size)'
+complete -c iommuctl -n '__iommuctl_in translate iova' -l kernel-page-size -r -d 'ppc-tce: the page size of the kernel that built the table: 4K or 64K (default: what the dump says, else 64K)'
 complete -c iommuctl -n '__iommuctl_in translate iova' -l big-endian -d 'RISC-V: structures and tables are big-endian (fctl.BE)'
 complete -c iommuctl -n '__iommuctl_in translate iova' -l rtaddr -r -d 'vtd: root-table address (RTADDR_REG without flags)'
 complete -c iommuctl -n '__iommuctl_in translate iova' -l scalable -d 'vtd: scalable-mode root and context entries'
@@ -204,7 +206,8 @@ complete -c iommuctl -n '__iommuctl_fallback translate' -l mtk-ext -d 'Arm v7s: 
 complete -c iommuctl -n '__iommuctl_fallback translate' -l page-shift -r -d 'ppc-tce: log2 of the TCE page size (default 12)'
 complete -c iommuctl -n '__iommuctl_fallback translate' -l window-size -r -d 'ppc-tce: DMA window size (power of two: 2G, 1T...)'
 complete -c iommuctl -n '__iommuctl_fallback translate' -l bus-offset -r -d 'ppc-tce: bus address of the window start (default 0)'
-complete -c iommuctl -n '__iommuctl_fallback translate' -l level-size -r -d 'ppc-tce: entries per indirect table (default: Linux\'s rule for 64K-page kernels)'
+complete -c iommuctl -n '__iommuctl_fallback translate' -l level-size -r -d 'ppc-tce: entries per table level (default: Linux\'s rule, from the window and the kernel\'s page size)'
+complete -c iommuctl -n '__iommuctl_fallback translate' -l kernel-page-size -r -d 'ppc-tce: the page size of the kernel that built the table: 4K or 64K (default: what the dump says, else 64K)'
 complete -c iommuctl -n '__iommuctl_fallback translate' -l big-endian -d 'RISC-V: structures and tables are big-endian (fctl.BE)'
 complete -c iommuctl -n '__iommuctl_fallback translate' -l rtaddr -r -d 'vtd: root-table address (RTADDR_REG without flags)'
 complete -c iommuctl -n '__iommuctl_fallback translate' -l scalable -d 'vtd: scalable-mode root and context entries'

@@ -51,12 +51,13 @@ enum {
 	OPT_DDTP,
 	OPT_EXT_DC,
 	OPT_ALL_DEVICES,
+	OPT_KERNEL_PAGE_SIZE,
 };
 
 struct walk_cli_opts {
 	const char *mem, *mem_format, *mem_base;
 	const char *format, *root;
-	const char *levels, *granule, *ias, *page_shift, *window, *bus_offset, *level_size;
+	const char *levels, *granule, *ias, *page_shift, *window, *bus_offset, *level_size, *kernel_page;
 	bool mtk_ext, big_endian;
 	const char *iova, *max_tables;
 	bool expand_shared;
@@ -78,7 +79,8 @@ struct walk_cli_opts {
 	{ "page-shift", OPT_PAGE_SHIFT, "S", 0, "ppc-tce: log2 of the TCE page size (default 12)", 1 }, \
 	{ "window-size", OPT_WINDOW_SIZE, "SIZE", 0, "ppc-tce: DMA window size (power of two: 2G, 1T...)", 1 }, \
 	{ "bus-offset", OPT_BUS_OFFSET, "ADDR", 0, "ppc-tce: bus address of the window start (default 0)", 1 }, \
-	{ "level-size", OPT_LEVEL_SIZE, "ENTRIES", 0, "ppc-tce: entries per indirect table (default: Linux's rule for 64K-page kernels)", 1 }, \
+	{ "level-size", OPT_LEVEL_SIZE, "ENTRIES", 0, "ppc-tce: entries per table level (default: Linux's rule, from the window and the kernel's page size)", 1 }, \
+	{ "kernel-page-size", OPT_KERNEL_PAGE_SIZE, "SIZE", 0, "ppc-tce: the page size of the kernel that built the table: 4K or 64K (default: what the dump says, else 64K)", 1 }, \
 	{ "big-endian", OPT_BIG_ENDIAN, NULL, 0, "RISC-V: structures and tables are big-endian (fctl.BE)", 1 }, \
 	{ "rtaddr", OPT_RTADDR, "PA", 0, "vtd: root-table address (RTADDR_REG without flags)", 2 }, \
 	{ "scalable", OPT_SCALABLE, NULL, 0, "vtd: scalable-mode root and context entries", 2 }, \
@@ -134,6 +136,7 @@ static error_t walk_parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_WINDOW_SIZE: o->window = arg; break;
 	case OPT_BUS_OFFSET: o->bus_offset = arg; break;
 	case OPT_LEVEL_SIZE: o->level_size = arg; break;
+	case OPT_KERNEL_PAGE_SIZE: o->kernel_page = arg; break;
 	case OPT_BIG_ENDIAN: o->big_endian = true; break;
 	case OPT_IOVA: o->iova = arg; break;
 	case OPT_MAX_TABLES: o->max_tables = arg; break;
@@ -284,6 +287,7 @@ struct walk_setup {
 	struct walk_rid rid;
 	bool have_rid;
 	struct walk_pt pt;	/* raw table */
+	struct walk_pt_params params;	/* ... and what the user said of it */
 	const char *name;	/* --format as given */
 };
 
@@ -342,6 +346,14 @@ static int pt_params(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
 		return -EUSAGE;
 	if (o->level_size && num_opt(ctx, "level-size", o->level_size, &p->level_entries))
 		return -EUSAGE;
+	if (o->kernel_page) {
+		if (size_opt(ctx, "kernel-page-size", o->kernel_page, &v))
+			return -EUSAGE;
+		if (v < 4096 || v > (1u << 24) || (v & (v - 1)))
+			return err_report(ctx, -EUSAGE, "--kernel-page-size %s: a power of two from 4K to 16M",
+					  o->kernel_page);
+		p->kernel_page_shift = (unsigned int)__builtin_ctzll(v);
+	}
 	p->mtk_ext = o->mtk_ext;
 	p->big_endian = o->big_endian;
 	return 0;
@@ -481,12 +493,36 @@ static int walk_setup(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o, b
 	if ((err = need(ctx, o->root, "root", o->format)) ||
 	    (err = num_opt(ctx, "root", o->root, &v)))
 		return err;
+	w->params = p;
 	err = walk_pt_setup(&w->pt, fmt, v, &p, &why);
 	if (err)
 		return err_report(ctx, err == -EOPNOTSUPP ? -EOPNOTSUPP : -EUSAGE, "--format %s: %s",
 				  o->format, why ? why : strerror(-err));
 	(void)translate;
 	return 0;
+}
+
+/*
+ * ppc-tce: Linux sizes the levels of a multilevel TCE table by the kernel's
+ * page size (4K or 64K). Unless the user said, take it from the dump when
+ * the dump says (kdump header, VMCOREINFO PAGESIZE).
+ */
+static void tce_kernel_page(const struct walk_cli_opts *o, struct mem_source *ms, struct walk_setup *s)
+{
+	struct walk_pt_params p = s->params;
+	struct mem_info mi;
+	struct walk_pt pt;
+
+	if (s->hier || strcmp(s->pt.fmt->name, "ppc-tce") || o->level_size || o->kernel_page ||
+	    walk_pt_levels(&s->pt) < 2)
+		return;
+	mem_info(ms, &mi);
+	if (!mi.page_size_from || (strcmp(mi.page_size_from, "header") && strcmp(mi.page_size_from, "vmcoreinfo")) ||
+	    mi.page_size < 4096 || (mi.page_size & (mi.page_size - 1)))
+		return;
+	p.kernel_page_shift = (unsigned int)__builtin_ctz(mi.page_size);
+	if (!walk_pt_setup(&pt, s->pt.fmt, s->pt.root, &p, NULL))
+		s->pt = pt;
 }
 
 /* ---- streaming output ---- */
@@ -712,8 +748,13 @@ static void wout_progress(void *priv, const struct walk_stats *st, uint64_t iova
 
 static void pt_describe(const struct walk_pt *pt, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s, %d levels, %u-bit input, root 0x%" PRIx64, pt->fmt->name,
-		 walk_pt_levels(pt), walk_pt_input_bits(pt), pt->root);
+	int n = snprintf(buf, len, "%s, %d levels, %u-bit input, root 0x%" PRIx64, pt->fmt->name,
+			 walk_pt_levels(pt), walk_pt_input_bits(pt), pt->root);
+
+	/* TCE: the level size is a guess from the kernel's page size unless given */
+	if (pt->tce_level_bits && walk_pt_levels(pt) > 1 && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", %llu entries per lower level",
+			 1ULL << pt->tce_level_bits);
 }
 
 static void wout_header(struct wout *w, const struct walk_setup *s, const struct walk_pt *pt)
@@ -877,6 +918,7 @@ static int walk_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	wo.expand_shared = o->expand_shared;
 	if ((err = walk_mem_open(ctx, o, &ms)))
 		return err;
+	tce_kernel_page(o, ms, &s);
 	m = (struct walk_mem){ .read = cli_mem_read, .priv = ms };
 	w.fam = s.h.family;
 
@@ -984,6 +1026,7 @@ static int translate_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 		goto out_free;
 	if ((err = walk_mem_open(ctx, o, &ms)))
 		goto out_free;
+	tce_kernel_page(o, ms, &s);
 	m = (struct walk_mem){ .read = cli_mem_read, .priv = ms };
 	walk_trail_init(t);
 	if (s.hier) {

@@ -159,7 +159,7 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 		*why = "--mtk-ext applies to Arm v7s tables";
 		return -EINVAL;
 	}
-	if ((p->page_shift || p->window_size || p->bus_offset || p->level_entries) &&
+	if ((p->page_shift || p->window_size || p->bus_offset || p->level_entries || p->kernel_page_shift) &&
 	    fmt != &fmt_ppc_tce) {
 		*why = "--page-shift, --window-size, --bus-offset and --level-size apply to ppc-tce";
 		return -EINVAL;
@@ -256,6 +256,10 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 			*why = "--page-shift is 12 to 34";
 			return -EINVAL;
 		}
+		if (p->kernel_page_shift && (p->kernel_page_shift < 12 || p->kernel_page_shift > 24)) {
+			*why = "--kernel-page-size is 4K to 16M";
+			return -EINVAL;
+		}
 		if (p->level_entries && (p->level_entries & (p->level_entries - 1))) {
 			*why = "--level-size is a power of two";
 			return -EINVAL;
@@ -278,9 +282,11 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 			s = e_bits;
 		else {
 			/* Linux: level_shift = max(ceil(log2(entries) / levels) + 3, PAGE_SHIFT). */
+			unsigned int kps = p->kernel_page_shift ? p->kernel_page_shift : TCE_KERNEL_PAGE_SHIFT;
+
 			s = (e_bits + (unsigned int)levels - 1) / (unsigned int)levels + 3;
-			if (s < TCE_KERNEL_PAGE_SHIFT)
-				s = TCE_KERNEL_PAGE_SHIFT;
+			if (s < kps)
+				s = kps;
 			s -= 3;
 		}
 		if (s * (unsigned int)(levels - 1) > e_bits || e_bits + ps > 64) {

@@ -53,6 +53,8 @@ struct walk_pt_params {
 	uint64_t window_size;	/* TCE DMA window size in bytes */
 	uint64_t bus_offset;	/* TCE bus address of the window */
 	uint64_t level_entries;	/* TCE entries per table; 0 = from the window (Linux rule) */
+	unsigned int kernel_page_shift; /* TCE: the kernel's page size, which bounds the level
+					 * size in Linux's rule; 0 = 16 (64K pages) */
 	bool mtk_ext;		/* Arm v7s MediaTek extension */
 	bool big_endian;	/* RISC-V structures big-endian (fctl.BE) */
 };

@@ -110,32 +110,35 @@ else
 	bad "mem info: $(echo "$info" | head -c 300)"
 fi
 
-# one map per window: check-dump.py checks every map of a tag against one
-# table, so each window gets a tag of its own holding only its map
-split_tag() { # NEWTAG MAP
-	cp "$d/out/p1.buffers" "$d/out/$1.buffers"
-	cp "$d/out/p1.$2.pagemap" "$d/out/$1.$2.pagemap"
-	tr ' ' '\n' <"$d/out/p1.objects" | grep "^$2=" >"$d/out/$1.objects"
-}
-split_tag w32 m32
-split_tag ddw mddw
-
-check_dump() { # TAG LABEL ARGS...
-	local tag=$1 label=$2
-	shift 2
-	python3 tests/vm/check-dump.py --iommuctl "$bin" --dir "$d/out" --tag "$tag" --mem "$mem" \
-		--label "$label" "$@" >"$d/check-$tag.txt" 2>&1
+# one table per window: each check takes the map of its window only
+check_dump() { # NAME MAP LABEL ARGS...
+	local name=$1 map=$2 label=$3
+	shift 3
+	python3 tests/vm/check-dump.py --iommuctl "$bin" --dir "$d/out" --tag p1 --map "$map" --mem "$mem" \
+		--label "$label" "$@" >"$d/check-$name.txt" 2>&1
 	while IFS= read -r line; do
 		case $line in
 		"ok   "*) ok "${line#ok   }" ;;
 		"FAIL "*) bad "${line#FAIL }" ;;
 		*) bad "$label: check-dump.py: $line" ;;
 		esac
-	done <"$d/check-$tag.txt"
+	done <"$d/check-$name.txt"
 }
-check_dump w32 "32-bit window (1 level)" --unmapped 0x30000 --unmapped 0x7ffff000 -- \
+check_dump w32 m32 "32-bit window (1 level)" --unmapped 0x30000 --unmapped 0x7ffff000 -- \
 	--format ppc-tce --root "$a0" --levels 1 --page-shift 12 --window-size 0x80000000
-check_dump ddw "DDW (2 levels)" --unmapped 0x800000000000000 --unmapped 0x80000003ffff000 -- \
+check_dump ddw mddw "DDW (2 levels)" --unmapped 0x800000000000000 --unmapped 0x80000003ffff000 -- \
 	--format ppc-tce --root "$a1" --levels 2 --page-shift 12 --window-size 0x40000000 \
 	--bus-offset 0x800000000000000 --level-size $((s1 / 8))
+# the level size Linux's rule gives for the guest kernel's page size (what the
+# guest saw in smaps) is the one the kernel gave OPAL
+kps=$(awk 'NR == 1 { print $4 }' "$d/out/p1.buffers")
+check_dump ddw-rule mddw "DDW (2 levels, --kernel-page-size $kps)" --unmapped 0x800000000000000 -- \
+	--format ppc-tce --root "$a1" --levels 2 --page-shift 12 --window-size 0x40000000 \
+	--bus-offset 0x800000000000000 --kernel-page-size "$kps"
+# ... and the level size matters: with 64K pages' rule the map is not found
+st=$("$bin" -j translate --mem "$mem" --format ppc-tce --root "$a1" --levels 2 --page-shift 12 \
+	--window-size 0x40000000 --bus-offset 0x800000000000000 --kernel-page-size 64K 0x800000012340000 2>/dev/null |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["status"])' 2>&1)
+[ "$st" = not_present ] && ok "DDW with 64K pages' level size: 0x800000012340000 is not found (the rule matters)" ||
+	bad "DDW with 64K pages' level size: status '$st'"
 finish

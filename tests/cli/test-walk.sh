@@ -105,6 +105,22 @@ b=$("$bin" translate iova --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" 
 out=$("$bin" walk --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" --iova 0x1000000000000-0x2000000000000 2>&1); rc=$?
 [ "$rc" -eq 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && ok "empty window" || bad "empty window: rc $rc: $out"
 
+# ppc-tce levels follow the kernel's page size: what the dump says (VMCOREINFO
+# PAGESIZE=4096 in mktables' dumps), else 64K, unless --kernel-page-size says
+tce=$(awk -F'\t' '$1 == "tce-2" { n = split($4, a, " "); for (i = 1; i < n; i++) if (a[i] == "--root") print a[i + 1] }' "$d/cases")
+tcargs="--format ppc-tce --levels 2 --page-shift 16 --window-size 1T --bus-offset 0x800000000000000 --root $tce 0x800000801234567"
+# shellcheck disable=SC2086
+"$bin" translate --mem "$d/mem.elf" $tcargs 2>&1 | grep -q ', 4096 entries per lower level' &&
+	ok "ppc-tce: the ELF's VMCOREINFO page size (4K) sizes the levels" || bad "ppc-tce: the dump's page size was not used"
+# shellcheck disable=SC2086
+"$bin" translate --mem "$d/mem.raw" --mem-format raw $tcargs 2>&1 | grep -q ', 8192 entries per lower level' &&
+	ok "ppc-tce: a raw image says nothing: 64K pages assumed" || bad "ppc-tce: raw image level size"
+# shellcheck disable=SC2086
+"$bin" translate --mem "$d/mem.elf" --kernel-page-size 64K $tcargs >/dev/null 2>&1 &&
+	ok "ppc-tce: --kernel-page-size 64K overrides the dump" || bad "ppc-tce: --kernel-page-size 64K"
+expect_rc 2 "--kernel-page-size 3K" translate --mem "$d/mem.elf" --kernel-page-size 3K $tcargs
+expect_rc 2 "--kernel-page-size on VT-d" walk --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" --kernel-page-size 4K
+
 # walk roots: the hierarchy tables mktables built are found from the memory alone
 for fam in vtd smmuv3; do
 	out=$("$bin" walk roots --format $fam --mem "$d/mem.elf" 2>"$tmp/err"); rc=$?

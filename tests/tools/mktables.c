@@ -701,13 +701,13 @@ static void sc_tce(struct mt_world *w)
 	mt_map(&pt, 0x800000000000000ULL, 0x1000000, 16, MT_R | MT_W);
 	mt_map(&pt, 0x800000801230000ULL, 0x200010000ULL, 16, MT_R);
 	mt_case_expect(w, "tce-2",
-		       "--format ppc-tce --levels 2 --page-shift 16 --window-size 1T --bus-offset 0x800000000000000 --root 0x%llx",
+		       "--format ppc-tce --levels 2 --page-shift 16 --window-size 1T --bus-offset 0x800000000000000 --kernel-page-size 64K --root 0x%llx",
 		       (unsigned long long)pt.root);
 	mt_case(w, "T:tce-2", 0, true,
-		"--format ppc-tce --levels 2 --page-shift 16 --window-size 1T --bus-offset 0x800000000000000 --root 0x%llx 0x800000801234567",
+		"--format ppc-tce --levels 2 --page-shift 16 --window-size 1T --bus-offset 0x800000000000000 --kernel-page-size 64K --root 0x%llx 0x800000801234567",
 		(unsigned long long)pt.root);
 	mt_case(w, "T:tce-2-below", 3, true,
-		"--format ppc-tce --levels 2 --page-shift 16 --window-size 1T --bus-offset 0x800000000000000 --root 0x%llx 0x1000",
+		"--format ppc-tce --levels 2 --page-shift 16 --window-size 1T --bus-offset 0x800000000000000 --kernel-page-size 64K --root 0x%llx 0x1000",
 		(unsigned long long)pt.root);
 }
 

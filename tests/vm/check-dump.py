@@ -14,7 +14,8 @@ and every page of it this checks:
 Maps named in --readonly must be read-only in the walk, the others writable.
 
 usage: check-dump.py --iommuctl BIN --dir DIR --tag TAG --mem DUMP --label L
-                     [--readonly NAME]... [--extra-ok] -- HIERARCHY-ARGS...
+                     [--map NAME]... [--readonly NAME]... [--unmapped IOVA]...
+                     [--extra-ok] -- HIERARCHY-ARGS...
 HIERARCHY-ARGS are the options that select the table, the same for translate
 and walk (--format smmuv3 --strtab PA --strtab-cfg V --sid N, or
 --format ppc-tce --root PA --levels N ...). Prints "ok ..." / "FAIL ..." lines, one per check;
@@ -66,6 +67,8 @@ def main():
     p.add_argument("--readonly", action="append", default=[])
     p.add_argument("--extra-ok", action="store_true")
     p.add_argument("--offset", type=lambda s: int(s, 0), default=0x88)
+    p.add_argument("--map", action="append", default=[],
+                   help="check only this map (repeatable): the maps of one table when a batch holds several")
     p.add_argument("--unmapped", action="append", default=[], type=lambda s: int(s, 0),
                    help="an IOVA no map covers: translate must not find it")
     p.add_argument("hier", nargs=argparse.REMAINDER)
@@ -79,6 +82,8 @@ def main():
         fails += not ok
 
     maps = read_objects(os.path.join(a.dir, a.tag + ".objects"))
+    if a.map:
+        maps = {k: v for k, v in maps.items() if k in a.map}
     bufs = read_buffers(os.path.join(a.dir, a.tag + ".buffers"))
     if not maps:
         report(False, "the guest recorded no maps")
