@@ -45,6 +45,14 @@ if ! kver=$(. tests/vm/lib.sh && vm_ppc64_vfio_prepare 2>"$tmp/prep.log"); then
 	finish
 fi
 
+kdump=1
+if ! (. tests/vm/lib.sh && . tests/vm/lib-dump.sh && vm_dump_need_makedumpfile) >"$tmp/mdf.log" 2>&1; then
+	kdump=0
+	skip "POWER dump walks, kdump half: $(tail -n 1 "$tmp/mdf.log")"
+fi
+fmts=(--format elf)
+[ "$kdump" = 1 ] && fmts+=(--format kdump-zlib)
+
 d=$tmp/ppc
 mkdir -p "$d"
 t0=$(date +%s.%N)
@@ -54,12 +62,13 @@ rc=0
 IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-200} bash -c '
 	. tests/vm/lib.sh; . tests/vm/lib-dump.sh
 	d=$1
+	shift
 	vm_dump_setup "$d/dump" bus=pcie.4,addr=0x0
-	vm_dump_start "$d/dump" --timeout 180 --format elf
+	vm_dump_start "$d/dump" --timeout 180 "$@"
 	rc=0
 	vm_run powernv tests/vm/guest/dump-ppc.sh "$d/out" "$PWD/tests/vm/guest:/guest" || rc=$?
 	vm_dump_wait || { echo "qmp-dump failed: $(cat "$d/dump/qmp-dump.err")" >&2; ((rc)) || rc=3; }
-	exit $rc' _ "$d" >"$d/run.log" 2>&1 || rc=$?
+	exit $rc' _ "$d" "${fmts[@]}" >"$d/run.log" 2>&1 || rc=$?
 t1=$(date +%s.%N)
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 if [ "$rc" -ne 0 ]; then
@@ -102,16 +111,7 @@ else
 	finish
 fi
 
-mem=$d/dump/p1.elf
-info=$("$bin" -j mem info "$mem" 2>&1)
-if echo "$info" | grep -q '"format":"elf"'; then
-	ok "iommuctl reads the ppc64 ELF dump"
-else
-	bad "mem info: $(echo "$info" | head -c 300)"
-fi
-
-# one table per window: each check takes the map of its window only
-check_dump() { # NAME MAP LABEL ARGS...
+check_dump() { # NAME MAP LABEL ARGS...: one table per window, each check takes the map of its window
 	local name=$1 map=$2 label=$3
 	shift 3
 	python3 tests/vm/check-dump.py --iommuctl "$bin" --dir "$d/out" --tag p1 --map "$map" --mem "$mem" \
@@ -124,21 +124,38 @@ check_dump() { # NAME MAP LABEL ARGS...
 		esac
 	done <"$d/check-$name.txt"
 }
-check_dump w32 m32 "32-bit window (1 level)" --unmapped 0x30000 --unmapped 0x7ffff000 -- \
-	--format ppc-tce --root "$a0" --levels 1 --page-shift 12 --window-size 0x80000000
-check_dump ddw mddw "DDW (2 levels)" --unmapped 0x800000000000000 --unmapped 0x80000003ffff000 -- \
-	--format ppc-tce --root "$a1" --levels 2 --page-shift 12 --window-size 0x40000000 \
-	--bus-offset 0x800000000000000 --level-size $((s1 / 8))
-# the level size Linux's rule gives for the guest kernel's page size (what the
-# guest saw in smaps) is the one the kernel gave OPAL
 kps=$(awk 'NR == 1 { print $4 }' "$d/out/p1.buffers")
-check_dump ddw-rule mddw "DDW (2 levels, --kernel-page-size $kps)" --unmapped 0x800000000000000 -- \
-	--format ppc-tce --root "$a1" --levels 2 --page-shift 12 --window-size 0x40000000 \
-	--bus-offset 0x800000000000000 --kernel-page-size "$kps"
-# ... and the level size matters: with 64K pages' rule the map is not found
-st=$("$bin" -j translate --mem "$mem" --format ppc-tce --root "$a1" --levels 2 --page-shift 12 \
-	--window-size 0x40000000 --bus-offset 0x800000000000000 --kernel-page-size 64K 0x800000012340000 2>/dev/null |
-	python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["status"])' 2>&1)
-[ "$st" = not_present ] && ok "DDW with 64K pages' level size: 0x800000012340000 is not found (the rule matters)" ||
-	bad "DDW with 64K pages' level size: status '$st'"
+for fmt in elf kdump; do
+	mem=$d/dump/p1.elf
+	if [ "$fmt" = kdump ]; then
+		[ "$kdump" = 1 ] || continue
+		mem=$d/dump/p1.kdump
+		if ! (. tests/vm/lib.sh && . tests/vm/lib-dump.sh && vm_dump_unflatten "$d/dump/p1.kdump-zlib" "$mem"); then
+			bad "makedumpfile -R could not reassemble QEMU's ppc64 kdump output"
+			continue
+		fi
+	fi
+	info=$("$bin" -j mem info "$mem" 2>&1)
+	if echo "$info" | grep -q "\"format\":\"$fmt\""; then
+		ok "$fmt: iommuctl reads the ppc64 dump"
+	else
+		bad "$fmt: mem info: $(echo "$info" | head -c 300)"
+	fi
+	check_dump w32 m32 "$fmt: 32-bit window (1 level)" --unmapped 0x30000 --unmapped 0x7ffff000 -- \
+		--format ppc-tce --root "$a0" --levels 1 --page-shift 12 --window-size 0x80000000
+	check_dump ddw mddw "$fmt: DDW (2 levels)" --unmapped 0x800000000000000 --unmapped 0x80000003ffff000 -- \
+		--format ppc-tce --root "$a1" --levels 2 --page-shift 12 --window-size 0x40000000 \
+		--bus-offset 0x800000000000000 --level-size $((s1 / 8))
+	# the level size Linux's rule gives for the guest kernel's page size (what
+	# the guest saw in smaps) is the one the kernel gave OPAL
+	check_dump ddw-rule mddw "$fmt: DDW (2 levels, --kernel-page-size $kps)" --unmapped 0x800000000000000 -- \
+		--format ppc-tce --root "$a1" --levels 2 --page-shift 12 --window-size 0x40000000 \
+		--bus-offset 0x800000000000000 --kernel-page-size "$kps"
+	# ... and the level size matters: with 64K pages' rule the map is not found
+	st=$("$bin" -j translate --mem "$mem" --format ppc-tce --root "$a1" --levels 2 --page-shift 12 \
+		--window-size 0x40000000 --bus-offset 0x800000000000000 --kernel-page-size 64K 0x800000012340000 \
+		2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["status"])' 2>&1)
+	[ "$st" = not_present ] && ok "$fmt: DDW with 64K pages' level size: 0x800000012340000 is not found (the rule matters)" ||
+		bad "$fmt: DDW with 64K pages' level size: status '$st'"
+done
 finish
