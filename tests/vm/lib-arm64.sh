@@ -63,20 +63,12 @@ vm_arm64_need_tools() {
 	# the host's own (amd64) busybox gives the applet list for the guest's links
 	vm_busybox_static >/dev/null || pkgs+=(busybox-static)
 	((${#pkgs[@]})) || return 0
-	[[ $(id -u) -eq 0 ]] || vm_die "missing tools: run as root: apt-get install ${pkgs[*]}"
-	vm_log "installing ${pkgs[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${pkgs[@]}" >&2 ||
-		{ apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -q --no-install-recommends "${pkgs[@]}" >&2; } ||
-		vm_die "apt-get install ${pkgs[*]} failed"
+	vm_apt_install "${pkgs[@]}"
 }
 
 # The arm64 packages need apt to know the arm64 architecture.
 vm_arm64_need_arch() {
-	dpkg --print-foreign-architectures | grep -qx arm64 && return 0
-	[[ $(id -u) -eq 0 ]] || vm_die "run as root: dpkg --add-architecture arm64 && apt-get update"
-	vm_log "adding the arm64 architecture to dpkg and running apt-get update"
-	{ dpkg --add-architecture arm64 && apt-get update -q >&2; } || vm_die "dpkg --add-architecture arm64 failed"
+	vm_need_foreign_arch arm64
 }
 
 # Download PKG (a .deb) and unpack it into DIR (once; DIR/.complete marks it).

@@ -63,19 +63,11 @@ vm_ppc64_need_tools() {
 	command -v $VM_PPC64_CROSS-readelf >/dev/null 2>&1 || pkgs+=(binutils-$VM_PPC64_CROSS)
 	vm_busybox_static >/dev/null || pkgs+=(busybox-static)
 	((${#pkgs[@]})) || return 0
-	[[ $(id -u) -eq 0 ]] || vm_die "missing tools: run as root: apt-get install ${pkgs[*]}"
-	vm_log "installing ${pkgs[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${pkgs[@]}" >&2 ||
-		{ apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -q --no-install-recommends "${pkgs[@]}" >&2; } ||
-		vm_die "apt-get install ${pkgs[*]} failed"
+	vm_apt_install "${pkgs[@]}"
 }
 
 vm_ppc64_need_arch() {
-	dpkg --print-foreign-architectures | grep -qx ppc64el && return 0
-	[[ $(id -u) -eq 0 ]] || vm_die "run as root: dpkg --add-architecture ppc64el && apt-get update"
-	vm_log "adding the ppc64el architecture to dpkg and running apt-get update"
-	{ dpkg --add-architecture ppc64el && apt-get update -q >&2; } || vm_die "dpkg --add-architecture ppc64el failed"
+	vm_need_foreign_arch ppc64el
 }
 
 # Debian 12's own index has only the 6.1 ppc64el kernel, and 6.1 cannot give a

@@ -113,15 +113,28 @@ vm_need_tools() {
 		pkgs+=(busybox-static)
 	fi
 	((${#missing[@]})) || return 0
-	if [[ $(id -u) -ne 0 ]]; then
-		vm_die "missing ${missing[*]}: run as root: apt-get install ${pkgs[*]}"
-	fi
-	vm_log "installing ${pkgs[*]} (missing ${missing[*]})"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${pkgs[@]}" >&2 ||
-		{ apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -q --no-install-recommends "${pkgs[@]}" >&2; } ||
-		vm_die "apt-get install ${pkgs[*]} failed"
+	vm_apt_install "${pkgs[@]}"
 	vm_busybox_static >/dev/null || vm_die "no statically linked busybox after installing busybox-static"
+}
+
+# vm_apt_install PKG...: apt-get install them (needs root), once more after
+# apt-get update when the index is stale; dies saying what to run otherwise.
+vm_apt_install() {
+	[[ $(id -u) -eq 0 ]] || vm_die "missing tools: run as root: apt-get install $*"
+	vm_log "installing $*"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >&2 ||
+		{ apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q --no-install-recommends "$@" >&2; } ||
+		vm_die "apt-get install $* failed"
+}
+
+# vm_need_foreign_arch ARCH: make apt know a foreign architecture (arm64,
+# ppc64el), for downloading its packages.
+vm_need_foreign_arch() {
+	dpkg --print-foreign-architectures | grep -qx "$1" && return 0
+	[[ $(id -u) -eq 0 ]] || vm_die "run as root: dpkg --add-architecture $1 && apt-get update"
+	vm_log "adding the $1 architecture to dpkg and running apt-get update"
+	{ dpkg --add-architecture "$1" && apt-get update -q >&2; } || vm_die "dpkg --add-architecture $1 failed"
 }
 
 # Print the path of a statically linked busybox, or fail.
