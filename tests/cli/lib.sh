@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
 # Shared by the tests/cli scripts (sourced, not run): pass/fail counters,
 # and the golden-file comparison that UPDATE=1 turns into a rewrite.
 pass=0 fail=0
@@ -38,6 +39,45 @@ vm_arm64_check() {
 
 vm_arm64_ready() {
 	vm_arm64_check "$@" || finish
+}
+
+# ---- the guest memory-dump tests (tests/vm/lib-dump.sh, check-dump.py) ----
+
+# dump_open BIN DIR TAG FMT LABEL: sets $mem to TAG's dump in FMT -- DIR/TAG.elf,
+# or DIR/TAG.kdump reassembled from QEMU's flattened DIR/TAG.kdump-zlib -- and
+# checks that iommuctl reads it as FMT. 1 (after a "bad") when it is unusable.
+dump_open() {
+	local bin=$1 dir=$2 tag=$3 fmt=$4 label=$5 info
+	mem=$dir/$tag.elf
+	if [ "$fmt" = kdump ]; then
+		mem=$dir/$tag.kdump
+		# shellcheck disable=SC1091
+		if ! (. tests/vm/lib.sh && . tests/vm/lib-dump.sh && vm_dump_unflatten "$dir/$tag.kdump-zlib" "$mem"); then
+			bad "$label: makedumpfile -R could not reassemble QEMU's kdump output"
+			return 1
+		fi
+	fi
+	info=$("$bin" -j mem info "$mem" 2>&1)
+	if echo "$info" | grep -q "\"format\":\"$fmt\""; then
+		ok "$label: iommuctl reads the dump as $fmt"
+	else
+		bad "$label: mem info: $(echo "$info" | head -c 300)"
+	fi
+}
+
+# check_dump_run OUT LABEL CHECK-DUMP-ARGS...: tests/vm/check-dump.py, its
+# "ok"/"FAIL" lines counted here (its output kept in OUT)
+check_dump_run() {
+	local out=$1 label=$2 line
+	shift 2
+	python3 tests/vm/check-dump.py --label "$label" "$@" >"$out" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok   "*) ok "${line#ok   }" ;;
+		"FAIL "*) bad "${line#FAIL }" ;;
+		*) bad "$label: check-dump.py: $line" ;;
+		esac
+	done <"$out"
 }
 
 # golden_compare NAME GOT WANT: the output file GOT against the expected

@@ -114,33 +114,13 @@ fi
 check_dump() { # NAME MAP LABEL ARGS...: one table per window, each check takes the map of its window
 	local name=$1 map=$2 label=$3
 	shift 3
-	python3 tests/vm/check-dump.py --iommuctl "$bin" --dir "$d/out" --tag p1 --map "$map" --mem "$mem" \
-		--label "$label" "$@" >"$d/check-$name.txt" 2>&1
-	while IFS= read -r line; do
-		case $line in
-		"ok   "*) ok "${line#ok   }" ;;
-		"FAIL "*) bad "${line#FAIL }" ;;
-		*) bad "$label: check-dump.py: $line" ;;
-		esac
-	done <"$d/check-$name.txt"
+	check_dump_run "$d/check-$name.txt" "$label" --iommuctl "$bin" --dir "$d/out" --tag p1 --map "$map" \
+		--mem "$mem" "$@"
 }
 kps=$(awk 'NR == 1 { print $4 }' "$d/out/p1.buffers")
 for fmt in elf kdump; do
-	mem=$d/dump/p1.elf
-	if [ "$fmt" = kdump ]; then
-		[ "$kdump" = 1 ] || continue
-		mem=$d/dump/p1.kdump
-		if ! (. tests/vm/lib.sh && . tests/vm/lib-dump.sh && vm_dump_unflatten "$d/dump/p1.kdump-zlib" "$mem"); then
-			bad "makedumpfile -R could not reassemble QEMU's ppc64 kdump output"
-			continue
-		fi
-	fi
-	info=$("$bin" -j mem info "$mem" 2>&1)
-	if echo "$info" | grep -q "\"format\":\"$fmt\""; then
-		ok "$fmt: iommuctl reads the ppc64 dump"
-	else
-		bad "$fmt: mem info: $(echo "$info" | head -c 300)"
-	fi
+	[ "$fmt" = elf ] || [ "$kdump" = 1 ] || continue
+	dump_open "$bin" "$d/dump" p1 $fmt "$fmt (ppc64)" || continue
 	check_dump w32 m32 "$fmt: 32-bit window (1 level)" --unmapped 0x30000 --unmapped 0x7ffff000 -- \
 		--format ppc-tce --root "$a0" --levels 1 --page-shift 12 --window-size 0x80000000
 	check_dump ddw mddw "$fmt: DDW (2 levels)" --unmapped 0x800000000000000 --unmapped 0x80000003ffff000 -- \
@@ -155,7 +135,10 @@ for fmt in elf kdump; do
 	st=$("$bin" -j translate --mem "$mem" --format ppc-tce --root "$a1" --levels 2 --page-shift 12 \
 		--window-size 0x40000000 --bus-offset 0x800000000000000 --kernel-page-size 64K 0x800000012340000 \
 		2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["status"])' 2>&1)
-	[ "$st" = not_present ] && ok "$fmt: DDW with 64K pages' level size: 0x800000012340000 is not found (the rule matters)" ||
+	if [ "$st" = not_present ]; then
+		ok "$fmt: DDW with 64K pages' level size: 0x800000012340000 is not found (the rule matters)"
+	else
 		bad "$fmt: DDW with 64K pages' level size: status '$st'"
+	fi
 done
 finish

@@ -114,7 +114,7 @@ run_scenario() { # SCENARIO: boots it with the dump plumbing; results in $tmp/SC
 }
 
 check_scenario() { # SCENARIO
-	local s=$1 label=${LABEL[$1]} d=$tmp/$1 fmt mem info
+	local s=$1 label=${LABEL[$1]} d=$tmp/$1 fmt mem
 	local -a hier
 	if ! run_scenario "$s"; then
 		bad "$label: guest run with dumps failed ($secs s): $(grep -v '^vm: *|' "$d/run.log" | tail -n 3 | tr '\n' ' ')"
@@ -136,21 +136,8 @@ check_scenario() { # SCENARIO
 		return
 	fi
 	for fmt in elf kdump; do
-		mem=$d/dump/s1.elf
-		if [ "$fmt" = kdump ]; then
-			[ "$kdump" = 1 ] || continue
-			mem=$d/dump/s1.kdump
-			if ! (. tests/vm/lib.sh && . tests/vm/lib-dump.sh && vm_dump_unflatten "$d/dump/s1.kdump-zlib" "$mem"); then
-				bad "$label: makedumpfile -R could not reassemble QEMU's kdump output"
-				continue
-			fi
-		fi
-		info=$("$bin" -j mem info "$mem" 2>&1)
-		if echo "$info" | grep -q "\"format\":\"$fmt\""; then
-			ok "$label $fmt: iommuctl reads the dump as $fmt"
-		else
-			bad "$label $fmt: mem info: $(echo "$info" | head -c 300)"
-		fi
+		[ "$fmt" = elf ] || [ "$kdump" = 1 ] || continue
+		dump_open "$bin" "$d/dump" s1 $fmt "$label $fmt" || continue
 		# without the register: walk roots must find the same table in the dump alone
 		roots=$("$bin" -j walk roots --format "${hier[1]}" --mem "$mem" 2>"$d/roots.err" |
 			python3 -c 'import json,sys; r=json.load(sys.stdin)["roots"]; print(r[0]["options"] if r else "")' 2>&1)
@@ -165,16 +152,9 @@ check_scenario() { # SCENARIO
 		else
 			bad "$label $fmt: walk roots: '$roots', want '$want_opts' $(head -c 200 "$d/roots.err")"
 		fi
-		python3 tests/vm/check-dump.py --iommuctl "$bin" --dir "$d/out" --tag s1 --mem "$mem" \
-			--label "$label $fmt" --readonly ro --unmapped 0x110000 \
-			--unmapped "$(printf '0x%x' $((HIGH[$s] + 0x20000)))" -- "${hier[@]}" >"$d/check-$fmt.txt" 2>&1
-		while IFS= read -r line; do
-			case $line in
-			"ok   "*) ok "${line#ok   }" ;;
-			"FAIL "*) bad "${line#FAIL }" ;;
-			*) bad "$label $fmt: check-dump.py: $line" ;;
-			esac
-		done <"$d/check-$fmt.txt"
+		check_dump_run "$d/check-$fmt.txt" "$label $fmt" --iommuctl "$bin" --dir "$d/out" --tag s1 \
+			--mem "$mem" --readonly ro --unmapped 0x110000 \
+			--unmapped "$(printf '0x%x' $((HIGH[$s] + 0x20000)))" -- "${hier[@]}"
 	done
 }
 
