@@ -41,6 +41,39 @@ vm_arm64_ready() {
 	vm_arm64_check "$@" || finish
 }
 
+# vm_ppc64_check WHAT BINARY LOGDIR: for the POWER guest tests. Returns 1
+# after a "skip" line saying why (for WHAT) when IOMMUCTL_VM_SKIP is set, when
+# BINARY is the sanitizer build (the guest runs the cross build: one run is
+# enough), when not root and qemu-system-ppc64 or the cross compiler is
+# missing, or when the cross build or the kernel cannot be had (an apt mirror
+# down is a reason to skip). Otherwise exports IOMMUCTL_PPC64 (default
+# build-ppc64/iommuctl, built) and sets kver to the guest kernel's release.
+vm_ppc64_check() {
+	local what=$1 bin=$2 log=$3/ppc64-prepare.log
+	if [ -n "${IOMMUCTL_VM_SKIP:-}" ]; then
+		skip "$what: IOMMUCTL_VM_SKIP is set"
+		return 1
+	fi
+	case $bin in
+	*build-san/*)
+		skip "$what: the guest runs the cross-built binary, not $bin: run once, for the normal build"
+		return 1 ;;
+	esac
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v qemu-system-ppc64 >/dev/null 2>&1 ||
+			{ skip "$what: no qemu-system-ppc64 (and not root to install qemu-system-ppc)"; return 1; }
+		[ -n "${IOMMUCTL_PPC64:-}" ] || command -v powerpc64le-linux-gnu-gcc >/dev/null 2>&1 ||
+			{ skip "$what: no powerpc64le-linux-gnu-gcc (and not root to install gcc-powerpc64le-linux-gnu)"; return 1; }
+	fi
+	export IOMMUCTL_PPC64_GIVEN=${IOMMUCTL_PPC64:-}
+	export IOMMUCTL_PPC64=${IOMMUCTL_PPC64:-$PWD/build-ppc64/iommuctl}
+	# shellcheck disable=SC1091,SC2034 # kver is for the caller
+	if ! kver=$(. tests/vm/lib.sh && vm_ppc64_vfio_prepare 2>"$log"); then
+		skip "$what: $(grep -v '^  ' "$log" | tail -n 2 | sed 's/^vm: //' | tr '\n' ' ')"
+		return 1
+	fi
+}
+
 # ---- the guest memory-dump tests (tests/vm/lib-dump.sh, check-dump.py) ----
 
 # dump_open BIN DIR TAG FMT LABEL: sets $mem to TAG's dump in FMT -- DIR/TAG.elf,

@@ -22,28 +22,9 @@ bin=${1:-./iommuctl}
 case $bin in /*) ;; *) bin=$repo/$bin ;; esac
 . tests/cli/lib.sh
 
-if [ -n "${IOMMUCTL_VM_SKIP:-}" ]; then
-	skip "POWER dump walks: IOMMUCTL_VM_SKIP is set"
-	finish
-fi
-case $bin in
-*/build-san/*) skip "POWER dump walks: not repeated for the sanitizer build (one more guest boot)"; finish ;;
-esac
-if [ "$(id -u)" -ne 0 ]; then
-	command -v qemu-system-ppc64 >/dev/null 2>&1 ||
-		{ skip "POWER dump walks: no qemu-system-ppc64 (and not root to install qemu-system-ppc)"; finish; }
-	[ -n "${IOMMUCTL_PPC64:-}" ] || command -v powerpc64le-linux-gnu-gcc >/dev/null 2>&1 ||
-		{ skip "POWER dump walks: no powerpc64le-linux-gnu-gcc (and not root to install gcc-powerpc64le-linux-gnu)"; finish; }
-fi
 tmp=$(mktemp -d)
 if [ -n "${IOMMUCTL_TEST_KEEP:-}" ]; then echo "# keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
-
-export IOMMUCTL_PPC64_GIVEN=${IOMMUCTL_PPC64:-}
-export IOMMUCTL_PPC64=${IOMMUCTL_PPC64:-$repo/build-ppc64/iommuctl}
-if ! kver=$(. tests/vm/lib.sh && vm_ppc64_vfio_prepare 2>"$tmp/prep.log"); then
-	skip "POWER dump walks: $(grep -v '^  ' "$tmp/prep.log" | tail -n 2 | sed 's/^vm: //' | tr '\n' ' ')"
-	finish
-fi
+vm_ppc64_check "POWER dump walks" "$bin" "$tmp" || finish
 
 kdump=1
 if ! (. tests/vm/lib.sh && . tests/vm/lib-dump.sh && vm_dump_need_makedumpfile) >"$tmp/mdf.log" 2>&1; then

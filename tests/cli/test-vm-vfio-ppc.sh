@@ -23,29 +23,11 @@ cd "$(dirname "$0")/../.." || exit 1
 repo=$PWD
 . tests/cli/lib.sh
 
-if [ -n "${IOMMUCTL_VM_SKIP:-}" ]; then
-	skip "POWER VFIO tests: IOMMUCTL_VM_SKIP is set"
-	finish
-fi
-case ${1:-} in
-*build-san/*) skip "POWER VFIO tests: the guest runs the cross-built binary, not $1: run once, for the normal build"; finish ;;
-esac
-if [ "$(id -u)" -ne 0 ]; then
-	command -v qemu-system-ppc64 >/dev/null 2>&1 ||
-		{ skip "POWER VFIO tests: no qemu-system-ppc64 (and not root to install qemu-system-ppc)"; finish; }
-	[ -n "${IOMMUCTL_PPC64:-}" ] || command -v powerpc64le-linux-gnu-gcc >/dev/null 2>&1 ||
-		{ skip "POWER VFIO tests: no powerpc64le-linux-gnu-gcc (and not root to install gcc-powerpc64le-linux-gnu)"; finish; }
-fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # The cross build and the kernel: a missing apt mirror is a reason to skip.
 t0=$(date +%s.%N)
-export IOMMUCTL_PPC64_GIVEN=${IOMMUCTL_PPC64:-}
-export IOMMUCTL_PPC64=${IOMMUCTL_PPC64:-$repo/build-ppc64/iommuctl}
-if ! kver=$(. tests/vm/lib.sh && vm_ppc64_vfio_prepare 2>"$tmp/prep.log"); then
-	skip "POWER VFIO tests: $(grep -v '^  ' "$tmp/prep.log" | tail -n 2 | sed 's/^vm: //' | tr '\n' ' ')"
-	finish
-fi
+vm_ppc64_check "POWER VFIO tests" "${1:-}" "$tmp" || finish
 t1=$(date +%s.%N)
 echo "# ppc64el cross build and kernel $kver: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 
