@@ -10,7 +10,8 @@
 #   vm_dump_start DIR [qmp-dump.py options]
 #                               starts tests/vm/qmp-dump.py in the background
 #                               (before the guest boots); VM_DUMP_PID
-#   vm_dump_wait                its exit status (after the guest is gone)
+#   vm_dump_wait                its exit status (after the guest is gone; a
+#                               coordinator still waiting is stopped)
 #   vm_dump_unflatten IN OUT    makedumpfile -R: QEMU 7.2's kdump output is in
 #                               makedumpfile's flattened format
 #   vm_dump_need_makedumpfile   installs makedumpfile when missing (root);
@@ -37,11 +38,19 @@ vm_dump_start() {
 	python3 "$VM_DIR/qmp-dump.py" --qmp "$dir/qmp.sock" --port "$dir/port.sock" --out "$dir" "$@" \
 		2>"$dir/qmp-dump.err" &
 	VM_DUMP_PID=$!
+	VM_DUMP_DIR=$dir
 }
 
 vm_dump_wait() {
-	local rc=0
+	local rc=0 i
 	[[ -n ${VM_DUMP_PID:-} ]] || return 1
+	# QEMU is gone for good: a coordinator still waiting for a request (the
+	# guest never asked) or for a retried boot has nothing more to serve
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$VM_DUMP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$VM_DUMP_PID" 2>/dev/null && echo "qmp-dump: stopped, QEMU has exited" >>"$VM_DUMP_DIR/qmp-dump.err"
 	wait "$VM_DUMP_PID" || rc=$?
 	VM_DUMP_PID=
 	return "$rc"

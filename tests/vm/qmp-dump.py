@@ -101,9 +101,14 @@ class Qmp:
 def serve(args):
     deadline = time.time() + args.timeout
     os.makedirs(args.out, exist_ok=True)
-    port = connect(args.port, deadline)
-    qmp = Qmp(connect(args.qmp, deadline), deadline)
-    log(args.out, "connected to %s and %s" % (args.port, args.qmp))
+
+    def attach():
+        port = connect(args.port, deadline)
+        qmp = Qmp(connect(args.qmp, deadline), deadline)
+        log(args.out, "connected to %s and %s" % (args.port, args.qmp))
+        return port, qmp
+
+    port, qmp = attach()
     served, failed, buf = 0, 0, b""
     while True:
         while b"\n" not in buf:
@@ -112,6 +117,17 @@ def serve(args):
                 chunk = port.recv(4096)
             except socket.timeout:
                 raise Failure("the guest asked for nothing more before the timeout (%d served)" % served)
+            except OSError:
+                chunk = b""
+            if not chunk and not served and not failed:
+                # QEMU went away before the guest asked: tests/vm retries a
+                # failed KVM boot under TCG, with new sockets at the same paths
+                log(args.out, "QEMU went away before any request: waiting for the next one")
+                port.close()
+                qmp.sock.close()
+                buf = b""
+                port, qmp = attach()
+                continue
             if not chunk:
                 log(args.out, "the guest closed the port")
                 return served, failed
