@@ -74,6 +74,17 @@ vm_ppc64_check() {
 	fi
 }
 
+# check_guest DIR NAME EXPR: one check on the files a guest wrote to DIR: EXPR
+# is a Python expression, with the helpers of tests/cli/guest_check.py
+check_guest() {
+	local dir=$1 name=$2 expr=$3 out
+	if out=$(python3 tests/cli/guest_check.py "$dir" "$expr" 2>&1); then
+		ok "$name"
+	else
+		bad "$name${out:+: $(echo "$out" | tail -n 1)}"
+	fi
+}
+
 # ---- the guest memory-dump tests (tests/vm/lib-dump.sh, check-dump.py) ----
 
 # dump_open BIN DIR TAG FMT LABEL: sets $mem to TAG's dump in FMT -- DIR/TAG.elf,

@@ -37,28 +37,8 @@ IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-150} bash -c '. tests/vm/lib.sh; vm_r
 t2=$(date +%s.%N)
 secs=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }')
 
-check() { # NAME PYTHON-EXPR: the expression sees j(file), t(file), rc(name), lines(file), feat()
-	local name=$1 expr=$2 out
-	if out=$(python3 - "$tmp/ppc" "$expr" 2>&1 <<'PY'
-import json, os, sys
-d, expr = sys.argv[1], sys.argv[2]
-def t(f):
-    p = os.path.join(d, f)
-    return open(p).read() if os.path.exists(p) else ''
-def j(f):
-    return json.loads(t(f))
-def rc(n):
-    return int(t(n + '.rc').strip() or -1)
-def lines(f):
-    return {l['line']: l for l in j(f)}
-def feat():
-    return {x['key']: x for x in j('status.out')['features']}
-def env():
-    return dict(l.split('=', 1) for l in t('child-env.txt').splitlines() if '=' in l)
-if not eval(expr):
-    sys.exit(1)
-PY
-	); then ok "$name"; else bad "$name${out:+: $(echo "$out" | tail -n 1)}"; fi
+check() { # NAME PYTHON-EXPR (tests/cli/guest_check.py)
+	check_guest "$tmp/ppc" "$@"
 }
 
 if ((rc == 0)); then

@@ -43,30 +43,8 @@ boot() {
 }
 
 # check DIR NAME PYTHON-EXPR: the expression sees j(file) (parsed JSON), t(file) (text), rc(name)
-check() {
-	local dir=$1 name=$2 expr=$3 out
-	if out=$(python3 - "$dir" "$expr" 2>&1 <<'PY'
-import json, os, sys
-d, expr = sys.argv[1], sys.argv[2]
-def t(f):
-    p = os.path.join(d, f)
-    return open(p).read() if os.path.exists(p) else ''
-def j(f):
-    return json.loads(t(f))
-def rc(n):
-    return int(t(n + '.rc').strip() or -1)
-def line(f, n):
-    return [l for l in j(f) if l['line'] == n][0]
-def lines(f):
-    return {l['line']: l for l in j(f)}
-def dts_pfns(f):
-    # VT-d debugfs: "0x%013lx |..." rows, one per present leaf: the IOVA page numbers
-    return {int(l.split('|')[0], 16) for l in t(f).splitlines() if l.startswith('0x') and '|' in l}
-ok = eval(expr)
-if not ok:
-    sys.exit(1)
-PY
-	); then ok "$name"; else bad "$name${out:+: $(echo "$out" | tail -n 1)}"; fi
+check() { # DIR NAME PYTHON-EXPR (tests/cli/guest_check.py)
+	check_guest "$@"
 }
 
 # ---- 1. stock kernel: legacy container ----
