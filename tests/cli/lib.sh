@@ -87,6 +87,51 @@ check_guest() {
 
 # ---- the guest memory-dump tests (tests/vm/lib-dump.sh, check-dump.py) ----
 
+# dump_guest_run SCENARIO GUEST DIR DEVOPTS QMP-DUMP-ARGS...: boots SCENARIO
+# with the guest script GUEST (its files in DIR/out) and the dump plumbing of
+# tests/vm/lib-dump.sh in DIR/dump (the virtio-serial port placed by DEVOPTS;
+# QMP-DUMP-ARGS for tests/vm/qmp-dump.py). Sets secs; returns the run's status
+# (non-zero also when the coordinator failed). Log: DIR/run.log.
+dump_guest_run() {
+	local s=$1 guest=$2 d=$3 devopts=$4 rc=0 t0 t1
+	shift 4
+	mkdir -p "$d"
+	t0=$(date +%s.%N)
+	bash -c '
+		. tests/vm/lib.sh; . tests/vm/lib-dump.sh
+		s=$1 guest=$2 d=$3 devopts=$4; shift 4
+		vm_dump_setup "$d/dump" "$devopts"
+		vm_dump_start "$d/dump" "$@"
+		rc=0
+		vm_run "$s" "$guest" "$d/out" "$PWD/tests/vm/guest:/guest" || rc=$?
+		vm_dump_wait || { echo "qmp-dump failed: $(cat "$d/dump/qmp-dump.err")" >&2; ((rc)) || rc=3; }
+		exit $rc' _ "$s" "$guest" "$d" "$devopts" "$@" >"$d/run.log" 2>&1 || rc=$?
+	t1=$(date +%s.%N)
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	return "$rc"
+}
+
+# dump_guest_report RC LABEL DIR TAG WHAT: after dump_guest_run (RC its
+# status): did the guest hold its WHAT maps while the host dumped, did its
+# batch run succeed and the host answer the request for TAG. 1 (after a
+# "bad" and the logs' tails) when the checks cannot go on.
+dump_guest_report() {
+	local rc=$1 label=$2 d=$3 tag=$4 what=$5
+	if [ "$rc" -ne 0 ]; then
+		bad "$label: guest run with dumps failed ($secs s): $(grep -v '^vm: *|' "$d/run.log" | tail -n 3 | tr '\n' ' ')"
+		[ -f "$d/out/.vm/guest.log" ] && sed 's/^/# guest: /' "$d/out/.vm/guest.log" | tail -n 10
+		[ -f "$d/dump/qmp-dump.log" ] && sed 's/^/# qmp-dump: /' "$d/dump/qmp-dump.log" | tail -n 5
+		return 1
+	fi
+	ok "$label: guest held its $what maps while the host dumped memory ($secs s)"
+	if [ "$(cat "$d/out/batch.rc" 2>/dev/null)" = 0 ] && [ "$(cat "$d/out/$tag.reply" 2>/dev/null)" = "done $tag" ]; then
+		ok "$label: batch run exit 0; the host answered the dump request"
+	else
+		bad "$label: batch rc $(cat "$d/out/batch.rc" 2>/dev/null), reply '$(cat "$d/out/$tag.reply" 2>/dev/null)': $(tail -n 2 "$d/out/batch.err" 2>/dev/null | tr '\n' ' ') $(cat "$d/out/kprobe.err" 2>/dev/null)"
+		return 1
+	fi
+}
+
 # dump_open BIN DIR TAG FMT LABEL: sets $mem to TAG's dump in FMT -- DIR/TAG.elf,
 # or DIR/TAG.kdump reassembled from QEMU's flattened DIR/TAG.kdump-zlib -- and
 # checks that iommuctl reads it as FMT. 1 (after a "bad") when it is unusable.

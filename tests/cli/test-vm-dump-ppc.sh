@@ -35,36 +35,12 @@ fmts=(--format elf)
 [ "$kdump" = 1 ] && fmts+=(--format kdump-zlib)
 
 d=$tmp/ppc
-mkdir -p "$d"
-t0=$(date +%s.%N)
 rc=0
 # powernv needs 1 GiB: each ELF dump is that large (sparse files are not
 # written by QEMU); the virtio-serial port sits on the free PHB 4.
-IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-200} bash -c '
-	. tests/vm/lib.sh; . tests/vm/lib-dump.sh
-	d=$1
-	shift
-	vm_dump_setup "$d/dump" bus=pcie.4,addr=0x0
-	vm_dump_start "$d/dump" --timeout 180 "$@"
-	rc=0
-	vm_run powernv tests/vm/guest/dump-ppc.sh "$d/out" "$PWD/tests/vm/guest:/guest" || rc=$?
-	vm_dump_wait || { echo "qmp-dump failed: $(cat "$d/dump/qmp-dump.err")" >&2; ((rc)) || rc=3; }
-	exit $rc' _ "$d" "${fmts[@]}" >"$d/run.log" 2>&1 || rc=$?
-t1=$(date +%s.%N)
-secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-if [ "$rc" -ne 0 ]; then
-	bad "powernv ($kver): guest run with dumps failed ($secs s): $(grep -v '^vm: *|' "$d/run.log" | tail -n 3 | tr '\n' ' ')"
-	[ -f "$d/out/.vm/guest.log" ] && sed 's/^/# guest: /' "$d/out/.vm/guest.log" | tail -n 10
-	[ -f "$d/dump/qmp-dump.log" ] && sed 's/^/# qmp-dump: /' "$d/dump/qmp-dump.log" | tail -n 5
-	finish
-fi
-ok "powernv ($kver): guest held its SPAPR maps while the host dumped memory ($secs s)"
-if [ "$(cat "$d/out/batch.rc" 2>/dev/null)" = 0 ] && [ "$(cat "$d/out/p1.reply" 2>/dev/null)" = "done p1" ]; then
-	ok "batch run exit 0; the host answered the dump request"
-else
-	bad "batch rc $(cat "$d/out/batch.rc" 2>/dev/null), reply '$(cat "$d/out/p1.reply" 2>/dev/null)': $(tail -n 2 "$d/out/batch.err" 2>/dev/null | tr '\n' ' ') $(cat "$d/out/kprobe.err" 2>/dev/null)"
-	finish
-fi
+IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-200} dump_guest_run powernv tests/vm/guest/dump-ppc.sh "$d" \
+	bus=pcie.4,addr=0x0 --timeout 180 "${fmts[@]}" || rc=$?
+dump_guest_report "$rc" "powernv ($kver)" "$d" p1 SPAPR || finish
 
 # The windows from the kprobe trace: the last set-up (non-zero table address)
 # of window 0 and of window 1 of the PE (window number = PE * 2 + N).

@@ -93,42 +93,15 @@ hier_args() {
 	esac
 }
 
-run_scenario() { # SCENARIO: boots it with the dump plumbing; results in $tmp/SCENARIO
-	local s=$1 d=$tmp/$1 rc=0 t0 t1
-	mkdir -p "$d"
-	t0=$(date +%s.%N)
+check_scenario() { # SCENARIO
+	local s=$1 label=${LABEL[$1]} d=$tmp/$1 fmt mem rc
+	local -a hier fmts
 	fmts=(--format elf)
 	[ "$kdump" = 1 ] && fmts+=(--format kdump-zlib)
-	IOMMUCTL_VM_MEM=256M IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-200} bash -c '
-		. tests/vm/lib.sh; . tests/vm/lib-dump.sh
-		d=$1 s=$2; shift 2
-		vm_dump_setup "$d/dump" addr=0x7
-		vm_dump_start "$d/dump" --timeout 180 "$@"
-		rc=0
-		vm_run "$s" tests/vm/guest/dump-guest.sh "$d/out" "$PWD/tests/vm/guest:/guest" || rc=$?
-		vm_dump_wait || { echo "qmp-dump failed: $(cat "$d/dump/qmp-dump.err")" >&2; ((rc)) || rc=3; }
-		exit $rc' _ "$d" "$s" --xp "${XP[$s]}" "${fmts[@]}" >"$d/run.log" 2>&1 || rc=$?
-	t1=$(date +%s.%N)
-	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-	return "$rc"
-}
-
-check_scenario() { # SCENARIO
-	local s=$1 label=${LABEL[$1]} d=$tmp/$1 fmt mem
-	local -a hier
-	if ! run_scenario "$s"; then
-		bad "$label: guest run with dumps failed ($secs s): $(grep -v '^vm: *|' "$d/run.log" | tail -n 3 | tr '\n' ' ')"
-		[ -f "$d/out/.vm/guest.log" ] && sed 's/^/# guest: /' "$d/out/.vm/guest.log" | tail -n 10
-		[ -f "$d/dump/qmp-dump.log" ] && sed 's/^/# qmp-dump: /' "$d/dump/qmp-dump.log" | tail -n 5
-		return
-	fi
-	ok "$label: guest held its VFIO maps while the host dumped memory ($secs s)"
-	if [ "$(cat "$d/out/batch.rc" 2>/dev/null)" = 0 ] && [ "$(cat "$d/out/s1.reply" 2>/dev/null)" = "done s1" ]; then
-		ok "$label: batch run exit 0; the host answered the dump request"
-	else
-		bad "$label: batch rc $(cat "$d/out/batch.rc" 2>/dev/null), reply '$(cat "$d/out/s1.reply" 2>/dev/null)': $(tail -n 2 "$d/out/batch.err" 2>/dev/null | tr '\n' ' ')"
-		return
-	fi
+	rc=0
+	IOMMUCTL_VM_MEM=256M IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-200} dump_guest_run "$s" \
+		tests/vm/guest/dump-guest.sh "$d" addr=0x7 --timeout 180 --xp "${XP[$s]}" "${fmts[@]}" || rc=$?
+	dump_guest_report "$rc" "$label" "$d" s1 VFIO || return
 	if mapfile -t hier < <(hier_args "$s" "$d/dump/s1.xp" 2>"$d/regs.txt") && ((${#hier[@]})); then
 		ok "$label: the IOMMU's root register read over QMP: $(tr -d '#' <"$d/regs.txt" | tr '\n' ' ')"
 	else
