@@ -922,6 +922,31 @@ static void read_after(struct view *v, struct claim_result *r)
 	}
 }
 
+/*
+ * The outcome of giving a group back to what a journal recorded: the states
+ * now as "after", the recorded ones as "before" (what the group is given
+ * back to).
+ */
+static void report_recorded(struct view *v, struct claim_result *r, const struct journal *j)
+{
+	read_after(v, r);
+	for (size_t i = 0; i < r->nmembers && i < j->ndevs; i++) {
+		claim_devstate_free(&r->members[i].before);
+		devstate_copy(&r->members[i].before, &j->devs[i].before);
+	}
+}
+
+/* Everything is as the journal recorded: it has done its job. */
+static int journal_done(struct claim_result *r)
+{
+	int err = journal_remove(r->journal);
+
+	if (err)
+		claim_result_why(r, "restored, but cannot remove the journal %s: %s", r->journal, strerror(-err));
+	r->changed = true;
+	return err;
+}
+
 static void wait_vfio_node(struct claim_txn *t)
 {
 	char *plain = xasprintf("/dev/vfio/%u", t->r->group);
@@ -1158,22 +1183,13 @@ static int type_recover(struct claim_txn *t, const struct inventory *inv, struct
 		journal_write(r->journal, &hook, r);
 		goto out;
 	}
-	err = journal_remove(r->journal);
-	if (err)
-		claim_result_why(r, "restored, but cannot remove the journal %s: %s", r->journal, strerror(-err));
-	r->changed = true;
+	err = journal_done(r);
 out:
 	free(r->type_after);
 	r->type_after = NULL;
 	if (domtype_read(t->v, r->group, &r->type_after))
 		r->type_after = NULL;
-	/* report the recorded states as "before": what the group is given back to */
-	for (size_t i = 0; i < r->nmembers && i < j.ndevs; i++) {
-		claim_devstate_free(&r->members[i].after);
-		claim_devstate_read(t->v, r->members[i].bus, r->members[i].addr, &r->members[i].after);
-		claim_devstate_free(&r->members[i].before);
-		devstate_copy(&r->members[i].before, &j.devs[i].before);
-	}
+	report_recorded(t->v, r, &j);
 	free(now);
 	free(why);
 	free(path);
@@ -1455,17 +1471,9 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 		journal_write(r->journal, &hook, r);
 		goto out;
 	}
-	err = journal_remove(r->journal);
-	if (err)
-		claim_result_why(r, "restored, but cannot remove the journal %s: %s", r->journal, strerror(-err));
-	r->changed = true;
+	err = journal_done(r);
 out:
-	/* report the recorded states as "before" of the outcome the user asked for */
-	read_after(v, r);
-	for (size_t i = 0; i < r->nmembers && i < j.ndevs; i++) {
-		claim_devstate_free(&r->members[i].before);
-		devstate_copy(&r->members[i].before, &j.devs[i].before);
-	}
+	report_recorded(v, r, &j);
 	free(progress);
 	free(why);
 	free(claim_path);
