@@ -139,25 +139,13 @@ vm_arm64_fetch_kernel() {
 # multiarch directories) and the dynamic loader into ROOT. ldd cannot do this
 # for a foreign binary.
 _vm_arm64_copy_libs() {
-	local root=$1 bin=$2 lib d f found
-	local -a todo=("$bin")
-	local -A seen=()
+	local root=$1 bin=$2 libs lib
 	aarch64-linux-gnu-readelf -l "$bin" 2>/dev/null | grep -q 'Requesting program interpreter' || return 0
 	_vm_copy_abs "$root" /lib/ld-linux-aarch64.so.1
-	while ((${#todo[@]})); do
-		f=${todo[0]}
-		todo=("${todo[@]:1}")
-		for lib in $(aarch64-linux-gnu-readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-			[[ -n ${seen[$lib]:-} ]] && continue
-			seen[$lib]=1
-			found=
-			for d in /lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu; do
-				if [[ -e $d/$lib ]]; then found=$d/$lib; break; fi
-			done
-			[[ -n $found ]] || vm_die "$bin needs $lib: not in /lib/aarch64-linux-gnu or /usr/lib/aarch64-linux-gnu (apt-get install its :arm64 package)"
-			_vm_copy_abs "$root" "$found"
-			todo+=("$found")
-		done
+	libs=$(_vm_needed_libs aarch64-linux-gnu-readelf "$bin" "apt-get install its :arm64 package" \
+		/lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu) || exit 1
+	for lib in $libs; do
+		_vm_copy_abs "$root" "$lib"
 	done
 }
 

@@ -217,26 +217,15 @@ _vm_ppc64_libdirs() {
 # and the cross libc) and the dynamic loader into ROOT, under the paths the
 # guest's loader searches.
 _vm_ppc64_copy_libs() {
-	local root=$1 bin=$2 lib d f found
-	local -a todo=("$bin")
-	local -A seen=()
+	local root=$1 bin=$2 libs lib
 	$VM_PPC64_CROSS-readelf -l "$bin" 2>/dev/null | grep -q 'Requesting program interpreter' || return 0
 	mkdir -p "$root/lib64" "$root/lib/$VM_PPC64_MULTIARCH"
 	cp -L "/usr/$VM_PPC64_CROSS/lib/ld64.so.2" "$root/lib64/ld64.so.2"
-	while ((${#todo[@]})); do
-		f=${todo[0]}
-		todo=("${todo[@]:1}")
-		for lib in $($VM_PPC64_CROSS-readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-			[[ -n ${seen[$lib]:-} ]] && continue
-			seen[$lib]=1
-			found=
-			for d in $(_vm_ppc64_libdirs "$VM_PPC64_SYSROOT"); do
-				if [[ -e $d/$lib ]]; then found=$d/$lib; break; fi
-			done
-			[[ -n $found ]] || vm_die "$bin needs $lib: not in the sysroot $VM_PPC64_SYSROOT or /usr/$VM_PPC64_CROSS/lib"
-			cp -L "$found" "$root/lib/$VM_PPC64_MULTIARCH/$lib"
-			todo+=("$found")
-		done
+	# shellcheck disable=SC2046 # the library directories, split
+	libs=$(_vm_needed_libs "$VM_PPC64_CROSS-readelf" "$bin" "the sysroot and the cross libc" \
+		$(_vm_ppc64_libdirs "$VM_PPC64_SYSROOT")) || exit 1
+	for lib in $libs; do
+		cp -L "$lib" "$root/lib/$VM_PPC64_MULTIARCH/${lib##*/}"
 	done
 }
 

@@ -299,6 +299,32 @@ _vm_copy_abs() {
 }
 
 # Copy a dynamically linked binary's libraries (what ldd lists) and the loader.
+# _vm_needed_libs READELF BIN HINT LIBDIR...: the shared libraries a foreign
+# binary needs (its DT_NEEDED entries, recursively), found in the LIBDIRs, one
+# path a line (ldd cannot read a foreign binary). Dies naming a library not
+# found, followed by HINT.
+_vm_needed_libs() {
+	local readelf=$1 bin=$2 hint=$3 lib d f found
+	shift 3
+	local -a todo=("$bin")
+	local -A seen=()
+	while ((${#todo[@]})); do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		for lib in $("$readelf" -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			[[ -n ${seen[$lib]:-} ]] && continue
+			seen[$lib]=1
+			found=
+			for d in "$@"; do
+				if [[ -e $d/$lib ]]; then found=$d/$lib; break; fi
+			done
+			[[ -n $found ]] || vm_die "$bin needs $lib: not in $*${hint:+ ($hint)}"
+			echo "$found"
+			todo+=("$found")
+		done
+	done
+}
+
 _vm_copy_libs() {
 	local root=$1 bin=$2 out line lib
 	if ! out=$(LC_ALL=C ldd "$bin" 2>&1); then
