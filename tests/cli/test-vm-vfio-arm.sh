@@ -16,7 +16,6 @@
 # (not root). IOMMUCTL_VM_SKIP=1 skips it.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-repo=$PWD
 # shellcheck source=lib.sh
 . tests/cli/lib.sh
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -26,10 +25,7 @@ t1=$(date +%s.%N)
 echo "# arm64 cross build: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 
 rc=0
-IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-150} bash -c '. tests/vm/lib.sh; vm_run "$0" "$1" "$2" "$3"' \
-	arm64-smmuv3 tests/vm/guest/vfio-arm.sh "$tmp/arm" "$repo/tests/vm/guest:/guest" >"$tmp/arm.log" 2>&1 || rc=$?
-t2=$(date +%s.%N)
-secs=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }')
+IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-150} guest_run arm64-smmuv3 tests/vm/guest/vfio-arm.sh "$tmp/arm" || rc=$?
 
 check() { # NAME PYTHON-EXPR (tests/cli/guest_check.py)
 	check_guest "$tmp/arm" "$@"

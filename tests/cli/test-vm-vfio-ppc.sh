@@ -20,7 +20,6 @@
 # IOMMUCTL_VM_SKIP=1 skips it.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-repo=$PWD
 . tests/cli/lib.sh
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -32,10 +31,7 @@ t1=$(date +%s.%N)
 echo "# ppc64el cross build and kernel $kver: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 
 rc=0
-IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-150} bash -c '. tests/vm/lib.sh; vm_run "$0" "$1" "$2" "$3"' \
-	powernv tests/vm/guest/vfio-ppc.sh "$tmp/ppc" "$repo/tests/vm/guest:/guest" >"$tmp/ppc.log" 2>&1 || rc=$?
-t2=$(date +%s.%N)
-secs=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }')
+IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-150} guest_run powernv tests/vm/guest/vfio-ppc.sh "$tmp/ppc" || rc=$?
 
 check() { # NAME PYTHON-EXPR (tests/cli/guest_check.py)
 	check_guest "$tmp/ppc" "$@"

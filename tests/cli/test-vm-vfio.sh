@@ -14,7 +14,6 @@
 set -u
 bin=$(realpath "${1:-./iommuctl}")
 cd "$(dirname "$0")/../.." || exit 1
-repo=$PWD
 cache=${IOMMUCTL_VM_CACHE:-$HOME/.cache/iommuctl-vm}
 image=${IOMMUCTL_VM_IOMMUFD_IMAGE:-$cache/kernel-iommufd/bzImage}
 # shellcheck source=lib.sh
@@ -32,13 +31,11 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # boot NAME SCENARIO GUEST [env...]: runs the guest, outputs in $tmp/NAME
 boot() {
-	local name=$1 scn=$2 guest=$3 t0 t1 rc=0
+	local name=$1 scn=$2 guest=$3 rc=0
 	shift 3
-	t0=$(date +%s.%N)
-	env "$@" IOMMUCTL="$bin" bash -c '. tests/vm/lib.sh; vm_run "$0" "$1" "$2" "$3"' \
-		"$scn" "$guest" "$tmp/$name" "$repo/tests/vm/guest:/guest" >"$tmp/$name.log" 2>&1 || rc=$?
-	t1=$(date +%s.%N)
-	BOOT_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	local -x IOMMUCTL="$bin" "$@"
+	guest_run "$scn" "$guest" "$tmp/$name" || rc=$?
+	BOOT_SECONDS=$secs
 	return "$rc"
 }
 
