@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 #include "core/exitcodes.h"
 
 const char *argp_program_version = "iommuctl " IOMMUCTL_VERSION;
@@ -114,12 +114,12 @@ int main(int argc, char **argv)
 	err = cli_dispatch(&ctx, argc - rs.obj_index, argv + rs.obj_index);
 	if (err && !ctx.reported)
 		err_msg(&ctx, "%s", err == -EUSAGE ? "invalid usage" : strerror(-err));
+	status = ctx_finish(&ctx, err);
 	if (fflush(stdout) || ferror(stdout)) {
 		if (!err)
 			err_msg(&ctx, "write error on standard output");
-		err = err ? err : -EIO;
+		status = status ? status : exit_status_from_err(-EIO);
 	}
-	status = exit_status_from_err(err);
 	ctx_release(&ctx);
 	return status;
 }

@@ -22,7 +22,7 @@
 #include "backends/vfio/vfio.h"
 #include "cli/cli.h"
 #include "cli/inv.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 

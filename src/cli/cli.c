@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "output/out.h"

@@ -13,7 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/decode_out.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "decode/decode.h"
@@ -66,7 +66,7 @@ static int decode_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	const struct decode_fmt *fmt;
 	int err;
 
-	err = out_table_new(ctx, "formats", list_cols, ARRAY_SIZE(list_cols), &tab);
+	err = cli_table_new(ctx, "formats", list_cols, ARRAY_SIZE(list_cols), &tab);
 	if (err)
 		return err < 0 ? err : 0;
 	for (size_t i = 0; (fmt = decode_format_at(i)); i++) {
@@ -422,33 +422,9 @@ struct batch {
 	const struct decode_fmt *fmt;
 	const struct decode_opts *opts;
 	struct decode_buf buf;       /* text */
-	size_t nentries;             /* JSON: written so far, for the separators */
 	unsigned long bad;
 	int err;                     /* first failure other than a bad line */
 };
-
-static void batch_json_entry(struct batch *b, const struct decode_result *r, const uint64_t *words)
-{
-	char *data = NULL;
-	size_t size = 0;
-	FILE *mf = open_memstream(&data, &size);
-	struct out *o;
-
-	if (!mf) {
-		b->err = -ENOMEM;
-		return;
-	}
-	o = out_new(mf, true, b->ctx->pretty);
-	decode_emit_entry(o, NULL, NULL, r, words, b->opts);
-	out_flush(o);
-	out_free(o);
-	fclose(mf);
-	while (size && data[size - 1] == '\n')
-		size--;
-	fputs(b->nentries++ ? ",\n" : "[\n", b->ctx->outf);
-	fwrite(data, 1, size, b->ctx->outf);
-	free(data);
-}
 
 static void batch_file(struct batch *b, FILE *f, const char *name)
 {
@@ -480,7 +456,7 @@ static void batch_file(struct batch *b, FILE *f, const char *name)
 			continue;
 		}
 		if (b->ctx->json)
-			batch_json_entry(b, &r, words);
+			decode_emit_entry(ctx_out(b->ctx), NULL, NULL, &r, words, b->opts);
 		else
 			decode_text_entry(&b->buf, &r, words, b->opts);
 		decode_result_release(&r);
@@ -500,6 +476,8 @@ static int decode_batch(struct iommuctl_ctx *ctx, const struct decode_fmt *fmt,
 
 	if (!ctx->json)
 		decode_buf_init(&b.buf, ctx->outf, 1 << 16);
+	else
+		out_list_begin(ctx_out(ctx), NULL, NULL);
 	for (int i = 0; i < nsrc && !b.err && !b.buf.error; i++) {
 		const char *path = src[i];
 		FILE *f;
@@ -518,7 +496,7 @@ static int decode_batch(struct iommuctl_ctx *ctx, const struct decode_fmt *fmt,
 		fclose(f);
 	}
 	if (ctx->json)
-		fputs(b.nentries ? "\n]\n" : "[]\n", ctx->outf);
+		out_list_end(ctx_out(ctx));
 	else if (decode_buf_release(&b.buf) && !b.err)
 		b.err = -EIO;
 	err = b.err;

@@ -14,7 +14,7 @@
 #include "backends/sysfs/domtype.h"
 #include "cli/cli.h"
 #include "cli/inv.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "output/out.h"

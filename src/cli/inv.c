@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli/inv.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 #include "core/util.h"
 #include "output/out.h"
 
@@ -30,7 +30,7 @@ int cli_inventory_load(struct iommuctl_ctx *ctx, struct inventory *inv)
 int cli_list_begin(struct iommuctl_ctx *ctx, const char *name, const struct out_col *cols,
 		   size_t ncols, unsigned int scope, struct out_table **tab, struct inventory *inv)
 {
-	int err = out_table_new(ctx, name, cols, ncols, tab);
+	int err = cli_table_new(ctx, name, cols, ncols, tab);
 
 	if (err)
 		return err;

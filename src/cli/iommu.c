@@ -11,7 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/inv.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "cli/decode_out.h"

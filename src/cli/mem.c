@@ -14,7 +14,7 @@
 
 #include "backends/dump/mem.h"
 #include "cli/cli.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "output/out.h"

@@ -14,11 +14,11 @@
 #include "backends/dump/snapshot.h"
 #include "backends/sysfs/inventory.h"
 #include "cli/cli.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "core/view.h"
-#include "core/view_record.h"
+#include "backends/dump/view_record.h"
 #include "output/out.h"
 
 #define PROC_HOSTNAME  "/proc/sys/kernel/hostname"

@@ -13,7 +13,7 @@
 
 #include "backends/dump/mem.h"
 #include "cli/cli.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "decode/roots.h"
@@ -1241,7 +1241,7 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 		if (!ro.max_tables)
 			return err_report(ctx, -EUSAGE, "--max-tables must be at least 1");
 	}
-	err = out_table_new(ctx, "roots", roots_cols, ARRAY_SIZE(roots_cols), &tab);
+	err = cli_table_new(ctx, "roots", roots_cols, ARRAY_SIZE(roots_cols), &tab);
 	if (err)
 		return err < 0 ? err : 0;
 	if ((err = walk_mem_open(ctx, o, &ms))) {

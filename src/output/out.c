@@ -1,23 +1,500 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * List views through libsmartcols (lsblk's engine: alignment, -o, raw,
- * JSON), detail views through a small emitter that writes text directly
- * or builds a json-c tree printed at flush. JSON keys of table columns are
- * the lower-cased column names, so names are chosen to be snake_case.
+ * The writer. Detail views and JSON stream: each call writes at once,
+ * keeping only a stack of open containers, so output of any length takes
+ * constant memory. List views gather their rows (text alignment needs all
+ * of them) and render through libsmartcols, lsblk's engine, or as JSON
+ * through the same streaming calls. The JSON is spelled as json-c spells
+ * it (plain: no spaces; -p: two-space indentation, "key": value), "/" is
+ * not escaped.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <json-c/json.h>
+#include <inttypes.h>
 #include <libsmartcols/libsmartcols.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "core/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "output/out.h"
+
+#define OUT_MAX_DEPTH 64
+
+struct out_frame {
+	bool list;           /* JSON array (else object) */
+	bool labelled;       /* text: this level indented */
+	size_t n;            /* JSON: members written */
+};
+
+struct out {
+	struct out_opts opt;
+	FILE *f;
+	int depth;
+	int skip;            /* containers opened past OUT_MAX_DEPTH: ignored */
+	/*
+	 * JSON: the top-level container was closed but its closing bracket is
+	 * held back until out_flush, so that a later value at the top level
+	 * still lands inside it (one document per flush).
+	 */
+	bool root_held;
+	bool root_list;
+	bool started;
+	int indent;          /* text */
+	struct out_frame st[OUT_MAX_DEPTH];
+};
+
+struct out *out_new(const struct out_opts *opts)
+{
+	struct out *o = xcalloc(1, sizeof(*o));
+
+	o->opt = *opts;
+	o->f = opts->f ? opts->f : stdout;
+	return o;
+}
+
+bool out_is_json(const struct out *o)
+{
+	return o->opt.json;
+}
+
+const struct out_opts *out_opts(const struct out *o)
+{
+	return &o->opt;
+}
+
+bool out_started(const struct out *o)
+{
+	return o->started;
+}
+
+/* ---- JSON primitives ---- */
+
+void out_json_string(FILE *f, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':  fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\b': fputs("\\b", f); break;
+		case '\f': fputs("\\f", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (*p < 0x20) {
+				fputs("\\u00", f);
+				fputc(hex[*p >> 4], f);
+				fputc(hex[*p & 15], f);
+			} else {
+				fputc(*p, f);
+			}
+		}
+	}
+	fputc('"', f);
+}
+
+static void json_indent(struct out *o, int depth)
+{
+	fputc('\n', o->f);
+	for (int i = 0; i < depth; i++)
+		fputs("  ", o->f);
+}
+
+/* Open the implicit top-level object, or reopen a held one. */
+static void json_root(struct out *o)
+{
+	if (o->depth)
+		return;
+	if (o->root_held) {
+		o->root_held = false;
+		o->depth = 1;
+		return;
+	}
+	fputc('{', o->f);
+	o->st[0] = (struct out_frame){ .list = false };
+	o->depth = 1;
+	o->started = true;
+}
+
+/* Position for a new member or item: separator, indentation, key. */
+static void json_member(struct out *o, const char *key)
+{
+	struct out_frame *t;
+
+	json_root(o);
+	t = &o->st[o->depth - 1];
+	if (t->n++)
+		fputc(',', o->f);
+	if (o->opt.pretty)
+		json_indent(o, o->depth);
+	if (!t->list) {
+		out_json_string(o->f, key ? key : "value");
+		fputs(o->opt.pretty ? ": " : ":", o->f);
+	}
+}
+
+static void json_open(struct out *o, const char *key, bool list)
+{
+	if (o->skip || o->depth >= OUT_MAX_DEPTH) {
+		o->skip++;
+		return;
+	}
+	if (!o->depth && !o->root_held && !key) {
+		/* the container is the document */
+		o->started = true;
+	} else {
+		json_member(o, key);
+	}
+	fputc(list ? '[' : '{', o->f);
+	o->st[o->depth++] = (struct out_frame){ .list = list };
+}
+
+static void json_close(struct out *o)
+{
+	bool list;
+
+	if (o->skip) {
+		o->skip--;
+		return;
+	}
+	if (!o->depth)
+		return;
+	list = o->st[--o->depth].list;
+	if (!o->depth) {
+		o->root_held = true;
+		o->root_list = list;
+		o->depth = 0;
+		return;
+	}
+	if (o->opt.pretty)
+		json_indent(o, o->depth);
+	fputc(list ? ']' : '}', o->f);
+}
+
+static void json_end_document(struct out *o)
+{
+	while (o->depth)
+		json_close(o);
+	if (o->root_held) {
+		if (o->opt.pretty)
+			fputc('\n', o->f);
+		fputc(o->root_list ? ']' : '}', o->f);
+		fputc('\n', o->f);
+		o->root_held = false;
+	}
+	o->skip = 0;
+	o->started = false;
+}
+
+int out_flush(struct out *o)
+{
+	if (fflush(o->f) || ferror(o->f))
+		return -EIO;
+	return 0;
+}
+
+int out_end(struct out *o)
+{
+	if (o->opt.json)
+		json_end_document(o);
+	return out_flush(o);
+}
+
+void out_free(struct out *o)
+{
+	if (!o)
+		return;
+	out_end(o);
+	free(o);
+}
+
+void out_error(struct out *o, const char *message, int err, int exit_status)
+{
+	if (!o->opt.json)
+		return;
+	/* back to the top level, whatever the failure interrupted */
+	while (o->depth > 1)
+		json_close(o);
+	if (o->depth || o->root_held) {
+		json_root(o);
+		if (o->st[0].list) {
+			json_open(o, NULL, false);
+			json_open(o, "error", false);
+		} else {
+			json_open(o, "error", false);
+		}
+	} else {
+		json_open(o, NULL, false);
+		json_open(o, "error", false);
+	}
+	out_str(o, "message", NULL, message);
+	out_i64(o, "errno", NULL, err < 0 ? -err : err);
+	out_i64(o, "exit", NULL, exit_status);
+	out_end(o);
+}
+
+/* ---- text primitives ---- */
+
+static void text_open(struct out *o, const char *label)
+{
+	if (o->skip || o->depth >= OUT_MAX_DEPTH) {
+		o->skip++;
+		return;
+	}
+	o->st[o->depth++].labelled = label != NULL;
+	if (label) {
+		fprintf(o->f, "%*s%s:\n", o->indent, "", label);
+		o->indent += 2;
+	}
+	o->started = true;
+}
+
+static void text_close(struct out *o)
+{
+	if (o->skip) {
+		o->skip--;
+		return;
+	}
+	if (o->depth <= 0)
+		return;
+	if (o->st[--o->depth].labelled)
+		o->indent -= 2;
+}
+
+static void text_line(struct out *o, const char *label, const char *val)
+{
+	if (label)
+		fprintf(o->f, "%*s%s: %s\n", o->indent, "", label, val);
+	else
+		fprintf(o->f, "%*s%s\n", o->indent, "", val);
+	o->started = true;
+}
+
+/* ---- detail views ---- */
+
+void out_obj_begin(struct out *o, const char *key, const char *label)
+{
+	if (o->opt.json)
+		json_open(o, key, false);
+	else
+		text_open(o, label);
+}
+
+void out_list_begin(struct out *o, const char *key, const char *label)
+{
+	if (o->opt.json)
+		json_open(o, key, true);
+	else
+		text_open(o, label);
+}
+
+void out_obj_end(struct out *o)
+{
+	if (o->opt.json)
+		json_close(o);
+	else
+		text_close(o);
+}
+
+void out_list_end(struct out *o)
+{
+	out_obj_end(o);
+}
+
+/* A JSON member whose value is written by the caller; false when skipped. */
+static bool json_value(struct out *o, const char *key)
+{
+	if (o->skip)
+		return false;
+	json_member(o, key);
+	return true;
+}
+
+void out_str(struct out *o, const char *key, const char *label, const char *val)
+{
+	if (!o->opt.json) {
+		text_line(o, label ? label : key, val ? val : "-");
+		return;
+	}
+	if (!json_value(o, key))
+		return;
+	if (val)
+		out_json_string(o->f, val);
+	else
+		fputs("null", o->f);
+}
+
+void out_null(struct out *o, const char *key, const char *label)
+{
+	out_str(o, key, label, NULL);
+}
+
+void out_u64(struct out *o, const char *key, const char *label, uint64_t val)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, val);
+	if (!o->opt.json)
+		text_line(o, label ? label : key, buf);
+	else if (json_value(o, key))
+		fputs(buf, o->f);
+}
+
+void out_i64(struct out *o, const char *key, const char *label, int64_t val)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRId64, val);
+	if (!o->opt.json)
+		text_line(o, label ? label : key, buf);
+	else if (json_value(o, key))
+		fputs(buf, o->f);
+}
+
+void out_hex(struct out *o, const char *key, const char *label, uint64_t val)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, val);
+	out_str(o, key, label, buf);
+}
+
+void out_bool(struct out *o, const char *key, const char *label, bool val)
+{
+	if (!o->opt.json)
+		text_line(o, label ? label : key, val ? "yes" : "no");
+	else if (json_value(o, key))
+		fputs(val ? "true" : "false", o->f);
+}
+
+void out_strv(struct out *o, const char *key, const char *label, const struct strv *sv)
+{
+	if (o->opt.json) {
+		json_open(o, key, true);
+		for (size_t i = 0; i < sv->n; i++)
+			out_str(o, NULL, NULL, sv->v[i]);
+		json_close(o);
+	} else {
+		char *s = strv_join(sv, ", ");
+
+		text_line(o, label ? label : key, sv->n ? s : "-");
+		free(s);
+	}
+}
+
+void out_text(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->opt.json)
+		return;
+	fprintf(o->f, "%*s", o->indent, "");
+	va_start(ap, fmt);
+	vfprintf(o->f, fmt, ap);
+	va_end(ap);
+	fputc('\n', o->f);
+	o->started = true;
+}
+
+void out_textf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->opt.json)
+		return;
+	va_start(ap, fmt);
+	vfprintf(o->f, fmt, ap);
+	va_end(ap);
+	o->started = true;
+}
+
+void out_nl(struct out *o)
+{
+	if (!o->opt.json)
+		fputc('\n', o->f);
+}
+
+/*
+ * The out_fmt_* calls take a caller's format with one conversion; the
+ * compiler cannot check it against the value, so each takes the one type
+ * its name says.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
+void out_fmt_str(struct out *o, const char *key, const char *fmt, const char *val)
+{
+	if (!o->opt.json) {
+		if (fmt) {
+			fprintf(o->f, fmt, val ? val : "-");
+			o->started = true;
+		}
+	} else if (key) {
+		out_str(o, key, NULL, val);
+	}
+}
+
+void out_fmt_u64(struct out *o, const char *key, const char *fmt, uint64_t val)
+{
+	if (!o->opt.json) {
+		if (fmt) {
+			fprintf(o->f, fmt, val);
+			o->started = true;
+		}
+	} else if (key) {
+		out_u64(o, key, NULL, val);
+	}
+}
+
+void out_fmt_i64(struct out *o, const char *key, const char *fmt, int64_t val)
+{
+	if (!o->opt.json) {
+		if (fmt) {
+			fprintf(o->f, fmt, val);
+			o->started = true;
+		}
+	} else if (key) {
+		out_i64(o, key, NULL, val);
+	}
+}
+
+void out_fmt_hex(struct out *o, const char *key, const char *fmt, uint64_t val)
+{
+	if (!o->opt.json) {
+		if (fmt) {
+			fprintf(o->f, fmt, val);
+			o->started = true;
+		}
+	} else if (key) {
+		out_hex(o, key, NULL, val);
+	}
+}
+
+#pragma GCC diagnostic pop
+
+void out_fmt_bool(struct out *o, const char *key, const char *fmt, bool val)
+{
+	out_fmt_str(o, NULL, fmt, val ? "yes" : "no");
+	if (o->opt.json && key)
+		out_bool(o, key, NULL, val);
+}
+
+void out_json_raw(struct out *o, const char *key, const char *json)
+{
+	if (o->opt.json && json_value(o, key))
+		fputs(json, o->f);
+}
+
+void out_verbatim(struct out *o, const char *s)
+{
+	fputs(s, o->f);
+}
 
 /* ---- list views ---- */
 
@@ -36,7 +513,7 @@ struct out_row {
 };
 
 struct out_table {
-	struct iommuctl_ctx *ctx;
+	struct out *o;
 	const char *name;
 	const struct out_col *cols;
 	size_t ncols;
@@ -63,11 +540,9 @@ static char *col_key(const struct out_col *c)
 	return key;
 }
 
-static void print_columns(struct iommuctl_ctx *ctx, const struct out_col *cols, size_t ncols)
+static void print_columns(struct out *o, const struct out_col *cols, size_t ncols)
 {
-	if (ctx->json) {
-		struct out *o = ctx_out(ctx);
-
+	if (o->opt.json) {
 		out_obj_begin(o, NULL, NULL);
 		out_list_begin(o, "columns", NULL);
 		for (size_t i = 0; i < ncols; i++) {
@@ -83,19 +558,18 @@ static void print_columns(struct iommuctl_ctx *ctx, const struct out_col *cols, 
 		}
 		out_list_end(o);
 		out_obj_end(o);
-		out_flush(o);
+		out_end(o);
 		return;
 	}
-	fputs("Available columns (* = default):\n", ctx->outf);
+	fputs("Available columns (* = default):\n", o->f);
 	for (size_t i = 0; i < ncols; i++)
-		fprintf(ctx->outf, " %c %-16s %s\n", cols[i].flags & OCF_DEFAULT ? '*' : ' ',
+		fprintf(o->f, " %c %-16s %s\n", cols[i].flags & OCF_DEFAULT ? '*' : ' ',
 			cols[i].name, cols[i].help);
 }
 
-static int parse_selection(struct out_table *tab)
+static int parse_selection(struct out_table *tab, char **why)
 {
-	struct iommuctl_ctx *ctx = tab->ctx;
-	const char *spec = ctx->columns, *p;
+	const char *spec = tab->o->opt.columns, *p;
 
 	if (!spec || *spec == '+') {
 		for (size_t i = 0; i < tab->ncols; i++)
@@ -110,9 +584,10 @@ static int parse_selection(struct out_table *tab)
 		size_t len = strcspn(p, ",");
 		int c = col_find(tab->cols, tab->ncols, p, len);
 
-		if (c < 0)
-			return err_report(ctx, -EUSAGE, "unknown column '%.*s' (see --list-columns)",
-					  (int)len, p);
+		if (c < 0) {
+			*why = xasprintf("unknown column '%.*s' (see --list-columns)", (int)len, p);
+			return -EUSAGE;
+		}
 		if (tab->map[c] < 0) {  /* selected twice: shown once */
 			tab->map[c] = (int)tab->nsel;
 			tab->sel[tab->nsel++] = c;
@@ -121,23 +596,26 @@ static int parse_selection(struct out_table *tab)
 		if (*p == ',')
 			p++;
 	}
-	if (!tab->nsel)
-		return err_report(ctx, -EUSAGE, "no columns selected");
+	if (!tab->nsel) {
+		*why = xstrdup("no columns selected");
+		return -EUSAGE;
+	}
 	return 0;
 }
 
-int out_table_new(struct iommuctl_ctx *ctx, const char *name, const struct out_col *cols,
-		  size_t ncols, struct out_table **tabp)
+int out_table_new(struct out *o, const char *name, const struct out_col *cols, size_t ncols,
+		  struct out_table **tabp, char **why)
 {
 	struct out_table *tab;
 	int err;
 
-	if (ctx->list_columns) {
-		print_columns(ctx, cols, ncols);
+	*why = NULL;
+	if (o->opt.list_columns) {
+		print_columns(o, cols, ncols);
 		return 1;
 	}
 	tab = xcalloc(1, sizeof(*tab));
-	tab->ctx = ctx;
+	tab->o = o;
 	tab->name = name;
 	tab->cols = cols;
 	tab->ncols = ncols;
@@ -146,7 +624,7 @@ int out_table_new(struct iommuctl_ctx *ctx, const char *name, const struct out_c
 	tab->tail = &tab->head;
 	for (size_t i = 0; i < ncols; i++)
 		tab->map[i] = -1;
-	err = parse_selection(tab);
+	err = parse_selection(tab, why);
 	if (err) {
 		out_table_free(tab);
 		return err;
@@ -197,7 +675,7 @@ void out_cell_u64(struct out_row *row, int col, uint64_t v)
 	if (!c)
 		return;
 	c->num = v;
-	c->text = xasprintf("%llu", (unsigned long long)v);
+	c->text = xasprintf("%" PRIu64, v);
 }
 
 void out_cell_hex(struct out_row *row, int col, uint64_t v)
@@ -205,7 +683,7 @@ void out_cell_hex(struct out_row *row, int col, uint64_t v)
 	struct out_cell *c = cell(row, col);
 
 	if (c)
-		c->text = xasprintf("0x%llx", (unsigned long long)v);
+		c->text = xasprintf("0x%" PRIx64, v);
 }
 
 void out_cell_bool(struct out_row *row, int col, bool v)
@@ -229,64 +707,73 @@ void out_cell_list(struct out_row *row, int col, const struct strv *items)
 	c->text = strv_join(items, ",");
 }
 
-static json_object *cell_json(const struct out_col *col, const struct out_cell *c)
+static void cell_json(struct out *o, const char *key, const struct out_col *col,
+		      const struct out_cell *c)
 {
-	json_object *a;
-
 	if (col->type == OCT_LIST) {
-		a = json_object_new_array();
-		for (size_t i = 0; c->set && i < c->list.n; i++)
-			json_object_array_add(a, json_object_new_string(c->list.v[i]));
-		return a;
+		static const struct strv none;
+
+		out_strv(o, key, NULL, c->set ? &c->list : &none);
+		return;
 	}
-	if (!c->set)
-		return NULL;
+	if (!c->set) {
+		out_null(o, key, NULL);
+		return;
+	}
 	switch (col->type) {
 	case OCT_NUM:
-		return json_object_new_uint64(c->num);
+		out_u64(o, key, NULL, c->num);
+		break;
 	case OCT_BOOL:
-		return json_object_new_boolean(c->flag);
+		out_bool(o, key, NULL, c->flag);
+		break;
 	default:
-		return json_object_new_string(c->text);
+		out_str(o, key, NULL, c->text);
 	}
 }
 
 static int table_print_json(struct out_table *tab)
 {
-	json_object *root = json_object_new_object(), *rows = json_object_new_array();
-	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+	struct out *o = tab->o;
+	bool document = !o->depth && !o->root_held;
 	char **keys = xcalloc(tab->nsel, sizeof(*keys));
+
+	if (document)
+		out_obj_begin(o, NULL, NULL);
 
 	for (size_t i = 0; i < tab->nsel; i++)
 		keys[i] = col_key(&tab->cols[tab->sel[i]]);
+	out_list_begin(o, tab->name, NULL);
 	for (struct out_row *r = tab->head; r; r = r->next) {
-		json_object *jr = json_object_new_object();
-
+		out_obj_begin(o, NULL, NULL);
 		for (size_t i = 0; i < tab->nsel; i++)
-			json_object_object_add(jr, keys[i], cell_json(&tab->cols[tab->sel[i]], &r->cells[i]));
-		json_object_array_add(rows, jr);
+			cell_json(o, keys[i], &tab->cols[tab->sel[i]], &r->cells[i]);
+		out_obj_end(o);
 	}
-	json_object_object_add(root, tab->name, rows);
-	flags |= tab->ctx->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN;
-	fputs(json_object_to_json_string_ext(root, flags), tab->ctx->outf);
-	fputc('\n', tab->ctx->outf);
-	json_object_put(root);
+	out_list_end(o);
 	for (size_t i = 0; i < tab->nsel; i++)
 		free(keys[i]);
 	free(keys);
-	return ferror(tab->ctx->outf) ? -EIO : 0;
+	if (document) {
+		out_obj_end(o);
+		return out_end(o);
+	}
+	return ferror(o->f) ? -EIO : 0;
 }
 
 static int table_print_text(struct out_table *tab)
 {
+	const struct out_opts *opt = &tab->o->opt;
 	struct libscols_table *tb = scols_new_table();
 	int err = 0;
 
 	if (!tb)
 		return -ENOMEM;
-	scols_table_set_stream(tb, tab->ctx->outf);
-	scols_table_enable_raw(tb, tab->ctx->raw);
-	scols_table_enable_noheadings(tb, tab->ctx->noheadings);
+	scols_table_set_stream(tb, tab->o->f);
+	scols_table_enable_raw(tb, opt->raw);
+	scols_table_enable_noheadings(tb, opt->noheadings);
+	if (opt->width > 0)
+		scols_table_set_termwidth(tb, (size_t)opt->width);
 	for (size_t i = 0; i < tab->nsel; i++) {
 		const struct out_col *c = &tab->cols[tab->sel[i]];
 		int fl = 0;
@@ -313,6 +800,7 @@ static int table_print_text(struct out_table *tab)
 	}
 	if (scols_print_table(tb))
 		err = -EIO;
+	tab->o->started = true;
 out:
 	scols_unref_table(tb);
 	return err;
@@ -320,7 +808,7 @@ out:
 
 int out_table_print(struct out_table *tab)
 {
-	int err = tab->ctx->json ? table_print_json(tab) : table_print_text(tab);
+	int err = tab->o->opt.json ? table_print_json(tab) : table_print_text(tab);
 
 	out_table_free(tab);
 	return err;
@@ -344,227 +832,4 @@ void out_table_free(struct out_table *tab)
 	free(tab->map);
 	free(tab->sel);
 	free(tab);
-}
-
-/* ---- detail views ---- */
-
-#define OUT_MAX_DEPTH 32
-
-struct out {
-	FILE *f;
-	bool json;
-	bool pretty;
-	int indent;                         /* text: current indentation */
-	int depth;
-	bool labelled[OUT_MAX_DEPTH];       /* text: did this level indent */
-	json_object *stack[OUT_MAX_DEPTH];  /* json: open containers */
-	json_object *root;
-};
-
-struct out *out_new(FILE *f, bool json, bool pretty)
-{
-	struct out *o = xcalloc(1, sizeof(*o));
-
-	o->f = f;
-	o->json = json;
-	o->pretty = pretty;
-	return o;
-}
-
-void out_free(struct out *o)
-{
-	if (!o)
-		return;
-	json_object_put(o->root);
-	free(o);
-}
-
-bool out_is_json(const struct out *o)
-{
-	return o->json;
-}
-
-int out_flush(struct out *o)
-{
-	int flags = o->pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN;
-
-	if (!o->json || !o->root)
-		return 0;
-	flags |= JSON_C_TO_STRING_NOSLASHESCAPE;
-	fputs(json_object_to_json_string_ext(o->root, flags), o->f);
-	fputc('\n', o->f);
-	json_object_put(o->root);
-	o->root = NULL;
-	o->depth = 0;
-	return ferror(o->f) ? -EIO : 0;
-}
-
-static void json_add(struct out *o, const char *key, json_object *val)
-{
-	json_object *top;
-
-	if (!o->depth) {
-		if (!o->root) {
-			o->root = json_object_new_object();
-			o->stack[o->depth++] = o->root;
-		} else {
-			o->stack[o->depth++] = o->root;
-		}
-	}
-	top = o->stack[o->depth - 1];
-	if (json_object_is_type(top, json_type_array))
-		json_object_array_add(top, val);
-	else
-		json_object_object_add(top, key ? key : "value", val);
-}
-
-static void json_open(struct out *o, const char *key, json_object *c)
-{
-	if (!o->depth && !o->root) {
-		o->root = c;
-		o->stack[o->depth++] = c;
-		return;
-	}
-	json_add(o, key, c);
-	if (o->depth < OUT_MAX_DEPTH)
-		o->stack[o->depth++] = c;
-}
-
-static void text_open(struct out *o, const char *label)
-{
-	if (o->depth >= OUT_MAX_DEPTH)
-		return;
-	o->labelled[o->depth++] = label != NULL;
-	if (label) {
-		fprintf(o->f, "%*s%s:\n", o->indent, "", label);
-		o->indent += 2;
-	}
-}
-
-static void text_close(struct out *o)
-{
-	if (o->depth <= 0)
-		return;
-	if (o->labelled[--o->depth])
-		o->indent -= 2;
-}
-
-void out_obj_begin(struct out *o, const char *key, const char *label)
-{
-	if (o->json)
-		json_open(o, key, json_object_new_object());
-	else
-		text_open(o, label);
-}
-
-void out_list_begin(struct out *o, const char *key, const char *label)
-{
-	if (o->json)
-		json_open(o, key, json_object_new_array());
-	else
-		text_open(o, label);
-}
-
-static void json_close(struct out *o)
-{
-	if (o->depth > 0)
-		o->depth--;
-}
-
-void out_obj_end(struct out *o)
-{
-	if (o->json)
-		json_close(o);
-	else
-		text_close(o);
-}
-
-void out_list_end(struct out *o)
-{
-	out_obj_end(o);
-}
-
-static void text_line(struct out *o, const char *label, const char *val)
-{
-	if (label)
-		fprintf(o->f, "%*s%s: %s\n", o->indent, "", label, val);
-	else
-		fprintf(o->f, "%*s%s\n", o->indent, "", val);
-}
-
-void out_str(struct out *o, const char *key, const char *label, const char *val)
-{
-	if (o->json)
-		json_add(o, key, val ? json_object_new_string(val) : NULL);
-	else
-		text_line(o, label ? label : key, val ? val : "-");
-}
-
-void out_u64(struct out *o, const char *key, const char *label, uint64_t val)
-{
-	char buf[32];
-
-	if (o->json) {
-		json_add(o, key, json_object_new_uint64(val));
-		return;
-	}
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)val);
-	text_line(o, label ? label : key, buf);
-}
-
-void out_i64(struct out *o, const char *key, const char *label, int64_t val)
-{
-	char buf[32];
-
-	if (o->json) {
-		json_add(o, key, json_object_new_int64(val));
-		return;
-	}
-	snprintf(buf, sizeof(buf), "%lld", (long long)val);
-	text_line(o, label ? label : key, buf);
-}
-
-void out_hex(struct out *o, const char *key, const char *label, uint64_t val)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)val);
-	out_str(o, key, label, buf);
-}
-
-void out_bool(struct out *o, const char *key, const char *label, bool val)
-{
-	if (o->json)
-		json_add(o, key, json_object_new_boolean(val));
-	else
-		text_line(o, label ? label : key, val ? "yes" : "no");
-}
-
-void out_strv(struct out *o, const char *key, const char *label, const struct strv *sv)
-{
-	if (o->json) {
-		json_object *a = json_object_new_array();
-
-		for (size_t i = 0; i < sv->n; i++)
-			json_object_array_add(a, json_object_new_string(sv->v[i]));
-		json_add(o, key, a);
-	} else {
-		char *s = strv_join(sv, ", ");
-
-		text_line(o, label ? label : key, sv->n ? s : "-");
-		free(s);
-	}
-}
-
-void out_text(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (o->json)
-		return;
-	fprintf(o->f, "%*s", o->indent, "");
-	va_start(ap, fmt);
-	vfprintf(o->f, fmt, ap);
-	va_end(ap);
-	fputc('\n', o->f);
 }

@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Presentation only. Two shapes:
+ * Presentation only: the one writer every command prints through. It
+ * streams: JSON is written as the calls arrive (a stack of open containers,
+ * no tree in memory), so a walk of millions of ranges or a log of
+ * millions of lines prints in constant memory. The same calls print text.
+ * Two shapes:
  *  - list views: a column table (libsmartcols) chosen with -o, rendered as
  *    an aligned table, raw, or JSON {"<name>": [ {...}, ... ]};
- *  - detail views: one emitter call per field, written as "label: value"
- *    text or "key": value JSON from the same calls.
- * Nothing here reads sysfs or decides anything.
+ *  - detail views: one call per field, written as "label: value" text or
+ *    "key": value JSON; and, for layouts of their own (a walk's columns),
+ *    the out_fmt_* calls: a printf format for text, a key for JSON, one
+ *    call (iproute2's print_* model).
+ * Nothing here reads machine state or decides anything; json-c is used
+ * only here.
  */
 #ifndef IOMMUCTL_OUT_H
 #define IOMMUCTL_OUT_H
@@ -14,8 +21,50 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct iommuctl_ctx;
 struct strv;
+
+/* How to render: the renderer's share of the command line. */
+struct out_opts {
+	FILE *f;               /* where the document goes (stdout) */
+	bool json;
+	bool pretty;
+	/* list views */
+	const char *columns;   /* -o COL,... ("+COL" appends to the defaults) */
+	bool noheadings;
+	bool raw;
+	bool list_columns;
+	int width;             /* text tables: terminal width, 0 = libsmartcols decides */
+};
+
+struct out;
+
+struct out *out_new(const struct out_opts *opts);
+/* Ends what is still open (as out_end) and frees. */
+void out_free(struct out *o);
+/*
+ * Push what was written to the file; -EIO if a write failed. Ends
+ * nothing: a failure reported after it still lands in the same JSON
+ * document (see out_error).
+ */
+int out_flush(struct out *o);
+/*
+ * Close every open container and end the JSON document with a newline;
+ * the next call starts a new document. Text: nothing to close. Returns
+ * -EIO if a write failed. The command line ends the document once, when
+ * the command returns.
+ */
+int out_end(struct out *o);
+bool out_is_json(const struct out *o);
+const struct out_opts *out_opts(const struct out *o);
+/* True once anything was written since the last out_flush. */
+bool out_started(const struct out *o);
+
+/*
+ * Under -j, a failure is also a JSON object on stdout: closes what is open
+ * (inside an open document, as its member or item "error") and writes
+ * {"error": {"message": ..., "errno": ..., "exit": ...}}. Text: nothing.
+ */
+void out_error(struct out *o, const char *message, int err, int exit_status);
 
 /* ---- list views ---- */
 
@@ -44,13 +93,13 @@ struct out_table;
 struct out_row;
 
 /*
- * Start a table: JSON top-level key `name` ("groups"), columns chosen from
- * ctx->columns (NULL: defaults). Unknown columns give -EUSAGE with a
- * diagnostic. If ctx->list_columns is set, prints the column list and
- * returns 1 (the caller then stops).
+ * Start a table: JSON key `name` ("groups"), columns chosen from the
+ * writer's opts->columns (NULL: defaults). Unknown columns give -EUSAGE and
+ * a malloc'd one-line reason in *why. With opts->list_columns, prints the
+ * column list and returns 1 (the caller then stops).
  */
-int out_table_new(struct iommuctl_ctx *ctx, const char *name, const struct out_col *cols,
-		  size_t ncols, struct out_table **tab);
+int out_table_new(struct out *o, const char *name, const struct out_col *cols, size_t ncols,
+		  struct out_table **tab, char **why);
 struct out_row *out_table_row(struct out_table *tab);
 /* Set a cell by column index into cols[]; unselected columns are ignored. */
 void out_cell_str(struct out_row *row, int col, const char *s);
@@ -58,23 +107,23 @@ void out_cell_u64(struct out_row *row, int col, uint64_t v);
 void out_cell_hex(struct out_row *row, int col, uint64_t v);
 void out_cell_bool(struct out_row *row, int col, bool v);
 void out_cell_list(struct out_row *row, int col, const struct strv *items);
-/* Render and free. Returns 0 or -errno. */
+/*
+ * Render and free. At the top level the JSON is a document of its own
+ * ({"name": [...]}); inside an open object, a member "name": [...].
+ * Returns 0 or -errno.
+ */
 int out_table_print(struct out_table *tab);
 void out_table_free(struct out_table *tab);
 
 /* ---- detail views ---- */
 
-struct out;
-
-struct out *out_new(FILE *f, bool json, bool pretty);
-void out_free(struct out *o);
-/* JSON: writes the document; text: nothing left to write. */
-int out_flush(struct out *o);
-
 /*
  * Objects and lists. In text, a labelled object prints "label:" and
  * indents what follows; an object inside a list prints its label as the
  * item's heading. key is the JSON member name (ignored inside a list).
+ * A value, or a keyed container, written at the top level opens an object
+ * around it (closed by out_flush); an unkeyed container there is the
+ * document itself.
  */
 void out_obj_begin(struct out *o, const char *key, const char *label);
 void out_obj_end(struct out *o);
@@ -86,12 +135,42 @@ void out_u64(struct out *o, const char *key, const char *label, uint64_t val);
 void out_i64(struct out *o, const char *key, const char *label, int64_t val);
 void out_hex(struct out *o, const char *key, const char *label, uint64_t val);
 void out_bool(struct out *o, const char *key, const char *label, bool val);
+void out_null(struct out *o, const char *key, const char *label);
 /* A list of strings: JSON array; text "label: a, b, c". */
 void out_strv(struct out *o, const char *key, const char *label, const struct strv *sv);
 /* Text only: a free line at the current indentation (ignored in JSON). */
 __attribute__((format(printf, 2, 3)))
 void out_text(struct out *o, const char *fmt, ...);
 
-bool out_is_json(const struct out *o);
+/*
+ * One call, both forms, for layouts of the command's own: in text, fmt
+ * (printf, one conversion taking val) is printed as is, without
+ * indentation or newline; in JSON, "key": val. key NULL: text only;
+ * fmt NULL: JSON only. out_fmt_hex is "0x..." in JSON and passes val as
+ * uint64_t to fmt ("%#" PRIx64, "0x%016" PRIx64).
+ */
+void out_fmt_str(struct out *o, const char *key, const char *fmt, const char *val);
+void out_fmt_u64(struct out *o, const char *key, const char *fmt, uint64_t val);
+void out_fmt_i64(struct out *o, const char *key, const char *fmt, int64_t val);
+void out_fmt_hex(struct out *o, const char *key, const char *fmt, uint64_t val);
+void out_fmt_bool(struct out *o, const char *key, const char *fmt, bool val);
+/* Text only: printf a fragment (no indentation, no newline). */
+__attribute__((format(printf, 2, 3)))
+void out_textf(struct out *o, const char *fmt, ...);
+/* Text only: end the line. */
+void out_nl(struct out *o);
+/*
+ * A JSON value spelled by the caller (a number that does not fit uint64,
+ * such as 2^64): written verbatim as the member's value. Text: nothing.
+ */
+void out_json_raw(struct out *o, const char *key, const char *json);
+/*
+ * A document that is text in every mode (a completion script, a man
+ * page fragment): written verbatim.
+ */
+void out_verbatim(struct out *o, const char *s);
+
+/* Escape s as a JSON string (quotes included) onto f. */
+void out_json_string(FILE *f, const char *s);
 
 #endif

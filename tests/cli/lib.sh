@@ -200,3 +200,23 @@ golden_compare() {
 		diff -u "$want" "$got" | head -n 20 | sed 's/^/     /'
 	fi
 }
+
+# json_error_matches OUT EXIT ERRFILE: OUT is exactly the JSON error object
+# that -j writes for a failure: {"error": {"message", "errno", "exit"}},
+# its exit equal to EXIT and its message the one line on stderr.
+json_error_matches() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+out, rc, errf = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+try:
+    d = json.load(open(out))
+    e = d["error"]
+    line = open(errf).read().strip()
+    ok = (set(d) == {"error"} and set(e) == {"message", "errno", "exit"} and e["exit"] == rc
+          and isinstance(e["errno"], int) and line.endswith(": " + e["message"]))
+except Exception:
+    ok = False
+sys.exit(0 if ok else 1)
+PY
+}
+

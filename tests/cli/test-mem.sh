@@ -56,7 +56,7 @@ fails() {
 	(cd "$tmp/d" && "$bin" "$@") >"$tmp/out" 2>"$tmp/err"; rc=$?
 	if [ "$rc" -ne "$want_rc" ]; then
 		bad "$name: exit status $rc, expected $want_rc: $(head -n 2 "$tmp/err")"
-	elif [ -s "$tmp/out" ]; then
+	elif [ -s "$tmp/out" ] && ! json_error_matches "$tmp/out" "$want_rc" "$tmp/err"; then
 		bad "$name: wrote to stdout: $(head -c 200 "$tmp/out")"
 	elif [ "$(wc -l < "$tmp/err")" -ne 1 ]; then
 		bad "$name: $(wc -l < "$tmp/err") lines on stderr, expected 1: $(head -n 3 "$tmp/err")"

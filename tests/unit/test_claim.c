@@ -26,7 +26,7 @@
 #include "backends/sysfs/interlock.h"
 #include "backends/sysfs/inventory.h"
 #include "cli/cli.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "core/view.h"

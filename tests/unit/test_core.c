@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "core/view.h"
@@ -270,10 +271,9 @@ static char *capture(bool json, bool pretty, void (*fn)(struct out *))
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	struct out *o = out_new(f, json, pretty);
+	struct out *o = out_new(&(struct out_opts){ .f = f, .json = json, .pretty = pretty });
 
 	fn(o);
-	out_flush(o);
 	out_free(o);
 	fclose(f);
 	return buf;
@@ -312,6 +312,131 @@ static void test_out_emitter(void **state)
 	free(j);
 }
 
+/* -p is spelled as json-c spells it, so that every golden holds. */
+static void test_out_pretty(void **state)
+{
+	char *p = capture(true, true, emit_sample);
+
+	assert_string_equal(p, "{\n  \"group\": 3,\n  \"addr\": \"0xfee00000\",\n  \"type\": null,\n"
+			       "  \"viable\": true,\n  \"drivers\": [\n    \"a\",\n    \"b\"\n  ],\n"
+			       "  \"devices\": [\n    {\n      \"driver\": \"e1000e \\\"x\\\"\"\n    }\n  ]\n}\n");
+	free(p);
+}
+
+static void emit_escapes(struct out *o)
+{
+	struct strv none = { 0 };
+
+	out_str(o, "path", NULL, "/tmp/b.txt");
+	out_str(o, "ctl", NULL, "a\tb\n\x01\x1b[31m\\");
+	out_strv(o, "empty", NULL, &none);
+	out_obj_begin(o, "eo", NULL);
+	out_obj_end(o);
+}
+
+static void test_out_escapes(void **state)
+{
+	char *j = capture(true, false, emit_escapes), *p = capture(true, true, emit_escapes);
+
+	/* no "\/", control characters as \u00XX */
+	assert_string_equal(j, "{\"path\":\"/tmp/b.txt\",\"ctl\":\"a\\tb\\n\\u0001\\u001b[31m\\\\\","
+			       "\"empty\":[],\"eo\":{}}\n");
+	assert_string_equal(p, "{\n  \"path\": \"/tmp/b.txt\",\n  \"ctl\": \"a\\tb\\n\\u0001\\u001b[31m\\\\\",\n"
+			       "  \"empty\": [\n  ],\n  \"eo\": {\n  }\n}\n");
+	free(j);
+	free(p);
+}
+
+/* A value after the top-level object was closed lands inside it (one document per flush). */
+static void emit_reopen(struct out *o)
+{
+	out_obj_begin(o, NULL, NULL);
+	out_u64(o, "a", NULL, 1);
+	out_obj_end(o);
+	out_u64(o, "b", NULL, 2);
+	out_flush(o);
+	out_u64(o, "c", NULL, 3);
+	out_end(o);
+	out_list_begin(o, NULL, NULL);
+	out_u64(o, NULL, NULL, 3);
+	out_list_end(o);
+}
+
+static void test_out_documents(void **state)
+{
+	char *j = capture(true, false, emit_reopen);
+
+	assert_string_equal(j, "{\"a\":1,\"b\":2,\"c\":3}\n[3]\n");
+	free(j);
+}
+
+static void emit_error_inside(struct out *o)
+{
+	out_obj_begin(o, NULL, NULL);
+	out_str(o, "format", NULL, "vtd-sl");
+	out_list_begin(o, "mappings", NULL);
+	out_obj_begin(o, NULL, NULL);
+	out_hex(o, "iova", NULL, 0x1000);
+	out_error(o, "read error", -EIO, 1);
+}
+
+static void emit_error_alone(struct out *o)
+{
+	out_error(o, "group 7: no such group", -ENOENT, 3);
+}
+
+static void emit_error_list(struct out *o)
+{
+	out_list_begin(o, NULL, NULL);
+	out_u64(o, NULL, NULL, 1);
+	out_error(o, "bad", -EINVAL, 2);
+}
+
+/* A failure under -j is a JSON object, and a document cut short by one stays valid. */
+static void test_out_error(void **state)
+{
+	char *a = capture(true, false, emit_error_alone), *b = capture(true, false, emit_error_inside);
+	char *c = capture(true, false, emit_error_list), *t = capture(false, false, emit_error_alone);
+
+	assert_string_equal(a, "{\"error\":{\"message\":\"group 7: no such group\",\"errno\":2,\"exit\":3}}\n");
+	assert_string_equal(b, "{\"format\":\"vtd-sl\",\"mappings\":[{\"iova\":\"0x1000\"}],"
+			       "\"error\":{\"message\":\"read error\",\"errno\":5,\"exit\":1}}\n");
+	assert_string_equal(c, "[1,{\"error\":{\"message\":\"bad\",\"errno\":22,\"exit\":2}}]\n");
+	assert_string_equal(t, "");
+	free(a);
+	free(b);
+	free(c);
+	free(t);
+}
+
+static void emit_fmt(struct out *o)
+{
+	out_list_begin(o, "mappings", NULL);
+	for (int i = 0; i < 2; i++) {
+		out_obj_begin(o, NULL, NULL);
+		out_fmt_hex(o, "iova", "0x%016" PRIx64 "  ", 0x1000u * (unsigned)(i + 1));
+		out_fmt_str(o, "perms", "%-5s", i ? "r" : "rw");
+		out_fmt_u64(o, "size", " %" PRIu64, 4096);
+		out_json_raw(o, "big", "18446744073709551616");
+		out_nl(o);
+		out_obj_end(o);
+	}
+	out_list_end(o);
+}
+
+/* One call per field prints a command's own text layout and its JSON. */
+static void test_out_fmt(void **state)
+{
+	char *t = capture(false, false, emit_fmt), *j = capture(true, false, emit_fmt);
+
+	assert_string_equal(t, "0x0000000000001000  rw    4096\n0x0000000000002000  r     4096\n");
+	assert_string_equal(j, "{\"mappings\":[{\"iova\":\"0x1000\",\"perms\":\"rw\",\"size\":4096,"
+			       "\"big\":18446744073709551616},{\"iova\":\"0x2000\",\"perms\":\"r\",\"size\":4096,"
+			       "\"big\":18446744073709551616}]}\n");
+	free(t);
+	free(j);
+}
+
 enum { C_GROUP, C_TYPE, C_VIABLE, C_MEMBERS };
 static const struct out_col cols[] = {
 	[C_GROUP] = { "GROUP", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "group number" },
@@ -334,7 +459,7 @@ static char *table(bool json, const char *sel, bool empty, int *err)
 	ctx.errf = fopen("/dev/null", "w");
 	ctx.json = json;
 	ctx.columns = sel;
-	*err = out_table_new(&ctx, "groups", cols, ARRAY_SIZE(cols), &tab);
+	*err = cli_table_new(&ctx, "groups", cols, ARRAY_SIZE(cols), &tab);
 	if (!*err) {
 		if (!empty) {
 			strv_push(&sv, "0000:00:03.0");
@@ -404,6 +529,11 @@ int main(void)
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test_setup_teardown(test_view_root, tree_setup, tree_teardown),
 		cmocka_unit_test(test_out_emitter),
+		cmocka_unit_test(test_out_pretty),
+		cmocka_unit_test(test_out_escapes),
+		cmocka_unit_test(test_out_documents),
+		cmocka_unit_test(test_out_error),
+		cmocka_unit_test(test_out_fmt),
 		cmocka_unit_test(test_out_table),
 		cmocka_unit_test(test_exit_status),
 	};

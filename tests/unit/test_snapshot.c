@@ -26,7 +26,7 @@
 #include "backends/dump/snapshot.h"
 #include "core/util.h"
 #include "core/view.h"
-#include "core/view_record.h"
+#include "backends/dump/view_record.h"
 
 static char tmpdir[] = "/tmp/iommuctl-test-snapshot.XXXXXX";
 static char *root;       /* tmpdir/root: the machine */

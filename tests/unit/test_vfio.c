@@ -25,7 +25,7 @@
 #include "backends/vfio/uapi.h"
 #include "backends/vfio/vfio.h"
 #include "cli/cli.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 
 /* Resolved by --wrap; NULL when the test was linked without it (then tests skip). */
 extern int __real_open(const char *path, int flags, ...) __attribute__((weak));

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "backends/dump/snapshot.h"
-#include "core/ctx.h"
+#include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "core/view.h"
@@ -86,13 +86,57 @@ int ctx_view(struct iommuctl_ctx *ctx, struct view **view)
 
 struct out *ctx_out(struct iommuctl_ctx *ctx)
 {
-	if (!ctx->out)
-		ctx->out = out_new(ctx->outf, ctx->json, ctx->pretty);
+	if (!ctx->out) {
+		struct out_opts opts = {
+			.f = ctx->outf, .json = ctx->json, .pretty = ctx->pretty,
+			.columns = ctx->columns, .noheadings = ctx->noheadings, .raw = ctx->raw,
+			.list_columns = ctx->list_columns,
+		};
+
+		ctx->out = out_new(&opts);
+	}
 	return ctx->out;
+}
+
+int cli_table_new(struct iommuctl_ctx *ctx, const char *name, const struct out_col *cols,
+		  size_t ncols, struct out_table **tab)
+{
+	char *why = NULL;
+	int err = out_table_new(ctx_out(ctx), name, cols, ncols, tab, &why);
+
+	if (err < 0) {
+		err_msg(ctx, "%s", why ? why : strerror(-err));
+		free(why);
+	}
+	return err;
+}
+
+int ctx_finish(struct iommuctl_ctx *ctx, int err)
+{
+	int status = exit_status_from_err(err);
+
+	if (err && ctx->json) {
+		const char *msg = ctx->errmsg[0] ? ctx->errmsg :
+				  err == -EUSAGE ? "invalid usage" : strerror(-err);
+
+		out_error(ctx_out(ctx), msg, err == -EUSAGE ? EINVAL : -err, status);
+	}
+	if (ctx->out && out_end(ctx->out) && !err) {
+		err_msg(ctx, "write error on standard output");
+		status = exit_status_from_err(-EIO);
+	}
+	return status;
 }
 
 static void vmsg(struct iommuctl_ctx *ctx, const char *kind, const char *fmt, va_list ap)
 {
+	if (!kind && !ctx->errmsg[0]) {
+		va_list aq;
+
+		va_copy(aq, ap);
+		vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, aq);
+		va_end(aq);
+	}
 	fputs("iommuctl: ", ctx->errf);
 	if (ctx->cmdname[0])
 		fprintf(ctx->errf, "%s: ", ctx->cmdname);
@@ -156,24 +200,4 @@ void progress_done(struct iommuctl_ctx *ctx)
 {
 	if (progress_wanted(ctx))
 		fputs("\r\033[K", stderr);
-}
-
-int exit_status_from_err(int err)
-{
-	switch (-err) {
-	case 0:
-		return EXIT_OK;
-	case EUSAGE:
-		return EXIT_USAGE;
-	case ENOENT:
-	case ENODEV:
-	case ESRCH:
-		return EXIT_NOTFOUND;
-	case EOPNOTSUPP:
-	case ENOTTY:
-	case ENOSYS:
-		return EXIT_UNSUPPORTED;
-	default:
-		return EXIT_FAIL;
-	}
 }

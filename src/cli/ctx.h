@@ -4,10 +4,11 @@
  * command works through (the view onto sysfs, the output sink). Passed to
  * every command instead of keeping option state in globals.
  */
-#ifndef IOMMUCTL_CTX_H
-#define IOMMUCTL_CTX_H
+#ifndef IOMMUCTL_CLI_CTX_H
+#define IOMMUCTL_CLI_CTX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 struct view;
@@ -32,6 +33,7 @@ struct iommuctl_ctx {
 	/* what is running, for diagnostics: "group show" */
 	char cmdname[64];
 	bool reported;          /* a diagnostic was printed for the failure */
+	char errmsg[512];       /* the first one, for the JSON error object */
 
 	FILE *outf;             /* stdout, or a memory stream in tests */
 	FILE *errf;             /* stderr, likewise */
@@ -48,7 +50,24 @@ void ctx_release(struct iommuctl_ctx *ctx);
  * reports why when the source cannot be opened.
  */
 int ctx_view(struct iommuctl_ctx *ctx, struct view **view);
+struct out_col;
+struct out_table;
+/*
+ * A list view's table on the writer; an unknown -o column is reported.
+ * 1: --list-columns printed the columns, the caller stops.
+ */
+int cli_table_new(struct iommuctl_ctx *ctx, const char *name, const struct out_col *cols,
+		  size_t ncols, struct out_table **tab);
+
+/* The writer, made from the options of this invocation on first use. */
 struct out *ctx_out(struct iommuctl_ctx *ctx);
+
+/*
+ * The end of a command: under -j a failure is also a JSON error object on
+ * stdout (the message of the first diagnostic); then the writer is
+ * flushed. Returns the exit status for err.
+ */
+int ctx_finish(struct iommuctl_ctx *ctx, int err);
 
 /* One diagnostic line on stderr: "iommuctl: group show: <message>". */
 __attribute__((format(printf, 2, 3)))

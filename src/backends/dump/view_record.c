@@ -12,7 +12,7 @@
 #include "backends/dump/snapshot_tree.h"
 #include "core/util.h"
 #include "core/view.h"
-#include "core/view_record.h"
+#include "backends/dump/view_record.h"
 
 /*
  * What is kept: a file with its content, a directory with every listed
