@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/decode_out.h"
+#include "output/decode_out.h"
 #include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"

@@ -14,7 +14,7 @@
 #include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
-#include "cli/decode_out.h"
+#include "output/decode_out.h"
 #include "decode/decode.h"
 #include "output/out.h"
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/decode_out.h"
+#include "output/decode_out.h"
 #include "core/util.h"
 #include "decode/decode.h"
 #include "output/out.h"
