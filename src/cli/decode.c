@@ -421,7 +421,7 @@ struct batch {
 	struct iommuctl_ctx *ctx;
 	const struct decode_fmt *fmt;
 	const struct decode_opts *opts;
-	struct decode_buf buf;       /* text */
+	struct decode_printer out;
 	unsigned long bad;
 	int err;                     /* first failure other than a bad line */
 };
@@ -455,12 +455,9 @@ static void batch_file(struct batch *b, FILE *f, const char *name)
 				b->err = err;
 			continue;
 		}
-		if (b->ctx->json)
-			decode_emit_entry(ctx_out(b->ctx), NULL, NULL, &r, words, b->opts);
-		else
-			decode_text_entry(&b->buf, &r, words, b->opts);
+		decode_printer_entry(&b->out, &r, words, b->opts);
 		decode_result_release(&r);
-		if (b->buf.error || b->err)
+		if (decode_printer_failed(&b->out) || b->err)
 			break;
 	}
 	if (ferror(f) && !b->err)
@@ -474,11 +471,8 @@ static int decode_batch(struct iommuctl_ctx *ctx, const struct decode_fmt *fmt,
 	struct batch b = { .ctx = ctx, .fmt = fmt, .opts = opts };
 	int err;
 
-	if (!ctx->json)
-		decode_buf_init(&b.buf, ctx->outf, 1 << 16);
-	else
-		out_list_begin(ctx_out(ctx), NULL, NULL);
-	for (int i = 0; i < nsrc && !b.err && !b.buf.error; i++) {
+	decode_printer_begin(&b.out, ctx_out(ctx), true);
+	for (int i = 0; i < nsrc && !b.err && !decode_printer_failed(&b.out); i++) {
 		const char *path = src[i];
 		FILE *f;
 
@@ -495,9 +489,7 @@ static int decode_batch(struct iommuctl_ctx *ctx, const struct decode_fmt *fmt,
 		batch_file(&b, f, path);
 		fclose(f);
 	}
-	if (ctx->json)
-		out_list_end(ctx_out(ctx));
-	else if (decode_buf_release(&b.buf) && !b.err)
+	if (decode_printer_end(&b.out) && !b.err)
 		b.err = -EIO;
 	err = b.err;
 	if (!err && b.bad) {
@@ -518,7 +510,7 @@ static int decode_format(struct iommuctl_ctx *ctx, void *optsp, int argc, char *
 	struct decode_opts opts;
 	uint64_t words[DECODE_MAX_WORDS];
 	struct decode_result r;
-	struct decode_buf buf;
+	struct decode_printer out;
 	char msg[256];
 	char *text;
 	int nsrc = 0, err;
@@ -579,16 +571,9 @@ static int decode_format(struct iommuctl_ctx *ctx, void *optsp, int argc, char *
 		err = run_error(ctx, fmt, words, err, msg, sizeof(msg));
 		return err_report(ctx, err, "%s", msg);
 	}
-	if (ctx->json) {
-		struct out *o = ctx_out(ctx);
-
-		decode_emit_entry(o, NULL, NULL, &r, words, &opts);
-		err = out_flush(o);
-	} else {
-		decode_buf_init(&buf, ctx->outf, 1 << 14);
-		decode_text_entry(&buf, &r, words, &opts);
-		err = decode_buf_release(&buf);
-	}
+	decode_printer_begin(&out, ctx_out(ctx), false);
+	decode_printer_entry(&out, &r, words, &opts);
+	err = decode_printer_end(&out);
 	decode_result_release(&r);
 	return err;
 }
