@@ -23,10 +23,12 @@ enum {
 };
 
 /* Rows for a verb's struct argp_option table, in help group G. */
-#define CLI_MEM_OPTIONS(G) \
-	{ "mem", CLI_OPT_MEM, "FILE", 0, "the memory dump: ELF vmcore, kdump-compressed file or raw image", G }, \
+#define CLI_MEM_FORMAT_OPTIONS(G) \
 	{ "mem-format", CLI_OPT_MEM_FORMAT, "FMT", 0, "the dump is: auto (default: by its signature), elf, kdump or raw", G }, \
 	{ "mem-base", CLI_OPT_MEM_BASE, "PA", 0, "raw image: the physical address of its first byte (default 0)", G }
+#define CLI_MEM_OPTIONS(G) \
+	{ "mem", CLI_OPT_MEM, "FILE", 0, "the memory dump: ELF vmcore, kdump-compressed file or raw image", G }, \
+	CLI_MEM_FORMAT_OPTIONS(G)
 
 struct cli_mem_opts {
 	const char *file;
