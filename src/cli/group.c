@@ -253,6 +253,20 @@ static error_t group_opts_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* For the dispatcher: a dry run changes nothing, so it runs as any user and on a snapshot. */
+static bool group_dry_run(const void *opts, int argc, char **argv)
+{
+	const struct group_opts *go = opts;
+
+	return go->dry_run;
+}
+
+/* group type SEL only shows the type; with a TYPE, only a dry run changes nothing. */
+static bool group_type_shows(const void *opts, int argc, char **argv)
+{
+	return argc < 2 || group_dry_run(opts, argc, argv);
+}
+
 /* ---- owner (group show) ---- */
 
 /*
@@ -373,26 +387,37 @@ static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 
 /* ---- claim, release, type ---- */
 
+#ifdef IOMMUCTL_TEST_HOOKS
 /*
- * The step callback: with -v each write is reported on stderr as it
- * happens; IOMMUCTL_TEST_PAUSE_AFTER_STEP=N makes the tool stop after its
- * Nth write (so that tests can kill it in the middle of a change).
+ * A test build only (make TEST_HOOKS=1): IOMMUCTL_TEST_PAUSE_AFTER_STEP=N
+ * stops the tool after its Nth write, so that the live tests can kill it
+ * in the middle of a change. A release build has no such code.
  */
+static void test_pause(struct iommuctl_ctx *ctx, const struct claim_step *s)
+{
+	const char *pause = getenv("IOMMUCTL_TEST_PAUSE_AFTER_STEP");
+
+	if (!pause || !s->n || (unsigned)atoi(pause) != s->n)
+		return;
+	fprintf(ctx->errf, "iommuctl: %s: test hook: paused after step %u\n", ctx->cmdname, s->n);
+	fflush(ctx->errf);
+	for (int i = 0; i < 600; i++)
+		sleep(1);
+}
+#endif
+
+/* The step callback: with -v each write is reported on stderr as it happens. */
 static void group_step(void *arg, const struct claim_step *s)
 {
 	struct iommuctl_ctx *ctx = arg;
-	const char *pause = getenv("IOMMUCTL_TEST_PAUSE_AFTER_STEP");
 
 	if (ctx->verbose && s->n)
 		fprintf(ctx->errf, "iommuctl: %s: step %u: %s%s%s %s '%s': %s\n", ctx->cmdname, s->n,
 			s->device ? s->device : "", s->device ? ": " : "", s->op, s->path,
 			s->value ? s->value : "", s->err ? strerror(-s->err) : "ok");
-	if (pause && s->n && (unsigned)atoi(pause) == s->n) {
-		fprintf(ctx->errf, "iommuctl: %s: test hook: paused after step %u\n", ctx->cmdname, s->n);
-		fflush(ctx->errf);
-		for (int i = 0; i < 600; i++)
-			sleep(1);
-	}
+#ifdef IOMMUCTL_TEST_HOOKS
+	test_pause(ctx, s);
+#endif
 }
 
 static void opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, struct claim_opts *co)
@@ -679,8 +704,6 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	if (argc > 1 && !domtype_word_valid(argv[1]))
 		return err_report(ctx, -EUSAGE, "'%s' is not a domain type: DMA, DMA-FQ, identity or auto",
 				  argv[1]);
-	if (argc > 1 && ctx->snapshot)
-		return err_report(ctx, -EOPNOTSUPP, "a snapshot is read-only: this verb changes a live machine");
 	err = group_change_begin(ctx, argv[0], &inv, &g, &v);
 	if (err)
 		return err;
@@ -753,6 +776,7 @@ static const struct cli_verb group_verbs[] = {
 		.max_args = 1,
 		.flags = CLI_WRITES | CLI_NEEDS_ROOT,
 		.run = group_claim,
+		.changes_nothing = group_dry_run,
 	},
 	{
 		.name = "release",
@@ -770,6 +794,7 @@ static const struct cli_verb group_verbs[] = {
 		.max_args = 1,
 		.flags = CLI_WRITES | CLI_NEEDS_ROOT,
 		.run = group_release,
+		.changes_nothing = group_dry_run,
 	},
 	{
 		.name = "type",
@@ -786,8 +811,9 @@ static const struct cli_verb group_verbs[] = {
 		.opts_size = sizeof(struct group_opts),
 		.min_args = 1,
 		.max_args = 2,
-		.flags = CLI_NEEDS_ROOT,
+		.flags = CLI_WRITES | CLI_NEEDS_ROOT,
 		.run = group_type,
+		.changes_nothing = group_type_shows,
 	},
 	{ 0 }
 };

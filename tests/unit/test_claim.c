@@ -1079,6 +1079,9 @@ static void test_owner(void **state)
 
 /* ---- the CLI verbs ---- */
 
+/* the effective uid run_cli's commands see (the dispatcher's root rule); -1: ours */
+static long run_cli_euid = -1;
+
 static int run_cli(struct fx *f, char **out, int argc, ...)
 {
 	struct iommuctl_ctx ctx;
@@ -1088,6 +1091,8 @@ static int run_cli(struct fx *f, char **out, int argc, ...)
 	int err;
 
 	ctx_init(&ctx);
+	if (run_cli_euid >= 0)
+		ctx.euid = (unsigned int)run_cli_euid;
 	ctx.view = fake_view(f->fs);
 	ctx.outf = open_memstream(&obuf, &olen);
 	ctx.errf = open_memstream(&ebuf, &elen);
@@ -1155,6 +1160,35 @@ static void test_cli_verbs(void **state)
 	assert_int_equal(run_cli(f, &out, 5, "group", "type", "2", "auto", "-j"), 0);
 	assert_non_null(strstr(out, "\"type_after\":\"DMA\""));
 	free(out);
+	unsetenv(CLAIM_STATE_DIR_ENV);
+}
+
+/* as any user: what changes nothing runs (dry runs, the type shown), the rest is refused */
+static void test_cli_non_root(void **state)
+{
+	struct fx *f = *state;
+	char *out;
+
+	setenv(CLAIM_STATE_DIR_ENV, f->state, 1);
+	run_cli_euid = 1000;
+	assert_int_equal(run_cli(f, &out, 4, "group", "claim", "2", "--dry-run"), 0);
+	assert_non_null(strstr(out, "result: dry run, nothing changed"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "group", "type", "2"), 0);
+	assert_non_null(strstr(out, "type: DMA"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 5, "group", "type", "2", "identity", "--dry-run"), 0);
+	assert_non_null(strstr(out, "result: dry run, nothing changed"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "group", "claim", "2"), -EPERM);
+	assert_non_null(strstr(out, "needs root"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "type", "2", "identity"), -EPERM);
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "group", "release", "2"), -EPERM);
+	free(out);
+	assert_int_equal(fake_writes(f->fs), 0);
+	run_cli_euid = -1;
 	unsetenv(CLAIM_STATE_DIR_ENV);
 }
 
@@ -1342,6 +1376,7 @@ int main(void)
 		T(test_owner),
 		T(test_cli_verbs),
 		T(test_cli_render),
+		T(test_cli_non_root),
 #undef T
 	};
 
