@@ -8,7 +8,7 @@ function __iommuctl_words
 	for w in (commandline -opc)[2..-1]
 		if test $skip = 1; set skip 0; continue; end
 		switch $w
-			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --level --granule --page-shift --page-size --byteorder --format --base --format --base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size
+			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size
 				set skip 1
 			case '-*'
 			case '*'
@@ -117,12 +117,13 @@ complete -c iommuctl -n '__iommuctl_fallback decode' -l big-endian -d 'RISC-V: t
 complete -c iommuctl -n '__iommuctl_fallback decode' -l byteorder -r -d 'the words given are: value (the register or entry value, default), le or be (a 64-bit load of memory in that byte order)'
 complete -c iommuctl -n '__iommuctl_at' -a mem -d 'memory dumps: ELF vmcores, kdump-compressed files, raw images'
 complete -c iommuctl -n '__iommuctl_at mem' -a info -d 'describe a memory dump: format, physical ranges, compression, vmcoreinfo'
-complete -c iommuctl -n '__iommuctl_in mem info' -l format -r -d 'the file is: auto (default: by its signature), elf, kdump or raw'
-complete -c iommuctl -n '__iommuctl_in mem info' -l base -r -d 'raw image: the physical address of its first byte (default 0)'
+complete -c iommuctl -n '__iommuctl_in mem info' -l mem -r -F -d 'the memory dump: ELF vmcore, kdump-compressed file or raw image'
+complete -c iommuctl -n '__iommuctl_in mem info' -l mem-format -r -d 'the dump is: auto (default: by its signature), elf, kdump or raw'
+complete -c iommuctl -n '__iommuctl_in mem info' -l mem-base -r -d 'raw image: the physical address of its first byte (default 0)'
 complete -c iommuctl -n '__iommuctl_in mem info' -F
 complete -c iommuctl -n '__iommuctl_at mem' -a read -d 'hex-dump physical memory from a memory dump'
-complete -c iommuctl -n '__iommuctl_in mem read' -l format -r -d 'the file is: auto (default: by its signature), elf, kdump or raw'
-complete -c iommuctl -n '__iommuctl_in mem read' -l base -r -d 'raw image: the physical address of its first byte (default 0)'
+complete -c iommuctl -n '__iommuctl_in mem read' -l mem-format -r -d 'the dump is: auto (default: by its signature), elf, kdump or raw'
+complete -c iommuctl -n '__iommuctl_in mem read' -l mem-base -r -d 'raw image: the physical address of its first byte (default 0)'
 complete -c iommuctl -n '__iommuctl_in mem read' -l binary -d 'write the bytes as they are instead of a hex dump (not to a terminal)'
 complete -c iommuctl -n '__iommuctl_in mem read' -F
 complete -c iommuctl -n '__iommuctl_at' -a walk -d 'list the mappings of IOMMU page tables in a memory dump'

@@ -236,6 +236,26 @@ void cli_help_object(struct iommuctl_ctx *ctx, const struct cli_object *obj, FIL
 	fprintf(f, "Run 'iommuctl %s VERB --help' for a verb's options.\n", obj->name);
 }
 
+/* ---- preconditions ---- */
+
+int cli_preconditions(struct iommuctl_ctx *ctx, const struct cli_verb *verb, const void *opts,
+		      int argc, char **argv)
+{
+	const char *source = ctx->snapshot ? "a snapshot (-F)" : ctx->sysfs_root ? "--sysfs-root" : NULL;
+	bool changes = !verb->changes_nothing || !verb->changes_nothing(opts, argc, argv);
+
+	if ((verb->flags & CLI_NO_VIEW) && source)
+		return err_report(ctx, -EUSAGE, "reads no machine state: %s does not apply", source);
+	if ((verb->flags & CLI_LIVE) && source)
+		return err_report(ctx, -EOPNOTSUPP, "drives the running kernel: it cannot use %s", source);
+	if ((verb->flags & CLI_WRITES) && ctx->snapshot && changes)
+		return err_report(ctx, -EOPNOTSUPP, "a snapshot is read-only: this verb changes a live machine");
+	if ((verb->flags & CLI_NEEDS_ROOT) && !source && changes && ctx->euid != 0)
+		return err_report(ctx, -EPERM, "changing the machine needs root%s",
+				  verb->changes_nothing ? " (--dry-run shows the plan as any user)" : "");
+	return 0;
+}
+
 /* ---- per-verb parsing ---- */
 
 struct verb_parse {
@@ -307,11 +327,12 @@ static int run_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj,
 		err = -EUSAGE;
 		goto out;
 	}
-	if ((verb->flags & CLI_WRITES) && ctx->snapshot) {
-		err = err_report(ctx, -EOPNOTSUPP, "a snapshot is read-only: this verb changes a live machine");
+	err = cli_preconditions(ctx, verb, vp.opts, (int)vp.args.n, vp.args.v);
+	if (err)
 		goto out;
-	}
+	ctx->no_view = verb->flags & CLI_NO_VIEW;
 	err = verb->run(ctx, vp.opts, (int)vp.args.n, vp.args.v);
+	ctx->no_view = false;
 out:
 	free(vp.opts);
 	strv_free(&vp.args);

@@ -14,15 +14,24 @@
 #define IOMMUCTL_CLI_H
 
 #include <argp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 struct iommuctl_ctx;
 
+/*
+ * Preconditions, enforced by the dispatcher before run() (verbs do not
+ * check them by hand):
+ */
 #define CLI_LIST       (1u << 0)  /* a list view: takes -o, --list-columns, -n, -r */
-#define CLI_NEEDS_ROOT (1u << 1)  /* refuses to run unless root (or --dry-run) */
+#define CLI_NEEDS_ROOT (1u << 1)  /* on the running machine, refused unless root
+                                   * (or the invocation changes nothing) */
 #define CLI_WRITES     (1u << 2)  /* changes the machine; refused on a snapshot */
-#define CLI_NO_VIEW    (1u << 3)  /* reads no machine state (decode) */
+#define CLI_NO_VIEW    (1u << 3)  /* reads no machine state (decode, dumps):
+                                   * -F and --sysfs-root do not apply */
+#define CLI_LIVE       (1u << 4)  /* drives the running kernel (ioctls): refused
+                                   * on a snapshot or --sysfs-root */
 
 struct cli_verb {
 	const char *name;
@@ -38,6 +47,12 @@ struct cli_verb {
 	unsigned flags;
 	/* opts: zeroed buffer of opts_size filled by parser; args: positionals */
 	int (*run)(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv);
+	/*
+	 * For CLI_WRITES and CLI_NEEDS_ROOT verbs: true when this invocation
+	 * changes nothing (--dry-run, a show form), so that it may run on a
+	 * snapshot and as any user. NULL: every invocation may change.
+	 */
+	bool (*changes_nothing)(const void *opts, int argc, char **argv);
 };
 
 struct cli_object {
@@ -74,6 +89,13 @@ extern const struct cli_object cli_object_batch;
  * -EUSAGE a diagnostic has been printed.
  */
 int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv);
+
+/*
+ * The dispatcher's precondition check, exposed for tests: 0, or the
+ * reported -errno that refuses verb with these options and arguments.
+ */
+int cli_preconditions(struct iommuctl_ctx *ctx, const struct cli_verb *verb, const void *opts,
+		      int argc, char **argv);
 
 /* Lookup helpers exposed for tests. -ENOENT: none; -EUSAGE: ambiguous (reported). */
 int cli_find_object(struct iommuctl_ctx *ctx, const char *name, const struct cli_object **obj);

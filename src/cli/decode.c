@@ -167,35 +167,6 @@ static error_t decode_parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* "4K", "64k", "16M", "1G", "4096", "0x1000" -> bytes */
-static int parse_size(const char *s, uint64_t *bytes)
-{
-	static const char units[] = "KMGT";
-	size_t n = strlen(s);
-	const char *u;
-	char *num;
-	uint64_t v;
-	int err;
-
-	if (!n)
-		return -EINVAL;
-	u = strchr(units, toupper((unsigned char)s[n - 1]));
-	if (!u || !s[n - 1] || s[0] == '0')
-		return parse_u64(s, bytes);
-	num = xstrndup(s, n - 1);
-	err = parse_u64_base(num, 10, &v);
-	free(num);
-	if (err)
-		return err;
-	for (long i = 0; i <= u - units; i++) {
-		if (v >> 53)
-			return -ERANGE;
-		v <<= 10;
-	}
-	*bytes = v;
-	return 0;
-}
-
 /* The formats that take option bit opt, for "--granule applies to ..." */
 static char *formats_taking(unsigned int opt)
 {

@@ -527,64 +527,42 @@ static void tce_kernel_page(const struct walk_cli_opts *o, struct mem_source *ms
 
 /* ---- streaming output ---- */
 
+/*
+ * Every walk line is one item of the "mappings" list, written field by
+ * field through the writer: each call is a text column, a JSON member, or
+ * both (iproute2's print_* model), in the JSON member order; the text
+ * columns keep their order because the two orders agree where a field has
+ * both forms. Nothing is held: the writer streams either form.
+ */
 struct wout {
 	struct iommuctl_ctx *ctx;
-	FILE *f;
-	bool json, pretty, labels;
+	struct out *o;
+	bool labels;			/* --all-devices: DEVICE and PASID columns */
 	enum walk_family fam;
-	bool first;			/* no item written yet */
-	const struct walk_rid *rid;	/* label of what is being walked */
+	const struct walk_rid *rid;	/* what is being walked */
 	struct walk_stats st;
 	uint64_t devices, device_problems;
 };
 
-static void json_string(FILE *f, const char *s)
+/* -EIO once a write to the output failed: the walk stops there. */
+static int wout_status(const struct wout *w)
 {
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	return ferror(out_opts(w->o)->f) ? -EIO : 0;
 }
 
-static void wout_item_begin(struct wout *w)
-{
-	fputs(w->first ? "\n" : ",\n", w->f);
-	fputs(w->pretty ? "    {" : "  {", w->f);
-	w->first = false;
-}
-
-static void wout_label_json(struct wout *w)
+/* --all-devices: who the line is about (DEVICE, PASID columns; "device", "pasid"). */
+static void wout_label(struct wout *w)
 {
 	char dev[24];
-
-	if (!w->labels || !w->rid)
-		return;
-	walk_rid_format(w->fam, w->rid->id, dev, sizeof(dev));
-	fprintf(w->f, "\"device\": \"%s\", \"pasid\": ", dev);
-	if (w->rid->has_pasid)
-		fprintf(w->f, "%u, ", w->rid->pasid);
-	else
-		fputs("null, ", w->f);
-}
-
-static void wout_label_text(struct wout *w)
-{
-	char dev[24], pasid[16] = "-";
 
 	if (!w->labels)
 		return;
 	walk_rid_format(w->fam, w->rid ? w->rid->id : 0, dev, sizeof(dev));
+	out_fmt_str(w->o, "device", "%-10s ", dev);
 	if (w->rid && w->rid->has_pasid)
-		snprintf(pasid, sizeof(pasid), "%u", w->rid->pasid);
-	fprintf(w->f, "%-10s %-7s ", dev, pasid);
+		out_fmt_u64(w->o, "pasid", "%-7" PRIu64 " ", w->rid->pasid);
+	else
+		out_fmt_str(w->o, "pasid", "%-7s ", NULL);
 }
 
 static void size_text(uint64_t iova, uint64_t last, char *buf, size_t len)
@@ -595,6 +573,15 @@ static void size_text(uint64_t iova, uint64_t last, char *buf, size_t len)
 		snprintf(buf, len, "16E");
 	else
 		size_format(size, buf, len);
+}
+
+/* JSON "size": in bytes; the whole 64-bit space is 2^64, beyond uint64. */
+static void size_json(struct out *o, uint64_t iova, uint64_t last)
+{
+	if (last - iova + 1)
+		out_fmt_u64(o, "size", NULL, last - iova + 1);
+	else
+		out_json_raw(o, "size", "18446744073709551616");
 }
 
 static void range_message(const struct walk_range *r, char *buf, size_t len)
@@ -624,118 +611,85 @@ static void range_message(const struct walk_range *r, char *buf, size_t len)
 	}
 }
 
-/* "0x" and 16 hex digits: the hot path of a big walk prints millions of these. */
-static char *hex16(char *p, uint64_t v)
+/* A mapping: IOVA, PA, SIZE, PERMS, PAGE. */
+static void wout_map(struct out *o, const struct walk_range *r, const char *size)
 {
-	static const char digits[] = "0123456789abcdef";
-
-	*p++ = '0';
-	*p++ = 'x';
-	for (int i = 15; i >= 0; i--)
-		p[15 - i] = digits[v >> (4 * i) & 15];
-	return p + 16;
-}
-
-/* s padded with blanks to width, then one blank. */
-static char *padded(char *p, const char *s, size_t width)
-{
-	size_t n = strlen(s);
-
-	memcpy(p, s, n);
-	for (p += n; n < width; n++)
-		*p++ = ' ';
-	*p++ = ' ';
-	return p;
-}
-
-static int wout_map_text(struct wout *w, const struct walk_range *r, const char *size)
-{
-	char line[128], perms[8], psz[16], *p = line;
+	char perms[8], psz[16];
 
 	decode_perms_format(r->perms, perms);
 	size_format(1ULL << r->page_shift, psz, sizeof(psz));
-	p = hex16(p, r->iova);
-	*p++ = ' ';
-	*p++ = ' ';
-	p = hex16(p, r->pa);
-	*p++ = ' ';
-	*p++ = ' ';
-	p = padded(p, size, 6);
-	p = padded(p, perms, 5);
-	p = stpcpy(p, psz);
-	*p++ = '\n';
-	fwrite_unlocked(line, 1, (size_t)(p - line), w->f);
-	return 0;
+	out_fmt_hex(o, "pa", "0x%016" PRIx64 "  ", r->pa);
+	out_fmt_str(o, NULL, "%-6s ", size);
+	out_fmt_str(o, "perms", "%-5s ", perms);
+	out_fmt_u64(o, "page_size", NULL, 1ULL << r->page_shift);
+	out_fmt_str(o, NULL, "%s", psz);
+	out_fmt_u64(o, "pages", NULL, r->pages);
+}
+
+/* A range the walk could not list: '!' and what stopped it. */
+static void wout_unlisted(struct out *o, const struct walk_range *r, const char *size)
+{
+	char msg[200];
+
+	range_message(r, msg, sizeof(msg));
+	out_textf(o, "%-18s  %-6s !     ", "-", size);
+	out_fmt_i64(o, "level", NULL, r->level);
+	out_fmt_hex(o, "table", NULL, r->table);
+	if (r->kind == WALK_BAD || r->kind == WALK_LOOP || r->kind == WALK_SHARED ||
+	    r->kind == WALK_LIMIT)
+		out_fmt_hex(o, "entry_address", NULL, r->at);
+	if (r->kind == WALK_FAULT) {
+		out_fmt_hex(o, "fault_address", NULL, r->at);
+		out_fmt_str(o, "error", NULL, walk_err_text(r->err));
+	}
+	if (r->kind == WALK_SHARED)
+		out_fmt_hex(o, "first_iova", NULL, r->first_iova);
+	out_fmt_str(o, "message", "%s", msg);
 }
 
 static int wout_range(void *priv, const struct walk_range *r)
 {
 	struct wout *w = priv;
-	char size[16], perms[8], msg[200];
+	struct out *o = w->o;
+	char size[16];
 
 	size_text(r->iova, r->last, size, sizeof(size));
-	if (!w->json) {
-		wout_label_text(w);
-		if (r->kind == WALK_MAP) {
-			wout_map_text(w, r, size);
-		} else {
-			range_message(r, msg, sizeof(msg));
-			fprintf(w->f, "0x%016" PRIx64 "  %-18s  %-6s !     %s\n", r->iova, "-", size, msg);
-		}
-		return ferror(w->f) ? -EIO : 0;
-	}
-	wout_item_begin(w);
-	wout_label_json(w);
-	fprintf(w->f, "\"kind\": \"%s\", \"iova\": \"0x%" PRIx64 "\", \"last\": \"0x%" PRIx64 "\", \"size\": ",
-		walk_kind_name(r->kind), r->iova, r->last);
-	if (r->last - r->iova + 1)
-		fprintf(w->f, "%" PRIu64, r->last - r->iova + 1);
+	out_obj_begin(o, NULL, NULL);
+	wout_label(w);
+	out_fmt_str(o, "kind", NULL, walk_kind_name(r->kind));
+	out_fmt_hex(o, "iova", "0x%016" PRIx64 "  ", r->iova);
+	out_fmt_hex(o, "last", NULL, r->last);
+	size_json(o, r->iova, r->last);
+	if (r->kind == WALK_MAP)
+		wout_map(o, r, size);
 	else
-		fputs("18446744073709551616", w->f);
-	if (r->kind == WALK_MAP) {
-		decode_perms_format(r->perms, perms);
-		fprintf(w->f, ", \"pa\": \"0x%" PRIx64 "\", \"perms\": \"%s\", \"page_size\": %" PRIu64
-			", \"pages\": %" PRIu64 "}", r->pa, perms, (uint64_t)1 << r->page_shift, r->pages);
-	} else {
-		range_message(r, msg, sizeof(msg));
-		fprintf(w->f, ", \"level\": %d, \"table\": \"0x%" PRIx64 "\"", r->level, r->table);
-		if (r->kind == WALK_BAD || r->kind == WALK_LOOP || r->kind == WALK_SHARED ||
-		    r->kind == WALK_LIMIT)
-			fprintf(w->f, ", \"entry_address\": \"0x%" PRIx64 "\"", r->at);
-		if (r->kind == WALK_FAULT)
-			fprintf(w->f, ", \"fault_address\": \"0x%" PRIx64 "\", \"error\": \"%s\"", r->at,
-				walk_err_text(r->err));
-		if (r->kind == WALK_SHARED)
-			fprintf(w->f, ", \"first_iova\": \"0x%" PRIx64 "\"", r->first_iova);
-		fputs(", \"message\": ", w->f);
-		json_string(w->f, msg);
-		fputc('}', w->f);
-	}
-	return ferror(w->f) ? -EIO : 0;
+		wout_unlisted(o, r, size);
+	out_nl(o);
+	out_obj_end(o);
+	return wout_status(w);
 }
 
 /* A device-level line: identity, blocked, same table as another, or a structure problem. */
 static void wout_device(struct wout *w, const char *kind, const char *msg)
 {
+	struct out *o = w->o;
 	char dev[24];
 
-	if (!w->json) {
-		wout_label_text(w);
-		fprintf(w->f, "%-18s  %-18s  %-6s %-5s %s\n", "-", "-", "-",
-			!strcmp(kind, "identity") ? "=" : !strcmp(kind, "note") ||
-			!strcmp(kind, "same_table") ? "~" : "!", msg);
-		return;
-	}
-	wout_item_begin(w);
-	if (w->labels)
-		wout_label_json(w);
-	else if (w->rid) {
+	out_obj_begin(o, NULL, NULL);
+	if (w->labels) {
+		wout_label(w);
+	} else if (w->rid) {
+		/* one requester: named in JSON, said by the header's options in text */
 		walk_rid_format(w->fam, w->rid->id, dev, sizeof(dev));
-		fprintf(w->f, "\"device\": \"%s\", ", dev);
+		out_fmt_str(o, "device", NULL, dev);
 	}
-	fprintf(w->f, "\"kind\": \"%s\", \"message\": ", kind);
-	json_string(w->f, msg);
-	fputc('}', w->f);
+	out_fmt_str(o, "kind", NULL, kind);
+	out_textf(o, "%-18s  %-18s  %-6s %-5s ", "-", "-", "-",
+		  !strcmp(kind, "identity") ? "=" :
+		  !strcmp(kind, "note") || !strcmp(kind, "same_table") ? "~" : "!");
+	out_fmt_str(o, "message", "%s", msg);
+	out_nl(o);
+	out_obj_end(o);
 }
 
 static void wout_progress(void *priv, const struct walk_stats *st, uint64_t iova)
@@ -757,47 +711,63 @@ static void pt_describe(const struct walk_pt *pt, char *buf, size_t len)
 			 1ULL << pt->tce_level_bits);
 }
 
-static void wout_header(struct wout *w, const struct walk_setup *s, const struct walk_pt *pt)
+/* The page table walked, as JSON members (text says it in the header line of translate). */
+static void pt_members(struct out *o, const struct walk_pt *pt)
 {
-	if (!w->json) {
-		if (w->labels)
-			fprintf(w->f, "%-10s %-7s ", "DEVICE", "PASID");
-		fprintf(w->f, "%-18s  %-18s  %-6s %-5s %s\n", "IOVA", "PA", "SIZE", "PERMS", "PAGE");
-		return;
-	}
-	fputs("{\n", w->f);
-	if (s->hier) {
-		fprintf(w->f, "  \"hierarchy\": \"%s\",\n  \"hierarchy_root\": \"0x%" PRIx64 "\",\n",
-			walk_family_name(s->h.family), s->h.base);
-	}
-	if (pt)
-		fprintf(w->f, "  \"format\": \"%s\",\n  \"root\": \"0x%" PRIx64 "\",\n  \"levels\": %d,\n"
-			"  \"input_bits\": %u,\n", pt->fmt->name, pt->root, walk_pt_levels(pt),
-			walk_pt_input_bits(pt));
-	fputs("  \"mappings\": [", w->f);
+	out_fmt_str(o, "format", NULL, pt->fmt->name);
+	out_fmt_hex(o, "root", NULL, pt->root);
+	out_fmt_i64(o, "levels", NULL, walk_pt_levels(pt));
+	out_fmt_u64(o, "input_bits", NULL, walk_pt_input_bits(pt));
 }
 
+/* Opens the document and its "mappings" list; text: the column headings. */
+static void wout_header(struct wout *w, const struct walk_setup *s, const struct walk_pt *pt)
+{
+	struct out *o = w->o;
+
+	out_obj_begin(o, NULL, NULL);
+	if (s->hier) {
+		out_fmt_str(o, "hierarchy", NULL, walk_family_name(s->h.family));
+		out_fmt_hex(o, "hierarchy_root", NULL, s->h.base);
+	}
+	if (pt)
+		pt_members(o, pt);
+	if (w->labels)
+		out_textf(o, "%-10s %-7s ", "DEVICE", "PASID");
+	out_textf(o, "%-18s  %-18s  %-6s %-5s %s", "IOVA", "PA", "SIZE", "PERMS", "PAGE");
+	out_nl(o);
+	out_list_begin(o, "mappings", NULL);
+}
+
+/* Closes the list and the document with the counts (text: on stderr with -v). */
 static void wout_footer(struct wout *w)
 {
 	const struct walk_stats *st = &w->st;
+	struct out *o = w->o;
 
-	if (!w->json) {
-		if (w->ctx->verbose)
-			fprintf(w->ctx->errf, "walk: %" PRIu64 " ranges, %" PRIu64 " pages, %" PRIu64
-				" bytes mapped, %" PRIu64 " tables read\n", st->ranges, st->pages,
-				st->bytes, st->tables);
-		return;
+	out_list_end(o);
+	out_obj_begin(o, "summary", NULL);
+	out_fmt_u64(o, "ranges", NULL, st->ranges);
+	out_fmt_u64(o, "pages", NULL, st->pages);
+	out_fmt_u64(o, "bytes", NULL, st->bytes);
+	out_fmt_u64(o, "tables", NULL, st->tables);
+	out_fmt_u64(o, "entries", NULL, st->entries);
+	out_fmt_u64(o, "unreadable", NULL, st->faults);
+	out_fmt_u64(o, "shared", NULL, st->shared);
+	out_fmt_u64(o, "loops", NULL, st->loops);
+	out_fmt_u64(o, "malformed", NULL, st->bad);
+	out_fmt_u64(o, "limited", NULL, st->limited);
+	if (w->labels) {
+		out_fmt_u64(o, "devices", NULL, w->devices);
+		out_fmt_u64(o, "device_problems", NULL, w->device_problems);
 	}
-	fprintf(w->f, "%s],\n  \"summary\": {\"ranges\": %" PRIu64 ", \"pages\": %" PRIu64
-		", \"bytes\": %" PRIu64 ", \"tables\": %" PRIu64 ", \"entries\": %" PRIu64
-		", \"unreadable\": %" PRIu64 ", \"shared\": %" PRIu64 ", \"loops\": %" PRIu64
-		", \"malformed\": %" PRIu64 ", \"limited\": %" PRIu64,
-		w->first ? "" : "\n  ", st->ranges, st->pages, st->bytes, st->tables, st->entries,
-		st->faults, st->shared, st->loops, st->bad, st->limited);
-	if (w->labels)
-		fprintf(w->f, ", \"devices\": %" PRIu64 ", \"device_problems\": %" PRIu64, w->devices,
-			w->device_problems);
-	fputs("}\n}\n", w->f);
+	out_obj_end(o);
+	out_obj_end(o);
+	/* the JSON document carries the counts; text keeps stdout to the listing */
+	if (w->ctx->verbose && !out_is_json(o))
+		fprintf(w->ctx->errf, "walk: %" PRIu64 " ranges, %" PRIu64 " pages, %" PRIu64
+			" bytes mapped, %" PRIu64 " tables read\n", st->ranges, st->pages,
+			st->bytes, st->tables);
 }
 
 /* ---- walk ---- */
@@ -837,14 +807,14 @@ static int all_device_cb(void *priv, const struct walk_rid *rid, const struct wa
 			snprintf(msg, sizeof(msg), "%s", t->why);
 		}
 		wout_device(w, walk_stop_name(t->stop), msg);
-		return ferror(w->f) ? -EIO : 0;
+		return wout_status(w);
 	}
 	w->devices++;
 	if (tgt->kind != WALK_TGT_TABLE) {
 		wout_device(w, tgt->kind == WALK_TGT_IDENTITY ? "identity" : "blocked",
 			    tgt->note[0] ? tgt->note : tgt->kind == WALK_TGT_IDENTITY ?
 			    "identity (no translation)" : "blocked");
-		return ferror(w->f) ? -EIO : 0;
+		return wout_status(w);
 	}
 	if (!a->expand) {
 		for (size_t i = 0; i < a->nseen; i++) {
@@ -859,7 +829,7 @@ static int all_device_cb(void *priv, const struct walk_rid *rid, const struct wa
 					snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), " PASID %u",
 						 s->pasid);
 				wout_device(w, "same_table", msg);
-				return ferror(w->f) ? -EIO : 0;
+				return wout_status(w);
 			}
 		}
 		if (a->nseen == a->cap) {
@@ -898,8 +868,7 @@ static int walk_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	struct walk_setup s;
 	struct mem_source *ms = NULL;
 	struct walk_mem m;
-	struct wout w = { .ctx = ctx, .f = ctx->outf, .json = ctx->json, .pretty = ctx->pretty,
-			  .first = true };
+	struct wout w = { .ctx = ctx, .o = ctx_out(ctx) };
 	struct walk_opts wo = { .emit = wout_range, .progress = wout_progress, .priv = &w };
 	struct walk_trail t;
 	struct walk_target tgt;
@@ -966,39 +935,73 @@ out:
 
 static void step_out(struct out *o, const struct walk_step *s)
 {
-	char name[40], words[8 * 19 + 8] = "";
+	/* an entry's words: 32- or 64-bit, blank-separated in text */
+	static const char *const word_fmt[2][2] = {
+		{ "0x%016" PRIx64, " 0x%016" PRIx64 },
+		{ "0x%08" PRIx64, " 0x%08" PRIx64 },
+	};
+	bool level = s->level != DECODE_LEVEL_UNSET && !strcmp(s->what, "page table");
+	bool w32 = s->fmt && s->fmt->width == 32;
 	size_t n = s->fmt ? s->fmt->nwords : 1;
+	char name[40];
 
-	if (s->level != DECODE_LEVEL_UNSET && !strcmp(s->what, "page table"))
+	if (level)
 		snprintf(name, sizeof(name), "level %d", s->level);
 	else
 		snprintf(name, sizeof(name), "%s", s->what);
-	for (size_t i = 0; s->read && i < n; i++)
-		snprintf(words + strlen(words), sizeof(words) - strlen(words), "%s0x%0*" PRIx64,
-			 i ? " " : "", s->fmt->width == 32 ? 8 : 16, s->words[i]);
-	if (!out_is_json(o)) {
-		out_text(o, "%-22s table 0x%016" PRIx64 "  index 0x%-5" PRIx64 " entry %s  %s", name,
-			 s->table, s->index, s->read ? words : "-", s->summary);
-		return;
-	}
 	out_obj_begin(o, NULL, NULL);
-	out_str(o, "what", NULL, s->what);
-	out_str(o, "format", NULL, s->fmt ? s->fmt->name : NULL);
-	if (s->level != DECODE_LEVEL_UNSET && !strcmp(s->what, "page table"))
-		out_i64(o, "level", NULL, s->level);
-	out_hex(o, "table", NULL, s->table);
-	out_u64(o, "index", NULL, s->index);
-	out_hex(o, "entry_address", NULL, s->pa);
+	out_fmt_str(o, "what", NULL, s->what);
+	out_fmt_str(o, "format", NULL, s->fmt ? s->fmt->name : NULL);
+	if (level)
+		out_fmt_i64(o, "level", NULL, s->level);
+	out_fmt_str(o, NULL, "%-22s ", name);
+	out_fmt_hex(o, "table", "table 0x%016" PRIx64 "  ", s->table);
+	out_fmt_u64(o, "index", "index 0x%-5" PRIx64 " ", s->index);
+	out_fmt_hex(o, "entry_address", NULL, s->pa);
 	if (s->read) {
+		out_textf(o, "entry ");
 		out_list_begin(o, "entry", NULL);
+		/* inside a list the key is not written: it only asks for the JSON item */
 		for (size_t i = 0; i < n; i++)
-			out_hex(o, NULL, NULL, s->words[i]);
+			out_fmt_hex(o, "entry", word_fmt[w32][i > 0], s->words[i]);
 		out_list_end(o);
+		out_textf(o, "  ");
 	} else {
-		out_str(o, "entry", NULL, NULL);
+		out_fmt_str(o, "entry", "entry %s  ", NULL);
 	}
-	out_str(o, "layout", NULL, s->layout);
-	out_str(o, "summary", NULL, s->summary);
+	out_fmt_str(o, "layout", NULL, s->layout);
+	out_fmt_str(o, "summary", "%s", s->summary);
+	out_nl(o);
+	out_obj_end(o);
+}
+
+/* The outcome: translated (PA, page size, permissions), pass-through, or why not. */
+static void result_out(struct out *o, const struct walk_trail *t)
+{
+	bool ok = t->stop == WALK_STOP_OK, identity = t->stop == WALK_STOP_IDENTITY;
+	char perms[8], psz[16];
+
+	decode_perms_format(t->perms, perms);
+	size_format(1ULL << t->page_shift, psz, sizeof(psz));
+	out_obj_begin(o, "result", NULL);
+	out_textf(o, "result: ");
+	out_fmt_str(o, "status", ok || identity ? NULL : "%s: ", walk_stop_name(t->stop));
+	if (ok || identity)
+		out_fmt_hex(o, "pa", "0x%016" PRIx64, t->pa);
+	if (ok) {
+		out_fmt_u64(o, "page_size", NULL, 1ULL << t->page_shift);
+		out_fmt_str(o, NULL, " (%s page, ", psz);
+		out_fmt_str(o, "perms", "%s)", perms);
+	}
+	if (identity)
+		out_textf(o, " (identity)");
+	if (t->stop == WALK_STOP_UNREADABLE) {
+		out_fmt_str(o, "error", NULL, walk_err_text(t->err));
+		out_fmt_hex(o, "fault_address", NULL, t->fault_pa);
+	}
+	if (!ok && !identity)
+		out_fmt_str(o, "reason", "%s", t->why);
+	out_nl(o);
 	out_obj_end(o);
 }
 
@@ -1013,7 +1016,7 @@ static int translate_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	const struct walk_pt *pt = NULL;
 	struct out *out;
 	uint64_t iova;
-	char perms[8], psz[16], desc[160], dev[24];
+	char desc[160], dev[24];
 	int err;
 
 	if ((err = walk_setup(ctx, o, true, &s)))
@@ -1055,77 +1058,30 @@ static int translate_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 
 	out = ctx_out(ctx);
 	out_obj_begin(out, NULL, NULL);
-	if (out_is_json(out)) {
-		out_hex(out, "iova", NULL, iova);
-		if (s.hier) {
-			out_str(out, "hierarchy", NULL, walk_family_name(s.h.family));
-			out_hex(out, "hierarchy_root", NULL, s.h.base);
-			walk_rid_format(s.h.family, s.rid.id, dev, sizeof(dev));
-			out_str(out, "device", NULL, dev);
-			if (s.rid.has_pasid)
-				out_u64(out, "pasid", NULL, s.rid.pasid);
-			else
-				out_str(out, "pasid", NULL, NULL);
-		}
-		if (pt) {
-			out_str(out, "format", NULL, pt->fmt->name);
-			out_hex(out, "root", NULL, pt->root);
-			out_i64(out, "levels", NULL, walk_pt_levels(pt));
-			out_u64(out, "input_bits", NULL, walk_pt_input_bits(pt));
-		}
-	} else {
-		out_text(out, "iova 0x%016" PRIx64, iova);
-		if (s.hier) {
-			walk_rid_format(s.h.family, s.rid.id, dev, sizeof(dev));
-			if (s.rid.has_pasid)
-				out_text(out, "%s root 0x%" PRIx64 ", device %s, PASID %u",
-					 walk_family_name(s.h.family), s.h.base, dev, s.rid.pasid);
-			else
-				out_text(out, "%s root 0x%" PRIx64 ", device %s",
-					 walk_family_name(s.h.family), s.h.base, dev);
-		}
-		if (pt) {
-			pt_describe(pt, desc, sizeof(desc));
-			out_text(out, "page table: %s", desc);
-		}
+	out_fmt_hex(out, "iova", "iova 0x%016" PRIx64, iova);
+	out_nl(out);
+	if (s.hier) {
+		walk_rid_format(s.h.family, s.rid.id, dev, sizeof(dev));
+		out_fmt_str(out, "hierarchy", "%s", walk_family_name(s.h.family));
+		out_fmt_hex(out, "hierarchy_root", " root 0x%" PRIx64, s.h.base);
+		out_fmt_str(out, "device", ", device %s", dev);
+		if (s.rid.has_pasid)
+			out_fmt_u64(out, "pasid", ", PASID %" PRIu64, s.rid.pasid);
+		else
+			out_fmt_str(out, "pasid", NULL, NULL);
+		out_nl(out);
+	}
+	if (pt) {
+		pt_members(out, pt);
+		pt_describe(pt, desc, sizeof(desc));
+		out_text(out, "page table: %s", desc);
 	}
 	out_list_begin(out, "steps", NULL);
 	for (size_t i = 0; i < t->n; i++)
 		step_out(out, &t->steps[i]);
 	out_list_end(out);
-	if (t->note[0]) {
-		if (out_is_json(out))
-			out_str(out, "note", NULL, t->note);
-		else
-			out_text(out, "note: %s", t->note);
-	} else if (out_is_json(out)) {
-		out_str(out, "note", NULL, NULL);
-	}
-	decode_perms_format(t->perms, perms);
-	size_format(1ULL << t->page_shift, psz, sizeof(psz));
-	if (out_is_json(out)) {
-		out_obj_begin(out, "result", NULL);
-		out_str(out, "status", NULL, walk_stop_name(t->stop));
-		if (t->stop == WALK_STOP_OK || t->stop == WALK_STOP_IDENTITY)
-			out_hex(out, "pa", NULL, t->pa);
-		if (t->stop == WALK_STOP_OK) {
-			out_u64(out, "page_size", NULL, 1ULL << t->page_shift);
-			out_str(out, "perms", NULL, perms);
-		}
-		if (t->stop == WALK_STOP_UNREADABLE) {
-			out_str(out, "error", NULL, walk_err_text(t->err));
-			out_hex(out, "fault_address", NULL, t->fault_pa);
-		}
-		if (t->stop != WALK_STOP_OK && t->stop != WALK_STOP_IDENTITY)
-			out_str(out, "reason", NULL, t->why);
-		out_obj_end(out);
-	} else if (t->stop == WALK_STOP_OK) {
-		out_text(out, "result: 0x%016" PRIx64 " (%s page, %s)", t->pa, psz, perms);
-	} else if (t->stop == WALK_STOP_IDENTITY) {
-		out_text(out, "result: 0x%016" PRIx64 " (identity)", t->pa);
-	} else {
-		out_text(out, "result: %s: %s", walk_stop_name(t->stop), t->why);
-	}
+	out_fmt_str(out, "note", t->note[0] ? "note: %s\n" : NULL, t->note[0] ? t->note : NULL);
+	result_out(out, t);
 	out_obj_end(out);
 	err = out_flush(out);
 	if (!err && t->stop == WALK_STOP_UNREADABLE)
