@@ -90,7 +90,7 @@ static int pt_geometry(const struct walk_pt *pt, struct wk_geo *g)
 			g[d].ropts.granule = 4096;
 		if (!g[d].ropts.page_shift)
 			g[d].ropts.page_shift = 12;
-		if (tce) {
+		if (tce || !g[d].fmt->pt->level) {
 			unsigned int ps = g[d].ropts.page_shift;
 
 			pl.shift = ps + (unsigned int)(level - 1) * pt->tce_level_bits;
@@ -130,13 +130,98 @@ static unsigned int ilog2_ceil(uint64_t v)
 	return b;
 }
 
+/* ---- user parameters ---- */
+
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+
+#define TCE_ONLY "--page-shift, --window-size, --bus-offset and --level-size apply to ppc-tce"
+
+static const uint64_t lpae_granules[] = { 4096, 16384, 65536 };
+
+/* The range of each parameter, as stored in struct walk_pt_params. */
+static const struct walk_param_def {
+	uint64_t lo, hi;		/* hi 0: any value */
+	const uint64_t *values;		/* or one of these */
+	size_t nvalues;
+	bool log2;			/* walk_param_set() takes 2^value */
+	const char *range;		/* for walk_param_set(): "1 to 6" */
+	const char *bad;		/* for walk_pt_setup() */
+	const char *not_taken;		/* the format does not take it */
+} walk_params[WALK_NPARAMS] = {
+	[WALK_PARAM_LEVELS] = {
+		.lo = 1, .hi = WALK_MAX_LEVELS, .range = "1 to " STR(WALK_MAX_LEVELS),
+		.bad = "a table has 1 to " STR(WALK_MAX_LEVELS) " levels",
+		.not_taken = "--levels does not apply to this format",
+	},
+	[WALK_PARAM_GRANULE] = {
+		.values = lpae_granules, .nvalues = ARRAY_SIZE(lpae_granules),
+		.range = "4K, 16K or 64K", .bad = "the granule is 4K, 16K or 64K",
+		.not_taken = "--granule applies to Arm LPAE tables",
+	},
+	[WALK_PARAM_MTK_EXT] = { .not_taken = "--mtk-ext applies to Arm v7s tables" },
+	[WALK_PARAM_PAGE_SHIFT] = {
+		.lo = 12, .hi = 34, .range = "12 to 34", .bad = "--page-shift is 12 to 34",
+		.not_taken = TCE_ONLY,
+	},
+	[WALK_PARAM_WINDOW_SIZE] = { .not_taken = TCE_ONLY },
+	[WALK_PARAM_BUS_OFFSET] = { .not_taken = TCE_ONLY },
+	[WALK_PARAM_LEVEL_SIZE] = { .not_taken = TCE_ONLY },
+	[WALK_PARAM_KERNEL_PAGE_SIZE] = {
+		.lo = 12, .hi = 24, .log2 = true, .range = "a power of two from 4K to 16M",
+		.bad = "--kernel-page-size is 4K to 16M", .not_taken = TCE_ONLY,
+	},
+	[WALK_PARAM_IAS] = { .not_taken = "--ias applies to Arm LPAE tables" },
+	[WALK_PARAM_BIG_ENDIAN] = { .not_taken = "--big-endian applies to RISC-V tables" },
+};
+
+static uint64_t param_get(const struct walk_pt_params *p, enum walk_param id)
+{
+	switch (id) {
+	case WALK_PARAM_LEVELS:
+		return p->levels < 0 ? ~0ULL : (uint64_t)p->levels;
+	case WALK_PARAM_GRANULE:
+		return p->granule;
+	case WALK_PARAM_MTK_EXT:
+		return p->mtk_ext;
+	case WALK_PARAM_PAGE_SHIFT:
+		return p->page_shift;
+	case WALK_PARAM_WINDOW_SIZE:
+		return p->window_size;
+	case WALK_PARAM_BUS_OFFSET:
+		return p->bus_offset;
+	case WALK_PARAM_LEVEL_SIZE:
+		return p->level_entries;
+	case WALK_PARAM_KERNEL_PAGE_SIZE:
+		return p->kernel_page_shift;
+	case WALK_PARAM_IAS:
+		return p->ias;
+	case WALK_PARAM_BIG_ENDIAN:
+		return p->big_endian;
+	case WALK_NPARAMS:
+		break;
+	}
+	return 0;
+}
+
+static bool param_ok(const struct walk_param_def *d, uint64_t v)
+{
+	if (d->nvalues) {
+		for (size_t i = 0; i < d->nvalues; i++)
+			if (v == d->values[i])
+				return true;
+		return false;
+	}
+	return !d->hi || (v >= d->lo && v <= d->hi);
+}
+
 int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t root,
 		  const struct walk_pt_params *pp, const char **why)
 {
 	static const struct walk_pt_params none;
 	const struct walk_pt_params *p = pp ? pp : &none;
 	struct wk_geo g[WALK_MAX_LEVELS];
-	int levels = p->levels;
+	int levels = p->levels, err;
 	const char *dummy;
 
 	if (!why)
@@ -151,6 +236,27 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 	pt->root = root;
 	pt->perms_mask = WALK_PERMS_ALL;
 	pt->fmt = fmt;
+	if (fmt->pt->setup) {
+		for (int i = 0; i < WALK_NPARAMS; i++) {
+			const struct walk_param_def *d = &walk_params[i];
+			uint64_t v = param_get(p, (enum walk_param)i);
+
+			if (!v)
+				continue;
+			if (!(fmt->pt->params & WALK_PARAM_BIT(i))) {
+				*why = d->not_taken;
+				return -EINVAL;
+			}
+			if (!param_ok(d, v)) {
+				*why = d->bad;
+				return -EINVAL;
+			}
+		}
+		err = fmt->pt->setup(pt, p, why);
+		if (err)
+			return err;
+		goto geometry;
+	}
 	if (p->granule && fmt != &fmt_arm_lpae_s1 && fmt != &fmt_arm_lpae_s2) {
 		*why = "--granule applies to Arm LPAE tables";
 		return -EINVAL;
@@ -315,6 +421,7 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 		*why = "no walk geometry for this format";
 		return -EOPNOTSUPP;
 	}
+geometry:
 	if (pt_geometry(pt, g) < 1) {
 		*why = "the options do not give a valid table geometry";
 		return -EINVAL;

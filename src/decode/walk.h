@@ -60,12 +60,36 @@ struct walk_pt_params {
 };
 
 /*
+ * The parameters of struct walk_pt_params, in the order walk_pt_setup()
+ * refuses those a format does not take. A format's ops say which it takes
+ * (decode_pt_ops.params); the range of each is checked in one place
+ * (walk.c), for walk_param_set() and walk_pt_setup() alike.
+ */
+enum walk_param {
+	WALK_PARAM_LEVELS,
+	WALK_PARAM_GRANULE,
+	WALK_PARAM_MTK_EXT,
+	WALK_PARAM_PAGE_SHIFT,
+	WALK_PARAM_WINDOW_SIZE,
+	WALK_PARAM_BUS_OFFSET,
+	WALK_PARAM_LEVEL_SIZE,
+	WALK_PARAM_KERNEL_PAGE_SIZE,
+	WALK_PARAM_IAS,
+	WALK_PARAM_BIG_ENDIAN,
+	WALK_NPARAMS
+};
+
+#define WALK_PARAM_BIT(p)	(1u << (p))
+
+/*
  * walk_pt_setup() - a page table from a format, its root and user parameters
  * @pt: result
  * @fmt: a page-table format (for Arm v7s either level's format)
  * @root: physical address of the top table
  * @p: parameters, or NULL for defaults
  * @why: on -EINVAL, a static sentence saying what is wrong
+ *
+ * The format's ops->setup hook does what depends on the format.
  *
  * Return: 0, -EINVAL (bad parameters), -EOPNOTSUPP (not a page-table format).
  */
