@@ -301,43 +301,6 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 		pt->top_level = levels;
 		pt->leaf_level = 1;
 		pt->top_bits = levels == 6 ? 7 : 9;
-	} else if (fmt == &fmt_arm_lpae_s1 || fmt == &fmt_arm_lpae_s2) {
-		unsigned int gran = p->granule ? p->granule : 4096;
-		unsigned int pg = gran == 65536 ? 16 : gran == 16384 ? 14 : 12;
-		unsigned int bpl = pg - 3, ias = p->ias, shift;
-
-		if (gran != 4096 && gran != 16384 && gran != 65536) {
-			*why = "the granule is 4K, 16K or 64K";
-			return -EINVAL;
-		}
-		if (ias && (ias < pg + 1 || ias > 52)) {
-			*why = "--ias is between the granule's page bits and 52";
-			return -EINVAL;
-		}
-		if (!levels) {
-			unsigned int va = (ias ? ias : 48) - pg;
-
-			levels = (int)((va + bpl - 1) / bpl);
-		}
-		if (levels < 1 || levels > (gran == 65536 ? 3 : 4)) {
-			*why = "Arm LPAE tables have 1 to 4 levels (1 to 3 with the 64K granule)";
-			return -EINVAL;
-		}
-		pt->top_level = 4 - levels;
-		pt->leaf_level = 3;
-		pt->opts.granule = gran;
-		shift = pg + bpl * (unsigned int)(levels - 1);
-		if (ias) {
-			/* Up to 16 concatenated top tables (stage 2). */
-			if (ias <= shift || ias - shift > bpl + 4) {
-				*why = "--ias does not fit --levels (the top table would be empty or "
-				       "more than 16 concatenated tables)";
-				return -EINVAL;
-			}
-			pt->top_bits = ias - shift;
-		} else {
-			pt->top_bits = shift + bpl > 52 ? 52 - shift : bpl;
-		}
 	} else if (fmt == &fmt_arm_v7s_l1 || fmt == &fmt_arm_v7s_l2) {
 		if (levels && levels != 2) {
 			*why = "Arm v7s tables have 2 levels";
