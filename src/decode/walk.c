@@ -301,18 +301,6 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 		pt->top_level = levels;
 		pt->leaf_level = 1;
 		pt->top_bits = levels == 6 ? 7 : 9;
-	} else if (fmt == &fmt_arm_v7s_l1 || fmt == &fmt_arm_v7s_l2) {
-		if (levels && levels != 2) {
-			*why = "Arm v7s tables have 2 levels";
-			return -EINVAL;
-		}
-		pt->fmt = &fmt_arm_v7s_l1;
-		pt->fmt2 = &fmt_arm_v7s_l2;
-		pt->top_level = 1;
-		pt->leaf_level = 2;
-		pt->top_bits = 12;
-		if (p->mtk_ext)
-			pt->opts.quirks |= DECODE_QUIRK_MTK_EXT;
 	} else if (fmt == &fmt_ppc_tce) {
 		unsigned int ps = p->page_shift ? p->page_shift : 12, e_bits, s;
 
