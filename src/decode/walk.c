@@ -19,8 +19,6 @@
 
 #define WALK_CHUNK	4096	/* bytes of a table read at once */
 #define WALK_PERMS_ALL	(DECODE_PERM_R | DECODE_PERM_W | DECODE_PERM_X | DECODE_PERM_U)
-/* Linux on POWER: the kernel page size that bounds TCE level sizes (64K kernels). */
-#define TCE_KERNEL_PAGE_SHIFT 16
 
 static uint64_t mask_bits(unsigned int bits)
 {
@@ -65,7 +63,6 @@ static int pt_dir(const struct walk_pt *pt)
 static int pt_geometry(const struct walk_pt *pt, struct wk_geo *g)
 {
 	int n = walk_pt_levels(pt), dir = pt_dir(pt);
-	bool tce = pt->fmt == &fmt_ppc_tce;
 
 	if (n < 1 || n > WALK_MAX_LEVELS)
 		return -EINVAL;
@@ -90,7 +87,8 @@ static int pt_geometry(const struct walk_pt *pt, struct wk_geo *g)
 			g[d].ropts.granule = 4096;
 		if (!g[d].ropts.page_shift)
 			g[d].ropts.page_shift = 12;
-		if (tce || !g[d].fmt->pt->level) {
+		if (!g[d].fmt->pt->level) {
+			/* Every lower level has tce_level_bits (TCE). */
 			unsigned int ps = g[d].ropts.page_shift;
 
 			pl.shift = ps + (unsigned int)(level - 1) * pt->tce_level_bits;
@@ -119,15 +117,6 @@ unsigned int walk_pt_input_bits(const struct walk_pt *pt)
 	if (pt_geometry(pt, g) < 1)
 		return 0;
 	return g[0].shift + g[0].bits;
-}
-
-static unsigned int ilog2_ceil(uint64_t v)
-{
-	unsigned int b = 0;
-
-	while (b < 64 && (1ULL << b) < v)
-		b++;
-	return b;
 }
 
 /* ---- user parameters ---- */
@@ -301,61 +290,6 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 		pt->top_level = levels;
 		pt->leaf_level = 1;
 		pt->top_bits = levels == 6 ? 7 : 9;
-	} else if (fmt == &fmt_ppc_tce) {
-		unsigned int ps = p->page_shift ? p->page_shift : 12, e_bits, s;
-
-		levels = levels ? levels : 1;
-		if (levels < 1 || levels > 5) {
-			*why = "TCE tables have 1 to 5 levels";
-			return -EINVAL;
-		}
-		if (ps < 12 || ps > 34) {
-			*why = "--page-shift is 12 to 34";
-			return -EINVAL;
-		}
-		if (p->kernel_page_shift && (p->kernel_page_shift < 12 || p->kernel_page_shift > 24)) {
-			*why = "--kernel-page-size is 4K to 16M";
-			return -EINVAL;
-		}
-		if (p->level_entries && (p->level_entries & (p->level_entries - 1))) {
-			*why = "--level-size is a power of two";
-			return -EINVAL;
-		}
-		if (p->window_size) {
-			if ((p->window_size & (p->window_size - 1)) || p->window_size >> ps == 0) {
-				*why = "--window-size is a power of two of at least one TCE page";
-				return -EINVAL;
-			}
-			e_bits = ilog2_ceil(p->window_size >> ps);
-		} else if (p->level_entries) {
-			e_bits = ilog2_ceil(p->level_entries) * (unsigned int)levels;
-		} else {
-			*why = "a TCE table needs --window-size (or --level-size)";
-			return -EINVAL;
-		}
-		if (p->level_entries)
-			s = ilog2_ceil(p->level_entries);
-		else if (levels == 1)
-			s = e_bits;
-		else {
-			/* Linux: level_shift = max(ceil(log2(entries) / levels) + 3, PAGE_SHIFT). */
-			unsigned int kps = p->kernel_page_shift ? p->kernel_page_shift : TCE_KERNEL_PAGE_SHIFT;
-
-			s = (e_bits + (unsigned int)levels - 1) / (unsigned int)levels + 3;
-			if (s < kps)
-				s = kps;
-			s -= 3;
-		}
-		if (s * (unsigned int)(levels - 1) > e_bits || e_bits + ps > 64) {
-			*why = "--levels, --level-size and --window-size do not fit together";
-			return -EINVAL;
-		}
-		pt->top_level = levels;
-		pt->leaf_level = 1;
-		pt->tce_level_bits = s;
-		pt->top_bits = e_bits - s * (unsigned int)(levels - 1);
-		pt->opts.page_shift = ps;
-		pt->iova_offset = p->bus_offset;
 	} else if (fmt == &fmt_riscv_pte) {
 		levels = levels ? levels : 3;
 		if (levels < 3 || levels > 5) {
