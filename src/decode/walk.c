@@ -290,18 +290,6 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 		pt->top_level = levels;
 		pt->leaf_level = 1;
 		pt->top_bits = levels == 6 ? 7 : 9;
-	} else if (fmt == &fmt_riscv_pte) {
-		levels = levels ? levels : 3;
-		if (levels < 3 || levels > 5) {
-			*why = "RISC-V tables have 3 (Sv39), 4 (Sv48) or 5 (Sv57) levels";
-			return -EINVAL;
-		}
-		pt->top_level = levels - 1;
-		pt->leaf_level = 0;
-		pt->top_bits = 9;
-		pt->sign_extend = true;
-		if (p->big_endian)
-			pt->opts.quirks |= DECODE_QUIRK_BIG_ENDIAN;
 	} else {
 		*why = "no walk geometry for this format";
 		return -EOPNOTSUPP;
