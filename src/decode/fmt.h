@@ -53,10 +53,14 @@ extern const struct decode_fmt fmt_ppc_tce;
 extern const struct decode_fmt fmt_riscv_ddte, fmt_riscv_dc, fmt_riscv_dc_ext,
 	fmt_riscv_pdte, fmt_riscv_pc, fmt_riscv_pte;
 
-/* x86-64 style paging entries (x86_pte.c): VT-d first stage and AMD v2. */
+/*
+ * x86-64 style paging entries (x86_pte.c): VT-d first stage and AMD v2.
+ * The walker takes VT-d first-stage input addresses as canonical
+ * (x86_pte_canonical_ops), AMD v2 ones as they are (x86_pte_ops).
+ */
 #define X86_PTE_NLAYOUTS 6
 extern const struct decode_layout x86_pte_layouts[X86_PTE_NLAYOUTS];
-extern const struct decode_pt_ops x86_pte_ops;
+extern const struct decode_pt_ops x86_pte_ops, x86_pte_canonical_ops;
 int x86_pte_select(const struct decode_entry *e);
 
 /* Geometry shared by every 512-entry, 4 KiB-based family (VT-d, AMD, RISC-V). */

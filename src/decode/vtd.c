@@ -438,7 +438,7 @@ const struct decode_fmt fmt_vtd_fl_pte = {
 	.layouts = x86_pte_layouts,
 	.nlayouts = X86_PTE_NLAYOUTS,
 	.select = x86_pte_select,
-	.pt = &x86_pte_ops,
+	.pt = &x86_pte_canonical_ops,
 };
 
 /* ---- registers ---- */

@@ -268,19 +268,15 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 		return -EINVAL;
 	}
 
-	if (fmt == &fmt_vtd_sl_pte || fmt == &fmt_vtd_fl_pte || fmt == &fmt_amd_v2_pte) {
-		bool sl = fmt == &fmt_vtd_sl_pte;
-
+	if (fmt == &fmt_vtd_sl_pte) {
 		levels = levels ? levels : 4;
-		if (levels < (sl ? 2 : 4) || levels > 5) {
-			*why = sl ? "VT-d second-stage tables have 2 to 5 levels" :
-				    "x86-64 format tables have 4 or 5 levels";
+		if (levels < 2 || levels > 5) {
+			*why = "VT-d second-stage tables have 2 to 5 levels";
 			return -EINVAL;
 		}
 		pt->top_level = levels;
 		pt->leaf_level = 1;
 		pt->top_bits = 9;
-		pt->sign_extend = fmt == &fmt_vtd_fl_pte;
 	} else if (fmt == &fmt_amd_v1_pte) {
 		levels = levels ? levels : 3;
 		if (levels < 1 || levels > 6) {
