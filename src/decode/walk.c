@@ -277,15 +277,6 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 		pt->top_level = levels;
 		pt->leaf_level = 1;
 		pt->top_bits = 9;
-	} else if (fmt == &fmt_amd_v1_pte) {
-		levels = levels ? levels : 3;
-		if (levels < 1 || levels > 6) {
-			*why = "AMD v1 tables have 1 to 6 levels (the DTE mode)";
-			return -EINVAL;
-		}
-		pt->top_level = levels;
-		pt->leaf_level = 1;
-		pt->top_bits = levels == 6 ? 7 : 9;
 	} else {
 		*why = "no walk geometry for this format";
 		return -EOPNOTSUPP;
