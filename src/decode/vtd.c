@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "decode/fmt.h"
+#include "decode/walk.h"
 
 /* ---- root and context entries ---- */
 
@@ -405,10 +406,27 @@ static int vtd_pt_level(const struct decode_opts *o, int level, struct decode_pt
 	return pt_level_9bit(level, 1, g);
 }
 
+/* A table for the walker: 2 to 5 levels (the context entry's AW + 2), default 4. */
+static int vtd_sl_walk_setup(struct walk_pt *pt, const struct walk_pt_params *p, const char **why)
+{
+	int levels = p->levels ? p->levels : 4;
+
+	if (levels < 2 || levels > 5) {
+		*why = "VT-d second-stage tables have 2 to 5 levels";
+		return -EINVAL;
+	}
+	pt->top_level = levels;
+	pt->leaf_level = 1;
+	pt->top_bits = 9;
+	return 0;
+}
+
 static const struct decode_pt_ops vtd_sl_ops = {
 	.parse = vtd_sl_parse,
 	.encode = vtd_sl_encode,
 	.level = vtd_pt_level,
+	.setup = vtd_sl_walk_setup,
+	.params = WALK_PARAM_BIT(WALK_PARAM_LEVELS),
 };
 
 const struct decode_fmt fmt_vtd_sl_pte = {

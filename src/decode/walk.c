@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The walker engine: page-table geometry from the decoder formats
- * (formats.md §1.9-1.10 VT-d, §2.2-2.3 AMD, §3.1/3.7 LPAE, §4.1 v7s, §6.2
- * TCE multilevel, §7.5 RISC-V), the streaming walk that lists coalesced
- * ranges, single-address translation with a per-level trail, and helpers
- * the hierarchy files (walk_vtd.c ...) share. Pure: memory comes through
- * a callback, results through callbacks and structs.
+ * The walker engine: page-table geometry through the decoder formats'
+ * page-table ops (each format's setup hook, in its own file, turns the
+ * user's parameters into levels and table sizes; the parameters' ranges
+ * are one table here), the streaming walk that lists coalesced ranges,
+ * single-address translation with a per-level trail, and helpers the
+ * hierarchy files (walk_vtd.c ...) share. Knows no format or family by
+ * name. Pure: memory comes through a callback, results through callbacks
+ * and structs.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,7 +16,6 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "decode/fmt.h"
 #include "decode/walk.h"
 
 #define WALK_CHUNK	4096	/* bytes of a table read at once */
@@ -210,8 +211,8 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 	static const struct walk_pt_params none;
 	const struct walk_pt_params *p = pp ? pp : &none;
 	struct wk_geo g[WALK_MAX_LEVELS];
-	int levels = p->levels, err;
 	const char *dummy;
+	int err;
 
 	if (!why)
 		why = &dummy;
@@ -221,67 +222,32 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 		*why = "not a page-table format";
 		return -EOPNOTSUPP;
 	}
+	if (!fmt->pt->setup) {
+		*why = "no walk geometry for this format";
+		return -EOPNOTSUPP;
+	}
 	decode_opts_init(&pt->opts);
 	pt->root = root;
 	pt->perms_mask = WALK_PERMS_ALL;
 	pt->fmt = fmt;
-	if (fmt->pt->setup) {
-		for (int i = 0; i < WALK_NPARAMS; i++) {
-			const struct walk_param_def *d = &walk_params[i];
-			uint64_t v = param_get(p, (enum walk_param)i);
+	for (int i = 0; i < WALK_NPARAMS; i++) {
+		const struct walk_param_def *d = &walk_params[i];
+		uint64_t v = param_get(p, (enum walk_param)i);
 
-			if (!v)
-				continue;
-			if (!(fmt->pt->params & WALK_PARAM_BIT(i))) {
-				*why = d->not_taken;
-				return -EINVAL;
-			}
-			if (!param_ok(d, v)) {
-				*why = d->bad;
-				return -EINVAL;
-			}
-		}
-		err = fmt->pt->setup(pt, p, why);
-		if (err)
-			return err;
-		goto geometry;
-	}
-	if (p->granule && fmt != &fmt_arm_lpae_s1 && fmt != &fmt_arm_lpae_s2) {
-		*why = "--granule applies to Arm LPAE tables";
-		return -EINVAL;
-	}
-	if (p->mtk_ext && fmt != &fmt_arm_v7s_l1 && fmt != &fmt_arm_v7s_l2) {
-		*why = "--mtk-ext applies to Arm v7s tables";
-		return -EINVAL;
-	}
-	if ((p->page_shift || p->window_size || p->bus_offset || p->level_entries || p->kernel_page_shift) &&
-	    fmt != &fmt_ppc_tce) {
-		*why = "--page-shift, --window-size, --bus-offset and --level-size apply to ppc-tce";
-		return -EINVAL;
-	}
-	if (p->ias && fmt != &fmt_arm_lpae_s1 && fmt != &fmt_arm_lpae_s2) {
-		*why = "--ias applies to Arm LPAE tables";
-		return -EINVAL;
-	}
-	if (p->big_endian && fmt != &fmt_riscv_pte) {
-		*why = "--big-endian applies to RISC-V tables";
-		return -EINVAL;
-	}
-
-	if (fmt == &fmt_vtd_sl_pte) {
-		levels = levels ? levels : 4;
-		if (levels < 2 || levels > 5) {
-			*why = "VT-d second-stage tables have 2 to 5 levels";
+		if (!v)
+			continue;
+		if (!(fmt->pt->params & WALK_PARAM_BIT(i))) {
+			*why = d->not_taken;
 			return -EINVAL;
 		}
-		pt->top_level = levels;
-		pt->leaf_level = 1;
-		pt->top_bits = 9;
-	} else {
-		*why = "no walk geometry for this format";
-		return -EOPNOTSUPP;
+		if (!param_ok(d, v)) {
+			*why = d->bad;
+			return -EINVAL;
+		}
 	}
-geometry:
+	err = fmt->pt->setup(pt, p, why);
+	if (err)
+		return err;
 	if (pt_geometry(pt, g) < 1) {
 		*why = "the options do not give a valid table geometry";
 		return -EINVAL;
