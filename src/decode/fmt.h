@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Private to src/decode/: the format instances each family file defines,
- * the shorthands their field tables are written with, and helpers the
- * families share. Consumers include decode.h only.
+ * the hierarchies each walk file defines, the shorthands their field
+ * tables are written with, and helpers the families share. Consumers
+ * include decode.h (and walk.h) only.
  */
 #ifndef IOMMUCTL_DECODE_FMT_H
 #define IOMMUCTL_DECODE_FMT_H
@@ -52,6 +53,10 @@ extern const struct decode_fmt fmt_smmuv3_ste, fmt_smmuv3_cd, fmt_smmuv3_l1_std,
 extern const struct decode_fmt fmt_ppc_tce;
 extern const struct decode_fmt fmt_riscv_ddte, fmt_riscv_dc, fmt_riscv_dc_ext,
 	fmt_riscv_pdte, fmt_riscv_pc, fmt_riscv_pte;
+
+/* Hierarchies, by walk file: the rows of the family table (walk_hier.c). */
+struct walk_fam;
+extern const struct walk_fam walk_fam_vtd, walk_fam_smmuv3, walk_fam_amd, walk_fam_riscv;
 
 /*
  * x86-64 style paging entries (x86_pte.c): VT-d first stage and AMD v2.

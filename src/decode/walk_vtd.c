@@ -155,8 +155,8 @@ static const struct decode_fmt *vtd_ctx_fmt(const struct walk_hier *h)
 	return h->scalable ? &fmt_vtd_context_sm : &fmt_vtd_context;
 }
 
-int walk_vtd_resolve(const struct walk_hier *h, const struct walk_mem *m,
-		     const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt)
+static int vtd_resolve(const struct walk_hier *h, const struct walk_mem *m,
+		       const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt)
 {
 	unsigned int bus = rid->id >> 8 & 0xff, devfn = rid->id & 0xff, pdts;
 	struct walk_step *s;
@@ -303,8 +303,8 @@ static int vtd_enum_pasids(const struct walk_hier *h, const struct walk_mem *m,
 	return 0;
 }
 
-int walk_vtd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
-		  uint64_t *tables, walk_hier_cb cb, void *priv)
+static int vtd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
+		    uint64_t *tables, walk_hier_cb cb, void *priv)
 {
 	const unsigned int csize = h->scalable ? 32 : 16;
 	struct walk_trail tr, tc;
@@ -372,3 +372,21 @@ int walk_vtd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t 
 	}
 	return 0;
 }
+
+/* RTADDR_REG bits 11:10 (TTM) are flags, not address (§10.4.6). */
+static const struct walk_hier_opt vtd_opts[] = {
+	{ .name = "rtaddr", .key = WALK_HK_BASE, .required = true, .keep = GENMASK64(63, 12),
+	  .group = "rtaddr" },
+	{ .name = "scalable", .key = WALK_HK_SCALABLE, .flag = true, .group = "scalable" },
+	{ .name = "dev", .key = WALK_HK_ID, .group = "dev" },
+	{ .name = "pasid", .key = WALK_HK_PASID, .group = "pasid" },
+};
+
+const struct walk_fam walk_fam_vtd = {
+	.name = "vtd",
+	.opts = vtd_opts,
+	.nopts = ARRAY_SIZE(vtd_opts),
+	.pci_ids = true,
+	.resolve = vtd_resolve,
+	.enumerate = vtd_enum,
+};
