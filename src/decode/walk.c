@@ -194,6 +194,49 @@ static uint64_t param_get(const struct walk_pt_params *p, enum walk_param id)
 	return 0;
 }
 
+static unsigned int narrow(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (unsigned int)v;
+}
+
+static void param_put(struct walk_pt_params *p, enum walk_param id, uint64_t v)
+{
+	switch (id) {
+	case WALK_PARAM_LEVELS:
+		p->levels = (int)narrow(v);
+		break;
+	case WALK_PARAM_GRANULE:
+		p->granule = narrow(v);
+		break;
+	case WALK_PARAM_MTK_EXT:
+		p->mtk_ext = v;
+		break;
+	case WALK_PARAM_PAGE_SHIFT:
+		p->page_shift = narrow(v);
+		break;
+	case WALK_PARAM_WINDOW_SIZE:
+		p->window_size = v;
+		break;
+	case WALK_PARAM_BUS_OFFSET:
+		p->bus_offset = v;
+		break;
+	case WALK_PARAM_LEVEL_SIZE:
+		p->level_entries = v;
+		break;
+	case WALK_PARAM_KERNEL_PAGE_SIZE:
+		p->kernel_page_shift = narrow(v);
+		break;
+	case WALK_PARAM_IAS:
+		p->ias = narrow(v);
+		break;
+	case WALK_PARAM_BIG_ENDIAN:
+		p->big_endian = v;
+		break;
+	case WALK_NPARAMS:
+		break;
+	}
+}
+
 static bool param_ok(const struct walk_param_def *d, uint64_t v)
 {
 	if (d->nvalues) {
@@ -203,6 +246,28 @@ static bool param_ok(const struct walk_param_def *d, uint64_t v)
 		return false;
 	}
 	return !d->hi || (v >= d->lo && v <= d->hi);
+}
+
+int walk_param_set(struct walk_pt_params *p, enum walk_param id, uint64_t v, const char **why)
+{
+	const struct walk_param_def *d;
+
+	if ((unsigned int)id >= WALK_NPARAMS)
+		return -EINVAL;
+	d = &walk_params[id];
+	if (d->log2) {
+		if (!v || (v & (v - 1))) {
+			*why = d->range;
+			return -ERANGE;
+		}
+		v = (uint64_t)__builtin_ctzll(v);
+	}
+	if (!param_ok(d, v)) {
+		*why = d->range;
+		return -ERANGE;
+	}
+	param_put(p, id, v);
+	return 0;
 }
 
 int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t root,

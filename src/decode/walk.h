@@ -82,6 +82,18 @@ enum walk_param {
 #define WALK_PARAM_BIT(p)	(1u << (p))
 
 /*
+ * walk_param_set() - store one parameter a user gave, after checking its range
+ * @p: parameters
+ * @id: which
+ * @v: the value as given: a number, a size in bytes (granule, window,
+ *     bus offset, kernel page size), 1 for a flag
+ * @why: on -ERANGE, what the values may be ("1 to 6", "4K, 16K or 64K")
+ *
+ * Return: 0, -ERANGE, -EINVAL for an unknown @id.
+ */
+int walk_param_set(struct walk_pt_params *p, enum walk_param id, uint64_t v, const char **why);
+
+/*
  * walk_pt_setup() - a page table from a format, its root and user parameters
  * @pt: result
  * @fmt: a page-table format (for Arm v7s either level's format)

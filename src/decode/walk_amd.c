@@ -162,7 +162,7 @@ static int amd_enum_gcr3(const struct walk_mem *m, uint64_t max_tables, uint64_t
 		struct walk_target tgt;
 		struct walk_step *s;
 
-		if (pasid >> 20)
+		if (pasid > WALK_PASID_MAX)
 			break;
 		s = walk_step_read(&t, m, l ? "GCR3 table entry (non-leaf)" : "GCR3 table entry",
 				   &fmt_amd_gcr3, NULL, table, i, 8);

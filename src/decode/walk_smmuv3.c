@@ -283,8 +283,8 @@ static int smmu_enum_cds(const struct walk_mem *m, uint64_t max_tables, uint64_t
 	const struct walk_step *ste = &tste->steps[tste->n - 1];
 	uint64_t d0 = ste->words[0], ptr = d0 & GENMASK64(51, 6);
 	unsigned int fmt = (unsigned int)bits64(d0, 5, 4), cdmax = (unsigned int)bits64(d0, 63, 59);
-	unsigned int split = fmt == 0 ? 20 : fmt == 1 ? 6 : 10;
-	uint32_t n = cdmax > 20 ? 1u << 20 : 1u << cdmax;
+	unsigned int split = fmt == 0 ? WALK_PASID_BITS : fmt == 1 ? 6 : 10;
+	uint32_t n = cdmax > WALK_PASID_BITS ? 1u << WALK_PASID_BITS : 1u << cdmax;
 	int ret;
 
 	if (fmt == 3)

@@ -206,7 +206,7 @@ static int vtd_resolve(const struct walk_hier *h, const struct walk_mem *m,
 				(unsigned long long)s->pa);
 		return 0;
 	}
-	if (pasid >= 1u << 20 || (pasid >> 6) >= 1u << (pdts + 7)) {
+	if (pasid > WALK_PASID_MAX || (pasid >> 6) >= 1u << (pdts + 7)) {
 		walk_trail_stop(t, WALK_STOP_RANGE,
 				"PASID %u is beyond the PASID directory (PDTS=%u: %u entries)", pasid,
 				pdts, 1u << (pdts + 7));
