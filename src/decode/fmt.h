@@ -40,6 +40,39 @@ static inline uint64_t bits64(uint64_t v, unsigned int hi, unsigned int lo)
 
 #define LAYOUT(n, tbl) { .name = (n), .fields = (tbl), .nfields = ARRAY_SIZE(tbl) }
 
+/*
+ * Fields whose position is a named constant that other code reads too
+ * (a walker): "word, hi, lo", or "word, bit" for a flag. FIELD_AT puts the
+ * constant into a shorthand, FIELD_AT(F_ENUM, VTD_CTX_TT, "tt", ...); the
+ * readers take the same constant, FIELD_GET(words, VTD_CTX_TT). The extra
+ * expansion step splits the constant into arguments; a constant of the
+ * wrong kind does not compile.
+ */
+#define FIELD_AT(shorthand, ...)	shorthand(__VA_ARGS__)
+#define FIELD_GET(words, pos)		field_get_at(words, pos)
+#define FIELD_ADDR(words, pos)		field_addr_at(words, pos)
+#define FLAG_GET(words, pos)		flag_get_at(words, pos)
+#define FIELD_MASK(pos)			FIELD_MASK_(pos)
+#define FIELD_MASK_(w, hi, lo)		GENMASK64(hi, lo)
+
+static inline uint64_t field_get_at(const uint64_t *w, unsigned int word, unsigned int hi,
+				    unsigned int lo)
+{
+	return bits64(w[word], hi, lo);
+}
+
+/* An address field: its bits in place, the others clear. */
+static inline uint64_t field_addr_at(const uint64_t *w, unsigned int word, unsigned int hi,
+				     unsigned int lo)
+{
+	return w[word] & GENMASK64(hi, lo);
+}
+
+static inline bool flag_get_at(const uint64_t *w, unsigned int word, unsigned int bit)
+{
+	return w[word] >> bit & 1;
+}
+
 /* Formats, by family file. */
 extern const struct decode_fmt fmt_vtd_root, fmt_vtd_root_sm, fmt_vtd_context,
 	fmt_vtd_context_sm, fmt_vtd_pasid_dir, fmt_vtd_pasid, fmt_vtd_sl_pte, fmt_vtd_fl_pte,
