@@ -291,16 +291,6 @@ struct walk_setup {
 	const char *name;	/* --format as given */
 };
 
-static const struct {
-	const char *name;
-	enum walk_family fam;
-} hier_names[] = {
-	{ "vtd", WALK_FAM_VTD },
-	{ "smmuv3", WALK_FAM_SMMUV3 },
-	{ "amd", WALK_FAM_AMD },
-	{ "riscv", WALK_FAM_RISCV },
-};
-
 static bool any_hier_opt(const struct walk_cli_opts *o)
 {
 	return o->rtaddr || o->scalable || o->dev || o->pasid || o->strtab || o->strtab_cfg ||
@@ -308,54 +298,41 @@ static bool any_hier_opt(const struct walk_cli_opts *o)
 	       o->all_devices;
 }
 
+/* Parse what is given; the walker checks the ranges. */
 static int pt_params(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
 		     struct walk_pt_params *p)
 {
+	enum { NUM, SIZE, FLAG };
+	const struct {
+		const char *name, *val;
+		enum walk_param id;
+		int kind;
+	} a[] = {
+		{ "levels", o->levels, WALK_PARAM_LEVELS, NUM },
+		{ "granule", o->granule, WALK_PARAM_GRANULE, SIZE },
+		{ "ias", o->ias, WALK_PARAM_IAS, NUM },
+		{ "page-shift", o->page_shift, WALK_PARAM_PAGE_SHIFT, NUM },
+		{ "window-size", o->window, WALK_PARAM_WINDOW_SIZE, SIZE },
+		{ "bus-offset", o->bus_offset, WALK_PARAM_BUS_OFFSET, SIZE },
+		{ "level-size", o->level_size, WALK_PARAM_LEVEL_SIZE, NUM },
+		{ "kernel-page-size", o->kernel_page, WALK_PARAM_KERNEL_PAGE_SIZE, SIZE },
+		{ "mtk-ext", o->mtk_ext ? "" : NULL, WALK_PARAM_MTK_EXT, FLAG },
+		{ "big-endian", o->big_endian ? "" : NULL, WALK_PARAM_BIG_ENDIAN, FLAG },
+	};
+	const char *why;
 	uint64_t v;
 
 	memset(p, 0, sizeof(*p));
-	if (o->levels) {
-		if (num_opt(ctx, "levels", o->levels, &v))
+	for (size_t i = 0; i < ARRAY_SIZE(a); i++) {
+		if (!a[i].val)
+			continue;
+		v = 1;
+		if (a[i].kind != FLAG && (a[i].kind == SIZE ? size_opt : num_opt)(ctx, a[i].name,
+										 a[i].val, &v))
 			return -EUSAGE;
-		if (v < 1 || v > WALK_MAX_LEVELS)
-			return err_report(ctx, -EUSAGE, "--levels %s: 1 to %d", o->levels, WALK_MAX_LEVELS);
-		p->levels = (int)v;
+		if (walk_param_set(p, a[i].id, v, &why))
+			return err_report(ctx, -EUSAGE, "--%s %s: %s", a[i].name, a[i].val, why);
 	}
-	if (o->granule) {
-		if (size_opt(ctx, "granule", o->granule, &v))
-			return -EUSAGE;
-		if (v != 4096 && v != 16384 && v != 65536)
-			return err_report(ctx, -EUSAGE, "--granule %s: 4K, 16K or 64K", o->granule);
-		p->granule = (unsigned int)v;
-	}
-	if (o->ias) {
-		if (num_opt(ctx, "ias", o->ias, &v))
-			return -EUSAGE;
-		p->ias = v > 64 ? 65 : (unsigned int)v;
-	}
-	if (o->page_shift) {
-		if (num_opt(ctx, "page-shift", o->page_shift, &v))
-			return -EUSAGE;
-		p->page_shift = v > 64 ? 65 : (unsigned int)v;
-		if (p->page_shift < 12 || p->page_shift > 34)
-			return err_report(ctx, -EUSAGE, "--page-shift %s: 12 to 34", o->page_shift);
-	}
-	if (o->window && size_opt(ctx, "window-size", o->window, &p->window_size))
-		return -EUSAGE;
-	if (o->bus_offset && size_opt(ctx, "bus-offset", o->bus_offset, &p->bus_offset))
-		return -EUSAGE;
-	if (o->level_size && num_opt(ctx, "level-size", o->level_size, &p->level_entries))
-		return -EUSAGE;
-	if (o->kernel_page) {
-		if (size_opt(ctx, "kernel-page-size", o->kernel_page, &v))
-			return -EUSAGE;
-		if (v < 4096 || v > (1u << 24) || (v & (v - 1)))
-			return err_report(ctx, -EUSAGE, "--kernel-page-size %s: a power of two from 4K to 16M",
-					  o->kernel_page);
-		p->kernel_page_shift = (unsigned int)__builtin_ctzll(v);
-	}
-	p->mtk_ext = o->mtk_ext;
-	p->big_endian = o->big_endian;
 	return 0;
 }
 
@@ -366,10 +343,102 @@ static int need(struct iommuctl_ctx *ctx, const char *val, const char *opt, cons
 	return 0;
 }
 
-static int only(struct iommuctl_ctx *ctx, bool given, const char *opt, const char *fmt)
+struct hier_arg {
+	const char *name, *val;
+};
+
+static const char *hier_val(const struct hier_arg *a, size_t n, const char *name)
 {
-	if (given)
-		return err_report(ctx, -EUSAGE, "--%s does not apply to --format %s", opt, fmt);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(a[i].name, name))
+			return a[i].val;
+	return NULL;
+}
+
+/* A hierarchy (--format vtd ...): its options are data of the walker's family table. */
+static int hier_setup(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
+		      const struct walk_pt_params *p, struct walk_setup *w)
+{
+	/* What was given, in the order a misplaced option is reported. */
+	const struct hier_arg a[] = {
+		{ "rtaddr", o->rtaddr }, { "scalable", o->scalable ? "" : NULL },
+		{ "strtab", o->strtab }, { "strtab-cfg", o->strtab_cfg }, { "sid", o->sid },
+		{ "ssid", o->ssid }, { "dte-base", o->dte_base }, { "dte-count", o->dte_count },
+		{ "ddtp", o->ddtp }, { "ext-dc", o->ext_dc ? "" : NULL },
+		{ "big-endian", o->big_endian ? "" : NULL }, { "dev", o->dev }, { "pasid", o->pasid },
+	};
+	const size_t n = ARRAY_SIZE(a);
+	const struct walk_fam *fam = walk_fam_at(w->h.family);
+	const struct walk_hier_opt *id = NULL, *pasid = NULL;
+	const char *f = o->format, *why, *s;
+	uint32_t v32 = 0;
+	uint64_t v;
+	int err;
+
+	w->hier = true;
+	if (o->root)
+		return err_report(ctx, -EUSAGE, "--root is for page-table formats; --format %s starts "
+					      "from its hardware root", f);
+	if (p->levels || p->granule || p->ias || p->page_shift || p->window_size || p->bus_offset ||
+	    p->level_entries || p->mtk_ext)
+		return err_report(ctx, -EUSAGE, "--format %s takes the table geometry from its "
+					      "structures: drop --levels/--granule/--ias/TCE options", f);
+	for (size_t i = 0; i < n; i++)
+		if (a[i].val && (s = walk_fam_refuses(fam, a[i].name)))
+			return err_report(ctx, -EUSAGE, "--%s does not apply to --format %s", s, f);
+	/* Structure options: every one needed first, then their values. */
+	for (size_t i = 0; i < fam->nopts; i++)
+		if (fam->opts[i].required &&
+		    (err = need(ctx, hier_val(a, n, fam->opts[i].name), fam->opts[i].name, f)))
+			return err;
+	for (size_t i = 0; i < fam->nopts; i++) {
+		const struct walk_hier_opt *ho = &fam->opts[i];
+
+		s = hier_val(a, n, ho->name);
+		if (ho->key == WALK_HK_ID)
+			id = ho;
+		if (!s || ho->key == WALK_HK_NONE || ho->key == WALK_HK_ID || ho->key == WALK_HK_PASID)
+			continue;
+		v = 1;
+		if (!ho->flag && (err = num_opt(ctx, ho->name, s, &v)))
+			return err;
+		if (walk_hier_set(&w->h, &w->rid, ho, v, &why))
+			return err_report(ctx, -EUSAGE, "--%s %s: %s", ho->name, s, why);
+	}
+	if (o->all_devices) {
+		for (size_t i = 0; i < fam->nopts; i++)
+			if ((fam->opts[i].key == WALK_HK_ID || fam->opts[i].key == WALK_HK_PASID) &&
+			    hier_val(a, n, fam->opts[i].name))
+				return err_report(ctx, -EUSAGE, "--all-devices walks every requester: drop --dev/--sid/--pasid/--ssid");
+		return 0;
+	}
+	/* The requester and its PASID. */
+	s = hier_val(a, n, id->name);
+	if (!s)
+		return err_report(ctx, -EUSAGE, "--format %s needs --%s (or --all-devices)", f,
+				  id->name);
+	if ((err = dev_opt(ctx, id->name, s, &v32)))
+		return err;
+	if (walk_hier_set(&w->h, &w->rid, id, v32, &why))
+		return err_report(ctx, -EUSAGE, "--%s %s: %s", id->name, s, why);
+	for (size_t i = 0; i < fam->nopts; i++) {
+		const struct walk_hier_opt *ho = &fam->opts[i];
+
+		if (ho->key != WALK_HK_PASID || !hier_val(a, n, ho->name))
+			continue;
+		if (pasid)
+			return err_report(ctx, -EUSAGE, "give --%s or --%s, not both", pasid->name,
+					  ho->name);
+		pasid = ho;
+	}
+	if (pasid) {
+		s = hier_val(a, n, pasid->name);
+		if ((err = num_opt(ctx, pasid->name, s, &v)))
+			return err;
+		if (walk_hier_set(&w->h, &w->rid, pasid, v, &why))
+			return err_report(ctx, -EUSAGE, "--%s %s: %s", pasid->name, s, why);
+	}
+	w->have_rid = true;
 	return 0;
 }
 
@@ -389,96 +458,8 @@ static int walk_setup(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o, b
 	w->name = o->format;
 	if ((err = pt_params(ctx, o, &p)))
 		return err;
-	for (size_t i = 0; i < ARRAY_SIZE(hier_names); i++) {
-		const char *f = o->format;
-
-		if (strcmp(f, hier_names[i].name))
-			continue;
-		w->hier = true;
-		w->h.family = hier_names[i].fam;
-		if (o->root)
-			return err_report(ctx, -EUSAGE, "--root is for page-table formats; --format %s starts "
-						      "from its hardware root", f);
-		if (p.levels || p.granule || p.ias || p.page_shift || p.window_size || p.bus_offset ||
-		    p.level_entries || p.mtk_ext)
-			return err_report(ctx, -EUSAGE, "--format %s takes the table geometry from its "
-						      "structures: drop --levels/--granule/--ias/TCE options", f);
-		if ((err = only(ctx, o->rtaddr && w->h.family != WALK_FAM_VTD, "rtaddr", f)) ||
-		    (err = only(ctx, o->scalable && w->h.family != WALK_FAM_VTD, "scalable", f)) ||
-		    (err = only(ctx, (o->strtab || o->strtab_cfg || o->sid || o->ssid) &&
-				     w->h.family != WALK_FAM_SMMUV3, "strtab/--strtab-cfg/--sid/--ssid", f)) ||
-		    (err = only(ctx, (o->dte_base || o->dte_count) && w->h.family != WALK_FAM_AMD,
-				"dte-base/--dte-count", f)) ||
-		    (err = only(ctx, (o->ddtp || o->ext_dc || o->big_endian) &&
-				     w->h.family != WALK_FAM_RISCV, "ddtp/--ext-dc/--big-endian", f)) ||
-		    (err = only(ctx, o->dev && w->h.family == WALK_FAM_SMMUV3, "dev (use --sid)", f)))
-			return err;
-		switch (w->h.family) {
-		case WALK_FAM_VTD:
-			if ((err = need(ctx, o->rtaddr, "rtaddr", f)) ||
-			    (err = num_opt(ctx, "rtaddr", o->rtaddr, &w->h.base)))
-				return err;
-			w->h.base &= ~0xfffULL;
-			w->h.scalable = o->scalable;
-			break;
-		case WALK_FAM_SMMUV3:
-			if ((err = need(ctx, o->strtab, "strtab", f)) ||
-			    (err = need(ctx, o->strtab_cfg, "strtab-cfg", f)) ||
-			    (err = num_opt(ctx, "strtab", o->strtab, &w->h.base)) ||
-			    (err = num_opt(ctx, "strtab-cfg", o->strtab_cfg, &w->h.strtab_cfg)))
-				return err;
-			break;
-		case WALK_FAM_AMD:
-			if ((err = need(ctx, o->dte_base, "dte-base", f)) ||
-			    (err = num_opt(ctx, "dte-base", o->dte_base, &w->h.base)))
-				return err;
-			if (o->dte_count) {
-				if ((err = num_opt(ctx, "dte-count", o->dte_count, &v)))
-					return err;
-				if (!v || v > 65536)
-					return err_report(ctx, -EUSAGE, "--dte-count %s: 1 to 65536", o->dte_count);
-				w->h.dte_count = (uint32_t)v;
-			}
-			break;
-		case WALK_FAM_RISCV:
-			if ((err = need(ctx, o->ddtp, "ddtp", f)) ||
-			    (err = num_opt(ctx, "ddtp", o->ddtp, &w->h.base)))
-				return err;
-			w->h.ext_dc = o->ext_dc;
-			w->h.params.big_endian = o->big_endian;
-			break;
-		}
-		if (o->all_devices) {
-			if (o->dev || o->sid || o->pasid || o->ssid)
-				return err_report(ctx, -EUSAGE, "--all-devices walks every requester: drop --dev/--sid/--pasid/--ssid");
-			return 0;
-		}
-		if (w->h.family == WALK_FAM_SMMUV3) {
-			if ((err = need(ctx, o->sid, "sid (or --all-devices)", f)) ||
-			    (err = dev_opt(ctx, "sid", o->sid, &w->rid.id)))
-				return err;
-			if (o->ssid && o->pasid)
-				return err_report(ctx, -EUSAGE, "give --ssid or --pasid, not both");
-		} else {
-			if ((err = need(ctx, o->dev, "dev (or --all-devices)", f)) ||
-			    (err = dev_opt(ctx, "dev", o->dev, &w->rid.id)))
-				return err;
-		}
-		if (o->pasid || o->ssid) {
-			const char *s = o->pasid ? o->pasid : o->ssid;
-
-			if ((err = num_opt(ctx, o->pasid ? "pasid" : "ssid", s, &v)))
-				return err;
-			if (v > 0xfffff)
-				return err_report(ctx, -EUSAGE, "--%s %s: at most 0xfffff (20 bits)",
-						  o->pasid ? "pasid" : "ssid", s);
-			w->rid.has_pasid = true;
-			w->rid.pasid = (uint32_t)v;
-		}
-		w->rid.id_last = w->rid.id;
-		w->have_rid = true;
-		return 0;
-	}
+	if (!walk_family_find(o->format, &w->h.family))
+		return hier_setup(ctx, o, &p, w);
 	if (any_hier_opt(o))
 		return err_report(ctx, -EUSAGE,
 				  "--rtaddr, --dev, --pasid, --strtab, --sid, --dte-base, --ddtp and "
@@ -1184,13 +1165,9 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 	(void)argv;
 	if (!o->format)
 		return err_report(ctx, -EUSAGE, "--format vtd|smmuv3|amd is required: what to look for");
-	for (i = 0; i < ARRAY_SIZE(hier_names); i++)
-		if (!strcmp(o->format, hier_names[i].name))
-			break;
-	if (i == ARRAY_SIZE(hier_names) || hier_names[i].fam == WALK_FAM_RISCV)
+	if (walk_family_find(o->format, &ro.family) || ro.family == WALK_FAM_RISCV)
 		return err_report(ctx, -EUSAGE, "--format %s: walk roots looks for vtd, smmuv3 or amd tables",
 				  o->format);
-	ro.family = hier_names[i].fam;
 	if (o->max_tables) {
 		if ((err = num_opt(ctx, "max-tables", o->max_tables, &ro.max_tables)))
 			return err;
