@@ -1443,13 +1443,6 @@ static int batch_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	unsigned lineno = 0, nok = 0, nfail = 0;
 	int first_err = 0;
 
-	if (ctx->snapshot || ctx->sysfs_root) {
-		json_object_put(all);
-		if (f && f != stdin)
-			fclose(f);
-		return err_report(ctx, -EOPNOTSUPP, "batch drives the running kernel: it cannot use %s",
-				  ctx->snapshot ? "a snapshot" : "--sysfs-root");
-	}
 	if (!f) {
 		json_object_put(all);
 		return err_report(ctx, -errno, "%s: %s", fname, strerror(errno));
@@ -1545,7 +1538,7 @@ static const struct cli_verb batch_verbs[] = {
 		.opts_size = sizeof(struct batch_opts),
 		.min_args = 1,
 		.max_args = 1,
-		.flags = CLI_NEEDS_ROOT,
+		.flags = CLI_LIVE,
 		.run = batch_exec,
 	},
 	{ 0 }
@@ -1561,7 +1554,7 @@ static const struct cli_verb batch_fallback = {
 	.opts_size = sizeof(struct batch_opts),
 	.min_args = 1,
 	.max_args = 1,
-	.flags = CLI_NEEDS_ROOT,
+	.flags = CLI_LIVE,
 	.run = batch_exec,
 };
 

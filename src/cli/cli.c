@@ -7,7 +7,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -399,71 +398,72 @@ int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv)
 
 /* ---- machine-readable command description ---- */
 
-static json_object *options_json(const struct argp_option *opts)
+static void options_out(struct out *o, const char *key, const struct argp_option *opts)
 {
-	json_object *a = json_object_new_array();
-
-	for (const struct argp_option *o = opts; o && (o->name || o->key); o++) {
-		json_object *j;
+	out_list_begin(o, key, NULL);
+	for (const struct argp_option *p = opts; p && (p->name || p->key); p++) {
 		char s[2] = { 0 };
 
-		if (o->flags & OPTION_HIDDEN)
+		if (p->flags & OPTION_HIDDEN)
 			continue;
-		j = json_object_new_object();
-		if (o->name)
-			json_object_object_add(j, "long", json_object_new_string(o->name));
-		if (o->key > 0 && o->key < 256 && isprint(o->key)) {
-			s[0] = (char)o->key;
-			json_object_object_add(j, "short", json_object_new_string(s));
+		out_obj_begin(o, NULL, NULL);
+		if (p->name)
+			out_str(o, "long", NULL, p->name);
+		if (p->key > 0 && p->key < 256 && isprint(p->key)) {
+			s[0] = (char)p->key;
+			out_str(o, "short", NULL, s);
 		}
-		if (o->arg)
-			json_object_object_add(j, "arg", json_object_new_string(o->arg));
-		if (o->doc)
-			json_object_object_add(j, "doc", json_object_new_string(o->doc));
-		json_object_array_add(a, j);
+		if (p->arg)
+			out_str(o, "arg", NULL, p->arg);
+		if (p->doc)
+			out_str(o, "doc", NULL, p->doc);
+		out_obj_end(o);
 	}
-	return a;
+	out_list_end(o);
 }
 
-static json_object *verb_json(const struct cli_verb *v)
+static void verb_out(struct out *o, const char *key, const struct cli_verb *v)
 {
-	json_object *jv = json_object_new_object();
-
-	json_object_object_add(jv, "name", json_object_new_string(v->name));
+	out_obj_begin(o, key, NULL);
+	out_str(o, "name", NULL, v->name);
 	if (v->alias)
-		json_object_object_add(jv, "alias", json_object_new_string(v->alias));
-	json_object_object_add(jv, "summary", json_object_new_string(v->summary));
-	json_object_object_add(jv, "args", json_object_new_string(v->args_doc ? v->args_doc : ""));
-	json_object_object_add(jv, "list", json_object_new_boolean(v->flags & CLI_LIST));
-	json_object_object_add(jv, "writes", json_object_new_boolean(v->flags & CLI_WRITES));
-	json_object_object_add(jv, "options", options_json(v->options));
-	return jv;
+		out_str(o, "alias", NULL, v->alias);
+	out_str(o, "summary", NULL, v->summary);
+	out_str(o, "args", NULL, v->args_doc ? v->args_doc : "");
+	out_bool(o, "list", NULL, v->flags & CLI_LIST);
+	out_bool(o, "writes", NULL, v->flags & CLI_WRITES);
+	options_out(o, "options", v->options);
+	out_obj_end(o);
 }
 
 int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f)
 {
-	json_object *root = json_object_new_object(), *objs = json_object_new_array();
+	struct out *o = out_new(&(struct out_opts){ .f = f, .json = true, .pretty = true });
+	int err;
 
-	json_object_object_add(root, "global_options", options_json(global_options));
-	json_object_object_add(root, "list_options", options_json(list_options));
+	out_obj_begin(o, NULL, NULL);
+	options_out(o, "global_options", global_options);
+	options_out(o, "list_options", list_options);
+	out_list_begin(o, "objects", NULL);
 	for (size_t i = 0; cli_objects[i]; i++) {
 		const struct cli_object *obj = cli_objects[i];
-		json_object *jo = json_object_new_object(), *verbs = json_object_new_array();
 
-		json_object_object_add(jo, "name", json_object_new_string(obj->name));
+		out_obj_begin(o, NULL, NULL);
+		out_str(o, "name", NULL, obj->name);
 		if (obj->alias)
-			json_object_object_add(jo, "alias", json_object_new_string(obj->alias));
-		json_object_object_add(jo, "summary", json_object_new_string(obj->summary));
+			out_str(o, "alias", NULL, obj->alias);
+		out_str(o, "summary", NULL, obj->summary);
+		out_list_begin(o, "verbs", NULL);
 		for (const struct cli_verb *v = obj->verbs; v->name; v++)
-			json_object_array_add(verbs, verb_json(v));
-		json_object_object_add(jo, "verbs", verbs);
+			verb_out(o, NULL, v);
+		out_list_end(o);
 		if (obj->fallback)
-			json_object_object_add(jo, "fallback", verb_json(obj->fallback));
-		json_object_array_add(objs, jo);
+			verb_out(o, "fallback", obj->fallback);
+		out_obj_end(o);
 	}
-	json_object_object_add(root, "objects", objs);
-	fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE), f);
-	fputc('\n', f);
-	json_object_put(root);
-	return 0;
+	out_list_end(o);
+	out_obj_end(o);
+	err = out_end(o);
+	out_free(o);
+	return err;
 }

@@ -291,7 +291,7 @@ static const struct cli_verb msi_verbs[] = {
 		.opts_size = sizeof(struct sw_opts),
 		.min_args = 1,
 		.max_args = 1,
-		.flags = CLI_NEEDS_ROOT,
+		.flags = CLI_LIVE,
 		.run = msi_sw_window,
 	},
 	{ 0 }

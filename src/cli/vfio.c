@@ -522,7 +522,7 @@ static const struct cli_verb vfio_verbs[] = {
 		.opts_size = sizeof(struct probe_opts),
 		.min_args = 1,
 		.max_args = 1,
-		.flags = CLI_NEEDS_ROOT,
+		.flags = CLI_LIVE,
 		.run = vfio_probe,
 	},
 	{ 0 }

@@ -6,6 +6,7 @@
  * `translate` prints the entries read for one address down to the leaf,
  * or why translation stops. Reads no machine state.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "backends/dump/mem.h"
 #include "cli/cli.h"
 #include "cli/ctx.h"
+#include "cli/memsrc.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "decode/roots.h"
@@ -21,10 +23,7 @@
 #include "output/out.h"
 
 enum {
-	OPT_MEM = 0x500,
-	OPT_MEM_FORMAT,
-	OPT_MEM_BASE,
-	OPT_FORMAT,
+	OPT_FORMAT = 0x500,
 	OPT_ROOT,
 	OPT_LEVELS,
 	OPT_GRANULE,
@@ -55,7 +54,7 @@ enum {
 };
 
 struct walk_cli_opts {
-	const char *mem, *mem_format, *mem_base;
+	struct cli_mem_opts mem;
 	const char *format, *root;
 	const char *levels, *granule, *ias, *page_shift, *window, *bus_offset, *level_size, *kernel_page;
 	bool mtk_ext, big_endian;
@@ -67,9 +66,7 @@ struct walk_cli_opts {
 };
 
 #define WALK_COMMON_OPTIONS \
-	{ "mem", OPT_MEM, "FILE", 0, "the memory dump: ELF vmcore, kdump-compressed file or raw image", 0 }, \
-	{ "mem-format", OPT_MEM_FORMAT, "FMT", 0, "the dump is: auto (default), elf, kdump or raw", 0 }, \
-	{ "mem-base", OPT_MEM_BASE, "PA", 0, "raw image: physical address of its first byte (default 0)", 0 }, \
+	CLI_MEM_OPTIONS(0), \
 	{ "format", OPT_FORMAT, "FMT", 0, "page-table format (vtd-sl-pte, arm-lpae-s1, ppc-tce...) or a hierarchy: vtd, smmuv3, amd, riscv", 0 }, \
 	{ "root", OPT_ROOT, "PA", 0, "physical address of the top page table (page-table formats)", 0 }, \
 	{ "levels", OPT_LEVELS, "N", 0, "number of table levels (VT-d 2-5, x86 4-5, AMD mode 1-6, LPAE 1-4, TCE 1-5, RISC-V 3-5)", 1 }, \
@@ -105,9 +102,7 @@ static const struct argp_option walk_options[] = {
 };
 
 static const struct argp_option roots_options[] = {
-	{ "mem", OPT_MEM, "FILE", 0, "the memory dump: ELF vmcore, kdump-compressed file or raw image", 0 },
-	{ "mem-format", OPT_MEM_FORMAT, "FMT", 0, "the dump is: auto (default), elf, kdump or raw", 0 },
-	{ "mem-base", OPT_MEM_BASE, "PA", 0, "raw image: physical address of its first byte (default 0)", 0 },
+	CLI_MEM_OPTIONS(0),
 	{ "format", OPT_FORMAT, "FAMILY", 0, "what to look for: vtd, smmuv3 or amd", 0 },
 	{ "max-tables", OPT_MAX_TABLES, "N", 0, "structure tables read per candidate (default 4096)", 3 },
 	{ 0 }
@@ -123,9 +118,6 @@ static error_t walk_parse_opt(int key, char *arg, struct argp_state *state)
 	struct walk_cli_opts *o = state->input;
 
 	switch (key) {
-	case OPT_MEM: o->mem = arg; break;
-	case OPT_MEM_FORMAT: o->mem_format = arg; break;
-	case OPT_MEM_BASE: o->mem_base = arg; break;
 	case OPT_FORMAT: o->format = arg; break;
 	case OPT_ROOT: o->root = arg; break;
 	case OPT_LEVELS: o->levels = arg; break;
@@ -155,7 +147,7 @@ static error_t walk_parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_EXT_DC: o->ext_dc = true; break;
 	case OPT_ALL_DEVICES: o->all_devices = true; break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return cli_mem_parse_opt(&o->mem, key, arg);
 	}
 	return 0;
 }
@@ -169,25 +161,16 @@ static int num_opt(struct iommuctl_ctx *ctx, const char *name, const char *s, ui
 	return 0;
 }
 
-/* 4096, 0x1000, 4K, 2M, 1G, 1T */
+/* 4096, 0x1000, 4K, 2M, 1G, 1T: the one size parser */
 static int size_opt(struct iommuctl_ctx *ctx, const char *name, const char *s, uint64_t *v)
 {
-	static const char units[] = "KMGTPE";
 	size_t n = strlen(s);
-	const char *u;
-	char *num;
-	int err;
 
-	u = n ? strchr(units, s[n - 1] & ~0x20) : NULL;
-	if (!u || !s[n - 1])
-		return num_opt(ctx, name, s, v);
-	num = xstrndup(s, n - 1);
-	err = parse_u64(num, v);
-	free(num);
-	if (err || *v >> (64 - 10 * (u - units + 1)))
+	if (!parse_size(s, v))
+		return 0;
+	if (n && strchr("KMGTPE", toupper((unsigned char)s[n - 1])))
 		return err_report(ctx, -EUSAGE, "--%s %s: not a size (4096, 4K, 2M, 1G...)", name, s);
-	*v <<= 10 * (u - units + 1);
-	return 0;
+	return num_opt(ctx, name, s, v);
 }
 
 /* [DDDD:]BB:DD.F, or a plain number. */
@@ -242,41 +225,7 @@ static int cli_mem_read(void *priv, uint64_t pa, void *buf, size_t len, uint64_t
 static int walk_mem_open(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
 			 struct mem_source **m)
 {
-	struct mem_open_opts oo = { .format = MEM_FMT_AUTO };
-	char *why = NULL;
-	int err;
-
-	if (!o->mem)
-		return err_report(ctx, -EUSAGE, "--mem FILE is required (the memory dump to read tables from)");
-	if (o->mem_format) {
-		static const enum mem_format fmts[] = { MEM_FMT_AUTO, MEM_FMT_ELF, MEM_FMT_KDUMP, MEM_FMT_RAW };
-		size_t i;
-
-		for (i = 0; i < ARRAY_SIZE(fmts); i++)
-			if (!strcmp(o->mem_format, mem_format_name(fmts[i])))
-				break;
-		if (i == ARRAY_SIZE(fmts))
-			return err_report(ctx, -EUSAGE, "--mem-format %s: give auto, elf, kdump or raw",
-					  o->mem_format);
-		oo.format = fmts[i];
-	}
-	if (o->mem_base) {
-		if (num_opt(ctx, "mem-base", o->mem_base, &oo.raw_base))
-			return -EUSAGE;
-		if (oo.format != MEM_FMT_RAW)
-			return err_report(ctx, -EUSAGE, "--mem-base applies to raw images: add --mem-format raw");
-	}
-	err = mem_open(o->mem, &oo, m, &why);
-	if (err) {
-		if (why && str_startswith(why, o->mem))
-			err_msg(ctx, "%s", why);
-		else
-			err_msg(ctx, "%s: %s", o->mem, why ? why : strerror(-err));
-		ctx->reported = true;
-		free(why);
-		return err;
-	}
-	return 0;
+	return cli_mem_open(ctx, &o->mem, NULL, m);
 }
 
 /* ---- what to walk: a raw table or a hierarchy ---- */
@@ -1209,7 +1158,7 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 	err = out_table_print(tab);
 	if (!err && !n)
 		return err_report(ctx, -ENOENT, "no %s table found in %s (%" PRIu64 " pages scanned, %" PRIu64
-				  " unreadable, %" PRIu64 " candidates checked)", o->format, o->mem, st.pages,
+				  " unreadable, %" PRIu64 " candidates checked)", o->format, o->mem.file, st.pages,
 				  st.unreadable, st.checked);
 	return err;
 }
