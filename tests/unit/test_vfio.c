@@ -26,6 +26,7 @@
 #include "backends/vfio/vfio.h"
 #include "cli/cli.h"
 #include "cli/ctx.h"
+#include "cli/vfio.h"
 
 /* Resolved by --wrap; NULL when the test was linked without it (then tests skip). */
 extern int __real_open(const char *path, int flags, ...) __attribute__((weak));
@@ -329,6 +330,28 @@ static int called(unsigned long req)
 	return n;
 }
 
+/*
+ * The words the command line gives a path's failure and a status row
+ * (cli/vfio.c), built from the backend's data; kept until the next call.
+ */
+static const char *why_of(const struct vfio_probe_result *res, const struct vfio_path_run *p)
+{
+	static char *last;
+
+	free(last);
+	last = cli_vfio_path_why(res, p);
+	return last;
+}
+
+static const char *detail_of(const struct vfio_feature *f)
+{
+	static char *last;
+
+	free(last);
+	last = cli_vfio_feature_detail(f);
+	return last;
+}
+
 static const struct vfio_probe_req base_req = {
 	.device = "0000:00:03.0", .group = 1, .cdev = "vfio0", .size = 0x10000,
 };
@@ -372,7 +395,7 @@ static void test_probe_fallback_no_iommufd(void **state)
 	assert_true(res.iommufd.attempted);
 	assert_int_equal(res.iommufd.err, -ENOENT);
 	assert_int_equal(res.iommufd.failed_op, VOP_OPEN_IOMMUFD);
-	assert_non_null(strstr(res.iommufd.why, "CONFIG_IOMMUFD"));
+	assert_non_null(strstr(why_of(&res, &res.iommufd), "CONFIG_IOMMUFD"));
 	assert_string_equal(res.container_type, "type1v2");
 	assert_int_equal(res.nranges, 2);
 	assert_int_equal(res.ranges[1].last, 0x7fffffffff);
@@ -395,7 +418,7 @@ static void test_probe_fallback_no_cdev(void **state)
 	assert_int_equal(vfio_probe_run(&req, &res), 0);
 	assert_int_equal(res.used, VFIO_PATH_LEGACY);
 	assert_int_equal(res.iommufd.failed_op, VOP_OPEN_CDEV);
-	assert_non_null(strstr(res.iommufd.why, "VFIO_DEVICE_CDEV"));
+	assert_non_null(strstr(why_of(&res, &res.iommufd), "VFIO_DEVICE_CDEV"));
 	vfio_probe_result_release(&res);
 }
 
@@ -410,7 +433,7 @@ static void test_probe_fallback_bind_ebusy(void **state)
 	assert_int_equal(vfio_probe_run(&base_req, &res), 0);
 	assert_int_equal(res.used, VFIO_PATH_LEGACY);
 	assert_int_equal(res.iommufd.err, -EBUSY);
-	assert_non_null(strstr(res.iommufd.why, "ownership"));
+	assert_non_null(strstr(why_of(&res, &res.iommufd), "ownership"));
 	vfio_probe_result_release(&res);
 }
 
@@ -425,7 +448,7 @@ static void test_probe_no_fallback_after_attach(void **state)
 	assert_int_equal(vfio_probe_run(&base_req, &res), -EINVAL);
 	assert_false(res.legacy.attempted);
 	assert_int_equal(res.iommufd.failed_op, VOP_IOAS_MAP);
-	assert_non_null(strstr(res.iommufd.why, "reserved region"));
+	assert_non_null(strstr(why_of(&res, &res.iommufd), "reserved region"));
 	/* the IOAS is still destroyed */
 	assert_int_equal(called(IOMMU_DESTROY), 1);
 	vfio_probe_result_release(&res);
@@ -456,8 +479,8 @@ static void test_probe_both_fail(void **state)
 	assert_int_equal(vfio_probe_run(&base_req, &res), -EBUSY);
 	assert_int_equal(res.used, VFIO_PATH_AUTO);
 	assert_int_equal(res.legacy.failed_op, VOP_GROUP_STATUS);
-	assert_non_null(strstr(res.legacy.why, "not viable"));
-	assert_non_null(res.iommufd.why);
+	assert_non_null(strstr(why_of(&res, &res.legacy), "not viable"));
+	assert_non_null(why_of(&res, &res.iommufd));
 	assert_int_equal(called(VFIO_GROUP_SET_CONTAINER), 0);
 	vfio_probe_result_release(&res);
 }
@@ -474,7 +497,7 @@ static void test_probe_legacy_eperm_msi(void **state)
 	fk.fail_err = EPERM;
 	assert_int_equal(vfio_probe_run(&req, &res), -EPERM);
 	assert_false(res.iommufd.attempted);
-	assert_non_null(strstr(res.legacy.why, "allow_unsafe_interrupts"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "allow_unsafe_interrupts"));
 	vfio_probe_result_release(&res);
 }
 
@@ -501,7 +524,7 @@ static void test_probe_msi_window_refused(void **state)
 	fake_reset();
 	assert_int_not_equal(vfio_probe_run(&req, &res), 0);
 	assert_int_equal(res.msi_err, 0);
-	assert_non_null(strstr(res.legacy.why, "MSI window"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "MSI window"));
 	vfio_probe_result_release(&res);
 }
 
@@ -542,7 +565,7 @@ static void test_status_errno_mapping(void **state)
 	fk.fail_err = ENOTTY;
 	vfio_status_probe(&st);
 	assert_int_equal(feat(&st, "viommu")->avail, VFIO_AVAIL_NO);
-	assert_non_null(strstr(feat(&st, "viommu")->detail, "ENOTTY"));
+	assert_non_null(strstr(detail_of(feat(&st, "viommu")), "ENOTTY"));
 	vfio_status_release(&st);
 
 	/* E2BIG: the kernel's struct iommu_hwpt_alloc has no fault_id */
@@ -561,7 +584,7 @@ static void test_status_errno_mapping(void **state)
 	vfio_status_probe(&st);
 	for (size_t i = 0; i < st.n; i++) {
 		assert_int_equal(st.features[i].avail, VFIO_AVAIL_NO);
-		assert_non_null(st.features[i].detail);
+		assert_non_null(detail_of(&st.features[i]));
 	}
 	vfio_status_release(&st);
 }
@@ -696,7 +719,7 @@ static void test_status_spapr(void **state)
 	fake_reset();
 	vfio_status_probe(&st);
 	assert_int_equal(feat(&st, "container_spapr_tce_v2")->avail, VFIO_AVAIL_NO);
-	assert_non_null(strstr(feat(&st, "container_spapr_tce_v2")->detail, "POWER"));
+	assert_non_null(strstr(detail_of(feat(&st, "container_spapr_tce_v2")), "POWER"));
 	vfio_status_release(&st);
 }
 
@@ -797,7 +820,7 @@ static void test_probe_spapr_outside_window(void **state)
 	req.iova = 0x80000000;        /* just past the 32-bit window */
 	assert_int_equal(vfio_probe_run(&req, &res), -ENXIO);
 	assert_int_equal(res.legacy.failed_op, VOP_DMA_MAP);
-	assert_non_null(strstr(res.legacy.why, "outside the DMA window 0x0-0x7fffffff"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "outside the DMA window 0x0-0x7fffffff"));
 	assert_false(res.mapped);
 	assert_int_equal(called(VFIO_IOMMU_SPAPR_TCE_CREATE), 0);
 	/* the registration is undone */
@@ -817,7 +840,7 @@ static void test_probe_spapr_ddw_create_fails(void **state)
 	fk.fail_err = EINVAL;
 	assert_int_equal(vfio_probe_run(&req, &res), -EINVAL);
 	assert_int_equal(res.legacy.failed_op, VOP_SPAPR_CREATE);
-	assert_non_null(strstr(res.legacy.why, "page size"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "page size"));
 	assert_true(res.unmapped);
 	assert_false(res.ddw_created);
 	assert_int_equal(called(VFIO_IOMMU_SPAPR_TCE_REMOVE), 0);
@@ -830,7 +853,7 @@ static void test_probe_spapr_ddw_create_fails(void **state)
 	fk.fail_req = VFIO_IOMMU_SPAPR_TCE_CREATE;
 	fk.fail_err = ENOSPC;
 	assert_int_equal(vfio_probe_run(&req, &res), -ENOSPC);
-	assert_non_null(strstr(res.legacy.why, "max_dynamic_windows_supported"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "max_dynamic_windows_supported"));
 	vfio_probe_result_release(&res);
 }
 
@@ -846,7 +869,7 @@ static void test_probe_spapr_register_fails(void **state)
 	fk.fail_err = ENOMEM;
 	assert_int_equal(vfio_probe_run(&req, &res), -ENOMEM);
 	assert_int_equal(res.legacy.failed_op, VOP_SPAPR_REGISTER);
-	assert_non_null(strstr(res.legacy.why, "RLIMIT_MEMLOCK"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "RLIMIT_MEMLOCK"));
 	assert_int_equal(called(VFIO_IOMMU_MAP_DMA), 0);
 	assert_int_equal(called(VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY), 0);
 	assert_false(res.registered);
@@ -858,8 +881,8 @@ static void test_probe_spapr_register_fails(void **state)
 	fk.fail_req = VFIO_IOMMU_MAP_DMA;
 	fk.fail_err = EPERM;
 	assert_int_equal(vfio_probe_run(&req, &res), -EPERM);
-	assert_non_null(strstr(res.legacy.why, "not enabled"));
-	assert_null(strstr(res.legacy.why, "CAP_IPC_LOCK"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "not enabled"));
+	assert_null(strstr(why_of(&res, &res.legacy), "CAP_IPC_LOCK"));
 	vfio_probe_result_release(&res);
 
 	/* EPERM/EBUSY elsewhere come from the shared table */
@@ -879,7 +902,7 @@ static void test_probe_spapr_only_v1(void **state)
 	fk.spapr = fk.spapr_v1_only = true;
 	assert_int_equal(vfio_probe_run(&req, &res), -ENODEV);
 	assert_int_equal(res.legacy.failed_op, VOP_CHECK_EXT);
-	assert_non_null(strstr(res.legacy.why, "only SPAPR TCE v1 is offered"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "only SPAPR TCE v1 is offered"));
 	assert_int_equal(called(VFIO_SET_IOMMU), 0);
 	vfio_probe_result_release(&res);
 	t = vfio_pgsizes_text(0x1011000);
