@@ -450,7 +450,7 @@ static int hex_digits(uint64_t v)
  * One line: "0x00001000: 00 11 .. 77  88 .. ff  |........|", like
  * hexdump -C. Formatted by hand: a 64 MiB dump is 4 million lines.
  */
-static void hexdump_line(FILE *f, int width, uint64_t pa, const uint8_t *p, size_t n)
+static void hexdump_line(struct out *o, int width, uint64_t pa, const uint8_t *p, size_t n)
 {
 	static const char hexd[] = "0123456789abcdef";
 	char line[128], *q;
@@ -470,7 +470,8 @@ static void hexdump_line(FILE *f, int width, uint64_t pa, const uint8_t *p, size
 		*q++ = isprint(p[i]) && p[i] < 0x80 ? (char)p[i] : '.';
 	*q++ = '|';
 	*q++ = '\n';
-	fwrite(line, 1, (size_t)(q - line), f);
+	*q = '\0';
+	out_verbatim(o, line);
 }
 
 /* The error line of a read that stopped; the error to return (exit status). */
@@ -521,6 +522,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 	char *hex = NULL;
 	int err = 0, oerr = 0, width;
 	bool json = ctx->json;
+	struct out *o = ctx_out(ctx);
 
 	if (parse_u64(argv[1], &pa))
 		return err_report(ctx, -EUSAGE, "PA '%s': not an address (hex with 0x, or decimal)", argv[1]);
@@ -558,7 +560,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 			got = f && f->pa >= pa + done && f->pa - (pa + done) < n ? f->pa - (pa + done) : 0;
 		}
 		if (co->binary) {
-			fwrite(buf, 1, got, ctx->outf);
+			out_bytes(o, buf, got);
 		} else if (json) {
 			for (size_t i = 0; i < got; i++) {
 				hex[2 * (done + i)] = hexd[buf[i] >> 4];
@@ -566,15 +568,13 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 			}
 		} else {
 			for (size_t i = 0; i < got; i += 16)
-				hexdump_line(ctx->outf, width, pa + done + i, buf + i, got - i < 16 ? got - i : 16);
+				hexdump_line(o, width, pa + done + i, buf + i, got - i < 16 ? got - i : 16);
 		}
 		done += got;
 		if (err)
 			break;
 	}
 	if (json) {
-		struct out *o = ctx_out(ctx);
-
 		hex[2 * done] = '\0';
 		out_obj_begin(o, NULL, NULL);
 		out_hex(o, "pa", NULL, pa);
@@ -585,7 +585,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 
 			out_obj_begin(o, "fault", NULL);
 			out_hex(o, "pa", NULL, pa + done);
-			out_str(o, "error", NULL, fault_kind(err));
+			out_str(o, "kind", NULL, fault_kind(err));
 			out_str(o, "message", NULL, f && f->why ? f->why : strerror(-err));
 			out_obj_end(o);
 		} else {
@@ -596,7 +596,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 	}
 	if (err) {
 		/* the data before the fault is out first, then the one error line */
-		fflush(ctx->outf);
+		out_flush(o);
 		err = read_fault_report(ctx, m, err, pa + done);
 	} else {
 		err = oerr;
