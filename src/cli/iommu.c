@@ -48,7 +48,7 @@ static const struct out_col iommu_cols[] = {
 	[COL_ECAP] = { "ECAP", OCT_HEX, 0, OCF_DEFAULT, "VT-d extended capability register" },
 	[COL_FEATURES] = { "FEATURES", OCT_LIST, 0, OCF_DEFAULT,
 			   "AMD extended feature register(s), as sysfs lists them" },
-	[COL_ADDRESS] = { "ADDRESS", OCT_HEX, 0, 0, "VT-d register base address" },
+	[COL_ADDRESS] = { "ADDRESS", OCT_HEX, 0, 0, "VT-d register base address", .key = "register_base" },
 	[COL_VERSION] = { "VERSION", OCT_STR, 0, 0, "VT-d architecture version" },
 	[COL_PARENT] = { "PARENT", OCT_STR, 0, 0, "the device the unit hangs off" },
 	[COL_DRIVER] = { "DRIVER", OCT_STR, 0, 0, "driver of the parent device", .key = "parent_driver" },

@@ -419,9 +419,14 @@ static int mem_info_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 		out_obj_end(o);
 	}
 	if (out_is_json(o) || warnings.n) {
+		/* JSON: warning objects {"text"}, as the decoder's (which add the field's "key") */
 		out_list_begin(o, "warnings", "warnings");
-		for (size_t i = 0; i < warnings.n; i++)
-			out_str(o, NULL, NULL, warnings.v[i]);
+		for (size_t i = 0; i < warnings.n; i++) {
+			out_obj_begin(o, NULL, NULL);
+			out_fmt_str(o, "text", NULL, warnings.v[i]);
+			out_obj_end(o);
+			out_text(o, "%s", warnings.v[i]);
+		}
 		out_list_end(o);
 	}
 	out_ranges(ctx, o, &rv, info.format);

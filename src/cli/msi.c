@@ -129,7 +129,7 @@ static int msi_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 		out_hex(o, "last", NULL, r->end);
 		out_u64(o, "size", NULL, r->end - r->start + 1);
 		out_str(o, "type", NULL, r->type);
-		out_str(o, "class", NULL, ri.key);
+		out_str(o, "kind", NULL, ri.key);
 		out_str(o, "meaning", NULL, ri.label);
 		out_bool(o, "excluded", NULL, ri.excluded);
 		out_str(o, "why", NULL, ri.why);

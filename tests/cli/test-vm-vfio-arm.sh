@@ -46,7 +46,7 @@ if ((rc == 0)); then
 	check "probe: a map in the MSI window is refused (EINVAL) and explained" \
 		"j('probe.out')['msi_check']['refused'] and j('probe.out')['msi_check']['errno_name']=='EINVAL' and 'MSI window' in t('probe-text.out')"
 	check "msi show: 0x8000000-0x80fffff is a software MSI window" \
-		"[(r['start'], r['last'], r['class']) for r in j('msi.out')['reserved_regions'] if r['type']=='msi']==[('0x8000000', '0x80fffff', 'sw_msi')] and 'software MSI window' in t('msi-text.out')"
+		"[(r['start'], r['last'], r['kind']) for r in j('msi.out')['reserved_regions'] if r['type']=='msi']==[('0x8000000', '0x80fffff', 'sw_msi')] and 'software MSI window' in t('msi-text.out')"
 	check "msi show: architecture arm64, unit kind arm-smmu-v3" \
 		"j('msi.out')['arch']=='arm64' and j('msi.out')['iommu_kind']=='arm-smmu-v3'"
 	check "msi show: usable IOVA below the window agrees with the kernel's ranges" \

@@ -64,7 +64,7 @@ if boot stock vtd tests/vm/guest/vfio-legacy.sh; then
 	check "$d" "stock: msi show's usable IOVA equals the kernel's type1 ranges" \
 		"j('msi.out')['usable_iova']==[{'start': r['start'], 'last': r['last']} for r in j('probe.out')['iova_ranges']]"
 	check "$d" "stock: msi show calls 0xfee00000 a hardware MSI window" \
-		"[r['class'] for r in j('msi.out')['reserved_regions'] if r['type']=='msi']==['hw_msi']"
+		"[r['kind'] for r in j('msi.out')['reserved_regions'] if r['type']=='msi']==['hw_msi']"
 	check "$d" "stock: probe --path iommufd exits 4 and says why" \
 		"rc('probe-iommufd')==4 and 'CONFIG_IOMMUFD' in t('probe-iommufd.err')"
 	check "$d" "stock: probe of a device not bound to vfio exits 1 and says so" \
