@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <argp.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,6 +29,9 @@
 #include "cli/cli.h"
 #include "cli/ctx.h"
 #include "cli/vfio.h"
+#include "core/util.h"
+
+#include "fake_sysfs.c"
 
 /* Resolved by --wrap; NULL when the test was linked without it (then tests skip). */
 extern int __real_open(const char *path, int flags, ...) __attribute__((weak));
@@ -1102,6 +1107,253 @@ static void test_batch_exec_buffers(void **state)
 	(void)state;
 }
 
+/* ---- the command line: vfio status and probe as printed ---- */
+
+/*
+ * Run `vfio VERB OPTION... [ADDR]` as the command line would, on the fake
+ * kernel and on a fake sysfs where 0000:00:03.0 (group 1) is bound to
+ * vfio-pci with the cdev vfio0. Returns stdout. With $IOMMUCTL_JSON_SAMPLES
+ * set, a JSON document is also kept there as NAME.json (NAME-pretty.json
+ * with -p), for tests/cli/test-json-schema.sh to validate against its schema.
+ */
+static char *run_vfio_cli(const char *name, int mode, int verb, const char *const *opts, int *rc)
+{
+	const struct cli_verb *v = &cli_object_vfio.verbs[verb];
+	struct argp a = { .options = v->options, .parser = v->parser };
+	struct fake_sysfs *fs = fake_new();
+	char dev[] = "0000:00:03.0", *argv[8] = { (char *)v->name }, *addr[] = { dev, NULL };
+	const char *dir = getenv("IOMMUCTL_JSON_SAMPLES");
+	struct iommuctl_ctx ctx;
+	char *out = NULL, *err = NULL;
+	size_t outn = 0, errn = 0;
+	void *o = xcalloc(1, v->opts_size ? v->opts_size : 1);
+	int argc = 1;
+
+	for (; opts && opts[argc - 1]; argc++)
+		argv[argc] = (char *)opts[argc - 1];
+	if (v->parser)
+		assert_int_equal(argp_parse(&a, argc, argv, ARGP_NO_EXIT | ARGP_NO_HELP | ARGP_SILENT, NULL, o), 0);
+	fake_device(fs, "0000:00:03.0", NULL, 1, "vfio-pci", NULL);
+	fake_file(fs, "/sys/devices/pci0000:00/0000:00:03.0/vfio-dev/vfio0/dev", "511:0\n");
+	ctx_init(&ctx);
+	ctx.json = mode > 0;
+	ctx.pretty = mode > 1;
+	ctx.view = fake_view(fs);
+	ctx.outf = open_memstream(&out, &outn);
+	ctx.errf = open_memstream(&err, &errn);
+	*rc = ctx_finish(&ctx, v->run(&ctx, o, verb ? 1 : 0, addr));
+	fclose(ctx.outf);
+	fclose(ctx.errf);
+	ctx_release(&ctx);
+	fake_free(fs);
+	free(o);
+	free(err);
+	if (dir && mode) {
+		char *path = xasprintf("%s/%s%s.json", dir, name, mode > 1 ? "-pretty" : "");
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs(out, f);
+		fclose(f);
+		free(path);
+	}
+	return out;
+}
+
+/* The JSON document of a run, and one member by a dotted path ("legacy.why"). */
+static json_object *cli_json(const char *name, int verb, const char *const *opts, int *rc)
+{
+	char *out = run_vfio_cli(name, 2, verb, opts, rc);
+	json_object *j;
+
+	free(out);
+	out = run_vfio_cli(name, 1, verb, opts, rc);
+	j = json_tokener_parse(out);
+	assert_non_null(j);
+	free(out);
+	return j;
+}
+
+static json_object *jpath(json_object *j, const char *path)
+{
+	char *copy = xstrdup(path), *save = NULL;
+
+	for (char *k = strtok_r(copy, ".", &save); k; k = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(j, k, &j))
+			fail_msg("no %s in %s", k, path);
+	free(copy);
+	return j;
+}
+
+static const char *jstr(json_object *j, const char *path)
+{
+	return json_object_get_string(jpath(j, path));
+}
+
+/* A status row by key. */
+static json_object *jfeat(json_object *st, const char *key)
+{
+	json_object *rows = jpath(st, "kernel_features");
+
+	for (size_t i = 0; i < json_object_array_length(rows); i++) {
+		json_object *r = json_object_array_get_idx(rows, i);
+
+		if (!strcmp(jstr(r, "key"), key))
+			return r;
+	}
+	fail_msg("no status row %s", key);
+	return NULL;
+}
+
+static void test_cli_probe(void **state)
+{
+	static const char *const legacy[] = { "--path", "legacy", NULL };
+	static const char *const legacy_msi[] = { "--path", "legacy", "--msi-check", NULL };
+	static const char *const iommufd_only[] = { "--path", "iommufd", NULL };
+	static const char *const spapr_outside[] = { "--path", "legacy", "--iova", "0x90000000", NULL };
+	json_object *j, *steps;
+	char *text;
+	int rc;
+
+	WRAPPED();
+	fake_reset();
+	j = cli_json("vfio-probe-iommufd", 1, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(jstr(j, "path_used"), "iommufd");
+	assert_false(json_object_get_boolean(jpath(j, "legacy.attempted")));
+	assert_int_equal(json_object_get_int(jpath(j, "hw_info.max_pasid_log2")), 20);
+	json_object_put(j);
+
+	/* no /dev/iommu: the legacy path, and why iommufd failed, errno as number and name */
+	fake_reset();
+	fk.have_iommu = false;
+	j = cli_json("vfio-probe-fallback", 1, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(jstr(j, "path_used"), "legacy");
+	assert_int_equal(json_object_get_int(jpath(j, "iommufd.errno")), ENOENT);
+	assert_string_equal(jstr(j, "iommufd.errno_name"), "ENOENT");
+	assert_non_null(strstr(jstr(j, "iommufd.why"), "CONFIG_IOMMUFD"));
+	json_object_put(j);
+	fake_reset();
+	fk.have_iommu = false;
+	text = run_vfio_cli("", 0, 1, NULL, &rc);
+	assert_non_null(strstr(text, "iommufd + cdev: FAILED\n  FAIL  open /dev/iommu: ENOENT: "));
+	assert_non_null(strstr(text, "legacy group + container: ok\n"));
+	free(text);
+
+	/* both fail: the document ends with the error object */
+	fake_reset();
+	fk.have_iommu = false;
+	fk.group_viable = false;
+	j = cli_json("vfio-probe-both-fail", 1, NULL, &rc);
+	assert_int_not_equal(rc, 0);
+	assert_string_equal(jstr(j, "legacy.failed_op"), "VFIO_GROUP_GET_STATUS");
+	assert_int_equal(json_object_get_int(jpath(j, "error.exit")), rc);
+	json_object_put(j);
+
+	/* the MSI window refused: an expected failure, a step that is ok */
+	fake_reset();
+	fk.fail_req = VFIO_IOMMU_MAP_DMA;
+	fk.fail_err = EINVAL;
+	fk.fail_iova = 0xfee00000;
+	j = cli_json("vfio-probe-msi-refused", 1, legacy_msi, &rc);
+	assert_int_equal(rc, 0);
+	assert_true(json_object_get_boolean(jpath(j, "msi_check.refused")));
+	assert_string_equal(jstr(j, "msi_check.errno_name"), "EINVAL");
+	steps = jpath(j, "legacy.steps");
+	for (size_t i = 0; i < json_object_array_length(steps); i++)
+		if (json_object_get_boolean(jpath(json_object_array_get_idx(steps, i), "expected_failure")))
+			assert_true(json_object_get_boolean(jpath(json_object_array_get_idx(steps, i), "ok")));
+	json_object_put(j);
+
+	/* ...and accepted: the path fails, and says so */
+	fake_reset();
+	j = cli_json("vfio-probe-msi-accepted", 1, legacy_msi, &rc);
+	assert_int_not_equal(rc, 0);
+	assert_false(json_object_get_boolean(jpath(j, "msi_check.refused")));
+	assert_string_equal(jstr(j, "legacy.why"), "a map inside the MSI window was accepted");
+	json_object_put(j);
+
+	/* hardware info unavailable: recorded with its errno, not a failure */
+	fake_reset();
+	fk.fail_req = IOMMU_GET_HW_INFO;
+	fk.fail_err = EOPNOTSUPP;
+	j = cli_json("vfio-probe-no-hw-info", 1, iommufd_only, &rc);
+	assert_int_equal(rc, 0);
+	assert_true(json_object_get_boolean(jpath(j, "iommufd.ok")));
+	json_object_put(j);
+
+	/* SPAPR TCE: the windows, and a map outside them */
+	fake_reset();
+	fk.spapr = true;
+	j = cli_json("vfio-probe-spapr", 1, legacy, &rc);
+	assert_int_equal(rc, 0);
+	assert_true(json_object_get_boolean(jpath(j, "spapr.ddw_created")));
+	json_object_put(j);
+	fake_reset();
+	fk.spapr = true;
+	j = cli_json("vfio-probe-spapr-outside", 1, spapr_outside, &rc);
+	assert_int_not_equal(rc, 0);
+	assert_non_null(strstr(jstr(j, "legacy.why"), "outside the DMA window 0x0-0x7fffffff"));
+	json_object_put(j);
+	(void)state;
+}
+
+static void test_cli_status(void **state)
+{
+	json_object *j, *rows;
+	char *text;
+	int rc;
+
+	WRAPPED();
+	fake_reset();
+	j = cli_json("vfio-status-all", 0, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_false(json_object_get_boolean(jpath(j, "offline")));
+	assert_true(json_object_get_boolean(jpath(jfeat(j, "viommu"), "available")));
+	/* unknown: null, not a string */
+	assert_null(jpath(jfeat(j, "pasid_attach"), "available"));
+	assert_string_equal(jstr(jfeat(j, "container"), "detail"), "API version 0");
+	json_object_put(j);
+
+	fake_reset();
+	fk.fail_req = IOMMU_VIOMMU_ALLOC;
+	fk.fail_err = ENOTTY;
+	j = cli_json("vfio-status-no-viommu", 0, NULL, &rc);
+	assert_false(json_object_get_boolean(jpath(jfeat(j, "viommu"), "available")));
+	assert_int_equal(json_object_get_int(jpath(jfeat(j, "viommu"), "errno")), ENOTTY);
+	assert_string_equal(jstr(jfeat(j, "viommu"), "errno_name"), "ENOTTY");
+	assert_string_equal(jstr(jfeat(j, "viommu"), "detail"), "ENOTTY: the kernel predates it (v6.13)");
+	json_object_put(j);
+	fake_reset();
+	fk.fail_req = IOMMU_VIOMMU_ALLOC;
+	fk.fail_err = ENOTTY;
+	text = run_vfio_cli("", 0, 0, NULL, &rc);
+	assert_non_null(strstr(text, "\nvIOMMU (IOMMU_VIOMMU_ALLOC)                      no      "
+			       "ENOTTY: the kernel predates it (v6.13)\n"));
+	free(text);
+
+	/* nothing at all: every row absent, each with its reason */
+	fake_reset();
+	fk.have_iommu = fk.have_container = false;
+	j = cli_json("vfio-status-nothing", 0, NULL, &rc);
+	rows = jpath(j, "kernel_features");
+	for (size_t i = 0; i < json_object_array_length(rows); i++) {
+		json_object *r = json_object_array_get_idx(rows, i);
+
+		assert_false(json_object_get_boolean(jpath(r, "available")));
+		assert_non_null(jstr(r, "detail"));
+	}
+	json_object_put(j);
+
+	fake_reset();
+	fk.spapr = true;
+	j = cli_json("vfio-status-spapr", 0, NULL, &rc);
+	assert_true(json_object_get_boolean(jpath(jfeat(j, "container_spapr_tce_v2"), "available")));
+	json_object_put(j);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1126,6 +1378,8 @@ int main(void)
 		cmocka_unit_test(test_probe_spapr_ddw_create_fails),
 		cmocka_unit_test(test_probe_spapr_register_fails),
 		cmocka_unit_test(test_probe_spapr_only_v1),
+		cmocka_unit_test(test_cli_probe),
+		cmocka_unit_test(test_cli_status),
 		cmocka_unit_test(test_batch_spapr),
 		cmocka_unit_test(test_batch_exec_buffers),
 	};
