@@ -40,14 +40,17 @@ static const struct out_col group_cols[] = {
 			"group number (not stable across boots)" },
 	[COL_TYPE] = { "TYPE", OCT_STR, 0, OCF_DEFAULT,
 		       "default domain type: DMA, DMA-FQ, identity, blocked, unmanaged" },
-	[COL_DEVICES] = { "DEVICES", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "number of member devices" },
+	[COL_DEVICES] = { "DEVICES", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "number of member devices",
+			  .key = "ndevices" },
 	[COL_DRIVERS] = { "DRIVERS", OCT_LIST, 0, OCF_DEFAULT, "drivers bound to the members" },
-	[COL_RESV] = { "RESV", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "number of reserved regions" },
+	[COL_RESV] = { "RESV", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "number of reserved regions",
+		       .key = "nreserved_regions" },
 	[COL_VIABLE] = { "VIABLE", OCT_BOOL, 0, OCF_DEFAULT, "VFIO could use the group as it stands" },
 	[COL_MEMBERS] = { "MEMBERS", OCT_LIST, 0, OCF_WRAP, "member device addresses" },
 	[COL_IDS] = { "IDS", OCT_LIST, 0, OCF_WRAP, "vendor:device of each member" },
-	[COL_UNIT] = { "UNIT", OCT_LIST, 0, 0, "IOMMU unit(s) serving the members" },
-	[COL_VFIO] = { "VFIO", OCT_STR, 0, 0, "VFIO group node (/dev/vfio/N or /dev/vfio/noiommu-N)" },
+	[COL_UNIT] = { "UNIT", OCT_LIST, 0, 0, "IOMMU unit(s) serving the members", .key = "unit_names" },
+	[COL_VFIO] = { "VFIO", OCT_STR, 0, 0, "VFIO group node (/dev/vfio/N or /dev/vfio/noiommu-N)",
+		       .key = "vfio_group" },
 	[COL_REGIONS] = { "REGIONS", OCT_LIST, 0, OCF_WRAP, "reserved regions: start-end type" },
 	[COL_BLOCKERS] = { "BLOCKERS", OCT_LIST, 0, 0,
 			   "members bound to a driver that uses the kernel DMA API" },
@@ -154,7 +157,7 @@ static void show_region(struct out *o, const struct inv_resv *r)
 	}
 	out_obj_begin(o, NULL, NULL);
 	out_hex(o, "start", NULL, r->start);
-	out_hex(o, "end", NULL, r->end);
+	out_hex(o, "last", NULL, r->end);
 	out_u64(o, "size", NULL, size);
 	out_str(o, "type", NULL, r->type);
 	out_obj_end(o);
@@ -364,7 +367,7 @@ static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	out_str(o, "vfio_group", "vfio group", g->vfio_node);
 	show_owner(ctx, o, &inv, g, opts);
 	inventory_group_units(&inv, g, &units);
-	out_strv(o, "units", "iommu units", &units);
+	out_strv(o, "unit_names", "iommu units", &units);
 	strv_free(&units);
 	out_list_begin(o, "devices", "devices");
 	for (size_t i = 0; i < g->members.n; i++)

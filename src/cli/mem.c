@@ -354,9 +354,14 @@ static int mem_info_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 		out_obj_end(o);
 	}
 	if (out_is_json(o) || warnings.n) {
+		/* JSON: warning objects {"text"}, as the decoder's (which add the field's "key") */
 		out_list_begin(o, "warnings", "warnings");
-		for (size_t i = 0; i < warnings.n; i++)
-			out_str(o, NULL, NULL, warnings.v[i]);
+		for (size_t i = 0; i < warnings.n; i++) {
+			out_obj_begin(o, NULL, NULL);
+			out_fmt_str(o, "text", NULL, warnings.v[i]);
+			out_obj_end(o);
+			out_text(o, "%s", warnings.v[i]);
+		}
 		out_list_end(o);
 	}
 	out_ranges(ctx, o, &rv, info.format);
@@ -385,7 +390,7 @@ static int hex_digits(uint64_t v)
  * One line: "0x00001000: 00 11 .. 77  88 .. ff  |........|", like
  * hexdump -C. Formatted by hand: a 64 MiB dump is 4 million lines.
  */
-static void hexdump_line(FILE *f, int width, uint64_t pa, const uint8_t *p, size_t n)
+static void hexdump_line(struct out *o, int width, uint64_t pa, const uint8_t *p, size_t n)
 {
 	static const char hexd[] = "0123456789abcdef";
 	char line[128], *q;
@@ -405,7 +410,8 @@ static void hexdump_line(FILE *f, int width, uint64_t pa, const uint8_t *p, size
 		*q++ = isprint(p[i]) && p[i] < 0x80 ? (char)p[i] : '.';
 	*q++ = '|';
 	*q++ = '\n';
-	fwrite(line, 1, (size_t)(q - line), f);
+	*q = '\0';
+	out_verbatim(o, line);
 }
 
 /* The error line of a read that stopped; the error to return (exit status). */
@@ -456,6 +462,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 	char *hex = NULL;
 	int err = 0, oerr = 0, width;
 	bool json = ctx->json;
+	struct out *o = ctx_out(ctx);
 
 	if (parse_u64(argv[1], &pa))
 		return err_report(ctx, -EUSAGE, "PA '%s': not an address (hex with 0x, or decimal)", argv[1]);
@@ -493,7 +500,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 			got = f && f->pa >= pa + done && f->pa - (pa + done) < n ? f->pa - (pa + done) : 0;
 		}
 		if (co->binary) {
-			fwrite(buf, 1, got, ctx->outf);
+			out_bytes(o, buf, got);
 		} else if (json) {
 			for (size_t i = 0; i < got; i++) {
 				hex[2 * (done + i)] = hexd[buf[i] >> 4];
@@ -501,15 +508,13 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 			}
 		} else {
 			for (size_t i = 0; i < got; i += 16)
-				hexdump_line(ctx->outf, width, pa + done + i, buf + i, got - i < 16 ? got - i : 16);
+				hexdump_line(o, width, pa + done + i, buf + i, got - i < 16 ? got - i : 16);
 		}
 		done += got;
 		if (err)
 			break;
 	}
 	if (json) {
-		struct out *o = ctx_out(ctx);
-
 		hex[2 * done] = '\0';
 		out_obj_begin(o, NULL, NULL);
 		out_hex(o, "pa", NULL, pa);
@@ -520,7 +525,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 
 			out_obj_begin(o, "fault", NULL);
 			out_hex(o, "pa", NULL, pa + done);
-			out_str(o, "error", NULL, fault_kind(err));
+			out_str(o, "kind", NULL, fault_kind(err));
 			out_str(o, "message", NULL, f && f->why ? f->why : strerror(-err));
 			out_obj_end(o);
 		} else {
@@ -531,7 +536,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 	}
 	if (err) {
 		/* the data before the fault is out first, then the one error line */
-		fflush(ctx->outf);
+		out_flush(o);
 		err = read_fault_report(ctx, m, err, pa + done);
 	} else {
 		err = oerr;

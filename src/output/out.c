@@ -496,6 +496,12 @@ void out_verbatim(struct out *o, const char *s)
 	fputs(s, o->f);
 }
 
+void out_bytes(struct out *o, const void *buf, size_t n)
+{
+	fwrite(buf, 1, n, o->f);
+	o->started = true;
+}
+
 /* ---- list views ---- */
 
 struct out_cell {
@@ -533,7 +539,7 @@ static int col_find(const struct out_col *cols, size_t ncols, const char *name, 
 
 static char *col_key(const struct out_col *c)
 {
-	char *key = xstrdup(c->name);
+	char *key = xstrdup(c->key ? c->key : c->name);
 
 	for (char *p = key; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
@@ -714,6 +720,13 @@ static void cell_json(struct out *o, const char *key, const struct out_col *col,
 		static const struct strv none;
 
 		out_strv(o, key, NULL, c->set ? &c->list : &none);
+		return;
+	}
+	if (col->type == OCT_NUMLIST) {
+		out_list_begin(o, key, NULL);
+		for (size_t i = 0; c->set && i < c->list.n; i++)
+			out_u64(o, NULL, NULL, strtoull(c->list.v[i], NULL, 10));
+		out_list_end(o);
 		return;
 	}
 	if (!c->set) {

@@ -233,7 +233,7 @@ for f in vmcore.elf none.kdump zlib.kdump lzo.kdump snappy.kdump zstd.kdump; do
 		bad "read $f across an excluded page: rc $rc, $(wc -l < "$tmp/out") lines, $(cat "$tmp/err")"
 	fi
 	(cd "$tmp/d" && "$bin" -j mem read "$f" 0x4000 0x10) > "$tmp/out" 2>/dev/null
-	[ "$(jq_get "$tmp/out" "d['len'], d['data'], d['fault']['error']")" = "(0, '', 'excluded')" ] &&
+	[ "$(jq_get "$tmp/out" "d['len'], d['data'], d['fault']['kind']")" = "(0, '', 'excluded')" ] &&
 		ok "read -j $f of an excluded page: no data, fault 'excluded'" ||
 		bad "read -j $f of an excluded page: $(cat "$tmp/out")"
 done
