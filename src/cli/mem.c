@@ -476,7 +476,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 				  argv[2]);
 	if (co->binary && json)
 		return err_report(ctx, -EUSAGE, "--binary and --json: give one");
-	if (co->binary && isatty(fileno(ctx->outf)))
+	if (co->binary && out_isatty(ctx_out(ctx)))
 		return err_report(ctx, -EUSAGE, "refusing to write binary data to a terminal");
 
 	err = cli_mem_open(ctx, &co->mem, argv[0], &m);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "core/exitcodes.h"
 #include "core/util.h"
@@ -58,6 +59,11 @@ struct out *out_new(const struct out_opts *opts)
 bool out_is_json(const struct out *o)
 {
 	return o->opt.json;
+}
+
+bool out_isatty(const struct out *o)
+{
+	return isatty(fileno(o->f));
 }
 
 const struct out_opts *out_opts(const struct out *o)

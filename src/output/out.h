@@ -55,6 +55,8 @@ int out_flush(struct out *o);
  */
 int out_end(struct out *o);
 bool out_is_json(const struct out *o);
+/* The document goes to a terminal (mem read refuses raw bytes there). */
+bool out_isatty(const struct out *o);
 const struct out_opts *out_opts(const struct out *o);
 /* True once anything was written since the last out_flush. */
 bool out_started(const struct out *o);

@@ -11,6 +11,9 @@ cd "$(dirname "$0")/../.."
 # json-c may parse JSON input here (the claim journal, snapshot metadata);
 # nowhere else outside src/output
 json_readers='src/backends/sysfs/journal.c src/backends/dump/snapshot.c'
+# Not yet through the writer (issue 11 stays open until it is): the batch
+# language builds its results with json-c. Nothing may join this list.
+outstanding='src/cli/batch.c'
 
 check() { # name: the lines found must be none
 	local name=$1 found=$2
@@ -22,7 +25,7 @@ check "src/core includes nothing from cli, output or backends" \
 
 found=""
 for f in $(find src -name '*.[ch]' -not -path 'src/output/*' | sort); do
-	case " $json_readers " in *" $f "*) continue;; esac
+	case " $json_readers $outstanding " in *" $f "*) continue;; esac
 	found+=$(grep -nE 'json-c/|json_object|json_tokener' "$f" | sed "s|^|$f:|")
 done
 check "json-c only in src/output (and the journal reader)" "$found"
@@ -34,7 +37,7 @@ check "json-c only in src/output (and the journal reader)" "$found"
 found=$(grep -rnE '(^|[^a-z_])(printf|puts|putchar|vprintf) *\(|\bstdout\b|->outf\b' src \
 	--include='*.c' --include='*.h' | grep -v '^src/output/' |
 	grep -vE '^src/(main\.c|cli/ctx\.[ch]):' | grep -vE ':[0-9]+:\s*(/?\*|//)' |
-	grep -vE 'cli_help_(root|object)\(')
+	grep -vE 'cli_help_(root|object)\(' | grep -vE "^($(echo $outstanding | tr ' ' '|')):")
 check "no stdout writes outside src/output" "$found"
 
 finish
