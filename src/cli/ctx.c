@@ -129,10 +129,14 @@ int ctx_finish(struct iommuctl_ctx *ctx, int err)
 		err_msg(ctx, "write error on standard output");
 		status = exit_status_from_err(-EIO);
 	}
+	/* the document is over: nothing may write to the caller's file after this */
+	out_free(ctx->out);
+	ctx->out = NULL;
 	return status;
 }
 
-static void vmsg(struct iommuctl_ctx *ctx, const char *kind, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 3, 0)))
+vmsg(struct iommuctl_ctx *ctx, const char *kind, const char *fmt, va_list ap)
 {
 	if (!kind && !ctx->errmsg[0]) {
 		va_list aq;

@@ -178,7 +178,7 @@ while read -r schema source args; do
 	dump)
 		for d in "${dumps[@]}"; do
 			opts=()
-			case $d in *raw) opts=(--format raw --base 0x1000) ;; esac
+			case $d in *raw) opts=(--mem-format raw --mem-base 0x1000) ;; esac
 			run_row "$schema" -- "${@/\{dump\}/$d}" "${opts[@]}"
 		done ;;
 	unit)
