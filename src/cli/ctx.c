@@ -140,6 +140,8 @@ static void vmsg(struct iommuctl_ctx *ctx, const char *kind, const char *fmt, va
 	fputs("iommuctl: ", ctx->errf);
 	if (ctx->cmdname[0])
 		fprintf(ctx->errf, "%s: ", ctx->cmdname);
+	if (ctx->where)
+		fprintf(ctx->errf, "%s: ", ctx->where);
 	if (kind)
 		fprintf(ctx->errf, "%s: ", kind);
 	vfprintf(ctx->errf, fmt, ap);
