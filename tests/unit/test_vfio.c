@@ -3,8 +3,9 @@
  * Unit tests for the VFIO backend against a fake kernel: open() and ioctl()
  * are wrapped (link with -Wl,--wrap=ioctl,--wrap=open) so every path runs
  * without VFIO: iommufd + cdev, the legacy container, the fallback between
- * them, the errno conventions of vfio status, the MSI-window refusal, and
- * the pure helpers (IOVA placement, reserved-region classes, the usable window).
+ * them, the errno conventions of vfio status, the MSI-window refusal, the
+ * pure helpers (IOVA placement, reserved-region classes, the usable window),
+ * and batch runs, with the fake machine of fake_sysfs.c where a line needs one.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +27,7 @@
 #include "backends/vfio/vfio.h"
 #include "cli/cli.h"
 #include "cli/ctx.h"
+#include "fake_sysfs.c"
 
 /* Resolved by --wrap; NULL when the test was linked without it (then tests skip). */
 extern int __real_open(const char *path, int flags, ...) __attribute__((weak));
@@ -256,7 +258,8 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		return 0;
 	}
 	case VFIO_IOMMU_MAP_DMA:
-		return fake_fail(req, ((struct vfio_iommu_type1_dma_map *)arg)->iova);
+		fk.map = *(struct vfio_iommu_type1_dma_map *)arg;
+		return fake_fail(req, fk.map.iova);
 	case VFIO_IOMMU_UNMAP_DMA:
 		return fake_fail(req, 0);
 	case VFIO_DEVICE_BIND_IOMMUFD:
@@ -889,34 +892,46 @@ static void test_probe_spapr_only_v1(void **state)
 
 /* ---- batch: SPAPR lines ---- */
 
-static json_object *run_batch(const char *text, int *rc)
+/* Run a batch of text lines (on the machine view, when not NULL); its stdout in *out. */
+static int batch_out(const char *text, struct view *view, bool json, char **out)
 {
 	struct iommuctl_ctx ctx;
 	struct { bool force; char pad[15]; } opts = { 0 };
 	char path[] = "/tmp/iommuctl-batch-XXXXXX";
-	char *out = NULL, *err = NULL, *argv[2];
+	char *err = NULL, *argv[2];
 	size_t outn = 0, errn = 0;
-	json_object *j;
-	int fd = mkstemp(path);
+	int fd = mkstemp(path), rc;
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
 	ctx_init(&ctx);
-	ctx.json = true;
-	ctx.outf = open_memstream(&out, &outn);
+	ctx.json = json;
+	ctx.view = view;
+	ctx.outf = open_memstream(out, &outn);
 	ctx.errf = open_memstream(&err, &errn);
 	argv[0] = path;
 	argv[1] = NULL;
-	*rc = cli_object_batch.verbs[0].run(&ctx, &opts, 1, argv);
+	rc = cli_object_batch.verbs[0].run(&ctx, &opts, 1, argv);
+	/* the end of the command: under -j a failure closes the array with an error object */
+	ctx_finish(&ctx, rc);
+	ctx_release(&ctx);
 	fclose(ctx.outf);
 	fclose(ctx.errf);
-	ctx_release(&ctx);
 	unlink(path);
+	free(err);
+	return rc;
+}
+
+static json_object *run_batch(const char *text, int *rc)
+{
+	char *out = NULL;
+	json_object *j;
+
+	*rc = batch_out(text, NULL, true, &out);
 	j = json_tokener_parse(out);
 	assert_non_null(j);
 	free(out);
-	free(err);
 	return j;
 }
 
@@ -1079,6 +1094,73 @@ static void test_batch_exec_buffers(void **state)
 	(void)state;
 }
 
+/*
+ * A provisioning script: ordinary commands (group list, group show) and the
+ * batch language (the container, the group, the device, a map) in one run,
+ * matched like the command line (prefixes; key=value and --key both), in one
+ * JSON array whose lines hold each command's own document, or in text, each
+ * output followed by its status line.
+ */
+static void test_batch_ordinary_lines(void **state)
+{
+	static const char script[] =
+		"group list -o GROUP,DEVICES\n"
+		"container open\n"
+		"gr add 1 name=g\n"
+		"container set-iommu\n"
+		"device open 0000:00:03.0 --name=edu\n"
+		"dma m iova=0x100000 size=0x2000 readonly\n"
+		"group show 1\n";
+	struct fake_sysfs *fs;
+	json_object *all, *l, *v;
+	char *text = NULL;
+
+	WRAPPED();
+	fake_reset();
+	fs = fake_new();
+	fake_driver(fs, "vfio-pci", false);
+	fake_device(fs, "0000:00:03.0", NULL, 1, "vfio-pci", NULL);
+	assert_int_equal(batch_out(script, fake_view(fs), true, &text), 0);
+	all = json_tokener_parse(text);
+	free(text);
+	assert_non_null(all);
+	assert_int_equal(json_object_array_length(all), 7);
+	for (size_t i = 0; i < 7; i++)
+		line_res(all, i, "ok");
+	/* group list: its own {"groups": [...]} as the line's result */
+	l = line_res(all, 0, "ok");
+	assert_true(json_object_object_get_ex(l, "result", &v));
+	assert_true(json_object_object_get_ex(v, "groups", &v));
+	assert_int_equal(json_object_array_length(v), 1);
+	assert_string_equal(member(json_object_array_get_idx(v, 0), NULL, "group"), "1");
+	assert_string_equal(member(json_object_array_get_idx(v, 0), NULL, "devices"), "1");
+	/* the batch lines in between */
+	assert_string_equal(member(line_res(all, 2, "ok"), "result", "name"), "g");
+	assert_string_equal(member(line_res(all, 2, "ok"), "result", "group"), "1");
+	assert_string_equal(member(line_res(all, 4, "ok"), "result", "name"), "edu");
+	assert_string_equal(member(line_res(all, 5, "ok"), "result", "iova"), "0x100000");
+	assert_int_equal(called(VFIO_IOMMU_MAP_DMA), 1);
+	assert_int_equal(fk.map.size, 0x2000);
+	assert_int_equal(fk.map.flags, VFIO_DMA_MAP_FLAG_READ);
+	/* group show: a detail view's document */
+	assert_string_equal(member(line_res(all, 6, "ok"), "result", "group"), "1");
+	assert_string_equal(member(line_res(all, 6, "ok"), "result", "type"), "DMA");
+	json_object_put(all);
+
+	/* text: each command's output, then its status line */
+	fake_reset();
+	assert_int_equal(batch_out(script, fake_view(fs), false, &text), 0);
+	assert_non_null(strstr(text, "GROUP DEVICES\n    1       1\n"));
+	assert_non_null(strstr(text, ":1: ok    group list -o GROUP,DEVICES\n"));
+	assert_non_null(strstr(text, ":3: ok    gr add 1 name=g: group 1 in the container\n"));
+	assert_non_null(strstr(text, ":6: ok    dma m iova=0x100000 size=0x2000 readonly: map map1: IOVA 0x100000, 8192 bytes\n"));
+	assert_non_null(strstr(text, "group: 1\ntype: DMA\n"));
+	assert_non_null(strstr(text, "7 ok, 0 failed\n"));
+	free(text);
+	fake_free(fs);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1105,6 +1187,7 @@ int main(void)
 		cmocka_unit_test(test_probe_spapr_only_v1),
 		cmocka_unit_test(test_batch_spapr),
 		cmocka_unit_test(test_batch_exec_buffers),
+		cmocka_unit_test(test_batch_ordinary_lines),
 	};
 
 	if (!&__real_ioctl)
