@@ -4,6 +4,7 @@
 #   make check           install test deps if missing, build, run every test
 #   make run             install build deps if missing, build, run the main job
 #   make DEVELOPER=1     add -Werror      make SANITIZE=address,undefined   sanitizers
+#   make TEST_HOOKS=1    a test build: fault injection for the live tests (never a release)
 #   make install PREFIX=/usr DESTDIR=/tmp/stage
 
 PREFIX     ?= /usr/local
@@ -30,6 +31,11 @@ WFLAGS     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-pr
               -Wundef -Wvla -Wno-unused-parameter
 ifeq ($(DEVELOPER),1)
 WFLAGS     += -Werror
+endif
+# Fault injection (IOMMUCTL_TEST_PAUSE_AFTER_STEP) exists only in a test
+# build; a release binary has no code that sleeps on a variable's word.
+ifeq ($(TEST_HOOKS),1)
+FEATURE_DEFS += -DIOMMUCTL_TEST_HOOKS=1
 endif
 SANFLAGS   :=
 ifneq ($(SANITIZE),)
@@ -132,7 +138,7 @@ SAN_O      := build-san
 check: test-deps
 	@$(MAKE) --no-print-directory all units
 ifeq ($(SANITIZE),)
-	@$(MAKE) --no-print-directory O=$(SAN_O) SANITIZE=address,undefined all units
+	@$(MAKE) --no-print-directory O=$(SAN_O) SANITIZE=address,undefined TEST_HOOKS=1 all units
 	@$(MAKE) --no-print-directory O=build-fuzz CC=clang SANITIZE=fuzzer-no-link,address,undefined fuzz-targets
 	@tests/run-all.sh --fuzz build-fuzz $(O):$(BIN) $(SAN_O):$(SAN_O)/iommuctl
 else

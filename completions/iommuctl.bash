@@ -15,7 +15,7 @@ _iommuctl_dyn() {
 _iommuctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local i w obj= verb= nargs=0
-	local argopts=" --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --name --name --name --pasid --pasid --level --granule --page-shift --page-size --byteorder --format --base --format --base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size --name --size --iova --name --iova --size --name --start --size --iova --size --mem --name --iova --size --size --name --page-shift --size --levels --name "
+	local argopts=" --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --name --name --name --pasid --pasid --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size --name --size --iova --name --iova --size --name --start --size --iova --size --mem --name --iova --size --size --name --page-shift --size --levels --name "
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case " $argopts " in *" $w "*) ((i++)); continue ;; esac
@@ -115,10 +115,10 @@ _iommuctl() {
 		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help info read" -- "$cur")); return; fi
 		case $verb in
 		info)
-			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --format --base --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --mem --mem-format --mem-base --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
 		read)
-			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --format --base --binary --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --mem-format --mem-base --binary --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
 		esac ;;
 	walk)

@@ -28,6 +28,8 @@ zsh:zsh:zsh
 fish:fish:fish
 tar:tar:tar
 makedumpfile:makedumpfile:makedumpfile"
+# python3 module -> apt package / dnf package
+test_pymods="jsonschema:python3-jsonschema:python3-jsonschema"
 
 if command -v apt-get >/dev/null 2>&1; then col=2; pm=apt
 elif command -v dnf >/dev/null 2>&1; then col=3; pm=dnf
@@ -38,6 +40,12 @@ check_cmds() {
 	for line in $1; do
 		cmd=${line%%:*}
 		command -v "$cmd" >/dev/null 2>&1 || missing="$missing $(echo "$line" | cut -d: -f$col)"
+	done
+}
+check_pymods() {
+	for line in $1; do
+		mod=${line%%:*}
+		python3 -c "import $mod" >/dev/null 2>&1 || missing="$missing $(echo "$line" | cut -d: -f$col)"
 	done
 }
 check_mods() {
@@ -53,6 +61,7 @@ check_mods "$build_mods"
 if [ "$what" = test ]; then
 	check_cmds "$test_cmds"
 	check_mods "$test_mods"
+	check_pymods "$test_pymods"
 	# libFuzzer's runtime is a separate package from clang itself
 	if ! command -v clang >/dev/null 2>&1; then
 		[ $pm = dnf ] && missing="$missing compiler-rt" || missing="$missing libclang-rt-dev"

@@ -13,7 +13,12 @@
 #include "cli/ctx.h"
 #include "core/exitcodes.h"
 
+#ifdef IOMMUCTL_TEST_HOOKS
+/* the live tests read this to know that the fault-injection hooks are in */
+const char *argp_program_version = "iommuctl " IOMMUCTL_VERSION " (test build: test hooks)";
+#else
 const char *argp_program_version = "iommuctl " IOMMUCTL_VERSION;
+#endif
 const char *argp_program_bug_address = "the iommuctl issue tracker";
 
 enum { OPT_DUMP_COMMANDS = 0x200, OPT_COMPLETION };

@@ -198,23 +198,12 @@ void batch_obj_close(struct cli_batch *b, struct bobj *o)
 	o->live = false;
 }
 
-/* A snapshot or another sysfs tree would name devices of another machine than the one driven. */
-static int live_only(struct cli_batch *b)
-{
-	if (b->ctx->snapshot || b->ctx->sysfs_root)
-		return err_report(b->ctx, -EOPNOTSUPP, "this line drives the running kernel: it cannot use %s",
-				  b->ctx->snapshot ? "a snapshot" : "--sysfs-root");
-	return 0;
-}
-
 int batch_need_iommufd(struct cli_batch *b)
 {
 	int rc;
 
 	if (b->iommufd >= 0)
 		return 0;
-	if ((rc = live_only(b)))
-		return rc;
 	rc = vfio_iommufd_open(&b->iommufd);
 	if (rc) {
 		const char *why = vfio_explain(VOP_OPEN_IOMMUFD, rc);
@@ -231,8 +220,6 @@ int batch_need_container(struct cli_batch *b)
 
 	if (b->container >= 0)
 		return 0;
-	if ((rc = live_only(b)))
-		return rc;
 	rc = vfio_container_open(&b->container, NULL);
 	if (rc == -ENOENT)
 		return err_report(b->ctx, -EOPNOTSUPP, "%s", vfio_explain(VOP_OPEN_CONTAINER, rc));
@@ -243,12 +230,8 @@ int batch_need_container(struct cli_batch *b)
 
 int batch_need_inventory(struct cli_batch *b)
 {
-	int rc;
-
 	if (b->inv_loaded)
 		return 0;
-	if ((rc = live_only(b)))
-		return rc;
 	if (cli_inventory_load(b->ctx, &b->inv))
 		return err_report(b->ctx, -EIO, "cannot read the inventory");
 	b->inv_loaded = true;

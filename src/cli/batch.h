@@ -73,8 +73,13 @@ enum {
 
 error_t batch_opt_parse(int key, char *arg, struct argp_state *state);
 
-/* A verb row of the language: its options, its parser, the run. */
-#define BATCH_VERB .parser = batch_opt_parse, .opts_size = sizeof(struct bopts), .flags = CLI_BATCH_ONLY
+/*
+ * A verb row of the language: its options' parser and struct; a batch
+ * line that drives the running kernel (so the dispatcher refuses it on -F
+ * and --sysfs-root, where the run's other lines read what those name).
+ */
+#define BATCH_VERB .parser = batch_opt_parse, .opts_size = sizeof(struct bopts), \
+		   .flags = CLI_BATCH_ONLY | CLI_LIVE
 
 /* The run the line belongs to (the dispatcher runs the language's verbs only in one). */
 struct cli_batch *batch_of(struct iommuctl_ctx *ctx);
@@ -110,11 +115,7 @@ void batch_obj_close(struct cli_batch *b, struct bobj *o);
 /* A map's buffer freed (unless it belongs to registered memory); no longer live. */
 void batch_map_forget(struct bobj *m);
 
-/*
- * What the language opens on first use: the iommufd, the legacy container,
- * the inventory (for ADDR and GROUP words). Each refuses -F and
- * --sysfs-root: the batch drives the running kernel.
- */
+/* What the language opens on first use: the iommufd, the legacy container, the inventory. */
 int batch_need_iommufd(struct cli_batch *b);
 int batch_need_container(struct cli_batch *b);
 int batch_need_inventory(struct cli_batch *b);

@@ -352,6 +352,28 @@ void cli_help_object(struct iommuctl_ctx *ctx, const struct cli_object *obj, FIL
 	fprintf(f, "Run 'iommuctl %s VERB --help' for a verb's options.\n", obj->name);
 }
 
+/* ---- preconditions ---- */
+
+int cli_preconditions(struct iommuctl_ctx *ctx, const struct cli_verb *verb, const void *opts,
+		      int argc, char **argv)
+{
+	const char *source = ctx->snapshot ? "a snapshot (-F)" : ctx->sysfs_root ? "--sysfs-root" : NULL;
+	bool changes = !verb->changes_nothing || !verb->changes_nothing(opts, argc, argv);
+
+	if ((verb->flags & CLI_BATCH_ONLY) && !in_batch(ctx))
+		return err_report(ctx, -EUSAGE, "a batch command: it runs as a line of 'iommuctl batch FILE'");
+	if ((verb->flags & CLI_NO_VIEW) && source)
+		return err_report(ctx, -EUSAGE, "reads no machine state: %s does not apply", source);
+	if ((verb->flags & CLI_LIVE) && source)
+		return err_report(ctx, -EOPNOTSUPP, "drives the running kernel: it cannot use %s", source);
+	if ((verb->flags & CLI_WRITES) && ctx->snapshot && changes)
+		return err_report(ctx, -EOPNOTSUPP, "a snapshot is read-only: this verb changes a live machine");
+	if ((verb->flags & CLI_NEEDS_ROOT) && !source && changes && ctx->euid != 0)
+		return err_report(ctx, -EPERM, "changing the machine needs root%s",
+				  verb->changes_nothing ? " (--dry-run shows the plan as any user)" : "");
+	return 0;
+}
+
 /* ---- per-verb parsing ---- */
 
 struct verb_parse {
@@ -521,15 +543,12 @@ static int run_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj,
 		err = -EUSAGE;
 		goto out;
 	}
-	if (words && !in_batch(ctx)) {
-		err = err_report(ctx, -EUSAGE, "a batch command: it runs as a line of 'iommuctl batch FILE'");
+	err = cli_preconditions(ctx, verb, vp.opts, (int)vp.args.n, vp.args.v);
+	if (err)
 		goto out;
-	}
-	if ((verb->flags & CLI_WRITES) && ctx->snapshot) {
-		err = err_report(ctx, -EOPNOTSUPP, "a snapshot is read-only: this verb changes a live machine");
-		goto out;
-	}
+	ctx->no_view = verb->flags & CLI_NO_VIEW;
 	err = verb->run(ctx, vp.opts, (int)vp.args.n, vp.args.v);
+	ctx->no_view = false;
 out:
 	free(vp.opts);
 	strv_free(&vp.args);
@@ -617,22 +636,22 @@ int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv)
 static void options_out(struct out *o, const char *key, const struct argp_option *opts)
 {
 	out_list_begin(o, key, NULL);
-	for (const struct argp_option *opt = opts; opt && (opt->name || opt->key); opt++) {
+	for (const struct argp_option *p = opts; p && (p->name || p->key); p++) {
 		char s[2] = { 0 };
 
-		if (opt->flags & OPTION_HIDDEN)
+		if (p->flags & OPTION_HIDDEN)
 			continue;
 		out_obj_begin(o, NULL, NULL);
-		if (opt->name)
-			out_str(o, "long", NULL, opt->name);
-		if (opt->key > 0 && opt->key < 256 && isprint(opt->key)) {
-			s[0] = (char)opt->key;
+		if (p->name)
+			out_str(o, "long", NULL, p->name);
+		if (p->key > 0 && p->key < 256 && isprint(p->key)) {
+			s[0] = (char)p->key;
 			out_str(o, "short", NULL, s);
 		}
-		if (opt->arg)
-			out_str(o, "arg", NULL, opt->arg);
-		if (opt->doc)
-			out_str(o, "doc", NULL, opt->doc);
+		if (p->arg)
+			out_str(o, "arg", NULL, p->arg);
+		if (p->doc)
+			out_str(o, "doc", NULL, p->doc);
 		out_obj_end(o);
 	}
 	out_list_end(o);

@@ -20,15 +20,24 @@
 #define IOMMUCTL_CLI_H
 
 #include <argp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 struct iommuctl_ctx;
 
+/*
+ * Preconditions, enforced by the dispatcher before run() (verbs do not
+ * check them by hand):
+ */
 #define CLI_LIST       (1u << 0)  /* a list view: takes -o, --list-columns, -n, -r */
-#define CLI_NEEDS_ROOT (1u << 1)  /* refuses to run unless root (or --dry-run) */
+#define CLI_NEEDS_ROOT (1u << 1)  /* on the running machine, refused unless root
+                                   * (or the invocation changes nothing) */
 #define CLI_WRITES     (1u << 2)  /* changes the machine; refused on a snapshot */
-#define CLI_NO_VIEW    (1u << 3)  /* reads no machine state (decode) */
+#define CLI_NO_VIEW    (1u << 3)  /* reads no machine state (decode, dumps):
+                                   * -F and --sysfs-root do not apply */
+#define CLI_LIVE       (1u << 4)  /* drives the running kernel (ioctls): refused
+                                   * on a snapshot or --sysfs-root */
 /*
  * A line of the batch language: runs only inside `iommuctl batch`, where
  * objects live across lines; outside, only its exact name matches (for
@@ -36,9 +45,9 @@ struct iommuctl_ctx;
  * KEY=VALUE for --KEY=VALUE, a bare FLAG for --FLAG. On an object: every
  * verb of it is a batch verb (help lists it among the batch commands).
  */
-#define CLI_BATCH_ONLY (1u << 4)
+#define CLI_BATCH_ONLY (1u << 5)
 /* Options end at the first argument: the rest is taken as is (exec -- CMD ARGS...). */
-#define CLI_ARGS_REST  (1u << 5)
+#define CLI_ARGS_REST  (1u << 6)
 
 struct cli_verb {
 	const char *name;
@@ -54,6 +63,12 @@ struct cli_verb {
 	unsigned flags;
 	/* opts: zeroed buffer of opts_size filled by parser; args: positionals */
 	int (*run)(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv);
+	/*
+	 * For CLI_WRITES and CLI_NEEDS_ROOT verbs: true when this invocation
+	 * changes nothing (--dry-run, a show form), so that it may run on a
+	 * snapshot and as any user. NULL: every invocation may change.
+	 */
+	bool (*changes_nothing)(const void *opts, int argc, char **argv);
 };
 
 struct cli_object {
@@ -118,6 +133,13 @@ extern const struct cli_verb cli_batch_group_verbs[];
  * them), and a parse error is one diagnostic line (no exit).
  */
 int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv);
+
+/*
+ * The dispatcher's precondition check, exposed for tests: 0, or the
+ * reported -errno that refuses verb with these options and arguments.
+ */
+int cli_preconditions(struct iommuctl_ctx *ctx, const struct cli_verb *verb, const void *opts,
+		      int argc, char **argv);
 
 /*
  * Lookup helpers exposed for tests. -ENOENT: none; -EUSAGE: ambiguous

@@ -21,6 +21,7 @@ void ctx_init(struct iommuctl_ctx *ctx)
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->outf = stdout;
 	ctx->errf = stderr;
+	ctx->euid = geteuid();
 }
 
 void ctx_release(struct iommuctl_ctx *ctx)
@@ -39,6 +40,9 @@ int ctx_view(struct iommuctl_ctx *ctx, struct view **view)
 		*view = ctx->view;
 		return 0;
 	}
+	/* the dispatcher's promise: a CLI_NO_VIEW verb reads no machine state */
+	if (ctx->no_view)
+		return err_report(ctx, -EINVAL, "internal error: a verb that reads no machine state opened it");
 	if (ctx->snapshot && ctx->sysfs_root)
 		return err_report(ctx, -EUSAGE, "--snapshot and --sysfs-root exclude each other");
 	if (ctx->snapshot) {

@@ -38,6 +38,8 @@ struct iommuctl_ctx {
 	const char *where;
 	bool reported;          /* a diagnostic was printed for the failure */
 	char errmsg[512];       /* the first one, for the JSON error object */
+	unsigned int euid;      /* geteuid(), for CLI_NEEDS_ROOT (tests set it) */
+	bool no_view;           /* a CLI_NO_VIEW verb runs: ctx_view() refuses */
 
 	FILE *outf;             /* stdout, or a memory stream in tests */
 	FILE *errf;             /* stderr, likewise */

@@ -40,14 +40,17 @@ static const struct out_col group_cols[] = {
 			"group number (not stable across boots)" },
 	[COL_TYPE] = { "TYPE", OCT_STR, 0, OCF_DEFAULT,
 		       "default domain type: DMA, DMA-FQ, identity, blocked, unmanaged" },
-	[COL_DEVICES] = { "DEVICES", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "number of member devices" },
+	[COL_DEVICES] = { "DEVICES", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "number of member devices",
+			  .key = "ndevices" },
 	[COL_DRIVERS] = { "DRIVERS", OCT_LIST, 0, OCF_DEFAULT, "drivers bound to the members" },
-	[COL_RESV] = { "RESV", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "number of reserved regions" },
+	[COL_RESV] = { "RESV", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "number of reserved regions",
+		       .key = "nreserved_regions" },
 	[COL_VIABLE] = { "VIABLE", OCT_BOOL, 0, OCF_DEFAULT, "VFIO could use the group as it stands" },
 	[COL_MEMBERS] = { "MEMBERS", OCT_LIST, 0, OCF_WRAP, "member device addresses" },
 	[COL_IDS] = { "IDS", OCT_LIST, 0, OCF_WRAP, "vendor:device of each member" },
-	[COL_UNIT] = { "UNIT", OCT_LIST, 0, 0, "IOMMU unit(s) serving the members" },
-	[COL_VFIO] = { "VFIO", OCT_STR, 0, 0, "VFIO group node (/dev/vfio/N or /dev/vfio/noiommu-N)" },
+	[COL_UNIT] = { "UNIT", OCT_LIST, 0, 0, "IOMMU unit(s) serving the members", .key = "unit_names" },
+	[COL_VFIO] = { "VFIO", OCT_STR, 0, 0, "VFIO group node (/dev/vfio/N or /dev/vfio/noiommu-N)",
+		       .key = "vfio_group" },
 	[COL_REGIONS] = { "REGIONS", OCT_LIST, 0, OCF_WRAP, "reserved regions: start-end type" },
 	[COL_BLOCKERS] = { "BLOCKERS", OCT_LIST, 0, 0,
 			   "members bound to a driver that uses the kernel DMA API" },
@@ -154,7 +157,7 @@ static void show_region(struct out *o, const struct inv_resv *r)
 	}
 	out_obj_begin(o, NULL, NULL);
 	out_hex(o, "start", NULL, r->start);
-	out_hex(o, "end", NULL, r->end);
+	out_hex(o, "last", NULL, r->end);
 	out_u64(o, "size", NULL, size);
 	out_str(o, "type", NULL, r->type);
 	out_obj_end(o);
@@ -251,6 +254,20 @@ static error_t group_opts_parse(int key, char *arg, struct argp_state *state)
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+/* For the dispatcher: a dry run changes nothing, so it runs as any user and on a snapshot. */
+static bool group_dry_run(const void *opts, int argc, char **argv)
+{
+	const struct group_opts *go = opts;
+
+	return go->dry_run;
+}
+
+/* group type SEL only shows the type; with a TYPE, only a dry run changes nothing. */
+static bool group_type_shows(const void *opts, int argc, char **argv)
+{
+	return argc < 2 || group_dry_run(opts, argc, argv);
 }
 
 /* ---- owner (group show) ---- */
@@ -350,7 +367,7 @@ static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	out_str(o, "vfio_group", "vfio group", g->vfio_node);
 	show_owner(ctx, o, &inv, g, opts);
 	inventory_group_units(&inv, g, &units);
-	out_strv(o, "units", "iommu units", &units);
+	out_strv(o, "unit_names", "iommu units", &units);
 	strv_free(&units);
 	out_list_begin(o, "devices", "devices");
 	for (size_t i = 0; i < g->members.n; i++)
@@ -373,26 +390,37 @@ static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 
 /* ---- claim, release, type ---- */
 
+#ifdef IOMMUCTL_TEST_HOOKS
 /*
- * The step callback: with -v each write is reported on stderr as it
- * happens; IOMMUCTL_TEST_PAUSE_AFTER_STEP=N makes the tool stop after its
- * Nth write (so that tests can kill it in the middle of a change).
+ * A test build only (make TEST_HOOKS=1): IOMMUCTL_TEST_PAUSE_AFTER_STEP=N
+ * stops the tool after its Nth write, so that the live tests can kill it
+ * in the middle of a change. A release build has no such code.
  */
+static void test_pause(struct iommuctl_ctx *ctx, const struct claim_step *s)
+{
+	const char *pause = getenv("IOMMUCTL_TEST_PAUSE_AFTER_STEP");
+
+	if (!pause || !s->n || (unsigned)atoi(pause) != s->n)
+		return;
+	fprintf(ctx->errf, "iommuctl: %s: test hook: paused after step %u\n", ctx->cmdname, s->n);
+	fflush(ctx->errf);
+	for (int i = 0; i < 600; i++)
+		sleep(1);
+}
+#endif
+
+/* The step callback: with -v each write is reported on stderr as it happens. */
 static void group_step(void *arg, const struct claim_step *s)
 {
 	struct iommuctl_ctx *ctx = arg;
-	const char *pause = getenv("IOMMUCTL_TEST_PAUSE_AFTER_STEP");
 
 	if (ctx->verbose && s->n)
 		fprintf(ctx->errf, "iommuctl: %s: step %u: %s%s%s %s '%s': %s\n", ctx->cmdname, s->n,
 			s->device ? s->device : "", s->device ? ": " : "", s->op, s->path,
 			s->value ? s->value : "", s->err ? strerror(-s->err) : "ok");
-	if (pause && s->n && (unsigned)atoi(pause) == s->n) {
-		fprintf(ctx->errf, "iommuctl: %s: test hook: paused after step %u\n", ctx->cmdname, s->n);
-		fflush(ctx->errf);
-		for (int i = 0; i < 600; i++)
-			sleep(1);
-	}
+#ifdef IOMMUCTL_TEST_HOOKS
+	test_pause(ctx, s);
+#endif
 }
 
 static void opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, struct claim_opts *co)
@@ -408,44 +436,53 @@ static void opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, str
 	co->cb_arg = ctx;
 }
 
-static const char *state_text(const char *driver, const char *override, char *buf, size_t len)
+static const char *state_text(const struct claim_devstate *st, char *buf, size_t len)
 {
-	if (override)
-		snprintf(buf, len, "%s (driver_override %s)", driver ? driver : "unbound", override);
+	if (st->override)
+		snprintf(buf, len, "%s (driver_override %s)", st->driver ? st->driver : "unbound", st->override);
 	else
-		snprintf(buf, len, "%s", driver ? driver : "unbound");
+		snprintf(buf, len, "%s", st->driver ? st->driver : "unbound");
 	return buf;
 }
 
-static void render_steps(struct out *o, const struct claim_result *r, bool text_too)
+/*
+ * The report of claim, release and type is rendered from the result alone,
+ * each part by one function whose calls give both forms: text is one line
+ * per item (out_text, its own layout), JSON the item's members (out_fmt_*
+ * with a key and no format). Text leaves out a part that is empty or, for
+ * the steps, not asked for; JSON always has every key.
+ */
+static bool part_shown(const struct out *o, bool in_text)
 {
-	if (!out_is_json(o) && !text_too)
+	return in_text || out_is_json(o);
+}
+
+static void render_steps(struct out *o, const struct claim_result *r, bool in_text)
+{
+	if (!part_shown(o, in_text))
 		return;
 	out_list_begin(o, "steps", "steps");
 	for (size_t i = 0; i < r->nsteps; i++) {
 		const struct claim_step *s = &r->steps[i];
+		const char *outcome = s->detail ? s->detail : s->err ? strerror(-s->err) : "ok";
 
-		if (!out_is_json(o)) {
-			out_text(o, "%s%-8s %s%s%s %s%s%s: %s", s->n ? "" : "  ", s->phase,
-				 s->device ? s->device : "", s->device ? " " : "", s->op,
-				 s->value ? "'" : "", s->value ? s->value : "", s->value ? "'" : "",
-				 s->err ? (s->detail ? s->detail : strerror(-s->err)) :
-				 (s->detail ? s->detail : "ok"));
-			continue;
-		}
 		out_obj_begin(o, NULL, NULL);
+		/* a verification (no number) is indented under the write it checks */
+		out_text(o, "%s%-8s %s%s%s %s%s%s: %s", s->n ? "" : "  ", s->phase,
+			 s->device ? s->device : "", s->device ? " " : "", s->op,
+			 s->value ? "'" : "", s->value ? s->value : "", s->value ? "'" : "", outcome);
 		if (s->n)
-			out_u64(o, "step", NULL, s->n);
+			out_fmt_u64(o, "step", NULL, s->n);
 		else
-			out_str(o, "step", NULL, NULL);
-		out_str(o, "phase", NULL, s->phase);
-		out_str(o, "device", NULL, s->device);
-		out_str(o, "op", NULL, s->op);
-		out_str(o, "path", NULL, s->path);
-		out_str(o, "value", NULL, s->value);
-		out_bool(o, "ok", NULL, !s->err);
-		out_str(o, "error", NULL, s->err ? strerror(-s->err) : NULL);
-		out_str(o, "detail", NULL, s->detail);
+			out_fmt_str(o, "step", NULL, NULL);
+		out_fmt_str(o, "phase", NULL, s->phase);
+		out_fmt_str(o, "device", NULL, s->device);
+		out_fmt_str(o, "op", NULL, s->op);
+		out_fmt_str(o, "path", NULL, s->path);
+		out_fmt_str(o, "value", NULL, s->value);
+		out_fmt_bool(o, "ok", NULL, !s->err);
+		out_fmt_str(o, "error", NULL, s->err ? strerror(-s->err) : NULL);
+		out_fmt_str(o, "detail", NULL, s->detail);
 		out_obj_end(o);
 	}
 	out_list_end(o);
@@ -462,75 +499,67 @@ static const char *result_word(const struct claim_result *r, int err, bool dry, 
 	return dry ? "dry run, nothing changed" : done;
 }
 
-static void render_members(struct iommuctl_ctx *ctx, struct out *o, const struct claim_result *r)
+static void render_members(struct out *o, const struct claim_result *r)
 {
-	char b1[160], b2[160];
+	char was[160], now[160];
 
-	if (!out_is_json(o) && !r->nmembers)
+	if (!part_shown(o, r->nmembers))
 		return;
 	out_list_begin(o, "devices", "devices");
 	for (size_t i = 0; i < r->nmembers; i++) {
 		const struct claim_member *m = &r->members[i];
 
-		if (!out_is_json(o)) {
-			if (claim_devstate_equal(&m->before, &m->after))
-				out_text(o, "%s: %s; unchanged: %s", m->addr, m->why ? m->why : "-",
-					 state_text(m->after.driver, m->after.override, b2, sizeof(b2)));
-			else
-				out_text(o, "%s: %s; was %s, now %s", m->addr, m->why ? m->why : "-",
-					 state_text(m->before.driver, m->before.override, b1, sizeof(b1)),
-					 state_text(m->after.driver, m->after.override, b2, sizeof(b2)));
-			continue;
-		}
+		state_text(&m->before, was, sizeof(was));
+		state_text(&m->after, now, sizeof(now));
 		out_obj_begin(o, NULL, NULL);
-		out_str(o, "address", NULL, m->addr);
-		out_str(o, "action", NULL, m->action == CLAIM_REBIND ? "rebind" : "keep");
-		out_str(o, "plan", NULL, m->why);
-		out_str(o, "driver_before", NULL, m->before.driver);
-		out_str(o, "driver_override_before", NULL, m->before.override);
-		out_str(o, "driver_after", NULL, m->after.driver);
-		out_str(o, "driver_override_after", NULL, m->after.override);
+		if (claim_devstate_equal(&m->before, &m->after))
+			out_text(o, "%s: %s; unchanged: %s", m->addr, m->why ? m->why : "-", now);
+		else
+			out_text(o, "%s: %s; was %s, now %s", m->addr, m->why ? m->why : "-", was, now);
+		out_fmt_str(o, "address", NULL, m->addr);
+		out_fmt_str(o, "action", NULL, m->action == CLAIM_REBIND ? "rebind" : "keep");
+		out_fmt_str(o, "plan", NULL, m->why);
+		out_fmt_str(o, "driver_before", NULL, m->before.driver);
+		out_fmt_str(o, "driver_override_before", NULL, m->before.override);
+		out_fmt_str(o, "driver_after", NULL, m->after.driver);
+		out_fmt_str(o, "driver_override_after", NULL, m->after.override);
 		out_obj_end(o);
 	}
 	out_list_end(o);
 }
 
-static void render_common_tail(struct iommuctl_ctx *ctx, struct out *o, const struct claim_result *r,
-			       int err)
+static void render_interlocks(struct out *o, const struct claim_result *r)
 {
-	if (out_is_json(o) || r->nhits) {
-		out_list_begin(o, "interlocks", "interlocks");
-		for (size_t i = 0; i < r->nhits; i++) {
-			if (!out_is_json(o)) {
-				out_text(o, "%s holds the %s", r->hits[i].member, r->hits[i].what);
-				continue;
-			}
-			out_obj_begin(o, NULL, NULL);
-			out_str(o, "device", NULL, r->hits[i].member);
-			out_str(o, "holds", NULL, r->hits[i].what);
-			out_obj_end(o);
-		}
-		out_list_end(o);
+	if (!part_shown(o, r->nhits))
+		return;
+	out_list_begin(o, "interlocks", "interlocks");
+	for (size_t i = 0; i < r->nhits; i++) {
+		out_obj_begin(o, NULL, NULL);
+		out_text(o, "%s holds the %s", r->hits[i].member, r->hits[i].what);
+		out_fmt_str(o, "device", NULL, r->hits[i].member);
+		out_fmt_str(o, "holds", NULL, r->hits[i].what);
+		out_obj_end(o);
 	}
-	render_steps(o, r, ctx->verbose > 0 || (err && r->nsteps));
-	if (out_is_json(o) || r->rollback_errors.n)
-		out_strv(o, "rollback_errors", "rollback errors", &r->rollback_errors);
-	if (out_is_json(o))
-		out_str(o, "error", NULL, err ? (r->why ? r->why : strerror(-err)) : NULL);
+	out_list_end(o);
 }
 
 /*
- * The common end of the changing verbs: the members and the common tail of
- * the report, the document written, one diagnostic for a failure and one
- * line per rollback error, everything released.
+ * The common end of the changing verbs: the members, the interlocks, the
+ * steps (in text with -v, or when a failure followed changes) and the
+ * rollback errors; the document written; one diagnostic for a failure
+ * (under -j also the document's "error" object) and one line per rollback
+ * error; everything released.
  */
 static int change_finish(struct iommuctl_ctx *ctx, struct out *o, struct claim_result *r,
 			 struct inventory *inv, int err)
 {
 	int ferr;
 
-	render_members(ctx, o, r);
-	render_common_tail(ctx, o, r, err);
+	render_members(o, r);
+	render_interlocks(o, r);
+	render_steps(o, r, ctx->verbose > 0 || (err && r->nsteps));
+	if (part_shown(o, r->rollback_errors.n))
+		out_strv(o, "rollback_errors", "rollback errors", &r->rollback_errors);
 	out_obj_end(o);
 	ferr = out_flush(o);
 	if (err)
@@ -576,8 +605,7 @@ static int group_claim(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	err = claim_group(v, &inv, g, &co, &r);
 	out_obj_begin(o, NULL, NULL);
 	out_u64(o, "group", "group", r.group);
-	if (out_is_json(o))
-		out_str(o, "operation", NULL, "claim");
+	out_fmt_str(o, "operation", NULL, "claim");
 	out_str(o, "driver", "driver", r.target);
 	out_bool(o, "dry_run", "dry run", go->dry_run);
 	out_str(o, "result", "result", result_word(&r, err, go->dry_run, "claimed",
@@ -612,8 +640,7 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	}
 	out_obj_begin(o, NULL, NULL);
 	out_u64(o, "group", "group", r.group);
-	if (out_is_json(o))
-		out_str(o, "operation", NULL, "release");
+	out_fmt_str(o, "operation", NULL, "release");
 	out_str(o, "driver", "claimed for", r.target);
 	out_bool(o, "dry_run", "dry run", go->dry_run);
 	out_str(o, "result", "result", result_word(&r, err, go->dry_run, "released",
@@ -621,7 +648,7 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	out_bool(o, "changed", "changed", r.changed);
 	out_str(o, "journal", "journal", r.journal);
 	/* an interrupted type change that the release undid (null otherwise) */
-	if (out_is_json(o) || r.type_before) {
+	if (part_shown(o, r.type_before)) {
 		out_str(o, "type_before", "type before", r.type_before);
 		out_str(o, "type_after", "type now", r.type_after);
 	}
@@ -680,8 +707,6 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	if (argc > 1 && !domtype_word_valid(argv[1]))
 		return err_report(ctx, -EUSAGE, "'%s' is not a domain type: DMA, DMA-FQ, identity or auto",
 				  argv[1]);
-	if (argc > 1 && ctx->snapshot)
-		return err_report(ctx, -EOPNOTSUPP, "a snapshot is read-only: this verb changes a live machine");
 	err = group_change_begin(ctx, argv[0], &inv, &g, &v);
 	if (err)
 		return err;
@@ -695,8 +720,7 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	o = ctx_out(ctx);
 	out_obj_begin(o, NULL, NULL);
 	out_u64(o, "group", "group", r.group);
-	if (out_is_json(o))
-		out_str(o, "operation", NULL, "type");
+	out_fmt_str(o, "operation", NULL, "type");
 	out_str(o, "requested", "requested", argv[1]);
 	out_str(o, "type_before", "type before", r.type_before);
 	out_str(o, "type_after", "type now", r.type_after);
@@ -755,6 +779,7 @@ static const struct cli_verb group_verbs[] = {
 		.max_args = 1,
 		.flags = CLI_WRITES | CLI_NEEDS_ROOT,
 		.run = group_claim,
+		.changes_nothing = group_dry_run,
 	},
 	{
 		.name = "release",
@@ -772,6 +797,7 @@ static const struct cli_verb group_verbs[] = {
 		.max_args = 1,
 		.flags = CLI_WRITES | CLI_NEEDS_ROOT,
 		.run = group_release,
+		.changes_nothing = group_dry_run,
 	},
 	{
 		.name = "type",
@@ -788,8 +814,9 @@ static const struct cli_verb group_verbs[] = {
 		.opts_size = sizeof(struct group_opts),
 		.min_args = 1,
 		.max_args = 2,
-		.flags = CLI_NEEDS_ROOT,
+		.flags = CLI_WRITES | CLI_NEEDS_ROOT,
 		.run = group_type,
+		.changes_nothing = group_type_shows,
 	},
 	{ 0 }
 };

@@ -14,7 +14,7 @@
 #include "cli/ctx.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
-#include "cli/decode_out.h"
+#include "output/decode_out.h"
 #include "decode/decode.h"
 #include "output/out.h"
 
@@ -39,20 +39,21 @@ static const struct out_col iommu_cols[] = {
 	[COL_NAME] = { "NAME", OCT_STR, 0, OCF_DEFAULT, "unit name (dmar0, ivhd0, smmu3.0x..., ...)" },
 	[COL_KIND] = { "KIND", OCT_STR, 0, OCF_DEFAULT,
 		       "intel-vtd, amd-vi, virtio-iommu, arm-smmu-v3, ... or the parent's driver" },
-	[COL_DEVICES] = { "DEVICES", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "number of devices it serves" },
+	[COL_DEVICES] = { "DEVICES", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "number of devices it serves",
+			  .key = "ndevices" },
 	[COL_GROUPS] = { "GROUPS", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT,
-			 "number of groups of those devices" },
+			 "number of groups of those devices", .key = "ngroups" },
 	[COL_CAP] = { "CAP", OCT_HEX, 0, OCF_DEFAULT,
 		      "capability register (VT-d CAP, AMD capability header)" },
 	[COL_ECAP] = { "ECAP", OCT_HEX, 0, OCF_DEFAULT, "VT-d extended capability register" },
 	[COL_FEATURES] = { "FEATURES", OCT_LIST, 0, OCF_DEFAULT,
 			   "AMD extended feature register(s), as sysfs lists them" },
-	[COL_ADDRESS] = { "ADDRESS", OCT_HEX, 0, 0, "VT-d register base address" },
+	[COL_ADDRESS] = { "ADDRESS", OCT_HEX, 0, 0, "VT-d register base address", .key = "register_base" },
 	[COL_VERSION] = { "VERSION", OCT_STR, 0, 0, "VT-d architecture version" },
 	[COL_PARENT] = { "PARENT", OCT_STR, 0, 0, "the device the unit hangs off" },
-	[COL_DRIVER] = { "DRIVER", OCT_STR, 0, 0, "driver of the parent device" },
+	[COL_DRIVER] = { "DRIVER", OCT_STR, 0, 0, "driver of the parent device", .key = "parent_driver" },
 	[COL_MEMBERS] = { "MEMBERS", OCT_LIST, 0, OCF_WRAP, "the devices it serves" },
-	[COL_GROUP_IDS] = { "GROUP_IDS", OCT_LIST, 0, OCF_WRAP, "the groups of those devices" },
+	[COL_GROUP_IDS] = { "GROUP_IDS", OCT_NUMLIST, 0, OCF_WRAP, "the groups of those devices" },
 	[COL_PATH] = { "PATH", OCT_STR, 0, 0, "sysfs directory" },
 };
 
@@ -64,13 +65,18 @@ static const struct inv_attr *unit_attr(const struct inv_unit *u, const char *ke
 	return NULL;
 }
 
-static void cell_attr_hex(struct out_row *row, int col, const struct inv_unit *u, const char *key)
+/*
+ * A register's cell. A value that did not parse shows as sysfs wrote it in
+ * text; JSON has null there, so that the key keeps its type ("0x..." hex).
+ */
+static void cell_attr_hex(struct out_row *row, int col, const struct inv_unit *u, const char *key,
+			  bool json)
 {
 	const struct inv_attr *a = unit_attr(u, key);
 
 	if (a && a->nvals)
 		out_cell_hex(row, col, a->vals[0]);
-	else if (a && a->text)
+	else if (a && a->text && !json)
 		out_cell_str(row, col, a->text);
 }
 
@@ -82,6 +88,7 @@ static void attr_hex_strings(const struct inv_attr *a, struct strv *sv)
 
 static int iommu_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 {
+	bool json = out_is_json(ctx_out(ctx));
 	struct inventory inv;
 	struct out_table *tab;
 	int err;
@@ -100,14 +107,14 @@ static int iommu_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		out_cell_str(row, COL_KIND, u->kind_name);
 		out_cell_u64(row, COL_DEVICES, u->devices.n);
 		out_cell_u64(row, COL_GROUPS, groups.n);
-		cell_attr_hex(row, COL_CAP, u, "cap");
-		cell_attr_hex(row, COL_ECAP, u, "ecap");
+		cell_attr_hex(row, COL_CAP, u, "cap", json);
+		cell_attr_hex(row, COL_ECAP, u, "ecap", json);
 		a = unit_attr(u, "features");
 		attr_hex_strings(a, &features);
-		if (a && a->text && !a->nvals)
+		if (a && a->text && !a->nvals && !json)
 			strv_push(&features, a->text);
 		out_cell_list(row, COL_FEATURES, &features);
-		cell_attr_hex(row, COL_ADDRESS, u, "address");
+		cell_attr_hex(row, COL_ADDRESS, u, "address", json);
 		a = unit_attr(u, "version");
 		out_cell_str(row, COL_VERSION, a ? a->text : NULL);
 		out_cell_str(row, COL_PARENT, u->parent);
@@ -123,7 +130,11 @@ static int iommu_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	return err;
 }
 
-/* One register or attribute: hex as "0x..", counts as numbers, raw text when it did not parse. */
+/*
+ * One register or attribute: hex as "0x..", counts as numbers. A value
+ * that did not parse is shown as sysfs wrote it in text, and is null in
+ * JSON, so that each key keeps one type.
+ */
 static void show_attr(struct out *o, const struct inv_attr *a)
 {
 	const struct inv_attr_desc *d = a->desc;
@@ -134,7 +145,7 @@ static void show_attr(struct out *o, const struct inv_attr *a)
 		return;
 	}
 	if (!a->nvals) {
-		out_str(o, d->key, d->label, a->text);
+		out_str(o, d->key, d->label, d->type == INV_ATTR_STR || !out_is_json(o) ? a->text : NULL);
 		return;
 	}
 	switch (d->type) {
@@ -291,10 +302,10 @@ static int iommu_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 
 		for (size_t i = 0; i < groups.n; i++)
 			parse_u64(groups.v[i], &ids[i]);
-		cli_out_u64_list(o, "groups", "groups", ids, groups.n);
+		cli_out_u64_list(o, "group_ids", "groups", ids, groups.n);
 		free(ids);
 	} else {
-		out_strv(o, "groups", "groups", &groups);
+		out_strv(o, "group_ids", "groups", &groups);
 	}
 	strv_free(&groups);
 	out_list_begin(o, "devices", "devices");

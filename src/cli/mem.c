@@ -15,6 +15,7 @@
 #include "backends/dump/mem.h"
 #include "cli/cli.h"
 #include "cli/ctx.h"
+#include "cli/memsrc.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "output/out.h"
@@ -29,26 +30,21 @@
 #define MEM_READ_CHUNK    (64u << 10)   /* a multiple of the 16-byte line */
 
 enum {
-	OPT_FORMAT = 0x400,
-	OPT_BASE,
-	OPT_BINARY,
+	OPT_BINARY = 0x400,
 };
 
 struct mem_cli_opts {
-	const char *format;
-	const char *base;
+	struct cli_mem_opts mem;
 	bool binary;
 };
 
 static const struct argp_option mem_options[] = {
-	{ "format", OPT_FORMAT, "FMT", 0, "the file is: auto (default: by its signature), elf, kdump or raw", 0 },
-	{ "base", OPT_BASE, "PA", 0, "raw image: the physical address of its first byte (default 0)", 0 },
+	CLI_MEM_OPTIONS(0),
 	{ 0 }
 };
 
 static const struct argp_option mem_read_options[] = {
-	{ "format", OPT_FORMAT, "FMT", 0, "the file is: auto (default: by its signature), elf, kdump or raw", 0 },
-	{ "base", OPT_BASE, "PA", 0, "raw image: the physical address of its first byte (default 0)", 0 },
+	CLI_MEM_FORMAT_OPTIONS(0),
 	{ "binary", OPT_BINARY, NULL, 0, "write the bytes as they are instead of a hex dump (not to a terminal)", 0 },
 	{ 0 }
 };
@@ -57,72 +53,11 @@ static error_t mem_parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct mem_cli_opts *o = state->input;
 
-	switch (key) {
-	case OPT_FORMAT:
-		o->format = arg;
-		break;
-	case OPT_BASE:
-		o->base = arg;
-		break;
-	case OPT_BINARY:
+	if (key == OPT_BINARY) {
 		o->binary = true;
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
+		return 0;
 	}
-	return 0;
-}
-
-/*
- * Open FILE as the options say. A reason from the source that does not
- * name the file gets it prefixed, so the one diagnostic line always does.
- */
-static int mem_cli_open(struct iommuctl_ctx *ctx, const struct mem_cli_opts *co, const char *path,
-			struct mem_source **m)
-{
-	struct mem_open_opts oo = { .format = MEM_FMT_AUTO };
-	struct mem_info info;
-	char *why = NULL;
-	int err;
-
-	if (co->format) {
-		static const enum mem_format fmts[] = { MEM_FMT_AUTO, MEM_FMT_ELF, MEM_FMT_KDUMP, MEM_FMT_RAW };
-		size_t i;
-
-		for (i = 0; i < ARRAY_SIZE(fmts); i++)
-			if (!strcmp(co->format, mem_format_name(fmts[i])))
-				break;
-		if (i == ARRAY_SIZE(fmts))
-			return err_report(ctx, -EUSAGE, "--format %s: give auto, elf, kdump or raw",
-					  co->format);
-		oo.format = fmts[i];
-	}
-	if (co->base) {
-		if (parse_u64(co->base, &oo.raw_base))
-			return err_report(ctx, -EUSAGE, "--base %s: not a number (hex with 0x, or decimal)",
-					  co->base);
-		if (oo.format != MEM_FMT_AUTO && oo.format != MEM_FMT_RAW)
-			return err_report(ctx, -EUSAGE, "--base applies to raw images, not --format %s",
-					  co->format);
-	}
-	err = mem_open(path, &oo, m, &why);
-	if (err) {
-		if (why && str_startswith(why, path))
-			err_msg(ctx, "%s", why);
-		else
-			err_msg(ctx, "%s: %s", path, why ? why : strerror(-err));
-		ctx->reported = true;
-		free(why);
-		return err;
-	}
-	mem_info(*m, &info);
-	if (co->base && info.format != MEM_FMT_RAW) {
-		mem_close(*m);
-		*m = NULL;
-		return err_report(ctx, -EUSAGE, "--base applies to raw images; %s is %s", path,
-				  info.format_name);
-	}
-	return 0;
+	return cli_mem_parse_opt(&o->mem, key, arg);
 }
 
 /* ---- mem info ---- */
@@ -321,7 +256,7 @@ static void out_vmcoreinfo(struct iommuctl_ctx *ctx, struct out *o, const struct
 static int mem_info_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 {
 	const struct mem_cli_opts *co = opts;
-	const char *path = argv[0];
+	const char *path = argc ? argv[0] : co->mem.file;
 	struct strv warnings = { 0 };
 	struct range_vec rv = { 0 };
 	struct mem_source *m;
@@ -333,7 +268,7 @@ static int mem_info_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 	char buf[96];
 	int err;
 
-	err = mem_cli_open(ctx, co, path, &m);
+	err = cli_mem_open(ctx, &co->mem, path, &m);
 	if (err)
 		return err;
 	for (uint64_t pa = 0; !mem_range_next(m, pa, &r); pa = r.end) {
@@ -363,9 +298,9 @@ static int mem_info_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 		strv_push_owned(&warnings, xasprintf("pages are compressed with %s, which the header "
 						     "does not declare", names));
 	}
-	if (info.format == MEM_FMT_RAW && !co->format && !co->base)
+	if (info.format == MEM_FMT_RAW && !co->mem.format && !co->mem.base)
 		strv_push(&warnings, "no ELF or kdump signature: read as a raw image at physical "
-			  "address 0 (say --format raw, and --base PA, to confirm)");
+			  "address 0 (say --mem-format raw, and --mem-base PA, to confirm)");
 
 	o = ctx_out(ctx);
 	out_obj_begin(o, NULL, NULL);
@@ -419,9 +354,14 @@ static int mem_info_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 		out_obj_end(o);
 	}
 	if (out_is_json(o) || warnings.n) {
+		/* JSON: warning objects {"text"}, as the decoder's (which add the field's "key") */
 		out_list_begin(o, "warnings", "warnings");
-		for (size_t i = 0; i < warnings.n; i++)
-			out_str(o, NULL, NULL, warnings.v[i]);
+		for (size_t i = 0; i < warnings.n; i++) {
+			out_obj_begin(o, NULL, NULL);
+			out_fmt_str(o, "text", NULL, warnings.v[i]);
+			out_obj_end(o);
+			out_text(o, "%s", warnings.v[i]);
+		}
 		out_list_end(o);
 	}
 	out_ranges(ctx, o, &rv, info.format);
@@ -450,7 +390,7 @@ static int hex_digits(uint64_t v)
  * One line: "0x00001000: 00 11 .. 77  88 .. ff  |........|", like
  * hexdump -C. Formatted by hand: a 64 MiB dump is 4 million lines.
  */
-static void hexdump_line(FILE *f, int width, uint64_t pa, const uint8_t *p, size_t n)
+static void hexdump_line(struct out *o, int width, uint64_t pa, const uint8_t *p, size_t n)
 {
 	static const char hexd[] = "0123456789abcdef";
 	char line[128], *q;
@@ -470,7 +410,8 @@ static void hexdump_line(FILE *f, int width, uint64_t pa, const uint8_t *p, size
 		*q++ = isprint(p[i]) && p[i] < 0x80 ? (char)p[i] : '.';
 	*q++ = '|';
 	*q++ = '\n';
-	fwrite(line, 1, (size_t)(q - line), f);
+	*q = '\0';
+	out_verbatim(o, line);
 }
 
 /* The error line of a read that stopped; the error to return (exit status). */
@@ -521,6 +462,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 	char *hex = NULL;
 	int err = 0, oerr = 0, width;
 	bool json = ctx->json;
+	struct out *o = ctx_out(ctx);
 
 	if (parse_u64(argv[1], &pa))
 		return err_report(ctx, -EUSAGE, "PA '%s': not an address (hex with 0x, or decimal)", argv[1]);
@@ -534,10 +476,10 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 				  argv[2]);
 	if (co->binary && json)
 		return err_report(ctx, -EUSAGE, "--binary and --json: give one");
-	if (co->binary && isatty(fileno(ctx->outf)))
+	if (co->binary && out_isatty(ctx_out(ctx)))
 		return err_report(ctx, -EUSAGE, "refusing to write binary data to a terminal");
 
-	err = mem_cli_open(ctx, co, argv[0], &m);
+	err = cli_mem_open(ctx, &co->mem, argv[0], &m);
 	if (err)
 		return err;
 	width = hex_digits(pa + len - 1);
@@ -558,7 +500,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 			got = f && f->pa >= pa + done && f->pa - (pa + done) < n ? f->pa - (pa + done) : 0;
 		}
 		if (co->binary) {
-			fwrite(buf, 1, got, ctx->outf);
+			out_bytes(o, buf, got);
 		} else if (json) {
 			for (size_t i = 0; i < got; i++) {
 				hex[2 * (done + i)] = hexd[buf[i] >> 4];
@@ -566,15 +508,13 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 			}
 		} else {
 			for (size_t i = 0; i < got; i += 16)
-				hexdump_line(ctx->outf, width, pa + done + i, buf + i, got - i < 16 ? got - i : 16);
+				hexdump_line(o, width, pa + done + i, buf + i, got - i < 16 ? got - i : 16);
 		}
 		done += got;
 		if (err)
 			break;
 	}
 	if (json) {
-		struct out *o = ctx_out(ctx);
-
 		hex[2 * done] = '\0';
 		out_obj_begin(o, NULL, NULL);
 		out_hex(o, "pa", NULL, pa);
@@ -585,7 +525,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 
 			out_obj_begin(o, "fault", NULL);
 			out_hex(o, "pa", NULL, pa + done);
-			out_str(o, "error", NULL, fault_kind(err));
+			out_str(o, "kind", NULL, fault_kind(err));
 			out_str(o, "message", NULL, f && f->why ? f->why : strerror(-err));
 			out_obj_end(o);
 		} else {
@@ -596,7 +536,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 	}
 	if (err) {
 		/* the data before the fault is out first, then the one error line */
-		fflush(ctx->outf);
+		out_flush(o);
 		err = read_fault_report(ctx, m, err, pa + done);
 	} else {
 		err = oerr;
@@ -611,8 +551,8 @@ static const struct cli_verb mem_verbs[] = {
 	{
 		.name = "info",
 		.summary = "describe a memory dump: format, physical ranges, compression, vmcoreinfo",
-		.args_doc = "FILE",
-		.doc = "FILE is an ELF64 vmcore (/proc/vmcore, kdump's default), a kdump-compressed "
+		.args_doc = "[FILE]",
+		.doc = "FILE (or --mem FILE) is an ELF64 vmcore (/proc/vmcore, kdump's default), a kdump-compressed "
 		       "file (makedumpfile -c, -l, -p or -z) or a raw image of physical memory. "
 		       "Shows the machine, page size, the physical ranges the file holds (data) and "
 		       "those that exist but were not captured (excluded; END is exclusive), kdump "
@@ -623,7 +563,7 @@ static const struct cli_verb mem_verbs[] = {
 		.options = mem_options,
 		.parser = mem_parse_opt,
 		.opts_size = sizeof(struct mem_cli_opts),
-		.min_args = 1,
+		.min_args = 0,
 		.max_args = 1,
 		.flags = CLI_NO_VIEW,
 		.run = mem_info_cmd,

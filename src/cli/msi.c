@@ -101,8 +101,8 @@ static int msi_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	rr = xcalloc(g->nresv ? g->nresv : 1, sizeof(*rr));
 	out_obj_begin(o, NULL, NULL);
 	out_u64(o, "group", "group", g->id);
-	out_strv(o, "devices", "devices", &g->members);
-	out_strv(o, "units", "iommu units", &units);
+	out_strv(o, "members", "devices", &g->members);
+	out_strv(o, "unit_names", "iommu units", &units);
 	out_str(o, "iommu_kind", "iommu kind", kind);
 	out_str(o, "arch", "architecture", arch);
 	if (!g->resv_read)
@@ -126,10 +126,10 @@ static int msi_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 		}
 		out_obj_begin(o, NULL, NULL);
 		out_hex(o, "start", NULL, r->start);
-		out_hex(o, "end", NULL, r->end);
+		out_hex(o, "last", NULL, r->end);
 		out_u64(o, "size", NULL, r->end - r->start + 1);
 		out_str(o, "type", NULL, r->type);
-		out_str(o, "class", NULL, ri.key);
+		out_str(o, "kind", NULL, ri.key);
 		out_str(o, "meaning", NULL, ri.label);
 		out_bool(o, "excluded", NULL, ri.excluded);
 		out_str(o, "why", NULL, ri.why);
@@ -291,7 +291,7 @@ static const struct cli_verb msi_verbs[] = {
 		.opts_size = sizeof(struct sw_opts),
 		.min_args = 1,
 		.max_args = 1,
-		.flags = CLI_NEEDS_ROOT,
+		.flags = CLI_LIVE,
 		.run = msi_sw_window,
 	},
 	{ 0 }

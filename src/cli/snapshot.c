@@ -141,10 +141,10 @@ static int snapshot_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 		meta->kernel_release ? meta->kernel_release : inv.kernel_release);
 	out_stats(o, st);
 	out_obj_begin(o, "inventory", "inventory");
-	out_u64(o, "iommu_units", "IOMMU units", inv.nunits);
-	out_u64(o, "groups", "groups", inv.ngroups);
-	out_u64(o, "devices", "devices", inv.ndevices);
-	out_u64(o, "group_members", "group members", members);
+	out_u64(o, "nunits", "IOMMU units", inv.nunits);
+	out_u64(o, "ngroups", "groups", inv.ngroups);
+	out_u64(o, "ndevices", "devices", inv.ndevices);
+	out_u64(o, "nmembers", "group members", members);
 	out_obj_end(o);
 	inventory_release(&inv);
 	return out_flush(o);

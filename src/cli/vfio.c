@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/vfio/uapi.h"
 #include "backends/vfio/vfio.h"
 #include "cli/cli.h"
+#include "cli/vfio.h"
 #include "cli/inv.h"
 #include "cli/ctx.h"
 #include "core/exitcodes.h"
@@ -25,20 +27,197 @@ static const char *const avail_text[] = {
 	[VFIO_AVAIL_UNKNOWN] = "unknown",
 };
 
+/* ---- the words of vfio status ---- */
+
+/* What an available feature says beside "yes". */
+enum yes_form {
+	YES_NOTHING,       /* nothing */
+	YES_ERRNO,         /* the errno the call left, explained, if any */
+	YES_TEXT,          /* .yes */
+	YES_API_VERSION,   /* the container's API version */
+	YES_IOAS_SPAN,     /* what an empty IOAS allows */
+	YES_VALUE,         /* the option's value */
+	YES_IOCTL_EXISTS,  /* which errno showed that the ioctl exists */
+	YES_OPTION_KNOWN,  /* the option is known */
+};
+
+struct feature_words {
+	const char *key;
+	const char *label;
+	const char *noun;        /* a row that needs this one says "no <noun>" */
+	enum yes_form yes_form;
+	const char *yes;         /* YES_TEXT */
+	const char *no;          /* absent (not offered, or the errno that says the kernel lacks it);
+	                          * NULL: the errno explained */
+	const char *unknown;     /* only a bound device can tell */
+};
+
+#define NO_TYPE1 "no type1 IOMMU driver (vfio_iommu_type1 not loaded?)"
+#define NO_SPAPR "no SPAPR TCE IOMMU driver (IBM POWER only: vfio_iommu_spapr_tce)"
+
+static const struct feature_words feature_words[] = {
+	{ .key = "container", .label = "legacy container (" VFIO_PATH_CONTAINER ")",
+	  .noun = "legacy container", .yes_form = YES_API_VERSION },
+	{ .key = "container_type1", .label = "container type1", .no = NO_TYPE1 },
+	{ .key = "container_type1v2", .label = "container type1v2", .no = NO_TYPE1 },
+	{ .key = "container_spapr_tce", .label = "container spapr (SPAPR TCE v1)", .no = NO_SPAPR },
+	{ .key = "container_spapr_tce_v2", .label = "container spapr-v2 (SPAPR TCE v2)", .no = NO_SPAPR },
+	{ .key = "container_noiommu", .label = "container noiommu",
+	  .no = "not enabled: vfio.enable_unsafe_noiommu_mode=1 turns it on (no DMA isolation at all)" },
+	{ .key = "container_unmap_all", .label = "type1 unmap-all", .no = "not offered" },
+	{ .key = "container_update_vaddr", .label = "type1 update-vaddr", .no = "not offered" },
+	{ .key = "container_dma_cc", .label = "cache-coherent DMA (DMA_CC)", .no = "not offered" },
+	{ .key = "iommufd", .label = "iommufd (" VFIO_PATH_IOMMU ")", .noun = "iommufd" },
+	{ .key = "ioas", .label = "IOAS (IOMMU_IOAS_ALLOC, IOVA_RANGES)", .yes_form = YES_IOAS_SPAN },
+	{ .key = "allow_iovas", .label = "IOMMU_IOAS_ALLOW_IOVAS", .yes_form = YES_ERRNO, .no = "ENOTTY" },
+	{ .key = "huge_pages_option", .label = "IOMMU_OPTION_HUGE_PAGES", .yes_form = YES_VALUE },
+	{ .key = "hwpt_alloc", .label = "HWPT (IOMMU_HWPT_ALLOC)", .noun = "IOMMU_HWPT_ALLOC",
+	  .yes_form = YES_TEXT,
+	  .yes = "paging HWPTs; the flags a device's IOMMU accepts are tried in a batch",
+	  .no = "ENOTTY: the kernel predates IOMMU_HWPT_ALLOC (v6.7)" },
+	{ .key = "hwpt_fault", .label = "fault-capable HWPT (fault_id)",
+	  .no = "E2BIG: struct iommu_hwpt_alloc has no fault_id here (v6.11+)" },
+	{ .key = "hwpt_pasid", .label = "PASID-capable HWPT (IOMMU_HWPT_ALLOC_PASID)",
+	  .unknown = "checked against a bound device: a batch's 'hwpt alloc DEV IOAS pasid' tries it" },
+	{ .key = "hwpt_nest_parent", .label = "nest-parent HWPT",
+	  .unknown = "depends on the device's IOMMU: a batch's 'hwpt alloc DEV IOAS nest-parent' tries it" },
+	{ .key = "fault_queue", .label = "fault queues (IOMMU_FAULT_QUEUE_ALLOC)", .yes_form = YES_TEXT,
+	  .yes = "a queue was allocated and freed",
+	  .no = "ENOTTY: the kernel predates fault queues (v6.11)" },
+	{ .key = "hw_info", .label = "IOMMU_GET_HW_INFO (hardware info, PASID width)",
+	  .yes_form = YES_IOCTL_EXISTS, .no = "ENOTTY: the kernel predates it (v6.7)" },
+	{ .key = "viommu", .label = "vIOMMU (IOMMU_VIOMMU_ALLOC)", .yes_form = YES_IOCTL_EXISTS,
+	  .no = "ENOTTY: the kernel predates it (v6.13)" },
+	{ .key = "veventq", .label = "vIOMMU event queues (IOMMU_VEVENTQ_ALLOC)",
+	  .yes_form = YES_IOCTL_EXISTS, .no = "ENOTTY: the kernel predates it (v6.15)" },
+	{ .key = "hw_queue", .label = "vIOMMU hardware queues (IOMMU_HW_QUEUE_ALLOC)",
+	  .yes_form = YES_IOCTL_EXISTS, .no = "ENOTTY: the kernel predates it (v6.17)" },
+	{ .key = "sw_msi_option", .label = "IOMMU_OPTION_SW_MSI_START/SIZE", .yes_form = YES_OPTION_KNOWN,
+	  .no = "EOPNOTSUPP: not in this kernel (proposed in 2025, not mainline)" },
+	{ .key = "pasid_attach", .label = "PASID attach (VFIO_DEVICE_ATTACH_PASID)",
+	  .unknown = "needs a bound device cdev: a batch's 'pasid attach DEV PASID IOAS' tries it" },
+	{ .key = "device_cdev", .label = "VFIO device cdevs (" VFIO_PATH_CDEV_DIR ")" },
+};
+
+static const struct feature_words *words_of(const char *key)
+{
+	static const struct feature_words none = { 0 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(feature_words); i++)
+		if (!strcmp(feature_words[i].key, key))
+			return &feature_words[i];
+	return &none;
+}
+
+const char *cli_vfio_feature_label(const char *key)
+{
+	const char *label = words_of(key)->label;
+
+	return label ? label : key;
+}
+
+/* "ENOTTY: the kernel does not know this ioctl" */
+static char *errno_text(enum vfio_op op, int err)
+{
+	const char *why = vfio_explain(op, err);
+
+	return xasprintf("%s: %s", vfio_errno_name(err), why ? why : strerror(err < 0 ? -err : err));
+}
+
+char *cli_vfio_feature_detail(const struct vfio_feature *f)
+{
+	const struct feature_words *w = words_of(f->key);
+	const char *noun;
+
+	switch (f->basis) {
+	case VFIO_BASIS_NEEDS:
+		noun = words_of(f->needs)->noun;
+		return xasprintf("no %s", noun ? noun : f->needs);
+	case VFIO_BASIS_NEEDS_DEVICE:
+		return w->unknown ? xstrdup(w->unknown) : NULL;
+	case VFIO_BASIS_NOT_OFFERED:
+		return xstrdup(w->no ? w->no : "not offered");
+	case VFIO_BASIS_PROBED:
+		break;
+	}
+	if (f->avail == VFIO_AVAIL_NO)
+		return w->no ? xstrdup(w->no) : errno_text(f->op, f->err);
+	if (f->avail == VFIO_AVAIL_UNKNOWN)
+		return errno_text(f->op, f->err);
+	switch (w->yes_form) {
+	case YES_NOTHING:
+		return NULL;
+	case YES_ERRNO:
+		return f->err ? errno_text(f->op, f->err) : NULL;
+	case YES_TEXT:
+		return xstrdup(w->yes);
+	case YES_API_VERSION:
+		return xasprintf("API version %d", (int)f->val[0]);
+	case YES_IOAS_SPAN:
+		if (f->err)
+			return errno_text(f->op, f->err);
+		return xasprintf("an empty IOAS allows 0x%llx-0x%llx, alignment %llu",
+				 (unsigned long long)f->val[0], (unsigned long long)f->val[1],
+				 (unsigned long long)f->val[2]);
+	case YES_VALUE:
+		return xasprintf("%llu", (unsigned long long)f->val[0]);
+	case YES_IOCTL_EXISTS:
+		return xasprintf("the ioctl exists (%s with no device)", vfio_errno_name(f->err));
+	case YES_OPTION_KNOWN:
+		return xasprintf("known (%s for object 0); set per device before attach",
+				 f->err ? vfio_errno_name(f->err) : "ok");
+	}
+	return NULL;
+}
+
+/* ---- vfio status ---- */
+
+/* One line of vfio status: a probed feature in words, or a fact of the view. */
+struct status_row {
+	const char *key;
+	enum vfio_avail avail;
+	int err;                  /* positive; 0: none */
+	char *detail;
+};
+
+struct status_rows {
+	struct status_row *v;
+	size_t n;
+};
+
+static void row_add(struct status_rows *rows, const char *key, enum vfio_avail avail, int err,
+		    char *detail)
+{
+	struct status_row *r;
+
+	rows->v = xrealloc(rows->v, (rows->n + 1) * sizeof(*rows->v));
+	r = &rows->v[rows->n++];
+	r->key = key;
+	r->avail = avail;
+	r->err = err < 0 ? -err : err;
+	r->detail = detail;
+}
+
+static void rows_release(struct status_rows *rows)
+{
+	for (size_t i = 0; i < rows->n; i++)
+		free(rows->v[i].detail);
+	free(rows->v);
+}
+
 /*
  * The device cdevs the view shows (/dev/vfio/devices), added as a status row.
  * /sys/class/vfio-dev exists since v6.1 whether or not the kernel has cdevs
  * (CONFIG_VFIO_DEVICE_CDEV, v6.6+): a bound device tells them apart, as only a
  * cdev kernel gives its vfio-dev/vfioN a device number ("dev").
  */
-static void status_cdevs(struct view *v, struct vfio_status *st, const struct vfio_feature *iommufd)
+static void status_cdevs(struct view *v, struct status_rows *rows, bool iommufd)
 {
-	static const char label[] = "VFIO device cdevs (" VFIO_PATH_CDEV_DIR ")";
 	struct strv names = { 0 };
 	bool has_dev = false;
 
 	if (view_list(v, &names, "%s", VFIO_PATH_CDEV_DIR) == 0 && names.n) {
-		vfio_status_add(st, "device_cdev", label, VFIO_AVAIL_YES, 0, strv_join(&names, ", "));
+		row_add(rows, "device_cdev", VFIO_AVAIL_YES, 0, strv_join(&names, ", "));
 		strv_free(&names);
 		return;
 	}
@@ -51,84 +230,100 @@ static void status_cdevs(struct view *v, struct vfio_status *st, const struct vf
 			free(p);
 		}
 		if (has_dev)
-			vfio_status_add(st, "device_cdev", label, VFIO_AVAIL_YES, 0,
-					xstrdup("supported: the bound VFIO devices have device numbers, "
-						"but " VFIO_PATH_CDEV_DIR " has no nodes"));
+			row_add(rows, "device_cdev", VFIO_AVAIL_YES, 0,
+				xstrdup("supported: the bound VFIO devices have device numbers, "
+					"but " VFIO_PATH_CDEV_DIR " has no nodes"));
 		else
-			vfio_status_add(st, "device_cdev", label, VFIO_AVAIL_NO, ENOENT,
-					xasprintf("none: the bound VFIO devices (%s) have no device number: "
-						  "the kernel lacks CONFIG_VFIO_DEVICE_CDEV (v6.6+, needs iommufd)",
-						  names.v[0]));
-	} else if (iommufd && iommufd->avail == VFIO_AVAIL_YES &&
-		   (view_exists(v, "/sys/class/vfio-dev") || view_exists(v, VFIO_PATH_CDEV_DIR))) {
-		vfio_status_add(st, "device_cdev", label, VFIO_AVAIL_UNKNOWN, 0,
-				xstrdup("no device is bound to a VFIO driver now: bind one to tell"));
+			row_add(rows, "device_cdev", VFIO_AVAIL_NO, ENOENT,
+				xasprintf("none: the bound VFIO devices (%s) have no device number: "
+					  "the kernel lacks CONFIG_VFIO_DEVICE_CDEV (v6.6+, needs iommufd)",
+					  names.v[0]));
+	} else if (iommufd && (view_exists(v, "/sys/class/vfio-dev") || view_exists(v, VFIO_PATH_CDEV_DIR))) {
+		row_add(rows, "device_cdev", VFIO_AVAIL_UNKNOWN, 0,
+			xstrdup("no device is bound to a VFIO driver now: bind one to tell"));
 	} else {
-		vfio_status_add(st, "device_cdev", label, VFIO_AVAIL_NO, ENOENT,
-				xstrdup(iommufd && iommufd->avail == VFIO_AVAIL_YES ?
-					"none: CONFIG_VFIO_DEVICE_CDEV is off, or no device is bound to vfio-pci" :
-					"none: needs iommufd and CONFIG_VFIO_DEVICE_CDEV (v6.6+)"));
+		row_add(rows, "device_cdev", VFIO_AVAIL_NO, ENOENT,
+			xstrdup(iommufd ? "none: CONFIG_VFIO_DEVICE_CDEV is off, or no device is bound to vfio-pci" :
+				"none: needs iommufd and CONFIG_VFIO_DEVICE_CDEV (v6.6+)"));
 	}
 	strv_free(&names);
 }
 
+static void status_render(struct out *o, const struct status_rows *rows, bool offline)
+{
+	if (!out_is_json(o)) {
+		for (size_t k = 0; k < rows->n; k++) {
+			const struct status_row *r = &rows->v[k];
+
+			out_text(o, "%-48s %-7s %s", cli_vfio_feature_label(r->key), avail_text[r->avail],
+				 r->detail ? r->detail : "");
+		}
+		return;
+	}
+	out_obj_begin(o, NULL, NULL);
+	out_bool(o, "offline", NULL, offline);
+	out_list_begin(o, "kernel_features", NULL);
+	for (size_t k = 0; k < rows->n; k++) {
+		const struct status_row *r = &rows->v[k];
+
+		out_obj_begin(o, NULL, NULL);
+		out_str(o, "key", NULL, r->key);
+		out_str(o, "label", NULL, cli_vfio_feature_label(r->key));
+		if (r->avail == VFIO_AVAIL_UNKNOWN)
+			out_null(o, "available", NULL);
+		else
+			out_bool(o, "available", NULL, r->avail == VFIO_AVAIL_YES);
+		if (r->err)
+			out_u64(o, "errno", NULL, (uint64_t)r->err);
+		else
+			out_null(o, "errno", NULL);
+		out_str(o, "errno_name", NULL, r->err ? vfio_errno_name(r->err) : NULL);
+		out_str(o, "detail", NULL, r->detail);
+		out_obj_end(o);
+	}
+	out_list_end(o);
+	out_obj_end(o);
+}
+
 static int vfio_status(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 {
-	struct vfio_status st = { 0 };
+	struct status_rows rows = { 0 };
 	struct out *o = ctx_out(ctx);
-	const struct vfio_feature *ifd = NULL;
+	bool offline = ctx->snapshot || ctx->sysfs_root, iommufd = false;
 	struct view *v;
 	int err;
 
 	err = ctx_view(ctx, &v);
 	if (err)
 		return err;
-	if (ctx->snapshot || ctx->sysfs_root) {
-		/* offline: only what the recorded tree shows; ioctls cannot be probed */
-		bool c = view_exists(v, VFIO_PATH_CONTAINER), i = view_exists(v, VFIO_PATH_IOMMU);
+	if (offline) {
+		/* only what the recorded tree shows; ioctls cannot be probed */
+		bool c = view_exists(v, VFIO_PATH_CONTAINER);
 
-		vfio_status_add(&st, "container", "legacy container (" VFIO_PATH_CONTAINER ")",
-				c ? VFIO_AVAIL_YES : VFIO_AVAIL_NO, 0,
-				xstrdup(c ? "node present (ioctls not probed: offline source)" :
-					"node absent in this source"));
-		vfio_status_add(&st, "iommufd", "iommufd (" VFIO_PATH_IOMMU ")",
-				i ? VFIO_AVAIL_YES : VFIO_AVAIL_NO, 0,
-				xstrdup(i ? "node present (ioctls not probed: offline source)" :
-					"node absent in this source (or not recorded)"));
+		iommufd = view_exists(v, VFIO_PATH_IOMMU);
+		row_add(&rows, "container", c ? VFIO_AVAIL_YES : VFIO_AVAIL_NO, 0,
+			xstrdup(c ? "node present (ioctls not probed: offline source)" :
+				"node absent in this source"));
+		row_add(&rows, "iommufd", iommufd ? VFIO_AVAIL_YES : VFIO_AVAIL_NO, 0,
+			xstrdup(iommufd ? "node present (ioctls not probed: offline source)" :
+				"node absent in this source (or not recorded)"));
 	} else {
+		struct vfio_status st = { 0 };
+
 		vfio_status_probe(&st);
-	}
-	for (size_t k = 0; k < st.n; k++)
-		if (!strcmp(st.features[k].key, "iommufd"))
-			ifd = &st.features[k];
-	status_cdevs(v, &st, ifd);
-
-	if (!out_is_json(o)) {
 		for (size_t k = 0; k < st.n; k++) {
 			const struct vfio_feature *f = &st.features[k];
 
-			out_text(o, "%-48s %-7s %s", f->label, avail_text[f->avail], f->detail ? f->detail : "");
+			row_add(&rows, f->key, f->avail, f->err, cli_vfio_feature_detail(f));
+			if (!strcmp(f->key, "iommufd"))
+				iommufd = f->avail == VFIO_AVAIL_YES;
 		}
-	} else {
-		out_obj_begin(o, NULL, NULL);
-		out_bool(o, "offline", NULL, ctx->snapshot || ctx->sysfs_root);
-		out_list_begin(o, "features", NULL);
-		for (size_t k = 0; k < st.n; k++) {
-			const struct vfio_feature *f = &st.features[k];
-
-			out_obj_begin(o, NULL, NULL);
-			out_str(o, "key", NULL, f->key);
-			out_str(o, "label", NULL, f->label);
-			out_str(o, "available", NULL, avail_text[f->avail]);
-			out_str(o, "errno", NULL, f->err ? vfio_errno_name(f->err) : NULL);
-			out_str(o, "detail", NULL, f->detail);
-			out_obj_end(o);
-		}
-		out_list_end(o);
-		out_obj_end(o);
+		vfio_status_release(&st);
 	}
+	status_cdevs(v, &rows, iommufd);
+	status_render(o, &rows, offline);
 	err = out_flush(o);
-	vfio_status_release(&st);
+	rows_release(&rows);
 	return err;
 }
 
@@ -224,16 +419,244 @@ static int probe_hook(void *arg, const struct vfio_probe_result *res)
 	setenv("IOMMUCTL_PROBE_SIZE", buf, 1);
 	setenv("IOMMUCTL_PROBE_PATH", res->iommufd.attempted && !res->iommufd.err &&
 	       !res->legacy.attempted ? "iommufd" : "legacy", 1);
-	fflush(h->ctx->outf);
+	out_flush(ctx_out(h->ctx));
 	h->status = system(h->cmd);
 	if (h->status)
 		warn_msg(h->ctx, "--while-mapped command exited with status %d", h->status);
 	return 0;
 }
 
-static void render_path(struct out *o, const char *key, const char *label,
-			const struct vfio_path_run *p)
+/* ---- the words of vfio probe ---- */
+
+static char *ranges_text(const struct vfio_range *r, size_t n)
 {
+	struct strv sv = { 0 };
+	char *s;
+
+	for (size_t i = 0; i < n; i++)
+		strv_push_owned(&sv, xasprintf("0x%llx-0x%llx", (unsigned long long)r[i].start,
+					       (unsigned long long)r[i].last));
+	s = n ? strv_join(&sv, ", ") : xstrdup("none");
+	strv_free(&sv);
+	return s;
+}
+
+static char *spapr_info_text(const struct vfio_spapr_info *si)
+{
+	char *pg, *t;
+
+	if (!si->ddw)
+		return xasprintf("32-bit window 0x%llx-0x%llx (%llu MiB); no dynamic DMA windows",
+				 (unsigned long long)si->dma32_start,
+				 (unsigned long long)(si->dma32_start + si->dma32_size - 1),
+				 (unsigned long long)(si->dma32_size >> 20));
+	pg = vfio_pgsizes_text(si->ddw_pgsizes);
+	t = xasprintf("32-bit window 0x%llx-0x%llx (%llu MiB); DDW page sizes %s, up to %u windows, "
+		      "up to %u levels", (unsigned long long)si->dma32_start,
+		      (unsigned long long)(si->dma32_start + si->dma32_size - 1),
+		      (unsigned long long)(si->dma32_size >> 20), pg, si->ddw_max_windows, si->ddw_levels);
+	free(pg);
+	return t;
+}
+
+char *cli_vfio_step_what(const struct vfio_step *s)
+{
+	unsigned long long v0 = s->v[0], v1 = s->v[1], v2 = s->v[2];
+
+	switch (s->kind) {
+	case VSTEP_OPEN_IOMMUFD:
+		return xstrdup("open " VFIO_PATH_IOMMU);
+	case VSTEP_FIND_CDEV:
+		return xasprintf("find the VFIO cdev of %s", s->name);
+	case VSTEP_OPEN_CDEV:
+		return xasprintf("open " VFIO_PATH_CDEV_DIR "/%s", s->name);
+	case VSTEP_BIND:
+		return xstrdup("bind the device to the iommufd");
+	case VSTEP_IOAS_ALLOC:
+		return xstrdup("allocate an IOAS");
+	case VSTEP_ATTACH:
+		return xasprintf("attach the device to IOAS %llu", v0);
+	case VSTEP_IOVA_RANGES:
+		return xstrdup("read the usable IOVA ranges");
+	case VSTEP_HW_INFO:
+		return xstrdup("read the IOMMU hardware info");
+	case VSTEP_BUFFER:
+		return xasprintf("allocate a %llu-byte test buffer", v0);
+	case VSTEP_CHOOSE_IOVA:
+		return v1 ? xasprintf("choose an IOVA in the 32-bit window for %llu bytes", v0) :
+		       xstrdup("choose an IOVA for the test buffer");
+	case VSTEP_MAP:
+		return xasprintf("map the buffer at IOVA 0x%llx", v0);
+	case VSTEP_MAP_MSI:
+		return xasprintf("map a page in the MSI window at 0x%llx", v0);
+	case VSTEP_UNMAP:
+		return xasprintf("unmap IOVA 0x%llx", v0);
+	case VSTEP_DETACH:
+		return xstrdup("detach the device");
+	case VSTEP_OPEN_CONTAINER:
+		return xstrdup("open " VFIO_PATH_CONTAINER);
+	case VSTEP_FIND_MODEL:
+		return xstrdup(v0 ? "find a type1 or SPAPR TCE v2 IOMMU model (only SPAPR TCE v1 is offered)" :
+			       "find a type1 or SPAPR TCE v2 IOMMU model");
+	case VSTEP_CHOOSE_MODEL:
+		return xstrdup("choose the IOMMU model");
+	case VSTEP_FIND_GROUP:
+		return xasprintf("find the IOMMU group of %s", s->name);
+	case VSTEP_OPEN_GROUP:
+		return v1 ? xasprintf("open /dev/vfio/noiommu-%llu", v0) : xasprintf("open /dev/vfio/%llu", v0);
+	case VSTEP_GROUP_VIABLE:
+		return xstrdup("check the group is viable");
+	case VSTEP_SET_CONTAINER:
+		return xstrdup("add the group to the container");
+	case VSTEP_SET_IOMMU:
+		return xasprintf("set the IOMMU model %s", s->name);
+	case VSTEP_SPAPR_INFO:
+		return xstrdup("read the DMA windows (32-bit window, DDW)");
+	case VSTEP_IOMMU_INFO:
+		return xstrdup("read the IOMMU info (page sizes, IOVA ranges)");
+	case VSTEP_OPEN_DEVICE:
+		return xasprintf("open the device %s", s->name);
+	case VSTEP_DEVICE_INFO:
+		return xstrdup("read the device info");
+	case VSTEP_SPAPR_REGISTER:
+		return xasprintf("pre-register the %llu-byte test buffer", v0);
+	case VSTEP_DDW_NONE:
+		return xstrdup("create a dynamic DMA window");
+	case VSTEP_DDW_CREATE:
+		return xasprintf("create a DDW: page shift %llu, %llu bytes, %llu level%s", v0, v1, v2,
+				 v2 == 1 ? "" : "s");
+	case VSTEP_DDW_REMOVE:
+		return xasprintf("remove the DDW at 0x%llx", v0);
+	case VSTEP_SPAPR_UNREGISTER:
+		return xstrdup("unregister the test buffer");
+	}
+	return xstrdup("?");
+}
+
+/* What a step that worked got back. */
+static char *step_done(const struct vfio_probe_result *res, const struct vfio_step *s)
+{
+	unsigned long long v0 = s->v[0], v1 = s->v[1], v2 = s->v[2];
+	char *t, *u;
+
+	switch (s->kind) {
+	case VSTEP_BIND:
+		return xasprintf("device ID %llu", v0);
+	case VSTEP_IOAS_ALLOC:
+		return xasprintf("IOAS ID %llu", v0);
+	case VSTEP_ATTACH:
+		return xasprintf("attached; HWPT ID %llu", v1);
+	case VSTEP_IOVA_RANGES:
+		t = ranges_text(res->ranges, res->nranges);
+		u = xasprintf("%s; alignment %llu", t, (unsigned long long)res->alignment);
+		free(t);
+		return u;
+	case VSTEP_HW_INFO:
+		return xasprintf("type %s, capabilities 0x%llx, PASID width %u bits", res->hw.type_name,
+				 (unsigned long long)res->hw.capabilities, res->hw.max_pasid_log2);
+	case VSTEP_MAP:
+		return xstrdup("mapped");
+	case VSTEP_UNMAP:
+		return xasprintf("%llu bytes unmapped", v1);
+	case VSTEP_OPEN_CONTAINER:
+		return xasprintf("API version %d", (int)v0);
+	case VSTEP_CHOOSE_MODEL:
+		return xstrdup(s->name);
+	case VSTEP_GROUP_VIABLE:
+		return xstrdup("viable");
+	case VSTEP_SPAPR_INFO:
+		return spapr_info_text(&res->spapr_info);
+	case VSTEP_IOMMU_INFO:
+		t = res->have_range_cap ? ranges_text(res->ranges, res->nranges) :
+		    xstrdup("no IOVA range capability (kernel before v5.4)");
+		u = res->have_dma_avail ?
+		    xasprintf("page sizes 0x%llx; IOVA ranges %s; %u more mappings allowed",
+			      (unsigned long long)res->pgsizes, t, res->dma_avail) :
+		    xasprintf("page sizes 0x%llx; IOVA ranges %s", (unsigned long long)res->pgsizes, t);
+		free(t);
+		return u;
+	case VSTEP_DEVICE_INFO:
+		return xasprintf("%s%s, %llu regions, %llu IRQ types", v0 & VFIO_DEVICE_FLAGS_PCI ? "PCI" : "non-PCI",
+				 v0 & VFIO_DEVICE_FLAGS_RESET ? ", resettable" : "", v1, v2);
+	case VSTEP_SPAPR_REGISTER:
+		return xstrdup("registered");
+	case VSTEP_DDW_NONE:
+		return xstrdup("skipped: the container offers no dynamic DMA windows");
+	case VSTEP_DDW_CREATE:
+		return xasprintf("window at bus address 0x%llx", (unsigned long long)res->ddw_start);
+	case VSTEP_DDW_REMOVE:
+		return xstrdup("removed");
+	default:
+		return xstrdup("ok");
+	}
+}
+
+char *cli_vfio_step_result(const struct vfio_probe_result *res, const struct vfio_step *s)
+{
+	const struct vfio_spapr_info *si = &res->spapr_info;
+	const char *why;
+	char *t, *u;
+
+	if (!s->err)
+		return step_done(res, s);
+	if (s->kind == VSTEP_MAP_MSI && !s->expected)
+		return xstrdup("the kernel ACCEPTED a map inside the MSI window: it does not reserve it");
+	/* SPAPR TCE: IOVAs are bus addresses inside the DMA windows */
+	if (s->kind == VSTEP_MAP && res->spapr && (s->err == -ENXIO || s->err == ENXIO))
+		return xasprintf("ENXIO: IOVA 0x%llx is outside the DMA window 0x%llx-0x%llx",
+				 (unsigned long long)s->v[0], (unsigned long long)si->dma32_start,
+				 (unsigned long long)(si->dma32_start + si->dma32_size - 1));
+	why = s->kind == VSTEP_MAP && res->spapr ? vfio_spapr_map_explain(s->err) : NULL;
+	t = why ? xasprintf("%s: %s", vfio_errno_name(s->err), why) : errno_text(s->op, s->err);
+	if (!s->expected && !s->optional)
+		return t;
+	u = xasprintf("%s: %s", s->expected ? "refused as expected" : "not available", t);
+	free(t);
+	return u;
+}
+
+char *cli_vfio_path_why(const struct vfio_probe_result *res, const struct vfio_path_run *p)
+{
+	const struct vfio_step *s;
+	char *what, *result, *why;
+
+	if (!p->err)
+		return NULL;
+	if (p->failed_step < 0 || (size_t)p->failed_step >= p->nsteps)
+		return xstrdup(strerror(p->err < 0 ? -p->err : p->err));
+	s = &p->steps[p->failed_step];
+	if (s->kind == VSTEP_MAP_MSI)
+		return xstrdup("a map inside the MSI window was accepted");
+	what = cli_vfio_step_what(s);
+	result = cli_vfio_step_result(res, s);
+	why = xasprintf("%s failed: %s", what, result);
+	free(what);
+	free(result);
+	return why;
+}
+
+/* ---- vfio probe ---- */
+
+/* A step counts as failed unless its failure was the point or does not matter. */
+static bool step_ok(const struct vfio_step *s)
+{
+	return !s->err || s->expected || s->optional;
+}
+
+static void out_errno(struct out *o, int err)
+{
+	if (err)
+		out_u64(o, "errno", NULL, (uint64_t)(err < 0 ? -err : err));
+	else
+		out_null(o, "errno", NULL);
+	out_str(o, "errno_name", NULL, err ? vfio_errno_name(err) : NULL);
+}
+
+static void render_path(struct out *o, const char *key, const char *label,
+			const struct vfio_probe_result *res, const struct vfio_path_run *p)
+{
+	char *why;
+
 	if (!out_is_json(o)) {
 		if (!p->attempted) {
 			out_text(o, "%s: not tried", label);
@@ -242,33 +665,40 @@ static void render_path(struct out *o, const char *key, const char *label,
 		out_text(o, "%s: %s", label, p->ok ? "ok" : "FAILED");
 		for (size_t i = 0; i < p->nsteps; i++) {
 			const struct vfio_step *s = &p->steps[i];
+			char *what = cli_vfio_step_what(s), *result = cli_vfio_step_result(res, s);
 
-			out_text(o, "  %-5s %s: %s", s->err && !s->expected ? "FAIL" : "ok", s->what,
-				 s->result ? s->result : "");
+			out_text(o, "  %-5s %s: %s", step_ok(s) ? "ok" : "FAIL", what, result);
+			free(what);
+			free(result);
 		}
 		return;
 	}
+	why = cli_vfio_path_why(res, p);
 	out_obj_begin(o, key, NULL);
 	out_bool(o, "attempted", NULL, p->attempted);
 	out_bool(o, "ok", NULL, p->attempted && p->ok);
-	out_str(o, "errno", NULL, p->err ? vfio_errno_name(p->err) : NULL);
+	out_errno(o, p->err);
 	out_str(o, "failed_op", NULL, p->err ? vfio_op_name(p->failed_op) : NULL);
-	out_str(o, "why", NULL, p->why);
+	out_str(o, "why", NULL, why);
 	out_list_begin(o, "steps", NULL);
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const struct vfio_step *s = &p->steps[i];
+		char *what = cli_vfio_step_what(s), *result = cli_vfio_step_result(res, s);
 
 		out_obj_begin(o, NULL, NULL);
-		out_str(o, "step", NULL, s->what);
+		out_str(o, "what", NULL, what);
 		out_str(o, "op", NULL, vfio_op_name(s->op));
-		out_bool(o, "ok", NULL, !s->err || s->expected);
+		out_bool(o, "ok", NULL, step_ok(s));
 		out_bool(o, "expected_failure", NULL, s->expected);
-		out_str(o, "errno", NULL, s->err ? vfio_errno_name(s->err) : NULL);
-		out_str(o, "result", NULL, s->result);
+		out_errno(o, s->err);
+		out_str(o, "result", NULL, result);
 		out_obj_end(o);
+		free(what);
+		free(result);
 	}
 	out_list_end(o);
 	out_obj_end(o);
+	free(why);
 }
 
 static void render_ranges(struct out *o, const struct vfio_probe_result *r)
@@ -399,8 +829,8 @@ static int vfio_probe(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		out_str(o, "group", "group", NULL);
 	out_str(o, "path_used", "path used", res.used == VFIO_PATH_IOMMUFD_CDEV ? "iommufd" :
 		res.used == VFIO_PATH_LEGACY ? "legacy" : NULL);
-	render_path(o, "iommufd", "iommufd + cdev", &res.iommufd);
-	render_path(o, "legacy", "legacy group + container", &res.legacy);
+	render_path(o, "iommufd", "iommufd + cdev", &res, &res.iommufd);
+	render_path(o, "legacy", "legacy group + container", &res, &res.legacy);
 	if (res.used || res.nranges) {
 		render_ranges(o, &res);
 		out_u64(o, "alignment", "IOVA alignment", res.alignment);
@@ -463,7 +893,10 @@ static int vfio_probe(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		out_obj_begin(o, "msi_check", "MSI window map");
 		out_hex(o, "iova", "iova", req.msi_start);
 		out_bool(o, "refused", "refused", res.msi_err != 0);
-		out_str(o, "errno", "errno", res.msi_err ? vfio_errno_name(res.msi_err) : NULL);
+		if (out_is_json(o))
+			out_errno(o, res.msi_err);
+		else
+			out_str(o, NULL, "errno", res.msi_err ? vfio_errno_name(res.msi_err) : NULL);
 		out_obj_end(o);
 	}
 	out_obj_end(o);
@@ -474,10 +907,12 @@ static int vfio_probe(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 			       res.legacy.failed_op == VOP_OPEN_CONTAINER &&
 			       res.iommufd.err == -ENOENT && res.legacy.err == -ENOENT;
 
+		char *why1 = cli_vfio_path_why(&res, &res.iommufd), *why2 = cli_vfio_path_why(&res, &res.legacy);
+
 		if (res.iommufd.attempted && res.legacy.attempted)
 			err = err_report(ctx, nothing ? -EOPNOTSUPP : (rc == -ENOENT ? -EIO : rc),
 					 "%s: both paths failed: iommufd+cdev: %s; legacy container: %s",
-					 d->name, res.iommufd.why, res.legacy.why);
+					 d->name, why1, why2);
 		else {
 			const struct vfio_path_run *p = res.iommufd.attempted ? &res.iommufd : &res.legacy;
 			/* the node of the only path asked for is missing: this kernel cannot */
@@ -487,8 +922,11 @@ static int vfio_probe(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 
 			err = err_report(ctx, absent ? -EOPNOTSUPP : rc == -ENOENT ? -EIO : rc,
 					 "%s: %s path: %s", d->name,
-					 p == &res.iommufd ? "iommufd+cdev" : "legacy container", p->why);
+					 p == &res.iommufd ? "iommufd+cdev" : "legacy container",
+					 p == &res.iommufd ? why1 : why2);
 		}
+		free(why1);
+		free(why2);
 	}
 	vfio_probe_result_release(&res);
 out_inv:
@@ -522,7 +960,7 @@ static const struct cli_verb vfio_verbs[] = {
 		.opts_size = sizeof(struct probe_opts),
 		.min_args = 1,
 		.max_args = 1,
-		.flags = CLI_NEEDS_ROOT,
+		.flags = CLI_LIVE,
 		.run = vfio_probe,
 	},
 	{ 0 }

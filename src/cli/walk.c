@@ -6,6 +6,7 @@
  * `translate` prints the entries read for one address down to the leaf,
  * or why translation stops. Reads no machine state.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "backends/dump/mem.h"
 #include "cli/cli.h"
 #include "cli/ctx.h"
+#include "cli/memsrc.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "decode/roots.h"
@@ -21,10 +23,7 @@
 #include "output/out.h"
 
 enum {
-	OPT_MEM = 0x500,
-	OPT_MEM_FORMAT,
-	OPT_MEM_BASE,
-	OPT_FORMAT,
+	OPT_FORMAT = 0x500,
 	OPT_ROOT,
 	OPT_LEVELS,
 	OPT_GRANULE,
@@ -55,7 +54,7 @@ enum {
 };
 
 struct walk_cli_opts {
-	const char *mem, *mem_format, *mem_base;
+	struct cli_mem_opts mem;
 	const char *format, *root;
 	const char *levels, *granule, *ias, *page_shift, *window, *bus_offset, *level_size, *kernel_page;
 	bool mtk_ext, big_endian;
@@ -67,9 +66,7 @@ struct walk_cli_opts {
 };
 
 #define WALK_COMMON_OPTIONS \
-	{ "mem", OPT_MEM, "FILE", 0, "the memory dump: ELF vmcore, kdump-compressed file or raw image", 0 }, \
-	{ "mem-format", OPT_MEM_FORMAT, "FMT", 0, "the dump is: auto (default), elf, kdump or raw", 0 }, \
-	{ "mem-base", OPT_MEM_BASE, "PA", 0, "raw image: physical address of its first byte (default 0)", 0 }, \
+	CLI_MEM_OPTIONS(0), \
 	{ "format", OPT_FORMAT, "FMT", 0, "page-table format (vtd-sl-pte, arm-lpae-s1, ppc-tce...) or a hierarchy: vtd, smmuv3, amd, riscv", 0 }, \
 	{ "root", OPT_ROOT, "PA", 0, "physical address of the top page table (page-table formats)", 0 }, \
 	{ "levels", OPT_LEVELS, "N", 0, "number of table levels (VT-d 2-5, x86 4-5, AMD mode 1-6, LPAE 1-4, TCE 1-5, RISC-V 3-5)", 1 }, \
@@ -105,9 +102,7 @@ static const struct argp_option walk_options[] = {
 };
 
 static const struct argp_option roots_options[] = {
-	{ "mem", OPT_MEM, "FILE", 0, "the memory dump: ELF vmcore, kdump-compressed file or raw image", 0 },
-	{ "mem-format", OPT_MEM_FORMAT, "FMT", 0, "the dump is: auto (default), elf, kdump or raw", 0 },
-	{ "mem-base", OPT_MEM_BASE, "PA", 0, "raw image: physical address of its first byte (default 0)", 0 },
+	CLI_MEM_OPTIONS(0),
 	{ "format", OPT_FORMAT, "FAMILY", 0, "what to look for: vtd, smmuv3 or amd", 0 },
 	{ "max-tables", OPT_MAX_TABLES, "N", 0, "structure tables read per candidate (default 4096)", 3 },
 	{ 0 }
@@ -123,9 +118,6 @@ static error_t walk_parse_opt(int key, char *arg, struct argp_state *state)
 	struct walk_cli_opts *o = state->input;
 
 	switch (key) {
-	case OPT_MEM: o->mem = arg; break;
-	case OPT_MEM_FORMAT: o->mem_format = arg; break;
-	case OPT_MEM_BASE: o->mem_base = arg; break;
 	case OPT_FORMAT: o->format = arg; break;
 	case OPT_ROOT: o->root = arg; break;
 	case OPT_LEVELS: o->levels = arg; break;
@@ -155,7 +147,7 @@ static error_t walk_parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_EXT_DC: o->ext_dc = true; break;
 	case OPT_ALL_DEVICES: o->all_devices = true; break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return cli_mem_parse_opt(&o->mem, key, arg);
 	}
 	return 0;
 }
@@ -169,25 +161,16 @@ static int num_opt(struct iommuctl_ctx *ctx, const char *name, const char *s, ui
 	return 0;
 }
 
-/* 4096, 0x1000, 4K, 2M, 1G, 1T */
+/* 4096, 0x1000, 4K, 2M, 1G, 1T: the one size parser */
 static int size_opt(struct iommuctl_ctx *ctx, const char *name, const char *s, uint64_t *v)
 {
-	static const char units[] = "KMGTPE";
 	size_t n = strlen(s);
-	const char *u;
-	char *num;
-	int err;
 
-	u = n ? strchr(units, s[n - 1] & ~0x20) : NULL;
-	if (!u || !s[n - 1])
-		return num_opt(ctx, name, s, v);
-	num = xstrndup(s, n - 1);
-	err = parse_u64(num, v);
-	free(num);
-	if (err || *v >> (64 - 10 * (u - units + 1)))
+	if (!parse_size(s, v))
+		return 0;
+	if (n && strchr("KMGTPE", toupper((unsigned char)s[n - 1])))
 		return err_report(ctx, -EUSAGE, "--%s %s: not a size (4096, 4K, 2M, 1G...)", name, s);
-	*v <<= 10 * (u - units + 1);
-	return 0;
+	return num_opt(ctx, name, s, v);
 }
 
 /* [DDDD:]BB:DD.F, or a plain number. */
@@ -242,41 +225,7 @@ static int cli_mem_read(void *priv, uint64_t pa, void *buf, size_t len, uint64_t
 static int walk_mem_open(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
 			 struct mem_source **m)
 {
-	struct mem_open_opts oo = { .format = MEM_FMT_AUTO };
-	char *why = NULL;
-	int err;
-
-	if (!o->mem)
-		return err_report(ctx, -EUSAGE, "--mem FILE is required (the memory dump to read tables from)");
-	if (o->mem_format) {
-		static const enum mem_format fmts[] = { MEM_FMT_AUTO, MEM_FMT_ELF, MEM_FMT_KDUMP, MEM_FMT_RAW };
-		size_t i;
-
-		for (i = 0; i < ARRAY_SIZE(fmts); i++)
-			if (!strcmp(o->mem_format, mem_format_name(fmts[i])))
-				break;
-		if (i == ARRAY_SIZE(fmts))
-			return err_report(ctx, -EUSAGE, "--mem-format %s: give auto, elf, kdump or raw",
-					  o->mem_format);
-		oo.format = fmts[i];
-	}
-	if (o->mem_base) {
-		if (num_opt(ctx, "mem-base", o->mem_base, &oo.raw_base))
-			return -EUSAGE;
-		if (oo.format != MEM_FMT_RAW)
-			return err_report(ctx, -EUSAGE, "--mem-base applies to raw images: add --mem-format raw");
-	}
-	err = mem_open(o->mem, &oo, m, &why);
-	if (err) {
-		if (why && str_startswith(why, o->mem))
-			err_msg(ctx, "%s", why);
-		else
-			err_msg(ctx, "%s: %s", o->mem, why ? why : strerror(-err));
-		ctx->reported = true;
-		free(why);
-		return err;
-	}
-	return 0;
+	return cli_mem_open(ctx, &o->mem, NULL, m);
 }
 
 /* ---- what to walk: a raw table or a hierarchy ---- */
@@ -291,16 +240,6 @@ struct walk_setup {
 	const char *name;	/* --format as given */
 };
 
-static const struct {
-	const char *name;
-	enum walk_family fam;
-} hier_names[] = {
-	{ "vtd", WALK_FAM_VTD },
-	{ "smmuv3", WALK_FAM_SMMUV3 },
-	{ "amd", WALK_FAM_AMD },
-	{ "riscv", WALK_FAM_RISCV },
-};
-
 static bool any_hier_opt(const struct walk_cli_opts *o)
 {
 	return o->rtaddr || o->scalable || o->dev || o->pasid || o->strtab || o->strtab_cfg ||
@@ -308,54 +247,41 @@ static bool any_hier_opt(const struct walk_cli_opts *o)
 	       o->all_devices;
 }
 
+/* Parse what is given; the walker checks the ranges. */
 static int pt_params(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
 		     struct walk_pt_params *p)
 {
+	enum { NUM, SIZE, FLAG };
+	const struct {
+		const char *name, *val;
+		enum walk_param id;
+		int kind;
+	} a[] = {
+		{ "levels", o->levels, WALK_PARAM_LEVELS, NUM },
+		{ "granule", o->granule, WALK_PARAM_GRANULE, SIZE },
+		{ "ias", o->ias, WALK_PARAM_IAS, NUM },
+		{ "page-shift", o->page_shift, WALK_PARAM_PAGE_SHIFT, NUM },
+		{ "window-size", o->window, WALK_PARAM_WINDOW_SIZE, SIZE },
+		{ "bus-offset", o->bus_offset, WALK_PARAM_BUS_OFFSET, SIZE },
+		{ "level-size", o->level_size, WALK_PARAM_LEVEL_SIZE, NUM },
+		{ "kernel-page-size", o->kernel_page, WALK_PARAM_KERNEL_PAGE_SIZE, SIZE },
+		{ "mtk-ext", o->mtk_ext ? "" : NULL, WALK_PARAM_MTK_EXT, FLAG },
+		{ "big-endian", o->big_endian ? "" : NULL, WALK_PARAM_BIG_ENDIAN, FLAG },
+	};
+	const char *why;
 	uint64_t v;
 
 	memset(p, 0, sizeof(*p));
-	if (o->levels) {
-		if (num_opt(ctx, "levels", o->levels, &v))
+	for (size_t i = 0; i < ARRAY_SIZE(a); i++) {
+		if (!a[i].val)
+			continue;
+		v = 1;
+		if (a[i].kind != FLAG && (a[i].kind == SIZE ? size_opt : num_opt)(ctx, a[i].name,
+										 a[i].val, &v))
 			return -EUSAGE;
-		if (v < 1 || v > WALK_MAX_LEVELS)
-			return err_report(ctx, -EUSAGE, "--levels %s: 1 to %d", o->levels, WALK_MAX_LEVELS);
-		p->levels = (int)v;
+		if (walk_param_set(p, a[i].id, v, &why))
+			return err_report(ctx, -EUSAGE, "--%s %s: %s", a[i].name, a[i].val, why);
 	}
-	if (o->granule) {
-		if (size_opt(ctx, "granule", o->granule, &v))
-			return -EUSAGE;
-		if (v != 4096 && v != 16384 && v != 65536)
-			return err_report(ctx, -EUSAGE, "--granule %s: 4K, 16K or 64K", o->granule);
-		p->granule = (unsigned int)v;
-	}
-	if (o->ias) {
-		if (num_opt(ctx, "ias", o->ias, &v))
-			return -EUSAGE;
-		p->ias = v > 64 ? 65 : (unsigned int)v;
-	}
-	if (o->page_shift) {
-		if (num_opt(ctx, "page-shift", o->page_shift, &v))
-			return -EUSAGE;
-		p->page_shift = v > 64 ? 65 : (unsigned int)v;
-		if (p->page_shift < 12 || p->page_shift > 34)
-			return err_report(ctx, -EUSAGE, "--page-shift %s: 12 to 34", o->page_shift);
-	}
-	if (o->window && size_opt(ctx, "window-size", o->window, &p->window_size))
-		return -EUSAGE;
-	if (o->bus_offset && size_opt(ctx, "bus-offset", o->bus_offset, &p->bus_offset))
-		return -EUSAGE;
-	if (o->level_size && num_opt(ctx, "level-size", o->level_size, &p->level_entries))
-		return -EUSAGE;
-	if (o->kernel_page) {
-		if (size_opt(ctx, "kernel-page-size", o->kernel_page, &v))
-			return -EUSAGE;
-		if (v < 4096 || v > (1u << 24) || (v & (v - 1)))
-			return err_report(ctx, -EUSAGE, "--kernel-page-size %s: a power of two from 4K to 16M",
-					  o->kernel_page);
-		p->kernel_page_shift = (unsigned int)__builtin_ctzll(v);
-	}
-	p->mtk_ext = o->mtk_ext;
-	p->big_endian = o->big_endian;
 	return 0;
 }
 
@@ -366,10 +292,102 @@ static int need(struct iommuctl_ctx *ctx, const char *val, const char *opt, cons
 	return 0;
 }
 
-static int only(struct iommuctl_ctx *ctx, bool given, const char *opt, const char *fmt)
+struct hier_arg {
+	const char *name, *val;
+};
+
+static const char *hier_val(const struct hier_arg *a, size_t n, const char *name)
 {
-	if (given)
-		return err_report(ctx, -EUSAGE, "--%s does not apply to --format %s", opt, fmt);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(a[i].name, name))
+			return a[i].val;
+	return NULL;
+}
+
+/* A hierarchy (--format vtd ...): its options are data of the walker's family table. */
+static int hier_setup(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
+		      const struct walk_pt_params *p, struct walk_setup *w)
+{
+	/* What was given, in the order a misplaced option is reported. */
+	const struct hier_arg a[] = {
+		{ "rtaddr", o->rtaddr }, { "scalable", o->scalable ? "" : NULL },
+		{ "strtab", o->strtab }, { "strtab-cfg", o->strtab_cfg }, { "sid", o->sid },
+		{ "ssid", o->ssid }, { "dte-base", o->dte_base }, { "dte-count", o->dte_count },
+		{ "ddtp", o->ddtp }, { "ext-dc", o->ext_dc ? "" : NULL },
+		{ "big-endian", o->big_endian ? "" : NULL }, { "dev", o->dev }, { "pasid", o->pasid },
+	};
+	const size_t n = ARRAY_SIZE(a);
+	const struct walk_fam *fam = walk_fam_at(w->h.family);
+	const struct walk_hier_opt *id = NULL, *pasid = NULL;
+	const char *f = o->format, *why, *s;
+	uint32_t v32 = 0;
+	uint64_t v;
+	int err;
+
+	w->hier = true;
+	if (o->root)
+		return err_report(ctx, -EUSAGE, "--root is for page-table formats; --format %s starts "
+					      "from its hardware root", f);
+	if (p->levels || p->granule || p->ias || p->page_shift || p->window_size || p->bus_offset ||
+	    p->level_entries || p->mtk_ext)
+		return err_report(ctx, -EUSAGE, "--format %s takes the table geometry from its "
+					      "structures: drop --levels/--granule/--ias/TCE options", f);
+	for (size_t i = 0; i < n; i++)
+		if (a[i].val && (s = walk_fam_refuses(fam, a[i].name)))
+			return err_report(ctx, -EUSAGE, "--%s does not apply to --format %s", s, f);
+	/* Structure options: every one needed first, then their values. */
+	for (size_t i = 0; i < fam->nopts; i++)
+		if (fam->opts[i].required &&
+		    (err = need(ctx, hier_val(a, n, fam->opts[i].name), fam->opts[i].name, f)))
+			return err;
+	for (size_t i = 0; i < fam->nopts; i++) {
+		const struct walk_hier_opt *ho = &fam->opts[i];
+
+		s = hier_val(a, n, ho->name);
+		if (ho->key == WALK_HK_ID)
+			id = ho;
+		if (!s || ho->key == WALK_HK_NONE || ho->key == WALK_HK_ID || ho->key == WALK_HK_PASID)
+			continue;
+		v = 1;
+		if (!ho->flag && (err = num_opt(ctx, ho->name, s, &v)))
+			return err;
+		if (walk_hier_set(&w->h, &w->rid, ho, v, &why))
+			return err_report(ctx, -EUSAGE, "--%s %s: %s", ho->name, s, why);
+	}
+	if (o->all_devices) {
+		for (size_t i = 0; i < fam->nopts; i++)
+			if ((fam->opts[i].key == WALK_HK_ID || fam->opts[i].key == WALK_HK_PASID) &&
+			    hier_val(a, n, fam->opts[i].name))
+				return err_report(ctx, -EUSAGE, "--all-devices walks every requester: drop --dev/--sid/--pasid/--ssid");
+		return 0;
+	}
+	/* The requester and its PASID. */
+	s = hier_val(a, n, id->name);
+	if (!s)
+		return err_report(ctx, -EUSAGE, "--format %s needs --%s (or --all-devices)", f,
+				  id->name);
+	if ((err = dev_opt(ctx, id->name, s, &v32)))
+		return err;
+	if (walk_hier_set(&w->h, &w->rid, id, v32, &why))
+		return err_report(ctx, -EUSAGE, "--%s %s: %s", id->name, s, why);
+	for (size_t i = 0; i < fam->nopts; i++) {
+		const struct walk_hier_opt *ho = &fam->opts[i];
+
+		if (ho->key != WALK_HK_PASID || !hier_val(a, n, ho->name))
+			continue;
+		if (pasid)
+			return err_report(ctx, -EUSAGE, "give --%s or --%s, not both", pasid->name,
+					  ho->name);
+		pasid = ho;
+	}
+	if (pasid) {
+		s = hier_val(a, n, pasid->name);
+		if ((err = num_opt(ctx, pasid->name, s, &v)))
+			return err;
+		if (walk_hier_set(&w->h, &w->rid, pasid, v, &why))
+			return err_report(ctx, -EUSAGE, "--%s %s: %s", pasid->name, s, why);
+	}
+	w->have_rid = true;
 	return 0;
 }
 
@@ -389,96 +407,8 @@ static int walk_setup(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o, b
 	w->name = o->format;
 	if ((err = pt_params(ctx, o, &p)))
 		return err;
-	for (size_t i = 0; i < ARRAY_SIZE(hier_names); i++) {
-		const char *f = o->format;
-
-		if (strcmp(f, hier_names[i].name))
-			continue;
-		w->hier = true;
-		w->h.family = hier_names[i].fam;
-		if (o->root)
-			return err_report(ctx, -EUSAGE, "--root is for page-table formats; --format %s starts "
-						      "from its hardware root", f);
-		if (p.levels || p.granule || p.ias || p.page_shift || p.window_size || p.bus_offset ||
-		    p.level_entries || p.mtk_ext)
-			return err_report(ctx, -EUSAGE, "--format %s takes the table geometry from its "
-						      "structures: drop --levels/--granule/--ias/TCE options", f);
-		if ((err = only(ctx, o->rtaddr && w->h.family != WALK_FAM_VTD, "rtaddr", f)) ||
-		    (err = only(ctx, o->scalable && w->h.family != WALK_FAM_VTD, "scalable", f)) ||
-		    (err = only(ctx, (o->strtab || o->strtab_cfg || o->sid || o->ssid) &&
-				     w->h.family != WALK_FAM_SMMUV3, "strtab/--strtab-cfg/--sid/--ssid", f)) ||
-		    (err = only(ctx, (o->dte_base || o->dte_count) && w->h.family != WALK_FAM_AMD,
-				"dte-base/--dte-count", f)) ||
-		    (err = only(ctx, (o->ddtp || o->ext_dc || o->big_endian) &&
-				     w->h.family != WALK_FAM_RISCV, "ddtp/--ext-dc/--big-endian", f)) ||
-		    (err = only(ctx, o->dev && w->h.family == WALK_FAM_SMMUV3, "dev (use --sid)", f)))
-			return err;
-		switch (w->h.family) {
-		case WALK_FAM_VTD:
-			if ((err = need(ctx, o->rtaddr, "rtaddr", f)) ||
-			    (err = num_opt(ctx, "rtaddr", o->rtaddr, &w->h.base)))
-				return err;
-			w->h.base &= ~0xfffULL;
-			w->h.scalable = o->scalable;
-			break;
-		case WALK_FAM_SMMUV3:
-			if ((err = need(ctx, o->strtab, "strtab", f)) ||
-			    (err = need(ctx, o->strtab_cfg, "strtab-cfg", f)) ||
-			    (err = num_opt(ctx, "strtab", o->strtab, &w->h.base)) ||
-			    (err = num_opt(ctx, "strtab-cfg", o->strtab_cfg, &w->h.strtab_cfg)))
-				return err;
-			break;
-		case WALK_FAM_AMD:
-			if ((err = need(ctx, o->dte_base, "dte-base", f)) ||
-			    (err = num_opt(ctx, "dte-base", o->dte_base, &w->h.base)))
-				return err;
-			if (o->dte_count) {
-				if ((err = num_opt(ctx, "dte-count", o->dte_count, &v)))
-					return err;
-				if (!v || v > 65536)
-					return err_report(ctx, -EUSAGE, "--dte-count %s: 1 to 65536", o->dte_count);
-				w->h.dte_count = (uint32_t)v;
-			}
-			break;
-		case WALK_FAM_RISCV:
-			if ((err = need(ctx, o->ddtp, "ddtp", f)) ||
-			    (err = num_opt(ctx, "ddtp", o->ddtp, &w->h.base)))
-				return err;
-			w->h.ext_dc = o->ext_dc;
-			w->h.params.big_endian = o->big_endian;
-			break;
-		}
-		if (o->all_devices) {
-			if (o->dev || o->sid || o->pasid || o->ssid)
-				return err_report(ctx, -EUSAGE, "--all-devices walks every requester: drop --dev/--sid/--pasid/--ssid");
-			return 0;
-		}
-		if (w->h.family == WALK_FAM_SMMUV3) {
-			if ((err = need(ctx, o->sid, "sid (or --all-devices)", f)) ||
-			    (err = dev_opt(ctx, "sid", o->sid, &w->rid.id)))
-				return err;
-			if (o->ssid && o->pasid)
-				return err_report(ctx, -EUSAGE, "give --ssid or --pasid, not both");
-		} else {
-			if ((err = need(ctx, o->dev, "dev (or --all-devices)", f)) ||
-			    (err = dev_opt(ctx, "dev", o->dev, &w->rid.id)))
-				return err;
-		}
-		if (o->pasid || o->ssid) {
-			const char *s = o->pasid ? o->pasid : o->ssid;
-
-			if ((err = num_opt(ctx, o->pasid ? "pasid" : "ssid", s, &v)))
-				return err;
-			if (v > 0xfffff)
-				return err_report(ctx, -EUSAGE, "--%s %s: at most 0xfffff (20 bits)",
-						  o->pasid ? "pasid" : "ssid", s);
-			w->rid.has_pasid = true;
-			w->rid.pasid = (uint32_t)v;
-		}
-		w->rid.id_last = w->rid.id;
-		w->have_rid = true;
-		return 0;
-	}
+	if (!walk_family_find(o->format, &w->h.family))
+		return hier_setup(ctx, o, &p, w);
 	if (any_hier_opt(o))
 		return err_report(ctx, -EUSAGE,
 				  "--rtaddr, --dev, --pasid, --strtab, --sid, --dte-base, --ddtp and "
@@ -527,64 +457,42 @@ static void tce_kernel_page(const struct walk_cli_opts *o, struct mem_source *ms
 
 /* ---- streaming output ---- */
 
+/*
+ * Every walk line is one item of the "mappings" list, written field by
+ * field through the writer: each call is a text column, a JSON member, or
+ * both (iproute2's print_* model), in the JSON member order; the text
+ * columns keep their order because the two orders agree where a field has
+ * both forms. Nothing is held: the writer streams either form.
+ */
 struct wout {
 	struct iommuctl_ctx *ctx;
-	FILE *f;
-	bool json, pretty, labels;
+	struct out *o;
+	bool labels;			/* --all-devices: DEVICE and PASID columns */
 	enum walk_family fam;
-	bool first;			/* no item written yet */
-	const struct walk_rid *rid;	/* label of what is being walked */
+	const struct walk_rid *rid;	/* what is being walked */
 	struct walk_stats st;
 	uint64_t devices, device_problems;
 };
 
-static void json_string(FILE *f, const char *s)
+/* -EIO once a write to the output failed: the walk stops there. */
+static int wout_status(const struct wout *w)
 {
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	return ferror(out_opts(w->o)->f) ? -EIO : 0;
 }
 
-static void wout_item_begin(struct wout *w)
-{
-	fputs(w->first ? "\n" : ",\n", w->f);
-	fputs(w->pretty ? "    {" : "  {", w->f);
-	w->first = false;
-}
-
-static void wout_label_json(struct wout *w)
+/* --all-devices: who the line is about (DEVICE, PASID columns; "device", "pasid"). */
+static void wout_label(struct wout *w)
 {
 	char dev[24];
-
-	if (!w->labels || !w->rid)
-		return;
-	walk_rid_format(w->fam, w->rid->id, dev, sizeof(dev));
-	fprintf(w->f, "\"device\": \"%s\", \"pasid\": ", dev);
-	if (w->rid->has_pasid)
-		fprintf(w->f, "%u, ", w->rid->pasid);
-	else
-		fputs("null, ", w->f);
-}
-
-static void wout_label_text(struct wout *w)
-{
-	char dev[24], pasid[16] = "-";
 
 	if (!w->labels)
 		return;
 	walk_rid_format(w->fam, w->rid ? w->rid->id : 0, dev, sizeof(dev));
+	out_fmt_str(w->o, "device", "%-10s ", dev);
 	if (w->rid && w->rid->has_pasid)
-		snprintf(pasid, sizeof(pasid), "%u", w->rid->pasid);
-	fprintf(w->f, "%-10s %-7s ", dev, pasid);
+		out_fmt_u64(w->o, "pasid", "%-7" PRIu64 " ", w->rid->pasid);
+	else
+		out_fmt_str(w->o, "pasid", "%-7s ", NULL);
 }
 
 static void size_text(uint64_t iova, uint64_t last, char *buf, size_t len)
@@ -595,6 +503,15 @@ static void size_text(uint64_t iova, uint64_t last, char *buf, size_t len)
 		snprintf(buf, len, "16E");
 	else
 		size_format(size, buf, len);
+}
+
+/* JSON "size": in bytes; the whole 64-bit space is 2^64, beyond uint64. */
+static void size_json(struct out *o, uint64_t iova, uint64_t last)
+{
+	if (last - iova + 1)
+		out_fmt_u64(o, "size", NULL, last - iova + 1);
+	else
+		out_json_raw(o, "size", "18446744073709551616");
 }
 
 static void range_message(const struct walk_range *r, char *buf, size_t len)
@@ -624,118 +541,85 @@ static void range_message(const struct walk_range *r, char *buf, size_t len)
 	}
 }
 
-/* "0x" and 16 hex digits: the hot path of a big walk prints millions of these. */
-static char *hex16(char *p, uint64_t v)
+/* A mapping: IOVA, PA, SIZE, PERMS, PAGE. */
+static void wout_map(struct out *o, const struct walk_range *r, const char *size)
 {
-	static const char digits[] = "0123456789abcdef";
-
-	*p++ = '0';
-	*p++ = 'x';
-	for (int i = 15; i >= 0; i--)
-		p[15 - i] = digits[v >> (4 * i) & 15];
-	return p + 16;
-}
-
-/* s padded with blanks to width, then one blank. */
-static char *padded(char *p, const char *s, size_t width)
-{
-	size_t n = strlen(s);
-
-	memcpy(p, s, n);
-	for (p += n; n < width; n++)
-		*p++ = ' ';
-	*p++ = ' ';
-	return p;
-}
-
-static int wout_map_text(struct wout *w, const struct walk_range *r, const char *size)
-{
-	char line[128], perms[8], psz[16], *p = line;
+	char perms[8], psz[16];
 
 	decode_perms_format(r->perms, perms);
 	size_format(1ULL << r->page_shift, psz, sizeof(psz));
-	p = hex16(p, r->iova);
-	*p++ = ' ';
-	*p++ = ' ';
-	p = hex16(p, r->pa);
-	*p++ = ' ';
-	*p++ = ' ';
-	p = padded(p, size, 6);
-	p = padded(p, perms, 5);
-	p = stpcpy(p, psz);
-	*p++ = '\n';
-	fwrite_unlocked(line, 1, (size_t)(p - line), w->f);
-	return 0;
+	out_fmt_hex(o, "pa", "0x%016" PRIx64 "  ", r->pa);
+	out_fmt_str(o, NULL, "%-6s ", size);
+	out_fmt_str(o, "perms", "%-5s ", perms);
+	out_fmt_u64(o, "page_size", NULL, 1ULL << r->page_shift);
+	out_fmt_str(o, NULL, "%s", psz);
+	out_fmt_u64(o, "pages", NULL, r->pages);
+}
+
+/* A range the walk could not list: '!' and what stopped it. */
+static void wout_unlisted(struct out *o, const struct walk_range *r, const char *size)
+{
+	char msg[200];
+
+	range_message(r, msg, sizeof(msg));
+	out_textf(o, "%-18s  %-6s !     ", "-", size);
+	out_fmt_i64(o, "level", NULL, r->level);
+	out_fmt_hex(o, "table", NULL, r->table);
+	if (r->kind == WALK_BAD || r->kind == WALK_LOOP || r->kind == WALK_SHARED ||
+	    r->kind == WALK_LIMIT)
+		out_fmt_hex(o, "entry_address", NULL, r->at);
+	if (r->kind == WALK_FAULT) {
+		out_fmt_hex(o, "fault_address", NULL, r->at);
+		out_fmt_str(o, "error", NULL, walk_err_text(r->err));
+	}
+	if (r->kind == WALK_SHARED)
+		out_fmt_hex(o, "first_iova", NULL, r->first_iova);
+	out_fmt_str(o, "message", "%s", msg);
 }
 
 static int wout_range(void *priv, const struct walk_range *r)
 {
 	struct wout *w = priv;
-	char size[16], perms[8], msg[200];
+	struct out *o = w->o;
+	char size[16];
 
 	size_text(r->iova, r->last, size, sizeof(size));
-	if (!w->json) {
-		wout_label_text(w);
-		if (r->kind == WALK_MAP) {
-			wout_map_text(w, r, size);
-		} else {
-			range_message(r, msg, sizeof(msg));
-			fprintf(w->f, "0x%016" PRIx64 "  %-18s  %-6s !     %s\n", r->iova, "-", size, msg);
-		}
-		return ferror(w->f) ? -EIO : 0;
-	}
-	wout_item_begin(w);
-	wout_label_json(w);
-	fprintf(w->f, "\"kind\": \"%s\", \"iova\": \"0x%" PRIx64 "\", \"last\": \"0x%" PRIx64 "\", \"size\": ",
-		walk_kind_name(r->kind), r->iova, r->last);
-	if (r->last - r->iova + 1)
-		fprintf(w->f, "%" PRIu64, r->last - r->iova + 1);
+	out_obj_begin(o, NULL, NULL);
+	wout_label(w);
+	out_fmt_str(o, "kind", NULL, walk_kind_name(r->kind));
+	out_fmt_hex(o, "iova", "0x%016" PRIx64 "  ", r->iova);
+	out_fmt_hex(o, "last", NULL, r->last);
+	size_json(o, r->iova, r->last);
+	if (r->kind == WALK_MAP)
+		wout_map(o, r, size);
 	else
-		fputs("18446744073709551616", w->f);
-	if (r->kind == WALK_MAP) {
-		decode_perms_format(r->perms, perms);
-		fprintf(w->f, ", \"pa\": \"0x%" PRIx64 "\", \"perms\": \"%s\", \"page_size\": %" PRIu64
-			", \"pages\": %" PRIu64 "}", r->pa, perms, (uint64_t)1 << r->page_shift, r->pages);
-	} else {
-		range_message(r, msg, sizeof(msg));
-		fprintf(w->f, ", \"level\": %d, \"table\": \"0x%" PRIx64 "\"", r->level, r->table);
-		if (r->kind == WALK_BAD || r->kind == WALK_LOOP || r->kind == WALK_SHARED ||
-		    r->kind == WALK_LIMIT)
-			fprintf(w->f, ", \"entry_address\": \"0x%" PRIx64 "\"", r->at);
-		if (r->kind == WALK_FAULT)
-			fprintf(w->f, ", \"fault_address\": \"0x%" PRIx64 "\", \"error\": \"%s\"", r->at,
-				walk_err_text(r->err));
-		if (r->kind == WALK_SHARED)
-			fprintf(w->f, ", \"first_iova\": \"0x%" PRIx64 "\"", r->first_iova);
-		fputs(", \"message\": ", w->f);
-		json_string(w->f, msg);
-		fputc('}', w->f);
-	}
-	return ferror(w->f) ? -EIO : 0;
+		wout_unlisted(o, r, size);
+	out_nl(o);
+	out_obj_end(o);
+	return wout_status(w);
 }
 
 /* A device-level line: identity, blocked, same table as another, or a structure problem. */
 static void wout_device(struct wout *w, const char *kind, const char *msg)
 {
+	struct out *o = w->o;
 	char dev[24];
 
-	if (!w->json) {
-		wout_label_text(w);
-		fprintf(w->f, "%-18s  %-18s  %-6s %-5s %s\n", "-", "-", "-",
-			!strcmp(kind, "identity") ? "=" : !strcmp(kind, "note") ||
-			!strcmp(kind, "same_table") ? "~" : "!", msg);
-		return;
-	}
-	wout_item_begin(w);
-	if (w->labels)
-		wout_label_json(w);
-	else if (w->rid) {
+	out_obj_begin(o, NULL, NULL);
+	if (w->labels) {
+		wout_label(w);
+	} else if (w->rid) {
+		/* one requester: named in JSON, said by the header's options in text */
 		walk_rid_format(w->fam, w->rid->id, dev, sizeof(dev));
-		fprintf(w->f, "\"device\": \"%s\", ", dev);
+		out_fmt_str(o, "device", NULL, dev);
 	}
-	fprintf(w->f, "\"kind\": \"%s\", \"message\": ", kind);
-	json_string(w->f, msg);
-	fputc('}', w->f);
+	out_fmt_str(o, "kind", NULL, kind);
+	out_textf(o, "%-18s  %-18s  %-6s %-5s ", "-", "-", "-",
+		  !strcmp(kind, "identity") ? "=" :
+		  !strcmp(kind, "note") || !strcmp(kind, "same_table") ? "~" : "!");
+	out_fmt_str(o, "message", "%s", msg);
+	out_nl(o);
+	out_obj_end(o);
 }
 
 static void wout_progress(void *priv, const struct walk_stats *st, uint64_t iova)
@@ -757,47 +641,63 @@ static void pt_describe(const struct walk_pt *pt, char *buf, size_t len)
 			 1ULL << pt->tce_level_bits);
 }
 
-static void wout_header(struct wout *w, const struct walk_setup *s, const struct walk_pt *pt)
+/* The page table walked, as JSON members (text says it in the header line of translate). */
+static void pt_members(struct out *o, const struct walk_pt *pt)
 {
-	if (!w->json) {
-		if (w->labels)
-			fprintf(w->f, "%-10s %-7s ", "DEVICE", "PASID");
-		fprintf(w->f, "%-18s  %-18s  %-6s %-5s %s\n", "IOVA", "PA", "SIZE", "PERMS", "PAGE");
-		return;
-	}
-	fputs("{\n", w->f);
-	if (s->hier) {
-		fprintf(w->f, "  \"hierarchy\": \"%s\",\n  \"hierarchy_root\": \"0x%" PRIx64 "\",\n",
-			walk_family_name(s->h.family), s->h.base);
-	}
-	if (pt)
-		fprintf(w->f, "  \"format\": \"%s\",\n  \"root\": \"0x%" PRIx64 "\",\n  \"levels\": %d,\n"
-			"  \"input_bits\": %u,\n", pt->fmt->name, pt->root, walk_pt_levels(pt),
-			walk_pt_input_bits(pt));
-	fputs("  \"mappings\": [", w->f);
+	out_fmt_str(o, "format", NULL, pt->fmt->name);
+	out_fmt_hex(o, "root", NULL, pt->root);
+	out_fmt_i64(o, "levels", NULL, walk_pt_levels(pt));
+	out_fmt_u64(o, "input_bits", NULL, walk_pt_input_bits(pt));
 }
 
+/* Opens the document and its "mappings" list; text: the column headings. */
+static void wout_header(struct wout *w, const struct walk_setup *s, const struct walk_pt *pt)
+{
+	struct out *o = w->o;
+
+	out_obj_begin(o, NULL, NULL);
+	if (s->hier) {
+		out_fmt_str(o, "hierarchy", NULL, walk_family_name(s->h.family));
+		out_fmt_hex(o, "hierarchy_root", NULL, s->h.base);
+	}
+	if (pt)
+		pt_members(o, pt);
+	if (w->labels)
+		out_textf(o, "%-10s %-7s ", "DEVICE", "PASID");
+	out_textf(o, "%-18s  %-18s  %-6s %-5s %s", "IOVA", "PA", "SIZE", "PERMS", "PAGE");
+	out_nl(o);
+	out_list_begin(o, "mappings", NULL);
+}
+
+/* Closes the list and the document with the counts (text: on stderr with -v). */
 static void wout_footer(struct wout *w)
 {
 	const struct walk_stats *st = &w->st;
+	struct out *o = w->o;
 
-	if (!w->json) {
-		if (w->ctx->verbose)
-			fprintf(w->ctx->errf, "walk: %" PRIu64 " ranges, %" PRIu64 " pages, %" PRIu64
-				" bytes mapped, %" PRIu64 " tables read\n", st->ranges, st->pages,
-				st->bytes, st->tables);
-		return;
+	out_list_end(o);
+	out_obj_begin(o, "summary", NULL);
+	out_fmt_u64(o, "ranges", NULL, st->ranges);
+	out_fmt_u64(o, "pages", NULL, st->pages);
+	out_fmt_u64(o, "bytes", NULL, st->bytes);
+	out_fmt_u64(o, "tables", NULL, st->tables);
+	out_fmt_u64(o, "entries", NULL, st->entries);
+	out_fmt_u64(o, "unreadable", NULL, st->faults);
+	out_fmt_u64(o, "shared", NULL, st->shared);
+	out_fmt_u64(o, "loops", NULL, st->loops);
+	out_fmt_u64(o, "malformed", NULL, st->bad);
+	out_fmt_u64(o, "limited", NULL, st->limited);
+	if (w->labels) {
+		out_fmt_u64(o, "devices", NULL, w->devices);
+		out_fmt_u64(o, "device_problems", NULL, w->device_problems);
 	}
-	fprintf(w->f, "%s],\n  \"summary\": {\"ranges\": %" PRIu64 ", \"pages\": %" PRIu64
-		", \"bytes\": %" PRIu64 ", \"tables\": %" PRIu64 ", \"entries\": %" PRIu64
-		", \"unreadable\": %" PRIu64 ", \"shared\": %" PRIu64 ", \"loops\": %" PRIu64
-		", \"malformed\": %" PRIu64 ", \"limited\": %" PRIu64,
-		w->first ? "" : "\n  ", st->ranges, st->pages, st->bytes, st->tables, st->entries,
-		st->faults, st->shared, st->loops, st->bad, st->limited);
-	if (w->labels)
-		fprintf(w->f, ", \"devices\": %" PRIu64 ", \"device_problems\": %" PRIu64, w->devices,
-			w->device_problems);
-	fputs("}\n}\n", w->f);
+	out_obj_end(o);
+	out_obj_end(o);
+	/* the JSON document carries the counts; text keeps stdout to the listing */
+	if (w->ctx->verbose && !out_is_json(o))
+		fprintf(w->ctx->errf, "walk: %" PRIu64 " ranges, %" PRIu64 " pages, %" PRIu64
+			" bytes mapped, %" PRIu64 " tables read\n", st->ranges, st->pages,
+			st->bytes, st->tables);
 }
 
 /* ---- walk ---- */
@@ -837,14 +737,14 @@ static int all_device_cb(void *priv, const struct walk_rid *rid, const struct wa
 			snprintf(msg, sizeof(msg), "%s", t->why);
 		}
 		wout_device(w, walk_stop_name(t->stop), msg);
-		return ferror(w->f) ? -EIO : 0;
+		return wout_status(w);
 	}
 	w->devices++;
 	if (tgt->kind != WALK_TGT_TABLE) {
 		wout_device(w, tgt->kind == WALK_TGT_IDENTITY ? "identity" : "blocked",
 			    tgt->note[0] ? tgt->note : tgt->kind == WALK_TGT_IDENTITY ?
 			    "identity (no translation)" : "blocked");
-		return ferror(w->f) ? -EIO : 0;
+		return wout_status(w);
 	}
 	if (!a->expand) {
 		for (size_t i = 0; i < a->nseen; i++) {
@@ -859,7 +759,7 @@ static int all_device_cb(void *priv, const struct walk_rid *rid, const struct wa
 					snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), " PASID %u",
 						 s->pasid);
 				wout_device(w, "same_table", msg);
-				return ferror(w->f) ? -EIO : 0;
+				return wout_status(w);
 			}
 		}
 		if (a->nseen == a->cap) {
@@ -898,8 +798,7 @@ static int walk_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	struct walk_setup s;
 	struct mem_source *ms = NULL;
 	struct walk_mem m;
-	struct wout w = { .ctx = ctx, .f = ctx->outf, .json = ctx->json, .pretty = ctx->pretty,
-			  .first = true };
+	struct wout w = { .ctx = ctx, .o = ctx_out(ctx) };
 	struct walk_opts wo = { .emit = wout_range, .progress = wout_progress, .priv = &w };
 	struct walk_trail t;
 	struct walk_target tgt;
@@ -966,39 +865,73 @@ out:
 
 static void step_out(struct out *o, const struct walk_step *s)
 {
-	char name[40], words[8 * 19 + 8] = "";
+	/* an entry's words: 32- or 64-bit, blank-separated in text */
+	static const char *const word_fmt[2][2] = {
+		{ "0x%016" PRIx64, " 0x%016" PRIx64 },
+		{ "0x%08" PRIx64, " 0x%08" PRIx64 },
+	};
+	bool level = s->level != DECODE_LEVEL_UNSET && !strcmp(s->what, "page table");
+	bool w32 = s->fmt && s->fmt->width == 32;
 	size_t n = s->fmt ? s->fmt->nwords : 1;
+	char name[40];
 
-	if (s->level != DECODE_LEVEL_UNSET && !strcmp(s->what, "page table"))
+	if (level)
 		snprintf(name, sizeof(name), "level %d", s->level);
 	else
 		snprintf(name, sizeof(name), "%s", s->what);
-	for (size_t i = 0; s->read && i < n; i++)
-		snprintf(words + strlen(words), sizeof(words) - strlen(words), "%s0x%0*" PRIx64,
-			 i ? " " : "", s->fmt->width == 32 ? 8 : 16, s->words[i]);
-	if (!out_is_json(o)) {
-		out_text(o, "%-22s table 0x%016" PRIx64 "  index 0x%-5" PRIx64 " entry %s  %s", name,
-			 s->table, s->index, s->read ? words : "-", s->summary);
-		return;
-	}
 	out_obj_begin(o, NULL, NULL);
-	out_str(o, "what", NULL, s->what);
-	out_str(o, "format", NULL, s->fmt ? s->fmt->name : NULL);
-	if (s->level != DECODE_LEVEL_UNSET && !strcmp(s->what, "page table"))
-		out_i64(o, "level", NULL, s->level);
-	out_hex(o, "table", NULL, s->table);
-	out_u64(o, "index", NULL, s->index);
-	out_hex(o, "entry_address", NULL, s->pa);
+	out_fmt_str(o, "what", NULL, s->what);
+	out_fmt_str(o, "format", NULL, s->fmt ? s->fmt->name : NULL);
+	if (level)
+		out_fmt_i64(o, "level", NULL, s->level);
+	out_fmt_str(o, NULL, "%-22s ", name);
+	out_fmt_hex(o, "table", "table 0x%016" PRIx64 "  ", s->table);
+	out_fmt_u64(o, "index", "index 0x%-5" PRIx64 " ", s->index);
+	out_fmt_hex(o, "entry_address", NULL, s->pa);
 	if (s->read) {
+		out_textf(o, "entry ");
 		out_list_begin(o, "entry", NULL);
+		/* inside a list the key is not written: it only asks for the JSON item */
 		for (size_t i = 0; i < n; i++)
-			out_hex(o, NULL, NULL, s->words[i]);
+			out_fmt_hex(o, "entry", word_fmt[w32][i > 0], s->words[i]);
 		out_list_end(o);
+		out_textf(o, "  ");
 	} else {
-		out_str(o, "entry", NULL, NULL);
+		out_fmt_str(o, "entry", "entry %s  ", NULL);
 	}
-	out_str(o, "layout", NULL, s->layout);
-	out_str(o, "summary", NULL, s->summary);
+	out_fmt_str(o, "layout", NULL, s->layout);
+	out_fmt_str(o, "summary", "%s", s->summary);
+	out_nl(o);
+	out_obj_end(o);
+}
+
+/* The outcome: translated (PA, page size, permissions), pass-through, or why not. */
+static void result_out(struct out *o, const struct walk_trail *t)
+{
+	bool ok = t->stop == WALK_STOP_OK, identity = t->stop == WALK_STOP_IDENTITY;
+	char perms[8], psz[16];
+
+	decode_perms_format(t->perms, perms);
+	size_format(1ULL << t->page_shift, psz, sizeof(psz));
+	out_obj_begin(o, "result", NULL);
+	out_textf(o, "result: ");
+	out_fmt_str(o, "status", ok || identity ? NULL : "%s: ", walk_stop_name(t->stop));
+	if (ok || identity)
+		out_fmt_hex(o, "pa", "0x%016" PRIx64, t->pa);
+	if (ok) {
+		out_fmt_u64(o, "page_size", NULL, 1ULL << t->page_shift);
+		out_fmt_str(o, NULL, " (%s page, ", psz);
+		out_fmt_str(o, "perms", "%s)", perms);
+	}
+	if (identity)
+		out_textf(o, " (identity)");
+	if (t->stop == WALK_STOP_UNREADABLE) {
+		out_fmt_str(o, "error", NULL, walk_err_text(t->err));
+		out_fmt_hex(o, "fault_address", NULL, t->fault_pa);
+	}
+	if (!ok && !identity)
+		out_fmt_str(o, "reason", "%s", t->why);
+	out_nl(o);
 	out_obj_end(o);
 }
 
@@ -1013,7 +946,7 @@ static int translate_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	const struct walk_pt *pt = NULL;
 	struct out *out;
 	uint64_t iova;
-	char perms[8], psz[16], desc[160], dev[24];
+	char desc[160], dev[24];
 	int err;
 
 	if ((err = walk_setup(ctx, o, true, &s)))
@@ -1055,77 +988,30 @@ static int translate_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 
 	out = ctx_out(ctx);
 	out_obj_begin(out, NULL, NULL);
-	if (out_is_json(out)) {
-		out_hex(out, "iova", NULL, iova);
-		if (s.hier) {
-			out_str(out, "hierarchy", NULL, walk_family_name(s.h.family));
-			out_hex(out, "hierarchy_root", NULL, s.h.base);
-			walk_rid_format(s.h.family, s.rid.id, dev, sizeof(dev));
-			out_str(out, "device", NULL, dev);
-			if (s.rid.has_pasid)
-				out_u64(out, "pasid", NULL, s.rid.pasid);
-			else
-				out_str(out, "pasid", NULL, NULL);
-		}
-		if (pt) {
-			out_str(out, "format", NULL, pt->fmt->name);
-			out_hex(out, "root", NULL, pt->root);
-			out_i64(out, "levels", NULL, walk_pt_levels(pt));
-			out_u64(out, "input_bits", NULL, walk_pt_input_bits(pt));
-		}
-	} else {
-		out_text(out, "iova 0x%016" PRIx64, iova);
-		if (s.hier) {
-			walk_rid_format(s.h.family, s.rid.id, dev, sizeof(dev));
-			if (s.rid.has_pasid)
-				out_text(out, "%s root 0x%" PRIx64 ", device %s, PASID %u",
-					 walk_family_name(s.h.family), s.h.base, dev, s.rid.pasid);
-			else
-				out_text(out, "%s root 0x%" PRIx64 ", device %s",
-					 walk_family_name(s.h.family), s.h.base, dev);
-		}
-		if (pt) {
-			pt_describe(pt, desc, sizeof(desc));
-			out_text(out, "page table: %s", desc);
-		}
+	out_fmt_hex(out, "iova", "iova 0x%016" PRIx64, iova);
+	out_nl(out);
+	if (s.hier) {
+		walk_rid_format(s.h.family, s.rid.id, dev, sizeof(dev));
+		out_fmt_str(out, "hierarchy", "%s", walk_family_name(s.h.family));
+		out_fmt_hex(out, "hierarchy_root", " root 0x%" PRIx64, s.h.base);
+		out_fmt_str(out, "device", ", device %s", dev);
+		if (s.rid.has_pasid)
+			out_fmt_u64(out, "pasid", ", PASID %" PRIu64, s.rid.pasid);
+		else
+			out_fmt_str(out, "pasid", NULL, NULL);
+		out_nl(out);
+	}
+	if (pt) {
+		pt_members(out, pt);
+		pt_describe(pt, desc, sizeof(desc));
+		out_text(out, "page table: %s", desc);
 	}
 	out_list_begin(out, "steps", NULL);
 	for (size_t i = 0; i < t->n; i++)
 		step_out(out, &t->steps[i]);
 	out_list_end(out);
-	if (t->note[0]) {
-		if (out_is_json(out))
-			out_str(out, "note", NULL, t->note);
-		else
-			out_text(out, "note: %s", t->note);
-	} else if (out_is_json(out)) {
-		out_str(out, "note", NULL, NULL);
-	}
-	decode_perms_format(t->perms, perms);
-	size_format(1ULL << t->page_shift, psz, sizeof(psz));
-	if (out_is_json(out)) {
-		out_obj_begin(out, "result", NULL);
-		out_str(out, "status", NULL, walk_stop_name(t->stop));
-		if (t->stop == WALK_STOP_OK || t->stop == WALK_STOP_IDENTITY)
-			out_hex(out, "pa", NULL, t->pa);
-		if (t->stop == WALK_STOP_OK) {
-			out_u64(out, "page_size", NULL, 1ULL << t->page_shift);
-			out_str(out, "perms", NULL, perms);
-		}
-		if (t->stop == WALK_STOP_UNREADABLE) {
-			out_str(out, "error", NULL, walk_err_text(t->err));
-			out_hex(out, "fault_address", NULL, t->fault_pa);
-		}
-		if (t->stop != WALK_STOP_OK && t->stop != WALK_STOP_IDENTITY)
-			out_str(out, "reason", NULL, t->why);
-		out_obj_end(out);
-	} else if (t->stop == WALK_STOP_OK) {
-		out_text(out, "result: 0x%016" PRIx64 " (%s page, %s)", t->pa, psz, perms);
-	} else if (t->stop == WALK_STOP_IDENTITY) {
-		out_text(out, "result: 0x%016" PRIx64 " (identity)", t->pa);
-	} else {
-		out_text(out, "result: %s: %s", walk_stop_name(t->stop), t->why);
-	}
+	out_fmt_str(out, "note", t->note[0] ? "note: %s\n" : NULL, t->note[0] ? t->note : NULL);
+	result_out(out, t);
 	out_obj_end(out);
 	err = out_flush(out);
 	if (!err && t->stop == WALK_STOP_UNREADABLE)
@@ -1228,13 +1114,9 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 	(void)argv;
 	if (!o->format)
 		return err_report(ctx, -EUSAGE, "--format vtd|smmuv3|amd is required: what to look for");
-	for (i = 0; i < ARRAY_SIZE(hier_names); i++)
-		if (!strcmp(o->format, hier_names[i].name))
-			break;
-	if (i == ARRAY_SIZE(hier_names) || hier_names[i].fam == WALK_FAM_RISCV)
+	if (walk_family_find(o->format, &ro.family) || ro.family == WALK_FAM_RISCV)
 		return err_report(ctx, -EUSAGE, "--format %s: walk roots looks for vtd, smmuv3 or amd tables",
 				  o->format);
-	ro.family = hier_names[i].fam;
 	if (o->max_tables) {
 		if ((err = num_opt(ctx, "max-tables", o->max_tables, &ro.max_tables)))
 			return err;
@@ -1276,7 +1158,7 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 	err = out_table_print(tab);
 	if (!err && !n)
 		return err_report(ctx, -ENOENT, "no %s table found in %s (%" PRIu64 " pages scanned, %" PRIu64
-				  " unreadable, %" PRIu64 " candidates checked)", o->format, o->mem, st.pages,
+				  " unreadable, %" PRIu64 " candidates checked)", o->format, o->mem.file, st.pages,
 				  st.unreadable, st.checked);
 	return err;
 }

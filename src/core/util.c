@@ -187,6 +187,33 @@ int parse_u64(const char *s, uint64_t *val)
 	return parse_u64_base(s, 10, val);
 }
 
+int parse_size(const char *s, uint64_t *bytes)
+{
+	static const char units[] = "KMGTPE";
+	size_t n = s ? strlen(s) : 0;
+	const char *u;
+	uint64_t v;
+	char *num;
+	int err, shift;
+
+	if (!n)
+		return -EINVAL;
+	u = strchr(units, toupper((unsigned char)s[n - 1]));
+	/* "0x1E" is hexadecimal, not 0x1 exabytes */
+	if (!u || (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
+		return parse_u64(s, bytes);
+	num = xstrndup(s, n - 1);
+	err = parse_u64_base(num, 10, &v);
+	free(num);
+	if (err)
+		return err;
+	shift = 10 * (int)(u - units + 1);
+	if (v >> (64 - shift))
+		return -ERANGE;
+	*bytes = v << shift;
+	return 0;
+}
+
 static int hexfield(const char *s, size_t len, unsigned max, unsigned *out)
 {
 	unsigned v = 0;

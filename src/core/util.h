@@ -44,6 +44,13 @@ bool str_startswith(const char *s, const char *prefix);
  */
 int parse_u64(const char *s, uint64_t *val);
 int parse_u64_base(const char *s, int base, uint64_t *val);
+/*
+ * The one size parser of every option that takes a size: "4096",
+ * "0x1000", or a decimal number with a binary unit K, M, G, T, P or E
+ * (either case: "4K", "64k", "2M", "1G"). -EINVAL: not a size; -ERANGE:
+ * more than 2^64 - 1 bytes.
+ */
+int parse_size(const char *s, uint64_t *bytes);
 
 /* PCI address: [DDDD:]BB:DD.F, hex. */
 struct pci_addr {

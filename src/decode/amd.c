@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "decode/fmt.h"
+#include "decode/walk.h"
 
 /* ---- device table entry ---- */
 
@@ -296,10 +297,27 @@ static int amd_v1_level(const struct decode_opts *o, int level, struct decode_pt
 	return 0;
 }
 
+/* A table for the walker: the DTE's Mode is the number of levels (default 3). */
+static int amd_v1_walk_setup(struct walk_pt *pt, const struct walk_pt_params *p, const char **why)
+{
+	int levels = p->levels ? p->levels : 3;
+
+	if (levels < 1 || levels > 6) {
+		*why = "AMD v1 tables have 1 to 6 levels (the DTE mode)";
+		return -EINVAL;
+	}
+	pt->top_level = levels;
+	pt->leaf_level = 1;
+	pt->top_bits = levels == 6 ? 7 : 9;
+	return 0;
+}
+
 static const struct decode_pt_ops amd_v1_ops = {
 	.parse = amd_v1_parse,
 	.encode = amd_v1_encode,
 	.level = amd_v1_level,
+	.setup = amd_v1_walk_setup,
+	.params = WALK_PARAM_BIT(WALK_PARAM_LEVELS),
 };
 
 const struct decode_fmt fmt_amd_v1_pte = {

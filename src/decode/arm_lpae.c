@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "decode/fmt.h"
+#include "decode/walk.h"
 
 enum { LPAE_INVALID, LPAE_TABLE, LPAE_TABLE_64K, LPAE_LEAF, LPAE_LEAF_64K };
 
@@ -426,16 +427,66 @@ static int lpae_level(const struct decode_opts *o, int level, struct decode_pt_l
 	return 0;
 }
 
+/*
+ * A table for the walker: the granule (default 4K) and the input size
+ * (--ias, default 48 bits) give the number of levels; with --ias the top
+ * table may be up to 16 concatenated tables (stage 2).
+ */
+static int lpae_walk_setup(struct walk_pt *pt, const struct walk_pt_params *p, const char **why)
+{
+	unsigned int pg, bpl, ias = p->ias, shift;
+	int levels = p->levels;
+
+	pt->opts.granule = p->granule ? p->granule : 4096;
+	pg = lpae_pg_shift(&pt->opts);
+	bpl = pg - 3;
+	if (ias && (ias < pg + 1 || ias > 52)) {
+		*why = "--ias is between the granule's page bits and 52";
+		return -EINVAL;
+	}
+	if (!levels) {
+		unsigned int va = (ias ? ias : 48) - pg;
+
+		levels = (int)((va + bpl - 1) / bpl);
+	}
+	if (levels < 1 || levels > (pg == 16 ? 3 : 4)) {
+		*why = "Arm LPAE tables have 1 to 4 levels (1 to 3 with the 64K granule)";
+		return -EINVAL;
+	}
+	pt->top_level = 4 - levels;
+	pt->leaf_level = 3;
+	shift = pg + bpl * (unsigned int)(levels - 1);
+	if (ias) {
+		if (ias <= shift || ias - shift > bpl + 4) {
+			*why = "--ias does not fit --levels (the top table would be empty or "
+			       "more than 16 concatenated tables)";
+			return -EINVAL;
+		}
+		pt->top_bits = ias - shift;
+	} else {
+		pt->top_bits = shift + bpl > 52 ? 52 - shift : bpl;
+	}
+	return 0;
+}
+
+#define LPAE_WALK_PARAMS \
+	(WALK_PARAM_BIT(WALK_PARAM_LEVELS) | WALK_PARAM_BIT(WALK_PARAM_GRANULE) | \
+	 WALK_PARAM_BIT(WALK_PARAM_IAS))
+
 static const struct decode_pt_ops lpae_s1_ops = {
 	.parse = lpae_parse,
 	.encode = lpae_s1_encode,
 	.level = lpae_level,
+	.setup = lpae_walk_setup,
+	.params = LPAE_WALK_PARAMS,
 };
 
 static const struct decode_pt_ops lpae_s2_ops = {
 	.parse = lpae_parse,
 	.encode = lpae_s2_encode,
 	.level = lpae_level,
+	.setup = lpae_walk_setup,
+	.params = LPAE_WALK_PARAMS,
 };
 
 const struct decode_fmt fmt_arm_lpae_s1 = {

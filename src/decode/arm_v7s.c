@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "decode/fmt.h"
+#include "decode/walk.h"
 
 enum { V7S_L1_FAULT, V7S_L1_TABLE, V7S_SECTION, V7S_SECTION_MTK, V7S_SUPER, V7S_SUPER_MTK };
 enum { V7S_L2_FAULT, V7S_LARGE, V7S_LARGE_MTK, V7S_SMALL, V7S_SMALL_MTK };
@@ -343,10 +344,29 @@ static int v7s_level(const struct decode_opts *o, int level, struct decode_pt_le
 	return 0;
 }
 
+/* A table for the walker, given either level's format: always two levels. */
+static int v7s_walk_setup(struct walk_pt *pt, const struct walk_pt_params *p, const char **why)
+{
+	if (p->levels && p->levels != 2) {
+		*why = "Arm v7s tables have 2 levels";
+		return -EINVAL;
+	}
+	pt->fmt = &fmt_arm_v7s_l1;
+	pt->fmt2 = &fmt_arm_v7s_l2;
+	pt->top_level = 1;
+	pt->leaf_level = 2;
+	pt->top_bits = 12;
+	if (p->mtk_ext)
+		pt->opts.quirks |= DECODE_QUIRK_MTK_EXT;
+	return 0;
+}
+
 static const struct decode_pt_ops v7s_ops = {
 	.parse = v7s_parse,
 	.encode = v7s_encode,
 	.level = v7s_level,
+	.setup = v7s_walk_setup,
+	.params = WALK_PARAM_BIT(WALK_PARAM_LEVELS) | WALK_PARAM_BIT(WALK_PARAM_MTK_EXT),
 };
 
 const struct decode_fmt fmt_arm_v7s_l1 = {

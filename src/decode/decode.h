@@ -112,13 +112,26 @@ struct decode_pt_level {
 	unsigned int bits;	/* for a full table at this level */
 };
 
+struct walk_pt;
+struct walk_pt_params;
+
 struct decode_pt_ops {
 	/* Interpret the entry at opts->level. */
 	int (*parse)(const struct decode_entry *e, struct decode_pte *pte);
 	/* Build an entry from pte at opts->level (tests, synthetic tables). */
 	int (*encode)(const struct decode_opts *opts, const struct decode_pte *pte,
 		      uint64_t *words);
+	/* Index geometry of a level; NULL when the walk setup sizes every level (TCE). */
 	int (*level)(const struct decode_opts *opts, int level, struct decode_pt_level *g);
+	/*
+	 * A table of this format for the walker (decode/walk.h): levels, size of
+	 * the top table, options, from what the user said. walk_pt_setup() has
+	 * zeroed pt, set fmt, root, default opts and perms_mask, and checked that
+	 * p sets only parameters in @params and each within its range; setup
+	 * checks what depends on the format. Returns 0, or -EINVAL and *why.
+	 */
+	int (*setup)(struct walk_pt *pt, const struct walk_pt_params *p, const char **why);
+	unsigned int params;	/* WALK_PARAM_BIT()s setup takes */
 };
 
 struct decode_fmt {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Private to src/decode/: the format instances each family file defines,
- * the shorthands their field tables are written with, and helpers the
- * families share. Consumers include decode.h only.
+ * the hierarchies each walk file defines, the shorthands their field
+ * tables are written with, and helpers the families share. Consumers
+ * include decode.h (and walk.h) only.
  */
 #ifndef IOMMUCTL_DECODE_FMT_H
 #define IOMMUCTL_DECODE_FMT_H
@@ -39,6 +40,39 @@ static inline uint64_t bits64(uint64_t v, unsigned int hi, unsigned int lo)
 
 #define LAYOUT(n, tbl) { .name = (n), .fields = (tbl), .nfields = ARRAY_SIZE(tbl) }
 
+/*
+ * Fields whose position is a named constant that other code reads too
+ * (a walker): "word, hi, lo", or "word, bit" for a flag. FIELD_AT puts the
+ * constant into a shorthand, FIELD_AT(F_ENUM, VTD_CTX_TT, "tt", ...); the
+ * readers take the same constant, FIELD_GET(words, VTD_CTX_TT). The extra
+ * expansion step splits the constant into arguments; a constant of the
+ * wrong kind does not compile.
+ */
+#define FIELD_AT(shorthand, ...)	shorthand(__VA_ARGS__)
+#define FIELD_GET(words, pos)		field_get_at(words, pos)
+#define FIELD_ADDR(words, pos)		field_addr_at(words, pos)
+#define FLAG_GET(words, pos)		flag_get_at(words, pos)
+#define FIELD_MASK(pos)			FIELD_MASK_(pos)
+#define FIELD_MASK_(w, hi, lo)		GENMASK64(hi, lo)
+
+static inline uint64_t field_get_at(const uint64_t *w, unsigned int word, unsigned int hi,
+				    unsigned int lo)
+{
+	return bits64(w[word], hi, lo);
+}
+
+/* An address field: its bits in place, the others clear. */
+static inline uint64_t field_addr_at(const uint64_t *w, unsigned int word, unsigned int hi,
+				     unsigned int lo)
+{
+	return w[word] & GENMASK64(hi, lo);
+}
+
+static inline bool flag_get_at(const uint64_t *w, unsigned int word, unsigned int bit)
+{
+	return w[word] >> bit & 1;
+}
+
 /* Formats, by family file. */
 extern const struct decode_fmt fmt_vtd_root, fmt_vtd_root_sm, fmt_vtd_context,
 	fmt_vtd_context_sm, fmt_vtd_pasid_dir, fmt_vtd_pasid, fmt_vtd_sl_pte, fmt_vtd_fl_pte,
@@ -53,10 +87,18 @@ extern const struct decode_fmt fmt_ppc_tce;
 extern const struct decode_fmt fmt_riscv_ddte, fmt_riscv_dc, fmt_riscv_dc_ext,
 	fmt_riscv_pdte, fmt_riscv_pc, fmt_riscv_pte;
 
-/* x86-64 style paging entries (x86_pte.c): VT-d first stage and AMD v2. */
+/* Hierarchies, by walk file: the rows of the family table (walk_hier.c). */
+struct walk_fam;
+extern const struct walk_fam walk_fam_vtd, walk_fam_smmuv3, walk_fam_amd, walk_fam_riscv;
+
+/*
+ * x86-64 style paging entries (x86_pte.c): VT-d first stage and AMD v2.
+ * The walker takes VT-d first-stage input addresses as canonical
+ * (x86_pte_canonical_ops), AMD v2 ones as they are (x86_pte_ops).
+ */
 #define X86_PTE_NLAYOUTS 6
 extern const struct decode_layout x86_pte_layouts[X86_PTE_NLAYOUTS];
-extern const struct decode_pt_ops x86_pte_ops;
+extern const struct decode_pt_ops x86_pte_ops, x86_pte_canonical_ops;
 int x86_pte_select(const struct decode_entry *e);
 
 /* Geometry shared by every 512-entry, 4 KiB-based family (VT-d, AMD, RISC-V). */

@@ -10,6 +10,10 @@
 #include <string.h>
 
 #include "decode/fmt.h"
+#include "decode/walk.h"
+
+/* Linux on POWER: the kernel page size that bounds TCE level sizes (64K kernels). */
+#define TCE_KERNEL_PAGE_SHIFT 16
 
 enum { TCE_LEAF, TCE_INDIRECT };
 
@@ -88,10 +92,80 @@ static int tce_encode(const struct decode_opts *o, const struct decode_pte *pte,
 	return 0;
 }
 
-/* No level geometry: level sizes come from the table's configuration. */
+static unsigned int ilog2_ceil(uint64_t v)
+{
+	unsigned int b = 0;
+
+	while (b < 64 && (1ULL << b) < v)
+		b++;
+	return b;
+}
+
+/*
+ * A table for the walker: the DMA window (or the entries per level) sizes
+ * it; unless given, the lower levels are sized as Linux sizes them, by the
+ * kernel's page size. Level 1 holds the TCEs.
+ */
+static int tce_walk_setup(struct walk_pt *pt, const struct walk_pt_params *p, const char **why)
+{
+	unsigned int ps = p->page_shift ? p->page_shift : 12, e_bits, s;
+	int levels = p->levels ? p->levels : 1;
+
+	if (levels < 1 || levels > 5) {
+		*why = "TCE tables have 1 to 5 levels";
+		return -EINVAL;
+	}
+	if (p->level_entries && (p->level_entries & (p->level_entries - 1))) {
+		*why = "--level-size is a power of two";
+		return -EINVAL;
+	}
+	if (p->window_size) {
+		if ((p->window_size & (p->window_size - 1)) || p->window_size >> ps == 0) {
+			*why = "--window-size is a power of two of at least one TCE page";
+			return -EINVAL;
+		}
+		e_bits = ilog2_ceil(p->window_size >> ps);
+	} else if (p->level_entries) {
+		e_bits = ilog2_ceil(p->level_entries) * (unsigned int)levels;
+	} else {
+		*why = "a TCE table needs --window-size (or --level-size)";
+		return -EINVAL;
+	}
+	if (p->level_entries)
+		s = ilog2_ceil(p->level_entries);
+	else if (levels == 1)
+		s = e_bits;
+	else {
+		/* Linux: level_shift = max(ceil(log2(entries) / levels) + 3, PAGE_SHIFT). */
+		unsigned int kps = p->kernel_page_shift ? p->kernel_page_shift : TCE_KERNEL_PAGE_SHIFT;
+
+		s = (e_bits + (unsigned int)levels - 1) / (unsigned int)levels + 3;
+		if (s < kps)
+			s = kps;
+		s -= 3;
+	}
+	if (s * (unsigned int)(levels - 1) > e_bits || e_bits + ps > 64) {
+		*why = "--levels, --level-size and --window-size do not fit together";
+		return -EINVAL;
+	}
+	pt->top_level = levels;
+	pt->leaf_level = 1;
+	pt->tce_level_bits = s;
+	pt->top_bits = e_bits - s * (unsigned int)(levels - 1);
+	pt->opts.page_shift = ps;
+	pt->iova_offset = p->bus_offset;
+	return 0;
+}
+
+/* No level geometry: level sizes come from the table's configuration (setup). */
 static const struct decode_pt_ops tce_ops = {
 	.parse = tce_parse,
 	.encode = tce_encode,
+	.setup = tce_walk_setup,
+	.params = WALK_PARAM_BIT(WALK_PARAM_LEVELS) | WALK_PARAM_BIT(WALK_PARAM_PAGE_SHIFT) |
+		  WALK_PARAM_BIT(WALK_PARAM_WINDOW_SIZE) | WALK_PARAM_BIT(WALK_PARAM_BUS_OFFSET) |
+		  WALK_PARAM_BIT(WALK_PARAM_LEVEL_SIZE) |
+		  WALK_PARAM_BIT(WALK_PARAM_KERNEL_PAGE_SIZE),
 };
 
 const struct decode_fmt fmt_ppc_tce = {

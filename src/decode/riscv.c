@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "decode/fmt.h"
+#include "decode/walk.h"
 
 #define RV_PPN(w)	{ F_ADDR(w, 43, 0, "ppn", "Root Page Number"), .shift = 12 }
 
@@ -354,10 +355,30 @@ static int rv_pte_level(const struct decode_opts *o, int level, struct decode_pt
 	return pt_level_9bit(level, 0, g);
 }
 
+/* A table for the walker: Sv39 (3 levels, the default), Sv48 or Sv57. */
+static int rv_pte_walk_setup(struct walk_pt *pt, const struct walk_pt_params *p, const char **why)
+{
+	int levels = p->levels ? p->levels : 3;
+
+	if (levels < 3 || levels > 5) {
+		*why = "RISC-V tables have 3 (Sv39), 4 (Sv48) or 5 (Sv57) levels";
+		return -EINVAL;
+	}
+	pt->top_level = levels - 1;
+	pt->leaf_level = 0;
+	pt->top_bits = 9;
+	pt->sign_extend = true;
+	if (p->big_endian)
+		pt->opts.quirks |= DECODE_QUIRK_BIG_ENDIAN;
+	return 0;
+}
+
 static const struct decode_pt_ops rv_pte_ops = {
 	.parse = rv_pte_parse,
 	.encode = rv_pte_encode,
 	.level = rv_pte_level,
+	.setup = rv_pte_walk_setup,
+	.params = WALK_PARAM_BIT(WALK_PARAM_LEVELS) | WALK_PARAM_BIT(WALK_PARAM_BIG_ENDIAN),
 };
 
 const struct decode_fmt fmt_riscv_pte = {

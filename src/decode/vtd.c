@@ -11,13 +11,15 @@
 #include <string.h>
 
 #include "decode/fmt.h"
+#include "decode/vtd_fields.h"
+#include "decode/walk.h"
 
 /* ---- root and context entries ---- */
 
 static const struct bitfield vtd_root_fields[] = {
-	{ F_FLAG(0, 0, "present", "Present") },
+	{ FIELD_AT(F_FLAG, VTD_ROOT_P, "present", "Present") },
 	{ F_RSVD(0, 11, 1) },
-	{ F_ADDR(0, 63, 12, "ctp", "Context-table Pointer") },
+	{ FIELD_AT(F_ADDR, VTD_ROOT_CTP, "ctp", "Context-table Pointer") },
 	{ F_RSVD(1, 63, 0) },
 };
 
@@ -33,12 +35,12 @@ const struct decode_fmt fmt_vtd_root = {
 };
 
 static const struct bitfield vtd_root_sm_fields[] = {
-	{ F_FLAG(0, 0, "lp", "Lower Present"), .note = "devfn 0x00-0x7f" },
+	{ FIELD_AT(F_FLAG, VTD_ROOT_SM_LP, "lp", "Lower Present"), .note = "devfn 0x00-0x7f" },
 	{ F_RSVD(0, 11, 1) },
-	{ F_ADDR(0, 63, 12, "lctp", "Lower Context-table Pointer") },
-	{ F_FLAG(1, 0, "up", "Upper Present"), .note = "devfn 0x80-0xff" },
+	{ FIELD_AT(F_ADDR, VTD_ROOT_SM_LCTP, "lctp", "Lower Context-table Pointer") },
+	{ FIELD_AT(F_FLAG, VTD_ROOT_SM_UP, "up", "Upper Present"), .note = "devfn 0x80-0xff" },
 	{ F_RSVD(1, 11, 1) },
-	{ F_ADDR(1, 63, 12, "uctp", "Upper Context-table Pointer") },
+	{ FIELD_AT(F_ADDR, VTD_ROOT_SM_UCTP, "uctp", "Upper Context-table Pointer") },
 };
 
 static const struct decode_layout vtd_root_sm_layouts[] = {
@@ -55,10 +57,10 @@ const struct decode_fmt fmt_vtd_root_sm = {
 };
 
 static const char *const vtd_tt_names[] = {
-	"second-stage translation",
-	"second-stage translation, device-TLB allowed",
-	"pass-through",
-	NULL,
+	[VTD_TT_SS] = "second-stage translation",
+	[VTD_TT_SS_DEVTLB] = "second-stage translation, device-TLB allowed",
+	[VTD_TT_PT] = "pass-through",
+	[VTD_TT_RSVD] = NULL,
 };
 
 static const char *const vtd_aw_names[] = {
@@ -77,15 +79,15 @@ static void vtd_avail_meaning(const struct decode_entry *e, const struct bitfiel
 }
 
 static const struct bitfield vtd_context_fields[] = {
-	{ F_FLAG(0, 0, "present", "Present") },
+	{ FIELD_AT(F_FLAG, VTD_CTX_P, "present", "Present") },
 	{ F_FLAG(0, 1, "fpd", "Fault Processing Disable") },
-	{ F_ENUM(0, 3, 2, "tt", "Translation Type", vtd_tt_names) },
+	{ FIELD_AT(F_ENUM, VTD_CTX_TT, "tt", "Translation Type", vtd_tt_names) },
 	{ F_RSVD(0, 11, 4) },
-	{ F_ADDR(0, 63, 12, "slptptr", "Second-stage Page-table Pointer") },
-	{ F_ENUM(1, 2, 0, "aw", "Address Width", vtd_aw_names) },
+	{ FIELD_AT(F_ADDR, VTD_CTX_SLPTPTR, "slptptr", "Second-stage Page-table Pointer") },
+	{ FIELD_AT(F_ENUM, VTD_CTX_AW, "aw", "Address Width", vtd_aw_names) },
 	{ F_UINT(1, 6, 3, "avail", "Available to software"), .meaning = vtd_avail_meaning },
 	{ F_RSVD(1, 7, 7) },
-	{ F_UINT(1, 23, 8, "did", "Domain Identifier") },
+	{ FIELD_AT(F_UINT, VTD_CTX_DID, "did", "Domain Identifier") },
 	{ F_RSVD(1, 63, 24) },
 };
 
@@ -105,19 +107,20 @@ const struct decode_fmt fmt_vtd_context = {
 static void vtd_pdts_meaning(const struct decode_entry *e, const struct bitfield *f,
 			     uint64_t raw, char *buf, size_t len)
 {
-	snprintf(buf, len, "%llu entries", 1ULL << (raw + 7));
+	snprintf(buf, len, "%u entries", VTD_PDTS_ENTRIES((unsigned int)raw));
 }
 
 static const struct bitfield vtd_context_sm_fields[] = {
-	{ F_FLAG(0, 0, "present", "Present") },
+	{ FIELD_AT(F_FLAG, VTD_SMCTX_P, "present", "Present") },
 	{ F_FLAG(0, 1, "fpd", "Fault Processing Disable") },
 	{ F_FLAG(0, 2, "dte", "Device-TLB Enable") },
-	{ F_FLAG(0, 3, "pasid_enable", "PASID Enable") },
+	{ FIELD_AT(F_FLAG, VTD_SMCTX_PASIDE, "pasid_enable", "PASID Enable") },
 	{ F_FLAG(0, 4, "pre", "Page Request Enable") },
 	{ F_RSVD(0, 8, 5) },
-	{ F_UINT(0, 11, 9, "pdts", "PASID Directory Size"), .meaning = vtd_pdts_meaning },
-	{ F_ADDR(0, 63, 12, "pasid_dir_ptr", "PASID Directory Pointer") },
-	{ F_UINT(1, 19, 0, "rid_pasid", "RID_PASID") },
+	{ FIELD_AT(F_UINT, VTD_SMCTX_PDTS, "pdts", "PASID Directory Size"),
+	  .meaning = vtd_pdts_meaning },
+	{ FIELD_AT(F_ADDR, VTD_SMCTX_PASIDDIRPTR, "pasid_dir_ptr", "PASID Directory Pointer") },
+	{ FIELD_AT(F_UINT, VTD_SMCTX_RID_PASID, "rid_pasid", "RID_PASID") },
 	{ F_FLAG(1, 20, "rid_priv", "RID_PRIV") },
 	{ F_RSVD(1, 63, 21) },
 	{ F_RSVD(2, 63, 0) },
@@ -140,10 +143,10 @@ const struct decode_fmt fmt_vtd_context_sm = {
 /* ---- PASID directory and table ---- */
 
 static const struct bitfield vtd_pasid_dir_fields[] = {
-	{ F_FLAG(0, 0, "present", "Present") },
+	{ FIELD_AT(F_FLAG, VTD_PASIDDIR_P, "present", "Present") },
 	{ F_FLAG(0, 1, "fpd", "Fault Processing Disable") },
 	{ F_RSVD(0, 11, 2) },
-	{ F_ADDR(0, 63, 12, "pasid_table_ptr", "PASID Table Pointer") },
+	{ FIELD_AT(F_ADDR, VTD_PASIDDIR_PTP, "pasid_table_ptr", "PASID Table Pointer") },
 };
 
 static const struct decode_layout vtd_pasid_dir_layouts[] = {
@@ -160,8 +163,11 @@ const struct decode_fmt fmt_vtd_pasid_dir = {
 };
 
 static const char *const vtd_pgtt_names[] = {
-	NULL, "first-stage only", "second-stage only", "nested", "pass-through",
-	NULL, NULL, NULL,
+	[VTD_PGTT_FS] = "first-stage only",
+	[VTD_PGTT_SS] = "second-stage only",
+	[VTD_PGTT_NESTED] = "nested",
+	[VTD_PGTT_PT] = "pass-through",
+	[7] = NULL,	/* 0 and 5-7 are reserved */
 };
 
 static const char *const vtd_fspm_names[] = { "4-level, 48-bit", "5-level, 57-bit" };
@@ -170,22 +176,23 @@ static void vtd_pasid_aw_meaning(const struct decode_entry *e, const struct bitf
 				 uint64_t raw, char *buf, size_t len)
 {
 	/* Only second-stage and nested translation use AW: no warning here. */
-	if (raw >= 1 && raw <= 3)
+	if (raw >= 1 && raw <= VTD_AW_MAX)
 		snprintf(buf, len, "%s", vtd_aw_names[raw]);
 	else
 		snprintf(buf, len, "reserved (%llu)", (unsigned long long)raw);
 }
 
 static const struct bitfield vtd_pasid_fields[] = {
-	{ F_FLAG(0, 0, "present", "Present") },
+	{ FIELD_AT(F_FLAG, VTD_PASID_P, "present", "Present") },
 	{ F_FLAG(0, 1, "fpd", "Fault Processing Disable") },
-	{ F_UINT(0, 4, 2, "aw", "Address Width"), .meaning = vtd_pasid_aw_meaning },
+	{ FIELD_AT(F_UINT, VTD_PASID_AW, "aw", "Address Width"), .meaning = vtd_pasid_aw_meaning },
 	{ F_RSVD(0, 5, 5) },
-	{ F_ENUM(0, 8, 6, "pgtt", "PASID Granular Translation Type", vtd_pgtt_names) },
+	{ FIELD_AT(F_ENUM, VTD_PASID_PGTT, "pgtt", "PASID Granular Translation Type",
+		   vtd_pgtt_names) },
 	{ F_FLAG(0, 9, "ssade", "Second-stage Accessed/Dirty Enable") },
 	{ F_RSVD(0, 11, 10) },
-	{ F_ADDR(0, 63, 12, "ssptptr", "Second-stage Page-table Pointer") },
-	{ F_UINT(1, 15, 0, "did", "Domain Identifier") },
+	{ FIELD_AT(F_ADDR, VTD_PASID_SSPTPTR, "ssptptr", "Second-stage Page-table Pointer") },
+	{ FIELD_AT(F_UINT, VTD_PASID_DID, "did", "Domain Identifier") },
 	{ F_RSVD(1, 22, 16) },
 	{ F_FLAG(1, 23, "pwsnp", "Page-walk Snoop") },
 	{ F_FLAG(1, 24, "pgsnp", "Page Snoop") },
@@ -197,13 +204,13 @@ static const struct bitfield vtd_pasid_fields[] = {
 	{ F_UINT(1, 63, 32, "pat", "Page Attribute Table"), .meaning = meaning_hex },
 	{ F_FLAG(2, 0, "sre", "Supervisor Request Enable") },
 	{ F_FLAG(2, 1, "ere", "Execute Request Enable") },
-	{ F_ENUM(2, 3, 2, "fspm", "First-stage Paging Mode", vtd_fspm_names) },
+	{ FIELD_AT(F_ENUM, VTD_PASID_FSPM, "fspm", "First-stage Paging Mode", vtd_fspm_names) },
 	{ F_FLAG(2, 4, "wpe", "Write Protect Enable") },
 	{ F_FLAG(2, 5, "nxe", "No-Execute Enable") },
 	{ F_FLAG(2, 6, "smep", "Supervisor Mode Execute Prevention") },
 	{ F_FLAG(2, 7, "eafe", "Extended Accessed Flag Enable") },
 	{ F_RSVD(2, 11, 8) },
-	{ F_ADDR(2, 63, 12, "fsptptr", "First-stage Page-table Pointer") },
+	{ FIELD_AT(F_ADDR, VTD_PASID_FSPTPTR, "fsptptr", "First-stage Page-table Pointer") },
 	{ F_RSVD(3, 63, 0) },
 	{ F_RSVD(4, 63, 0) },
 	{ F_RSVD(5, 63, 0) },
@@ -217,10 +224,10 @@ static const struct decode_layout vtd_pasid_layouts[] = {
 
 static void vtd_pasid_validate(const struct decode_entry *e, struct decode_result *out)
 {
-	uint64_t pgtt = bits64(e->words[0], 8, 6);
-	uint64_t aw = bits64(e->words[0], 4, 2);
+	uint64_t pgtt = FIELD_GET(e->words, VTD_PASID_PGTT);
+	uint64_t aw = FIELD_GET(e->words, VTD_PASID_AW);
 
-	if ((pgtt == 2 || pgtt == 3) && (aw < 1 || aw > 3))
+	if ((pgtt == VTD_PGTT_SS || pgtt == VTD_PGTT_NESTED) && (aw < 1 || aw > VTD_AW_MAX))
 		decode_result_warn(out, "aw", "second-stage translation needs AW 1-3, found %llu",
 				   (unsigned long long)aw);
 }
@@ -405,10 +412,27 @@ static int vtd_pt_level(const struct decode_opts *o, int level, struct decode_pt
 	return pt_level_9bit(level, 1, g);
 }
 
+/* A table for the walker: 2 to 5 levels (the context entry's AW + 2), default 4. */
+static int vtd_sl_walk_setup(struct walk_pt *pt, const struct walk_pt_params *p, const char **why)
+{
+	int levels = p->levels ? p->levels : 4;
+
+	if (levels < 2 || levels > 5) {
+		*why = "VT-d second-stage tables have 2 to 5 levels";
+		return -EINVAL;
+	}
+	pt->top_level = levels;
+	pt->leaf_level = 1;
+	pt->top_bits = 9;
+	return 0;
+}
+
 static const struct decode_pt_ops vtd_sl_ops = {
 	.parse = vtd_sl_parse,
 	.encode = vtd_sl_encode,
 	.level = vtd_pt_level,
+	.setup = vtd_sl_walk_setup,
+	.params = WALK_PARAM_BIT(WALK_PARAM_LEVELS),
 };
 
 const struct decode_fmt fmt_vtd_sl_pte = {
@@ -438,7 +462,7 @@ const struct decode_fmt fmt_vtd_fl_pte = {
 	.layouts = x86_pte_layouts,
 	.nlayouts = X86_PTE_NLAYOUTS,
 	.select = x86_pte_select,
-	.pt = &x86_pte_ops,
+	.pt = &x86_pte_canonical_ops,
 };
 
 /* ---- registers ---- */

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The walker engine: page-table geometry from the decoder formats
- * (formats.md §1.9-1.10 VT-d, §2.2-2.3 AMD, §3.1/3.7 LPAE, §4.1 v7s, §6.2
- * TCE multilevel, §7.5 RISC-V), the streaming walk that lists coalesced
- * ranges, single-address translation with a per-level trail, and helpers
- * the hierarchy files (walk_vtd.c ...) share. Pure: memory comes through
- * a callback, results through callbacks and structs.
+ * The walker engine: page-table geometry through the decoder formats'
+ * page-table ops (each format's setup hook, in its own file, turns the
+ * user's parameters into levels and table sizes; the parameters' ranges
+ * are one table here), the streaming walk that lists coalesced ranges,
+ * single-address translation with a per-level trail, and helpers the
+ * hierarchy files (walk_vtd.c ...) share. Knows no format or family by
+ * name. Pure: memory comes through a callback, results through callbacks
+ * and structs.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,13 +16,10 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "decode/fmt.h"
 #include "decode/walk.h"
 
 #define WALK_CHUNK	4096	/* bytes of a table read at once */
 #define WALK_PERMS_ALL	(DECODE_PERM_R | DECODE_PERM_W | DECODE_PERM_X | DECODE_PERM_U)
-/* Linux on POWER: the kernel page size that bounds TCE level sizes (64K kernels). */
-#define TCE_KERNEL_PAGE_SHIFT 16
 
 static uint64_t mask_bits(unsigned int bits)
 {
@@ -65,7 +64,6 @@ static int pt_dir(const struct walk_pt *pt)
 static int pt_geometry(const struct walk_pt *pt, struct wk_geo *g)
 {
 	int n = walk_pt_levels(pt), dir = pt_dir(pt);
-	bool tce = pt->fmt == &fmt_ppc_tce;
 
 	if (n < 1 || n > WALK_MAX_LEVELS)
 		return -EINVAL;
@@ -90,7 +88,8 @@ static int pt_geometry(const struct walk_pt *pt, struct wk_geo *g)
 			g[d].ropts.granule = 4096;
 		if (!g[d].ropts.page_shift)
 			g[d].ropts.page_shift = 12;
-		if (tce) {
+		if (!g[d].fmt->pt->level) {
+			/* Every lower level has tce_level_bits (TCE). */
 			unsigned int ps = g[d].ropts.page_shift;
 
 			pl.shift = ps + (unsigned int)(level - 1) * pt->tce_level_bits;
@@ -121,13 +120,154 @@ unsigned int walk_pt_input_bits(const struct walk_pt *pt)
 	return g[0].shift + g[0].bits;
 }
 
-static unsigned int ilog2_ceil(uint64_t v)
-{
-	unsigned int b = 0;
+/* ---- user parameters ---- */
 
-	while (b < 64 && (1ULL << b) < v)
-		b++;
-	return b;
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+
+#define TCE_ONLY "--page-shift, --window-size, --bus-offset and --level-size apply to ppc-tce"
+
+static const uint64_t lpae_granules[] = { 4096, 16384, 65536 };
+
+/* The range of each parameter, as stored in struct walk_pt_params. */
+static const struct walk_param_def {
+	uint64_t lo, hi;		/* hi 0: any value */
+	const uint64_t *values;		/* or one of these */
+	size_t nvalues;
+	bool log2;			/* walk_param_set() takes 2^value */
+	const char *range;		/* for walk_param_set(): "1 to 6" */
+	const char *bad;		/* for walk_pt_setup() */
+	const char *not_taken;		/* the format does not take it */
+} walk_params[WALK_NPARAMS] = {
+	[WALK_PARAM_LEVELS] = {
+		.lo = 1, .hi = WALK_MAX_LEVELS, .range = "1 to " STR(WALK_MAX_LEVELS),
+		.bad = "a table has 1 to " STR(WALK_MAX_LEVELS) " levels",
+		.not_taken = "--levels does not apply to this format",
+	},
+	[WALK_PARAM_GRANULE] = {
+		.values = lpae_granules, .nvalues = ARRAY_SIZE(lpae_granules),
+		.range = "4K, 16K or 64K", .bad = "the granule is 4K, 16K or 64K",
+		.not_taken = "--granule applies to Arm LPAE tables",
+	},
+	[WALK_PARAM_MTK_EXT] = { .not_taken = "--mtk-ext applies to Arm v7s tables" },
+	[WALK_PARAM_PAGE_SHIFT] = {
+		.lo = 12, .hi = 34, .range = "12 to 34", .bad = "--page-shift is 12 to 34",
+		.not_taken = TCE_ONLY,
+	},
+	[WALK_PARAM_WINDOW_SIZE] = { .not_taken = TCE_ONLY },
+	[WALK_PARAM_BUS_OFFSET] = { .not_taken = TCE_ONLY },
+	[WALK_PARAM_LEVEL_SIZE] = { .not_taken = TCE_ONLY },
+	[WALK_PARAM_KERNEL_PAGE_SIZE] = {
+		.lo = 12, .hi = 24, .log2 = true, .range = "a power of two from 4K to 16M",
+		.bad = "--kernel-page-size is 4K to 16M", .not_taken = TCE_ONLY,
+	},
+	[WALK_PARAM_IAS] = { .not_taken = "--ias applies to Arm LPAE tables" },
+	[WALK_PARAM_BIG_ENDIAN] = { .not_taken = "--big-endian applies to RISC-V tables" },
+};
+
+static uint64_t param_get(const struct walk_pt_params *p, enum walk_param id)
+{
+	switch (id) {
+	case WALK_PARAM_LEVELS:
+		return p->levels < 0 ? ~0ULL : (uint64_t)p->levels;
+	case WALK_PARAM_GRANULE:
+		return p->granule;
+	case WALK_PARAM_MTK_EXT:
+		return p->mtk_ext;
+	case WALK_PARAM_PAGE_SHIFT:
+		return p->page_shift;
+	case WALK_PARAM_WINDOW_SIZE:
+		return p->window_size;
+	case WALK_PARAM_BUS_OFFSET:
+		return p->bus_offset;
+	case WALK_PARAM_LEVEL_SIZE:
+		return p->level_entries;
+	case WALK_PARAM_KERNEL_PAGE_SIZE:
+		return p->kernel_page_shift;
+	case WALK_PARAM_IAS:
+		return p->ias;
+	case WALK_PARAM_BIG_ENDIAN:
+		return p->big_endian;
+	case WALK_NPARAMS:
+		break;
+	}
+	return 0;
+}
+
+static unsigned int narrow(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (unsigned int)v;
+}
+
+static void param_put(struct walk_pt_params *p, enum walk_param id, uint64_t v)
+{
+	switch (id) {
+	case WALK_PARAM_LEVELS:
+		p->levels = (int)narrow(v);
+		break;
+	case WALK_PARAM_GRANULE:
+		p->granule = narrow(v);
+		break;
+	case WALK_PARAM_MTK_EXT:
+		p->mtk_ext = v;
+		break;
+	case WALK_PARAM_PAGE_SHIFT:
+		p->page_shift = narrow(v);
+		break;
+	case WALK_PARAM_WINDOW_SIZE:
+		p->window_size = v;
+		break;
+	case WALK_PARAM_BUS_OFFSET:
+		p->bus_offset = v;
+		break;
+	case WALK_PARAM_LEVEL_SIZE:
+		p->level_entries = v;
+		break;
+	case WALK_PARAM_KERNEL_PAGE_SIZE:
+		p->kernel_page_shift = narrow(v);
+		break;
+	case WALK_PARAM_IAS:
+		p->ias = narrow(v);
+		break;
+	case WALK_PARAM_BIG_ENDIAN:
+		p->big_endian = v;
+		break;
+	case WALK_NPARAMS:
+		break;
+	}
+}
+
+static bool param_ok(const struct walk_param_def *d, uint64_t v)
+{
+	if (d->nvalues) {
+		for (size_t i = 0; i < d->nvalues; i++)
+			if (v == d->values[i])
+				return true;
+		return false;
+	}
+	return !d->hi || (v >= d->lo && v <= d->hi);
+}
+
+int walk_param_set(struct walk_pt_params *p, enum walk_param id, uint64_t v, const char **why)
+{
+	const struct walk_param_def *d;
+
+	if ((unsigned int)id >= WALK_NPARAMS)
+		return -EINVAL;
+	d = &walk_params[id];
+	if (d->log2) {
+		if (!v || (v & (v - 1))) {
+			*why = d->range;
+			return -ERANGE;
+		}
+		v = (uint64_t)__builtin_ctzll(v);
+	}
+	if (!param_ok(d, v)) {
+		*why = d->range;
+		return -ERANGE;
+	}
+	param_put(p, id, v);
+	return 0;
 }
 
 int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t root,
@@ -136,8 +276,8 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 	static const struct walk_pt_params none;
 	const struct walk_pt_params *p = pp ? pp : &none;
 	struct wk_geo g[WALK_MAX_LEVELS];
-	int levels = p->levels;
 	const char *dummy;
+	int err;
 
 	if (!why)
 		why = &dummy;
@@ -147,174 +287,32 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 		*why = "not a page-table format";
 		return -EOPNOTSUPP;
 	}
+	if (!fmt->pt->setup) {
+		*why = "no walk geometry for this format";
+		return -EOPNOTSUPP;
+	}
 	decode_opts_init(&pt->opts);
 	pt->root = root;
 	pt->perms_mask = WALK_PERMS_ALL;
 	pt->fmt = fmt;
-	if (p->granule && fmt != &fmt_arm_lpae_s1 && fmt != &fmt_arm_lpae_s2) {
-		*why = "--granule applies to Arm LPAE tables";
-		return -EINVAL;
-	}
-	if (p->mtk_ext && fmt != &fmt_arm_v7s_l1 && fmt != &fmt_arm_v7s_l2) {
-		*why = "--mtk-ext applies to Arm v7s tables";
-		return -EINVAL;
-	}
-	if ((p->page_shift || p->window_size || p->bus_offset || p->level_entries || p->kernel_page_shift) &&
-	    fmt != &fmt_ppc_tce) {
-		*why = "--page-shift, --window-size, --bus-offset and --level-size apply to ppc-tce";
-		return -EINVAL;
-	}
-	if (p->ias && fmt != &fmt_arm_lpae_s1 && fmt != &fmt_arm_lpae_s2) {
-		*why = "--ias applies to Arm LPAE tables";
-		return -EINVAL;
-	}
-	if (p->big_endian && fmt != &fmt_riscv_pte) {
-		*why = "--big-endian applies to RISC-V tables";
-		return -EINVAL;
-	}
+	for (int i = 0; i < WALK_NPARAMS; i++) {
+		const struct walk_param_def *d = &walk_params[i];
+		uint64_t v = param_get(p, (enum walk_param)i);
 
-	if (fmt == &fmt_vtd_sl_pte || fmt == &fmt_vtd_fl_pte || fmt == &fmt_amd_v2_pte) {
-		bool sl = fmt == &fmt_vtd_sl_pte;
-
-		levels = levels ? levels : 4;
-		if (levels < (sl ? 2 : 4) || levels > 5) {
-			*why = sl ? "VT-d second-stage tables have 2 to 5 levels" :
-				    "x86-64 format tables have 4 or 5 levels";
+		if (!v)
+			continue;
+		if (!(fmt->pt->params & WALK_PARAM_BIT(i))) {
+			*why = d->not_taken;
 			return -EINVAL;
 		}
-		pt->top_level = levels;
-		pt->leaf_level = 1;
-		pt->top_bits = 9;
-		pt->sign_extend = fmt == &fmt_vtd_fl_pte;
-	} else if (fmt == &fmt_amd_v1_pte) {
-		levels = levels ? levels : 3;
-		if (levels < 1 || levels > 6) {
-			*why = "AMD v1 tables have 1 to 6 levels (the DTE mode)";
+		if (!param_ok(d, v)) {
+			*why = d->bad;
 			return -EINVAL;
 		}
-		pt->top_level = levels;
-		pt->leaf_level = 1;
-		pt->top_bits = levels == 6 ? 7 : 9;
-	} else if (fmt == &fmt_arm_lpae_s1 || fmt == &fmt_arm_lpae_s2) {
-		unsigned int gran = p->granule ? p->granule : 4096;
-		unsigned int pg = gran == 65536 ? 16 : gran == 16384 ? 14 : 12;
-		unsigned int bpl = pg - 3, ias = p->ias, shift;
-
-		if (gran != 4096 && gran != 16384 && gran != 65536) {
-			*why = "the granule is 4K, 16K or 64K";
-			return -EINVAL;
-		}
-		if (ias && (ias < pg + 1 || ias > 52)) {
-			*why = "--ias is between the granule's page bits and 52";
-			return -EINVAL;
-		}
-		if (!levels) {
-			unsigned int va = (ias ? ias : 48) - pg;
-
-			levels = (int)((va + bpl - 1) / bpl);
-		}
-		if (levels < 1 || levels > (gran == 65536 ? 3 : 4)) {
-			*why = "Arm LPAE tables have 1 to 4 levels (1 to 3 with the 64K granule)";
-			return -EINVAL;
-		}
-		pt->top_level = 4 - levels;
-		pt->leaf_level = 3;
-		pt->opts.granule = gran;
-		shift = pg + bpl * (unsigned int)(levels - 1);
-		if (ias) {
-			/* Up to 16 concatenated top tables (stage 2). */
-			if (ias <= shift || ias - shift > bpl + 4) {
-				*why = "--ias does not fit --levels (the top table would be empty or "
-				       "more than 16 concatenated tables)";
-				return -EINVAL;
-			}
-			pt->top_bits = ias - shift;
-		} else {
-			pt->top_bits = shift + bpl > 52 ? 52 - shift : bpl;
-		}
-	} else if (fmt == &fmt_arm_v7s_l1 || fmt == &fmt_arm_v7s_l2) {
-		if (levels && levels != 2) {
-			*why = "Arm v7s tables have 2 levels";
-			return -EINVAL;
-		}
-		pt->fmt = &fmt_arm_v7s_l1;
-		pt->fmt2 = &fmt_arm_v7s_l2;
-		pt->top_level = 1;
-		pt->leaf_level = 2;
-		pt->top_bits = 12;
-		if (p->mtk_ext)
-			pt->opts.quirks |= DECODE_QUIRK_MTK_EXT;
-	} else if (fmt == &fmt_ppc_tce) {
-		unsigned int ps = p->page_shift ? p->page_shift : 12, e_bits, s;
-
-		levels = levels ? levels : 1;
-		if (levels < 1 || levels > 5) {
-			*why = "TCE tables have 1 to 5 levels";
-			return -EINVAL;
-		}
-		if (ps < 12 || ps > 34) {
-			*why = "--page-shift is 12 to 34";
-			return -EINVAL;
-		}
-		if (p->kernel_page_shift && (p->kernel_page_shift < 12 || p->kernel_page_shift > 24)) {
-			*why = "--kernel-page-size is 4K to 16M";
-			return -EINVAL;
-		}
-		if (p->level_entries && (p->level_entries & (p->level_entries - 1))) {
-			*why = "--level-size is a power of two";
-			return -EINVAL;
-		}
-		if (p->window_size) {
-			if ((p->window_size & (p->window_size - 1)) || p->window_size >> ps == 0) {
-				*why = "--window-size is a power of two of at least one TCE page";
-				return -EINVAL;
-			}
-			e_bits = ilog2_ceil(p->window_size >> ps);
-		} else if (p->level_entries) {
-			e_bits = ilog2_ceil(p->level_entries) * (unsigned int)levels;
-		} else {
-			*why = "a TCE table needs --window-size (or --level-size)";
-			return -EINVAL;
-		}
-		if (p->level_entries)
-			s = ilog2_ceil(p->level_entries);
-		else if (levels == 1)
-			s = e_bits;
-		else {
-			/* Linux: level_shift = max(ceil(log2(entries) / levels) + 3, PAGE_SHIFT). */
-			unsigned int kps = p->kernel_page_shift ? p->kernel_page_shift : TCE_KERNEL_PAGE_SHIFT;
-
-			s = (e_bits + (unsigned int)levels - 1) / (unsigned int)levels + 3;
-			if (s < kps)
-				s = kps;
-			s -= 3;
-		}
-		if (s * (unsigned int)(levels - 1) > e_bits || e_bits + ps > 64) {
-			*why = "--levels, --level-size and --window-size do not fit together";
-			return -EINVAL;
-		}
-		pt->top_level = levels;
-		pt->leaf_level = 1;
-		pt->tce_level_bits = s;
-		pt->top_bits = e_bits - s * (unsigned int)(levels - 1);
-		pt->opts.page_shift = ps;
-		pt->iova_offset = p->bus_offset;
-	} else if (fmt == &fmt_riscv_pte) {
-		levels = levels ? levels : 3;
-		if (levels < 3 || levels > 5) {
-			*why = "RISC-V tables have 3 (Sv39), 4 (Sv48) or 5 (Sv57) levels";
-			return -EINVAL;
-		}
-		pt->top_level = levels - 1;
-		pt->leaf_level = 0;
-		pt->top_bits = 9;
-		pt->sign_extend = true;
-		if (p->big_endian)
-			pt->opts.quirks |= DECODE_QUIRK_BIG_ENDIAN;
-	} else {
-		*why = "no walk geometry for this format";
-		return -EOPNOTSUPP;
 	}
+	err = fmt->pt->setup(pt, p, why);
+	if (err)
+		return err;
 	if (pt_geometry(pt, g) < 1) {
 		*why = "the options do not give a valid table geometry";
 		return -EINVAL;
@@ -1063,64 +1061,4 @@ int walk_translate(const struct walk_pt *pt, const struct walk_mem *m, uint64_t 
 		table = s->pte.addr;
 		d = cd;
 	}
-}
-
-/* ---- hierarchies ---- */
-
-const char *walk_family_name(enum walk_family fam)
-{
-	switch (fam) {
-	case WALK_FAM_VTD:
-		return "vtd";
-	case WALK_FAM_SMMUV3:
-		return "smmuv3";
-	case WALK_FAM_AMD:
-		return "amd";
-	case WALK_FAM_RISCV:
-		return "riscv";
-	}
-	return "unknown";
-}
-
-void walk_rid_format(enum walk_family fam, uint32_t id, char *buf, size_t len)
-{
-	if (fam == WALK_FAM_SMMUV3 || id > 0xffff)
-		snprintf(buf, len, "0x%x", id);
-	else
-		snprintf(buf, len, "%02x:%02x.%x", id >> 8, (id >> 3) & 0x1f, id & 7);
-}
-
-int walk_hier_resolve(const struct walk_hier *h, const struct walk_mem *m,
-		      const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt)
-{
-	memset(tgt, 0, sizeof(*tgt));
-	switch (h->family) {
-	case WALK_FAM_VTD:
-		return walk_vtd_resolve(h, m, rid, t, tgt);
-	case WALK_FAM_SMMUV3:
-		return walk_smmuv3_resolve(h, m, rid, t, tgt);
-	case WALK_FAM_AMD:
-		return walk_amd_resolve(h, m, rid, t, tgt);
-	case WALK_FAM_RISCV:
-		return walk_riscv_resolve(h, m, rid, t, tgt);
-	}
-	return -EINVAL;
-}
-
-int walk_hier_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
-		   uint64_t *tables, walk_hier_cb cb, void *priv)
-{
-	if (!max_tables)
-		max_tables = WALK_MAX_TABLES_DEFAULT;
-	switch (h->family) {
-	case WALK_FAM_VTD:
-		return walk_vtd_enum(h, m, max_tables, tables, cb, priv);
-	case WALK_FAM_SMMUV3:
-		return walk_smmuv3_enum(h, m, max_tables, tables, cb, priv);
-	case WALK_FAM_AMD:
-		return walk_amd_enum(h, m, max_tables, tables, cb, priv);
-	case WALK_FAM_RISCV:
-		return walk_riscv_enum(h, m, max_tables, tables, cb, priv);
-	}
-	return -EINVAL;
 }

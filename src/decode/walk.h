@@ -60,12 +60,48 @@ struct walk_pt_params {
 };
 
 /*
+ * The parameters of struct walk_pt_params, in the order walk_pt_setup()
+ * refuses those a format does not take. A format's ops say which it takes
+ * (decode_pt_ops.params); the range of each is checked in one place
+ * (walk.c), for walk_param_set() and walk_pt_setup() alike.
+ */
+enum walk_param {
+	WALK_PARAM_LEVELS,
+	WALK_PARAM_GRANULE,
+	WALK_PARAM_MTK_EXT,
+	WALK_PARAM_PAGE_SHIFT,
+	WALK_PARAM_WINDOW_SIZE,
+	WALK_PARAM_BUS_OFFSET,
+	WALK_PARAM_LEVEL_SIZE,
+	WALK_PARAM_KERNEL_PAGE_SIZE,
+	WALK_PARAM_IAS,
+	WALK_PARAM_BIG_ENDIAN,
+	WALK_NPARAMS
+};
+
+#define WALK_PARAM_BIT(p)	(1u << (p))
+
+/*
+ * walk_param_set() - store one parameter a user gave, after checking its range
+ * @p: parameters
+ * @id: which
+ * @v: the value as given: a number, a size in bytes (granule, window,
+ *     bus offset, kernel page size), 1 for a flag
+ * @why: on -ERANGE, what the values may be ("1 to 6", "4K, 16K or 64K")
+ *
+ * Return: 0, -ERANGE, -EINVAL for an unknown @id.
+ */
+int walk_param_set(struct walk_pt_params *p, enum walk_param id, uint64_t v, const char **why);
+
+/*
  * walk_pt_setup() - a page table from a format, its root and user parameters
  * @pt: result
  * @fmt: a page-table format (for Arm v7s either level's format)
  * @root: physical address of the top table
  * @p: parameters, or NULL for defaults
  * @why: on -EINVAL, a static sentence saying what is wrong
+ *
+ * The format's ops->setup hook does what depends on the format.
  *
  * Return: 0, -EINVAL (bad parameters), -EOPNOTSUPP (not a page-table format).
  */
@@ -211,6 +247,7 @@ const char *walk_err_text(int err);
 
 /* ---- hierarchies: hardware root + requester -> page table ---- */
 
+/* Rows of the family table (walk_hier.c), in its order. */
 enum walk_family {
 	WALK_FAM_VTD,
 	WALK_FAM_SMMUV3,
@@ -280,23 +317,88 @@ int walk_hier_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t
 void walk_rid_format(enum walk_family fam, uint32_t id, char *buf, size_t len);
 const char *walk_family_name(enum walk_family fam);
 
-/* Per-family entry points (walk_vtd.c ...), used by walk_hier_*(). */
-int walk_vtd_resolve(const struct walk_hier *h, const struct walk_mem *m,
-		     const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt);
-int walk_vtd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
-		  uint64_t *tables, walk_hier_cb cb, void *priv);
-int walk_smmuv3_resolve(const struct walk_hier *h, const struct walk_mem *m,
-			const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt);
-int walk_smmuv3_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
-		     uint64_t *tables, walk_hier_cb cb, void *priv);
-int walk_amd_resolve(const struct walk_hier *h, const struct walk_mem *m,
-		     const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt);
-int walk_amd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
-		  uint64_t *tables, walk_hier_cb cb, void *priv);
-int walk_riscv_resolve(const struct walk_hier *h, const struct walk_mem *m,
+/* ---- the family table ---- */
+
+/* PASIDs, SubstreamIDs and RISC-V process IDs are 20 bits wide. */
+#define WALK_PASID_BITS		20
+#define WALK_PASID_MAX		((1u << WALK_PASID_BITS) - 1)
+
+/* What an option of a hierarchy sets (walk_hier_set()). */
+enum walk_hier_key {
+	WALK_HK_NONE,		/* not taken: .group says what to give instead */
+	WALK_HK_BASE,		/* walk_hier.base */
+	WALK_HK_SCALABLE,	/* walk_hier.scalable */
+	WALK_HK_STRTAB_CFG,	/* walk_hier.strtab_cfg */
+	WALK_HK_DTE_COUNT,	/* walk_hier.dte_count */
+	WALK_HK_EXT_DC,		/* walk_hier.ext_dc */
+	WALK_HK_BIG_ENDIAN,	/* walk_hier.params.big_endian */
+	WALK_HK_ID,		/* walk_rid.id: the requester; needed unless all are walked */
+	WALK_HK_PASID,		/* walk_rid.pasid, at most WALK_PASID_MAX */
+};
+
+/* One option of a hierarchy, as the command line spells it. */
+struct walk_hier_opt {
+	const char *name;	/* without "--": "rtaddr" */
+	enum walk_hier_key key;
+	bool flag;		/* takes no value */
+	bool required;		/* a structure option the hierarchy cannot go without */
+	uint64_t lo, hi;	/* range of the value; hi 0 = any */
+	const char *range;	/* ... in words: "1 to 65536" */
+	uint64_t keep;		/* BASE: the address bits (the rest are register flags); 0 = all */
+	const char *group;	/* how "--GROUP does not apply to --format F" names it */
+};
+
+/*
+ * A hierarchy: one row of the family table (walk_hier.c), defined in its
+ * own file (walk_vtd.c ...). Its options are in the order they are
+ * checked; resolve and enumerate are walk_hier_resolve() and
+ * walk_hier_enum() for the family (tgt zeroed, max_tables not 0).
+ */
+struct walk_fam {
+	const char *name;	/* --format spelling: "vtd" */
+	const struct walk_hier_opt *opts;
+	size_t nopts;
+	bool pci_ids;		/* requesters print as BB:DD.F */
+	int (*resolve)(const struct walk_hier *h, const struct walk_mem *m,
 		       const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt);
-int walk_riscv_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
-		    uint64_t *tables, walk_hier_cb cb, void *priv);
+	int (*enumerate)(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
+			 uint64_t *tables, walk_hier_cb cb, void *priv);
+};
+
+/* Row i of the table is enum walk_family i; NULL past the end. */
+const struct walk_fam *walk_fam_at(size_t i);
+
+/* The family named @name: 0, or -ENOENT (not a hierarchy). */
+int walk_family_find(const char *name, enum walk_family *fam);
+
+/* The option @name of @f (taken or refused), or NULL. */
+const struct walk_hier_opt *walk_fam_opt(const struct walk_fam *f, const char *name);
+
+/*
+ * walk_fam_refuses() - whether a hierarchy refuses an option
+ * @f: the hierarchy
+ * @name: an option of some hierarchy
+ *
+ * Return: NULL when @f takes @name, else how to name it in "--%s does not
+ * apply to --format F": @f's own hint ("dev (use --sid)"), or the group of
+ * the first family that takes it ("dte-base/--dte-count").
+ */
+const char *walk_fam_refuses(const struct walk_fam *f, const char *name);
+
+/*
+ * walk_hier_set() - store the value of a hierarchy option
+ * @h: hierarchy (its family's options)
+ * @rid: requester (ID and PASID options)
+ * @o: the option, from h's family
+ * @v: its value (1 for a flag)
+ * @why: on -ERANGE, what the values may be ("1 to 65536")
+ *
+ * Checks the option's range and drops the register flags of a base.
+ *
+ * Return: 0, -ERANGE, -EINVAL for an option that is not taken.
+ */
+int walk_hier_set(struct walk_hier *h, struct walk_rid *rid, const struct walk_hier_opt *o,
+		  uint64_t v, const char **why);
 
 /*
  * Helpers the family files share (walk.c): read one structure entry of

@@ -129,8 +129,8 @@ static void amd_dte_target(struct walk_trail *t, const struct walk_mem *m, struc
 	amd_table(t, tgt, &fmt_amd_v1_pte, q[0] & GENMASK64(51, 12), (int)mode, mask);
 }
 
-int walk_amd_resolve(const struct walk_hier *h, const struct walk_mem *m,
-		     const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt)
+static int amd_resolve(const struct walk_hier *h, const struct walk_mem *m,
+		       const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt)
 {
 	uint32_t count = h->dte_count ? h->dte_count : 65536;
 	struct walk_step *s;
@@ -162,7 +162,7 @@ static int amd_enum_gcr3(const struct walk_mem *m, uint64_t max_tables, uint64_t
 		struct walk_target tgt;
 		struct walk_step *s;
 
-		if (pasid >> 20)
+		if (pasid > WALK_PASID_MAX)
 			break;
 		s = walk_step_read(&t, m, l ? "GCR3 table entry (non-leaf)" : "GCR3 table entry",
 				   &fmt_amd_gcr3, NULL, table, i, 8);
@@ -192,8 +192,8 @@ static int amd_enum_gcr3(const struct walk_mem *m, uint64_t max_tables, uint64_t
 	return 0;
 }
 
-int walk_amd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
-		  uint64_t *tables, walk_hier_cb cb, void *priv)
+static int amd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
+		    uint64_t *tables, walk_hier_cb cb, void *priv)
 {
 	uint32_t count = h->dte_count ? h->dte_count : 65536;
 	int ret;
@@ -245,3 +245,20 @@ int walk_amd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t 
 	}
 	return 0;
 }
+
+static const struct walk_hier_opt amd_opts[] = {
+	{ .name = "dte-base", .key = WALK_HK_BASE, .required = true, .group = "dte-base/--dte-count" },
+	{ .name = "dte-count", .key = WALK_HK_DTE_COUNT, .lo = 1, .hi = 65536, .range = "1 to 65536",
+	  .group = "dte-base/--dte-count" },
+	{ .name = "dev", .key = WALK_HK_ID, .group = "dev" },
+	{ .name = "pasid", .key = WALK_HK_PASID, .group = "pasid" },
+};
+
+const struct walk_fam walk_fam_amd = {
+	.name = "amd",
+	.opts = amd_opts,
+	.nopts = ARRAY_SIZE(amd_opts),
+	.pci_ids = true,
+	.resolve = amd_resolve,
+	.enumerate = amd_enum,
+};

@@ -187,8 +187,8 @@ static const struct decode_fmt *rv_dc_fmt(const struct walk_hier *h)
 	return h->ext_dc ? &fmt_riscv_dc_ext : &fmt_riscv_dc;
 }
 
-int walk_riscv_resolve(const struct walk_hier *h, const struct walk_mem *m,
-		       const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt)
+static int riscv_resolve(const struct walk_hier *h, const struct walk_mem *m,
+			 const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt)
 {
 	unsigned int b0, b1, dcsz = h->ext_dc ? 64 : 32;
 	int levels = rv_ddt_levels(h, t);
@@ -367,8 +367,8 @@ static int rv_enum_ddt(struct rv_enum *e, const struct walk_trail *tp, uint64_t 
 	return 0;
 }
 
-int walk_riscv_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
-		    uint64_t *tables, walk_hier_cb cb, void *priv)
+static int riscv_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
+		      uint64_t *tables, walk_hier_cb cb, void *priv)
 {
 	struct rv_enum e = { .h = h, .m = m, .max_tables = max_tables, .tables = tables,
 			     .cb = cb, .priv = priv };
@@ -390,3 +390,22 @@ int walk_riscv_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_
 	rv_opts(h, &e.o);
 	return rv_enum_ddt(&e, &t, rv_ppn_pa(h->base), levels - 1, 0);
 }
+
+#define RV_GROUP "ddtp/--ext-dc/--big-endian"
+
+static const struct walk_hier_opt riscv_opts[] = {
+	{ .name = "ddtp", .key = WALK_HK_BASE, .required = true, .group = RV_GROUP },
+	{ .name = "ext-dc", .key = WALK_HK_EXT_DC, .flag = true, .group = RV_GROUP },
+	{ .name = "big-endian", .key = WALK_HK_BIG_ENDIAN, .flag = true, .group = RV_GROUP },
+	{ .name = "dev", .key = WALK_HK_ID, .group = "dev" },
+	{ .name = "pasid", .key = WALK_HK_PASID, .group = "pasid" },
+};
+
+const struct walk_fam walk_fam_riscv = {
+	.name = "riscv",
+	.opts = riscv_opts,
+	.nopts = ARRAY_SIZE(riscv_opts),
+	.pci_ids = true,
+	.resolve = riscv_resolve,
+	.enumerate = riscv_enum,
+};

@@ -256,8 +256,8 @@ static struct walk_step *smmu_ste(const struct walk_hier *h, const struct smmu_c
 			      sid & ((1u << c->split) - 1), STE_SIZE);
 }
 
-int walk_smmuv3_resolve(const struct walk_hier *h, const struct walk_mem *m,
-			const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt)
+static int smmuv3_resolve(const struct walk_hier *h, const struct walk_mem *m,
+			  const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt)
 {
 	struct smmu_cfg c;
 	struct walk_step *s;
@@ -283,8 +283,8 @@ static int smmu_enum_cds(const struct walk_mem *m, uint64_t max_tables, uint64_t
 	const struct walk_step *ste = &tste->steps[tste->n - 1];
 	uint64_t d0 = ste->words[0], ptr = d0 & GENMASK64(51, 6);
 	unsigned int fmt = (unsigned int)bits64(d0, 5, 4), cdmax = (unsigned int)bits64(d0, 63, 59);
-	unsigned int split = fmt == 0 ? 20 : fmt == 1 ? 6 : 10;
-	uint32_t n = cdmax > 20 ? 1u << 20 : 1u << cdmax;
+	unsigned int split = fmt == 0 ? WALK_PASID_BITS : fmt == 1 ? 6 : 10;
+	uint32_t n = cdmax > WALK_PASID_BITS ? 1u << WALK_PASID_BITS : 1u << cdmax;
 	int ret;
 
 	if (fmt == 3)
@@ -357,8 +357,8 @@ static int smmu_enum_ste(const struct walk_mem *m, uint64_t max_tables, uint64_t
 	return smmu_emit(cb, priv, &r, t, &tgt);
 }
 
-int walk_smmuv3_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
-		     uint64_t *tables, walk_hier_cb cb, void *priv)
+static int smmuv3_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
+		       uint64_t *tables, walk_hier_cb cb, void *priv)
 {
 	uint64_t base = h->base & GENMASK64(51, 6);
 	struct walk_trail t;
@@ -436,3 +436,23 @@ int walk_smmuv3_enum(const struct walk_hier *h, const struct walk_mem *m, uint64
 	}
 	return 0;
 }
+
+#define SMMU_GROUP "strtab/--strtab-cfg/--sid/--ssid"
+
+/* --pasid is another name for --ssid; requesters are stream IDs, not --dev. */
+static const struct walk_hier_opt smmuv3_opts[] = {
+	{ .name = "strtab", .key = WALK_HK_BASE, .required = true, .group = SMMU_GROUP },
+	{ .name = "strtab-cfg", .key = WALK_HK_STRTAB_CFG, .required = true, .group = SMMU_GROUP },
+	{ .name = "sid", .key = WALK_HK_ID, .group = SMMU_GROUP },
+	{ .name = "ssid", .key = WALK_HK_PASID, .group = SMMU_GROUP },
+	{ .name = "pasid", .key = WALK_HK_PASID, .group = "pasid" },
+	{ .name = "dev", .key = WALK_HK_NONE, .group = "dev (use --sid)" },
+};
+
+const struct walk_fam walk_fam_smmuv3 = {
+	.name = "smmuv3",
+	.opts = smmuv3_opts,
+	.nopts = ARRAY_SIZE(smmuv3_opts),
+	.resolve = smmuv3_resolve,
+	.enumerate = smmuv3_enum,
+};

@@ -12,9 +12,8 @@
 #include <string.h>
 
 #include "decode/fmt.h"
+#include "decode/vtd_fields.h"
 #include "decode/walk.h"
-
-#define VTD_ADDR(v)	((v) & GENMASK64(63, 12))
 
 static void vtd_stop_np(struct walk_trail *t, struct walk_step *s)
 {
@@ -38,88 +37,104 @@ static bool vtd_table(struct walk_trail *t, struct walk_target *tgt,
 	return true;
 }
 
+/* One entry of a VT-d structure: the tables are arrays of the format's entries. */
+static struct walk_step *vtd_read(struct walk_trail *t, const struct walk_mem *m, const char *what,
+				  const struct decode_fmt *fmt, uint64_t table, uint64_t index)
+{
+	return walk_step_read(t, m, what, fmt, NULL, table, index, decode_fmt_entry_size(fmt));
+}
+
 /* Legacy context entry (§1.5) -> target. */
 static bool vtd_ctx_target(struct walk_trail *t, struct walk_step *s, struct walk_target *tgt)
 {
-	uint64_t q0 = s->words[0], q1 = s->words[1];
-	unsigned int tt = (unsigned int)bits64(q0, 3, 2), aw = (unsigned int)bits64(q1, 2, 0);
+	const uint64_t *q = s->words;
+	unsigned int tt = (unsigned int)FIELD_GET(q, VTD_CTX_TT);
+	unsigned int aw = (unsigned int)FIELD_GET(q, VTD_CTX_AW);
+	unsigned int did = (unsigned int)FIELD_GET(q, VTD_CTX_DID);
+	uint64_t sl = FIELD_ADDR(q, VTD_CTX_SLPTPTR);
 
-	if (!(q0 & 1)) {
+	if (!FLAG_GET(q, VTD_CTX_P)) {
 		vtd_stop_np(t, s);
 		return false;
 	}
 	if (walk_step_reserved(t, s))
 		return false;
-	if (tt == 2) {
-		snprintf(s->summary, sizeof(s->summary), "present, TT=2 pass-through, DID %u",
-			 (unsigned int)bits64(q1, 23, 8));
+	if (tt == VTD_TT_PT) {
+		snprintf(s->summary, sizeof(s->summary), "present, TT=%u pass-through, DID %u", tt,
+			 did);
 		tgt->kind = WALK_TGT_IDENTITY;
-		snprintf(tgt->note, sizeof(tgt->note), "pass-through (context TT=2)");
+		snprintf(tgt->note, sizeof(tgt->note), "pass-through (context TT=%u)", tt);
 		return true;
 	}
-	if (tt == 3 || aw > 3) {
-		walk_trail_stop(t, WALK_STOP_MALFORMED, "context entry at 0x%llx: %s",
-				(unsigned long long)s->pa, tt == 3 ? "TT=3 is reserved" :
-				"AW above 3 is reserved");
+	if (tt == VTD_TT_RSVD) {
+		walk_trail_stop(t, WALK_STOP_MALFORMED, "context entry at 0x%llx: TT=%u is reserved",
+				(unsigned long long)s->pa, tt);
+		return false;
+	}
+	if (aw > VTD_AW_MAX) {
+		walk_trail_stop(t, WALK_STOP_MALFORMED,
+				"context entry at 0x%llx: AW above %u is reserved",
+				(unsigned long long)s->pa, VTD_AW_MAX);
 		return false;
 	}
 	snprintf(s->summary, sizeof(s->summary),
-		 "present, TT=%u, AW=%u (%d-level), second stage at 0x%llx, DID %u", tt, aw, aw + 2,
-		 (unsigned long long)VTD_ADDR(q0), (unsigned int)bits64(q1, 23, 8));
-	return vtd_table(t, tgt, &fmt_vtd_sl_pte, VTD_ADDR(q0), (int)aw + 2, "context entry");
+		 "present, TT=%u, AW=%u (%d-level), second stage at 0x%llx, DID %u", tt, aw,
+		 VTD_AW_LEVELS(aw), (unsigned long long)sl, did);
+	return vtd_table(t, tgt, &fmt_vtd_sl_pte, sl, VTD_AW_LEVELS(aw), "context entry");
 }
 
 /* PASID table entry (§1.7) -> target by PGTT. */
 static bool vtd_pasid_target(struct walk_trail *t, struct walk_step *s, struct walk_target *tgt)
 {
-	uint64_t q0 = s->words[0], q2 = s->words[2];
-	unsigned int pgtt = (unsigned int)bits64(q0, 8, 6), aw = (unsigned int)bits64(q0, 4, 2);
-	unsigned int fspm = (unsigned int)bits64(q2, 3, 2);
+	const uint64_t *q = s->words;
+	unsigned int pgtt = (unsigned int)FIELD_GET(q, VTD_PASID_PGTT);
+	unsigned int aw = (unsigned int)FIELD_GET(q, VTD_PASID_AW);
+	unsigned int fspm = (unsigned int)FIELD_GET(q, VTD_PASID_FSPM);
+	unsigned int did = (unsigned int)FIELD_GET(q, VTD_PASID_DID);
+	uint64_t fs = FIELD_ADDR(q, VTD_PASID_FSPTPTR), ss = FIELD_ADDR(q, VTD_PASID_SSPTPTR);
 
-	if (!(q0 & 1)) {
+	if (!FLAG_GET(q, VTD_PASID_P)) {
 		vtd_stop_np(t, s);
 		return false;
 	}
 	if (walk_step_reserved(t, s))
 		return false;
 	switch (pgtt) {
-	case 1:
+	case VTD_PGTT_FS:
 		snprintf(s->summary, sizeof(s->summary),
-			 "present, PGTT=1 first stage at 0x%llx, %u-level, DID %u",
-			 (unsigned long long)VTD_ADDR(q2), 4 + fspm,
-			 (unsigned int)bits64(s->words[1], 15, 0));
-		if (fspm > 1) {
+			 "present, PGTT=%u first stage at 0x%llx, %d-level, DID %u", pgtt,
+			 (unsigned long long)fs, VTD_FSPM_LEVELS(fspm), did);
+		if (fspm > VTD_FSPM_MAX) {
 			walk_trail_stop(t, WALK_STOP_MALFORMED, "PASID entry at 0x%llx: FSPM %u is reserved",
 					(unsigned long long)s->pa, fspm);
 			return false;
 		}
-		return vtd_table(t, tgt, &fmt_vtd_fl_pte, VTD_ADDR(q2), 4 + (int)fspm, "PASID entry");
-	case 2:
-	case 3:
+		return vtd_table(t, tgt, &fmt_vtd_fl_pte, fs, VTD_FSPM_LEVELS(fspm), "PASID entry");
+	case VTD_PGTT_SS:
+	case VTD_PGTT_NESTED:
 		snprintf(s->summary, sizeof(s->summary),
 			 "present, PGTT=%u %s, second stage at 0x%llx, AW=%u, DID %u", pgtt,
-			 pgtt == 2 ? "second stage" : "nested", (unsigned long long)VTD_ADDR(q0), aw,
-			 (unsigned int)bits64(s->words[1], 15, 0));
-		if (aw < 1 || aw > 3) {
+			 pgtt == VTD_PGTT_SS ? "second stage" : "nested", (unsigned long long)ss, aw,
+			 did);
+		if (aw < 1 || aw > VTD_AW_MAX) {
 			walk_trail_stop(t, WALK_STOP_MALFORMED, "PASID entry at 0x%llx: AW %u is reserved",
 					(unsigned long long)s->pa, aw);
 			return false;
 		}
-		if (!vtd_table(t, tgt, &fmt_vtd_sl_pte, VTD_ADDR(q0), (int)aw + 2, "PASID entry"))
+		if (!vtd_table(t, tgt, &fmt_vtd_sl_pte, ss, VTD_AW_LEVELS(aw), "PASID entry"))
 			return false;
-		if (pgtt == 3) {
+		if (pgtt == VTD_PGTT_NESTED) {
 			tgt->pt.nested = true;
 			snprintf(tgt->note, sizeof(tgt->note),
-				 "nested (PGTT=3): walking the second stage only; the first stage at "
-				 "0x%llx holds guest-physical addresses",
-				 (unsigned long long)VTD_ADDR(q2));
+				 "nested (PGTT=%u): walking the second stage only; the first stage at "
+				 "0x%llx holds guest-physical addresses", pgtt, (unsigned long long)fs);
 		}
 		return true;
-	case 4:
-		snprintf(s->summary, sizeof(s->summary), "present, PGTT=4 pass-through, DID %u",
-			 (unsigned int)bits64(s->words[1], 15, 0));
+	case VTD_PGTT_PT:
+		snprintf(s->summary, sizeof(s->summary), "present, PGTT=%u pass-through, DID %u", pgtt,
+			 did);
 		tgt->kind = WALK_TGT_IDENTITY;
-		snprintf(tgt->note, sizeof(tgt->note), "pass-through (PASID entry PGTT=4)");
+		snprintf(tgt->note, sizeof(tgt->note), "pass-through (PASID entry PGTT=%u)", pgtt);
 		return true;
 	default:
 		walk_trail_stop(t, WALK_STOP_MALFORMED, "PASID entry at 0x%llx: PGTT %u is reserved",
@@ -131,18 +146,23 @@ static bool vtd_pasid_target(struct walk_trail *t, struct walk_step *s, struct w
 /* Root entry (§1.4): the context table for devfn, or 0 when not present. */
 static uint64_t vtd_root_ctp(const struct walk_hier *h, struct walk_step *s, unsigned int devfn)
 {
-	bool upper = h->scalable && devfn >= 0x80;
-	uint64_t w = upper ? s->words[1] : s->words[0];
+	bool upper = h->scalable && devfn >= VTD_ROOT_SM_UPPER;
+	bool present = upper ? FLAG_GET(s->words, VTD_ROOT_SM_UP) :
+			       h->scalable ? FLAG_GET(s->words, VTD_ROOT_SM_LP) :
+			       FLAG_GET(s->words, VTD_ROOT_P);
+	uint64_t ctp = upper ? FIELD_ADDR(s->words, VTD_ROOT_SM_UCTP) :
+			       h->scalable ? FIELD_ADDR(s->words, VTD_ROOT_SM_LCTP) :
+			       FIELD_ADDR(s->words, VTD_ROOT_CTP);
 
-	if (!(w & 1)) {
+	if (!present) {
 		snprintf(s->summary, sizeof(s->summary), "%s not present",
 			 h->scalable ? (upper ? "upper context table" : "lower context table") :
 				       "context table");
 		return 0;
 	}
 	snprintf(s->summary, sizeof(s->summary), "present, %scontext table at 0x%llx",
-		 h->scalable ? (upper ? "upper " : "lower ") : "", (unsigned long long)VTD_ADDR(w));
-	return VTD_ADDR(w) | 1;	/* bit 0 marks "present" for callers */
+		 h->scalable ? (upper ? "upper " : "lower ") : "", (unsigned long long)ctp);
+	return ctp | 1;	/* bit 0 marks "present" for callers */
 }
 
 static const struct decode_fmt *vtd_root_fmt(const struct walk_hier *h)
@@ -155,19 +175,25 @@ static const struct decode_fmt *vtd_ctx_fmt(const struct walk_hier *h)
 	return h->scalable ? &fmt_vtd_context_sm : &fmt_vtd_context;
 }
 
-int walk_vtd_resolve(const struct walk_hier *h, const struct walk_mem *m,
-		     const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt)
+static bool vtd_ctx_present(const struct walk_hier *h, const uint64_t *q)
 {
-	unsigned int bus = rid->id >> 8 & 0xff, devfn = rid->id & 0xff, pdts;
+	return h->scalable ? FLAG_GET(q, VTD_SMCTX_P) : FLAG_GET(q, VTD_CTX_P);
+}
+
+static int vtd_resolve(const struct walk_hier *h, const struct walk_mem *m,
+		       const struct walk_rid *rid, struct walk_trail *t, struct walk_target *tgt)
+{
+	unsigned int bus = rid->id >> 8 & 0xff, devfn = rid->id & 0xff, pdts, rid_pasid;
 	struct walk_step *s;
-	uint64_t ctp, q0, q1, dir, pt;
+	const uint64_t *q;
+	uint64_t ctp, dir, pt;
 	uint32_t pasid;
 
 	if (rid->id > 0xffff) {
 		walk_trail_stop(t, WALK_STOP_RANGE, "requester ID 0x%x is above 0xffff", rid->id);
 		return 0;
 	}
-	s = walk_step_read(t, m, "root entry", vtd_root_fmt(h), NULL, h->base, bus, 16);
+	s = vtd_read(t, m, "root entry", vtd_root_fmt(h), h->base, bus);
 	if (!s || walk_step_reserved(t, s))
 		return 0;
 	ctp = vtd_root_ctp(h, s, devfn);
@@ -178,54 +204,57 @@ int walk_vtd_resolve(const struct walk_hier *h, const struct walk_mem *m,
 	}
 	ctp &= ~1ULL;
 	if (!h->scalable) {
-		s = walk_step_read(t, m, "context entry", &fmt_vtd_context, NULL, ctp, devfn, 16);
+		s = vtd_read(t, m, "context entry", &fmt_vtd_context, ctp, devfn);
 		if (s)
 			vtd_ctx_target(t, s, tgt);
 		return 0;
 	}
-	s = walk_step_read(t, m, "context entry", &fmt_vtd_context_sm, NULL, ctp, devfn & 0x7f, 32);
+	s = vtd_read(t, m, "context entry", &fmt_vtd_context_sm, ctp,
+		     devfn & (VTD_ROOT_SM_UPPER - 1));
 	if (!s)
 		return 0;
-	q0 = s->words[0];
-	q1 = s->words[1];
-	if (!(q0 & 1)) {
+	q = s->words;
+	if (!FLAG_GET(q, VTD_SMCTX_P)) {
 		vtd_stop_np(t, s);
 		return 0;
 	}
 	if (walk_step_reserved(t, s))
 		return 0;
-	pdts = (unsigned int)bits64(q0, 11, 9);
-	pasid = rid->has_pasid ? rid->pasid : (uint32_t)bits64(q1, 19, 0);
+	pdts = (unsigned int)FIELD_GET(q, VTD_SMCTX_PDTS);
+	rid_pasid = (unsigned int)FIELD_GET(q, VTD_SMCTX_RID_PASID);
+	dir = FIELD_ADDR(q, VTD_SMCTX_PASIDDIRPTR);
+	pasid = rid->has_pasid ? rid->pasid : rid_pasid;
 	snprintf(s->summary, sizeof(s->summary),
 		 "present, PASID directory at 0x%llx (%u entries), RID_PASID %u%s",
-		 (unsigned long long)VTD_ADDR(q0), 1u << (pdts + 7), (unsigned int)bits64(q1, 19, 0),
-		 q0 & 8 ? ", PASIDE" : "");
-	if (rid->has_pasid && pasid != bits64(q1, 19, 0) && !(q0 & 8)) {
+		 (unsigned long long)dir, VTD_PDTS_ENTRIES(pdts), rid_pasid,
+		 FLAG_GET(q, VTD_SMCTX_PASIDE) ? ", PASIDE" : "");
+	if (rid->has_pasid && pasid != rid_pasid && !FLAG_GET(q, VTD_SMCTX_PASIDE)) {
 		walk_trail_stop(t, WALK_STOP_NOT_PRESENT,
 				"context entry at 0x%llx: requests with a PASID are not enabled (PASIDE=0)",
 				(unsigned long long)s->pa);
 		return 0;
 	}
-	if (pasid >= 1u << 20 || (pasid >> 6) >= 1u << (pdts + 7)) {
+	if (pasid > WALK_PASID_MAX || (pasid >> VTD_PASID_TABLE_BITS) >= VTD_PDTS_ENTRIES(pdts)) {
 		walk_trail_stop(t, WALK_STOP_RANGE,
 				"PASID %u is beyond the PASID directory (PDTS=%u: %u entries)", pasid,
-				pdts, 1u << (pdts + 7));
+				pdts, VTD_PDTS_ENTRIES(pdts));
 		return 0;
 	}
-	dir = VTD_ADDR(q0);
-	s = walk_step_read(t, m, "PASID directory entry", &fmt_vtd_pasid_dir, NULL, dir, pasid >> 6, 8);
+	s = vtd_read(t, m, "PASID directory entry", &fmt_vtd_pasid_dir, dir,
+		     pasid >> VTD_PASID_TABLE_BITS);
 	if (!s)
 		return 0;
-	if (!(s->words[0] & 1)) {
+	if (!FLAG_GET(s->words, VTD_PASIDDIR_P)) {
 		vtd_stop_np(t, s);
 		return 0;
 	}
 	if (walk_step_reserved(t, s))
 		return 0;
-	pt = VTD_ADDR(s->words[0]);
+	pt = FIELD_ADDR(s->words, VTD_PASIDDIR_PTP);
 	snprintf(s->summary, sizeof(s->summary), "present, PASID table at 0x%llx",
 		 (unsigned long long)pt);
-	s = walk_step_read(t, m, "PASID entry", &fmt_vtd_pasid, NULL, pt, pasid & 63, 64);
+	s = vtd_read(t, m, "PASID entry", &fmt_vtd_pasid, pt,
+		     pasid & ((1u << VTD_PASID_TABLE_BITS) - 1));
 	if (s)
 		vtd_pasid_target(t, s, tgt);
 	return 0;
@@ -245,54 +274,57 @@ static int vtd_enum_pasids(const struct walk_hier *h, const struct walk_mem *m,
 			   uint32_t id, const struct walk_trail *tctx)
 {
 	const struct walk_step *cs = &tctx->steps[tctx->n - 1];
-	unsigned int ndir = 1u << (bits64(cs->words[0], 11, 9) + 7);
-	uint64_t dir = VTD_ADDR(cs->words[0]);
+	const unsigned int bits = VTD_PASID_TABLE_BITS;
+	unsigned int ndir = VTD_PDTS_ENTRIES((unsigned int)FIELD_GET(cs->words, VTD_SMCTX_PDTS));
+	uint64_t dir = FIELD_ADDR(cs->words, VTD_SMCTX_PASIDDIRPTR);
 	struct walk_trail td, tp;
 	int ret;
 
-	if (ndir > 1u << 14)
-		ndir = 1u << 14;
+	if (ndir > 1u << (WALK_PASID_BITS - bits))
+		ndir = 1u << (WALK_PASID_BITS - bits);
 	for (unsigned int di = 0; di < ndir; di++) {
 		struct walk_step *s;
 		uint64_t pt;
 
 		td = *tctx;
-		s = walk_step_read(&td, m, "PASID directory entry", &fmt_vtd_pasid_dir, NULL, dir, di, 8);
+		s = vtd_read(&td, m, "PASID directory entry", &fmt_vtd_pasid_dir, dir, di);
 		if (!s) {
-			struct walk_rid r = { .id = id, .id_last = id, .has_pasid = true, .pasid = di << 6 };
+			struct walk_rid r = { .id = id, .id_last = id, .has_pasid = true,
+					      .pasid = di << bits };
 
 			/* The rest of the directory is as unreadable: report once. */
 			return cb(priv, &r, NULL, &td);
 		}
-		if (!(s->words[0] & 1))
+		if (!FLAG_GET(s->words, VTD_PASIDDIR_P))
 			continue;
 		if (walk_step_reserved(&td, s)) {
-			struct walk_rid r = { .id = id, .id_last = id, .has_pasid = true, .pasid = di << 6 };
+			struct walk_rid r = { .id = id, .id_last = id, .has_pasid = true,
+					      .pasid = di << bits };
 
 			if ((ret = cb(priv, &r, NULL, &td)))
 				return ret;
 			continue;
 		}
-		pt = VTD_ADDR(s->words[0]);
+		pt = FIELD_ADDR(s->words, VTD_PASIDDIR_PTP);
 		snprintf(s->summary, sizeof(s->summary), "present, PASID table at 0x%llx",
 			 (unsigned long long)pt);
 		if (++*tables > max_tables)
 			return -E2BIG;
-		for (unsigned int pi = 0; pi < 64; pi++) {
+		for (unsigned int pi = 0; pi < 1u << bits; pi++) {
 			struct walk_rid r = { .id = id, .id_last = id, .has_pasid = true,
-					      .pasid = di << 6 | pi };
+					      .pasid = di << bits | pi };
 			struct walk_target tgt;
 			struct walk_step *ps;
 
 			tp = td;
 			memset(&tgt, 0, sizeof(tgt));
-			ps = walk_step_read(&tp, m, "PASID entry", &fmt_vtd_pasid, NULL, pt, pi, 64);
+			ps = vtd_read(&tp, m, "PASID entry", &fmt_vtd_pasid, pt, pi);
 			if (!ps) {
 				if ((ret = cb(priv, &r, NULL, &tp)))
 					return ret;
 				break;
 			}
-			if (!(ps->words[0] & 1))
+			if (!FLAG_GET(ps->words, VTD_PASID_P))
 				continue;
 			ret = vtd_pasid_target(&tp, ps, &tgt) ? cb(priv, &r, &tgt, &tp) :
 								cb(priv, &r, NULL, &tp);
@@ -303,10 +335,9 @@ static int vtd_enum_pasids(const struct walk_hier *h, const struct walk_mem *m,
 	return 0;
 }
 
-int walk_vtd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
-		  uint64_t *tables, walk_hier_cb cb, void *priv)
+static int vtd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t max_tables,
+		    uint64_t *tables, walk_hier_cb cb, void *priv)
 {
-	const unsigned int csize = h->scalable ? 32 : 16;
 	struct walk_trail tr, tc;
 	int ret;
 
@@ -316,7 +347,7 @@ int walk_vtd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t 
 		struct walk_step *s;
 
 		walk_trail_init(&tr);
-		s = walk_step_read(&tr, m, "root entry", vtd_root_fmt(h), NULL, h->base, bus, 16);
+		s = vtd_read(&tr, m, "root entry", vtd_root_fmt(h), h->base, bus);
 		if (!s) {
 			/* The root table is one page: the rest is as unreadable. */
 			return vtd_problem(cb, priv, bus << 8, 0xffff, &tr);
@@ -327,7 +358,8 @@ int walk_vtd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t 
 			continue;
 		}
 		for (unsigned int half = 0; half < (h->scalable ? 2u : 1u); half++) {
-			unsigned int first = half * 0x80, n = h->scalable ? 0x80 : 0x100;
+			unsigned int first = half * VTD_ROOT_SM_UPPER;
+			unsigned int n = h->scalable ? VTD_ROOT_SM_UPPER : 0x100;
 			uint64_t ctp;
 
 			tc = tr;
@@ -344,15 +376,14 @@ int walk_vtd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t 
 				struct walk_step *cs;
 
 				memset(&tgt, 0, sizeof(tgt));
-				cs = walk_step_read(&t, m, "context entry", vtd_ctx_fmt(h), NULL, ctp, i,
-						    csize);
+				cs = vtd_read(&t, m, "context entry", vtd_ctx_fmt(h), ctp, i);
 				if (!cs) {
 					ret = vtd_problem(cb, priv, id, bus << 8 | (first + n - 1), &t);
 					if (ret)
 						return ret;
 					break;
 				}
-				if (!(cs->words[0] & 1))
+				if (!vtd_ctx_present(h, cs->words))
 					continue;
 				if (!h->scalable) {
 					ret = vtd_ctx_target(&t, cs, &tgt) ? cb(priv, &(struct walk_rid){ .id = id, .id_last = id }, &tgt, &t) :
@@ -362,7 +393,8 @@ int walk_vtd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t 
 				} else {
 					snprintf(cs->summary, sizeof(cs->summary),
 						 "present, PASID directory at 0x%llx",
-						 (unsigned long long)VTD_ADDR(cs->words[0]));
+						 (unsigned long long)FIELD_ADDR(cs->words,
+										VTD_SMCTX_PASIDDIRPTR));
 					ret = vtd_enum_pasids(h, m, max_tables, tables, cb, priv, id, &t);
 				}
 				if (ret)
@@ -372,3 +404,21 @@ int walk_vtd_enum(const struct walk_hier *h, const struct walk_mem *m, uint64_t 
 	}
 	return 0;
 }
+
+/* RTADDR_REG bits 11:10 (TTM) are flags, not address (§10.4.6). */
+static const struct walk_hier_opt vtd_opts[] = {
+	{ .name = "rtaddr", .key = WALK_HK_BASE, .required = true,
+	  .keep = FIELD_MASK(VTD_RTADDR_RTA), .group = "rtaddr" },
+	{ .name = "scalable", .key = WALK_HK_SCALABLE, .flag = true, .group = "scalable" },
+	{ .name = "dev", .key = WALK_HK_ID, .group = "dev" },
+	{ .name = "pasid", .key = WALK_HK_PASID, .group = "pasid" },
+};
+
+const struct walk_fam walk_fam_vtd = {
+	.name = "vtd",
+	.opts = vtd_opts,
+	.nopts = ARRAY_SIZE(vtd_opts),
+	.pci_ids = true,
+	.resolve = vtd_resolve,
+	.enumerate = vtd_enum,
+};

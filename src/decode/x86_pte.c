@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "decode/fmt.h"
+#include "decode/walk.h"
 
 enum { X86_NOT_PRESENT, X86_TABLE_TOP, X86_TABLE, X86_PDPE_1G, X86_PDE_2M, X86_PTE };
 
@@ -176,8 +177,44 @@ static int x86_pte_level(const struct decode_opts *o, int level, struct decode_p
 	return pt_level_9bit(level, 1, g);
 }
 
+/* A table for the walker: 4-level (the default) or 5-level paging. */
+static int x86_pte_walk_setup(struct walk_pt *pt, const struct walk_pt_params *p, const char **why)
+{
+	int levels = p->levels ? p->levels : 4;
+
+	if (levels < 4 || levels > 5) {
+		*why = "x86-64 format tables have 4 or 5 levels";
+		return -EINVAL;
+	}
+	pt->top_level = levels;
+	pt->leaf_level = 1;
+	pt->top_bits = 9;
+	return 0;
+}
+
+/* ... whose input addresses are canonical: sign-extended from the top bit. */
+static int x86_pte_canonical_setup(struct walk_pt *pt, const struct walk_pt_params *p,
+				   const char **why)
+{
+	int err = x86_pte_walk_setup(pt, p, why);
+
+	if (!err)
+		pt->sign_extend = true;
+	return err;
+}
+
 const struct decode_pt_ops x86_pte_ops = {
 	.parse = x86_pte_parse,
 	.encode = x86_pte_encode,
 	.level = x86_pte_level,
+	.setup = x86_pte_walk_setup,
+	.params = WALK_PARAM_BIT(WALK_PARAM_LEVELS),
+};
+
+const struct decode_pt_ops x86_pte_canonical_ops = {
+	.parse = x86_pte_parse,
+	.encode = x86_pte_encode,
+	.level = x86_pte_level,
+	.setup = x86_pte_canonical_setup,
+	.params = WALK_PARAM_BIT(WALK_PARAM_LEVELS),
 };

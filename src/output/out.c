@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "core/exitcodes.h"
 #include "core/util.h"
@@ -65,6 +66,11 @@ struct out *out_new(const struct out_opts *opts)
 bool out_is_json(const struct out *o)
 {
 	return o->opt.json;
+}
+
+bool out_isatty(const struct out *o)
+{
+	return isatty(fileno(o->f));
 }
 
 const struct out_opts *out_opts(const struct out *o)
@@ -549,6 +555,12 @@ void out_verbatim(struct out *o, const char *s)
 	fputs(s, o->f);
 }
 
+void out_bytes(struct out *o, const void *buf, size_t n)
+{
+	fwrite(buf, 1, n, o->f);
+	o->started = true;
+}
+
 /* ---- list views ---- */
 
 struct out_cell {
@@ -586,7 +598,7 @@ static int col_find(const struct out_col *cols, size_t ncols, const char *name, 
 
 static char *col_key(const struct out_col *c)
 {
-	char *key = xstrdup(c->name);
+	char *key = xstrdup(c->key ? c->key : c->name);
 
 	for (char *p = key; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
@@ -767,6 +779,13 @@ static void cell_json(struct out *o, const char *key, const struct out_col *col,
 		static const struct strv none;
 
 		out_strv(o, key, NULL, c->set ? &c->list : &none);
+		return;
+	}
+	if (col->type == OCT_NUMLIST) {
+		out_list_begin(o, key, NULL);
+		for (size_t i = 0; c->set && i < c->list.n; i++)
+			out_u64(o, NULL, NULL, strtoull(c->list.v[i], NULL, 10));
+		out_list_end(o);
 		return;
 	}
 	if (!c->set) {

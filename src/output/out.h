@@ -55,6 +55,8 @@ int out_flush(struct out *o);
  */
 int out_end(struct out *o);
 bool out_is_json(const struct out *o);
+/* The document goes to a terminal (mem read refuses raw bytes there). */
+bool out_isatty(const struct out *o);
 const struct out_opts *out_opts(const struct out *o);
 /* True once anything was written since the last out_flush. */
 bool out_started(const struct out *o);
@@ -90,6 +92,7 @@ enum out_col_type {
 	OCT_HEX,      /* "0x..." in both */
 	OCT_BOOL,     /* yes/no; JSON true/false */
 	OCT_LIST,     /* comma-separated text; JSON array of strings */
+	OCT_NUMLIST,  /* comma-separated text; JSON array of numbers (set with decimal items) */
 };
 
 #define OCF_DEFAULT (1u << 0)  /* shown without -o */
@@ -103,6 +106,8 @@ struct out_col {
 	double width;          /* libsmartcols width hint */
 	unsigned flags;
 	const char *help;      /* one line for --list-columns */
+	const char *key;       /* JSON key when it is not the name in lower case
+	                        * (a count "ndevices" under the header DEVICES) */
 };
 
 struct out_table;
@@ -185,6 +190,8 @@ void out_json_raw(struct out *o, const char *key, const char *json);
  * page fragment): written verbatim.
  */
 void out_verbatim(struct out *o, const char *s);
+/* Bytes written as they are, in every mode (mem read --binary). */
+void out_bytes(struct out *o, const void *buf, size_t n);
 
 /* Escape s as a JSON string (quotes included) onto f. */
 void out_json_string(FILE *f, const char *s);

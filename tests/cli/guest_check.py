@@ -46,7 +46,7 @@ def lines(f):
 
 
 def feat():
-    return {x['key']: x for x in j('status.out')['features']}
+    return {x['key']: x for x in j('status.out')['kernel_features']}
 
 
 def env():

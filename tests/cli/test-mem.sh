@@ -113,7 +113,7 @@ cd "$top" || exit 1
 
 for f in $dumps; do
 	opts=""
-	[ "$f" = mem.raw ] && opts="--format raw --base 0x1000"
+	[ "$f" = mem.raw ] && opts="--mem-format raw --mem-base 0x1000"
 	# shellcheck disable=SC2086
 	run "info/$f.txt" 0 mem info $opts "$f"
 	# shellcheck disable=SC2086
@@ -182,7 +182,7 @@ for f in $dumps; do
 	[ "$f" = vmcore.elf ] && continue
 	[ "$f" = cut.kdump ] && continue        # two pages only: below
 	opts=""
-	[ "$f" = mem.raw ] && opts="--format raw --base 0x1000"
+	[ "$f" = mem.raw ] && opts="--mem-format raw --mem-base 0x1000"
 	same=0 diffs=""
 	for r in $reads; do
 		pa=${r%:*} len=${r#*:}
@@ -219,7 +219,7 @@ run read/excluded-elf.txt 3 mem read vmcore.elf 0x3fe0 0x40
 run read/excluded-lone.txt 3 mem read snappy.kdump 0x20000 0x10
 run read/missing-kdump.txt 3 mem read zstd.kdump 0x7000 0x10
 run read/missing-elf.txt 3 mem read split.elf 0x6ff0 0x20
-run read/missing-raw.txt 3 mem read --format raw --base 0x1000 mem.raw 0x800 0x10
+run read/missing-raw.txt 3 mem read --mem-format raw --mem-base 0x1000 mem.raw 0x800 0x10
 run read/beyond-kdump.txt 3 mem read lzo.kdump 0x1000000 0x10
 run read/lost-incomplete.txt 3 mem read cut.kdump 0x2ff0 0x20
 run read/kept-incomplete.txt 0 mem read cut.kdump 0x1ff0 0x20
@@ -233,7 +233,7 @@ for f in vmcore.elf none.kdump zlib.kdump lzo.kdump snappy.kdump zstd.kdump; do
 		bad "read $f across an excluded page: rc $rc, $(wc -l < "$tmp/out") lines, $(cat "$tmp/err")"
 	fi
 	(cd "$tmp/d" && "$bin" -j mem read "$f" 0x4000 0x10) > "$tmp/out" 2>/dev/null
-	[ "$(jq_get "$tmp/out" "d['len'], d['data'], d['fault']['error']")" = "(0, '', 'excluded')" ] &&
+	[ "$(jq_get "$tmp/out" "d['len'], d['data'], d['fault']['kind']")" = "(0, '', 'excluded')" ] &&
 		ok "read -j $f of an excluded page: no data, fault 'excluded'" ||
 		bad "read -j $f of an excluded page: $(cat "$tmp/out")"
 done
@@ -274,7 +274,7 @@ fails "info 20-byte ELF" 1 'tiny.elf: truncated ELF header' mem info tiny.elf
 fails "info garbage ELF" 1 '^iommuctl: mem info: garbage.elf: ' mem info garbage.elf
 fails "info garbage kdump" 1 '^iommuctl: mem info: garbage.kdump: ' mem info garbage.kdump
 fails "read garbage kdump" 1 '^iommuctl: mem read: garbage.kdump: ' mem read garbage.kdump 0 16
-fails "info ELF as --format kdump" 1 'vmcore.elf: no "KDUMP   " signature' mem info --format kdump vmcore.elf
+fails "info ELF as --mem-format kdump" 1 'vmcore.elf: no "KDUMP   " signature' mem info --mem-format kdump vmcore.elf
 fails "info empty file" 1 'empty: empty file' mem info empty
 fails "info missing file" 3 'no-such-file: No such file' mem info no-such-file
 fails "info flattened" 4 'makedumpfile -R' mem info flat.kdump
@@ -291,16 +291,18 @@ fails "read: LEN 0" 2 'LEN 0: give 1 to' mem read vmcore.elf 0x1000 0
 fails "read: LEN over 64 MiB" 2 'LEN 0x4000001: give 1 to 67108864' mem read vmcore.elf 0x1000 0x4000001
 fails "read: PA + LEN wraps" 2 'wraps around' mem read vmcore.elf 0xfffffffffffffff0 0x20
 fails "read: --binary with -j" 2 '--binary and --json' -j mem read --binary vmcore.elf 0x1000 16
-fails "info: --format bogus" 2 '--format bogus: give auto, elf, kdump or raw' mem info --format bogus vmcore.elf
-fails "info: --base not a number" 2 '--base 12q: not a number' mem info --base 12q mem.raw
-fails "info: --base with --format elf" 2 '--base applies to raw images' mem info --format elf --base 0x1000 vmcore.elf
-fails "info: --base on an ELF file" 2 '--base applies to raw images; vmcore.elf is elf' mem info --base 0x1000 vmcore.elf
+fails "info: --mem-format bogus" 2 '--mem-format bogus: give auto, elf, kdump or raw' mem info --mem-format bogus vmcore.elf
+fails "info: --mem-base not a number" 2 '--mem-base 12q: not a number' mem info --mem-base 12q mem.raw
+fails "info: --mem-base with --mem-format elf" 2 '--mem-base applies to raw images' mem info --mem-format elf --mem-base 0x1000 vmcore.elf
+fails "info: --mem-base on an ELF file" 2 '--mem-base applies to raw images; vmcore.elf is elf' mem info --mem-base 0x1000 vmcore.elf
+(cd "$tmp/d" && "$bin" mem info --format elf vmcore.elf) >/dev/null 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "unrecognized option '--format'" "$tmp/err" &&
+	ok "info: --format names page-table formats, not dumps (exit 2)" || bad "info --format: rc $rc: $(cat "$tmp/err")"
+fails "info: two dumps named" 2 'two dumps named' mem info --mem mem.raw vmcore.elf
+fails "info: no dump named" 2 '--mem FILE is required' mem info
 (cd "$tmp/d" && "$bin" mem read vmcore.elf 0x1000) >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q 'missing argument: FILE PA LEN' "$tmp/err" && ok "read: missing LEN (exit 2)" ||
 	bad "read: missing LEN: rc $rc: $(head -n 1 "$tmp/err")"
-(cd "$tmp/d" && "$bin" mem info) >/dev/null 2>"$tmp/err"; rc=$?
-[ $rc -eq 2 ] && grep -q 'missing argument: FILE' "$tmp/err" && ok "info: missing FILE (exit 2)" ||
-	bad "info: missing FILE: rc $rc: $(head -n 1 "$tmp/err")"
 (cd "$tmp/d" && "$bin" mem info vmcore.elf extra) >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && ok "info: an extra argument (exit 2)" || bad "info: extra argument: rc $rc"
 
@@ -308,11 +310,11 @@ fails "info: --base on an ELF file" 2 '--base applies to raw images; vmcore.elf 
 
 for v in info read; do
 	out=$("$bin" mem "$v" --help 2>&1); rc=$?
-	[ $rc -eq 0 ] && grep -q -- '--format' <<<"$out" && grep -q -- '--base' <<<"$out" &&
+	[ $rc -eq 0 ] && grep -q -- '--mem-format' <<<"$out" && grep -q -- '--mem-base' <<<"$out" &&
 		ok "mem $v --help" || bad "mem $v --help (rc $rc)"
 done
 out=$("$bin" mem --help 2>&1); rc=$?
-[ $rc -eq 0 ] && grep -q 'info FILE' <<<"$out" && grep -q 'read FILE PA LEN' <<<"$out" &&
+[ $rc -eq 0 ] && grep -q 'info \[FILE\]' <<<"$out" && grep -q 'read FILE PA LEN' <<<"$out" &&
 	ok "mem --help lists info and read" || bad "mem --help (rc $rc) does not list both verbs"
 
 echo "$pass passed, $fail failed"

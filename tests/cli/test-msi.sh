@@ -56,10 +56,10 @@ def show(scn, g):
     return json.loads(subprocess.run([sys.argv[1], '-F', f'tests/fixtures/{scn}/snapshot.tar', '-j', 'msi', 'show', g],
                                      capture_output=True, text=True).stdout)
 v = show('vtd', '5')
-assert [r['class'] for r in v['reserved_regions']] == ['direct_relaxable', 'hw_msi'], v
+assert [r['kind'] for r in v['reserved_regions']] == ['direct_relaxable', 'hw_msi'], v
 assert v['usable_iova'][0] == {'start': '0x0', 'last': '0xfedfffff'}, v
 a = show('amd', '0')
-assert [r['class'] for r in a['reserved_regions']] == ['hw_msi', 'reserved'], a
+assert [r['kind'] for r in a['reserved_regions']] == ['hw_msi', 'reserved'], a
 s = show('vtd-sm', '1')
 assert s['iova_width'] == 48, s
 print('classes ok')

@@ -38,15 +38,15 @@ if ((rc == 0)); then
 	check "the kernel reports the software MSI window as a reserved region" \
 		"'0x0000000008000000 0x00000000080fffff msi' in t('resv.txt')"
 	check "status: legacy container type1v2 available" \
-		"{x['key']: x for x in j('status.out')['features']}['container_type1v2']['available']=='yes'"
+		"feat()['container_type1v2']['available'] is True"
 	check "probe exits 0 on the legacy path (type1v2)" \
 		"rc('probe')==0 and j('probe.out')['path_used']=='legacy' and j('probe.out')['container_type']=='type1v2'"
 	check "probe: the kernel's usable IOVA ranges exclude the software MSI window" \
 		"len(j('probe.out')['iova_ranges'])>=2 and not any(overlaps_msi(r) for r in j('probe.out')['iova_ranges'])"
 	check "probe: a map in the MSI window is refused (EINVAL) and explained" \
-		"j('probe.out')['msi_check']['refused'] and j('probe.out')['msi_check']['errno']=='EINVAL' and 'MSI window' in t('probe-text.out')"
+		"j('probe.out')['msi_check']['refused'] and j('probe.out')['msi_check']['errno_name']=='EINVAL' and 'MSI window' in t('probe-text.out')"
 	check "msi show: 0x8000000-0x80fffff is a software MSI window" \
-		"[(r['start'], r['end'], r['class']) for r in j('msi.out')['reserved_regions'] if r['type']=='msi']==[('0x8000000', '0x80fffff', 'sw_msi')] and 'software MSI window' in t('msi-text.out')"
+		"[(r['start'], r['last'], r['kind']) for r in j('msi.out')['reserved_regions'] if r['type']=='msi']==[('0x8000000', '0x80fffff', 'sw_msi')] and 'software MSI window' in t('msi-text.out')"
 	check "msi show: architecture arm64, unit kind arm-smmu-v3" \
 		"j('msi.out')['arch']=='arm64' and j('msi.out')['iommu_kind']=='arm-smmu-v3'"
 	check "msi show: usable IOVA below the window agrees with the kernel's ranges" \

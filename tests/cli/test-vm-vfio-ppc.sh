@@ -42,9 +42,9 @@ if ((rc == 0)); then
 	check "group claim: both edus (two PEs, groups 0 and 1) bound to vfio-pci" \
 		"rc('claim')==0 and rc('claim2')==0 and t('driver.txt').split()==['../../../../bus/pci/drivers/vfio-pci']*2"
 	check "status: SPAPR TCE v2 container available, no type1" \
-		"feat()['container_spapr_tce_v2']['available']=='yes' and feat()['container_type1v2']['available']=='no'"
+		"feat()['container_spapr_tce_v2']['available'] is True and feat()['container_type1v2']['available'] is False"
 	check "status: no device cdevs (bound vfio-dev devices without a device number)" \
-		"feat()['device_cdev']['available']=='no' and 'no device number' in feat()['device_cdev']['detail']"
+		"feat()['device_cdev']['available'] is False and 'no device number' in feat()['device_cdev']['detail']"
 	check "probe exits 0 on the legacy path (spapr-v2)" \
 		"rc('probe')==0 and j('probe.out')['path_used']=='legacy' and j('probe.out')['container_type']=='spapr-v2'"
 	check "probe: the 32-bit window is 0x0-0x7fffffff" \

@@ -50,9 +50,9 @@ if boot stock vtd tests/vm/guest/vfio-legacy.sh; then
 	d=$tmp/stock
 	check "$d" "stock: edu bound to vfio-pci" "t('driver.txt').strip().endswith('vfio-pci')"
 	check "$d" "stock: status: container type1v2 yes, iommufd absent (ENOENT) with a reason" \
-		"(lambda f: f['container_type1v2']['available']=='yes' and f['iommufd']['available']=='no' and f['iommufd']['errno']=='ENOENT' and 'CONFIG_IOMMUFD' in f['iommufd']['detail'])({x['key']: x for x in j('status.out')['features']})"
+		"(lambda f: f['container_type1v2']['available'] is True and f['iommufd']['available'] is False and f['iommufd']['errno_name']=='ENOENT' and 'CONFIG_IOMMUFD' in f['iommufd']['detail'])(feat())"
 	check "$d" "stock: status: every absence has a reason" \
-		"all(x['detail'] for x in j('status.out')['features'] if x['available']=='no')"
+		"all(x['detail'] for x in feat().values() if x['available'] is False)"
 	check "$d" "stock: probe exits 0 on the legacy path" "rc('probe')==0 and j('probe.out')['path_used']=='legacy'"
 	check "$d" "stock: probe says why iommufd+cdev failed" \
 		"j('probe.out')['iommufd']['failed_op']=='open /dev/iommu' and 'CONFIG_IOMMUFD' in j('probe.out')['iommufd']['why']"
@@ -60,11 +60,11 @@ if boot stock vtd tests/vm/guest/vfio-legacy.sh; then
 		"len(j('probe.out')['iova_ranges'])>=2 and j('probe.out')['alignment']==4096 and j('probe.out')['container_type']=='type1v2'"
 	check "$d" "stock: test buffer mapped and unmapped" "j('probe.out')['unmapped'] and j('probe.out')['iova']=='0x100000'"
 	check "$d" "stock: a map in the MSI window is refused (EINVAL) and explained" \
-		"j('probe.out')['msi_check']['refused'] and j('probe.out')['msi_check']['errno']=='EINVAL' and 'MSI window' in t('probe-text.out')"
+		"j('probe.out')['msi_check']['refused'] and j('probe.out')['msi_check']['errno_name']=='EINVAL' and 'MSI window' in t('probe-text.out')"
 	check "$d" "stock: msi show's usable IOVA equals the kernel's type1 ranges" \
 		"j('msi.out')['usable_iova']==[{'start': r['start'], 'last': r['last']} for r in j('probe.out')['iova_ranges']]"
 	check "$d" "stock: msi show calls 0xfee00000 a hardware MSI window" \
-		"[r['class'] for r in j('msi.out')['reserved_regions'] if r['type']=='msi']==['hw_msi']"
+		"[r['kind'] for r in j('msi.out')['reserved_regions'] if r['type']=='msi']==['hw_msi']"
 	check "$d" "stock: probe --path iommufd exits 4 and says why" \
 		"rc('probe-iommufd')==4 and 'CONFIG_IOMMUFD' in t('probe-iommufd.err')"
 	check "$d" "stock: probe of a device not bound to vfio exits 1 and says so" \
@@ -88,7 +88,7 @@ elif boot iommufd vtd tests/vm/guest/vfio-iommufd.sh IOMMUCTL_VM_KERNEL_IMAGE="$
 	ok "rebuilt 6.12 guest ran (${BOOT_SECONDS} s)"
 	d=$tmp/iommufd
 	check "$d" "iommufd: status: iommufd, IOAS, cdevs, HWPT, fault queues yes; vIOMMU ENOTTY; SW_MSI EOPNOTSUPP" \
-		"(lambda f: all(f[k]['available']=='yes' for k in ('iommufd','ioas','allow_iovas','device_cdev','hwpt_alloc','hwpt_fault','fault_queue','hw_info')) and f['viommu']['errno']=='ENOTTY' and f['sw_msi_option']['errno']=='EOPNOTSUPP')({x['key']: x for x in j('status.out')['features']})"
+		"(lambda f: all(f[k]['available'] is True for k in ('iommufd','ioas','allow_iovas','device_cdev','hwpt_alloc','hwpt_fault','fault_queue','hw_info')) and f['viommu']['errno_name']=='ENOTTY' and f['sw_msi_option']['errno_name']=='EOPNOTSUPP')(feat())"
 	check "$d" "iommufd: probe used iommufd+cdev, legacy not tried" \
 		"rc('probe')==0 and j('probe.out')['path_used']=='iommufd' and not j('probe.out')['legacy']['attempted']"
 	check "$d" "iommufd: probe reports IOAS ranges, alignment and hw info" \

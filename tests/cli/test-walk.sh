@@ -71,6 +71,30 @@ while IFS=$'\t' read -r name want raw args; do
 	run_case "$name" "$want" "$raw" $args
 done < "$d/cases"
 
+# -j -p: the same document as -j, pretty-printed (one member a line), the
+# error member of a failed walk included
+pretty_case() { # NAME: a case of $d/cases
+	local name=$1 cmd=walk args
+	args=$(awk -F'\t' -v n="$name" '$1 == n { print $4 }' "$d/cases")
+	case $name in T:*) cmd=translate;; esac
+	# shellcheck disable=SC2086
+	"$bin" -j $cmd --mem "$d/mem.elf" $args >"$tmp/plain.json" 2>/dev/null
+	# shellcheck disable=SC2086
+	"$bin" -j -p $cmd --mem "$d/mem.elf" $args >"$tmp/pretty.json" 2>/dev/null
+	if python3 - "$tmp/plain.json" "$tmp/pretty.json" 2>/dev/null <<'PY'
+import json, sys
+plain, pretty = (open(f).read() for f in sys.argv[1:3])
+a, b = json.loads(plain), json.loads(pretty)
+lines = pretty.splitlines()
+sys.exit(0 if a == b and plain.count("\n") == 1 and len(lines) > len(a) + 1
+         and lines[1].startswith('  "') else 1)
+PY
+	then ok "$name: -j -p parses, the same values as -j"
+	else bad "$name: -j -p output is not the pretty form of -j: $(head -c 300 "$tmp/pretty.json")"; fi
+}
+pretty_case vtd-sm-all
+pretty_case T:vtd-sm-fl
+
 # usage errors and the other exit statuses
 root=$(awk -F'\t' '$1 == "vtd-sl" { split($4, a, " "); print a[6] }' "$d/cases")
 expect_rc() { # WANT DESCRIPTION ARGS...

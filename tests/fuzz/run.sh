@@ -17,6 +17,9 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	case $name in
 	fuzz_snapshot) cp tests/fixtures/*/snapshot.tar "$corpus/" 2>/dev/null ;;
 	fuzz_decode) printf '0xd2008c22260286\n' > "$corpus/cap" ;;
+	fuzz_klog)
+		for f in tests/fixtures/*/dmesg.txt; do cp "$f" "$corpus/$(basename "$(dirname "$f")").txt"; done
+		cp tests/cli/golden-decode/input/kernel.log "$corpus/" ;;
 	esac
 	if "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \
 		"$corpus" >"$work/$name.log" 2>&1; then

@@ -37,8 +37,8 @@ static char *capture(bool json, bool pretty, void (*fn)(struct out *))
 }
 
 static const struct out_col cols[] = {
-	{ "GROUP", OCT_NUM, 0, OCF_DEFAULT, "group" },
-	{ "TYPE", OCT_STR, 0, OCF_DEFAULT, "type" },
+	{ .name = "GROUP", .type = OCT_NUM, .flags = OCF_DEFAULT, .help = "group" },
+	{ .name = "TYPE", .type = OCT_STR, .flags = OCF_DEFAULT, .help = "type" },
 };
 
 /* Three lines of a batch: a table, a detail view, a command that prints nothing. */

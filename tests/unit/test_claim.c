@@ -3,8 +3,9 @@
  * Unit tests of group claim, release and type over the fake machine of
  * fake_sysfs.c: plans, round trips, a failure injected at every write step
  * (the machine must be left exactly as before), a kill after every step
- * (release must restore everything), the per-group lock, the interlocks,
- * ownership detection, and the CLI verbs on top.
+ * (release must restore everything), the per-group lock and the prologue
+ * and interlock refusal that claim and type share, the interlocks,
+ * ownership detection, and the CLI verbs on top with their exact text.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,8 +24,11 @@
 
 #include "backends/sysfs/claim.h"
 #include "backends/sysfs/domtype.h"
+#include "backends/sysfs/exec.h"
 #include "backends/sysfs/interlock.h"
 #include "backends/sysfs/inventory.h"
+#include "backends/sysfs/lock.h"
+#include "backends/sysfs/plan.h"
 #include "cli/cli.h"
 #include "cli/ctx.h"
 #include "core/exitcodes.h"
@@ -740,6 +744,68 @@ static void test_lock_busy(void **state)
 	free(lock);
 }
 
+/* the prologue of claim, release and type: key, paths, and the lock unless dry run */
+static void test_prologue(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r = { 0 }, r2 = { 0 };
+	struct claim_opts o;
+	struct inv_group *g = fx_group(f, 7), empty = { .id = 99 };
+	char *journal = xasprintf("%s/claims/0000:00:06.0.json", f->state);
+	char *lock = xasprintf("%s/claims/0000:00:06.0.lock", f->state);
+	char *busy = xasprintf("busy: another iommuctl (pid %ld) is changing group 7 (lock %s); nothing was "
+			       "changed", (long)getpid(), lock);
+	char *file = xasprintf("%s/file", f->state), *below = xasprintf("%s/file/state", f->state);
+	int fd, fd2;
+
+	fx_opts(f, &o);
+	assert_int_equal(claim_begin(&o, g, &r, &fd), 0);
+	assert_true(fd >= 0);
+	assert_int_equal(r.group, 7);
+	assert_string_equal(r.key, "0000:00:06.0");   /* the lowest member address */
+	assert_string_equal(r.journal, journal);
+	assert_string_equal(r.lock, lock);
+	assert_null(r.why);
+
+	/* a second one fails at once, naming the holder, and takes nothing */
+	assert_int_equal(claim_begin(&o, g, &r2, &fd2), -EBUSY);
+	assert_int_equal(fd2, -1);
+	assert_string_equal(r2.why, busy);
+	claim_result_release(&r2);
+	/* a dry run takes no lock, so it works while another change holds it */
+	o.dry_run = true;
+	assert_int_equal(claim_begin(&o, g, &r2, &fd2), 0);
+	assert_int_equal(fd2, -1);
+	assert_string_equal(r2.journal, journal);
+	claim_result_release(&r2);
+	o.dry_run = false;
+	/* unlocked: the next one gets it */
+	claim_unlock(fd);
+	assert_int_equal(claim_begin(&o, g, &r2, &fd2), 0);
+	assert_true(fd2 >= 0);
+	claim_unlock(fd2);
+	claim_result_release(&r2);
+	claim_result_release(&r);
+
+	assert_int_equal(claim_begin(&o, &empty, &r, &fd), -ENODEV);
+	assert_int_equal(fd, -1);
+	assert_string_equal(r.why, "group 99 has no devices");
+	claim_result_release(&r);
+
+	/* a state directory that cannot be made: said, nothing taken */
+	fclose(fopen(file, "w"));
+	o.state_dir = below;
+	assert_int_equal(claim_begin(&o, g, &r, &fd), -ENOTDIR);
+	assert_int_equal(fd, -1);
+	assert_non_null(strstr(r.why, "cannot create the state directory"));
+	claim_result_release(&r);
+	free(journal);
+	free(lock);
+	free(busy);
+	free(file);
+	free(below);
+}
+
 /* ---- interlocks ---- */
 
 static void add_root_disk(struct fake_sysfs *fs)
@@ -783,6 +849,69 @@ static void test_interlock_root_disk(void **state)
 	assert_int_equal(do_claim(f, 5, &o, &r), 0);
 	assert_int_equal(r.nhits, 0);
 	claim_result_release(&r);
+}
+
+/* one refusal for claims and type changes: the members to be unbound, the change's wording */
+static void test_interlock_refusal_shared(void **state)
+{
+	static const char hit[] = "0000:00:1f.2 holds the root filesystem (/ on /dev/sda2)";
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	struct inv_group *g;
+	char *want_claim = xasprintf("refusing to claim group 5: %s (--force to claim it anyway)", hit);
+	char *want_type = xasprintf("refusing to change the type of group 5, which means unbinding its members: "
+				    "%s (--force to do it anyway)", hit);
+
+	add_root_disk(f->fs);
+	fx_opts(f, &o);
+	g = fx_group(f, 5);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(claim_members_load(fake_view(f->fs), &f->inv, g, &r), 0);
+	/* a member that keeps its driver holds nothing at risk */
+	r.members[0].action = CLAIM_KEEP;
+	assert_int_equal(claim_interlocks_refuse(fake_view(f->fs), &o, &r, CLAIM_CHANGE_CLAIM), 0);
+	assert_int_equal(r.nhits, 0);
+	assert_null(r.why);
+	r.members[0].action = CLAIM_REBIND;
+	assert_int_equal(claim_interlocks_refuse(fake_view(f->fs), &o, &r, CLAIM_CHANGE_CLAIM), -EPERM);
+	assert_int_equal(r.nhits, 1);
+	assert_string_equal(r.hits[0].member, "0000:00:1f.2");
+	assert_string_equal(r.why, want_claim);
+	claim_result_release(&r);
+	assert_int_equal(claim_members_load(fake_view(f->fs), &f->inv, g, &r), 0);
+	r.members[0].action = CLAIM_REBIND;
+	assert_int_equal(claim_interlocks_refuse(fake_view(f->fs), &o, &r, CLAIM_CHANGE_TYPE), -EPERM);
+	assert_string_equal(r.why, want_type);
+	claim_result_release(&r);
+	/* --force: not even looked at */
+	assert_int_equal(claim_members_load(fake_view(f->fs), &f->inv, g, &r), 0);
+	r.members[0].action = CLAIM_REBIND;
+	o.force = true;
+	assert_int_equal(claim_interlocks_refuse(fake_view(f->fs), &o, &r, CLAIM_CHANGE_TYPE), 0);
+	assert_int_equal(r.nhits, 0);
+	claim_result_release(&r);
+	o.force = false;
+
+	/* the verbs refuse through it, before any write */
+	assert_int_equal(do_claim(f, 5, &o, &r), -EPERM);
+	assert_string_equal(r.why, want_claim);
+	assert_int_equal(r.nhits, 1);
+	assert_int_equal(r.writes, 0);
+	claim_result_release(&r);
+	assert_int_equal(do_type(f, 5, "identity", &o, &r), -EPERM);
+	assert_string_equal(r.why, want_type);
+	assert_int_equal(r.nhits, 1);
+	assert_int_equal(r.writes, 0);
+	claim_result_release(&r);
+	/* DMA -> DMA-FQ unbinds nobody: the interlocks have nothing to refuse */
+	assert_int_equal(do_type(f, 5, "DMA-FQ", &o, &r), 0);
+	assert_int_equal(r.nhits, 0);
+	assert_int_equal(r.writes, 1);
+	claim_result_release(&r);
+	assert_int_equal(fake_writes(f->fs), 1);
+	free(want_claim);
+	free(want_type);
 }
 
 static void test_interlock_swap_dm(void **state)
@@ -950,6 +1079,9 @@ static void test_owner(void **state)
 
 /* ---- the CLI verbs ---- */
 
+/* the effective uid run_cli's commands see (the dispatcher's root rule); -1: ours */
+static long run_cli_euid = -1;
+
 static int run_cli(struct fx *f, char **out, int argc, ...)
 {
 	struct iommuctl_ctx ctx;
@@ -959,6 +1091,8 @@ static int run_cli(struct fx *f, char **out, int argc, ...)
 	int err;
 
 	ctx_init(&ctx);
+	if (run_cli_euid >= 0)
+		ctx.euid = (unsigned int)run_cli_euid;
 	ctx.view = fake_view(f->fs);
 	ctx.outf = open_memstream(&obuf, &olen);
 	ctx.errf = open_memstream(&ebuf, &elen);
@@ -968,6 +1102,8 @@ static int run_cli(struct fx *f, char **out, int argc, ...)
 	va_end(ap);
 	argv[argc] = NULL;
 	err = cli_dispatch(&ctx, argc, argv);
+	/* as main() ends a command: under -j a failure adds the error object */
+	ctx_finish(&ctx, err);
 	ctx_release(&ctx);
 	fclose(ctx.outf);
 	fclose(ctx.errf);
@@ -1027,6 +1163,192 @@ static void test_cli_verbs(void **state)
 	unsetenv(CLAIM_STATE_DIR_ENV);
 }
 
+/* as any user: what changes nothing runs (dry runs, the type shown), the rest is refused */
+static void test_cli_non_root(void **state)
+{
+	struct fx *f = *state;
+	char *out;
+
+	setenv(CLAIM_STATE_DIR_ENV, f->state, 1);
+	run_cli_euid = 1000;
+	assert_int_equal(run_cli(f, &out, 4, "group", "claim", "2", "--dry-run"), 0);
+	assert_non_null(strstr(out, "result: dry run, nothing changed"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "group", "type", "2"), 0);
+	assert_non_null(strstr(out, "type: DMA"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 5, "group", "type", "2", "identity", "--dry-run"), 0);
+	assert_non_null(strstr(out, "result: dry run, nothing changed"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "group", "claim", "2"), -EPERM);
+	assert_non_null(strstr(out, "needs root"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "type", "2", "identity"), -EPERM);
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "group", "release", "2"), -EPERM);
+	free(out);
+	assert_int_equal(fake_writes(f->fs), 0);
+	run_cli_euid = -1;
+	unsetenv(CLAIM_STATE_DIR_ENV);
+}
+
+/* occurrences of needle in hay */
+static unsigned int count_of(const char *hay, const char *needle)
+{
+	unsigned int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* the exact text of a report (stdout, then stderr), as before the renderer used the writer */
+static void test_cli_render(void **state)
+{
+	struct fx *f = *state;
+	char *out, *want;
+
+	setenv(CLAIM_STATE_DIR_ENV, f->state, 1);
+	/* a failure after changes: the steps, the rollback, one diagnostic */
+	fake_fail_write(f->fs, 4, EIO);
+	assert_int_equal(run_cli(f, &out, 3, "group", "claim", "7"), -EIO);
+	want = xasprintf(
+		"group: 7\n"
+		"driver: vfio-pci\n"
+		"dry run: no\n"
+		"result: failed, rolled back\n"
+		"changed: no\n"
+		"journal: %s/claims/0000:00:06.0.json\n"
+		"devices:\n"
+		"  0000:00:06.0: pcieport manages its own DMA (driver_managed_dma): kept; unchanged: pcieport\n"
+		"  0000:01:00.0: e1000e -> vfio-pci; unchanged: e1000e\n"
+		"  0000:01:00.1: unbound -> vfio-pci; unchanged: unbound\n"
+		"steps:\n"
+		"  claim    0000:01:00.0 driver_override 'vfio-pci': ok\n"
+		"  claim    0000:01:00.0 unbind '0000:01:00.0': ok\n"
+		"    claim    0000:01:00.0 verify '(unbound)': unbound\n"
+		"  claim    0000:01:00.0 drivers_probe '0000:01:00.0': ok\n"
+		"    claim    0000:01:00.0 verify 'vfio-pci': bound to vfio-pci\n"
+		"  claim    0000:01:00.1 driver_override 'vfio-pci': write failed: Input/output error\n"
+		"  rollback 0000:01:00.0 driver_override 'e1000e': ok\n"
+		"  rollback 0000:01:00.0 unbind '0000:01:00.0': ok\n"
+		"    rollback 0000:01:00.0 verify '(unbound)': unbound\n"
+		"  rollback 0000:01:00.0 drivers_probe '0000:01:00.0': ok\n"
+		"    rollback 0000:01:00.0 verify 'e1000e': bound to e1000e\n"
+		"  rollback 0000:01:00.0 driver_override '': ok\n"
+		"iommuctl: group claim: 0000:01:00.1: driver_override "
+		"/sys/bus/pci/devices/0000:01:00.1/driver_override: write failed: Input/output error\n",
+		f->state);
+	assert_string_equal(out, want);
+	free(want);
+	free(out);
+	/* the same under -j: the report's keys, and the failure once, as the error object */
+	fake_fail_write(f->fs, 4, EIO);
+	assert_int_equal(run_cli(f, &out, 4, "group", "claim", "7", "-j"), -EIO);
+	assert_non_null(strstr(out, "\"result\":\"failed, rolled back\""));
+	assert_non_null(strstr(out, "{\"step\":5,\"phase\":\"rollback\",\"device\":\"0000:01:00.0\","
+				    "\"op\":\"driver_override\",\"path\":\"/sys/bus/pci/devices/0000:01:00.0/"
+				    "driver_override\",\"value\":\"e1000e\",\"ok\":true,\"error\":null,"
+				    "\"detail\":null}"));
+	assert_non_null(strstr(out, "\"rollback_errors\":[],\"error\":{\"message\":\"0000:01:00.1: "));
+	assert_int_equal(count_of(out, "\"error\":{"), 1);
+	free(out);
+	fake_fail_write(f->fs, 0, 0);
+
+	/* a type change whose type write fails: unbound members bound back */
+	fake_fail_write(f->fs, 3, EIO);
+	assert_int_equal(run_cli(f, &out, 4, "group", "type", "7", "identity"), -EIO);
+	assert_string_equal(out,
+		"group: 7\n"
+		"requested: identity\n"
+		"type before: DMA\n"
+		"type now: DMA\n"
+		"dry run: no\n"
+		"unbind needed: yes\n"
+		"result: failed, rolled back\n"
+		"changed: no\n"
+		"devices:\n"
+		"  0000:00:06.0: unbind from pcieport, rebind after the type is written; unchanged: pcieport\n"
+		"  0000:01:00.0: unbind from e1000e, rebind after the type is written; unchanged: e1000e\n"
+		"  0000:01:00.1: unbound: nothing to do; unchanged: unbound\n"
+		"steps:\n"
+		"  type     0000:00:06.0 unbind '0000:00:06.0': ok\n"
+		"    type     0000:00:06.0 verify '(unbound)': unbound\n"
+		"  type     0000:01:00.0 unbind '0000:01:00.0': ok\n"
+		"    type     0000:01:00.0 verify '(unbound)': unbound\n"
+		"  type     type 'identity': write failed: Input/output error\n"
+		"  rollback 0000:01:00.0 driver_override 'e1000e': ok\n"
+		"  rollback 0000:01:00.0 drivers_probe '0000:01:00.0': ok\n"
+		"    rollback 0000:01:00.0 verify 'e1000e': bound to e1000e\n"
+		"  rollback 0000:01:00.0 driver_override '': ok\n"
+		"  rollback 0000:00:06.0 driver_override 'pcieport': ok\n"
+		"  rollback 0000:00:06.0 drivers_probe '0000:00:06.0': ok\n"
+		"    rollback 0000:00:06.0 verify 'pcieport': bound to pcieport\n"
+		"  rollback 0000:00:06.0 driver_override '': ok\n"
+		"iommuctl: group type: cannot write identity to the type of group 7: Input/output error\n");
+	free(out);
+	fake_fail_write(f->fs, 0, 0);
+
+	/* an interlock: the hits as their own part, the refusal as the diagnostic */
+	add_root_disk(f->fs);
+	assert_int_equal(run_cli(f, &out, 3, "group", "claim", "5"), -EPERM);
+	want = xasprintf(
+		"group: 5\n"
+		"driver: vfio-pci\n"
+		"dry run: no\n"
+		"result: refused, nothing changed\n"
+		"changed: no\n"
+		"journal: %s/claims/0000:00:1f.2.json\n"
+		"devices:\n"
+		"  0000:00:1f.2: ahci -> vfio-pci; unchanged: ahci\n"
+		"interlocks:\n"
+		"  0000:00:1f.2 holds the root filesystem (/ on /dev/sda2)\n"
+		"iommuctl: group claim: refusing to claim group 5: 0000:00:1f.2 holds the root filesystem "
+		"(/ on /dev/sda2) (--force to claim it anyway)\n", f->state);
+	assert_string_equal(out, want);
+	free(want);
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "claim", "5", "-j"), -EPERM);
+	assert_non_null(strstr(out, "\"interlocks\":[{\"device\":\"0000:00:1f.2\",\"holds\":\"root "
+				    "filesystem (/ on /dev/sda2)\"}],\"steps\":[],\"rollback_errors\":[],"
+				    "\"error\":{"));
+	free(out);
+
+	/* nothing to release: no report about nothing, only the error (-j: the error object alone) */
+	assert_int_equal(run_cli(f, &out, 4, "group", "release", "2", "-j"), -ENOENT);
+	assert_true(str_startswith(out, "{\"error\":{\"message\":\"group 2 has no claim journal"));
+	assert_int_equal(count_of(out, "\"group\":"), 0);
+	free(out);
+
+	/* success: text without the empty parts; JSON with every key and no error */
+	assert_int_equal(run_cli(f, &out, 3, "group", "claim", "1"), 0);
+	want = xasprintf(
+		"group: 1\n"
+		"driver: vfio-pci\n"
+		"dry run: no\n"
+		"result: claimed\n"
+		"changed: yes\n"
+		"journal: %s/claims/0000:00:03.0.json\n"
+		"devices:\n"
+		"  0000:00:03.0: unbound -> vfio-pci; was unbound, now vfio-pci (driver_override vfio-pci)\n",
+		f->state);
+	assert_string_equal(out, want);
+	free(want);
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "release", "1", "-j"), 0);
+	assert_non_null(strstr(out, "{\"group\":1,\"operation\":\"release\",\"driver\":\"vfio-pci\","
+				    "\"dry_run\":false,\"result\":\"released\",\"changed\":true,"));
+	assert_non_null(strstr(out, "\"type_before\":null,\"type_after\":null,\"devices\":[{"
+				    "\"address\":\"0000:00:03.0\",\"action\":\"rebind\","
+				    "\"plan\":\"vfio-pci -> unbound\",\"driver_before\":null,"
+				    "\"driver_override_before\":null,\"driver_after\":null,"
+				    "\"driver_override_after\":null}],\"interlocks\":[],\"steps\":["));
+	assert_non_null(strstr(out, "\"rollback_errors\":[]}\n"));
+	assert_int_equal(count_of(out, "\"error\":{"), 0);
+	free(out);
+	unsetenv(CLAIM_STATE_DIR_ENV);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1045,12 +1367,16 @@ int main(void)
 		T(test_type_dma_fq_in_place),
 		T(test_type_preconditions),
 		T(test_lock_busy),
+		T(test_prologue),
 		T(test_interlock_root_disk),
+		T(test_interlock_refusal_shared),
 		T(test_interlock_swap_dm),
 		T(test_interlock_network),
 		T(test_interlock_console),
 		T(test_owner),
 		T(test_cli_verbs),
+		T(test_cli_render),
+		T(test_cli_non_root),
 #undef T
 	};
 

@@ -101,6 +101,85 @@ static void test_parse_u64(void **state)
 	assert_int_equal(parse_u64("", &v), -EINVAL);
 }
 
+static void test_parse_size(void **state)
+{
+	uint64_t v;
+
+	assert_int_equal(parse_size("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(parse_size("0x1000", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(parse_size("4K", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(parse_size("64k", &v), 0);
+	assert_int_equal(v, 65536);
+	assert_int_equal(parse_size("2M", &v), 0);
+	assert_int_equal(v, 2u << 20);
+	assert_int_equal(parse_size("1G", &v), 0);
+	assert_int_equal(v, 1u << 30);
+	assert_int_equal(parse_size("1T", &v), 0);
+	assert_int_equal(v, 1ull << 40);
+	assert_int_equal(parse_size("15E", &v), 0);
+	assert_int_equal(v, 15ull << 60);
+	/* hexadecimal digits are not units */
+	assert_int_equal(parse_size("0x1E", &v), 0);
+	assert_int_equal(v, 30);
+	assert_int_equal(parse_size("16E", &v), -ERANGE);
+	assert_int_equal(parse_size("K", &v), -EINVAL);
+	assert_int_equal(parse_size("4KB", &v), -EINVAL);
+	assert_int_equal(parse_size("-4K", &v), -EINVAL);
+	assert_int_equal(parse_size("4.5K", &v), -EINVAL);
+	assert_int_equal(parse_size("", &v), -EINVAL);
+}
+
+/* A verb that changes the machine, to check the dispatcher's preconditions on. */
+struct pre_opts { bool dry_run; };
+
+static bool pre_changes_nothing(const void *opts, int argc, char **argv)
+{
+	return ((const struct pre_opts *)opts)->dry_run;
+}
+
+static void test_preconditions(void **state)
+{
+	const struct cli_verb writes = { .name = "claim", .flags = CLI_WRITES | CLI_NEEDS_ROOT,
+					 .changes_nothing = pre_changes_nothing };
+	const struct cli_verb live = { .name = "probe", .flags = CLI_LIVE };
+	const struct cli_verb pure = { .name = "decode", .flags = CLI_NO_VIEW };
+	struct pre_opts go = { false }, dry = { true };
+	struct iommuctl_ctx ctx;
+	struct view *v;
+
+	ctx_init(&ctx);
+	ctx.errf = fopen("/dev/null", "w");
+	ctx.euid = 0;
+	assert_int_equal(cli_preconditions(&ctx, &writes, &go, 0, NULL), 0);
+	assert_int_equal(cli_preconditions(&ctx, &live, NULL, 0, NULL), 0);
+	assert_int_equal(cli_preconditions(&ctx, &pure, NULL, 0, NULL), 0);
+	/* not root: refused on the machine, unless it changes nothing */
+	ctx.euid = 1000;
+	assert_int_equal(cli_preconditions(&ctx, &writes, &go, 0, NULL), -EPERM);
+	assert_int_equal(cli_preconditions(&ctx, &writes, &dry, 0, NULL), 0);
+	assert_int_equal(cli_preconditions(&ctx, &live, NULL, 0, NULL), 0);
+	/* a tree of one's own needs no root */
+	ctx.sysfs_root = "/tmp";
+	assert_int_equal(cli_preconditions(&ctx, &writes, &go, 0, NULL), 0);
+	assert_int_equal(cli_preconditions(&ctx, &live, NULL, 0, NULL), -EOPNOTSUPP);
+	assert_int_equal(cli_preconditions(&ctx, &pure, NULL, 0, NULL), -EUSAGE);
+	ctx.sysfs_root = NULL;
+	ctx.snapshot = "host.tar";
+	assert_int_equal(cli_preconditions(&ctx, &writes, &go, 0, NULL), -EOPNOTSUPP);
+	assert_int_equal(cli_preconditions(&ctx, &writes, &dry, 0, NULL), 0);
+	assert_int_equal(cli_preconditions(&ctx, &live, NULL, 0, NULL), -EOPNOTSUPP);
+	assert_int_equal(cli_preconditions(&ctx, &pure, NULL, 0, NULL), -EUSAGE);
+	ctx.snapshot = NULL;
+	/* a verb that reads no machine state cannot open it */
+	ctx.no_view = true;
+	assert_int_equal(ctx_view(&ctx, &v), -EINVAL);
+	ctx_release(&ctx);
+	fclose(ctx.errf);
+}
+
 static void test_pci_addr(void **state)
 {
 	struct pci_addr a;
@@ -523,6 +602,8 @@ int main(void)
 		cmocka_unit_test(test_match_ambiguous_and_unknown),
 		cmocka_unit_test(test_real_tables_unique),
 		cmocka_unit_test(test_parse_u64),
+		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_preconditions),
 		cmocka_unit_test(test_pci_addr),
 		cmocka_unit_test(test_size_format),
 		cmocka_unit_test(test_strv_sort),

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <argp.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,6 +29,9 @@
 #include "backends/vfio/vfio.h"
 #include "cli/cli.h"
 #include "cli/ctx.h"
+#include "cli/vfio.h"
+#include "core/util.h"
+
 #include "fake_sysfs.c"
 
 /* Resolved by --wrap; NULL when the test was linked without it (then tests skip). */
@@ -332,6 +337,28 @@ static int called(unsigned long req)
 	return n;
 }
 
+/*
+ * The words the command line gives a path's failure and a status row
+ * (cli/vfio.c), built from the backend's data; kept until the next call.
+ */
+static const char *why_of(const struct vfio_probe_result *res, const struct vfio_path_run *p)
+{
+	static char *last;
+
+	free(last);
+	last = cli_vfio_path_why(res, p);
+	return last;
+}
+
+static const char *detail_of(const struct vfio_feature *f)
+{
+	static char *last;
+
+	free(last);
+	last = cli_vfio_feature_detail(f);
+	return last;
+}
+
 static const struct vfio_probe_req base_req = {
 	.device = "0000:00:03.0", .group = 1, .cdev = "vfio0", .size = 0x10000,
 };
@@ -375,7 +402,7 @@ static void test_probe_fallback_no_iommufd(void **state)
 	assert_true(res.iommufd.attempted);
 	assert_int_equal(res.iommufd.err, -ENOENT);
 	assert_int_equal(res.iommufd.failed_op, VOP_OPEN_IOMMUFD);
-	assert_non_null(strstr(res.iommufd.why, "CONFIG_IOMMUFD"));
+	assert_non_null(strstr(why_of(&res, &res.iommufd), "CONFIG_IOMMUFD"));
 	assert_string_equal(res.container_type, "type1v2");
 	assert_int_equal(res.nranges, 2);
 	assert_int_equal(res.ranges[1].last, 0x7fffffffff);
@@ -398,7 +425,7 @@ static void test_probe_fallback_no_cdev(void **state)
 	assert_int_equal(vfio_probe_run(&req, &res), 0);
 	assert_int_equal(res.used, VFIO_PATH_LEGACY);
 	assert_int_equal(res.iommufd.failed_op, VOP_OPEN_CDEV);
-	assert_non_null(strstr(res.iommufd.why, "VFIO_DEVICE_CDEV"));
+	assert_non_null(strstr(why_of(&res, &res.iommufd), "VFIO_DEVICE_CDEV"));
 	vfio_probe_result_release(&res);
 }
 
@@ -413,7 +440,7 @@ static void test_probe_fallback_bind_ebusy(void **state)
 	assert_int_equal(vfio_probe_run(&base_req, &res), 0);
 	assert_int_equal(res.used, VFIO_PATH_LEGACY);
 	assert_int_equal(res.iommufd.err, -EBUSY);
-	assert_non_null(strstr(res.iommufd.why, "ownership"));
+	assert_non_null(strstr(why_of(&res, &res.iommufd), "ownership"));
 	vfio_probe_result_release(&res);
 }
 
@@ -428,7 +455,7 @@ static void test_probe_no_fallback_after_attach(void **state)
 	assert_int_equal(vfio_probe_run(&base_req, &res), -EINVAL);
 	assert_false(res.legacy.attempted);
 	assert_int_equal(res.iommufd.failed_op, VOP_IOAS_MAP);
-	assert_non_null(strstr(res.iommufd.why, "reserved region"));
+	assert_non_null(strstr(why_of(&res, &res.iommufd), "reserved region"));
 	/* the IOAS is still destroyed */
 	assert_int_equal(called(IOMMU_DESTROY), 1);
 	vfio_probe_result_release(&res);
@@ -459,8 +486,8 @@ static void test_probe_both_fail(void **state)
 	assert_int_equal(vfio_probe_run(&base_req, &res), -EBUSY);
 	assert_int_equal(res.used, VFIO_PATH_AUTO);
 	assert_int_equal(res.legacy.failed_op, VOP_GROUP_STATUS);
-	assert_non_null(strstr(res.legacy.why, "not viable"));
-	assert_non_null(res.iommufd.why);
+	assert_non_null(strstr(why_of(&res, &res.legacy), "not viable"));
+	assert_non_null(why_of(&res, &res.iommufd));
 	assert_int_equal(called(VFIO_GROUP_SET_CONTAINER), 0);
 	vfio_probe_result_release(&res);
 }
@@ -477,7 +504,7 @@ static void test_probe_legacy_eperm_msi(void **state)
 	fk.fail_err = EPERM;
 	assert_int_equal(vfio_probe_run(&req, &res), -EPERM);
 	assert_false(res.iommufd.attempted);
-	assert_non_null(strstr(res.legacy.why, "allow_unsafe_interrupts"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "allow_unsafe_interrupts"));
 	vfio_probe_result_release(&res);
 }
 
@@ -504,7 +531,7 @@ static void test_probe_msi_window_refused(void **state)
 	fake_reset();
 	assert_int_not_equal(vfio_probe_run(&req, &res), 0);
 	assert_int_equal(res.msi_err, 0);
-	assert_non_null(strstr(res.legacy.why, "MSI window"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "MSI window"));
 	vfio_probe_result_release(&res);
 }
 
@@ -545,7 +572,7 @@ static void test_status_errno_mapping(void **state)
 	fk.fail_err = ENOTTY;
 	vfio_status_probe(&st);
 	assert_int_equal(feat(&st, "viommu")->avail, VFIO_AVAIL_NO);
-	assert_non_null(strstr(feat(&st, "viommu")->detail, "ENOTTY"));
+	assert_non_null(strstr(detail_of(feat(&st, "viommu")), "ENOTTY"));
 	vfio_status_release(&st);
 
 	/* E2BIG: the kernel's struct iommu_hwpt_alloc has no fault_id */
@@ -564,7 +591,7 @@ static void test_status_errno_mapping(void **state)
 	vfio_status_probe(&st);
 	for (size_t i = 0; i < st.n; i++) {
 		assert_int_equal(st.features[i].avail, VFIO_AVAIL_NO);
-		assert_non_null(st.features[i].detail);
+		assert_non_null(detail_of(&st.features[i]));
 	}
 	vfio_status_release(&st);
 }
@@ -699,7 +726,7 @@ static void test_status_spapr(void **state)
 	fake_reset();
 	vfio_status_probe(&st);
 	assert_int_equal(feat(&st, "container_spapr_tce_v2")->avail, VFIO_AVAIL_NO);
-	assert_non_null(strstr(feat(&st, "container_spapr_tce_v2")->detail, "POWER"));
+	assert_non_null(strstr(detail_of(feat(&st, "container_spapr_tce_v2")), "POWER"));
 	vfio_status_release(&st);
 }
 
@@ -800,7 +827,7 @@ static void test_probe_spapr_outside_window(void **state)
 	req.iova = 0x80000000;        /* just past the 32-bit window */
 	assert_int_equal(vfio_probe_run(&req, &res), -ENXIO);
 	assert_int_equal(res.legacy.failed_op, VOP_DMA_MAP);
-	assert_non_null(strstr(res.legacy.why, "outside the DMA window 0x0-0x7fffffff"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "outside the DMA window 0x0-0x7fffffff"));
 	assert_false(res.mapped);
 	assert_int_equal(called(VFIO_IOMMU_SPAPR_TCE_CREATE), 0);
 	/* the registration is undone */
@@ -820,7 +847,7 @@ static void test_probe_spapr_ddw_create_fails(void **state)
 	fk.fail_err = EINVAL;
 	assert_int_equal(vfio_probe_run(&req, &res), -EINVAL);
 	assert_int_equal(res.legacy.failed_op, VOP_SPAPR_CREATE);
-	assert_non_null(strstr(res.legacy.why, "page size"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "page size"));
 	assert_true(res.unmapped);
 	assert_false(res.ddw_created);
 	assert_int_equal(called(VFIO_IOMMU_SPAPR_TCE_REMOVE), 0);
@@ -833,7 +860,7 @@ static void test_probe_spapr_ddw_create_fails(void **state)
 	fk.fail_req = VFIO_IOMMU_SPAPR_TCE_CREATE;
 	fk.fail_err = ENOSPC;
 	assert_int_equal(vfio_probe_run(&req, &res), -ENOSPC);
-	assert_non_null(strstr(res.legacy.why, "max_dynamic_windows_supported"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "max_dynamic_windows_supported"));
 	vfio_probe_result_release(&res);
 }
 
@@ -849,7 +876,7 @@ static void test_probe_spapr_register_fails(void **state)
 	fk.fail_err = ENOMEM;
 	assert_int_equal(vfio_probe_run(&req, &res), -ENOMEM);
 	assert_int_equal(res.legacy.failed_op, VOP_SPAPR_REGISTER);
-	assert_non_null(strstr(res.legacy.why, "RLIMIT_MEMLOCK"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "RLIMIT_MEMLOCK"));
 	assert_int_equal(called(VFIO_IOMMU_MAP_DMA), 0);
 	assert_int_equal(called(VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY), 0);
 	assert_false(res.registered);
@@ -861,8 +888,8 @@ static void test_probe_spapr_register_fails(void **state)
 	fk.fail_req = VFIO_IOMMU_MAP_DMA;
 	fk.fail_err = EPERM;
 	assert_int_equal(vfio_probe_run(&req, &res), -EPERM);
-	assert_non_null(strstr(res.legacy.why, "not enabled"));
-	assert_null(strstr(res.legacy.why, "CAP_IPC_LOCK"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "not enabled"));
+	assert_null(strstr(why_of(&res, &res.legacy), "CAP_IPC_LOCK"));
 	vfio_probe_result_release(&res);
 
 	/* EPERM/EBUSY elsewhere come from the shared table */
@@ -882,7 +909,7 @@ static void test_probe_spapr_only_v1(void **state)
 	fk.spapr = fk.spapr_v1_only = true;
 	assert_int_equal(vfio_probe_run(&req, &res), -ENODEV);
 	assert_int_equal(res.legacy.failed_op, VOP_CHECK_EXT);
-	assert_non_null(strstr(res.legacy.why, "only SPAPR TCE v1 is offered"));
+	assert_non_null(strstr(why_of(&res, &res.legacy), "only SPAPR TCE v1 is offered"));
 	assert_int_equal(called(VFIO_SET_IOMMU), 0);
 	vfio_probe_result_release(&res);
 	t = vfio_pgsizes_text(0x1011000);
@@ -1133,7 +1160,7 @@ static void test_batch_ordinary_lines(void **state)
 	assert_true(json_object_object_get_ex(v, "groups", &v));
 	assert_int_equal(json_object_array_length(v), 1);
 	assert_string_equal(member(json_object_array_get_idx(v, 0), NULL, "group"), "1");
-	assert_string_equal(member(json_object_array_get_idx(v, 0), NULL, "devices"), "1");
+	assert_string_equal(member(json_object_array_get_idx(v, 0), NULL, "ndevices"), "1");
 	/* the batch lines in between */
 	assert_string_equal(member(line_res(all, 2, "ok"), "result", "name"), "g");
 	assert_string_equal(member(line_res(all, 2, "ok"), "result", "group"), "1");
@@ -1161,6 +1188,253 @@ static void test_batch_ordinary_lines(void **state)
 	(void)state;
 }
 
+/* ---- the command line: vfio status and probe as printed ---- */
+
+/*
+ * Run `vfio VERB OPTION... [ADDR]` as the command line would, on the fake
+ * kernel and on a fake sysfs where 0000:00:03.0 (group 1) is bound to
+ * vfio-pci with the cdev vfio0. Returns stdout. With $IOMMUCTL_JSON_SAMPLES
+ * set, a JSON document is also kept there as NAME.json (NAME-pretty.json
+ * with -p), for tests/cli/test-json-schema.sh to validate against its schema.
+ */
+static char *run_vfio_cli(const char *name, int mode, int verb, const char *const *opts, int *rc)
+{
+	const struct cli_verb *v = &cli_object_vfio.verbs[verb];
+	struct argp a = { .options = v->options, .parser = v->parser };
+	struct fake_sysfs *fs = fake_new();
+	char dev[] = "0000:00:03.0", *argv[8] = { (char *)v->name }, *addr[] = { dev, NULL };
+	const char *dir = getenv("IOMMUCTL_JSON_SAMPLES");
+	struct iommuctl_ctx ctx;
+	char *out = NULL, *err = NULL;
+	size_t outn = 0, errn = 0;
+	void *o = xcalloc(1, v->opts_size ? v->opts_size : 1);
+	int argc = 1;
+
+	for (; opts && opts[argc - 1]; argc++)
+		argv[argc] = (char *)opts[argc - 1];
+	if (v->parser)
+		assert_int_equal(argp_parse(&a, argc, argv, ARGP_NO_EXIT | ARGP_NO_HELP | ARGP_SILENT, NULL, o), 0);
+	fake_device(fs, "0000:00:03.0", NULL, 1, "vfio-pci", NULL);
+	fake_file(fs, "/sys/devices/pci0000:00/0000:00:03.0/vfio-dev/vfio0/dev", "511:0\n");
+	ctx_init(&ctx);
+	ctx.json = mode > 0;
+	ctx.pretty = mode > 1;
+	ctx.view = fake_view(fs);
+	ctx.outf = open_memstream(&out, &outn);
+	ctx.errf = open_memstream(&err, &errn);
+	*rc = ctx_finish(&ctx, v->run(&ctx, o, verb ? 1 : 0, addr));
+	fclose(ctx.outf);
+	fclose(ctx.errf);
+	ctx_release(&ctx);
+	fake_free(fs);
+	free(o);
+	free(err);
+	if (dir && mode) {
+		char *path = xasprintf("%s/%s%s.json", dir, name, mode > 1 ? "-pretty" : "");
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs(out, f);
+		fclose(f);
+		free(path);
+	}
+	return out;
+}
+
+/* The JSON document of a run, and one member by a dotted path ("legacy.why"). */
+static json_object *cli_json(const char *name, int verb, const char *const *opts, int *rc)
+{
+	char *out = run_vfio_cli(name, 2, verb, opts, rc);
+	json_object *j;
+
+	free(out);
+	out = run_vfio_cli(name, 1, verb, opts, rc);
+	j = json_tokener_parse(out);
+	assert_non_null(j);
+	free(out);
+	return j;
+}
+
+static json_object *jpath(json_object *j, const char *path)
+{
+	char *copy = xstrdup(path), *save = NULL;
+
+	for (char *k = strtok_r(copy, ".", &save); k; k = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(j, k, &j))
+			fail_msg("no %s in %s", k, path);
+	free(copy);
+	return j;
+}
+
+static const char *jstr(json_object *j, const char *path)
+{
+	return json_object_get_string(jpath(j, path));
+}
+
+/* A status row by key. */
+static json_object *jfeat(json_object *st, const char *key)
+{
+	json_object *rows = jpath(st, "kernel_features");
+
+	for (size_t i = 0; i < json_object_array_length(rows); i++) {
+		json_object *r = json_object_array_get_idx(rows, i);
+
+		if (!strcmp(jstr(r, "key"), key))
+			return r;
+	}
+	fail_msg("no status row %s", key);
+	return NULL;
+}
+
+static void test_cli_probe(void **state)
+{
+	static const char *const legacy[] = { "--path", "legacy", NULL };
+	static const char *const legacy_msi[] = { "--path", "legacy", "--msi-check", NULL };
+	static const char *const iommufd_only[] = { "--path", "iommufd", NULL };
+	static const char *const spapr_outside[] = { "--path", "legacy", "--iova", "0x90000000", NULL };
+	json_object *j, *steps;
+	char *text;
+	int rc;
+
+	WRAPPED();
+	fake_reset();
+	j = cli_json("vfio-probe-iommufd", 1, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(jstr(j, "path_used"), "iommufd");
+	assert_false(json_object_get_boolean(jpath(j, "legacy.attempted")));
+	assert_int_equal(json_object_get_int(jpath(j, "hw_info.max_pasid_log2")), 20);
+	json_object_put(j);
+
+	/* no /dev/iommu: the legacy path, and why iommufd failed, errno as number and name */
+	fake_reset();
+	fk.have_iommu = false;
+	j = cli_json("vfio-probe-fallback", 1, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(jstr(j, "path_used"), "legacy");
+	assert_int_equal(json_object_get_int(jpath(j, "iommufd.errno")), ENOENT);
+	assert_string_equal(jstr(j, "iommufd.errno_name"), "ENOENT");
+	assert_non_null(strstr(jstr(j, "iommufd.why"), "CONFIG_IOMMUFD"));
+	json_object_put(j);
+	fake_reset();
+	fk.have_iommu = false;
+	text = run_vfio_cli("", 0, 1, NULL, &rc);
+	assert_non_null(strstr(text, "iommufd + cdev: FAILED\n  FAIL  open /dev/iommu: ENOENT: "));
+	assert_non_null(strstr(text, "legacy group + container: ok\n"));
+	free(text);
+
+	/* both fail: the document ends with the error object */
+	fake_reset();
+	fk.have_iommu = false;
+	fk.group_viable = false;
+	j = cli_json("vfio-probe-both-fail", 1, NULL, &rc);
+	assert_int_not_equal(rc, 0);
+	assert_string_equal(jstr(j, "legacy.failed_op"), "VFIO_GROUP_GET_STATUS");
+	assert_int_equal(json_object_get_int(jpath(j, "error.exit")), rc);
+	json_object_put(j);
+
+	/* the MSI window refused: an expected failure, a step that is ok */
+	fake_reset();
+	fk.fail_req = VFIO_IOMMU_MAP_DMA;
+	fk.fail_err = EINVAL;
+	fk.fail_iova = 0xfee00000;
+	j = cli_json("vfio-probe-msi-refused", 1, legacy_msi, &rc);
+	assert_int_equal(rc, 0);
+	assert_true(json_object_get_boolean(jpath(j, "msi_check.refused")));
+	assert_string_equal(jstr(j, "msi_check.errno_name"), "EINVAL");
+	steps = jpath(j, "legacy.steps");
+	for (size_t i = 0; i < json_object_array_length(steps); i++)
+		if (json_object_get_boolean(jpath(json_object_array_get_idx(steps, i), "expected_failure")))
+			assert_true(json_object_get_boolean(jpath(json_object_array_get_idx(steps, i), "ok")));
+	json_object_put(j);
+
+	/* ...and accepted: the path fails, and says so */
+	fake_reset();
+	j = cli_json("vfio-probe-msi-accepted", 1, legacy_msi, &rc);
+	assert_int_not_equal(rc, 0);
+	assert_false(json_object_get_boolean(jpath(j, "msi_check.refused")));
+	assert_string_equal(jstr(j, "legacy.why"), "a map inside the MSI window was accepted");
+	json_object_put(j);
+
+	/* hardware info unavailable: recorded with its errno, not a failure */
+	fake_reset();
+	fk.fail_req = IOMMU_GET_HW_INFO;
+	fk.fail_err = EOPNOTSUPP;
+	j = cli_json("vfio-probe-no-hw-info", 1, iommufd_only, &rc);
+	assert_int_equal(rc, 0);
+	assert_true(json_object_get_boolean(jpath(j, "iommufd.ok")));
+	json_object_put(j);
+
+	/* SPAPR TCE: the windows, and a map outside them */
+	fake_reset();
+	fk.spapr = true;
+	j = cli_json("vfio-probe-spapr", 1, legacy, &rc);
+	assert_int_equal(rc, 0);
+	assert_true(json_object_get_boolean(jpath(j, "spapr.ddw_created")));
+	json_object_put(j);
+	fake_reset();
+	fk.spapr = true;
+	j = cli_json("vfio-probe-spapr-outside", 1, spapr_outside, &rc);
+	assert_int_not_equal(rc, 0);
+	assert_non_null(strstr(jstr(j, "legacy.why"), "outside the DMA window 0x0-0x7fffffff"));
+	json_object_put(j);
+	(void)state;
+}
+
+static void test_cli_status(void **state)
+{
+	json_object *j, *rows;
+	char *text;
+	int rc;
+
+	WRAPPED();
+	fake_reset();
+	j = cli_json("vfio-status-all", 0, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_false(json_object_get_boolean(jpath(j, "offline")));
+	assert_true(json_object_get_boolean(jpath(jfeat(j, "viommu"), "available")));
+	/* unknown: null, not a string */
+	assert_null(jpath(jfeat(j, "pasid_attach"), "available"));
+	assert_string_equal(jstr(jfeat(j, "container"), "detail"), "API version 0");
+	json_object_put(j);
+
+	fake_reset();
+	fk.fail_req = IOMMU_VIOMMU_ALLOC;
+	fk.fail_err = ENOTTY;
+	j = cli_json("vfio-status-no-viommu", 0, NULL, &rc);
+	assert_false(json_object_get_boolean(jpath(jfeat(j, "viommu"), "available")));
+	assert_int_equal(json_object_get_int(jpath(jfeat(j, "viommu"), "errno")), ENOTTY);
+	assert_string_equal(jstr(jfeat(j, "viommu"), "errno_name"), "ENOTTY");
+	assert_string_equal(jstr(jfeat(j, "viommu"), "detail"), "ENOTTY: the kernel predates it (v6.13)");
+	json_object_put(j);
+	fake_reset();
+	fk.fail_req = IOMMU_VIOMMU_ALLOC;
+	fk.fail_err = ENOTTY;
+	text = run_vfio_cli("", 0, 0, NULL, &rc);
+	assert_non_null(strstr(text, "\nvIOMMU (IOMMU_VIOMMU_ALLOC)                      no      "
+			       "ENOTTY: the kernel predates it (v6.13)\n"));
+	free(text);
+
+	/* nothing at all: every row absent, each with its reason */
+	fake_reset();
+	fk.have_iommu = fk.have_container = false;
+	j = cli_json("vfio-status-nothing", 0, NULL, &rc);
+	rows = jpath(j, "kernel_features");
+	for (size_t i = 0; i < json_object_array_length(rows); i++) {
+		json_object *r = json_object_array_get_idx(rows, i);
+
+		assert_false(json_object_get_boolean(jpath(r, "available")));
+		assert_non_null(jstr(r, "detail"));
+	}
+	json_object_put(j);
+
+	fake_reset();
+	fk.spapr = true;
+	j = cli_json("vfio-status-spapr", 0, NULL, &rc);
+	assert_true(json_object_get_boolean(jpath(jfeat(j, "container_spapr_tce_v2"), "available")));
+	json_object_put(j);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1185,6 +1459,8 @@ int main(void)
 		cmocka_unit_test(test_probe_spapr_ddw_create_fails),
 		cmocka_unit_test(test_probe_spapr_register_fails),
 		cmocka_unit_test(test_probe_spapr_only_v1),
+		cmocka_unit_test(test_cli_probe),
+		cmocka_unit_test(test_cli_status),
 		cmocka_unit_test(test_batch_spapr),
 		cmocka_unit_test(test_batch_exec_buffers),
 		cmocka_unit_test(test_batch_ordinary_lines),

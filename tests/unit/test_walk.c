@@ -4,8 +4,9 @@
  * memory, built by tests/tools/mktables.c's independent encoders: every
  * page-table family against the mapping list the builder recorded, the
  * hierarchies (VT-d legacy and scalable, SMMUv3, AMD, RISC-V), hostile
- * tables (loops, shared, outside, excluded, malformed, limits), and random
- * memory for every format.
+ * tables (loops, shared, outside, excluded, malformed, limits), random
+ * memory for every format, and the tables the walker is driven by (each
+ * format's setup hook, the parameter ranges, the family table).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -661,6 +662,205 @@ static void test_setup_errors(void **state)
 	assert_int_equal(walk_pt_setup(&pt, decode_format_find("arm-lpae-s2"), 0, &p, &why), -EINVAL);
 }
 
+/* ---- the tables the walker is driven by ---- */
+
+/*
+ * Every page-table format of the decoder registry walks through its own
+ * setup hook, takes --levels, finds itself by name, refuses each parameter
+ * its ops do not list with a sentence, and sets up with defaults (TCE with
+ * a window, which it needs).
+ */
+static void test_format_setup_hooks(void **state)
+{
+	const struct decode_fmt *f;
+	size_t npt = 0;
+
+	for (size_t i = 0; (f = decode_format_at(i)); i++) {
+		struct walk_pt_params p = { 0 };
+		struct walk_pt pt;
+		const char *why;
+
+		if (!f->pt)
+			continue;
+		npt++;
+		assert_ptr_equal(decode_format_find(f->name), f);
+		assert_non_null(f->pt->setup);
+		assert_true(f->pt->params & WALK_PARAM_BIT(WALK_PARAM_LEVELS));
+		assert_int_equal(f->pt->params >> WALK_NPARAMS, 0);
+		if (f->pt->params & WALK_PARAM_BIT(WALK_PARAM_WINDOW_SIZE))
+			p.window_size = 1ULL << 30;
+		assert_int_equal(walk_pt_setup(&pt, f, 0x10000, &p, &why), 0);
+		assert_true(pt.fmt == f || pt.fmt2 == f);
+		assert_int_equal(pt.root, 0x10000);
+		assert_true(walk_pt_levels(&pt) >= 1 && walk_pt_levels(&pt) <= WALK_MAX_LEVELS);
+		for (int id = 0; id < WALK_NPARAMS; id++) {
+			struct walk_pt_params q = p;
+
+			if (f->pt->params & WALK_PARAM_BIT(id))
+				continue;
+			assert_int_equal(walk_param_set(&q, (enum walk_param)id,
+							id == WALK_PARAM_GRANULE ? 4096 :
+							id == WALK_PARAM_PAGE_SHIFT ? 12 :
+							id == WALK_PARAM_KERNEL_PAGE_SIZE ? 4096 : 1,
+							&why), 0);
+			why = NULL;
+			assert_int_equal(walk_pt_setup(&pt, f, 0, &q, &why), -EINVAL);
+			assert_non_null(why);
+			assert_non_null(strstr(why, "appl"));
+		}
+	}
+	assert_int_equal(npt, 10);
+	/* A register is not a page-table format. */
+	assert_int_equal(walk_pt_setup(&(struct walk_pt){ 0 }, decode_format_find("vtd-cap"), 0, NULL,
+				       NULL), -EOPNOTSUPP);
+}
+
+/* One range per parameter, as the CLI gives it: bounds in, bounds out. */
+static void test_param_ranges(void **state)
+{
+	static const struct {
+		enum walk_param id;
+		uint64_t v;
+		int ret;
+	} cases[] = {
+		{ WALK_PARAM_LEVELS, 0, -ERANGE }, { WALK_PARAM_LEVELS, 1, 0 },
+		{ WALK_PARAM_LEVELS, WALK_MAX_LEVELS, 0 }, { WALK_PARAM_LEVELS, WALK_MAX_LEVELS + 1, -ERANGE },
+		{ WALK_PARAM_LEVELS, 1ULL << 32 | 2, -ERANGE },
+		{ WALK_PARAM_GRANULE, 4096, 0 }, { WALK_PARAM_GRANULE, 8192, -ERANGE },
+		{ WALK_PARAM_GRANULE, 16384, 0 }, { WALK_PARAM_GRANULE, 65536, 0 },
+		{ WALK_PARAM_GRANULE, 0, -ERANGE },
+		{ WALK_PARAM_PAGE_SHIFT, 11, -ERANGE }, { WALK_PARAM_PAGE_SHIFT, 12, 0 },
+		{ WALK_PARAM_PAGE_SHIFT, 34, 0 }, { WALK_PARAM_PAGE_SHIFT, 35, -ERANGE },
+		{ WALK_PARAM_PAGE_SHIFT, 1ULL << 32 | 16, -ERANGE },
+		{ WALK_PARAM_KERNEL_PAGE_SIZE, 0, -ERANGE }, { WALK_PARAM_KERNEL_PAGE_SIZE, 2048, -ERANGE },
+		{ WALK_PARAM_KERNEL_PAGE_SIZE, 3072, -ERANGE }, { WALK_PARAM_KERNEL_PAGE_SIZE, 4096, 0 },
+		{ WALK_PARAM_KERNEL_PAGE_SIZE, 1 << 24, 0 }, { WALK_PARAM_KERNEL_PAGE_SIZE, 1 << 25, -ERANGE },
+		{ WALK_PARAM_WINDOW_SIZE, 3 << 20, 0 }, { WALK_PARAM_IAS, 1ULL << 40, 0 },
+		{ WALK_NPARAMS, 1, -EINVAL },
+	};
+	struct walk_pt_params p = { 0 };
+	struct walk_pt pt;
+	const char *why;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		why = NULL;
+		assert_int_equal(walk_param_set(&p, cases[i].id, cases[i].v, &why), cases[i].ret);
+		if (cases[i].ret == -ERANGE)
+			assert_non_null(why);
+	}
+	assert_int_equal(p.levels, WALK_MAX_LEVELS);
+	assert_int_equal(p.granule, 65536);
+	assert_int_equal(p.page_shift, 34);
+	assert_int_equal(p.kernel_page_shift, 24);
+	assert_int_equal(p.window_size, 3 << 20);
+	/* A value too wide for its field is not cut down to a valid one. */
+	assert_true(p.ias > 64);
+	p = (struct walk_pt_params){ .levels = 3 };
+	assert_int_equal(walk_param_set(&p, WALK_PARAM_IAS, 1ULL << 32 | 40, &why), 0);
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("arm-lpae-s2"), 0, &p, &why), -EINVAL);
+	/* walk_pt_setup() holds parameters set directly to the same ranges. */
+	p = (struct walk_pt_params){ .granule = 8192 };
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("arm-lpae-s1"), 0, &p, &why), -EINVAL);
+	p = (struct walk_pt_params){ .window_size = 1ULL << 30, .kernel_page_shift = 30, .levels = 2 };
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("ppc-tce"), 0, &p, &why), -EINVAL);
+	p.kernel_page_shift = 12;
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("ppc-tce"), 0, &p, &why), 0);
+}
+
+/*
+ * Every row of the family table is complete: named, found by its name at
+ * its enum value, with resolve and enumerate, one requester option, one
+ * required base, and options that name themselves in their group.
+ */
+static void test_family_table(void **state)
+{
+	const struct walk_fam *f;
+	enum walk_family got;
+	size_t i;
+
+	for (i = 0; (f = walk_fam_at(i)); i++) {
+		unsigned int ids = 0, bases = 0, pasids = 0;
+
+		assert_non_null(f->name);
+		assert_non_null(f->resolve);
+		assert_non_null(f->enumerate);
+		assert_int_equal(walk_family_find(f->name, &got), 0);
+		assert_int_equal(got, i);
+		assert_string_equal(walk_family_name((enum walk_family)i), f->name);
+		assert_null(decode_format_find(f->name));
+		for (size_t j = 0; j < f->nopts; j++) {
+			const struct walk_hier_opt *o = &f->opts[j];
+
+			assert_non_null(o->name);
+			assert_non_null(o->group);
+			assert_non_null(strstr(o->group, o->name));
+			assert_ptr_equal(walk_fam_opt(f, o->name), o);
+			assert_true(!o->hi || o->range);
+			ids += o->key == WALK_HK_ID;
+			pasids += o->key == WALK_HK_PASID;
+			bases += o->key == WALK_HK_BASE && o->required;
+			if (o->key != WALK_HK_NONE)
+				assert_null(walk_fam_refuses(f, o->name));
+		}
+		assert_int_equal(ids, 1);
+		assert_int_equal(bases, 1);
+		assert_true(pasids >= 1);
+	}
+	assert_int_equal(i, WALK_FAM_RISCV + 1);
+	assert_int_equal(walk_family_find("vtd-sl-pte", &got), -ENOENT);
+	assert_int_equal(walk_family_find(NULL, &got), -ENOENT);
+	assert_string_equal(walk_family_name((enum walk_family)i), "unknown");
+}
+
+/* What a hierarchy takes, refuses and how a value is stored. */
+static void test_family_options(void **state)
+{
+	const struct walk_fam *vtd = walk_fam_at(WALK_FAM_VTD), *smmu = walk_fam_at(WALK_FAM_SMMUV3);
+	const struct walk_fam *amd = walk_fam_at(WALK_FAM_AMD);
+	struct walk_hier h = { 0 };
+	struct walk_rid rid = { 0 };
+	const char *why;
+	char buf[24];
+
+	assert_string_equal(walk_fam_refuses(vtd, "strtab"), "strtab/--strtab-cfg/--sid/--ssid");
+	assert_string_equal(walk_fam_refuses(vtd, "ssid"), "strtab/--strtab-cfg/--sid/--ssid");
+	assert_string_equal(walk_fam_refuses(smmu, "dev"), "dev (use --sid)");
+	assert_string_equal(walk_fam_refuses(amd, "rtaddr"), "rtaddr");
+	assert_string_equal(walk_fam_refuses(vtd, "big-endian"), "ddtp/--ext-dc/--big-endian");
+	assert_null(walk_fam_refuses(smmu, "pasid"));
+	assert_null(walk_fam_refuses(amd, "dev"));
+
+	/* RTADDR's flag bits are dropped; the DTE count and PASID have ranges. */
+	assert_int_equal(walk_hier_set(&h, &rid, walk_fam_opt(vtd, "rtaddr"), 0x12345c00, &why), 0);
+	assert_int_equal(h.base, 0x12345000);
+	assert_int_equal(walk_hier_set(&h, &rid, walk_fam_opt(vtd, "scalable"), 1, &why), 0);
+	assert_true(h.scalable);
+	assert_int_equal(walk_hier_set(&h, &rid, walk_fam_opt(amd, "dte-count"), 0, &why), -ERANGE);
+	assert_string_equal(why, "1 to 65536");
+	assert_int_equal(walk_hier_set(&h, &rid, walk_fam_opt(amd, "dte-count"), 65537, &why), -ERANGE);
+	assert_int_equal(walk_hier_set(&h, &rid, walk_fam_opt(amd, "dte-count"), 65536, &why), 0);
+	assert_int_equal(h.dte_count, 65536);
+	assert_int_equal(walk_hier_set(&h, &rid, walk_fam_opt(smmu, "ssid"), WALK_PASID_MAX + 1, &why),
+			 -ERANGE);
+	assert_string_equal(why, "at most 0xfffff (20 bits)");
+	assert_false(rid.has_pasid);
+	assert_int_equal(walk_hier_set(&h, &rid, walk_fam_opt(smmu, "pasid"), WALK_PASID_MAX, &why), 0);
+	assert_true(rid.has_pasid);
+	assert_int_equal(rid.pasid, WALK_PASID_MAX);
+	assert_int_equal(walk_hier_set(&h, &rid, walk_fam_opt(smmu, "sid"), 0x12345, &why), 0);
+	assert_int_equal(rid.id, 0x12345);
+	assert_int_equal(rid.id_last, 0x12345);
+	assert_int_equal(walk_hier_set(&h, &rid, walk_fam_opt(smmu, "dev"), 1, &why), -EINVAL);
+
+	/* Requesters print as the family says. */
+	walk_rid_format(WALK_FAM_SMMUV3, 0x18, buf, sizeof(buf));
+	assert_string_equal(buf, "0x18");
+	walk_rid_format(WALK_FAM_AMD, 0x18, buf, sizeof(buf));
+	assert_string_equal(buf, "00:03.0");
+	walk_rid_format(WALK_FAM_RISCV, 0x12345, buf, sizeof(buf));
+	assert_string_equal(buf, "0x12345");
+}
+
 /* Random bytes as tables, every format: no crash, ascending output, bounded work. */
 static void test_random_memory(void **state)
 {
@@ -757,6 +957,10 @@ int main(void)
 		cmocka_unit_test(test_enumerate),
 		cmocka_unit_test(test_smmu_amd_riscv),
 		cmocka_unit_test(test_setup_errors),
+		cmocka_unit_test(test_format_setup_hooks),
+		cmocka_unit_test(test_param_ranges),
+		cmocka_unit_test(test_family_table),
+		cmocka_unit_test(test_family_options),
 		cmocka_unit_test(test_random_memory),
 		cmocka_unit_test(test_coalesce_large),
 	};

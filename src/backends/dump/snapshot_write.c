@@ -9,7 +9,6 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +18,7 @@
 #include "backends/dump/snapshot.h"
 #include "backends/dump/snapshot_tree.h"
 #include "core/util.h"
+#include "output/out.h"
 
 /*
  * Layout, chosen so that `tar xf` gives a tree that --sysfs-root reads
@@ -46,31 +46,32 @@
 #define SNAP_PERM_CHR         0600
 #define SNAP_PERM_OTHER       0644
 
-static void json_add_str(json_object *o, const char *key, const char *val)
-{
-	json_object_object_add(o, key, val ? json_object_new_string(val) : NULL);
-}
-
 /*
  * {"format": "iommuctl-snapshot", "format_version": 1, "tool_version":
  *  "...", "created": "2025-01-31T12:00:00Z", "hostname": "..." | null,
- *  "kernel_release": "..." | null}
+ *  "kernel_release": "..." | null}, spelled by the one JSON writer.
  */
 static char *meta_json(const struct snapshot_meta *meta, const char *created)
 {
-	const int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			  JSON_C_TO_STRING_NOSLASHESCAPE;
-	json_object *o = json_object_new_object();
-	char *s;
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+	struct out *o;
 
-	json_add_str(o, "format", "iommuctl-snapshot");
-	json_object_object_add(o, "format_version", json_object_new_int(SNAPSHOT_FORMAT_VERSION));
-	json_add_str(o, "tool_version", IOMMUCTL_VERSION);
-	json_add_str(o, "created", created);
-	json_add_str(o, "hostname", meta->hostname);
-	json_add_str(o, "kernel_release", meta->kernel_release);
-	s = xasprintf("%s\n", json_object_to_json_string_ext(o, flags));
-	json_object_put(o);
+	if (!f)
+		return NULL;
+	o = out_new(&(struct out_opts){ .f = f, .json = true, .pretty = true });
+	out_str(o, "format", NULL, "iommuctl-snapshot");
+	out_u64(o, "format_version", NULL, SNAPSHOT_FORMAT_VERSION);
+	out_str(o, "tool_version", NULL, IOMMUCTL_VERSION);
+	out_str(o, "created", NULL, created);
+	out_str(o, "hostname", NULL, meta->hostname);
+	out_str(o, "kernel_release", NULL, meta->kernel_release);
+	out_free(o);
+	if (fclose(f)) {
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -168,6 +169,11 @@ static int write_archive(struct snap_tree *t, int fd, const struct snapshot_meta
 		goto fail;
 
 	json = meta_json(meta, created);
+	if (!json) {
+		err = -ENOMEM;
+		*why = xstrdup("out of memory");
+		goto out;
+	}
 	m = (struct member){ .name = SNAPSHOT_META_NAME, .type = AE_IFREG, .perm = SNAP_PERM_FILE,
 			     .data = json, .len = strlen(json) };
 	err = put_member(a, e, &m, now);

@@ -4,7 +4,9 @@
  * member that needs it to a target driver such as vfio-pci) and release
  * (restore what a journal recorded), with a journal written before the
  * first change, a per-group lock, and rollback of every device on failure.
- * Every sysfs and /proc access goes through the view; nothing here prints.
+ * The outcome is data (struct claim_result) for the command line to render;
+ * every sysfs and /proc access goes through the view; nothing here prints.
+ * The parts: lock.h, plan.h, journal.h, exec.h (shared with domtype.h).
  */
 #ifndef IOMMUCTL_CLAIM_H
 #define IOMMUCTL_CLAIM_H
@@ -106,6 +108,8 @@ int claim_result_why(struct claim_result *r, const char *fmt, ...);
 
 void claim_result_release(struct claim_result *r);
 
+bool claim_devstate_equal(const struct claim_devstate *a, const struct claim_devstate *b);
+
 /* state_dir, else $IOMMUCTL_STATE_DIR, else /run/iommuctl. */
 const char *claim_state_dir(const char *state_dir);
 
@@ -149,52 +153,6 @@ struct claim_owner {
 void claim_owner_find(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		      const char *state_dir, struct claim_owner *o);
 void claim_owner_release(struct claim_owner *o);
-
-/* ---- the engine, shared with domtype.c ---- */
-
-struct claim_txn {
-	struct view *v;
-	const struct claim_opts *opts;
-	struct claim_result *r;
-	const char *phase;
-	int settle_ms;
-	/* After each successful write, before the step callback: the journal's update. */
-	int (*after_write)(struct claim_txn *t, const struct claim_step *s);
-	void *priv;
-};
-
-void claim_txn_init(struct claim_txn *t, struct view *v, const struct claim_opts *opts,
-		    struct claim_result *r);
-int claim_devstate_read(struct view *v, const char *bus, const char *addr,
-			struct claim_devstate *st);
-void claim_devstate_free(struct claim_devstate *st);
-bool claim_devstate_equal(const struct claim_devstate *a, const struct claim_devstate *b);
-/* Move one device to state want (unbind, override, probe, bind as needed). */
-int claim_txn_apply(struct claim_txn *t, struct claim_member *m, const struct claim_devstate *want);
-/* Record a step and count it; write through the view when path is set. */
-int claim_txn_write(struct claim_txn *t, const char *device, const char *op, const char *path,
-		    const char *value);
-/* Put every touched member back to m->before, in reverse order; collects errors. */
-void claim_txn_rollback(struct claim_txn *t);
-/* Members of g with their current state and resolved paths (action KEEP). */
-int claim_members_load(struct view *v, const struct inventory *inv, const struct inv_group *g,
-		       struct claim_result *r);
-/* Open and flock (non-blocking) the group's lock in state_dir; fd or -errno (-EBUSY). */
-int claim_lock(const char *state_dir, struct claim_result *r, char **why);
-void claim_unlock(int fd);
-/* Capabilities from /proc/self/status (CapEff) through the view; -ENOENT if unreadable. */
-int claim_caps_read(struct view *v, unsigned long long *capeff, long *euid);
-/*
- * Type changes keep a journal (KEY.type.json beside the claim journal) from
- * before their first write: begin refuses (-EALREADY) while an interrupted
- * one exists, else (unless dry-run) writes it and journals every later write
- * of t; pause stops that (rollback); end removes it, or keeps it marked
- * failed. claim_release undoes what such a journal recorded.
- */
-int claim_type_journal_check(const char *state_dir, struct claim_result *r);
-int claim_type_journal_begin(struct claim_txn *t, const char *type_before, const char *target);
-void claim_type_journal_pause(struct claim_txn *t);
-void claim_type_journal_end(struct claim_txn *t, bool keep);
 /* Processes holding g's VFIO group node or a member's cdev open. */
 int claim_vfio_users(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		     struct strv *users);

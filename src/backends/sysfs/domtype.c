@@ -13,7 +13,11 @@
 #include <string.h>
 
 #include "backends/sysfs/domtype.h"
+#include "backends/sysfs/exec.h"
 #include "backends/sysfs/inventory.h"
+#include "backends/sysfs/journal.h"
+#include "backends/sysfs/lock.h"
+#include "backends/sysfs/plan.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "core/view.h"
@@ -113,8 +117,8 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 	unsigned long long cap = 0;
 	long euid;
 	struct claim_txn t;
-	char *path, *lockwhy = NULL;
-	int err, ver, lockfd = -1;
+	char *path;
+	int err, ver, lockfd;
 	bool type_written = false;
 
 	memset(r, 0, sizeof(*r));
@@ -147,15 +151,9 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		return -EOPNOTSUPP;
 	}
 
-	if (!opts->dry_run) {
-		r->key = xstrdup(g->members.n ? g->members.v[0] : "none");
-		lockfd = claim_lock(opts->state_dir, r, &lockwhy);
-		if (lockfd < 0) {
-			claim_result_why(r, "%s", lockwhy);
-			free(lockwhy);
-			return lockfd;
-		}
-	}
+	err = claim_begin(opts, g, r, &lockfd);
+	if (err)
+		return err;
 	/* state read under the lock */
 	free(r->type_before);
 	r->type_before = NULL;
@@ -208,33 +206,10 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		free(list);
 		goto out;
 	}
-	if (!opts->force && !r->type_no_unbind) {
-		struct strv names = { 0 }, paths = { 0 };
-
-		for (size_t i = 0; i < r->nmembers; i++)
-			if (r->members[i].action == CLAIM_REBIND && r->members[i].path) {
-				strv_push(&names, r->members[i].addr);
-				strv_push(&paths, r->members[i].path);
-			}
-		interlock_check(v, &names, &paths, opts->ssh_connection, &r->hits, &r->nhits);
-		strv_free(&names);
-		strv_free(&paths);
-		if (r->nhits) {
-			struct strv parts = { 0 };
-			char *list;
-
-			for (size_t i = 0; i < r->nhits; i++)
-				strv_push_owned(&parts, xasprintf("%s holds the %s", r->hits[i].member,
-								  r->hits[i].what));
-			list = strv_join(&parts, "; ");
-			claim_result_why(r, "refusing to change the type of group %u, which means unbinding its "
-			    "members: %s (--force to do it anyway)", g->id, list);
-			free(list);
-			strv_free(&parts);
-			err = -EPERM;
-			goto out;
-		}
-	}
+	/* DMA -> DMA-FQ unbinds nobody: no member is to be rebound, no interlock is asked */
+	err = claim_interlocks_refuse(v, opts, r, CLAIM_CHANGE_TYPE);
+	if (err)
+		goto out;
 	/* an interrupted type change must be undone first; then the journal, before the first write */
 	err = claim_type_journal_begin(&t, r->type_before, word);
 	if (err || opts->dry_run)
@@ -271,13 +246,9 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		char *now = NULL;
 
 		err = domtype_read(v, g->id, &now);
-		r->steps = xrealloc(r->steps, (r->nsteps + 1) * sizeof(*r->steps));
-		s = &r->steps[r->nsteps++];
-		memset(s, 0, sizeof(*s));
-		s->phase = t.phase;
-		s->op = xstrdup("verify");
-		s->path = xasprintf("/sys/kernel/iommu_groups/%u/type", g->id);
-		s->value = xstrdup(word);
+		path = xasprintf("/sys/kernel/iommu_groups/%u/type", g->id);
+		s = claim_txn_step(&t, NULL, "verify", path, word);
+		free(path);
 		if (!err && strcmp(word, "auto") && strcmp(now, word))
 			err = -EIO;
 		s->err = err;
@@ -286,8 +257,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		if (err)
 			claim_result_why(r, "group %u: wrote %s but the type reads back %s", g->id, word,
 			    now ? now : strerror(-err));
-		if (opts->step_cb)
-			opts->step_cb(opts->cb_arg, s);
+		claim_txn_step_done(&t, s);
 		free(now);
 	}
 	/* 3. rebind as before */
@@ -318,10 +288,7 @@ out:
 	r->type_after = NULL;
 	if (domtype_read(v, g->id, &r->type_after))
 		r->type_after = NULL;
-	for (size_t i = 0; i < r->nmembers; i++) {
-		claim_devstate_free(&r->members[i].after);
-		claim_devstate_read(v, r->members[i].bus, r->members[i].addr, &r->members[i].after);
-	}
+	claim_members_read_after(v, r);
 	claim_unlock(lockfd);
 	return err;
 }

@@ -11,6 +11,8 @@
 
 #include "backends/sysfs/claim.h"
 
+struct claim_txn;
+
 /* The words the kernel accepts: DMA, DMA-FQ, identity, auto. */
 bool domtype_word_valid(const char *word);
 

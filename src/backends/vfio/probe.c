@@ -3,8 +3,8 @@
  * vfio probe: the passthrough path end to end for one device already bound
  * to a VFIO driver. iommufd + device cdev first; when that path fails before
  * the device is attached, the legacy group + type1 container second. Every
- * step is recorded with its result or, on failure, the errno's explanation,
- * so the caller can say why each path failed.
+ * step is recorded as data (which step, the call, its errno, the values it
+ * involved), so the caller can say what was done and why each path failed.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,54 +18,23 @@
 /* Default placement of the test buffer: the first usable IOVA at or above 1 MiB. */
 #define PROBE_IOVA_FLOOR 0x100000ULL
 
-static int step(struct vfio_path_run *p, enum vfio_op op, int err, char *what, char *result)
+/*
+ * Record a step. A failure (neither expected nor optional) is the path's
+ * first unless one came before; the return is the error that stops it.
+ */
+static int step(struct vfio_path_run *p, struct vfio_step s)
 {
-	struct vfio_step *s;
+	bool counts = s.err && !s.expected && !s.optional;
 
 	p->steps = xrealloc(p->steps, (p->nsteps + 1) * sizeof(*p->steps));
-	s = &p->steps[p->nsteps++];
-	memset(s, 0, sizeof(*s));
-	s->op = op;
-	s->what = what;
-	s->err = err;
-	if (err) {
-		const char *why = vfio_explain(op, err);
-
-		free(result);
-		s->result = xasprintf("%s: %s", vfio_errno_name(err), why ? why : strerror(-err));
-		if (!p->err) {
-			p->err = err;
-			p->failed_op = op;
-			p->why = xasprintf("%s failed: %s", what, s->result);
-		}
-	} else {
-		s->result = result;
+	p->steps[p->nsteps] = s;
+	if (counts && !p->err) {
+		p->err = s.err;
+		p->failed_op = s.op;
+		p->failed_step = (int)p->nsteps;
 	}
-	return err;
-}
-
-/* A failure that was the point of the step: recorded, not counted. */
-static void step_expected(struct vfio_path_run *p, enum vfio_op op, int err, char *what)
-{
-	const char *why = vfio_explain(op, err);
-
-	step(p, op, 0, what, xasprintf("refused as expected: %s: %s", vfio_errno_name(err),
-				       why ? why : strerror(-err)));
-	p->steps[p->nsteps - 1].expected = true;
-	p->steps[p->nsteps - 1].err = err;
-}
-
-static char *ranges_text(const struct vfio_range *r, size_t n)
-{
-	struct strv sv = { 0 };
-	char *s;
-
-	for (size_t i = 0; i < n; i++)
-		strv_push_owned(&sv, xasprintf("0x%llx-0x%llx", (unsigned long long)r[i].start,
-					       (unsigned long long)r[i].last));
-	s = n ? strv_join(&sv, ", ") : xstrdup("none");
-	strv_free(&sv);
-	return s;
+	p->nsteps++;
+	return counts ? s.err : 0;
 }
 
 static int choose_iova(const struct vfio_probe_req *req, struct vfio_probe_result *res,
@@ -99,69 +68,55 @@ static int path_iommufd(const struct vfio_probe_req *req, struct vfio_probe_resu
 	p->attempted = true;
 	*attached = false;
 	rc = vfio_iommufd_open(&ifd);
-	if (step(p, VOP_OPEN_IOMMUFD, rc, xstrdup("open " VFIO_PATH_IOMMU), xstrdup("ok")))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_OPEN_IOMMUFD, .op = VOP_OPEN_IOMMUFD, .err = rc }))
 		goto out;
 	if (!req->cdev) {
-		step(p, VOP_OPEN_CDEV, -ENOENT, xasprintf("find the VFIO cdev of %s", req->device), NULL);
+		step(p, (struct vfio_step){ .kind = VSTEP_FIND_CDEV, .op = VOP_OPEN_CDEV, .err = -ENOENT,
+					    .name = req->device });
 		goto out;
 	}
 	rc = vfio_cdev_open(req->cdev, &dfd);
-	if (step(p, VOP_OPEN_CDEV, rc, xasprintf("open " VFIO_PATH_CDEV_DIR "/%s", req->cdev),
-		 xstrdup("ok")))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_OPEN_CDEV, .op = VOP_OPEN_CDEV, .err = rc,
+					.name = req->cdev }))
 		goto out;
 	rc = vfio_device_bind(dfd, ifd, &dev_id);
-	if (step(p, VOP_BIND, rc, xstrdup("bind the device to the iommufd"),
-		 xasprintf("device ID %u", dev_id)))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_BIND, .op = VOP_BIND, .err = rc, .v = { dev_id } }))
 		goto out;
 	res->dev_id = dev_id;
 	rc = vfio_ioas_alloc(ifd, &ioas);
-	if (step(p, VOP_IOAS_ALLOC, rc, xstrdup("allocate an IOAS"), xasprintf("IOAS ID %u", ioas)))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_IOAS_ALLOC, .op = VOP_IOAS_ALLOC, .err = rc,
+					.v = { ioas } }))
 		goto out;
 	have_ioas = true;
 	res->ioas_id = ioas;
 	rc = vfio_device_attach(dfd, ioas, -1, &hwpt);
-	if (step(p, VOP_ATTACH, rc, xasprintf("attach the device to IOAS %u", ioas),
-		 xasprintf("attached; HWPT ID %u", hwpt)))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_ATTACH, .op = VOP_ATTACH, .err = rc,
+					.v = { ioas, hwpt } }))
 		goto out;
 	*attached = true;
 	res->hwpt_id = hwpt;
 
 	rc = vfio_ioas_ranges(ifd, ioas, &res->ranges, &res->nranges, &res->alignment);
-	if (step(p, VOP_IOVA_RANGES, rc, xstrdup("read the usable IOVA ranges"), NULL))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_IOVA_RANGES, .op = VOP_IOVA_RANGES, .err = rc }))
 		goto out;
-	{
-		char *rt = ranges_text(res->ranges, res->nranges);
-
-		p->steps[p->nsteps - 1].result = xasprintf("%s; alignment %llu", rt,
-							   (unsigned long long)res->alignment);
-		free(rt);
-	}
+	/* informative only: the path does not depend on it */
 	rc = vfio_hw_info_get(ifd, dev_id, &res->hw);
-	if (!rc) {
-		res->have_hw_info = true;
-		step(p, VOP_HW_INFO, 0, xstrdup("read the IOMMU hardware info"),
-		     xasprintf("type %s, capabilities 0x%llx, PASID width %u bits", res->hw.type_name,
-			       (unsigned long long)res->hw.capabilities, res->hw.max_pasid_log2));
-	} else {
-		/* informative only: the path does not depend on it */
-		const char *why = vfio_explain(VOP_HW_INFO, rc);
-
-		step(p, VOP_HW_INFO, 0, xstrdup("read the IOMMU hardware info"),
-		     xasprintf("not available: %s: %s", vfio_errno_name(rc), why ? why : strerror(-rc)));
-	}
+	res->have_hw_info = !rc;
+	step(p, (struct vfio_step){ .kind = VSTEP_HW_INFO, .op = VOP_HW_INFO, .err = rc, .optional = true });
 
 	rc = vfio_buffer_alloc(res->size, &buf);
-	if (step(p, VOP_BUFFER, rc, xasprintf("allocate a %llu-byte test buffer",
-					      (unsigned long long)res->size), xstrdup("ok")))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_BUFFER, .op = VOP_BUFFER, .err = rc,
+					.v = { res->size } }))
 		goto out;
 	rc = choose_iova(req, res, res->alignment);
 	if (rc) {
-		step(p, VOP_IOAS_MAP, -ENOSPC, xstrdup("choose an IOVA for the test buffer"), NULL);
+		step(p, (struct vfio_step){ .kind = VSTEP_CHOOSE_IOVA, .op = VOP_IOAS_MAP, .err = -ENOSPC,
+					    .v = { res->size } });
 		goto out;
 	}
 	rc = vfio_ioas_map(ifd, ioas, buf, res->size, true, true, &res->iova);
-	if (step(p, VOP_IOAS_MAP, rc, xasprintf("map the buffer at IOVA 0x%llx",
-						(unsigned long long)res->iova), xstrdup("mapped")))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_MAP, .op = VOP_IOAS_MAP, .err = rc,
+					.v = { res->iova } }))
 		goto out;
 	mapped = res->mapped = true;
 	if (req->while_mapped) {
@@ -175,28 +130,20 @@ static int path_iommufd(const struct vfio_probe_req *req, struct vfio_probe_resu
 		res->msi_tested = true;
 		rc = vfio_ioas_map(ifd, ioas, buf, 4096, true, true, &msi);
 		res->msi_err = rc;
-		if (rc) {
-			step_expected(p, VOP_IOAS_MAP, rc, xasprintf("map a page in the MSI window at 0x%llx",
-								    (unsigned long long)req->msi_start));
-		} else {
+		if (!rc)
 			vfio_ioas_unmap(ifd, ioas, msi, 4096, NULL);
-			step(p, VOP_IOAS_MAP, -EEXIST, xasprintf("map a page in the MSI window at 0x%llx",
-								 (unsigned long long)req->msi_start), NULL);
-			free(p->steps[p->nsteps - 1].result);
-			p->steps[p->nsteps - 1].result =
-				xstrdup("the kernel ACCEPTED a map inside the MSI window: it does not reserve it");
-			free(p->why);
-			p->why = xstrdup("a map inside the MSI window was accepted");
-		}
+		/* refused is the point; accepted is the failure: the window is not reserved */
+		step(p, (struct vfio_step){ .kind = VSTEP_MAP_MSI, .op = VOP_IOAS_MAP, .err = rc ? rc : -EEXIST,
+					    .expected = rc != 0, .v = { req->msi_start } });
 	}
 	rc = vfio_ioas_unmap(ifd, ioas, res->iova, res->size, &unmapped);
-	if (!step(p, VOP_IOAS_UNMAP, rc, xasprintf("unmap IOVA 0x%llx", (unsigned long long)res->iova),
-		  xasprintf("%llu bytes unmapped", (unsigned long long)unmapped))) {
+	if (!step(p, (struct vfio_step){ .kind = VSTEP_UNMAP, .op = VOP_IOAS_UNMAP, .err = rc,
+					 .v = { res->iova, unmapped } })) {
 		mapped = false;
 		res->unmapped = true;
 	}
 	rc = vfio_device_detach(dfd, -1);
-	step(p, VOP_DETACH, rc, xstrdup("detach the device"), xstrdup("ok"));
+	step(p, (struct vfio_step){ .kind = VSTEP_DETACH, .op = VOP_DETACH, .err = rc });
 out:
 	if (mapped)
 		vfio_ioas_unmap(ifd, ioas, res->iova, res->size, NULL);
@@ -224,37 +171,6 @@ static unsigned ddw_default_shift(uint64_t pgsizes)
 	return pgsizes ? (unsigned)__builtin_ctzll(pgsizes) : 12;
 }
 
-/* A map the kernel refused with ENXIO: say which window the IOVA missed. */
-static void spapr_outside(struct vfio_path_run *p, const struct vfio_spapr_info *si, uint64_t iova)
-{
-	struct vfio_step *s = &p->steps[p->nsteps - 1];
-
-	free(s->result);
-	s->result = xasprintf("ENXIO: IOVA 0x%llx is outside the DMA window 0x%llx-0x%llx",
-			      (unsigned long long)iova, (unsigned long long)si->dma32_start,
-			      (unsigned long long)(si->dma32_start + si->dma32_size - 1));
-	free(p->why);
-	p->why = xasprintf("%s failed: %s", s->what, s->result);
-}
-
-static char *spapr_info_text(const struct vfio_spapr_info *si)
-{
-	char *pg, *t;
-
-	if (!si->ddw)
-		return xasprintf("32-bit window 0x%llx-0x%llx (%llu MiB); no dynamic DMA windows",
-				 (unsigned long long)si->dma32_start,
-				 (unsigned long long)(si->dma32_start + si->dma32_size - 1),
-				 (unsigned long long)(si->dma32_size >> 20));
-	pg = vfio_pgsizes_text(si->ddw_pgsizes);
-	t = xasprintf("32-bit window 0x%llx-0x%llx (%llu MiB); DDW page sizes %s, up to %u windows, "
-		      "up to %u levels", (unsigned long long)si->dma32_start,
-		      (unsigned long long)(si->dma32_start + si->dma32_size - 1),
-		      (unsigned long long)(si->dma32_size >> 20), pg, si->ddw_max_windows, si->ddw_levels);
-	free(pg);
-	return t;
-}
-
 /*
  * Register the test buffer, map and unmap it in the 32-bit window, create
  * and remove a DDW, unregister. The device is open; cfd has the v2 model.
@@ -269,34 +185,23 @@ static void spapr_steps(const struct vfio_probe_req *req, struct vfio_probe_resu
 	int rc;
 
 	rc = vfio_buffer_alloc(res->size, &buf);
-	if (step(p, VOP_BUFFER, rc, xasprintf("allocate a %llu-byte test buffer",
-					      (unsigned long long)res->size), xstrdup("ok")))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_BUFFER, .op = VOP_BUFFER, .err = rc,
+					.v = { res->size } }))
 		return;
 	rc = vfio_spapr_register(cfd, buf, res->size);
-	if (step(p, VOP_SPAPR_REGISTER, rc, xasprintf("pre-register the %llu-byte test buffer",
-						      (unsigned long long)res->size), xstrdup("registered")))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_SPAPR_REGISTER, .op = VOP_SPAPR_REGISTER, .err = rc,
+					.v = { res->size } }))
 		goto out;
 	res->registered = true;
 	if (choose_iova(req, res, res->alignment)) {
-		step(p, VOP_DMA_MAP, -ENOSPC, xasprintf("choose an IOVA in the 32-bit window for %llu bytes",
-							(unsigned long long)res->size), NULL);
+		step(p, (struct vfio_step){ .kind = VSTEP_CHOOSE_IOVA, .op = VOP_DMA_MAP, .err = -ENOSPC,
+					    .v = { res->size, 1 } });
 		goto out;
 	}
 	rc = vfio_dma_map(cfd, buf, res->iova, res->size, true);
-	if (step(p, VOP_DMA_MAP, rc, xasprintf("map the buffer at IOVA 0x%llx",
-					       (unsigned long long)res->iova), xstrdup("mapped"))) {
-		if (rc == -ENXIO) {
-			spapr_outside(p, si, res->iova);
-		} else if (vfio_spapr_map_explain(rc)) {
-			struct vfio_step *st = &p->steps[p->nsteps - 1];
-
-			free(st->result);
-			st->result = xasprintf("%s: %s", vfio_errno_name(rc), vfio_spapr_map_explain(rc));
-			free(p->why);
-			p->why = xasprintf("%s failed: %s", st->what, st->result);
-		}
+	if (step(p, (struct vfio_step){ .kind = VSTEP_MAP, .op = VOP_DMA_MAP, .err = rc,
+					.v = { res->iova } }))
 		goto out;
-	}
 	mapped = res->mapped = true;
 	if (req->while_mapped) {
 		rc = req->while_mapped(req->arg, res);
@@ -304,8 +209,8 @@ static void spapr_steps(const struct vfio_probe_req *req, struct vfio_probe_resu
 			p->err = p->err ? p->err : rc;
 	}
 	rc = vfio_dma_unmap(cfd, res->iova, res->size, &unmapped);
-	if (!step(p, VOP_DMA_UNMAP, rc, xasprintf("unmap IOVA 0x%llx", (unsigned long long)res->iova),
-		  xasprintf("%llu bytes unmapped", (unsigned long long)unmapped))) {
+	if (!step(p, (struct vfio_step){ .kind = VSTEP_UNMAP, .op = VOP_DMA_UNMAP, .err = rc,
+					 .v = { res->iova, unmapped } })) {
 		mapped = false;
 		res->unmapped = true;
 	}
@@ -316,21 +221,18 @@ static void spapr_steps(const struct vfio_probe_req *req, struct vfio_probe_resu
 	res->ddw_levels = req->ddw_levels ? req->ddw_levels : PROBE_DDW_LEVELS;
 	res->ddw_size = req->ddw_size ? req->ddw_size : PROBE_DDW_SIZE;
 	if (!si->ddw) {
-		step(p, VOP_SPAPR_CREATE, 0, xstrdup("create a dynamic DMA window"),
-		     xstrdup("skipped: the container offers no dynamic DMA windows"));
+		step(p, (struct vfio_step){ .kind = VSTEP_DDW_NONE, .op = VOP_SPAPR_CREATE });
 		goto out;
 	}
 	rc = vfio_spapr_window_create(cfd, res->ddw_page_shift, res->ddw_size, res->ddw_levels,
 				      &res->ddw_start);
-	if (step(p, VOP_SPAPR_CREATE, rc, xasprintf("create a DDW: page shift %u, %llu bytes, %u level%s",
-						    res->ddw_page_shift, (unsigned long long)res->ddw_size,
-						    res->ddw_levels, res->ddw_levels == 1 ? "" : "s"),
-		 xasprintf("window at bus address 0x%llx", (unsigned long long)res->ddw_start)))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_DDW_CREATE, .op = VOP_SPAPR_CREATE, .err = rc,
+					.v = { res->ddw_page_shift, res->ddw_size, res->ddw_levels } }))
 		goto out;
 	res->ddw_created = true;
 	rc = vfio_spapr_window_remove(cfd, res->ddw_start);
-	if (!step(p, VOP_SPAPR_REMOVE, rc, xasprintf("remove the DDW at 0x%llx",
-						     (unsigned long long)res->ddw_start), xstrdup("removed")))
+	if (!step(p, (struct vfio_step){ .kind = VSTEP_DDW_REMOVE, .op = VOP_SPAPR_REMOVE, .err = rc,
+					 .v = { res->ddw_start } }))
 		res->ddw_removed = true;
 out:
 	if (mapped)
@@ -339,7 +241,8 @@ out:
 		vfio_spapr_window_remove(cfd, res->ddw_start);
 	if (res->registered) {
 		rc = vfio_spapr_unregister(cfd, buf, res->size);
-		step(p, VOP_SPAPR_UNREGISTER, rc, xstrdup("unregister the test buffer"), xstrdup("ok"));
+		step(p, (struct vfio_step){ .kind = VSTEP_SPAPR_UNREGISTER, .op = VOP_SPAPR_UNREGISTER,
+					    .err = rc });
 	}
 	vfio_buffer_free(buf, res->size);
 }
@@ -359,8 +262,8 @@ static int path_legacy(const struct vfio_probe_req *req, struct vfio_probe_resul
 
 	p->attempted = true;
 	rc = vfio_container_open(&cfd, &api);
-	if (step(p, VOP_OPEN_CONTAINER, rc, xstrdup("open " VFIO_PATH_CONTAINER),
-		 xasprintf("API version %d", api)))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_OPEN_CONTAINER, .op = VOP_OPEN_CONTAINER, .err = rc,
+					.v = { (uint64_t)api } }))
 		goto out;
 	if (req->noiommu_group)
 		type = VFIO_NOIOMMU_IOMMU;
@@ -371,42 +274,42 @@ static int path_legacy(const struct vfio_probe_req *req, struct vfio_probe_resul
 	else if (vfio_check_extension(cfd, VFIO_SPAPR_TCE_v2_IOMMU) > 0)
 		type = VFIO_SPAPR_TCE_v2_IOMMU;
 	else {
-		step(p, VOP_CHECK_EXT, -ENODEV, xstrdup(vfio_check_extension(cfd, VFIO_SPAPR_TCE_IOMMU) > 0 ?
-			"find a type1 or SPAPR TCE v2 IOMMU model (only SPAPR TCE v1 is offered)" :
-			"find a type1 or SPAPR TCE v2 IOMMU model"), NULL);
+		step(p, (struct vfio_step){ .kind = VSTEP_FIND_MODEL, .op = VOP_CHECK_EXT, .err = -ENODEV,
+					    .v = { vfio_check_extension(cfd, VFIO_SPAPR_TCE_IOMMU) > 0 } });
 		goto out;
 	}
 	res->spapr = type == VFIO_SPAPR_TCE_v2_IOMMU;
 	res->container_type = vfio_iommu_type_name(type);
-	step(p, VOP_CHECK_EXT, 0, xstrdup("choose the IOMMU model"), xstrdup(res->container_type));
+	step(p, (struct vfio_step){ .kind = VSTEP_CHOOSE_MODEL, .op = VOP_CHECK_EXT,
+				    .name = res->container_type });
 	if (req->group < 0) {
-		step(p, VOP_OPEN_GROUP, -ENOENT, xasprintf("find the IOMMU group of %s", req->device), NULL);
+		step(p, (struct vfio_step){ .kind = VSTEP_FIND_GROUP, .op = VOP_OPEN_GROUP, .err = -ENOENT,
+					    .name = req->device });
 		goto out;
 	}
 	rc = vfio_group_open((unsigned)req->group, req->noiommu_group, &gfd);
-	if (step(p, VOP_OPEN_GROUP, rc, xasprintf(req->noiommu_group ? "open " VFIO_PATH_NOIOMMU_GROUP_FMT :
-						  "open " VFIO_PATH_GROUP_FMT, req->group), xstrdup("ok")))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_OPEN_GROUP, .op = VOP_OPEN_GROUP, .err = rc,
+					.v = { (uint64_t)req->group, req->noiommu_group } }))
 		goto out;
 	rc = vfio_group_status(gfd, &gflags);
 	if (!rc && !(gflags & VFIO_GROUP_FLAGS_VIABLE))
 		rc = -EBUSY;
-	if (step(p, VOP_GROUP_STATUS, rc, xstrdup("check the group is viable"), xstrdup("viable")))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_GROUP_VIABLE, .op = VOP_GROUP_STATUS, .err = rc }))
 		goto out;
 	rc = vfio_group_set_container(gfd, cfd);
-	if (step(p, VOP_SET_CONTAINER, rc, xstrdup("add the group to the container"), xstrdup("ok")))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_SET_CONTAINER, .op = VOP_SET_CONTAINER, .err = rc }))
 		goto out;
 	in_container = true;
 	rc = vfio_set_iommu(cfd, type);
-	if (step(p, VOP_SET_IOMMU, rc, xasprintf("set the IOMMU model %s", res->container_type),
-		 xstrdup("ok")))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_SET_IOMMU, .op = VOP_SET_IOMMU, .err = rc,
+					.name = res->container_type }))
 		goto out;
 	if (res->spapr) {
 		struct vfio_spapr_info *si = &res->spapr_info;
 
 		rc = vfio_spapr_info_get(cfd, si);
-		if (step(p, VOP_SPAPR_INFO, rc, xstrdup("read the DMA windows (32-bit window, DDW)"), NULL))
+		if (step(p, (struct vfio_step){ .kind = VSTEP_SPAPR_INFO, .op = VOP_SPAPR_INFO, .err = rc }))
 			goto out;
-		p->steps[p->nsteps - 1].result = spapr_info_text(si);
 		res->ranges = xcalloc(1, sizeof(*res->ranges));
 		if (si->dma32_size) {
 			res->ranges[0].start = si->dma32_start;
@@ -417,36 +320,24 @@ static int path_legacy(const struct vfio_probe_req *req, struct vfio_probe_resul
 		res->pgsizes = si->ddw_pgsizes;
 	} else if (type != VFIO_NOIOMMU_IOMMU) {
 		rc = vfio_type1_info_get(cfd, &ti);
-		if (step(p, VOP_IOMMU_INFO, rc, xstrdup("read the IOMMU info (page sizes, IOVA ranges)"), NULL))
+		if (step(p, (struct vfio_step){ .kind = VSTEP_IOMMU_INFO, .op = VOP_IOMMU_INFO, .err = rc }))
 			goto out;
 		res->pgsizes = ti.pgsizes;
 		res->ranges = ti.ranges;
 		res->nranges = ti.nranges;
+		res->have_range_cap = ti.have_ranges;
+		res->have_dma_avail = ti.have_dma_avail;
+		res->dma_avail = ti.dma_avail;
 		ti.ranges = NULL;
 		res->alignment = ti.pgsizes ? ti.pgsizes & -ti.pgsizes : 4096;
-		{
-			char *rt = ti.have_ranges ? ranges_text(res->ranges, res->nranges) :
-				   xstrdup("no IOVA range capability (kernel before v5.4)");
-
-			p->steps[p->nsteps - 1].result =
-				xasprintf("page sizes 0x%llx; IOVA ranges %s", (unsigned long long)ti.pgsizes, rt);
-			if (ti.have_dma_avail) {
-				char *t = p->steps[p->nsteps - 1].result;
-
-				p->steps[p->nsteps - 1].result = xasprintf("%s; %u more mappings allowed", t,
-									   ti.dma_avail);
-				free(t);
-			}
-			free(rt);
-		}
 	}
 	rc = vfio_group_device_fd(gfd, req->device, &dfd);
-	if (step(p, VOP_GET_DEVICE_FD, rc, xasprintf("open the device %s", req->device), xstrdup("ok")))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_OPEN_DEVICE, .op = VOP_GET_DEVICE_FD, .err = rc,
+					.name = req->device }))
 		goto out;
 	rc = vfio_device_info_get(dfd, &dflags, &nreg, &nirq);
-	if (step(p, VOP_DEVICE_INFO, rc, xstrdup("read the device info"),
-		 xasprintf("%s%s, %u regions, %u IRQ types", dflags & VFIO_DEVICE_FLAGS_PCI ? "PCI" : "non-PCI",
-			   dflags & VFIO_DEVICE_FLAGS_RESET ? ", resettable" : "", nreg, nirq)))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_DEVICE_INFO, .op = VOP_DEVICE_INFO, .err = rc,
+					.v = { dflags, nreg, nirq } }))
 		goto out;
 	if (type == VFIO_NOIOMMU_IOMMU)
 		goto out;       /* no IOMMU: nothing to map */
@@ -455,17 +346,18 @@ static int path_legacy(const struct vfio_probe_req *req, struct vfio_probe_resul
 		goto out;
 	}
 	rc = vfio_buffer_alloc(res->size, &buf);
-	if (step(p, VOP_BUFFER, rc, xasprintf("allocate a %llu-byte test buffer",
-					      (unsigned long long)res->size), xstrdup("ok")))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_BUFFER, .op = VOP_BUFFER, .err = rc,
+					.v = { res->size } }))
 		goto out;
 	align = res->alignment;
 	if (choose_iova(req, res, align)) {
-		step(p, VOP_DMA_MAP, -ENOSPC, xstrdup("choose an IOVA for the test buffer"), NULL);
+		step(p, (struct vfio_step){ .kind = VSTEP_CHOOSE_IOVA, .op = VOP_DMA_MAP, .err = -ENOSPC,
+					    .v = { res->size } });
 		goto out;
 	}
 	rc = vfio_dma_map(cfd, buf, res->iova, res->size, true);
-	if (step(p, VOP_DMA_MAP, rc, xasprintf("map the buffer at IOVA 0x%llx",
-					       (unsigned long long)res->iova), xstrdup("mapped")))
+	if (step(p, (struct vfio_step){ .kind = VSTEP_MAP, .op = VOP_DMA_MAP, .err = rc,
+					.v = { res->iova } }))
 		goto out;
 	mapped = res->mapped = true;
 	if (req->while_mapped) {
@@ -477,23 +369,15 @@ static int path_legacy(const struct vfio_probe_req *req, struct vfio_probe_resul
 		res->msi_tested = true;
 		rc = vfio_dma_map(cfd, buf, req->msi_start, 4096, true);
 		res->msi_err = rc;
-		if (rc) {
-			step_expected(p, VOP_DMA_MAP, rc, xasprintf("map a page in the MSI window at 0x%llx",
-								   (unsigned long long)req->msi_start));
-		} else {
+		if (!rc)
 			vfio_dma_unmap(cfd, req->msi_start, 4096, NULL);
-			step(p, VOP_DMA_MAP, -EEXIST, xasprintf("map a page in the MSI window at 0x%llx",
-								(unsigned long long)req->msi_start), NULL);
-			free(p->steps[p->nsteps - 1].result);
-			p->steps[p->nsteps - 1].result =
-				xstrdup("the kernel ACCEPTED a map inside the MSI window: it does not reserve it");
-			free(p->why);
-			p->why = xstrdup("a map inside the MSI window was accepted");
-		}
+		/* refused is the point; accepted is the failure: the window is not reserved */
+		step(p, (struct vfio_step){ .kind = VSTEP_MAP_MSI, .op = VOP_DMA_MAP, .err = rc ? rc : -EEXIST,
+					    .expected = rc != 0, .v = { req->msi_start } });
 	}
 	rc = vfio_dma_unmap(cfd, res->iova, res->size, &unmapped);
-	if (!step(p, VOP_DMA_UNMAP, rc, xasprintf("unmap IOVA 0x%llx", (unsigned long long)res->iova),
-		  xasprintf("%llu bytes unmapped", (unsigned long long)unmapped))) {
+	if (!step(p, (struct vfio_step){ .kind = VSTEP_UNMAP, .op = VOP_DMA_UNMAP, .err = rc,
+					 .v = { res->iova, unmapped } })) {
 		mapped = false;
 		res->unmapped = true;
 	}
@@ -520,6 +404,7 @@ int vfio_probe_run(const struct vfio_probe_req *req, struct vfio_probe_result *r
 	int rc = -ENODEV;
 
 	memset(res, 0, sizeof(*res));
+	res->iommufd.failed_step = res->legacy.failed_step = -1;
 	res->size = req->size ? req->size : 0x10000;
 	if (req->path != VFIO_PATH_LEGACY) {
 		rc = path_iommufd(req, res, &attached);
@@ -543,21 +428,10 @@ int vfio_probe_run(const struct vfio_probe_req *req, struct vfio_probe_result *r
 	return rc;
 }
 
-static void path_release(struct vfio_path_run *p)
-{
-	for (size_t i = 0; i < p->nsteps; i++) {
-		free(p->steps[i].what);
-		free(p->steps[i].result);
-	}
-	free(p->steps);
-	free(p->why);
-	memset(p, 0, sizeof(*p));
-}
-
 void vfio_probe_result_release(struct vfio_probe_result *res)
 {
-	path_release(&res->iommufd);
-	path_release(&res->legacy);
+	free(res->iommufd.steps);
+	free(res->legacy.steps);
 	free(res->ranges);
 	memset(res, 0, sizeof(*res));
 }

@@ -4,8 +4,9 @@
  * and iommufd ioctls, the run-time feature probe behind `vfio status`, the
  * passthrough sequence behind `vfio probe` (iommufd + cdev first, legacy
  * group + container second), and a table that explains an errno per
- * operation. Everything returns 0 or -errno and fills structures; nothing
- * prints.
+ * operation. Everything returns 0 or -errno and fills structures with
+ * data (what was tried, what the kernel answered); the command line words
+ * and prints it.
  */
 #ifndef IOMMUCTL_VFIO_H
 #define IOMMUCTL_VFIO_H
@@ -166,12 +167,27 @@ void vfio_buffer_free(void *va, uint64_t size);
 
 enum vfio_avail { VFIO_AVAIL_NO = 0, VFIO_AVAIL_YES, VFIO_AVAIL_UNKNOWN };
 
+/* What decided a feature's answer (the command line words it). */
+enum vfio_basis {
+	VFIO_BASIS_PROBED = 0,    /* a call answered: op and err (0: it worked) */
+	VFIO_BASIS_NOT_OFFERED,   /* the container answered VFIO_CHECK_EXTENSION with 0 */
+	VFIO_BASIS_NEEDS,         /* not tried: the feature `needs` is absent */
+	VFIO_BASIS_NEEDS_DEVICE,  /* not tried: only a bound device can tell */
+};
+
 struct vfio_feature {
 	const char *key;          /* "iommufd", "container_type1v2", ... */
-	const char *label;        /* "iommufd (/dev/iommu)" */
 	enum vfio_avail avail;
-	int err;                  /* the errno that decided it (0 when it worked) */
-	char *detail;             /* a value, or why it is absent */
+	enum vfio_basis basis;
+	enum vfio_op op;          /* the call that decided it (VOP_NONE: a probe ioctl) */
+	int err;                  /* its errno, positive (0 when it worked) */
+	const char *needs;        /* VFIO_BASIS_NEEDS: the key of the feature it needs */
+	/*
+	 * What the call returned: "container" the API version; "ioas" the
+	 * first and last IOVA an empty IOAS allows and the alignment;
+	 * "huge_pages_option" the option's value.
+	 */
+	uint64_t val[3];
 };
 
 struct vfio_status {
@@ -180,27 +196,64 @@ struct vfio_status {
 };
 
 /*
- * Probe the running kernel: device nodes, container types, iommufd ioctls
- * (ENOTTY: ioctl unknown; E2BIG: struct larger than the kernel knows;
- * EOPNOTSUPP: value not supported). Opens and closes everything it uses;
- * device cdevs are the caller's to add (they come from the view).
+ * Probe the running kernel: container types, iommufd ioctls (ENOTTY:
+ * ioctl unknown; E2BIG: struct larger than the kernel knows; EOPNOTSUPP:
+ * value not supported). Opens and closes everything it uses. Device nodes
+ * and cdevs are the caller's (they come from the view).
  */
 int vfio_status_probe(struct vfio_status *st);
 void vfio_status_release(struct vfio_status *st);
-/* Add a feature row (used by the probe and by callers adding view-derived rows). */
-struct vfio_feature *vfio_status_add(struct vfio_status *st, const char *key, const char *label,
-				     enum vfio_avail avail, int err, char *detail);
 
 /* ---- vfio probe: the passthrough path end to end ---- */
 
 enum vfio_path { VFIO_PATH_AUTO = 0, VFIO_PATH_IOMMUFD_CDEV, VFIO_PATH_LEGACY };
 
+/*
+ * The steps of a probe, and the values each records in vfio_step.v[]
+ * (and .name): the command line words them.
+ */
+enum vfio_step_kind {
+	VSTEP_OPEN_IOMMUFD,       /* open /dev/iommu */
+	VSTEP_FIND_CDEV,          /* the device has no cdev; name: the device */
+	VSTEP_OPEN_CDEV,          /* name: the cdev ("vfio0") */
+	VSTEP_BIND,               /* v[0]: the device ID */
+	VSTEP_IOAS_ALLOC,         /* v[0]: the IOAS ID */
+	VSTEP_ATTACH,             /* v[0]: the IOAS ID, v[1]: the HWPT ID */
+	VSTEP_IOVA_RANGES,        /* the result's ranges and alignment */
+	VSTEP_HW_INFO,            /* the result's hw; a failure is recorded, not counted */
+	VSTEP_BUFFER,             /* v[0]: bytes */
+	VSTEP_CHOOSE_IOVA,        /* v[0]: bytes; v[1]: 1 when inside the SPAPR 32-bit window */
+	VSTEP_MAP,                /* v[0]: IOVA */
+	VSTEP_MAP_MSI,            /* v[0]: IOVA; expected refusal; err -EEXIST: it was accepted */
+	VSTEP_UNMAP,              /* v[0]: IOVA, v[1]: bytes unmapped */
+	VSTEP_DETACH,
+	VSTEP_OPEN_CONTAINER,     /* v[0]: the API version */
+	VSTEP_FIND_MODEL,         /* no usable model; v[0]: 1 when SPAPR TCE v1 is offered */
+	VSTEP_CHOOSE_MODEL,       /* name: the model ("type1v2") */
+	VSTEP_FIND_GROUP,         /* the device has no group; name: the device */
+	VSTEP_OPEN_GROUP,         /* v[0]: the group, v[1]: 1 for a noiommu group */
+	VSTEP_GROUP_VIABLE,
+	VSTEP_SET_CONTAINER,
+	VSTEP_SET_IOMMU,          /* name: the model */
+	VSTEP_SPAPR_INFO,         /* the result's spapr_info */
+	VSTEP_IOMMU_INFO,         /* the result's pgsizes, ranges, have_range_cap, dma_avail */
+	VSTEP_OPEN_DEVICE,        /* name: the device */
+	VSTEP_DEVICE_INFO,        /* v[0]: VFIO_DEVICE_FLAGS_*, v[1]: regions, v[2]: IRQ types */
+	VSTEP_SPAPR_REGISTER,     /* v[0]: bytes */
+	VSTEP_DDW_NONE,           /* no DDW to create: the container offers none */
+	VSTEP_DDW_CREATE,         /* v[0]: page shift, v[1]: bytes, v[2]: levels; the result's ddw_start */
+	VSTEP_DDW_REMOVE,         /* v[0]: its start */
+	VSTEP_SPAPR_UNREGISTER,
+};
+
 struct vfio_step {
-	enum vfio_op op;
-	char *what;               /* "open /dev/vfio/devices/vfio0" */
+	enum vfio_step_kind kind;
+	enum vfio_op op;          /* the call, for the errno's explanation */
 	int err;                  /* 0: ok */
 	bool expected;            /* a failure that was the point (MSI-window map) */
-	char *result;             /* on success: what came back; on failure: the explanation */
+	bool optional;            /* a failure that does not matter (hardware info) */
+	uint64_t v[3];            /* see enum vfio_step_kind */
+	const char *name;         /* the request's device or cdev, or a static model name */
 };
 
 struct vfio_path_run {
@@ -208,7 +261,7 @@ struct vfio_path_run {
 	bool ok;
 	int err;                  /* first failure */
 	enum vfio_op failed_op;
-	char *why;                /* one line: why this path failed */
+	int failed_step;          /* index into steps of the first failure; -1: none */
 	struct vfio_step *steps;
 	size_t nsteps;
 };
@@ -241,6 +294,9 @@ struct vfio_probe_result {
 	/* what the kernel said (from the path used) */
 	struct vfio_range *ranges;
 	size_t nranges;
+	bool have_range_cap;      /* type1: the IOVA range capability was present (v5.4+) */
+	bool have_dma_avail;      /* type1: the kernel said how many more mappings it allows */
+	uint32_t dma_avail;
 	uint64_t alignment;       /* iommufd out_iova_alignment, or the smallest type1 page size */
 	uint64_t pgsizes;         /* type1 page-size bitmap (0 on iommufd) */
 	const char *container_type;  /* "type1v2" ... (legacy) */

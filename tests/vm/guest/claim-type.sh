@@ -128,54 +128,65 @@ fi
 run type-bad iommuctl group type $NIC passthrough
 [ $rc -eq 2 ] && ok "unknown type word exits 2" || bad "unknown type word: exit $rc"
 
-# ---- killed in the middle of a claim; a second invocation is busy ----
-IOMMUCTL_TEST_PAUSE_AFTER_STEP=2 iommuctl group claim $NIC > "$LOG/kill-claim" 2>&1 &
-victim=$!
-i=0
-while ! grep -q 'paused after step 2' "$LOG/kill-claim" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-grep -q 'paused after step 2' "$LOG/kill-claim" && ok "claim paused after step 2 (test hook)" || bad "claim never paused: $(cat "$LOG/kill-claim")"
-t1=$(date +%s)
-run busy-claim iommuctl group claim $NIC
-[ $rc -eq 1 ] && has busy-claim 'busy' && [ $(( $(date +%s) - t1 )) -le 2 ] && ok "a second claim fails at once: busy (exit 1)" ||
-	bad "second claim while locked: rc $rc: $(cat "$LOG/busy-claim")"
-run busy-type iommuctl group type $NIC identity
-[ $rc -eq 1 ] && has busy-type 'busy' && ok "type while a claim holds the lock: busy (exit 1)" || bad "type while locked: rc $rc"
-run busy-release iommuctl group release $NIC
-[ $rc -eq 1 ] && has busy-release 'busy' && ok "release while a claim holds the lock: busy (exit 1)" || bad "release while locked: rc $rc"
-kill -9 $victim; wait $victim 2>/dev/null
-echo "after kill -9: driver $(drv $NIC), override $(ovr $NIC)"
-[ "$(drv $NIC)" = none ] && [ "$(ovr $NIC)" = vfio-pci ] && ok "killed after unbind: device left unbound with driver_override set" ||
-	bad "state after kill: driver $(drv $NIC), override $(ovr $NIC)"
-grep -q '"state": "claiming"' /run/iommuctl/claims/$NIC.json && ok "journal says claiming" || bad "journal after kill: $(cat /run/iommuctl/claims/$NIC.json)"
-run kill-reclaim iommuctl group claim $NIC
-[ $rc -eq 1 ] && has kill-reclaim 'interrupted' && ok "claim after a kill refuses and points to release" || bad "claim after kill: rc $rc"
-run kill-release iommuctl group release $NIC
-[ $rc -eq 0 ] && [ "$(drv $NIC)" = e1000e ] && [ "$(ovr $NIC)" = "(null)" ] && [ ! -e /run/iommuctl/claims/$NIC.json ] &&
-	ok "release after kill -9 restores e1000e and clears driver_override" || bad "release after kill: rc $rc, $(drv $NIC), $(ovr $NIC)"
+# The fault-injection hook (stop after the Nth write) exists only in a test
+# build (make TEST_HOOKS=1); a release binary must not honour the variable.
+if ! iommuctl --version | grep -q 'test hooks'; then
+	IOMMUCTL_TEST_PAUSE_AFTER_STEP=2 timeout 20 iommuctl group claim $NIC > "$LOG/nohook-claim" 2>&1; rc=$?
+	[ $rc -eq 0 ] && ! grep -q 'paused' "$LOG/nohook-claim" && [ "$(drv $NIC)" = vfio-pci ] &&
+		ok "a release build ignores IOMMUCTL_TEST_PAUSE_AFTER_STEP: the claim ran through" ||
+		bad "release build and the pause variable: rc $rc: $(cat "$LOG/nohook-claim")"
+	run nohook-release iommuctl group release $NIC
+	[ $rc -eq 0 ] && [ "$(drv $NIC)" = e1000e ] && ok "released again" || bad "release after the no-hook claim: rc $rc"
+else
+	# ---- killed in the middle of a claim; a second invocation is busy ----
+	IOMMUCTL_TEST_PAUSE_AFTER_STEP=2 iommuctl group claim $NIC > "$LOG/kill-claim" 2>&1 &
+	victim=$!
+	i=0
+	while ! grep -q 'paused after step 2' "$LOG/kill-claim" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	grep -q 'paused after step 2' "$LOG/kill-claim" && ok "claim paused after step 2 (test hook)" || bad "claim never paused: $(cat "$LOG/kill-claim")"
+	t1=$(date +%s)
+	run busy-claim iommuctl group claim $NIC
+	[ $rc -eq 1 ] && has busy-claim 'busy' && [ $(( $(date +%s) - t1 )) -le 2 ] && ok "a second claim fails at once: busy (exit 1)" ||
+		bad "second claim while locked: rc $rc: $(cat "$LOG/busy-claim")"
+	run busy-type iommuctl group type $NIC identity
+	[ $rc -eq 1 ] && has busy-type 'busy' && ok "type while a claim holds the lock: busy (exit 1)" || bad "type while locked: rc $rc"
+	run busy-release iommuctl group release $NIC
+	[ $rc -eq 1 ] && has busy-release 'busy' && ok "release while a claim holds the lock: busy (exit 1)" || bad "release while locked: rc $rc"
+	kill -9 $victim; wait $victim 2>/dev/null
+	echo "after kill -9: driver $(drv $NIC), override $(ovr $NIC)"
+	[ "$(drv $NIC)" = none ] && [ "$(ovr $NIC)" = vfio-pci ] && ok "killed after unbind: device left unbound with driver_override set" ||
+		bad "state after kill: driver $(drv $NIC), override $(ovr $NIC)"
+	grep -q '"state": "claiming"' /run/iommuctl/claims/$NIC.json && ok "journal says claiming" || bad "journal after kill: $(cat /run/iommuctl/claims/$NIC.json)"
+	run kill-reclaim iommuctl group claim $NIC
+	[ $rc -eq 1 ] && has kill-reclaim 'interrupted' && ok "claim after a kill refuses and points to release" || bad "claim after kill: rc $rc"
+	run kill-release iommuctl group release $NIC
+	[ $rc -eq 0 ] && [ "$(drv $NIC)" = e1000e ] && [ "$(ovr $NIC)" = "(null)" ] && [ ! -e /run/iommuctl/claims/$NIC.json ] &&
+		ok "release after kill -9 restores e1000e and clears driver_override" || bad "release after kill: rc $rc, $(drv $NIC), $(ovr $NIC)"
 
-# ---- killed in the middle of a type change: the journal lets release restore it ----
-before=$(gtype $NIC)
-IOMMUCTL_TEST_PAUSE_AFTER_STEP=2 iommuctl group type $NIC identity > "$LOG/kill-type" 2>&1 &
-victim=$!
-i=0
-while ! grep -q 'paused after step 2' "$LOG/kill-type" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-kill -9 $victim; wait $victim 2>/dev/null
-echo "after kill -9 of a type change: driver $(drv $NIC), type $(gtype $NIC)"
-[ "$(drv $NIC)" = none ] && [ "$(gtype $NIC)" = identity ] &&
-	ok "type change killed after the type write: e1000e unbound, type identity" ||
-	bad "state after killing the type change: driver $(drv $NIC), type $(gtype $NIC): $(cat "$LOG/kill-type")"
-grep -q '"state": "typing"' /run/iommuctl/claims/$NIC.type.json && grep -q "\"type_before\": \"$before\"" /run/iommuctl/claims/$NIC.type.json &&
-	ok "type journal says typing from $before" || bad "type journal after kill: $(cat /run/iommuctl/claims/$NIC.type.json 2>&1)"
-run kill-type-show iommuctl group show $NIC
-has kill-type-show 'type change to identity, interrupted' && ok "group show names the interrupted type change" ||
-	bad "group show after the killed type change: $(grep -i owner "$LOG/kill-type-show")"
-run kill-type-again iommuctl group type $NIC DMA
-[ $rc -eq 1 ] && has kill-type-again 'interrupted type change' && ok "type after a kill refuses and points to release" ||
-	bad "type after kill: rc $rc: $(tail -n 2 "$LOG/kill-type-again")"
-run kill-type-release iommuctl group release $NIC
-[ $rc -eq 0 ] && [ "$(drv $NIC)" = e1000e ] && [ "$(gtype $NIC)" = "$before" ] && [ ! -e /run/iommuctl/claims/$NIC.type.json ] &&
-	ok "release after a killed type change: type $before again, e1000e rebound, journal removed" ||
-	bad "release after killed type change: rc $rc, driver $(drv $NIC), type $(gtype $NIC): $(tail -n 3 "$LOG/kill-type-release")"
+	# ---- killed in the middle of a type change: the journal lets release restore it ----
+	before=$(gtype $NIC)
+	IOMMUCTL_TEST_PAUSE_AFTER_STEP=2 iommuctl group type $NIC identity > "$LOG/kill-type" 2>&1 &
+	victim=$!
+	i=0
+	while ! grep -q 'paused after step 2' "$LOG/kill-type" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -9 $victim; wait $victim 2>/dev/null
+	echo "after kill -9 of a type change: driver $(drv $NIC), type $(gtype $NIC)"
+	[ "$(drv $NIC)" = none ] && [ "$(gtype $NIC)" = identity ] &&
+		ok "type change killed after the type write: e1000e unbound, type identity" ||
+		bad "state after killing the type change: driver $(drv $NIC), type $(gtype $NIC): $(cat "$LOG/kill-type")"
+	grep -q '"state": "typing"' /run/iommuctl/claims/$NIC.type.json && grep -q "\"type_before\": \"$before\"" /run/iommuctl/claims/$NIC.type.json &&
+		ok "type journal says typing from $before" || bad "type journal after kill: $(cat /run/iommuctl/claims/$NIC.type.json 2>&1)"
+	run kill-type-show iommuctl group show $NIC
+	has kill-type-show 'type change to identity, interrupted' && ok "group show names the interrupted type change" ||
+		bad "group show after the killed type change: $(grep -i owner "$LOG/kill-type-show")"
+	run kill-type-again iommuctl group type $NIC DMA
+	[ $rc -eq 1 ] && has kill-type-again 'interrupted type change' && ok "type after a kill refuses and points to release" ||
+		bad "type after kill: rc $rc: $(tail -n 2 "$LOG/kill-type-again")"
+	run kill-type-release iommuctl group release $NIC
+	[ $rc -eq 0 ] && [ "$(drv $NIC)" = e1000e ] && [ "$(gtype $NIC)" = "$before" ] && [ ! -e /run/iommuctl/claims/$NIC.type.json ] &&
+		ok "release after a killed type change: type $before again, e1000e rebound, journal removed" ||
+		bad "release after killed type change: rc $rc, driver $(drv $NIC), type $(gtype $NIC): $(tail -n 3 "$LOG/kill-type-release")"
+fi
 
 # ---- two claims at once: one wins ----
 iommuctl group claim $EDU > "$LOG/race-a" 2>&1 &

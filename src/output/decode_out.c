@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/decode_out.h"
+#include "output/decode_out.h"
 #include "core/util.h"
 #include "decode/decode.h"
 #include "output/out.h"
@@ -19,12 +19,12 @@ static const char hex_digits[] = "0123456789abcdef";
 
 /* ---- buffer ---- */
 
-void decode_buf_init(struct decode_buf *b, FILE *f, size_t cap)
+void decode_buf_init(struct decode_buf *b, struct out *o, size_t cap)
 {
 	b->data = xmalloc(cap);
 	b->len = 0;
 	b->cap = cap;
-	b->f = f;
+	b->f = out_opts(o)->f ? out_opts(o)->f : stdout;
 	b->error = 0;
 	b->cache = NULL;
 }
@@ -575,4 +575,39 @@ void decode_emit_entry(struct out *o, const char *key, const char *label,
 void decode_emit(struct out *o, const char *key, const char *label, const struct decode_result *r)
 {
 	decode_emit_entry(o, key, label, r, NULL, NULL);
+}
+
+/* ---- entries one after another ---- */
+
+void decode_printer_begin(struct decode_printer *p, struct out *o, bool list)
+{
+	p->o = o;
+	p->list = list;
+	if (!out_is_json(o))
+		decode_buf_init(&p->buf, o, 1 << 16);
+	else if (list)
+		out_list_begin(o, NULL, NULL);
+}
+
+void decode_printer_entry(struct decode_printer *p, const struct decode_result *r,
+			  const uint64_t *words, const struct decode_opts *opts)
+{
+	if (out_is_json(p->o))
+		decode_emit_entry(p->o, NULL, NULL, r, words, opts);
+	else
+		decode_text_entry(&p->buf, r, words, opts);
+}
+
+bool decode_printer_failed(const struct decode_printer *p)
+{
+	return !out_is_json(p->o) && p->buf.error;
+}
+
+int decode_printer_end(struct decode_printer *p)
+{
+	if (!out_is_json(p->o))
+		return decode_buf_release(&p->buf);
+	if (p->list)
+		out_list_end(p->o);
+	return out_flush(p->o);
 }

@@ -2,14 +2,15 @@
 /*
  * Rendering of decode results (struct decode_result), shared by `decode`
  * and by detail views that embed a decoded register (iommu show). Text and
- * JSON come from the same records. Batch text goes through a tight
- * buffered renderer (struct decode_buf) because it must keep up with
- * millions of entries a second; everything else goes through the out_*
- * emitter.
+ * JSON come from the same records. Entries printed one after another (a
+ * batch) go through struct decode_printer: JSON through the writer, text
+ * through a tight buffered renderer (struct decode_buf) because it must
+ * keep up with millions of entries a second.
  */
 #ifndef IOMMUCTL_DECODE_OUT_H
 #define IOMMUCTL_DECODE_OUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,7 +63,8 @@ struct decode_buf {
 	struct decode_text_cache *cache;
 };
 
-void decode_buf_init(struct decode_buf *b, FILE *f, size_t cap);
+/* Text onto the writer's stream, in blocks of cap bytes. */
+void decode_buf_init(struct decode_buf *b, struct out *o, size_t cap);
 /* Write out what is buffered. Returns 0 or -EIO. */
 int decode_buf_flush(struct decode_buf *b);
 /* Flush and free. Returns 0 or -EIO. */
@@ -84,6 +86,25 @@ void decode_buf_puts(struct decode_buf *b, const char *s);
  */
 void decode_text_entry(struct decode_buf *b, const struct decode_result *r, const uint64_t *words,
 		       const struct decode_opts *opts);
+
+/*
+ * Decoded entries, one after another: `decode FORMAT VALUE` prints one,
+ * a batch any number. JSON: the entry's object (decode_emit_entry), and
+ * for a batch an array of them; text: decode_text_entry().
+ */
+struct decode_printer {
+	struct out *o;
+	bool list;
+	struct decode_buf buf;       /* text */
+};
+
+void decode_printer_begin(struct decode_printer *p, struct out *o, bool list);
+void decode_printer_entry(struct decode_printer *p, const struct decode_result *r,
+			  const uint64_t *words, const struct decode_opts *opts);
+/* True once a write failed: the rest of a batch need not be decoded. */
+bool decode_printer_failed(const struct decode_printer *p);
+/* Close the batch and push out what is buffered. Returns 0 or -EIO. */
+int decode_printer_end(struct decode_printer *p);
 
 /* "0x" and at least min_digits hex digits; returns the end. No terminator. */
 char *decode_put_hex(char *p, uint64_t v, unsigned int min_digits);

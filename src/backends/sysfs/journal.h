@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Journals: what a change must be able to undo, written atomically before
+ * its first write and after every write since, so that a later 'group
+ * release' can finish or undo it after a failure, a crash or kill -9.
+ * KEY.json records a claim (the drivers to return to), KEY.type.json an
+ * unfinished type change (the type and the drivers to return to).
+ */
+#ifndef IOMMUCTL_CLAIM_JOURNAL_H
+#define IOMMUCTL_CLAIM_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backends/sysfs/claim.h"
+
+struct claim_txn;
+
+/* A journal as read back. */
+struct claim_journal {
+	char *state;              /* "claiming", "claimed", "releasing", "typing", "failed" */
+	char *driver;
+	char *type_before;        /* a type change's journal: the type to return to */
+	char *type_target;        /* ...and the type it was changing to */
+	unsigned group;
+	long pid;
+	struct claim_member *devs;   /* addr, bus, before, action, why (progress) */
+	size_t ndevs;
+};
+
+/* What a journal holds when written, and what the per-write update needs. */
+struct claim_journal_hook {
+	const char *state;
+	const char *driver;
+	const struct claim_member *devs;   /* the recorded states */
+	size_t ndevs;
+	const char **progress;             /* per device: its last step, or NULL */
+	const char *type_before, *type_target;   /* type changes only */
+};
+
+/* Write atomically (a temporary file, fsync, rename, fsync of the directory). */
+int claim_journal_write(const char *path, const struct claim_journal_hook *h,
+			const struct claim_result *r);
+/* Remove, and fsync the directory; 0 when there was none. */
+int claim_journal_remove(const char *path);
+/* -ENOENT: no journal; -EBADMSG: not one of ours (*why says what). */
+int claim_journal_read(const char *path, struct claim_journal *j, char **why);
+void claim_journal_free(struct claim_journal *j);
+/*
+ * The path, state and driver (or, with type, the target type) of the
+ * journal at path when it exists and is ours; path is taken.
+ */
+void claim_journal_peek(char *path, bool type, char **at, char **what, char **state);
+
+/* The transaction's after_write with priv a struct claim_journal_hook: progress, rewrite. */
+int claim_journal_after_write(struct claim_txn *t, const struct claim_step *s);
+
+/*
+ * Type changes keep a journal (KEY.type.json beside the claim journal) from
+ * before their first write: begin refuses (-EALREADY) while an interrupted
+ * one exists, else (unless dry-run) writes it and journals every later write
+ * of t; pause stops that (rollback); end removes it, or keeps it marked
+ * failed. claim_release undoes what such a journal recorded.
+ */
+char *claim_type_journal_path(const char *state_dir, const char *key);
+int claim_type_journal_check(const char *state_dir, struct claim_result *r);
+int claim_type_journal_begin(struct claim_txn *t, const char *type_before, const char *target);
+void claim_type_journal_pause(struct claim_txn *t);
+void claim_type_journal_end(struct claim_txn *t, bool keep);
+
+#endif
