@@ -7,8 +7,9 @@
  * the dispatcher's tables: the batch language's own (ioas map, dma map...,
  * in batch_iommufd.c and batch_legacy.c) or any command of the command line
  * (group claim). Per-line status; FILE:LINE in diagnostics; -j prints one
- * JSON array, each command's output its line's "result"; the first error
- * stops the run unless --force. The language is in iommuctl-vfio(8).
+ * JSON array, each command's document its line's "output"
+ * (docs/json/batch.schema.json); the first error stops the run unless
+ * --force. The language is in iommuctl-vfio(8).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -278,7 +279,7 @@ int batch_unmap(struct cli_batch *b, struct bobj *io, const char *map, const str
 		    x->iova >= iova && x->iova - iova + x->len <= len)
 			batch_map_forget(x);
 	}
-	res_u64(b, "unmapped", done);
+	res_u64(b, "unmapped_bytes", done);
 	res_text(b, "%llu bytes unmapped", (unsigned long long)done);
 	return 0;
 }
@@ -616,7 +617,7 @@ static int batch_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		out_fmt_str(o, "file", NULL, shown);
 		out_fmt_u64(o, "line", NULL, lineno);
 		out_fmt_str(o, "command", NULL, cmdtext);
-		out_doc_begin(o, "result");
+		out_doc_begin(o, "output");
 		if (err)
 			err_report(ctx, err, "unterminated quote");
 		else
@@ -625,8 +626,13 @@ static int batch_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 			err_report(ctx, err, "%s", err == -EUSAGE ? "invalid usage" : strerror(-err));
 		out_doc_end(o);
 		out_fmt_str(o, "status", NULL, err ? "error" : "ok");
-		out_fmt_str(o, "errno", NULL, err && err != -EUSAGE ? vfio_errno_name(err) : NULL);
-		out_fmt_str(o, "error", NULL, err ? ctx->errmsg : NULL);
+		/* errno as everywhere: the number, its name beside it; none for a usage error */
+		if (err && err != -EUSAGE)
+			out_fmt_i64(o, "errno", NULL, -err);
+		else
+			out_fmt_str(o, "errno", NULL, NULL);
+		out_fmt_str(o, "errno_name", NULL, err && err != -EUSAGE ? vfio_errno_name(err) : NULL);
+		out_fmt_str(o, "message", NULL, err ? ctx->errmsg : NULL);
 		out_obj_end(o);
 		t = strv_join(&b.text, "; ");
 		out_textf(o, "%s:%u: %-5s %s%s%s\n", shown, lineno, err ? "FAIL" : "ok", cmdtext,

@@ -85,8 +85,9 @@ error_t batch_opt_parse(int key, char *arg, struct argp_state *state);
 struct cli_batch *batch_of(struct iommuctl_ctx *ctx);
 
 /*
- * The line's result: JSON members of its "result" (nothing in text), and
- * the parts of its text summary ("; "-joined after its status).
+ * The line's result: JSON members of its "output" (nothing in text; keys
+ * of the vocabulary, docs/json/README.md), and the parts of its text
+ * summary ("; "-joined after its status).
  */
 void res_str(struct cli_batch *b, const char *key, const char *val);
 void res_u64(struct cli_batch *b, const char *key, uint64_t v);

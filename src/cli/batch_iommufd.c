@@ -58,7 +58,7 @@ static int ioas_alloc(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		vfio_destroy(b->iommufd, id);
 		return rc;
 	}
-	res_u64(b, "id", id);
+	res_u64(b, "ioas_id", id);
 	res_text(b, "ioas %s: ID %u", o->name, id);
 	return 0;
 }
@@ -340,7 +340,7 @@ static int do_attach(struct cli_batch *b, const char *dev, const char *pt_name, 
 		return batch_fail_op(b, pasid >= 0 ? VOP_ATTACH_PASID : VOP_ATTACH, rc);
 	res_u64(b, "pt_id", out);
 	if (pasid >= 0)
-		res_u64(b, "pasid", (uint64_t)pasid);
+		res_u64(b, "pasid_number", (uint64_t)pasid);
 	res_text(b, "attached%s to %s; HWPT ID %u", pasid >= 0 ? " (PASID)" : "", pt_name, out);
 	return 0;
 }
@@ -485,7 +485,7 @@ static int hwpt_alloc(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		vfio_destroy(b->iommufd, id);
 		return rc;
 	}
-	res_u64(b, "id", id);
+	res_u64(b, "hwpt_id", id);
 	res_hex(b, "flags", flags);
 	res_text(b, "hwpt %s: ID %u, flags 0x%x", o->name, id, flags);
 	return 0;

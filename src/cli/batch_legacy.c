@@ -49,7 +49,7 @@ static int container_set_iommu(struct iommuctl_ctx *ctx, void *opts, int argc, c
 		return batch_fail_op(b, VOP_SET_IOMMU, rc);
 	b->container_ready = true;
 	b->spapr = type == VFIO_SPAPR_TCE_IOMMU || type == VFIO_SPAPR_TCE_v2_IOMMU;
-	res_str(b, "type", vfio_iommu_type_name(type));
+	res_str(b, "container_type", vfio_iommu_type_name(type));
 	res_text(b, "%s", vfio_iommu_type_name(type));
 	return 0;
 }

@@ -59,12 +59,12 @@ def j(*args):
     return json.loads(subprocess.run([binary, '--sysfs-root', root, '-j', *args], capture_output=True, text=True).stdout)
 lines = j('batch', script)
 assert [l['line'] for l in lines] == [4, 5, 6], lines
-assert lines[0]['result'] == j('group', 'list', '-o', 'GROUP,TYPE,DEVICES,VIABLE'), lines[0]
-assert lines[1]['result'] == j('group', 'show', '5'), lines[1]
-assert lines[2]['result'] == {'exit_status': 0} and lines[2]['status'] == 'ok', lines[2]
+assert lines[0]['output'] == j('group', 'list', '-o', 'GROUP,TYPE,DEVICES,VIABLE'), lines[0]
+assert lines[1]['output'] == j('group', 'show', '5'), lines[1]
+assert lines[2]['output'] == {'exit_status': 0} and lines[2]['status'] == 'ok', lines[2]
 PY
-if [ $? -eq 0 ]; then ok "provision: each line's result is the command's own JSON document"
-else bad "provision: results: $(tail -n 3 "$tmp/py")"; fi
+if [ $? -eq 0 ]; then ok "provision: each line's output is the command's own JSON document"
+else bad "provision: outputs: $(tail -n 3 "$tmp/py")"; fi
 # from standard input, and with -F instead of --sysfs-root: the same lines
 "$bin" -F "$snap" batch - <"$input/provision.txt" >"$tmp/stdin" 2>&1
 sed "s|^$input/provision.txt:|<stdin>:|" "$golden/provision.txt" | cmp -s - "$tmp/stdin" &&
