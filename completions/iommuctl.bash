@@ -15,7 +15,7 @@ _iommuctl_dyn() {
 _iommuctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local i w obj= verb= nargs=0
-	local argopts=" --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size "
+	local argopts=" --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --name --name --name --pasid --pasid --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size --name --size --iova --name --iova --size --name --start --size --iova --size --mem --name --iova --size --size --name --page-shift --size --levels --name "
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case " $argopts " in *" $w "*) ((i++)); continue ;; esac
@@ -31,7 +31,7 @@ _iommuctl() {
 	case " $argopts " in *" $prev "*) return ;; esac
 	if [[ -z $obj ]]; then
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help --version" -- "$cur")); return; fi
-		COMPREPLY=($(compgen -W "help iommu group device snapshot decode mem walk translate vfio msi batch" -- "$cur")); return
+		COMPREPLY=($(compgen -W "help iommu group device snapshot decode mem walk translate vfio msi batch iommufd ioas hwpt pasid hw-info option destroy container dma spapr exec" -- "$cur")); return
 	fi
 	case $obj in
 	iommu)
@@ -45,7 +45,7 @@ _iommuctl() {
 			COMPREPLY=($(_iommuctl_dyn unit "$cur")) ;;
 		esac ;;
 	group)
-		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help list show claim release type" -- "$cur")); return; fi
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help list show claim release type add" -- "$cur")); return; fi
 		case $verb in
 		list|ls)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --output -o --list-columns --noheadings -n --raw -r --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
@@ -62,9 +62,12 @@ _iommuctl() {
 		type)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --dry-run --force --state-dir --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn group "$cur")) ;;
+		add)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --name --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn group "$cur")) ;;
 		esac ;;
 	device)
-		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help list show" -- "$cur")); return; fi
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help list show bind open attach detach" -- "$cur")); return; fi
 		case $verb in
 		list|ls)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --output -o --list-columns --noheadings -n --raw -r --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
@@ -72,6 +75,18 @@ _iommuctl() {
 		show)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn pci "$cur")) ;;
+		bind)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --name --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn pci "$cur")) ;;
+		open)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --name --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn pci "$cur")) ;;
+		attach)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --pasid --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		detach)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --pasid --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		esac ;;
 	snapshot)
 		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help save show" -- "$cur")); return; fi
@@ -117,7 +132,7 @@ _iommuctl() {
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		esac ;;
 	translate)
-		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help iova" -- "$cur") $(_iommuctl_dyn format "$cur")); return; fi
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help iova" -- "$cur") $(_iommuctl_dyn none "$cur")); return; fi
 		case $verb in
 		iova)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --mem --mem-format --mem-base --format --root --levels --granule --ias --mtk-ext --page-shift --window-size --bus-offset --level-size --kernel-page-size --big-endian --rtaddr --scalable --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --ext-dc --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
@@ -147,7 +162,7 @@ _iommuctl() {
 			COMPREPLY=($(_iommuctl_dyn pci "$cur")) ;;
 		esac ;;
 	batch)
-		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help run" -- "$cur") $(_iommuctl_dyn format "$cur")); return; fi
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help run" -- "$cur") $(_iommuctl_dyn file "$cur")); return; fi
 		case $verb in
 		run)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --force --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
@@ -156,6 +171,104 @@ _iommuctl() {
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --force --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
 		esac ;;
+	iommufd)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help open" -- "$cur")); return; fi
+		case $verb in
+		open)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		esac ;;
+	ioas)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help alloc ranges allow-iovas map unmap" -- "$cur")); return; fi
+		case $verb in
+		alloc)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --name --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		ranges)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		allow-iovas)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		map)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --size --iova --readonly --name --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		unmap)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --iova --size --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		esac ;;
+	hwpt)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help alloc" -- "$cur")); return; fi
+		case $verb in
+		alloc)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --pasid --nest-parent --dirty --name --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		esac ;;
+	pasid)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help attach detach" -- "$cur")); return; fi
+		case $verb in
+		attach)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		detach)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		esac ;;
+	hw-info)
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+		COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+	option)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help sw-msi" -- "$cur")); return; fi
+		case $verb in
+		sw-msi)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --start --size --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		esac ;;
+	destroy)
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+		COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+	container)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help open set-iommu" -- "$cur")); return; fi
+		case $verb in
+		open)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		set-iommu)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		esac ;;
+	dma)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help map unmap ranges" -- "$cur")); return; fi
+		case $verb in
+		map)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --iova --size --mem --readonly --name --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		unmap)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --iova --size --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		ranges)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		esac ;;
+	spapr)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help info register unregister window" -- "$cur")); return; fi
+		case $verb in
+		info)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		register)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --size --name --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		unregister)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		window)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --page-shift --size --levels --name --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		esac ;;
+	exec)
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+		COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 	esac
 }
 complete -F _iommuctl iommuctl

@@ -3,7 +3,8 @@
  * The dispatcher: object table, exact/alias/unique-prefix matching (an
  * ambiguous prefix is an error listing the candidates, never first-match),
  * per-verb argp parsing with the shared option groups, help generated from
- * the tables, and --dump-commands for the completion generator.
+ * the tables, and --dump-commands for the completion generator. The lines
+ * of a batch come through here too (cli_dispatch with ctx->batch set).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,7 +17,7 @@
 #include "core/util.h"
 #include "output/out.h"
 
-/* The objects, in the order help lists them. */
+/* The objects, in the order help lists them; the batch language's own last. */
 const struct cli_object *const cli_objects[] = {
 	&cli_object_iommu,
 	&cli_object_group,
@@ -29,8 +30,44 @@ const struct cli_object *const cli_objects[] = {
 	&cli_object_vfio,
 	&cli_object_msi,
 	&cli_object_batch,
+	&cli_object_iommufd,
+	&cli_object_ioas,
+	&cli_object_hwpt,
+	&cli_object_pasid,
+	&cli_object_hw_info,
+	&cli_object_option,
+	&cli_object_destroy,
+	&cli_object_container,
+	&cli_object_dma,
+	&cli_object_spapr,
+	&cli_object_exec,
 	NULL,
 };
+
+const struct cli_verb *cli_verb_next(const struct cli_object *obj, const struct cli_verb *v)
+{
+	const struct cli_verb *own_end = obj->verbs;
+
+	v = v ? v + 1 : obj->verbs;
+	if (v->name)
+		return v;
+	/* at the end of the object's own verbs its batch verbs follow */
+	while (own_end->name)
+		own_end++;
+	if (v == own_end && obj->batch_verbs && obj->batch_verbs->name)
+		return obj->batch_verbs;
+	return NULL;
+}
+
+static bool batch_only(const struct cli_object *obj, const struct cli_verb *v)
+{
+	return ((obj->flags | (v ? v->flags : 0)) & CLI_BATCH_ONLY) != 0;
+}
+
+static bool in_batch(const struct iommuctl_ctx *ctx)
+{
+	return ctx && ctx->batch;
+}
 
 /* ---- shared option groups ---- */
 
@@ -87,6 +124,23 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 const struct argp cli_global_argp = {
 	.options = global_options,
 	.parser = global_parse,
+};
+
+/* In a batch line: the global options are the batch's, set on its command line. */
+static error_t line_global_parse(int key, char *arg, struct argp_state *state)
+{
+	for (const struct argp_option *o = global_options; o->name; o++)
+		if (o->key == key) {
+			argp_error(state, "--%s is an option of the whole batch: give it to 'iommuctl batch'",
+				   o->name);
+			return EINVAL;
+		}
+	return ARGP_ERR_UNKNOWN;
+}
+
+static const struct argp line_global_argp = {
+	.options = global_options,
+	.parser = line_global_parse,
 };
 
 static const struct argp_option list_options[] = {
@@ -161,42 +215,76 @@ static int match_report(struct iommuctl_ctx *ctx, int err, const char *prefix, c
 	return err;
 }
 
+/*
+ * cli_match over n names, of which the hidden ones (batch-only, outside a
+ * batch) match only by their exact name or alias.
+ */
+static int match_scoped(struct iommuctl_ctx *ctx, const char *const *names, const char *const *aliases,
+			const bool *hidden, size_t n, const char *s, const char *prefix, size_t *idx)
+{
+	const char *vn[64] = { 0 }, *va[64] = { 0 };
+	size_t map[64], m = 0, k = 0;
+	struct strv cand = { 0 };
+	int err;
+
+	for (size_t i = 0; i < n && m < ARRAY_SIZE(vn); i++)
+		if (!hidden[i]) {
+			vn[m] = names[i];
+			va[m] = aliases[i];
+			map[m++] = i;
+		}
+	err = cli_match(vn, va, m, s, &k, &cand);
+	if (!err)
+		*idx = map[k];
+	for (size_t i = 0; err == -ENOENT && i < n; i++)
+		if (hidden[i] && (!strcmp(names[i], s) || (aliases[i] && !strcmp(aliases[i], s)))) {
+			*idx = i;
+			err = 0;
+		}
+	return match_report(ctx, err, prefix, s, &cand);
+}
+
 int cli_find_object(struct iommuctl_ctx *ctx, const char *name, const struct cli_object **objp)
 {
 	const char *names[32], *aliases[32];
-	struct strv cand = { 0 };
+	bool hidden[32];
 	size_t n = 0, idx = 0;
 	int err;
 
 	for (; cli_objects[n] && n < ARRAY_SIZE(names); n++) {
 		names[n] = cli_objects[n]->name;
 		aliases[n] = cli_objects[n]->alias;
+		hidden[n] = !in_batch(ctx) && batch_only(cli_objects[n], NULL);
 	}
-	err = cli_match(names, aliases, n, name, &idx, &cand);
+	err = match_scoped(ctx, names, aliases, hidden, n, name, "", &idx);
 	if (!err)
 		*objp = cli_objects[idx];
-	return match_report(ctx, err, "", name, &cand);
+	return err;
 }
 
 int cli_find_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj, const char *name,
 		  const struct cli_verb **verbp)
 {
 	const char *names[64], *aliases[64];
-	struct strv cand = { 0 };
+	const struct cli_verb *verbs[64], *v;
+	bool hidden[64];
 	size_t n = 0, idx = 0;
 	char *prefix;
 	int err;
 
-	for (; obj->verbs[n].name && n < ARRAY_SIZE(names); n++) {
-		names[n] = obj->verbs[n].name;
-		aliases[n] = obj->verbs[n].alias;
+	cli_for_each_verb(obj, v) {
+		if (n == ARRAY_SIZE(names))
+			break;
+		names[n] = v->name;
+		aliases[n] = v->alias;
+		hidden[n] = !in_batch(ctx) && batch_only(obj, v);
+		verbs[n++] = v;
 	}
-	err = cli_match(names, aliases, n, name, &idx, &cand);
-	if (!err)
-		*verbp = &obj->verbs[idx];
 	prefix = xasprintf("%s ", obj->name);
-	err = match_report(ctx, err, prefix, name, &cand);
+	err = match_scoped(ctx, names, aliases, hidden, n, name, prefix, &idx);
 	free(prefix);
+	if (!err)
+		*verbp = verbs[idx];
 	return err;
 }
 
@@ -208,27 +296,56 @@ void cli_help_root(struct iommuctl_ctx *ctx, FILE *f)
 	      "Inspect and configure IOMMUs: units, groups, devices, and their tables.\n\n"
 	      "Objects:\n", f);
 	for (size_t i = 0; cli_objects[i]; i++)
-		fprintf(f, "  %-10s %s\n", cli_objects[i]->name, cli_objects[i]->summary);
+		if (!batch_only(cli_objects[i], NULL))
+			fprintf(f, "  %-10s %s\n", cli_objects[i]->name, cli_objects[i]->summary);
+	fputs("\nBatch commands (lines of 'iommuctl batch FILE', as are the objects above):\n", f);
+	for (size_t i = 0; cli_objects[i]; i++)
+		if (batch_only(cli_objects[i], NULL))
+			fprintf(f, "  %-10s %s\n", cli_objects[i]->name, cli_objects[i]->summary);
 	fputs("\nRun 'iommuctl OBJECT --help' for its verbs, 'iommuctl OBJECT VERB --help' for\n"
 	      "a verb's options, and 'iommuctl --help' for the global options.\n", f);
 }
 
+static void help_verb_line(FILE *f, const struct cli_verb *v)
+{
+	char *syn = xasprintf("%s %s", v->name, v->args_doc ? v->args_doc : "");
+
+	fprintf(f, "  %-28s %s\n", syn, v->summary);
+	free(syn);
+}
+
 void cli_help_object(struct iommuctl_ctx *ctx, const struct cli_object *obj, FILE *f)
 {
-	fprintf(f, "Usage: iommuctl [OPTION...] %s VERB [ARGS...]\n%s\n\nVerbs:\n", obj->name,
-		obj->summary);
-	for (const struct cli_verb *v = obj->verbs; v->name; v++) {
-		char *syn = xasprintf("%s %s", v->name, v->args_doc ? v->args_doc : "");
+	const struct cli_verb *v;
+	bool own = false, more = false;
 
-		fprintf(f, "  %-28s %s\n", syn, v->summary);
-		free(syn);
+	cli_for_each_verb(obj, v) {
+		own |= !batch_only(obj, v);
+		more |= batch_only(obj, v);
 	}
-	if (obj->fallback) {
-		const struct cli_verb *v = obj->fallback;
-		char *syn = xasprintf("%s %s", v->name, v->args_doc ? v->args_doc : "");
-
-		fprintf(f, "  %-28s %s\n", syn, v->summary);
-		free(syn);
+	if (!own && !more && obj->fallback) {
+		/* one command: destroy OBJ */
+		v = obj->fallback;
+		fprintf(f, "Usage, as a line of 'iommuctl batch FILE': %s %s\n%s\n\n"
+			   "Run 'iommuctl %s --help' for its options.\n", obj->name,
+			v->args_doc ? v->args_doc : v->name, obj->summary, obj->name);
+		return;
+	}
+	if (batch_only(obj, NULL))
+		fprintf(f, "Usage, as a line of 'iommuctl batch FILE': %s VERB [ARGS...]\n", obj->name);
+	else
+		fprintf(f, "Usage: iommuctl [OPTION...] %s VERB [ARGS...]\n", obj->name);
+	fprintf(f, "%s\n\n%s\n", obj->summary, own ? "Verbs:" : "Verbs (lines of 'iommuctl batch FILE'):");
+	cli_for_each_verb(obj, v)
+		if (own ? !batch_only(obj, v) : true)
+			help_verb_line(f, v);
+	if (obj->fallback)
+		help_verb_line(f, obj->fallback);
+	if (own && more) {
+		fputs("\nBatch verbs (lines of 'iommuctl batch FILE'):\n", f);
+		cli_for_each_verb(obj, v)
+			if (batch_only(obj, v))
+				help_verb_line(f, v);
 	}
 	if (obj->default_verb)
 		fprintf(f, "\nWith no verb, '%s %s' runs.\n", obj->name, obj->default_verb);
@@ -243,6 +360,8 @@ int cli_preconditions(struct iommuctl_ctx *ctx, const struct cli_verb *verb, con
 	const char *source = ctx->snapshot ? "a snapshot (-F)" : ctx->sysfs_root ? "--sysfs-root" : NULL;
 	bool changes = !verb->changes_nothing || !verb->changes_nothing(opts, argc, argv);
 
+	if ((verb->flags & CLI_BATCH_ONLY) && !in_batch(ctx))
+		return err_report(ctx, -EUSAGE, "a batch command: it runs as a line of 'iommuctl batch FILE'");
 	if ((verb->flags & CLI_NO_VIEW) && source)
 		return err_report(ctx, -EUSAGE, "reads no machine state: %s does not apply", source);
 	if ((verb->flags & CLI_LIVE) && source)
@@ -276,53 +395,151 @@ static error_t verb_parse_top(int key, char *arg, struct argp_state *state)
 		state->child_inputs[i++] = vp->ctx;
 		if (vp->verb->flags & CLI_LIST)
 			state->child_inputs[i++] = vp->ctx;
+		/* a batch line writes nothing of argp's on stdout (--version) */
+		if (in_batch(vp->ctx))
+			state->out_stream = state->err_stream;
 		return 0;
 	case ARGP_KEY_ARG:
 		strv_push(&vp->args, arg);
+		/* exec -- CMD ARGS...: what follows the first argument is its own */
+		if (vp->verb->flags & CLI_ARGS_REST)
+			while (state->next < state->argc)
+				strv_push(&vp->args, state->argv[state->next++]);
 		return 0;
 	case ARGP_KEY_END:
-		if ((int)vp->args.n < vp->verb->min_args)
+		/* argp_error exits, except in a batch line (ARGP_NO_EXIT) */
+		if ((int)vp->args.n < vp->verb->min_args) {
 			argp_error(state, "missing argument: %s", vp->verb->args_doc);
-		if (vp->verb->max_args >= 0 && (int)vp->args.n > vp->verb->max_args)
+			return EINVAL;
+		}
+		if (vp->verb->max_args >= 0 && (int)vp->args.n > vp->verb->max_args) {
 			argp_error(state, "unexpected argument '%s'", vp->args.v[vp->verb->max_args]);
+			return EINVAL;
+		}
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 }
 
+/*
+ * The batch language's words for options: KEY=VALUE is --KEY=VALUE when
+ * KEY is an option of the verb that takes a value, and a bare FLAG is
+ * --FLAG when it is one that takes none. NULL: the word stays as it is.
+ */
+static char *language_word(const struct argp_option *opts, const char *w)
+{
+	const char *eq = strchr(w, '=');
+	size_t klen = eq ? (size_t)(eq - w) : strlen(w);
+
+	if (w[0] == '-')
+		return NULL;
+	for (const struct argp_option *o = opts; o && (o->name || o->key); o++)
+		if (o->name && strlen(o->name) == klen && !strncmp(o->name, w, klen) && !eq == !o->arg)
+			return xasprintf("--%s", w);
+	return NULL;
+}
+
+/*
+ * Parse a batch line's words. Nothing may exit or reach stdout, and a
+ * mistake is one diagnostic line: argp's complaints, and getopt's, which
+ * go to stderr itself (glibc lets a program assign stderr), are caught and
+ * the first line reported without argp's program name.
+ */
+static int parse_line(struct iommuctl_ctx *ctx, const struct argp *argp, unsigned flags,
+		      struct strv *av, struct verb_parse *vp)
+{
+	char *buf = NULL, *nl;
+	size_t len = 0, plen = strlen(av->v[0]);
+	FILE *cap = open_memstream(&buf, &len), *saved = stderr;
+	int err;
+
+	if (!cap)
+		return err_report(ctx, -ENOMEM, "%s", strerror(ENOMEM));
+	stderr = cap;
+	err = argp_parse(argp, (int)av->n, av->v, flags | ARGP_NO_EXIT | ARGP_NO_HELP, NULL, vp);
+	stderr = saved;
+	fclose(cap);
+	if (err) {
+		const char *msg = buf && *buf ? buf : "invalid usage";
+
+		if ((nl = strchr(msg, '\n')))
+			*nl = 0;
+		if (!strncmp(msg, av->v[0], plen) && !strncmp(msg + plen, ": ", 2))
+			msg += plen + 2;
+		err = err_report(ctx, -EUSAGE, "%s", msg);
+	}
+	free(buf);
+	return err;
+}
+
+/*
+ * Run verb of obj on argv (argv[0]: the object word; shown: the verb as
+ * typed, NULL for an object that is one command).
+ */
 static int run_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj,
-		    const struct cli_verb *verb, int argc, char **argv)
+		    const struct cli_verb *verb, const char *shown, int argc, char **argv)
 {
 	struct argp_child children[4] = { { 0 } };
 	struct argp verb_argp = { 0 }, own = { 0 };
 	struct verb_parse vp = { .ctx = ctx, .verb = verb };
-	/* a fallback verb is named by the word typed (decode vtd-cap) */
-	const char *shown = verb == obj->fallback ? argv[1] : verb->name;
-	char *name = xasprintf("iommuctl %s %s", obj->name, shown);
+	bool words = batch_only(obj, verb);
+	unsigned flags = verb->flags & CLI_ARGS_REST ? ARGP_IN_ORDER : 0;
+	struct strv av = { 0 };
+	const char *note;
 	char *doc;
 	size_t nc = 0;
 	int err;
 
-	snprintf(ctx->cmdname, sizeof(ctx->cmdname), "%s %s", obj->name, shown);
+	/* a batch's diagnostics name the batch and the line (ctx->where) */
+	if (!in_batch(ctx))
+		snprintf(ctx->cmdname, sizeof(ctx->cmdname), "%s%s%s", obj->name, shown ? " " : "",
+			 shown ? shown : "");
 	if (verb->options) {
 		own.options = verb->options;
 		own.parser = verb->parser;
 		children[nc++] = (struct argp_child){ &own, 0, "Options:", 1 };
 	}
-	children[nc++] = (struct argp_child){ &cli_global_argp, 0, "Global options:", 3 };
+	children[nc++] = (struct argp_child){ in_batch(ctx) ? &line_global_argp : &cli_global_argp, 0,
+					      "Global options:", 3 };
 	if (verb->flags & CLI_LIST)
 		children[nc++] = (struct argp_child){ &cli_list_argp, 0, "List options:", 2 };
-	doc = xasprintf("%s%s%s", verb->summary, verb->doc ? "\v" : "", verb->doc ? verb->doc : "");
+	note = !words ? NULL : verb->options ?
+	       "A line of 'iommuctl batch FILE'. Its options may also be written as the batch "
+	       "language has them: KEY=VALUE for --KEY=VALUE, FLAG for --FLAG." :
+	       "A line of 'iommuctl batch FILE'.";
+	doc = xasprintf("%s%s%s%s%s", verb->summary, verb->doc || note ? "\v" : "", verb->doc ? verb->doc : "",
+			verb->doc && note ? "\n\n" : "", note ? note : "");
 	verb_argp.parser = verb_parse_top;
 	verb_argp.args_doc = verb->args_doc;
 	verb_argp.doc = doc;
 	verb_argp.children = children;
 	vp.opts = xcalloc(1, verb->opts_size ? verb->opts_size : 1);
 
-	argv[0] = name;
-	err = argp_parse(&verb_argp, argc, argv, 0, NULL, &vp);
-	if (err) {
+	/* argp's program name, then the words (the caller's array stays as it is) */
+	strv_push_owned(&av, shown ? xasprintf("iommuctl %s %s", obj->name, shown) :
+			xasprintf("iommuctl %s", obj->name));
+	for (int i = 1; i < argc; i++) {
+		char *w = NULL;
+
+		if (words && !strcmp(argv[i], "--")) {
+			for (; i < argc; i++)
+				strv_push(&av, argv[i]);
+			break;
+		}
+		if (words)
+			w = language_word(verb->options, argv[i]);
+		strv_push_owned(&av, w ? w : xstrdup(argv[i]));
+	}
+	if (in_batch(ctx)) {
+		err = parse_line(ctx, &verb_argp, flags, &av, &vp);
+		if (err)
+			goto out;
+		/* this line's -o, -n, -r */
+		out_set_list(ctx_out(ctx), &(struct out_opts){
+			.columns = ctx->columns, .noheadings = ctx->noheadings, .raw = ctx->raw,
+			.list_columns = ctx->list_columns });
+	} else if (argp_parse(&verb_argp, (int)av.n, av.v, flags, NULL, &vp)) {
 		err = -EUSAGE;
 		goto out;
 	}
@@ -335,9 +552,14 @@ static int run_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj,
 out:
 	free(vp.opts);
 	strv_free(&vp.args);
+	strv_free(&av);
 	free(doc);
-	free(name);
 	return err;
+}
+
+static bool is_help(const char *w)
+{
+	return !strcmp(w, "--help") || !strcmp(w, "-h") || !strcmp(w, "-?") || !strcmp(w, "--usage");
 }
 
 int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv)
@@ -348,6 +570,8 @@ int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv)
 	int err;
 
 	if (!strcmp(argv[0], "help")) {
+		if (in_batch(ctx))
+			return err_report(ctx, -EUSAGE, "no help in a batch (run 'iommuctl help')");
 		if (argc > 1 && cli_find_object(ctx, argv[1], &obj) == 0) {
 			cli_help_object(ctx, obj, ctx->outf);
 			return 0;
@@ -360,15 +584,23 @@ int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv)
 		return err_report(ctx, -EUSAGE, "unknown object '%s' (see 'iommuctl help')", argv[0]);
 	if (err)
 		return err;
-	snprintf(ctx->cmdname, sizeof(ctx->cmdname), "%s", obj->name);
+	if (in_batch(ctx) && obj == &cli_object_batch)
+		return err_report(ctx, -EUSAGE, "a batch cannot run another batch");
+	if (!in_batch(ctx))
+		snprintf(ctx->cmdname, sizeof(ctx->cmdname), "%s", obj->name);
 
+	/* an object without verbs is one command: every word is its own */
+	if (!cli_verb_next(obj, NULL) && obj->fallback)
+		return run_verb(ctx, obj, obj->fallback, NULL, argc, argv);
 	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-				  !strcmp(argv[1], "-?") || !strcmp(argv[1], "--usage"))) {
+		if (!in_batch(ctx) && argc >= 2 && is_help(argv[1])) {
 			cli_help_object(ctx, obj, ctx->outf);
 			return 0;
 		}
 		if (!obj->default_verb) {
+			if (in_batch(ctx))
+				return err_report(ctx, -EUSAGE, "'%s' needs a verb (see 'iommuctl %s help')",
+						  obj->name, obj->name);
 			cli_help_object(ctx, obj, ctx->errf);
 			ctx->reported = true;
 			return -EUSAGE;
@@ -378,22 +610,25 @@ int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv)
 		err = cli_find_verb(ctx, obj, vname, &verb);
 		if (err)
 			return err;
-		return run_verb(ctx, obj, verb, argc, argv);
+		return run_verb(ctx, obj, verb, verb->name, argc, argv);
 	}
 	vname = argv[1];
 	if (!strcmp(vname, "help")) {
+		if (in_batch(ctx))
+			return err_report(ctx, -EUSAGE, "no help in a batch (run 'iommuctl %s help')", obj->name);
 		cli_help_object(ctx, obj, ctx->outf);
 		return 0;
 	}
 	err = cli_find_verb(ctx, obj, vname, &verb);
+	/* a fallback verb is named by the word typed (decode vtd-cap) */
 	if (err == -ENOENT && obj->fallback)
-		return run_verb(ctx, obj, obj->fallback, argc, argv);
+		return run_verb(ctx, obj, obj->fallback, argv[1], argc, argv);
 	if (err == -ENOENT)
 		return err_report(ctx, -EUSAGE, "unknown verb '%s' (see 'iommuctl %s help')", vname,
 				  obj->name);
 	if (err)
 		return err;
-	return run_verb(ctx, obj, verb, argc - 1, argv + 1);
+	return run_verb(ctx, obj, verb, verb->name, argc - 1, argv + 1);
 }
 
 /* ---- machine-readable command description ---- */
@@ -422,7 +657,8 @@ static void options_out(struct out *o, const char *key, const struct argp_option
 	out_list_end(o);
 }
 
-static void verb_out(struct out *o, const char *key, const struct cli_verb *v)
+static void verb_out(struct out *o, const char *key, const struct cli_object *obj,
+		     const struct cli_verb *v)
 {
 	out_obj_begin(o, key, NULL);
 	out_str(o, "name", NULL, v->name);
@@ -432,6 +668,7 @@ static void verb_out(struct out *o, const char *key, const struct cli_verb *v)
 	out_str(o, "args", NULL, v->args_doc ? v->args_doc : "");
 	out_bool(o, "list", NULL, v->flags & CLI_LIST);
 	out_bool(o, "writes", NULL, v->flags & CLI_WRITES);
+	out_bool(o, "batch_only", NULL, batch_only(obj, v));
 	options_out(o, "options", v->options);
 	out_obj_end(o);
 }
@@ -439,6 +676,7 @@ static void verb_out(struct out *o, const char *key, const struct cli_verb *v)
 int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f)
 {
 	struct out *o = out_new(&(struct out_opts){ .f = f, .json = true, .pretty = true });
+	const struct cli_verb *v;
 	int err;
 
 	out_obj_begin(o, NULL, NULL);
@@ -453,12 +691,13 @@ int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f)
 		if (obj->alias)
 			out_str(o, "alias", NULL, obj->alias);
 		out_str(o, "summary", NULL, obj->summary);
+		out_bool(o, "batch_only", NULL, batch_only(obj, NULL));
 		out_list_begin(o, "verbs", NULL);
-		for (const struct cli_verb *v = obj->verbs; v->name; v++)
-			verb_out(o, NULL, v);
+		cli_for_each_verb(obj, v)
+			verb_out(o, NULL, obj, v);
 		out_list_end(o);
 		if (obj->fallback)
-			verb_out(o, "fallback", obj->fallback);
+			verb_out(o, "fallback", obj, obj->fallback);
 		out_obj_end(o);
 	}
 	out_list_end(o);

@@ -9,6 +9,12 @@
  * page sync test all read these tables.
  *
  * Adding a verb: write run(), fill a struct cli_verb row, done.
+ *
+ * The batch language (cli/batch*.c) is rows of the same tables: its own
+ * objects (ioas, container, dma, exec...) are flagged CLI_BATCH_ONLY, and
+ * its verbs of ordinary objects (device bind, group add) sit in those
+ * objects' batch_verbs. A batch line is dispatched like a command line;
+ * batch-only verbs run only there.
  */
 #ifndef IOMMUCTL_CLI_H
 #define IOMMUCTL_CLI_H
@@ -32,6 +38,16 @@ struct iommuctl_ctx;
                                    * -F and --sysfs-root do not apply */
 #define CLI_LIVE       (1u << 4)  /* drives the running kernel (ioctls): refused
                                    * on a snapshot or --sysfs-root */
+/*
+ * A line of the batch language: runs only inside `iommuctl batch`, where
+ * objects live across lines; outside, only its exact name matches (for
+ * --help). Its options may also be written as the language's words:
+ * KEY=VALUE for --KEY=VALUE, a bare FLAG for --FLAG. On an object: every
+ * verb of it is a batch verb (help lists it among the batch commands).
+ */
+#define CLI_BATCH_ONLY (1u << 5)
+/* Options end at the first argument: the rest is taken as is (exec -- CMD ARGS...). */
+#define CLI_ARGS_REST  (1u << 6)
 
 struct cli_verb {
 	const char *name;
@@ -60,14 +76,24 @@ struct cli_object {
 	const char *alias;
 	const char *summary;
 	const char *default_verb;    /* run when no verb is given, or NULL */
+	unsigned flags;               /* CLI_BATCH_ONLY */
 	const struct cli_verb *verbs; /* terminated by a row with name == NULL */
+	/* its verbs of the batch language, defined with the language (same termination) */
+	const struct cli_verb *batch_verbs;
 	/*
 	 * Runs when the word after the object matches no verb (decode FORMAT
 	 * VALUE...): the word is passed on as the first positional argument.
-	 * Its name is the placeholder shown in help ("FORMAT").
+	 * Its name is the placeholder shown in help ("FORMAT"). An object
+	 * without verbs is this one command (destroy OBJ, exec -- CMD): every
+	 * word after the object, options too, goes to it.
 	 */
 	const struct cli_verb *fallback;
 };
+
+/* The verbs of obj in help order, its own then its batch_verbs: NULL starts, NULL ends. */
+const struct cli_verb *cli_verb_next(const struct cli_object *obj, const struct cli_verb *v);
+#define cli_for_each_verb(obj, v) \
+	for ((v) = cli_verb_next((obj), NULL); (v); (v) = cli_verb_next((obj), (v)))
 
 extern const struct cli_object *const cli_objects[];
 
@@ -83,10 +109,28 @@ extern const struct cli_object cli_object_translate;
 extern const struct cli_object cli_object_vfio;
 extern const struct cli_object cli_object_msi;
 extern const struct cli_object cli_object_batch;
+/* The batch language's own objects (cli/batch_*.c). */
+extern const struct cli_object cli_object_iommufd;
+extern const struct cli_object cli_object_ioas;
+extern const struct cli_object cli_object_hwpt;
+extern const struct cli_object cli_object_pasid;
+extern const struct cli_object cli_object_hw_info;
+extern const struct cli_object cli_object_option;
+extern const struct cli_object cli_object_destroy;
+extern const struct cli_object cli_object_container;
+extern const struct cli_object cli_object_dma;
+extern const struct cli_object cli_object_spapr;
+extern const struct cli_object cli_object_exec;
+/* Its verbs of ordinary objects: device bind/open/attach/detach, group add. */
+extern const struct cli_verb cli_batch_device_verbs[];
+extern const struct cli_verb cli_batch_group_verbs[];
 
 /*
  * Dispatch argv (argv[0] is the object name). Returns 0 or -errno; on
- * -EUSAGE a diagnostic has been printed.
+ * -EUSAGE a diagnostic has been printed. Inside a batch (ctx->batch set)
+ * argv is one line: batch-only verbs run, prefixes match them too, there
+ * is no help, the global options are the batch's own (a line cannot set
+ * them), and a parse error is one diagnostic line (no exit).
  */
 int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv);
 
@@ -97,7 +141,12 @@ int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv);
 int cli_preconditions(struct iommuctl_ctx *ctx, const struct cli_verb *verb, const void *opts,
 		      int argc, char **argv);
 
-/* Lookup helpers exposed for tests. -ENOENT: none; -EUSAGE: ambiguous (reported). */
+/*
+ * Lookup helpers exposed for tests. -ENOENT: none; -EUSAGE: ambiguous
+ * (reported). Outside a batch (ctx NULL or ctx->batch NULL), batch-only
+ * objects and verbs match by their exact name only, so that they take no
+ * prefix from the commands of the command line.
+ */
 int cli_find_object(struct iommuctl_ctx *ctx, const char *name, const struct cli_object **obj);
 int cli_find_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj, const char *name,
 		  const struct cli_verb **verb);

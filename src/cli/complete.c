@@ -56,7 +56,9 @@ static void collect_options(FILE *f, const struct cli_verb *v, bool with_args_on
 static void all_verb_words(FILE *f)
 {
 	for (size_t i = 0; cli_objects[i]; i++) {
-		for (const struct cli_verb *v = cli_objects[i]->verbs; v->name; v++)
+		const struct cli_verb *v;
+
+		cli_for_each_verb(cli_objects[i], v)
 			words(f, v->options, true, true);
 		if (cli_objects[i]->fallback)
 			words(f, cli_objects[i]->fallback->options, true, true);
@@ -112,14 +114,24 @@ static void gen_bash(FILE *f)
 	      "\tcase $obj in\n", f);
 	for (size_t i = 0; cli_objects[i]; i++) {
 		const struct cli_object *o = cli_objects[i];
+		const struct cli_verb *v;
 
 		fprintf(f, "\t%s%s%s)\n", o->name, o->alias ? "|" : "", o->alias ? o->alias : "");
+		if (!cli_verb_next(o, NULL) && o->fallback) {
+			/* one command (destroy OBJ): every word is its own */
+			fputs("\t\tif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W \"", f);
+			collect_options(f, o->fallback, false);
+			fprintf(f, " --help\" -- \"$cur\")); return; fi\n"
+				   "\t\tCOMPREPLY=($(_iommuctl_dyn %s \"$cur\")) ;;\n", arg_kind(o->fallback->name));
+			continue;
+		}
 		fputs("\t\tif [[ -z $verb ]]; then COMPREPLY=($(compgen -W \"help", f);
-		for (const struct cli_verb *v = o->verbs; v->name; v++)
+		cli_for_each_verb(o, v)
 			fprintf(f, " %s", v->name);
-		fprintf(f, "\" -- \"$cur\")%s); return; fi\n\t\tcase $verb in\n",
-			o->fallback ? " $(_iommuctl_dyn format \"$cur\")" : "");
-		for (const struct cli_verb *v = o->verbs; v->name; v++) {
+		fprintf(f, "\" -- \"$cur\")%s%s%s); return; fi\n\t\tcase $verb in\n",
+			o->fallback ? " $(_iommuctl_dyn " : "", o->fallback ? arg_kind(o->fallback->name) : "",
+			o->fallback ? " \"$cur\")" : "");
+		cli_for_each_verb(o, v) {
 			fprintf(f, "\t\t%s%s%s)\n\t\t\tif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W \"",
 				v->name, v->alias ? "|" : "", v->alias ? v->alias : "");
 			collect_options(f, v, false);
@@ -199,17 +211,26 @@ static void gen_zsh(FILE *f)
 	fputs("\t\t)\n\t\t_describe object objs; return\n\tfi\n\tcase $obj in\n", f);
 	for (size_t i = 0; cli_objects[i]; i++) {
 		const struct cli_object *o = cli_objects[i];
+		const struct cli_verb *v;
 
+		if (!cli_verb_next(o, NULL) && o->fallback) {
+			/* one command (destroy OBJ): every word is its own */
+			fprintf(f, "\t%s%s%s)\n\t\tif [[ $PREFIX == -* ]]; then compadd --", o->name,
+				o->alias ? "|" : "", o->alias ? o->alias : "");
+			collect_options(f, o->fallback, false);
+			fprintf(f, " --help; return; fi\n\t\t_iommuctl_dyn %s ;;\n", arg_kind(o->fallback->name));
+			continue;
+		}
 		fprintf(f, "\t%s%s%s)\n\t\tif [[ -z $verb ]]; then\n\t\t\tverbs=(\n", o->name,
 			o->alias ? "|" : "", o->alias ? o->alias : "");
-		for (const struct cli_verb *v = o->verbs; v->name; v++) {
+		cli_for_each_verb(o, v) {
 			fprintf(f, "\t\t\t\t'%s:", v->name);
 			zsh_escape(f, v->summary);
 			fputs("'\n", f);
 		}
-		fprintf(f, "\t\t\t)\n\t\t\t_describe verb verbs%s; return\n\t\tfi\n\t\tcase $verb in\n",
-			o->fallback ? "; _iommuctl_dyn format" : "");
-		for (const struct cli_verb *v = o->verbs; v->name; v++) {
+		fprintf(f, "\t\t\t)\n\t\t\t_describe verb verbs%s%s; return\n\t\tfi\n\t\tcase $verb in\n",
+			o->fallback ? "; _iommuctl_dyn " : "", o->fallback ? arg_kind(o->fallback->name) : "");
+		cli_for_each_verb(o, v) {
 			fprintf(f, "\t\t%s%s%s)\n\t\t\tif [[ $PREFIX == -* ]]; then compadd --", v->name,
 				v->alias ? "|" : "", v->alias ? v->alias : "");
 			collect_options(f, v, false);
@@ -256,6 +277,23 @@ static void fish_options(FILE *f, const char *cond, const struct argp_option *op
 	}
 }
 
+/* What the arguments of kind (arg_kind) complete to, when cond holds. */
+static void fish_args(FILE *f, const char *cond, const char *kind)
+{
+	if (!strcmp(kind, "file"))
+		fprintf(f, "complete -c iommuctl -n '%s' -F\n", cond);
+	else if (!strcmp(kind, "group"))
+		fprintf(f, "complete -c iommuctl -n '%s' -a '(ls /sys/kernel/iommu_groups 2>/dev/null; "
+			   "ls /sys/bus/pci/devices 2>/dev/null)'\n", cond);
+	else if (!strcmp(kind, "pci"))
+		fprintf(f, "complete -c iommuctl -n '%s' -a '(ls /sys/bus/pci/devices 2>/dev/null)'\n", cond);
+	else if (!strcmp(kind, "unit"))
+		fprintf(f, "complete -c iommuctl -n '%s' -a '(ls /sys/class/iommu 2>/dev/null)'\n", cond);
+	else if (!strcmp(kind, "format"))
+		fprintf(f, "complete -c iommuctl -n '%s' -a '(iommuctl decode list -n -o name 2>/dev/null)'\n",
+			cond);
+}
+
 static void gen_fish(FILE *f)
 {
 	fputs("# SPDX-License-Identifier: GPL-2.0-or-later\n"
@@ -295,10 +333,12 @@ static void gen_fish(FILE *f)
 	      "\ttest (count $w) -ge 2; and test \"$w[1]\" = $argv[1]; or return 1\n"
 	      "\tswitch $argv[1]\n", f);
 	for (size_t i = 0; cli_objects[i]; i++) {
-		if (!cli_objects[i]->fallback)
+		const struct cli_verb *v;
+
+		if (!cli_objects[i]->fallback || !cli_verb_next(cli_objects[i], NULL))
 			continue;
 		fprintf(f, "\t\tcase %s\n\t\t\tcontains -- $w[2] help", cli_objects[i]->name);
-		for (const struct cli_verb *v = cli_objects[i]->verbs; v->name; v++)
+		cli_for_each_verb(cli_objects[i], v)
 			fprintf(f, " %s", v->name);
 		fputs("; and return 1\n", f);
 	}
@@ -309,13 +349,13 @@ static void gen_fish(FILE *f)
 	fish_options(f, "true", cli_global_argp.options);
 	for (size_t i = 0; cli_objects[i]; i++) {
 		const struct cli_object *o = cli_objects[i];
+		const struct cli_verb *v;
 
 		fprintf(f, "complete -c iommuctl -n '__iommuctl_at' -a %s -d '", o->name);
 		fish_escape(f, o->summary);
 		fputs("'\n", f);
-		for (const struct cli_verb *v = o->verbs; v->name; v++) {
+		cli_for_each_verb(o, v) {
 			char cond[128];
-			const char *kind = arg_kind(v->args_doc);
 
 			fprintf(f, "complete -c iommuctl -n '__iommuctl_at %s' -a %s -d '", o->name, v->name);
 			fish_escape(f, v->summary);
@@ -324,26 +364,17 @@ static void gen_fish(FILE *f)
 			fish_options(f, cond, v->options);
 			if (v->flags & CLI_LIST)
 				fish_options(f, cond, cli_list_argp.options);
-			if (!strcmp(kind, "file"))
-				fprintf(f, "complete -c iommuctl -n '%s' -F\n", cond);
-			else if (!strcmp(kind, "group"))
-				fprintf(f, "complete -c iommuctl -n '%s' -a '(ls /sys/kernel/iommu_groups 2>/dev/null; "
-					   "ls /sys/bus/pci/devices 2>/dev/null)'\n", cond);
-			else if (!strcmp(kind, "pci"))
-				fprintf(f, "complete -c iommuctl -n '%s' -a '(ls /sys/bus/pci/devices 2>/dev/null)'\n",
-					cond);
-			else if (!strcmp(kind, "unit"))
-				fprintf(f, "complete -c iommuctl -n '%s' -a '(ls /sys/class/iommu 2>/dev/null)'\n", cond);
-			else if (!strcmp(kind, "format"))
-				fprintf(f, "complete -c iommuctl -n '%s' -a '(iommuctl decode list -n -o name "
-					   "2>/dev/null)'\n", cond);
+			fish_args(f, cond, arg_kind(v->args_doc));
 		}
 		if (o->fallback) {
 			char cond[128];
 
 			/* the fallback verb: any other word after the object (decode FORMAT) */
-			fprintf(f, "complete -c iommuctl -n '__iommuctl_at %s' -a '(iommuctl decode list -n "
-				   "-o name 2>/dev/null)'\n", o->name);
+			snprintf(cond, sizeof(cond), "__iommuctl_at %s", o->name);
+			fish_args(f, cond, arg_kind(o->fallback->name));
+			/* an object that is one command (destroy OBJ) takes its options at once */
+			if (!cli_verb_next(o, NULL))
+				fish_options(f, cond, o->fallback->options);
 			snprintf(cond, sizeof(cond), "__iommuctl_fallback %s", o->name);
 			fish_options(f, cond, o->fallback->options);
 		}

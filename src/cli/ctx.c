@@ -148,6 +148,8 @@ vmsg(struct iommuctl_ctx *ctx, const char *kind, const char *fmt, va_list ap)
 	fputs("iommuctl: ", ctx->errf);
 	if (ctx->cmdname[0])
 		fprintf(ctx->errf, "%s: ", ctx->cmdname);
+	if (ctx->where)
+		fprintf(ctx->errf, "%s: ", ctx->where);
 	if (kind)
 		fprintf(ctx->errf, "%s: ", kind);
 	vfprintf(ctx->errf, fmt, ap);

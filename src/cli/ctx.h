@@ -13,6 +13,7 @@
 
 struct view;
 struct out;
+struct cli_batch;
 
 struct iommuctl_ctx {
 	/* global options */
@@ -32,6 +33,9 @@ struct iommuctl_ctx {
 
 	/* what is running, for diagnostics: "group show" */
 	char cmdname[64];
+	/* inside a batch: its run (cli/batch.c), and "FILE:LINE: COMMAND" of the line running */
+	struct cli_batch *batch;
+	const char *where;
 	bool reported;          /* a diagnostic was printed for the failure */
 	char errmsg[512];       /* the first one, for the JSON error object */
 	unsigned int euid;      /* geteuid(), for CLI_NEEDS_ROOT (tests set it) */
@@ -71,7 +75,10 @@ struct out *ctx_out(struct iommuctl_ctx *ctx);
  */
 int ctx_finish(struct iommuctl_ctx *ctx, int err);
 
-/* One diagnostic line on stderr: "iommuctl: group show: <message>". */
+/*
+ * One diagnostic line on stderr: "iommuctl: group show: <message>"; in a
+ * batch "iommuctl: batch: FILE:LINE: COMMAND: <message>".
+ */
 __attribute__((format(printf, 2, 3)))
 void err_msg(struct iommuctl_ctx *ctx, const char *fmt, ...);
 /* Same, returning err so that callers can `return err_report(...)`. */

@@ -361,4 +361,5 @@ const struct cli_object cli_object_device = {
 	.summary = "devices: group, IOMMU unit, ATS/PRI/PASID/ACS capabilities",
 	.default_verb = "list",
 	.verbs = device_verbs,
+	.batch_verbs = cli_batch_device_verbs,
 };

@@ -826,4 +826,5 @@ const struct cli_object cli_object_group = {
 	.summary = "IOMMU groups: members, reserved regions, VFIO viability, claim, type",
 	.default_verb = "list",
 	.verbs = group_verbs,
+	.batch_verbs = cli_batch_group_verbs,
 };

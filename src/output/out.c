@@ -43,6 +43,13 @@ struct out {
 	bool root_held;
 	bool root_list;
 	bool started;
+	/*
+	 * A document nested in another (out_doc_begin): it sits at depth
+	 * base, as member doc_key of the container below; 0 at the top level.
+	 */
+	int base;
+	const char *doc_key;
+	bool doc_written;
 	int indent;          /* text */
 	struct out_frame st[OUT_MAX_DEPTH];
 };
@@ -112,29 +119,11 @@ static void json_indent(struct out *o, int depth)
 		fputs("  ", o->f);
 }
 
-/* Open the implicit top-level object, or reopen a held one. */
-static void json_root(struct out *o)
+/* Separator, indentation and key of a new member or item of the open container. */
+static void json_key(struct out *o, const char *key)
 {
-	if (o->depth)
-		return;
-	if (o->root_held) {
-		o->root_held = false;
-		o->depth = 1;
-		return;
-	}
-	fputc('{', o->f);
-	o->st[0] = (struct out_frame){ .list = false };
-	o->depth = 1;
-	o->started = true;
-}
+	struct out_frame *t = &o->st[o->depth - 1];
 
-/* Position for a new member or item: separator, indentation, key. */
-static void json_member(struct out *o, const char *key)
-{
-	struct out_frame *t;
-
-	json_root(o);
-	t = &o->st[o->depth - 1];
 	if (t->n++)
 		fputc(',', o->f);
 	if (o->opt.pretty)
@@ -145,15 +134,47 @@ static void json_member(struct out *o, const char *key)
 	}
 }
 
+/* Where a document's value starts: nothing at the top level, its key in a nested one. */
+static void json_doc_start(struct out *o)
+{
+	if (o->base)
+		json_key(o, o->doc_key);
+	o->doc_written = true;
+	o->started = true;
+}
+
+/* Open the implicit top-level object, or reopen a held one. */
+static void json_root(struct out *o)
+{
+	if (o->depth > o->base)
+		return;
+	if (o->root_held) {
+		o->root_held = false;
+		o->depth = o->base + 1;
+		return;
+	}
+	json_doc_start(o);
+	fputc('{', o->f);
+	o->st[o->base] = (struct out_frame){ .list = false };
+	o->depth = o->base + 1;
+}
+
+/* Position for a new member or item: separator, indentation, key. */
+static void json_member(struct out *o, const char *key)
+{
+	json_root(o);
+	json_key(o, key);
+}
+
 static void json_open(struct out *o, const char *key, bool list)
 {
 	if (o->skip || o->depth >= OUT_MAX_DEPTH) {
 		o->skip++;
 		return;
 	}
-	if (!o->depth && !o->root_held && !key) {
+	if (o->depth == o->base && !o->root_held && !key) {
 		/* the container is the document */
-		o->started = true;
+		json_doc_start(o);
 	} else {
 		json_member(o, key);
 	}
@@ -169,13 +190,12 @@ static void json_close(struct out *o)
 		o->skip--;
 		return;
 	}
-	if (!o->depth)
+	if (o->depth <= o->base)
 		return;
 	list = o->st[--o->depth].list;
-	if (!o->depth) {
+	if (o->depth == o->base) {
 		o->root_held = true;
 		o->root_list = list;
-		o->depth = 0;
 		return;
 	}
 	if (o->opt.pretty)
@@ -185,13 +205,14 @@ static void json_close(struct out *o)
 
 static void json_end_document(struct out *o)
 {
-	while (o->depth)
+	while (o->depth > o->base)
 		json_close(o);
 	if (o->root_held) {
 		if (o->opt.pretty)
-			fputc('\n', o->f);
+			json_indent(o, o->base);
 		fputc(o->root_list ? ']' : '}', o->f);
-		fputc('\n', o->f);
+		if (!o->base)
+			fputc('\n', o->f);
 		o->root_held = false;
 	}
 	o->skip = 0;
@@ -210,6 +231,38 @@ int out_end(struct out *o)
 	if (o->opt.json)
 		json_end_document(o);
 	return out_flush(o);
+}
+
+void out_doc_begin(struct out *o, const char *key)
+{
+	if (!o->opt.json)
+		return;
+	/* a document at the top level first, so that the nested one has a container */
+	json_root(o);
+	o->base = o->depth;
+	o->doc_key = key;
+	o->doc_written = false;
+}
+
+void out_doc_end(struct out *o)
+{
+	if (!o->opt.json || !o->base)
+		return;
+	json_end_document(o);
+	if (!o->doc_written) {
+		json_key(o, o->doc_key);
+		fputs("{}", o->f);
+	}
+	o->base = 0;
+	o->started = true;
+}
+
+void out_set_list(struct out *o, const struct out_opts *list)
+{
+	o->opt.columns = list->columns;
+	o->opt.noheadings = list->noheadings;
+	o->opt.raw = list->raw;
+	o->opt.list_columns = list->list_columns;
 }
 
 void out_free(struct out *o)

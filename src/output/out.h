@@ -62,6 +62,22 @@ const struct out_opts *out_opts(const struct out *o);
 bool out_started(const struct out *o);
 
 /*
+ * The document of one command inside another (a batch line's "result").
+ * Until out_doc_end, writes land as they would at the top level of a
+ * document of their own, whose value is member key of the open
+ * container: an unkeyed container is the value, anything else opens an
+ * object for it; nothing written gives {}. An out_end in between ends
+ * only the nested document. One level deep; nothing in text.
+ */
+void out_doc_begin(struct out *o, const char *key);
+void out_doc_end(struct out *o);
+/*
+ * The list-view options (columns, noheadings, raw, list_columns) of what
+ * follows: each line of a batch brings its own -o, -n, -r.
+ */
+void out_set_list(struct out *o, const struct out_opts *list);
+
+/*
  * Under -j, a failure is also a JSON object on stdout: closes what is open
  * (inside an open document, as its member or item "error") and writes
  * {"error": {"message": ..., "errno": ..., "exit": ...}}. Text: nothing.

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Help, man pages and shell completions must agree with the command tables
 # (iommuctl --dump-commands): every object, verb and option is documented
-# and completed, the checked-in completion files are what the tables
-# generate, the man pages lint clean, and bash completion really completes.
+# and completed, the batch language's commands in its section of
+# iommuctl-vfio(8) and in help as batch commands, the checked-in completion
+# files are what the tables generate, the man pages lint clean, and bash
+# completion really completes.
 set -u
 bin=$(realpath "${1:-./iommuctl}")
 cd "$(dirname "$0")/../.."
@@ -91,6 +93,14 @@ done < "$dump.verbs"
 for opt in $(q 'print(" ".join(sorted({p["long"] for p in d["global_options"]+d["list_options"]+[p for o in d["objects"] for v in o["verbs"]+([o["fallback"]] if "fallback" in o else []) for p in v["options"]] if "long" in p})))'); do
 	grep -q -- "--$opt" <<<"$man_text" && ok "man: --$opt" || bad "man pages lack option --$opt"
 done
+# the batch language's commands, each in its section of iommuctl-vfio(8)
+batch_text=$(sed -n '/^\.SH BATCH LANGUAGE/,/^\.SH [^B]/p' man/iommuctl-vfio.8 | sed 's/\\-/-/g; s/\\f[BIRP]//g')
+q 'print("\n".join([o["name"]+" "+v["name"] for o in d["objects"] for v in o["verbs"] if v["batch_only"]] + [o["name"] for o in d["objects"] if o["batch_only"] and not o["verbs"]]))' > "$dump.batch"
+[ -s "$dump.batch" ] || bad "--dump-commands names no batch command"
+while read -r cmd; do
+	grep -qE "^$cmd( |$)" <<<"$batch_text" && ok "man: batch language: $cmd" ||
+		bad "the BATCH LANGUAGE section of iommuctl-vfio(8) lacks '$cmd'"
+done < "$dump.batch"
 # and no command in the man pages that the tables lack (".B iommuctl OBJ VERB" lines)
 grep -h '^\.B iommuctl [a-z]' man/*.8 2>/dev/null | awk '$3 != "help" {print $3, $4}' | sort -u | while read -r o v; do
 	grep -qx "$o $v" "$dump.verbs" || echo "$o $v"
@@ -113,6 +123,11 @@ done < "$dump.verbs"
 for o in $objs; do
 	out=$("$bin" "$o" --help 2>&1) && ok "help $o" || bad "'$o --help' failed"
 done
-rm -f "$dump.verbs" "$dump.stale" "$dump.fb"
+# help lists the batch-only objects apart, as batch commands
+help_batch=$("$bin" --help 2>&1 | sed -n '/^Batch commands/,/^$/p')
+for o in $(q 'print(" ".join(o["name"] for o in d["objects"] if o["batch_only"]))'); do
+	grep -qE "^  $o " <<<"$help_batch" && ok "help: batch command $o" || bad "'iommuctl --help' does not list $o among the batch commands"
+done
+rm -f "$dump.verbs" "$dump.stale" "$dump.fb" "$dump.batch"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

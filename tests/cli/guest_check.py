@@ -7,7 +7,7 @@ in tests/cli/lib.sh): evaluates EXPR, a Python expression, in DIR, with
   j(f)        file f parsed as JSON
   rc(n)       the exit status the guest recorded in n.rc
   line(f, n)  batch JSON output f: the result of line n
-  lines(f)    batch JSON output f: {line number: result}
+  lines(f)    batch JSON output f: {line number: result} (not the error object)
   feat()      vfio status (status.out): {feature key: row}
   env()       child-env.txt: {NAME: value}
   dts_pfns(f) VT-d debugfs domain_translation_struct f: the IOVA page numbers
@@ -37,11 +37,12 @@ def rc(n):
 
 
 def line(f, n):
-    return [x for x in j(f) if x['line'] == n][0]
+    return [x for x in j(f) if x.get('line') == n][0]
 
 
 def lines(f):
-    return {x['line']: x for x in j(f)}
+    # a failed run's array ends with the error object, which is no line
+    return {x['line']: x for x in j(f) if 'line' in x}
 
 
 def feat():

@@ -6,8 +6,9 @@
 # each document it prints must validate. Also: the schemas give every key
 # one type, the one docs/json/README.md gives it.
 #   tests/cli/test-json-schema.sh [BINARY]        (default ./iommuctl)
-# vfio probe needs a VFIO kernel: its documents come from the unit tests'
-# fake kernel (tests/unit/test_vfio, built beside BINARY by make units).
+# vfio probe and the batch language need a VFIO kernel: their documents come
+# from the unit tests' fake kernel (tests/unit/test_vfio, built beside BINARY
+# by make units).
 set -u
 bin=$(realpath "${1:-./iommuctl}")
 cd "$(dirname "$0")/../.." || exit 1
@@ -58,6 +59,10 @@ mem-read       dump    mem read {dump} 0x1000 0x40
 mem-read       dump    mem read {dump} 0x3ff0 0x20
 vfio-probe     unit    vfio-probe-*.json
 vfio-status    unit    vfio-status-*.json
+batch          fixture batch tests/cli/golden-batch/input/provision.txt
+batch          tree    batch --force tests/cli/golden-batch/input/live.txt
+batch          fixture batch --force tests/cli/golden-batch/input/hostile.txt
+batch          unit    batch-*.json
 '
 
 manifest=$tmp/manifest

@@ -34,6 +34,7 @@ status_is() { # WANT DESC CMD...
 	[ $rc -eq "$want" ] && ok "$desc exits $want" || bad "$desc exits $rc, expected $want: $(head -n 1 "$tmp/err")"
 }
 
+printf 'container open\n' >"$tmp/live.txt"
 for snap in tests/fixtures/*/snapshot.tar; do
 	scn=$(basename "$(dirname "$snap")")
 	groups=$("$bin" -F "$snap" -j group list -o GROUP | python3 -c 'import json,sys; print(" ".join(str(g["group"]) for g in json.load(sys.stdin)["groups"]))')
@@ -45,7 +46,7 @@ for snap in tests/fixtures/*/snapshot.tar; do
 	status_is 3 "$scn: msi show 99" -F "$snap" msi show 99
 	status_is 2 "$scn: msi show bogus" -F "$snap" msi show bogus
 	status_is 4 "$scn: vfio probe on a snapshot" -F "$snap" vfio probe 00:03.0
-	status_is 4 "$scn: batch on a snapshot" -F "$snap" batch /dev/null
+	status_is 4 "$scn: a batch's kernel line on a snapshot" -F "$snap" batch "$tmp/live.txt"
 	status_is 4 "$scn: msi sw-window on a snapshot" -F "$snap" msi sw-window 00:03.0
 done
 # the classes the fixtures must show

@@ -52,7 +52,7 @@ if ((rc == 0)); then
 	check "msi show: usable IOVA below the window agrees with the kernel's ranges" \
 		"j('msi.out')['usable_iova'][0]==[{'start': r['start'], 'last': r['last']} for r in j('probe.out')['iova_ranges']][0]"
 	check "batch --force: map at 0x8000000 EINVAL; maps just below and above the window ok" \
-		"(lambda L: L[9]['errno']=='EINVAL' and L[10]['status']=='ok' and L[11]['status']=='ok')(lines('batch-neg.out')) and rc('batch-neg')!=0"
+		"(lambda L: L[9]['errno_name']=='EINVAL' and L[10]['status']=='ok' and L[11]['status']=='ok')(lines('batch-neg.out')) and rc('batch-neg')!=0"
 	check "batch text output: line 9 FAIL EINVAL, explained as a reserved region (the MSI window)" \
 		"'vfio-batch-arm-msi.txt:9: FAIL' in t('batch-neg-text.out') and 'EINVAL' in t('batch-neg-text.out') and 'MSI window' in t('batch-neg-text.err') and '6 ok, 1 failed' in t('batch-neg-text.out')"
 else

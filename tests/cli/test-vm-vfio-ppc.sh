@@ -58,18 +58,18 @@ if ((rc == 0)); then
 	check "batch: both groups in one spapr-v2 container, memory registered" \
 		"(lambda L: all(L[n]['status']=='ok' for n in (7, 8, 9, 10, 11, 12, 13)))(lines('batch.out'))"
 	check "batch: map in the 32-bit window (0x10000) ok" \
-		"lines('batch.out')[14]['status']=='ok' and lines('batch.out')[14]['result']['iova']=='0x10000'"
+		"lines('batch.out')[14]['status']=='ok' and lines('batch.out')[14]['output']['iova']=='0x10000'"
 	check "batch: DDW with 4K pages and 2 levels at 0x800000000000000" \
-		"(lambda r: r['start']=='0x800000000000000' and r['page_shift']==12 and r['levels']==2)(lines('batch.out')[15]['result'])"
+		"(lambda r: r['start']=='0x800000000000000' and r['page_shift']==12 and r['levels']==2)(lines('batch.out')[15]['output'])"
 	check "batch: map in the DDW (0x800000000100000) ok" \
-		"lines('batch.out')[16]['status']=='ok' and lines('batch.out')[16]['result']['iova']=='0x800000000100000'"
+		"lines('batch.out')[16]['status']=='ok' and lines('batch.out')[16]['output']['iova']=='0x800000000100000'"
 	check "batch: map at 0x100000000 refused (ENXIO), explained with both windows" \
-		"lines('batch.out')[17]['errno']=='ENXIO' and 'outside the DMA windows 0x0-0x7fffffff, 0x800000000000000-0x80000003fffffff' in t('batch-text.err') and rc('batch')!=0"
+		"lines('batch.out')[17]['errno_name']=='ENXIO' and 'outside the DMA windows 0x0-0x7fffffff, 0x800000000000000-0x80000003fffffff' in t('batch-text.err') and rc('batch')!=0"
 	check "batch exec: the child got the container and both groups (fds and variables)" \
 		"lines('batch.out')[18]['status']=='ok' and t('child-fds.txt').splitlines()[:3]==['container /dev/vfio/vfio', 'group0 /dev/vfio/0', 'group1 /dev/vfio/1'] and 'ddw=window:0x800000000000000+0x40000000' in env()['IOMMUCTL_OBJECTS'] and 'mddw=0x' in env().get('IOMMUCTL_BUFFERS', '')"
 	check "batch text: 11 ok, 1 failed" "'11 ok, 1 failed' in t('batch-text.out')"
 	check "batch: a 64K-page DDW cannot map 4K-page memory (EINVAL, explained); a 4K-page DDW can" \
-		"(lambda L: L[11]['errno']=='EINVAL' and L[14]['status']=='ok')(lines('batch-neg.out')) and '64 KiB IOMMU pages' in t('batch-neg-text.err') and '4 KiB host pages' in t('batch-neg-text.err')"
+		"(lambda L: L[11]['errno_name']=='EINVAL' and L[14]['status']=='ok')(lines('batch-neg.out')) and '64 KiB IOMMU pages' in t('batch-neg-text.err') and '4 KiB host pages' in t('batch-neg-text.err')"
 	check "the kernel set up VFIO's windows: 32-bit 0..7fffffff and the DDW at 800000000000000" \
 		"'Setting up window#0 0..7fffffff pg=1000' in t('pe.txt') and 'Setting up window#1 800000000000000..80000003fffffff pg=1000' in t('pe.txt')"
 	check "group release: both edus back to no driver" \

@@ -74,7 +74,7 @@ if boot stock vtd tests/vm/guest/vfio-legacy.sh; then
 	check "$d" "stock: legacy batch: exec child got the container fd" \
 		"t('exec-legacy.txt').splitlines()[-1]=='/dev/vfio/vfio' and 'container=' in t('exec-legacy.txt')"
 	check "$d" "stock: batch --force: MSI-window map EINVAL, overlap EEXIST, iommufd EOPNOTSUPP" \
-		"(lambda L: L[8]['errno']=='EINVAL' and L[9]['status']=='ok' and L[10]['errno']=='EEXIST' and L[11]['errno']=='EOPNOTSUPP' and L[12]['status']=='error')(lines('batch-neg.out')) and rc('batch-neg')!=0"
+		"(lambda L: L[8]['errno_name']=='EINVAL' and L[9]['status']=='ok' and L[10]['errno_name']=='EEXIST' and L[11]['errno_name']=='EOPNOTSUPP' and L[12]['status']=='error')(lines('batch-neg.out')) and rc('batch-neg')!=0"
 	check "$d" "stock: batch text output has FILE:LINE and a summary" \
 		"'/guest/vfio-batch-legacy.txt:5: ok' in t('batch-text.out') and '10 ok, 0 failed' in t('batch-text.out')"
 else
@@ -107,9 +107,9 @@ elif boot iommufd vtd tests/vm/guest/vfio-iommufd.sh IOMMUCTL_VM_KERNEL_IMAGE="$
 		"set(range(0x200,0x204)) | set(range(0x400,0x402)) <= dts_pfns('dts-mapped.txt')"
 	check "$d" "iommufd: batch: after unmap m1 debugfs has m2 but not m1" \
 		"not (set(range(0x200,0x204)) & dts_pfns('dts-unmapped.txt')) and set(range(0x400,0x402)) <= dts_pfns('dts-unmapped.txt')"
-	check "$d" "iommufd: batch: hw-info reports the PASID width" "'max_pasid_log2' in line('batch.out', 9)['result']"
+	check "$d" "iommufd: batch: hw-info reports the PASID width" "'max_pasid_log2' in line('batch.out', 9)['output']"
 	check "$d" "iommufd: batch --force: MSI map EINVAL, PASID HWPT EOPNOTSUPP, PASID attach EINVAL, SW_MSI EOPNOTSUPP" \
-		"(lambda L: L[8]['errno']=='EINVAL' and L[9]['errno']=='EOPNOTSUPP' and L[10]['errno']=='EINVAL' and L[11]['errno']=='EOPNOTSUPP')(lines('batch-neg.out'))"
+		"(lambda L: L[8]['errno_name']=='EINVAL' and L[9]['errno_name']=='EOPNOTSUPP' and L[10]['errno_name']=='EINVAL' and L[11]['errno_name']=='EOPNOTSUPP')(lines('batch-neg.out'))"
 else
 	bad "rebuilt 6.12 guest did not run: $(tail -n 3 "$tmp/iommufd.log" | tr '\n' ' ')"
 fi

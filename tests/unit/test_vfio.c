@@ -3,8 +3,9 @@
  * Unit tests for the VFIO backend against a fake kernel: open() and ioctl()
  * are wrapped (link with -Wl,--wrap=ioctl,--wrap=open) so every path runs
  * without VFIO: iommufd + cdev, the legacy container, the fallback between
- * them, the errno conventions of vfio status, the MSI-window refusal, and
- * the pure helpers (IOVA placement, reserved-region classes, the usable window).
+ * them, the errno conventions of vfio status, the MSI-window refusal, the
+ * pure helpers (IOVA placement, reserved-region classes, the usable window),
+ * and batch runs, with the fake machine of fake_sysfs.c where a line needs one.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +30,7 @@
 #include "cli/cli.h"
 #include "cli/ctx.h"
 #include "cli/vfio.h"
+#include "core/exitcodes.h"
 #include "core/util.h"
 
 #include "fake_sysfs.c"
@@ -262,7 +264,8 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		return 0;
 	}
 	case VFIO_IOMMU_MAP_DMA:
-		return fake_fail(req, ((struct vfio_iommu_type1_dma_map *)arg)->iova);
+		fk.map = *(struct vfio_iommu_type1_dma_map *)arg;
+		return fake_fail(req, fk.map.iova);
 	case VFIO_IOMMU_UNMAP_DMA:
 		return fake_fail(req, 0);
 	case VFIO_DEVICE_BIND_IOMMUFD:
@@ -917,34 +920,61 @@ static void test_probe_spapr_only_v1(void **state)
 
 /* ---- batch: SPAPR lines ---- */
 
-static json_object *run_batch(const char *text, int *rc)
+/*
+ * Run a batch of text lines (on the machine view, when not NULL); its
+ * stdout in *out. With $IOMMUCTL_JSON_SAMPLES set, a JSON run is also kept
+ * there (batch-N.json), for tests/cli/test-json-schema.sh.
+ */
+static int batch_out(const char *text, struct view *view, bool json, char **out)
 {
+	static int nsample;
+	const char *dir = getenv("IOMMUCTL_JSON_SAMPLES");
 	struct iommuctl_ctx ctx;
 	struct { bool force; char pad[15]; } opts = { 0 };
 	char path[] = "/tmp/iommuctl-batch-XXXXXX";
-	char *out = NULL, *err = NULL, *argv[2];
+	char *err = NULL, *argv[2];
 	size_t outn = 0, errn = 0;
-	json_object *j;
-	int fd = mkstemp(path);
+	int fd = mkstemp(path), rc;
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
 	ctx_init(&ctx);
-	ctx.json = true;
-	ctx.outf = open_memstream(&out, &outn);
+	ctx.json = json;
+	ctx.view = view;
+	ctx.outf = open_memstream(out, &outn);
 	ctx.errf = open_memstream(&err, &errn);
 	argv[0] = path;
 	argv[1] = NULL;
-	*rc = cli_object_batch.verbs[0].run(&ctx, &opts, 1, argv);
+	rc = cli_object_batch.verbs[0].run(&ctx, &opts, 1, argv);
+	/* the end of the command: under -j a failure closes the array with an error object */
+	ctx_finish(&ctx, rc);
+	ctx_release(&ctx);
 	fclose(ctx.outf);
 	fclose(ctx.errf);
-	ctx_release(&ctx);
 	unlink(path);
+	free(err);
+	if (dir && json) {
+		char *sample = xasprintf("%s/batch-%d.json", dir, ++nsample);
+		FILE *f = fopen(sample, "w");
+
+		assert_non_null(f);
+		fputs(*out, f);
+		fclose(f);
+		free(sample);
+	}
+	return rc;
+}
+
+static json_object *run_batch(const char *text, int *rc)
+{
+	char *out = NULL;
+	json_object *j;
+
+	*rc = batch_out(text, NULL, true, &out);
 	j = json_tokener_parse(out);
 	assert_non_null(j);
 	free(out);
-	free(err);
 	return j;
 }
 
@@ -955,7 +985,7 @@ static json_object *line_res(json_object *all, size_t i, const char *status)
 	assert_non_null(l);
 	assert_true(json_object_object_get_ex(l, "status", &v));
 	if (strcmp(json_object_get_string(v), status)) {
-		json_object_object_get_ex(l, "error", &v);
+		json_object_object_get_ex(l, "message", &v);
 		fail_msg("line %zu: want %s: %s", i + 1, status, json_object_get_string(v));
 	}
 	return l;
@@ -997,12 +1027,12 @@ static void test_batch_spapr(void **state)
 	for (size_t i = 0; i < 11; i++)
 		line_res(all, i, "ok");
 	/* dma ranges on a SPAPR container reads the SPAPR layout */
-	assert_string_equal(member(line_res(all, 10, "ok"), "result", "dma32_window_size"), "0x80000000");
+	assert_string_equal(member(line_res(all, 10, "ok"), "output", "dma32_window_size"), "0x80000000");
 	assert_int_equal(fk.set_iommu_type, VFIO_SPAPR_TCE_v2_IOMMU);
-	assert_string_equal(member(line_res(all, 1, "ok"), "result", "dma32_window_size"), "0x80000000");
-	assert_string_equal(member(line_res(all, 1, "ok"), "result", "ddw_page_sizes"),
+	assert_string_equal(member(line_res(all, 1, "ok"), "output", "dma32_window_size"), "0x80000000");
+	assert_string_equal(member(line_res(all, 1, "ok"), "output", "ddw_page_sizes"),
 			    "[ \"4K\", \"64K\", \"16M\" ]");
-	assert_string_equal(member(line_res(all, 4, "ok"), "result", "start"), "0x800000000000000");
+	assert_string_equal(member(line_res(all, 4, "ok"), "output", "start"), "0x800000000000000");
 	assert_int_equal(fk.create.argsz, 40);
 	assert_int_equal(fk.create.page_shift, 16);
 	assert_int_equal(fk.create.levels, 2);
@@ -1021,9 +1051,10 @@ static void test_batch_spapr(void **state)
 			"spapr register size=4096 name=buf\n"
 			"dma map iova=0x90000000 mem=buf\n", &rc);
 	assert_int_equal(rc, -ENXIO);
-	assert_non_null(strstr(member(line_res(all, 2, "error"), NULL, "error"),
+	assert_non_null(strstr(member(line_res(all, 2, "error"), NULL, "message"),
 			       "outside the DMA window 0x0-0x7fffffff"));
-	assert_string_equal(member(line_res(all, 2, "error"), NULL, "errno"), "ENXIO");
+	assert_string_equal(member(line_res(all, 2, "error"), NULL, "errno_name"), "ENXIO");
+	assert_string_equal(member(line_res(all, 2, "error"), NULL, "errno"), "6");
 	/* the run's end undoes the registration */
 	assert_int_equal(called(VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY), 1);
 	json_object_put(all);
@@ -1036,7 +1067,7 @@ static void test_batch_spapr(void **state)
 	all = run_batch("container set-iommu spapr-v2\n"
 			"dma map iova=0x10000 size=65536\n", &rc);
 	assert_int_equal(rc, -EINVAL);
-	assert_non_null(strstr(member(line_res(all, 1, "error"), NULL, "error"), "registered memory"));
+	assert_non_null(strstr(member(line_res(all, 1, "error"), NULL, "message"), "registered memory"));
 	json_object_put(all);
 
 	/* EINVAL in a DDW whose TCE pages are larger than the host's (as Linux
@@ -1050,9 +1081,9 @@ static void test_batch_spapr(void **state)
 			"spapr window create page-shift=24 size=0x40000000 name=big\n"
 			"dma map iova=0x800000000000000 mem=buf\n", &rc);
 	assert_int_equal(rc, -EINVAL);
-	assert_non_null(strstr(member(line_res(all, 3, "error"), NULL, "error"),
+	assert_non_null(strstr(member(line_res(all, 3, "error"), NULL, "message"),
 			       "window big has 16384 KiB IOMMU pages"));
-	assert_string_equal(member(line_res(all, 3, "error"), NULL, "errno"), "EINVAL");
+	assert_string_equal(member(line_res(all, 3, "error"), NULL, "errno_name"), "EINVAL");
 	json_object_put(all);
 
 	/* a window the kernel refuses; spapr lines need a SPAPR container */
@@ -1061,12 +1092,12 @@ static void test_batch_spapr(void **state)
 	fk.fail_req = VFIO_IOMMU_SPAPR_TCE_CREATE;
 	fk.fail_err = EINVAL;
 	all = run_batch("spapr info\n", &rc);
-	assert_non_null(strstr(member(line_res(all, 0, "error"), NULL, "error"), "spapr-v2"));
+	assert_non_null(strstr(member(line_res(all, 0, "error"), NULL, "message"), "spapr-v2"));
 	json_object_put(all);
 	all = run_batch("container set-iommu spapr-v2\n"
 			"spapr window create page-shift=13 size=0x10000000\n", &rc);
 	assert_int_equal(rc, -EINVAL);
-	assert_non_null(strstr(member(line_res(all, 1, "error"), NULL, "error"),
+	assert_non_null(strstr(member(line_res(all, 1, "error"), NULL, "message"),
 			       "VFIO_IOMMU_SPAPR_TCE_CREATE: EINVAL"));
 	json_object_put(all);
 }
@@ -1094,8 +1125,8 @@ static void test_batch_exec_buffers(void **state)
 	assert_int_equal(rc, 0);
 	va = (unsigned long long)fk.reg.vaddr;
 	snprintf(want, sizeof(want), "0x%llx", va);
-	assert_string_equal(member(line_res(all, 1, "ok"), "result", "vaddr"), want);
-	assert_string_equal(member(line_res(all, 2, "ok"), "result", "vaddr"), want);
+	assert_string_equal(member(line_res(all, 1, "ok"), "output", "vaddr"), want);
+	assert_string_equal(member(line_res(all, 2, "ok"), "output", "vaddr"), want);
 	n = read(fd, got, sizeof(got) - 1);
 	assert_true(n > 0);
 	got[n] = 0;
@@ -1104,6 +1135,139 @@ static void test_batch_exec_buffers(void **state)
 	close(fd);
 	unlink(path);
 	json_object_put(all);
+	(void)state;
+}
+
+/*
+ * A provisioning script: ordinary commands (group list, group show) and the
+ * batch language (the container, the group, the device, a map) in one run,
+ * matched like the command line (prefixes; key=value and --key both), in one
+ * JSON array whose lines hold each command's own document, or in text, each
+ * output followed by its status line.
+ */
+static void test_batch_ordinary_lines(void **state)
+{
+	static const char script[] =
+		"group list -o GROUP,DEVICES\n"
+		"container open\n"
+		"gr add 1 name=g\n"
+		"container set-iommu\n"
+		"device open 0000:00:03.0 --name=edu\n"
+		"dma m iova=0x100000 size=0x2000 readonly\n"
+		"group show 1\n";
+	struct fake_sysfs *fs;
+	json_object *all, *l, *v;
+	char *text = NULL;
+
+	WRAPPED();
+	fake_reset();
+	fs = fake_new();
+	fake_driver(fs, "vfio-pci", false);
+	fake_device(fs, "0000:00:03.0", NULL, 1, "vfio-pci", NULL);
+	assert_int_equal(batch_out(script, fake_view(fs), true, &text), 0);
+	all = json_tokener_parse(text);
+	free(text);
+	assert_non_null(all);
+	assert_int_equal(json_object_array_length(all), 7);
+	for (size_t i = 0; i < 7; i++)
+		line_res(all, i, "ok");
+	/* group list: its own {"groups": [...]} as the line's result */
+	l = line_res(all, 0, "ok");
+	assert_true(json_object_object_get_ex(l, "output", &v));
+	assert_true(json_object_object_get_ex(v, "groups", &v));
+	assert_int_equal(json_object_array_length(v), 1);
+	assert_string_equal(member(json_object_array_get_idx(v, 0), NULL, "group"), "1");
+	assert_string_equal(member(json_object_array_get_idx(v, 0), NULL, "ndevices"), "1");
+	/* the batch lines in between */
+	assert_string_equal(member(line_res(all, 2, "ok"), "output", "name"), "g");
+	assert_string_equal(member(line_res(all, 2, "ok"), "output", "group"), "1");
+	assert_string_equal(member(line_res(all, 4, "ok"), "output", "name"), "edu");
+	assert_string_equal(member(line_res(all, 5, "ok"), "output", "iova"), "0x100000");
+	assert_int_equal(called(VFIO_IOMMU_MAP_DMA), 1);
+	assert_int_equal(fk.map.size, 0x2000);
+	assert_int_equal(fk.map.flags, VFIO_DMA_MAP_FLAG_READ);
+	/* group show: a detail view's document */
+	assert_string_equal(member(line_res(all, 6, "ok"), "output", "group"), "1");
+	assert_string_equal(member(line_res(all, 6, "ok"), "output", "type"), "DMA");
+	json_object_put(all);
+
+	/* text: each command's output, then its status line */
+	fake_reset();
+	assert_int_equal(batch_out(script, fake_view(fs), false, &text), 0);
+	assert_non_null(strstr(text, "GROUP DEVICES\n    1       1\n"));
+	assert_non_null(strstr(text, ":1: ok    group list -o GROUP,DEVICES\n"));
+	assert_non_null(strstr(text, ":3: ok    gr add 1 name=g: group 1 in the container\n"));
+	assert_non_null(strstr(text, ":6: ok    dma m iova=0x100000 size=0x2000 readonly: map map1: IOVA 0x100000, 8192 bytes\n"));
+	assert_non_null(strstr(text, "group: 1\ntype: DMA\n"));
+	assert_non_null(strstr(text, "7 ok, 0 failed\n"));
+	free(text);
+	fake_free(fs);
+	(void)state;
+}
+
+/* The iommufd lines, each once, with what each reports. */
+static void test_batch_iommufd(void **state)
+{
+	static const char script[] =
+		"iommufd open\n"
+		"ioas alloc name=a\n"
+		"device bind 0000:00:03.0 name=edu\n"
+		"device attach edu a\n"
+		"ioas ranges a\n"
+		"ioas allow-iovas a 0x10000000+0x1000 0x20000000-0x20000fff\n"
+		"ioas map a size=0x2000 iova=0x200000 name=m\n"
+		"hw-info edu\n"
+		"hwpt alloc edu a pasid dirty name=h\n"
+		"pasid attach edu 5 h\n"
+		"pasid detach edu 5\n"
+		"option sw-msi edu start=0x8000000 size=1\n"
+		"ioas unmap a m\n"
+		"device detach edu\n"
+		"destroy h\n"
+		"ioas map a size=4097\n";
+	struct fake_sysfs *fs;
+	json_object *all, *l, *v;
+	char *text = NULL;
+
+	WRAPPED();
+	fake_reset();
+	fs = fake_new();
+	fake_driver(fs, "vfio-pci", false);
+	fake_device(fs, "0000:00:03.0", NULL, 1, "vfio-pci", NULL);
+	fake_file(fs, "/sys/devices/pci0000:00/0000:00:03.0/vfio-dev/vfio0/dev", "511:0\n");
+	assert_int_equal(batch_out(script, fake_view(fs), true, &text), -EUSAGE);
+	all = json_tokener_parse(text);
+	free(text);
+	assert_non_null(all);
+	/* 16 lines, then the error object of the last */
+	assert_int_equal(json_object_array_length(all), 17);
+	assert_string_equal(member(line_res(all, 0, "ok"), "output", "fd"), "1001");
+	assert_string_equal(member(line_res(all, 1, "ok"), "output", "ioas_id"), "2");
+	assert_string_equal(member(line_res(all, 2, "ok"), "output", "dev_id"), "7");
+	assert_string_equal(member(line_res(all, 2, "ok"), "output", "device"), "0000:00:03.0");
+	assert_string_equal(member(line_res(all, 3, "ok"), "output", "pt_id"), "3");
+	assert_string_equal(member(line_res(all, 4, "ok"), "output", "alignment"), "4096");
+	l = line_res(all, 5, "ok");
+	assert_true(json_object_object_get_ex(l, "output", &v));
+	assert_true(json_object_object_get_ex(v, "allowed", &v));
+	assert_string_equal(member(json_object_array_get_idx(v, 1), NULL, "last"), "0x20000fff");
+	assert_string_equal(member(line_res(all, 6, "ok"), "output", "iova"), "0x200000");
+	assert_string_equal(member(line_res(all, 7, "ok"), "output", "max_pasid_log2"), "20");
+	assert_string_equal(member(line_res(all, 8, "ok"), "output", "flags"), "0xa");
+	assert_string_equal(member(line_res(all, 9, "ok"), "output", "pasid_number"), "5");
+	assert_int_equal(fk.last_attach_pasid, 5);
+	assert_string_equal(member(line_res(all, 11, "ok"), "output", "sw_msi_size_mb"), "1");
+	assert_string_equal(member(line_res(all, 12, "ok"), "output", "unmapped_bytes"), "8192");
+	line_res(all, 13, "ok");
+	line_res(all, 14, "ok");
+	/* a usage error: no errno, the message */
+	l = line_res(all, 15, "error");
+	assert_true(json_object_object_get_ex(l, "errno", &v));
+	assert_null(v);
+	assert_string_equal(member(l, NULL, "message"), "size=4097: not a positive multiple of 4096");
+	assert_string_equal(member(json_object_array_get_idx(all, 16), "error", "exit"), "2");
+	json_object_put(all);
+	fake_free(fs);
 	(void)state;
 }
 
@@ -1382,6 +1546,8 @@ int main(void)
 		cmocka_unit_test(test_cli_status),
 		cmocka_unit_test(test_batch_spapr),
 		cmocka_unit_test(test_batch_exec_buffers),
+		cmocka_unit_test(test_batch_ordinary_lines),
+		cmocka_unit_test(test_batch_iommufd),
 	};
 
 	if (!&__real_ioctl)
