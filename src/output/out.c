@@ -102,8 +102,10 @@ static void sync_(struct out *o)
 	}
 }
 
-static void put(struct out *o, const char *s, size_t n)
+static inline void put(struct out *o, const char *s, size_t n)
 {
+	char *d;
+
 	if (n > sizeof(o->buf) - o->blen) {
 		sync_(o);
 		if (n >= sizeof(o->buf)) {
@@ -111,8 +113,15 @@ static void put(struct out *o, const char *s, size_t n)
 			return;
 		}
 	}
-	memcpy(o->buf + o->blen, s, n);
+	d = o->buf + o->blen;
 	o->blen += n;
+	/* most pieces are a few bytes: a call to memcpy costs more than they do */
+	if (n > 16) {
+		memcpy(d, s, n);
+		return;
+	}
+	while (n--)
+		*d++ = *s++;
 }
 
 static inline void puts_(struct out *o, const char *s)
