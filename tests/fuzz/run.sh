@@ -19,6 +19,10 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 		# every fixture: they share the name snapshot.tar, so each under its own
 		for f in tests/fixtures/*/snapshot.tar; do cp "$f" "$corpus/$(basename "$(dirname "$f")").tar"; done ;;
 	fuzz_decode) printf '0xd2008c22260286\n' > "$corpus/cap" ;;
+	fuzz_batch)
+		for f in tests/cli/golden-batch/input/*.txt tests/vm/guest/*.txt; do
+			cp "$f" "$corpus/$(basename "$(dirname "$f")")-$(basename "$f")"
+		done ;;
 	fuzz_klog)
 		for f in tests/fixtures/*/dmesg.txt; do cp "$f" "$corpus/$(basename "$(dirname "$f")").txt"; done
 		cp tests/cli/golden-decode/input/kernel.log "$corpus/" ;;
@@ -27,6 +31,7 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	seeds=$(ls "$corpus" | wc -l)
 	case $name in
 	fuzz_snapshot) want=$(ls tests/fixtures/*/snapshot.tar | wc -l) ;;
+	fuzz_batch) want=$(ls tests/cli/golden-batch/input/*.txt tests/vm/guest/*.txt | wc -l) ;;
 	fuzz_klog) want=$(( $(ls tests/fixtures/*/dmesg.txt | wc -l) + 1 )) ;;
 	*) want=$seeds ;;
 	esac
