@@ -43,11 +43,26 @@ SANFLAGS   := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-p
 endif
 
 CFLAGS     ?= -O2 -g
+
+# Hardened by default, as Debian's dpkg-buildflags harden a package: the
+# tool runs as root on untrusted files. Before CPPFLAGS/CFLAGS/LDFLAGS, so
+# that the environment's flags win. tests/cli/test-hardening.sh checks the
+# binary. FORTIFY needs optimization, and is left to the sanitizers in their
+# builds; -fcf-protection is x86's, branch protection arm64's (cc-option
+# keeps what the compiler takes, for the cross builds too).
+cc-option = $(shell $(CC) -Werror $(1) -x c -c /dev/null -o /dev/null 2>/dev/null && echo $(1))
+HARDEN_CFLAGS := -fstack-protector-strong $(call cc-option,-fstack-clash-protection) \
+              $(call cc-option,-fcf-protection) $(call cc-option,-mbranch-protection=standard) -fPIE
+ifeq ($(SANITIZE),)
+HARDEN_CFLAGS += $(if $(filter -O1 -O2 -O3 -Os -Og -Ofast,$(CFLAGS)),-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2)
+endif
+HARDEN_LDFLAGS := -pie -Wl,-z,relro -Wl,-z,now
+
 PC_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) $(OPT_PC) 2>/dev/null)
 PC_LIBS    := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) $(OPT_PC) 2>/dev/null)
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WFLAGS) $(SANFLAGS) $(PC_CFLAGS) \
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WFLAGS) $(HARDEN_CFLAGS) $(SANFLAGS) $(PC_CFLAGS) \
               -DIOMMUCTL_VERSION='"$(VERSION)"' $(FEATURE_DEFS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
-ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+ALL_LDFLAGS := $(HARDEN_LDFLAGS) $(SANFLAGS) $(LDFLAGS)
 
 O          ?= build
 SRCS       := $(sort $(wildcard src/*.c src/*/*.c src/*/*/*.c))

@@ -21,16 +21,13 @@ dir=${2:-$(mktemp -d)}
 [ -n "${2:-}" ] || trap 'rm -rf "$dir"' EXIT
 gib=${GIB:-64}
 lines=${LINES:-300000}
-CC=${CC:-cc}
-out=${O:-build}/bench
-mkdir -p "$out" "$dir"
+mkdir -p "$dir"
 
 # the dump writer of bench_walk.sh
-$CC -std=gnu11 -D_GNU_SOURCE -O2 -g -Isrc -Ibench -DHAVE_ZLIB=1 -DHAVE_LZO2=1 -DHAVE_SNAPPY=1 \
-	-DHAVE_ZSTD=1 -o "$out/bench_walk" bench/bench_walk.c src/backends/dump/mem*.c src/core/util.c \
-	-lz -llzo2 -lsnappy -lzstd
+. bench/lib.sh
+bench_walk_build
 echo "generating a $gib GiB scattered dump and a $lines-line kernel log in $dir ..." >&2
-root=$("$out/bench_walk" gen "$dir/s.elf" "$gib" scatter elf)
+root=$("$bw" gen "$dir/s.elf" "$gib" scatter elf)
 log=tests/cli/golden-decode/input/kernel.log
 awk -v n="$lines" '{ l[NR] = $0 } END { for (i = 0; i < n; i++) print l[i % NR + 1] }' "$log" > "$dir/kernel.log"
 

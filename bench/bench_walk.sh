@@ -13,13 +13,9 @@ set -eu
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-./iommuctl}")
 dir=${2:-$(mktemp -d)}
-CC=${CC:-cc}
-out=${O:-build}/bench
-mkdir -p "$out" "$dir"
-$CC -std=gnu11 -D_GNU_SOURCE -O2 -g -Isrc -Ibench -DHAVE_ZLIB=1 -DHAVE_LZO2=1 -DHAVE_SNAPPY=1 \
-	-DHAVE_ZSTD=1 -o "$out/bench_walk" bench/bench_walk.c src/backends/dump/mem*.c src/core/util.c \
-	-lz -llzo2 -lsnappy -lzstd
-bw=$out/bench_walk
+mkdir -p "$dir"
+. bench/lib.sh
+bench_walk_build
 gib=${GIB:-64}
 table_mib=$(( (gib * 512 + gib + 2) * 4096 / 1048576 ))
 

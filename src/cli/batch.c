@@ -389,6 +389,7 @@ static int exec_run(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	pid_t pid;
 
 	/* the child shares stdout: what the run printed so far comes first */
+	out_flush(ctx_out(ctx));
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)

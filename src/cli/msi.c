@@ -209,8 +209,6 @@ static int msi_sw_window(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	uint32_t dev_id;
 	int ifd = -1, dfd = -1, rc, err;
 
-	if (ctx->snapshot || ctx->sysfs_root)
-		return err_report(ctx, -EOPNOTSUPP, "msi sw-window probes the running kernel");
 	if (so->start && (parse_u64(so->start, &start) || start % 0x100000))
 		return err_report(ctx, -EUSAGE, "--start: '%s' is not a 1 MiB aligned address", so->start);
 	if (so->size && parse_u64(so->size, &size))

@@ -738,9 +738,6 @@ static int vfio_probe(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	uint64_t v;
 	int err, rc;
 
-	if (ctx->snapshot || ctx->sysfs_root)
-		return err_report(ctx, -EOPNOTSUPP, "vfio probe drives the running kernel: it cannot use %s",
-				  ctx->snapshot ? "a snapshot" : "--sysfs-root");
 	if (!po->path || !strcmp(po->path, "auto"))
 		req.path = VFIO_PATH_AUTO;
 	else if (!strcmp(po->path, "iommufd"))

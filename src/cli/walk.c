@@ -477,7 +477,7 @@ struct wout {
 /* -EIO once a write to the output failed: the walk stops there. */
 static int wout_status(const struct wout *w)
 {
-	return ferror(out_opts(w->o)->f) ? -EIO : 0;
+	return ferror(out_stream(w->o)) ? -EIO : 0;
 }
 
 /* --all-devices: who the line is about (DEVICE, PASID columns; "device", "pasid_number"). */

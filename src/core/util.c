@@ -276,14 +276,25 @@ bool pci_addr_looks_like(const char *s)
 void size_format(uint64_t size, char *buf, size_t len)
 {
 	static const char units[] = "KMGTPE";
+	char tmp[24], *p = tmp + sizeof(tmp);
 	int u = -1;
+	size_t n;
 
 	while (size >= 1024 && !(size & 1023) && u < 5) {
 		size >>= 10;
 		u++;
 	}
-	if (u < 0)
-		snprintf(buf, len, "%llu", (unsigned long long)size);
-	else
-		snprintf(buf, len, "%llu%c", (unsigned long long)size, units[u]);
+	/* by hand, not snprintf: a walk formats two sizes per range */
+	if (u >= 0)
+		*--p = units[u];
+	do
+		*--p = (char)('0' + size % 10);
+	while (size /= 10);
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	if (!len)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
 }

@@ -24,7 +24,7 @@ void decode_buf_init(struct decode_buf *b, struct out *o, size_t cap)
 	b->data = xmalloc(cap);
 	b->len = 0;
 	b->cap = cap;
-	b->f = out_opts(o)->f ? out_opts(o)->f : stdout;
+	b->o = o;
 	b->error = 0;
 	b->cache = NULL;
 }
@@ -33,7 +33,8 @@ static void text_cache_free(struct decode_text_cache *c);
 
 int decode_buf_flush(struct decode_buf *b)
 {
-	if (b->len && !b->error && fwrite(b->data, 1, b->len, b->f) != b->len)
+	/* after what the writer holds: the stream gets the bytes in order */
+	if (b->len && !b->error && (out_sync(b->o) || fwrite(b->data, 1, b->len, out_stream(b->o)) != b->len))
 		b->error = -EIO;
 	b->len = 0;
 	return b->error;

@@ -58,7 +58,7 @@ struct decode_buf {
 	char *data;
 	size_t len;
 	size_t cap;
-	FILE *f;
+	struct out *o;	/* the writer, whose stream this is */
 	int error;	/* -EIO once a write failed */
 	struct decode_text_cache *cache;
 };

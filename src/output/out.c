@@ -52,6 +52,9 @@ struct out {
 	bool doc_written;
 	int indent;          /* text */
 	struct out_frame st[OUT_MAX_DEPTH];
+	/* bytes not yet handed to f (see "bytes" below) */
+	size_t blen;
+	char buf[8192];
 };
 
 struct out *out_new(const struct out_opts *opts)
@@ -83,40 +86,296 @@ bool out_started(const struct out *o)
 	return o->started;
 }
 
-/* ---- JSON primitives ---- */
+/* ---- bytes ----
+ *
+ * The writer is the program's one output path and a walk writes millions
+ * of values: unlocked stdio (the tool has one thread) and number
+ * formatting without printf's format parsing.
+ */
 
-void out_json_string(FILE *f, const char *s)
+/* Hand the buffered bytes to the file: before anything writes to it directly. */
+static void sync_(struct out *o)
 {
-	static const char hex[] = "0123456789abcdef";
+	if (o->blen) {
+		fwrite(o->buf, 1, o->blen, o->f);
+		o->blen = 0;
+	}
+}
 
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':  fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20) {
-				fputs("\\u00", f);
-				fputc(hex[*p >> 4], f);
-				fputc(hex[*p & 15], f);
-			} else {
-				fputc(*p, f);
-			}
+static inline void put(struct out *o, const char *s, size_t n)
+{
+	char *d;
+
+	if (n > sizeof(o->buf) - o->blen) {
+		sync_(o);
+		if (n >= sizeof(o->buf)) {
+			fwrite(s, 1, n, o->f);
+			return;
 		}
 	}
-	fputc('"', f);
+	d = o->buf + o->blen;
+	o->blen += n;
+	/* most pieces are a few bytes: a call to memcpy costs more than they do */
+	if (n > 16) {
+		memcpy(d, s, n);
+		return;
+	}
+	while (n--)
+		*d++ = *s++;
+}
+
+static inline void puts_(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static inline void putch(struct out *o, char c)
+{
+	if (o->blen == sizeof(o->buf))
+		sync_(o);
+	o->buf[o->blen++] = c;
+}
+
+int out_sync(struct out *o)
+{
+	sync_(o);
+	return ferror(o->f) ? -EIO : 0;
+}
+
+FILE *out_stream(const struct out *o)
+{
+	return o->f;
+}
+
+/* fprintf, in order with the buffered bytes (layouts out of fmt_simple's reach) */
+static void __attribute__((format(printf, 2, 0))) ovprintf(struct out *o, const char *fmt, va_list ap)
+{
+	sync_(o);
+	vfprintf(o->f, fmt, ap);
+}
+
+static void __attribute__((format(printf, 2, 3))) oprintf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ovprintf(o, fmt, ap);
+	va_end(ap);
+}
+
+/* val in decimal, at the end of buf[24]: returns where it starts */
+static char *fmt_dec(char buf[24], uint64_t val)
+{
+	char *p = buf + 24;
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + val % 10);
+	while (val /= 10);
+	return p;
+}
+
+static char *fmt_sdec(char buf[24], int64_t val)
+{
+	char *p;
+
+	if (val >= 0)
+		return fmt_dec(buf, (uint64_t)val);
+	p = fmt_dec(buf, -(uint64_t)val);
+	*--p = '-';
+	return p;
+}
+
+/* "0x..." in lower case, at the end of buf[24] */
+static char *fmt_hex(char buf[24], uint64_t val)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *p = buf + 24;
+
+	*--p = '\0';
+	while (val > 0xff) {
+		*--p = digits[val & 15];
+		*--p = digits[(val >> 4) & 15];
+		val >>= 8;
+	}
+	*--p = digits[val & 15];
+	if (val > 15)
+		*--p = digits[val >> 4];
+	*--p = 'x';
+	*--p = '0';
+	return p;
+}
+
+static void pad(struct out *o, char c, int n)
+{
+	while (n > 0) {
+		size_t k;
+
+		if (o->blen == sizeof(o->buf))
+			sync_(o);
+		k = sizeof(o->buf) - o->blen;
+		if (k > (size_t)n)
+			k = (size_t)n;
+		memset(o->buf + o->blen, c, k);
+		o->blen += k;
+		n -= (int)k;
+	}
+}
+
+/*
+ * The text layouts of out_fmt_*: literal text around one conversion of a
+ * string or an integer, "%-10s ", "0x%016" PRIx64 "  ", "%-7" PRIu64.
+ * Written without vfprintf (a walk prints millions of them); a layout
+ * with anything else (a precision, a '*', two conversions) goes to
+ * fprintf. Layouts are string literals, so each is parsed once and kept
+ * by its address.
+ */
+enum fmt_arg { FA_STR, FA_U64, FA_I64 };
+
+struct fmt_spec {
+	const char *fmt;     /* the layout; NULL: slot empty */
+	bool simple;         /* false: fprintf */
+	bool left, zero;
+	char conv;           /* s u d x */
+	int width;
+	size_t prefix;       /* literal bytes before the '%' */
+	const char *rest;    /* literal text after the conversion */
+	size_t restlen;
+};
+
+static void fmt_parse(struct fmt_spec *sp, const char *fmt)
+{
+	const char *pct = strchr(fmt, '%'), *p;
+
+	*sp = (struct fmt_spec){ .fmt = fmt };
+	if (!pct)
+		return;
+	for (p = pct + 1;; p++) {
+		if (*p == '-')
+			sp->left = true;
+		else if (*p == '0')
+			sp->zero = true;
+		else if (*p == '#' || *p == '+' || *p == ' ')
+			return;
+		else
+			break;
+	}
+	for (; *p >= '0' && *p <= '9'; p++) {
+		sp->width = sp->width * 10 + (*p - '0');
+		if (sp->width > 4096)
+			return;
+	}
+	while (*p == 'l' || *p == 'j' || *p == 'z')
+		p++;
+	if (!*p || !strchr("sudix", *p) || strchr(p + 1, '%'))
+		return;
+	sp->conv = *p == 'i' ? 'd' : *p;
+	sp->prefix = (size_t)(pct - fmt);
+	sp->rest = p + 1;
+	sp->restlen = strlen(sp->rest);
+	sp->simple = !(sp->conv == 's' && sp->zero);
+}
+
+static const struct fmt_spec *fmt_spec(const char *fmt)
+{
+	static struct fmt_spec cache[64];
+	struct fmt_spec *sp = &cache[((uintptr_t)fmt >> 3) % 64];
+
+	if (sp->fmt != fmt)
+		fmt_parse(sp, fmt);
+	return sp;
+}
+
+static bool fmt_simple(struct out *o, const char *fmt, enum fmt_arg kind, const char *sval, uint64_t uval)
+{
+	const struct fmt_spec *sp = fmt_spec(fmt);
+	char buf[24];
+	const char *digits;
+	size_t len;
+
+	if (!sp->simple)
+		return false;
+	switch (sp->conv) {
+	case 's':
+		if (kind != FA_STR)
+			return false;
+		digits = sval ? sval : "-";
+		break;
+	case 'u':
+		if (kind != FA_U64)
+			return false;
+		digits = fmt_dec(buf, uval);
+		break;
+	case 'd':
+		if (kind != FA_I64 || (sp->zero && !sp->left && (int64_t)uval < 0))
+			return false;
+		digits = fmt_sdec(buf, (int64_t)uval);
+		break;
+	default: /* x */
+		if (kind == FA_STR)
+			return false;
+		digits = fmt_hex(buf, uval) + 2;
+	}
+	len = strlen(digits);
+	put(o, fmt, sp->prefix);
+	if (!sp->left)
+		pad(o, sp->zero ? '0' : ' ', sp->width - (int)len);
+	put(o, digits, len);
+	if (sp->left)
+		pad(o, ' ', sp->width - (int)len);
+	put(o, sp->rest, sp->restlen);
+	return true;
+}
+
+/* ---- JSON primitives ---- */
+
+/* The bytes a JSON string cannot hold as they are: controls, '"' and '\\'. */
+static const unsigned char json_escaped[256] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
+static void json_string(struct out *o, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+
+	putch(o, '"');
+	for (;; p++) {
+		const char *esc;
+		char u[7];
+
+		if (!json_escaped[*p])
+			continue;
+		/* the run of characters that need no escape, then this one */
+		put(o, (const char *)run, (size_t)(p - run));
+		if (!*p)
+			break;
+		switch (*p) {
+		case '"':  esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default:
+			memcpy(u, "\\u00", 4);
+			u[4] = hex[*p >> 4];
+			u[5] = hex[*p & 15];
+			u[6] = '\0';
+			esc = u;
+		}
+		puts_(o, esc);
+		run = p + 1;
+	}
+	putch(o, '"');
 }
 
 static void json_indent(struct out *o, int depth)
 {
-	fputc('\n', o->f);
+	putch(o, '\n');
 	for (int i = 0; i < depth; i++)
-		fputs("  ", o->f);
+		puts_(o, "  ");
 }
 
 /* Separator, indentation and key of a new member or item of the open container. */
@@ -125,12 +384,12 @@ static void json_key(struct out *o, const char *key)
 	struct out_frame *t = &o->st[o->depth - 1];
 
 	if (t->n++)
-		fputc(',', o->f);
+		putch(o, ',');
 	if (o->opt.pretty)
 		json_indent(o, o->depth);
 	if (!t->list) {
-		out_json_string(o->f, key ? key : "value");
-		fputs(o->opt.pretty ? ": " : ":", o->f);
+		json_string(o, key ? key : "value");
+		puts_(o, o->opt.pretty ? ": " : ":");
 	}
 }
 
@@ -154,7 +413,7 @@ static void json_root(struct out *o)
 		return;
 	}
 	json_doc_start(o);
-	fputc('{', o->f);
+	putch(o, '{');
 	o->st[o->base] = (struct out_frame){ .list = false };
 	o->depth = o->base + 1;
 }
@@ -178,7 +437,7 @@ static void json_open(struct out *o, const char *key, bool list)
 	} else {
 		json_member(o, key);
 	}
-	fputc(list ? '[' : '{', o->f);
+	putch(o, list ? '[' : '{');
 	o->st[o->depth++] = (struct out_frame){ .list = list };
 }
 
@@ -200,7 +459,7 @@ static void json_close(struct out *o)
 	}
 	if (o->opt.pretty)
 		json_indent(o, o->depth);
-	fputc(list ? ']' : '}', o->f);
+	putch(o, list ? ']' : '}');
 }
 
 static void json_end_document(struct out *o)
@@ -210,9 +469,9 @@ static void json_end_document(struct out *o)
 	if (o->root_held) {
 		if (o->opt.pretty)
 			json_indent(o, o->base);
-		fputc(o->root_list ? ']' : '}', o->f);
+		putch(o, o->root_list ? ']' : '}');
 		if (!o->base)
-			fputc('\n', o->f);
+			putch(o, '\n');
 		o->root_held = false;
 	}
 	o->skip = 0;
@@ -221,6 +480,7 @@ static void json_end_document(struct out *o)
 
 int out_flush(struct out *o)
 {
+	sync_(o);
 	if (fflush(o->f) || ferror(o->f))
 		return -EIO;
 	return 0;
@@ -251,7 +511,7 @@ void out_doc_end(struct out *o)
 	json_end_document(o);
 	if (!o->doc_written) {
 		json_key(o, o->doc_key);
-		fputs("{}", o->f);
+		puts_(o, "{}");
 	}
 	o->base = 0;
 	o->started = true;
@@ -308,7 +568,7 @@ static void text_open(struct out *o, const char *label)
 	}
 	o->st[o->depth++].labelled = label != NULL;
 	if (label) {
-		fprintf(o->f, "%*s%s:\n", o->indent, "", label);
+		oprintf(o, "%*s%s:\n", o->indent, "", label);
 		o->indent += 2;
 	}
 	o->started = true;
@@ -328,10 +588,13 @@ static void text_close(struct out *o)
 
 static void text_line(struct out *o, const char *label, const char *val)
 {
-	if (label)
-		fprintf(o->f, "%*s%s: %s\n", o->indent, "", label, val);
-	else
-		fprintf(o->f, "%*s%s\n", o->indent, "", val);
+	pad(o, ' ', o->indent);
+	if (label) {
+		puts_(o, label);
+		put(o, ": ", 2);
+	}
+	puts_(o, val);
+	putch(o, '\n');
 	o->started = true;
 }
 
@@ -384,9 +647,9 @@ void out_str(struct out *o, const char *key, const char *label, const char *val)
 	if (!json_value(o, key))
 		return;
 	if (val)
-		out_json_string(o->f, val);
+		json_string(o, val);
 	else
-		fputs("null", o->f);
+		puts_(o, "null");
 }
 
 void out_null(struct out *o, const char *key, const char *label)
@@ -396,32 +659,29 @@ void out_null(struct out *o, const char *key, const char *label)
 
 void out_u64(struct out *o, const char *key, const char *label, uint64_t val)
 {
-	char buf[32];
+	char buf[24], *d = fmt_dec(buf, val);
 
-	snprintf(buf, sizeof(buf), "%" PRIu64, val);
 	if (!o->opt.json)
-		text_line(o, label ? label : key, buf);
+		text_line(o, label ? label : key, d);
 	else if (json_value(o, key))
-		fputs(buf, o->f);
+		puts_(o, d);
 }
 
 void out_i64(struct out *o, const char *key, const char *label, int64_t val)
 {
-	char buf[32];
+	char buf[24], *d = fmt_sdec(buf, val);
 
-	snprintf(buf, sizeof(buf), "%" PRId64, val);
 	if (!o->opt.json)
-		text_line(o, label ? label : key, buf);
+		text_line(o, label ? label : key, d);
 	else if (json_value(o, key))
-		fputs(buf, o->f);
+		puts_(o, d);
 }
 
 void out_hex(struct out *o, const char *key, const char *label, uint64_t val)
 {
-	char buf[32];
+	char buf[24];
 
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, val);
-	out_str(o, key, label, buf);
+	out_str(o, key, label, fmt_hex(buf, val));
 }
 
 void out_bool(struct out *o, const char *key, const char *label, bool val)
@@ -429,7 +689,7 @@ void out_bool(struct out *o, const char *key, const char *label, bool val)
 	if (!o->opt.json)
 		text_line(o, label ? label : key, val ? "yes" : "no");
 	else if (json_value(o, key))
-		fputs(val ? "true" : "false", o->f);
+		puts_(o, val ? "true" : "false");
 }
 
 void out_strv(struct out *o, const char *key, const char *label, const struct strv *sv)
@@ -453,11 +713,11 @@ void out_text(struct out *o, const char *fmt, ...)
 
 	if (o->opt.json)
 		return;
-	fprintf(o->f, "%*s", o->indent, "");
+	pad(o, ' ', o->indent);
 	va_start(ap, fmt);
-	vfprintf(o->f, fmt, ap);
+	ovprintf(o, fmt, ap);
 	va_end(ap);
-	fputc('\n', o->f);
+	putch(o, '\n');
 	o->started = true;
 }
 
@@ -468,7 +728,7 @@ void out_textf(struct out *o, const char *fmt, ...)
 	if (o->opt.json)
 		return;
 	va_start(ap, fmt);
-	vfprintf(o->f, fmt, ap);
+	ovprintf(o, fmt, ap);
 	va_end(ap);
 	o->started = true;
 }
@@ -476,7 +736,7 @@ void out_textf(struct out *o, const char *fmt, ...)
 void out_nl(struct out *o)
 {
 	if (!o->opt.json)
-		fputc('\n', o->f);
+		putch(o, '\n');
 }
 
 /*
@@ -491,7 +751,8 @@ void out_fmt_str(struct out *o, const char *key, const char *fmt, const char *va
 {
 	if (!o->opt.json) {
 		if (fmt) {
-			fprintf(o->f, fmt, val ? val : "-");
+			if (!fmt_simple(o, fmt, FA_STR, val, 0))
+				oprintf(o, fmt, val ? val : "-");
 			o->started = true;
 		}
 	} else if (key) {
@@ -503,7 +764,8 @@ void out_fmt_u64(struct out *o, const char *key, const char *fmt, uint64_t val)
 {
 	if (!o->opt.json) {
 		if (fmt) {
-			fprintf(o->f, fmt, val);
+			if (!fmt_simple(o, fmt, FA_U64, NULL, val))
+				oprintf(o, fmt, val);
 			o->started = true;
 		}
 	} else if (key) {
@@ -515,7 +777,8 @@ void out_fmt_i64(struct out *o, const char *key, const char *fmt, int64_t val)
 {
 	if (!o->opt.json) {
 		if (fmt) {
-			fprintf(o->f, fmt, val);
+			if (!fmt_simple(o, fmt, FA_I64, NULL, (uint64_t)val))
+				oprintf(o, fmt, val);
 			o->started = true;
 		}
 	} else if (key) {
@@ -527,7 +790,8 @@ void out_fmt_hex(struct out *o, const char *key, const char *fmt, uint64_t val)
 {
 	if (!o->opt.json) {
 		if (fmt) {
-			fprintf(o->f, fmt, val);
+			if (!fmt_simple(o, fmt, FA_U64, NULL, val))
+				oprintf(o, fmt, val);
 			o->started = true;
 		}
 	} else if (key) {
@@ -547,17 +811,17 @@ void out_fmt_bool(struct out *o, const char *key, const char *fmt, bool val)
 void out_json_raw(struct out *o, const char *key, const char *json)
 {
 	if (o->opt.json && json_value(o, key))
-		fputs(json, o->f);
+		puts_(o, json);
 }
 
 void out_verbatim(struct out *o, const char *s)
 {
-	fputs(s, o->f);
+	puts_(o, s);
 }
 
 void out_bytes(struct out *o, const void *buf, size_t n)
 {
-	fwrite(buf, 1, n, o->f);
+	put(o, buf, n);
 	o->started = true;
 }
 
@@ -626,9 +890,9 @@ static void print_columns(struct out *o, const struct out_col *cols, size_t ncol
 		out_end(o);
 		return;
 	}
-	fputs("Available columns (* = default):\n", o->f);
+	puts_(o, "Available columns (* = default):\n");
 	for (size_t i = 0; i < ncols; i++)
-		fprintf(o->f, " %c %-16s %s\n", cols[i].flags & OCF_DEFAULT ? '*' : ' ',
+		oprintf(o, " %c %-16s %s\n", cols[i].flags & OCF_DEFAULT ? '*' : ' ',
 			cols[i].name, cols[i].help);
 }
 
@@ -830,6 +1094,7 @@ static int table_print_json(struct out_table *tab)
 		out_obj_end(o);
 		return out_end(o);
 	}
+	sync_(o);
 	return ferror(o->f) ? -EIO : 0;
 }
 
@@ -841,6 +1106,7 @@ static int table_print_text(struct out_table *tab)
 
 	if (!tb)
 		return -ENOMEM;
+	sync_(tab->o);
 	scols_table_set_stream(tb, tab->o->f);
 	scols_table_enable_raw(tb, opt->raw);
 	scols_table_enable_noheadings(tb, opt->noheadings);

@@ -193,7 +193,12 @@ void out_verbatim(struct out *o, const char *s);
 /* Bytes written as they are, in every mode (mem read --binary). */
 void out_bytes(struct out *o, const void *buf, size_t n);
 
-/* Escape s as a JSON string (quotes included) onto f. */
-void out_json_string(FILE *f, const char *s);
+/*
+ * The writer buffers what it writes. Before writing to its stream
+ * directly (a renderer's own buffer, as decode's text), hand it the
+ * buffered bytes: -EIO if the stream has failed.
+ */
+int out_sync(struct out *o);
+FILE *out_stream(const struct out *o);
 
 #endif

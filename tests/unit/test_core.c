@@ -215,6 +215,14 @@ static void test_size_format(void **state)
 	assert_string_equal(buf, "4097");
 	size_format(3ull << 30, buf, sizeof(buf));
 	assert_string_equal(buf, "3G");
+	size_format(0, buf, sizeof(buf));
+	assert_string_equal(buf, "0");
+	size_format(UINT64_MAX, buf, sizeof(buf));
+	assert_string_equal(buf, "18446744073709551615");
+	size_format(1ull << 63, buf, sizeof(buf));
+	assert_string_equal(buf, "8E");
+	size_format(123456789, buf, 4);	/* truncated as snprintf would */
+	assert_string_equal(buf, "123");
 }
 
 static void test_strv_sort(void **state)
@@ -516,6 +524,78 @@ static void test_out_fmt(void **state)
 	free(j);
 }
 
+/*
+ * out_fmt_* write their layouts by hand, not through printf: the same
+ * bytes as fprintf for every layout the commands use, and fprintf's own
+ * for what the hand formatter does not take (precision, '*', '+', '#').
+ */
+static const char *const fmt_u[] = {
+	"%" PRIu64, "%-7" PRIu64 " ", "%7" PRIu64, "%07" PRIu64 "|", "0x%016" PRIx64 "  ", "%" PRIx64,
+	"%-18" PRIx64 ".", "%#" PRIx64, "[%3" PRIu64 "]", "%" PRIu64 "%%",
+};
+static const char *const fmt_i[] = { "%" PRId64, "%-5" PRId64 "|", "%5" PRId64, "%05" PRId64, "%+" PRId64, "%" PRIi64 };
+static const char *const fmt_s[] = { "%s", "%-10s ", "%10s|", "x%-3s", "%.2s", "%-6.3s." };
+static const uint64_t vals_u[] = { 0, 1, 9, 10, 15, 16, 255, 256, 4095, 0x1000, 123456789, 1ull << 63, UINT64_MAX };
+static const int64_t vals_i[] = { 0, 1, -1, 42, -42, 99999, -99999, INT64_MIN, INT64_MAX };
+static const char *const vals_s[] = { "", "a", "rw", "exactly10!", "longer than ten" };
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#pragma GCC diagnostic ignored "-Wformat-security"
+
+static void test_out_fmt_printf(void **state)
+{
+	char *buf = NULL, want[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct out *o = out_new(&(struct out_opts){ .f = f });
+	char *all = NULL;
+	size_t alln = 0;
+	FILE *w = open_memstream(&all, &alln);
+
+	for (size_t i = 0; i < ARRAY_SIZE(fmt_u); i++)
+		for (size_t v = 0; v < ARRAY_SIZE(vals_u); v++) {
+			out_fmt_u64(o, "k", fmt_u[i], vals_u[v]);
+			out_fmt_hex(o, "k", fmt_u[i], vals_u[v]);
+			snprintf(want, sizeof(want), fmt_u[i], vals_u[v]);
+			fputs(want, w);
+			fputs(want, w);
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(fmt_i); i++)
+		for (size_t v = 0; v < ARRAY_SIZE(vals_i); v++) {
+			out_fmt_i64(o, "k", fmt_i[i], vals_i[v]);
+			snprintf(want, sizeof(want), fmt_i[i], vals_i[v]);
+			fputs(want, w);
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(fmt_s); i++) {
+		for (size_t v = 0; v < ARRAY_SIZE(vals_s); v++) {
+			out_fmt_str(o, "k", fmt_s[i], vals_s[v]);
+			snprintf(want, sizeof(want), fmt_s[i], vals_s[v]);
+			fputs(want, w);
+		}
+		out_fmt_str(o, "k", fmt_s[i], NULL);	/* NULL prints "-" */
+		snprintf(want, sizeof(want), fmt_s[i], "-");
+		fputs(want, w);
+	}
+	/* the buffered bytes and a printf fallback stay in order */
+	out_textf(o, "%s|%.3s|", "a", "bcdef");
+	fputs("a|bcd|", w);
+	out_free(o);
+	fclose(f);
+	fclose(w);
+	if (strcmp(buf, all)) {
+		size_t k = 0;
+
+		while (buf[k] == all[k])
+			k++;
+		fail_msg("differs at %zu: got \"%.40s\", printf \"%.40s\"", k, buf + k, all + k);
+	}
+	free(buf);
+	free(all);
+}
+
+#pragma GCC diagnostic pop
+
 enum { C_GROUP, C_TYPE, C_VIABLE, C_MEMBERS };
 static const struct out_col cols[] = {
 	[C_GROUP] = { "GROUP", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "group number" },
@@ -615,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_out_documents),
 		cmocka_unit_test(test_out_error),
 		cmocka_unit_test(test_out_fmt),
+		cmocka_unit_test(test_out_fmt_printf),
 		cmocka_unit_test(test_out_table),
 		cmocka_unit_test(test_exit_status),
 	};

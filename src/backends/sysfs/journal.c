@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Journals (see journal.h): JSON files in the state directory, written
- * through a temporary file and rename so that a reader sees the old or the
+ * Journals (see journal.h): JSON files in the state directory, spelled by
+ * the writer (json-c only reads them back), written through a temporary
+ * file and rename so that a reader sees the old or the
  * new one, never half of one; read back by release, group show and the
  * refusals of a change that would start over an unfinished one.
  */
@@ -19,6 +20,7 @@
 #include "backends/sysfs/journal.h"
 #include "backends/sysfs/lock.h"
 #include "core/util.h"
+#include "output/out.h"
 
 #define JOURNAL_FORMAT "iommuctl-claim-journal"
 #define JOURNAL_VERSION 1
@@ -33,11 +35,6 @@ void claim_journal_free(struct claim_journal *j)
 	free(j->type_before);
 	free(j->type_target);
 	memset(j, 0, sizeof(*j));
-}
-
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
 }
 
 /* fsync the directory holding path, so that a rename or unlink in it lasts */
@@ -56,49 +53,71 @@ static void dir_sync(const char *path)
 	free(dir);
 }
 
+/*
+ * The journal's text, as the writer spells -p output (json-c reads it back):
+ * malloc'd, NULL when memory ran out.
+ */
+static char *journal_text(const struct claim_journal_hook *h, const struct claim_result *r, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+	struct out *o;
+
+	if (!f)
+		return NULL;
+	o = out_new(&(struct out_opts){ .f = f, .json = true, .pretty = true });
+	out_str(o, "format", NULL, JOURNAL_FORMAT);
+	out_u64(o, "version", NULL, JOURNAL_VERSION);
+	out_str(o, "state", NULL, h->state);
+	out_str(o, "key", NULL, r->key);
+	out_u64(o, "group", NULL, r->group);
+	out_str(o, "driver", NULL, h->driver);
+	if (h->type_before) {
+		out_str(o, "type_before", NULL, h->type_before);
+		out_str(o, "type_target", NULL, h->type_target);
+	}
+	out_i64(o, "pid", NULL, getpid());
+	out_i64(o, "updated", NULL, time(NULL));
+	out_list_begin(o, "devices", NULL);
+	for (size_t i = 0; i < h->ndevs; i++) {
+		const struct claim_member *m = &h->devs[i];
+
+		out_obj_begin(o, NULL, NULL);
+		out_str(o, "address", NULL, m->addr);
+		out_str(o, "bus", NULL, m->bus);
+		out_str(o, "action", NULL, m->action == CLAIM_REBIND ? "rebind" : "keep");
+		out_str(o, "driver", NULL, m->before.driver);
+		out_str(o, "driver_override", NULL, m->before.override);
+		out_str(o, "progress", NULL, h->progress ? h->progress[i] : NULL);
+		out_obj_end(o);
+	}
+	out_list_end(o);
+	out_end(o);
+	out_free(o);
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 int claim_journal_write(const char *path, const struct claim_journal_hook *h,
 			const struct claim_result *r)
 {
-	json_object *root = json_object_new_object(), *jdevs = json_object_new_array();
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	const char *text;
-	size_t len;
+	size_t len = 0;
+	char *text = journal_text(h, r, &len);
 	int fd, err = 0;
 
-	json_object_object_add(root, "format", json_object_new_string(JOURNAL_FORMAT));
-	json_object_object_add(root, "version", json_object_new_int(JOURNAL_VERSION));
-	json_object_object_add(root, "state", json_object_new_string(h->state));
-	json_object_object_add(root, "key", json_object_new_string(r->key));
-	json_object_object_add(root, "group", json_object_new_int64(r->group));
-	json_object_object_add(root, "driver", jstr(h->driver));
-	if (h->type_before) {
-		json_object_object_add(root, "type_before", jstr(h->type_before));
-		json_object_object_add(root, "type_target", jstr(h->type_target));
+	if (!text) {
+		free(tmp);
+		return -ENOMEM;
 	}
-	json_object_object_add(root, "pid", json_object_new_int64(getpid()));
-	json_object_object_add(root, "updated", json_object_new_int64(time(NULL)));
-	for (size_t i = 0; i < h->ndevs; i++) {
-		const struct claim_member *m = &h->devs[i];
-		json_object *d = json_object_new_object();
-
-		json_object_object_add(d, "address", json_object_new_string(m->addr));
-		json_object_object_add(d, "bus", json_object_new_string(m->bus));
-		json_object_object_add(d, "action", json_object_new_string(
-					       m->action == CLAIM_REBIND ? "rebind" : "keep"));
-		json_object_object_add(d, "driver", jstr(m->before.driver));
-		json_object_object_add(d, "driver_override", jstr(m->before.override));
-		json_object_object_add(d, "progress", jstr(h->progress ? h->progress[i] : NULL));
-		json_object_array_add(jdevs, d);
-	}
-	json_object_object_add(root, "devices", jdevs);
-	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-					      JSON_C_TO_STRING_NOSLASHESCAPE);
-	len = strlen(text);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		err = -errno;
 	} else {
-		if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1)
+		if (write(fd, text, len) != (ssize_t)len)
 			err = errno ? -errno : -EIO;
 		if (!err && fsync(fd))
 			err = -errno;
@@ -109,7 +128,7 @@ int claim_journal_write(const char *path, const struct claim_journal_hook *h,
 		if (err)
 			unlink(tmp);
 	}
-	json_object_put(root);
+	free(text);
 	free(tmp);
 	if (err)
 		return err;

@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared by the walk benchmarks (sourced, from the repository's top):
+# builds bench/bench_walk.c, the generator of VT-d second-level tables in
+# ELF and kdump dumps, into $O/bench (default build/bench) and sets $bw to it.
+bench_walk_build() {
+	local out=${O:-build}/bench
+	mkdir -p "$out"
+	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -g -Isrc -Ibench -DHAVE_ZLIB=1 -DHAVE_LZO2=1 \
+		-DHAVE_SNAPPY=1 -DHAVE_ZSTD=1 -o "$out/bench_walk" bench/bench_walk.c \
+		src/backends/dump/mem*.c src/core/util.c -lz -llzo2 -lsnappy -lzstd
+	bw=$out/bench_walk
+}
