@@ -113,7 +113,7 @@ check_scenario() { # SCENARIO
 		dump_open "$bin" "$d/dump" s1 $fmt "$label $fmt" || continue
 		# without the register: walk roots must find the same table in the dump alone
 		roots=$("$bin" -j walk roots --format "${hier[1]}" --mem "$mem" 2>"$d/roots.err" |
-			python3 -c 'import json,sys; r=json.load(sys.stdin)["roots"]; print(r[0]["options"] if r else "")' 2>&1)
+			python3 -c 'import json,sys; r=json.load(sys.stdin)["roots"]; print(r[0]["walk_options"] if r else "")' 2>&1)
 		want_opts="--format ${hier[*]:1:3}"
 		case ${hier[1]} in
 		vtd) [[ " ${hier[*]} " == *" --scalable "* ]] && want_opts+=" --scalable" ;;
