@@ -57,7 +57,7 @@ static void amd_text(const struct klog_event *ev, char *buf, size_t len)
 
 static void smmu_text(const struct klog_event *ev, char *buf, size_t len)
 {
-	char sid[96] = "", addr[48] = "", extra[64] = "", acc[128] = "", cut[48] = "";
+	char sid[96] = "", addr[48] = "", extra[64] = "", acc[128] = "", cut[64] = "";
 
 	if (ev->smmu.has_sid) {
 		char ssid[40] = "";
@@ -80,12 +80,12 @@ static void smmu_text(const struct klog_event *ev, char *buf, size_t len)
 			 ev->smmu.instr ? "instruction" : "data",
 			 ev->smmu.priv ? "privileged" : "unprivileged", ev->smmu.s2 ? 2 : 1,
 			 ev->smmu.class_name, ev->smmu.stall ? ", stalled" : "");
+	/* first, so that no one reads the rest as a whole record: it says only what its words say */
 	if (!ev->smmu.complete)
-		snprintf(cut, sizeof(cut), "; record cut short: %u of %u words", ev->smmu.nwords,
-			 KLOG_SMMU_WORDS);
-	snprintf(buf, len, "%s%s%s%sevent 0x%02x %s: %s%s%s", sid, addr, extra,
-		 sid[0] || addr[0] || extra[0] ? ", " : "", ev->smmu.id, ev->type, ev->reason, acc,
-		 cut);
+		snprintf(cut, sizeof(cut), "incomplete event record (%u of %u words): ",
+			 ev->smmu.nwords, KLOG_SMMU_WORDS);
+	snprintf(buf, len, "%s%s%s%s%sevent 0x%02x %s: %s%s", cut, sid, addr, extra,
+		 sid[0] || addr[0] || extra[0] ? ", " : "", ev->smmu.id, ev->type, ev->reason, acc);
 }
 
 static void riscv_text(const struct klog_event *ev, char *buf, size_t len)

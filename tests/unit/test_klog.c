@@ -442,9 +442,9 @@ static void test_smmu_cut_short(void **state)
 	assert_true(f.ev[0].smmu.has_access);
 	/* the IOVA is in the missing word 2: unknown, not zero */
 	assert_false(f.ev[0].has_addr);
-	assert_text(&f.ev[0], "StreamID 0x8, event 0x10 F_TRANSLATION: translation fault: no valid "
-			      "mapping for the address (read, data, unprivileged, stage 1, class "
-			      "input address); record cut short: 2 of 4 words");
+	assert_text(&f.ev[0], "incomplete event record (2 of 4 words): StreamID 0x8, event 0x10 "
+			      "F_TRANSLATION: translation fault: no valid mapping for the address "
+			      "(read, data, unprivileged, stage 1, class input address)");
 
 	/* the header alone, at the end of the log: the number from the header line */
 	assert_int_equal(f.after_line[1], 5);
@@ -456,8 +456,50 @@ static void test_smmu_cut_short(void **state)
 	assert_false(f.ev[1].smmu.has_sid);
 	assert_false(f.ev[1].smmu.has_access);
 	assert_null(f.ev[1].access);
-	assert_text(&f.ev[1], "event 0x13 F_PERMISSION: permission fault: the mapping does not allow "
-			      "this access; record cut short: 0 of 4 words");
+	assert_text(&f.ev[1], "incomplete event record (0 of 4 words): event 0x13 F_PERMISSION: "
+			      "permission fault: the mapping does not allow this access");
+}
+
+/*
+ * A word wider than 64 bits is no word of the record (it is not read as
+ * its low bits, nor as zero): the record ends above it, incomplete, and
+ * says only what the words before it say.
+ */
+static void test_smmu_wide_word(void **state)
+{
+	static const char *const log[] = {
+		"[  901.000001] arm-smmu-v3 arm-smmu-v3.0.auto: event 0x10 received:\n",
+		"[  901.000002] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000800000010\n",
+		"[  901.000003] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x10000020800000000\n",
+		"[  901.000004] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x00000000fffff000\n",
+		"[  901.000005] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000000000000\n",
+		"[  902.000001] arm-smmu-v3 arm-smmu-v3.0.auto: event 0x13 received:\n",
+		"[  902.000002] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x000000000000010000001813\n",
+	};
+	struct fed f;
+
+	feed(log, N_ELEM(log), &f);
+	assert_int_equal(f.n, 2);
+
+	assert_int_equal(f.after_line[0], 2);
+	assert_false(f.ev[0].smmu.complete);
+	assert_int_equal(f.ev[0].smmu.nwords, 1);
+	assert_true(f.ev[0].smmu.has_sid);
+	assert_int_equal(f.ev[0].smmu.sid, 8);
+	assert_false(f.ev[0].smmu.has_access);
+	assert_null(f.ev[0].access);
+	assert_false(f.ev[0].has_addr);
+	assert_text(&f.ev[0], "incomplete event record (1 of 4 words): StreamID 0x8, event 0x10 "
+			      "F_TRANSLATION: translation fault: no valid mapping for the address");
+
+	/* the first word too wide: nothing but the header's event number */
+	assert_int_equal(f.after_line[1], 6);
+	assert_false(f.ev[1].smmu.complete);
+	assert_int_equal(f.ev[1].smmu.nwords, 0);
+	assert_int_equal(f.ev[1].smmu.id, 0x13);
+	assert_false(f.ev[1].smmu.has_sid);
+	assert_text(&f.ev[1], "incomplete event record (0 of 4 words): event 0x13 F_PERMISSION: "
+			      "permission fault: the mapping does not allow this access");
 }
 
 static void test_smmu_not_records(void **state)
@@ -581,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_amd_cut_short),
 		cmocka_unit_test(test_smmu_records),
 		cmocka_unit_test(test_smmu_cut_short),
+		cmocka_unit_test(test_smmu_wide_word),
 		cmocka_unit_test(test_smmu_not_records),
 		cmocka_unit_test(test_riscv),
 		cmocka_unit_test(test_fixture_logs),
