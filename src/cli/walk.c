@@ -425,6 +425,14 @@ static int walk_setup(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o, b
 		return err;
 	w->params = p;
 	err = walk_pt_setup(&w->pt, fmt, v, &p, &why);
+	if (err == -ERANGE) {
+		char align[16];
+
+		size_format(w->pt.root_align, align, sizeof(align));
+		return err_report(ctx, -EUSAGE, "--root %s: the top table of %s is aligned to %s "
+				  "(0x%" PRIx64 "), which this address is not", o->root, o->format,
+				  align, w->pt.root_align);
+	}
 	if (err)
 		return err_report(ctx, err == -EOPNOTSUPP ? -EOPNOTSUPP : -EUSAGE, "--format %s: %s",
 				  o->format, why ? why : strerror(-err));

@@ -466,6 +466,8 @@ static int lpae_walk_setup(struct walk_pt *pt, const struct walk_pt_params *p, c
 	} else {
 		pt->top_bits = shift + bpl > 52 ? 52 - shift : bpl;
 	}
+	/* TTBR, TTB0, S2TTB: the top table is aligned to its size, at least 64 bytes */
+	pt->root_align = pt->top_bits + 3 < 6 ? 64 : 1ULL << (pt->top_bits + 3);
 	return 0;
 }
 

@@ -356,6 +356,7 @@ static int v7s_walk_setup(struct walk_pt *pt, const struct walk_pt_params *p, co
 	pt->top_level = 1;
 	pt->leaf_level = 2;
 	pt->top_bits = 12;
+	pt->root_align = 16384;		/* TTBR0 (TTBCR.N 0): the 16K level-1 table's size */
 	if (p->mtk_ext)
 		pt->opts.quirks |= DECODE_QUIRK_MTK_EXT;
 	return 0;

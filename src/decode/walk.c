@@ -293,6 +293,7 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 	}
 	decode_opts_init(&pt->opts);
 	pt->root = root;
+	pt->root_align = 4096;
 	pt->perms_mask = WALK_PERMS_ALL;
 	pt->fmt = fmt;
 	for (int i = 0; i < WALK_NPARAMS; i++) {
@@ -316,6 +317,15 @@ int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t roo
 	if (pt_geometry(pt, g) < 1) {
 		*why = "the options do not give a valid table geometry";
 		return -EINVAL;
+	}
+	/*
+	 * Refused, not masked: the registers and entries that hold a root
+	 * have no bits below the alignment, so an unaligned value is not a
+	 * root the hardware could walk (and Arm leaves it UNPREDICTABLE).
+	 */
+	if (root & (pt->root_align - 1)) {
+		*why = "the root is not aligned as the format's top table must be";
+		return -ERANGE;
 	}
 	return 0;
 }

@@ -35,6 +35,9 @@ struct walk_pt {
 	const struct decode_fmt *fmt2;	/* levels fmt cannot express (v7s level 2); NULL */
 	struct decode_opts opts;	/* granule, page_shift, quirks; the walker sets level */
 	uint64_t root;			/* physical address of the top table */
+	uint64_t root_align;		/* what root must be a multiple of: 4 KiB (a page
+					 * frame), unless the format's setup says (Arm: the
+					 * size of the top table) */
 	int top_level, leaf_level;	/* in the family's numbering (LPAE 0..3, VT-d 5..1) */
 	unsigned int top_bits;		/* index bits of the top table */
 	unsigned int tce_level_bits;	/* TCE: index bits of every lower level */
@@ -101,9 +104,12 @@ int walk_param_set(struct walk_pt_params *p, enum walk_param id, uint64_t v, con
  * @p: parameters, or NULL for defaults
  * @why: on -EINVAL, a static sentence saying what is wrong
  *
- * The format's ops->setup hook does what depends on the format.
+ * The format's ops->setup hook does what depends on the format. A root
+ * that is not a multiple of pt->root_align is refused: the hardware has no
+ * way to point at it (pt is set up all the same, for the caller's message).
  *
- * Return: 0, -EINVAL (bad parameters), -EOPNOTSUPP (not a page-table format).
+ * Return: 0, -EINVAL (bad parameters), -ERANGE (an unaligned root),
+ * -EOPNOTSUPP (not a page-table format).
  */
 int walk_pt_setup(struct walk_pt *pt, const struct decode_fmt *fmt, uint64_t root,
 		  const struct walk_pt_params *p, const char **why);

@@ -121,6 +121,24 @@ expect_rc 2 "translate --all-devices" translate --mem "$d/mem.elf" --format vtd 
 expect_rc 2 "--mem-base without raw" walk --mem "$d/mem.elf" --mem-base 0 --format vtd-sl-pte --root "$root"
 expect_rc 3 "a missing dump file" walk --mem "$tmp/nosuch" --format vtd-sl-pte --root "$root"
 expect_rc 2 "TCE without a window" walk --mem "$d/mem.elf" --format ppc-tce --root 0
+# B18: a root the hardware cannot point at (not aligned as the format's top
+# table must be) is a usage error naming the alignment, not an empty walk
+expect_msg() { # WANT MESSAGE DESCRIPTION ARGS...
+	local want=$1 msg=$2 what=$3; shift 3
+	"$bin" "$@" >/dev/null 2>"$tmp/err"; local rc=$?
+	if [ "$rc" -eq "$want" ] && grep -qF -- "$msg" "$tmp/err"; then ok "exit $want: $what"
+	else bad "$what: exit $rc, want $want and '$msg' in: $(head -c 300 "$tmp/err")"; fi
+}
+expect_msg 2 "the top table of vtd-sl-pte is aligned to 4K" "walk: an unaligned VT-d --root" \
+	walk --mem "$d/mem.elf" --format vtd-sl-pte --root 0x1100001
+expect_msg 2 "the top table of vtd-sl-pte is aligned to 4K" "translate: an unaligned VT-d --root" \
+	translate --mem "$d/mem.elf" --format vtd-sl-pte --root 0x1100800 0x3abc
+expect_msg 2 "the top table of arm-lpae-s2 is aligned to 16K" "an LPAE --root aligned to 4K, not to its 16K top table" \
+	walk --mem "$d/mem.elf" --format arm-lpae-s2 --granule 64K --ias 40 --root 0x1601000
+expect_msg 2 "the top table of arm-v7s is aligned to 16K" "a v7s --root aligned to 4K, not 16K" \
+	walk --mem "$d/mem.elf" --format arm-v7s --root 0x1801000
+expect_msg 2 "the top table of ppc-tce is aligned to 4K" "an unaligned TCE --root" \
+	walk --mem "$d/mem.elf" --format ppc-tce --window-size 64M --root 0x1a00008
 # 'translate IOVA --options' is the same as 'translate iova --options IOVA'
 a=$("$bin" translate 0x3abc --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" 2>&1)
 b=$("$bin" translate iova --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" 0x3abc 2>&1)

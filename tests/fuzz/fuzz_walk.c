@@ -136,6 +136,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			q.big_endian = false;
 		if (strcmp(f->name, "ppc-tce"))
 			q.page_shift = 0, q.window_size = q.bus_offset = q.level_entries = 0;
+		/* a root the format can hold: walk_pt_setup() refuses the others */
+		if (!walk_pt_setup(&pt, f, 0, &q, NULL))
+			root &= ~(pt.root_align - 1);
 		if (!walk_pt_setup(&pt, f, root, &q, NULL)) {
 			struct fz_check c = { 0 };
 			struct walk_stats st = { 0 };

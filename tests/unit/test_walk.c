@@ -662,6 +662,46 @@ static void test_setup_errors(void **state)
 	assert_int_equal(walk_pt_setup(&pt, decode_format_find("arm-lpae-s2"), 0, &p, &why), -EINVAL);
 }
 
+/*
+ * A root the hardware could not hold is refused (B18), with the alignment
+ * it needs: a page frame for VT-d, AMD, RISC-V and TCE (the TVE keeps
+ * address bits 12 and up), the top table's size for Arm (at least 64 bytes).
+ */
+static void test_root_alignment(void **state)
+{
+	static const struct {
+		const char *fmt;
+		struct walk_pt_params p;
+		uint64_t align;
+	} t[] = {
+		{ "vtd-sl-pte", { 0 }, 4096 },
+		{ "vtd-fl-pte", { .levels = 5 }, 4096 },
+		{ "amd-v1-pte", { .levels = 6 }, 4096 },	/* a 128-entry top table, in a page */
+		{ "amd-v2-pte", { 0 }, 4096 },
+		{ "riscv-pte", { 0 }, 4096 },
+		{ "ppc-tce", { .window_size = 1ULL << 30 }, 4096 },	/* a 2 MiB table */
+		{ "arm-lpae-s1", { 0 }, 4096 },
+		{ "arm-lpae-s1", { .ias = 32 }, 64 },		/* 4 entries */
+		{ "arm-lpae-s2", { .granule = 65536, .ias = 40 }, 16384 },
+		{ "arm-lpae-s2", { .ias = 40, .levels = 3 }, 8192 },	/* 2 concatenated tables */
+		{ "arm-v7s-l1", { 0 }, 16384 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		const struct decode_fmt *f = decode_format_find(t[i].fmt);
+		struct walk_pt pt;
+		const char *why = NULL;
+
+		assert_int_equal(walk_pt_setup(&pt, f, 3 * t[i].align, &t[i].p, &why), 0);
+		assert_int_equal(pt.root_align, t[i].align);
+		assert_int_equal(walk_pt_setup(&pt, f, 3 * t[i].align + t[i].align / 2, &t[i].p, &why),
+				 -ERANGE);
+		assert_non_null(why);
+		assert_int_equal(pt.root_align, t[i].align);
+		assert_int_equal(walk_pt_setup(&pt, f, 0x100000 + 8, &t[i].p, &why), -ERANGE);
+	}
+}
+
 /* ---- the tables the walker is driven by ---- */
 
 /*
@@ -957,6 +997,7 @@ int main(void)
 		cmocka_unit_test(test_enumerate),
 		cmocka_unit_test(test_smmu_amd_riscv),
 		cmocka_unit_test(test_setup_errors),
+		cmocka_unit_test(test_root_alignment),
 		cmocka_unit_test(test_format_setup_hooks),
 		cmocka_unit_test(test_param_ranges),
 		cmocka_unit_test(test_family_table),
