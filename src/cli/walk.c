@@ -36,6 +36,7 @@ enum {
 	OPT_BIG_ENDIAN,
 	OPT_IOVA,
 	OPT_MAX_TABLES,
+	OPT_MAX_RANGES,
 	OPT_EXPAND_SHARED,
 	OPT_RTADDR,
 	OPT_SCALABLE,
@@ -58,7 +59,7 @@ struct walk_cli_opts {
 	const char *format, *root;
 	const char *levels, *granule, *ias, *page_shift, *window, *bus_offset, *level_size, *kernel_page;
 	bool mtk_ext, big_endian;
-	const char *iova, *max_tables;
+	const char *iova, *max_tables, *max_ranges;
 	bool expand_shared;
 	const char *rtaddr, *dev, *pasid, *strtab, *strtab_cfg, *sid, *ssid, *dte_base, *dte_count;
 	const char *ddtp;
@@ -96,6 +97,7 @@ static const struct argp_option walk_options[] = {
 	WALK_COMMON_OPTIONS,
 	{ "iova", OPT_IOVA, "START[-END]", 0, "only this input-address range (END inclusive)", 3 },
 	{ "max-tables", OPT_MAX_TABLES, "N", 0, "stop reading tables after N (default 1048576)", 3 },
+	{ "max-ranges", OPT_MAX_RANGES, "N", 0, "stop after listing N ranges (default 16777216)", 3 },
 	{ "expand-shared", OPT_EXPAND_SHARED, NULL, 0, "walk shared tables and device tables under every reference", 3 },
 	{ "all-devices", OPT_ALL_DEVICES, NULL, 0, "walk every valid device (and PASID) under the hierarchy root", 3 },
 	{ 0 }
@@ -132,6 +134,7 @@ static error_t walk_parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_BIG_ENDIAN: o->big_endian = true; break;
 	case OPT_IOVA: o->iova = arg; break;
 	case OPT_MAX_TABLES: o->max_tables = arg; break;
+	case OPT_MAX_RANGES: o->max_ranges = arg; break;
 	case OPT_EXPAND_SHARED: o->expand_shared = true; break;
 	case OPT_RTADDR: o->rtaddr = arg; break;
 	case OPT_SCALABLE: o->scalable = true; break;
@@ -479,6 +482,7 @@ struct wout {
 	enum walk_family fam;
 	const struct walk_rid *rid;	/* what is being walked */
 	struct walk_stats st;
+	uint64_t max_ranges;		/* the budget in force, for the message */
 	uint64_t devices, device_problems;
 };
 
@@ -542,7 +546,8 @@ static void range_message(const struct walk_range *r, char *buf, size_t len)
 			 r->level, r->at, r->table);
 		break;
 	case WALK_LIMIT:
-		snprintf(buf, len, "not walked: --max-tables reached");
+		snprintf(buf, len, "not walked: %s reached",
+			 r->limit == WALK_LIMIT_RANGES ? "--max-ranges" : "--max-tables");
 		break;
 	default:
 		buf[0] = '\0';
@@ -571,10 +576,13 @@ static void wout_unlisted(struct out *o, const struct walk_range *r, const char 
 
 	range_message(r, msg, sizeof(msg));
 	out_textf(o, "%-18s  %-6s !     ", "-", size);
-	out_fmt_i64(o, "level", NULL, r->level);
-	out_fmt_hex(o, "table", NULL, r->table);
+	/* the end of --max-ranges is about the listing, not about a table */
+	if (r->kind != WALK_LIMIT || r->limit != WALK_LIMIT_RANGES) {
+		out_fmt_i64(o, "level", NULL, r->level);
+		out_fmt_hex(o, "table", NULL, r->table);
+	}
 	if (r->kind == WALK_BAD || r->kind == WALK_LOOP || r->kind == WALK_SHARED ||
-	    r->kind == WALK_LIMIT)
+	    (r->kind == WALK_LIMIT && r->limit == WALK_LIMIT_TABLES))
 		out_fmt_hex(o, "entry_address", NULL, r->at);
 	if (r->kind == WALK_FAULT) {
 		out_fmt_hex(o, "fault_address", NULL, r->at);
@@ -728,12 +736,16 @@ struct all_state {
 	bool expand;
 };
 
+/* all_device_cb(): --max-ranges ended the listing (not an error) */
+#define ALL_STOPPED 1
+
 static int all_device_cb(void *priv, const struct walk_rid *rid, const struct walk_target *tgt,
 			 const struct walk_trail *t)
 {
 	struct all_state *a = priv;
 	struct wout *w = a->w;
 	char msg[260], dev[24];
+	int err;
 
 	w->rid = rid;
 	if (!tgt) {
@@ -780,7 +792,13 @@ static int all_device_cb(void *priv, const struct walk_rid *rid, const struct wa
 	}
 	if (tgt->note[0])
 		wout_device(w, "note", tgt->note);
-	return walk_run(&tgt->pt, a->m, &a->wo, &w->st);
+	err = walk_run(&tgt->pt, a->m, &a->wo, &w->st);
+	if (err || !w->st.out_of_ranges)
+		return err;
+	/* the budget is spent: the devices after this one are not walked */
+	wout_device(w, "limit", "not walked: --max-ranges reached; the devices after this one "
+		    "are not listed");
+	return wout_status(w) ? wout_status(w) : ALL_STOPPED;
 }
 
 static int walk_exit(struct iommuctl_ctx *ctx, const struct wout *w, int err)
@@ -793,6 +811,10 @@ static int walk_exit(struct iommuctl_ctx *ctx, const struct wout *w, int err)
 					    "the listing stops there");
 	if (err)
 		return err_report(ctx, err, "walk stopped: %s", strerror(-err));
+	if (st->out_of_ranges)
+		return err_report(ctx, -EIO, "--max-ranges reached: the listing stops after %" PRIu64
+				  " ranges (see its last line; a larger --max-ranges lists more)",
+				  w->max_ranges);
 	if (bad)
 		return err_report(ctx, -EIO, "%" PRIu64 " range(s) or device(s) could not be listed "
 					    "(unreadable, loop, malformed or --max-tables): see the '!' lines",
@@ -822,6 +844,13 @@ static int walk_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 		if (!wo.max_tables)
 			return err_report(ctx, -EUSAGE, "--max-tables must be at least 1");
 	}
+	if (o->max_ranges) {
+		if ((err = num_opt(ctx, "max-ranges", o->max_ranges, &wo.max_ranges)))
+			return err;
+		if (!wo.max_ranges)
+			return err_report(ctx, -EUSAGE, "--max-ranges must be at least 1");
+	}
+	w.max_ranges = wo.max_ranges ? wo.max_ranges : WALK_MAX_RANGES_DEFAULT;
 	wo.expand_shared = o->expand_shared;
 	if ((err = walk_mem_open(ctx, o, &ms)))
 		return err;
@@ -838,6 +867,8 @@ static int walk_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 		w.labels = true;
 		wout_header(&w, &s, NULL);
 		err = walk_hier_enum(&s.h, &m, wo.max_tables, &w.st.tables, all_device_cb, &a);
+		if (err == ALL_STOPPED)
+			err = 0;
 		w.rid = NULL;
 		free(a.seen);
 	} else {
@@ -1183,7 +1214,8 @@ static const struct cli_verb walk_verbs[] = {
 		       "'-' for each not granted), PAGE. Output streams as the walk goes. Lines marked "
 		       "'!' are ranges the walk could not list: a table outside the dump or excluded "
 		       "from it, a loop (a table that is its own ancestor: not descended), a malformed "
-		       "entry, or --max-tables reached; 'shared' lines are intermediate tables reached "
+		       "entry, --max-tables reached, or the end of the listing at --max-ranges (16M "
+		       "lines unless given); 'shared' lines are intermediate tables reached "
 		       "a second time, listed under the first IOVA only (--expand-shared walks them "
 		       "again). With --all-devices every valid device (and PASID) is walked and "
 		       "labelled; a device whose table was already listed for another says so. "

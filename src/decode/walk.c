@@ -447,7 +447,8 @@ struct wk {
 	int n;				/* levels */
 	unsigned int space_bits;
 	uint64_t rs, rl;		/* raw window */
-	uint64_t max_tables;
+	uint64_t max_tables, max_ranges;
+	bool cut;			/* max_ranges reached: the walk ends */
 	bool zero_np;			/* an all-zero entry is never present */
 	struct walk_range pend;
 	bool have_pend;
@@ -506,16 +507,51 @@ static bool wk_merges(const struct walk_range *p, const struct walk_range *r)
 	case WALK_FAULT:
 		return r->err == p->err && r->table == p->table;
 	case WALK_LIMIT:
-		return true;
+		return r->limit == p->limit;
 	default:
 		return false;
 	}
 }
 
+/* Ranges emitted so far, of every kind (max_ranges counts them all). */
+static uint64_t wk_listed(const struct walk_stats *st)
+{
+	return st->ranges + st->faults + st->shared + st->loops + st->bad + st->limited;
+}
+
+/*
+ * max_ranges reached at raw_lo: the rest of the window becomes a limit
+ * range (two across the hole of a sign-extended space) and the walk ends.
+ */
+static void wk_cut(struct wk *w, uint64_t raw_lo)
+{
+	struct walk_range r = { .kind = WALK_LIMIT, .limit = WALK_LIMIT_RANGES };
+	unsigned int b = w->space_bits;
+	uint64_t lowmax = mask_bits(b - 1);
+
+	w->cut = true;
+	w->st->out_of_ranges = true;
+	if (w->pt->sign_extend && b < 64 && raw_lo <= lowmax && w->rl > lowmax) {
+		r.iova = wk_final(w, raw_lo);
+		r.last = wk_final(w, lowmax);
+		w->pend = r;
+		w->have_pend = true;
+		if (wk_flush(w))
+			return;
+		raw_lo = lowmax + 1;
+	}
+	r.iova = wk_final(w, raw_lo);
+	r.last = wk_final(w, w->rl);
+	w->pend = r;
+	w->have_pend = true;
+	w->covered = w->rl;
+	w->have_covered = true;
+}
+
 /* Queue a range given in raw input addresses; emit the previous run when it ends. */
 static void wk_range(struct wk *w, struct walk_range *r, uint64_t raw_lo, uint64_t raw_hi)
 {
-	if (w->ret)
+	if (w->ret || w->cut)
 		return;
 	/*
 	 * Output never goes back: a large page may already cover slots that
@@ -532,17 +568,22 @@ static void wk_range(struct wk *w, struct walk_range *r, uint64_t raw_lo, uint64
 	w->have_covered = true;
 	r->iova = wk_final(w, raw_lo);
 	r->last = wk_final(w, raw_hi);
-	if (r->kind == WALK_MAP)
-		w->st->bytes += raw_hi - raw_lo + 1;
 	if (w->have_pend && wk_merges(&w->pend, r)) {
 		w->pend.last = r->last;
 		w->pend.pages += r->pages;
-		return;
+	} else {
+		if (wk_flush(w))
+			return;
+		/* a new range: the budget says whether it is listed or the walk ends here */
+		if (wk_listed(w->st) >= w->max_ranges) {
+			wk_cut(w, raw_lo);
+			return;
+		}
+		w->pend = *r;
+		w->have_pend = true;
 	}
-	if (wk_flush(w))
-		return;
-	w->pend = *r;
-	w->have_pend = true;
+	if (r->kind == WALK_MAP)
+		w->st->bytes += raw_hi - raw_lo + 1;
 }
 
 /* Raw window of the input-address space. Returns false when empty. */
@@ -626,10 +667,11 @@ static void wk_leaf(struct wk *w, const struct wk_frame *f, uint64_t raw,
 	hi = plast < w->rl ? plast : w->rl;
 	if (lo > hi || (w->have_covered && hi <= w->covered))
 		return;
-	w->st->pages++;
 	r.pa = pte->addr + (lo - page);
 	r.perms = f->perms & pte->perms & w->pt->perms_mask;
 	wk_range(w, &r, lo, hi);
+	if (!w->cut)
+		w->st->pages++;
 }
 
 /*
@@ -673,9 +715,10 @@ static void wk_fast(struct wk *w, struct wk_frame *f, const struct wk_geo *g, ui
 	r.perms = f->perms & first->perms & w->pt->perms_mask;
 	r.page_shift = first->page_shift;
 	r.pages = n;
-	w->st->pages += n;
 	w->st->entries += n;
 	wk_range(w, &r, raw, raw + (n << g->shift) - 1);
+	if (!w->cut)
+		w->st->pages += n;
 	f->idx = j;
 }
 
@@ -729,6 +772,7 @@ int walk_run(const struct walk_pt *pt, const struct walk_mem *m, const struct wa
 	w->o = o;
 	w->st = st;
 	w->max_tables = o->max_tables ? o->max_tables : WALK_MAX_TABLES_DEFAULT;
+	w->max_ranges = o->max_ranges ? o->max_ranges : WALK_MAX_RANGES_DEFAULT;
 	w->n = pt_geometry(pt, w->g);
 	if (w->n < 1) {
 		free(w);
@@ -748,7 +792,7 @@ int walk_run(const struct walk_pt *pt, const struct walk_mem *m, const struct wa
 	else
 		wk_push(w, stack, &sp, pt->root, 0, 0, WALK_PERMS_ALL);
 
-	while (sp >= 0 && !w->ret) {
+	while (sp >= 0 && !w->ret && !w->cut) {
 		struct wk_frame *f = &stack[sp];
 		const struct wk_geo *g = &w->g[f->d];
 		struct decode_pte pte;

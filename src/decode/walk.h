@@ -28,6 +28,7 @@ struct walk_mem {
 #define WALK_MAX_LEVELS		6
 #define WALK_MAX_STEPS		16	/* structure steps + page-table levels */
 #define WALK_MAX_TABLES_DEFAULT	(1u << 20)
+#define WALK_MAX_RANGES_DEFAULT	(1u << 24)
 
 /* A page table, ready to walk. Build it with walk_pt_setup(). */
 struct walk_pt {
@@ -126,7 +127,13 @@ enum walk_kind {
 	WALK_SHARED,	/* an intermediate table already listed under first_iova: not walked again */
 	WALK_LOOP,	/* the table is its own ancestor: not descended */
 	WALK_BAD,	/* malformed entry (next level not below this one...): not descended */
-	WALK_LIMIT,	/* --max-tables reached: the range was not walked */
+	WALK_LIMIT,	/* max_tables or max_ranges reached: the range was not walked */
+};
+
+/* Which bound a WALK_LIMIT range met. */
+enum walk_limit {
+	WALK_LIMIT_TABLES,	/* max_tables: this table was not read */
+	WALK_LIMIT_RANGES,	/* max_ranges: the rest of the window was not listed */
 };
 
 /* One output range. Ranges come in ascending IOVA order. */
@@ -142,6 +149,7 @@ struct walk_range {
 	uint64_t at;		/* FAULT: first byte not readable; BAD: entry address */
 	int err;		/* FAULT: -ENXIO, -ENODATA, -EIO */
 	uint64_t first_iova;	/* SHARED: where the table's mappings were listed */
+	enum walk_limit limit;	/* LIMIT: which bound */
 };
 
 struct walk_stats {
@@ -151,11 +159,14 @@ struct walk_stats {
 	uint64_t ranges;	/* MAP ranges emitted */
 	uint64_t bytes;		/* bytes mapped */
 	uint64_t faults, shared, loops, bad, limited;	/* non-MAP ranges, by kind */
+	bool out_of_ranges;	/* max_ranges was reached: walks on these stats list no more */
 };
 
 struct walk_opts {
 	uint64_t iova_start, iova_last;	/* window, inclusive; last 0 = no limit */
 	uint64_t max_tables;		/* 0 = WALK_MAX_TABLES_DEFAULT; counted in stats->tables */
+	uint64_t max_ranges;		/* 0 = WALK_MAX_RANGES_DEFAULT; ranges of every kind
+					 * emitted, counted in stats */
 	bool expand_shared;		/* walk shared intermediate tables each time */
 	/* Every range; a non-zero return stops the walk and is returned. */
 	int (*emit)(void *priv, const struct walk_range *r);
@@ -181,6 +192,11 @@ struct walk_opts {
  * tracked: listing their pages under every IOVA that reaches them is what
  * the IOMMU would translate, and costs one table read, which max_tables
  * counts); beyond max_tables table reads the rest is a WALK_LIMIT range.
+ * Output is bounded too, since a few hostile tables can list the same
+ * leaf tables a billion times: after max_ranges ranges (all kinds, counted
+ * in @st), the rest of the window is one WALK_LIMIT range (two across the
+ * hole of a sign-extended space), st->out_of_ranges is set and the walk
+ * ends.
  *
  * Return: 0, -ENOMEM, or what emit returned.
  */

@@ -139,6 +139,60 @@ expect_msg 2 "the top table of arm-v7s is aligned to 16K" "a v7s --root aligned 
 	walk --mem "$d/mem.elf" --format arm-v7s --root 0x1801000
 expect_msg 2 "the top table of ppc-tce is aligned to 4K" "an unaligned TCE --root" \
 	walk --mem "$d/mem.elf" --format ppc-tce --window-size 64M --root 0x1a00008
+# B14: output amplification. The audit's image: 4096 level-2 tables whose
+# 512 entries all point at one leaf table whose 512 entries all map one page
+# (no coalescing): 17 MB of sparse dump, about 10^9 ranges. --max-ranges
+# (default 16M) cuts the listing with a limit line and exit 1.
+python3 - "$tmp/amp.raw" <<'PY'
+import struct, sys
+P = 4096
+t = lambda e: b''.join(struct.pack('<Q', x) for x in e)
+N, base, pg = 4096, 0x100000, {}
+pg[0x1000] = t([(0x2000 + i * P) | 3 for i in range(8)] + [0] * 504)
+for j in range(8):
+    pg[0x2000 + j * P] = t([(base + (j * 512 + i) * P) | 3 for i in range(512)])
+pg[0x80000] = t([0x200000 | 3] * 512)
+for k in range(N):
+    pg[base + k * P] = t([0x80000 | 3] * 512)
+with open(sys.argv[1], 'wb') as f:
+    f.truncate(base + N * P + P)
+    for a, d in pg.items():
+        f.seek(a)
+        f.write(d)
+PY
+amp="--mem $tmp/amp.raw --mem-format raw --format vtd-sl-pte --levels 4 --root 0x1000"
+# shellcheck disable=SC2086
+out=$(timeout 20 "$bin" walk $amp --max-ranges 1000 2>"$tmp/err"); rc=$?
+if [ "$rc" -eq 1 ] && [ "$(wc -l <<<"$out")" -eq 1002 ] &&
+	[ "$(grep -c ' 0x0000000000200000  4K ' <<<"$out")" -eq 1000 ] &&
+	tail -n 1 <<<"$out" | grep -q '^0x00000000003e8000  -  *[0-9]*K !  *not walked: --max-ranges reached$' &&
+	grep -q -- '--max-ranges reached' "$tmp/err"; then
+	ok "--max-ranges 1000: 1000 ranges, a limit line to the end, exit 1"
+else
+	bad "--max-ranges 1000: exit $rc, $(wc -l <<<"$out") lines, last: $(tail -n 1 <<<"$out"); $(head -c 300 "$tmp/err")"
+fi
+# shellcheck disable=SC2086
+timeout 20 "$bin" -j walk $amp --max-ranges 1000 2>/dev/null >"$tmp/amp.json"
+python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+m = d["mappings"]
+assert len(m) == 1001 and all(r["kind"] == "mapping" for r in m[:1000]), len(m)
+assert m[-1]["kind"] == "limit" and m[-1]["message"] == "not walked: --max-ranges reached", m[-1]
+assert m[-1]["iova"] == "0x3e8000" and m[-1]["last"] == "0xffffffffffff", m[-1]
+assert "table" not in m[-1] and "entry_address" not in m[-1], m[-1]
+assert d["totals"]["limited"] == 1 and d["error"]["exit"] == 1, d["totals"]
+' <"$tmp/amp.json" 2>"$tmp/py.err" && ok "-j --max-ranges: the limit row" ||
+	bad "-j --max-ranges: no limit row as expected: $(tail -n 1 "$tmp/py.err")"
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	echo "walk $tmp/amp.json" >"$tmp/amp.manifest"
+	python3 tests/tools/json-schema-check.py "$tmp/amp.manifest" >"$tmp/schema.out" 2>&1 &&
+		ok "-j --max-ranges: valid against docs/json/walk.schema.json" ||
+		bad "-j --max-ranges: $(grep -v '^ok' "$tmp/schema.out" | head -c 300)"
+fi
+expect_rc 2 "--max-ranges 0" walk $amp --max-ranges 0
+expect_rc 2 "--max-ranges x" walk $amp --max-ranges x
+
 # 'translate IOVA --options' is the same as 'translate iova --options IOVA'
 a=$("$bin" translate 0x3abc --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" 2>&1)
 b=$("$bin" translate iova --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" 0x3abc 2>&1)

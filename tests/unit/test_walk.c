@@ -983,6 +983,86 @@ static void test_coalesce_large(void **state)
 	free(mem.p);
 }
 
+/* Counts ranges by kind, and keeps the last: for walks too long to print. */
+struct tally {
+	uint64_t kinds[8];
+	struct walk_range last;
+};
+
+static int tally_range(void *priv, const struct walk_range *r)
+{
+	struct tally *t = priv;
+
+	t->kinds[r->kind]++;
+	t->last = *r;
+	return 0;
+}
+
+/*
+ * The audit's B14 image, smaller: 65 level-2 tables whose 512 entries all
+ * point at one leaf table, whose 512 entries all map the same page. Leaf
+ * tables are not tracked and nothing coalesces: 17 million ranges from 276
+ * KB of tables. The range budget cuts it: exactly max_ranges ranges, then
+ * one limit range to the end of the window, and the walk ends.
+ */
+static void test_range_budget(void **state)
+{
+	struct mt_mem mem = { 0 };
+	struct walk_mem m = { .read = mt_read, .priv = &mem };
+	struct walk_pt_params p = { .levels = 4 };
+	struct walk_pt pt;
+	struct walk_stats st = { 0 };
+	struct tally t = { 0 };
+	struct walk_opts o = { .emit = tally_range, .priv = &t, .max_ranges = 600 };
+	const uint64_t l3 = 0x2000, leaf = 0x80000, l2 = 0x100000, n2 = 65;
+
+	mt_zero(&mem, 0x1000, 0x2000);
+	mt_zero(&mem, leaf, 0x1000);
+	mt_zero(&mem, l2, n2 * 0x1000);
+	mt_put(&mem, 0x1000, l3 | 3, 8, false);
+	for (uint64_t k = 0; k < n2; k++) {
+		mt_put(&mem, l3 + 8 * k, (l2 + k * 0x1000) | 3, 8, false);
+		for (uint64_t i = 0; i < 512; i++)
+			mt_put(&mem, l2 + k * 0x1000 + 8 * i, leaf | 3, 8, false);
+	}
+	for (uint64_t i = 0; i < 512; i++)
+		mt_put(&mem, leaf + 8 * i, 0x200000 | 3, 8, false);
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("vtd-sl-pte"), 0x1000, &p, NULL), 0);
+
+	assert_int_equal(walk_run(&pt, &m, &o, &st), 0);
+	assert_int_equal(t.kinds[WALK_MAP], 600);
+	assert_int_equal(t.kinds[WALK_LIMIT], 1);
+	assert_int_equal(t.last.kind, WALK_LIMIT);
+	assert_int_equal(t.last.limit, WALK_LIMIT_RANGES);
+	assert_int_equal(t.last.iova, 600 * 0x1000);
+	assert_int_equal(t.last.last, (1ULL << 48) - 1);
+	assert_true(st.out_of_ranges);
+	assert_int_equal(st.ranges, 600);
+	assert_int_equal(st.limited, 1);
+	assert_true(st.tables <= 5);
+
+	/* a second walk on the same statistics lists nothing but the limit */
+	memset(&t, 0, sizeof(t));
+	o.iova_start = 0x40000000;
+	assert_int_equal(walk_run(&pt, &m, &o, &st), 0);
+	assert_int_equal(t.kinds[WALK_MAP], 0);
+	assert_int_equal(t.kinds[WALK_LIMIT], 1);
+	assert_int_equal(t.last.iova, 0x40000000);
+
+	/* the default budget: 2^24 ranges of the 17 million */
+	memset(&t, 0, sizeof(t));
+	memset(&st, 0, sizeof(st));
+	o = (struct walk_opts){ .emit = tally_range, .priv = &t };
+	assert_int_equal(walk_run(&pt, &m, &o, &st), 0);
+	assert_int_equal(t.kinds[WALK_MAP], WALK_MAX_RANGES_DEFAULT);
+	assert_int_equal(t.kinds[WALK_LIMIT], 1);
+	assert_int_equal(t.last.iova, (uint64_t)WALK_MAX_RANGES_DEFAULT * 0x1000);
+	assert_true(st.out_of_ranges);
+	for (size_t i = 0; i < mem.n; i++)
+		free(mem.p[i].data);
+	free(mem.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1004,6 +1084,7 @@ int main(void)
 		cmocka_unit_test(test_family_options),
 		cmocka_unit_test(test_random_memory),
 		cmocka_unit_test(test_coalesce_large),
+		cmocka_unit_test(test_range_budget),
 	};
 
 	return cmocka_run_group_tests(tests, setup_world, teardown_world);
