@@ -231,6 +231,20 @@ static int walk_mem_open(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o
 	return cli_mem_open(ctx, &o->mem, NULL, m);
 }
 
+/*
+ * The dump file failed under the reader (it shrank, or an I/O error):
+ * whatever the walk concluded, that is the one line to say. 0 otherwise.
+ */
+static int walk_mem_broken(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
+			   struct mem_source *m)
+{
+	const struct mem_fault *f = mem_last_fault(m);
+
+	if (!f || f->err != -ESTALE)
+		return 0;
+	return err_report(ctx, -ESTALE, "%s: %s", o->mem.file, f->why);
+}
+
 /* ---- what to walk: a raw table or a hierarchy ---- */
 
 struct walk_setup {
@@ -832,7 +846,7 @@ static int walk_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	struct walk_opts wo = { .emit = wout_range, .progress = wout_progress, .priv = &w };
 	struct walk_trail t;
 	struct walk_target tgt;
-	int err;
+	int err, broken;
 
 	if ((err = walk_setup(ctx, o, false, &s)))
 		return err;
@@ -894,7 +908,8 @@ static int walk_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	}
 	progress_done(ctx);
 	wout_footer(&w);
-	err = walk_exit(ctx, &w, err);
+	broken = walk_mem_broken(ctx, o, ms);
+	err = broken ? broken : walk_exit(ctx, &w, err);
 out:
 	mem_close(ms);
 	return err;
@@ -1023,6 +1038,8 @@ static int translate_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 		pt = &s.pt;
 	}
 	if (pt && (err = walk_translate(pt, &m, iova, t)))
+		goto out_close;
+	if ((err = walk_mem_broken(ctx, o, ms)))
 		goto out_close;
 
 	out = ctx_out(ctx);
@@ -1174,10 +1191,15 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 	ro.range_priv = ms;
 	err = roots_find(&m, &ro, &c, &n, &st);
 	progress_done(ctx);
+	if (!err)
+		err = walk_mem_broken(ctx, o, ms);
+	else if (!walk_mem_broken(ctx, o, ms))
+		err = err_report(ctx, err, "walk roots: %s", strerror(-err));
 	mem_close(ms);
 	if (err) {
+		free(c);
 		out_table_free(tab);
-		return err_report(ctx, err, "walk roots: %s", strerror(-err));
+		return err;
 	}
 	for (i = 0; i < n; i++) {
 		struct out_row *row = out_table_row(tab);

@@ -246,6 +246,7 @@ int roots_find(const struct walk_mem *m, const struct roots_opts *o, struct root
 	struct root_candidate *c;
 	size_t nc = 0;
 	uint8_t *page;
+	int err;
 
 	*out = NULL;
 	*n = 0;
@@ -256,14 +257,17 @@ int roots_find(const struct walk_mem *m, const struct roots_opts *o, struct root
 		return -EINVAL;
 	page = xmalloc(PAGE);
 	next_progress = PROGRESS_EVERY;
-	while (!o->range_next(o->range_priv, pa, &start, &end)) {
+	while (!(err = o->range_next(o->range_priv, pa, &start, &end))) {
 		for (uint64_t p = (start + PAGE - 1) & ~(uint64_t)(PAGE - 1); p + PAGE <= end; p += PAGE) {
 			st->pages++;
 			if (o->progress && st->pages * PAGE >= next_progress) {
 				o->progress(o->progress_priv, st->pages * PAGE, p);
 				next_progress += PROGRESS_EVERY;
 			}
-			if (m->read(m->priv, p, page, PAGE, NULL)) {
+			err = m->read(m->priv, p, page, PAGE, NULL);
+			if (walk_mem_failed(err))
+				goto failed;
+			if (err) {
 				st->unreadable++;
 				run_page(&s, p, false);
 				continue;
@@ -281,10 +285,14 @@ int roots_find(const struct walk_mem *m, const struct roots_opts *o, struct root
 				break;
 			}
 		}
-		if (end <= pa)
+		if (end <= pa) {
+			err = -ENOENT;
 			break;
+		}
 		pa = end;
 	}
+	if (err != -ENOENT)
+		goto failed;
 	run_end(&s);
 	free(page);
 	st->prechecked = s.n;
@@ -312,4 +320,10 @@ int roots_find(const struct walk_mem *m, const struct roots_opts *o, struct root
 	*out = c;
 	*n = nc;
 	return 0;
+
+failed:
+	free(page);
+	free(s.v);
+	free(s.l2);
+	return err;
 }

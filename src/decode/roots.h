@@ -29,7 +29,10 @@ struct root_candidate {
 
 struct roots_opts {
 	enum walk_family family;	/* VT-d, SMMUv3 or AMD */
-	/* Data ranges of the dump: the first range ending above pa; 0 or -ENOENT. */
+	/*
+	 * Data ranges of the dump: the first range ending above pa; 0 or
+	 * -ENOENT (another error ends the search and is returned).
+	 */
 	int (*range_next)(void *priv, uint64_t pa, uint64_t *start, uint64_t *end);
 	void *range_priv;
 	size_t max_checks;		/* candidates walked (best pre-checks first); 0 = 256 */
@@ -56,7 +59,9 @@ struct roots_stats {
  * @n: their number
  * @st: what was scanned (may be NULL)
  *
- * Return: 0, -EINVAL for a family without a finder (RISC-V), -ENOMEM.
+ * Return: 0, -EINVAL for a family without a finder (RISC-V), the error of
+ * range_next, or of a read that failed for the memory itself
+ * (walk_mem_failed(): the dump file changed under the reader).
  */
 int roots_find(const struct walk_mem *m, const struct roots_opts *o, struct root_candidate **out,
 	       size_t *n, struct roots_stats *st);

@@ -749,13 +749,17 @@ static void wk_load(struct wk *w, struct wk_frame *f)
 {
 	const struct wk_geo *g = &w->g[f->d];
 	uint64_t n = WALK_CHUNK / g->esz, end = f->idx + n;
+	int err;
 
 	if (end > f->last + 1)
 		end = f->last + 1;
 	f->cfirst = f->idx;
 	f->cend = end;
-	f->cbad = w->m->read(w->m->priv, f->table + f->idx * g->esz, f->buf,
-			     (size_t)((end - f->idx) * g->esz), NULL) != 0;
+	err = w->m->read(w->m->priv, f->table + f->idx * g->esz, f->buf,
+			 (size_t)((end - f->idx) * g->esz), NULL);
+	f->cbad = err != 0;
+	if (walk_mem_failed(err))
+		w->ret = err;
 }
 
 int walk_run(const struct walk_pt *pt, const struct walk_mem *m, const struct walk_opts *o,
@@ -816,6 +820,10 @@ int walk_run(const struct walk_pt *pt, const struct walk_mem *m, const struct wa
 			uint64_t fault = at;
 
 			err = m->read(m->priv, at, e, g->esz, &fault);
+			if (walk_mem_failed(err)) {
+				w->ret = err;
+				break;
+			}
 			if (err) {
 				wk_other(w, WALK_FAULT, raw, slot_last, g->level, f->table, fault, err, 0);
 				continue;

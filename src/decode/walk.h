@@ -9,6 +9,7 @@
 #ifndef IOMMUCTL_WALK_H
 #define IOMMUCTL_WALK_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,13 +18,23 @@
 
 /*
  * Memory: read len bytes of physical memory at pa. Returns 0, or -ENXIO
- * (not in the dump), -ENODATA (excluded from the dump), -EIO; *fault_pa
- * (may be NULL) gets the first byte that could not be read.
+ * (not in the dump), -ENODATA (excluded from the dump), -EIO (corrupt),
+ * -EOPNOTSUPP (compressed with a method not built in): a part of the dump
+ * that cannot be read, which a walk reports and goes around; *fault_pa
+ * (may be NULL) gets the first byte that could not be read. Any other
+ * error (-ESTALE: the dump file changed under the reader) is the memory
+ * itself failing: walks and searches stop and return it.
  */
 struct walk_mem {
 	int (*read)(void *priv, uint64_t pa, void *buf, size_t len, uint64_t *fault_pa);
 	void *priv;
 };
+
+/* A read error that is the memory failing, not a part of the dump missing. */
+static inline bool walk_mem_failed(int err)
+{
+	return err && err != -ENXIO && err != -ENODATA && err != -EIO && err != -EOPNOTSUPP;
+}
 
 #define WALK_MAX_LEVELS		6
 #define WALK_MAX_STEPS		16	/* structure steps + page-table levels */
@@ -198,7 +209,8 @@ struct walk_opts {
  * hole of a sign-extended space), st->out_of_ranges is set and the walk
  * ends.
  *
- * Return: 0, -ENOMEM, or what emit returned.
+ * Return: 0, -ENOMEM, what emit returned, or the error of a read that
+ * failed for the memory itself (walk_mem_failed()).
  */
 int walk_run(const struct walk_pt *pt, const struct walk_mem *m, const struct walk_opts *o,
 	     struct walk_stats *st);

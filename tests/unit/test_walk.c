@@ -24,6 +24,7 @@
 #include "../tools/mktables.c"
 
 #include "core/util.h"
+#include "decode/roots.h"
 #include "decode/walk.h"
 
 static struct mt_world *world;
@@ -983,6 +984,87 @@ static void test_coalesce_large(void **state)
 	free(mem.p);
 }
 
+/*
+ * A memory that fails for good after `left` reads, as the dump file does
+ * when it shrinks under the reader (-ESTALE): walks and the root search
+ * stop and return that, rather than listing everything as unreadable.
+ */
+struct failing {
+	struct walk_mem inner;
+	int left;
+	int range_err;		/* range_next returns this (0: the world's pages) */
+};
+
+static int failing_read(void *priv, uint64_t pa, void *buf, size_t len, uint64_t *fault)
+{
+	struct failing *f = priv;
+
+	if (f->left-- <= 0) {
+		if (fault)
+			*fault = pa;
+		return -ESTALE;
+	}
+	return f->inner.read(f->inner.priv, pa, buf, len, fault);
+}
+
+/* The world's pages as data ranges, one page each. */
+static int failing_range_next(void *priv, uint64_t pa, uint64_t *start, uint64_t *end)
+{
+	struct failing *f = priv;
+	uint64_t best = UINT64_MAX;
+
+	if (f->range_err)
+		return f->range_err;
+	for (size_t i = 0; i < world->mem.n; i++)
+		if (world->mem.p[i].data && world->mem.p[i].pa + MT_PAGE > pa && world->mem.p[i].pa < best)
+			best = world->mem.p[i].pa;
+	if (best == UINT64_MAX)
+		return -ENOENT;
+	*start = best;
+	*end = best + MT_PAGE;
+	return 0;
+}
+
+static void test_memory_fails(void **state)
+{
+	struct failing f = { .inner = world_mem(), .left = 3 };
+	struct walk_mem m = { .read = failing_read, .priv = &f };
+	struct walk_stats st = { 0 };
+	struct walk_opts o = { .emit = collect_range };
+	struct roots_opts ro = { .family = WALK_FAM_VTD, .range_next = failing_range_next,
+				 .range_priv = &f };
+	struct roots_stats rst;
+	struct root_candidate *c;
+	struct collect col;
+	struct walk_pt pt;
+	size_t n;
+
+	case_pt(find_case("vtd-sl"), &pt);
+	collect_begin(&col);
+	o.priv = &col;
+	assert_int_equal(walk_run(&pt, &m, &o, &st), -ESTALE);
+	free(collect_end(&col));
+	assert_int_equal(col.kinds[WALK_FAULT], 0);
+	assert_int_equal(st.faults, 0);
+	assert_true(walk_mem_failed(-ESTALE));
+	assert_false(walk_mem_failed(0) || walk_mem_failed(-ENXIO) || walk_mem_failed(-ENODATA) ||
+		     walk_mem_failed(-EIO) || walk_mem_failed(-EOPNOTSUPP));
+
+	/* the root search: every page of the world is found before the failure... */
+	f.left = 1 << 30;
+	assert_int_equal(roots_find(&m, &ro, &c, &n, &rst), 0);
+	assert_true(n >= 2);
+	free(c);
+	/* ...and stops at it, with nothing */
+	f.left = 5;
+	assert_int_equal(roots_find(&m, &ro, &c, &n, &rst), -ESTALE);
+	assert_null(c);
+	assert_int_equal(n, 0);
+	assert_int_equal(rst.pages, 6);
+	f.range_err = -ESTALE;
+	assert_int_equal(roots_find(&m, &ro, &c, &n, &rst), -ESTALE);
+}
+
 /* Counts ranges by kind, and keeps the last: for walks too long to print. */
 struct tally {
 	uint64_t kinds[8];
@@ -1085,6 +1167,7 @@ int main(void)
 		cmocka_unit_test(test_random_memory),
 		cmocka_unit_test(test_coalesce_large),
 		cmocka_unit_test(test_range_budget),
+		cmocka_unit_test(test_memory_fails),
 	};
 
 	return cmocka_run_group_tests(tests, setup_world, teardown_world);

@@ -3,12 +3,14 @@
  * Memory sources, the common part: open and format detection by magic,
  * the read loop that stitches reads across pages and segments, the sorted
  * range map ELF and raw sources share, ELF note scanning for VMCOREINFO,
- * and the info/range queries.
+ * the info/range queries, and the SIGBUS handler that turns a file failing
+ * under its mapping into an error.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,101 @@ int mem_fail(struct mem_source *m, int err, const char *fmt, ...)
 	m->fault.err = err;
 	m->fault.why = m->fault_why;
 	return err;
+}
+
+/* ---- a file failing under the mapping ---- */
+
+/*
+ * A mapped file that shrinks, or whose page the kernel cannot read (an I/O
+ * error of NFS, FUSE or a disk), raises SIGBUS on the access, which kills
+ * the process unless handled. The handler maps a zero page over the
+ * faulting page of the source's mapping and notes the file offset; the
+ * access then completes (reading zeros) and the operation that made it
+ * checks the note before it returns (mem_bus_check): the answer is
+ * -ESTALE, and every later one too. So the read path costs one flag test:
+ * no sigsetjmp per read, and no jump out of the middle of a memcpy or of
+ * zlib or zstd (whose state would be left half-updated). mmap() in a
+ * handler is a plain system call on Linux, like the sigaction() and
+ * raise() that POSIX lists as async-signal-safe.
+ *
+ * The handler is installed while a source is open and finds the source by
+ * the address (mem_live, changed only outside accesses to the mappings).
+ * A SIGBUS of another mapping, or one sent by kill(2), goes to the
+ * disposition that was there before: it is put back, and the access
+ * faults again (or the signal is raised again) into it.
+ */
+static struct mem_source *mem_live;
+static struct sigaction mem_bus_prev;
+static uintptr_t mem_page_mask;
+
+static void mem_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+	int saved = errno;
+
+	(void)uc;
+	for (struct mem_source *m = si->si_code > 0 ? mem_live : NULL; m; m = m->live_next) {
+		if (a - (uintptr_t)m->base >= m->size)
+			continue;
+		if (mmap((void *)(a & ~mem_page_mask), mem_page_mask + 1, PROT_READ,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+			break;
+		if (!m->bus_fault) {
+			m->bus_off = a - (uintptr_t)m->base;
+			m->bus_fault = 1;
+		}
+		errno = saved;
+		return;
+	}
+	sigaction(SIGBUS, &mem_bus_prev, NULL);
+	if (si->si_code <= 0)
+		raise(sig);
+	errno = saved;
+}
+
+/* m is mapped: make the handler know it (installed with the first source). */
+static void mem_live_add(struct mem_source *m)
+{
+	struct sigaction cur, sa = { .sa_sigaction = mem_sigbus, .sa_flags = SA_SIGINFO };
+
+	/* another handler may have replaced ours since (a test harness does) */
+	if (!sigaction(SIGBUS, NULL, &cur) && !((cur.sa_flags & SA_SIGINFO) &&
+						cur.sa_sigaction == mem_sigbus)) {
+		mem_page_mask = (uintptr_t)sysconf(_SC_PAGESIZE) - 1;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, &mem_bus_prev);
+	}
+	m->live_next = mem_live;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	mem_live = m;
+}
+
+/* Before m's mapping goes: the last source puts the previous handler back. */
+static void mem_live_del(struct mem_source *m)
+{
+	struct sigaction cur;
+
+	for (struct mem_source **p = &mem_live; *p; p = &(*p)->live_next)
+		if (*p == m) {
+			*p = m->live_next;
+			break;
+		}
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (!mem_live && !sigaction(SIGBUS, NULL, &cur) && (cur.sa_flags & SA_SIGINFO) &&
+	    cur.sa_sigaction == mem_sigbus)
+		sigaction(SIGBUS, &mem_bus_prev, NULL);
+}
+
+int mem_bus_check(struct mem_source *m, uint64_t pa, int err)
+{
+	/* read the handler's note after the accesses it is about */
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (__builtin_expect(!m->bus_fault, 1))
+		return err;
+	mem_fail(m, -ESTALE, "the file changed or could not be read at offset 0x%" PRIx64
+		 " (it was 0x%" PRIx64 " bytes long when opened)", (uint64_t)m->bus_off, m->size);
+	m->fault.pa = pa;
+	return -ESTALE;
 }
 
 void mem_touch_slow(struct mem_source *m, uint64_t win)
@@ -418,6 +515,7 @@ int mem_open(const char *path, const struct mem_open_opts *o, struct mem_source 
 		goto fail;
 	}
 	m->base = p;
+	mem_live_add(m);
 	m->page_size = 4096;
 	m->page_size_from = "default";
 
@@ -441,6 +539,13 @@ int mem_open(const char *path, const struct mem_open_opts *o, struct mem_source 
 		ret = mem_why(why, -EINVAL, "unknown format %d", (int)o->format);
 		break;
 	}
+	/* what was parsed came from zero pages: that, not what it said, is the reason */
+	if (mem_bus_check(m, 0, 0)) {
+		free(why ? *why : NULL);
+		if (why)
+			*why = NULL;
+		ret = mem_why(why, -ESTALE, "%s: %s", path, m->fault_why);
+	}
 	if (ret)
 		goto fail;
 	*mp = m;
@@ -455,8 +560,10 @@ void mem_close(struct mem_source *m)
 	if (!m)
 		return;
 	mem_kdump_close(m);
-	if (m->base)
+	if (m->base) {
+		mem_live_del(m);
 		munmap((void *)m->base, (size_t)m->size);
+	}
 	if (m->fd >= 0)
 		close(m->fd);
 	free(m->map);
@@ -466,7 +573,9 @@ void mem_close(struct mem_source *m)
 
 int mem_read(struct mem_source *m, uint64_t pa, void *buf, size_t len)
 {
+	uint64_t start = pa;
 	uint8_t *p = buf;
+	int err = 0;
 
 	m->reads++;
 	if (len && pa + (len - 1) < pa)
@@ -476,13 +585,14 @@ int mem_read(struct mem_source *m, uint64_t pa, void *buf, size_t len)
 
 		if (n < 0) {
 			m->fault.pa = pa;
-			return (int)n;
+			err = (int)n;
+			break;
 		}
 		p += n;
 		pa += (uint64_t)n;
 		len -= (size_t)n;
 	}
-	return 0;
+	return mem_bus_check(m, start, err);
 }
 
 const struct mem_fault *mem_last_fault(const struct mem_source *m)
@@ -492,7 +602,10 @@ const struct mem_fault *mem_last_fault(const struct mem_source *m)
 
 int mem_range_next(struct mem_source *m, uint64_t pa, struct mem_range *r)
 {
-	return m->kd ? mem_kdump_range_next(m, pa, r) : mem_map_range_next(m, pa, r);
+	int err = m->kd ? mem_kdump_range_next(m, pa, r) : mem_map_range_next(m, pa, r);
+
+	/* kdump ranges come from the bitmaps in the mapping */
+	return mem_bus_check(m, pa, err);
 }
 
 void mem_info(struct mem_source *m, struct mem_info *out)

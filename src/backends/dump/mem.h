@@ -136,7 +136,8 @@ struct mem_fault {
  * -errno with a malloc'd one-line reason in *why (when why is not NULL):
  * -EINVAL malformed or truncated file, -EOPNOTSUPP a format we do not read
  * (makedumpfile's flattened stream: convert it with `makedumpfile -R`;
- * ELF32; 32-bit kdump), or the errno of open/fstat/mmap.
+ * ELF32; 32-bit kdump), -ESTALE the file changed while it was parsed (see
+ * mem_read()), or the errno of open/fstat/mmap.
  */
 int mem_open(const char *path, const struct mem_open_opts *o, struct mem_source **m,
 	     char **why);
@@ -152,7 +153,16 @@ void mem_close(struct mem_source *m);
  *   -EIO      a corrupt page descriptor or compressed page
  *   -EOPNOTSUPP  the page uses a compression not built in
  *   -EINVAL   pa + len overflows
+ *   -ESTALE   the file changed under the source (it shrank), or a page of
+ *             it could not be read (an I/O error on NFS, FUSE, a failing
+ *             disk): the reason names the file offset; from then on every
+ *             read and range query of this source fails the same way
  * On failure buf holds the bytes before mem_last_fault()->pa.
+ *
+ * The file is mapped: an access past its end or to a page the kernel
+ * cannot read raises SIGBUS. While a source is open a SIGBUS handler is
+ * installed (process-wide; another SIGBUS goes to the handler that was
+ * there before) that turns such an access into -ESTALE.
  */
 int mem_read(struct mem_source *m, uint64_t pa, void *buf, size_t len);
 const struct mem_fault *mem_last_fault(const struct mem_source *m);
@@ -162,8 +172,9 @@ void mem_info(struct mem_source *m, struct mem_info *out);
 
 /*
  * The first range that ends above pa (data and excluded ranges, ascending,
- * not overlapping; adjacent ELF segments stay separate). Returns 0 or
- * -ENOENT. Iterate: for (pa = 0; !mem_range_next(m, pa, &r); pa = r.end).
+ * not overlapping; adjacent ELF segments stay separate). Returns 0, -ENOENT,
+ * or -ESTALE (see mem_read()). Iterate:
+ * for (pa = 0; !mem_range_next(m, pa, &r); pa = r.end).
  */
 int mem_range_next(struct mem_source *m, uint64_t pa, struct mem_range *r);
 

@@ -7,6 +7,7 @@
 #ifndef IOMMUCTL_MEM_PRIV_H
 #define IOMMUCTL_MEM_PRIV_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +40,15 @@ struct mem_source {
 	int fd;
 	const uint8_t *base;       /* the whole file, mapped read-only */
 	uint64_t size;
+	/*
+	 * Set by the SIGBUS handler (mem.c) when an access to the mapping
+	 * found no file behind it: the file shrank, or the page could not be
+	 * read (NFS, FUSE, a failing disk). From then on every operation
+	 * fails with -ESTALE. bus_off is the file offset, written first.
+	 */
+	volatile sig_atomic_t bus_fault;
+	volatile uint64_t bus_off;
+	struct mem_source *live_next; /* the sources whose mapping the handler knows */
 	uint64_t win_cur;          /* window index + 1 of the last touch; 0 none */
 	uint64_t win[MEM_NWIN];    /* touched windows, index + 1; 0 free */
 	uint64_t win_stamp[MEM_NWIN];
@@ -96,6 +106,12 @@ int mem_map_range_next(struct mem_source *m, uint64_t pa, struct mem_range *r);
 
 __attribute__((format(printf, 3, 4)))
 int mem_fail(struct mem_source *m, int err, const char *fmt, ...);
+/*
+ * After touching the mapping: -ESTALE (fault reason filled in, at pa) when
+ * the SIGBUS handler saw the file fail under it since the source opened,
+ * else err unchanged.
+ */
+int mem_bus_check(struct mem_source *m, uint64_t pa, int err);
 __attribute__((format(printf, 3, 4)))
 int mem_why(char **why, int err, const char *fmt, ...);
 
