@@ -11,6 +11,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "backends/dump/mem.h"
 #include "cli/cli.h"
@@ -1120,24 +1122,78 @@ static const struct out_col roots_cols[] = {
 			   .key = "walk_options" },
 };
 
+/* What walk roots scans: the dump, and what was skipped and said so far. */
+struct roots_src {
+	struct iommuctl_ctx *ctx;
+	struct mem_source *m;
+	uint64_t pa_end;		/* the end of the dump's memory, for progress */
+	uint64_t holes;			/* bytes of file holes skipped */
+	struct timespec said;		/* -v: when progress was last written */
+	bool said_any;
+};
+
+/* The page walk roots reads at a time (roots.c) */
+#define ROOTS_PAGE ((uint64_t)4096)
+
+/*
+ * The data ranges of the dump, less the holes of a sparse raw or ELF file
+ * (zeros, in which no table can be found) that cover whole pages: a 1 TiB
+ * sparse image is a few ranges to scan, not a terabyte of zeros.
+ */
 static int roots_range_next(void *priv, uint64_t pa, uint64_t *start, uint64_t *end)
 {
+	struct roots_src *src = priv;
 	struct mem_range r;
+	uint64_t s, from, hs, he;
 	int err;
 
-	/* data ranges only: excluded pages cannot hold a table we could read */
-	while (!(err = mem_range_next(priv, pa, &r)) && r.kind != MEM_RANGE_DATA)
-		pa = r.end;
-	if (!err) {
-		*start = r.start;
-		*end = r.end;
+	for (;; pa = r.end) {
+		/* data ranges only: excluded pages cannot hold a table we could read */
+		while (!(err = mem_range_next(src->m, pa, &r)) && r.kind != MEM_RANGE_DATA)
+			pa = r.end;
+		if (err)
+			return err;
+		s = from = pa > r.start ? pa : r.start;
+		while (from < r.end && !mem_hole_next(src->m, from, r.end, &hs, &he)) {
+			uint64_t ps = (hs + ROOTS_PAGE - 1) & ~(ROOTS_PAGE - 1), pe = he & ~(ROOTS_PAGE - 1);
+
+			from = he;
+			if (ps < hs || ps >= pe)
+				continue;	/* no whole page: read it */
+			if (ps > s) {
+				*start = s;
+				*end = ps;
+				return 0;
+			}
+			src->holes += pe - s;
+			s = pe;
+		}
+		if (s < r.end) {
+			*start = s;
+			*end = r.end;
+			return 0;
+		}
 	}
-	return err;
 }
 
 static void roots_progress(void *priv, uint64_t scanned, uint64_t pa)
 {
-	progress_msg(priv, "walk roots: %" PRIu64 " MiB scanned, at 0x%" PRIx64, scanned >> 20, pa);
+	struct roots_src *src = priv;
+	struct iommuctl_ctx *ctx = src->ctx;
+	struct timespec now;
+
+	progress_msg(ctx, "walk roots: %" PRIu64 " MiB scanned, at 0x%" PRIx64 " of 0x%" PRIx64,
+		     scanned >> 20, pa, src->pa_end);
+	/* -v away from a terminal (a log): a line at most every 10 seconds */
+	if (!ctx->verbose || ctx->quiet || isatty(fileno(ctx->errf)))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (src->said_any && now.tv_sec - src->said.tv_sec < 10)
+		return;
+	fprintf(ctx->errf, "walk roots: %" PRIu64 " MiB scanned, at 0x%" PRIx64 " of 0x%" PRIx64 "\n",
+		scanned >> 20, pa, src->pa_end);
+	src->said = now;
+	src->said_any = true;
 }
 
 static char *roots_options_text(const struct root_candidate *c)
@@ -1158,10 +1214,13 @@ static char *roots_options_text(const struct root_candidate *c)
 static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct walk_cli_opts *o = opts;
-	struct roots_opts ro = { .range_next = roots_range_next, .progress = roots_progress, .progress_priv = ctx };
+	struct roots_src src = { .ctx = ctx };
+	struct roots_opts ro = { .range_next = roots_range_next, .range_priv = &src,
+				 .progress = roots_progress, .progress_priv = &src };
 	struct root_candidate *c = NULL;
 	struct roots_stats st;
 	struct mem_source *ms = NULL;
+	struct mem_info mi;
 	struct out_table *tab;
 	struct walk_mem m;
 	size_t n = 0, i;
@@ -1188,9 +1247,16 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 		return err;
 	}
 	m = (struct walk_mem){ .read = cli_mem_read, .priv = ms };
-	ro.range_priv = ms;
+	mem_info(ms, &mi);
+	src.m = ms;
+	src.pa_end = mi.pa_end;
 	err = roots_find(&m, &ro, &c, &n, &st);
 	progress_done(ctx);
+	if (ctx->verbose && !ctx->quiet)
+		fprintf(ctx->errf, "walk roots: %" PRIu64 " pages scanned (%" PRIu64 " MiB), %" PRIu64
+			" MiB of file holes skipped, %" PRIu64 " unreadable pages, %" PRIu64
+			" candidates checked\n", st.pages, (st.pages * ROOTS_PAGE) >> 20, src.holes >> 20,
+			st.unreadable, st.checked);
 	if (!err)
 		err = walk_mem_broken(ctx, o, ms);
 	else if (!walk_mem_broken(ctx, o, ms))
@@ -1254,7 +1320,7 @@ static const struct cli_verb walk_verbs[] = {
 		.name = "roots",
 		.summary = "find the IOMMU root tables (VT-d, SMMUv3, AMD) in a memory dump",
 		.doc = "A crash dump holds the IOMMU's tables but not its registers. This reads every page "
-		       "of the dump, keeps those laid out like the family's top table as Linux writes it "
+		       "of the dump (not the holes of a sparse raw or ELF file), keeps those laid out like the family's top table as Linux writes it "
 		       "(VT-d: 256 root entries, each zero or present with reserved bits clear; SMMUv3: "
 		       "level-1 descriptors of one span, or pages of valid STEs; AMD: pages of valid "
 		       "DTEs), walks each candidate as a hierarchy and lists those that lead to valid "

@@ -938,6 +938,66 @@ static void test_hostile_misc(void **state)
 	mem_close(NULL);
 }
 
+/* ---- holes of sparse files (B16) ---- */
+
+/*
+ * A 16 MiB raw image written at [0, 8K) and [8M, 8M+4K) only: two holes,
+ * found in order and clipped to what is asked; none in a kdump file. The
+ * file system must report holes (tmpfs and ext4 do), else skipped.
+ */
+static void test_holes(void **state)
+{
+	struct mem_open_opts ro = { .format = MEM_FMT_RAW, .raw_base = RAW_BASE };
+	struct mkdump_opts kd = { .format = MKDUMP_KDUMP, .incomplete = -1 };
+	static uint8_t data[8192];
+	const uint64_t mib = 1 << 20, b = RAW_BASE;
+	struct mem_source *m;
+	uint64_t hs, he;
+	char path[128];
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s", tpath());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	memset(data, 0x5a, sizeof(data));
+	assert_int_equal(pwrite(fd, data, 8192, 0), 8192);
+	assert_int_equal(pwrite(fd, data, 4096, 8 * mib), 4096);
+	assert_int_equal(ftruncate(fd, 16 * mib), 0);
+	if (lseek(fd, 0, SEEK_HOLE) != 8192) {
+		close(fd);
+		skip();
+	}
+	close(fd);
+	m = open_ok(path, &ro);
+	assert_int_equal(mem_hole_next(m, b, b + 16 * mib, &hs, &he), 0);
+	assert_int_equal(hs, b + 8192);
+	assert_int_equal(he, b + 8 * mib);
+	assert_int_equal(mem_hole_next(m, b + 8 * mib, b + 16 * mib, &hs, &he), 0);
+	assert_int_equal(hs, b + 8 * mib + 4096);
+	assert_int_equal(he, b + 16 * mib);
+	/* clipped to the question; inside a hole, from where it is asked */
+	assert_int_equal(mem_hole_next(m, b + 4096, b + 12288, &hs, &he), 0);
+	assert_int_equal(hs, b + 8192);
+	assert_int_equal(he, b + 12288);
+	assert_int_equal(mem_hole_next(m, b + mib, b + 2 * mib, &hs, &he), 0);
+	assert_int_equal(hs, b + mib);
+	assert_int_equal(he, b + 2 * mib);
+	/* none in data, none outside the image */
+	assert_int_equal(mem_hole_next(m, b, b + 8192, &hs, &he), -ENOENT);
+	assert_int_equal(mem_hole_next(m, 0, b, &hs, &he), -ENOENT);
+	assert_int_equal(mem_hole_next(m, b + 16 * mib, b + 32 * mib, &hs, &he), -ENOENT);
+	/* and the holes read as zeros */
+	assert_int_equal(mem_read(m, b + 8192 - 8, data, 16), 0);
+	assert_int_equal(data[7], 0x5a);
+	assert_int_equal(data[8], 0);
+	mem_close(m);
+
+	m = open_ok(write_dump(&kd, std_desc), NULL);
+	assert_int_equal(mem_hole_next(m, 0, UINT64_MAX, &hs, &he), -ENOENT);
+	mem_close(m);
+}
+
 /* ---- a file that changes under the mapping (B15) ---- */
 
 /*
@@ -1079,6 +1139,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_elf),
 		cmocka_unit_test(test_hostile_kdump),
 		cmocka_unit_test(test_hostile_misc),
+		cmocka_unit_test(test_holes),
 		cmocka_unit_test(test_file_shrinks),
 		cmocka_unit_test(test_other_sigbus),
 	};

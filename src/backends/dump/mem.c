@@ -459,6 +459,45 @@ int mem_map_range_next(struct mem_source *m, uint64_t pa, struct mem_range *r)
 	return 0;
 }
 
+int mem_hole_next(struct mem_source *m, uint64_t pa, uint64_t end, uint64_t *hole_start,
+		  uint64_t *hole_end)
+{
+	while (!m->kd && pa < end) {
+		size_t i = map_find(m, pa);
+		const struct mem_map_ent *e;
+		uint64_t lim, off, olim;
+		off_t h, d;
+
+		if (i == m->nmap || m->map[i].start >= end)
+			break;
+		e = &m->map[i];
+		if (pa < e->start)
+			pa = e->start;
+		lim = e->end < end ? e->end : end;
+		if (e->excluded) {
+			pa = lim;
+			continue;
+		}
+		off = e->off + (pa - e->start);
+		olim = e->off + (lim - e->start);
+		/* the end of the file counts as a hole: it is at or past olim */
+		h = lseek(m->fd, (off_t)off, SEEK_HOLE);
+		if (h < 0)
+			break;
+		if ((uint64_t)h >= olim) {
+			pa = lim;
+			continue;
+		}
+		d = lseek(m->fd, h, SEEK_DATA);
+		if (d < 0 && errno != ENXIO)	/* ENXIO: a hole to the end of the file */
+			break;
+		*hole_start = e->start + ((uint64_t)h - e->off);
+		*hole_end = d < 0 || (uint64_t)d > olim ? lim : e->start + ((uint64_t)d - e->off);
+		return 0;
+	}
+	return -ENOENT;
+}
+
 /* ---- open, read, close ---- */
 
 static enum mem_format mem_detect(const struct mem_source *m)

@@ -179,6 +179,26 @@ void mem_info(struct mem_source *m, struct mem_info *out);
 int mem_range_next(struct mem_source *m, uint64_t pa, struct mem_range *r);
 
 /*
+ * mem_hole_next() - the first hole of the file in a stretch of memory
+ * @m: source
+ * @pa: from here...
+ * @end: ...to here (exclusive)
+ * @hole_start, @hole_end: the hole, clipped to [pa, end) and to one data
+ *	range, on 0
+ *
+ * Raw and ELF files store memory as it is, and a sparse file's holes
+ * (never written; lseek SEEK_HOLE / SEEK_DATA) read as zeros: a search for
+ * tables can skip them without reading terabytes of zeros. Only data
+ * ranges have holes.
+ *
+ * Return: 0, or -ENOENT when [pa, end) has none (always for kdump files,
+ * whose pages are stored one by one, and when the file system does not
+ * report holes).
+ */
+int mem_hole_next(struct mem_source *m, uint64_t pa, uint64_t end, uint64_t *hole_start,
+		  uint64_t *hole_end);
+
+/*
  * The value of KEY in the VMCOREINFO text ("KEY=value" lines, e.g.
  * "SYMBOL(swapper_pg_dir)", "NUMBER(phys_base)"): a pointer into the text
  * and its length, or NULL.
