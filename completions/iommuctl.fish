@@ -69,6 +69,7 @@ complete -c iommuctl -n '__iommuctl_in group list' -l list-columns -d 'list the 
 complete -c iommuctl -n '__iommuctl_in group list' -s n -l noheadings -d 'no header line'
 complete -c iommuctl -n '__iommuctl_in group list' -s r -l raw -d 'raw output: no alignment'
 complete -c iommuctl -n '__iommuctl_at group' -a show -d 'show one group: members, reserved regions, viability and why'
+complete -c iommuctl -n '__iommuctl_in group show' -l check -d 'exit 1 unless the group is viable (not viable, or unknown)'
 complete -c iommuctl -n '__iommuctl_in group show' -l state-dir -r -a '(__fish_complete_directories)' -d 'look for claim journals under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)'
 complete -c iommuctl -n '__iommuctl_in group show' -a '(ls /sys/kernel/iommu_groups 2>/dev/null; ls /sys/bus/pci/devices 2>/dev/null)'
 complete -c iommuctl -n '__iommuctl_at group' -a claim -d 'bind every member of a group to vfio-pci (or --driver), all or nothing'

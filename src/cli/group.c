@@ -94,7 +94,8 @@ static int group_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		out_cell_list(row, COL_DRIVERS, &drivers);
 		if (g->resv_read)
 			out_cell_u64(row, COL_RESV, g->nresv);
-		out_cell_bool(row, COL_VIABLE, g->viable);
+		if (g->viable_known)
+			out_cell_bool(row, COL_VIABLE, g->viable);
 		out_cell_list(row, COL_MEMBERS, &g->members);
 		out_cell_list(row, COL_IDS, &ids);
 		out_cell_list(row, COL_UNIT, &units);
@@ -194,6 +195,7 @@ struct group_opts {
 	const char *state_dir;
 	bool dry_run;
 	bool force;
+	bool check;
 };
 
 enum {
@@ -201,6 +203,7 @@ enum {
 	OPT_DRY_RUN,
 	OPT_FORCE,
 	OPT_STATE_DIR,
+	OPT_CHECK,
 };
 
 static const struct argp_option claim_options[] = {
@@ -228,6 +231,7 @@ static const struct argp_option type_options[] = {
 };
 
 static const struct argp_option show_options[] = {
+	{ "check", OPT_CHECK, NULL, 0, "exit 1 unless the group is viable (not viable, or unknown)", 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
 	  "look for claim journals under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
 	{ 0 }
@@ -249,6 +253,9 @@ static error_t group_opts_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_STATE_DIR:
 		o->state_dir = arg;
+		break;
+	case OPT_CHECK:
+		o->check = true;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -336,6 +343,7 @@ static void show_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inv
 
 static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 {
+	const struct group_opts *go = opts;
 	struct out *o = ctx_out(ctx);
 	struct strv objs = { 0 }, units = { 0 };
 	struct inventory inv;
@@ -361,7 +369,10 @@ static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	out_obj_begin(o, NULL, NULL);
 	out_u64(o, "group", "group", g->id);
 	out_str(o, "type", "type", g->type);
-	out_bool(o, "viable", "viable", g->viable);
+	if (g->viable_known)
+		out_bool(o, "viable", "viable", g->viable);
+	else
+		out_str(o, "viable", "viable", out_is_json(o) ? NULL : "unknown");
 	out_str(o, "reason", "reason", g->reason);
 	out_strv(o, "blockers", "blockers", &g->blockers);
 	out_str(o, "vfio_group", "vfio group", g->vfio_node);
@@ -383,6 +394,10 @@ static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	}
 	out_obj_end(o);
 	err = out_flush(o);
+	/* --check: the verdict is the exit status; unknown is not viable (it fails closed) */
+	if (!err && go->check && !g->viable)
+		err = err_report(ctx, g->viable_known ? -EBUSY : -ENODATA, "group %u: %s: %s", g->id,
+				 g->viable_known ? "not viable" : "viability unknown", g->reason);
 	names_free(names);
 	inventory_release(&inv);
 	return err;

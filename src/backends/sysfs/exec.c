@@ -153,6 +153,9 @@ int claim_members_load(struct view *v, const struct inventory *inv, const struct
 		       struct claim_result *r)
 {
 	r->group = g->id;
+	/* members not all known: acting on some of them would leave the group half done */
+	if (g->members_err)
+		return claim_result_why(r, "%s", g->reason), -ENODATA;
 	if (!g->members.n)
 		return claim_result_why(r, "group %u has no devices", g->id), -ENODEV;
 	/* members are in natural order: the first is the lowest address */
