@@ -214,6 +214,7 @@ static const struct argp_option claim_options[] = {
 
 static const struct argp_option release_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "print what would be restored, change nothing", 0 },
+	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
 	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
 	{ 0 }
@@ -293,6 +294,8 @@ static void show_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inv
 	}
 	sd = claim_state_dir(go ? go->state_dir : NULL);
 	claim_owner_find(v, inv, g, sd, &own);
+	if (own.problem)
+		warn_msg(ctx, "%s", own.problem);
 	if (!own.journal_checked && !own.vfio_checked) {
 		out_str(o, "owner", "owner", NULL);
 		claim_owner_release(&own);
@@ -789,7 +792,9 @@ static const struct cli_verb group_verbs[] = {
 		       "claim journal, also after an interrupted claim; any failure puts the "
 		       "devices back as they were before the release. After an interrupted "
 		       "type change, first writes the recorded type back and rebinds the "
-		       "recorded drivers. Exit status 3 when the group has no journal.",
+		       "recorded drivers. The journal must list exactly the group's members and "
+		       "only driver names; members to be unbound pass the interlocks unless "
+		       "--force. Exit status 3 when the group has no journal.",
 		.options = release_options,
 		.parser = group_opts_parse,
 		.opts_size = sizeof(struct group_opts),

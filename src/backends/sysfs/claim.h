@@ -125,8 +125,11 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 
 /*
  * Restore what the group's journal recorded, also after an interrupted
- * claim. -ENOENT when there is no journal. On failure the devices are put
- * back as they were before this release and the journal is kept.
+ * claim. -ENOENT when there is no journal. The journal must list exactly
+ * the group's members (-EBADMSG otherwise, nothing changed), and a member
+ * to be unbound passes the interlocks (-EPERM, r->hits) unless opts->force.
+ * On failure the devices are put back as they were before this release and
+ * the journal is kept.
  */
 int claim_release(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		  const struct claim_opts *opts, struct claim_result *r);
@@ -141,14 +144,17 @@ struct claim_owner {
 	char *type_journal;       /* an interrupted type change's journal: its path */
 	char *type_journal_target;/* ...the type it was changing to */
 	char *type_journal_state; /* "typing", "failed" */
+	char *problem;            /* a state directory or journal that cannot be trusted or read: why */
 	bool vfio_checked;        /* /proc could be searched */
 	struct strv vfio_users;   /* "pid 123 (qemu) has /dev/vfio/5 open" */
 };
 
 /*
- * Who owns g: a claim journal in state_dir (NULL: do not look), and processes
- * holding the group's /dev/vfio node or a member's VFIO cdev open (found
- * through /proc/PID/fd links in the view; only root sees every process).
+ * Who owns g: a claim journal in state_dir (NULL: do not look; one that
+ * cannot be trusted or read is not taken, and o->problem says why), and
+ * processes holding the group's /dev/vfio
+ * node or a member's VFIO cdev open (found through /proc/PID/fd links in
+ * the view; only root sees every process).
  */
 void claim_owner_find(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		      const char *state_dir, struct claim_owner *o);
