@@ -208,7 +208,8 @@ static const struct argp_option claim_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "print the plan, change nothing", 0 },
 	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
-	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
+	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
+	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },
 	{ 0 }
 };
 
@@ -216,7 +217,8 @@ static const struct argp_option release_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "print what would be restored, change nothing", 0 },
 	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
-	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
+	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
+	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },
 	{ 0 }
 };
 
@@ -224,7 +226,8 @@ static const struct argp_option type_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "check the preconditions and print the plan, change nothing", 0 },
 	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
-	  "the lock under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
+	  "the lock under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
+	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },
 	{ 0 }
 };
 
@@ -426,10 +429,26 @@ static void group_step(void *arg, const struct claim_step *s)
 #endif
 }
 
-static void opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, struct claim_opts *co)
+/*
+ * The claim options of a changing verb. Where its state comes from and
+ * lives (the running machine or the --sysfs-root tree; see
+ * claim_place_find()) goes into *place, which they point to:
+ * claim_place_free(place) when done. 0, or -errno (reported).
+ */
+static int opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, struct view *v,
+		     struct claim_opts *co, struct claim_place *place)
 {
+	char *why = NULL;
+	int err = claim_place_find(v, ctx->sysfs_root, go->state_dir, place, &why);
+
 	memset(co, 0, sizeof(*co));
-	co->state_dir = go->state_dir;
+	if (err) {
+		err_report(ctx, err, "%s", why);
+		free(why);
+		return err;
+	}
+	co->state_dir = place->state_dir;
+	co->source = place->source;
 	co->driver = go->driver;
 	co->dry_run = go->dry_run;
 	co->force = go->force;
@@ -437,6 +456,7 @@ static void opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, str
 	co->ssh_connection = getenv("SSH_CONNECTION");
 	co->step_cb = group_step;
 	co->cb_arg = ctx;
+	return 0;
 }
 
 static const char *state_text(const struct claim_devstate *st, char *buf, size_t len)
@@ -596,6 +616,7 @@ static int group_claim(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	struct out *o = ctx_out(ctx);
 	struct claim_result r;
 	struct claim_opts co;
+	struct claim_place place;
 	struct inventory inv;
 	struct inv_group *g;
 	struct view *v;
@@ -604,7 +625,11 @@ static int group_claim(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	err = group_change_begin(ctx, argv[0], &inv, &g, &v);
 	if (err)
 		return err;
-	opts_fill(ctx, go, &co);
+	err = opts_fill(ctx, go, v, &co, &place);
+	if (err) {
+		inventory_release(&inv);
+		return err;
+	}
 	err = claim_group(v, &inv, g, &co, &r);
 	out_obj_begin(o, NULL, NULL);
 	out_u64(o, "group", "group", r.group);
@@ -615,7 +640,9 @@ static int group_claim(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 						       "already claimed, nothing to do"));
 	out_bool(o, "changed", "changed", r.changed);
 	out_str(o, "journal", "journal", r.journal);
-	return change_finish(ctx, o, &r, &inv, err);
+	err = change_finish(ctx, o, &r, &inv, err);
+	claim_place_free(&place);
+	return err;
 }
 
 static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
@@ -624,6 +651,7 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	struct out *o = ctx_out(ctx);
 	struct claim_result r;
 	struct claim_opts co;
+	struct claim_place place;
 	struct inventory inv;
 	struct inv_group *g;
 	struct view *v;
@@ -632,13 +660,18 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	err = group_change_begin(ctx, argv[0], &inv, &g, &v);
 	if (err)
 		return err;
-	opts_fill(ctx, go, &co);
+	err = opts_fill(ctx, go, v, &co, &place);
+	if (err) {
+		inventory_release(&inv);
+		return err;
+	}
 	err = claim_release(v, &inv, g, &co, &r);
 	if (err == -ENOENT) {
 		/* nothing recorded: say so, without a document about nothing */
 		err_report(ctx, err, "%s", r.why);
 		claim_result_release(&r);
 		inventory_release(&inv);
+		claim_place_free(&place);
 		return err;
 	}
 	out_obj_begin(o, NULL, NULL);
@@ -655,7 +688,9 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 		out_str(o, "type_before", "type before", r.type_before);
 		out_str(o, "type_after", "type now", r.type_after);
 	}
-	return change_finish(ctx, o, &r, &inv, err);
+	err = change_finish(ctx, o, &r, &inv, err);
+	claim_place_free(&place);
+	return err;
 }
 
 static const char *const type_words_all[] = { "DMA", "DMA-FQ", "identity", "auto" };
@@ -702,6 +737,7 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	struct out *o;
 	struct claim_result r;
 	struct claim_opts co;
+	struct claim_place place;
 	struct inventory inv;
 	struct inv_group *g;
 	struct view *v;
@@ -718,7 +754,11 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		inventory_release(&inv);
 		return err;
 	}
-	opts_fill(ctx, go, &co);
+	err = opts_fill(ctx, go, v, &co, &place);
+	if (err) {
+		inventory_release(&inv);
+		return err;
+	}
 	err = domtype_set(v, &inv, g, argv[1], &co, &r);
 	o = ctx_out(ctx);
 	out_obj_begin(o, NULL, NULL);
@@ -732,7 +772,9 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	out_str(o, "result", "result", result_word(&r, err, go->dry_run, "changed",
 						       "unchanged, already that type"));
 	out_bool(o, "changed", "changed", r.changed);
-	return change_finish(ctx, o, &r, &inv, err);
+	err = change_finish(ctx, o, &r, &inv, err);
+	claim_place_free(&place);
+	return err;
 }
 
 static const struct cli_verb group_verbs[] = {
@@ -793,8 +835,9 @@ static const struct cli_verb group_verbs[] = {
 		       "devices back as they were before the release. After an interrupted "
 		       "type change, first writes the recorded type back and rebinds the "
 		       "recorded drivers. The journal must list exactly the group's members and "
-		       "only driver names; members to be unbound pass the interlocks unless "
-		       "--force. Exit status 3 when the group has no journal.",
+		       "only driver names, and be this machine's (this boot's) or this tree's; "
+		       "members to be unbound pass the interlocks unless --force. Exit status 3 "
+		       "when the group has no journal.",
 		.options = release_options,
 		.parser = group_opts_parse,
 		.opts_size = sizeof(struct group_opts),

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The ownership state under attack (the audit's B1, B2, B5): state
+# The ownership state under attack (the audit's B1, B2, B5, B6): state
 # directories, locks and journals that are links, FIFOs, foreign or
 # writable by others; journals that are huge, name devices outside their
-# group or carry bad driver names. Each case
+# group or carry bad driver names; journals of another source. Each case
 # runs on a scratch copy of the vtd fixture with a scratch --state-dir, and
 # checks the exit status, the one-line reason and that nothing was written.
 #   tests/cli/test-hostile-state.sh [BINARY]
@@ -45,12 +45,14 @@ expect() {
 		bad "$what: exit $rc (want $want), stderr: $(head -c 400 "$tmp/$name.err" | tr '\n' '|')"
 	fi
 }
-# a journal of group 2 ($KEY) in state dir $1: devices given as JSON in $2
+# a journal of group 2 ($KEY) in state dir $1: devices given as JSON in $2;
+# $3 its "source" member (default: made on the tree $T; "" for none)
 journal() {
+	local src='"source": "tree:'$T'", '
 	mkdir -p "$1/claims"
 	cat >"$1/claims/$KEY.json" <<-J
 	{"format": "iommuctl-claim-journal", "version": 1, "state": "claimed", "key": "$KEY", "group": 2,
-	 "driver": "vfio-pci", "pid": 1, "devices": $2}
+	 "driver": "vfio-pci", ${3-$src}"pid": 1, "devices": $2}
 	J
 }
 same='[{"address": "'$KEY'", "bus": "pci", "action": "rebind", "driver": "e1000e", "driver_override": null}]'
@@ -182,5 +184,47 @@ run bad-target "$bin" --sysfs-root "$T" group release --state-dir "$tmp/s33" 2
 expect bad-target 1 "journal .*: the claim's driver .*is not a driver name" "B2: a journal's claim driver with a slash is refused"
 run bad-claim-driver "$bin" --sysfs-root "$T" group claim --dry-run --driver "$(printf 'vfio\nx')" --state-dir "$tmp/s34" 2
 expect bad-claim-driver 2 "is not a driver name" "B2: claim --driver with a newline is a usage error"
+
+# ---- B6: a journal belongs to the source it was made on ----
+tree "$tmp/A" && tree "$tmp/B"
+run dry-a "$bin" --sysfs-root "$tmp/A/sys" group claim --dry-run 2
+if grep -qF "journal: $tmp/A/sys.iommuctl-state/claims/$KEY.json" "$tmp/dry-a.out"; then
+	ok "B6: a --sysfs-root tree's journals default to TREE.iommuctl-state"
+	run claim-a "$bin" --sysfs-root "$tmp/A/sys" group claim 2
+	run claim-b "$bin" --sysfs-root "$tmp/B/sys" group claim --dry-run 2
+	[ "$rc" -eq 0 ] && ok "B6: what a claim on tree A left does not block tree B" ||
+		bad "B6: tree B: exit $rc: $(cat "$tmp/claim-b.err")"
+	[ ! -e /run/iommuctl/claims/$KEY.json ] || ! grep -q "$tmp" /run/iommuctl/claims/$KEY.json &&
+		ok "B6: ...and nothing of tree A's went to /run/iommuctl" || bad "B6: tree A's journal is in /run/iommuctl"
+else
+	# the claims on trees below would write into this machine's /run/iommuctl
+	bad "B6: a tree's dry run names the journal $(grep '^journal' "$tmp/dry-a.out")"
+fi
+# one state directory shared by two trees: each refuses the other's journal
+rm -rf "$tmp/A" "$tmp/B" && tree "$tmp/A" && tree "$tmp/B"
+journal "$tmp/s40" "$same" '"source": "tree:'"$tmp"'/A/sys", '
+IOMMUCTL_STATE_DIR=$tmp/s40 run b-release "$bin" --sysfs-root "$tmp/B/sys" group release 2
+expect b-release 1 "belongs to the --sysfs-root tree $tmp/A/sys, not to the --sysfs-root tree $tmp/B/sys" \
+	"B6: release on tree B refuses tree A's journal"
+[ -e "$tmp/s40/claims/$KEY.json" ] && ok "B6: ...and does not consume it" || bad "B6: tree B's release consumed A's journal"
+IOMMUCTL_STATE_DIR=$tmp/s40 run b-claim "$bin" --sysfs-root "$tmp/B/sys" group claim 2
+expect b-claim 1 "belongs to the --sysfs-root tree $tmp/A/sys" "B6: claim on tree B names the tree the journal belongs to"
+IOMMUCTL_STATE_DIR=$tmp/s40 run a-release "$bin" --sysfs-root "$tmp/A/sys" group release 2
+[ "$rc" -eq 0 ] && [ ! -e "$tmp/s40/claims/$KEY.json" ] && ok "B6: release on tree A takes its own journal" ||
+	bad "B6: release on tree A: exit $rc: $(cat "$tmp/a-release.err")"
+# a journal from before sources were recorded is the running machine's
+journal "$tmp/s41" "$same" ""
+run old-journal "$bin" --sysfs-root "$tmp/B/sys" group release --state-dir "$tmp/s41" 2
+expect old-journal 1 "belongs to the running machine, not to the --sysfs-root tree" \
+	"B6: a journal without a source is the running machine's: a tree refuses it"
+# the journal records where it was made
+rm -rf "$tmp/A" && tree "$tmp/A"
+run a-claim "$bin" --sysfs-root "$tmp/A/sys" group claim --state-dir "$tmp/s42" 2
+if [ -e "$tmp/s42/claims/$KEY.json" ]; then
+	grep -qF "\"source\": \"tree:$tmp/A/sys\"" "$tmp/s42/claims/$KEY.json" &&
+		ok "B6: a claim on a tree records the tree in its journal" || bad "B6: journal: $(cat "$tmp/s42/claims/$KEY.json")"
+else
+	skip "B6: the failed claim on tree A kept no journal (its rollback succeeded)"
+fi
 
 finish

@@ -1057,7 +1057,7 @@ static void test_interlock_console(void **state)
 	claim_result_release(&r);
 }
 
-/* ---- hostile state (the audit's B1, B2, B5) ---- */
+/* ---- hostile state (the audit's B1, B2, B5, B6) ---- */
 
 /* A journal file written by hand into the claims directory, as another writer could. */
 static void put_journal(struct fx *f, const char *name, const char *text)
@@ -1274,6 +1274,107 @@ static void test_journal_fifo(void **state)
 	assert_int_equal(fake_writes(f->fs), 0);
 	free(dir);
 	free(fifo);
+}
+
+/* B6: journals record where they were made, and another source's are refused */
+static void test_journal_source(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	struct claim_place p;
+	struct claim_owner own;
+	char *why = NULL, *tree = realpath(f->state, NULL), *want, *text = NULL, *path;
+	struct view *root;
+	size_t len;
+
+	unsetenv(CLAIM_STATE_DIR_ENV);
+	/* the running machine: its boot id; a tree: its canonical path, and its own state directory */
+	fake_file(f->fs, "/proc/sys/kernel/random/boot_id", "6c1a0b3e-1111-4222-8333-944455556666\n");
+	assert_int_equal(claim_place_find(fake_view(f->fs), NULL, NULL, &p, &why), 0);
+	assert_string_equal(p.source, "boot:6c1a0b3e-1111-4222-8333-944455556666");
+	assert_string_equal(p.state_dir, CLAIM_STATE_DIR_DEFAULT);
+	claim_place_free(&p);
+	assert_int_equal(claim_place_find(fake_view(f->fs), f->state, NULL, &p, &why), 0);
+	want = xasprintf("tree:%s", tree);
+	assert_string_equal(p.source, want);
+	free(want);
+	want = xasprintf("%s.iommuctl-state", tree);
+	assert_string_equal(p.state_dir, want);
+	free(want);
+	claim_place_free(&p);
+	assert_int_equal(claim_place_find(fake_view(f->fs), f->state, "/x", &p, &why), 0);
+	assert_string_equal(p.state_dir, "/x");
+	claim_place_free(&p);
+	setenv(CLAIM_STATE_DIR_ENV, "/y", 1);
+	assert_int_equal(claim_place_find(fake_view(f->fs), f->state, NULL, &p, &why), 0);
+	assert_string_equal(p.state_dir, "/y");
+	claim_place_free(&p);
+	unsetenv(CLAIM_STATE_DIR_ENV);
+	assert_int_equal(claim_place_find(fake_view(f->fs), "/no/such/tree", NULL, &p, &why), -ENOENT);
+	assert_non_null(strstr(why, "/no/such/tree"));
+	free(why);
+
+	/* a claim records its source */
+	fx_opts(f, &o);
+	o.source = "boot:6c1a0b3e-1111-4222-8333-944455556666";
+	assert_int_equal(do_claim(f, 2, &o, &r), 0);
+	claim_result_release(&r);
+	assert_int_equal(view_root_new("/", NULL, &root), 0);
+	path = xasprintf("%s/claims/0000:00:04.0.json", f->state);
+	assert_int_equal(view_read_file(root, path, &text, &len), 0);
+	assert_non_null(strstr(text, "\"source\": \"boot:6c1a0b3e-1111-4222-8333-944455556666\""));
+	free(text);
+	view_free(root);
+	/* group show's owner is the running machine's, of this boot */
+	claim_owner_find(fake_view(f->fs), &f->inv, fx_group(f, 2), f->state, &own);
+	assert_non_null(own.journal);
+	assert_null(own.problem);
+	claim_owner_release(&own);
+
+	/* after a reboot the journal is another boot's: refused, said why */
+	fake_file(f->fs, "/proc/sys/kernel/random/boot_id", "77777777-1111-4222-8333-944455556666\n");
+	claim_owner_find(fake_view(f->fs), &f->inv, fx_group(f, 2), f->state, &own);
+	assert_null(own.journal);
+	assert_non_null(strstr(own.problem, "was made in another boot of this machine"));
+	claim_owner_release(&own);
+	o.source = "boot:77777777-1111-4222-8333-944455556666";
+	assert_int_equal(do_release(f, 2, &o, &r), -EXDEV);
+	assert_non_null(strstr(r.why, "the bindings it recorded ended with that boot"));
+	claim_result_release(&r);
+	assert_int_equal(do_claim(f, 2, &o, &r), -EXDEV);
+	claim_result_release(&r);
+	/* a tree does not take it */
+	o.source = "tree:/cap/sys";
+	assert_int_equal(do_release(f, 2, &o, &r), -EXDEV);
+	assert_non_null(strstr(r.why, "belongs to the running machine (boot 6c1a0b3e-1111-4222-8333-944455556666), "
+				      "not to the --sysfs-root tree /cap/sys"));
+	claim_result_release(&r);
+	assert_int_equal(fake_writes(f->fs), 3);
+	/* a boot id that cannot be read: any boot's journal is taken */
+	o.source = NULL;
+	assert_int_equal(do_release(f, 2, &o, &r), 0);
+	claim_result_release(&r);
+	assert_false(journal_exists(f, "0000:00:04.0"));
+
+	/* a journal written before sources were recorded is the running machine's */
+	{
+		char *j = journal_text_of("0000:00:04.0", 2, "", "[{\"address\": \"0000:00:04.0\", \"bus\": \"pci\", "
+					  "\"action\": \"rebind\", \"driver\": \"e1000e\", \"driver_override\": null}]");
+
+		put_journal(f, "0000:00:04.0.json", j);
+		free(j);
+	}
+	o.source = "tree:/cap/sys";
+	assert_int_equal(do_release(f, 2, &o, &r), -EXDEV);
+	assert_non_null(strstr(r.why, "belongs to the running machine, not to the --sysfs-root tree /cap/sys"));
+	claim_result_release(&r);
+	o.source = "boot:77777777-1111-4222-8333-944455556666";
+	assert_int_equal(do_release(f, 2, &o, &r), 0);
+	assert_true(r.already);
+	claim_result_release(&r);
+	free(path);
+	free(tree);
 }
 
 /* ---- owner ---- */
@@ -1614,6 +1715,7 @@ int main(void)
 		T(test_release_journal_checked),
 		T(test_release_interlocks),
 		T(test_journal_fifo),
+		T(test_journal_source),
 		T(test_cli_verbs),
 		T(test_cli_render),
 		T(test_cli_non_root),

@@ -170,7 +170,7 @@ static int type_recover(struct claim_txn *t, const struct inventory *inv, const 
 	char *path = claim_type_journal_path(t->opts->state_dir, r->key), *why = NULL, *now = NULL;
 	struct claim_journal_hook hook;
 	struct claim_journal j;
-	int err = claim_journal_read(t->dir, path, &j, &why);
+	int err = claim_journal_read(t->dir, path, r->source, &j, &why);
 
 	if (err) {
 		if (err != -ENOENT)
@@ -311,7 +311,7 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	if (err)
 		goto out;
 
-	err = claim_journal_read(hold.dir, r->journal, &j, &why);
+	err = claim_journal_read(hold.dir, r->journal, r->source, &j, &why);
 	if (err && err != -ENOENT) {
 		claim_result_why(r, "%s", why);
 		goto out;
@@ -436,7 +436,7 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 		r->journal = xstrdup(claim_path);
 		t.phase = "release";
 	}
-	err = claim_journal_read(hold.dir, r->journal, &j, &why);
+	err = claim_journal_read(hold.dir, r->journal, r->source, &j, &why);
 	if (err == -ENOENT) {
 		claim_result_why(r, "group %u has no claim journal (%s) and no interrupted type change: nothing "
 				 "to release", g->id, r->journal);

@@ -89,6 +89,7 @@ void claim_result_release(struct claim_result *r)
 	free(r->key);
 	free(r->journal);
 	free(r->lock);
+	free(r->source);
 	free(r->target);
 	free(r->why);
 	free(r->type_before);

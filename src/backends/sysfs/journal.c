@@ -36,6 +36,7 @@ void claim_journal_free(struct claim_journal *j)
 	free(j->driver);
 	free(j->type_before);
 	free(j->type_target);
+	free(j->source);
 	memset(j, 0, sizeof(*j));
 }
 
@@ -65,6 +66,7 @@ static char *journal_text(const struct claim_journal_hook *h, const struct claim
 	out_str(o, "state", NULL, h->state);
 	out_str(o, "key", NULL, r->key);
 	out_u64(o, "group", NULL, r->group);
+	out_str(o, "source", NULL, r->source);
 	out_str(o, "driver", NULL, h->driver);
 	if (h->type_before) {
 		out_str(o, "type_before", NULL, h->type_before);
@@ -325,11 +327,60 @@ static int device_parse(json_object *d, size_t i, const char *path, struct claim
 	return 0;
 }
 
-int claim_journal_read(int dir, const char *path, struct claim_journal *j, char **why)
+/* "the running machine (boot ID)", "the --sysfs-root tree PATH" (malloc'd) */
+static char *source_words(const char *src)
+{
+	char *q, *w;
+
+	if (!src)
+		return xstrdup("the running machine");
+	if (str_startswith(src, "boot:"))
+		return xasprintf("the running machine (boot %s)", src + 5);
+	if (str_startswith(src, "tree:"))
+		return xasprintf("the --sysfs-root tree %s", src + 5);
+	q = claim_name_quote(src);
+	w = xasprintf("an unknown source %s", q);
+	free(q);
+	return w;
+}
+
+static bool source_live(const char *src)
+{
+	return !src || str_startswith(src, "boot:");
+}
+
+/*
+ * Was the journal made where this invocation works? A journal without a
+ * source (written before sources were recorded, or where the boot id was
+ * unreadable) is the running machine's, of whatever boot; so is any boot
+ * when this one's id is unknown. -EXDEV with *why otherwise.
+ */
+static int source_check(const char *path, const char *jsrc, const char *cur, char **why)
+{
+	char *was, *now;
+
+	if (claim_streq(jsrc, cur) || (source_live(jsrc) && source_live(cur) && (!jsrc || !cur)))
+		return 0;
+	if (source_live(jsrc) && source_live(cur)) {
+		*why = xasprintf("journal %s was made in another boot of this machine (boot %s; this is boot %s): "
+				 "the bindings it recorded ended with that boot; remove it", path, jsrc + 5, cur + 5);
+		return -EXDEV;
+	}
+	was = source_words(jsrc);
+	now = source_words(cur);
+	*why = xasprintf("journal %s belongs to %s, not to %s: refusing to use it; give each its own "
+			 "--state-dir, and remove the journal once its own source no longer needs it", path, was, now);
+	free(was);
+	free(now);
+	return -EXDEV;
+}
+
+int claim_journal_read(int dir, const char *path, const char *source, struct claim_journal *j,
+		       char **why)
 {
 	json_tokener *tok;
 	json_object *root, *devs, *v;
-	const char *s, *drv;
+	const char *s, *drv, *src;
 	size_t len = 0, end;
 	char *text = NULL;
 	int err;
@@ -352,7 +403,8 @@ int claim_journal_read(int dir, const char *path, struct claim_journal *j, char 
 	free(text);
 	s = jget_str(root, "format");
 	if (!s || strcmp(s, JOURNAL_FORMAT) || !json_object_object_get_ex(root, "devices", &devs) ||
-	    !json_object_is_type(devs, json_type_array) || !jget_str(root, "state")) {
+	    !json_object_is_type(devs, json_type_array) || !jget_str(root, "state") ||
+	    !jget_opt(root, "source", &src)) {
 		*why = xasprintf("%s: not an iommuctl claim journal: move it away after checking it", path);
 		json_object_put(root);
 		return -EBADMSG;
@@ -363,6 +415,9 @@ int claim_journal_read(int dir, const char *path, struct claim_journal *j, char 
 		err = -EBADMSG;
 		goto out;
 	}
+	err = source_check(path, src, source, why);
+	if (err)
+		goto out;
 	if (!jget_opt(root, "driver", &drv) || (drv && !claim_name_valid(drv))) {
 		err = bad_name(why, path, "", "the claim's driver", drv ? drv : "(not a string)");
 		goto out;
@@ -377,6 +432,7 @@ int claim_journal_read(int dir, const char *path, struct claim_journal *j, char 
 	}
 	j->state = xstrdup(jget_str(root, "state"));
 	j->driver = drv ? xstrdup(drv) : NULL;
+	j->source = src ? xstrdup(src) : NULL;
 	s = jget_str(root, "type_before");
 	j->type_before = s && domtype_word_valid(s) ? xstrdup(s) : NULL;
 	s = jget_str(root, "type_target");
@@ -441,7 +497,7 @@ int claim_type_journal_check(int dir, const char *state_dir, struct claim_result
 {
 	char *path = claim_type_journal_path(state_dir, r->key), *why = NULL;
 	struct claim_journal j;
-	int err = claim_journal_read(dir, path, &j, &why);
+	int err = claim_journal_read(dir, path, r->source, &j, &why);
 
 	if (err == -ENOENT) {
 		err = 0;

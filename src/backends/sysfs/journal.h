@@ -26,6 +26,7 @@ struct claim_journal {
 	char *driver;
 	char *type_before;        /* a type change's journal: the type to return to */
 	char *type_target;        /* ...and the type it was changing to */
+	char *source;             /* where it was made (claim_opts.source); NULL: the running machine */
 	unsigned group;
 	long pid;
 	struct claim_member *devs;   /* addr, bus, before, action, why (progress) */
@@ -50,7 +51,7 @@ struct claim_journal_hook {
 
 /*
  * Write atomically: a new temporary file (O_EXCL, random name) beside it,
- * fsync, rename, fsync of the directory.
+ * fsync, rename, fsync of the directory. The journal records r->source.
  */
 int claim_journal_write(int dir, const char *path, const struct claim_journal_hook *h,
 			const struct claim_result *r);
@@ -62,12 +63,14 @@ bool claim_journal_exists(int dir, const char *path);
  * Read a journal, as untrusted input: a regular file of the effective user
  * (or root), not writable by others, opened without following a link or
  * waiting on a FIFO, at most CLAIM_JOURNAL_MAX_BYTES and
- * CLAIM_JOURNAL_MAX_DEVICES, every name in it valid (claim_name_valid()).
- * -ENOENT: none (dir < 0: no claims directory, none either); else 0, or
- * -errno with *why saying what is wrong and what to do: -EPERM (an unsafe
- * file), -EBADMSG (not a journal of ours, or a bad one).
+ * CLAIM_JOURNAL_MAX_DEVICES, every name in it valid (claim_name_valid()),
+ * made on source (see claim_opts.source). -ENOENT: none (dir < 0: no claims
+ * directory, none either); else 0, or -errno with *why saying what is wrong
+ * and what to do: -EPERM (an unsafe file), -EBADMSG (not a journal of ours,
+ * or a bad one), -EXDEV (another source's).
  */
-int claim_journal_read(int dir, const char *path, struct claim_journal *j, char **why);
+int claim_journal_read(int dir, const char *path, const char *source, struct claim_journal *j,
+		       char **why);
 void claim_journal_free(struct claim_journal *j);
 
 /* The transaction's after_write with priv a struct claim_journal_hook: progress, rewrite. */

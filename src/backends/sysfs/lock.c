@@ -2,8 +2,9 @@
 /*
  * The state directory (opened once, checked, and used through its
  * descriptor only), the per-group lock (an flock on KEY.lock that the
- * kernel lets go when the holder exits, also after kill -9), and the
- * prologue every change of a group starts with (see lock.h).
+ * kernel lets go when the holder exits, also after kill -9), where a
+ * change's state comes from, and the prologue every change of a group
+ * starts with (see lock.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include "backends/sysfs/inventory.h"
 #include "backends/sysfs/lock.h"
 #include "core/util.h"
+#include "core/view.h"
 
 const char *claim_state_dir(const char *state_dir)
 {
@@ -270,6 +272,8 @@ int claim_begin(const struct claim_opts *opts, const struct inv_group *g, struct
 	/* members are in natural order: the first is the lowest address */
 	free(r->key);
 	r->key = xstrdup(g->members.v[0]);
+	free(r->source);
+	r->source = opts->source ? xstrdup(opts->source) : NULL;
 	claim_paths_set(opts->state_dir, r);
 	/* a dry run makes nothing: without a state directory there is no journal to read */
 	err = claim_state_open(opts->state_dir, !opts->dry_run, &h->dir, &why);
@@ -300,4 +304,58 @@ void claim_end(struct claim_hold *h)
 	if (h->dir >= 0)
 		close(h->dir);
 	h->dir = h->lock = -1;
+}
+
+/* The boot id is a UUID: anything else is not taken for one. */
+static bool boot_id_valid(const char *s)
+{
+	return *s && strlen(s) <= 64 && strspn(s, "0123456789abcdefABCDEF-") == strlen(s);
+}
+
+int claim_place_find(struct view *v, const char *sysfs_root, const char *state_dir,
+		     struct claim_place *p, char **why)
+{
+	const char *env = getenv(CLAIM_STATE_DIR_ENV);
+	char *tree = NULL, *id = NULL;
+
+	memset(p, 0, sizeof(*p));
+	*why = NULL;
+	if (sysfs_root) {
+		int err;
+
+		tree = realpath(sysfs_root, NULL);
+		if (!tree) {
+			err = -errno;
+			*why = xasprintf("--sysfs-root %s: %s", sysfs_root, strerror(-err));
+			return err;
+		}
+		/* the running machine's own sysfs, reached as a tree: still the running machine */
+		if (!strcmp(tree, "/sys")) {
+			free(tree);
+			tree = NULL;
+		}
+	}
+	if (tree)
+		p->source = xasprintf("tree:%s", tree);
+	else if (!view_read_str(v, &id, "/proc/sys/kernel/random/boot_id") && boot_id_valid(id))
+		p->source = xasprintf("boot:%s", id);
+	if (state_dir && *state_dir)
+		p->state_dir = xstrdup(state_dir);
+	else if (env && *env)
+		p->state_dir = xstrdup(env);
+	else if (tree)
+		/* beside the tree: a tree's journals never meet the machine's or another tree's */
+		p->state_dir = xasprintf("%s.iommuctl-state", tree);
+	else
+		p->state_dir = xstrdup(CLAIM_STATE_DIR_DEFAULT);
+	free(id);
+	free(tree);
+	return 0;
+}
+
+void claim_place_free(struct claim_place *p)
+{
+	free(p->source);
+	free(p->state_dir);
+	memset(p, 0, sizeof(*p));
 }

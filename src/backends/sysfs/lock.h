@@ -50,7 +50,7 @@ struct claim_hold {
 };
 
 /*
- * The prologue: r->group, r->key, r->journal and r->lock for g,
+ * The prologue: r->group, r->key, r->source, r->journal and r->lock for g,
  * the claims directory (made unless opts->dry_run, checked always), then,
  * unless opts->dry_run, the lock. 0, or -errno with r->why set: -ENODEV for
  * a group without devices, -EPERM for an unsafe state directory, -EBUSY

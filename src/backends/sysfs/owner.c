@@ -2,7 +2,7 @@
 /*
  * Who holds a group (see claim.h): an iommuctl journal in the state
  * directory (a claim, or an interrupted type change; read as untrusted
- * input), and processes with
+ * input, and only the running machine's), and processes with
  * the group's /dev/vfio node or a member's VFIO cdev open, found through
  * the /proc/PID/fd links the view shows.
  */
@@ -75,15 +75,16 @@ int claim_vfio_users(struct view *v, const struct inventory *inv, const struct i
 }
 
 /*
- * The journal at path, if there is one: its path, state and driver (or, with type, the target type) into *at, *what
+ * The journal at path, if there is one the running machine can take: its
+ * path, state and driver (or, with type, the target type) into *at, *what
  * and *state. One that cannot be trusted or read leaves *problem instead.
  */
-static void journal_peek(int dir, char *path, bool type, char **at, char **what, char **state,
-			 char **problem)
+static void journal_peek(int dir, char *path, const char *source, bool type, char **at, char **what,
+			 char **state, char **problem)
 {
 	struct claim_journal j;
 	char *why = NULL;
-	int err = claim_journal_read(dir, path, &j, &why);
+	int err = claim_journal_read(dir, path, source, &j, &why);
 
 	if (!err) {
 		*at = path;
@@ -105,14 +106,18 @@ void claim_owner_find(struct view *v, const struct inventory *inv, const struct 
 {
 	memset(o, 0, sizeof(*o));
 	if (state_dir && g->members.n) {
-		char *dir = claim_claims_dir(state_dir), *why = NULL;
+		struct claim_place place;
+		char *dir = claim_claims_dir(state_dir), *why = NULL, *unused = NULL;
 		int dfd, err = claim_state_open(state_dir, false, &dfd, &why);
 
+		/* a fact of the running machine: its boot's journals only (finding that cannot fail) */
+		claim_place_find(v, NULL, state_dir, &place, &unused);
+		free(unused);
 		if (!err || err == -ENOENT) {
 			o->journal_checked = true;
-			journal_peek(dfd, xasprintf("%s/%s.json", dir, g->members.v[0]), false, &o->journal,
-				     &o->journal_driver, &o->journal_state, &o->problem);
-			journal_peek(dfd, claim_type_journal_path(state_dir, g->members.v[0]), true,
+			journal_peek(dfd, xasprintf("%s/%s.json", dir, g->members.v[0]), place.source, false,
+				     &o->journal, &o->journal_driver, &o->journal_state, &o->problem);
+			journal_peek(dfd, claim_type_journal_path(state_dir, g->members.v[0]), place.source, true,
 				     &o->type_journal, &o->type_journal_target, &o->type_journal_state,
 				     &o->problem);
 		} else if (!o->problem) {
@@ -121,6 +126,7 @@ void claim_owner_find(struct view *v, const struct inventory *inv, const struct 
 		}
 		if (dfd >= 0)
 			close(dfd);
+		claim_place_free(&place);
 		free(why);
 		free(dir);
 	}
