@@ -12,6 +12,7 @@
 
 #include "backends/sysfs/claim.h"
 #include "backends/sysfs/domtype.h"
+#include "backends/vfio/vfio.h"
 #include "cli/cli.h"
 #include "cli/inv.h"
 #include "cli/ctx.h"
@@ -502,9 +503,16 @@ static void render_steps(struct out *o, const struct claim_result *r, bool in_te
 		out_fmt_str(o, "device", NULL, s->device);
 		out_fmt_str(o, "op", NULL, s->op);
 		out_fmt_str(o, "path", NULL, s->path);
-		out_fmt_str(o, "value", NULL, s->value);
+		out_fmt_str(o, "written", NULL, s->value);
 		out_fmt_bool(o, "ok", NULL, !s->err);
-		out_fmt_str(o, "error", NULL, s->err ? strerror(-s->err) : NULL);
+		/* a failure as vfio probe's steps say one: the errno and its name */
+		if (s->err) {
+			out_fmt_i64(o, "errno", NULL, -s->err);
+			out_fmt_str(o, "errno_name", NULL, vfio_errno_name(s->err));
+		} else {
+			out_fmt_str(o, "errno", NULL, NULL);
+			out_fmt_str(o, "errno_name", NULL, NULL);
+		}
 		out_fmt_str(o, "detail", NULL, s->detail);
 		out_obj_end(o);
 	}

@@ -1419,12 +1419,43 @@ static void test_owner(void **state)
 /* the effective uid run_cli's commands see (the dispatcher's root rule); -1: ours */
 static long run_cli_euid = -1;
 
+/*
+ * With $IOMMUCTL_JSON_SAMPLES set, keep a JSON document there for
+ * tests/cli/test-json-schema.sh, named by its schema: group-claim-N.json,
+ * group-type-show-N.json (group type SEL alone), error-N.json (a failure
+ * that printed nothing else), ...
+ */
+static void keep_sample(int argc, char **argv, const char *doc)
+{
+	static int nsample;
+	const char *dir = getenv("IOMMUCTL_JSON_SAMPLES");
+	int words = 0;
+	char *path;
+	FILE *fp;
+
+	if (!dir)
+		return;
+	for (int i = 0; i < argc; i++)
+		words += argv[i][0] != '-';
+	if (str_startswith(doc, "{\"error\":"))
+		path = xasprintf("%s/error-%d.json", dir, ++nsample);
+	else
+		path = xasprintf("%s/%s-%s%s-%d.json", dir, argv[0], argv[1],
+				 !strcmp(argv[1], "type") && words == 3 ? "-show" : "", ++nsample);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(doc, fp);
+	fclose(fp);
+	free(path);
+}
+
 static int run_cli(struct fx *f, char **out, int argc, ...)
 {
 	struct iommuctl_ctx ctx;
 	char *argv[16], *own[16], *obuf = NULL, *ebuf = NULL;
 	size_t olen = 0, elen = 0;
 	va_list ap;
+	bool json;
 	int err;
 
 	ctx_init(&ctx);
@@ -1441,9 +1472,12 @@ static int run_cli(struct fx *f, char **out, int argc, ...)
 	err = cli_dispatch(&ctx, argc, argv);
 	/* as main() ends a command: under -j a failure adds the error object */
 	ctx_finish(&ctx, err);
+	json = ctx.json;
 	ctx_release(&ctx);
 	fclose(ctx.outf);
 	fclose(ctx.errf);
+	if (json)
+		keep_sample(argc, own, obuf);
 	/* the dispatcher puts its own (freed) name into the verb's argv[0] */
 	for (int i = 0; i < argc; i++)
 		free(own[i]);
@@ -1477,6 +1511,13 @@ static void test_cli_verbs(void **state)
 	assert_int_equal(run_cli(f, &out, 3, "group", "show", "2"), 0);
 	assert_non_null(strstr(out, "owner: iommuctl claim for vfio-pci"));
 	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "show", "2", "-j"), 0);
+	assert_non_null(strstr(out, "\"claim_driver\":\"vfio-pci\",\"claim_state\":\"claimed\""));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 5, "group", "release", "2", "--dry-run", "-j"), 0);
+	assert_non_null(strstr(out, "\"dry_run\":true,\"result\":\"dry run, nothing changed\""));
+	assert_non_null(strstr(out, "\"plan\":\"vfio-pci -> e1000e\""));
+	free(out);
 	assert_int_equal(run_cli(f, &out, 3, "group", "release", "2"), 0);
 	assert_non_null(strstr(out, "result: released"));
 	free(out);
@@ -1488,6 +1529,13 @@ static void test_cli_verbs(void **state)
 
 	assert_int_equal(run_cli(f, &out, 3, "group", "type", "2"), 0);
 	assert_non_null(strstr(out, "type: DMA"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "type", "2", "-j"), 0);
+	assert_non_null(strstr(out, "{\"group\":2,\"type\":\"DMA\",\"writable\":"));
+	assert_non_null(strstr(out, "\"drivers\":[\"e1000e\"]"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 6, "group", "type", "2", "identity", "--dry-run", "-j"), 0);
+	assert_non_null(strstr(out, "\"dry_run\":true,\"unbind_needed\":true,"));
 	free(out);
 	assert_int_equal(run_cli(f, &out, 4, "group", "type", "2", "bogus"), -EUSAGE);
 	free(out);
@@ -1585,8 +1633,10 @@ static void test_cli_render(void **state)
 	assert_non_null(strstr(out, "\"result\":\"failed, rolled back\""));
 	assert_non_null(strstr(out, "{\"step\":5,\"phase\":\"rollback\",\"device\":\"0000:01:00.0\","
 				    "\"op\":\"driver_override\",\"path\":\"/sys/bus/pci/devices/0000:01:00.0/"
-				    "driver_override\",\"value\":\"e1000e\",\"ok\":true,\"error\":null,"
-				    "\"detail\":null}"));
+				    "driver_override\",\"written\":\"e1000e\",\"ok\":true,\"errno\":null,"
+				    "\"errno_name\":null,\"detail\":null}"));
+	assert_non_null(strstr(out, "\"path\":\"/sys/bus/pci/devices/0000:01:00.1/driver_override\","
+				    "\"written\":\"vfio-pci\",\"ok\":false,\"errno\":5,\"errno_name\":\"EIO\","));
 	assert_non_null(strstr(out, "\"rollback_errors\":[],\"error\":{\"message\":\"0000:01:00.1: "));
 	assert_int_equal(count_of(out, "\"error\":{"), 1);
 	free(out);
