@@ -26,9 +26,11 @@ OPT_PC     := $(shell $(PKG_CONFIG) --exists libudev 2>/dev/null && echo libudev
 FEATURE_DEFS := -DHAVE_ZLIB=1 -DHAVE_LZO2=1 -DHAVE_SNAPPY=1 -DHAVE_ZSTD=1 \
               $(if $(filter libudev,$(OPT_PC)),-DHAVE_LIBUDEV=1)
 
+# Tables of designated initializers leave fields out on purpose (clang's
+# -Wextra would flag each).
 WFLAGS     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
               -Wmissing-declarations -Wold-style-definition -Wwrite-strings -Wpointer-arith \
-              -Wundef -Wvla -Wno-unused-parameter
+              -Wundef -Wvla -Wno-unused-parameter -Wno-missing-field-initializers
 ifeq ($(DEVELOPER),1)
 WFLAGS     += -Werror
 endif
@@ -43,11 +45,26 @@ SANFLAGS   := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-p
 endif
 
 CFLAGS     ?= -O2 -g
+
+# Hardened by default, as Debian's dpkg-buildflags harden a package: the
+# tool runs as root on untrusted files. Before CPPFLAGS/CFLAGS/LDFLAGS, so
+# that the environment's flags win. tests/cli/test-hardening.sh checks the
+# binary. FORTIFY needs optimization, and is left to the sanitizers in their
+# builds; -fcf-protection is x86's, branch protection arm64's (cc-option
+# keeps what the compiler takes, for the cross builds too).
+cc-option = $(shell $(CC) -Werror $(1) -x c -c /dev/null -o /dev/null 2>/dev/null && echo $(1))
+HARDEN_CFLAGS := -fstack-protector-strong $(call cc-option,-fstack-clash-protection) \
+              $(call cc-option,-fcf-protection) $(call cc-option,-mbranch-protection=standard) -fPIE
+ifeq ($(SANITIZE),)
+HARDEN_CFLAGS += $(if $(filter -O1 -O2 -O3 -Os -Og -Ofast,$(CFLAGS)),-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2)
+endif
+HARDEN_LDFLAGS := -pie -Wl,-z,relro -Wl,-z,now
+
 PC_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) $(OPT_PC) 2>/dev/null)
 PC_LIBS    := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) $(OPT_PC) 2>/dev/null)
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WFLAGS) $(SANFLAGS) $(PC_CFLAGS) \
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WFLAGS) $(HARDEN_CFLAGS) $(SANFLAGS) $(PC_CFLAGS) \
               -DIOMMUCTL_VERSION='"$(VERSION)"' $(FEATURE_DEFS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
-ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+ALL_LDFLAGS := $(HARDEN_LDFLAGS) $(SANFLAGS) $(LDFLAGS)
 
 O          ?= build
 SRCS       := $(sort $(wildcard src/*.c src/*/*.c src/*/*/*.c))
@@ -99,7 +116,8 @@ $(O)/tests/unit/%: tests/unit/%.c $(LIB_OBJS) $(FLAGS_STAMP)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(PC_LIBS) $(CMOCKA_LIBS)
 
 # Fuzz targets: libFuzzer programs over every parser of untrusted input,
-# built with clang in their own object directory.
+# built with clang in their own object directory, with -Werror: make check
+# thereby also builds every source warning-free under clang.
 FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS  := $(FUZZ_SRCS:%.c=$(O)/%)
 FUZZ_SECONDS ?= 60
@@ -112,7 +130,7 @@ $(O)/tests/fuzz/%: tests/fuzz/%.c $(LIB_OBJS) $(FLAGS_STAMP)
 fuzz-targets: $(FUZZ_BINS)
 
 fuzz:
-	@$(MAKE) --no-print-directory O=build-fuzz CC=clang SANITIZE=fuzzer-no-link,address,undefined fuzz-targets
+	@$(MAKE) --no-print-directory O=build-fuzz CC=clang DEVELOPER=1 SANITIZE=fuzzer-no-link,address,undefined fuzz-targets
 	@tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 # The VFIO backend's unit tests run against a fake kernel: open() and ioctl()
@@ -139,7 +157,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory all units
 ifeq ($(SANITIZE),)
 	@$(MAKE) --no-print-directory O=$(SAN_O) SANITIZE=address,undefined TEST_HOOKS=1 all units
-	@$(MAKE) --no-print-directory O=build-fuzz CC=clang SANITIZE=fuzzer-no-link,address,undefined fuzz-targets
+	@$(MAKE) --no-print-directory O=build-fuzz CC=clang DEVELOPER=1 SANITIZE=fuzzer-no-link,address,undefined fuzz-targets
 	@tests/run-all.sh --fuzz build-fuzz $(O):$(BIN) $(SAN_O):$(SAN_O)/iommuctl
 else
 	@tests/run-all.sh $(O):$(BIN)

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 #include "cli/ctx.h"
 #include "cli/inv.h"
 #include "core/exitcodes.h"
+#include "core/lines.h"
 #include "core/util.h"
 #include "core/view.h"
 #include "output/out.h"
@@ -443,12 +445,17 @@ const struct cli_object cli_object_exec = {
 
 /* ---- the run ---- */
 
-/* Split a line into words: blanks separate, '...' and "..." quote, # starts a comment. */
-static int split_words(char *line, struct strv *out)
+/*
+ * Split a line into words: blanks separate, '...' and "..." quote, # starts
+ * a comment. -EUSAGE with *why for an unterminated quote or too many words.
+ * Each word is allocated at its own length: linear in the line.
+ */
+int batch_split_words(const char *line, struct strv *out, const char **why)
 {
-	char *p = line;
+	const char *p = line;
 
 	while (*p) {
+		const char *start;
 		char *w, q = 0;
 		size_t n = 0;
 
@@ -456,19 +463,32 @@ static int split_words(char *line, struct strv *out)
 			p++;
 		if (!*p || *p == '#')
 			break;
-		w = xmalloc(strlen(p) + 1);
-		while (*p && (q || !isspace((unsigned char)*p))) {
+		if (out->n == BATCH_MAX_WORDS) {
+			*why = "more than 4096 words";
+			return -EUSAGE;
+		}
+		/* the word's end first, then a copy of its size without the quotes */
+		for (start = p; *p && (q || !isspace((unsigned char)*p)); p++) {
 			if (q && *p == q)
 				q = 0;
 			else if (!q && (*p == '"' || *p == '\''))
 				q = *p;
 			else
-				w[n++] = *p;
-			p++;
+				n++;
 		}
 		if (q) {
-			free(w);
+			*why = "unterminated quote";
 			return -EUSAGE;
+		}
+		w = xmalloc(n + 1);
+		n = 0;
+		for (const char *c = start; c < p; c++) {
+			if (q && *c == q)
+				q = 0;
+			else if (!q && (*c == '"' || *c == '\''))
+				q = *c;
+			else
+				w[n++] = *c;
 		}
 		w[n] = 0;
 		strv_push_owned(out, w);
@@ -587,29 +607,62 @@ static int batch_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	const char *fname = argv[0], *shown = strcmp(fname, "-") ? fname : "<stdin>";
 	FILE *f = strcmp(fname, "-") ? fopen(fname, "r") : stdin;
 	struct out *o = ctx_out(ctx);
-	char *line = NULL, *first_msg = NULL;
-	size_t cap = 0;
+	struct line_reader lr;
+	char *line, *first_msg = NULL;
 	unsigned lineno = 0, nok = 0, nfail = 0;
-	int first_err = 0;
+	int first_err = 0, rc;
+	struct stat st;
 
 	if (!f)
 		return err_report(ctx, -errno, "%s: %s", fname, strerror(errno));
+	if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+		if (f != stdin)
+			fclose(f);
+		return err_report(ctx, -EISDIR, "%s: is a directory, not a batch file", fname);
+	}
 	ctx->batch = &b;
 	snprintf(ctx->cmdname, sizeof(ctx->cmdname), "batch");
 	out_list_begin(o, NULL, NULL);
-	while (getline(&line, &cap, f) >= 0) {
+	line_reader_init(&lr, f, 0);
+	while ((rc = line_next(&lr)) != 1) {
 		struct strv words = { 0 };
+		const char *why = NULL;
 		char *cmdtext, *where, *t;
 		int err = 0;
 
-		lineno++;
-		str_rstrip(line);
-		if (split_words(line, &words))
+		if (rc == -EIO || rc == -EFBIG) {
+			/* not the end of the file: the run fails here */
+			first_err = first_err ? first_err : rc;
+			free(first_msg);
+			first_msg = rc == -EIO ?
+				xasprintf("%s:%lu: read error: %s", shown, lr.lineno + 1, strerror(lr.err)) :
+				xasprintf("%s:%lu: no newline in 64 MiB: not a text file", shown, lr.lineno);
+			err_msg(ctx, "%s", first_msg);
+			nfail++;
+			break;
+		}
+		line = lr.buf;
+		lineno = (unsigned)lr.lineno;
+		if (rc == -E2BIG) {
+			why = "line longer than 1 MiB";
+			line[0] = '\0';
 			err = -EUSAGE;
-		else if (!words.n)
-			continue;
+		} else if (rc == -EILSEQ) {
+			why = "NUL byte in the line";
+			err = -EUSAGE;
+		} else {
+			str_rstrip(line);
+			if (batch_split_words(line, &words, &why))
+				err = -EUSAGE;
+			else if (!words.n)
+				continue;
+		}
 		cmdtext = words.n ? strv_join(&words, " ") : xstrdup(line);
-		where = xasprintf("%s:%u: %s", shown, lineno, cmdtext);
+		/* a line's place in messages, not all of a line of thousands of words */
+		if (strlen(cmdtext) > 200)
+			strcpy(cmdtext + 196, " ...");
+		where = *cmdtext ? xasprintf("%s:%u: %s", shown, lineno, cmdtext) :
+				   xasprintf("%s:%u", shown, lineno);
 		/* the line's diagnostics carry its place; its first is its error */
 		ctx->where = where;
 		ctx->errmsg[0] = 0;
@@ -620,7 +673,7 @@ static int batch_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		out_fmt_str(o, "command", NULL, cmdtext);
 		out_doc_begin(o, "output");
 		if (err)
-			err_report(ctx, err, "unterminated quote");
+			err_report(ctx, err, "%s", why);
 		else
 			err = run_line(&b, &words);
 		if (err && !ctx->reported)
@@ -658,7 +711,7 @@ static int batch_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		if (err && !bo->force)
 			break;
 	}
-	free(line);
+	line_reader_release(&lr);
 	if (f != stdin)
 		fclose(f);
 	batch_release(&b);

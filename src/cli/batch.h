@@ -129,4 +129,11 @@ int batch_unmap(struct cli_batch *b, struct bobj *io, const char *map, const str
 /* device open (legacy, through its group): a row of the device verbs. */
 int batch_device_open(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv);
 
+/*
+ * A batch line's words (blanks separate, quotes group, # comments), at most
+ * BATCH_MAX_WORDS; -EUSAGE with a reason in *why. Exposed for the fuzzer.
+ */
+#define BATCH_MAX_WORDS 4096
+int batch_split_words(const char *line, struct strv *out, const char **why);
+
 #endif

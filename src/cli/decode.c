@@ -10,11 +10,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/ctx.h"
 #include "core/exitcodes.h"
+#include "core/lines.h"
 #include "core/util.h"
 #include "decode/decode.h"
 #include "decode/klog.h"
@@ -39,10 +41,11 @@ static const struct out_col list_cols[] = {
 	[COL_SUMMARY] = { "SUMMARY", OCT_STR, 0, OCF_DEFAULT | OCF_WRAP, "what the format is" },
 	[COL_SPEC] = { "SPEC", OCT_STR, 0, OCF_DEFAULT | OCF_WRAP, "specification and section it follows" },
 	[COL_WORDS] = { "WORDS", OCT_STR, 0, OCF_DEFAULT | OCF_RIGHT,
-			"hex words an entry takes, word 0 first (MIN-MAX when fewer may be given)" },
+			"hex words an entry takes, word 0 first (MIN-MAX when fewer may be given)",
+			.key = "entry_words" },
 	[COL_OPTIONS] = { "OPTIONS", OCT_LIST, 0, OCF_DEFAULT, "options the format takes (--level with its range)" },
 	[COL_ALIASES] = { "ALIASES", OCT_LIST, 0, OCF_DEFAULT, "other names for the format" },
-	[COL_BITS] = { "BITS", OCT_NUM, 0, OCF_RIGHT, "size of one entry in bits" },
+	[COL_BITS] = { "BITS", OCT_NUM, 0, OCF_RIGHT, "size of one entry in bits", .key = "entry_bits" },
 };
 
 static void fmt_options(const struct decode_fmt *fmt, struct strv *sv)
@@ -404,16 +407,34 @@ static void batch_file(struct batch *b, FILE *f, const char *name)
 {
 	uint64_t words[DECODE_MAX_WORDS];
 	struct decode_result r;
+	struct line_reader lr;
 	char msg[256];
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned long lineno = 0;
-	ssize_t n;
-	int err;
+	struct stat st;
+	int err, rc;
 
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		err = entry_parse(b->fmt, line, words, msg, sizeof(msg));
+	if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+		b->err = err_report(b->ctx, -EISDIR, "%s: is a directory", name);
+		return;
+	}
+	line_reader_init(&lr, f, 0);
+	while ((rc = line_next(&lr)) != 1) {
+		if (rc == -EIO) {
+			b->err = err_report(b->ctx, -EIO, "%s:%lu: read error: %s", name, lr.lineno + 1,
+					    strerror(lr.err));
+			break;
+		}
+		if (rc == -EFBIG) {
+			b->err = err_report(b->ctx, -EFBIG, "%s:%lu: no newline in 64 MiB: not a text file",
+					    name, lr.lineno);
+			break;
+		}
+		if (rc == -E2BIG || rc == -EILSEQ) {
+			err_msg(b->ctx, "%s:%lu: %s", name, lr.lineno,
+				rc == -E2BIG ? "line longer than 1 MiB" : "NUL byte in the line");
+			b->bad++;
+			continue;
+		}
+		err = entry_parse(b->fmt, lr.buf, words, msg, sizeof(msg));
 		if (err > 0)
 			continue;
 		if (!err) {
@@ -422,7 +443,7 @@ static void batch_file(struct batch *b, FILE *f, const char *name)
 				err = run_error(b->ctx, b->fmt, words, err, msg, sizeof(msg));
 		}
 		if (err) {
-			err_msg(b->ctx, "%s:%lu: %s", name, lineno, msg);
+			err_msg(b->ctx, "%s:%lu: %s", name, lr.lineno, msg);
 			if (err == -EUSAGE || err == -EINVAL)
 				b->bad++;
 			else if (!b->err)
@@ -434,9 +455,7 @@ static void batch_file(struct batch *b, FILE *f, const char *name)
 		if (decode_printer_failed(&b->out) || b->err)
 			break;
 	}
-	if (ferror(f) && !b->err)
-		b->err = err_report(b->ctx, -EIO, "%s: read error", name);
-	free(line);
+	line_reader_release(&lr);
 }
 
 static int decode_batch(struct iommuctl_ctx *ctx, const struct decode_fmt *fmt,
@@ -577,41 +596,57 @@ static int decode_log(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	struct klog_parser kp;
 	struct klog_event ev;
 	struct klog_out ko;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
+	struct line_reader lr;
 	FILE *f = stdin;
-	int err = 0;
+	struct stat st;
+	int err = 0, rc;
 
 	if (strcmp(name, "-")) {
 		f = fopen(name, "r");
 		if (!f)
 			return err_report(ctx, -errno, "%s: %s", name, strerror(errno));
+		if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+			fclose(f);
+			return err_report(ctx, -EISDIR, "%s: is a directory", name);
+		}
 	} else if (isatty(STDIN_FILENO)) {
 		return err_report(ctx, -EUSAGE,
 				  "standard input is a terminal: give a FILE or pipe the log in (dmesg | iommuctl decode log)");
 	}
 	klog_parser_init(&kp);
 	klog_out_begin(&ko, ctx_out(ctx));
-	while ((got = getline(&line, &cap, f)) >= 0) {
-		size_t n = (size_t)got;
+	line_reader_init(&lr, f, 0);
+	while ((rc = line_next(&lr)) != 1) {
+		size_t n = lr.len;
 
-		/* keep passed-through lines whole: give an unterminated last line its newline */
-		if (n && line[n - 1] != '\n') {
-			if (cap < n + 2)
-				line = xrealloc(line, cap = n + 2);
-			line[n++] = '\n';
-			line[n] = '\0';
+		if (rc == -EIO) {
+			err = err_report(ctx, -EIO, "%s:%lu: read error: %s", name, lr.lineno + 1, strerror(lr.err));
+			break;
 		}
-		log_line(&kp, &ko, line, n);
+		if (rc == -EFBIG) {
+			err = err_report(ctx, -EFBIG, "%s:%lu: no newline in 64 MiB: not a text file", name, lr.lineno);
+			break;
+		}
+		if (rc == -E2BIG || rc == -EILSEQ) {
+			/* no kernel line is like that: not a report, and not passed through */
+			warn_msg(ctx, "%s:%lu: %s: skipped", name, lr.lineno,
+				 rc == -E2BIG ? "line longer than 1 MiB" : "NUL byte in the line");
+			continue;
+		}
+		/* keep passed-through lines whole: give an unterminated last line its newline */
+		if (lr.buf[n - 1] != '\n') {
+			if (lr.cap < n + 2)
+				lr.buf = xrealloc(lr.buf, lr.cap = n + 2);
+			lr.buf[n++] = '\n';
+			lr.buf[n] = '\0';
+		}
+		log_line(&kp, &ko, lr.buf, n);
 	}
+	line_reader_release(&lr);
 	if (klog_finish(&kp, &ev))
 		klog_out_event(&ko, &ev);
-	if (ferror(f))
-		err = err_report(ctx, -EIO, "%s: read error", name);
 	if (f != stdin)
 		fclose(f);
-	free(line);
 	if (klog_out_end(&ko) && !err)
 		err = -EIO;
 	return err;

@@ -12,6 +12,7 @@
 
 #include "backends/sysfs/claim.h"
 #include "backends/sysfs/domtype.h"
+#include "backends/vfio/vfio.h"
 #include "cli/cli.h"
 #include "cli/inv.h"
 #include "cli/ctx.h"
@@ -211,14 +212,17 @@ static const struct argp_option claim_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "print the plan, change nothing", 0 },
 	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
-	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
+	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
+	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },
 	{ 0 }
 };
 
 static const struct argp_option release_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "print what would be restored, change nothing", 0 },
+	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
-	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
+	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
+	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },
 	{ 0 }
 };
 
@@ -226,7 +230,8 @@ static const struct argp_option type_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "check the preconditions and print the plan, change nothing", 0 },
 	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
-	  "the lock under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
+	  "the lock under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
+	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },
 	{ 0 }
 };
 
@@ -300,6 +305,8 @@ static void show_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inv
 	}
 	sd = claim_state_dir(go ? go->state_dir : NULL);
 	claim_owner_find(v, inv, g, sd, &own);
+	if (own.problem)
+		warn_msg(ctx, "%s", own.problem);
 	if (!own.journal_checked && !own.vfio_checked) {
 		out_str(o, "owner", "owner", NULL);
 		claim_owner_release(&own);
@@ -438,10 +445,26 @@ static void group_step(void *arg, const struct claim_step *s)
 #endif
 }
 
-static void opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, struct claim_opts *co)
+/*
+ * The claim options of a changing verb. Where its state comes from and
+ * lives (the running machine or the --sysfs-root tree; see
+ * claim_place_find()) goes into *place, which they point to:
+ * claim_place_free(place) when done. 0, or -errno (reported).
+ */
+static int opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, struct view *v,
+		     struct claim_opts *co, struct claim_place *place)
 {
+	char *why = NULL;
+	int err = claim_place_find(v, ctx->sysfs_root, go->state_dir, place, &why);
+
 	memset(co, 0, sizeof(*co));
-	co->state_dir = go->state_dir;
+	if (err) {
+		err_report(ctx, err, "%s", why);
+		free(why);
+		return err;
+	}
+	co->state_dir = place->state_dir;
+	co->source = place->source;
 	co->driver = go->driver;
 	co->dry_run = go->dry_run;
 	co->force = go->force;
@@ -449,6 +472,7 @@ static void opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, str
 	co->ssh_connection = getenv("SSH_CONNECTION");
 	co->step_cb = group_step;
 	co->cb_arg = ctx;
+	return 0;
 }
 
 static const char *state_text(const struct claim_devstate *st, char *buf, size_t len)
@@ -494,9 +518,16 @@ static void render_steps(struct out *o, const struct claim_result *r, bool in_te
 		out_fmt_str(o, "device", NULL, s->device);
 		out_fmt_str(o, "op", NULL, s->op);
 		out_fmt_str(o, "path", NULL, s->path);
-		out_fmt_str(o, "value", NULL, s->value);
+		out_fmt_str(o, "written", NULL, s->value);
 		out_fmt_bool(o, "ok", NULL, !s->err);
-		out_fmt_str(o, "error", NULL, s->err ? strerror(-s->err) : NULL);
+		/* a failure as vfio probe's steps say one: the errno and its name */
+		if (s->err) {
+			out_fmt_i64(o, "errno", NULL, -s->err);
+			out_fmt_str(o, "errno_name", NULL, vfio_errno_name(s->err));
+		} else {
+			out_fmt_str(o, "errno", NULL, NULL);
+			out_fmt_str(o, "errno_name", NULL, NULL);
+		}
 		out_fmt_str(o, "detail", NULL, s->detail);
 		out_obj_end(o);
 	}
@@ -608,6 +639,7 @@ static int group_claim(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	struct out *o = ctx_out(ctx);
 	struct claim_result r;
 	struct claim_opts co;
+	struct claim_place place;
 	struct inventory inv;
 	struct inv_group *g;
 	struct view *v;
@@ -616,7 +648,11 @@ static int group_claim(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	err = group_change_begin(ctx, argv[0], &inv, &g, &v);
 	if (err)
 		return err;
-	opts_fill(ctx, go, &co);
+	err = opts_fill(ctx, go, v, &co, &place);
+	if (err) {
+		inventory_release(&inv);
+		return err;
+	}
 	err = claim_group(v, &inv, g, &co, &r);
 	out_obj_begin(o, NULL, NULL);
 	out_u64(o, "group", "group", r.group);
@@ -627,7 +663,9 @@ static int group_claim(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 						       "already claimed, nothing to do"));
 	out_bool(o, "changed", "changed", r.changed);
 	out_str(o, "journal", "journal", r.journal);
-	return change_finish(ctx, o, &r, &inv, err);
+	err = change_finish(ctx, o, &r, &inv, err);
+	claim_place_free(&place);
+	return err;
 }
 
 static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
@@ -636,6 +674,7 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	struct out *o = ctx_out(ctx);
 	struct claim_result r;
 	struct claim_opts co;
+	struct claim_place place;
 	struct inventory inv;
 	struct inv_group *g;
 	struct view *v;
@@ -644,13 +683,18 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	err = group_change_begin(ctx, argv[0], &inv, &g, &v);
 	if (err)
 		return err;
-	opts_fill(ctx, go, &co);
+	err = opts_fill(ctx, go, v, &co, &place);
+	if (err) {
+		inventory_release(&inv);
+		return err;
+	}
 	err = claim_release(v, &inv, g, &co, &r);
 	if (err == -ENOENT) {
 		/* nothing recorded: say so, without a document about nothing */
 		err_report(ctx, err, "%s", r.why);
 		claim_result_release(&r);
 		inventory_release(&inv);
+		claim_place_free(&place);
 		return err;
 	}
 	out_obj_begin(o, NULL, NULL);
@@ -667,7 +711,9 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 		out_str(o, "type_before", "type before", r.type_before);
 		out_str(o, "type_after", "type now", r.type_after);
 	}
-	return change_finish(ctx, o, &r, &inv, err);
+	err = change_finish(ctx, o, &r, &inv, err);
+	claim_place_free(&place);
+	return err;
 }
 
 static const char *const type_words_all[] = { "DMA", "DMA-FQ", "identity", "auto" };
@@ -714,6 +760,7 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	struct out *o;
 	struct claim_result r;
 	struct claim_opts co;
+	struct claim_place place;
 	struct inventory inv;
 	struct inv_group *g;
 	struct view *v;
@@ -730,7 +777,11 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		inventory_release(&inv);
 		return err;
 	}
-	opts_fill(ctx, go, &co);
+	err = opts_fill(ctx, go, v, &co, &place);
+	if (err) {
+		inventory_release(&inv);
+		return err;
+	}
 	err = domtype_set(v, &inv, g, argv[1], &co, &r);
 	o = ctx_out(ctx);
 	out_obj_begin(o, NULL, NULL);
@@ -744,7 +795,9 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	out_str(o, "result", "result", result_word(&r, err, go->dry_run, "changed",
 						       "unchanged, already that type"));
 	out_bool(o, "changed", "changed", r.changed);
-	return change_finish(ctx, o, &r, &inv, err);
+	err = change_finish(ctx, o, &r, &inv, err);
+	claim_place_free(&place);
+	return err;
 }
 
 static const struct cli_verb group_verbs[] = {
@@ -804,7 +857,10 @@ static const struct cli_verb group_verbs[] = {
 		       "claim journal, also after an interrupted claim; any failure puts the "
 		       "devices back as they were before the release. After an interrupted "
 		       "type change, first writes the recorded type back and rebinds the "
-		       "recorded drivers. Exit status 3 when the group has no journal.",
+		       "recorded drivers. The journal must list exactly the group's members and "
+		       "only driver names, and be this machine's (this boot's) or this tree's; "
+		       "members to be unbound pass the interlocks unless --force. Exit status 3 "
+		       "when the group has no journal.",
 		.options = release_options,
 		.parser = group_opts_parse,
 		.opts_size = sizeof(struct group_opts),

@@ -480,7 +480,7 @@ static int wout_status(const struct wout *w)
 	return ferror(out_stream(w->o)) ? -EIO : 0;
 }
 
-/* --all-devices: who the line is about (DEVICE, PASID columns; "device", "pasid"). */
+/* --all-devices: who the line is about (DEVICE, PASID columns; "device", "pasid_number"). */
 static void wout_label(struct wout *w)
 {
 	char dev[24];
@@ -490,9 +490,9 @@ static void wout_label(struct wout *w)
 	walk_rid_format(w->fam, w->rid ? w->rid->id : 0, dev, sizeof(dev));
 	out_fmt_str(w->o, "device", "%-10s ", dev);
 	if (w->rid && w->rid->has_pasid)
-		out_fmt_u64(w->o, "pasid", "%-7" PRIu64 " ", w->rid->pasid);
+		out_fmt_u64(w->o, "pasid_number", "%-7" PRIu64 " ", w->rid->pasid);
 	else
-		out_fmt_str(w->o, "pasid", "%-7s ", NULL);
+		out_fmt_str(w->o, "pasid_number", "%-7s ", NULL);
 }
 
 static void size_text(uint64_t iova, uint64_t last, char *buf, size_t len)
@@ -570,7 +570,7 @@ static void wout_unlisted(struct out *o, const struct walk_range *r, const char 
 		out_fmt_hex(o, "entry_address", NULL, r->at);
 	if (r->kind == WALK_FAULT) {
 		out_fmt_hex(o, "fault_address", NULL, r->at);
-		out_fmt_str(o, "error", NULL, walk_err_text(r->err));
+		out_fmt_str(o, "read_error", NULL, walk_err_text(r->err));
 	}
 	if (r->kind == WALK_SHARED)
 		out_fmt_hex(o, "first_iova", NULL, r->first_iova);
@@ -676,8 +676,8 @@ static void wout_footer(struct wout *w)
 	struct out *o = w->o;
 
 	out_list_end(o);
-	out_obj_begin(o, "summary", NULL);
-	out_fmt_u64(o, "ranges", NULL, st->ranges);
+	out_obj_begin(o, "totals", NULL);
+	out_fmt_u64(o, "nranges", NULL, st->ranges);
 	out_fmt_u64(o, "pages", NULL, st->pages);
 	out_fmt_u64(o, "bytes", NULL, st->bytes);
 	out_fmt_u64(o, "tables", NULL, st->tables);
@@ -688,7 +688,7 @@ static void wout_footer(struct wout *w)
 	out_fmt_u64(o, "malformed", NULL, st->bad);
 	out_fmt_u64(o, "limited", NULL, st->limited);
 	if (w->labels) {
-		out_fmt_u64(o, "devices", NULL, w->devices);
+		out_fmt_u64(o, "ndevices", NULL, w->devices);
 		out_fmt_u64(o, "device_problems", NULL, w->device_problems);
 	}
 	out_obj_end(o);
@@ -913,7 +913,7 @@ static void result_out(struct out *o, const struct walk_trail *t)
 
 	decode_perms_format(t->perms, perms);
 	size_format(1ULL << t->page_shift, psz, sizeof(psz));
-	out_obj_begin(o, "result", NULL);
+	out_obj_begin(o, "translation", NULL);
 	out_textf(o, "result: ");
 	out_fmt_str(o, "status", ok || identity ? NULL : "%s: ", walk_stop_name(t->stop));
 	if (ok || identity)
@@ -926,7 +926,7 @@ static void result_out(struct out *o, const struct walk_trail *t)
 	if (identity)
 		out_textf(o, " (identity)");
 	if (t->stop == WALK_STOP_UNREADABLE) {
-		out_fmt_str(o, "error", NULL, walk_err_text(t->err));
+		out_fmt_str(o, "read_error", NULL, walk_err_text(t->err));
 		out_fmt_hex(o, "fault_address", NULL, t->fault_pa);
 	}
 	if (!ok && !identity)
@@ -996,9 +996,9 @@ static int translate_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 		out_fmt_hex(out, "hierarchy_root", " root 0x%" PRIx64, s.h.base);
 		out_fmt_str(out, "device", ", device %s", dev);
 		if (s.rid.has_pasid)
-			out_fmt_u64(out, "pasid", ", PASID %" PRIu64, s.rid.pasid);
+			out_fmt_u64(out, "pasid_number", ", PASID %" PRIu64, s.rid.pasid);
 		else
-			out_fmt_str(out, "pasid", NULL, NULL);
+			out_fmt_str(out, "pasid_number", NULL, NULL);
 		out_nl(out);
 	}
 	if (pt) {
@@ -1054,13 +1054,14 @@ static const struct out_col roots_cols[] = {
 	[RCOL_LAYOUT] = { "LAYOUT", OCT_STR, 0, OCF_DEFAULT,
 			  "legacy or scalable (VT-d), 2-level or linear (SMMUv3), device table (AMD)" },
 	[RCOL_DEVICES] = { "DEVICES", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT,
-			   "valid requesters (and PASIDs) under it" },
+			   "valid requesters (and PASIDs) under it", .key = "ndevices" },
 	[RCOL_TRANSLATED] = { "TRANSLATED", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "... with a page table" },
 	[RCOL_IDENTITY] = { "IDENTITY", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "... passed through" },
 	[RCOL_BLOCKED] = { "BLOCKED", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "... blocked (abort)" },
 	[RCOL_BROKEN] = { "BROKEN", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT,
 			  "... whose structures stop early (unreadable, reserved bits)" },
-	[RCOL_OPTIONS] = { "OPTIONS", OCT_STR, 0, OCF_DEFAULT, "what to give walk and translate" },
+	[RCOL_OPTIONS] = { "OPTIONS", OCT_STR, 0, OCF_DEFAULT, "what to give walk and translate",
+			   .key = "walk_options" },
 };
 
 static int roots_range_next(void *priv, uint64_t pa, uint64_t *start, uint64_t *end)

@@ -194,10 +194,10 @@ static void emit_event(struct out *o, const struct klog_event *ev, const char *t
 	out_str(o, "source", NULL, klog_source_name(ev->src));
 	out_str(o, "event", NULL, ev->type);
 	out_str(o, "device", NULL, ev->device[0] ? ev->device : NULL);
-	opt_hex(o, "address", ev->has_addr, ev->addr);
+	opt_hex(o, "fault_address", ev->has_addr, ev->addr);
 	out_str(o, "access", NULL, ev->access);
 	out_str(o, "reason", NULL, ev->reason[0] ? ev->reason : NULL);
-	opt_u64(o, "pasid", ev->has_pasid, ev->pasid);
+	opt_u64(o, "pasid_number", ev->has_pasid, ev->pasid);
 	switch (ev->src) {
 	case KLOG_DMAR:
 		opt_u64(o, "fault_reason", ev->dmar.has_code, ev->dmar.code);

@@ -6,9 +6,10 @@
 # each document it prints must validate. Also: the schemas give every key
 # one type, the one docs/json/README.md gives it.
 #   tests/cli/test-json-schema.sh [BINARY]        (default ./iommuctl)
-# vfio probe and the batch language need a VFIO kernel: their documents come
-# from the unit tests' fake kernel (tests/unit/test_vfio, built beside BINARY
-# by make units).
+# vfio probe, msi sw-window and the batch language need a VFIO kernel, and a
+# claim, release or type change a kernel that binds drivers: their documents
+# come from the unit tests' fake machines (tests/unit/test_vfio and
+# test_claim, built beside BINARY by make units).
 set -u
 bin=$(realpath "${1:-./iommuctl}")
 cd "$(dirname "$0")/../.." || exit 1
@@ -24,11 +25,16 @@ check=tests/tools/json-schema-check.py
 #   tree     each of them unpacked (--sysfs-root; the inventory commands
 #            print the same from both, tests/cli/run-roundtrip.sh checks)
 #   live     this machine
+#   none     no machine: the command reads only its arguments and files
 #   dump     every memory dump tests/tools/mkdump writes ({dump} in ARGS)
 #   unit     the documents the unit tests keep: ARGS is their file pattern
 # In ARGS, {unit}, {group} and {device} run the command once for each one
 # the source has; @all is every column of the list view; {tmp} a scratch
-# directory. Adding a command is one line (and its schema in docs/json/).
+# directory. Words that stand for several: {walk-case} and {translate-case}
+# each case of test-walk.sh (the dump tests/tools/mktables writes, {mem}),
+# {vector} each line of test-decode.sh's vectors (a format and its words),
+# {log} each kernel log of the tests. Adding a command is one line (and its
+# schema in docs/json/).
 commands='
 iommu-list     fixture iommu list
 iommu-list     fixture iommu list -o @all
@@ -63,6 +69,31 @@ batch          fixture batch tests/cli/golden-batch/input/provision.txt
 batch          tree    batch --force tests/cli/golden-batch/input/live.txt
 batch          fixture batch --force tests/cli/golden-batch/input/hostile.txt
 batch          unit    batch-*.json
+msi-sw-window  unit    msi-sw-window*.json
+group-claim    fixture group claim --dry-run {group}
+group-claim    tree    group claim --dry-run --state-dir {tmp}/state {group}
+group-claim    unit    group-claim-*.json
+error          tree    group release --dry-run --state-dir {tmp}/state {group}
+group-release  unit    group-release-*.json
+group-type     tree    group type --dry-run --state-dir {tmp}/state {group} identity
+group-type     unit    group-type-[0-9]*.json
+group-type-show fixture group type {group}
+group-type-show tree   group type {group}
+group-type-show unit   group-type-show-*.json
+group-show     unit    group-show-*.json
+error          unit    error*.json
+walk           none    walk --mem {mem} {walk-case}
+walk-roots     none    walk roots --format vtd --mem {mem}
+walk-roots     none    walk roots --format smmuv3 --mem {mem}
+translate      none    translate --mem {mem} {translate-case}
+decode         none    decode {vector}
+decode         none    decode vtd-sl-pte --level 2 @tests/cli/golden-decode/input/batch-sl-pte.txt
+decode         none    decode amd-features @tests/cli/golden-decode/input/batch-efr.txt
+decode         none    decode vtd-context @tests/cli/golden-decode/input/batch-bad.txt
+decode-list    none    decode list
+decode-list    none    decode list -o @all
+list-columns   none    decode list --list-columns
+decode-log     none    decode log {log}
 '
 
 manifest=$tmp/manifest
@@ -76,7 +107,7 @@ emit() {
 	for mode in -j -p; do
 		n=$((n + 1))
 		f=$tmp/out/$n.json
-		if ! "$bin" "$mode" "$@" >"$f" 2>"$tmp/err" && [ ! -s "$f" ]; then
+		if ! "$bin" "$mode" "$@" >"$f" 2>"$tmp/err" </dev/null && [ ! -s "$f" ]; then
 			bad "$schema: iommuctl $mode $*: no JSON: $(head -n 1 "$tmp/err")"
 			continue
 		fi
@@ -113,7 +144,7 @@ run_row() {
 		@all)
 			a=$(columns "${opts[@]}" -- "${args[0]}")
 			flags="all-columns" ;;
-		*) a=${a//\{tmp\}/$tmp} ;;
+		*) a=${a//\{tmp\}/$tmp}; a=${a//\{mem\}/$tables/mem.elf} ;;
 		esac
 		args+=("$a")
 	done
@@ -126,9 +157,48 @@ run_row() {
 	done
 }
 
+# values PLACEHOLDER: the values of a word that stands for several, one a
+# line, each one or more words; nothing for any other word
+values() {
+	case $1 in
+	'{walk-case}') awk -F'\t' '$1 !~ /^T:/ { print $4 }' "$tables/cases" ;;
+	'{translate-case}') awk -F'\t' '$1 ~ /^T:/ { print $4 }' "$tables/cases" ;;
+	'{vector}') grep -v -e '^#' -e '^ *$' tests/cli/golden-decode/input/vectors.txt | cut -d' ' -f2- ;;
+	'{log}') printf '%s\n' tests/cli/golden-decode/input/kernel.log tests/fixtures/*/dmesg.txt ;;
+	esac
+}
+
+# run_each SCHEMA SOURCE-OPTS... -- ARGS...: run_row once for each value of
+# the word of ARGS that stands for several (its words spliced in), else once
+run_each() {
+	local schema=$1 opts=() i v
+	shift
+	while [ "$1" != -- ]; do opts+=("$1"); shift; done
+	shift
+	local args=("$@")
+	for i in "${!args[@]}"; do
+		[ -n "$(values "${args[i]}" | head -n 1)" ] || continue
+		while read -r v; do
+			# shellcheck disable=SC2086
+			run_row "$schema" "${opts[@]}" -- "${args[@]:0:i}" $v "${args[@]:i+1}"
+		done < <(values "${args[i]}")
+		return
+	done
+	run_row "$schema" "${opts[@]}" -- "$@"
+}
+
 mkdir -p "$tmp/out"
 
 # ---- the sources ----
+
+# walk and translate: the dump and the cases of tests/cli/test-walk.sh
+tables=$tmp/tables
+if ! cc -std=gnu11 -D_GNU_SOURCE -O1 -DHAVE_ZLIB -DHAVE_LZO2 -DHAVE_SNAPPY -DHAVE_ZSTD -Itests/tools \
+	tests/tools/mktables.c -o "$tmp/mktables" -lz -llzo2 -lsnappy -lzstd 2>"$tmp/cc.err"; then
+	bad "cannot build tests/tools/mktables.c: $(head -n 1 "$tmp/cc.err")"
+elif ! "$tmp/mktables" "$tables" >"$tmp/mktables.log" 2>&1; then
+	bad "mktables failed: $(head -n 1 "$tmp/mktables.log")"
+fi
 
 dumps=()
 if cc -std=gnu11 -O2 -D_GNU_SOURCE -DHAVE_ZLIB -DHAVE_LZO2 -DHAVE_SNAPPY -DHAVE_ZSTD -Isrc \
@@ -150,16 +220,19 @@ else
 	bad "cannot build tests/tools/mkdump.c: $(head -n 1 "$tmp/cc.err")"
 fi
 
-# the unit tests' documents: tests/unit/test_vfio of the build beside BINARY
+# the unit tests' documents: tests/unit/test_vfio and test_claim of the build
+# beside BINARY
 samples=$tmp/samples
 mkdir -p "$samples"
-unit=$(dirname "$bin")/tests/unit/test_vfio
-[ -x "$unit" ] || unit=$(dirname "$bin")/build/tests/unit/test_vfio
-if [ ! -x "$unit" ]; then
-	bad "no $unit: build the unit tests (make units); vfio probe is validated from them"
-elif ! IOMMUCTL_JSON_SAMPLES=$samples "$unit" >"$tmp/unit.log" 2>&1; then
-	bad "$unit failed: $(grep -m 1 -E 'FAILED|ERROR' "$tmp/unit.log")"
-fi
+for t in test_vfio test_claim; do
+	unit=$(dirname "$bin")/tests/unit/$t
+	[ -x "$unit" ] || unit=$(dirname "$bin")/build/tests/unit/$t
+	if [ ! -x "$unit" ]; then
+		bad "no $unit: build the unit tests (make units); the unit source is their documents"
+	elif ! IOMMUCTL_JSON_SAMPLES=$samples "$unit" >"$tmp/unit.log" 2>&1; then
+		bad "$unit failed: $(grep -m 1 -E 'FAILED|ERROR' "$tmp/unit.log")"
+	fi
+done
 
 # ---- run the table ----
 
@@ -170,21 +243,21 @@ while read -r schema source args; do
 	case $source in
 	fixture)
 		for snap in tests/fixtures/*/snapshot.tar; do
-			run_row "$schema" -F "$snap" --numeric -- "$@"
+			run_each "$schema" -F "$snap" --numeric -- "$@"
 		done ;;
 	tree)
 		for snap in tests/fixtures/*/snapshot.tar; do
 			dir=$tmp/tree/$(basename "$(dirname "$snap")")
 			[ -d "$dir" ] || { mkdir -p "$dir"; tar -xf "$snap" -C "$dir" 2>/dev/null; }
-			run_row "$schema" --sysfs-root "$dir/sys" --numeric -- "$@"
+			run_each "$schema" --sysfs-root "$dir/sys" --numeric -- "$@"
 		done ;;
-	live)
-		run_row "$schema" -- "$@" ;;
+	live | none)
+		run_each "$schema" -- "$@" ;;
 	dump)
 		for d in "${dumps[@]}"; do
 			opts=()
 			case $d in *raw) opts=(--mem-format raw --mem-base 0x1000) ;; esac
-			run_row "$schema" -- "${@/\{dump\}/$d}" "${opts[@]}"
+			run_each "$schema" -- "${@/\{dump\}/$d}" "${opts[@]}"
 		done ;;
 	unit)
 		found=0

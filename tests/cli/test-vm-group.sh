@@ -3,9 +3,9 @@
 # Live tests of group claim, release and type on a real kernel: boots the
 # QEMU guests of tests/vm (one boot per scenario) with BINARY inside and runs
 # tests/vm/guest/claim-type.sh there. Prints one line per check and ends with
-# "N passed, M failed". When no VM can boot here (no QEMU and no root to
-# install it, no kernel to fetch, IOMMUCTL_VM_SKIP=1), says why and reports
-# 0 passed, 0 failed.
+# "N passed, M failed, K skipped". When no VM can boot here (no QEMU and no
+# root to install it, IOMMUCTL_VM_SKIP=1), says why and counts a skip; a
+# kernel that cannot be fetched is a skip too, except on CI (lib.sh).
 #   tests/cli/test-vm-group.sh [BINARY]      (default ./iommuctl)
 # Environment: IOMMUCTL_VM_GROUP_SCENARIOS (default "vtd amd"), KEEP=1 keeps
 # the guests' outputs, plus the settings of tests/vm/lib.sh.
@@ -14,23 +14,22 @@ bin=$(realpath "${1:-./iommuctl}")
 cd "$(dirname "$0")/../.."
 repo=$PWD
 scenarios=${IOMMUCTL_VM_GROUP_SCENARIOS:-vtd amd}
-pass=0 fail=0
+# shellcheck source=lib.sh
+. tests/cli/lib.sh
 
-skip() {
-	echo "skip: live group tests not run: $*"
-	echo "0 passed, 0 failed"
-	exit 0
-}
+# stop: nothing more can run; the reason was counted by skip or skip_broken
+stop() { echo "$pass passed, $fail failed, $skipped skipped"; [ "$fail" -eq 0 ]; exit $?; }
 
-[ -n "${IOMMUCTL_VM_SKIP:-}" ] && skip "IOMMUCTL_VM_SKIP is set"
-[ -x "$bin" ] || skip "no binary at $bin"
-[ "$(uname -m)" = x86_64 ] || skip "the guests are x86_64 and this is $(uname -m)"
+[ -n "${IOMMUCTL_VM_SKIP:-}" ] && { skip "live group tests: IOMMUCTL_VM_SKIP is set"; stop; }
+[ -x "$bin" ] || { bad "no binary at $bin"; stop; }
+[ "$(uname -m)" = x86_64 ] || { skip "live group tests: the guests are x86_64 and this is $(uname -m)"; stop; }
 if ! command -v qemu-system-x86_64 >/dev/null 2>&1 && [ "$(id -u)" -ne 0 ]; then
-	skip "qemu-system-x86_64 is missing and only root can install it (apt-get install qemu-system-x86)"
+	skip "live group tests: qemu-system-x86_64 is missing and only root can install it (apt-get install qemu-system-x86)"
+	stop
 fi
 # tools and kernel: lib.sh installs or fetches what is missing, or says why it cannot
 why=$( (. tests/vm/lib.sh && vm_fetch_kernel) 2>&1 >/dev/null) ||
-	skip "cannot prepare a guest: $(echo "$why" | grep -i error | tail -n 1)"
+	{ skip_broken "live group tests: cannot prepare a guest: $(echo "$why" | grep -i error | tail -n 1)"; stop; }
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/iommuctl-vm-group.XXXXXX")
 for scn in $scenarios; do
@@ -68,5 +67,4 @@ if [ -n "${KEEP:-}" ]; then
 else
 	rm -rf "$out"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+stop

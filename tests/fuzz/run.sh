@@ -15,16 +15,33 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	name=$(basename "$bin")
 	corpus=$work/$name; mkdir -p "$corpus"
 	case $name in
-	fuzz_snapshot) cp tests/fixtures/*/snapshot.tar "$corpus/" 2>/dev/null ;;
+	fuzz_snapshot)
+		# every fixture: they share the name snapshot.tar, so each under its own
+		for f in tests/fixtures/*/snapshot.tar; do cp "$f" "$corpus/$(basename "$(dirname "$f")").tar"; done ;;
 	fuzz_decode) printf '0xd2008c22260286\n' > "$corpus/cap" ;;
+	fuzz_batch)
+		for f in tests/cli/golden-batch/input/*.txt tests/vm/guest/*.txt; do
+			cp "$f" "$corpus/$(basename "$(dirname "$f")")-$(basename "$f")"
+		done ;;
 	fuzz_klog)
 		for f in tests/fixtures/*/dmesg.txt; do cp "$f" "$corpus/$(basename "$(dirname "$f")").txt"; done
 		cp tests/cli/golden-decode/input/kernel.log "$corpus/" ;;
 	esac
+	# the seeds are all there (same-named fixtures once overwrote each other)
+	seeds=$(ls "$corpus" | wc -l)
+	case $name in
+	fuzz_snapshot) want=$(ls tests/fixtures/*/snapshot.tar | wc -l) ;;
+	fuzz_batch) want=$(ls tests/cli/golden-batch/input/*.txt tests/vm/guest/*.txt | wc -l) ;;
+	fuzz_klog) want=$(( $(ls tests/fixtures/*/dmesg.txt | wc -l) + 1 )) ;;
+	*) want=$seeds ;;
+	esac
+	if [ "$seeds" -ne "$want" ]; then
+		fail=$((fail + 1)); echo "FAIL $name: $seeds seeds for $want inputs"; continue
+	fi
 	if "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \
 		"$corpus" >"$work/$name.log" 2>&1; then
 		pass=$((pass + 1))
-		echo "ok   $name: $(grep -o 'Done [0-9]* runs' "$work/$name.log" | tail -n 1) in ${secs}s"
+		echo "ok   $name: $(grep -o 'Done [0-9]* runs' "$work/$name.log" | tail -n 1) in ${secs}s from $seeds seeds, corpus $(ls "$corpus" | wc -l)"
 	else
 		fail=$((fail + 1))
 		echo "FAIL $name"; tail -n 30 "$work/$name.log"

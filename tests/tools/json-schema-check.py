@@ -67,6 +67,10 @@ def resolve(schemas, node, base):
 
 
 def one_line(e):
+    # a document that matches none of anyOf's branches: say what is wrong
+    # with the branch it came closest to, not the whole document again
+    while e.context:
+        e = max(e.context, key=lambda x: len(x.absolute_path))
     where = "/".join(str(p) for p in e.absolute_path) or "(document)"
     return "%s: %s" % (where, e.message[:300])
 

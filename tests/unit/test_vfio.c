@@ -69,6 +69,7 @@ static struct fake {
 	struct vfio_iommu_type1_dma_map map;   /* the last map asked for */
 	bool ddw_live;
 	uint64_t ddw_size;
+	uint64_t sw_msi[2];       /* IOMMU_OPTION_SW_MSI_START, _SIZE as last set */
 } fk;
 
 #define FAKE_DDW_START 0x800000000000000ULL
@@ -321,8 +322,20 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	case IOMMU_VIOMMU_ALLOC:
 	case IOMMU_VEVENTQ_ALLOC:
 	case IOMMU_HW_QUEUE_ALLOC:
-	case IOMMU_OPTION:
 		return fake_fail(req, 0);
+	case IOMMU_OPTION: {
+		struct iommu_option *op = arg;
+		uint64_t *v = &fk.sw_msi[op->option_id == IOMMU_OPTION_SW_MSI_SIZE];
+
+		if (fake_fail(req, 0))
+			return -1;
+		/* the software MSI window: a get reads back what the last set wrote */
+		if (op->op == IOMMU_OPTION_OP_SET)
+			*v = op->val64;
+		else
+			op->val64 = *v;
+		return 0;
+	}
 	default:
 		errno = ENOTTY;
 		return -1;
@@ -1274,15 +1287,16 @@ static void test_batch_iommufd(void **state)
 /* ---- the command line: vfio status and probe as printed ---- */
 
 /*
- * Run `vfio VERB OPTION... [ADDR]` as the command line would, on the fake
- * kernel and on a fake sysfs where 0000:00:03.0 (group 1) is bound to
- * vfio-pci with the cdev vfio0. Returns stdout. With $IOMMUCTL_JSON_SAMPLES
- * set, a JSON document is also kept there as NAME.json (NAME-pretty.json
- * with -p), for tests/cli/test-json-schema.sh to validate against its schema.
+ * Run `OBJECT VERB OPTION... [ADDR]` (v: the verb's row) as the command
+ * line would, on the fake kernel and on a fake sysfs where 0000:00:03.0
+ * (group 1) is bound to vfio-pci with the cdev vfio0; mode 0 text, 1 -j,
+ * 2 -j -p. Returns stdout. With $IOMMUCTL_JSON_SAMPLES set, a JSON document
+ * is also kept there as NAME.json (NAME-pretty.json with -p), for
+ * tests/cli/test-json-schema.sh to validate against its schema.
  */
-static char *run_vfio_cli(const char *name, int mode, int verb, const char *const *opts, int *rc)
+static char *run_cli_verb(const char *name, int mode, const struct cli_verb *v, bool with_addr,
+			  const char *const *opts, int *rc)
 {
-	const struct cli_verb *v = &cli_object_vfio.verbs[verb];
 	struct argp a = { .options = v->options, .parser = v->parser };
 	struct fake_sysfs *fs = fake_new();
 	char dev[] = "0000:00:03.0", *argv[8] = { (char *)v->name }, *addr[] = { dev, NULL };
@@ -1305,7 +1319,7 @@ static char *run_vfio_cli(const char *name, int mode, int verb, const char *cons
 	ctx.view = fake_view(fs);
 	ctx.outf = open_memstream(&out, &outn);
 	ctx.errf = open_memstream(&err, &errn);
-	*rc = ctx_finish(&ctx, v->run(&ctx, o, verb ? 1 : 0, addr));
+	*rc = ctx_finish(&ctx, v->run(&ctx, o, with_addr ? 1 : 0, addr));
 	fclose(ctx.outf);
 	fclose(ctx.errf);
 	ctx_release(&ctx);
@@ -1322,6 +1336,12 @@ static char *run_vfio_cli(const char *name, int mode, int verb, const char *cons
 		free(path);
 	}
 	return out;
+}
+
+/* `vfio status` (verb 0) or `vfio probe ADDR` (verb 1): see run_cli_verb(). */
+static char *run_vfio_cli(const char *name, int mode, int verb, const char *const *opts, int *rc)
+{
+	return run_cli_verb(name, mode, &cli_object_vfio.verbs[verb], verb != 0, opts, rc);
 }
 
 /* The JSON document of a run, and one member by a dotted path ("legacy.why"). */
@@ -1518,6 +1538,37 @@ static void test_cli_status(void **state)
 	(void)state;
 }
 
+/* msi sw-window: the window set on the device, as the kernel reads it back */
+static void test_cli_msi_sw_window(void **state)
+{
+	static const char *const opts[] = { "--start=0x8000000", "--size=2", NULL };
+	const struct cli_verb *v = cli_object_msi.verbs;
+	char *out;
+	int rc;
+
+	WRAPPED();
+	while (strcmp(v->name, "sw-window"))
+		v++;
+	fake_reset();
+	out = run_cli_verb("msi-sw-window", 1, v, true, opts, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "{\"device\":\"0000:00:03.0\",\"sw_msi_start\":\"0x8000000\","
+			    "\"sw_msi_size_mb\":2,\"note\":\"per iommufd: the setting ends with this "
+			    "command; use it in a batch before 'device attach' to keep it\"}\n");
+	free(out);
+	free(run_cli_verb("msi-sw-window", 2, v, true, opts, &rc));
+	assert_int_equal(rc, 0);
+	/* a kernel without the option: refused, nothing printed but the error */
+	fake_reset();
+	fk.fail_req = IOMMU_OPTION;
+	fk.fail_err = EOPNOTSUPP;
+	out = run_cli_verb("error-msi-sw-window", 1, v, true, opts, &rc);
+	assert_int_equal(rc, EXIT_UNSUPPORTED);
+	assert_true(str_startswith(out, "{\"error\":{\"message\":\"this kernel has no IOMMU_OPTION_SW_MSI"));
+	free(out);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1544,6 +1595,7 @@ int main(void)
 		cmocka_unit_test(test_probe_spapr_only_v1),
 		cmocka_unit_test(test_cli_probe),
 		cmocka_unit_test(test_cli_status),
+		cmocka_unit_test(test_cli_msi_sw_window),
 		cmocka_unit_test(test_batch_spapr),
 		cmocka_unit_test(test_batch_exec_buffers),
 		cmocka_unit_test(test_batch_ordinary_lines),

@@ -109,7 +109,7 @@ def main():
         r = subprocess.run([a.iommuctl, "-j", "translate", "iova", "--mem", a.mem] + hier
                            + ["0x%x" % (page + a.offset)], capture_output=True, text=True)
         try:
-            res = json.loads(r.stdout)["result"]
+            res = json.loads(r.stdout)["translation"]
             got = int(res["pa"], 16) if res.get("status") == "translated" else None
         except (ValueError, KeyError, TypeError):
             got, res = None, r.stderr.strip()
@@ -122,7 +122,7 @@ def main():
         r = subprocess.run([a.iommuctl, "-j", "translate", "iova", "--mem", a.mem] + hier + ["0x%x" % iova],
                            capture_output=True, text=True)
         try:
-            st = json.loads(r.stdout)["result"]["status"]
+            st = json.loads(r.stdout)["translation"]["status"]
         except (ValueError, KeyError, TypeError):
             st = "no JSON: " + r.stderr.strip()
         report(st == "not_present" and r.returncode != 0,
@@ -156,7 +156,7 @@ def main():
     if not a.extra_ok:
         report(not extra, "walk lists no mapping the batch did not make%s"
                % ("" if not extra else ": 0x%x ... (%d pages)" % (min(extra), len(extra))))
-    s = walk.get("summary", {})
+    s = walk.get("totals", {})
     report(r.returncode == 0 and not s.get("loops") and not s.get("malformed") and not s.get("unreadable"),
            "walk: exit 0, no loops, malformed or unreadable tables (%s)"
            % ", ".join("%s %s" % kv for kv in sorted(s.items())))

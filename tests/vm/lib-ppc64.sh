@@ -66,10 +66,6 @@ vm_ppc64_need_tools() {
 	vm_apt_install "${pkgs[@]}"
 }
 
-vm_ppc64_need_arch() {
-	vm_need_foreign_arch ppc64el
-}
-
 # Debian 12's own index has only the 6.1 ppc64el kernel, and 6.1 cannot give a
 # device to VFIO on powernv: vfio-pci's probe fails with EINVAL because the PHBs
 # register no iommu_ops before v6.4, so the IOMMU_CAP_CACHE_COHERENCY check that
@@ -100,15 +96,13 @@ _vm_ppc64_bpo_kernel() {
 		grep -E '^linux-image-6\.12\.[0-9]+\+deb[0-9]+-powerpc64le$' | sort -V | tail -n1 | grep .
 }
 
-# _vm_ppc64_download DIR PKG...: apt-get download the ppc64el packages into DIR
-# (retrying after apt-get update, then from bookworm-backports' index when it
-# was read). Returns 1 when apt cannot.
+# _vm_ppc64_download DIR PKG...: download the ppc64el packages into DIR
+# through lib.sh's private apt configuration, else from bookworm-backports'
+# index when it was read. Returns 1 when apt cannot.
 _vm_ppc64_download() {
-	local dir=$1 p
+	local dir=$1
 	shift
-	local -a pkgs=()
-	for p in "$@"; do pkgs+=("$p:ppc64el"); done
-	(cd "$dir" && apt-get download -q -o APT::Sandbox::User="$(id -un)" "${pkgs[@]}" >&2) && return 0
+	vm_foreign_download ppc64el "$dir" "$@" && return 0
 	if [[ -e $VM_PPC64_APT/.updated ]]; then
 		(cd "$dir" && _vm_ppc64_bpo_apt apt-get download -q -o APT::Sandbox::User="$(id -un)" "$@" >&2) &&
 			return 0
@@ -116,8 +110,7 @@ _vm_ppc64_download() {
 		# run reads it again
 		rm -f "$VM_PPC64_APT/.updated"
 	fi
-	apt-get update -q >&2
-	(cd "$dir" && apt-get download -q -o APT::Sandbox::User="$(id -un)" "${pkgs[@]}" >&2)
+	return 1
 }
 
 # _vm_ppc64_unpack DIR PKG...: download the packages and unpack them all into
@@ -126,7 +119,6 @@ _vm_ppc64_unpack() {
 	local dir=$1 tmp deb
 	shift
 	[[ -e $dir/.complete ]] && return 0
-	vm_ppc64_need_arch
 	mkdir -p "$(dirname "$dir")"
 	tmp=$(mktemp -d "$(dirname "$dir")/.fetch.XXXXXX")
 	chmod 0755 "$tmp"
@@ -170,8 +162,8 @@ vm_ppc64_fetch_kernel() {
 		[[ -z $kdir ]] || pkg=linux-image-${kdir##*/}
 	fi
 	if [[ -z $pkg ]]; then
-		vm_ppc64_need_arch
-		pkg=$(apt-cache pkgnames linux-image-6.12. 2>/dev/null | grep -E "^linux-image-$re12\$" | sort -V | tail -n1)
+		vm_foreign_update ppc64el || vm_log "cannot read the ppc64el package indexes"
+		pkg=$(vm_foreign_apt ppc64el apt-cache pkgnames linux-image-6.12. 2>/dev/null | grep -E "^linux-image-$re12\$" | sort -V | tail -n1)
 		[[ -n $pkg ]] || pkg=$(_vm_ppc64_bpo_kernel) || pkg=
 	fi
 	if [[ -z $pkg ]]; then
@@ -180,7 +172,7 @@ vm_ppc64_fetch_kernel() {
 		if [[ -n $kdir ]]; then
 			pkg=linux-image-${kdir##*/}
 		else
-			pkg=$(apt-cache pkgnames linux-image-6.1.0- 2>/dev/null | grep -E "^linux-image-$re61\$" | sort -V | tail -n1)
+			pkg=$(vm_foreign_apt ppc64el apt-cache pkgnames linux-image-6.1.0- 2>/dev/null | grep -E "^linux-image-$re61\$" | sort -V | tail -n1)
 		fi
 		[[ -n $pkg ]] || vm_die "no linux-image-6.12.*/6.1.0-*-powerpc64le in apt's index or in bookworm-backports"
 		vm_log "WARNING: only $pkg is available: VFIO cannot claim devices on powernv before v6.4"

@@ -229,6 +229,7 @@ static const struct {
 	{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ENOTTY, "ENOTTY" }, { ERANGE, "ERANGE" },
 	{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { EADDRINUSE, "EADDRINUSE" },
 	{ EOVERFLOW, "EOVERFLOW" }, { EMSGSIZE, "EMSGSIZE" }, { ENOSPC, "ENOSPC" },
+	{ ETIMEDOUT, "ETIMEDOUT" }, { EROFS, "EROFS" },
 };
 
 const char *vfio_errno_name(int err)
