@@ -201,31 +201,10 @@ _vm_ppc64_copy_libs() {
 	done
 }
 
-# vm_ppc64_sysroot: unpack the libraries iommuctl builds against into
-# $VM_CACHE/ppc64-sysroot (once). Absolute symlinks (libz.so ->
-# /lib/...) are made relative so that they resolve inside the sysroot.
+# vm_ppc64_sysroot: the libraries iommuctl builds against, unpacked into
+# $VM_CACHE/ppc64-sysroot (once; lib.sh's vm_foreign_sysroot).
 vm_ppc64_sysroot() {
-	local sr=$VM_PPC64_SYSROOT l t lockfd
-	[[ -e $sr/.complete ]] && return 0
-	# concurrent first runs (make check while capture-fixtures.sh) build it once
-	mkdir -p "$(dirname "$sr")"
-	exec {lockfd}>"$sr.lock"
-	flock "$lockfd"
-	if [[ -e $sr/.complete ]]; then
-		exec {lockfd}>&-
-		return 0
-	fi
-	rm -rf "$sr.tmp"
-	_vm_ppc64_unpack "$sr.tmp" "${VM_PPC64_SYSROOT_PKGS[@]}" || { exec {lockfd}>&-; return 1; }
-	while IFS= read -r l; do
-		t=$(readlink "$l")
-		ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" "$sr.tmp/root$t")" "$l"
-	done < <(find "$sr.tmp/root" -type l -lname '/*')
-	rm -rf "$sr"
-	mv "$sr.tmp/root" "$sr"
-	rm -rf "$sr.tmp"
-	touch "$sr/.complete"
-	exec {lockfd}>&-
+	vm_foreign_sysroot ppc64el "$VM_PPC64_SYSROOT" "${VM_PPC64_SYSROOT_PKGS[@]}"
 }
 
 # vm_ppc64_build_iommuctl: cross-build $VM_REPO/build-ppc64/iommuctl against the
