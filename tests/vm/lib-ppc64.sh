@@ -96,45 +96,25 @@ _vm_ppc64_bpo_kernel() {
 		grep -E '^linux-image-6\.12\.[0-9]+\+deb[0-9]+-powerpc64le$' | sort -V | tail -n1 | grep .
 }
 
-# _vm_ppc64_download DIR PKG...: download the ppc64el packages into DIR
-# through lib.sh's private apt configuration, else from bookworm-backports'
-# index when it was read. Returns 1 when apt cannot.
-_vm_ppc64_download() {
+# _vm_ppc64el_download_fallback DIR PKG...: after lib.sh's private apt
+# configuration could not (vm_foreign_download), bookworm-backports' index
+# when it was read.
+_vm_ppc64el_download_fallback() {
 	local dir=$1
 	shift
-	vm_foreign_download ppc64el "$dir" "$@" && return 0
-	if [[ -e $VM_PPC64_APT/.updated ]]; then
-		(cd "$dir" && _vm_ppc64_bpo_apt apt-get download -q -o APT::Sandbox::User="$(id -un)" "$@" >&2) &&
-			return 0
-		# an old index names a package the mirror no longer has: the next
-		# run reads it again
-		rm -f "$VM_PPC64_APT/.updated"
-	fi
+	[[ -e $VM_PPC64_APT/.updated ]] || return 1
+	(cd "$dir" && _vm_ppc64_bpo_apt apt-get download -q -o APT::Sandbox::User="$(id -un)" "$@" >&2) &&
+		return 0
+	# an old index names a package the mirror no longer has: the next run
+	# reads it again
+	rm -f "$VM_PPC64_APT/.updated"
 	return 1
 }
 
 # _vm_ppc64_unpack DIR PKG...: download the packages and unpack them all into
 # DIR/root (once; DIR/.complete marks it). Returns 1 when that fails.
 _vm_ppc64_unpack() {
-	local dir=$1 tmp deb
-	shift
-	[[ -e $dir/.complete ]] && return 0
-	mkdir -p "$(dirname "$dir")"
-	tmp=$(mktemp -d "$(dirname "$dir")/.fetch.XXXXXX")
-	chmod 0755 "$tmp"
-	vm_log "fetching $* (ppc64el) into $dir"
-	if ! _vm_ppc64_download "$tmp" "$@"; then
-		rm -rf "$tmp"
-		vm_log "apt-get download $* (ppc64el) failed"
-		return 1
-	fi
-	for deb in "$tmp"/*.deb; do
-		dpkg-deb -x "$deb" "$tmp/root" || { rm -rf "$tmp"; vm_log "dpkg-deb -x $deb failed"; return 1; }
-		rm -f "$deb"
-	done
-	rm -rf "$dir"
-	mv "$tmp" "$dir"
-	touch "$dir/.complete"
+	vm_foreign_unpack ppc64el "$@"
 }
 
 vm_ppc64_busybox() {
@@ -221,31 +201,10 @@ _vm_ppc64_copy_libs() {
 	done
 }
 
-# vm_ppc64_sysroot: unpack the libraries iommuctl builds against into
-# $VM_CACHE/ppc64-sysroot (once). Absolute symlinks (libz.so ->
-# /lib/...) are made relative so that they resolve inside the sysroot.
+# vm_ppc64_sysroot: the libraries iommuctl builds against, unpacked into
+# $VM_CACHE/ppc64-sysroot (once; lib.sh's vm_foreign_sysroot).
 vm_ppc64_sysroot() {
-	local sr=$VM_PPC64_SYSROOT l t lockfd
-	[[ -e $sr/.complete ]] && return 0
-	# concurrent first runs (make check while capture-fixtures.sh) build it once
-	mkdir -p "$(dirname "$sr")"
-	exec {lockfd}>"$sr.lock"
-	flock "$lockfd"
-	if [[ -e $sr/.complete ]]; then
-		exec {lockfd}>&-
-		return 0
-	fi
-	rm -rf "$sr.tmp"
-	_vm_ppc64_unpack "$sr.tmp" "${VM_PPC64_SYSROOT_PKGS[@]}" || { exec {lockfd}>&-; return 1; }
-	while IFS= read -r l; do
-		t=$(readlink "$l")
-		ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" "$sr.tmp/root$t")" "$l"
-	done < <(find "$sr.tmp/root" -type l -lname '/*')
-	rm -rf "$sr"
-	mv "$sr.tmp/root" "$sr"
-	rm -rf "$sr.tmp"
-	touch "$sr/.complete"
-	exec {lockfd}>&-
+	vm_foreign_sysroot ppc64el "$VM_PPC64_SYSROOT" "${VM_PPC64_SYSROOT_PKGS[@]}"
 }
 
 # vm_ppc64_build_iommuctl: cross-build $VM_REPO/build-ppc64/iommuctl against the

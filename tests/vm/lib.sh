@@ -165,14 +165,17 @@ vm_foreign_update() {
 
 # vm_foreign_download ARCH DIR PKG...: download ARCH's packages into DIR
 # (reading the indexes again once if an old one names what the mirror no
-# longer has). Returns 1 when apt cannot.
+# longer has; last, through _vm_ARCH_download_fallback DIR PKG... when the
+# architecture's file defines one). Returns 1 when apt cannot.
 vm_foreign_download() {
 	local arch=$1 dir=$2
 	shift 2
-	vm_foreign_update "$arch" || return 1
-	(cd "$dir" && vm_foreign_apt "$arch" apt-get download "$@" >&2) && return 0
-	vm_foreign_update "$arch" force || return 1
-	(cd "$dir" && vm_foreign_apt "$arch" apt-get download "$@" >&2)
+	if vm_foreign_update "$arch"; then
+		(cd "$dir" && vm_foreign_apt "$arch" apt-get download "$@" >&2) && return 0
+		vm_foreign_update "$arch" force &&
+			(cd "$dir" && vm_foreign_apt "$arch" apt-get download "$@" >&2) && return 0
+	fi
+	declare -F "_vm_${arch}_download_fallback" >/dev/null && "_vm_${arch}_download_fallback" "$dir" "$@"
 }
 
 # vm_foreign_unpack ARCH DIR PKG...: download the packages and unpack them
