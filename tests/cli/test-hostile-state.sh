@@ -148,9 +148,10 @@ head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' ' ' >>"$tmp/s22/claims/$KEY.jso
 run journal-big "$bin" --sysfs-root "$T" group release --state-dir "$tmp/s22" 2
 expect journal-big 1 "journal .* is larger than 1 MiB" "B5: a journal larger than 1 MiB is refused"
 
-devs=$(python3 -c "import json; print(json.dumps([{'address': '0000:02:%02x.%d' % (i // 8, i % 8), 'bus': 'pci',
-	'action': 'rebind', 'driver': None} for i in range(300)]))")
-journal "$tmp/s23" "$devs"
+devs=$(for i in $(seq 0 299); do
+	printf '{"address": "0000:02:%02x.%d", "bus": "pci", "action": "rebind", "driver": null}\n' $((i / 8)) $((i % 8))
+done | paste -sd, -)
+journal "$tmp/s23" "[$devs]"
 run journal-many "$bin" --sysfs-root "$T" group release --state-dir "$tmp/s23" 2
 expect journal-many 1 "journal .* lists 300 devices, more than 256" "B5: a journal with 300 devices is refused"
 
