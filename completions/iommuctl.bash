@@ -51,13 +51,13 @@ _iommuctl() {
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --output -o --list-columns --noheadings -n --raw -r --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		show)
-			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --state-dir --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --check --state-dir --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn group "$cur")) ;;
 		claim)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --driver --dry-run --force --state-dir --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn group "$cur")) ;;
 		release)
-			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --dry-run --state-dir --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --dry-run --force --state-dir --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn group "$cur")) ;;
 		type)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --dry-run --force --state-dir --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi

@@ -78,7 +78,9 @@ echo "install-deps: installing:$missing" >&2
 case $pm in
 apt)
 	export DEBIAN_FRONTEND=noninteractive
-	$sudo apt-get update -q >/dev/null || $sudo apt-get update
+	# an index this machine cannot read (a foreign architecture, a mirror in
+	# sync) need not stop the install: its result is what counts
+	$sudo apt-get update -q >/dev/null || echo "install-deps: apt-get update reported errors; trying the install" >&2
 	# shellcheck disable=SC2086
 	$sudo apt-get install -y -q --no-install-recommends $missing >/dev/null
 	;;

@@ -136,7 +136,7 @@ static void device_row(struct out_table *tab, const struct inventory *inv, struc
 	out_cell_str(row, COL_DRIVER_OVERRIDE, d->driver_override);
 	cli_device_cdevs(d, &cdevs);
 	out_cell_list(row, COL_VFIO, &cdevs);
-	if (g)
+	if (g && g->viable_known)
 		out_cell_bool(row, COL_VIABLE, g->viable);
 	out_cell_str(row, COL_SUBSYSTEM, subsystem_id(d, buf, sizeof(buf)));
 	out_cell_str(row, COL_REVISION, revision(d, buf, sizeof(buf)));
@@ -302,10 +302,10 @@ static int device_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 		out_u64(o, "group", "group", (uint64_t)d->group);
 	else
 		out_str(o, "group", "group", NULL);
-	if (g)
+	if (g && g->viable_known)
 		out_bool(o, "group_viable", "group viable", g->viable);
 	else
-		out_str(o, "group_viable", "group viable", NULL);
+		out_str(o, "group_viable", "group viable", g && !out_is_json(o) ? "unknown" : NULL);
 	out_str(o, "unit", "iommu unit", d->unit);
 	cli_device_cdevs(d, &cdevs);
 	out_strv(o, "vfio_cdevs", "vfio cdev", &cdevs);

@@ -95,7 +95,8 @@ static int group_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		out_cell_list(row, COL_DRIVERS, &drivers);
 		if (g->resv_read)
 			out_cell_u64(row, COL_RESV, g->nresv);
-		out_cell_bool(row, COL_VIABLE, g->viable);
+		if (g->viable_known)
+			out_cell_bool(row, COL_VIABLE, g->viable);
 		out_cell_list(row, COL_MEMBERS, &g->members);
 		out_cell_list(row, COL_IDS, &ids);
 		out_cell_list(row, COL_UNIT, &units);
@@ -195,6 +196,7 @@ struct group_opts {
 	const char *state_dir;
 	bool dry_run;
 	bool force;
+	bool check;
 };
 
 enum {
@@ -202,6 +204,7 @@ enum {
 	OPT_DRY_RUN,
 	OPT_FORCE,
 	OPT_STATE_DIR,
+	OPT_CHECK,
 };
 
 static const struct argp_option claim_options[] = {
@@ -209,14 +212,17 @@ static const struct argp_option claim_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "print the plan, change nothing", 0 },
 	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
-	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
+	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
+	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },
 	{ 0 }
 };
 
 static const struct argp_option release_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "print what would be restored, change nothing", 0 },
+	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
-	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
+	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
+	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },
 	{ 0 }
 };
 
@@ -224,11 +230,13 @@ static const struct argp_option type_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "check the preconditions and print the plan, change nothing", 0 },
 	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
-	  "the lock under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
+	  "the lock under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
+	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },
 	{ 0 }
 };
 
 static const struct argp_option show_options[] = {
+	{ "check", OPT_CHECK, NULL, 0, "exit 1 unless the group is viable (not viable, or unknown)", 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
 	  "look for claim journals under DIR/claims (default $IOMMUCTL_STATE_DIR or /run/iommuctl)", 0 },
 	{ 0 }
@@ -250,6 +258,9 @@ static error_t group_opts_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_STATE_DIR:
 		o->state_dir = arg;
+		break;
+	case OPT_CHECK:
+		o->check = true;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -294,6 +305,8 @@ static void show_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inv
 	}
 	sd = claim_state_dir(go ? go->state_dir : NULL);
 	claim_owner_find(v, inv, g, sd, &own);
+	if (own.problem)
+		warn_msg(ctx, "%s", own.problem);
 	if (!own.journal_checked && !own.vfio_checked) {
 		out_str(o, "owner", "owner", NULL);
 		claim_owner_release(&own);
@@ -337,6 +350,7 @@ static void show_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inv
 
 static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 {
+	const struct group_opts *go = opts;
 	struct out *o = ctx_out(ctx);
 	struct strv objs = { 0 }, units = { 0 };
 	struct inventory inv;
@@ -362,7 +376,10 @@ static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	out_obj_begin(o, NULL, NULL);
 	out_u64(o, "group", "group", g->id);
 	out_str(o, "type", "type", g->type);
-	out_bool(o, "viable", "viable", g->viable);
+	if (g->viable_known)
+		out_bool(o, "viable", "viable", g->viable);
+	else
+		out_str(o, "viable", "viable", out_is_json(o) ? NULL : "unknown");
 	out_str(o, "reason", "reason", g->reason);
 	out_strv(o, "blockers", "blockers", &g->blockers);
 	out_str(o, "vfio_group", "vfio group", g->vfio_node);
@@ -384,6 +401,10 @@ static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	}
 	out_obj_end(o);
 	err = out_flush(o);
+	/* --check: the verdict is the exit status; unknown is not viable (it fails closed) */
+	if (!err && go->check && !g->viable)
+		err = err_report(ctx, g->viable_known ? -EBUSY : -ENODATA, "group %u: %s: %s", g->id,
+				 g->viable_known ? "not viable" : "viability unknown", g->reason);
 	names_free(names);
 	inventory_release(&inv);
 	return err;
@@ -424,10 +445,26 @@ static void group_step(void *arg, const struct claim_step *s)
 #endif
 }
 
-static void opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, struct claim_opts *co)
+/*
+ * The claim options of a changing verb. Where its state comes from and
+ * lives (the running machine or the --sysfs-root tree; see
+ * claim_place_find()) goes into *place, which they point to:
+ * claim_place_free(place) when done. 0, or -errno (reported).
+ */
+static int opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, struct view *v,
+		     struct claim_opts *co, struct claim_place *place)
 {
+	char *why = NULL;
+	int err = claim_place_find(v, ctx->sysfs_root, go->state_dir, place, &why);
+
 	memset(co, 0, sizeof(*co));
-	co->state_dir = go->state_dir;
+	if (err) {
+		err_report(ctx, err, "%s", why);
+		free(why);
+		return err;
+	}
+	co->state_dir = place->state_dir;
+	co->source = place->source;
 	co->driver = go->driver;
 	co->dry_run = go->dry_run;
 	co->force = go->force;
@@ -435,6 +472,7 @@ static void opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, str
 	co->ssh_connection = getenv("SSH_CONNECTION");
 	co->step_cb = group_step;
 	co->cb_arg = ctx;
+	return 0;
 }
 
 static const char *state_text(const struct claim_devstate *st, char *buf, size_t len)
@@ -601,6 +639,7 @@ static int group_claim(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	struct out *o = ctx_out(ctx);
 	struct claim_result r;
 	struct claim_opts co;
+	struct claim_place place;
 	struct inventory inv;
 	struct inv_group *g;
 	struct view *v;
@@ -609,7 +648,11 @@ static int group_claim(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	err = group_change_begin(ctx, argv[0], &inv, &g, &v);
 	if (err)
 		return err;
-	opts_fill(ctx, go, &co);
+	err = opts_fill(ctx, go, v, &co, &place);
+	if (err) {
+		inventory_release(&inv);
+		return err;
+	}
 	err = claim_group(v, &inv, g, &co, &r);
 	out_obj_begin(o, NULL, NULL);
 	out_u64(o, "group", "group", r.group);
@@ -620,7 +663,9 @@ static int group_claim(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 						       "already claimed, nothing to do"));
 	out_bool(o, "changed", "changed", r.changed);
 	out_str(o, "journal", "journal", r.journal);
-	return change_finish(ctx, o, &r, &inv, err);
+	err = change_finish(ctx, o, &r, &inv, err);
+	claim_place_free(&place);
+	return err;
 }
 
 static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
@@ -629,6 +674,7 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	struct out *o = ctx_out(ctx);
 	struct claim_result r;
 	struct claim_opts co;
+	struct claim_place place;
 	struct inventory inv;
 	struct inv_group *g;
 	struct view *v;
@@ -637,13 +683,18 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	err = group_change_begin(ctx, argv[0], &inv, &g, &v);
 	if (err)
 		return err;
-	opts_fill(ctx, go, &co);
+	err = opts_fill(ctx, go, v, &co, &place);
+	if (err) {
+		inventory_release(&inv);
+		return err;
+	}
 	err = claim_release(v, &inv, g, &co, &r);
 	if (err == -ENOENT) {
 		/* nothing recorded: say so, without a document about nothing */
 		err_report(ctx, err, "%s", r.why);
 		claim_result_release(&r);
 		inventory_release(&inv);
+		claim_place_free(&place);
 		return err;
 	}
 	out_obj_begin(o, NULL, NULL);
@@ -660,7 +711,9 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 		out_str(o, "type_before", "type before", r.type_before);
 		out_str(o, "type_after", "type now", r.type_after);
 	}
-	return change_finish(ctx, o, &r, &inv, err);
+	err = change_finish(ctx, o, &r, &inv, err);
+	claim_place_free(&place);
+	return err;
 }
 
 static const char *const type_words_all[] = { "DMA", "DMA-FQ", "identity", "auto" };
@@ -707,6 +760,7 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	struct out *o;
 	struct claim_result r;
 	struct claim_opts co;
+	struct claim_place place;
 	struct inventory inv;
 	struct inv_group *g;
 	struct view *v;
@@ -723,7 +777,11 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		inventory_release(&inv);
 		return err;
 	}
-	opts_fill(ctx, go, &co);
+	err = opts_fill(ctx, go, v, &co, &place);
+	if (err) {
+		inventory_release(&inv);
+		return err;
+	}
 	err = domtype_set(v, &inv, g, argv[1], &co, &r);
 	o = ctx_out(ctx);
 	out_obj_begin(o, NULL, NULL);
@@ -737,7 +795,9 @@ static int group_type(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	out_str(o, "result", "result", result_word(&r, err, go->dry_run, "changed",
 						       "unchanged, already that type"));
 	out_bool(o, "changed", "changed", r.changed);
-	return change_finish(ctx, o, &r, &inv, err);
+	err = change_finish(ctx, o, &r, &inv, err);
+	claim_place_free(&place);
+	return err;
 }
 
 static const struct cli_verb group_verbs[] = {
@@ -797,7 +857,10 @@ static const struct cli_verb group_verbs[] = {
 		       "claim journal, also after an interrupted claim; any failure puts the "
 		       "devices back as they were before the release. After an interrupted "
 		       "type change, first writes the recorded type back and rebinds the "
-		       "recorded drivers. Exit status 3 when the group has no journal.",
+		       "recorded drivers. The journal must list exactly the group's members and "
+		       "only driver names, and be this machine's (this boot's) or this tree's; "
+		       "members to be unbound pass the interlocks unless --force. Exit status 3 "
+		       "when the group has no journal.",
 		.options = release_options,
 		.parser = group_opts_parse,
 		.opts_size = sizeof(struct group_opts),

@@ -52,8 +52,32 @@ struct view {
  * Rooted directory. sysroot replaces "/" for every path (NULL: no paths
  * outside /sys exist); sysfs, when set, replaces "/sys" (the --sysfs-root
  * directory). view_root_new("/", NULL) is the running machine.
+ *
+ * Every path and every symbolic link on its way resolves inside its root
+ * (sysroot; sysfs for /sys when it is not sysroot's "sys"): an absolute
+ * link starts again from the root, ".." of the root is the root. Only
+ * regular files are read or written; a FIFO, socket or device gives
+ * -EINVAL without being opened, a directory -EISDIR, over 64 MiB -EFBIG.
  */
 int view_root_new(const char *sysroot, const char *sysfs, struct view **v);
+
+/* How a rooted view resolves paths inside its root. */
+enum view_resolver {
+	VIEW_RESOLVE_OPENAT2,   /* openat2(2) RESOLVE_IN_ROOT (Linux 5.6+), the default */
+	VIEW_RESOLVE_WALK,      /* the same by hand, component by component */
+};
+enum view_resolver view_root_resolver(struct view *v);
+/* For tests: choose the resolver; -ENOSYS when openat2 does not work here. */
+int view_root_set_resolver(struct view *v, enum view_resolver how);
+/*
+ * The walk (exposed for tests): resolve rel below the directory root as
+ * RESOLVE_IN_ROOT does, each component opened O_PATH|O_NOFOLLOW. On
+ * success *dirfd (O_PATH, the caller closes it) is the directory holding
+ * the last component and *name (malloc'd) its name, "." when the path
+ * ends at a directory; follow: a link in last place is resolved too,
+ * else it is left as the name.
+ */
+int view_root_walk(int root, const char *rel, bool follow, int *dirfd, char **name);
 
 void view_free(struct view *v);
 

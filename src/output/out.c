@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/exitcodes.h"
+#include "core/textesc.h"
 #include "core/util.h"
 #include "output/out.h"
 
@@ -560,6 +561,54 @@ void out_error(struct out *o, const char *message, int err, int exit_status)
 
 /* ---- text primitives ---- */
 
+/*
+ * Text values and labels come from trees, snapshots and dumps: controls
+ * (an escape sequence, a newline that forges a line) print as \xNN, as in
+ * the list views (core/textesc.h).
+ */
+static void put_text(struct out *o, const char *s)
+{
+	for (;;) {
+		size_t n = text_safe_prefix(s);
+		char esc[4];
+
+		put(o, s, n);
+		s += n;
+		if (!*s)
+			return;
+		text_escape_byte((unsigned char)*s++, esc);
+		put(o, esc, sizeof(esc));
+	}
+}
+
+/* printf, escaped as put_text; keep_nl: a newline that ends fmt is the layout's own */
+static void __attribute__((format(printf, 2, 0)))
+put_textv(struct out *o, const char *fmt, va_list ap, bool keep_nl)
+{
+	char small[512], *s = small;
+	bool nl;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		s = xmalloc((size_t)n + 1);
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+	}
+	nl = keep_nl && n && s[n - 1] == '\n' && fmt[strlen(fmt) - 1] == '\n';
+	if (nl)
+		s[n - 1] = '\0';
+	put_text(o, s);
+	if (nl)
+		putch(o, '\n');
+	if (s != small)
+		free(s);
+}
+
 static void text_open(struct out *o, const char *label)
 {
 	if (o->skip || o->depth >= OUT_MAX_DEPTH) {
@@ -568,7 +617,9 @@ static void text_open(struct out *o, const char *label)
 	}
 	o->st[o->depth++].labelled = label != NULL;
 	if (label) {
-		oprintf(o, "%*s%s:\n", o->indent, "", label);
+		pad(o, ' ', o->indent);
+		put_text(o, label);
+		put(o, ":\n", 2);
 		o->indent += 2;
 	}
 	o->started = true;
@@ -590,10 +641,10 @@ static void text_line(struct out *o, const char *label, const char *val)
 {
 	pad(o, ' ', o->indent);
 	if (label) {
-		puts_(o, label);
+		put_text(o, label);
 		put(o, ": ", 2);
 	}
-	puts_(o, val);
+	put_text(o, val);
 	putch(o, '\n');
 	o->started = true;
 }
@@ -715,7 +766,7 @@ void out_text(struct out *o, const char *fmt, ...)
 		return;
 	pad(o, ' ', o->indent);
 	va_start(ap, fmt);
-	ovprintf(o, fmt, ap);
+	put_textv(o, fmt, ap, false);
 	va_end(ap);
 	putch(o, '\n');
 	o->started = true;
@@ -728,7 +779,7 @@ void out_textf(struct out *o, const char *fmt, ...)
 	if (o->opt.json)
 		return;
 	va_start(ap, fmt);
-	ovprintf(o, fmt, ap);
+	put_textv(o, fmt, ap, true);
 	va_end(ap);
 	o->started = true;
 }
@@ -751,8 +802,13 @@ void out_fmt_str(struct out *o, const char *key, const char *fmt, const char *va
 {
 	if (!o->opt.json) {
 		if (fmt) {
+			char *esc = val ? text_escape(val) : NULL;
+
+			if (esc)
+				val = esc;
 			if (!fmt_simple(o, fmt, FA_STR, val, 0))
 				oprintf(o, fmt, val ? val : "-");
+			free(esc);
 			o->started = true;
 		}
 	} else if (key) {

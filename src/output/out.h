@@ -144,7 +144,10 @@ void out_table_free(struct out_table *tab);
  * item's heading. key is the JSON member name (ignored inside a list).
  * A value, or a keyed container, written at the top level opens an object
  * around it (closed by out_flush); an unkeyed container there is the
- * document itself.
+ * document itself. Text labels and values, out_text, out_textf and the
+ * strings of out_fmt_str print control characters (C0, DEL, C1) and bytes
+ * that are not UTF-8 as \xNN, as the list views do (core/textesc.h);
+ * out_textf keeps a newline that ends its format.
  */
 void out_obj_begin(struct out *o, const char *key, const char *label);
 void out_obj_end(struct out *o);

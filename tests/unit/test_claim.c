@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -750,54 +751,70 @@ static void test_prologue(void **state)
 	struct fx *f = *state;
 	struct claim_result r = { 0 }, r2 = { 0 };
 	struct claim_opts o;
+	struct claim_hold h, h2;
 	struct inv_group *g = fx_group(f, 7), empty = { .id = 99 };
 	char *journal = xasprintf("%s/claims/0000:00:06.0.json", f->state);
 	char *lock = xasprintf("%s/claims/0000:00:06.0.lock", f->state);
 	char *busy = xasprintf("busy: another iommuctl (pid %ld) is changing group 7 (lock %s); nothing was "
 			       "changed", (long)getpid(), lock);
 	char *file = xasprintf("%s/file", f->state), *below = xasprintf("%s/file/state", f->state);
-	int fd, fd2;
 
 	fx_opts(f, &o);
-	assert_int_equal(claim_begin(&o, g, &r, &fd), 0);
-	assert_true(fd >= 0);
+	assert_int_equal(claim_begin(&o, g, &r, &h), 0);
+	assert_true(h.lock >= 0);
+	assert_true(h.dir >= 0);
 	assert_int_equal(r.group, 7);
 	assert_string_equal(r.key, "0000:00:06.0");   /* the lowest member address */
 	assert_string_equal(r.journal, journal);
 	assert_string_equal(r.lock, lock);
 	assert_null(r.why);
 
-	/* a second one fails at once, naming the holder, and takes nothing */
-	assert_int_equal(claim_begin(&o, g, &r2, &fd2), -EBUSY);
-	assert_int_equal(fd2, -1);
+	/* a second one fails at once, naming the holder, and holds nothing */
+	assert_int_equal(claim_begin(&o, g, &r2, &h2), -EBUSY);
+	assert_int_equal(h2.lock, -1);
+	assert_int_equal(h2.dir, -1);
 	assert_string_equal(r2.why, busy);
 	claim_result_release(&r2);
 	/* a dry run takes no lock, so it works while another change holds it */
 	o.dry_run = true;
-	assert_int_equal(claim_begin(&o, g, &r2, &fd2), 0);
-	assert_int_equal(fd2, -1);
+	assert_int_equal(claim_begin(&o, g, &r2, &h2), 0);
+	assert_int_equal(h2.lock, -1);
 	assert_string_equal(r2.journal, journal);
+	claim_end(&h2);
 	claim_result_release(&r2);
 	o.dry_run = false;
 	/* unlocked: the next one gets it */
-	claim_unlock(fd);
-	assert_int_equal(claim_begin(&o, g, &r2, &fd2), 0);
-	assert_true(fd2 >= 0);
-	claim_unlock(fd2);
+	claim_end(&h);
+	assert_int_equal(h.lock, -1);
+	assert_int_equal(claim_begin(&o, g, &r2, &h2), 0);
+	assert_true(h2.lock >= 0);
+	claim_end(&h2);
 	claim_result_release(&r2);
 	claim_result_release(&r);
 
-	assert_int_equal(claim_begin(&o, &empty, &r, &fd), -ENODEV);
-	assert_int_equal(fd, -1);
+	assert_int_equal(claim_begin(&o, &empty, &r, &h), -ENODEV);
+	assert_int_equal(h.lock, -1);
 	assert_string_equal(r.why, "group 99 has no devices");
 	claim_result_release(&r);
 
 	/* a state directory that cannot be made: said, nothing taken */
 	fclose(fopen(file, "w"));
 	o.state_dir = below;
-	assert_int_equal(claim_begin(&o, g, &r, &fd), -ENOTDIR);
-	assert_int_equal(fd, -1);
+	assert_int_equal(claim_begin(&o, g, &r, &h), -ENOTDIR);
+	assert_int_equal(h.lock, -1);
+	assert_int_equal(h.dir, -1);
 	assert_non_null(strstr(r.why, "cannot create the state directory"));
+	claim_result_release(&r);
+	/* a dry run makes nothing, and finds nothing where there is nothing */
+	o.state_dir = f->state;
+	o.dry_run = true;
+	free(below);
+	below = xasprintf("%s/new", f->state);
+	o.state_dir = below;
+	assert_int_equal(claim_begin(&o, g, &r, &h), 0);
+	assert_int_equal(h.dir, -1);
+	assert_int_equal(access(below, F_OK), -1);
+	claim_end(&h);
 	claim_result_release(&r);
 	free(journal);
 	free(lock);
@@ -870,25 +887,25 @@ static void test_interlock_refusal_shared(void **state)
 	assert_int_equal(claim_members_load(fake_view(f->fs), &f->inv, g, &r), 0);
 	/* a member that keeps its driver holds nothing at risk */
 	r.members[0].action = CLAIM_KEEP;
-	assert_int_equal(claim_interlocks_refuse(fake_view(f->fs), &o, &r, CLAIM_CHANGE_CLAIM), 0);
+	assert_int_equal(claim_interlocks_refuse(fake_view(f->fs), &o, &r, CLAIM_CHANGE_CLAIM, NULL), 0);
 	assert_int_equal(r.nhits, 0);
 	assert_null(r.why);
 	r.members[0].action = CLAIM_REBIND;
-	assert_int_equal(claim_interlocks_refuse(fake_view(f->fs), &o, &r, CLAIM_CHANGE_CLAIM), -EPERM);
+	assert_int_equal(claim_interlocks_refuse(fake_view(f->fs), &o, &r, CLAIM_CHANGE_CLAIM, NULL), -EPERM);
 	assert_int_equal(r.nhits, 1);
 	assert_string_equal(r.hits[0].member, "0000:00:1f.2");
 	assert_string_equal(r.why, want_claim);
 	claim_result_release(&r);
 	assert_int_equal(claim_members_load(fake_view(f->fs), &f->inv, g, &r), 0);
 	r.members[0].action = CLAIM_REBIND;
-	assert_int_equal(claim_interlocks_refuse(fake_view(f->fs), &o, &r, CLAIM_CHANGE_TYPE), -EPERM);
+	assert_int_equal(claim_interlocks_refuse(fake_view(f->fs), &o, &r, CLAIM_CHANGE_TYPE, NULL), -EPERM);
 	assert_string_equal(r.why, want_type);
 	claim_result_release(&r);
 	/* --force: not even looked at */
 	assert_int_equal(claim_members_load(fake_view(f->fs), &f->inv, g, &r), 0);
 	r.members[0].action = CLAIM_REBIND;
 	o.force = true;
-	assert_int_equal(claim_interlocks_refuse(fake_view(f->fs), &o, &r, CLAIM_CHANGE_TYPE), 0);
+	assert_int_equal(claim_interlocks_refuse(fake_view(f->fs), &o, &r, CLAIM_CHANGE_TYPE, NULL), 0);
 	assert_int_equal(r.nhits, 0);
 	claim_result_release(&r);
 	o.force = false;
@@ -1038,6 +1055,326 @@ static void test_interlock_console(void **state)
 	assert_int_equal(do_claim(f, 8, &o, &r), -EPERM);
 	assert_string_equal(r.hits[0].what, "console framebuffer fb0");
 	claim_result_release(&r);
+}
+
+/* ---- hostile state (the audit's B1, B2, B5, B6) ---- */
+
+/* A journal file written by hand into the claims directory, as another writer could. */
+static void put_journal(struct fx *f, const char *name, const char *text)
+{
+	char *dir = xasprintf("%s/claims", f->state), *p = xasprintf("%s/%s", dir, name);
+	FILE *fp;
+
+	mkdir(dir, 0755);
+	fp = fopen(p, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	free(dir);
+	free(p);
+}
+
+/* A claim journal of group KEY's one device DEV, recorded as on DRV, with the extra members EXTRA. */
+static char *journal_text_of(const char *key, unsigned int group, const char *extra, const char *devs)
+{
+	return xasprintf("{\"format\": \"iommuctl-claim-journal\", \"version\": 1, \"state\": \"claimed\", "
+			 "\"key\": \"%s\", \"group\": %u, \"driver\": \"vfio-pci\", %s\"pid\": 1, "
+			 "\"devices\": %s}", key, group, extra, devs);
+}
+
+/* B1: a lock with another name for it, or a state directory others may write to */
+static void test_state_unsafe(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	char *victim = xasprintf("%s/victim", f->state), *dir = xasprintf("%s/claims", f->state);
+	char *lock = xasprintf("%s/0000:00:04.0.lock", dir), *text = NULL;
+	struct view *root;
+	size_t len;
+	FILE *fp;
+
+	fx_opts(f, &o);
+	fp = fopen(victim, "w");
+	fputs("IMPORTANT\n", fp);
+	fclose(fp);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(link(victim, lock), 0);
+	assert_int_equal(do_release(f, 2, &o, &r), -EPERM);
+	assert_non_null(strstr(r.why, "hard links"));
+	claim_result_release(&r);
+	assert_int_equal(view_root_new("/", NULL, &root), 0);
+	assert_int_equal(view_read_file(root, victim, &text, &len), 0);
+	assert_string_equal(text, "IMPORTANT\n");
+	free(text);
+	view_free(root);
+	unlink(lock);
+
+	/* others may write the state directory: nothing is done in it */
+	assert_int_equal(chmod(f->state, 0770), 0);
+	assert_int_equal(do_claim(f, 2, &o, &r), -EPERM);
+	assert_non_null(strstr(r.why, "is group/world-writable: chmod go-w"));
+	assert_int_equal(fake_writes(f->fs), 0);
+	claim_result_release(&r);
+	assert_int_equal(chmod(f->state, 0700), 0);
+	/* a claim leaves its journal and lock, and no temporary file */
+	assert_int_equal(do_claim(f, 2, &o, &r), 0);
+	claim_result_release(&r);
+	{
+		struct strv names = { 0 };
+
+		assert_int_equal(view_root_new("/", NULL, &root), 0);
+		assert_int_equal(view_list_dir(root, dir, &names), 0);
+		strv_sort(&names);
+		assert_int_equal(names.n, 2);
+		assert_string_equal(names.v[0], "0000:00:04.0.json");
+		assert_string_equal(names.v[1], "0000:00:04.0.lock");
+		strv_free(&names);
+		view_free(root);
+	}
+	free(victim);
+	free(dir);
+	free(lock);
+}
+
+/* B2: release acts on exactly the group's members, with names that are names */
+static void test_release_journal_checked(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	char *j;
+
+	fx_opts(f, &o);
+	/* group 2's journal naming group 3's NIC */
+	j = journal_text_of("0000:00:04.0", 2, "", "[{\"address\": \"0000:00:05.0\", \"bus\": \"pci\", "
+			    "\"action\": \"rebind\", \"driver\": \"pci-stub\", \"driver_override\": null}]");
+	put_journal(f, "0000:00:04.0.json", j);
+	free(j);
+	assert_int_equal(do_release(f, 2, &o, &r), -EBADMSG);
+	assert_non_null(strstr(r.why, "it lists 0000:00:05.0, which is not a member of group 2"));
+	assert_non_null(strstr(r.why, "it does not list its member 0000:00:04.0"));
+	claim_result_release(&r);
+	assert_int_equal(fake_writes(f->fs), 0);
+	assert_string_equal(fake_driver_of(f->fs, "0000:00:05.0"), "e1000e");
+	assert_true(journal_exists(f, "0000:00:04.0"));
+	/* an empty list does not match either */
+	j = journal_text_of("0000:00:04.0", 2, "", "[]");
+	put_journal(f, "0000:00:04.0.json", j);
+	free(j);
+	assert_int_equal(do_release(f, 2, &o, &r), -EBADMSG);
+	claim_result_release(&r);
+	/* a type journal too */
+	j = xasprintf("{\"format\": \"iommuctl-claim-journal\", \"version\": 1, \"state\": \"typing\", "
+		      "\"type_before\": \"identity\", \"type_target\": \"DMA\", \"devices\": [{\"address\": "
+		      "\"0000:00:05.0\", \"action\": \"rebind\", \"driver\": \"e1000e\"}]}");
+	put_journal(f, "0000:00:04.0.type.json", j);
+	free(j);
+	assert_int_equal(do_release(f, 2, &o, &r), -EBADMSG);
+	assert_non_null(strstr(r.why, "0000:00:04.0.type.json does not match group 2"));
+	claim_result_release(&r);
+	assert_int_equal(fake_writes(f->fs), 0);
+	fx_reset(f);
+
+	/* a driver or override that is no name: refused before any write */
+	j = journal_text_of("0000:00:04.0", 2, "", "[{\"address\": \"0000:00:04.0\", \"bus\": \"pci\", "
+			    "\"action\": \"rebind\", \"driver\": \"e1000e\", \"driver_override\": \"x\\ny\"}]");
+	put_journal(f, "0000:00:04.0.json", j);
+	free(j);
+	assert_int_equal(do_release(f, 2, &o, &r), -EBADMSG);
+	assert_non_null(strstr(r.why, "driver_override \"x\\x0ay\" is not a driver name"));
+	claim_result_release(&r);
+	assert_int_equal(fake_writes(f->fs), 0);
+	/* and the engine refuses such a name whoever asks */
+	{
+		struct claim_devstate bad = { .driver = (char *)"../e1000e", .override = NULL };
+		struct claim_txn t;
+		struct inv_group *g = fx_group(f, 2);
+
+		memset(&r, 0, sizeof(r));
+		claim_txn_init(&t, fake_view(f->fs), &o, &r);
+		assert_int_equal(claim_members_load(fake_view(f->fs), &f->inv, g, &r), 0);
+		assert_int_equal(claim_txn_apply(&t, &r.members[0], &bad), -EINVAL);
+		bad.driver = (char *)"vfio-pci";
+		bad.override = (char *)"vfio-pci\n";
+		assert_int_equal(claim_txn_apply(&t, &r.members[0], &bad), -EINVAL);
+		claim_result_release(&r);
+	}
+	assert_int_equal(fake_writes(f->fs), 0);
+}
+
+/* B2: what release (or the recovery of a type change) unbinds passes the interlocks */
+static void test_release_interlocks(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	char *j;
+
+	add_root_disk(f->fs);
+	fx_opts(f, &o);
+	j = journal_text_of("0000:00:1f.2", 5, "", "[{\"address\": \"0000:00:1f.2\", \"bus\": \"pci\", "
+			    "\"action\": \"rebind\", \"driver\": \"pci-stub\", \"driver_override\": null}]");
+	put_journal(f, "0000:00:1f.2.json", j);
+	free(j);
+	assert_int_equal(do_release(f, 5, &o, &r), -EPERM);
+	assert_int_equal(r.nhits, 1);
+	assert_string_equal(r.why, "refusing to release group 5, which means unbinding members from their "
+			    "present drivers: 0000:00:1f.2 holds the root filesystem (/ on /dev/sda2) "
+			    "(--force to release it anyway)");
+	claim_result_release(&r);
+	assert_int_equal(fake_writes(f->fs), 0);
+	assert_true(journal_exists(f, "0000:00:1f.2"));
+	o.force = true;
+	assert_int_equal(do_release(f, 5, &o, &r), 0);
+	claim_result_release(&r);
+	assert_string_equal(fake_driver_of(f->fs, "0000:00:1f.2"), "pci-stub");
+	fx_reset(f);
+
+	/* an interrupted type change: its type goes back only with every member unbound */
+	add_root_disk(f->fs);
+	o.force = false;
+	j = xasprintf("{\"format\": \"iommuctl-claim-journal\", \"version\": 1, \"state\": \"typing\", "
+		      "\"type_before\": \"identity\", \"type_target\": \"DMA\", \"devices\": [{\"address\": "
+		      "\"0000:00:1f.2\", \"action\": \"rebind\", \"driver\": \"ahci\"}]}");
+	put_journal(f, "0000:00:1f.2.type.json", j);
+	free(j);
+	assert_int_equal(do_release(f, 5, &o, &r), -EPERM);
+	assert_string_equal(r.why, "refusing to finish the interrupted type change of group 5, which means "
+			    "unbinding its members: 0000:00:1f.2 holds the root filesystem (/ on /dev/sda2) "
+			    "(--force to do it anyway)");
+	claim_result_release(&r);
+	assert_int_equal(fake_writes(f->fs), 0);
+}
+
+/* B5: a journal that is a FIFO is refused at once, by the changes and by group show's owner */
+static void test_journal_fifo(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	struct claim_owner own;
+	char *dir = xasprintf("%s/claims", f->state), *fifo = xasprintf("%s/0000:00:04.0.json", dir);
+
+	fx_opts(f, &o);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	/* a reader that waits on the FIFO never comes back: the alarm ends the test as failed */
+	alarm(20);
+	assert_int_equal(do_release(f, 2, &o, &r), -EPERM);
+	assert_non_null(strstr(r.why, "is not a regular file"));
+	claim_result_release(&r);
+	assert_int_equal(do_claim(f, 2, &o, &r), -EPERM);
+	claim_result_release(&r);
+	claim_owner_find(fake_view(f->fs), &f->inv, fx_group(f, 2), f->state, &own);
+	assert_null(own.journal);
+	assert_non_null(strstr(own.problem, "is not a regular file"));
+	claim_owner_release(&own);
+	alarm(0);
+	assert_int_equal(fake_writes(f->fs), 0);
+	free(dir);
+	free(fifo);
+}
+
+/* B6: journals record where they were made, and another source's are refused */
+static void test_journal_source(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	struct claim_place p;
+	struct claim_owner own;
+	char *why = NULL, *tree = realpath(f->state, NULL), *want, *text = NULL, *path;
+	struct view *root;
+	size_t len;
+
+	unsetenv(CLAIM_STATE_DIR_ENV);
+	/* the running machine: its boot id; a tree: its canonical path, and its own state directory */
+	fake_file(f->fs, "/proc/sys/kernel/random/boot_id", "6c1a0b3e-1111-4222-8333-944455556666\n");
+	assert_int_equal(claim_place_find(fake_view(f->fs), NULL, NULL, &p, &why), 0);
+	assert_string_equal(p.source, "boot:6c1a0b3e-1111-4222-8333-944455556666");
+	assert_string_equal(p.state_dir, CLAIM_STATE_DIR_DEFAULT);
+	claim_place_free(&p);
+	assert_int_equal(claim_place_find(fake_view(f->fs), f->state, NULL, &p, &why), 0);
+	want = xasprintf("tree:%s", tree);
+	assert_string_equal(p.source, want);
+	free(want);
+	want = xasprintf("%s.iommuctl-state", tree);
+	assert_string_equal(p.state_dir, want);
+	free(want);
+	claim_place_free(&p);
+	assert_int_equal(claim_place_find(fake_view(f->fs), f->state, "/x", &p, &why), 0);
+	assert_string_equal(p.state_dir, "/x");
+	claim_place_free(&p);
+	setenv(CLAIM_STATE_DIR_ENV, "/y", 1);
+	assert_int_equal(claim_place_find(fake_view(f->fs), f->state, NULL, &p, &why), 0);
+	assert_string_equal(p.state_dir, "/y");
+	claim_place_free(&p);
+	unsetenv(CLAIM_STATE_DIR_ENV);
+	assert_int_equal(claim_place_find(fake_view(f->fs), "/no/such/tree", NULL, &p, &why), -ENOENT);
+	assert_non_null(strstr(why, "/no/such/tree"));
+	free(why);
+
+	/* a claim records its source */
+	fx_opts(f, &o);
+	o.source = "boot:6c1a0b3e-1111-4222-8333-944455556666";
+	assert_int_equal(do_claim(f, 2, &o, &r), 0);
+	claim_result_release(&r);
+	assert_int_equal(view_root_new("/", NULL, &root), 0);
+	path = xasprintf("%s/claims/0000:00:04.0.json", f->state);
+	assert_int_equal(view_read_file(root, path, &text, &len), 0);
+	assert_non_null(strstr(text, "\"source\": \"boot:6c1a0b3e-1111-4222-8333-944455556666\""));
+	free(text);
+	view_free(root);
+	/* group show's owner is the running machine's, of this boot */
+	claim_owner_find(fake_view(f->fs), &f->inv, fx_group(f, 2), f->state, &own);
+	assert_non_null(own.journal);
+	assert_null(own.problem);
+	claim_owner_release(&own);
+
+	/* after a reboot the journal is another boot's: refused, said why */
+	fake_file(f->fs, "/proc/sys/kernel/random/boot_id", "77777777-1111-4222-8333-944455556666\n");
+	claim_owner_find(fake_view(f->fs), &f->inv, fx_group(f, 2), f->state, &own);
+	assert_null(own.journal);
+	assert_non_null(strstr(own.problem, "was made in another boot of this machine"));
+	claim_owner_release(&own);
+	o.source = "boot:77777777-1111-4222-8333-944455556666";
+	assert_int_equal(do_release(f, 2, &o, &r), -EXDEV);
+	assert_non_null(strstr(r.why, "the bindings it recorded ended with that boot"));
+	claim_result_release(&r);
+	assert_int_equal(do_claim(f, 2, &o, &r), -EXDEV);
+	claim_result_release(&r);
+	/* a tree does not take it */
+	o.source = "tree:/cap/sys";
+	assert_int_equal(do_release(f, 2, &o, &r), -EXDEV);
+	assert_non_null(strstr(r.why, "belongs to the running machine (boot 6c1a0b3e-1111-4222-8333-944455556666), "
+				      "not to the --sysfs-root tree /cap/sys"));
+	claim_result_release(&r);
+	assert_int_equal(fake_writes(f->fs), 3);
+	/* a boot id that cannot be read: any boot's journal is taken */
+	o.source = NULL;
+	assert_int_equal(do_release(f, 2, &o, &r), 0);
+	claim_result_release(&r);
+	assert_false(journal_exists(f, "0000:00:04.0"));
+
+	/* a journal written before sources were recorded is the running machine's */
+	{
+		char *j = journal_text_of("0000:00:04.0", 2, "", "[{\"address\": \"0000:00:04.0\", \"bus\": \"pci\", "
+					  "\"action\": \"rebind\", \"driver\": \"e1000e\", \"driver_override\": null}]");
+
+		put_journal(f, "0000:00:04.0.json", j);
+		free(j);
+	}
+	o.source = "tree:/cap/sys";
+	assert_int_equal(do_release(f, 2, &o, &r), -EXDEV);
+	assert_non_null(strstr(r.why, "belongs to the running machine, not to the --sysfs-root tree /cap/sys"));
+	claim_result_release(&r);
+	o.source = "boot:77777777-1111-4222-8333-944455556666";
+	assert_int_equal(do_release(f, 2, &o, &r), 0);
+	assert_true(r.already);
+	claim_result_release(&r);
+	free(path);
+	free(tree);
 }
 
 /* ---- owner ---- */
@@ -1424,6 +1761,11 @@ int main(void)
 		T(test_interlock_network),
 		T(test_interlock_console),
 		T(test_owner),
+		T(test_state_unsafe),
+		T(test_release_journal_checked),
+		T(test_release_interlocks),
+		T(test_journal_fifo),
+		T(test_journal_source),
 		T(test_cli_verbs),
 		T(test_cli_render),
 		T(test_cli_non_root),

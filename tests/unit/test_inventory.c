@@ -712,6 +712,90 @@ static void test_order_and_garbage(void **state)
 	inventory_release(&inv);
 }
 
+/* B12: a verdict that cannot be reached is unknown, never "viable" */
+static void test_viability_unknown(void **state)
+{
+	struct inventory inv;
+	struct inv_group *g;
+
+	group(1, "DMA", msi);
+	pci_dev("0000:00:01.0", 0x8086, 0x10d3, 0x020000, NULL, 1, NULL, 256);
+	/* devices/ that is not a directory: the members are not known */
+	group(2, "DMA", msi);
+	mkdir_rel("sys/kernel/iommu_groups/3");
+	putf("sys/kernel/iommu_groups/3/devices", "not a directory\n");
+	/* a member whose driver is there but is no link: that driver is not known */
+	group(4, "DMA", msi);
+	pci_dev("0000:00:04.0", 0x8086, 0x10d3, 0x020000, NULL, 4, NULL, 256);
+	putf(DEVDIR "/0000:00:04.0/driver", "e1000e\n");
+	/* ... but a member that surely blocks makes the verdict "not viable" */
+	group(5, "DMA", msi);
+	pci_dev("0000:00:05.0", 0x8086, 0x10d3, 0x020000, NULL, 5, NULL, 256);
+	putf(DEVDIR "/0000:00:05.0/driver", "x\n");
+	pci_dev("0000:00:05.1", 0x8086, 0x10d3, 0x020000, "e1000e", 5, NULL, 256);
+	load(&inv, false);
+
+	g = inventory_group(&inv, 1);
+	assert_true(g->viable && g->viable_known);
+	g = inventory_group(&inv, 2);
+	assert_true(g->viable && g->viable_known);   /* readable and empty: no devices */
+	g = inventory_group(&inv, 3);
+	assert_false(g->viable);
+	assert_false(g->viable_known);
+	assert_int_equal(g->members_err, -ENOTDIR);
+	assert_non_null(strstr(g->reason, "cannot be listed"));
+	assert_true(has_warning(&inv, "its members are unknown"));
+	g = inventory_group(&inv, 4);
+	assert_false(g->viable);
+	assert_false(g->viable_known);
+	assert_non_null(strstr(g->reason, "driver of 0000:00:04.0 cannot be read"));
+	assert_int_equal(inventory_device(&inv, "00:04.0")->driver_err, -EINVAL);
+	g = inventory_group(&inv, 5);
+	assert_false(g->viable);
+	assert_true(g->viable_known);
+	assert_string_equal(g->blockers.v[0], "0000:00:05.1");
+	inventory_release(&inv);
+}
+
+/* B13: group directories as the kernel names them only; B9: lookups stay exact at any count */
+static void test_group_names_and_lookups(void **state)
+{
+	static const char *const decoys[] = { "01", "00", "+1", "-1", "0x1", " 1", "2147483648",
+					       "99999999999" };
+	struct inventory inv;
+	char name[64];
+
+	group(0, "DMA", msi);
+	group(1, "identity", msi);
+	pci_dev("0000:00:01.0", 0x8086, 0x10d3, 0x020000, NULL, 1, NULL, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(decoys); i++) {
+		snprintf(name, sizeof(name), "sys/kernel/iommu_groups/%s/devices", decoys[i]);
+		mkdir_rel(name);
+	}
+	/* enough devices to grow the index many times */
+	for (unsigned int i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "0000:%02x:%02x.%u", 1 + i / 256, (i / 8) % 32, i % 8);
+		pci_dev(name, 0x1234, (uint16_t)i, 0x020000, NULL, -1, NULL, 0);
+	}
+	load(&inv, false);
+	assert_int_equal(inv.ngroups, 2);
+	assert_string_equal(inventory_group(&inv, 1)->type, "identity");
+	assert_int_equal(inventory_group(&inv, 1)->members.n, 1);
+	assert_null(inventory_group(&inv, 2));
+	for (size_t i = 0; i < ARRAY_SIZE(decoys); i++) {
+		snprintf(name, sizeof(name), "%s: not a group number", decoys[i]);
+		assert_true(has_warning(&inv, name));
+	}
+	assert_int_equal(inv.ndevices, 201);
+	for (unsigned int i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "%02x:%02x.%u", 1 + i / 256, (i / 8) % 32, i % 8);
+		assert_non_null(inventory_device(&inv, name));
+		assert_int_equal(inventory_device(&inv, name)->device, i);
+	}
+	assert_null(inventory_device(&inv, "0000:7f:00.0"));
+	inventory_release(&inv);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tree_setup, tree_teardown)
 
 int main(void)
@@ -729,6 +813,8 @@ int main(void)
 		cmocka_unit_test(test_attr_parse),
 		T(test_vfio_nodes),
 		T(test_order_and_garbage),
+		T(test_viability_unknown),
+		T(test_group_names_and_lookups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,7 +29,7 @@ if ((${#need[@]})); then
 	[[ $(id -u) == 0 ]] || die "missing packages: run as root: apt-get install ${need[*]}"
 	log "installing ${need[*]}"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >&2 ||
-		{ apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive \
+		{ apt-get update -q >&2 || echo >&2 "apt-get update reported errors (an index not needed here?): trying the install"; DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -q --no-install-recommends "${need[@]}" >&2; } ||
 		die "apt-get install ${need[*]} failed"
 fi

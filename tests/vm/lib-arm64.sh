@@ -14,7 +14,8 @@
 # unpacked in the cache, so that the host keeps its own busybox), the arm64
 # kernel's modules, and $IOMMUCTL_ARM64 (default <repo>/build-arm64/iommuctl,
 # made by vm_arm64_build_iommuctl) with the libraries its DT_NEEDED entries name,
-# resolved from Debian's multiarch arm64 directories.
+# resolved from the arm64 sysroot in the cache and the cross libc. Every arm64
+# package comes through lib.sh's private apt configuration (vm_foreign_apt).
 #
 # Environment: IOMMUCTL_ARM64, IOMMUCTL_VM_ARM64_KERNEL_PKG (e.g.
 # linux-image-6.12.117+deb12-arm64-unsigned; used for the 4K scenario; the 16K
@@ -66,31 +67,10 @@ vm_arm64_need_tools() {
 	vm_apt_install "${pkgs[@]}"
 }
 
-# The arm64 packages need apt to know the arm64 architecture.
-vm_arm64_need_arch() {
-	vm_need_foreign_arch arm64
-}
-
-# Download PKG (a .deb) and unpack it into DIR (once; DIR/.complete marks it).
+# Download PKG (an arm64 .deb, through the private apt configuration of
+# lib.sh) and unpack it into DIR (once; DIR/.complete marks it).
 _vm_arm64_unpack() {
-	local pkg=$1 dir=$2 tmp deb
-	[[ -e $dir/.complete ]] && return 0
-	vm_arm64_need_arch
-	mkdir -p "$(dirname "$dir")"
-	tmp=$(mktemp -d "$(dirname "$dir")/.fetch.XXXXXX")
-	chmod 0755 "$tmp"
-	vm_log "fetching $pkg into $dir"
-	if ! (cd "$tmp" && apt-get download -q -o APT::Sandbox::User="$(id -un)" "$pkg" >&2); then
-		apt-get update -q >&2
-		(cd "$tmp" && apt-get download -q -o APT::Sandbox::User="$(id -un)" "$pkg" >&2) ||
-			{ rm -rf "$tmp"; vm_die "apt-get download $pkg failed"; }
-	fi
-	deb=$(find "$tmp" -maxdepth 1 -name '*.deb' | head -n1)
-	dpkg-deb -x "$deb" "$tmp/root" || { rm -rf "$tmp"; vm_die "dpkg-deb -x $deb failed"; }
-	rm -f "$deb"
-	rm -rf "$dir"
-	mv "$tmp" "$dir"
-	touch "$dir/.complete"
+	vm_foreign_unpack arm64 "$2" "${1%:arm64}" || vm_die "apt-get download ${1%:arm64} (arm64) failed"
 }
 
 vm_arm64_busybox() {
@@ -112,8 +92,8 @@ vm_arm64_fetch_kernel() {
 		if [[ -n $kdir ]]; then
 			pkg=linux-image-${kdir##*/}-unsigned
 		else
-			vm_arm64_need_arch
-			pkg=$(apt-cache pkgnames linux-image-6.12. 2>/dev/null |
+			vm_foreign_update arm64 || vm_die "cannot read the arm64 package indexes"
+			pkg=$(vm_foreign_apt arm64 apt-cache pkgnames linux-image-6.12. 2>/dev/null |
 				grep -E "^linux-image-6\.12\.[0-9]+\+deb[0-9]+-$VM_FLAVOUR-unsigned\$" | sort -V | tail -n1)
 			[[ -n $pkg ]] || vm_die "no linux-image-6.12.*-$VM_FLAVOUR-unsigned in apt's index"
 		fi
@@ -135,43 +115,39 @@ vm_arm64_fetch_kernel() {
 	[[ -f $VM_KERNEL ]] || vm_die "$pkg has no boot/vmlinuz-$VM_KVER"
 }
 
-# Copy an arm64 binary's libraries (DT_NEEDED, recursively, from Debian's
-# multiarch directories) and the dynamic loader into ROOT. ldd cannot do this
-# for a foreign binary.
+# Copy an arm64 binary's libraries (DT_NEEDED, recursively, from the sysroot
+# and the cross libc) and the dynamic loader into ROOT, under the paths the
+# guest's loader searches. ldd cannot do this for a foreign binary.
 _vm_arm64_copy_libs() {
-	local root=$1 bin=$2 libs lib
+	local root=$1 bin=$2 libs lib sr=$VM_ARM64_SYSROOT
 	aarch64-linux-gnu-readelf -l "$bin" 2>/dev/null | grep -q 'Requesting program interpreter' || return 0
-	_vm_copy_abs "$root" /lib/ld-linux-aarch64.so.1
-	libs=$(_vm_needed_libs aarch64-linux-gnu-readelf "$bin" "apt-get install its :arm64 package" \
-		/lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu) || exit 1
+	mkdir -p "$root/lib" "$root/lib/aarch64-linux-gnu"
+	cp -L /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 "$root/lib/ld-linux-aarch64.so.1"
+	libs=$(_vm_needed_libs aarch64-linux-gnu-readelf "$bin" "the sysroot and the cross libc" \
+		"$sr/usr/lib/aarch64-linux-gnu" "$sr/lib/aarch64-linux-gnu" /usr/aarch64-linux-gnu/lib) || exit 1
 	for lib in $libs; do
-		_vm_copy_abs "$root" "$lib"
+		cp -L "$lib" "$root/lib/aarch64-linux-gnu/${lib##*/}"
 	done
 }
 
-# vm_arm64_build_iommuctl: cross-build $VM_REPO/build-arm64/iommuctl (installs the
-# cross compiler and the arm64 -dev packages when missing and root). Returns 1
-# with a message when that is impossible.
-VM_ARM64_DEV_PKGS=(gcc-aarch64-linux-gnu libsmartcols-dev:arm64 libjson-c-dev:arm64
-	libarchive-dev:arm64 zlib1g-dev:arm64 liblzo2-dev:arm64 libsnappy-dev:arm64
-	libzstd-dev:arm64 libudev-dev:arm64)
+# vm_arm64_build_iommuctl: cross-build $VM_REPO/build-arm64/iommuctl against
+# a sysroot of the arm64 libraries in the cache (installs the cross compiler
+# when missing and root; dpkg learns no arm64 architecture). Returns 1 with a
+# message when that is impossible.
+VM_ARM64_SYSROOT=$VM_CACHE/arm64-sysroot
+VM_ARM64_SYSROOT_PKGS=(libsmartcols-dev libsmartcols1 libjson-c-dev libjson-c5 libarchive-dev
+	libarchive13 zlib1g-dev zlib1g liblzo2-dev liblzo2-2 libsnappy-dev libsnappy1v5 libzstd-dev
+	libzstd1 libudev-dev libudev1 libacl1 libbz2-1.0 liblz4-1 liblzma5 libnettle8 libxml2
+	libicu72 libstdc++6 libgcc-s1)
 vm_arm64_build_iommuctl() {
-	local p missing=()
-	for p in "${VM_ARM64_DEV_PKGS[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-	done
-	if ((${#missing[@]})); then
+	if ! command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || [[ ! -e /usr/aarch64-linux-gnu/lib/libc.so ]]; then
 		if [[ $(id -u) -ne 0 ]]; then
-			vm_log "cannot cross-build iommuctl for arm64: missing ${missing[*]} (not root)"
+			vm_log "cannot cross-build iommuctl for arm64: no aarch64-linux-gnu-gcc / libc6-dev-arm64-cross (not root)"
 			return 1
 		fi
-		vm_arm64_need_arch
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
-			{ apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive \
-				apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; } ||
-			{ vm_log "apt-get install ${missing[*]} failed"; return 1; }
+		vm_apt_install gcc-aarch64-linux-gnu libc6-dev-arm64-cross || return 1
 	fi
-	PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
-		make -C "$VM_REPO" -s -j"$(nproc)" O=build-arm64 CC=aarch64-linux-gnu-gcc \
-		build-arm64/iommuctl >&2 || { vm_log "cross build of iommuctl for arm64 failed"; return 1; }
+	vm_foreign_sysroot arm64 "$VM_ARM64_SYSROOT" "${VM_ARM64_SYSROOT_PKGS[@]}" ||
+		{ vm_log "cannot build the arm64 sysroot $VM_ARM64_SYSROOT (apt-get download failed)"; return 1; }
+	vm_cross_build arm64 aarch64-linux-gnu aarch64-linux-gnu "$VM_ARM64_SYSROOT" build-arm64
 }

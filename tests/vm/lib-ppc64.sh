@@ -66,10 +66,6 @@ vm_ppc64_need_tools() {
 	vm_apt_install "${pkgs[@]}"
 }
 
-vm_ppc64_need_arch() {
-	vm_need_foreign_arch ppc64el
-}
-
 # Debian 12's own index has only the 6.1 ppc64el kernel, and 6.1 cannot give a
 # device to VFIO on powernv: vfio-pci's probe fails with EINVAL because the PHBs
 # register no iommu_ops before v6.4, so the IOMMU_CAP_CACHE_COHERENCY check that
@@ -100,49 +96,25 @@ _vm_ppc64_bpo_kernel() {
 		grep -E '^linux-image-6\.12\.[0-9]+\+deb[0-9]+-powerpc64le$' | sort -V | tail -n1 | grep .
 }
 
-# _vm_ppc64_download DIR PKG...: apt-get download the ppc64el packages into DIR
-# (retrying after apt-get update, then from bookworm-backports' index when it
-# was read). Returns 1 when apt cannot.
-_vm_ppc64_download() {
-	local dir=$1 p
+# _vm_ppc64el_download_fallback DIR PKG...: after lib.sh's private apt
+# configuration could not (vm_foreign_download), bookworm-backports' index
+# when it was read.
+_vm_ppc64el_download_fallback() {
+	local dir=$1
 	shift
-	local -a pkgs=()
-	for p in "$@"; do pkgs+=("$p:ppc64el"); done
-	(cd "$dir" && apt-get download -q -o APT::Sandbox::User="$(id -un)" "${pkgs[@]}" >&2) && return 0
-	if [[ -e $VM_PPC64_APT/.updated ]]; then
-		(cd "$dir" && _vm_ppc64_bpo_apt apt-get download -q -o APT::Sandbox::User="$(id -un)" "$@" >&2) &&
-			return 0
-		# an old index names a package the mirror no longer has: the next
-		# run reads it again
-		rm -f "$VM_PPC64_APT/.updated"
-	fi
-	apt-get update -q >&2
-	(cd "$dir" && apt-get download -q -o APT::Sandbox::User="$(id -un)" "${pkgs[@]}" >&2)
+	[[ -e $VM_PPC64_APT/.updated ]] || return 1
+	(cd "$dir" && _vm_ppc64_bpo_apt apt-get download -q -o APT::Sandbox::User="$(id -un)" "$@" >&2) &&
+		return 0
+	# an old index names a package the mirror no longer has: the next run
+	# reads it again
+	rm -f "$VM_PPC64_APT/.updated"
+	return 1
 }
 
 # _vm_ppc64_unpack DIR PKG...: download the packages and unpack them all into
 # DIR/root (once; DIR/.complete marks it). Returns 1 when that fails.
 _vm_ppc64_unpack() {
-	local dir=$1 tmp deb
-	shift
-	[[ -e $dir/.complete ]] && return 0
-	vm_ppc64_need_arch
-	mkdir -p "$(dirname "$dir")"
-	tmp=$(mktemp -d "$(dirname "$dir")/.fetch.XXXXXX")
-	chmod 0755 "$tmp"
-	vm_log "fetching $* (ppc64el) into $dir"
-	if ! _vm_ppc64_download "$tmp" "$@"; then
-		rm -rf "$tmp"
-		vm_log "apt-get download $* (ppc64el) failed"
-		return 1
-	fi
-	for deb in "$tmp"/*.deb; do
-		dpkg-deb -x "$deb" "$tmp/root" || { rm -rf "$tmp"; vm_log "dpkg-deb -x $deb failed"; return 1; }
-		rm -f "$deb"
-	done
-	rm -rf "$dir"
-	mv "$tmp" "$dir"
-	touch "$dir/.complete"
+	vm_foreign_unpack ppc64el "$@"
 }
 
 vm_ppc64_busybox() {
@@ -170,8 +142,8 @@ vm_ppc64_fetch_kernel() {
 		[[ -z $kdir ]] || pkg=linux-image-${kdir##*/}
 	fi
 	if [[ -z $pkg ]]; then
-		vm_ppc64_need_arch
-		pkg=$(apt-cache pkgnames linux-image-6.12. 2>/dev/null | grep -E "^linux-image-$re12\$" | sort -V | tail -n1)
+		vm_foreign_update ppc64el || vm_log "cannot read the ppc64el package indexes"
+		pkg=$(vm_foreign_apt ppc64el apt-cache pkgnames linux-image-6.12. 2>/dev/null | grep -E "^linux-image-$re12\$" | sort -V | tail -n1)
 		[[ -n $pkg ]] || pkg=$(_vm_ppc64_bpo_kernel) || pkg=
 	fi
 	if [[ -z $pkg ]]; then
@@ -180,7 +152,7 @@ vm_ppc64_fetch_kernel() {
 		if [[ -n $kdir ]]; then
 			pkg=linux-image-${kdir##*/}
 		else
-			pkg=$(apt-cache pkgnames linux-image-6.1.0- 2>/dev/null | grep -E "^linux-image-$re61\$" | sort -V | tail -n1)
+			pkg=$(vm_foreign_apt ppc64el apt-cache pkgnames linux-image-6.1.0- 2>/dev/null | grep -E "^linux-image-$re61\$" | sort -V | tail -n1)
 		fi
 		[[ -n $pkg ]] || vm_die "no linux-image-6.12.*/6.1.0-*-powerpc64le in apt's index or in bookworm-backports"
 		vm_log "WARNING: only $pkg is available: VFIO cannot claim devices on powernv before v6.4"
@@ -229,31 +201,10 @@ _vm_ppc64_copy_libs() {
 	done
 }
 
-# vm_ppc64_sysroot: unpack the libraries iommuctl builds against into
-# $VM_CACHE/ppc64-sysroot (once). Absolute symlinks (libz.so ->
-# /lib/...) are made relative so that they resolve inside the sysroot.
+# vm_ppc64_sysroot: the libraries iommuctl builds against, unpacked into
+# $VM_CACHE/ppc64-sysroot (once; lib.sh's vm_foreign_sysroot).
 vm_ppc64_sysroot() {
-	local sr=$VM_PPC64_SYSROOT l t lockfd
-	[[ -e $sr/.complete ]] && return 0
-	# concurrent first runs (make check while capture-fixtures.sh) build it once
-	mkdir -p "$(dirname "$sr")"
-	exec {lockfd}>"$sr.lock"
-	flock "$lockfd"
-	if [[ -e $sr/.complete ]]; then
-		exec {lockfd}>&-
-		return 0
-	fi
-	rm -rf "$sr.tmp"
-	_vm_ppc64_unpack "$sr.tmp" "${VM_PPC64_SYSROOT_PKGS[@]}" || { exec {lockfd}>&-; return 1; }
-	while IFS= read -r l; do
-		t=$(readlink "$l")
-		ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" "$sr.tmp/root$t")" "$l"
-	done < <(find "$sr.tmp/root" -type l -lname '/*')
-	rm -rf "$sr"
-	mv "$sr.tmp/root" "$sr"
-	rm -rf "$sr.tmp"
-	touch "$sr/.complete"
-	exec {lockfd}>&-
+	vm_foreign_sysroot ppc64el "$VM_PPC64_SYSROOT" "${VM_PPC64_SYSROOT_PKGS[@]}"
 }
 
 # vm_ppc64_build_iommuctl: cross-build $VM_REPO/build-ppc64/iommuctl against the

@@ -123,18 +123,127 @@ vm_apt_install() {
 	[[ $(id -u) -eq 0 ]] || vm_die "missing tools: run as root: apt-get install $*"
 	vm_log "installing $*"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >&2 ||
-		{ apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive \
+		{ apt-get update -q >&2 || vm_log "apt-get update reported errors (an index not needed here?): trying the install"; DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -q --no-install-recommends "$@" >&2; } ||
 		vm_die "apt-get install $* failed"
 }
 
-# vm_need_foreign_arch ARCH: make apt know a foreign architecture (arm64,
-# ppc64el), for downloading its packages.
-vm_need_foreign_arch() {
-	dpkg --print-foreign-architectures | grep -qx "$1" && return 0
-	[[ $(id -u) -eq 0 ]] || vm_die "run as root: dpkg --add-architecture $1 && apt-get update"
-	vm_log "adding the $1 architecture to dpkg and running apt-get update"
-	{ dpkg --add-architecture "$1" && apt-get update -q >&2; } || vm_die "dpkg --add-architecture $1 failed"
+# Foreign-architecture packages (arm64, ppc64el: kernels, busybox, the
+# libraries the cross builds link) come through an apt configuration private
+# to the cache, $VM_CACHE/apt-ARCH: the machine's Debian sources are read
+# (apt-get indextargets) but never changed, and dpkg learns no foreign
+# architecture. (An added architecture whose index fails to download makes
+# every later apt-get update on the machine fail, the next harness's too.)
+#   vm_foreign_apt ARCH TOOL ARGS...   runs apt-get/apt-cache in that configuration
+vm_foreign_apt() {
+	local arch=$1 tool=$2 d=$VM_CACHE/apt-$1
+	shift 2
+	"$tool" -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+		-o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache" -o Dir::State::Status="$d/status" \
+		-o APT::Architecture="$arch" -o APT::Architectures::="$arch" \
+		-o APT::Sandbox::User="$(id -un)" -q "$@"
+}
+
+# vm_foreign_update ARCH [force]: read ARCH's indexes (once per cache, or
+# again with force). A source that fails to update is tolerated: what
+# matters is whether the packages can then be downloaded.
+vm_foreign_update() {
+	local arch=$1 d=$VM_CACHE/apt-$1
+	[[ -e $d/.updated && ${2:-} != force ]] && return 0
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" || return 1
+	[[ -e $d/status ]] || : >"$d/status"
+	# shellcheck disable=SC2016 # apt's own $(FIELD) syntax
+	apt-get indextargets --format '$(SITE) $(RELEASE) $(COMPONENT)' 'Created-By: Packages' 'Origin: Debian' |
+		sort -u | while read -r site rel comp; do
+			echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $site $rel $comp"
+		done >"$d/sources.list"
+	[[ -s $d/sources.list ]] || { vm_log "apt knows no Debian source to read $arch packages from"; return 1; }
+	vm_log "reading the $arch indexes of the machine's Debian sources into $d"
+	vm_foreign_apt "$arch" apt-get update >&2 || vm_log "apt-get update ($arch) reported errors; going on"
+	touch "$d/.updated"
+}
+
+# vm_foreign_download ARCH DIR PKG...: download ARCH's packages into DIR
+# (reading the indexes again once if an old one names what the mirror no
+# longer has; last, through _vm_ARCH_download_fallback DIR PKG... when the
+# architecture's file defines one). Returns 1 when apt cannot.
+vm_foreign_download() {
+	local arch=$1 dir=$2
+	shift 2
+	if vm_foreign_update "$arch"; then
+		(cd "$dir" && vm_foreign_apt "$arch" apt-get download "$@" >&2) && return 0
+		vm_foreign_update "$arch" force &&
+			(cd "$dir" && vm_foreign_apt "$arch" apt-get download "$@" >&2) && return 0
+	fi
+	declare -F "_vm_${arch}_download_fallback" >/dev/null && "_vm_${arch}_download_fallback" "$dir" "$@"
+}
+
+# vm_foreign_unpack ARCH DIR PKG...: download the packages and unpack them
+# all into DIR/root (once; DIR/.complete marks it). Returns 1 when that fails.
+vm_foreign_unpack() {
+	local arch=$1 dir=$2 tmp deb
+	shift 2
+	[[ -e $dir/.complete ]] && return 0
+	mkdir -p "$(dirname "$dir")"
+	tmp=$(mktemp -d "$(dirname "$dir")/.fetch.XXXXXX")
+	chmod 0755 "$tmp"
+	vm_log "fetching $* ($arch) into $dir"
+	if ! vm_foreign_download "$arch" "$tmp" "$@"; then
+		rm -rf "$tmp"
+		vm_log "apt-get download $* ($arch) failed"
+		return 1
+	fi
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/root" || { rm -rf "$tmp"; vm_log "dpkg-deb -x $deb failed"; return 1; }
+		rm -f "$deb"
+	done
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+	touch "$dir/.complete"
+}
+
+# vm_foreign_sysroot ARCH SYSROOT PKG...: the libraries a cross build links
+# (their -dev packages and what those need), unpacked into SYSROOT (once).
+# Absolute symlinks (libz.so -> /lib/...) are made relative so that they
+# resolve inside the sysroot.
+vm_foreign_sysroot() {
+	local arch=$1 sr=$2 l t lockfd
+	shift 2
+	[[ -e $sr/.complete ]] && return 0
+	# concurrent first runs (make check while capture-fixtures.sh) build it once
+	mkdir -p "$(dirname "$sr")"
+	exec {lockfd}>"$sr.lock"
+	flock "$lockfd"
+	if [[ -e $sr/.complete ]]; then
+		exec {lockfd}>&-
+		return 0
+	fi
+	rm -rf "$sr.tmp"
+	vm_foreign_unpack "$arch" "$sr.tmp" "$@" || { exec {lockfd}>&-; return 1; }
+	while IFS= read -r l; do
+		t=$(readlink "$l")
+		ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" "$sr.tmp/root$t")" "$l"
+	done < <(find "$sr.tmp/root" -type l -lname '/*')
+	rm -rf "$sr"
+	mv "$sr.tmp/root" "$sr"
+	rm -rf "$sr.tmp"
+	touch "$sr/.complete"
+	exec {lockfd}>&-
+}
+
+# vm_cross_build ARCH CROSS MULTIARCH SYSROOT OBJDIR: cross-build iommuctl
+# into $VM_REPO/OBJDIR/iommuctl against the sysroot with CROSS-gcc.
+vm_cross_build() {
+	local arch=$1 cross=$2 ma=$3 sr=$4 o=$5 d ldflags='' rpath=''
+	for d in "$sr/usr/lib/$ma" "$sr/lib/$ma"; do
+		ldflags+=" -L$d"
+		rpath+=${rpath:+:}$d
+	done
+	PKG_CONFIG_LIBDIR=$sr/usr/lib/$ma/pkgconfig:$sr/usr/share/pkgconfig \
+		PKG_CONFIG_SYSROOT_DIR=$sr \
+		make -C "$VM_REPO" -s -j"$(nproc)" O="$o" CC="$cross-gcc" \
+		CPPFLAGS="-I$sr/usr/include -I$sr/usr/include/$ma" LDFLAGS="$ldflags -Wl,-rpath-link=$rpath" \
+		"$o/iommuctl" >&2 || { vm_log "cross build of iommuctl for $arch failed"; return 1; }
 }
 
 # Print the path of a statically linked busybox, or fail.
@@ -204,7 +313,7 @@ vm_fetch_kernel() {
 		pkg=$(vm_apt_kernel_pkg)
 		if [[ -z $pkg ]]; then
 			vm_log "apt knows no linux-image-6.12 package: running apt-get update"
-			apt-get update -q >&2 || vm_die "apt-get update failed (needs root and Debian's archive)"
+			apt-get update -q >&2 || vm_log "apt-get update reported errors: looking at the index anyway"
 			pkg=$(vm_apt_kernel_pkg)
 		fi
 		[[ -n $pkg ]] || vm_die "no linux-image-6.12.*-amd64-unsigned package in apt's index (is bookworm-security in sources.list?)"

@@ -39,9 +39,9 @@ static void report_recorded(struct view *v, struct claim_result *r, const struct
 }
 
 /* Everything is as the journal recorded: it has done its job. */
-static int journal_done(struct claim_result *r)
+static int journal_done(int dir, struct claim_result *r)
 {
-	int err = claim_journal_remove(r->journal);
+	int err = claim_journal_remove(dir, r->journal);
 
 	if (err)
 		claim_result_why(r, "restored, but cannot remove the journal %s: %s", r->journal, strerror(-err));
@@ -49,19 +49,74 @@ static int journal_done(struct claim_result *r)
 	return err;
 }
 
+/* At most this many devices are named in the refusal of a journal that does not match its group. */
+#define MISMATCH_NAMED 8
+
 /*
- * The members a journal recorded, each with its present state as "before"
- * (what a release or recovery moves it from) and why: "what -> recorded
- * driver" for the devices the change moved, kept otherwise.
+ * A journal is acted on only when it lists exactly the group's members: one
+ * that names another device (tampered, stale, or another group's) would
+ * have release unbind whatever it says. -EBADMSG with the difference in
+ * r->why otherwise.
  */
-static int members_from_journal(struct view *v, const struct inventory *inv, const struct claim_journal *j,
-				const char *path, const char *what, struct claim_result *r)
+static int journal_matches_group(const struct inv_group *g, const struct claim_journal *j, const char *path,
+				 struct claim_result *r)
 {
+	struct strv parts = { 0 };
+	size_t more = 0;
+	char *list;
+
+	for (size_t i = 0; i < j->ndevs; i++) {
+		if (strv_contains(&g->members, j->devs[i].addr))
+			continue;
+		if (parts.n < MISMATCH_NAMED)
+			strv_push_owned(&parts, xasprintf("it lists %s, which is not a member of group %u",
+							  j->devs[i].addr, g->id));
+		else
+			more++;
+	}
+	for (size_t i = 0; i < g->members.n; i++) {
+		bool listed = false;
+
+		for (size_t k = 0; k < j->ndevs && !listed; k++)
+			listed = !strcmp(j->devs[k].addr, g->members.v[i]);
+		if (listed)
+			continue;
+		if (parts.n < MISMATCH_NAMED)
+			strv_push_owned(&parts, xasprintf("it does not list its member %s", g->members.v[i]));
+		else
+			more++;
+	}
+	if (!parts.n)
+		return 0;
+	if (more)
+		strv_push_owned(&parts, xasprintf("and %zu more differences", more));
+	list = strv_join(&parts, "; ");
+	claim_result_why(r, "the journal %s does not match group %u: %s. Nothing was changed: the group has "
+			 "changed since, or the journal is not this group's; check the devices, then remove it",
+			 path, g->id, list);
+	free(list);
+	strv_free(&parts);
+	return -EBADMSG;
+}
+
+/*
+ * The members a journal recorded (exactly the group's), each with its
+ * present state as "before" (what a release or recovery moves it from) and
+ * why: "what -> recorded driver" for the devices the change moved, kept
+ * otherwise.
+ */
+static int members_from_journal(struct view *v, const struct inventory *inv, const struct inv_group *g,
+				const struct claim_journal *j, const char *path, const char *what,
+				struct claim_result *r)
+{
+	int err = journal_matches_group(g, j, path, r);
+
+	if (err)
+		return err;
 	r->members = xcalloc(j->ndevs ? j->ndevs : 1, sizeof(*r->members));
 	for (size_t i = 0; i < j->ndevs; i++) {
 		struct claim_member *m = &r->members[r->nmembers++];
 		const struct inv_device *d = inventory_device(inv, j->devs[i].addr);
-		int err;
 
 		m->addr = xstrdup(j->devs[i].addr);
 		m->bus = xstrdup(j->devs[i].bus);
@@ -80,17 +135,42 @@ static int members_from_journal(struct view *v, const struct inventory *inv, con
 }
 
 /*
+ * The interlocks of a release or recovery, over the members it would
+ * unbind: those bound now to another driver than the journal recorded, or,
+ * with all_bound (the type must be written back first), every bound one.
+ */
+static int journal_interlocks(struct claim_txn *t, const struct claim_journal *j, bool all_bound,
+			      enum claim_change change)
+{
+	struct claim_result *r = t->r;
+	bool *unbinds = xcalloc(r->nmembers ? r->nmembers : 1, sizeof(*unbinds));
+	int err;
+
+	for (size_t i = 0; i < r->nmembers; i++) {
+		const struct claim_member *m = &r->members[i];
+
+		unbinds[i] = m->before.driver &&
+			     (all_bound || (m->action == CLAIM_REBIND &&
+					    !claim_streq(m->before.driver, j->devs[i].before.driver)));
+	}
+	err = claim_interlocks_refuse(t->v, t->opts, r, change, unbinds);
+	free(unbinds);
+	return err;
+}
+
+/*
  * Finish an interrupted type change: the group's type back to the recorded
  * one (unbinding what is bound, since the kernel takes a type only then),
  * then every member back on its recorded driver. -ENOENT when there is no
  * type journal. On failure the journal stays, marked failed, for another try.
  */
-static int type_recover(struct claim_txn *t, const struct inventory *inv, struct claim_result *r)
+static int type_recover(struct claim_txn *t, const struct inventory *inv, const struct inv_group *g,
+			struct claim_result *r)
 {
 	char *path = claim_type_journal_path(t->opts->state_dir, r->key), *why = NULL, *now = NULL;
 	struct claim_journal_hook hook;
 	struct claim_journal j;
-	int err = claim_journal_read(path, &j, &why);
+	int err = claim_journal_read(t->dir, path, r->source, &j, &why);
 
 	if (err) {
 		if (err != -ENOENT)
@@ -109,7 +189,9 @@ static int type_recover(struct claim_txn *t, const struct inventory *inv, struct
 		claim_result_why(r, "cannot read the group's type: %s", strerror(-err));
 		goto out;
 	}
-	err = members_from_journal(t->v, inv, &j, path, "interrupted type change: ", r);
+	err = members_from_journal(t->v, inv, g, &j, path, "interrupted type change: ", r);
+	if (!err)
+		err = journal_interlocks(t, &j, strcmp(r->type_before, j.type_before), CLAIM_CHANGE_RECOVER);
 	if (err || t->opts->dry_run)
 		goto out;
 	err = claim_check_root(t->v, r);
@@ -153,10 +235,10 @@ static int type_recover(struct claim_txn *t, const struct inventory *inv, struct
 	if (err) {
 		hook = (struct claim_journal_hook){ "failed", NULL, j.devs, j.ndevs, NULL, j.type_before,
 						    j.type_target };
-		claim_journal_write(r->journal, &hook, r);
+		claim_journal_write(t->dir, r->journal, &hook, r);
 		goto out;
 	}
-	err = journal_done(r);
+	err = journal_done(t->dir, r);
 out:
 	free(r->type_after);
 	r->type_after = NULL;
@@ -199,18 +281,25 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	struct claim_journal_hook hook;
 	struct claim_txn t;
 	struct claim_journal j;
+	struct claim_hold hold;
 	char *why = NULL, *drvdir;
-	int err, lockfd;
+	int err;
 	size_t nrebind = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->target = xstrdup(target);
 	claim_txn_init(&t, v, opts, r);
-	if (strchr(target, '/') || !strcmp(target, ".") || !strcmp(target, ".."))
-		return claim_result_why(r, "'%s' is not a driver name", target), -EUSAGE;
-	err = claim_begin(opts, g, r, &lockfd);
+	if (!claim_name_valid(target)) {
+		char *q = claim_name_quote(target);
+
+		claim_result_why(r, "%s is not a driver name ([A-Za-z0-9_.-], not starting with a dot)", q);
+		free(q);
+		return -EUSAGE;
+	}
+	err = claim_begin(opts, g, r, &hold);
 	if (err)
 		return err;
+	t.dir = hold.dir;
 	/* read the members' state under the lock: nobody else of ours is moving them */
 	err = claim_members_load(v, inv, g, r);
 	if (err)
@@ -218,17 +307,13 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	claim_plan(r, target);
 	for (size_t i = 0; i < r->nmembers; i++)
 		nrebind += r->members[i].action == CLAIM_REBIND;
-	err = claim_type_journal_check(opts->state_dir, r);
+	err = claim_type_journal_check(hold.dir, opts->state_dir, r);
 	if (err)
 		goto out;
 
-	err = claim_journal_read(r->journal, &j, &why);
-	if (err == -EBADMSG) {
-		claim_result_why(r, "%s; move it away or run 'group release' after checking it", why);
-		goto out;
-	}
+	err = claim_journal_read(hold.dir, r->journal, r->source, &j, &why);
 	if (err && err != -ENOENT) {
-		claim_result_why(r, "cannot read the journal %s: %s", r->journal, strerror(-err));
+		claim_result_why(r, "%s", why);
 		goto out;
 	}
 	if (!err) {
@@ -249,7 +334,7 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 		goto out;
 	}
 	free(drvdir);
-	err = claim_interlocks_refuse(v, opts, r, CLAIM_CHANGE_CLAIM);
+	err = claim_interlocks_refuse(v, opts, r, CLAIM_CHANGE_CLAIM, NULL);
 	if (err || opts->dry_run)
 		goto out;
 	err = claim_check_root(v, r);
@@ -261,7 +346,7 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	for (size_t i = 0; i < r->nmembers; i++)
 		progress[i] = r->members[i].action == CLAIM_REBIND ? "planned" : "kept";
 	hook = (struct claim_journal_hook){ "claiming", target, r->members, r->nmembers, progress, NULL, NULL };
-	err = claim_journal_write(r->journal, &hook, r);
+	err = claim_journal_write(hold.dir, r->journal, &hook, r);
 	if (err) {
 		claim_result_why(r, "cannot write the journal %s: %s; nothing was changed", r->journal,
 		     strerror(-err));
@@ -276,7 +361,7 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 		if (m->action != CLAIM_REBIND)
 			continue;
 		progress[i] = "changing";
-		err = claim_journal_write(r->journal, &hook, r);
+		err = claim_journal_write(hold.dir, r->journal, &hook, r);
 		if (err) {
 			claim_result_why(r, "cannot update the journal %s: %s", r->journal, strerror(-err));
 			break;
@@ -295,16 +380,16 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	t.after_write = NULL;
 	if (!err) {
 		hook.state = "claimed";
-		err = claim_journal_write(r->journal, &hook, r);
+		err = claim_journal_write(hold.dir, r->journal, &hook, r);
 		if (err)
 			claim_result_why(r, "cannot update the journal %s: %s", r->journal, strerror(-err));
 	}
 	if (err) {
 		claim_txn_rollback(&t);
 		if (!r->rollback_failed)
-			claim_journal_remove(r->journal);
+			claim_journal_remove(hold.dir, r->journal);
 		else
-			claim_journal_write(r->journal, (hook.state = "failed", &hook), r);
+			claim_journal_write(hold.dir, r->journal, (hook.state = "failed", &hook), r);
 		goto out;
 	}
 	r->changed = true;
@@ -314,7 +399,7 @@ out:
 	free(progress);
 	free(why);
 	claim_members_read_after(v, r);
-	claim_unlock(lockfd);
+	claim_end(&hold);
 	return err;
 }
 
@@ -325,21 +410,23 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 	struct claim_journal j = { 0 };
 	struct claim_journal_hook hook;
 	const char **progress = NULL;
+	struct claim_hold hold;
 	char *why = NULL, *claim_path;
-	int err, lockfd;
+	int err;
 	bool any = false;
 
 	memset(r, 0, sizeof(*r));
 	claim_txn_init(&t, v, opts, r);
 	t.phase = "release";
-	err = claim_begin(opts, g, r, &lockfd);
+	err = claim_begin(opts, g, r, &hold);
 	if (err)
 		return err;
+	t.dir = hold.dir;
 	claim_path = xstrdup(r->journal);
 	/* an interrupted type change first: it may have left devices without a driver */
-	err = type_recover(&t, inv, r);
+	err = type_recover(&t, inv, g, r);
 	if (err != -ENOENT) {
-		if (err || opts->dry_run || access(claim_path, F_OK))
+		if (err || opts->dry_run || !claim_journal_exists(hold.dir, claim_path))
 			goto out;
 		/* a claim journal too: released next, from where the recovery left the devices */
 		claim_members_clear(r);
@@ -349,7 +436,7 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 		r->journal = xstrdup(claim_path);
 		t.phase = "release";
 	}
-	err = claim_journal_read(r->journal, &j, &why);
+	err = claim_journal_read(hold.dir, r->journal, r->source, &j, &why);
 	if (err == -ENOENT) {
 		claim_result_why(r, "group %u has no claim journal (%s) and no interrupted type change: nothing "
 				 "to release", g->id, r->journal);
@@ -362,7 +449,9 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 	r->target = j.driver ? xstrdup(j.driver) : NULL;
 	/* the journal's devices, each to be moved from its present state to the recorded one */
 	progress = xcalloc(j.ndevs ? j.ndevs : 1, sizeof(*progress));
-	err = members_from_journal(v, inv, &j, r->journal, "", r);
+	err = members_from_journal(v, inv, g, &j, r->journal, "", r);
+	if (!err)
+		err = journal_interlocks(&t, &j, false, CLAIM_CHANGE_RELEASE);
 	if (err)
 		goto out;
 	for (size_t i = 0; i < j.ndevs; i++) {
@@ -376,7 +465,7 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 		r->already = !any;
 		if (!any && !opts->dry_run) {
 			/* the devices are as recorded: the journal has done its job */
-			err = claim_journal_remove(r->journal);
+			err = claim_journal_remove(hold.dir, r->journal);
 			r->changed = true;
 		}
 		goto out;
@@ -385,7 +474,7 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 	if (err)
 		goto out;
 	hook = (struct claim_journal_hook){ "releasing", j.driver, j.devs, j.ndevs, progress, NULL, NULL };
-	err = claim_journal_write(r->journal, &hook, r);
+	err = claim_journal_write(hold.dir, r->journal, &hook, r);
 	if (err) {
 		claim_result_why(r, "cannot update the journal %s: %s; nothing was changed", r->journal,
 		     strerror(-err));
@@ -414,16 +503,16 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 		claim_txn_rollback(&t);
 		/* back to where the release started: the journal still describes the group */
 		hook.state = r->rollback_failed ? "failed" : j.state;
-		claim_journal_write(r->journal, &hook, r);
+		claim_journal_write(hold.dir, r->journal, &hook, r);
 		goto out;
 	}
-	err = journal_done(r);
+	err = journal_done(hold.dir, r);
 out:
 	report_recorded(v, r, &j);
 	free(progress);
 	free(why);
 	free(claim_path);
 	claim_journal_free(&j);
-	claim_unlock(lockfd);
+	claim_end(&hold);
 	return err;
 }

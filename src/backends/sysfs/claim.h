@@ -63,6 +63,12 @@ struct claim_step {
 
 struct claim_opts {
 	const char *state_dir;    /* NULL: claim_state_dir() */
+	/*
+	 * Where the state comes from (claim_place_find()): recorded
+	 * in every journal, and a journal of another source is refused. NULL:
+	 * the running machine, boot unknown.
+	 */
+	const char *source;
 	const char *driver;       /* claim target; NULL: vfio-pci */
 	bool dry_run;
 	bool force;               /* skip the interlocks */
@@ -78,6 +84,7 @@ struct claim_result {
 	char *key;                /* lowest member address: names journal and lock */
 	char *journal;            /* journal path */
 	char *lock;               /* lock file path */
+	char *source;             /* opts->source, as recorded in the journal */
 	char *target;             /* claim: the driver; type: the requested type */
 	struct claim_member *members;
 	size_t nmembers;
@@ -114,6 +121,23 @@ bool claim_devstate_equal(const struct claim_devstate *a, const struct claim_dev
 const char *claim_state_dir(const char *state_dir);
 
 /*
+ * Where a change's state comes from and lives, for claim_opts: the running
+ * machine (sysfs_root NULL, or a tree that is /sys itself) is "boot:ID"
+ * with its boot id from /proc/sys/kernel/random/boot_id through the view
+ * (NULL when unreadable); a --sysfs-root tree is "tree:CANONICAL-PATH".
+ * The state directory: state_dir, else $IOMMUCTL_STATE_DIR, else for a
+ * tree TREE.iommuctl-state beside it, else /run/iommuctl.
+ */
+struct claim_place {
+	char *source;
+	char *state_dir;
+};
+
+int claim_place_find(struct view *v, const char *sysfs_root, const char *state_dir,
+		     struct claim_place *p, char **why);
+void claim_place_free(struct claim_place *p);
+
+/*
  * Claim the group g for opts->driver. 0 when claimed (or already was:
  * r->already). -EBUSY when another invocation holds the group's lock;
  * -EPERM when an interlock refused (r->hits); other -errno on failure, after
@@ -125,8 +149,11 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 
 /*
  * Restore what the group's journal recorded, also after an interrupted
- * claim. -ENOENT when there is no journal. On failure the devices are put
- * back as they were before this release and the journal is kept.
+ * claim. -ENOENT when there is no journal. The journal must list exactly
+ * the group's members (-EBADMSG otherwise, nothing changed), and a member
+ * to be unbound passes the interlocks (-EPERM, r->hits) unless opts->force.
+ * On failure the devices are put back as they were before this release and
+ * the journal is kept.
  */
 int claim_release(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		  const struct claim_opts *opts, struct claim_result *r);
@@ -141,14 +168,17 @@ struct claim_owner {
 	char *type_journal;       /* an interrupted type change's journal: its path */
 	char *type_journal_target;/* ...the type it was changing to */
 	char *type_journal_state; /* "typing", "failed" */
+	char *problem;            /* a state directory or journal that cannot be trusted or read: why */
 	bool vfio_checked;        /* /proc could be searched */
 	struct strv vfio_users;   /* "pid 123 (qemu) has /dev/vfio/5 open" */
 };
 
 /*
- * Who owns g: a claim journal in state_dir (NULL: do not look), and processes
- * holding the group's /dev/vfio node or a member's VFIO cdev open (found
- * through /proc/PID/fd links in the view; only root sees every process).
+ * Who owns g: a claim journal of the running machine in state_dir (NULL: do
+ * not look; one that cannot be read or is another source's is not taken,
+ * and o->problem says why), and processes holding the group's /dev/vfio
+ * node or a member's VFIO cdev open (found through /proc/PID/fd links in
+ * the view; only root sees every process).
  */
 void claim_owner_find(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		      const char *state_dir, struct claim_owner *o);

@@ -118,7 +118,8 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 	long euid;
 	struct claim_txn t;
 	char *path;
-	int err, ver, lockfd;
+	struct claim_hold hold;
+	int err, ver;
 	bool type_written = false;
 
 	memset(r, 0, sizeof(*r));
@@ -151,9 +152,10 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		return -EOPNOTSUPP;
 	}
 
-	err = claim_begin(opts, g, r, &lockfd);
+	err = claim_begin(opts, g, r, &hold);
 	if (err)
 		return err;
+	t.dir = hold.dir;
 	/* state read under the lock */
 	free(r->type_before);
 	r->type_before = NULL;
@@ -164,7 +166,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 	}
 	err = claim_members_load(v, inv, g, r);
 	if (!err)
-		err = claim_type_journal_check(opts->state_dir, r);
+		err = claim_type_journal_check(hold.dir, opts->state_dir, r);
 	if (err)
 		goto out;
 	r->type_no_unbind = !strcmp(word, "DMA-FQ") && !strcmp(r->type_before, "DMA");
@@ -207,7 +209,7 @@ int domtype_set(struct view *v, const struct inventory *inv, const struct inv_gr
 		goto out;
 	}
 	/* DMA -> DMA-FQ unbinds nobody: no member is to be rebound, no interlock is asked */
-	err = claim_interlocks_refuse(v, opts, r, CLAIM_CHANGE_TYPE);
+	err = claim_interlocks_refuse(v, opts, r, CLAIM_CHANGE_TYPE, NULL);
 	if (err)
 		goto out;
 	/* an interrupted type change must be undone first; then the journal, before the first write */
@@ -289,6 +291,6 @@ out:
 	if (domtype_read(v, g->id, &r->type_after))
 		r->type_after = NULL;
 	claim_members_read_after(v, r);
-	claim_unlock(lockfd);
+	claim_end(&hold);
 	return err;
 }

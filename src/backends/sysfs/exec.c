@@ -89,6 +89,7 @@ void claim_result_release(struct claim_result *r)
 	free(r->key);
 	free(r->journal);
 	free(r->lock);
+	free(r->source);
 	free(r->target);
 	free(r->why);
 	free(r->type_before);
@@ -153,6 +154,9 @@ int claim_members_load(struct view *v, const struct inventory *inv, const struct
 		       struct claim_result *r)
 {
 	r->group = g->id;
+	/* members not all known: acting on some of them would leave the group half done */
+	if (g->members_err)
+		return claim_result_why(r, "%s", g->reason), -ENODATA;
 	if (!g->members.n)
 		return claim_result_why(r, "group %u has no devices", g->id), -ENODEV;
 	/* members are in natural order: the first is the lowest address */
@@ -196,7 +200,37 @@ void claim_txn_init(struct claim_txn *t, struct view *v, const struct claim_opts
 	t->opts = opts;
 	t->r = r;
 	t->phase = "claim";
+	t->dir = -1;
 	t->settle_ms = opts->settle_ms >= 0 ? opts->settle_ms : CLAIM_SETTLE_MS_DEFAULT;
+}
+
+bool claim_name_valid(const char *s)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
+	size_t n = s ? strlen(s) : 0;
+
+	return n && n <= 64 && s[0] != '.' && strspn(s, ok) == n;
+}
+
+char *claim_name_quote(const char *s)
+{
+	size_t n = strlen(s), cut = n > 64 ? 64 : n;
+	char *q = xmalloc(cut * 4 + 8), *p = q;
+
+	*p++ = '"';
+	for (size_t i = 0; i < cut; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			p += sprintf(p, "\\x%02x", c);
+		else
+			*p++ = (char)c;
+	}
+	*p++ = '"';
+	if (cut < n)
+		p += sprintf(p, "...");
+	*p = '\0';
+	return q;
 }
 
 struct claim_step *claim_txn_step(struct claim_txn *t, const char *device, const char *op,
@@ -306,6 +340,10 @@ int claim_txn_apply(struct claim_txn *t, struct claim_member *m, const struct cl
 	char *path;
 	int err;
 
+	/* the last guard of what reaches sysfs: names only, never a path or a second line */
+	if ((want->driver && !claim_name_valid(want->driver)) ||
+	    (want->override && !claim_name_valid(want->override)) || !claim_name_valid(m->bus))
+		return -EINVAL;
 	err = claim_devstate_read(t->v, m->bus, m->addr, &cur);
 	if (err)
 		return err;

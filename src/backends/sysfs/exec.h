@@ -28,6 +28,7 @@ struct claim_txn {
 	const struct claim_opts *opts;
 	struct claim_result *r;
 	const char *phase;        /* recorded in each step: "claim", "release", "type", ... */
+	int dir;                  /* the claims directory (struct claim_hold), for the journals */
 	int settle_ms;
 	/* After each successful write, before the step callback: the journal's update. */
 	int (*after_write)(struct claim_txn *t, const struct claim_step *s);
@@ -36,6 +37,14 @@ struct claim_txn {
 
 void claim_txn_init(struct claim_txn *t, struct view *v, const struct claim_opts *opts,
 		    struct claim_result *r);
+
+/*
+ * A driver or bus name that may be written to driver_override or put into
+ * a sysfs path: [A-Za-z0-9_.-], 1 to 64 characters, not starting with a dot.
+ */
+bool claim_name_valid(const char *s);
+/* s for a one-line message: quoted, control bytes as \xNN, long ones cut (malloc'd). */
+char *claim_name_quote(const char *s);
 
 int claim_devstate_read(struct view *v, const char *bus, const char *addr,
 			struct claim_devstate *st);
@@ -52,7 +61,10 @@ void claim_txn_step_done(struct claim_txn *t, struct claim_step *s);
 /* A write through the view, recorded and counted as the next step. */
 int claim_txn_write(struct claim_txn *t, const char *device, const char *op, const char *path,
 		    const char *value);
-/* Move one device to state want (unbind, override, probe, bind as needed). */
+/*
+ * Move one device to state want (unbind, override, probe, bind as needed);
+ * -EINVAL, before any write, when a name in want is not claim_name_valid().
+ */
 int claim_txn_apply(struct claim_txn *t, struct claim_member *m, const struct claim_devstate *want);
 /* Put every touched member back to m->before, in reverse order; collects errors. */
 void claim_txn_rollback(struct claim_txn *t);

@@ -15,6 +15,7 @@
 
 #include "backends/sysfs/inventory.h"
 #include "core/exitcodes.h"
+#include "core/textesc.h"
 #include "core/util.h"
 #include "core/view.h"
 
@@ -59,12 +60,23 @@ const size_t inv_nkinds = ARRAY_SIZE(inv_kinds);
 
 /* ---- small helpers ---- */
 
+/*
+ * Room for element n of an array grown by doubling, its capacity implied
+ * by n (a power of two, or 0): appending stays linear however many come.
+ */
+static void *grow(void *p, size_t n, size_t size)
+{
+	if (n & (n - 1))
+		return p;
+	return xrealloc(p, (n ? 2 * n : 1) * size);
+}
+
 __attribute__((format(printf, 4, 5)))
 static void inv_warn(struct inventory *inv, unsigned int scope, const char *obj,
 		     const char *fmt, ...)
 {
 	va_list ap;
-	char *text;
+	char *text, *esc;
 
 	va_start(ap, fmt);
 	if (vasprintf(&text, fmt, ap) < 0)
@@ -72,7 +84,13 @@ static void inv_warn(struct inventory *inv, unsigned int scope, const char *obj,
 	va_end(ap);
 	if (!text)
 		return;
-	inv->warnings = xrealloc(inv->warnings, (inv->nwarnings + 1) * sizeof(*inv->warnings));
+	/* warnings quote what was read (a bad line, a name): no terminal controls */
+	esc = text_escape(text);
+	if (esc) {
+		free(text);
+		text = esc;
+	}
+	inv->warnings = grow(inv->warnings, inv->nwarnings, sizeof(*inv->warnings));
 	inv->warnings[inv->nwarnings].scope = scope;
 	inv->warnings[inv->nwarnings].text = text;
 	inv->warnings[inv->nwarnings].obj = obj ? xstrdup(obj) : NULL;
@@ -149,6 +167,20 @@ static char *read_text(struct view *v, const char *dir, const char *name)
 		return NULL;
 	}
 	return s;
+}
+
+/*
+ * A group directory's name as the kernel writes it ("%d"): decimal, no
+ * sign, no leading zero, at most INT32_MAX. "01" is not group 1: a tree
+ * that has both would otherwise show group 1 twice, and select a decoy.
+ */
+static int parse_group_name(const char *s, uint64_t *id)
+{
+	if (!s[0] || strspn(s, "0123456789") != strlen(s) || (s[0] == '0' && s[1]) ||
+	    strlen(s) > 10)
+		return -EINVAL;
+	*id = strtoull(s, NULL, 10);
+	return *id > INT32_MAX ? -ERANGE : 0;
 }
 
 /* Hex number with optional 0x (sysfs mixes both). */
@@ -262,7 +294,7 @@ int inv_resv_parse(const char *text, struct inv_resv **resvp, size_t *nresvp, st
 				if (bad)
 					strv_push_owned(bad, xasprintf("line %zu: '%s'", lineno, line));
 			} else {
-				resv = xrealloc(resv, (n + 1) * sizeof(*resv));
+				resv = grow(resv, n, sizeof(*resv));
 				resv[n++] = r;
 			}
 		}
@@ -276,17 +308,101 @@ int inv_resv_parse(const char *text, struct inv_resv **resvp, size_t *nresvp, st
 	return nbad;
 }
 
+/* ---- the device index: name -> position in devices[] ---- */
+
+/*
+ * Open addressing with linear probing, at most half full. Every member of
+ * every group is looked up, so a scan of devices[] per lookup made a
+ * hostile snapshot with 100k members in one group run for minutes.
+ */
+struct inv_index {
+	size_t cap;               /* slots: a power of two */
+	size_t n;
+	size_t *slot;             /* position + 1; 0: empty */
+};
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
+
+static size_t *index_slot(const struct inventory *inv, const char *name)
+{
+	const struct inv_index *ix = inv->dev_index;
+	size_t i = (size_t)name_hash(name) & (ix->cap - 1);
+
+	while (ix->slot[i] && strcmp(inv->devices[ix->slot[i] - 1].name, name))
+		i = (i + 1) & (ix->cap - 1);
+	return &ix->slot[i];
+}
+
+/* Index devices[pos]; a name already there keeps its first device. */
+static void index_add(struct inventory *inv, size_t pos)
+{
+	struct inv_index *ix = inv->dev_index;
+	size_t *sl;
+
+	if (!ix)
+		ix = inv->dev_index = xcalloc(1, sizeof(*ix));
+	if (2 * (ix->n + 1) > ix->cap) {
+		size_t old = ix->cap, *slots = ix->slot;
+
+		ix->cap = old ? 2 * old : 64;
+		ix->slot = xcalloc(ix->cap, sizeof(*ix->slot));
+		for (size_t i = 0; i < old; i++)
+			if (slots[i])
+				*index_slot(inv, inv->devices[slots[i] - 1].name) = slots[i];
+		free(slots);
+	}
+	sl = index_slot(inv, inv->devices[pos].name);
+	if (!*sl) {
+		*sl = pos + 1;
+		ix->n++;
+	}
+}
+
+static void index_free(struct inventory *inv)
+{
+	if (inv->dev_index)
+		free(inv->dev_index->slot);
+	free(inv->dev_index);
+	inv->dev_index = NULL;
+}
+
+/* After devices[] is sorted: every position has changed. */
+static void index_rebuild(struct inventory *inv)
+{
+	index_free(inv);
+	for (size_t i = 0; i < inv->ndevices; i++)
+		index_add(inv, i);
+}
+
+static struct inv_device *device_find(const struct inventory *inv, const char *name)
+{
+	size_t *sl;
+
+	if (!inv->dev_index)
+		return NULL;
+	sl = index_slot(inv, name);
+	return *sl ? &inv->devices[*sl - 1] : NULL;
+}
+
 /* ---- devices ---- */
 
 static struct inv_device *device_add(struct inventory *inv, const char *name)
 {
 	struct inv_device *d;
 
-	inv->devices = xrealloc(inv->devices, (inv->ndevices + 1) * sizeof(*inv->devices));
-	d = &inv->devices[inv->ndevices++];
+	inv->devices = grow(inv->devices, inv->ndevices, sizeof(*inv->devices));
+	d = &inv->devices[inv->ndevices];
 	memset(d, 0, sizeof(*d));
 	d->name = xstrdup(name);
 	d->group = -1;
+	index_add(inv, inv->ndevices++);
 	return d;
 }
 
@@ -346,6 +462,7 @@ static struct inv_device *device_load(struct view *v, struct inventory *inv, con
 	struct strv names = { 0 };
 	char *s;
 	uint64_t grp;
+	int err;
 
 	d->path = resolve(v, link);
 	if (pci) {
@@ -358,15 +475,19 @@ static struct inv_device *device_load(struct view *v, struct inventory *inv, con
 	if (d->pci)
 		device_load_pci(v, inv, d);
 
-	if (!view_link_name(v, &s, "%s/driver", d->path))
+	/* no link is no driver; a link that cannot be read is a driver not known */
+	err = view_link_name(v, &s, "%s/driver", d->path);
+	if (!err)
 		d->driver = s;
+	else if (err != -ENOENT)
+		d->driver_err = err;
 	s = read_text(v, d->path, "driver_override");
 	if (s && strcmp(s, "(null)"))
 		d->driver_override = s;
 	else
 		free(s);
 	if (!view_link_name(v, &s, "%s/iommu_group", d->path)) {
-		if (!parse_u64(s, &grp) && grp <= INT32_MAX)
+		if (!parse_group_name(s, &grp))
 			d->group = (int)grp;
 		free(s);
 	}
@@ -424,10 +545,25 @@ static void group_load(struct view *v, struct inventory *inv, struct inv_group *
 	strv_free(&bad);
 
 	err = view_list(v, &g->members, "%s/devices", dir);
+	if (err) {
+		/* not "no members": viability is unknown (inventory_group_viability) */
+		g->members_err = err;
+		strv_free(&g->members);
+		inv_warn(inv, INV_SCOPE_GROUPS, gname, "group %u: %s/devices: %s: its members are unknown",
+			 g->id, dir, strerror(-err));
+	}
+	/* cut before the sort: the listing, in natural order, is bounded only by the source */
+	if (g->members.n > INV_MAX_MEMBERS) {
+		inv_warn(inv, INV_SCOPE_GROUPS, gname, "group %u: %zu members listed, more than the %u "
+			 "functions of a PCI domain: only the first %u are read", g->id, g->members.n,
+			 INV_MAX_MEMBERS, INV_MAX_MEMBERS);
+		g->members_err = -E2BIG;
+		while (g->members.n > INV_MAX_MEMBERS) {
+			free(g->members.v[--g->members.n]);
+			g->members.v[g->members.n] = NULL;
+		}
+	}
 	sort_dev_names(&g->members);
-	if (err)
-		inv_warn(inv, INV_SCOPE_GROUPS, gname, "group %u: %s/devices: %s", g->id, dir,
-			 strerror(-err));
 	for (size_t i = 0; i < g->members.n; i++) {
 		struct inv_device *d = inventory_device(inv, g->members.v[i]);
 
@@ -453,6 +589,36 @@ static int group_cmp(const void *a, const void *b)
 	return (ga->id > gb->id) - (ga->id < gb->id);
 }
 
+static void group_release(struct inv_group *g)
+{
+	free(g->type);
+	inv_resv_free(g->resv, g->nresv);
+	strv_free(&g->members);
+	free(g->vfio_node);
+	free(g->reason);
+	strv_free(&g->blockers);
+}
+
+/*
+ * Canonical names cannot repeat in one directory, but a view that lists a
+ * name twice must not make two groups of one number: the first is kept.
+ */
+static void dedup_groups(struct inventory *inv)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < inv->ngroups; i++) {
+		if (w && inv->groups[w - 1].id == inv->groups[i].id) {
+			inv_warn(inv, INV_SCOPE_GROUPS, NULL, "%s/%u: listed twice, the second ignored",
+				 SYS_GROUPS, inv->groups[i].id);
+			group_release(&inv->groups[i]);
+			continue;
+		}
+		inv->groups[w++] = inv->groups[i];
+	}
+	inv->ngroups = w;
+}
+
 static void load_groups(struct view *v, struct inventory *inv)
 {
 	struct strv names = { 0 };
@@ -466,12 +632,12 @@ static void load_groups(struct view *v, struct inventory *inv)
 		uint64_t id;
 		char *dir;
 
-		if (parse_u64_base(names.v[i], 10, &id) || id > INT32_MAX) {
-			inv_warn(inv, INV_SCOPE_GROUPS, NULL, "%s/%s: not a group number, ignored",
-				 SYS_GROUPS, names.v[i]);
+		if (parse_group_name(names.v[i], &id)) {
+			inv_warn(inv, INV_SCOPE_GROUPS, NULL, "%s/%s: not a group number as the kernel writes "
+				 "it, ignored", SYS_GROUPS, names.v[i]);
 			continue;
 		}
-		inv->groups = xrealloc(inv->groups, (inv->ngroups + 1) * sizeof(*inv->groups));
+		inv->groups = grow(inv->groups, inv->ngroups, sizeof(*inv->groups));
 		g = &inv->groups[inv->ngroups++];
 		memset(g, 0, sizeof(*g));
 		g->id = (unsigned int)id;
@@ -482,8 +648,19 @@ static void load_groups(struct view *v, struct inventory *inv)
 	strv_free(&names);
 	if (inv->ngroups > 1)
 		qsort(inv->groups, inv->ngroups, sizeof(*inv->groups), group_cmp);
+	dedup_groups(inv);
 	if (!inv->ngroups)
 		inv_warn(inv, INV_SCOPE_GROUPS, NULL, "%s", INV_NO_GROUPS_MSG);
+}
+
+static int str_qcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool sorted_contains(const struct strv *sv, const char *s)
+{
+	return sv->n && bsearch(&s, sv->v, sv->n, sizeof(*sv->v), str_qcmp);
 }
 
 static void load_vfio_nodes(struct view *v, struct inventory *inv)
@@ -492,15 +669,18 @@ static void load_vfio_nodes(struct view *v, struct inventory *inv)
 
 	if (view_list_dir(v, DEV_VFIO, &names))
 		return;
+	/* a node per group: a lookup per group must not scan them all */
+	if (names.n > 1)
+		qsort(names.v, names.n, sizeof(*names.v), str_qcmp);
 	for (size_t i = 0; i < inv->ngroups; i++) {
 		struct inv_group *g = &inv->groups[i];
 		char plain[16], noiommu[32];
 
 		snprintf(plain, sizeof(plain), "%u", g->id);
 		snprintf(noiommu, sizeof(noiommu), "noiommu-%u", g->id);
-		if (strv_contains(&names, plain))
+		if (sorted_contains(&names, plain))
 			g->vfio_node = xasprintf("%s/%s", DEV_VFIO, plain);
-		else if (strv_contains(&names, noiommu))
+		else if (sorted_contains(&names, noiommu))
 			g->vfio_node = xasprintf("%s/%s", DEV_VFIO, noiommu);
 	}
 	strv_free(&names);
@@ -528,19 +708,41 @@ bool inv_driver_viable(const char *driver)
 void inventory_group_viability(const struct inventory *inv, struct inv_group *g)
 {
 	struct strv parts = { 0 };
+	const struct inv_device *unknown = NULL;
 	char *list;
 
 	strv_free(&g->blockers);
 	free(g->reason);
+	g->viable_known = true;
+	/* a safety verdict fails closed: members not known, no verdict */
+	if (g->members_err) {
+		g->viable = g->viable_known = false;
+		g->reason = g->members_err == -E2BIG ?
+			xasprintf("group %u lists more than %u members: only those were read", g->id,
+				  INV_MAX_MEMBERS) :
+			xasprintf("the members of group %u cannot be listed (devices: %s)", g->id,
+				  strerror(-g->members_err));
+		return;
+	}
 	for (size_t i = 0; i < g->members.n; i++) {
 		struct inv_device *d = inventory_device(inv, g->members.v[i]);
 
-		if (d && !inv_driver_viable(d->driver)) {
+		if (d && d->driver_err && !unknown)
+			unknown = d;
+		if (d && !d->driver_err && !inv_driver_viable(d->driver)) {
 			strv_push(&g->blockers, d->name);
 			strv_push_owned(&parts, xasprintf("%s (%s)", d->name, d->driver));
 		}
 	}
 	g->viable = g->blockers.n == 0;
+	if (g->viable && unknown) {
+		/* one member surely blocks: not viable; none does, but one is unknown: unknown */
+		g->viable = g->viable_known = false;
+		g->reason = xasprintf("the driver of %s cannot be read (%s)", unknown->name,
+				      strerror(-unknown->driver_err));
+		strv_free(&parts);
+		return;
+	}
 	if (g->viable) {
 		g->reason = xstrdup(g->members.n ?
 			"every device is unbound or bound to a driver that leaves DMA to its user" :
@@ -705,8 +907,10 @@ int inventory_load(struct view *v, struct inventory *inv)
 	load_groups(v, inv);
 	load_vfio_nodes(v, inv);
 	load_units(v, inv);
-	if (inv->ndevices > 1)
+	if (inv->ndevices > 1) {
 		qsort(inv->devices, inv->ndevices, sizeof(*inv->devices), device_cmp);
+		index_rebuild(inv);
+	}
 	for (size_t i = 0; i < inv->ngroups; i++)
 		inventory_group_viability(inv, &inv->groups[i]);
 	for (size_t i = 0; i < inv->ndevices; i++)
@@ -748,20 +952,13 @@ void inventory_release(struct inventory *inv)
 		strv_free(&u->devices);
 	}
 	free(inv->units);
-	for (size_t i = 0; i < inv->ngroups; i++) {
-		struct inv_group *g = &inv->groups[i];
-
-		free(g->type);
-		inv_resv_free(g->resv, g->nresv);
-		strv_free(&g->members);
-		free(g->vfio_node);
-		free(g->reason);
-		strv_free(&g->blockers);
-	}
+	for (size_t i = 0; i < inv->ngroups; i++)
+		group_release(&inv->groups[i]);
 	free(inv->groups);
 	for (size_t i = 0; i < inv->ndevices; i++)
 		device_release(&inv->devices[i]);
 	free(inv->devices);
+	index_free(inv);
 	for (size_t i = 0; i < inv->nwarnings; i++)
 	{
 		free(inv->warnings[i].text);
@@ -775,26 +972,31 @@ void inventory_release(struct inventory *inv)
 
 struct inv_device *inventory_device(const struct inventory *inv, const char *name)
 {
+	struct inv_device *d = device_find(inv, name);
 	struct pci_addr a;
 	char canon[16];
 
-	for (size_t i = 0; i < inv->ndevices; i++)
-		if (!strcmp(inv->devices[i].name, name))
-			return &inv->devices[i];
-	if (pci_addr_parse(name, &a))
-		return NULL;
+	if (d || pci_addr_parse(name, &a))
+		return d;
 	pci_addr_format(&a, canon, sizeof(canon));
-	for (size_t i = 0; i < inv->ndevices; i++)
-		if (!strcmp(inv->devices[i].name, canon))
-			return &inv->devices[i];
-	return NULL;
+	return device_find(inv, canon);
 }
 
+/* groups[] is sorted by number, each number once (load_groups) */
 struct inv_group *inventory_group(const struct inventory *inv, unsigned int id)
 {
-	for (size_t i = 0; i < inv->ngroups; i++)
-		if (inv->groups[i].id == id)
-			return &inv->groups[i];
+	size_t lo = 0, hi = inv->ngroups;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (inv->groups[mid].id == id)
+			return &inv->groups[mid];
+		if (inv->groups[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -806,46 +1008,106 @@ struct inv_unit *inventory_unit(const struct inventory *inv, const char *name)
 	return NULL;
 }
 
-static void push_unique(struct strv *sv, const char *s)
+/*
+ * The distinct values of a group's or unit's members, in order of first
+ * appearance: a set of what sv holds (pointers to its strings) keeps this
+ * linear when all the members of a hostile group differ.
+ */
+struct strset {
+	size_t cap, n;
+	const char **slot;
+};
+
+/* Add s (kept by pointer); false when an equal string is there. */
+static bool strset_add(struct strset *set, const char *s)
 {
-	if (s && !strv_contains(sv, s))
-		strv_push(sv, s);
+	size_t i;
+
+	if (2 * (set->n + 1) > set->cap) {
+		const char **old = set->slot;
+		size_t oldcap = set->cap;
+
+		set->cap = oldcap ? 2 * oldcap : 16;
+		set->slot = xcalloc(set->cap, sizeof(*set->slot));
+		set->n = 0;
+		for (size_t k = 0; k < oldcap; k++)
+			if (old[k])
+				strset_add(set, old[k]);
+		free(old);
+	}
+	for (i = (size_t)name_hash(s) & (set->cap - 1); set->slot[i]; i = (i + 1) & (set->cap - 1))
+		if (!strcmp(set->slot[i], s))
+			return false;
+	set->slot[i] = s;
+	set->n++;
+	return true;
+}
+
+static void strset_init(struct strset *set, const struct strv *sv)
+{
+	memset(set, 0, sizeof(*set));
+	for (size_t i = 0; i < sv->n; i++)
+		strset_add(set, sv->v[i]);
+}
+
+/* Push s (NULL: nothing) unless sv, whose strings set holds, has it already. */
+static void push_distinct(struct strset *set, struct strv *sv, const char *s)
+{
+	if (!s)
+		return;
+	strv_push(sv, s);
+	if (!strset_add(set, sv->v[sv->n - 1])) {
+		free(sv->v[--sv->n]);
+		sv->v[sv->n] = NULL;
+	}
 }
 
 void inventory_group_units(const struct inventory *inv, const struct inv_group *g,
 			   struct strv *units)
 {
+	struct strset seen;
+
+	strset_init(&seen, units);
 	for (size_t i = 0; i < g->members.n; i++) {
 		struct inv_device *d = inventory_device(inv, g->members.v[i]);
 
 		if (d)
-			push_unique(units, d->unit);
+			push_distinct(&seen, units, d->unit);
 	}
+	free(seen.slot);
 }
 
 void inventory_group_drivers(const struct inventory *inv, const struct inv_group *g,
 			     struct strv *drivers)
 {
+	struct strset seen;
+
+	strset_init(&seen, drivers);
 	for (size_t i = 0; i < g->members.n; i++) {
 		struct inv_device *d = inventory_device(inv, g->members.v[i]);
 
 		if (d)
-			push_unique(drivers, d->driver);
+			push_distinct(&seen, drivers, d->driver);
 	}
+	free(seen.slot);
 }
 
 void inventory_unit_groups(const struct inventory *inv, const struct inv_unit *u,
 			   struct strv *groups)
 {
+	struct strset seen;
+
+	strset_init(&seen, groups);
 	for (size_t i = 0; i < u->devices.n; i++) {
 		struct inv_device *d = inventory_device(inv, u->devices.v[i]);
 		char buf[16];
 
 		if (d && d->group >= 0) {
 			snprintf(buf, sizeof(buf), "%d", d->group);
-			push_unique(groups, buf);
+			push_distinct(&seen, groups, buf);
 		}
 	}
+	free(seen.slot);
 	strv_sort(groups);
 }
 

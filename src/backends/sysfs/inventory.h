@@ -79,7 +79,8 @@ struct inv_device {
 	uint16_t subsys_vendor, subsys_device;
 	uint32_t class_code;      /* 24 bits: base class, subclass, prog-if */
 	uint8_t revision;
-	char *driver;             /* NULL: unbound */
+	char *driver;             /* NULL: unbound (or unknown: driver_err) */
+	int driver_err;           /* the driver link could not be read: -errno (0: read, or none) */
 	char *driver_override;    /* NULL: not set (or no such attribute) */
 	int group;                /* -1: in no group */
 	char *unit;               /* IOMMU unit name, or NULL */
@@ -103,9 +104,11 @@ struct inv_group {
 	struct inv_resv *resv;
 	size_t nresv;
 	struct strv members;      /* device names, natural order */
+	int members_err;          /* devices/ could not be listed: -errno; -E2BIG: over INV_MAX_MEMBERS */
 	char *vfio_node;          /* "/dev/vfio/5" or "/dev/vfio/noiommu-5", or NULL */
-	bool viable;              /* usable by VFIO as it stands */
-	char *reason;             /* one line explaining the verdict */
+	bool viable;              /* usable by VFIO as it stands; false when unknown */
+	bool viable_known;        /* false: the members or a member's driver could not be read */
+	char *reason;             /* one line explaining the verdict (or why there is none) */
 	struct strv blockers;     /* members that make it not viable */
 };
 
@@ -123,6 +126,11 @@ struct inv_warning {
 	char *text;
 };
 
+/* One PCI domain holds at most 65536 functions: a group listing more is not read past that. */
+#define INV_MAX_MEMBERS 65536
+
+struct inv_index;
+
 struct inventory {
 	char *kernel_release;     /* NULL when /proc is not part of the source */
 	bool have_groups;         /* /sys/kernel/iommu_groups exists */
@@ -136,6 +144,7 @@ struct inventory {
 	size_t ndevices;
 	struct inv_warning *warnings;
 	size_t nwarnings;
+	struct inv_index *dev_index;  /* device name -> devices[] (private to inventory.c) */
 };
 
 /* The reason text used when a source has no IOMMU groups at all. */
@@ -198,7 +207,12 @@ void inv_resv_free(struct inv_resv *resv, size_t n);
  * (pci-stub, pcieport: the kernel's driver_managed_dma).
  */
 bool inv_driver_viable(const char *driver);
-/* Recompute g->viable, g->reason and g->blockers from its members. */
+/*
+ * Recompute g->viable, g->viable_known, g->reason and g->blockers from its
+ * members. Fails closed: members that could not be listed, or a member
+ * whose driver could not be read (and no member that blocks for sure),
+ * give viable_known false, viable false, and the reason.
+ */
 void inventory_group_viability(const struct inventory *inv, struct inv_group *g);
 
 /* Parse one unit attribute's text into a->vals per its type. */

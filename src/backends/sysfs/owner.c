@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Who holds a group (see claim.h): an iommuctl journal in the state
- * directory (a claim, or an interrupted type change), and processes with
+ * directory (a claim, or an interrupted type change; read as untrusted
+ * input, and only the running machine's), and processes with
  * the group's /dev/vfio node or a member's VFIO cdev open, found through
  * the /proc/PID/fd links the view shows.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backends/sysfs/claim.h"
 #include "backends/sysfs/inventory.h"
@@ -71,18 +74,60 @@ int claim_vfio_users(struct view *v, const struct inventory *inv, const struct i
 	return 0;
 }
 
+/*
+ * The journal at path, if there is one the running machine can take: its
+ * path, state and driver (or, with type, the target type) into *at, *what
+ * and *state. One that cannot be trusted or read leaves *problem instead.
+ */
+static void journal_peek(int dir, char *path, const char *source, bool type, char **at, char **what,
+			 char **state, char **problem)
+{
+	struct claim_journal j;
+	char *why = NULL;
+	int err = claim_journal_read(dir, path, source, &j, &why);
+
+	if (!err) {
+		*at = path;
+		path = NULL;
+		*what = type ? (j.type_target ? xstrdup(j.type_target) : NULL) :
+			       (j.driver ? xstrdup(j.driver) : NULL);
+		*state = xstrdup(j.state);
+		claim_journal_free(&j);
+	} else if (err != -ENOENT && !*problem) {
+		*problem = why;
+		why = NULL;
+	}
+	free(why);
+	free(path);
+}
+
 void claim_owner_find(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		      const char *state_dir, struct claim_owner *o)
 {
 	memset(o, 0, sizeof(*o));
 	if (state_dir && g->members.n) {
-		char *dir = claim_claims_dir(state_dir);
+		struct claim_place place;
+		char *dir = claim_claims_dir(state_dir), *why = NULL, *unused = NULL;
+		int dfd, err = claim_state_open(state_dir, false, &dfd, &why);
 
-		o->journal_checked = true;
-		claim_journal_peek(xasprintf("%s/%s.json", dir, g->members.v[0]), false, &o->journal,
-				   &o->journal_driver, &o->journal_state);
-		claim_journal_peek(claim_type_journal_path(state_dir, g->members.v[0]), true,
-				   &o->type_journal, &o->type_journal_target, &o->type_journal_state);
+		/* a fact of the running machine: its boot's journals only (finding that cannot fail) */
+		claim_place_find(v, NULL, state_dir, &place, &unused);
+		free(unused);
+		if (!err || err == -ENOENT) {
+			o->journal_checked = true;
+			journal_peek(dfd, xasprintf("%s/%s.json", dir, g->members.v[0]), place.source, false,
+				     &o->journal, &o->journal_driver, &o->journal_state, &o->problem);
+			journal_peek(dfd, claim_type_journal_path(state_dir, g->members.v[0]), place.source, true,
+				     &o->type_journal, &o->type_journal_target, &o->type_journal_state,
+				     &o->problem);
+		} else if (!o->problem) {
+			o->problem = why;
+			why = NULL;
+		}
+		if (dfd >= 0)
+			close(dfd);
+		claim_place_free(&place);
+		free(why);
 		free(dir);
 	}
 	o->vfio_checked = claim_vfio_users(v, inv, g, &o->vfio_users) == 0;
@@ -96,6 +141,7 @@ void claim_owner_release(struct claim_owner *o)
 	free(o->type_journal);
 	free(o->type_journal_target);
 	free(o->type_journal_state);
+	free(o->problem);
 	strv_free(&o->vfio_users);
 	memset(o, 0, sizeof(*o));
 }

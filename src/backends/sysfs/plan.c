@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Before the first write (see plan.h): the claim plan, the privilege
- * check, and the one interlock refusal of claims and type changes.
+ * check, and the one interlock refusal of claims, type changes and releases.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -93,10 +93,15 @@ static const struct {
 	[CLAIM_CHANGE_CLAIM] = { .verb = "claim", .aside = "", .anyway = "claim it anyway" },
 	[CLAIM_CHANGE_TYPE] = { .verb = "change the type of",
 				.aside = ", which means unbinding its members", .anyway = "do it anyway" },
+	[CLAIM_CHANGE_RELEASE] = { .verb = "release",
+				   .aside = ", which means unbinding members from their present drivers",
+				   .anyway = "release it anyway" },
+	[CLAIM_CHANGE_RECOVER] = { .verb = "finish the interrupted type change of",
+				   .aside = ", which means unbinding its members", .anyway = "do it anyway" },
 };
 
 int claim_interlocks_refuse(struct view *v, const struct claim_opts *opts, struct claim_result *r,
-			    enum claim_change change)
+			    enum claim_change change, const bool *unbinds)
 {
 	struct strv names = { 0 }, paths = { 0 }, parts = { 0 };
 	char *list;
@@ -104,7 +109,9 @@ int claim_interlocks_refuse(struct view *v, const struct claim_opts *opts, struc
 	if (opts->force)
 		return 0;
 	for (size_t i = 0; i < r->nmembers; i++) {
-		if (r->members[i].action != CLAIM_REBIND || !r->members[i].path)
+		bool loses = unbinds ? unbinds[i] : r->members[i].action == CLAIM_REBIND;
+
+		if (!loses || !r->members[i].path)
 			continue;
 		strv_push(&names, r->members[i].addr);
 		strv_push(&paths, r->members[i].path);
