@@ -190,7 +190,19 @@ if python3 -c 'import jsonschema' 2>/dev/null; then
 		ok "-j --max-ranges: valid against docs/json/walk.schema.json" ||
 		bad "-j --max-ranges: $(grep -v '^ok' "$tmp/schema.out" | head -c 300)"
 fi
+# --all-devices: the budget ends the device list too, with a line saying so;
+# a first-stage (sign-extended) window is cut in its two halves
+sm=$(awk -F'\t' '$1 == "vtd-sm-rid" { split($4, a, " "); print a[5] }' "$d/cases")
+out=$("$bin" walk --mem "$d/mem.elf" --format vtd --scalable --rtaddr "$sm" --all-devices --max-ranges 1 2>/dev/null); rc=$?
+if [ "$rc" -eq 1 ] && [ "$(grep -c 'not walked: --max-ranges reached$' <<<"$out")" -eq 2 ] &&
+	tail -n 1 <<<"$out" | grep -q 'not walked: --max-ranges reached; the devices after this one are not listed$'; then
+	ok "--all-devices --max-ranges 1: the window's halves and the devices after it not walked"
+else
+	bad "--all-devices --max-ranges 1: exit $rc: $out"
+fi
+# shellcheck disable=SC2086
 expect_rc 2 "--max-ranges 0" walk $amp --max-ranges 0
+# shellcheck disable=SC2086
 expect_rc 2 "--max-ranges x" walk $amp --max-ranges x
 
 # 'translate IOVA --options' is the same as 'translate iova --options IOVA'
