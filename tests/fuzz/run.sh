@@ -3,7 +3,9 @@
 # Run every fuzz target built in OBJDIR for SECONDS each, seeded from the
 # test fixtures (snapshots, dmesg text for decoders, generated dumps).
 #   tests/fuzz/run.sh OBJDIR [SECONDS]
-# Prints one line per target and ends with "N passed, M failed".
+# Prints one line per target (runs, seeds, corpus size, edges covered and
+# features) and ends with "N passed, M failed". FUZZ_KEEP=DIR keeps each
+# target's corpus in DIR/TARGET; FUZZ_ONLY=NAME runs one target.
 set -u
 objdir=${1:?usage: run.sh OBJDIR [SECONDS]} secs=${2:-60}
 cd "$(dirname "$0")/../.."
@@ -13,6 +15,7 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	[ -x "$bin" ] || continue
 	case $bin in *.d|*.o) continue;; esac
 	name=$(basename "$bin")
+	[ -z "${FUZZ_ONLY:-}" ] || [ "$FUZZ_ONLY" = "$name" ] || continue
 	corpus=$work/$name; mkdir -p "$corpus"
 	case $name in
 	fuzz_snapshot)
@@ -26,6 +29,7 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	fuzz_klog)
 		for f in tests/fixtures/*/dmesg.txt; do cp "$f" "$corpus/$(basename "$(dirname "$f")").txt"; done
 		cp tests/cli/golden-decode/input/kernel.log "$corpus/" ;;
+	fuzz_journal) cp tests/fuzz/seeds/journal/*.json "$corpus/" ;;
 	esac
 	# the seeds are all there (same-named fixtures once overwrote each other)
 	seeds=$(ls "$corpus" | wc -l)
@@ -33,6 +37,7 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	fuzz_snapshot) want=$(ls tests/fixtures/*/snapshot.tar | wc -l) ;;
 	fuzz_batch) want=$(ls tests/cli/golden-batch/input/*.txt tests/vm/guest/*.txt | wc -l) ;;
 	fuzz_klog) want=$(( $(ls tests/fixtures/*/dmesg.txt | wc -l) + 1 )) ;;
+	fuzz_journal) want=$(ls tests/fuzz/seeds/journal/*.json | wc -l) ;;
 	*) want=$seeds ;;
 	esac
 	if [ "$seeds" -ne "$want" ]; then
@@ -41,7 +46,9 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	if "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \
 		"$corpus" >"$work/$name.log" 2>&1; then
 		pass=$((pass + 1))
-		echo "ok   $name: $(grep -o 'Done [0-9]* runs' "$work/$name.log" | tail -n 1) in ${secs}s from $seeds seeds, corpus $(ls "$corpus" | wc -l)"
+		cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$work/$name.log" | tail -n 1)
+		echo "ok   $name: $(grep -o 'Done [0-9]* runs' "$work/$name.log" | tail -n 1) in ${secs}s from $seeds seeds, corpus $(ls "$corpus" | wc -l), ${cov:-cov: ?}"
+		[ -z "${FUZZ_KEEP:-}" ] || { mkdir -p "$FUZZ_KEEP/$name" && cp "$corpus"/* "$FUZZ_KEEP/$name/"; }
 	else
 		fail=$((fail + 1))
 		echo "FAIL $name"; tail -n 30 "$work/$name.log"

@@ -221,6 +221,9 @@ static int journal_load(int dir, const char *path, char **text, size_t *len, cha
 		close(fd);
 		return err;
 	}
+	/* as large as the file, plus one byte to see it grew; never past the bound */
+	if (!err && (size_t)st.st_size < CLAIM_JOURNAL_MAX_BYTES)
+		cap = (size_t)st.st_size + 1;
 	buf = err ? NULL : xmalloc(cap);
 	/* a file that grows while read is cut at the bound all the same */
 	while (!err && got < cap) {
@@ -237,8 +240,12 @@ static int journal_load(int dir, const char *path, char **text, size_t *len, cha
 	close(fd);
 	if (!err && got > CLAIM_JOURNAL_MAX_BYTES)
 		err = -EFBIG;
+	else if (!err && got == cap)
+		err = -EBUSY;   /* grew while read: ours are replaced by a rename, never written in place */
 	if (err) {
 		*why = err == -EFBIG ? xasprintf("journal %s is larger than 1 MiB: it is not iommuctl's; remove it", path) :
+		       err == -EBUSY ? xasprintf("journal %s changed while it was read: it is not iommuctl's "
+						 "alone; check what writes it", path) :
 				       xasprintf("cannot read the journal %s: %s", path, strerror(-err));
 		free(buf);
 		return err == -EFBIG ? -EBADMSG : err;
