@@ -171,19 +171,18 @@ for i in range(70000):
     dst.addfile(ti)
 dst.close()
 PY
-# the time is judged against reading the archive alone (snapshot show), so
-# that a slow or sanitizer build does not fail and a quadratic one does
+# The growth of the work is held to linear by a count, not a clock
+# (test_inventory's test_linear_work); here the 70000 members load at all,
+# are cut with a warning, and leave the verdict unknown. The wall times are
+# printed for the reader only; the timeout stops a hang.
 now() { date +%s.%N; }
-t0=$(now); run 120 snapshot show "$tmp/dev70k.tar"; t1=$(now)
-run 120 -F "$tmp/dev70k.tar" -j group list; t2=$(now)
-load=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+t1=$(now); run 120 -F "$tmp/dev70k.tar" -j group list; t2=$(now)
 secs=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }')
-if [ $rc -eq 0 ] && awk -v l="$load" -v s="$secs" 'BEGIN { exit !(s <= 2 * l + 5) }' &&
-	grep -q 'group 1: 70001 members listed, more than the 65536' "$tmp/err" &&
+if [ $rc -eq 0 ] && grep -q 'group 1: 70001 members listed, more than the 65536' "$tmp/err" &&
 	python3 -c 'import json,sys; g=[g for g in json.load(open(sys.argv[1]))["groups"] if g["group"]==1][0]; sys.exit(g["ndevices"] != 65536 or g["viable"] is not None)' "$tmp/out"; then
-	ok "B9: 70000 members in one group: $secs s (reading the archive: $load s), cut at 65536 with a warning, viability unknown"
+	ok "B9: 70000 members in one group: loaded ($secs s), cut at 65536 with a warning, viability unknown"
 else
-	bad "B9: 70000 members: exit $rc (124: over 120 s) in $secs s, reading the archive $load s: $(head -n 2 "$tmp/err")"
+	bad "B9: 70000 members: exit $rc (124: still running after 120 s) in $secs s: $(head -n 2 "$tmp/err")"
 fi
 
 # ---- B12: members that cannot be listed ----

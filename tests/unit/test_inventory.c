@@ -796,6 +796,46 @@ static void test_group_names_and_lookups(void **state)
 	inventory_release(&inv);
 }
 
+/*
+ * B9, counted: the work of loading an inventory and looking up every
+ * member grows (nearly) linearly with the members of one group. Work is
+ * inv_work (comparisons and hash probes), not time: a quadratic lookup
+ * (a scan of devices[] per member) quadruples it when the members double,
+ * sorting and hashing about double it.
+ */
+static unsigned long long members_work(unsigned int from, unsigned int to)
+{
+	struct inventory inv;
+	unsigned long long before;
+	char name[64];
+
+	for (unsigned int i = from; i < to; i++) {
+		snprintf(name, sizeof(name), "0000:%02x:%02x.%u", i >> 8, (i >> 3) & 31, i & 7);
+		pci_dev(name, 0x1234, (uint16_t)i, 0x020000, NULL, 1, NULL, 0);
+	}
+	before = inv_work;
+	load(&inv, false);
+	assert_int_equal(inventory_group(&inv, 1)->members.n, to);
+	for (unsigned int i = 0; i < to; i++) {
+		snprintf(name, sizeof(name), "%02x:%02x.%u", i >> 8, (i >> 3) & 31, i & 7);
+		assert_non_null(inventory_device(&inv, name));
+	}
+	inventory_release(&inv);
+	return inv_work - before;
+}
+
+static void test_linear_work(void **state)
+{
+	unsigned long long w1, w2;
+
+	group(1, "DMA", msi);
+	w1 = members_work(0, 1500);
+	w2 = members_work(1500, 3000);
+	print_message("B9: work for 1500 members %llu, for 3000 %llu (ratio %.2f)\n", w1, w2, (double)w2 / (double)w1);
+	assert_true(w1 > 0);
+	assert_true(w2 * 10 <= w1 * 25);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tree_setup, tree_teardown)
 
 int main(void)
@@ -815,6 +855,7 @@ int main(void)
 		T(test_order_and_garbage),
 		T(test_viability_unknown),
 		T(test_group_names_and_lookups),
+		T(test_linear_work),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

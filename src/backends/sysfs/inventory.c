@@ -118,11 +118,15 @@ static char *dirname_dup(const char *path)
  * order would put 00:1f.0 before 00:10.0, hex not being decimal), then
  * other names naturally.
  */
+unsigned long long inv_work;
+
 static int dev_name_cmp(const char *a, const char *b)
 {
 	struct pci_addr pa, pb;
 	bool ia = !pci_addr_parse(a, &pa), ib = !pci_addr_parse(b, &pb);
 	uint64_t ka, kb;
+
+	inv_work++;
 
 	if (ia && ib) {
 		ka = (uint64_t)pa.domain << 16 | pa.bus << 8 | pa.dev << 3 | pa.fn;
@@ -335,7 +339,7 @@ static size_t *index_slot(const struct inventory *inv, const char *name)
 	const struct inv_index *ix = inv->dev_index;
 	size_t i = (size_t)name_hash(name) & (ix->cap - 1);
 
-	while (ix->slot[i] && strcmp(inv->devices[ix->slot[i] - 1].name, name))
+	while (inv_work++, ix->slot[i] && strcmp(inv->devices[ix->slot[i] - 1].name, name))
 		i = (i + 1) & (ix->cap - 1);
 	return &ix->slot[i];
 }
@@ -586,6 +590,7 @@ static int group_cmp(const void *a, const void *b)
 {
 	const struct inv_group *ga = a, *gb = b;
 
+	inv_work++;
 	return (ga->id > gb->id) - (ga->id < gb->id);
 }
 
@@ -655,6 +660,7 @@ static void load_groups(struct view *v, struct inventory *inv)
 
 static int str_qcmp(const void *a, const void *b)
 {
+	inv_work++;
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
@@ -990,6 +996,7 @@ struct inv_group *inventory_group(const struct inventory *inv, unsigned int id)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
+		inv_work++;
 		if (inv->groups[mid].id == id)
 			return &inv->groups[mid];
 		if (inv->groups[mid].id < id)
@@ -1035,7 +1042,7 @@ static bool strset_add(struct strset *set, const char *s)
 				strset_add(set, old[k]);
 		free(old);
 	}
-	for (i = (size_t)name_hash(s) & (set->cap - 1); set->slot[i]; i = (i + 1) & (set->cap - 1))
+	for (i = (size_t)name_hash(s) & (set->cap - 1); inv_work++, set->slot[i]; i = (i + 1) & (set->cap - 1))
 		if (!strcmp(set->slot[i], s))
 			return false;
 	set->slot[i] = s;

@@ -129,6 +129,14 @@ struct inv_warning {
 /* One PCI domain holds at most 65536 functions: a group listing more is not read past that. */
 #define INV_MAX_MEMBERS 65536
 
+/*
+ * Every comparison and hash probe the inventory's lookups and sorts have
+ * made since the program started: a count of work that does not depend on
+ * the machine's speed, so that a test can hold loading and lookups to
+ * (nearly) linear growth without timing them.
+ */
+extern unsigned long long inv_work;
+
 struct inv_index;
 
 struct inventory {
