@@ -6,6 +6,7 @@
 # iommuctl-vfio(8) and in help as batch commands, the checked-in completion
 # files are what the tables generate, the man pages lint clean, and bash
 # completion really completes.
+# run-all: once (the docs and completions are the sources', whichever build prints the tables)
 set -u
 bin=$(realpath "${1:-./iommuctl}")
 cd "$(dirname "$0")/../.."

@@ -5,6 +5,7 @@
 # src/output (no stdout writes elsewhere), and json-c is used only there
 # and by the readers of JSON input named below.
 #   tests/cli/test-layers.sh [BINARY]   (the binary is not used)
+# run-all: once
 cd "$(dirname "$0")/../.."
 . tests/cli/lib.sh
 
