@@ -132,6 +132,8 @@ collect() {
 # share the guest caches), everything else in JOBS-1 more. JOBS=1: one at a
 # time, in order.
 work=$(mktemp -d); trap 'rm -f "$log"; rm -rf "$work"' EXIT
+# the dump tests' guest runs, made once for all the builds (test-vm-dump.sh)
+export IOMMUCTL_VM_SHARE=$work/vm-share
 njobs=${JOBS:-$(nproc 2>/dev/null || echo 1)}
 vm=() pool=()
 for i in "${!jl[@]}"; do

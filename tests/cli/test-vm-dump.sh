@@ -19,6 +19,10 @@
 # with a reason when qemu-system-aarch64 or the cross toolchain is missing and
 # cannot be installed (not root), the kdump half without makedumpfile.
 # IOMMUCTL_VM_SKIP=1 skips everything; IOMMUCTL_TEST_KEEP=1 keeps the dumps.
+# IOMMUCTL_VM_SHARE=DIR (tests/run-all.sh sets it for one make check): a
+# scenario's guest run is kept there, and a later build's run (the sanitizer
+# build) checks its own binary on those dumps instead of booting the guests
+# again; it says so in a note.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 repo=$PWD
@@ -26,6 +30,7 @@ bin=${1:-./iommuctl}
 case $bin in /*) ;; *) bin=$repo/$bin ;; esac
 [ $# -gt 0 ] && shift
 scenarios=${*:-arm64-smmuv3 arm64-smmuv3-16k vtd vtd-sm amd}
+share=${IOMMUCTL_VM_SHARE:+$IOMMUCTL_VM_SHARE/test-vm-dump}
 # shellcheck source=lib.sh
 . tests/cli/lib.sh
 tmp=$(mktemp -d)
@@ -99,9 +104,18 @@ check_scenario() { # SCENARIO
 	fmts=(--format elf)
 	[ "$kdump" = 1 ] && fmts+=(--format kdump-zlib)
 	rc=0
-	IOMMUCTL_VM_MEM=256M IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-200} dump_guest_run "$s" \
-		tests/vm/guest/dump-guest.sh "$d" addr=0x7 --timeout 180 --xp "${XP[$s]}" "${fmts[@]}" || rc=$?
-	dump_guest_report "$rc" "$label" "$d" s1 VFIO || return
+	if [ -n "$share" ] && [ -f "$share/$s/.ok" ] && cp -al "$share/$s" "$d" 2>/dev/null; then
+		rm -f "$d/.ok"
+		note "$label: the guest run (its dumps and pagemaps) of $(cat "$share/$s/.ok") earlier in this run is reused; the checks on the dumps below run with $bin"
+	else
+		IOMMUCTL_VM_MEM=256M IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-200} dump_guest_run "$s" \
+			tests/vm/guest/dump-guest.sh "$d" addr=0x7 --timeout 180 --xp "${XP[$s]}" "${fmts[@]}" || rc=$?
+		dump_guest_report "$rc" "$label" "$d" s1 VFIO || return
+		# for the next build's run (before anything below writes into $d)
+		if [ -n "$share" ] && mkdir -p "$share" && rm -rf "$share/$s.new" && cp -al "$d" "$share/$s.new"; then
+			echo "$bin" >"$share/$s.new/.ok" && mv "$share/$s.new" "$share/$s"
+		fi
+	fi
 	if mapfile -t hier < <(hier_args "$s" "$d/dump/s1.xp" 2>"$d/regs.txt") && ((${#hier[@]})); then
 		ok "$label: the IOMMU's root register read over QMP: $(tr -d '#' <"$d/regs.txt" | tr '\n' ' ')"
 	else
