@@ -227,6 +227,34 @@ static int cli_mem_read(void *priv, uint64_t pa, void *buf, size_t len, uint64_t
 	return err;
 }
 
+/*
+ * After a read failed at pa with err: where that stretch of failing reads
+ * ends. A gap between the dump's ranges (-ENXIO) ends where the next range
+ * starts, or nowhere; an excluded range (-ENODATA) where it ends. Anything
+ * else (a corrupt page, a failing file) is not known to go on: -ENOENT.
+ */
+static int cli_mem_fault_end(void *priv, uint64_t pa, int err, uint64_t *end)
+{
+	struct mem_range r;
+	int rc = mem_range_next(priv, pa, &r);
+
+	if (rc == -ENOENT && err == -ENXIO) {
+		*end = ~0ULL;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (r.start > pa && err == -ENXIO) {
+		*end = r.start;
+		return 0;
+	}
+	if (r.start <= pa && r.kind == MEM_RANGE_EXCLUDED && err == -ENODATA) {
+		*end = r.end;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int walk_mem_open(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
 			 struct mem_source **m)
 {
@@ -871,7 +899,7 @@ static int walk_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	if ((err = walk_mem_open(ctx, o, &ms)))
 		return err;
 	tce_kernel_page(o, ms, &s);
-	m = (struct walk_mem){ .read = cli_mem_read, .priv = ms };
+	m = (struct walk_mem){ .read = cli_mem_read, .fault_end = cli_mem_fault_end, .priv = ms };
 	w.fam = s.h.family;
 
 	if (!s.hier) {
@@ -1016,7 +1044,7 @@ static int translate_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	if ((err = walk_mem_open(ctx, o, &ms)))
 		goto out_free;
 	tce_kernel_page(o, ms, &s);
-	m = (struct walk_mem){ .read = cli_mem_read, .priv = ms };
+	m = (struct walk_mem){ .read = cli_mem_read, .fault_end = cli_mem_fault_end, .priv = ms };
 	walk_trail_init(t);
 	if (s.hier) {
 		err = walk_hier_resolve(&s.h, &m, &s.rid, t, &tgt);
@@ -1246,7 +1274,7 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 		out_table_free(tab);
 		return err;
 	}
-	m = (struct walk_mem){ .read = cli_mem_read, .priv = ms };
+	m = (struct walk_mem){ .read = cli_mem_read, .fault_end = cli_mem_fault_end, .priv = ms };
 	mem_info(ms, &mi);
 	src.m = ms;
 	src.pa_end = mi.pa_end;

@@ -745,16 +745,60 @@ static int wk_push(struct wk *w, struct wk_frame *stack, int *sp, uint64_t table
 	return 0;
 }
 
+/*
+ * The entry at `at` (slot raw) failed to read at fault with err. Every
+ * later entry of f that starts before the end of that failing stretch
+ * fails the same way (it starts past fault, inside the stretch): pass them
+ * all at once, *slot_last the last one's, instead of reading each (a hostile
+ * --window-size made a TCE level of 2^24 unreadable entries, 256 times).
+ * The one range is what the per-entry ranges merge into.
+ */
+static void wk_fault_run(struct wk *w, struct wk_frame *f, uint64_t raw, uint64_t *slot_last,
+			 uint64_t at, uint64_t fault, int err)
+{
+	const struct wk_geo *g = &w->g[f->d];
+	uint64_t end, k;
+
+	if (!w->m->fault_end || fault < at || fault - at >= g->esz ||
+	    w->m->fault_end(w->m->priv, fault, err, &end) || end <= fault)
+		return;
+	k = (end - f->table - 1) / g->esz;	/* the last entry that starts before end */
+	if (k > f->last)
+		k = f->last;
+	if (k < f->idx)
+		return;
+	*slot_last = raw + ((k - (f->idx - 1)) << g->shift) + mask_bits(g->shift);
+	f->idx = k + 1;
+}
+
+/*
+ * How many entries of f lie wholly below 2^64; those past them exist
+ * nowhere (a hostile table near the top of the address space wraps).
+ */
+static uint64_t wk_nfit(const struct wk_frame *f, const struct wk_geo *g)
+{
+	uint64_t room = ~0ULL - f->table;	/* bytes after the first */
+
+	return room < g->esz - 1 ? 0 : (room - (g->esz - 1)) / g->esz + 1;
+}
+
 static void wk_load(struct wk *w, struct wk_frame *f)
 {
 	const struct wk_geo *g = &w->g[f->d];
-	uint64_t n = WALK_CHUNK / g->esz, end = f->idx + n;
+	uint64_t n = WALK_CHUNK / g->esz, end = f->idx + n, nfit = wk_nfit(f, g);
 	int err;
 
 	if (end > f->last + 1)
 		end = f->last + 1;
 	f->cfirst = f->idx;
 	f->cend = end;
+	/* a chunk never runs past 2^64: what lies beyond is read (and fails) per entry */
+	if (f->idx >= nfit) {
+		f->cbad = true;
+		return;
+	}
+	if (end > nfit)
+		f->cend = end = nfit;
 	err = w->m->read(w->m->priv, f->table + f->idx * g->esz, f->buf,
 			 (size_t)((end - f->idx) * g->esz), NULL);
 	f->cbad = err != 0;
@@ -819,12 +863,20 @@ int walk_run(const struct walk_pt *pt, const struct walk_mem *m, const struct wa
 			uint8_t e[8];
 			uint64_t fault = at;
 
+			if (i >= wk_nfit(f, g)) {
+				/* past the end of the address space: so are the rest */
+				slot_last = raw + ((f->last - i) << g->shift) + mask_bits(g->shift);
+				f->idx = f->last + 1;
+				wk_other(w, WALK_FAULT, raw, slot_last, g->level, f->table, ~0ULL, -ENXIO, 0);
+				continue;
+			}
 			err = m->read(m->priv, at, e, g->esz, &fault);
 			if (walk_mem_failed(err)) {
 				w->ret = err;
 				break;
 			}
 			if (err) {
+				wk_fault_run(w, f, raw, &slot_last, at, fault, err);
 				wk_other(w, WALK_FAULT, raw, slot_last, g->level, f->table, fault, err, 0);
 				continue;
 			}

@@ -27,6 +27,14 @@
  */
 struct walk_mem {
 	int (*read)(void *priv, uint64_t pa, void *buf, size_t len, uint64_t *fault_pa);
+	/*
+	 * Optional. After a read failed with err at pa (its *fault_pa): the end
+	 * of the stretch from pa on where every byte fails the same way, in
+	 * *end (> pa; ~0 for the end of the address space); nonzero when that
+	 * is not known. A walk then passes an unreadable table of millions of
+	 * entries in one step instead of one read per entry; NULL: per entry.
+	 */
+	int (*fault_end)(void *priv, uint64_t pa, int err, uint64_t *end);
 	void *priv;
 };
 

@@ -43,6 +43,22 @@ static int fz_read(void *priv, uint64_t pa, void *buf, size_t len, uint64_t *fau
 	return 0;
 }
 
+/* fz_read's failing stretches: past the input (-ENXIO), the excluded page (-ENODATA) */
+static int fz_fault_end(void *priv, uint64_t pa, int err, uint64_t *end)
+{
+	const struct fz_mem *m = priv;
+
+	if (err == -ENXIO && pa >= m->n) {
+		*end = ~0ULL;
+		return 0;
+	}
+	if (err == -ENODATA && pa >= m->excl && pa - m->excl < 4096) {
+		*end = m->excl + 4096;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 struct fz_check {
 	uint64_t last;
 	bool any;
@@ -98,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	static const unsigned int grans[] = { 0, 4096, 16384, 65536 };
 	struct fz_mem mem;
-	struct walk_mem m = { .read = fz_read, .priv = &mem };
+	struct walk_mem m = { .read = fz_read, .fault_end = fz_fault_end, .priv = &mem };
 	struct walk_pt_params p = { 0 };
 	struct walk_pt pt;
 	const uint8_t *h;
@@ -142,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!walk_pt_setup(&pt, f, root, &q, NULL)) {
 			struct fz_check c = { 0 };
 			struct walk_stats st = { 0 };
-			struct walk_opts o = { .emit = fz_emit, .priv = &c, .max_tables = 256,
+			struct walk_opts o = { .emit = fz_emit, .priv = &c, .max_tables = 256, .max_ranges = 4096,
 					       .expand_shared = h[4] & 32 };
 
 			if (h[4] & 64) {

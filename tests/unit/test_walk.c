@@ -598,7 +598,7 @@ static void test_smmu_amd_riscv(void **state)
 	assert_int_equal(t.stop, WALK_STOP_NOT_PRESENT);
 	h.strtab_cfg = 3u << 16;
 	walk_trail_init(&t);
-	assert_int_equal(walk_hier_resolve(&h, &(struct walk_mem){ mt_read, &world->mem },
+	assert_int_equal(walk_hier_resolve(&h, &(struct walk_mem){ .read = mt_read, .priv = &world->mem },
 					   &(struct walk_rid){ 0 }, &t, &tgt), -EINVAL);
 
 	c = find_case("amd-dev");
@@ -1081,6 +1081,122 @@ static int tally_range(void *priv, const struct walk_range *r)
 }
 
 /*
+ * A memory of its own for the unreadable-table tests: bytes [0, n) readable
+ * but the page at excl (-ENODATA), nothing else (-ENXIO); fault_end tells
+ * where a failing stretch ends when `ends` is set; reads are counted.
+ */
+struct spotty {
+	uint8_t *p;
+	uint64_t n, excl;
+	bool ends;
+	uint64_t reads;
+};
+
+static int spotty_read(void *priv, uint64_t pa, void *buf, size_t len, uint64_t *fault)
+{
+	struct spotty *s = priv;
+	uint64_t f;
+	int err;
+
+	s->reads++;
+	if (len && pa + (len - 1) < pa)
+		return -EINVAL;	/* as mem_read(): a read that wraps fails the walk */
+	if (pa < s->excl + 4096 && pa + len > s->excl)
+		f = pa > s->excl ? pa : s->excl, err = -ENODATA;
+	else if (pa >= s->n || len > s->n - pa)
+		f = pa > s->n ? pa : s->n, err = -ENXIO;
+	else {
+		memcpy(buf, s->p + pa, len);
+		return 0;
+	}
+	if (fault)
+		*fault = f;
+	return err;
+}
+
+static int spotty_fault_end(void *priv, uint64_t pa, int err, uint64_t *end)
+{
+	struct spotty *s = priv;
+
+	if (!s->ends)
+		return -ENOENT;
+	if (err == -ENODATA && pa >= s->excl && pa < s->excl + 4096)
+		return *end = s->excl + 4096, 0;
+	if (err == -ENXIO && pa >= s->n)
+		return *end = ~0ULL, 0;
+	return -ENOENT;
+}
+
+static char *spotty_walk(struct spotty *s, const struct walk_pt *pt, struct walk_stats *st)
+{
+	struct walk_mem m = { .read = spotty_read, .fault_end = spotty_fault_end, .priv = s };
+	struct walk_opts o = { .emit = collect_range };
+	struct collect col;
+
+	memset(st, 0, sizeof(*st));
+	collect_begin(&col);
+	o.priv = &col;
+	s->reads = 0;
+	assert_int_equal(walk_run(pt, &m, &o, st), 0);
+	return collect_end(&col);
+}
+
+/*
+ * Unreadable stretches of a table are passed in one step when the memory
+ * says where they end, with the output of reading entry by entry; a table
+ * of 2^24 entries outside the dump takes a few reads, not 2^24; a table
+ * at the top of the address space ends at 2^64 without a read past it.
+ */
+static void test_unreadable_tables(void **state)
+{
+	struct walk_pt_params p = { .window_size = 1ULL << 26 };	/* 16384 TCEs: 128 KiB */
+	struct spotty s = { .n = 96 * 1024, .excl = 40 * 1024 };
+	struct walk_stats st1, st2;
+	struct walk_pt pt;
+	char *per_entry, *at_once;
+	uint64_t reads1;
+
+	/* a table at 0 that the dump holds in part: entries, a hole, the end */
+	s.p = xcalloc(1, s.n);
+	for (uint64_t i = 0; i < s.n / 8; i += 7) {
+		uint64_t tce = (0x100000 + i * 4096) | 3;	/* read + write */
+
+		memcpy(s.p + i * 8, &tce, 8);
+	}
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("ppc-tce"), 0, &p, NULL), 0);
+	per_entry = spotty_walk(&s, &pt, &st1);
+	reads1 = s.reads;
+	s.ends = true;
+	at_once = spotty_walk(&s, &pt, &st2);
+	assert_string_equal(per_entry, at_once);
+	assert_memory_equal(&st1, &st2, sizeof(st1));
+	assert_int_equal(st2.faults, 2);	/* the excluded page; the rest past the dump */
+	assert_true(reads1 > (4096 + 32 * 1024) / 8);	/* one per entry of the page and the tail */
+	assert_true(s.reads < 40);
+	free(per_entry);
+	free(at_once);
+
+	/* 2^24 entries, none in the dump */
+	p.window_size = 1ULL << 36;
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("ppc-tce"), 1ULL << 40, &p, NULL), 0);
+	at_once = spotty_walk(&s, &pt, &st2);
+	assert_int_equal(st2.faults, 1);
+	assert_true(s.reads < 4);
+	free(at_once);
+
+	/* a table whose last 128 KiB would lie past 2^64 */
+	p.window_size = 1ULL << 26;
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("ppc-tce"), ~0ULL - 0xffff, &p, NULL), 0);
+	s.ends = false;
+	at_once = spotty_walk(&s, &pt, &st2);
+	/* one fault: below 2^64 not in the dump, past it nowhere (walk_run's 0 above: no read wrapped) */
+	assert_int_equal(st2.faults, 1);
+	assert_true(s.reads <= 8192 + 64);
+	free(at_once);
+	free(s.p);
+}
+
+/*
  * The audit's B14 image, smaller: 65 level-2 tables whose 512 entries all
  * point at one leaf table, whose 512 entries all map the same page. Leaf
  * tables are not tracked and nothing coalesces: 17 million ranges from 276
@@ -1168,6 +1284,7 @@ int main(void)
 		cmocka_unit_test(test_coalesce_large),
 		cmocka_unit_test(test_range_budget),
 		cmocka_unit_test(test_memory_fails),
+		cmocka_unit_test(test_unreadable_tables),
 	};
 
 	return cmocka_run_group_tests(tests, setup_world, teardown_world);
