@@ -129,8 +129,8 @@ collect() {
 
 # JOBS (default: the number of CPUs) jobs at a time: the suites that boot
 # QEMU guests (test-vm-*) one after another in a lane of their own (they
-# share the guest caches), everything else in JOBS-1 more. JOBS=1: one at a
-# time, in order.
+# share the guest caches), everything else in JOBS-1 more (JOBS once the lane
+# is done). JOBS=1: one at a time, in order.
 work=$(mktemp -d); trap 'rm -f "$log"; rm -rf "$work"' EXIT
 # the dump tests' guest runs, made once for all the builds (test-vm-dump.sh)
 export IOMMUCTL_VM_SHARE=$work/vm-share
@@ -160,7 +160,7 @@ else
 		done
 		if [ -n "$lane" ] && ! kill -0 "$lane" 2>/dev/null; then
 			for i in "${vm[@]}"; do died "$i"; done
-			lane=""
+			lane="" workers=$njobs   # the lane's CPU is free for the rest
 		fi
 		while [ "$running" -lt "$workers" ] && [ "$next" -lt ${#pool[@]} ]; do
 			run_job "${pool[$next]}" &
