@@ -11,6 +11,23 @@ objdir=${1:?usage: run.sh OBJDIR [SECONDS]} secs=${2:-60}
 cd "$(dirname "$0")/../.."
 pass=0 fail=0
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+# mkdump_seeds DIR: small ELF, raw and kdump (each compression) dumps of
+# pages, excluded pages and holes, made by tests/tools/mkdump
+mem_seeds=("elf" "elf -S 0x1000 -X" "elf -E -m ppc64" "raw -B 0x1000" "kdump -c none"
+	"kdump -c zlib" "kdump -c lzo" "kdump -c snappy" "kdump -c zstd" "kdump -c zlib -I 2")
+mkdump_seeds() {
+	local dir=$1 i=0 a
+	cc -std=gnu11 -O2 -D_GNU_SOURCE -DHAVE_ZLIB -DHAVE_LZO2 -DHAVE_SNAPPY -DHAVE_ZSTD -Isrc \
+		tests/tools/mkdump.c -o "$work/mkdump" -lz -llzo2 -lsnappy -lzstd || return
+	printf '%s\n' "region 0x1000 0x3000 seed:1" "exclude 0x4000 0x2000" "region 0x6000 0x1000 fill:0x5a" \
+		"region 0x10000 0x2000 seed:2" "region 0x12000 0x1000 zero" "exclude 0x20000 0x1000" >"$work/spec"
+	for a in "${mem_seeds[@]}"; do
+		# shellcheck disable=SC2086 # the options' words
+		"$work/mkdump" -o "$dir/seed$i" -f $a "$work/spec" || return
+		i=$((i + 1))
+	done
+}
+
 for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	[ -x "$bin" ] || continue
 	case $bin in *.d|*.o) continue;; esac
@@ -30,6 +47,9 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 		for f in tests/fixtures/*/dmesg.txt; do cp "$f" "$corpus/$(basename "$(dirname "$f")").txt"; done
 		cp tests/cli/golden-decode/input/kernel.log "$corpus/" ;;
 	fuzz_journal) cp tests/fuzz/seeds/journal/*.json "$corpus/" ;;
+	fuzz_mem)
+		# the dumps of test-mem.sh: every container and compression mkdump writes
+		mkdump_seeds "$corpus" ;;
 	esac
 	# the seeds are all there (same-named fixtures once overwrote each other)
 	seeds=$(ls "$corpus" | wc -l)
@@ -38,6 +58,7 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	fuzz_batch) want=$(ls tests/cli/golden-batch/input/*.txt tests/vm/guest/*.txt | wc -l) ;;
 	fuzz_klog) want=$(( $(ls tests/fixtures/*/dmesg.txt | wc -l) + 1 )) ;;
 	fuzz_journal) want=$(ls tests/fuzz/seeds/journal/*.json | wc -l) ;;
+	fuzz_mem) want=${#mem_seeds[@]} ;;
 	*) want=$seeds ;;
 	esac
 	if [ "$seeds" -ne "$want" ]; then
