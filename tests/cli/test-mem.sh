@@ -306,6 +306,24 @@ fails "info: no dump named" 2 '--mem FILE is required' mem info
 (cd "$tmp/d" && "$bin" mem info vmcore.elf extra) >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc -eq 2 ] && ok "info: an extra argument (exit 2)" || bad "info: extra argument: rc $rc"
 
+# ---- a segment whose excluded tail spans other segments ----
+# (the fuzz campaign's find: seven data segments inside one p_memsz > p_filesz
+# tail cut it into more excluded pieces than the map had room for, a heap
+# overflow the sanitizer build reports)
+f=tests/fuzz/seeds/mem/excluded-over-data.elf
+out=$("$bin" -j mem info "$f" 2>"$tmp/err"); rc=$?
+if [ $rc -eq 0 ] && python3 -c '
+import json, sys
+d = json.loads(sys.argv[1]); r = d["ranges"]
+kinds = [x["kind"] for x in r]
+ok = d["data_ranges"] == 7 and kinds.count("excluded") == 4 and len(r) == 11 and \
+    all(int(a["end"], 16) <= int(b["start"], 16) for a, b in zip(r, r[1:]))
+sys.exit(not ok)' "$out"; then
+	ok "info: an excluded tail over seven data segments: 7 data and 4 excluded pieces, in order"
+else
+	bad "info: excluded tail over data segments: rc $rc: $(head -c 300 "$tmp/err")"
+fi
+
 # ---- help ----
 
 for v in info read; do

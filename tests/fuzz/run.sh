@@ -49,7 +49,9 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	fuzz_journal) cp tests/fuzz/seeds/journal/*.json "$corpus/" ;;
 	fuzz_mem)
 		# the dumps of test-mem.sh: every container and compression mkdump writes
-		mkdump_seeds "$corpus" ;;
+		mkdump_seeds "$corpus"
+		# and the inputs that once broke it
+		cp tests/fuzz/seeds/mem/* "$corpus/" ;;
 	esac
 	# the seeds are all there (same-named fixtures once overwrote each other)
 	seeds=$(ls "$corpus" | wc -l)
@@ -58,7 +60,7 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	fuzz_batch) want=$(ls tests/cli/golden-batch/input/*.txt tests/vm/guest/*.txt | wc -l) ;;
 	fuzz_klog) want=$(( $(ls tests/fixtures/*/dmesg.txt | wc -l) + 1 )) ;;
 	fuzz_journal) want=$(ls tests/fuzz/seeds/journal/*.json | wc -l) ;;
-	fuzz_mem) want=${#mem_seeds[@]} ;;
+	fuzz_mem) want=$(( ${#mem_seeds[@]} + $(ls tests/fuzz/seeds/mem | wc -l) )) ;;
 	*) want=$seeds ;;
 	esac
 	if [ "$seeds" -ne "$want" ]; then

@@ -345,8 +345,13 @@ int mem_map_build(struct mem_source *m, struct mem_map_ent *ents, size_t n, char
 	nd = map_clip(data, nd, &m->overlap_bytes);
 	nx = map_clip(excl, nx, &ignored);
 
-	/* excluded pieces only fill the gaps between data: captured bytes win */
-	out = xcalloc(nd + 2 * nx + 1, sizeof(*out));
+	/*
+	 * excluded pieces only fill the gaps between data: captured bytes win.
+	 * An excluded range gives a piece before each data range that starts
+	 * inside it, and one after the last: at most nd + nx pieces in all
+	 * (the ranges of each kind are disjoint), and the nd data ranges.
+	 */
+	out = xcalloc(2 * nd + nx + 1, sizeof(*out));
 	for (size_t i = 0; i < nx; i++) {
 		uint64_t s = excl[i].start, e = excl[i].end;
 
