@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #if defined(__has_include)
@@ -405,6 +406,14 @@ static int root_kind(struct view *v, const char *path, enum view_kind *kind)
 	return 0;
 }
 
+/* Whether fd is on sysfs (SYSFS_MAGIC), whose attributes are not files to cut. */
+static bool on_sysfs(int fd)
+{
+	struct statfs sfs;
+
+	return !fstatfs(fd, &sfs) && sfs.f_type == 0x62656572;
+}
+
 static int root_write_file(struct view *v, const char *path, const char *buf, size_t len)
 {
 	struct stat st;
@@ -415,6 +424,17 @@ static int root_write_file(struct view *v, const char *path, const char *buf, si
 	fd = root_open_regular(to_root(v), path, O_WRONLY, &st);
 	if (fd < 0)
 		return fd;
+	/*
+	 * A tree of regular files (--sysfs-root) keeps what was written last,
+	 * as sysfs would show it, not the old bytes past its end ("" over
+	 * "vfio-pci" left "\nfio-pci"). Cut only once the file is known to be
+	 * the one looked at, and never on sysfs itself.
+	 */
+	if (st.st_size > 0 && !on_sysfs(fd) && ftruncate(fd, 0)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
 	n = write(fd, buf, len);
 	if (n < 0)
 		err = -errno;
