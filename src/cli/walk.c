@@ -255,6 +255,12 @@ static int cli_mem_fault_end(void *priv, uint64_t pa, int err, uint64_t *end)
 	return -ENOENT;
 }
 
+/* The walker's view of a dump. */
+static struct walk_mem cli_walk_mem(struct mem_source *ms)
+{
+	return (struct walk_mem){ .read = cli_mem_read, .fault_end = cli_mem_fault_end, .priv = ms };
+}
+
 static int walk_mem_open(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
 			 struct mem_source **m)
 {
@@ -899,7 +905,7 @@ static int walk_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	if ((err = walk_mem_open(ctx, o, &ms)))
 		return err;
 	tce_kernel_page(o, ms, &s);
-	m = (struct walk_mem){ .read = cli_mem_read, .fault_end = cli_mem_fault_end, .priv = ms };
+	m = cli_walk_mem(ms);
 	w.fam = s.h.family;
 
 	if (!s.hier) {
@@ -1044,7 +1050,7 @@ static int translate_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	if ((err = walk_mem_open(ctx, o, &ms)))
 		goto out_free;
 	tce_kernel_page(o, ms, &s);
-	m = (struct walk_mem){ .read = cli_mem_read, .fault_end = cli_mem_fault_end, .priv = ms };
+	m = cli_walk_mem(ms);
 	walk_trail_init(t);
 	if (s.hier) {
 		err = walk_hier_resolve(&s.h, &m, &s.rid, t, &tgt);
@@ -1274,7 +1280,7 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 		out_table_free(tab);
 		return err;
 	}
-	m = (struct walk_mem){ .read = cli_mem_read, .fault_end = cli_mem_fault_end, .priv = ms };
+	m = cli_walk_mem(ms);
 	mem_info(ms, &mi);
 	src.m = ms;
 	src.pa_end = mi.pa_end;

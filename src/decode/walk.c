@@ -746,6 +746,18 @@ static int wk_push(struct wk *w, struct wk_frame *stack, int *sp, uint64_t table
 }
 
 /*
+ * The entry just taken (f->idx - 1, slot raw) and those after it up to k
+ * are one range: the walk goes on after k. Returns the range's last address.
+ */
+static uint64_t wk_pass(struct wk_frame *f, const struct wk_geo *g, uint64_t raw, uint64_t k)
+{
+	uint64_t last = raw + ((k - (f->idx - 1)) << g->shift) + mask_bits(g->shift);
+
+	f->idx = k + 1;
+	return last;
+}
+
+/*
  * The entry at `at` (slot raw) failed to read at fault with err. Every
  * later entry of f that starts before the end of that failing stretch
  * fails the same way (it starts past fault, inside the stretch): pass them
@@ -765,10 +777,8 @@ static void wk_fault_run(struct wk *w, struct wk_frame *f, uint64_t raw, uint64_
 	k = (end - f->table - 1) / g->esz;	/* the last entry that starts before end */
 	if (k > f->last)
 		k = f->last;
-	if (k < f->idx)
-		return;
-	*slot_last = raw + ((k - (f->idx - 1)) << g->shift) + mask_bits(g->shift);
-	f->idx = k + 1;
+	if (k >= f->idx)
+		*slot_last = wk_pass(f, g, raw, k);
 }
 
 /*
@@ -865,8 +875,7 @@ int walk_run(const struct walk_pt *pt, const struct walk_mem *m, const struct wa
 
 			if (i >= wk_nfit(f, g)) {
 				/* past the end of the address space: so are the rest */
-				slot_last = raw + ((f->last - i) << g->shift) + mask_bits(g->shift);
-				f->idx = f->last + 1;
+				slot_last = wk_pass(f, g, raw, f->last);
 				wk_other(w, WALK_FAULT, raw, slot_last, g->level, f->table, ~0ULL, -ENXIO, 0);
 				continue;
 			}

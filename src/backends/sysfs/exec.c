@@ -150,15 +150,24 @@ int claim_devstate_read(struct view *v, const char *bus, const char *addr, struc
 
 /* ---- members ---- */
 
+int claim_members_check(const struct inv_group *g, struct claim_result *r)
+{
+	/* members not all known: acting on some of them would leave the group half done */
+	if (g->members_err)
+		return claim_result_why(r, "%s", g->reason ? g->reason : "its members cannot be listed"), -ENODATA;
+	if (!g->members.n)
+		return claim_result_why(r, "group %u has no devices", g->id), -ENODEV;
+	return 0;
+}
+
 int claim_members_load(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		       struct claim_result *r)
 {
+	int err;
+
 	r->group = g->id;
-	/* members not all known: acting on some of them would leave the group half done */
-	if (g->members_err)
-		return claim_result_why(r, "%s", g->reason), -ENODATA;
-	if (!g->members.n)
-		return claim_result_why(r, "group %u has no devices", g->id), -ENODEV;
+	if ((err = claim_members_check(g, r)))
+		return err;
 	/* members are in natural order: the first is the lowest address */
 	if (!r->key)
 		r->key = xstrdup(g->members.v[0]);
@@ -166,7 +175,6 @@ int claim_members_load(struct view *v, const struct inventory *inv, const struct
 	for (size_t i = 0; i < g->members.n; i++) {
 		const struct inv_device *d = inventory_device(inv, g->members.v[i]);
 		struct claim_member *m = &r->members[r->nmembers++];
-		int err;
 
 		m->addr = xstrdup(g->members.v[i]);
 		m->bus = xstrdup(d && d->bus ? d->bus : "pci");

@@ -71,6 +71,12 @@ void claim_txn_rollback(struct claim_txn *t);
 /* Wait for the VFIO group node devtmpfs creates after a bind: a verification step. */
 void claim_txn_wait_vfio_node(struct claim_txn *t);
 
+/*
+ * Whether a change can act on g's members: 0, or -ENODATA when they are not
+ * all known (not listed, or more than are read) and -ENODEV when there are
+ * none, with the reason in r->why.
+ */
+int claim_members_check(const struct inv_group *g, struct claim_result *r);
 /* Members of g with their current state and resolved paths (action KEEP). */
 int claim_members_load(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		       struct claim_result *r);

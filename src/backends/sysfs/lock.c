@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backends/sysfs/exec.h"
 #include "backends/sysfs/inventory.h"
 #include "backends/sysfs/lock.h"
 #include "core/util.h"
@@ -267,11 +268,8 @@ int claim_begin(const struct claim_opts *opts, const struct inv_group *g, struct
 
 	h->dir = h->lock = -1;
 	r->group = g->id;
-	/* members not all known (not listed, or more than are read): say why, not "no devices" */
-	if (g->members_err)
-		return claim_result_why(r, "%s", g->reason ? g->reason : "its members cannot be listed"), -ENODATA;
-	if (!g->members.n)
-		return claim_result_why(r, "group %u has no devices", g->id), -ENODEV;
+	if ((err = claim_members_check(g, r)))
+		return err;
 	/* members are in natural order: the first is the lowest address */
 	free(r->key);
 	r->key = xstrdup(g->members.v[0]);
