@@ -14,6 +14,10 @@ DATADIR    ?= $(PREFIX)/share
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+# udev reads rules only from its own directories, whatever PREFIX is; systemd
+# reads units from $(PREFIX)/lib/systemd/system for /usr and /usr/local alike
+UDEVRULESDIR ?= $(or $(shell $(PKG_CONFIG) --variable=udevdir udev 2>/dev/null),/usr/lib/udev)/rules.d
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
@@ -184,10 +188,15 @@ install: $(BIN)
 	install -m 0644 completions/iommuctl.bash $(DESTDIR)$(BASHCOMPDIR)/iommuctl
 	install -m 0644 completions/_iommuctl $(DESTDIR)$(ZSHCOMPDIR)/_iommuctl
 	install -m 0644 completions/iommuctl.fish $(DESTDIR)$(FISHCOMPDIR)/iommuctl.fish
+	install -d $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed -e 's|@SBINDIR@|$(BINDIR)|g' dist/70-iommuctl.rules.in > $(DESTDIR)$(UDEVRULESDIR)/70-iommuctl.rules
+	sed -e 's|@SBINDIR@|$(BINDIR)|g' dist/iommuctl-apply.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/iommuctl-apply.service
+	chmod 0644 $(DESTDIR)$(UDEVRULESDIR)/70-iommuctl.rules $(DESTDIR)$(SYSTEMDUNITDIR)/iommuctl-apply.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/iommuctl $(DESTDIR)$(BASHCOMPDIR)/iommuctl \
-		$(DESTDIR)$(ZSHCOMPDIR)/_iommuctl $(DESTDIR)$(FISHCOMPDIR)/iommuctl.fish
+		$(DESTDIR)$(ZSHCOMPDIR)/_iommuctl $(DESTDIR)$(FISHCOMPDIR)/iommuctl.fish \
+		$(DESTDIR)$(UDEVRULESDIR)/70-iommuctl.rules $(DESTDIR)$(SYSTEMDUNITDIR)/iommuctl-apply.service
 	for p in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$p); done
 
 clean:

@@ -8,7 +8,7 @@ function __iommuctl_words
 	for w in (commandline -opc)[2..-1]
 		if test $skip = 1; set skip 0; continue; end
 		switch $w
-			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --name --name --name --pasid --pasid --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --max-ranges --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size --name --size --iova --name --iova --size --name --start --size --iova --size --mem --name --iova --size --size --name --page-shift --size --levels --name
+			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --name --name --name --pasid --pasid --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --max-ranges --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size --state-dir --record --state-dir --state-dir --record --name --size --iova --name --iova --size --name --start --size --iova --size --mem --name --iova --size --size --name --page-shift --size --levels --name
 				set skip 1
 			case '-*'
 			case '*'
@@ -41,6 +41,8 @@ function __iommuctl_fallback
 			contains -- $w[2] help iova; and return 1
 		case batch
 			contains -- $w[2] help run; and return 1
+		case apply
+			contains -- $w[2] help run hook; and return 1
 	end
 	return 0
 end
@@ -262,6 +264,23 @@ complete -c iommuctl -n '__iommuctl_in batch run' -l force -d 'keep going after 
 complete -c iommuctl -n '__iommuctl_in batch run' -F
 complete -c iommuctl -n '__iommuctl_at batch' -F
 complete -c iommuctl -n '__iommuctl_fallback batch' -l force -d 'keep going after a failed line'
+complete -c iommuctl -n '__iommuctl_at' -a apply -d 'provisioning: apply a desired state (claims.d), check it for drift'
+complete -c iommuctl -n '__iommuctl_at apply' -a run -d 'make the machine match the desired state (claims.d) as one transaction'
+complete -c iommuctl -n '__iommuctl_in apply run' -l dry-run -d 'print the plan, change nothing'
+complete -c iommuctl -n '__iommuctl_in apply run' -l check -d 'change nothing; exit 0 when the machine matches the files and the record, else 5 with one line per difference (drift)'
+complete -c iommuctl -n '__iommuctl_in apply run' -l force -d 'skip the interlocks (root disk, swap, routed NIC, SSH, console)'
+complete -c iommuctl -n '__iommuctl_in apply run' -l state-dir -r -a '(__fish_complete_directories)' -d 'journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, or TREE.iommuctl-state with --sysfs-root TREE)'
+complete -c iommuctl -n '__iommuctl_in apply run' -l record -r -F -d 'what was applied, for --check (default $IOMMUCTL_APPLY_RECORD, else /var/lib/iommuctl/applied.json, or STATE/applied.json with --sysfs-root)'
+complete -c iommuctl -n '__iommuctl_in apply run' -F
+complete -c iommuctl -n '__iommuctl_at apply' -a hook -d 'for the udev rule: hold a named device before a driver binds it'
+complete -c iommuctl -n '__iommuctl_in apply hook' -l kmsg -d 'also write what was done (or refused) to the kernel log, as a udev rule runs it'
+complete -c iommuctl -n '__iommuctl_in apply hook' -l state-dir -r -a '(__fish_complete_directories)' -d 'leave the marker of a held device under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl)'
+complete -c iommuctl -n '__iommuctl_in apply hook' -F
+complete -c iommuctl -n '__iommuctl_fallback apply' -l dry-run -d 'print the plan, change nothing'
+complete -c iommuctl -n '__iommuctl_fallback apply' -l check -d 'change nothing; exit 0 when the machine matches the files and the record, else 5 with one line per difference (drift)'
+complete -c iommuctl -n '__iommuctl_fallback apply' -l force -d 'skip the interlocks (root disk, swap, routed NIC, SSH, console)'
+complete -c iommuctl -n '__iommuctl_fallback apply' -l state-dir -r -a '(__fish_complete_directories)' -d 'journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, or TREE.iommuctl-state with --sysfs-root TREE)'
+complete -c iommuctl -n '__iommuctl_fallback apply' -l record -r -F -d 'what was applied, for --check (default $IOMMUCTL_APPLY_RECORD, else /var/lib/iommuctl/applied.json, or STATE/applied.json with --sysfs-root)'
 complete -c iommuctl -n '__iommuctl_at' -a iommufd -d 'the batch\'s iommufd (/dev/iommu)'
 complete -c iommuctl -n '__iommuctl_at iommufd' -a open -d 'open /dev/iommu (the first iommufd line opens it too)'
 complete -c iommuctl -n '__iommuctl_at' -a ioas -d 'iommufd I/O address spaces: allocate, map, unmap'

@@ -452,48 +452,11 @@ const struct cli_object cli_object_exec = {
  */
 int batch_split_words(const char *line, struct strv *out, const char **why)
 {
-	const char *p = line;
+	int err = line_split_words(line, out, BATCH_MAX_WORDS, why);
 
-	while (*p) {
-		const char *start;
-		char *w, q = 0;
-		size_t n = 0;
-
-		while (isspace((unsigned char)*p))
-			p++;
-		if (!*p || *p == '#')
-			break;
-		if (out->n == BATCH_MAX_WORDS) {
-			*why = "more than 4096 words";
-			return -EUSAGE;
-		}
-		/* the word's end first, then a copy of its size without the quotes */
-		for (start = p; *p && (q || !isspace((unsigned char)*p)); p++) {
-			if (q && *p == q)
-				q = 0;
-			else if (!q && (*p == '"' || *p == '\''))
-				q = *p;
-			else
-				n++;
-		}
-		if (q) {
-			*why = "unterminated quote";
-			return -EUSAGE;
-		}
-		w = xmalloc(n + 1);
-		n = 0;
-		for (const char *c = start; c < p; c++) {
-			if (q && *c == q)
-				q = 0;
-			else if (!q && (*c == '"' || *c == '\''))
-				q = *c;
-			else
-				w[n++] = *c;
-		}
-		w[n] = 0;
-		strv_push_owned(out, w);
-	}
-	return 0;
+	if (err == -E2BIG)
+		*why = "more than 4096 words";
+	return err ? -EUSAGE : 0;
 }
 
 struct batch_opts {

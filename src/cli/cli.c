@@ -30,6 +30,7 @@ const struct cli_object *const cli_objects[] = {
 	&cli_object_vfio,
 	&cli_object_msi,
 	&cli_object_batch,
+	&cli_object_apply,
 	&cli_object_iommufd,
 	&cli_object_ioas,
 	&cli_object_hwpt,

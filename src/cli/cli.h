@@ -109,6 +109,7 @@ extern const struct cli_object cli_object_translate;
 extern const struct cli_object cli_object_vfio;
 extern const struct cli_object cli_object_msi;
 extern const struct cli_object cli_object_batch;
+extern const struct cli_object cli_object_apply;
 /* The batch language's own objects (cli/batch_*.c). */
 extern const struct cli_object cli_object_iommufd;
 extern const struct cli_object cli_object_ioas;

@@ -121,9 +121,10 @@ int ctx_finish(struct iommuctl_ctx *ctx, int err)
 
 	if (err && ctx->json) {
 		const char *msg = ctx->errmsg[0] ? ctx->errmsg :
-				  err == -EUSAGE ? "invalid usage" : strerror(-err);
+				  err == -EUSAGE ? "invalid usage" : err == -EDRIFT ? "drift" : strerror(-err);
 
-		out_error(ctx_out(ctx), msg, err == -EUSAGE ? EINVAL : -err, status);
+		/* drift is a state of the machine, not a system error: errno 0 */
+		out_error(ctx_out(ctx), msg, err == -EUSAGE ? EINVAL : err == -EDRIFT ? 0 : -err, status);
 	}
 	if (ctx->out && out_end(ctx->out) && !err) {
 		err_msg(ctx, "write error on standard output");

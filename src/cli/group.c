@@ -477,7 +477,9 @@ static int opts_fill(struct iommuctl_ctx *ctx, const struct group_opts *go, stru
 
 static const char *state_text(const struct claim_devstate *st, char *buf, size_t len)
 {
-	if (st->override)
+	if (st->probe)
+		snprintf(buf, len, "the kernel's choice (held at boot)");
+	else if (st->override)
 		snprintf(buf, len, "%s (driver_override %s)", st->driver ? st->driver : "unbound", st->override);
 	else
 		snprintf(buf, len, "%s", st->driver ? st->driver : "unbound");

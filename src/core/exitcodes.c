@@ -14,6 +14,8 @@ int exit_status_from_err(int err)
 		return EXIT_OK;
 	case EUSAGE:
 		return EXIT_USAGE;
+	case EDRIFT:
+		return EXIT_DRIFT;
 	case ENOENT:
 	case ENODEV:
 	case ESRCH:

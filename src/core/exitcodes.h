@@ -11,6 +11,7 @@
 #define EXIT_USAGE       2  /* bad command line */
 #define EXIT_NOTFOUND    3  /* the selected object does not exist */
 #define EXIT_UNSUPPORTED 4  /* this kernel, backend or source cannot do it */
+#define EXIT_DRIFT       5  /* apply --check: the machine differs from the desired state */
 
 /*
  * Private error number for "the command line is wrong", returned as
@@ -18,6 +19,8 @@
  * the kernel's errno range.
  */
 #define EUSAGE 4096
+/* Private error number for "the machine differs from the desired state": EXIT_DRIFT. */
+#define EDRIFT 4097
 
 int exit_status_from_err(int err);
 

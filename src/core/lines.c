@@ -4,11 +4,13 @@
  * grows up to the limit, so that a stream without newlines (/dev/zero,
  * a binary file) costs at most the limit in memory.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/exitcodes.h"
 #include "core/lines.h"
 #include "core/util.h"
 
@@ -79,4 +81,50 @@ int line_next(struct line_reader *lr)
 		return 1;
 	lr->lineno++;
 	return nul ? -EILSEQ : 0;
+}
+
+int line_split_words(const char *line, struct strv *out, size_t max, const char **why)
+{
+	const char *p = line;
+
+	while (*p) {
+		const char *start;
+		char *w, q = 0;
+		size_t n = 0;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p || *p == '#')
+			break;
+		if (out->n >= max) {
+			*why = "too many words";
+			return -E2BIG;
+		}
+		/* the word's end first, then a copy of its size without the quotes */
+		for (start = p; *p && (q || !isspace((unsigned char)*p)); p++) {
+			if (q && *p == q)
+				q = 0;
+			else if (!q && (*p == '"' || *p == '\''))
+				q = *p;
+			else
+				n++;
+		}
+		if (q) {
+			*why = "unterminated quote";
+			return -EUSAGE;
+		}
+		w = xmalloc(n + 1);
+		n = 0;
+		for (const char *c = start; c < p; c++) {
+			if (q && *c == q)
+				q = 0;
+			else if (!q && (*c == '"' || *c == '\''))
+				q = *c;
+			else
+				w[n++] = *c;
+		}
+		w[n] = 0;
+		strv_push_owned(out, w);
+	}
+	return 0;
 }

@@ -43,4 +43,14 @@ void line_reader_release(struct line_reader *lr);
  */
 int line_next(struct line_reader *lr);
 
+struct strv;
+
+/*
+ * A line's words into out: blanks separate, quotes ('...' or "...") group
+ * and are removed, '#' where a word would begin starts a comment. 0, or
+ * with the reason in *why: -E2BIG past max words, -EUSAGE for an
+ * unterminated quote.
+ */
+int line_split_words(const char *line, struct strv *out, size_t max, const char **why);
+
 #endif

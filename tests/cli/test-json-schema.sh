@@ -9,7 +9,7 @@
 # vfio probe, msi sw-window and the batch language need a VFIO kernel, and a
 # claim, release or type change a kernel that binds drivers: their documents
 # come from the unit tests' fake machines (tests/unit/test_vfio and
-# test_claim, built beside BINARY by make units).
+# test_claim, built beside BINARY by make units; apply's from test_apply).
 set -u
 bin=$(realpath "${1:-./iommuctl}")
 cd "$(dirname "$0")/../.." || exit 1
@@ -81,6 +81,7 @@ group-type-show fixture group type {group}
 group-type-show tree   group type {group}
 group-type-show unit   group-type-show-*.json
 group-show     unit    group-show-*.json
+apply          unit    apply-*.json
 error          unit    error*.json
 walk           none    walk --mem {mem} {walk-case}
 walk-roots     none    walk roots --format vtd --mem {mem}
@@ -220,11 +221,11 @@ else
 	bad "cannot build tests/tools/mkdump.c: $(head -n 1 "$tmp/cc.err")"
 fi
 
-# the unit tests' documents: tests/unit/test_vfio and test_claim of the build
+# the unit tests' documents: tests/unit/test_vfio, test_claim and test_apply of the build
 # beside BINARY
 samples=$tmp/samples
 mkdir -p "$samples"
-for t in test_vfio test_claim; do
+for t in test_vfio test_claim test_apply; do
 	unit=$(dirname "$bin")/tests/unit/$t
 	[ -x "$unit" ] || unit=$(dirname "$bin")/build/tests/unit/$t
 	if [ ! -x "$unit" ]; then

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 # json-c may parse JSON input here (the claim journal, snapshot metadata);
 # nowhere else outside src/output. They only read: their JSON is written
 # by the writer.
-json_readers='src/backends/sysfs/journal.c src/backends/dump/snapshot.c'
+json_readers='src/backends/sysfs/journal.c src/backends/sysfs/record.c src/backends/dump/snapshot.c'
 
 check() { # name: the lines found must be none
 	local name=$1 found=$2

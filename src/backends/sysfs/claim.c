@@ -8,9 +8,11 @@
  * change that was interrupted.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backends/sysfs/claim.h"
@@ -273,6 +275,43 @@ static int journal_refusal(struct claim_result *r, const struct claim_journal *j
 				j->pid, r->key), -EALREADY;
 }
 
+/*
+ * A member found unbound with the driver_override that `apply hook` wrote
+ * at boot (its marker ADDR.held in the claims directory says which) was
+ * held before any driver could bind it: what it had before is the kernel's
+ * choice (claim_devstate.probe), and that is what a release gives back.
+ */
+static void held_adjust(int dir, struct claim_result *r)
+{
+	for (size_t i = 0; dir >= 0 && i < r->nmembers; i++) {
+		struct claim_member *m = &r->members[i];
+		char *name, buf[72];
+		struct stat st;
+		ssize_t n;
+		int fd;
+
+		if (m->before.driver || !m->before.override)
+			continue;
+		name = xasprintf("%s%s", m->addr, CLAIM_HELD_SUFFIX);
+		fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		free(name);
+		if (fd < 0)
+			continue;
+		n = !fstat(fd, &st) && S_ISREG(st.st_mode) && (st.st_uid == geteuid() || st.st_uid == 0) ?
+		    read(fd, buf, sizeof(buf) - 1) : -1;
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		str_rstrip(buf);
+		if (strcmp(buf, m->before.override))
+			continue;
+		free(m->before.override);
+		m->before.override = NULL;
+		m->before.probe = true;
+	}
+}
+
 int claim_group(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		const struct claim_opts *opts, struct claim_result *r)
 {
@@ -304,6 +343,7 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	err = claim_members_load(v, inv, g, r);
 	if (err)
 		goto out;
+	held_adjust(hold.dir, r);
 	claim_plan(r, target);
 	for (size_t i = 0; i < r->nmembers; i++)
 		nrebind += r->members[i].action == CLAIM_REBIND;

@@ -31,7 +31,21 @@ struct inv_group;
 struct claim_devstate {
 	char *driver;     /* NULL: unbound */
 	char *override;   /* NULL: not set ("(null)") */
+	/*
+	 * "As the kernel would have it": no driver_override, and whichever
+	 * driver the kernel's own probe binds (none, or a host driver; never
+	 * a VFIO one). The state before a claim of a device that the udev
+	 * rule of `apply hook` held at boot, before any driver could bind it:
+	 * giving it back clears driver_override and probes. driver is NULL.
+	 */
+	bool probe;
 };
+
+/*
+ * The marker `apply hook` leaves in STATE/claims for a device it held at
+ * boot: ADDR.held, holding the driver_override it wrote.
+ */
+#define CLAIM_HELD_SUFFIX ".held"
 
 enum claim_action {
 	CLAIM_KEEP,       /* left as it is */

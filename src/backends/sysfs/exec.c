@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "backends/sysfs/exec.h"
+#include "backends/sysfs/plan.h"
 #include "backends/sysfs/inventory.h"
 #include "core/util.h"
 #include "core/view.h"
@@ -108,6 +109,12 @@ void claim_devstate_free(struct claim_devstate *st)
 
 bool claim_devstate_equal(const struct claim_devstate *a, const struct claim_devstate *b)
 {
+	if (a->probe || b->probe) {
+		const struct claim_devstate *s = a->probe ? b : a;
+
+		/* the kernel's choice: no override, and no VFIO driver it would never pick */
+		return (a->probe && b->probe) || (!s->override && !claim_vfio_like(s->driver));
+	}
 	return claim_streq(a->driver, b->driver) && claim_streq(a->override, b->override);
 }
 
@@ -115,6 +122,7 @@ void claim_devstate_copy(struct claim_devstate *dst, const struct claim_devstate
 {
 	dst->driver = src->driver ? xstrdup(src->driver) : NULL;
 	dst->override = src->override ? xstrdup(src->override) : NULL;
+	dst->probe = src->probe;
 }
 
 int claim_devstate_read(struct view *v, const char *bus, const char *addr, struct claim_devstate *st)
@@ -341,6 +349,37 @@ static int set_override(struct claim_txn *t, struct claim_member *m, const char 
 	return err;
 }
 
+/*
+ * Back to the kernel's choice (claim_devstate.probe): unbind what holds
+ * it, clear driver_override, and let the kernel probe. Whatever binds then
+ * (or nothing, for a device no loaded driver takes) is the outcome.
+ */
+static int apply_probe(struct claim_txn *t, struct claim_member *m, const struct claim_devstate *cur)
+{
+	struct claim_devstate probe = { .probe = true };
+	char *path;
+	int err = 0;
+
+	if (claim_devstate_equal(cur, &probe))
+		return 0;
+	m->touched = true;
+	if (cur->driver) {
+		path = xasprintf("/sys/bus/%s/drivers/%s/unbind", m->bus, cur->driver);
+		err = claim_txn_write(t, m->addr, "unbind", path, m->addr);
+		free(path);
+		if (!err)
+			err = wait_driver(t, m, NULL);
+	}
+	if (!err && cur->override)
+		err = set_override(t, m, NULL);
+	if (!err) {
+		path = xasprintf("/sys/bus/%s/drivers_probe", m->bus);
+		err = claim_txn_write(t, m->addr, "drivers_probe", path, m->addr);
+		free(path);
+	}
+	return err;
+}
+
 int claim_txn_apply(struct claim_txn *t, struct claim_member *m, const struct claim_devstate *want)
 {
 	struct claim_devstate cur;
@@ -356,6 +395,10 @@ int claim_txn_apply(struct claim_txn *t, struct claim_member *m, const struct cl
 	if (err)
 		return err;
 	ovr = cur.override;
+	if (want->probe) {
+		err = apply_probe(t, m, &cur);
+		goto out;
+	}
 	if (claim_streq(cur.driver, want->driver)) {
 		if (!claim_streq(cur.override, want->override)) {
 			m->touched = true;
@@ -428,6 +471,9 @@ void claim_txn_rollback(struct claim_txn *t)
 		}
 		if (err)
 			strv_push_owned(&r->rollback_errors,
+					m->before.probe ?
+					xasprintf("%s: could not give it back to the kernel's choice of driver: %s",
+						  m->addr, strerror(-err)) :
 					xasprintf("%s: could not restore driver %s, driver_override %s: %s",
 						  m->addr, claim_or_none(m->before.driver),
 						  claim_or_none(m->before.override), strerror(-err)));

@@ -84,6 +84,8 @@ static char *journal_text(const struct claim_journal_hook *h, const struct claim
 		out_str(o, "action", NULL, m->action == CLAIM_REBIND ? "rebind" : "keep");
 		out_str(o, "driver", NULL, m->before.driver);
 		out_str(o, "driver_override", NULL, m->before.override);
+		/* held at boot: given back to the kernel's choice (claim_devstate.probe) */
+		out_bool(o, "probe", NULL, m->before.probe);
 		out_str(o, "progress", NULL, h->progress ? h->progress[i] : NULL);
 		out_obj_end(o);
 	}
@@ -305,6 +307,7 @@ static int device_parse(json_object *d, size_t i, const char *path, struct claim
 {
 	const char *addr = json_object_is_type(d, json_type_object) ? jget_str(d, "address") : NULL;
 	const char *bus, *act, *drv, *ovr, *s;
+	json_object *pv;
 	char *where;
 	int err = 0;
 
@@ -329,6 +332,21 @@ static int device_parse(json_object *d, size_t i, const char *path, struct claim
 	m->action = act && !strcmp(act, "keep") ? CLAIM_KEEP : CLAIM_REBIND;
 	m->before.driver = drv ? xstrdup(drv) : NULL;
 	m->before.override = ovr ? xstrdup(ovr) : NULL;
+	/* optional (older journals lack it); only with no driver and no override recorded */
+	if (json_object_object_get_ex(d, "probe", &pv)) {
+		if (!json_object_is_type(pv, json_type_boolean) ||
+		    (json_object_get_boolean(pv) && (drv || ovr))) {
+			*why = xasprintf("journal %s: device %s: probe is not a boolean of a device recorded "
+					 "unbound without driver_override: it was not written by iommuctl; check it "
+					 "and remove it", path, addr);
+			claim_devstate_free(&m->before);
+			free(m->addr);
+			free(m->bus);
+			m->addr = m->bus = NULL;
+			return -EBADMSG;
+		}
+		m->before.probe = json_object_get_boolean(pv);
+	}
 	s = jget_str(d, "progress");
 	m->why = s ? xstrdup(s) : NULL;
 	return 0;

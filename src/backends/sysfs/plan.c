@@ -42,6 +42,7 @@ void claim_plan(struct claim_result *r, const char *target)
 		} else {
 			m->action = CLAIM_REBIND;
 			m->why = drv ? xasprintf("%s -> %s", drv, target) :
+				 m->before.probe ? xasprintf("held at boot (apply hook) -> %s", target) :
 				       xasprintf("unbound -> %s", target);
 		}
 	}
