@@ -505,6 +505,46 @@ static void test_apply_fail_every_write(void **state)
 	free(before);
 }
 
+/*
+ * The record is part of the run: its directories are made as mkdir -p
+ * would (a system without /var/lib yet), and a record that cannot be
+ * written undoes the claims (the machine exactly as before, exit 1).
+ */
+static void test_apply_record_unwritable(void **state)
+{
+	struct fx *f = *state;
+	char *before, *after, *out, *rec, *file;
+	FILE *fp;
+	int err;
+
+	conf(f, "50.conf", "device 00:04.0 id=8086:10d3\ndevice 00:05.0 id=8086:10d3 type=identity\n");
+	before = fake_dump(f->fs);
+	file = xasprintf("%s/file", f->dir);
+	fp = fopen(file, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	rec = xasprintf("%s/applied.json", file);
+	err = run_cli(f, &out, 4, "apply", f->conf, "--record", rec);
+	assert_int_equal(err, -ENOTDIR);
+	assert_int_equal(exit_status_from_err(err), EXIT_FAIL);
+	assert_has(out, "result: failed, rolled back");
+	assert_has(out, "cannot write the record");
+	after = fake_dump(f->fs);
+	assert_string_equal(before, after);
+	free(after);
+	free(out);
+	free(rec);
+
+	rec = xasprintf("%s/var/lib/iommuctl/applied.json", f->dir);
+	assert_int_equal(run_cli(f, &out, 4, "apply", f->conf, "--record", rec), 0);
+	assert_has(out, "result: applied");
+	assert_int_equal(access(rec, F_OK), 0);
+	free(out);
+	free(rec);
+	free(file);
+	free(before);
+}
+
 /* --check after the topology changed: a gained member, a changed device */
 static void test_check_drift(void **state)
 {
@@ -708,6 +748,7 @@ int main(void)
 		T(test_apply_companions),
 		T(test_apply_release),
 		T(test_apply_fail_every_write),
+		T(test_apply_record_unwritable),
 		T(test_check_drift),
 		T(test_record_hostile),
 		T(test_apply_non_root),

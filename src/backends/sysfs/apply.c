@@ -594,7 +594,7 @@ char *apply_record_text(struct view *v, const struct inventory *inv, const struc
 /* Write the record when its content differs: a temporary file beside it, then rename. */
 static int record_write(const char *path, const char *text, bool *written, char **why)
 {
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *tmp, *cur = NULL;
+	char *tmp, *cur = NULL;
 	size_t len = strlen(text);
 	int fd, err = 0;
 
@@ -615,20 +615,15 @@ static int record_write(const char *path, const char *text, bool *written, char 
 	}
 	if (cur && !memcmp(cur, text, len)) {
 		free(cur);
-		free(dir);
 		return 0;
 	}
 	free(cur);
-	if (slash && slash != dir) {
-		*slash = 0;
-		if (mkdir(dir, 0755) && errno != EEXIST) {
-			err = -errno;
-			*why = xasprintf("cannot make %s for the record: %s", dir, strerror(-err));
-			free(dir);
-			return err;
-		}
+	/* /var/lib/iommuctl, and /var/lib itself on a system that has none yet */
+	err = claim_mkdir_parents(path);
+	if (err) {
+		*why = xasprintf("cannot make the directories of the record %s: %s", path, strerror(-err));
+		return err;
 	}
-	free(dir);
 	tmp = xasprintf("%s.XXXXXX", path);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
@@ -802,24 +797,26 @@ int apply_run(struct view *v, const struct inventory *inv, const struct desired 
 		claim_end(&hold);
 		return err;
 	}
-	for (size_t i = 0; i < p->ngroups; i++)
-		p->changed |= p->groups[i].done_claim || p->groups[i].done_type || p->groups[i].done_release;
 	/* the record: the state as left, read again */
 	err = inventory_load(v, &after);
 	if (err) {
-		p->why = xasprintf("the machine cannot be read again for the record: %s", strerror(-err));
+		why = xasprintf("the machine cannot be read again for the record: %s", strerror(-err));
+	} else {
+		text = apply_record_text(v, &after, p);
+		inventory_release(&after);
+		err = record_write(o->record, text, record_written, &why);
+		free(text);
+	}
+	if (err) {
+		/* without its record the run is not done: --check could not see drift from it */
+		p->why = why;
+		rollback(v, inv, o, p, (ssize_t)p->ngroups - 1);
 		claim_end(&hold);
 		return err;
 	}
-	text = apply_record_text(v, &after, p);
-	inventory_release(&after);
-	err = record_write(o->record, text, record_written, &why);
-	free(text);
+	for (size_t i = 0; i < p->ngroups; i++)
+		p->changed |= p->groups[i].done_claim || p->groups[i].done_type || p->groups[i].done_release;
 	claim_end(&hold);
-	if (err) {
-		p->why = why;
-		return err;
-	}
 	return 0;
 }
 

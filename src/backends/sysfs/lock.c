@@ -48,8 +48,7 @@ void claim_paths_set(const char *state_dir, struct claim_result *r)
 	free(dir);
 }
 
-/* The parents of dir, as mkdir -p makes them; dir itself is the caller's. */
-static int mkdir_parents(const char *dir)
+int claim_mkdir_parents(const char *dir)
 {
 	char *p = xstrdup(dir);
 
@@ -156,7 +155,7 @@ int claim_state_open(const char *state_dir, bool create, int *dirfd, char **why)
 	*dirfd = -1;
 	*why = NULL;
 	if (create) {
-		err = mkdir_parents(sd);
+		err = claim_mkdir_parents(sd);
 		if (!err && !mkdir(sd, 0755))
 			made = true;
 		else if (!err && errno != EEXIST)

@@ -21,6 +21,9 @@ char *claim_claims_dir(const char *state_dir);
 /* r->journal and r->lock from r->key. */
 void claim_paths_set(const char *state_dir, struct claim_result *r);
 
+/* The parents of path, as mkdir -p makes them (0755); path itself is the caller's. 0 or -errno. */
+int claim_mkdir_parents(const char *path);
+
 /*
  * Open STATE_DIR/claims (O_DIRECTORY|O_NOFOLLOW) into *dirfd, after checking
  * that neither it nor the state directory is a symbolic link, belongs to
