@@ -308,6 +308,12 @@ static int apply_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		err_report(ctx, err, "refused: %u problem%s (above); nothing was changed", plan.nproblems,
 			   plan.nproblems == 1 ? "" : "s");
 	} else if (err) {
+		/*
+		 * A failed run exits 1, whatever the failing write said: a probe
+		 * that refused the device (ENODEV) is no missing file (3).
+		 */
+		if (exit_status_from_err(err) != EXIT_FAIL)
+			err = -EIO;
 		err_report(ctx, err, "%s", plan.why ? plan.why : strerror(-err));
 	}
 	for (size_t i = 0; i < plan.rollback_errors.n; i++)

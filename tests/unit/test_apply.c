@@ -508,7 +508,9 @@ static void test_apply_fail_every_write(void **state)
 /*
  * The record is part of the run: its directories are made as mkdir -p
  * would (a system without /var/lib yet), and a record that cannot be
- * written undoes the claims (the machine exactly as before, exit 1).
+ * written undoes the claims (the machine exactly as before, exit 1). A
+ * write the kernel refuses with ENODEV (a probe that does not take the
+ * device) fails the run with exit 1 too, not 3 (no such file).
  */
 static void test_apply_record_unwritable(void **state)
 {
@@ -536,6 +538,17 @@ static void test_apply_record_unwritable(void **state)
 	free(rec);
 
 	rec = xasprintf("%s/var/lib/iommuctl/applied.json", f->dir);
+	fake_fail_write(f->fs, 3, ENODEV);
+	err = run_cli(f, &out, 4, "apply", f->conf, "--record", rec);
+	fake_fail_write(f->fs, 0, 0);
+	assert_has(out, "result: failed, rolled back");
+	assert_int_equal(exit_status_from_err(err), EXIT_FAIL);
+	after = fake_dump(f->fs);
+	assert_string_equal(before, after);
+	assert_int_equal(access(rec, F_OK), -1);
+	free(after);
+	free(out);
+
 	assert_int_equal(run_cli(f, &out, 4, "apply", f->conf, "--record", rec), 0);
 	assert_has(out, "result: applied");
 	assert_int_equal(access(rec, F_OK), 0);
