@@ -357,22 +357,33 @@ static error_t hook_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* One line in the kernel log (the boot's record of what the rule did); best effort. */
+/*
+ * One line in the kernel log (the boot's record of what the rule did); best
+ * effort. It ends with a newline: the kernel keeps a record without one open
+ * for a continuation, and no reader (dmesg, journald) sees it until the next
+ * message of anyone closes it.
+ */
 __attribute__((format(printf, 2, 3)))
 static void kmsg_line(int level, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
+	size_t len;
 	int fd, n;
 
 	n = snprintf(buf, sizeof(buf), "<%d>iommuctl: ", level);
 	va_start(ap, fmt);
-	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	vsnprintf(buf + n, sizeof(buf) - 1 - (size_t)n, fmt, ap);
 	va_end(ap);
+	len = strlen(buf);
+	for (size_t i = (size_t)n; i < len; i++)
+		if (buf[i] == '\n')
+			buf[i] = ' ';   /* one record */
+	buf[len++] = '\n';
 	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return;
-	if (write(fd, buf, strlen(buf)) < 0) {
+	if (write(fd, buf, len) < 0) {
 		/* nothing more to say it with */
 	}
 	close(fd);
