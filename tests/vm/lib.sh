@@ -451,6 +451,25 @@ _vm_copy_libs() {
 	done <<<"$out"
 }
 
+# vm_ko NAME: the module NAME (normalised, from modules.dep) decompressed into
+# $VM_KO_CACHE/NAME.ko once (busybox insmod reads no .ko.xz)
+vm_ko() {
+	local name=$1 path
+	[[ -f $VM_KO_CACHE/$name.ko ]] && return 0
+	_vm_read_moddep
+	[[ -n ${VM_DEP_OF[$name]:-} ]] || vm_die "module $name is not a loadable module of $VM_KVER"
+	path=${VM_DEP_OF[$name]%%|*}
+	[[ $path == /* ]] || path=$VM_MODDIR/$path
+	mkdir -p "$VM_KO_CACHE"
+	case $path in
+	*.ko.xz) xz -dc "$path" >"$VM_KO_CACHE/$name.ko.tmp" ;;
+	*.ko.zst) zstd -qdc "$path" >"$VM_KO_CACHE/$name.ko.tmp" ;;
+	*.ko.gz) gzip -dc "$path" >"$VM_KO_CACHE/$name.ko.tmp" ;;
+	*) cp "$path" "$VM_KO_CACHE/$name.ko.tmp" ;;
+	esac || vm_die "cannot decompress $path"
+	mv "$VM_KO_CACHE/$name.ko.tmp" "$VM_KO_CACHE/$name.ko"
+}
+
 # vm_build_initramfs OUT GUEST_SCRIPT [SRC:DST ...]
 # Builds an uncompressed newc cpio: busybox, the modules every scenario may load
 # (plus IOMMUCTL_VM_MODULES), iommuctl and its libraries if $IOMMUCTL exists, the
@@ -503,17 +522,7 @@ vm_build_initramfs() {
 	fi
 	: >"$root/etc/vm/modules.dep"
 	for name in "${all[@]}"; do
-		path=${VM_DEP_OF[$name]%%|*}
-		[[ $path == /* ]] || path=$VM_MODDIR/$path
-		if [[ ! -f $VM_KO_CACHE/$name.ko ]]; then
-			case $path in
-			*.ko.xz) xz -dc "$path" >"$VM_KO_CACHE/$name.ko.tmp" ;;
-			*.ko.zst) zstd -qdc "$path" >"$VM_KO_CACHE/$name.ko.tmp" ;;
-			*.ko.gz) gzip -dc "$path" >"$VM_KO_CACHE/$name.ko.tmp" ;;
-			*) cp "$path" "$VM_KO_CACHE/$name.ko.tmp" ;;
-			esac || vm_die "cannot decompress $path"
-			mv "$VM_KO_CACHE/$name.ko.tmp" "$VM_KO_CACHE/$name.ko"
-		fi
+		vm_ko "$name"
 		cp "$VM_KO_CACHE/$name.ko" "$root/lib/modules/$name.ko"
 		# One line per module: its whole dependency closure in load order.
 		vm_module_order "$name"
