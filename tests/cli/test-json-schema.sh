@@ -81,7 +81,8 @@ group-type-show fixture group type {group}
 group-type-show tree   group type {group}
 group-type-show unit   group-type-show-*.json
 group-show     unit    group-show-*.json
-apply          unit    apply-*.json
+apply          unit    apply-[0-9]*.json
+apply-hook     unit    apply-hook-*.json
 error          unit    error*.json
 walk           none    walk --mem {mem} {walk-case}
 walk-roots     none    walk roots --format vtd --mem {mem}

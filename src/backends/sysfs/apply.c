@@ -504,6 +504,10 @@ int apply_check(struct view *v, const struct inventory *inv, const struct desire
 		return err;
 	for (size_t i = 0; i < p->ngroups; i++)
 		check_group(p, &p->groups[i], inv, rec);
+	/* worth knowing beside any drift: what changed under the groups */
+	if (rec && rec->kernel_release && inv->kernel_release && strcmp(rec->kernel_release, inv->kernel_release))
+		push(&p->notes, "the kernel is %s; the record was made under %s", inv->kernel_release,
+		     rec->kernel_release);
 	/* the record's groups the lines no longer name and that are not ours to release now */
 	for (size_t i = 0; rec && i < rec->ngroups; i++) {
 		bool seen = false;
