@@ -340,7 +340,8 @@ int apply_plan_make(struct view *v, const struct inventory *inv, const struct de
 		err = claim_group(v, inv, ig, &co, &g->claim);
 		if (err)
 			group_problem(g, g->claim.why, err);
-		g->need_claim = !err && !g->claim.already;
+		/* a refused claim is still one to make: the plan says so, with why */
+		g->need_claim = err || !g->claim.already;
 		group_members(g, inv, ig, d, comp, classes);
 		if (domtype_read(v, g->group, &g->type_now))
 			g->type_now = NULL;
