@@ -2103,13 +2103,97 @@ static void test_cli_render(void **state)
 	assert_int_equal(run_cli(f, &out, 4, "group", "release", "1", "-j"), 0);
 	assert_non_null(strstr(out, "{\"group\":1,\"operation\":\"release\",\"driver\":\"vfio-pci\","
 				    "\"dry_run\":false,\"result\":\"released\",\"changed\":true,"));
-	assert_non_null(strstr(out, "\"type_before\":null,\"type_after\":null,\"devices\":[{"
+	assert_non_null(strstr(out, "\"type_before\":null,\"type_after\":null,\"holders\":[],\"devices\":[{"
 				    "\"address\":\"0000:00:03.0\",\"action\":\"rebind\","
 				    "\"plan\":\"vfio-pci -> unbound\",\"driver_before\":null,"
 				    "\"driver_override_before\":null,\"driver_after\":null,"
 				    "\"driver_override_after\":null}],\"interlocks\":[],\"steps\":["));
 	assert_non_null(strstr(out, "\"rollback_errors\":[]}\n"));
 	assert_int_equal(count_of(out, "\"error\":{"), 0);
+	free(out);
+	unsetenv(CLAIM_STATE_DIR_ENV);
+}
+
+/* holders in group show, device show and group release, text and JSON, as they print */
+static void test_cli_holders(void **state)
+{
+	struct fx *f = *state;
+	char *out;
+
+	setenv(CLAIM_STATE_DIR_ENV, f->state, 1);
+	holders_machine(f);
+	assert_int_equal(run_cli(f, &out, 3, "group", "show", "7"), 0);
+	assert_non_null(strstr(out, "owner: iommuctl claim for vfio-pci (journal "));
+	assert_non_null(strstr(out, "; VFIO: pid 99 (qemu-system-x86) has /dev/vfio/7 open; VFIO: pid 99 "
+				    "(qemu-system-x86) has a device fd of 0000:01:00.0 open; VFIO: pid 120 "
+				    "(cloud-hyperviso) has /dev/vfio/devices/vfio1 open\n"
+				    "holders:\n"
+				    "  pid 99 (qemu-system-x86) fd 7: /dev/vfio/7\n"
+				    "  pid 99 (qemu-system-x86) fd 9: device fd of 0000:01:00.0\n"
+				    "  pid 120 (cloud-hyperviso) fd 5: /dev/vfio/devices/vfio1 (0000:01:00.1)\n"
+				    "iommu units:"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "show", "7", "-j"), 0);
+	assert_non_null(strstr(out, "\"holders\":[{\"pid\":99,\"comm\":\"qemu-system-x86\",\"fd\":7,"
+				    "\"node\":\"/dev/vfio/7\",\"device\":null},{\"pid\":99,\"comm\":"
+				    "\"qemu-system-x86\",\"fd\":9,\"node\":null,\"device\":\"0000:01:00.0\"},"
+				    "{\"pid\":120,\"comm\":\"cloud-hyperviso\",\"fd\":5,\"node\":"
+				    "\"/dev/vfio/devices/vfio1\",\"device\":\"0000:01:00.1\"}],\"unit_names\":"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "device", "show", "01:00.1"), 0);
+	assert_non_null(strstr(out, "vfio cdev: /dev/vfio/devices/vfio1\n"
+				    "holders:\n"
+				    "  pid 99 (qemu-system-x86) fd 7: /dev/vfio/7\n"
+				    "  pid 120 (cloud-hyperviso) fd 5: /dev/vfio/devices/vfio1 (0000:01:00.1)\n"
+				    "path: "));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "device", "show", "0000:01:00.0", "-j"), 0);
+	assert_non_null(strstr(out, "\"vfio_cdevs\":[],\"holders\":[{\"pid\":99,\"comm\":\"qemu-system-x86\","
+				    "\"fd\":7,\"node\":\"/dev/vfio/7\",\"device\":null},{\"pid\":99,\"comm\":"
+				    "\"qemu-system-x86\",\"fd\":9,\"node\":null,\"device\":\"0000:01:00.0\"}],"
+				    "\"path\":"));
+	free(out);
+	/* nobody: none (JSON []) */
+	assert_int_equal(run_cli(f, &out, 3, "device", "show", "00:04.0"), 0);
+	assert_non_null(strstr(out, "vfio cdev: -\nholders: none\npath: "));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "show", "2", "-j"), 0);
+	assert_non_null(strstr(out, "\"vfio_users\":[]},\"holders\":[],\"unit_names\""));
+	free(out);
+
+	/* release refuses, names them, exit status 1 (busy) */
+	assert_int_equal(run_cli(f, &out, 3, "group", "release", "7"), -EBUSY);
+	assert_non_null(strstr(out, "result: refused, nothing changed\n"));
+	assert_non_null(strstr(out, "holders:\n  pid 99 (qemu-system-x86) fd 7: /dev/vfio/7\n"));
+	assert_non_null(strstr(out, "\niommuctl: group release: group 7: pid 99 (qemu-system-x86) holds "
+				 "/dev/vfio/7 (fd 7), pid 99 (qemu-system-x86) holds a device fd of 0000:01:00.0 "
+				 "(fd 9), pid 120 (cloud-hyperviso) holds /dev/vfio/devices/vfio1 (fd 5); close them "
+				 "or use --force\n"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "release", "7", "-j"), -EBUSY);
+	assert_non_null(strstr(out, "\"result\":\"refused, nothing changed\""));
+	assert_non_null(strstr(out, "\"holders\":[{\"pid\":99,\"comm\":\"qemu-system-x86\",\"fd\":7,"));
+	assert_non_null(strstr(out, "\"error\":{\"message\":\"group 7: pid 99 (qemu-system-x86) holds "));
+	assert_non_null(strstr(out, "\"exit\":1}"));
+	free(out);
+	assert_string_equal(fake_driver_of(f->fs, "0000:01:00.0"), "vfio-pci");
+
+	/* --force: released, and said so */
+	assert_int_equal(run_cli(f, &out, 4, "group", "release", "7", "--force"), 0);
+	assert_non_null(strstr(out, "result: released\n"));
+	assert_non_null(strstr(out, "holders:\n  pid 99 (qemu-system-x86) fd 7: /dev/vfio/7\n"));
+	assert_non_null(strstr(out, "iommuctl: group release: warning: --force: releasing group 7 although pid 99 "
+				    "(qemu-system-x86) holds /dev/vfio/7 (fd 7) (and others: see holders)\n"));
+	free(out);
+	assert_string_equal(fake_driver_of(f->fs, "0000:01:00.0"), "e1000e");
+
+	/* /proc that cannot be searched: not known (null, "-") */
+	fake_read_rule(f->fs, "/proc", EACCES, NULL);
+	assert_int_equal(run_cli(f, &out, 4, "group", "show", "7", "-j"), 0);
+	assert_non_null(strstr(out, "\"vfio_users\":null},\"holders\":null,"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "device", "show", "01:00.1"), 0);
+	assert_non_null(strstr(out, "\nholders: -\n"));
 	free(out);
 	unsetenv(CLAIM_STATE_DIR_ENV);
 }
@@ -2152,6 +2236,7 @@ int main(void)
 		T(test_cli_verbs),
 		T(test_cli_render),
 		T(test_cli_non_root),
+		T(test_cli_holders),
 #undef T
 	};
 
