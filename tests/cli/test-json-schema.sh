@@ -43,9 +43,11 @@ iommu-show     fixture iommu show --no-decode {unit}
 group-list     fixture group list
 group-list     fixture group list -o @all
 group-show     fixture group show {group}
+group-show     unit    group-show-*.json
 device-list    fixture device list
 device-list    fixture device list -o @all
 device-show    fixture device show {device}
+device-show    unit    device-show-*.json
 msi-show       fixture msi show {group}
 msi-show       tree    msi show {group}
 vfio-status    fixture vfio status
