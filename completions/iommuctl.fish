@@ -82,7 +82,7 @@ complete -c iommuctl -n '__iommuctl_in group claim' -l state-dir -r -a '(__fish_
 complete -c iommuctl -n '__iommuctl_in group claim' -a '(ls /sys/kernel/iommu_groups 2>/dev/null; ls /sys/bus/pci/devices 2>/dev/null)'
 complete -c iommuctl -n '__iommuctl_at group' -a release -d 'give a claimed group back to the drivers its journal recorded'
 complete -c iommuctl -n '__iommuctl_in group release' -l dry-run -d 'print what would be restored, change nothing'
-complete -c iommuctl -n '__iommuctl_in group release' -l force -d 'skip the interlocks (root disk, swap, routed NIC, SSH, console)'
+complete -c iommuctl -n '__iommuctl_in group release' -l force -d 'skip the interlocks (root disk, swap, routed NIC, SSH, console), and release a group that a process holds'
 complete -c iommuctl -n '__iommuctl_in group release' -l state-dir -r -a '(__fish_complete_directories)' -d 'journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, or TREE.iommuctl-state with --sysfs-root TREE)'
 complete -c iommuctl -n '__iommuctl_in group release' -a '(ls /sys/kernel/iommu_groups 2>/dev/null; ls /sys/bus/pci/devices 2>/dev/null)'
 complete -c iommuctl -n '__iommuctl_at group' -a type -d 'show or change a group\'s default domain type (DMA, DMA-FQ, identity, auto)'

@@ -310,6 +310,7 @@ static int device_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	cli_device_cdevs(d, &cdevs);
 	out_strv(o, "vfio_cdevs", "vfio cdev", &cdevs);
 	strv_free(&cdevs);
+	cli_show_holders(ctx, o, &inv, g, d->name);
 	out_str(o, "path", "path", d->path);
 	if (d->pci) {
 		if (d->cfg_err)
@@ -348,7 +349,9 @@ static const struct cli_verb device_verbs[] = {
 		.summary = "show one device: IDs, driver, group, unit, decoded capabilities",
 		.args_doc = "ADDR",
 		.doc = "ADDR is a PCI address (0000:00:03.0 or 00:03.0) or a sysfs device name. "
-		       "Exit status 3 when there is no such device.",
+		       "Exit status 3 when there is no such device. On the live machine, 'holders' "
+		       "lists each process and fd that holds the device: its group's /dev/vfio/N, "
+		       "its cdev, or a device fd (root sees every process).",
 		.min_args = 1,
 		.max_args = 1,
 		.run = device_show,

@@ -219,7 +219,8 @@ static const struct argp_option claim_options[] = {
 
 static const struct argp_option release_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "print what would be restored, change nothing", 0 },
-	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
+	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console), "
+	  "and release a group that a process holds", 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
 	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
 	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },
@@ -286,9 +287,10 @@ static bool group_type_shows(const void *opts, int argc, char **argv)
 
 /*
  * Who holds the group: a claim journal (in --state-dir, $IOMMUCTL_STATE_DIR
- * or /run/iommuctl) and processes with the VFIO node or a member's cdev
- * open. Both are facts of the running machine: a snapshot or a --sysfs-root
- * tree shows null, so that the two offline sources render alike.
+ * or /run/iommuctl) and processes with the VFIO node, a member's cdev or a
+ * device fd open (owner, then holders: one per fd). Both are facts of the
+ * running machine: a snapshot or a --sysfs-root tree shows null, so that
+ * the two offline sources render alike.
  */
 static void show_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inventory *inv,
 		       const struct inv_group *g, const struct group_opts *go)
@@ -301,6 +303,7 @@ static void show_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inv
 
 	if (ctx->snapshot || ctx->sysfs_root || ctx_view(ctx, &v)) {
 		out_str(o, "owner", "owner", NULL);
+		cli_out_holders(o, NULL);
 		return;
 	}
 	sd = claim_state_dir(go ? go->state_dir : NULL);
@@ -309,6 +312,7 @@ static void show_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inv
 		warn_msg(ctx, "%s", own.problem);
 	if (!own.journal_checked && !own.vfio_checked) {
 		out_str(o, "owner", "owner", NULL);
+		cli_out_holders(o, NULL);
 		claim_owner_release(&own);
 		return;
 	}
@@ -343,6 +347,8 @@ static void show_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inv
 			out_str(o, "vfio_users", NULL, NULL);
 		out_obj_end(o);
 	}
+	/* the same processes, one per fd they hold */
+	cli_out_holders(o, own.vfio_checked ? &own.holders : NULL);
 	free(summary);
 	strv_free(&parts);
 	claim_owner_release(&own);
@@ -713,6 +719,16 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 		out_str(o, "type_before", "type before", r.type_before);
 		out_str(o, "type_after", "type now", r.type_after);
 	}
+	/* the processes that held the group: why it was refused, or what --force went past */
+	if (part_shown(o, r.holders.n))
+		cli_out_holders(o, &r.holders);
+	if (r.holders_forced) {
+		char *first = claim_holder_text(&r.holders.v[0]);
+
+		warn_msg(ctx, "--force: releasing group %u although %s%s", r.group, first,
+			 r.holders.n + r.holders.dropped > 1 ? " (and others: see holders)" : "");
+		free(first);
+	}
 	err = change_finish(ctx, o, &r, &inv, err);
 	claim_place_free(&place);
 	return err;
@@ -823,7 +839,9 @@ static const struct cli_verb group_verbs[] = {
 		.doc = "SEL is a group number or the PCI address of any member (0000:00:03.0 or "
 		       "00:03.0). Exit status 3 when there is no such group. On the live machine, "
 		       "'owner' says who holds the group: an iommuctl claim journal, processes "
-		       "with its VFIO node open, or none.",
+		       "with its VFIO node open, or none; 'holders' lists each process and fd "
+		       "that holds its /dev/vfio/N, a member's cdev or a device fd (root sees "
+		       "every process).",
 		.options = show_options,
 		.parser = group_opts_parse,
 		.opts_size = sizeof(struct group_opts),
@@ -861,8 +879,10 @@ static const struct cli_verb group_verbs[] = {
 		       "type change, first writes the recorded type back and rebinds the "
 		       "recorded drivers. The journal must list exactly the group's members and "
 		       "only driver names, and be this machine's (this boot's) or this tree's; "
-		       "members to be unbound pass the interlocks unless --force. Exit status 3 "
-		       "when the group has no journal.",
+		       "members to be unbound pass the interlocks unless --force. A group that a "
+		       "process holds (its /dev/vfio/N, a member's cdev or device fd) is refused "
+		       "naming the process, exit status 1, unless --force, which releases it "
+		       "anyway and says so. Exit status 3 when the group has no journal.",
 		.options = release_options,
 		.parser = group_opts_parse,
 		.opts_size = sizeof(struct group_opts),

@@ -129,6 +129,64 @@ void cli_device_cdevs(const struct inv_device *d, struct strv *paths)
 		strv_push_owned(paths, xasprintf("/dev/vfio/devices/%s", d->vfio_cdevs.v[i]));
 }
 
+void cli_out_holders(struct out *o, const struct claim_holders *h)
+{
+	if (!h) {
+		out_str(o, "holders", "holders", NULL);
+		return;
+	}
+	if (!h->n && !out_is_json(o)) {
+		out_str(o, "holders", "holders", h->unreadable ? "none found (not every process could be searched)" :
+			"none");
+		return;
+	}
+	out_list_begin(o, "holders", "holders");
+	for (size_t i = 0; i < h->n; i++) {
+		const struct claim_holder *x = &h->v[i];
+
+		out_obj_begin(o, NULL, NULL);
+		if (x->node && x->device)
+			out_text(o, "pid %ld (%s) fd %d: %s (%s)", x->pid, x->comm ? x->comm : "?", x->fd, x->node,
+				 x->device);
+		else if (x->node)
+			out_text(o, "pid %ld (%s) fd %d: %s", x->pid, x->comm ? x->comm : "?", x->fd, x->node);
+		else
+			out_text(o, "pid %ld (%s) fd %d: device fd of %s", x->pid, x->comm ? x->comm : "?", x->fd,
+				 x->device);
+		out_fmt_i64(o, "pid", NULL, x->pid);
+		out_fmt_str(o, "comm", NULL, x->comm);
+		out_fmt_i64(o, "fd", NULL, x->fd);
+		out_fmt_str(o, "node", NULL, x->node);
+		out_fmt_str(o, "device", NULL, x->device);
+		out_obj_end(o);
+	}
+	if (h->dropped)
+		out_text(o, "... and %zu more", h->dropped);
+	out_list_end(o);
+}
+
+void cli_show_holders(struct iommuctl_ctx *ctx, struct out *o, const struct inventory *inv,
+		      const struct inv_group *g, const char *device)
+{
+	struct claim_holders h = { 0 };
+	struct view *v;
+
+	/*
+	 * A fact of the running machine: offline sources cannot tell. A device
+	 * in no IOMMU group has no VFIO objects to hold: not applicable.
+	 */
+	if (!g || ctx->snapshot || ctx->sysfs_root || ctx_view(ctx, &v)) {
+		cli_out_holders(o, NULL);
+		return;
+	}
+	if (claim_holders_find(v, inv, g, device, &h)) {
+		cli_out_holders(o, NULL);
+		return;
+	}
+	cli_out_holders(o, &h);
+	claim_holders_free(&h);
+}
+
 void cli_out_opt_str(struct out *o, const char *key, const char *label, const char *val)
 {
 	if (val || out_is_json(o))

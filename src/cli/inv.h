@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backends/sysfs/holders.h"
 #include "backends/sysfs/inventory.h"
 #include "core/names.h"
 
@@ -57,6 +58,20 @@ void cli_acs_bits(uint16_t reg, struct strv *names);
 
 /* The VFIO cdev nodes of a device: "/dev/vfio/devices/vfio0". */
 void cli_device_cdevs(const struct inv_device *d, struct strv *paths);
+
+/*
+ * The processes that hold a group's VFIO objects, as the member "holders":
+ * a list of {pid, comm, fd, node, device} (text: one line each, "none"
+ * when empty); h NULL: not known (null, text "-").
+ */
+void cli_out_holders(struct out *o, const struct claim_holders *h);
+/*
+ * Find and print them for g (device: those that hold that member) on the
+ * running machine; null on a snapshot, a --sysfs-root tree, when /proc
+ * cannot be listed, or without a group (g NULL).
+ */
+void cli_show_holders(struct iommuctl_ctx *ctx, struct out *o, const struct inventory *inv,
+		      const struct inv_group *g, const char *device);
 
 /* Detail helpers: a string that text output omits when NULL (JSON: null). */
 void cli_out_opt_str(struct out *o, const char *key, const char *label, const char *val);

@@ -43,9 +43,11 @@ iommu-show     fixture iommu show --no-decode {unit}
 group-list     fixture group list
 group-list     fixture group list -o @all
 group-show     fixture group show {group}
+group-show     unit    group-show-*.json
 device-list    fixture device list
 device-list    fixture device list -o @all
 device-show    fixture device show {device}
+device-show    unit    device-show-*.json
 msi-show       fixture msi show {group}
 msi-show       tree    msi show {group}
 vfio-status    fixture vfio status
@@ -81,7 +83,8 @@ group-type-show fixture group type {group}
 group-type-show tree   group type {group}
 group-type-show unit   group-type-show-*.json
 group-show     unit    group-show-*.json
-apply          unit    apply-*.json
+apply          unit    apply-[0-9]*.json
+apply-hook     unit    apply-hook-*.json
 error          unit    error*.json
 walk           none    walk --mem {mem} {walk-case}
 walk-roots     none    walk roots --format vtd --mem {mem}

@@ -5,7 +5,8 @@
 #   tests/cli/test-vm-vfio.sh [BINARY]
 # 1. Debian's stock 6.12 (VT-d scenario): the legacy container path; a map in
 #    the MSI window must be refused and explained; iommufd must be reported
-#    absent. Runs whenever QEMU can boot (about 10 s).
+#    absent; a process holding /dev/vfio/N is a holder and group release
+#    refuses it. Runs whenever QEMU can boot (about 10 s).
 # 2. The kernel rebuilt by tests/vm/build-kernel.sh (IOMMUFD, VFIO_DEVICE_CDEV,
 #    IOMMU_DEBUGFS): the iommufd + cdev path, batch runs whose maps are checked
 #    against the kernel's own page-table dump in debugfs. Runs only when the
@@ -77,6 +78,20 @@ if boot stock vtd tests/vm/guest/vfio-legacy.sh; then
 		"(lambda L: L[8]['errno_name']=='EINVAL' and L[9]['status']=='ok' and L[10]['errno_name']=='EEXIST' and L[11]['errno_name']=='EOPNOTSUPP' and L[12]['status']=='error')(lines('batch-neg.out')) and rc('batch-neg')!=0"
 	check "$d" "stock: batch text output has FILE:LINE and a summary" \
 		"'/guest/vfio-batch-legacy.txt:5: ok' in t('batch-text.out') and '10 ok, 0 failed' in t('batch-text.out')"
+	# holders: H is the pid of a sleep holding /dev/vfio/G as fd 3 (holder.txt: "H G")
+	hold="(lambda a: {'pid': int(a[0]), 'comm': 'sleep', 'fd': 3, 'node': '/dev/vfio/'+a[1], 'device': None})(t('holder.txt').split())"
+	check "$d" "stock: holders: group claim for the release tests" "rc('hold-claim')==0 and t('holder.txt').strip()"
+	check "$d" "stock: holders: group show -j names the process holding /dev/vfio/N (pid, comm, fd 3)" \
+		"j('hold-show.out')['holders']==[$hold]"
+	check "$d" "stock: holders: group show text lists it" \
+		"'holders:\n  pid %(pid)d (sleep) fd 3: %(node)s\n' % $hold in t('hold-show-text.out')"
+	check "$d" "stock: holders: device show -j names it too" "j('hold-device.out')['holders']==[$hold]"
+	check "$d" "stock: holders: release refused (exit 1) naming the process, device still on vfio-pci" \
+		"rc('hold-release')==1 and ('group %s: pid %d (sleep) holds %s (fd 3); close it or use --force' % (t('holder.txt').split()[1], $hold['pid'], $hold['node'])) in t('hold-release.err') and t('hold-driver.txt').strip().endswith('vfio-pci')"
+	check "$d" "stock: holders: none once it is killed, and the release succeeds" \
+		"j('hold-show-after.out')['holders']==[] and rc('hold-release-after')==0 and 'result: released' in t('hold-release-after.out') and not t('hold-driver-after.txt').strip().endswith('vfio-pci')"
+	check "$d" "stock: holders: release --force goes on and says so" \
+		"rc('hold-claim2')==0 and rc('hold-force')==0 and ('--force: releasing group %s although pid %s (sleep) holds' % (t('holder2.txt').split()[1], t('holder2.txt').split()[0])) in t('hold-force.err') and not t('hold-driver-force.txt').strip().endswith('vfio-pci')"
 else
 	bad "stock 6.12 guest did not run: $(tail -n 3 "$tmp/stock.log" | tr '\n' ' ')"
 fi
@@ -110,6 +125,10 @@ elif boot iommufd vtd tests/vm/guest/vfio-iommufd.sh IOMMUCTL_VM_KERNEL_IMAGE="$
 	check "$d" "iommufd: batch: hw-info reports the PASID width" "'max_pasid_log2' in line('batch.out', 9)['output']"
 	check "$d" "iommufd: batch --force: MSI map EINVAL, PASID HWPT EOPNOTSUPP, PASID attach EINVAL, SW_MSI EOPNOTSUPP" \
 		"(lambda L: L[8]['errno_name']=='EINVAL' and L[9]['errno_name']=='EOPNOTSUPP' and L[10]['errno_name']=='EINVAL' and L[11]['errno_name']=='EOPNOTSUPP')(lines('batch-neg.out'))"
+	check "$d" "iommufd: holders: device show -j names the process holding the cdev (pid, comm, fd 3, node, device)" \
+		"(lambda a: j('cdev-holders.out')['holders']==[{'pid': int(a[0]), 'comm': 'sleep', 'fd': 3, 'node': '/dev/vfio/devices/'+a[1], 'device': '0000:00:03.0'}])(t('cdev-holder.txt').split())"
+	check "$d" "iommufd: holders: group show -j too" \
+		"(lambda a: [h['pid'] for h in j('cdev-holders-group.out')['holders']]==[int(a[0])])(t('cdev-holder.txt').split())"
 else
 	bad "rebuilt 6.12 guest did not run: $(tail -n 3 "$tmp/iommufd.log" | tr '\n' ' ')"
 fi

@@ -47,6 +47,7 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 		for f in tests/fixtures/*/dmesg.txt; do cp "$f" "$corpus/$(basename "$(dirname "$f")").txt"; done
 		cp tests/cli/golden-decode/input/kernel.log "$corpus/" ;;
 	fuzz_journal) cp tests/fuzz/seeds/journal/*.json "$corpus/" ;;
+	fuzz_claims) cp tests/fuzz/seeds/claims/* "$corpus/" ;;
 	fuzz_mem)
 		# the dumps of test-mem.sh: every container and compression mkdump writes
 		mkdump_seeds "$corpus"
@@ -60,6 +61,7 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	fuzz_batch) want=$(ls tests/cli/golden-batch/input/*.txt tests/vm/guest/*.txt | wc -l) ;;
 	fuzz_klog) want=$(( $(ls tests/fixtures/*/dmesg.txt | wc -l) + 1 )) ;;
 	fuzz_journal) want=$(ls tests/fuzz/seeds/journal/*.json | wc -l) ;;
+	fuzz_claims) want=$(ls tests/fuzz/seeds/claims/* | wc -l) ;;
 	fuzz_mem) want=$(( ${#mem_seeds[@]} + $(ls tests/fuzz/seeds/mem | wc -l) )) ;;
 	*) want=$seeds ;;
 	esac

@@ -42,6 +42,12 @@ struct fake_sysfs {
 	unsigned int writes, fail_at, armed_base;
 	int fail_err;
 	bool owner_cnt_rule;
+	struct fake_rule {
+		char *path;
+		int err;
+		char *gone;
+	} *rules;
+	size_t nrules;
 };
 
 static struct fake_sysfs *to_fake(struct view *v)
@@ -380,25 +386,80 @@ out:
 	return err;
 }
 
+static void rm_rf(const char *path);
+
+/* The read rule of path, if any. */
+static const struct fake_rule *rule_of(struct fake_sysfs *fs, const char *path)
+{
+	for (size_t i = 0; i < fs->nrules; i++)
+		if (!strcmp(fs->rules[i].path, path))
+			return &fs->rules[i];
+	return NULL;
+}
+
+/* After a read that succeeded: what the rule removes goes away. */
+static int rule_after(struct fake_sysfs *fs, const struct fake_rule *r, int err)
+{
+	if (!err && r && r->gone) {
+		char *h = host(fs, r->gone);
+
+		rm_rf(h);
+		unlink(h);
+		free(h);
+	}
+	return err;
+}
+
 static int fwd_read_file(struct view *v, const char *path, char **buf, size_t *len)
 {
 	struct view *in = to_fake(v)->inner;
+	const struct fake_rule *r = rule_of(to_fake(v), path);
 
-	return in->ops->read_file(in, path, buf, len);
+	if (r && r->err)
+		return -r->err;
+	return rule_after(to_fake(v), r, in->ops->read_file(in, path, buf, len));
 }
 
 static int fwd_read_link(struct view *v, const char *path, char **target)
 {
 	struct view *in = to_fake(v)->inner;
+	const struct fake_rule *r = rule_of(to_fake(v), path);
 
-	return in->ops->read_link(in, path, target);
+	if (r && r->err)
+		return -r->err;
+	return rule_after(to_fake(v), r, in->ops->read_link(in, path, target));
 }
 
 static int fwd_list_dir(struct view *v, const char *path, struct strv *names)
 {
 	struct view *in = to_fake(v)->inner;
+	const struct fake_rule *r = rule_of(to_fake(v), path);
 
-	return in->ops->list_dir(in, path, names);
+	if (r && r->err)
+		return -r->err;
+	return rule_after(to_fake(v), r, in->ops->list_dir(in, path, names));
+}
+
+void fake_read_rule(struct fake_sysfs *fs, const char *path, int err, const char *gone)
+{
+	struct fake_rule *r;
+
+	fs->rules = xrealloc(fs->rules, (fs->nrules + 1) * sizeof(*fs->rules));
+	r = &fs->rules[fs->nrules++];
+	r->path = xstrdup(path);
+	r->err = err;
+	r->gone = gone ? xstrdup(gone) : NULL;
+}
+
+void fake_rawlink(struct fake_sysfs *fs, const char *path, const char *target)
+{
+	char *h = host(fs, path);
+
+	parent_host(h);
+	unlink(h);
+	if (symlink(target, h))
+		die(h);
+	free(h);
 }
 
 static int fwd_kind(struct view *v, const char *path, enum view_kind *kind)
@@ -478,6 +539,11 @@ void fake_free(struct fake_sysfs *fs)
 	}
 	for (size_t i = 0; i < fs->ndrvs; i++)
 		free(fs->drvs[i].name);
+	for (size_t i = 0; i < fs->nrules; i++) {
+		free(fs->rules[i].path);
+		free(fs->rules[i].gone);
+	}
+	free(fs->rules);
 	free(fs->devs);
 	free(fs->drvs);
 	free(fs);

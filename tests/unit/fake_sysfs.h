@@ -37,6 +37,15 @@ void fake_type_rule_owner_cnt(struct fake_sysfs *fs, bool on);
 void fake_file(struct fake_sysfs *fs, const char *path, const char *content);
 void fake_link(struct fake_sysfs *fs, const char *path, const char *target_viewpath);
 void fake_remove(struct fake_sysfs *fs, const char *path);
+/* A symbolic link whose target is exactly target, as /proc/PID/fd shows them ("anon_inode:[x]"). */
+void fake_rawlink(struct fake_sysfs *fs, const char *path, const char *target);
+/*
+ * /proc as a moving target: every read (file, link or directory) of path
+ * fails with -err, without effect (err 0: it succeeds); with gone set, a
+ * read of path succeeds and then gone (a file or a whole tree) is removed,
+ * as a process that exits while it is looked at.
+ */
+void fake_read_rule(struct fake_sysfs *fs, const char *path, int err, const char *gone);
 
 /* Fail the nth write from now (1-based) with -err and without effect; 0 disarms. */
 void fake_fail_write(struct fake_sysfs *fs, unsigned int nth, int err);

@@ -136,9 +136,10 @@ static void conf(struct fx *f, const char *name, const char *text)
 
 /*
  * With $IOMMUCTL_JSON_SAMPLES set, keep each -j document there for
- * tests/cli/test-json-schema.sh: apply-N.json, or error-apply-N.json.
+ * tests/cli/test-json-schema.sh: apply-N.json, apply-hook-N.json, or
+ * error-apply-N.json.
  */
-static void keep_sample(const char *doc)
+static void keep_sample(const char *doc, bool hook)
 {
 	static int nsample;
 	const char *dir = getenv("IOMMUCTL_JSON_SAMPLES");
@@ -147,7 +148,8 @@ static void keep_sample(const char *doc)
 
 	if (!dir)
 		return;
-	path = xasprintf("%s/%s-%d.json", dir, str_startswith(doc, "{\"error\":") ? "error-apply" : "apply", ++nsample);
+	path = xasprintf("%s/%s-%d.json", dir, str_startswith(doc, "{\"error\":") ? "error-apply" :
+			 hook ? "apply-hook" : "apply", ++nsample);
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	fputs(doc, fp);
@@ -185,7 +187,7 @@ static int run_cli(struct fx *f, char **out, int argc, ...)
 	fclose(ctx.outf);
 	fclose(ctx.errf);
 	if (json)
-		keep_sample(obuf);
+		keep_sample(obuf, argc > 1 && !strcmp(own[1], "hook"));
 	for (int i = 0; i < argc; i++)
 		free(own[i]);
 	*out = xasprintf("%s%s", obuf, ebuf);
@@ -568,11 +570,13 @@ static void test_check_drift(void **state)
 	assert_int_equal(run_cli(f, &out, 2, "apply", f->conf), 0);
 	free(out);
 	/* after an "update": group 2 gained a function on its host driver */
+	fake_file(f->fs, "/proc/sys/kernel/osrelease", "7.2.13-amd64\n");
 	fake_device(f->fs, "0000:00:04.1", NULL, 2, "e1000e", "e1000e");
 	ids(f->fs, "0000:00:04.1", "0x8086\n", "0x1c22\n", "0x0c0500\n");
 	assert_int_equal(run_cli(f, &out, 4, "apply", f->conf, "--check", "-j"), -EDRIFT);
 	assert_has(out, "\"group 2 gained 0000:00:04.1 (8086:1c22, smbus, on e1000e): no longer viable\"");
 	assert_has(out, "\"result\":\"drift\"");
+	assert_has(out, "\"notes\":[\"the kernel is 7.2.13-amd64; the record was made under 6.12.");
 	assert_has(out, " differences from the desired state\",\"errno\":0,\"exit\":5}");
 	free(out);
 	/* and apply refuses to claim it along unauthorised */

@@ -1414,6 +1414,384 @@ static void test_owner(void **state)
 	claim_owner_release(&own);
 }
 
+/* ---- holders: who has the group's VFIO objects open ---- */
+
+/* A process of the fake /proc: its comm (NULL: none) and fds as (number, link target) pairs, ending with -1. */
+static void fake_proc(struct fake_sysfs *fs, long pid, const char *comm, ...)
+{
+	va_list ap;
+	int fd;
+
+	if (comm) {
+		char *p = xasprintf("/proc/%ld/comm", pid), *c = xasprintf("%s\n", comm);
+
+		fake_file(fs, p, c);
+		free(p);
+		free(c);
+	}
+	va_start(ap, comm);
+	while ((fd = va_arg(ap, int)) >= 0) {
+		char *p = xasprintf("/proc/%ld/fd/%d", pid, fd);
+
+		fake_rawlink(fs, p, va_arg(ap, const char *));
+		free(p);
+	}
+	va_end(ap);
+}
+
+/* fdinfo of a VFIO device fd on Linux 6.18+ (syspath NULL: an older kernel, no such line) */
+static void fake_fdinfo(struct fake_sysfs *fs, long pid, int fd, const char *syspath)
+{
+	char *p = xasprintf("/proc/%ld/fdinfo/%d", pid, fd);
+	char *t = xasprintf("pos:\t0\nflags:\t02000002\nmnt_id:\t15\nino:\t1057\n%s%s%s", syspath ? "vfio-device-syspath: " : "",
+			    syspath ? syspath : "", syspath ? "\n" : "");
+
+	fake_file(fs, p, t);
+	free(p);
+	free(t);
+}
+
+#define DEV_0100_0 "/sys/devices/pci0000:00/0000:00:06.0/0000:01:00.0"
+#define DEV_0100_1 "/sys/devices/pci0000:00/0000:00:06.0/0000:01:00.1"
+
+static void assert_holder(const struct claim_holder *h, long pid, const char *comm, int fd, const char *node,
+			  const char *device)
+{
+	assert_int_equal(h->pid, pid);
+	if (comm)
+		assert_string_equal(h->comm, comm);
+	else
+		assert_null(h->comm);
+	assert_int_equal(h->fd, fd);
+	if (node)
+		assert_string_equal(h->node, node);
+	else
+		assert_null(h->node);
+	if (device)
+		assert_string_equal(h->device, device);
+	else
+		assert_null(h->device);
+}
+
+/*
+ * Group 7 claimed (01:00.0 and 01:00.1 on vfio-pci, /dev/vfio/7), 01:00.1
+ * with a cdev: a QEMU with the group node and a device fd whose fdinfo
+ * names 01:00.0, another fd of an older kernel (no syspath line) and one of
+ * another group's device; a VMM with the cdev; a shell holding nothing.
+ */
+static void holders_machine(struct fx *f)
+{
+	struct claim_result r;
+	struct claim_opts o;
+
+	fx_opts(f, &o);
+	assert_int_equal(do_claim(f, 7, &o, &r), 0);
+	claim_result_release(&r);
+	fake_file(f->fs, DEV_0100_1 "/vfio-dev/vfio1/dev", "511:1\n");
+	fake_proc(f->fs, 1, "init", 0, "/dev/console", 1, "/dev/console", -1);
+	fake_proc(f->fs, 99, "qemu-system-x86", 0, "/dev/null", 3, "/dev/vfio/vfio", 7, "/dev/vfio/7",
+		  9, "anon_inode:[vfio-device]", 10, "anon_inode:[vfio-device]", 11, "anon_inode:[vfio-device]",
+		  12, "anon_inode:[eventfd]", -1);
+	fake_fdinfo(f->fs, 99, 9, DEV_0100_0);
+	fake_fdinfo(f->fs, 99, 10, NULL);
+	fake_fdinfo(f->fs, 99, 11, "/sys/devices/pci0000:00/0000:00:05.0");
+	fake_fdinfo(f->fs, 99, 12, DEV_0100_0);
+	fake_proc(f->fs, 120, "cloud-hyperviso", 5, "/dev/vfio/devices/vfio1", 6, "/dev/iommu", -1);
+	fake_proc(f->fs, 130, "sh", 0, "/dev/tty1", 3, "/dev/vfio/5", -1);
+}
+
+static void test_holders_scan(void **state)
+{
+	struct fx *f = *state;
+	struct claim_holders h;
+	struct claim_owner own;
+	struct inv_group *g;
+	char *t;
+
+	holders_machine(f);
+	g = fx_group(f, 7);
+	assert_int_equal(claim_holders_find(fake_view(f->fs), &f->inv, g, NULL, &h), 0);
+	assert_int_equal(h.n, 3);
+	assert_holder(&h.v[0], 99, "qemu-system-x86", 7, "/dev/vfio/7", NULL);
+	/* the anon inode tied to its device by fdinfo; fd 10 (no syspath) and fd 11 (group 3's) are not */
+	assert_holder(&h.v[1], 99, "qemu-system-x86", 9, NULL, "0000:01:00.0");
+	assert_holder(&h.v[2], 120, "cloud-hyperviso", 5, "/dev/vfio/devices/vfio1", "0000:01:00.1");
+	assert_int_equal(h.unreadable, 0);
+	assert_int_equal(h.dropped, 0);
+	t = claim_holder_text(&h.v[0]);
+	assert_string_equal(t, "pid 99 (qemu-system-x86) holds /dev/vfio/7 (fd 7)");
+	free(t);
+	t = claim_holder_text(&h.v[1]);
+	assert_string_equal(t, "pid 99 (qemu-system-x86) holds a device fd of 0000:01:00.0 (fd 9)");
+	free(t);
+	claim_holders_free(&h);
+
+	/* one member: its group's node, its own cdev and device fds */
+	assert_int_equal(claim_holders_find(fake_view(f->fs), &f->inv, g, "0000:01:00.0", &h), 0);
+	assert_int_equal(h.n, 2);
+	assert_holder(&h.v[0], 99, "qemu-system-x86", 7, "/dev/vfio/7", NULL);
+	assert_holder(&h.v[1], 99, "qemu-system-x86", 9, NULL, "0000:01:00.0");
+	claim_holders_free(&h);
+	assert_int_equal(claim_holders_find(fake_view(f->fs), &f->inv, g, "0000:01:00.1", &h), 0);
+	assert_int_equal(h.n, 2);
+	assert_holder(&h.v[1], 120, "cloud-hyperviso", 5, "/dev/vfio/devices/vfio1", "0000:01:00.1");
+	claim_holders_free(&h);
+
+	/* a group nobody holds, one with no VFIO node at all (nothing is read) */
+	assert_int_equal(claim_holders_find(fake_view(f->fs), &f->inv, fx_group(f, 2), NULL, &h), 0);
+	assert_int_equal(h.n, 0);
+	claim_holders_free(&h);
+
+	/* group show's owner: the same, one line per process and what it has open */
+	claim_owner_find(fake_view(f->fs), &f->inv, fx_group(f, 7), f->state, &own);
+	assert_true(own.vfio_checked);
+	assert_int_equal(own.holders.n, 3);
+	assert_int_equal(own.vfio_users.n, 3);
+	assert_string_equal(own.vfio_users.v[0], "pid 99 (qemu-system-x86) has /dev/vfio/7 open");
+	assert_string_equal(own.vfio_users.v[1], "pid 99 (qemu-system-x86) has a device fd of 0000:01:00.0 open");
+	assert_string_equal(own.vfio_users.v[2], "pid 120 (cloud-hyperviso) has /dev/vfio/devices/vfio1 open");
+	claim_owner_release(&own);
+}
+
+/* /proc as an attacker or a busy machine shows it: every case is passed over, nothing crashes or hangs */
+static void test_holders_hostile(void **state)
+{
+	struct fx *f = *state;
+	struct claim_holders h;
+	struct inv_group *g;
+	char *big, *info;
+
+	holders_machine(f);
+	/* names that are not pids or fds as the kernel writes them, even when they link to the node */
+	fake_proc(f->fs, 7, "odd", 1, "/dev/null", -1);
+	fake_rawlink(f->fs, "/proc/7/fd/01", "/dev/vfio/7");
+	fake_rawlink(f->fs, "/proc/7/fd/abc", "/dev/vfio/7");
+	fake_rawlink(f->fs, "/proc/7/fd/-3", "/dev/vfio/7");
+	fake_rawlink(f->fs, "/proc/7/fd/4294967296", "/dev/vfio/7");
+	fake_rawlink(f->fs, "/proc/007/fd/3", "/dev/vfio/7");
+	fake_rawlink(f->fs, "/proc/0/fd/3", "/dev/vfio/7");
+	fake_rawlink(f->fs, "/proc/99999999999/fd/3", "/dev/vfio/7");
+	fake_rawlink(f->fs, "/proc/-5/fd/3", "/dev/vfio/7");
+	fake_file(f->fs, "/proc/8", "not a directory\n");
+	/* an fd directory that cannot be read (another user's process, not root) */
+	fake_proc(f->fs, 200, "secret", 3, "/dev/vfio/7", -1);
+	fake_read_rule(f->fs, "/proc/200/fd", EACCES, NULL);
+	/* a process that exits while its fds are read: listed, then gone */
+	fake_proc(f->fs, 201, "exiting", 3, "/dev/vfio/7", 4, "/dev/vfio/7", -1);
+	fake_read_rule(f->fs, "/proc/201/fd", 0, "/proc/201");
+	/* one that exits after its fd was read: no comm (text "?") */
+	fake_proc(f->fs, 202, NULL, 3, "/dev/vfio/7", -1);
+	/* an fd closed between the listing and the link read, beside one still open */
+	fake_proc(f->fs, 203, "closer", 3, "/dev/vfio/7", 4, "/dev/vfio/7", -1);
+	fake_read_rule(f->fs, "/proc/203/fd/3", ENOENT, NULL);
+	/* a process listed in /proc whose directory is already gone */
+	fake_read_rule(f->fs, "/proc/204/fd", ESRCH, NULL);
+	fake_file(f->fs, "/proc/204/comm", "ghost\n");
+	/* garbage fdinfo: only the first tag at the start of a line, a /sys path naming a member, counts */
+	fake_proc(f->fs, 205, "garbage", 3, "anon_inode:[vfio-device]", 4, "anon_inode:[vfio-device]",
+		  5, "anon_inode:[vfio-device]", 6, "anon_inode:[vfio-device]", 7, "anon_inode:[vfio-device]",
+		  8, "anon_inode:[vfio-device]", 9, "anon_inode:[vfio-device]", 10, "anon_inode:[vfio-device]",
+		  11, "anon_inode:[vfio-device]", 12, "anon_inode:[vfio-device]", -1);
+	fake_file(f->fs, "/proc/205/fdinfo/3", "vfio-device-syspath:\n");
+	fake_file(f->fs, "/proc/205/fdinfo/4", "vfio-device-syspath: devices/0000:01:00.0\n");
+	fake_file(f->fs, "/proc/205/fdinfo/5", "vfio-device-syspath: " DEV_0100_0 "/\n");
+	fake_file(f->fs, "/proc/205/fdinfo/6", "xvfio-device-syspath: " DEV_0100_0 "\n");
+	fake_file(f->fs, "/proc/205/fdinfo/7", "vfio-device-syspath: /sys/devices/0000:01:00.0x\n"
+		  "vfio-device-syspath: " DEV_0100_0 "\n");
+	fake_file(f->fs, "/proc/205/fdinfo/8", "\x01\xff\xfe garbage\n\n\n:::\nvfio-device-syspath");
+	fake_read_rule(f->fs, "/proc/205/fdinfo/9", EACCES, NULL);
+	fake_file(f->fs, "/proc/205/fdinfo/10/x", "a directory\n");
+	/* tied: at the end of a file without a newline, with tabs and a CR; after a 1 MiB line */
+	fake_file(f->fs, "/proc/205/fdinfo/11", "pos:\t0\nvfio-device-syspath:\t" DEV_0100_1 " \r");
+	big = xmalloc((1u << 20) + 1);
+	memset(big, 'A', 1u << 20);
+	big[1u << 20] = '\0';
+	info = xasprintf("pos:\t0\nlong: %s\nvfio-device-syspath: %s\n", big, DEV_0100_0);
+	fake_file(f->fs, "/proc/205/fdinfo/12", info);
+	free(info);
+	free(big);
+
+	g = fx_group(f, 7);
+	alarm(60);
+	assert_int_equal(claim_holders_find(fake_view(f->fs), &f->inv, g, NULL, &h), 0);
+	alarm(0);
+	assert_int_equal(h.n, 7);
+	assert_holder(&h.v[0], 99, "qemu-system-x86", 7, "/dev/vfio/7", NULL);
+	assert_holder(&h.v[1], 99, "qemu-system-x86", 9, NULL, "0000:01:00.0");
+	assert_holder(&h.v[2], 120, "cloud-hyperviso", 5, "/dev/vfio/devices/vfio1", "0000:01:00.1");
+	assert_holder(&h.v[3], 202, NULL, 3, "/dev/vfio/7", NULL);
+	assert_holder(&h.v[4], 203, "closer", 4, "/dev/vfio/7", NULL);
+	assert_holder(&h.v[5], 205, "garbage", 11, NULL, "0000:01:00.1");
+	assert_holder(&h.v[6], 205, "garbage", 12, NULL, "0000:01:00.0");
+	/* 200's fds could not be searched; 8 (a file) and 204 (gone) are not counted as such */
+	assert_int_equal(h.unreadable, 1);
+	{
+		char *t = claim_holder_text(&h.v[3]);
+
+		assert_string_equal(t, "pid 202 (?) holds /dev/vfio/7 (fd 3)");
+		free(t);
+	}
+	claim_holders_free(&h);
+
+	/* /proc that cannot be listed: an error, and nothing found */
+	fake_read_rule(f->fs, "/proc", EACCES, NULL);
+	assert_int_equal(claim_holders_find(fake_view(f->fs), &f->inv, g, NULL, &h), -EACCES);
+	assert_int_equal(h.n, 0);
+	claim_holders_free(&h);
+}
+
+/* a process with a huge fd table; one with more holding fds than are kept */
+static void test_holders_huge(void **state)
+{
+	struct fx *f = *state;
+	struct claim_holders h;
+	struct inv_group *g;
+	char *p;
+
+	holders_machine(f);
+	for (int fd = 0; fd < 30000; fd++) {
+		p = xasprintf("/proc/300/fd/%d", fd);
+		fake_rawlink(f->fs, p, fd == 29999 ? "/dev/vfio/7" : "socket:[12345]");
+		free(p);
+	}
+	fake_file(f->fs, "/proc/300/comm", "server\n");
+	for (int fd = 0; fd < CLAIM_HOLDERS_MAX + 10; fd++) {
+		p = xasprintf("/proc/301/fd/%d", fd);
+		fake_rawlink(f->fs, p, "/dev/vfio/7");
+		free(p);
+	}
+	g = fx_group(f, 7);
+	alarm(60);
+	assert_int_equal(claim_holders_find(fake_view(f->fs), &f->inv, g, NULL, &h), 0);
+	alarm(0);
+	assert_int_equal(h.n, CLAIM_HOLDERS_MAX);
+	assert_int_equal(h.dropped, 3 + 1 + 10);
+	assert_holder(&h.v[3], 300, "server", 29999, "/dev/vfio/7", NULL);
+	assert_holder(&h.v[4], 301, NULL, 0, "/dev/vfio/7", NULL);
+	claim_holders_free(&h);
+}
+
+/* release: a group that a process holds is refused, naming it, unless --force */
+static void test_release_holders(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	unsigned int w;
+
+	fx_opts(f, &o);
+	assert_int_equal(do_claim(f, 2, &o, &r), 0);
+	claim_result_release(&r);
+	fake_proc(f->fs, 123, "qemu", 0, "/dev/null", 7, "/dev/vfio/2", -1);
+	w = fake_writes(f->fs);
+	assert_int_equal(do_release(f, 2, &o, &r), -EBUSY);
+	assert_string_equal(r.why, "group 2: pid 123 (qemu) holds /dev/vfio/2 (fd 7); close it or use --force");
+	assert_int_equal(r.holders.n, 1);
+	assert_false(r.holders_forced);
+	assert_int_equal(exit_status_from_err(-EBUSY), EXIT_FAIL);
+	claim_result_release(&r);
+	assert_int_equal(fake_writes(f->fs), w);
+	assert_string_equal(fake_driver_of(f->fs, "0000:00:04.0"), "vfio-pci");
+	assert_true(journal_exists(f, "0000:00:04.0"));
+	/* a dry run says the same */
+	o.dry_run = true;
+	assert_int_equal(do_release(f, 2, &o, &r), -EBUSY);
+	claim_result_release(&r);
+	o.dry_run = false;
+
+	/* several: the first four named, the rest counted */
+	fake_proc(f->fs, 124, "sh", 3, "/dev/vfio/2", 4, "/dev/vfio/2", -1);
+	fake_proc(f->fs, 125, "sleep", 3, "/dev/vfio/2", 5, "anon_inode:[vfio-device]", -1);
+	fake_fdinfo(f->fs, 125, 5, "/sys/devices/pci0000:00/0000:00:04.0");
+	assert_int_equal(do_release(f, 2, &o, &r), -EBUSY);
+	assert_string_equal(r.why, "group 2: pid 123 (qemu) holds /dev/vfio/2 (fd 7), pid 124 (sh) holds "
+			    "/dev/vfio/2 (fd 3), pid 124 (sh) holds /dev/vfio/2 (fd 4), pid 125 (sleep) holds "
+			    "/dev/vfio/2 (fd 3), and 1 more; close them or use --force");
+	assert_int_equal(r.holders.n, 5);
+	claim_result_release(&r);
+	assert_int_equal(fake_writes(f->fs), w);
+
+	/* closed: released */
+	fake_remove(f->fs, "/proc/124/fd/3");
+	fake_remove(f->fs, "/proc/124/fd/4");
+	fake_remove(f->fs, "/proc/125/fd/3");
+	fake_remove(f->fs, "/proc/125/fd/5");
+	fake_remove(f->fs, "/proc/123/fd/7");
+	assert_int_equal(do_release(f, 2, &o, &r), 0);
+	assert_int_equal(r.holders.n, 0);
+	claim_result_release(&r);
+	assert_string_equal(fake_driver_of(f->fs, "0000:00:04.0"), "e1000e");
+	assert_false(journal_exists(f, "0000:00:04.0"));
+
+	/* --force: released although held, and it says so */
+	assert_int_equal(do_claim(f, 2, &o, &r), 0);
+	claim_result_release(&r);
+	fake_proc(f->fs, 123, "qemu", 7, "/dev/vfio/2", -1);
+	o.force = true;
+	assert_int_equal(do_release(f, 2, &o, &r), 0);
+	assert_true(r.holders_forced);
+	assert_int_equal(r.holders.n, 1);
+	assert_true(r.changed);
+	claim_result_release(&r);
+	assert_string_equal(fake_driver_of(f->fs, "0000:00:04.0"), "e1000e");
+	fake_remove(f->fs, "/proc/123/fd/7");
+	o.force = false;
+
+	/* a release that changes nothing (the devices are as recorded) does not look */
+	assert_int_equal(do_claim(f, 2, &o, &r), 0);
+	claim_result_release(&r);
+	fake_proc(f->fs, 123, "qemu", 7, "/dev/vfio/2", -1);
+	{
+		char *j = journal_text_of("0000:00:04.0", 2, "", "[{\"address\": \"0000:00:04.0\", \"bus\": \"pci\", "
+					  "\"action\": \"rebind\", \"driver\": \"vfio-pci\", \"driver_override\": "
+					  "\"vfio-pci\"}]");
+
+		put_journal(f, "0000:00:04.0.json", j);
+		free(j);
+	}
+	assert_int_equal(do_release(f, 2, &o, &r), 0);
+	assert_true(r.already);
+	claim_result_release(&r);
+	fake_remove(f->fs, "/proc/123/fd/7");
+}
+
+/* the recovery of an interrupted type change unbinds members too: refused while held */
+static void test_release_holders_type(void **state)
+{
+	struct fx *f = *state;
+	struct claim_result r;
+	struct claim_opts o;
+	char *orig, *after;
+
+	fx_opts(f, &o);
+	orig = fake_dump(f->fs);
+	assert_int_equal(do_claim(f, 7, &o, &r), 0);
+	claim_result_release(&r);
+	/* killed after unbinding the root port: 01:00.0 and 01:00.1 still on vfio-pci */
+	run_killed(f, 7, "identity", 1, &o);
+	assert_true(journal_exists(f, "0000:00:06.0.type"));
+	fake_proc(f->fs, 77, "vmm", 4, "/dev/vfio/7", -1);
+	assert_int_equal(do_release(f, 7, &o, &r), -EBUSY);
+	assert_string_equal(r.why, "group 7: pid 77 (vmm) holds /dev/vfio/7 (fd 4); close it or use --force");
+	claim_result_release(&r);
+	assert_true(journal_exists(f, "0000:00:06.0.type"));
+	/* the process exits */
+	{
+		char *cmd = xasprintf("rm -rf '%s/proc/77'", fake_root(f->fs));
+
+		assert_int_equal(system(cmd), 0);
+		free(cmd);
+	}
+	assert_int_equal(do_release(f, 7, &o, &r), 0);
+	claim_result_release(&r);
+	assert_false(journal_exists(f, "0000:00:06.0.type"));
+	assert_false(journal_exists(f, "0000:00:06.0"));
+	after = fake_dump(f->fs);
+	assert_string_equal(orig, after);
+	free(orig);
+	free(after);
+}
+
 /* ---- the CLI verbs ---- */
 
 /* the effective uid run_cli's commands see (the dispatcher's root rule); -1: ours */
@@ -1725,13 +2103,97 @@ static void test_cli_render(void **state)
 	assert_int_equal(run_cli(f, &out, 4, "group", "release", "1", "-j"), 0);
 	assert_non_null(strstr(out, "{\"group\":1,\"operation\":\"release\",\"driver\":\"vfio-pci\","
 				    "\"dry_run\":false,\"result\":\"released\",\"changed\":true,"));
-	assert_non_null(strstr(out, "\"type_before\":null,\"type_after\":null,\"devices\":[{"
+	assert_non_null(strstr(out, "\"type_before\":null,\"type_after\":null,\"holders\":[],\"devices\":[{"
 				    "\"address\":\"0000:00:03.0\",\"action\":\"rebind\","
 				    "\"plan\":\"vfio-pci -> unbound\",\"driver_before\":null,"
 				    "\"driver_override_before\":null,\"driver_after\":null,"
 				    "\"driver_override_after\":null}],\"interlocks\":[],\"steps\":["));
 	assert_non_null(strstr(out, "\"rollback_errors\":[]}\n"));
 	assert_int_equal(count_of(out, "\"error\":{"), 0);
+	free(out);
+	unsetenv(CLAIM_STATE_DIR_ENV);
+}
+
+/* holders in group show, device show and group release, text and JSON, as they print */
+static void test_cli_holders(void **state)
+{
+	struct fx *f = *state;
+	char *out;
+
+	setenv(CLAIM_STATE_DIR_ENV, f->state, 1);
+	holders_machine(f);
+	assert_int_equal(run_cli(f, &out, 3, "group", "show", "7"), 0);
+	assert_non_null(strstr(out, "owner: iommuctl claim for vfio-pci (journal "));
+	assert_non_null(strstr(out, "; VFIO: pid 99 (qemu-system-x86) has /dev/vfio/7 open; VFIO: pid 99 "
+				    "(qemu-system-x86) has a device fd of 0000:01:00.0 open; VFIO: pid 120 "
+				    "(cloud-hyperviso) has /dev/vfio/devices/vfio1 open\n"
+				    "holders:\n"
+				    "  pid 99 (qemu-system-x86) fd 7: /dev/vfio/7\n"
+				    "  pid 99 (qemu-system-x86) fd 9: device fd of 0000:01:00.0\n"
+				    "  pid 120 (cloud-hyperviso) fd 5: /dev/vfio/devices/vfio1 (0000:01:00.1)\n"
+				    "iommu units:"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "show", "7", "-j"), 0);
+	assert_non_null(strstr(out, "\"holders\":[{\"pid\":99,\"comm\":\"qemu-system-x86\",\"fd\":7,"
+				    "\"node\":\"/dev/vfio/7\",\"device\":null},{\"pid\":99,\"comm\":"
+				    "\"qemu-system-x86\",\"fd\":9,\"node\":null,\"device\":\"0000:01:00.0\"},"
+				    "{\"pid\":120,\"comm\":\"cloud-hyperviso\",\"fd\":5,\"node\":"
+				    "\"/dev/vfio/devices/vfio1\",\"device\":\"0000:01:00.1\"}],\"unit_names\":"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "device", "show", "01:00.1"), 0);
+	assert_non_null(strstr(out, "vfio cdev: /dev/vfio/devices/vfio1\n"
+				    "holders:\n"
+				    "  pid 99 (qemu-system-x86) fd 7: /dev/vfio/7\n"
+				    "  pid 120 (cloud-hyperviso) fd 5: /dev/vfio/devices/vfio1 (0000:01:00.1)\n"
+				    "path: "));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "device", "show", "0000:01:00.0", "-j"), 0);
+	assert_non_null(strstr(out, "\"vfio_cdevs\":[],\"holders\":[{\"pid\":99,\"comm\":\"qemu-system-x86\","
+				    "\"fd\":7,\"node\":\"/dev/vfio/7\",\"device\":null},{\"pid\":99,\"comm\":"
+				    "\"qemu-system-x86\",\"fd\":9,\"node\":null,\"device\":\"0000:01:00.0\"}],"
+				    "\"path\":"));
+	free(out);
+	/* nobody: none (JSON []) */
+	assert_int_equal(run_cli(f, &out, 3, "device", "show", "00:04.0"), 0);
+	assert_non_null(strstr(out, "vfio cdev: -\nholders: none\npath: "));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "show", "2", "-j"), 0);
+	assert_non_null(strstr(out, "\"vfio_users\":[]},\"holders\":[],\"unit_names\""));
+	free(out);
+
+	/* release refuses, names them, exit status 1 (busy) */
+	assert_int_equal(run_cli(f, &out, 3, "group", "release", "7"), -EBUSY);
+	assert_non_null(strstr(out, "result: refused, nothing changed\n"));
+	assert_non_null(strstr(out, "holders:\n  pid 99 (qemu-system-x86) fd 7: /dev/vfio/7\n"));
+	assert_non_null(strstr(out, "\niommuctl: group release: group 7: pid 99 (qemu-system-x86) holds "
+				 "/dev/vfio/7 (fd 7), pid 99 (qemu-system-x86) holds a device fd of 0000:01:00.0 "
+				 "(fd 9), pid 120 (cloud-hyperviso) holds /dev/vfio/devices/vfio1 (fd 5); close them "
+				 "or use --force\n"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 4, "group", "release", "7", "-j"), -EBUSY);
+	assert_non_null(strstr(out, "\"result\":\"refused, nothing changed\""));
+	assert_non_null(strstr(out, "\"holders\":[{\"pid\":99,\"comm\":\"qemu-system-x86\",\"fd\":7,"));
+	assert_non_null(strstr(out, "\"error\":{\"message\":\"group 7: pid 99 (qemu-system-x86) holds "));
+	assert_non_null(strstr(out, "\"exit\":1}"));
+	free(out);
+	assert_string_equal(fake_driver_of(f->fs, "0000:01:00.0"), "vfio-pci");
+
+	/* --force: released, and said so */
+	assert_int_equal(run_cli(f, &out, 4, "group", "release", "7", "--force"), 0);
+	assert_non_null(strstr(out, "result: released\n"));
+	assert_non_null(strstr(out, "holders:\n  pid 99 (qemu-system-x86) fd 7: /dev/vfio/7\n"));
+	assert_non_null(strstr(out, "iommuctl: group release: warning: --force: releasing group 7 although pid 99 "
+				    "(qemu-system-x86) holds /dev/vfio/7 (fd 7) (and others: see holders)\n"));
+	free(out);
+	assert_string_equal(fake_driver_of(f->fs, "0000:01:00.0"), "e1000e");
+
+	/* /proc that cannot be searched: not known (null, "-") */
+	fake_read_rule(f->fs, "/proc", EACCES, NULL);
+	assert_int_equal(run_cli(f, &out, 4, "group", "show", "7", "-j"), 0);
+	assert_non_null(strstr(out, "\"vfio_users\":null},\"holders\":null,"));
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "device", "show", "01:00.1"), 0);
+	assert_non_null(strstr(out, "\nholders: -\n"));
 	free(out);
 	unsetenv(CLAIM_STATE_DIR_ENV);
 }
@@ -1761,6 +2223,11 @@ int main(void)
 		T(test_interlock_network),
 		T(test_interlock_console),
 		T(test_owner),
+		T(test_holders_scan),
+		T(test_holders_hostile),
+		T(test_holders_huge),
+		T(test_release_holders),
+		T(test_release_holders_type),
 		T(test_state_unsafe),
 		T(test_release_journal_checked),
 		T(test_release_interlocks),
@@ -1769,6 +2236,7 @@ int main(void)
 		T(test_cli_verbs),
 		T(test_cli_render),
 		T(test_cli_non_root),
+		T(test_cli_holders),
 #undef T
 	};
 

@@ -340,7 +340,8 @@ int apply_plan_make(struct view *v, const struct inventory *inv, const struct de
 		err = claim_group(v, inv, ig, &co, &g->claim);
 		if (err)
 			group_problem(g, g->claim.why, err);
-		g->need_claim = !err && !g->claim.already;
+		/* a refused claim is still one to make: the plan says so, with why */
+		g->need_claim = err || !g->claim.already;
 		group_members(g, inv, ig, d, comp, classes);
 		if (domtype_read(v, g->group, &g->type_now))
 			g->type_now = NULL;
@@ -504,6 +505,10 @@ int apply_check(struct view *v, const struct inventory *inv, const struct desire
 		return err;
 	for (size_t i = 0; i < p->ngroups; i++)
 		check_group(p, &p->groups[i], inv, rec);
+	/* worth knowing beside any drift: what changed under the groups */
+	if (rec && rec->kernel_release && inv->kernel_release && strcmp(rec->kernel_release, inv->kernel_release))
+		push(&p->notes, "the kernel is %s; the record was made under %s", inv->kernel_release,
+		     rec->kernel_release);
 	/* the record's groups the lines no longer name and that are not ours to release now */
 	for (size_t i = 0; rec && i < rec->ngroups; i++) {
 		bool seen = false;

@@ -160,6 +160,42 @@ static int journal_interlocks(struct claim_txn *t, const struct claim_journal *j
 	return err;
 }
 
+/* At most this many holders are named in a refusal. */
+#define HOLDERS_NAMED 4
+
+/*
+ * A release unbinds members from the VFIO driver: refused (-EBUSY, the
+ * exit status of "busy") while a process holds the group, its node, a
+ * member's cdev or a device fd (r->holders), unless opts->force, which
+ * goes on and says so (r->holders_forced). A /proc that cannot be listed
+ * refuses nothing: the interlocks and the kernel still have their say.
+ */
+static int holders_refuse(struct claim_txn *t, const struct inventory *inv, const struct inv_group *g)
+{
+	struct claim_result *r = t->r;
+	struct strv parts = { 0 };
+	size_t total;
+	char *list;
+
+	claim_holders_free(&r->holders);
+	if (claim_holders_find(t->v, inv, g, NULL, &r->holders) || !r->holders.n)
+		return 0;
+	if (t->opts->force) {
+		r->holders_forced = true;
+		return 0;
+	}
+	for (size_t i = 0; i < r->holders.n && i < HOLDERS_NAMED; i++)
+		strv_push_owned(&parts, claim_holder_text(&r->holders.v[i]));
+	total = r->holders.n + r->holders.dropped;
+	if (total > HOLDERS_NAMED)
+		strv_push_owned(&parts, xasprintf("and %zu more", total - HOLDERS_NAMED));
+	list = strv_join(&parts, ", ");
+	claim_result_why(r, "group %u: %s; close %s or use --force", r->group, list, total > 1 ? "them" : "it");
+	free(list);
+	strv_free(&parts);
+	return -EBUSY;
+}
+
 /*
  * Finish an interrupted type change: the group's type back to the recorded
  * one (unbinding what is bound, since the kernel takes a type only then),
@@ -194,6 +230,8 @@ static int type_recover(struct claim_txn *t, const struct inventory *inv, const 
 	err = members_from_journal(t->v, inv, g, &j, path, "interrupted type change: ", r);
 	if (!err)
 		err = journal_interlocks(t, &j, strcmp(r->type_before, j.type_before), CLAIM_CHANGE_RECOVER);
+	if (!err)
+		err = holders_refuse(t, inv, g);
 	if (err || t->opts->dry_run)
 		goto out;
 	err = claim_check_root(t->v, r);
@@ -500,6 +538,12 @@ int claim_release(struct view *v, const struct inventory *inv, const struct inv_
 		progress[i] = m->action == CLAIM_REBIND ? "claimed" : "kept";
 		if (m->action == CLAIM_REBIND && !claim_devstate_equal(&m->before, &j.devs[i].before))
 			any = true;
+	}
+	/* a process holding the group: taking its devices away is refused, dry run or not */
+	if (any) {
+		err = holders_refuse(&t, inv, g);
+		if (err)
+			goto out;
 	}
 	if (opts->dry_run || !any) {
 		r->already = !any;

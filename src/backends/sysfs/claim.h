@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "backends/sysfs/holders.h"
 #include "backends/sysfs/interlock.h"
 #include "core/util.h"
 
@@ -121,6 +122,9 @@ struct claim_result {
 		bool known;
 		struct strv users;    /* "pid 123 (qemu) has /dev/vfio/5 open" */
 	} vfio;
+	/* release: the processes that held the group (a refusal, or what --force went past) */
+	struct claim_holders holders;
+	bool holders_forced;      /* --force released it although they held it */
 };
 
 /* Set r->why (the first reason set wins), printf-style; returns 0. */
@@ -164,8 +168,11 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 /*
  * Restore what the group's journal recorded, also after an interrupted
  * claim. -ENOENT when there is no journal. The journal must list exactly
- * the group's members (-EBADMSG otherwise, nothing changed), and a member
- * to be unbound passes the interlocks (-EPERM, r->hits) unless opts->force.
+ * the group's members (-EBADMSG otherwise, nothing changed), a member
+ * to be unbound passes the interlocks (-EPERM, r->hits) unless opts->force,
+ * and a group a process holds (its VFIO node, a member's cdev or device
+ * fd; r->holders) is refused with -EBUSY unless opts->force (then
+ * r->holders_forced).
  * On failure the devices are put back as they were before this release and
  * the journal is kept.
  */
@@ -185,6 +192,7 @@ struct claim_owner {
 	char *problem;            /* a state directory or journal that cannot be trusted or read: why */
 	bool vfio_checked;        /* /proc could be searched */
 	struct strv vfio_users;   /* "pid 123 (qemu) has /dev/vfio/5 open" */
+	struct claim_holders holders; /* the same, one per fd (holders.h) */
 };
 
 /*
@@ -197,7 +205,7 @@ struct claim_owner {
 void claim_owner_find(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		      const char *state_dir, struct claim_owner *o);
 void claim_owner_release(struct claim_owner *o);
-/* Processes holding g's VFIO group node or a member's cdev open. */
+/* Processes holding g's VFIO group node, a member's cdev or a device fd open, one line each. */
 int claim_vfio_users(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		     struct strv *users);
 

@@ -87,6 +87,7 @@ void claim_result_release(struct claim_result *r)
 	interlock_hits_free(r->hits, r->nhits);
 	strv_free(&r->rollback_errors);
 	strv_free(&r->vfio.users);
+	claim_holders_free(&r->holders);
 	free(r->key);
 	free(r->journal);
 	free(r->lock);

@@ -3,8 +3,8 @@
  * Who holds a group (see claim.h): an iommuctl journal in the state
  * directory (a claim, or an interrupted type change; read as untrusted
  * input, and only the running machine's), and processes with
- * the group's /dev/vfio node or a member's VFIO cdev open, found through
- * the /proc/PID/fd links the view shows.
+ * the group's /dev/vfio node, a member's VFIO cdev or a device fd open
+ * (holders.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,60 +18,31 @@
 #include "core/util.h"
 #include "core/view.h"
 
+/* One line per process and what it has open, as before the holders had their fds. */
+static void users_from_holders(const struct claim_holders *h, struct strv *users)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		const struct claim_holder *x = &h->v[i];
+		const char *comm = x->comm ? x->comm : "?";
+		char *s = x->node ? xasprintf("pid %ld (%s) has %s open", x->pid, comm, x->node) :
+				    xasprintf("pid %ld (%s) has a device fd of %s open", x->pid, comm, x->device);
+
+		if (strv_contains(users, s))
+			free(s);
+		else
+			strv_push_owned(users, s);
+	}
+}
+
 int claim_vfio_users(struct view *v, const struct inventory *inv, const struct inv_group *g,
 		     struct strv *users)
 {
-	struct strv nodes = { 0 }, pids = { 0 };
-	int err;
+	struct claim_holders h;
+	int err = claim_holders_find(v, inv, g, NULL, &h);
 
-	if (g->vfio_node)
-		strv_push(&nodes, g->vfio_node);
-	for (size_t i = 0; i < g->members.n; i++) {
-		const struct inv_device *d = inventory_device(inv, g->members.v[i]);
-
-		for (size_t k = 0; d && k < d->vfio_cdevs.n; k++)
-			strv_push_owned(&nodes, xasprintf("/dev/vfio/devices/%s", d->vfio_cdevs.v[k]));
-	}
-	if (!nodes.n)
-		return 0;   /* nothing to hold open */
-	err = view_list_dir(v, "/proc", &pids);
-	if (err) {
-		strv_free(&nodes);
-		return err;
-	}
-	for (size_t i = 0; i < pids.n; i++) {
-		struct strv fds = { 0 };
-		char *fddir;
-
-		if (pids.v[i][0] < '1' || pids.v[i][0] > '9' || strspn(pids.v[i], "0123456789") !=
-		    strlen(pids.v[i]))
-			continue;
-		fddir = xasprintf("/proc/%s/fd", pids.v[i]);
-		if (!view_list_dir(v, fddir, &fds)) {
-			for (size_t k = 0; k < fds.n; k++) {
-				char *link = xasprintf("%s/%s", fddir, fds.v[k]), *target = NULL;
-
-				if (!view_read_link(v, link, &target) && strv_contains(&nodes, target)) {
-					char *comm = NULL;
-
-					view_read_str(v, &comm, "/proc/%s/comm", pids.v[i]);
-					strv_push_owned(users, xasprintf("pid %s (%s) has %s open", pids.v[i],
-									 comm ? comm : "?", target));
-					free(comm);
-					free(target);
-					free(link);
-					break;
-				}
-				free(target);
-				free(link);
-			}
-		}
-		strv_free(&fds);
-		free(fddir);
-	}
-	strv_free(&pids);
-	strv_free(&nodes);
-	return 0;
+	users_from_holders(&h, users);
+	claim_holders_free(&h);
+	return err;
 }
 
 /*
@@ -130,7 +101,8 @@ void claim_owner_find(struct view *v, const struct inventory *inv, const struct 
 		free(why);
 		free(dir);
 	}
-	o->vfio_checked = claim_vfio_users(v, inv, g, &o->vfio_users) == 0;
+	o->vfio_checked = claim_holders_find(v, inv, g, NULL, &o->holders) == 0;
+	users_from_holders(&o->holders, &o->vfio_users);
 }
 
 void claim_owner_release(struct claim_owner *o)
@@ -143,5 +115,6 @@ void claim_owner_release(struct claim_owner *o)
 	free(o->type_journal_state);
 	free(o->problem);
 	strv_free(&o->vfio_users);
+	claim_holders_free(&o->holders);
 	memset(o, 0, sizeof(*o));
 }

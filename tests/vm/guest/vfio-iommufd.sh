@@ -3,8 +3,9 @@
 # Guest script (busybox sh) for the kernel rebuilt with IOMMUFD, VFIO_DEVICE_CDEV
 # and IOMMU_DEBUGFS (tests/vm/build-kernel.sh): binds edu (00:03.0) to vfio-pci,
 # records vfio status, vfio probe through iommufd + cdev (the kernel's debugfs
-# page tables dumped while the test buffer is mapped), a legacy-path probe, and
-# batch runs. The host side (tests/cli/test-vm-vfio.sh) judges the files.
+# page tables dumped while the test buffer is mapped), a legacy-path probe,
+# batch runs, and a process holding the cdev (device show's holders). The
+# host side (tests/cli/test-vm-vfio.sh) judges the files.
 set -u
 dev=0000:00:03.0
 . /guest/lib.sh
@@ -24,4 +25,15 @@ run sw-window iommuctl msi sw-window $dev --start 0x8000000 --size 1
 run batch iommuctl -j batch /guest/vfio-batch-iommufd.txt
 run batch-text iommuctl batch /guest/vfio-batch-iommufd.txt
 run batch-neg iommuctl -j batch --force /guest/vfio-batch-iommufd-neg.txt
+
+# a process with the device's cdev open: device show names it
+cdev=$(ls /dev/vfio/devices | head -n 1)
+sh -c "exec 3<>/dev/vfio/devices/$cdev; exec sleep 120" &
+holder=$!
+i=0
+while [ "$(readlink "/proc/$holder/fd/3")" != "/dev/vfio/devices/$cdev" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+echo "$holder $cdev" > "$out/cdev-holder.txt"
+run cdev-holders iommuctl -j device show $dev
+run cdev-holders-group iommuctl -j group show $dev
+kill $holder; wait $holder 2>/dev/null
 exit 0
