@@ -712,6 +712,57 @@ static void test_hook_boot(void **state)
 }
 
 /* a different card where the line expects another: left alone, said (and exit 1) */
+/*
+ * The boot as it runs: the hook holds the device, then iommuctl-apply.service
+ * loads vfio-pci, which takes it at once (driver_override), and only then
+ * does apply run. apply finds it on vfio-pci and changes nothing, but writes
+ * the claim's journal, so that dropping the line gives it back to its host
+ * driver (before, nothing could: no journal, 'nothing to release').
+ */
+static void test_hook_bound_at_load(void **state)
+{
+	struct fx *f = *state;
+	char *out, *journal;
+
+	fake_device(f->fs, "0000:00:06.0", NULL, 6, NULL, "e1000e");
+	conf(f, "50.conf", "device 00:06.0 id=8086:10d3\n");
+	assert_int_equal(run_cli(f, &out, 4, "apply", "hook", "0000:00:06.0", f->conf), 0);
+	free(out);
+	/* modprobe vfio-pci: the driver binds what driver_override names as it registers */
+	assert_int_equal(view_write_file(fake_view(f->fs), "/sys/bus/pci/drivers_probe", "0000:00:06.0", 12), 0);
+	assert_string_equal(fake_driver_of(f->fs, "0000:00:06.0"), "vfio-pci");
+
+	/* the machine matches the line: --check and --dry-run see nothing to change */
+	assert_int_equal(run_cli(f, &out, 3, "apply", f->conf, "--check"), 0);
+	free(out);
+	assert_int_equal(run_cli(f, &out, 3, "apply", f->conf, "--dry-run"), 0);
+	assert_has(out, "0000:00:06.0 8086:10d3 named: held at boot (apply hook), taken by vfio-pci as it loaded: kept");
+	free(out);
+	journal = xasprintf("%s/claims/0000:00:06.0.json", f->state);
+	assert_int_equal(access(journal, F_OK), -1);
+	assert_int_equal(run_cli(f, &out, 2, "apply", f->conf), 0);
+	assert_has(out, "result: nothing to do");
+	free(out);
+	assert_int_equal(access(journal, F_OK), 0);
+	assert_int_equal(run_cli(f, &out, 3, "apply", f->conf, "--check"), 0);
+	assert_has(out, "result: matches");
+	free(out);
+	assert_int_equal(run_cli(f, &out, 2, "apply", f->conf), 0);
+	assert_has(out, "result: nothing to do");
+	free(out);
+
+	/* the line dropped: back to the kernel's choice, its host driver */
+	conf(f, "50.conf", "");
+	assert_int_equal(run_cli(f, &out, 2, "apply", f->conf), 0);
+	assert_has(out, "0000:00:06.0 8086:10d3 released: vfio-pci -> the kernel's choice (held at boot)");
+	assert_has(out, "result: applied");
+	free(out);
+	assert_string_equal(fake_driver_of(f->fs, "0000:00:06.0"), "e1000e");
+	assert_string_equal(fake_override_of(f->fs, "0000:00:06.0"), "(null)");
+	assert_int_equal(access(journal, F_OK), -1);
+	free(journal);
+}
+
 static void test_hook_swapped(void **state)
 {
 	struct fx *f = *state;
@@ -771,6 +822,7 @@ int main(void)
 		T(test_apply_non_root),
 		T(test_hook_boot),
 		T(test_hook_swapped),
+		T(test_hook_bound_at_load),
 #undef T
 	};
 

@@ -727,7 +727,8 @@ static int run_step(struct view *v, const struct inventory *inv, const struct ap
 		else
 			g->why = xasprintf("group %u: type %s: %s", g->group, g->type_want,
 					   g->type.why ? g->type.why : strerror(-err));
-	} else if (phase == 2 && g->need_claim) {
+	} else if (phase == 2 && (g->need_claim || g->claim.adopt)) {
+		/* adopt: held at boot and taken by the driver as it loaded; only the journal is written */
 		claim_result_release(&g->claim);
 		err = claim_group(v, inv, ig, &co, &g->claim);
 		if (!err)

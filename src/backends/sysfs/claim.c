@@ -130,6 +130,7 @@ static int members_from_journal(struct view *v, const struct inventory *inv, con
 						err == -ENODEV ? "no such device any more" : strerror(-err)), err;
 		m->why = m->action == CLAIM_REBIND ?
 			 xasprintf("%s%s -> %s", what, m->before.driver ? m->before.driver : "unbound",
+				   j->devs[i].before.probe ? "the kernel's choice (held at boot)" :
 				   j->devs[i].before.driver ? j->devs[i].before.driver : "unbound") :
 			 xasprintf("kept by the %s: not touched", *what ? "type change" : "claim");
 	}
@@ -318,6 +319,10 @@ static int journal_refusal(struct claim_result *r, const struct claim_journal *j
  * at boot (its marker ADDR.held in the claims directory says which) was
  * held before any driver could bind it: what it had before is the kernel's
  * choice (claim_devstate.probe), and that is what a release gives back.
+ * One found bound to that very driver was held too, and taken by the
+ * driver as its module loaded (modprobe vfio-pci binds what
+ * driver_override names, as iommuctl-apply.service does before apply):
+ * it stays as it is (held_bound), and the journal gives it back the same way.
  */
 static void held_adjust(int dir, struct claim_result *r)
 {
@@ -328,7 +333,7 @@ static void held_adjust(int dir, struct claim_result *r)
 		ssize_t n;
 		int fd;
 
-		if (m->before.driver || !m->before.override)
+		if (!m->before.override || (m->before.driver && strcmp(m->before.driver, m->before.override)))
 			continue;
 		name = xasprintf("%s%s", m->addr, CLAIM_HELD_SUFFIX);
 		fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -344,10 +349,69 @@ static void held_adjust(int dir, struct claim_result *r)
 		str_rstrip(buf);
 		if (strcmp(buf, m->before.override))
 			continue;
+		if (m->before.driver) {
+			m->held_bound = true;
+			continue;
+		}
 		free(m->before.override);
 		m->before.override = NULL;
 		m->before.probe = true;
 	}
+}
+
+/*
+ * The devices as the journal records them: a held_bound member as moved by
+ * the claim from the kernel's choice. A shallow copy (free the array only);
+ * *nheld counts those members.
+ */
+static struct claim_member *journal_devs(const struct claim_result *r, size_t *nheld)
+{
+	struct claim_member *devs = xcalloc(r->nmembers ? r->nmembers : 1, sizeof(*devs));
+
+	*nheld = 0;
+	for (size_t i = 0; i < r->nmembers; i++) {
+		devs[i] = r->members[i];
+		if (devs[i].held_bound) {
+			devs[i].action = CLAIM_REBIND;
+			devs[i].before = (struct claim_devstate){ .probe = true };
+			++*nheld;
+		}
+	}
+	return devs;
+}
+
+/*
+ * Nothing to change, but members held at boot and bound since: the journal
+ * of a claim that is done, so that a release gives them back (without it,
+ * nothing could until the next boot).
+ */
+static int held_journal(int dir, const struct claim_opts *opts, const char *target, struct claim_result *r)
+{
+	struct claim_journal_hook hook;
+	const char **progress;
+	struct claim_member *devs;
+	size_t nheld;
+	int err = 0;
+
+	devs = journal_devs(r, &nheld);
+	r->adopt = nheld > 0;
+	for (size_t i = 0; i < r->nmembers; i++)
+		if (r->members[i].held_bound) {
+			free(r->members[i].why);
+			r->members[i].why = xasprintf("held at boot (apply hook), taken by %s as it loaded: kept", target);
+		}
+	if (nheld && !opts->dry_run) {
+		progress = xcalloc(r->nmembers ? r->nmembers : 1, sizeof(*progress));
+		for (size_t i = 0; i < r->nmembers; i++)
+			progress[i] = devs[i].action == CLAIM_REBIND ? "claimed" : "kept";
+		hook = (struct claim_journal_hook){ "claimed", target, devs, r->nmembers, progress, NULL, NULL };
+		err = claim_journal_write(dir, r->journal, &hook, r);
+		if (err)
+			claim_result_why(r, "cannot write the journal %s: %s", r->journal, strerror(-err));
+		free(progress);
+	}
+	free(devs);
+	return err;
 }
 
 int claim_group(struct view *v, const struct inventory *inv, const struct inv_group *g,
@@ -355,11 +419,13 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 {
 	const char *target = opts->driver && *opts->driver ? opts->driver : CLAIM_DRIVER_DEFAULT;
 	const char **progress = NULL;
+	struct claim_member *jdevs = NULL;
 	struct claim_journal_hook hook;
 	struct claim_txn t;
 	struct claim_journal j;
 	struct claim_hold hold;
 	char *why = NULL, *drvdir;
+	size_t nheld;
 	int err;
 	size_t nrebind = 0;
 
@@ -402,6 +468,7 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	err = 0;
 	if (!nrebind) {
 		r->already = true;
+		err = held_journal(hold.dir, opts, target, r);
 		goto out;
 	}
 	drvdir = xasprintf("/sys/bus/%s/drivers/%s", r->members[0].bus, target);
@@ -420,10 +487,12 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 		goto out;
 
 	/* the journal exists before the first change */
+	jdevs = journal_devs(r, &nheld);
 	progress = xcalloc(r->nmembers, sizeof(*progress));
 	for (size_t i = 0; i < r->nmembers; i++)
-		progress[i] = r->members[i].action == CLAIM_REBIND ? "planned" : "kept";
-	hook = (struct claim_journal_hook){ "claiming", target, r->members, r->nmembers, progress, NULL, NULL };
+		progress[i] = r->members[i].action == CLAIM_REBIND ? "planned" :
+			      r->members[i].held_bound ? "claimed" : "kept";
+	hook = (struct claim_journal_hook){ "claiming", target, jdevs, r->nmembers, progress, NULL, NULL };
 	err = claim_journal_write(hold.dir, r->journal, &hook, r);
 	if (err) {
 		claim_result_why(r, "cannot write the journal %s: %s; nothing was changed", r->journal,
@@ -475,6 +544,7 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 		claim_txn_wait_vfio_node(&t);
 out:
 	free(progress);
+	free(jdevs);
 	free(why);
 	claim_members_read_after(v, r);
 	claim_end(&hold);

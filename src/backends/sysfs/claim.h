@@ -62,6 +62,12 @@ struct claim_member {
 	enum claim_action action;
 	char *why;        /* one line: why kept, or what will be done */
 	bool touched;     /* a write was attempted on it in this run */
+	/*
+	 * Held at boot by `apply hook` and bound since by that driver, which
+	 * took it as its module loaded (driver_override): kept, and journalled
+	 * as coming from the kernel's choice, which a release gives back.
+	 */
+	bool held_bound;
 };
 
 /* One write (or verification) the engine made, in order. */
@@ -109,6 +115,7 @@ struct claim_result {
 	struct interlock_hit *hits;
 	size_t nhits;
 	bool already;             /* nothing had to change */
+	bool adopt;               /* ... but members held_bound: the claim writes their journal */
 	bool changed;             /* the machine was changed and left changed (success) */
 	bool rolled_back;         /* a failure was undone */
 	bool rollback_failed;     /* ...not completely: see rollback_errors */
