@@ -12,7 +12,8 @@
 #   boot 1: the rule holds 00:04.0, the unit applies and records it;
 #   boot 2: 00:04.0 on vfio-pci and e1000e never probed it (no e1000e line for
 #           it in the kernel log, one for 01:00.0), apply --check matches, the
-#           unit is active, the record untouched;
+#           unit is active, the record untouched; then the line dropped (a copy
+#           of the claims and record): apply gives it back to e1000e;
 #   boot 3: an e1000 (8086:100e) at 00:04.0: the hook refuses it in the kernel
 #           log ("a different card"), the unit fails, e1000 keeps the card.
 # BINARY must be a build of this tree (its Makefile installs it); the other
@@ -110,17 +111,17 @@ else
 	finish
 fi
 
-# boot N NIC-MODEL: the image booted with NIC-MODEL at 00:04.0 and an
-# e1000e behind a root port (01:00.0); the guest's files in $out/bootN
+# boot N NIC-MODEL [APPEND]: the image booted with NIC-MODEL at 00:04.0 and
+# an e1000e behind a root port (01:00.0); the guest's files in $out/bootN
 boot() {
-	local n=$1 nic=$2 rc=0
+	local n=$1 nic=$2 append=${3:-} rc=0
 	t0=$(date +%s.%N)
 	bash -c '
 		. tests/vm/lib.sh; . tests/vm/lib-boot.sh
 		vm_fetch_kernel
-		vm_root_boot "$1/disk.img" "$1/initrd.cpio" "$1/boot$2" "iommuctl_test.boot=$2" \
+		vm_root_boot "$1/disk.img" "$1/initrd.cpio" "$1/boot$2" "iommuctl_test.boot=$2 $4" \
 			"$3,addr=0x4,romfile=" pcie-root-port,id=rp1,addr=0x6,chassis=1,slot=1 e1000e,bus=rp1,addr=0x0,romfile=' \
-		_ "$out" "$n" "$nic" >"$out/boot$n.log" 2>&1 || rc=$?
+		_ "$out" "$n" "$nic" "$append" >"$out/boot$n.log" 2>&1 || rc=$?
 	d=$out/boot$n
 	if [ "$rc" -ne 0 ]; then
 		bad "boot $n ($nic at 00:04.0): the guest did not finish (status $rc after $(since "$t0") s):"
@@ -147,6 +148,9 @@ if boot 1 e1000e; then
 		bad "boot 1: $(dev 1 $NIC)"
 	[ -f "$out/boot1/applied.json" ] && grep -q "\"key\": \"$NIC\"" "$out/boot1/applied.json" &&
 		ok "boot 1: the record /var/lib/iommuctl/applied.json holds $NIC's group" || bad "boot 1: no record of $NIC"
+	grep -q " 0000:00:04.0.json$" "$out/boot1/claims" &&
+		ok "boot 1: the unit's apply journalled the held NIC (/run/iommuctl/claims/$NIC.json)" ||
+		bad "boot 1: no claim journal for $NIC: $(tr '\n' ' ' <"$out/boot1/claims")"
 	has 1 unit-journal '^result: (applied|nothing to do)' && has 1 unit-journal '^result: matches' &&
 		ok "boot 1: the unit ran apply, then apply --check: matches" || bad "boot 1: the unit's journal: $(unitlog 1)"
 	has 1 dmesg "e1000e $NIC" && bad "boot 1: e1000e probed $NIC: $(grep "e1000e $NIC" "$out/boot1/dmesg" | head -n 1)" ||
@@ -157,7 +161,7 @@ if boot 1 e1000e; then
 fi
 
 # ---- boot 2: the same disk, the same machine ----
-if [ -d "$out/boot1" ] && boot 2 e1000e; then
+if [ -d "$out/boot1" ] && boot 2 e1000e iommuctl_test.give_back=1; then
 	has 2 dmesg 'e1000e: Intel\(R\) PRO/1000 Network Driver' && has 2 dmesg 'e1000e 0000:01:00\.0 .*: \(PCI Express' &&
 		ok "boot 2: udev loaded e1000e from the root and it probed 01:00.0" ||
 		bad "boot 2: e1000e was not loaded, or did not probe 01:00.0: $(grep e1000e "$out/boot2/dmesg" | head -n 3 | tr '\n' ' ')"
@@ -176,6 +180,12 @@ if [ -d "$out/boot1" ] && boot 2 e1000e; then
 	has 2 unit-journal '^result: nothing to do' && ok "boot 2: the unit's apply: nothing to do" || bad "boot 2: the unit's journal: $(unitlog 2)"
 	cmp -s "$out/boot1/applied.json" "$out/boot2/applied.json" && cmp -s "$out/boot1/applied.stat" "$out/boot2/applied.stat" &&
 		ok "boot 2: the record is the one boot 1 wrote (same bytes, inode and mtime)" || bad "boot 2: the record was rewritten"
+	# then the line dropped (the test unit, give_back): apply gives the NIC back to e1000e
+	gb=$out/boot2/give-back
+	[ "$(cat "$gb/apply.rc" 2>/dev/null)" = 0 ] && grep -q '^result: applied' "$gb/apply.out" &&
+		grep -q "^$NIC driver=e1000e override=(null)$" "$gb/devices" && grep -Eq "e1000e $NIC .*: \(PCI Express" "$gb/dmesg" &&
+		ok "boot 2: the line dropped, apply gave $NIC back to e1000e (it probed it then), no driver_override" ||
+		bad "boot 2: giving it back: apply exit $(cat "$gb/apply.rc" 2>/dev/null), $(grep "^$NIC " "$gb/devices" 2>/dev/null): $(tail -n 4 "$gb/apply.out" 2>/dev/null | tr '\n' ' ')"
 fi
 
 # ---- boot 3: another card at 00:04.0 ----

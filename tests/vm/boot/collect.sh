@@ -37,6 +37,22 @@ if [ -f /var/lib/iommuctl/applied.json ]; then
 	cp /var/lib/iommuctl/applied.json applied.json
 	stat -c '%i %Y' /var/lib/iommuctl/applied.json > applied.stat
 fi
+# iommuctl_test.give_back=1: then, as an operator would, drop the line (an
+# empty claims directory, and a copy of the record: the one on disk stays
+# for the next boot) and apply: the device must go back to its host driver
+if grep -qw 'iommuctl_test.give_back=1' /proc/cmdline; then
+	mkdir -p give-back/claims.d
+	echo "# nothing" > give-back/claims.d/50-test.conf
+	cp /var/lib/iommuctl/applied.json give-back/applied.json
+	iommuctl apply --record give-back/applied.json give-back/claims.d > give-back/apply.out 2>&1
+	echo $? > give-back/apply.rc
+	for d in /sys/bus/pci/devices/*; do
+		drv=none
+		[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+		echo "${d##*/} driver=$drv override=$(cat "$d/driver_override")"
+	done > give-back/devices
+	dmesg > give-back/dmesg 2>&1
+fi
 touch ./done
 
 disk=

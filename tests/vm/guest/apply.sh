@@ -5,7 +5,9 @@
 # groups from a claims.d directory, applies again (nothing to do, the record
 # not rewritten), releases them by dropping the lines, rolls back a failed
 # apply (the last of three groups cannot be bound: every earlier change undone),
-# refuses a swapped card (apply and the udev hook), and leaves an applied state
+# refuses a swapped card (apply and the udev hook), gives back a NIC held in
+# the boot's order (hook, then vfio-pci's load binds it, then apply), and
+# leaves an applied state
 # with its record on the state disk (serial iommuctl-state, ext4) for the
 # second boot (apply-reboot.sh), which changes the topology. One line per check
 # in /out/results.txt ("ok   ..." or "FAIL ..."); logs in /out/log/.
@@ -163,6 +165,30 @@ run hook-release iommuctl apply --record /tmp/hook-record.json /tmp/empty.conf
 [ "$(drv $EDU)" = none ] && [ "$(ovr $EDU)" = "(null)" ] &&
 	ok "a held device claimed then released: back to the kernel's choice (unbound, no driver_override)" ||
 	bad "held, applied, released: $(drv $EDU)/$(ovr $EDU): $(tail -n 3 "$LOG/hook-apply" "$LOG/hook-release")"
+
+# ---- the boot order of the rule and the unit, on the NIC ----
+# unbound when the rule runs; the hook holds it; vfio-pci takes it as its
+# module loads (drivers_probe asks the same match); then apply; then the
+# line dropped: it must go back to e1000e
+B=/tmp/boot.d
+mkdir -p $B
+echo "device $NIC id=8086:10d3" > $B/50-nic.conf
+echo $NIC > /sys/bus/pci/drivers/e1000e/unbind
+run boot-hook iommuctl apply hook $NIC $B
+echo $NIC > /sys/bus/pci/drivers_probe
+[ $rc -eq 0 ] && [ "$(drv $NIC)" = vfio-pci ] && [ "$(ovr $NIC)" = vfio-pci ] &&
+	ok "boot order: hook held $NIC, vfio-pci took it as it would when its module loads" ||
+	bad "boot order: hook rc $rc, $(drv $NIC)/$(ovr $NIC): $(cat "$LOG/boot-hook")"
+run boot-apply iommuctl apply --record /tmp/boot-record.json $B
+[ $rc -eq 0 ] && has boot-apply 'held at boot (apply hook), taken by vfio-pci as it loaded: kept' &&
+	[ -f /run/iommuctl/claims/$NIC.json ] && grep -q '"probe": true' /run/iommuctl/claims/$NIC.json &&
+	ok "boot order: apply changes nothing and journals $NIC as held at boot (probe: true)" ||
+	bad "boot order: apply rc $rc, journal $(cat /run/iommuctl/claims/$NIC.json 2>&1 | tr '\n' ' '): $(tail -n 4 "$LOG/boot-apply")"
+p0=$(probes)
+run boot-release iommuctl apply --record /tmp/boot-record.json /tmp/empty.conf
+[ $rc -eq 0 ] && [ "$(drv $NIC)" = e1000e ] && [ "$(ovr $NIC)" = "(null)" ] && [ "$(probes)" -eq $((p0 + 1)) ] &&
+	ok "boot order: the line dropped, apply gives $NIC back to e1000e (probed again), no driver_override" ||
+	bad "boot order: release rc $rc, $(drv $NIC)/$(ovr $NIC): $(tail -n 4 "$LOG/boot-release")"
 
 # ---- for the second boot: an applied state, its record on the state disk ----
 sdev=
