@@ -45,10 +45,8 @@ static const struct argp_option apply_options[] = {
 	{ "check", OPT_CHECK, NULL, 0,
 	  "change nothing; exit 0 when the machine matches the files and the record, else 5 "
 	  "with one line per difference (drift)", 0 },
-	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
-	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
-	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
-	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },
+	{ "force", OPT_FORCE, NULL, 0, CLI_DOC_INTERLOCKS, 0 },
+	{ "state-dir", OPT_STATE_DIR, "DIR", 0, CLI_DOC_STATE_DIR, 0 },
 	{ "record", OPT_RECORD, "FILE", 0,
 	  "what was applied, for --check (default $IOMMUCTL_APPLY_RECORD, else "
 	  "/var/lib/iommuctl/applied.json, or STATE/applied.json with --sysfs-root)", 0 },

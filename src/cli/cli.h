@@ -49,6 +49,12 @@ struct iommuctl_ctx;
 /* Options end at the first argument: the rest is taken as is (exec -- CMD ARGS...). */
 #define CLI_ARGS_REST  (1u << 6)
 
+/* Help texts that the changing verbs (group claim/release/type, apply) share. */
+#define CLI_DOC_INTERLOCKS "skip the interlocks (root disk, swap, routed NIC, SSH, console)"
+#define CLI_DOC_STATE_DIR \
+	"journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, " \
+	"or TREE.iommuctl-state with --sysfs-root TREE)"
+
 struct cli_verb {
 	const char *name;
 	const char *alias;

@@ -210,26 +210,22 @@ enum {
 static const struct argp_option claim_options[] = {
 	{ "driver", OPT_DRIVER, "DRIVER", 0, "driver to bind the members to (default vfio-pci)", 0 },
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "print the plan, change nothing", 0 },
-	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
-	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
-	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
-	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },
+	{ "force", OPT_FORCE, NULL, 0, CLI_DOC_INTERLOCKS, 0 },
+	{ "state-dir", OPT_STATE_DIR, "DIR", 0, CLI_DOC_STATE_DIR, 0 },
 	{ 0 }
 };
 
 static const struct argp_option release_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "print what would be restored, change nothing", 0 },
-	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console), "
+	{ "force", OPT_FORCE, NULL, 0, CLI_DOC_INTERLOCKS ", "
 	  "and release a group that a process holds", 0 },
-	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
-	  "journals and locks under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
-	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },
+	{ "state-dir", OPT_STATE_DIR, "DIR", 0, CLI_DOC_STATE_DIR, 0 },
 	{ 0 }
 };
 
 static const struct argp_option type_options[] = {
 	{ "dry-run", OPT_DRY_RUN, NULL, 0, "check the preconditions and print the plan, change nothing", 0 },
-	{ "force", OPT_FORCE, NULL, 0, "skip the interlocks (root disk, swap, routed NIC, SSH, console)", 0 },
+	{ "force", OPT_FORCE, NULL, 0, CLI_DOC_INTERLOCKS, 0 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
 	  "the lock under DIR/claims (default $IOMMUCTL_STATE_DIR, else /run/iommuctl, "
 	  "or TREE.iommuctl-state with --sysfs-root TREE)", 0 },

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+#include "cli/ctx.h"
 #include "core/util.h"
 #include "core/view.h"
 #include "fake_sysfs.h"
@@ -708,4 +710,42 @@ const char *fake_override_of(struct fake_sysfs *fs, const char *addr)
 	snprintf(buf, sizeof(buf), "%s", s ? s : "(null)");
 	free(s);
 	return buf;
+}
+
+int fake_cli(struct fake_sysfs *fs, long euid, void (*keep)(int argc, char **argv, const char *doc),
+	     char **out, int argc, const char *const *argv_in)
+{
+	struct iommuctl_ctx ctx;
+	char *argv[32], *own[32], *obuf = NULL, *ebuf = NULL;
+	size_t olen = 0, elen = 0;
+	bool json;
+	int err;
+
+	if (argc >= 32)
+		abort();
+	ctx_init(&ctx);
+	if (euid >= 0)
+		ctx.euid = (unsigned int)euid;
+	ctx.view = fake_view(fs);
+	ctx.outf = open_memstream(&obuf, &olen);
+	ctx.errf = open_memstream(&ebuf, &elen);
+	for (int i = 0; i < argc; i++)
+		argv[i] = own[i] = xstrdup(argv_in[i]);
+	argv[argc] = NULL;
+	err = cli_dispatch(&ctx, argc, argv);
+	ctx_finish(&ctx, err);
+	json = ctx.json;
+	ctx_release(&ctx);
+	fclose(ctx.outf);
+	fclose(ctx.errf);
+	if (json && keep)
+		keep(argc, own, obuf);
+	/* the dispatcher puts its own (freed) name into the verb's argv[0] */
+	for (int i = 0; i < argc; i++)
+		free(own[i]);
+	if (out)
+		*out = xasprintf("%s%s", obuf, ebuf);
+	free(obuf);
+	free(ebuf);
+	return err;
 }

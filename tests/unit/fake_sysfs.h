@@ -58,4 +58,14 @@ char *fake_dump(struct fake_sysfs *fs);
 const char *fake_driver_of(struct fake_sysfs *fs, const char *addr);
 const char *fake_override_of(struct fake_sysfs *fs, const char *addr);
 
+/*
+ * iommuctl ARGV (argv[0] the object) through the dispatcher on the fake
+ * machine, ended as main() ends a command (under -j a failure adds the
+ * error object). Returns its -errno; *out (when out is not NULL) gets
+ * stdout then stderr. euid >= 0: the effective uid the dispatcher's root
+ * rule sees. keep, when given, gets each -j document with the words.
+ */
+int fake_cli(struct fake_sysfs *fs, long euid, void (*keep)(int argc, char **argv, const char *doc),
+	     char **out, int argc, const char *const *argv);
+
 #endif

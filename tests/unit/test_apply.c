@@ -139,8 +139,9 @@ static void conf(struct fx *f, const char *name, const char *text)
  * tests/cli/test-json-schema.sh: apply-N.json, apply-hook-N.json, or
  * error-apply-N.json.
  */
-static void keep_sample(const char *doc, bool hook)
+static void keep_sample(int argc, char **argv, const char *doc)
 {
+	bool hook = argc > 1 && !strcmp(argv[1], "hook");
 	static int nsample;
 	const char *dir = getenv("IOMMUCTL_JSON_SAMPLES");
 	char *path;
@@ -162,38 +163,14 @@ static long run_cli_euid = -1;
 /* iommuctl ARGS... on the fake machine: its return, stdout then stderr in *out */
 static int run_cli(struct fx *f, char **out, int argc, ...)
 {
-	struct iommuctl_ctx ctx;
-	char *argv[16], *own[16], *obuf = NULL, *ebuf = NULL;
-	size_t olen = 0, elen = 0;
+	const char *argv[32];
 	va_list ap;
-	bool json;
-	int err;
 
-	ctx_init(&ctx);
-	if (run_cli_euid >= 0)
-		ctx.euid = (unsigned int)run_cli_euid;
-	ctx.view = fake_view(f->fs);
-	ctx.outf = open_memstream(&obuf, &olen);
-	ctx.errf = open_memstream(&ebuf, &elen);
 	va_start(ap, argc);
-	for (int i = 0; i < argc; i++)
-		argv[i] = own[i] = xstrdup(va_arg(ap, const char *));
+	for (int i = 0; i < argc && i < 32; i++)
+		argv[i] = va_arg(ap, const char *);
 	va_end(ap);
-	argv[argc] = NULL;
-	err = cli_dispatch(&ctx, argc, argv);
-	ctx_finish(&ctx, err);
-	json = ctx.json;
-	ctx_release(&ctx);
-	fclose(ctx.outf);
-	fclose(ctx.errf);
-	if (json)
-		keep_sample(obuf, argc > 1 && !strcmp(own[1], "hook"));
-	for (int i = 0; i < argc; i++)
-		free(own[i]);
-	*out = xasprintf("%s%s", obuf, ebuf);
-	free(obuf);
-	free(ebuf);
-	return err;
+	return fake_cli(f->fs, run_cli_euid, keep_sample, out, argc, argv);
 }
 
 static void assert_has(const char *hay, const char *needle)

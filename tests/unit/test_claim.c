@@ -1829,41 +1829,14 @@ static void keep_sample(int argc, char **argv, const char *doc)
 
 static int run_cli(struct fx *f, char **out, int argc, ...)
 {
-	struct iommuctl_ctx ctx;
-	char *argv[16], *own[16], *obuf = NULL, *ebuf = NULL;
-	size_t olen = 0, elen = 0;
+	const char *argv[32];
 	va_list ap;
-	bool json;
-	int err;
 
-	ctx_init(&ctx);
-	if (run_cli_euid >= 0)
-		ctx.euid = (unsigned int)run_cli_euid;
-	ctx.view = fake_view(f->fs);
-	ctx.outf = open_memstream(&obuf, &olen);
-	ctx.errf = open_memstream(&ebuf, &elen);
 	va_start(ap, argc);
-	for (int i = 0; i < argc; i++)
-		argv[i] = own[i] = xstrdup(va_arg(ap, const char *));
+	for (int i = 0; i < argc && i < 32; i++)
+		argv[i] = va_arg(ap, const char *);
 	va_end(ap);
-	argv[argc] = NULL;
-	err = cli_dispatch(&ctx, argc, argv);
-	/* as main() ends a command: under -j a failure adds the error object */
-	ctx_finish(&ctx, err);
-	json = ctx.json;
-	ctx_release(&ctx);
-	fclose(ctx.outf);
-	fclose(ctx.errf);
-	if (json)
-		keep_sample(argc, own, obuf);
-	/* the dispatcher puts its own (freed) name into the verb's argv[0] */
-	for (int i = 0; i < argc; i++)
-		free(own[i]);
-	if (out)
-		*out = xasprintf("%s%s", obuf, ebuf);
-	free(obuf);
-	free(ebuf);
-	return err;
+	return fake_cli(f->fs, run_cli_euid, keep_sample, out, argc, argv);
 }
 
 static void test_cli_verbs(void **state)
