@@ -218,10 +218,13 @@ _iommuctl() {
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 		COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 	option)
-		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help sw-msi" -- "$cur")); return; fi
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help sw-msi rlimit-mode" -- "$cur")); return; fi
 		case $verb in
 		sw-msi)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --start --size --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		rlimit-mode)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		esac ;;
 	destroy)

@@ -291,6 +291,7 @@ complete -c iommuctl -n '__iommuctl_at' -a option -d 'iommufd options (IOMMU_OPT
 complete -c iommuctl -n '__iommuctl_at option' -a sw-msi -d 'set a bound device\'s software MSI window (the proposed IOMMU_OPTION_SW_MSI_*)'
 complete -c iommuctl -n '__iommuctl_in option sw-msi' -l start -r -d 'software MSI window start'
 complete -c iommuctl -n '__iommuctl_in option sw-msi' -l size -r -d 'software MSI window size in MB'
+complete -c iommuctl -n '__iommuctl_at option' -a rlimit-mode -d 'show or set how the iommufd charges pinned memory (IOMMU_OPTION_RLIMIT_MODE)'
 complete -c iommuctl -n '__iommuctl_at' -a destroy -d 'destroy an IOAS or HWPT, close a bound device'
 complete -c iommuctl -n '__iommuctl_at' -a container -d 'the batch\'s legacy VFIO container (/dev/vfio/vfio)'
 complete -c iommuctl -n '__iommuctl_at container' -a open -d 'open the container (/dev/vfio/vfio; the first container line opens it too)'

@@ -39,6 +39,7 @@ enum yes_form {
 	YES_VALUE,         /* the option's value */
 	YES_IOCTL_EXISTS,  /* which errno showed that the ioctl exists */
 	YES_OPTION_KNOWN,  /* the option is known */
+	YES_RLIMIT,        /* the accounting mode, and whether this process may set it */
 };
 
 struct feature_words {
@@ -94,6 +95,8 @@ static const struct feature_words feature_words[] = {
 	  .yes_form = YES_IOCTL_EXISTS, .no = "ENOTTY: the kernel predates it (v6.17)" },
 	{ .key = "sw_msi_option", .label = "IOMMU_OPTION_SW_MSI_START/SIZE", .yes_form = YES_OPTION_KNOWN,
 	  .no = "EOPNOTSUPP: not in this kernel (proposed in 2025, not mainline)" },
+	{ .key = "rlimit_mode_option", .label = "IOMMU_OPTION_RLIMIT_MODE (memlock accounting)",
+	  .yes_form = YES_RLIMIT },
 	{ .key = "pasid_attach", .label = "PASID attach (VFIO_DEVICE_ATTACH_PASID)",
 	  .unknown = "needs a bound device cdev: a batch's 'pasid attach DEV PASID IOAS' tries it" },
 	{ .key = "device_cdev", .label = "VFIO device cdevs (" VFIO_PATH_CDEV_DIR ")" },
@@ -166,6 +169,14 @@ char *cli_vfio_feature_detail(const struct vfio_feature *f)
 	case YES_OPTION_KNOWN:
 		return xasprintf("known (%s for object 0); set per device before attach",
 				 f->err ? vfio_errno_name(f->err) : "ok");
+	case YES_RLIMIT:
+		return f->val[1] ? xasprintf("%llu (per %s) on a new iommufd; this process may set it",
+					     (unsigned long long)f->val[0],
+					     f->val[0] == VFIO_RLIMIT_PROCESS ? "process" : "user") :
+		       xasprintf("%llu (per %s) on a new iommufd; %s: %s", (unsigned long long)f->val[0],
+				 f->val[0] == VFIO_RLIMIT_PROCESS ? "process" : "user", vfio_errno_name(f->err),
+				 vfio_explain(VOP_RLIMIT_MODE, f->err) ? vfio_explain(VOP_RLIMIT_MODE, f->err) :
+				 strerror(f->err));
 	}
 	return NULL;
 }

@@ -70,6 +70,10 @@ static struct fake {
 	bool ddw_live;
 	uint64_t ddw_size;
 	uint64_t sw_msi[2];       /* IOMMU_OPTION_SW_MSI_START, _SIZE as last set */
+	/* IOMMU_OPTION_RLIMIT_MODE: the iommufd's mode; a set fails EPERM, or EBUSY with objects */
+	uint64_t rlimit_mode;
+	bool rlimit_eperm;
+	int objects;              /* IOASes allocated and devices bound, less those destroyed */
 } fk;
 
 #define FAKE_DDW_START 0x800000000000000ULL
@@ -271,10 +275,16 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		return fake_fail(req, 0);
 	case VFIO_DEVICE_BIND_IOMMUFD:
 		((struct vfio_device_bind_iommufd *)arg)->out_devid = 7;
-		return fake_fail(req, 0);
+		if (fake_fail(req, 0))
+			return -1;
+		fk.objects++;
+		return 0;
 	case IOMMU_IOAS_ALLOC:
 		((struct iommu_ioas_alloc *)arg)->out_ioas_id = 2;
-		return fake_fail(req, 0);
+		if (fake_fail(req, 0))
+			return -1;
+		fk.objects++;
+		return 0;
 	case VFIO_DEVICE_ATTACH_IOMMUFD_PT: {
 		struct vfio_device_attach_iommufd_pt *a = arg;
 
@@ -310,8 +320,12 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	}
 	case IOMMU_IOAS_MAP:
 		return fake_fail(req, ((struct iommu_ioas_map *)arg)->iova);
-	case IOMMU_IOAS_UNMAP:
 	case IOMMU_DESTROY:
+		if (fake_fail(req, 0))
+			return -1;
+		fk.objects -= fk.objects > 0;
+		return 0;
+	case IOMMU_IOAS_UNMAP:
 	case VFIO_DEVICE_DETACH_IOMMUFD_PT:
 	case VFIO_GROUP_SET_CONTAINER:
 	case VFIO_GROUP_UNSET_CONTAINER:
@@ -329,6 +343,22 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 
 		if (fake_fail(req, 0))
 			return -1;
+		if (op->option_id == IOMMU_OPTION_RLIMIT_MODE) {
+			/* as the kernel: object 0 only; a set needs the privilege and no object yet */
+			if (op->object_id) {
+				errno = EOPNOTSUPP;
+				return -1;
+			}
+			if (op->op == IOMMU_OPTION_OP_GET) {
+				op->val64 = fk.rlimit_mode;
+				return 0;
+			}
+			errno = fk.rlimit_eperm ? EPERM : fk.objects ? EBUSY : op->val64 > 1 ? EINVAL : 0;
+			if (errno)
+				return -1;
+			fk.rlimit_mode = op->val64;
+			return 0;
+		}
 		/* the software MSI window: a get reads back what the last set wrote */
 		if (op->op == IOMMU_OPTION_OP_SET)
 			*v = op->val64;
@@ -1016,6 +1046,33 @@ static const char *member(json_object *l, const char *outer, const char *key)
 	return json_object_get_string(v);
 }
 
+/* IOMMU_OPTION_RLIMIT_MODE in vfio status: the mode of a new iommufd, and whether it may be set. */
+static void test_status_rlimit_mode(void **state)
+{
+	struct vfio_status st = { 0 };
+	char *d;
+
+	WRAPPED();
+	fake_reset();
+	vfio_status_probe(&st);
+	assert_int_equal(feat(&st, "rlimit_mode_option")->avail, VFIO_AVAIL_YES);
+	d = cli_vfio_feature_detail(feat(&st, "rlimit_mode_option"));
+	assert_string_equal(d, "0 (per user) on a new iommufd; this process may set it");
+	free(d);
+	vfio_status_release(&st);
+
+	fake_reset();
+	fk.rlimit_eperm = true;
+	vfio_status_probe(&st);
+	assert_int_equal(feat(&st, "rlimit_mode_option")->avail, VFIO_AVAIL_YES);
+	assert_int_equal(feat(&st, "rlimit_mode_option")->err, EPERM);
+	d = cli_vfio_feature_detail(feat(&st, "rlimit_mode_option"));
+	assert_non_null(strstr(d, "EPERM: setting the accounting mode needs CAP_SYS_RESOURCE"));
+	free(d);
+	vfio_status_release(&st);
+	(void)state;
+}
+
 static void test_batch_spapr(void **state)
 {
 	json_object *all;
@@ -1600,6 +1657,7 @@ int main(void)
 		cmocka_unit_test(test_batch_exec_buffers),
 		cmocka_unit_test(test_batch_ordinary_lines),
 		cmocka_unit_test(test_batch_iommufd),
+		cmocka_unit_test(test_status_rlimit_mode),
 	};
 
 	if (!&__real_ioctl)
