@@ -301,6 +301,7 @@ static int device_bind(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	}
 	o->fd = fd;
 	o->addr = xstrdup(d->name);
+	o->path = xasprintf("%s/%s", VFIO_PATH_CDEV_DIR, d->vfio_cdevs.v[0]);
 	res_str(b, "device", d->name);
 	res_u64(b, "dev_id", dev_id);
 	res_u64(b, "fd", (uint64_t)fd);

@@ -41,6 +41,7 @@ const struct cli_object *const cli_objects[] = {
 	&cli_object_dma,
 	&cli_object_spapr,
 	&cli_object_exec,
+	&cli_object_send,
 	NULL,
 };
 

@@ -121,6 +121,7 @@ extern const struct cli_object cli_object_container;
 extern const struct cli_object cli_object_dma;
 extern const struct cli_object cli_object_spapr;
 extern const struct cli_object cli_object_exec;
+extern const struct cli_object cli_object_send;
 /* Its verbs of ordinary objects: device bind/open/attach/detach, group add. */
 extern const struct cli_verb cli_batch_device_verbs[];
 extern const struct cli_verb cli_batch_group_verbs[];
