@@ -108,6 +108,7 @@ extern const struct cli_object cli_object_walk;
 extern const struct cli_object cli_object_translate;
 extern const struct cli_object cli_object_vfio;
 extern const struct cli_object cli_object_msi;
+extern const struct cli_object cli_object_cdi;
 extern const struct cli_object cli_object_batch;
 /* The batch language's own objects (cli/batch_*.c). */
 extern const struct cli_object cli_object_iommufd;

@@ -1768,6 +1768,46 @@ static void test_cli_probe(void **state)
 	(void)state;
 }
 
+/* vfio caps on the fake kernel: what was probed, in the report's own keys. */
+static void test_cli_caps(void **state)
+{
+	json_object *j, *d;
+	char *out;
+	int rc;
+
+	WRAPPED();
+	fake_reset();
+	out = run_cli_verb("vfio-caps-fake", 2, &cli_object_vfio.verbs[2], false, NULL, &rc);
+	free(out);
+	out = run_cli_verb("vfio-caps-fake", 1, &cli_object_vfio.verbs[2], false, NULL, &rc);
+	assert_int_equal(rc, 0);
+	j = json_tokener_parse(out);
+	assert_non_null(j);
+	free(out);
+	assert_false(json_object_get_boolean(jpath(j, "offline")));
+	assert_true(json_object_get_boolean(jpath(j, "iommufd.available")));
+	assert_string_equal(jstr(j, "iommufd.rlimit_mode"), "user");
+	assert_true(json_object_get_boolean(jpath(j, "iommufd.settable")));
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(jpath(j, "legacy.container_types"), 0)),
+			    "type1v2");
+	assert_int_equal(json_object_array_length(jpath(j, "devices")), 1);
+	d = json_object_array_get_idx(jpath(j, "devices"), 0);
+	assert_string_equal(jstr(d, "pciBusID"), "0000:00:03.0");
+	assert_int_equal(json_object_get_int(jpath(d, "iommuGroup")), 1);
+	assert_string_equal(jstr(d, "cdi_name"), "0000-00-03.0");
+	json_object_put(j);
+
+	/* a process without CAP_SYS_RESOURCE: it may not set the mode */
+	fake_reset();
+	fk.rlimit_eperm = true;
+	out = run_cli_verb("vfio-caps-eperm", 1, &cli_object_vfio.verbs[2], false, NULL, &rc);
+	j = json_tokener_parse(out);
+	free(out);
+	assert_false(json_object_get_boolean(jpath(j, "iommufd.settable")));
+	json_object_put(j);
+	(void)state;
+}
+
 static void test_cli_status(void **state)
 {
 	json_object *j, *rows;
@@ -1887,6 +1927,7 @@ int main(void)
 		cmocka_unit_test(test_batch_iommufd),
 		cmocka_unit_test(test_batch_send),
 		cmocka_unit_test(test_status_rlimit_mode),
+		cmocka_unit_test(test_cli_caps),
 	};
 
 	if (!&__real_ioctl)
