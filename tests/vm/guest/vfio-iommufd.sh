@@ -3,8 +3,9 @@
 # Guest script (busybox sh) for the kernel rebuilt with IOMMUFD, VFIO_DEVICE_CDEV
 # and IOMMU_DEBUGFS (tests/vm/build-kernel.sh): binds edu (00:03.0) to vfio-pci,
 # records vfio status, vfio probe through iommufd + cdev (the kernel's debugfs
-# page tables dumped while the test buffer is mapped), a legacy-path probe, and
-# batch runs. The host side (tests/cli/test-vm-vfio.sh) judges the files.
+# page tables dumped while the test buffer is mapped), a legacy-path probe,
+# batch runs, and handing the device over (handover.sh: vfio caps, cdi, send
+# of the iommufd and the cdev). The host side (tests/cli/test-vm-vfio.sh) judges the files.
 set -u
 dev=0000:00:03.0
 . /guest/lib.sh
@@ -24,4 +25,7 @@ run sw-window iommuctl msi sw-window $dev --start 0x8000000 --size 1
 run batch iommuctl -j batch /guest/vfio-batch-iommufd.txt
 run batch-text iommuctl batch /guest/vfio-batch-iommufd.txt
 run batch-neg iommuctl -j batch --force /guest/vfio-batch-iommufd-neg.txt
+. /guest/handover.sh
+handover iommufd "iommufd open"
+run send-busy iommuctl batch /guest/vfio-send-busy.txt
 exit 0
