@@ -138,8 +138,8 @@ fuzz:
 	@tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 # The VFIO backend's unit tests run against a fake kernel: open() and ioctl()
-# are wrapped at link time.
-$(O)/tests/unit/test_vfio: ALL_LDFLAGS += -Wl,--wrap=ioctl,--wrap=open
+# are wrapped at link time, and sendmsg() of the fake fds (send).
+$(O)/tests/unit/test_vfio: ALL_LDFLAGS += -Wl,--wrap=ioctl,--wrap=open,--wrap=sendmsg
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(FUZZ_BINS:=.d)
 

@@ -15,7 +15,7 @@ _iommuctl_dyn() {
 _iommuctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local i w obj= verb= nargs=0
-	local argopts=" --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --name --name --name --pasid --pasid --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --max-ranges --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size --state-dir --record --state-dir --state-dir --record --name --size --iova --name --iova --size --name --start --size --iova --size --mem --name --iova --size --size --name --page-shift --size --levels --name "
+	local argopts=" --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --name --name --name --pasid --pasid --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --max-ranges --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size --backend --output -o --kind --backend --output -o --kind --state-dir --record --state-dir --state-dir --record --name --size --iova --name --iova --size --name --start --size --iova --size --mem --name --iova --size --size --name --page-shift --size --levels --name --timeout --rlimit-mode "
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case " $argopts " in *" $w "*) ((i++)); continue ;; esac
@@ -31,7 +31,7 @@ _iommuctl() {
 	case " $argopts " in *" $prev "*) return ;; esac
 	if [[ -z $obj ]]; then
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help --version" -- "$cur")); return; fi
-		COMPREPLY=($(compgen -W "help iommu group device snapshot decode mem walk translate vfio msi batch apply iommufd ioas hwpt pasid hw-info option destroy container dma spapr exec" -- "$cur")); return
+		COMPREPLY=($(compgen -W "help iommu group device snapshot decode mem walk translate vfio msi cdi batch apply iommufd ioas hwpt pasid hw-info option destroy container dma spapr exec send" -- "$cur")); return
 	fi
 	case $obj in
 	iommu)
@@ -142,13 +142,16 @@ _iommuctl() {
 			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
 		esac ;;
 	vfio)
-		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help status probe" -- "$cur")); return; fi
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help status probe caps" -- "$cur")); return; fi
 		case $verb in
 		status)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		probe)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --path --iova --size --msi-check --while-mapped --ddw-page-shift --ddw-levels --ddw-size --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn pci "$cur")) ;;
+		caps)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --all --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn pci "$cur")) ;;
 		esac ;;
 	msi)
@@ -160,6 +163,16 @@ _iommuctl() {
 		sw-window)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --start --size --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn pci "$cur")) ;;
+		esac ;;
+	cdi)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help spec" -- "$cur") $(_iommuctl_dyn pci "$cur")); return; fi
+		case $verb in
+		spec)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --backend --output -o --kind --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn pci "$cur")) ;;
+		*)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --backend --output -o --kind --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
 		esac ;;
 	batch)
 		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help run" -- "$cur") $(_iommuctl_dyn file "$cur")); return; fi
@@ -231,10 +244,13 @@ _iommuctl() {
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 		COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 	option)
-		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help sw-msi" -- "$cur")); return; fi
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help sw-msi rlimit-mode" -- "$cur")); return; fi
 		case $verb in
 		sw-msi)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --start --size --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+		rlimit-mode)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		esac ;;
 	destroy)
@@ -281,6 +297,9 @@ _iommuctl() {
 		esac ;;
 	exec)
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+		COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
+	send)
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --ack --timeout --rlimit-mode --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 		COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 	esac
 }

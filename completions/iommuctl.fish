@@ -8,7 +8,7 @@ function __iommuctl_words
 	for w in (commandline -opc)[2..-1]
 		if test $skip = 1; set skip 0; continue; end
 		switch $w
-			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --name --name --name --pasid --pasid --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --max-ranges --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size --state-dir --record --state-dir --state-dir --record --name --size --iova --name --iova --size --name --start --size --iova --size --mem --name --iova --size --size --name --page-shift --size --levels --name
+			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --name --name --name --pasid --pasid --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --max-ranges --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size --backend --output -o --kind --backend --output -o --kind --state-dir --record --state-dir --state-dir --record --name --size --iova --name --iova --size --name --start --size --iova --size --mem --name --iova --size --size --name --page-shift --size --levels --name --timeout --rlimit-mode
 				set skip 1
 			case '-*'
 			case '*'
@@ -39,6 +39,8 @@ function __iommuctl_fallback
 			contains -- $w[2] help list log; and return 1
 		case translate
 			contains -- $w[2] help iova; and return 1
+		case cdi
+			contains -- $w[2] help spec; and return 1
 		case batch
 			contains -- $w[2] help run; and return 1
 		case apply
@@ -251,6 +253,9 @@ complete -c iommuctl -n '__iommuctl_in vfio probe' -l ddw-page-shift -r -d 'SPAP
 complete -c iommuctl -n '__iommuctl_in vfio probe' -l ddw-levels -r -d 'SPAPR TCE (POWER): TCE table levels of that window (default 1)'
 complete -c iommuctl -n '__iommuctl_in vfio probe' -l ddw-size -r -d 'SPAPR TCE (POWER): size of that window, a power of two (default 1 GiB)'
 complete -c iommuctl -n '__iommuctl_in vfio probe' -a '(ls /sys/bus/pci/devices 2>/dev/null)'
+complete -c iommuctl -n '__iommuctl_at vfio' -a caps -d 'one report for orchestrators: what the kernel offers, and each device'
+complete -c iommuctl -n '__iommuctl_in vfio caps' -l all -d 'every PCI device, not only those on a VFIO driver'
+complete -c iommuctl -n '__iommuctl_in vfio caps' -a '(ls /sys/bus/pci/devices 2>/dev/null)'
 complete -c iommuctl -n '__iommuctl_at' -a msi -d 'MSI windows and the usable IOVA space of a group'
 complete -c iommuctl -n '__iommuctl_at msi' -a show -d 'reserved regions annotated and the usable IOVA window'
 complete -c iommuctl -n '__iommuctl_in msi show' -a '(ls /sys/kernel/iommu_groups 2>/dev/null; ls /sys/bus/pci/devices 2>/dev/null)'
@@ -258,6 +263,16 @@ complete -c iommuctl -n '__iommuctl_at msi' -a sw-window -d 'set the software MS
 complete -c iommuctl -n '__iommuctl_in msi sw-window' -l start -r -d 'window start, 1 MiB aligned'
 complete -c iommuctl -n '__iommuctl_in msi sw-window' -l size -r -d 'window size in MB (0: the kernel\'s default)'
 complete -c iommuctl -n '__iommuctl_in msi sw-window' -a '(ls /sys/bus/pci/devices 2>/dev/null)'
+complete -c iommuctl -n '__iommuctl_at' -a cdi -d 'Container Device Interface specs for the devices on VFIO drivers'
+complete -c iommuctl -n '__iommuctl_at cdi' -a spec -d 'write a CDI spec for the devices bound to a VFIO driver'
+complete -c iommuctl -n '__iommuctl_in cdi spec' -l backend -r -d 'auto (iommufd + cdevs when every device has them, else the legacy container), iommufd or legacy'
+complete -c iommuctl -n '__iommuctl_in cdi spec' -s o -l output -r -F -d 'write the spec to FILE, replaced atomically (\'-\': standard output)'
+complete -c iommuctl -n '__iommuctl_in cdi spec' -l kind -r -d 'the spec\'s kind (default iommuctl.dev/vfio)'
+complete -c iommuctl -n '__iommuctl_in cdi spec' -a '(ls /sys/bus/pci/devices 2>/dev/null)'
+complete -c iommuctl -n '__iommuctl_at cdi' -a '(ls /sys/bus/pci/devices 2>/dev/null)'
+complete -c iommuctl -n '__iommuctl_fallback cdi' -l backend -r -d 'auto (iommufd + cdevs when every device has them, else the legacy container), iommufd or legacy'
+complete -c iommuctl -n '__iommuctl_fallback cdi' -s o -l output -r -F -d 'write the spec to FILE, replaced atomically (\'-\': standard output)'
+complete -c iommuctl -n '__iommuctl_fallback cdi' -l kind -r -d 'the spec\'s kind (default iommuctl.dev/vfio)'
 complete -c iommuctl -n '__iommuctl_at' -a batch -d 'many commands in one process; VFIO/iommufd objects live across lines'
 complete -c iommuctl -n '__iommuctl_at batch' -a run -d 'run the commands of FILE (- for stdin) in one process'
 complete -c iommuctl -n '__iommuctl_in batch run' -l force -d 'keep going after a failed line'
@@ -310,6 +325,7 @@ complete -c iommuctl -n '__iommuctl_at' -a option -d 'iommufd options (IOMMU_OPT
 complete -c iommuctl -n '__iommuctl_at option' -a sw-msi -d 'set a bound device\'s software MSI window (the proposed IOMMU_OPTION_SW_MSI_*)'
 complete -c iommuctl -n '__iommuctl_in option sw-msi' -l start -r -d 'software MSI window start'
 complete -c iommuctl -n '__iommuctl_in option sw-msi' -l size -r -d 'software MSI window size in MB'
+complete -c iommuctl -n '__iommuctl_at option' -a rlimit-mode -d 'show or set how the iommufd charges pinned memory (IOMMU_OPTION_RLIMIT_MODE)'
 complete -c iommuctl -n '__iommuctl_at' -a destroy -d 'destroy an IOAS or HWPT, close a bound device'
 complete -c iommuctl -n '__iommuctl_at' -a container -d 'the batch\'s legacy VFIO container (/dev/vfio/vfio)'
 complete -c iommuctl -n '__iommuctl_at container' -a open -d 'open the container (/dev/vfio/vfio; the first container line opens it too)'
@@ -337,3 +353,10 @@ complete -c iommuctl -n '__iommuctl_in spapr window' -l size -r -d 'create: the 
 complete -c iommuctl -n '__iommuctl_in spapr window' -l levels -r -d 'create: TCE table levels (1..8, default 1)'
 complete -c iommuctl -n '__iommuctl_in spapr window' -l name -r -d 'name the new object (default: its kind and a number)'
 complete -c iommuctl -n '__iommuctl_at' -a exec -d 'hand the held fds to a program (exec -- CMD [ARGS...])'
+complete -c iommuctl -n '__iommuctl_at' -a send -d 'hand the held fds to a process over a unix socket (send SOCKET [NAME...])'
+complete -c iommuctl -n '__iommuctl_at send' -l ack -d 'wait for the peer\'s answer, one line that starts with \'ok\''
+complete -c iommuctl -n '__iommuctl_at send' -l timeout -r -d 'give up connecting, sending or waiting for the answer after SECONDS (default 10)'
+complete -c iommuctl -n '__iommuctl_at send' -l rlimit-mode -r -d 'process (default), user or keep: the iommufd\'s IOMMU_OPTION_RLIMIT_MODE before it goes'
+complete -c iommuctl -n '__iommuctl_fallback send' -l ack -d 'wait for the peer\'s answer, one line that starts with \'ok\''
+complete -c iommuctl -n '__iommuctl_fallback send' -l timeout -r -d 'give up connecting, sending or waiting for the answer after SECONDS (default 10)'
+complete -c iommuctl -n '__iommuctl_fallback send' -l rlimit-mode -r -d 'process (default), user or keep: the iommufd\'s IOMMU_OPTION_RLIMIT_MODE before it goes'

@@ -18,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backends/vfio/handoff.h"
 #include "backends/vfio/vfio.h"
 #include "cli/batch.h"
 #include "cli/cli.h"
@@ -29,6 +31,7 @@
 #include "cli/inv.h"
 #include "core/exitcodes.h"
 #include "core/lines.h"
+#include "core/textesc.h"
 #include "core/util.h"
 #include "core/view.h"
 #include "output/out.h"
@@ -443,6 +446,330 @@ const struct cli_object cli_object_exec = {
 	.fallback = &exec_command,
 };
 
+/* ---- send: hand the held fds to a listener over a unix socket ---- */
+
+struct send_opts {
+	const char *timeout;
+	const char *rlimit_mode;
+	bool ack;
+};
+
+enum { OPT_SEND_TIMEOUT = 0x520, OPT_SEND_RLIMIT, OPT_SEND_ACK };
+
+static const struct argp_option send_options[] = {
+	{ "ack", OPT_SEND_ACK, NULL, 0, "wait for the peer's answer, one line that starts with 'ok'", 0 },
+	{ "timeout", OPT_SEND_TIMEOUT, "SECONDS", 0,
+	  "give up connecting, sending or waiting for the answer after SECONDS (default 10)", 0 },
+	{ "rlimit-mode", OPT_SEND_RLIMIT, "MODE", 0,
+	  "process (default), user or keep: the iommufd's IOMMU_OPTION_RLIMIT_MODE before it goes", 0 },
+	{ 0 }
+};
+
+static error_t send_parse(int key, char *arg, struct argp_state *state)
+{
+	struct send_opts *o = state->input;
+
+	switch (key) {
+	case OPT_SEND_ACK: o->ack = true; break;
+	case OPT_SEND_TIMEOUT: o->timeout = arg; break;
+	case OPT_SEND_RLIMIT: o->rlimit_mode = arg; break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* One fd the message names. */
+struct sent_fd {
+	int fd;
+	const char *name;
+	const char *kind;         /* iommufd, container, group, device */
+	const char *path;         /* the node it was opened from; NULL: through a group */
+	const struct bobj *obj;   /* a group or device; NULL: the iommufd or the container */
+};
+
+/*
+ * The entries of the message, on o: the message's own writer, or (JSON
+ * only) the line's output. rlimit: the iommufd's mode, NULL when unknown.
+ */
+static void send_entries(struct cli_batch *b, struct out *o, const struct sent_fd *v, size_t n,
+			 const char *rlimit)
+{
+	out_list_begin(o, "fds", NULL);
+	for (size_t i = 0; i < n; i++) {
+		const struct bobj *x = v[i].obj;
+
+		out_obj_begin(o, NULL, NULL);
+		out_fmt_u64(o, "index", NULL, i);
+		out_fmt_str(o, "name", NULL, v[i].name);
+		out_fmt_str(o, "kind", NULL, v[i].kind);
+		out_fmt_str(o, "path", NULL, v[i].path);
+		if (!strcmp(v[i].kind, "iommufd")) {
+			out_fmt_str(o, "rlimit_mode", NULL, rlimit);
+		} else if (!strcmp(v[i].kind, "container")) {
+			out_fmt_str(o, "container_type", NULL, b->container_type);
+		} else if (x->kind == BK_GROUP) {
+			out_fmt_u64(o, "group", NULL, x->id);
+		} else {
+			out_fmt_str(o, "address", NULL, x->addr);
+			if (x->legacy)
+				out_fmt_str(o, "dev_id", NULL, NULL);
+			else
+				out_fmt_u64(o, "dev_id", NULL, x->id);
+		}
+		out_obj_end(o);
+	}
+	out_list_end(o);
+}
+
+/* The fds named (all held when none is), in that order; -errno reported. */
+static int send_pick(struct cli_batch *b, int argc, char **argv, struct sent_fd **out, size_t *n)
+{
+	struct sent_fd *v = NULL;
+	size_t k = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	for (int i = 0; i < argc; i++)
+		for (int j = 0; j < i; j++)
+			if (!strcmp(argv[i], argv[j]))
+				return err_report(b->ctx, -EUSAGE, "'%s' is named twice", argv[i]);
+	v = xcalloc(b->nobjs + 2 + (size_t)argc, sizeof(*v));
+	if (!argc) {
+		if (b->iommufd >= 0)
+			v[k++] = (struct sent_fd){ b->iommufd, "iommufd", "iommufd", VFIO_PATH_IOMMU, NULL };
+		if (b->container >= 0)
+			v[k++] = (struct sent_fd){ b->container, "container", "container", VFIO_PATH_CONTAINER, NULL };
+		for (size_t i = 0; i < b->nobjs; i++) {
+			struct bobj *o = b->objs[i];
+
+			if (o->live && o->fd >= 0 && (o->kind == BK_GROUP || o->kind == BK_DEVICE))
+				v[k++] = (struct sent_fd){ o->fd, o->name, bkind_name[o->kind], o->path, o };
+		}
+		if (!k) {
+			free(v);
+			return err_report(b->ctx, -EINVAL, "nothing to send: the batch holds no fd (open the "
+					  "iommufd or the container, or bind or open a device first)");
+		}
+	}
+	for (int i = 0; i < argc; i++) {
+		struct bobj *o;
+
+		if (!strcmp(argv[i], "iommufd") && !batch_obj_find(b, argv[i])) {
+			if (b->iommufd < 0) {
+				free(v);
+				return err_report(b->ctx, -ENOENT, "the iommufd is not open ('iommufd open')");
+			}
+			v[k++] = (struct sent_fd){ b->iommufd, "iommufd", "iommufd", VFIO_PATH_IOMMU, NULL };
+		} else if (!strcmp(argv[i], "container") && !batch_obj_find(b, argv[i])) {
+			if (b->container < 0) {
+				free(v);
+				return err_report(b->ctx, -ENOENT, "the container is not open ('container open')");
+			}
+			v[k++] = (struct sent_fd){ b->container, "container", "container", VFIO_PATH_CONTAINER, NULL };
+		} else if ((rc = batch_obj_ref(b, argv[i], 1u << BK_DEVICE | 1u << BK_GROUP, &o))) {
+			free(v);
+			return rc;
+		} else {
+			v[k++] = (struct sent_fd){ o->fd, o->name, bkind_name[o->kind], o->path, o };
+		}
+	}
+	if (k > HANDOFF_MAX_FDS) {
+		free(v);
+		return err_report(b->ctx, -E2BIG, "%zu fds: one message carries at most %d", k, HANDOFF_MAX_FDS);
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+/*
+ * The iommufd's accounting mode before it goes: want (keep: NULL), read
+ * back into *mode (NULL: the kernel has no such option).
+ */
+static int send_rlimit(struct cli_batch *b, const char *want, const char **mode)
+{
+	uint64_t cur = 0, w = 0;
+	int rc = vfio_rlimit_mode(b->iommufd, false, &cur);
+
+	*mode = NULL;
+	if (rc == -EOPNOTSUPP || rc == -ENOTTY) {
+		/* where the kernel has the option: this one does not */
+		warn_msg(b->ctx, "this kernel has no IOMMU_OPTION_RLIMIT_MODE: the iommufd goes as it is");
+		return 0;
+	}
+	if (rc)
+		return batch_fail_op(b, VOP_RLIMIT_MODE, rc);
+	if (want) {
+		w = !strcmp(want, "process") ? VFIO_RLIMIT_PROCESS : VFIO_RLIMIT_USER;
+		if (w != cur && (rc = vfio_rlimit_mode(b->iommufd, true, &w))) {
+			if (rc == -EBUSY)
+				return err_report(b->ctx, rc, "%s: EBUSY: the iommufd already holds objects (an IOAS, "
+						  "a HWPT or a bound device) and keeps the mode it has (%s): put "
+						  "'option rlimit-mode %s' before the first of them, or send with "
+						  "rlimit-mode=keep", vfio_op_name(VOP_RLIMIT_MODE),
+						  vfio_rlimit_mode_name(cur) ? vfio_rlimit_mode_name(cur) : "?", want);
+			return batch_fail_op(b, VOP_RLIMIT_MODE, rc);
+		}
+		cur = w;
+	}
+	*mode = vfio_rlimit_mode_name(cur);
+	return 0;
+}
+
+/* The message: one JSON line naming each fd, spelled by the writer. */
+static char *send_message(struct cli_batch *b, const struct sent_fd *v, size_t n, const char *rlimit,
+			  size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	struct out *o;
+
+	if (!f)
+		return NULL;
+	o = out_new(&(struct out_opts){ .f = f, .json = true });
+	out_obj_begin(o, NULL, NULL);
+	out_u64(o, "format_version", NULL, 1);
+	send_entries(b, o, v, n, rlimit);
+	out_obj_end(o);
+	out_end(o);
+	out_free(o);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int send_run(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct cli_batch *b = batch_of(ctx);
+	struct send_opts *so = opts;
+	const char *sock = argv[0], *want = "process", *rlimit = NULL, *why;
+	struct handoff_result res;
+	struct handoff_req req = { .path = sock, .want_reply = so->ack };
+	struct sent_fd *v = NULL;
+	struct strv names = { 0 };
+	bool has_iommufd = false;
+	uint64_t secs = 10;
+	size_t n = 0, len = 0;
+	int *fds, rc;
+	char *msg, *t;
+
+	if (so->rlimit_mode) {
+		if (!strcmp(so->rlimit_mode, "keep"))
+			want = NULL;
+		else if (strcmp(so->rlimit_mode, "process") && strcmp(so->rlimit_mode, "user"))
+			return err_report(ctx, -EUSAGE, "rlimit-mode=%s: expected process, user or keep",
+					  so->rlimit_mode);
+		else
+			want = so->rlimit_mode;
+	}
+	if (so->timeout && (parse_u64(so->timeout, &secs) || !secs || secs > 3600))
+		return err_report(ctx, -EUSAGE, "timeout=%s: expected 1..3600 seconds", so->timeout);
+	if (!*sock)
+		return err_report(ctx, -EUSAGE, "an empty socket path");
+	if ((rc = send_pick(b, argc - 1, argv + 1, &v, &n)))
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		has_iommufd |= v[i].fd == b->iommufd;
+	if (has_iommufd && (rc = send_rlimit(b, want, &rlimit))) {
+		free(v);
+		return rc;
+	}
+	msg = send_message(b, v, n, rlimit, &len);
+	if (!msg) {
+		free(v);
+		return err_report(ctx, -ENOMEM, "cannot write the message");
+	}
+	fds = xcalloc(n, sizeof(*fds));
+	for (size_t i = 0; i < n; i++)
+		fds[i] = v[i].fd;
+	req.fds = fds;
+	req.nfds = n;
+	req.msg = msg;
+	req.len = len;
+	req.timeout_ms = (unsigned)secs * 1000;
+	rc = handoff_send(&req, &res);
+	if (rc) {
+		why = handoff_explain(res.stage, rc);
+		rc = err_report(ctx, rc, "%s: %s: %s", sock, res.stage == HANDOFF_PATH ? "cannot use it" :
+				res.stage == HANDOFF_CONNECT ? "connect" : res.stage == HANDOFF_SEND ? "sendmsg" :
+				"the answer", why ? why : strerror(-rc));
+	} else if (so->ack && strncmp(res.reply, "ok", 2)) {
+		char *esc = text_escape(res.reply);
+
+		rc = err_report(ctx, -EPROTO, "%s: the peer refused the fds: %s", sock, esc ? esc : res.reply);
+		free(esc);
+	}
+	if (!rc) {
+		/* shared now: the end of the run leaves them as they are */
+		for (size_t i = 0; i < n; i++) {
+			if (v[i].obj)
+				((struct bobj *)v[i].obj)->handed = true;
+			else if (v[i].fd == b->container)
+				b->container_handed = true;
+			strv_push(&names, v[i].name);
+		}
+		res_str(b, "socket", sock);
+		res_str(b, "socket_type", res.sock_type == SOCK_SEQPACKET ? "seqpacket" : "stream");
+		if (out_is_json(ctx_out(ctx)))
+			send_entries(b, ctx_out(ctx), v, n, rlimit);
+		if (has_iommufd)
+			res_str(b, "rlimit_mode", rlimit);
+		res_str(b, "reply", res.reply);
+		t = strv_join(&names, ", ");
+		res_text(b, "%zu fds to %s (%s)", n, sock, t);
+		free(t);
+		if (has_iommufd)
+			res_text(b, "RLIMIT_MODE %s", rlimit ? rlimit : "unknown");
+		if (res.reply) {
+			char *esc = text_escape(res.reply);
+
+			res_text(b, "peer: %s", esc ? esc : res.reply);
+			free(esc);
+		}
+	}
+	handoff_result_release(&res);
+	strv_free(&names);
+	free(fds);
+	free(msg);
+	free(v);
+	return rc;
+}
+
+static const struct cli_verb send_verbs[] = { { 0 } };
+
+static const struct cli_verb send_command = {
+	.name = "SOCKET",
+	.summary = "send the held fds to the listener at SOCKET (SCM_RIGHTS)",
+	.args_doc = "SOCKET [NAME...]",
+	.doc = "Connects to the unix socket SOCKET (stream or seqpacket) and sends one message: "
+	       "a JSON line {format_version, fds: [{index, name, kind, path, ...}]} naming each fd, "
+	       "the fds attached to it in that order. NAME: iommufd, container, or a device or "
+	       "group object; without one every fd held goes. With the iommufd, "
+	       "IOMMU_OPTION_RLIMIT_MODE is set to rlimit-mode (process by default, as KubeVirt's "
+	       "iommufd device plugin does) where the kernel has the option. With ack the line "
+	       "waits for the peer's answer and fails unless it starts with 'ok'. What was sent "
+	       "is shared: the end of the run leaves it as it is.",
+	.options = send_options,
+	.parser = send_parse,
+	.opts_size = sizeof(struct send_opts),
+	.min_args = 1,
+	.max_args = -1,
+	.flags = CLI_BATCH_ONLY | CLI_LIVE,
+	.run = send_run,
+};
+
+const struct cli_object cli_object_send = {
+	.name = "send",
+	.summary = "hand the held fds to a process over a unix socket (send SOCKET [NAME...])",
+	.flags = CLI_BATCH_ONLY,
+	.verbs = send_verbs,
+	.fallback = &send_command,
+};
+
 /* ---- the run ---- */
 
 /*
@@ -499,7 +826,9 @@ static void batch_release(struct cli_batch *b)
 		struct bobj *o = b->objs[i];
 
 		if (o->live && o->kind == BK_WINDOW) {
-			vfio_spapr_window_remove(b->container, o->iova);
+			/* a container sent away keeps its windows for the peer */
+			if (!b->container_handed)
+				vfio_spapr_window_remove(b->container, o->iova);
 			o->live = false;
 		}
 	}
@@ -521,11 +850,14 @@ static void batch_release(struct cli_batch *b)
 		struct bobj *o = b->objs[i];
 
 		if (o->live && o->kind == BK_GROUP) {
-			vfio_group_unset_container(o->fd);
+			/* a group sent away stays in the container for the peer */
+			if (!o->handed)
+				vfio_group_unset_container(o->fd);
 			batch_obj_close(b, o);
 		}
 		free(o->name);
 		free(o->addr);
+		free(o->path);
 		free(o);
 	}
 	free(b->objs);

@@ -30,6 +30,8 @@ struct bobj {
 	uint32_t id;              /* kernel object ID (ioas, hwpt), device ID, group number */
 	int fd;                   /* device or group fd, -1 */
 	char *addr;               /* device address */
+	char *path;               /* the node opened: a device's cdev, a group's /dev/vfio/N */
+	bool handed;              /* sent to another process (send): shared, not undone at the end */
 	bool legacy;              /* device opened through its group; map in the container */
 	uint32_t ioas;            /* map: the IOAS (iommufd maps) */
 	void *va;                 /* map, mem: the buffer */
@@ -45,6 +47,8 @@ struct cli_batch {
 	int container;
 	bool container_ready;     /* VFIO_SET_IOMMU done */
 	bool spapr;               /* the container's model is SPAPR TCE (v1 or v2) */
+	const char *container_type;   /* its model's name once set ("type1v2") */
+	bool container_handed;    /* the container was sent to another process */
 	struct bobj **objs;       /* pointers: an object's address stays valid as others are added */
 	size_t nobjs;
 	bool inv_loaded;          /* for the line running: the machine changes between lines */

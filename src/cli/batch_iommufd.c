@@ -301,6 +301,7 @@ static int device_bind(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	}
 	o->fd = fd;
 	o->addr = xstrdup(d->name);
+	o->path = xasprintf("%s/%s", VFIO_PATH_CDEV_DIR, d->vfio_cdevs.v[0]);
 	res_str(b, "device", d->name);
 	res_u64(b, "dev_id", dev_id);
 	res_u64(b, "fd", (uint64_t)fd);
@@ -594,6 +595,43 @@ static int option_sw_msi(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	return 0;
 }
 
+/*
+ * option rlimit-mode [user|process]: read, or set, how the iommufd charges
+ * pinned pages to RLIMIT_MEMLOCK. KubeVirt's iommufd device plugin sets
+ * "process" before it hands the iommufd to the VMM, so that the VMM's own
+ * limit counts; the kernel takes it only on an iommufd that holds nothing.
+ */
+static int option_rlimit_mode(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct cli_batch *b = batch_of(ctx);
+	uint64_t mode = 0;
+	int rc = batch_need_iommufd(b);
+
+	if (rc)
+		return rc;
+	if (argc) {
+		if (!strcmp(argv[0], "user"))
+			mode = VFIO_RLIMIT_USER;
+		else if (!strcmp(argv[0], "process"))
+			mode = VFIO_RLIMIT_PROCESS;
+		else
+			return err_report(ctx, -EUSAGE, "'%s': the mode is user or process", argv[0]);
+		rc = vfio_rlimit_mode(b->iommufd, true, &mode);
+		if (rc == -EOPNOTSUPP || rc == -ENOTTY)
+			return err_report(ctx, -EOPNOTSUPP, "this kernel has no IOMMU_OPTION_RLIMIT_MODE (%s)",
+					  vfio_errno_name(rc));
+		if (rc)
+			return batch_fail_op(b, VOP_RLIMIT_MODE, rc);
+	}
+	/* what the kernel holds now */
+	rc = vfio_rlimit_mode(b->iommufd, false, &mode);
+	if (rc)
+		return batch_fail_op(b, VOP_RLIMIT_MODE, rc);
+	res_str(b, "rlimit_mode", vfio_rlimit_mode_name(mode));
+	res_text(b, "RLIMIT_MEMLOCK accounting per %s", mode == VFIO_RLIMIT_PROCESS ? "process" : "user");
+	return 0;
+}
+
 static const struct argp_option sw_msi_options[] = {
 	{ "start", BO_START, "ADDR", 0, "software MSI window start", 0 },
 	{ "size", BO_SIZE, "MB", 0, "software MSI window size in MB", 0 },
@@ -609,6 +647,19 @@ static const struct cli_verb option_verbs[] = {
 		.min_args = 1,
 		.max_args = 1,
 		.run = option_sw_msi,
+		BATCH_VERB,
+	},
+	{
+		.name = "rlimit-mode",
+		.summary = "show or set how the iommufd charges pinned memory (IOMMU_OPTION_RLIMIT_MODE)",
+		.args_doc = "[user|process]",
+		.doc = "user: to the user's RLIMIT_MEMLOCK (the kernel's default); process: to the "
+		       "process that maps, as KubeVirt sets it before handing the iommufd to a VMM. "
+		       "Setting needs CAP_SYS_RESOURCE and an iommufd that holds no IOAS, HWPT or "
+		       "bound device yet: put it first.",
+		.min_args = 0,
+		.max_args = 1,
+		.run = option_rlimit_mode,
 		BATCH_VERB,
 	},
 	{ 0 }

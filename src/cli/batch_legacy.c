@@ -48,6 +48,7 @@ static int container_set_iommu(struct iommuctl_ctx *ctx, void *opts, int argc, c
 	if (rc)
 		return batch_fail_op(b, VOP_SET_IOMMU, rc);
 	b->container_ready = true;
+	b->container_type = vfio_iommu_type_name(type);
 	b->spapr = type == VFIO_SPAPR_TCE_IOMMU || type == VFIO_SPAPR_TCE_v2_IOMMU;
 	res_str(b, "container_type", vfio_iommu_type_name(type));
 	res_text(b, "%s", vfio_iommu_type_name(type));
@@ -130,6 +131,7 @@ static int group_add(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 		return rc;
 	}
 	o->fd = fd;
+	o->path = noiommu ? xasprintf(VFIO_PATH_NOIOMMU_GROUP_FMT, gid) : xasprintf(VFIO_PATH_GROUP_FMT, gid);
 	res_u64(b, "group", gid);
 	res_text(b, "group %u in the container", gid);
 	return 0;

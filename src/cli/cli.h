@@ -114,6 +114,7 @@ extern const struct cli_object cli_object_walk;
 extern const struct cli_object cli_object_translate;
 extern const struct cli_object cli_object_vfio;
 extern const struct cli_object cli_object_msi;
+extern const struct cli_object cli_object_cdi;
 extern const struct cli_object cli_object_batch;
 extern const struct cli_object cli_object_apply;
 /* The batch language's own objects (cli/batch_*.c). */
@@ -128,6 +129,7 @@ extern const struct cli_object cli_object_container;
 extern const struct cli_object cli_object_dma;
 extern const struct cli_object cli_object_spapr;
 extern const struct cli_object cli_object_exec;
+extern const struct cli_object cli_object_send;
 /* Its verbs of ordinary objects: device bind/open/attach/detach, group add. */
 extern const struct cli_verb cli_batch_device_verbs[];
 extern const struct cli_verb cli_batch_group_verbs[];

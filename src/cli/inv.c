@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/sysfs/claim.h"
 #include "cli/inv.h"
 #include "cli/ctx.h"
 #include "core/util.h"
@@ -209,4 +210,66 @@ void cli_out_u64_list(struct out *o, const char *key, const char *label, const u
 		strv_push_owned(&sv, xasprintf("%llu", (unsigned long long)vals[i]));
 	out_strv(o, key, label, &sv);
 	strv_free(&sv);
+}
+
+void cli_out_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inventory *inv,
+		   const struct inv_group *g, const char *state_dir)
+{
+	struct claim_owner own;
+	struct strv parts = { 0 };
+	const char *sd = NULL;
+	struct view *v;
+	char *summary;
+
+	if (!g || ctx->snapshot || ctx->sysfs_root || ctx_view(ctx, &v)) {
+		out_str(o, "owner", "owner", NULL);
+		cli_out_holders(o, NULL);
+		return;
+	}
+	sd = claim_state_dir(state_dir);
+	claim_owner_find(v, inv, g, sd, &own);
+	if (own.problem)
+		warn_msg(ctx, "%s", own.problem);
+	if (!own.journal_checked && !own.vfio_checked) {
+		out_str(o, "owner", "owner", NULL);
+		cli_out_holders(o, NULL);
+		claim_owner_release(&own);
+		return;
+	}
+	if (own.journal)
+		strv_push_owned(&parts, !strcmp(own.journal_state, "claimed") ?
+				xasprintf("iommuctl claim for %s (journal %s)",
+					  own.journal_driver ? own.journal_driver : "?", own.journal) :
+				xasprintf("iommuctl claim for %s, interrupted in state %s (journal %s; "
+					  "'group release' restores)", own.journal_driver ? own.journal_driver : "?",
+					  own.journal_state, own.journal));
+	if (own.type_journal)
+		strv_push_owned(&parts, xasprintf("iommuctl type change to %s, interrupted in state %s (journal %s; "
+						  "'group release' restores)",
+						  own.type_journal_target ? own.type_journal_target : "?",
+						  own.type_journal_state, own.type_journal));
+	for (size_t i = 0; i < own.vfio_users.n; i++)
+		strv_push_owned(&parts, xasprintf("VFIO: %s", own.vfio_users.v[i]));
+	summary = parts.n ? strv_join(&parts, "; ") : xstrdup("none");
+	if (!out_is_json(o)) {
+		out_str(o, "owner", "owner", summary);
+	} else {
+		out_obj_begin(o, "owner", NULL);
+		out_str(o, "summary", NULL, summary);
+		out_str(o, "claim_journal", NULL, own.journal);
+		out_str(o, "claim_driver", NULL, own.journal_driver);
+		out_str(o, "claim_state", NULL, own.journal_state);
+		out_str(o, "type_journal", NULL, own.type_journal);
+		out_str(o, "type_journal_target", NULL, own.type_journal_target);
+		if (own.vfio_checked)
+			out_strv(o, "vfio_users", NULL, &own.vfio_users);
+		else
+			out_str(o, "vfio_users", NULL, NULL);
+		out_obj_end(o);
+	}
+	/* the same processes, one per fd they hold */
+	cli_out_holders(o, own.vfio_checked ? &own.holders : NULL);
+	free(summary);
+	strv_free(&parts);
+	claim_owner_release(&own);
 }

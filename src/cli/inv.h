@@ -73,6 +73,15 @@ void cli_out_holders(struct out *o, const struct claim_holders *h);
 void cli_show_holders(struct iommuctl_ctx *ctx, struct out *o, const struct inventory *inv,
 		      const struct inv_group *g, const char *device);
 
+/*
+ * Who owns g, as the members "owner" (an iommuctl claim or interrupted type
+ * change journal in state_dir, NULL: the default; the processes with its
+ * VFIO objects open) and "holders": facts of the running machine, null on
+ * a snapshot, a --sysfs-root tree, or without a group (g NULL).
+ */
+void cli_out_owner(struct iommuctl_ctx *ctx, struct out *o, const struct inventory *inv,
+		   const struct inv_group *g, const char *state_dir);
+
 /* Detail helpers: a string that text output omits when NULL (JSON: null). */
 void cli_out_opt_str(struct out *o, const char *key, const char *label, const char *val);
 /* A list of numbers: JSON array of numbers, text "label: 1, 2, 3". */

@@ -13,6 +13,7 @@
 
 #include "backends/dump/snapshot.h"
 #include "backends/sysfs/inventory.h"
+#include "backends/vfio/nodes.h"
 #include "cli/cli.h"
 #include "cli/ctx.h"
 #include "core/exitcodes.h"
@@ -45,6 +46,7 @@ static int snapshot_save(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	struct snapshot_meta meta = { 0 };
 	struct snapshot_stats st;
 	struct inventory inv;
+	struct vfio_nodes nodes;
 	struct view *src, *rec;
 	bool to_stdout = !strcmp(file, "-");
 	char *why = NULL;
@@ -62,6 +64,9 @@ static int snapshot_save(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 		return err_report(ctx, err, "cannot read the inventory: %s", strerror(-err));
 	}
 	inventory_release(&inv);
+	/* the VFIO and iommufd nodes, for cdi and vfio caps on the snapshot */
+	vfio_nodes_read(rec, &nodes);
+	vfio_nodes_release(&nodes);
 	/* read through the recorder, so that a re-saved snapshot keeps them */
 	if (view_read_str(rec, &meta.kernel_release, PROC_OSRELEASE))
 		meta.kernel_release = NULL;
@@ -159,7 +164,7 @@ static const struct cli_verb snapshot_verbs[] = {
 		       "with --sysfs-root, or the snapshot given with -F) and writes every file, "
 		       "directory listing, link and device node it read into FILE, a tar archive: "
 		       "IOMMU groups, /sys/class/iommu, the PCI devices' attributes, links and "
-		       "config space, /dev/vfio and the kernel release. Every inventory command "
+		       "config space, /dev/vfio, /dev/iommu, the VFIO device nodes (for cdi and vfio caps) and the kernel release. Every inventory command "
 		       "then gives the same output with -F FILE as it did on the source.\n\n"
 		       "FILE is replaced atomically (written beside it, synced, renamed); '-' "
 		       "writes to standard output. Read it back with -F FILE, summarise it with "

@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/sysfs/claim.h"
+#include "backends/vfio/nodes.h"
 #include "backends/vfio/uapi.h"
 #include "backends/vfio/vfio.h"
+#include "cli/cdi.h"
 #include "cli/cli.h"
 #include "cli/vfio.h"
 #include "cli/inv.h"
@@ -39,6 +42,7 @@ enum yes_form {
 	YES_VALUE,         /* the option's value */
 	YES_IOCTL_EXISTS,  /* which errno showed that the ioctl exists */
 	YES_OPTION_KNOWN,  /* the option is known */
+	YES_RLIMIT,        /* the accounting mode, and whether this process may set it */
 };
 
 struct feature_words {
@@ -94,6 +98,8 @@ static const struct feature_words feature_words[] = {
 	  .yes_form = YES_IOCTL_EXISTS, .no = "ENOTTY: the kernel predates it (v6.17)" },
 	{ .key = "sw_msi_option", .label = "IOMMU_OPTION_SW_MSI_START/SIZE", .yes_form = YES_OPTION_KNOWN,
 	  .no = "EOPNOTSUPP: not in this kernel (proposed in 2025, not mainline)" },
+	{ .key = "rlimit_mode_option", .label = "IOMMU_OPTION_RLIMIT_MODE (memlock accounting)",
+	  .yes_form = YES_RLIMIT },
 	{ .key = "pasid_attach", .label = "PASID attach (VFIO_DEVICE_ATTACH_PASID)",
 	  .unknown = "needs a bound device cdev: a batch's 'pasid attach DEV PASID IOAS' tries it" },
 	{ .key = "device_cdev", .label = "VFIO device cdevs (" VFIO_PATH_CDEV_DIR ")" },
@@ -166,6 +172,14 @@ char *cli_vfio_feature_detail(const struct vfio_feature *f)
 	case YES_OPTION_KNOWN:
 		return xasprintf("known (%s for object 0); set per device before attach",
 				 f->err ? vfio_errno_name(f->err) : "ok");
+	case YES_RLIMIT:
+		return f->val[1] ? xasprintf("%llu (per %s) on a new iommufd; this process may set it",
+					     (unsigned long long)f->val[0],
+					     f->val[0] == VFIO_RLIMIT_PROCESS ? "process" : "user") :
+		       xasprintf("%llu (per %s) on a new iommufd; %s: %s", (unsigned long long)f->val[0],
+				 f->val[0] == VFIO_RLIMIT_PROCESS ? "process" : "user", vfio_errno_name(f->err),
+				 vfio_explain(VOP_RLIMIT_MODE, f->err) ? vfio_explain(VOP_RLIMIT_MODE, f->err) :
+				 strerror(f->err));
 	}
 	return NULL;
 }
@@ -178,6 +192,7 @@ struct status_row {
 	enum vfio_avail avail;
 	int err;                  /* positive; 0: none */
 	char *detail;
+	uint64_t val[3];          /* the probe's values (struct vfio_feature) */
 };
 
 struct status_rows {
@@ -196,6 +211,7 @@ static void row_add(struct status_rows *rows, const char *key, enum vfio_avail a
 	r->avail = avail;
 	r->err = err < 0 ? -err : err;
 	r->detail = detail;
+	memset(r->val, 0, sizeof(r->val));
 }
 
 static void rows_release(struct status_rows *rows)
@@ -249,19 +265,9 @@ static void status_cdevs(struct view *v, struct status_rows *rows, bool iommufd)
 	strv_free(&names);
 }
 
-static void status_render(struct out *o, const struct status_rows *rows, bool offline)
+/* The rows as kernel_features (JSON only), in the object open. */
+static void status_features(struct out *o, const struct status_rows *rows)
 {
-	if (!out_is_json(o)) {
-		for (size_t k = 0; k < rows->n; k++) {
-			const struct status_row *r = &rows->v[k];
-
-			out_text(o, "%-48s %-7s %s", cli_vfio_feature_label(r->key), avail_text[r->avail],
-				 r->detail ? r->detail : "");
-		}
-		return;
-	}
-	out_obj_begin(o, NULL, NULL);
-	out_bool(o, "offline", NULL, offline);
 	out_list_begin(o, "kernel_features", NULL);
 	for (size_t k = 0; k < rows->n; k++) {
 		const struct status_row *r = &rows->v[k];
@@ -282,7 +288,60 @@ static void status_render(struct out *o, const struct status_rows *rows, bool of
 		out_obj_end(o);
 	}
 	out_list_end(o);
+}
+
+static void status_render(struct out *o, const struct status_rows *rows, bool offline)
+{
+	if (!out_is_json(o)) {
+		for (size_t k = 0; k < rows->n; k++) {
+			const struct status_row *r = &rows->v[k];
+
+			out_text(o, "%-48s %-7s %s", cli_vfio_feature_label(r->key), avail_text[r->avail],
+				 r->detail ? r->detail : "");
+		}
+		return;
+	}
+	out_obj_begin(o, NULL, NULL);
+	out_bool(o, "offline", NULL, offline);
+	status_features(o, rows);
 	out_obj_end(o);
+}
+
+/*
+ * The rows of vfio status: probed on the running kernel, or, offline, the
+ * nodes the source shows. *iommufd: iommufd is there.
+ */
+static void status_collect(struct view *v, bool offline, struct status_rows *rows, bool *iommufd)
+{
+	*iommufd = false;
+	if (offline) {
+		/* only what the recorded tree shows; ioctls cannot be probed */
+		bool c = view_exists(v, VFIO_PATH_CONTAINER);
+
+		*iommufd = view_exists(v, VFIO_PATH_IOMMU);
+		row_add(rows, "container", c ? VFIO_AVAIL_YES : VFIO_AVAIL_NO, 0,
+			xstrdup(c ? "node present (ioctls not probed: offline source)" :
+				"node absent in this source"));
+		row_add(rows, "iommufd", *iommufd ? VFIO_AVAIL_YES : VFIO_AVAIL_NO, 0,
+			xstrdup(*iommufd ? "node present (ioctls not probed: offline source)" :
+				"node absent in this source (or not recorded)"));
+	} else {
+		struct vfio_status st = { 0 };
+
+		vfio_status_probe(&st);
+		for (size_t k = 0; k < st.n; k++) {
+			const struct vfio_feature *f = &st.features[k];
+			struct status_row *r;
+
+			row_add(rows, f->key, f->avail, f->err, cli_vfio_feature_detail(f));
+			r = &rows->v[rows->n - 1];
+			memcpy(r->val, f->val, sizeof(r->val));
+			if (!strcmp(f->key, "iommufd"))
+				*iommufd = f->avail == VFIO_AVAIL_YES;
+		}
+		vfio_status_release(&st);
+	}
+	status_cdevs(v, rows, *iommufd);
 }
 
 static int vfio_status(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
@@ -296,34 +355,261 @@ static int vfio_status(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	err = ctx_view(ctx, &v);
 	if (err)
 		return err;
-	if (offline) {
-		/* only what the recorded tree shows; ioctls cannot be probed */
-		bool c = view_exists(v, VFIO_PATH_CONTAINER);
-
-		iommufd = view_exists(v, VFIO_PATH_IOMMU);
-		row_add(&rows, "container", c ? VFIO_AVAIL_YES : VFIO_AVAIL_NO, 0,
-			xstrdup(c ? "node present (ioctls not probed: offline source)" :
-				"node absent in this source"));
-		row_add(&rows, "iommufd", iommufd ? VFIO_AVAIL_YES : VFIO_AVAIL_NO, 0,
-			xstrdup(iommufd ? "node present (ioctls not probed: offline source)" :
-				"node absent in this source (or not recorded)"));
-	} else {
-		struct vfio_status st = { 0 };
-
-		vfio_status_probe(&st);
-		for (size_t k = 0; k < st.n; k++) {
-			const struct vfio_feature *f = &st.features[k];
-
-			row_add(&rows, f->key, f->avail, f->err, cli_vfio_feature_detail(f));
-			if (!strcmp(f->key, "iommufd"))
-				iommufd = f->avail == VFIO_AVAIL_YES;
-		}
-		vfio_status_release(&st);
-	}
-	status_cdevs(v, &rows, iommufd);
+	status_collect(v, offline, &rows, &iommufd);
 	status_render(o, &rows, offline);
 	err = out_flush(o);
 	rows_release(&rows);
+	return err;
+}
+
+/* ---- caps: one report for orchestrators ---- */
+
+static const struct status_row *row_of(const struct status_rows *rows, const char *key)
+{
+	for (size_t i = 0; i < rows->n; i++)
+		if (!strcmp(rows->v[i].key, key))
+			return &rows->v[i];
+	return NULL;
+}
+
+/* available: true, false, or null (unknown, or not a row of this source) */
+static void avail_out(struct out *o, const char *key, const char *label, const struct status_row *r)
+{
+	if (!r || r->avail == VFIO_AVAIL_UNKNOWN)
+		out_str(o, key, label, out_is_json(o) ? NULL : "unknown");
+	else
+		out_bool(o, key, label, r->avail == VFIO_AVAIL_YES);
+}
+
+/* The iommufd options the status probe tried, by their uapi names. */
+static const struct {
+	const char *key;
+	const char *name;
+} caps_options[] = {
+	{ "rlimit_mode_option", "IOMMU_OPTION_RLIMIT_MODE" },
+	{ "huge_pages_option", "IOMMU_OPTION_HUGE_PAGES" },
+	{ "sw_msi_option", "IOMMU_OPTION_SW_MSI_START" },
+};
+
+/* The legacy container's models, by the names 'container set-iommu' takes. */
+static const struct {
+	const char *key;
+	const char *name;
+} caps_models[] = {
+	{ "container_type1v2", "type1v2" },
+	{ "container_type1", "type1" },
+	{ "container_spapr_tce_v2", "spapr-v2" },
+	{ "container_spapr_tce", "spapr" },
+	{ "container_noiommu", "noiommu" },
+};
+
+static void caps_kernel(struct out *o, const struct status_rows *rows, const struct vfio_nodes *nodes,
+			bool offline)
+{
+	const struct status_row *rl = row_of(rows, "rlimit_mode_option");
+	struct strv models = { 0 };
+
+	out_obj_begin(o, "iommufd", "iommufd");
+	avail_out(o, "available", "available", row_of(rows, "iommufd"));
+	out_str(o, "node", "node", nodes->iommu ? VFIO_PATH_IOMMU : NULL);
+	avail_out(o, "device_cdev", "device cdevs", row_of(rows, "device_cdev"));
+	if (rl && rl->avail == VFIO_AVAIL_YES) {
+		out_str(o, "rlimit_mode", "RLIMIT_MODE of a new iommufd", vfio_rlimit_mode_name(rl->val[0]));
+		out_bool(o, "settable", "this process may set it", rl->val[1] != 0);
+	} else {
+		out_str(o, "rlimit_mode", "RLIMIT_MODE of a new iommufd", NULL);
+		out_str(o, "settable", "this process may set it", out_is_json(o) ? NULL : "unknown");
+	}
+	out_list_begin(o, "iommufd_options", "options");
+	for (size_t i = 0; i < ARRAY_SIZE(caps_options); i++) {
+		const struct status_row *r = row_of(rows, caps_options[i].key);
+		const char *detail = r ? r->detail : offline ? "not probed: offline source" : "not probed";
+
+		if (!out_is_json(o)) {
+			/* one line an option */
+			out_text(o, "%s: %s%s%s", caps_options[i].name, r ? avail_text[r->avail] : "unknown",
+				 detail ? ": " : "", detail ? detail : "");
+			continue;
+		}
+		out_obj_begin(o, NULL, NULL);
+		out_str(o, "name", NULL, caps_options[i].name);
+		avail_out(o, "available", NULL, r);
+		if (r && r->avail == VFIO_AVAIL_YES && strcmp(caps_options[i].key, "sw_msi_option"))
+			out_u64(o, "option_value", NULL, r->val[0]);
+		else
+			out_null(o, "option_value", NULL);
+		if (r && r->err)
+			out_u64(o, "errno", NULL, (uint64_t)r->err);
+		else
+			out_null(o, "errno", NULL);
+		out_str(o, "errno_name", NULL, r && r->err ? vfio_errno_name(r->err) : NULL);
+		out_str(o, "detail", NULL, detail);
+		out_obj_end(o);
+	}
+	out_list_end(o);
+	out_obj_end(o);
+
+	out_obj_begin(o, "legacy", "legacy container");
+	avail_out(o, "available", "available", row_of(rows, "container"));
+	out_str(o, "node", "node", nodes->container ? VFIO_PATH_CONTAINER : NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(caps_models); i++) {
+		const struct status_row *r = row_of(rows, caps_models[i].key);
+
+		if (r && r->avail == VFIO_AVAIL_YES)
+			strv_push(&models, caps_models[i].name);
+	}
+	if (offline)
+		out_str(o, "container_types", "IOMMU models", out_is_json(o) ? NULL : "not probed: offline source");
+	else
+		out_strv(o, "container_types", "IOMMU models", &models);
+	out_obj_end(o);
+	strv_free(&models);
+}
+
+
+struct caps_opts {
+	bool all;
+};
+
+enum { OPT_CAPS_ALL = 0x310 };
+
+static const struct argp_option caps_options_argp[] = {
+	{ "all", OPT_CAPS_ALL, NULL, 0, "every PCI device, not only those on a VFIO driver", 0 },
+	{ 0 }
+};
+
+static error_t caps_parse(int key, char *arg, struct argp_state *state)
+{
+	struct caps_opts *o = state->input;
+
+	if (key != OPT_CAPS_ALL)
+		return ARGP_ERR_UNKNOWN;
+	o->all = true;
+	return 0;
+}
+
+static int vfio_caps(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct caps_opts *co = opts;
+	struct status_rows rows = { 0 };
+	struct out *o = ctx_out(ctx);
+	bool offline = ctx->snapshot || ctx->sysfs_root, iommufd = false;
+	const struct inv_device **devs;
+	struct vfio_dev_nodes *dn;
+	struct vfio_nodes nodes;
+	struct inventory inv;
+	enum vfio_backend be = VFIO_BACKEND_NONE;
+	size_t n = 0, nvfio = 0, bad;
+	struct view *v;
+	int err;
+
+	err = cli_inventory_load(ctx, &inv);
+	if (err)
+		return err;
+	err = ctx_view(ctx, &v);
+	if (err) {
+		inventory_release(&inv);
+		return err;
+	}
+	devs = xcalloc(inv.ndevices + 1, sizeof(*devs));
+	for (int i = 0; i < argc; i++) {
+		const struct inv_device *d = inventory_device(&inv, argv[i]);
+
+		if (!d) {
+			err = err_report(ctx, pci_addr_looks_like(argv[i]) ? -ENOENT : -EUSAGE,
+					 pci_addr_looks_like(argv[i]) ? "no device %s" :
+					 "'%s' is not a PCI address (0000:00:03.0 or 00:03.0)", argv[i]);
+			free(devs);
+			inventory_release(&inv);
+			return err;
+		}
+	}
+	for (size_t i = 0; i < inv.ndevices; i++) {
+		const struct inv_device *d = &inv.devices[i];
+		bool want = false;
+
+		for (int k = 0; k < argc && !want; k++)
+			want = inventory_device(&inv, argv[k]) == d;
+		if (!argc)
+			want = d->pci && (co->all || vfio_driver_is_vfio(d->driver));
+		if (want)
+			devs[n++] = d;
+	}
+	cli_inventory_warn(ctx, &inv, INV_SCOPE_DEVICES | INV_SCOPE_GROUPS, NULL);
+	status_collect(v, offline, &rows, &iommufd);
+	vfio_nodes_read(v, &nodes);
+	dn = xcalloc(n + 1, sizeof(*dn));
+	for (size_t i = 0; i < n; i++)
+		vfio_dev_nodes_find(&nodes, devs[i], devs[i]->group >= 0 ?
+				    inventory_group(&inv, (unsigned)devs[i]->group) : NULL, &dn[i]);
+	/* the backend a spec of every device on a VFIO driver would take */
+	{
+		struct vfio_dev_nodes *vd = xcalloc(n + 1, sizeof(*vd));
+
+		for (size_t i = 0; i < n; i++)
+			if (vfio_driver_is_vfio(devs[i]->driver))
+				vd[nvfio++] = dn[i];
+		if (nvfio)
+			be = cli_cdi_choose(vd, nvfio, VFIO_BACKEND_NONE, &bad);
+		free(vd);
+	}
+
+	out_obj_begin(o, NULL, NULL);
+	out_bool(o, "offline", "offline source", offline);
+	out_str(o, "kernel_release", "kernel", inv.kernel_release);
+	out_str(o, "backend", "backend for the VFIO devices", vfio_backend_name(be));
+	out_str(o, "cdi_kind", "CDI kind", CLI_CDI_KIND);
+	caps_kernel(o, &rows, &nodes, offline);
+	if (out_is_json(o))
+		status_features(o, &rows);
+	out_u64(o, "ndevices", "devices listed", n);
+	out_list_begin(o, "devices", NULL);
+	for (size_t i = 0; i < n; i++) {
+		const struct inv_device *d = devs[i];
+		const struct inv_group *g = d->group >= 0 ? inventory_group(&inv, (unsigned)d->group) : NULL;
+		struct strv cdevs = { 0 }, backends = { 0 };
+		char name[32], idbuf[16];
+
+		for (size_t k = 0; k < d->vfio_cdevs.n; k++)
+			strv_push_owned(&cdevs, xasprintf("%s/%s", VFIO_PATH_CDEV_DIR, d->vfio_cdevs.v[k]));
+		if (vfio_driver_is_vfio(d->driver) && dn[i].iommufd)
+			strv_push(&backends, "iommufd");
+		if (vfio_driver_is_vfio(d->driver) && dn[i].legacy)
+			strv_push(&backends, "legacy");
+		cli_cdi_name(d->name, name, sizeof(name));
+		out_obj_begin(o, NULL, d->name);
+		out_str(o, "pciBusID", "PCI address", d->name);
+		if (d->group >= 0)
+			out_u64(o, "iommuGroup", "IOMMU group", (unsigned)d->group);
+		else
+			out_null(o, "iommuGroup", "IOMMU group");
+		out_str(o, "id", "id", cli_device_id(d, idbuf, sizeof(idbuf)));
+		out_str(o, "driver", "driver", d->driver);
+		if (g && g->viable_known)
+			out_bool(o, "viable", "viable", g->viable);
+		else
+			out_str(o, "viable", "viable", out_is_json(o) ? NULL : "unknown");
+		out_str(o, "reason", "reason", g ? g->reason : "the device is in no IOMMU group");
+		out_str(o, "vfio_group", "vfio group", g ? g->vfio_node : NULL);
+		out_strv(o, "vfio_cdevs", "vfio cdevs", &cdevs);
+		out_strv(o, "backends", "backends", &backends);
+		out_str(o, "cdi_name", "CDI name", vfio_driver_is_vfio(d->driver) && cli_cdi_name_ok(name) &&
+			strlen(d->name) < sizeof(name) ? name : NULL);
+		cli_out_owner(ctx, o, &inv, g, NULL);
+		out_obj_end(o);
+		strv_free(&cdevs);
+		strv_free(&backends);
+	}
+	out_list_end(o);
+	out_obj_end(o);
+	err = out_flush(o);
+	for (size_t i = 0; i < n; i++)
+		vfio_dev_nodes_release(&dn[i]);
+	free(dn);
+	free(devs);
+	vfio_nodes_release(&nodes);
+	rows_release(&rows);
+	inventory_release(&inv);
 	return err;
 }
 
@@ -959,6 +1245,26 @@ static const struct cli_verb vfio_verbs[] = {
 		.max_args = 1,
 		.flags = CLI_LIVE,
 		.run = vfio_probe,
+	},
+	{
+		.name = "caps",
+		.summary = "one report for orchestrators: what the kernel offers, and each device",
+		.args_doc = "[ADDR...]",
+		.doc = "What the kernel offers (iommufd and /dev/iommu, device cdevs, the legacy "
+		       "container and its IOMMU models, the iommufd options probed: "
+		       "IOMMU_OPTION_RLIMIT_MODE and whether this process may set it, HUGE_PAGES, "
+		       "SW_MSI), the backend a CDI spec of the VFIO devices takes, and for each device "
+		       "on a VFIO driver (those given, or every PCI device with --all) its pciBusID, "
+		       "iommuGroup, viability, nodes, the backends it can be handed over with, its CDI "
+		       "name and who holds its group. Keys named as the Kubernetes DRA drivers name the "
+		       "same facts where they do (pciBusID, iommuGroup). With -F or --sysfs-root only "
+		       "the nodes of the source are shown: nothing is probed and the owner is null.",
+		.options = caps_options_argp,
+		.parser = caps_parse,
+		.opts_size = sizeof(struct caps_opts),
+		.min_args = 0,
+		.max_args = -1,
+		.run = vfio_caps,
 	},
 	{ 0 }
 };

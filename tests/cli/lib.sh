@@ -89,15 +89,17 @@ vm_ppc64_check() {
 	fi
 }
 
-# guest_run SCENARIO GUEST DIR: boots a tests/vm scenario with the guest
-# script GUEST and tests/vm/guest/ as /guest; the guest's files in DIR, the
-# log in DIR.log. Sets secs; returns vm_run's status. Environment settings of
-# the call (IOMMUCTL_VM_TIMEOUT...) reach the harness.
+# guest_run SCENARIO GUEST DIR [SRC:DST...]: boots a tests/vm scenario with
+# the guest script GUEST and tests/vm/guest/ as /guest (and each SRC copied
+# to DST); the guest's files in DIR, the log in DIR.log. Sets secs; returns
+# vm_run's status. Environment settings of the call (IOMMUCTL_VM_TIMEOUT...)
+# reach the harness.
 guest_run() {
 	local s=$1 guest=$2 dir=$3 rc=0 t0 t1
+	shift 3
 	t0=$(date +%s.%N)
-	bash -c '. tests/vm/lib.sh; vm_run "$0" "$1" "$2" "$3"' \
-		"$s" "$guest" "$dir" "$PWD/tests/vm/guest:/guest" >"$dir.log" 2>&1 || rc=$?
+	bash -c '. tests/vm/lib.sh; vm_run "$@"' \
+		_ "$s" "$guest" "$dir" "$PWD/tests/vm/guest:/guest" "$@" >"$dir.log" 2>&1 || rc=$?
 	t1=$(date +%s.%N)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	return "$rc"

@@ -53,6 +53,12 @@ msi-show       tree    msi show {group}
 vfio-status    fixture vfio status
 vfio-status    tree    vfio status
 vfio-status    live    vfio status
+vfio-caps      fixture vfio caps
+vfio-caps      fixture vfio caps --all
+vfio-caps      tree    vfio caps --all
+vfio-caps      live    vfio caps --all
+vfio-caps      unit    vfio-caps-*.json
+error          fixture cdi
 snapshot-show  fixture snapshot show
 snapshot-save  fixture snapshot save {tmp}/saved.tar
 snapshot-save  tree    snapshot save {tmp}/saved.tar

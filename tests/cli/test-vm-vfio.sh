@@ -30,12 +30,21 @@ if ! command -v qemu-system-x86_64 >/dev/null 2>&1 && [ "$(id -u)" -ne 0 ]; then
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
+# the receiving end of send, for the guests (linked as iommuctl is: the
+# guest has its libraries)
+extra=()
+if cc -std=gnu11 -D_GNU_SOURCE -O2 -Isrc tests/tools/fdrecv.c -o "$tmp/fdrecv" -ljson-c 2>"$tmp/cc.err"; then
+	extra=("$tmp/fdrecv:/bin/fdrecv")
+else
+	bad "cannot build tests/tools/fdrecv.c: $(head -n 1 "$tmp/cc.err")"
+fi
+
 # boot NAME SCENARIO GUEST [env...]: runs the guest, outputs in $tmp/NAME
 boot() {
 	local name=$1 scn=$2 guest=$3 rc=0
 	shift 3
 	local -x IOMMUCTL="$bin" "$@"
-	guest_run "$scn" "$guest" "$tmp/$name" || rc=$?
+	guest_run "$scn" "$guest" "$tmp/$name" "${extra[@]}" || rc=$?
 	BOOT_SECONDS=$secs
 	return "$rc"
 }
@@ -43,6 +52,53 @@ boot() {
 # check DIR NAME PYTHON-EXPR: the expression sees j(file) (parsed JSON), t(file) (text), rc(name)
 check() { # DIR NAME PYTHON-EXPR (tests/cli/guest_check.py)
 	check_guest "$@"
+}
+
+# handover_checks DIR BACKEND LABEL: what tests/vm/guest/handover.sh recorded
+handover_checks() {
+	local d=$1 be=$2 l=$3 out
+	check "$d" "$l: vfio caps: backend $be, edu with its pciBusID, iommuGroup, viability, backends and CDI name" \
+		"(lambda c: c['offline'] is False and c['backend']=='$be' and [x['pciBusID'] for x in c['devices']]==['0000:00:03.0'] and c['devices'][0]['iommuGroup']==1 and c['devices'][0]['viable'] is True and '$be' in c['devices'][0]['backends'] and c['devices'][0]['cdi_name']=='0000-00-03.0' and c['devices'][0]['owner']['summary']=='none')(j('caps.out'))"
+	if [ "$be" = iommufd ]; then
+		check "$d" "$l: vfio caps: RLIMIT_MODE user on a new iommufd, settable as root; iommufd and legacy both offered" \
+			"(lambda c: c['iommufd']['rlimit_mode']=='user' and c['iommufd']['settable'] is True and c['iommufd']['node']=='/dev/iommu' and c['legacy']['container_types'][0]=='type1v2' and c['devices'][0]['backends']==['iommufd','legacy'])(j('caps.out'))"
+	else
+		check "$d" "$l: vfio caps: no iommufd (null mode), the container's type1v2, legacy only" \
+			"(lambda c: c['iommufd']['available'] is False and c['iommufd']['rlimit_mode'] is None and 'type1v2' in c['legacy']['container_types'] and c['devices'][0]['backends']==['legacy'])(j('caps.out'))"
+	fi
+	echo "vfio-caps $d/caps.out" > "$tmp/manifest"
+	out=$(python3 tests/tools/json-schema-check.py "$tmp/manifest" 2>&1) && ok "$l: vfio caps -j validates against its schema" ||
+		bad "$l: vfio caps schema: $out"
+	if out=$(python3 tests/tools/cdi-check.py --nodes "$d/cdi-nodes.txt" --backend "$be" "$d/cdi.json" 2>&1) && [ "$(cat "$d/cdi.rc")" = 0 ]; then
+		ok "$l: cdi -o: a valid CDI spec for $be, names the CDI spec allows, every node a character device here ($(grep -c '^ok' <<<"$out") checks)"
+	else
+		bad "$l: cdi: rc $(cat "$d/cdi.rc" 2>/dev/null): $(grep -m 3 -v '^ok' <<<"$out" | tr '\n' ' ') $(head -n 2 "$d/cdi.err" 2>/dev/null)"
+	fi
+	check "$d" "$l: cdi --backend legacy: the group's node and the container" \
+		"rc('cdi-legacy')==0 and j('cdi-legacy.out')['containerEdits']['deviceNodes'][0]['path']=='/dev/vfio/vfio' and j('cdi-legacy.out')['devices'][0]['containerEdits']['deviceNodes'][0]['path']=='/dev/vfio/1'"
+	# the receiver's verdict on every fd
+	if [ "$be" = iommufd ]; then
+		check "$d" "$l: send: the receiver got the iommufd (/dev/iommu, IOMMU_IOAS_ALLOC works, RLIMIT_MODE process) and the bound cdev (VFIO_DEVICE_GET_INFO)" \
+			"rc('recv-iommufd')==0 and (lambda r: r['ok'] and r['nfds']==2 and [c['kind'] for c in r['checks']]==['iommufd','device'] and all(c['ok'] for c in r['checks']) and r['checks'][0]['link']=='/dev/iommu' and r['checks'][1]['link']=='/dev/vfio/devices/vfio0' and r['message']['fds'][0]['rlimit_mode']=='process')(j('recv-iommufd.json'))"
+	else
+		check "$d" "$l: send: the receiver got the container (API version 0), the viable group /dev/vfio/1 and the device (VFIO_DEVICE_GET_INFO)" \
+			"rc('recv-legacy')==0 and (lambda r: r['ok'] and r['nfds']==3 and [c['kind'] for c in r['checks']]==['container','group','device'] and all(c['ok'] for c in r['checks']) and r['checks'][0]['link']=='/dev/vfio/vfio' and r['checks'][1]['link']=='/dev/vfio/1' and r['checks'][2]['link'].startswith('anon_inode:'))(j('recv-legacy.json'))"
+	fi
+	check "$d" "$l: send: the batch line ok, its output names what the peer checked, and the peer's answer" \
+		"rc('send-$be')==0 and (lambda L: L[max(L)]['status']=='ok' and L[max(L)]['output']['reply'].startswith('ok ') and L[max(L)]['output']['fds']==j('recv-$be.json')['message']['fds'])(lines('send-$be.out'))"
+	python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1]))["message"], open(sys.argv[2], "w"))' \
+		"$d/recv-$be.json" "$tmp/message.json" 2>/dev/null
+	echo "send-message $tmp/message.json" > "$tmp/manifest"
+	out=$(python3 tests/tools/json-schema-check.py "$tmp/manifest" 2>&1) && ok "$l: send: the message validates against send-message.schema.json" ||
+		bad "$l: send message schema: $out"
+	check "$d" "$l: send to no socket: exit 1, one line: no such socket" \
+		"rc('send-none')==1 and 'send /tmp/none.sock: /tmp/none.sock: cannot use it: no such socket' in t('send-none.err') and len(t('send-none.err').strip().splitlines())==1"
+	check "$d" "$l: send to a datagram socket: exit 1, one line" \
+		"rc('send-dgram')==1 and 'a datagram socket?' in t('send-dgram.err') and len(t('send-dgram.err').strip().splitlines())==1"
+	check "$d" "$l: send to a peer that closes: exit 1, one line" \
+		"rc('send-closer')==1 and 'closed the connection' in t('send-closer.err') and len(t('send-closer.err').strip().splitlines())==1"
+	check "$d" "$l: send ack to a peer that reads and says nothing: exit 1, one line" \
+		"rc('send-silent')==1 and 'without answering' in t('send-silent.err') and len(t('send-silent.err').strip().splitlines())==1"
 }
 
 # ---- 1. stock kernel: legacy container ----
@@ -92,6 +148,7 @@ if boot stock vtd tests/vm/guest/vfio-legacy.sh; then
 		"j('hold-show-after.out')['holders']==[] and rc('hold-release-after')==0 and 'result: released' in t('hold-release-after.out') and not t('hold-driver-after.txt').strip().endswith('vfio-pci')"
 	check "$d" "stock: holders: release --force goes on and says so" \
 		"rc('hold-claim2')==0 and rc('hold-force')==0 and ('--force: releasing group %s although pid %s (sleep) holds' % (t('holder2.txt').split()[1], t('holder2.txt').split()[0])) in t('hold-force.err') and not t('hold-driver-force.txt').strip().endswith('vfio-pci')"
+	handover_checks "$d" legacy stock
 else
 	bad "stock 6.12 guest did not run: $(tail -n 3 "$tmp/stock.log" | tr '\n' ' ')"
 fi
@@ -129,6 +186,11 @@ elif boot iommufd vtd tests/vm/guest/vfio-iommufd.sh IOMMUCTL_VM_KERNEL_IMAGE="$
 		"(lambda a: j('cdev-holders.out')['holders']==[{'pid': int(a[0]), 'comm': 'sleep', 'fd': 3, 'node': '/dev/vfio/devices/'+a[1], 'device': '0000:00:03.0'}])(t('cdev-holder.txt').split())"
 	check "$d" "iommufd: holders: group show -j too" \
 		"(lambda a: [h['pid'] for h in j('cdev-holders-group.out')['holders']]==[int(a[0])])(t('cdev-holder.txt').split())"
+	check "$d" "iommufd: status: IOMMU_OPTION_RLIMIT_MODE known, 0 on a new iommufd, root may set it" \
+		"feat()['rlimit_mode_option']['available'] is True and feat()['rlimit_mode_option']['errno'] is None and 'may set it' in feat()['rlimit_mode_option']['detail']"
+	handover_checks "$d" iommufd iommufd
+	check "$d" "iommufd: send of an iommufd that holds an IOAS: EBUSY, one line saying to choose the mode first" \
+		"rc('send-busy')==1 and 'EBUSY' in t('send-busy.err') and \"put 'option rlimit-mode process' before the first of them\" in t('send-busy.err') and len(t('send-busy.err').strip().splitlines())==1"
 else
 	bad "rebuilt 6.12 guest did not run: $(tail -n 3 "$tmp/iommufd.log" | tr '\n' ' ')"
 fi

@@ -22,6 +22,8 @@
 #include <string.h>
 
 #include <json-c/json.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "backends/vfio/msi.h"
@@ -38,6 +40,7 @@
 /* Resolved by --wrap; NULL when the test was linked without it (then tests skip). */
 extern int __real_open(const char *path, int flags, ...) __attribute__((weak));
 extern int __real_ioctl(int fd, unsigned long req, ...) __attribute__((weak));
+extern ssize_t __real_sendmsg(int fd, const struct msghdr *mh, int flags) __attribute__((weak));
 
 #define WRAPPED() do { if (!&__real_ioctl || !&__real_open) skip(); } while (0)
 
@@ -70,6 +73,15 @@ static struct fake {
 	bool ddw_live;
 	uint64_t ddw_size;
 	uint64_t sw_msi[2];       /* IOMMU_OPTION_SW_MSI_START, _SIZE as last set */
+	/* IOMMU_OPTION_RLIMIT_MODE: the iommufd's mode; a set fails EPERM, or EBUSY with objects */
+	uint64_t rlimit_mode;
+	bool rlimit_eperm;
+	int objects;              /* IOASes allocated and devices bound, less those destroyed */
+	/* the last sendmsg of fake fds (send): its bytes and fds */
+	char sent[4096];
+	size_t sent_len;
+	int sent_fds[16];
+	int nsent_fds;
 } fk;
 
 #define FAKE_DDW_START 0x800000000000000ULL
@@ -80,6 +92,34 @@ static void fake_reset(void)
 	memset(&fk, 0, sizeof(fk));
 	fk.have_iommu = fk.have_container = fk.have_group = fk.have_cdev = true;
 	fk.group_viable = true;
+}
+
+/*
+ * sendmsg of the fake kernel's fds (send): kept in fk.sent, as if the peer
+ * had taken them; any other goes to the kernel.
+ */
+ssize_t __wrap_sendmsg(int fd, const struct msghdr *mh, int flags);
+ssize_t __wrap_sendmsg(int fd, const struct msghdr *mh, int flags)
+{
+	struct cmsghdr *c = CMSG_FIRSTHDR(mh);
+	size_t n = 0;
+
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return __real_sendmsg(fd, mh, flags);
+	fk.nsent_fds = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+	assert_true(fk.nsent_fds <= 16);
+	memcpy(fk.sent_fds, CMSG_DATA(c), (size_t)fk.nsent_fds * sizeof(int));
+	for (int i = 0; i < fk.nsent_fds; i++)
+		if (fk.sent_fds[i] < FD_IOMMU)
+			return __real_sendmsg(fd, mh, flags);
+	for (size_t i = 0; i < mh->msg_iovlen; i++) {
+		assert_true(n + mh->msg_iov[i].iov_len < sizeof(fk.sent));
+		memcpy(fk.sent + n, mh->msg_iov[i].iov_base, mh->msg_iov[i].iov_len);
+		n += mh->msg_iov[i].iov_len;
+	}
+	fk.sent[n] = '\0';
+	fk.sent_len = n;
+	return (ssize_t)n;
 }
 
 int __wrap_open(const char *path, int flags, ...);
@@ -271,10 +311,16 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		return fake_fail(req, 0);
 	case VFIO_DEVICE_BIND_IOMMUFD:
 		((struct vfio_device_bind_iommufd *)arg)->out_devid = 7;
-		return fake_fail(req, 0);
+		if (fake_fail(req, 0))
+			return -1;
+		fk.objects++;
+		return 0;
 	case IOMMU_IOAS_ALLOC:
 		((struct iommu_ioas_alloc *)arg)->out_ioas_id = 2;
-		return fake_fail(req, 0);
+		if (fake_fail(req, 0))
+			return -1;
+		fk.objects++;
+		return 0;
 	case VFIO_DEVICE_ATTACH_IOMMUFD_PT: {
 		struct vfio_device_attach_iommufd_pt *a = arg;
 
@@ -310,8 +356,12 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	}
 	case IOMMU_IOAS_MAP:
 		return fake_fail(req, ((struct iommu_ioas_map *)arg)->iova);
-	case IOMMU_IOAS_UNMAP:
 	case IOMMU_DESTROY:
+		if (fake_fail(req, 0))
+			return -1;
+		fk.objects -= fk.objects > 0;
+		return 0;
+	case IOMMU_IOAS_UNMAP:
 	case VFIO_DEVICE_DETACH_IOMMUFD_PT:
 	case VFIO_GROUP_SET_CONTAINER:
 	case VFIO_GROUP_UNSET_CONTAINER:
@@ -329,6 +379,22 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 
 		if (fake_fail(req, 0))
 			return -1;
+		if (op->option_id == IOMMU_OPTION_RLIMIT_MODE) {
+			/* as the kernel: object 0 only; a set needs the privilege and no object yet */
+			if (op->object_id) {
+				errno = EOPNOTSUPP;
+				return -1;
+			}
+			if (op->op == IOMMU_OPTION_OP_GET) {
+				op->val64 = fk.rlimit_mode;
+				return 0;
+			}
+			errno = fk.rlimit_eperm ? EPERM : fk.objects ? EBUSY : op->val64 > 1 ? EINVAL : 0;
+			if (errno)
+				return -1;
+			fk.rlimit_mode = op->val64;
+			return 0;
+		}
 		/* the software MSI window: a get reads back what the last set wrote */
 		if (op->op == IOMMU_OPTION_OP_SET)
 			*v = op->val64;
@@ -1016,6 +1082,225 @@ static const char *member(json_object *l, const char *outer, const char *key)
 	return json_object_get_string(v);
 }
 
+/* ---- send: the held fds over a unix socket ---- */
+
+/* A listening socket nobody accepts on: connect(2) lands in its backlog. */
+static int listener(char *dir, char *sock, size_t len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(sock, len, "%s/s", dir);
+	assert_true(strlen(sock) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, sock, strlen(sock) + 1);
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(s >= 0);
+	assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(s, 64), 0);
+	return s;
+}
+
+static json_object *sent_message(void)
+{
+	json_object *m;
+
+	assert_true(fk.sent_len > 0);
+	assert_int_equal(fk.sent[fk.sent_len - 1], '\n');
+	m = json_tokener_parse(fk.sent);
+	assert_non_null(m);
+	return m;
+}
+
+/* fds[i] of the message, as a string of its key */
+static const char *sent_fd(json_object *m, size_t i, const char *key)
+{
+	json_object *fds, *v;
+
+	assert_true(json_object_object_get_ex(m, "fds", &fds));
+	assert_true(i < json_object_array_length(fds));
+	assert_true(json_object_object_get_ex(json_object_array_get_idx(fds, i), key, &v));
+	return v ? json_object_get_string(v) : NULL;
+}
+
+static void test_batch_send(void **state)
+{
+	char dir[] = "/tmp/iommuctl-send-XXXXXX", sock[128], text[1024];
+	struct fake_sysfs *fs;
+	json_object *all, *m;
+	char *out = NULL;
+	int ls;
+
+	WRAPPED();
+	if (!&__real_sendmsg)
+		skip();
+	ls = listener(dir, sock, sizeof(sock));
+	fs = fake_new();
+	fake_driver(fs, "vfio-pci", false);
+	fake_device(fs, "0000:00:03.0", NULL, 1, "vfio-pci", NULL);
+	fake_file(fs, "/sys/devices/pci0000:00/0000:00:03.0/vfio-dev/vfio0/dev", "511:0\n");
+
+	/* iommufd: the mode set first, as KubeVirt does, then a device bound, then both sent */
+	fake_reset();
+	snprintf(text, sizeof(text), "iommufd open\noption rlimit-mode\noption rlimit-mode process\n"
+		 "device bind 0000:00:03.0 name=edu\nsend %s\nsend %s edu rlimit-mode=keep timeout=2\n",
+		 sock, sock);
+	assert_int_equal(batch_out(text, fake_view(fs), true, &out), 0);
+	all = json_tokener_parse(out);
+	free(out);
+	assert_string_equal(member(line_res(all, 1, "ok"), "output", "rlimit_mode"), "user");
+	assert_string_equal(member(line_res(all, 2, "ok"), "output", "rlimit_mode"), "process");
+	assert_int_equal(fk.rlimit_mode, VFIO_RLIMIT_PROCESS);
+	assert_string_equal(member(line_res(all, 4, "ok"), "output", "socket"), sock);
+	assert_string_equal(member(line_res(all, 4, "ok"), "output", "socket_type"), "stream");
+	assert_string_equal(member(line_res(all, 4, "ok"), "output", "rlimit_mode"), "process");
+	/* the last message: the device alone */
+	assert_int_equal(fk.nsent_fds, 1);
+	assert_int_equal(fk.sent_fds[0], FD_CDEV);
+	m = sent_message();
+	assert_string_equal(sent_fd(m, 0, "kind"), "device");
+	assert_string_equal(sent_fd(m, 0, "path"), "/dev/vfio/devices/vfio0");
+	assert_string_equal(sent_fd(m, 0, "address"), "0000:00:03.0");
+	assert_string_equal(sent_fd(m, 0, "dev_id"), "7");
+	json_object_put(m);
+	json_object_put(all);
+
+	/* every fd held, in order: the iommufd, then the device */
+	fake_reset();
+	snprintf(text, sizeof(text), "option rlimit-mode process\ndevice bind 0000:00:03.0 name=edu\nsend %s\n", sock);
+	assert_int_equal(batch_out(text, fake_view(fs), false, &out), 0);
+	assert_non_null(strstr(out, ": ok    send "));
+	assert_non_null(strstr(out, ": 2 fds to "));
+	assert_non_null(strstr(out, "(iommufd, edu); RLIMIT_MODE process\n"));
+	free(out);
+	assert_int_equal(fk.nsent_fds, 2);
+	assert_int_equal(fk.sent_fds[0], FD_IOMMU);
+	assert_int_equal(fk.sent_fds[1], FD_CDEV);
+	m = sent_message();
+	assert_string_equal(sent_fd(m, 0, "index"), "0");
+	assert_string_equal(sent_fd(m, 0, "kind"), "iommufd");
+	assert_string_equal(sent_fd(m, 0, "path"), "/dev/iommu");
+	assert_string_equal(sent_fd(m, 0, "rlimit_mode"), "process");
+	assert_string_equal(sent_fd(m, 1, "index"), "1");
+	assert_string_equal(sent_fd(m, 1, "name"), "edu");
+	json_object_put(m);
+
+	/* the mode asked for on an iommufd that holds a device: EBUSY, and what to do */
+	fake_reset();
+	snprintf(text, sizeof(text), "device bind 0000:00:03.0 name=edu\nsend %s\n", sock);
+	assert_int_equal(batch_out(text, fake_view(fs), true, &out), -EBUSY);
+	all = json_tokener_parse(out);
+	free(out);
+	assert_non_null(strstr(member(line_res(all, 1, "error"), NULL, "message"),
+			       "put 'option rlimit-mode process' before the first of them"));
+	assert_int_equal(fk.nsent_fds, 0);
+	json_object_put(all);
+
+	/* without the privilege (CAP_SYS_RESOURCE) */
+	fake_reset();
+	fk.rlimit_eperm = true;
+	assert_int_equal(batch_out("option rlimit-mode process\n", fake_view(fs), true, &out), -EPERM);
+	assert_non_null(strstr(out, "CAP_SYS_RESOURCE"));
+	free(out);
+
+	/* a kernel without the option: the iommufd goes as it is, the message says null */
+	fake_reset();
+	fk.fail_req = IOMMU_OPTION;
+	fk.fail_err = EOPNOTSUPP;
+	snprintf(text, sizeof(text), "iommufd open\nsend %s\n", sock);
+	assert_int_equal(batch_out(text, fake_view(fs), true, &out), 0);
+	free(out);
+	m = sent_message();
+	assert_null(sent_fd(m, 0, "rlimit_mode"));
+	json_object_put(m);
+
+	/* legacy: the container, the group, the device opened through it */
+	fake_reset();
+	snprintf(text, sizeof(text), "container open\ngroup add 1 name=g\ncontainer set-iommu\n"
+		 "device open 0000:00:03.0 name=d\nsend %s\n", sock);
+	assert_int_equal(batch_out(text, fake_view(fs), true, &out), 0);
+	free(out);
+	assert_int_equal(fk.nsent_fds, 3);
+	assert_int_equal(fk.sent_fds[0], FD_CONTAINER);
+	assert_int_equal(fk.sent_fds[1], FD_GROUP);
+	assert_int_equal(fk.sent_fds[2], FD_DEVICE);
+	m = sent_message();
+	assert_string_equal(sent_fd(m, 0, "container_type"), "type1v2");
+	assert_string_equal(sent_fd(m, 1, "kind"), "group");
+	assert_string_equal(sent_fd(m, 1, "path"), "/dev/vfio/1");
+	assert_string_equal(sent_fd(m, 1, "group"), "1");
+	assert_null(sent_fd(m, 2, "path"));
+	assert_null(sent_fd(m, 2, "dev_id"));
+	json_object_put(m);
+	/* the group went to the peer: the end of the run leaves it in the container */
+	assert_int_equal(called(VFIO_GROUP_UNSET_CONTAINER), 0);
+
+	/* the same run without send takes it out */
+	fake_reset();
+	assert_int_equal(batch_out("container open\ngroup add 1 name=g\ncontainer set-iommu\n",
+				   fake_view(fs), true, &out), 0);
+	free(out);
+	assert_int_equal(called(VFIO_GROUP_UNSET_CONTAINER), 1);
+
+	/* nothing held; names it does not hold; bad words; no such socket */
+	fake_reset();
+	snprintf(text, sizeof(text), "send %s\n", sock);
+	assert_int_equal(batch_out(text, fake_view(fs), true, &out), -EINVAL);
+	assert_non_null(strstr(out, "nothing to send"));
+	free(out);
+	snprintf(text, sizeof(text), "iommufd open\nsend %s nosuch\n", sock);
+	assert_int_equal(batch_out(text, fake_view(fs), true, &out), -EIO);
+	assert_non_null(strstr(out, "no object named 'nosuch'"));
+	free(out);
+	snprintf(text, sizeof(text), "iommufd open\nsend %s container\n", sock);
+	assert_int_equal(batch_out(text, fake_view(fs), true, &out), -EIO);
+	assert_non_null(strstr(out, "the container is not open"));
+	free(out);
+	snprintf(text, sizeof(text), "iommufd open\nsend %s rlimit-mode=all\n", sock);
+	assert_int_equal(batch_out(text, fake_view(fs), true, &out), -EUSAGE);
+	free(out);
+	snprintf(text, sizeof(text), "iommufd open\nsend %s timeout=0\n", sock);
+	assert_int_equal(batch_out(text, fake_view(fs), true, &out), -EUSAGE);
+	free(out);
+	snprintf(text, sizeof(text), "iommufd open\nsend %s/nosuch\n", dir);
+	assert_int_equal(batch_out(text, fake_view(fs), true, &out), -EIO);
+	assert_non_null(strstr(out, "/nosuch: cannot use it: no such socket"));
+	free(out);
+
+	close(ls);
+	unlink(sock);
+	rmdir(dir);
+	fake_free(fs);
+	(void)state;
+}
+
+/* IOMMU_OPTION_RLIMIT_MODE in vfio status: the mode of a new iommufd, and whether it may be set. */
+static void test_status_rlimit_mode(void **state)
+{
+	struct vfio_status st = { 0 };
+	char *d;
+
+	WRAPPED();
+	fake_reset();
+	vfio_status_probe(&st);
+	assert_int_equal(feat(&st, "rlimit_mode_option")->avail, VFIO_AVAIL_YES);
+	d = cli_vfio_feature_detail(feat(&st, "rlimit_mode_option"));
+	assert_string_equal(d, "0 (per user) on a new iommufd; this process may set it");
+	free(d);
+	vfio_status_release(&st);
+
+	fake_reset();
+	fk.rlimit_eperm = true;
+	vfio_status_probe(&st);
+	assert_int_equal(feat(&st, "rlimit_mode_option")->avail, VFIO_AVAIL_YES);
+	assert_int_equal(feat(&st, "rlimit_mode_option")->err, EPERM);
+	d = cli_vfio_feature_detail(feat(&st, "rlimit_mode_option"));
+	assert_non_null(strstr(d, "EPERM: setting the accounting mode needs CAP_SYS_RESOURCE"));
+	free(d);
+	vfio_status_release(&st);
+	(void)state;
+}
+
 static void test_batch_spapr(void **state)
 {
 	json_object *all;
@@ -1483,6 +1768,46 @@ static void test_cli_probe(void **state)
 	(void)state;
 }
 
+/* vfio caps on the fake kernel: what was probed, in the report's own keys. */
+static void test_cli_caps(void **state)
+{
+	json_object *j, *d;
+	char *out;
+	int rc;
+
+	WRAPPED();
+	fake_reset();
+	out = run_cli_verb("vfio-caps-fake", 2, &cli_object_vfio.verbs[2], false, NULL, &rc);
+	free(out);
+	out = run_cli_verb("vfio-caps-fake", 1, &cli_object_vfio.verbs[2], false, NULL, &rc);
+	assert_int_equal(rc, 0);
+	j = json_tokener_parse(out);
+	assert_non_null(j);
+	free(out);
+	assert_false(json_object_get_boolean(jpath(j, "offline")));
+	assert_true(json_object_get_boolean(jpath(j, "iommufd.available")));
+	assert_string_equal(jstr(j, "iommufd.rlimit_mode"), "user");
+	assert_true(json_object_get_boolean(jpath(j, "iommufd.settable")));
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(jpath(j, "legacy.container_types"), 0)),
+			    "type1v2");
+	assert_int_equal(json_object_array_length(jpath(j, "devices")), 1);
+	d = json_object_array_get_idx(jpath(j, "devices"), 0);
+	assert_string_equal(jstr(d, "pciBusID"), "0000:00:03.0");
+	assert_int_equal(json_object_get_int(jpath(d, "iommuGroup")), 1);
+	assert_string_equal(jstr(d, "cdi_name"), "0000-00-03.0");
+	json_object_put(j);
+
+	/* a process without CAP_SYS_RESOURCE: it may not set the mode */
+	fake_reset();
+	fk.rlimit_eperm = true;
+	out = run_cli_verb("vfio-caps-eperm", 1, &cli_object_vfio.verbs[2], false, NULL, &rc);
+	j = json_tokener_parse(out);
+	free(out);
+	assert_false(json_object_get_boolean(jpath(j, "iommufd.settable")));
+	json_object_put(j);
+	(void)state;
+}
+
 static void test_cli_status(void **state)
 {
 	json_object *j, *rows;
@@ -1600,6 +1925,9 @@ int main(void)
 		cmocka_unit_test(test_batch_exec_buffers),
 		cmocka_unit_test(test_batch_ordinary_lines),
 		cmocka_unit_test(test_batch_iommufd),
+		cmocka_unit_test(test_batch_send),
+		cmocka_unit_test(test_status_rlimit_mode),
+		cmocka_unit_test(test_cli_caps),
 	};
 
 	if (!&__real_ioctl)

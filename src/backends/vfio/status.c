@@ -118,7 +118,7 @@ static void absent_iommufd(struct vfio_status *st, int err)
 	static const char *const keys[] = {
 		"ioas", "allow_iovas", "hwpt_alloc", "hwpt_fault", "hwpt_pasid", "hwpt_nest_parent",
 		"fault_queue", "hw_info", "viommu", "veventq", "hw_queue", "sw_msi_option",
-		"pasid_attach",
+		"pasid_attach", "rlimit_mode_option", "huge_pages_option",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
@@ -196,6 +196,29 @@ static void probe_fault_queue(struct vfio_status *st, int fd)
 	    VOP_NONE, rc);
 }
 
+/*
+ * IOMMU_OPTION_RLIMIT_MODE on an iommufd that holds no object: read it, and
+ * set it to what it is, which tells whether this process may set it
+ * (CAP_SYS_RESOURCE) without changing anything that outlives the probe.
+ * val[0]: the mode, val[1]: 1 when it may be set; err: why not.
+ */
+static void probe_rlimit_mode(struct vfio_status *st, int fd)
+{
+	struct vfio_feature *f;
+	uint64_t mode = 0;
+	int rc = vfio_rlimit_mode(fd, false, &mode);
+
+	if (rc) {
+		add(st, "rlimit_mode_option", rc == -EOPNOTSUPP || rc == -ENOTTY ? VFIO_AVAIL_NO : VFIO_AVAIL_UNKNOWN,
+		    VOP_RLIMIT_MODE, rc);
+		return;
+	}
+	rc = vfio_rlimit_mode(fd, true, &mode);
+	f = add(st, "rlimit_mode_option", VFIO_AVAIL_YES, VOP_RLIMIT_MODE, rc);
+	f->val[0] = mode;
+	f->val[1] = rc == 0;
+}
+
 static void probe_iommufd(struct vfio_status *st)
 {
 	uint64_t val = 0;
@@ -226,6 +249,7 @@ static void probe_iommufd(struct vfio_status *st)
 	add(st, "sw_msi_option", rc == -EOPNOTSUPP || rc == -ENOTTY ? VFIO_AVAIL_NO : VFIO_AVAIL_YES,
 	    VOP_OPTION, rc);
 	add_needs_device(st, "pasid_attach");
+	probe_rlimit_mode(st, fd);
 	close(fd);
 }
 

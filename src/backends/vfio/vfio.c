@@ -80,6 +80,7 @@ static const char *const op_names[VOP__COUNT] = {
 	[VOP_SPAPR_UNREGISTER] = "VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY",
 	[VOP_SPAPR_CREATE] = "VFIO_IOMMU_SPAPR_TCE_CREATE",
 	[VOP_SPAPR_REMOVE] = "VFIO_IOMMU_SPAPR_TCE_REMOVE",
+	[VOP_RLIMIT_MODE] = "IOMMU_OPTION_RLIMIT_MODE",
 };
 
 const char *vfio_op_name(enum vfio_op op)
@@ -140,6 +141,11 @@ static const struct explain explain_table[] = {
 	{ VOP_OPTION, EOPNOTSUPP, "the kernel does not know this IOMMU_OPTION (IOMMU_OPTION_SW_MSI_START/"
 	  "SIZE are proposed, not in mainline)" },
 	{ VOP_OPTION, EBUSY, "the option must be set before the device is attached" },
+	{ VOP_RLIMIT_MODE, EPERM, "setting the accounting mode needs CAP_SYS_RESOURCE" },
+	{ VOP_RLIMIT_MODE, EBUSY, "the iommufd already holds objects (an IOAS, a HWPT or a bound "
+	  "device): the accounting mode is chosen on an empty iommufd, before the first of them" },
+	{ VOP_RLIMIT_MODE, EOPNOTSUPP, "the kernel does not know IOMMU_OPTION_RLIMIT_MODE" },
+	{ VOP_RLIMIT_MODE, EINVAL, "the kernel knows only the modes 0 (per user) and 1 (per process)" },
 	{ VOP_OPTION, EADDRINUSE, "the window overlaps another reserved region" },
 	{ VOP_OPEN_CONTAINER, ENOENT, "no " VFIO_PATH_CONTAINER ": the vfio module is not loaded, or "
 	  "the kernel has no legacy container (CONFIG_VFIO_CONTAINER)" },
@@ -426,6 +432,17 @@ int vfio_option(int iommufd, uint32_t option, bool set, uint32_t object_id, uint
 	if (!set)
 		*val = o.val64;
 	return 0;
+}
+
+int vfio_rlimit_mode(int iommufd, bool set, uint64_t *mode)
+{
+	/* a global option: object 0 */
+	return vfio_option(iommufd, IOMMU_OPTION_RLIMIT_MODE, set, 0, mode);
+}
+
+const char *vfio_rlimit_mode_name(uint64_t mode)
+{
+	return mode == VFIO_RLIMIT_USER ? "user" : mode == VFIO_RLIMIT_PROCESS ? "process" : NULL;
 }
 
 int vfio_hw_info_get(int iommufd, uint32_t dev_id, struct vfio_hw_info *hi)

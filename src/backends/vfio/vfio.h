@@ -57,6 +57,7 @@ enum vfio_op {
 	VOP_SPAPR_UNREGISTER,
 	VOP_SPAPR_CREATE,
 	VOP_SPAPR_REMOVE,
+	VOP_RLIMIT_MODE,          /* IOMMU_OPTION of IOMMU_OPTION_RLIMIT_MODE */
 	VOP__COUNT,
 };
 
@@ -96,6 +97,16 @@ int vfio_hwpt_alloc(int iommufd, uint32_t dev_id, uint32_t pt_id, uint32_t flags
 		    uint32_t *hwpt_id);
 int vfio_destroy(int iommufd, uint32_t id);
 int vfio_option(int iommufd, uint32_t option, bool set, uint32_t object_id, uint64_t *val);
+/*
+ * How the iommufd charges pinned pages to RLIMIT_MEMLOCK
+ * (IOMMU_OPTION_RLIMIT_MODE, a global option): 0 per user, 1 per process.
+ * Setting it needs CAP_SYS_RESOURCE (-EPERM) and an iommufd that holds no
+ * object yet (-EBUSY).
+ */
+#define VFIO_RLIMIT_USER    0
+#define VFIO_RLIMIT_PROCESS 1
+int vfio_rlimit_mode(int iommufd, bool set, uint64_t *mode);
+const char *vfio_rlimit_mode_name(uint64_t mode);   /* "user", "process", NULL: another value */
 
 struct vfio_hw_info {
 	uint32_t data_type;       /* IOMMU_HW_INFO_TYPE_* */

@@ -4,8 +4,9 @@
 # and IOMMU_DEBUGFS (tests/vm/build-kernel.sh): binds edu (00:03.0) to vfio-pci,
 # records vfio status, vfio probe through iommufd + cdev (the kernel's debugfs
 # page tables dumped while the test buffer is mapped), a legacy-path probe,
-# batch runs, and a process holding the cdev (device show's holders). The
-# host side (tests/cli/test-vm-vfio.sh) judges the files.
+# batch runs, a process holding the cdev (device show's holders), and handing
+# the device over (handover.sh: vfio caps, cdi, send of the iommufd and the
+# cdev). The host side (tests/cli/test-vm-vfio.sh) judges the files.
 set -u
 dev=0000:00:03.0
 . /guest/lib.sh
@@ -36,4 +37,7 @@ echo "$holder $cdev" > "$out/cdev-holder.txt"
 run cdev-holders iommuctl -j device show $dev
 run cdev-holders-group iommuctl -j group show $dev
 kill $holder; wait $holder 2>/dev/null
+. /guest/handover.sh
+handover iommufd "iommufd open"
+run send-busy iommuctl batch /guest/vfio-send-busy.txt
 exit 0

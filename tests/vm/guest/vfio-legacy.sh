@@ -4,9 +4,10 @@
 # kernel. Binds edu (00:03.0) to vfio-pci through driver_override, then records
 # vfio status, vfio probe (with an MSI-window map that must be refused), a
 # forced --path iommufd probe (must fail and say why), a batch run on the
-# legacy container, and the holders of the group (a process with /dev/vfio/N
-# open: shown, release refused, then released). The host side
-# (tests/cli/test-vm-vfio.sh) judges the files.
+# legacy container, handing the device over (handover.sh: vfio caps, cdi,
+# send of the container, the group and the device), and the holders of the
+# group (a process with /dev/vfio/N open: shown, release refused, then
+# released). The host side (tests/cli/test-vm-vfio.sh) judges the files.
 set -u
 dev=0000:00:03.0
 . /guest/lib.sh
@@ -24,6 +25,8 @@ run sw-window iommuctl msi sw-window $dev --start 0x8000000 --size 1
 run batch iommuctl -j batch /guest/vfio-batch-legacy.txt
 run batch-text iommuctl batch /guest/vfio-batch-legacy.txt
 run batch-neg iommuctl -j batch --force /guest/vfio-batch-legacy-neg.txt
+. /guest/handover.sh
+handover legacy "container open"
 
 # ---- holders: a process with the group's node open; release refuses it ----
 # edu goes back to no driver and is claimed by iommuctl, so that release has a journal
