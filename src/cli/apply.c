@@ -395,6 +395,7 @@ static int apply_hook_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char 
 	struct strv errors = { 0 };
 	struct apply_hook_result hr;
 	struct claim_place place;
+	struct strv also = { 0 };
 	struct desired d;
 	struct view *v;
 	char *why = NULL;
@@ -430,6 +431,25 @@ static int apply_hook_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char 
 		return err;
 	}
 	err = apply_hook(v, &d, argv[0], place.state_dir, &hr);
+	/*
+	 * Every other device a line names, held too if nothing has bound it
+	 * yet: the event of an unnamed card of the same model loads the module
+	 * that would take them all before their own events come (udev runs
+	 * events in parallel). Their refusals are said on their own events.
+	 */
+	for (size_t i = 0; i < d.n; i++) {
+		struct apply_hook_result other;
+
+		if (hr.addr && !strcmp(d.e[i].addr, hr.addr))
+			continue;
+		if (!apply_hook(v, &d, d.e[i].addr, place.state_dir, &other) && other.wrote) {
+			strv_push(&also, other.addr);
+			if (ho->kmsg)
+				kmsg_line(5, "%s: %s (%s), on the event of %s", other.addr, other.why,
+					  other.line ? other.line : "-", hr.addr ? hr.addr : argv[0]);
+		}
+		apply_hook_free(&other);
+	}
 	result = hr.wrote ? "held" : err == -EPERM ? "refused" : hr.driver && !err ? "held already" :
 		 hr.driver ? "left alone" : "not named";
 	out_obj_begin(o, NULL, NULL);
@@ -442,6 +462,14 @@ static int apply_hook_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char 
 	out_fmt_bool(o, "override_written", NULL, hr.wrote);
 	out_fmt_str(o, "result", NULL, result);
 	out_fmt_str(o, "why", NULL, hr.why);
+	if (also.n) {
+		char *list = strv_join(&also, ", ");
+
+		out_text(o, "also held, before any driver bound them: %s", list);
+		free(list);
+	}
+	if (out_is_json(o))
+		out_strv(o, "also_held", NULL, &also);
 	out_obj_end(o);
 	ferr = out_flush(o);
 	if (ho->kmsg && (hr.wrote || err == -EPERM))
@@ -452,6 +480,7 @@ static int apply_hook_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char 
 	else if (err)
 		err_report(ctx, err, "%s: %s", hr.addr ? hr.addr : argv[0], hr.why ? hr.why : strerror(-err));
 	apply_hook_free(&hr);
+	strv_free(&also);
 	claim_place_free(&place);
 	desired_free(&d);
 	return err ? err : ferr;

@@ -651,6 +651,18 @@ static int record_write(const char *path, const char *text, bool *written, char 
 		unlink(tmp);
 		*why = xasprintf("cannot write the record %s: %s", path, strerror(-err));
 	} else {
+		/* the rename lasts once the directory is on disk, as the journals' do */
+		char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+		int dfd;
+
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = 0;
+		dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
 		*written = true;
 	}
 	free(tmp);
