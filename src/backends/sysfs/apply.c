@@ -22,6 +22,7 @@
 #include "backends/sysfs/exec.h"
 #include "backends/sysfs/inventory.h"
 #include "backends/sysfs/lock.h"
+#include "core/fileio.h"
 #include "core/util.h"
 #include "core/view.h"
 #include "output/out.h"
@@ -599,7 +600,7 @@ char *apply_record_text(struct view *v, const struct inventory *inv, const struc
 /* Write the record when its content differs: a temporary file beside it, then rename. */
 static int record_write(const char *path, const char *text, bool *written, char **why)
 {
-	char *tmp, *cur = NULL;
+	char *cur = NULL, *fwhy = NULL;
 	size_t len = strlen(text);
 	int fd, err = 0;
 
@@ -629,43 +630,12 @@ static int record_write(const char *path, const char *text, bool *written, char 
 		*why = xasprintf("cannot make the directories of the record %s: %s", path, strerror(-err));
 		return err;
 	}
-	tmp = xasprintf("%s.XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		*why = xasprintf("cannot write the record %s: %s", path, strerror(-err));
-		free(tmp);
-		return err;
-	}
-	if (write(fd, text, len) != (ssize_t)len)
-		err = errno ? -errno : -EIO;
-	if (!err && fchmod(fd, 0644))
-		err = -errno;
-	if (!err && fsync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err) {
-		unlink(tmp);
-		*why = xasprintf("cannot write the record %s: %s", path, strerror(-err));
-	} else {
-		/* the rename lasts once the directory is on disk, as the journals' do */
-		char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-		int dfd;
-
-		if (slash)
-			*(slash == dir ? slash + 1 : slash) = 0;
-		dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(dir);
+	err = file_replace(path, text, len, &fwhy);
+	if (err)
+		*why = xasprintf("cannot write the record %s: %s", path, fwhy ? fwhy : strerror(-err));
+	else
 		*written = true;
-	}
-	free(tmp);
+	free(fwhy);
 	return err;
 }
 
