@@ -42,15 +42,15 @@ static void push(struct strv *sv, const char *fmt, ...)
 	strv_push_owned(sv, s);
 }
 
+/* The IDs found, in the words of a line's (desired_ids_format). */
 static void dev_ids(const struct inv_device *d, char *buf, size_t len)
 {
+	struct desired_ids ids = { d->vendor, d->device, d->has_subsys, d->subsys_vendor, d->subsys_device };
+
 	if (!d->has_vendor || !d->has_device)
 		snprintf(buf, len, "?:?");
-	else if (d->has_subsys)
-		snprintf(buf, len, "%04x:%04x subsystem %04x:%04x", d->vendor, d->device,
-			 d->subsys_vendor, d->subsys_device);
 	else
-		snprintf(buf, len, "%04x:%04x", d->vendor, d->device);
+		desired_ids_format(&ids, buf, len);
 }
 
 /* Whether the device found matches the IDs a line expects (subsystem only when given). */
@@ -62,21 +62,6 @@ static bool ids_match(const struct inv_device *d, const struct desired_ids *want
 		return true;
 	return d->has_subsys && d->subsys_vendor == want->subsys_vendor &&
 	       d->subsys_device == want->subsys_device;
-}
-
-static bool class_allowed(const struct desired_entry *e, const struct inv_device *d)
-{
-	if (!d->has_class)
-		return false;
-	for (size_t i = 0; i < desired_nclasses; i++) {
-		const struct desired_class *c = &desired_classes[i];
-
-		if (!(e->comp_classes & 1u << i))
-			continue;
-		if (c->base == (d->class_code >> 16 & 0xff) && (c->sub < 0 || c->sub == (int)(d->class_code >> 8 & 0xff)))
-			return true;
-	}
-	return false;
 }
 
 /* "0000:00:1f.4 (8086:a323, smbus, on i801_smbus)" */
@@ -211,7 +196,7 @@ static void group_wants(struct apply_group *g, const struct desired *d, const st
 static void group_members(struct apply_group *g, const struct inventory *inv, const struct inv_group *ig,
 			  const struct desired *d, enum desired_companions comp, uint32_t classes)
 {
-	struct desired_entry policy = { .comp = comp, .comp_classes = classes };
+	struct desired_entry policy = { .comp = comp, .comp_classes = classes };   /* the group's lines' */
 
 	g->members = xcalloc(ig->members.n + 1, sizeof(*g->members));
 	for (size_t i = 0; i < ig->members.n; i++) {
@@ -248,7 +233,7 @@ static void group_members(struct apply_group *g, const struct inventory *inv, co
 			}
 		} else if (!cm || cm->action == CLAIM_KEEP) {
 			m->role = "kept";
-		} else if (comp == DESIRED_COMP_ANY || (comp == DESIRED_COMP_CLASSES && dev && class_allowed(&policy, dev))) {
+		} else if (desired_lets_in(&policy, dev && dev->has_class, dev ? dev->class_code : 0)) {
 			m->role = "companion";
 		} else {
 			char *w = dev_words(dev, addr);
@@ -274,6 +259,17 @@ static void group_problem(struct apply_group *g, const char *why, int err)
 		push(&g->problems, "%s", why);
 	else
 		push(&g->problems, "%s: %s", head, why ? why : strerror(-err));
+}
+
+/* The plan's refusals and drift lines, its own and its groups'. */
+static void plan_count(struct apply_plan *p)
+{
+	p->nproblems = p->problems.n;
+	p->ndrift = 0;
+	for (size_t i = 0; i < p->ngroups; i++) {
+		p->nproblems += p->groups[i].problems.n;
+		p->ndrift += p->groups[i].drift.n;
+	}
 }
 
 int apply_plan_make(struct view *v, const struct inventory *inv, const struct desired *d,
@@ -403,9 +399,7 @@ int apply_plan_make(struct view *v, const struct inventory *inv, const struct de
 			m->role = "released";
 		}
 	}
-	p->nproblems = p->problems.n;
-	for (size_t i = 0; i < p->ngroups; i++)
-		p->nproblems += p->groups[i].problems.n;
+	plan_count(p);
 	return 0;
 }
 
@@ -520,12 +514,7 @@ int apply_check(struct view *v, const struct inventory *inv, const struct desire
 			push(&p->problems, "%s (group %u when applied): in the record, named by no line now: "
 			     "run apply to update the record", rec->groups[i].key, rec->groups[i].group);
 	}
-	p->ndrift = 0;
-	for (size_t i = 0; i < p->ngroups; i++)
-		p->ndrift += p->groups[i].drift.n;
-	p->nproblems = p->problems.n;
-	for (size_t i = 0; i < p->ngroups; i++)
-		p->nproblems += p->groups[i].problems.n;
+	plan_count(p);
 	return 0;
 }
 
@@ -872,8 +861,7 @@ static const struct desired_entry *hook_companion(struct view *v, const struct d
 		if (!e || e->companion || !strcmp(members.v[i], addr) || hook_device(v, members.v[i], &md) ||
 		    !ids_match(&md, &e->ids))
 			continue;
-		if (named_only || e->comp == DESIRED_COMP_ANY ||
-		    (e->comp == DESIRED_COMP_CLASSES && class_allowed(e, dev)))
+		if (named_only || desired_lets_in(e, dev->has_class, dev->class_code))
 			found = e;
 	}
 	strv_free(&members);

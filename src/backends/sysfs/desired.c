@@ -35,6 +35,24 @@ const struct desired_class desired_classes[] = {
 };
 const size_t desired_nclasses = sizeof(desired_classes) / sizeof(desired_classes[0]);
 
+/* Whether a 24-bit class code is of class c (its base, and its subclass when c names one). */
+static bool class_matches(const struct desired_class *c, uint32_t class_code)
+{
+	return c->base == (class_code >> 16 & 0xff) && (c->sub < 0 || c->sub == (int)(class_code >> 8 & 0xff));
+}
+
+bool desired_lets_in(const struct desired_entry *e, bool has_class, uint32_t class_code)
+{
+	if (e->comp == DESIRED_COMP_ANY)
+		return true;
+	if (e->comp != DESIRED_COMP_CLASSES || !has_class)
+		return false;
+	for (size_t i = 0; i < desired_nclasses; i++)
+		if ((e->comp_classes & 1u << i) && class_matches(&desired_classes[i], class_code))
+			return true;
+	return false;
+}
+
 const char *desired_class_word(uint32_t class_code)
 {
 	uint8_t base = class_code >> 16, sub = class_code >> 8 & 0xff;

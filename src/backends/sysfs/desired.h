@@ -87,6 +87,11 @@ void desired_free(struct desired *d);
 const struct desired_entry *desired_find(const struct desired *d, const char *addr);
 /* "10de:2204" or "10de:2204 subsystem 1458:403b" into buf. */
 void desired_ids_format(const struct desired_ids *ids, char *buf, size_t len);
+/*
+ * Whether a device line's companions= lets a member of this class in
+ * (any; or one of its classes: a class's base, and subclass when named).
+ */
+bool desired_lets_in(const struct desired_entry *e, bool has_class, uint32_t class_code);
 /* The class word of a 24-bit class code, or NULL. */
 const char *desired_class_word(uint32_t class_code);
 
