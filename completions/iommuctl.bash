@@ -89,12 +89,15 @@ _iommuctl() {
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		esac ;;
 	snapshot)
-		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help save show" -- "$cur")); return; fi
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help save show diff" -- "$cur")); return; fi
 		case $verb in
 		save)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
 		show)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
+		diff)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
 		esac ;;

@@ -118,6 +118,8 @@ complete -c iommuctl -n '__iommuctl_at snapshot' -a save -d 'capture what the in
 complete -c iommuctl -n '__iommuctl_in snapshot save' -F
 complete -c iommuctl -n '__iommuctl_at snapshot' -a show -d 'summarise a snapshot file'
 complete -c iommuctl -n '__iommuctl_in snapshot show' -F
+complete -c iommuctl -n '__iommuctl_at snapshot' -a diff -d 'compare two snapshots, or a snapshot and this machine'
+complete -c iommuctl -n '__iommuctl_in snapshot diff' -F
 complete -c iommuctl -n '__iommuctl_at' -a decode -d 'decode registers, table entries and kernel fault logs'
 complete -c iommuctl -n '__iommuctl_at decode' -a list -d 'list the formats the decoder knows'
 complete -c iommuctl -n '__iommuctl_in decode list' -s o -l output -r -d 'columns to show (+COL,... adds to the defaults)'

@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	err = cli_dispatch(&ctx, argc - rs.obj_index, argv + rs.obj_index);
-	if (err && !ctx.reported)
+	if (err && err != -EVERDICT && !ctx.reported)
 		err_msg(&ctx, "%s", err == -EUSAGE ? "invalid usage" : strerror(-err));
 	status = ctx_finish(&ctx, err);
 	if (fflush(stdout) || ferror(stdout)) {

@@ -12,12 +12,12 @@
 #include "cli/cli.h"
 #include "core/util.h"
 
-/* What a positional argument completes to, from its name in args_doc. */
+/* What a positional argument completes to, from its name in args_doc (OLD: snapshot diff's files). */
 static const char *arg_kind(const char *args_doc)
 {
 	if (!args_doc)
 		return "none";
-	if (strstr(args_doc, "FILE") || strstr(args_doc, "DUMP"))
+	if (strstr(args_doc, "FILE") || strstr(args_doc, "DUMP") || strstr(args_doc, "OLD"))
 		return "file";
 	if (strstr(args_doc, "SEL") || strstr(args_doc, "GROUP"))
 		return "group";

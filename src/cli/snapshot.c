@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * snapshot save / show. save runs the inventory through a recording view
+ * snapshot save / show / diff. save runs the inventory through a recording view
  * over the current source (machine, --sysfs-root tree or -F snapshot) and
  * writes what it read as a tar; show summarises a snapshot file: its
- * metadata, what it holds, and what the inventory finds in it.
+ * metadata, what it holds, and what the inventory finds in it; diff
+ * compares the inventories of two sources (backends/sysfs/invdiff.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "backends/dump/snapshot.h"
+#include "backends/sysfs/invdiff.h"
 #include "backends/sysfs/inventory.h"
 #include "backends/vfio/nodes.h"
 #include "cli/cli.h"
@@ -155,6 +157,148 @@ static int snapshot_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	return out_flush(o);
 }
 
+/* The operand that names the current source (the machine, --sysfs-root or -F), as machinectl's. */
+#define DIFF_HOST ".host"
+
+struct diff_side {
+	const char *name;         /* the operand */
+	struct view *view;        /* owned when opened here */
+	bool own;
+	struct inventory inv;
+	bool loaded;
+	char *hostname;
+};
+
+static int diff_open(struct iommuctl_ctx *ctx, struct diff_side *s)
+{
+	char *why = NULL;
+	int err;
+
+	if (!strcmp(s->name, DIFF_HOST)) {
+		err = ctx_view(ctx, &s->view);
+		if (err)
+			return err;
+	} else {
+		err = snapshot_view_open(s->name, &s->view, &why);
+		if (err) {
+			err_msg(ctx, "%s: %s", s->name, why ? why : strerror(-err));
+			free(why);
+			return err;
+		}
+		s->own = true;
+	}
+	err = inventory_load(s->view, &s->inv);
+	if (err)
+		return err_report(ctx, err, "%s: cannot read the inventory: %s", s->name, strerror(-err));
+	s->loaded = true;
+	if (s->own) {
+		const struct snapshot_meta *meta;
+		const struct snapshot_stats *st;
+
+		if (!snapshot_view_info(s->view, &meta, &st) && meta->hostname)
+			s->hostname = xstrdup(meta->hostname);
+	} else if (view_read_str(s->view, &s->hostname, PROC_HOSTNAME)) {
+		s->hostname = NULL;
+	}
+	return 0;
+}
+
+static void diff_close(struct diff_side *s)
+{
+	if (s->loaded)
+		inventory_release(&s->inv);
+	if (s->own)
+		view_free(s->view);
+	free(s->hostname);
+}
+
+static void diff_source(struct out *o, const char *key, const char *label, const struct diff_side *s)
+{
+	bool host = !strcmp(s->name, DIFF_HOST);
+
+	if (!out_is_json(o)) {
+		out_text(o, "%s %s%s%s%s%s%s", label, host ? "this machine" : s->name,
+			 s->hostname || s->inv.kernel_release ? " (" : "", s->hostname ? s->hostname : "",
+			 s->hostname && s->inv.kernel_release ? ", " : "",
+			 s->inv.kernel_release ? s->inv.kernel_release : "",
+			 s->hostname || s->inv.kernel_release ? ")" : "");
+		return;
+	}
+	out_obj_begin(o, key, NULL);
+	out_str(o, "file", NULL, host ? NULL : s->name);
+	out_str(o, "hostname", NULL, s->hostname);
+	out_str(o, "kernel_release", NULL, s->inv.kernel_release);
+	out_obj_end(o);
+}
+
+static void diff_groups_json(struct out *o, const char *key, const struct invdiff_group *g, size_t n)
+{
+	out_list_begin(o, key, NULL);
+	for (size_t i = 0; i < n; i++) {
+		out_obj_begin(o, NULL, NULL);
+		out_u64(o, "group", NULL, g[i].id);
+		out_strv(o, "members", NULL, &g[i].members);
+		out_obj_end(o);
+	}
+	out_list_end(o);
+}
+
+static int snapshot_diff(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct diff_side a = { .name = argv[0] }, b = { .name = argc > 1 ? argv[1] : DIFF_HOST };
+	struct invdiff d = { 0 };
+	struct out *o;
+	int err;
+
+	err = diff_open(ctx, &a);
+	if (!err)
+		err = diff_open(ctx, &b);
+	if (err)
+		goto out;
+	inventory_diff(&a.inv, &b.inv, &d);
+	o = ctx_out(ctx);
+	out_obj_begin(o, NULL, NULL);
+	diff_source(o, "old", "---", &a);
+	diff_source(o, "new", "+++", &b);
+	out_list_begin(o, "changes", NULL);
+	for (size_t i = 0; i < d.n; i++) {
+		const struct invdiff_change *c = &d.changes[i];
+
+		out_obj_begin(o, NULL, NULL);
+		out_text(o, "%s", c->text);
+		if (out_is_json(o)) {
+			out_str(o, "kind", NULL, invdiff_kind_name(c->kind));
+			out_str(o, "object", NULL, c->object);
+			if (c->field)
+				out_str(o, "field", NULL, c->field);
+			out_str(o, "before", NULL, c->before);
+			out_str(o, "after", NULL, c->after);
+			out_str(o, "text", NULL, c->text);
+			if (c->old_groups || c->new_groups) {
+				diff_groups_json(o, "old_groups", c->old_groups, c->nold);
+				diff_groups_json(o, "new_groups", c->new_groups, c->nnew);
+			}
+		}
+		out_obj_end(o);
+	}
+	out_list_end(o);
+	if (!d.n)
+		out_text(o, "no differences");
+	else
+		out_text(o, "%zu difference%s", d.n, d.n == 1 ? "" : "s");
+	out_fmt_bool(o, "equal", NULL, !d.n);
+	out_fmt_u64(o, "nchanges", NULL, d.n);
+	out_obj_end(o);
+	err = out_flush(o);
+	if (!err && d.n)
+		err = -EVERDICT;
+out:
+	invdiff_release(&d);
+	diff_close(&a);
+	diff_close(&b);
+	return err;
+}
+
 static const struct cli_verb snapshot_verbs[] = {
 	{
 		.name = "save",
@@ -185,6 +329,26 @@ static const struct cli_verb snapshot_verbs[] = {
 		.min_args = 0,
 		.max_args = 1,
 		.run = snapshot_show,
+	},
+	{
+		.name = "diff",
+		.summary = "compare two snapshots, or a snapshot and this machine",
+		.args_doc = "OLD [NEW]",
+		.doc = "Compares the inventories of OLD and NEW, each a snapshot file, or '" DIFF_HOST "' "
+		       "for the current source (this machine, or the tree given with --sysfs-root, "
+		       "or the snapshot given with -F); NEW defaults to '" DIFF_HOST "'. Prints one "
+		       "line per difference: the kernel release; IOMMU units that appeared, vanished "
+		       "or changed (kind, capability registers); groups that were renumbered, split, "
+		       "merged, regrouped, appeared or vanished, matched by the devices they hold, "
+		       "not by their numbers; a kept group's type, viability and reserved regions; "
+		       "devices that appeared or vanished, a different card at an address, and "
+		       "changes of driver, driver_override, IOMMU unit and grouping. "
+		       "Exit status 0 when the two are the same, 1 when they differ (or on failure: "
+		       "with -j, a failure is an error object). Run it after a firmware or kernel "
+		       "update against a snapshot saved before it.",
+		.min_args = 1,
+		.max_args = 2,
+		.run = snapshot_diff,
 	},
 	{ 0 }
 };

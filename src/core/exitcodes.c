@@ -16,6 +16,8 @@ int exit_status_from_err(int err)
 		return EXIT_USAGE;
 	case EDRIFT:
 		return EXIT_DRIFT;
+	case EVERDICT:
+		return EXIT_FAIL;
 	case ENOENT:
 	case ENODEV:
 	case ESRCH:

@@ -21,6 +21,12 @@
 #define EUSAGE 4096
 /* Private error number for "the machine differs from the desired state": EXIT_DRIFT. */
 #define EDRIFT 4097
+/*
+ * Private error number for "the command's answer is no" (snapshot diff:
+ * the two differ; doctor: problems found): EXIT_FAIL, with no error
+ * message and no error object, the answer being the output itself.
+ */
+#define EVERDICT 4098
 
 int exit_status_from_err(int err);
 

@@ -126,5 +126,38 @@ for dir in "$fixtures"/*/; do
 done
 [ "$nscn" -gt 0 ] || echo "no scenario has a snapshot.tar yet"
 
+# snapshot diff: each fixture against itself is equal (exit 0), and pairs of
+# real machines differ (exit 1) as tests/cli/golden/diff/OLD-NEW.{txt,json} say
+# (-F OLD diff NEW, and the reverse with OLD as .host)
+[ -z "$update" ] || rm -rf "${golden:?}/diff"
+for dir in "$fixtures"/*/; do
+	snap="$dir/snapshot.tar"
+	[ -f "$snap" ] || continue
+	expect_status "$(basename "$dir")" "$snap" 0 snapshot diff "$snap"
+	expect_status "$(basename "$dir")" "$snap" 0 snapshot diff "$snap" .host
+done
+for pair in vtd:vtd-sm vtd:amd vtd:virtio arm64-smmuv3:arm64-smmuv3-16k; do
+	a=${pair%%:*} b=${pair#*:}
+	sa=$fixtures/$a/snapshot.tar sb=$fixtures/$b/snapshot.tar
+	[ -f "$sa" ] && [ -f "$sb" ] || { echo "skip diff $a $b: a snapshot is missing"; continue; }
+	for kind in txt json; do
+		jflag=(); [ "$kind" = json ] && jflag=(-j)
+		( cd "$fixtures" && "$bin" --numeric "${jflag[@]}" snapshot diff "$a/snapshot.tar" "$b/snapshot.tar" ) \
+			>"$tmp/got" 2>"$tmp/err"; rc=$?
+		if [ $rc -ne 1 ]; then
+			bad "diff $a $b ($kind): exit status $rc, expected 1: $(head -n 1 "$tmp/err")"
+			continue
+		fi
+		golden_compare "diff/$a-$b.$kind" "$tmp/got" "$golden/diff/$a-$b.$kind"
+	done
+	# the reverse, through .host: every change turned around (as many lines)
+	"$bin" -F "$sb" --numeric snapshot diff "$sa" >"$tmp/rev" 2>"$tmp/err"; rc=$?
+	if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/rev")" -eq "$(wc -l <"$golden/diff/$a-$b.txt")" ]; then
+		ok "diff $a $b: the reverse (-F $b diff $a) exits 1 with as many lines"
+	else
+		bad "diff $a $b: the reverse exits $rc with $(wc -l <"$tmp/rev") lines: $(head -n 1 "$tmp/err")"
+	fi
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

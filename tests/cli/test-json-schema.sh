@@ -62,6 +62,8 @@ error          fixture cdi
 snapshot-show  fixture snapshot show
 snapshot-save  fixture snapshot save {tmp}/saved.tar
 snapshot-save  tree    snapshot save {tmp}/saved.tar
+snapshot-diff  fixture snapshot diff tests/fixtures/vtd/snapshot.tar
+snapshot-diff  tree    snapshot diff tests/fixtures/amd/snapshot.tar
 list-columns   fixture iommu list --list-columns
 list-columns   fixture group list --list-columns
 list-columns   fixture device list --list-columns
