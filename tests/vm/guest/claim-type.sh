@@ -45,6 +45,8 @@ run nic-dry iommuctl group claim 00:04.0 --dry-run
 [ $rc -eq 0 ] && [ "$(drv $NIC)" = e1000e ] && has nic-dry 'e1000e -> vfio-pci' &&
 	ok "claim --dry-run prints the plan and changes nothing" || bad "claim --dry-run (rc $rc, driver $(drv $NIC))"
 
+run snap-before iommuctl snapshot save /tmp/before.tar
+[ $rc -eq 0 ] || bad "snapshot save before the claim: rc $rc: $(head -c 300 "$LOG/snap-before")"
 t0=$(date +%s)
 run nic-claim iommuctl -j group claim 00:04.0
 [ $rc -eq 0 ] && ok "claim e1000e group $GN: exit 0" || bad "claim e1000e group $GN: exit $rc: $(head -c 300 "$LOG/nic-claim")"
@@ -56,6 +58,13 @@ grep -q '"state": "claimed"' /run/iommuctl/claims/$NIC.json && grep -q '"driver"
 	ok "journal records state claimed and the previous driver e1000e" || bad "journal content: $(cat /run/iommuctl/claims/$NIC.json)"
 has nic-claim '"op":"drivers_probe"' && has nic-claim '"result":"claimed"' && ok "claim -j reports its steps" || bad "claim -j output lacks steps"
 
+# snapshot diff against the live machine: the claim is exactly three changes
+run diff-claimed iommuctl snapshot diff /tmp/before.tar
+[ $rc -eq 1 ] && has diff-claimed "device $NIC: driver e1000e -> vfio-pci" &&
+	has diff-claimed "device $NIC: driver_override none -> vfio-pci" &&
+	has diff-claimed "group $GN: not viable -> viable" && has diff-claimed '^3 differences' &&
+	ok "snapshot diff before.tar (live): the claim's three changes (driver, override, viable), exit 1" ||
+	bad "snapshot diff after the claim: rc $rc: $(head -c 400 "$LOG/diff-claimed")"
 run nic-claim2 iommuctl group claim $NIC
 [ $rc -eq 0 ] && has nic-claim2 'already claimed' && ok "claiming it again succeeds and says so" || bad "second claim: rc $rc"
 run nic-show iommuctl group show $NIC
@@ -78,6 +87,10 @@ run nic-release iommuctl group release 00:04.0
 [ "$(drv $NIC)" = e1000e ] && ok "00:04.0 is back on e1000e" || bad "00:04.0 is on $(drv $NIC) after release"
 [ "$(ovr $NIC)" = "(null)" ] && ok "00:04.0 driver_override is cleared" || bad "00:04.0 driver_override is $(ovr $NIC)"
 [ ! -e /run/iommuctl/claims/$NIC.json ] && ok "journal removed" || bad "journal still there after release"
+run diff-released iommuctl -j snapshot diff /tmp/before.tar .host
+[ $rc -eq 0 ] && has diff-released '"equal":true' &&
+	ok "snapshot diff before.tar after the release: equal, exit 0" ||
+	bad "snapshot diff after the release: rc $rc: $(head -c 400 "$LOG/diff-released")"
 [ ! -e /dev/vfio/$GN ] && ok "/dev/vfio/$GN is gone" || bad "/dev/vfio/$GN still exists"
 run nic-release2 iommuctl group release $NIC
 [ $rc -eq 3 ] && ok "release without a journal exits 3" || bad "release without a journal: exit $rc"
