@@ -186,8 +186,9 @@ enum { COL_TABLE, COL_REVISION, COL_LENGTH, COL_OEM_ID, COL_OEM_TABLE_ID, COL_CH
        COL_SOURCE };
 
 static const struct out_col list_cols[] = {
-	[COL_TABLE] = { "TABLE", OCT_STR, 0, OCF_DEFAULT, "signature: DMAR, IVRS, IORT, VIOT" },
-	[COL_REVISION] = { "REVISION", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "table revision" },
+	[COL_TABLE] = { "TABLE", OCT_STR, 0, OCF_DEFAULT, "signature: DMAR, IVRS, IORT, VIOT", .key = "signature" },
+	[COL_REVISION] = { "REVISION", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "table revision",
+			   .key = "table_revision" },
 	[COL_LENGTH] = { "LENGTH", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "length in bytes (the header's)" },
 	[COL_OEM_ID] = { "OEM_ID", OCT_STR, 0, OCF_DEFAULT, "OEM id" },
 	[COL_OEM_TABLE_ID] = { "OEM_TABLE_ID", OCT_STR, 0, OCF_DEFAULT, "OEM table id" },
@@ -203,7 +204,7 @@ static int acpi_list(struct iommuctl_ctx *ctx, void *optsp, int argc, char **arg
 	struct acpi_src s;
 	int err;
 
-	err = cli_table_new(ctx, "tables", list_cols, ARRAY_SIZE(list_cols), &tab);
+	err = cli_table_new(ctx, "acpi_tables", list_cols, ARRAY_SIZE(list_cols), &tab);
 	if (err)
 		return err > 0 ? 0 : err;
 	err = load(ctx, optsp, NULL, &s);
@@ -263,7 +264,7 @@ static int acpi_show(struct iommuctl_ctx *ctx, void *optsp, int argc, char **arg
 	err = load(ctx, optsp, argc ? argv[0] : NULL, &s);
 	if (err)
 		return err;
-	out_list_begin(o, "tables", NULL);
+	out_list_begin(o, "acpi_tables", NULL);
 	for (size_t i = 0; i < s.n; i++) {
 		struct acpi_table t;
 		char head[160];
@@ -273,15 +274,15 @@ static int acpi_show(struct iommuctl_ctx *ctx, void *optsp, int argc, char **arg
 		err = acpi_parse(s.b[i].data, s.b[i].len, &t);
 		snprintf(head, sizeof(head), "%s (%s)", s.b[i].name, s.paths[i]);
 		out_obj_begin(o, NULL, head);
-		out_str(o, "table", NULL, s.b[i].name);
+		out_str(o, "signature", NULL, s.b[i].name);
 		out_str(o, "source", NULL, s.paths[i]);
 		out_bool(o, "checksum_ok", "checksum ok", t.checksum_ok);
 		if (err == -EPROTONOSUPPORT)
-			out_str(o, "error", "error", "not an IOMMU table iommuctl decodes (DMAR, IVRS, IORT, VIOT)");
+			out_str(o, "decode_error", "error", "not an IOMMU table iommuctl decodes (DMAR, IVRS, IORT, VIOT)");
 		else if (err)
-			out_str(o, "error", "error", t.err);
+			out_str(o, "decode_error", "error", t.err);
 		else if (out_is_json(o))
-			out_null(o, "error", NULL);
+			out_null(o, "decode_error", NULL);
 		acpi_emit_table(o, &t);
 		out_obj_end(o);
 		if (err && !ret) {
@@ -387,12 +388,13 @@ static const struct out_col dev_cols[] = {
 	[DC_MATCH] = { "MATCH", OCT_STR, 0, OCF_DEFAULT,
 		       "what covers it: endpoint scope, bridge scope, include_pci_all, select, range, "
 		       "alias select, alias range, all, id mapping, pci range" },
-	[DC_ENTRY] = { "ENTRY", OCT_STR, 0, 0, "the scope, device entry or ID mapping: KIND@OFFSET" },
+	[DC_ENTRY] = { "ENTRY", OCT_STR, 0, 0, "the scope, device entry or ID mapping: KIND@OFFSET",
+		       .key = "table_entry" },
 	[DC_ID_KIND] = { "ID_KIND", OCT_STR, 0, 0, "requester_id, device_id, stream_id, endpoint_id" },
 	[DC_RID] = { "RID", OCT_HEX, 0, 0, "the device's own requester ID (bus << 8 | devfn)" },
 	[DC_ID] = { "ID", OCT_HEX, 0, OCF_DEFAULT,
 		    "the ID it presents to the IOMMU: requester ID, IVRS device ID after aliases, "
-		    "StreamID after the IORT mappings, VIOT endpoint ID" },
+		    "StreamID after the IORT mappings, VIOT endpoint ID", .key = "presented_id" },
 	[DC_ALIASED] = { "ALIASED", OCT_BOOL, 0, 0, "the ID is an alias (IVRS alias entries)" },
 	[DC_ITS_ID] = { "ITS_ID", OCT_HEX, 0, 0, "IORT: the DeviceID its MSIs carry to the ITS" },
 };
@@ -436,7 +438,7 @@ static int devices_one(struct iommuctl_ctx *ctx, struct out *o, const struct inv
 
 	out_obj_begin(o, NULL, NULL);
 	if (out_is_json(o)) {
-		out_str(o, "table", NULL, name);
+		out_str(o, "signature", NULL, name);
 		out_str(o, "source", NULL, path);
 	} else {
 		out_text(o, "%s (%s):", name, path);
@@ -490,7 +492,7 @@ static int devices_one(struct iommuctl_ctx *ctx, struct out *o, const struct inv
 
 	/* reserved ranges: the devices each applies to, and the kernel's regions */
 	acpi_resv_list(t, &rv, &nrv);
-	out_list_begin(o, "reserved", nrv ? "reserved ranges" : NULL);
+	out_list_begin(o, "reserved_ranges", nrv ? "reserved ranges" : NULL);
 	for (size_t k = 0; k < nrv; k++) {
 		char rn[64], label[160];
 
@@ -499,7 +501,7 @@ static int devices_one(struct iommuctl_ctx *ctx, struct out *o, const struct inv
 			 rv[k].last, rv[k].kind);
 		out_obj_begin(o, NULL, label);
 		if (out_is_json(o)) {
-			out_str(o, "entry", NULL, rn);
+			out_str(o, "table_entry", NULL, rn);
 			out_str(o, "kind", NULL, rv[k].kind);
 			out_hex(o, "start", NULL, rv[k].start);
 			out_hex(o, "last", NULL, rv[k].last);
@@ -593,7 +595,7 @@ static int acpi_devices(struct iommuctl_ctx *ctx, void *optsp, int argc, char **
 		return err;
 	}
 	cli_inventory_warn(ctx, &inv, INV_SCOPE_DEVICES | INV_SCOPE_GROUPS, NULL);
-	out_list_begin(o, "tables", NULL);
+	out_list_begin(o, "acpi_tables", NULL);
 	for (size_t i = 0; i < s.n && !ret; i++) {
 		struct acpi_table t;
 

@@ -108,6 +108,12 @@ static const struct acpi_field satc_f[] = {
 	{ "segment", "pci segment", 6, 2, AF_UINT },
 };
 LAYOUT(satc_l, "satc", "SATC (SoC integrated address translation cache)", "subtables", satc_f);
+static const struct acpi_field sidp_f[] = {
+	DMAR_HDR,
+	{ "reserved", NULL, 4, 2, AF_RSVD },
+	{ "segment", "pci segment", 6, 2, AF_UINT },
+};
+LAYOUT(sidp_l, "sidp", "SIDP (SoC integrated device property)", "subtables", sidp_f);
 static const struct acpi_field dmar_unk_f[] = { DMAR_HDR };
 LAYOUT(dmar_unk_l, "unknown", "unknown subtable", "subtables", dmar_unk_f);
 
@@ -162,7 +168,7 @@ static const struct acpi_field ivhd11_f[] = {
 	IVHD_COMMON,
 	{ "attributes", "iommu attributes", 20, 4, AF_HEX },
 	{ "efr_image", "efr register image", 24, 8, AF_HEX },
-	{ "efr_image2", "efr2 register image", 32, 8, AF_HEX },
+	{ "reserved", NULL, 32, 8, AF_RSVD },
 };
 LAYOUT(ivhd11_l, "ivhd", "IVHD type 11h/40h (I/O virtualization hardware)", "subtables", ivhd11_f);
 static const char *const ivmd_flag_names[] = { "unity", "read", "write", "exclusion_range" };
@@ -220,7 +226,7 @@ static const char *const uid_type_names[] = { "none", "integer", "string" };
 #define DE_HID_F \
 	DE_HDR, \
 	{ "hid", "acpi hid", 4, 8, AF_STR }, \
-	{ "cid", "acpi cid", 12, 8, AF_STR }, \
+	{ "cid", "acpi cid", 12, 8, AF_HEX }, \
 	{ "uid_type", "uid type", 20, 1, AF_ENUM, uid_type_names, N(uid_type_names) }, \
 	{ "uid_length", "uid length", 21, 1, AF_UINT }
 static const struct acpi_field de_hid_f[] = { DE_HID_F };
@@ -544,6 +550,7 @@ static int parse_dmar(struct acpi_table *t)
 	} types[] = {
 		[0] = { &drhd_l, 16, 16 }, [1] = { &rmrr_l, 24, 24 }, [2] = { &atsr_l, 8, 8 },
 		[3] = { &rhsa_l, 20, 0 }, [4] = { &andd_l, 8, 0 }, [5] = { &satc_l, 8, 8 },
+		[6] = { &sidp_l, 8, 8 },
 	};
 	size_t off = 48;
 	int rc;

@@ -117,10 +117,12 @@ static size_t emit_children(struct out *o, const struct acpi_table *t, size_t i)
 	while (j < t->nrecs && t->recs[j].depth > t->recs[i].depth) {
 		const struct acpi_rec *c = &t->recs[j];
 
-		if (!open || strcmp(open, c->lay->list_key)) {
+		const char *key = out_is_json(o) ? "records" : c->lay->list_key;
+
+		if (!open || strcmp(open, key)) {
 			if (open)
 				out_list_end(o);
-			open = c->lay->list_key;
+			open = key;
 			out_list_begin(o, open, NULL);
 		}
 		j = emit_rec(o, t, j);
@@ -160,9 +162,12 @@ static size_t emit_rec(struct out *o, const struct acpi_table *t, size_t i)
 	out_obj_begin(o, NULL, label);
 	if (out_is_json(o)) {
 		out_str(o, "kind", NULL, r->lay->kind);
-		out_u64(o, "offset", NULL, r->off);
+		out_hex(o, "offset", NULL, r->off);
+		out_obj_begin(o, "acpi_fields", NULL);
 	}
 	emit_fields(o, t, r);
+	if (out_is_json(o))
+		out_obj_end(o);
 	if (!out_is_json(o) && !strcmp(r->lay->kind, "device_scope"))
 		next = emit_path_text(o, t, i);
 	else
@@ -179,15 +184,23 @@ void acpi_emit_table(struct out *o, const struct acpi_table *t)
 	if (!t->nrecs)
 		return;
 	out_obj_begin(o, "header", "header");
+	if (out_is_json(o)) {
+		out_str(o, "kind", NULL, t->recs[0].lay->kind);
+		out_hex(o, "offset", NULL, 0);
+		out_obj_begin(o, "acpi_fields", NULL);
+	}
 	emit_fields(o, t, &t->recs[0]);
+	if (out_is_json(o))
+		out_obj_end(o);
 	out_obj_end(o);
 	while (i < t->nrecs) {
 		const struct acpi_rec *r = &t->recs[i];
+		const char *key = out_is_json(o) ? "records" : r->lay->list_key;
 
-		if (!open || strcmp(open, r->lay->list_key)) {
+		if (!open || strcmp(open, key)) {
 			if (open)
 				out_list_end(o);
-			open = r->lay->list_key;
+			open = key;
 			out_list_begin(o, open, open);
 		}
 		i = emit_rec(o, t, i);

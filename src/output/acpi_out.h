@@ -14,10 +14,11 @@ struct acpi_table;
 
 /*
  * The table's records as members of the object that is open: "header"
- * (the fixed part) and the list of subtables ("subtables" for DMAR and
- * IVRS, "nodes" for IORT and VIOT), each record with "kind", "offset",
- * its fields (enumerations with KEY_name, flag words with KEY_names) and
- * the lists of what it holds.
+ * (the fixed part) and "records" (its subtables or nodes), each record
+ * {"kind", "offset", "acpi_fields": {KEY: value, enumerations with
+ * KEY_name, flag words with KEY_names}, "records": [what it holds]}. Text:
+ * the same nesting, lists named by what they hold (subtables, nodes,
+ * device_scopes, device_entries, id_mappings, ...).
  */
 void acpi_emit_table(struct out *o, const struct acpi_table *t);
 

@@ -38,9 +38,10 @@ NAMES = {
     "rmrr": {"PCI Segment Number": "segment", "Base Address": "base_address",
              "End Address (limit)": "end_address"},
     "atsr": {"PCI Segment Number": "segment"},
-    "rhsa": {"Register Base Address": "base_address", "Proximity Domain": "proximity_domain"},
+    "rhsa": {"Register Base Address": "base_address", "Base Address": "base_address", "Proximity Domain": "proximity_domain"},
     "andd": {"Device Number": "device_number", "Device Name": "device_name"},
     "satc": {"PCI Segment Number": "segment", "Segment Number": "segment"},
+    "sidp": {"PCI Segment Number": "segment"},
     "device_scope": {"Device Scope Type": "type", "Entry Length": "length", "Enumeration ID": "enumeration_id",
                      "PCI Bus Number": "bus"},
     "path": {"PCI Path": "path"},
@@ -48,14 +49,14 @@ NAMES = {
     "ivhd": {"DeviceId": "device_id", "Capability Offset": "capability_offset", "Base Address": "base_address",
              "PCI Segment Group": "segment", "Virtualization Info": "info",
              "Feature Reporting": "feature_reporting", "Attributes": "attributes",
-             "EFR Register Image": "efr_image", "EFR Register Image 2": "efr_image2"},
+             "EFR Register Image": "efr_image", "EFR Image": "efr_image"},
     "ivmd": {"DeviceId": "device_id", "Auxiliary Data": "aux_data", "Start Address": "start_address",
              "Memory Length": "memory_length"},
     "device_entry": {"Entry Type": "type", "Device ID": "device_id", "Data Setting": "data",
                      "Source Used Device ID": "source_id", "Handle": "handle", "Variety": "variety",
                      "Extended Data": "extended_data", "ACPI HID": "hid", "ACPI CID": "cid",
                      "UID Format": "uid_type", "UID Length": "uid_length", "UID": "uid"},
-    "iort": {"Node Count": "node_count", "Node Offset": "node_offset"},
+    "iort": {"Node Count": "node_count", "Node Offset": "node_offset", "Optional Padding": None},
     "its_group": {"Identifier": "identifier", "Mapping Count": "mapping_count",
                   "Mapping Offset": "mapping_offset", "ItsCount": "its_count"},
     "its_id": {"Identifiers": "id"},
@@ -76,8 +77,8 @@ NAMES = {
              "Context Interrupt Count": "context_interrupt_count",
              "Context Interrupt Offset": "context_interrupt_offset",
              "PMU Interrupt Count": "pmu_interrupt_count", "PMU Interrupt Offset": "pmu_interrupt_offset"},
-    "global_interrupts": {"SMMU_NSgIrpt": "nsg_irpt", "SMMU_NSgIrpt Flags": "nsg_irpt_flags",
-                          "SMMU_NSgCfgIrpt": "nsg_cfg_irpt", "SMMU_NSgCfgIrpt Flags": "nsg_cfg_irpt_flags"},
+    "global_interrupts": {"NSgIrpt": "nsg_irpt", "NSgIrpt Flags": "nsg_irpt_flags",
+                          "NSgCfgIrpt": "nsg_cfg_irpt", "NSgCfgIrpt Flags": "nsg_cfg_irpt_flags"},
     "context_interrupt": {"Context Interrupt": "gsiv", "Interrupt": "gsiv"},
     "pmu_interrupt": {"PMU Interrupt": "gsiv", "Interrupt": "gsiv"},
     "smmu_v3": {"Identifier": "identifier", "Mapping Count": "mapping_count", "Mapping Offset": "mapping_offset",
@@ -97,7 +98,7 @@ NAMES = {
     "pci_range": {"Endpoint start": "endpoint_start", "PCI Segment start": "segment_start",
                   "PCI Segment end": "segment_end", "PCI BDF start": "bdf_start", "PCI BDF end": "bdf_end",
                   "Output node": "output_node"},
-    "mmio": {"Endpoint ID": "endpoint", "Base address": "base_address", "Output node": "output_node"},
+    "mmio": {"Endpoint": "endpoint", "Endpoint ID": "endpoint", "Base address": "base_address", "Output node": "output_node"},
     "virtio_iommu_pci": {"PCI Segment": "segment", "PCI BDF number": "bdf"},
     "virtio_iommu_mmio": {"Base address": "base_address"},
 }
@@ -134,19 +135,14 @@ def iasl_fields(iasl, path):
 def records(doc):
     """Every record of iommuctl's table as (offset, kind, dict), the header at 0."""
     recs = []
-    hdr = dict(doc["header"])
-    sig = hdr.get("signature", "").lower()
-    recs.append((0, sig, hdr))
 
     def walk(r):
-        recs.append((r["offset"], r["kind"], r))
-        for v in r.values():
-            if isinstance(v, list) and v and isinstance(v[0], dict):
-                for c in v:
-                    walk(c)
-    for key in ("subtables", "nodes"):
-        for r in doc.get(key, []):
-            walk(r)
+        recs.append((int(r["offset"], 16), r["kind"], r["acpi_fields"]))
+        for c in r.get("records", []):
+            walk(c)
+    walk(doc["header"])
+    for r in doc.get("records", []):
+        walk(r)
     recs.sort(key=lambda x: x[0])
     return recs
 
@@ -167,7 +163,7 @@ def compare(iasl, iommuctl, path):
     res = subprocess.run([iommuctl, "-j", "acpi", "show", "--file", path], capture_output=True, text=True)
     if res.returncode != 0:
         return 0, ["iommuctl exited %d: %s" % (res.returncode, res.stderr.strip())]
-    doc = json.loads(res.stdout)["tables"][0]
+    doc = json.loads(res.stdout)["acpi_tables"][0]
     recs = records(doc)
     seen = set()
     n = 0
@@ -201,6 +197,8 @@ def compare(iasl, iommuctl, path):
             seen.add((roff, kind, key))
             if val.startswith('"'):
                 want = val[1:val.rindex('"')] if val.count('"') >= 2 else val[1:]
+                # iommuctl shows bytes that are not printable ASCII as '?'
+                want = "".join(c if " " <= c < "\x7f" else "?" for c in want)
             else:
                 tok = val.split()[0] if val.split() else ""
                 try:
