@@ -1185,6 +1185,8 @@ void acpi_resv_list(const struct acpi_table *t, struct acpi_resv **out, size_t *
 			x.start = at(t, r->off + 8, 8);
 			x.last = at(t, r->off + 16, 8);
 			x.kind = "rmrr";
+			if (x.last < x.start)	/* ends before it starts: the kernel ignores it too */
+				continue;
 		} else if (t->sig == ACPI_IVRS && !r->depth && r->lay == &ivmd_l) {
 			uint64_t len = at(t, r->off + 24, 8), fl = at(t, r->off + 1, 1);
 

@@ -173,7 +173,8 @@ struct acpi_resv {
 	const char *kind;	/* "rmrr", "ivmd unity", "ivmd exclusion", "rmr" */
 };
 
-/* The reserved ranges of the table, in table order (malloc'd; *n may be 0). */
+/* The reserved ranges of the table, in table order (malloc'd; *n may be 0); an RMRR
+ * that ends before it starts is left out, as the kernel leaves it. */
 void acpi_resv_list(const struct acpi_table *t, struct acpi_resv **out, size_t *n);
 /* Whether reserved range r applies to the device at path p. */
 bool acpi_resv_applies(const struct acpi_table *t, const struct acpi_resv *r,
