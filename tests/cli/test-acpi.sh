@@ -5,7 +5,9 @@
 # ACPICA's own templates (tests/fixtures/acpi/iasl-template: every subtable
 # type, compiled by iasl -T; iasl -tc):
 #   - golden text and JSON of show and list, and of devices against the
-#     snapshots of the same guests (tests/fixtures/<scenario>/snapshot.tar);
+#     snapshots of the same guests (tests/fixtures/<scenario>/snapshot.tar,
+#     and tests/fixtures/acpi-live/arm64-smmuv3/snapshot.tar: an arm64 guest
+#     booted through UEFI, whose snapshot holds its IORT);
 #   - every field equal to what iasl -d prints (tests/tools/acpi-iasl-check.py),
 #     with an iasl that knows VIOT and the newer IORT (tests/tools/newer-iasl.sh;
 #     a visible skip when none can be had);
@@ -53,6 +55,18 @@ for f in "$acpi"/*/*; do
 		check "$scn/devices-$t" json -F "$snap" acpi devices --file "$f" -o +ENTRY,ID_KIND,RID,ALIASED,ITS_ID
 	fi
 done
+
+# an arm64 guest booted through UEFI (ACPI, not a device tree): its snapshot
+# holds the IORT (tests/cli/test-vm-acpi.sh saved it)
+live=tests/fixtures/acpi-live/arm64-smmuv3/snapshot.tar
+check arm64-smmuv3/live-list txt -F "$live" acpi list
+check arm64-smmuv3/live-devices txt -F "$live" acpi devices
+check arm64-smmuv3/live-devices json -F "$live" acpi devices -o +ENTRY,ID_KIND,RID,ALIASED,ITS_ID
+if "$bin" -F "$live" -j acpi show IORT >"$tmp/live.json" 2>"$tmp/err" &&
+	"$bin" -j acpi show --file "$acpi/arm64-smmuv3/IORT" >"$tmp/file.json" 2>>"$tmp/err" &&
+	python3 -c 'import json,sys; a,b=(json.load(open(p))["acpi_tables"][0] for p in sys.argv[1:]); a.pop("source"); b.pop("source"); sys.exit(a != b)' "$tmp/live.json" "$tmp/file.json"; then
+	ok "the live arm64 snapshot's IORT is the captured table"
+else bad "the live arm64 snapshot's IORT differs from the captured table: $(head -n 1 "$tmp/err")"; fi
 
 # ---- what the tables say, in words the tests can read ----
 python3 - "$bin" >"$tmp/facts" 2>&1 <<'PY'

@@ -110,6 +110,8 @@ acpi-show      none    acpi show --file {acpi-table}
 acpi-devices   fixture acpi devices --file {acpi-table}
 acpi-devices   fixture acpi devices --file tests/fixtures/acpi/vtd/DMAR -o DEVICE,GROUP,KERNEL_UNIT,IOMMU,IOMMU_ADDRESS,MATCH,ENTRY,ID_KIND,RID,ID,ALIASED,ITS_ID
 error          fixture acpi list
+acpi-show      none    -F tests/fixtures/acpi-live/arm64-smmuv3/snapshot.tar acpi show
+acpi-devices   none    -F tests/fixtures/acpi-live/arm64-smmuv3/snapshot.tar acpi devices
 '
 
 manifest=$tmp/manifest
