@@ -8,7 +8,7 @@ function __iommuctl_words
 	for w in (commandline -opc)[2..-1]
 		if test $skip = 1; set skip 0; continue; end
 		switch $w
-			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --name --name --name --pasid --pasid --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --max-ranges --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size --backend --output -o --kind --backend --output -o --kind --state-dir --record --state-dir --state-dir --record --name --size --iova --name --iova --size --name --start --size --iova --size --mem --name --iova --size --size --name --page-shift --size --levels --name --timeout --rlimit-mode
+			case --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --name --name --name --pasid --pasid --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --max-ranges --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size --file --file --file --backend --output -o --kind --backend --output -o --kind --state-dir --record --state-dir --state-dir --record --name --size --iova --name --iova --size --name --start --size --iova --size --mem --name --iova --size --size --name --page-shift --size --levels --name --timeout --rlimit-mode
 				set skip 1
 			case '-*'
 			case '*'
@@ -265,6 +265,21 @@ complete -c iommuctl -n '__iommuctl_at msi' -a sw-window -d 'set the software MS
 complete -c iommuctl -n '__iommuctl_in msi sw-window' -l start -r -d 'window start, 1 MiB aligned'
 complete -c iommuctl -n '__iommuctl_in msi sw-window' -l size -r -d 'window size in MB (0: the kernel\'s default)'
 complete -c iommuctl -n '__iommuctl_in msi sw-window' -a '(ls /sys/bus/pci/devices 2>/dev/null)'
+complete -c iommuctl -n '__iommuctl_at' -a acpi -d 'the firmware\'s IOMMU tables (DMAR, IVRS, IORT, VIOT) decoded and tied to devices'
+complete -c iommuctl -n '__iommuctl_at acpi' -a list -d 'the IOMMU tables the firmware gave (DMAR, IVRS, IORT, VIOT)'
+complete -c iommuctl -n '__iommuctl_in acpi list' -l file -r -F -d 'a raw table file (acpidump -b, acpixtract) instead of the source\'s'
+complete -c iommuctl -n '__iommuctl_in acpi list' -s o -l output -r -d 'columns to show (+COL,... adds to the defaults)'
+complete -c iommuctl -n '__iommuctl_in acpi list' -l list-columns -d 'list the available columns'
+complete -c iommuctl -n '__iommuctl_in acpi list' -s n -l noheadings -d 'no header line'
+complete -c iommuctl -n '__iommuctl_in acpi list' -s r -l raw -d 'raw output: no alignment'
+complete -c iommuctl -n '__iommuctl_at acpi' -a show -d 'a table decoded, every subtable and field'
+complete -c iommuctl -n '__iommuctl_in acpi show' -l file -r -F -d 'a raw table file (acpidump -b, acpixtract) instead of the source\'s'
+complete -c iommuctl -n '__iommuctl_at acpi' -a devices -d 'each PCI device\'s IOMMU and ID per the tables, against the kernel\'s view'
+complete -c iommuctl -n '__iommuctl_in acpi devices' -l file -r -F -d 'a raw table file (acpidump -b, acpixtract) instead of the source\'s'
+complete -c iommuctl -n '__iommuctl_in acpi devices' -s o -l output -r -d 'columns to show (+COL,... adds to the defaults)'
+complete -c iommuctl -n '__iommuctl_in acpi devices' -l list-columns -d 'list the available columns'
+complete -c iommuctl -n '__iommuctl_in acpi devices' -s n -l noheadings -d 'no header line'
+complete -c iommuctl -n '__iommuctl_in acpi devices' -s r -l raw -d 'raw output: no alignment'
 complete -c iommuctl -n '__iommuctl_at' -a cdi -d 'Container Device Interface specs for the devices on VFIO drivers'
 complete -c iommuctl -n '__iommuctl_at cdi' -a spec -d 'write a CDI spec for the devices bound to a VFIO driver'
 complete -c iommuctl -n '__iommuctl_in cdi spec' -l backend -r -d 'auto (iommufd + cdevs when every device has them, else the legacy container), iommufd or legacy'

@@ -27,7 +27,8 @@ groff:groff-base:groff-base
 zsh:zsh:zsh
 fish:fish:fish
 tar:tar:tar
-makedumpfile:makedumpfile:makedumpfile"
+makedumpfile:makedumpfile:makedumpfile
+iasl:acpica-tools:acpica-tools"
 # python3 module -> apt package / dnf package
 test_pymods="jsonschema:python3-jsonschema:python3-jsonschema"
 

@@ -29,6 +29,7 @@ const struct cli_object *const cli_objects[] = {
 	&cli_object_translate,
 	&cli_object_vfio,
 	&cli_object_msi,
+	&cli_object_acpi,
 	&cli_object_cdi,
 	&cli_object_batch,
 	&cli_object_apply,

@@ -114,6 +114,7 @@ extern const struct cli_object cli_object_walk;
 extern const struct cli_object cli_object_translate;
 extern const struct cli_object cli_object_vfio;
 extern const struct cli_object cli_object_msi;
+extern const struct cli_object cli_object_acpi;
 extern const struct cli_object cli_object_cdi;
 extern const struct cli_object cli_object_batch;
 extern const struct cli_object cli_object_apply;

@@ -14,6 +14,7 @@
 
 #include "backends/dump/snapshot.h"
 #include "backends/sysfs/invdiff.h"
+#include "backends/sysfs/acpi_tables.h"
 #include "backends/sysfs/inventory.h"
 #include "backends/vfio/nodes.h"
 #include "cli/cli.h"
@@ -49,6 +50,8 @@ static int snapshot_save(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	struct snapshot_stats st;
 	struct inventory inv;
 	struct vfio_nodes nodes;
+	struct acpi_blob blobs[ACPI_TABLES_MAX];
+	size_t nblobs;
 	struct view *src, *rec;
 	bool to_stdout = !strcmp(file, "-");
 	char *why = NULL;
@@ -69,6 +72,9 @@ static int snapshot_save(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	/* the VFIO and iommufd nodes, for cdi and vfio caps on the snapshot */
 	vfio_nodes_read(rec, &nodes);
 	vfio_nodes_release(&nodes);
+	/* the firmware's IOMMU tables, for acpi show / devices on the snapshot */
+	if (!acpi_tables_read(rec, blobs, &nblobs))
+		acpi_tables_release(blobs, nblobs);
 	/* read through the recorder, so that a re-saved snapshot keeps them */
 	if (view_read_str(rec, &meta.kernel_release, PROC_OSRELEASE))
 		meta.kernel_release = NULL;

@@ -106,6 +106,14 @@ decode-list    none    decode list
 decode-list    none    decode list -o @all
 list-columns   none    decode list --list-columns
 decode-log     none    decode log {log}
+acpi-list      none    acpi list --file {acpi-table}
+acpi-list      none    acpi list --file tests/fixtures/acpi/vtd/DMAR -o @all
+acpi-show      none    acpi show --file {acpi-table}
+acpi-devices   fixture acpi devices --file {acpi-table}
+acpi-devices   fixture acpi devices --file tests/fixtures/acpi/vtd/DMAR -o DEVICE,GROUP,KERNEL_UNIT,IOMMU,IOMMU_ADDRESS,MATCH,ENTRY,ID_KIND,RID,ID,ALIASED,ITS_ID
+error          fixture acpi list
+acpi-show      none    -F tests/fixtures/acpi-live/arm64-smmuv3/snapshot.tar acpi show
+acpi-devices   none    -F tests/fixtures/acpi-live/arm64-smmuv3/snapshot.tar acpi devices
 '
 
 manifest=$tmp/manifest
@@ -177,6 +185,7 @@ values() {
 	'{translate-case}') awk -F'\t' '$1 ~ /^T:/ { print $4 }' "$tables/cases" ;;
 	'{vector}') grep -v -e '^#' -e '^ *$' tests/cli/golden-decode/input/vectors.txt | cut -d' ' -f2- ;;
 	'{log}') printf '%s\n' tests/cli/golden-decode/input/kernel.log tests/fixtures/*/dmesg.txt ;;
+	'{acpi-table}') printf '%s\n' tests/fixtures/acpi/*/* ;;
 	esac
 }
 

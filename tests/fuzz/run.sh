@@ -48,6 +48,9 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 		cp tests/cli/golden-decode/input/kernel.log "$corpus/" ;;
 	fuzz_journal) cp tests/fuzz/seeds/journal/*.json "$corpus/" ;;
 	fuzz_claims) cp tests/fuzz/seeds/claims/* "$corpus/" ;;
+	fuzz_acpi)
+		# the tables QEMU wrote and ACPICA's templates, each under its own name
+		for f in tests/fixtures/acpi/*/*; do cp "$f" "$corpus/$(basename "$(dirname "$f")")-$(basename "$f")"; done ;;
 	fuzz_mem)
 		# the dumps of test-mem.sh: every container and compression mkdump writes
 		mkdump_seeds "$corpus"
@@ -62,6 +65,7 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	fuzz_klog) want=$(( $(ls tests/fixtures/*/dmesg.txt | wc -l) + 1 )) ;;
 	fuzz_journal) want=$(ls tests/fuzz/seeds/journal/*.json | wc -l) ;;
 	fuzz_claims) want=$(ls tests/fuzz/seeds/claims/* | wc -l) ;;
+	fuzz_acpi) want=$(ls tests/fixtures/acpi/*/* | wc -l) ;;
 	fuzz_mem) want=$(( ${#mem_seeds[@]} + $(ls tests/fuzz/seeds/mem | wc -l) )) ;;
 	*) want=$seeds ;;
 	esac

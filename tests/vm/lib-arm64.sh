@@ -61,6 +61,8 @@ vm_arm64_need_tools() {
 	command -v qemu-system-aarch64 >/dev/null 2>&1 || pkgs+=(qemu-system-arm)
 	command -v cpio >/dev/null 2>&1 || pkgs+=(cpio)
 	command -v aarch64-linux-gnu-readelf >/dev/null 2>&1 || pkgs+=(binutils-aarch64-linux-gnu)
+	# UEFI firmware: booted through it, QEMU writes ACPI tables (the IORT) (test-vm-acpi.sh)
+	[[ -r /usr/share/qemu-efi-aarch64/QEMU_EFI.fd ]] || pkgs+=(qemu-efi-aarch64)
 	# the host's own (amd64) busybox gives the applet list for the guest's links
 	vm_busybox_static >/dev/null || pkgs+=(busybox-static)
 	((${#pkgs[@]})) || return 0
