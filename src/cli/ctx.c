@@ -119,7 +119,7 @@ int ctx_finish(struct iommuctl_ctx *ctx, int err)
 {
 	int status = exit_status_from_err(err);
 
-	if (err && ctx->json) {
+	if (err && err != -EPROBLEMS && ctx->json) {
 		const char *msg = ctx->errmsg[0] ? ctx->errmsg :
 				  err == -EUSAGE ? "invalid usage" : err == -EDRIFT ? "drift" : strerror(-err);
 

@@ -21,6 +21,8 @@
 #define EUSAGE 4096
 /* Private error number for "the machine differs from the desired state": EXIT_DRIFT. */
 #define EDRIFT 4097
+/* Private error number for "doctor found a problem": EXIT_FAIL, and no JSON error object. */
+#define EPROBLEMS 4098
 
 int exit_status_from_err(int err);
 
