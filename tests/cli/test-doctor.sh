@@ -63,6 +63,36 @@ assert a == b, "differ"
 	if cmp -s "$tmp/snap.json" "$tmp/resaved.json"; then ok "$scn: a re-saved snapshot answers the same"
 	else bad "$scn: a re-saved snapshot answers differently"; fi
 done
+# hostile trees: FIFOs where doctor reads, a devicetree that loops and nests
+# deep, a compressed configuration that inflates without end, terminal
+# controls on the command line: it returns, and prints no control
+h=$tmp/hostile
+rm -rf "$h"; mkdir -p "$h"; tar -xf tests/fixtures/vtd/snapshot.tar -C "$h" 2>/dev/null
+mkdir -p "$h/sys/module/vfio/parameters" "$h/sys/firmware/acpi/tables" "$h/boot"
+touch "$h/sys/firmware/acpi/tables/DMAR"
+mkfifo "$h/proc/interrupts" "$h/sys/module/vfio/parameters/enable_unsafe_noiommu_mode"
+printf 'root=/dev/sda intel_iommu=\033]0;pwned\007on pcie_acs_override=\033[2J\n' >"$h/proc/cmdline"
+dt=$h/sys/firmware/devicetree/base
+mkdir -p "$dt"
+p=$dt; for i in $(seq 1 40); do p=$p/n$i; mkdir "$p"; touch "$p/#iommu-cells"; done
+ln -s .. "$dt/n1/loop"
+ln -s "$dt" "$dt/n1/n2/abs"
+head -c 64M /dev/zero | gzip -c >"$h/proc/config.gz"
+rm -rf "$h/sys/kernel/iommu_groups"/*
+mkdir -p "$h/proc/sys/kernel"; echo 6.12.0-hostile >"$h/proc/sys/kernel/osrelease"
+timeout 30 "$bin" --sysfs-root "$h/sys" doctor >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ $rc -le 1 ] && ! grep -q $'\033' "$tmp/out" && grep -q 'pcie_acs_override=\\x1b' "$tmp/out"; then
+	ok "hostile tree: doctor returns (exit $rc), controls escaped, the nested devicetree bounded"
+else
+	bad "hostile tree: exit $rc (124: hung): $(head -c 300 "$tmp/err")"
+fi
+timeout 30 "$bin" --sysfs-root "$h/sys" -j doctor >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ $rc -le 1 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c={x["check"]:x for x in d["checks"]}; assert c["firmware.enabled"]["verdict"]=="fail"; assert "check /boot/config-6.12.0-hostile" in (c["firmware.enabled"]["fix"] or ""), c["firmware.enabled"]; assert c["firmware.table"]["evidence"].count("devicetree /") == 8, c["firmware.table"]' "$tmp/out" 2>"$tmp/err2"; then
+	ok "hostile tree: -j is JSON; an inflating config.gz is not taken as the configuration; 8 devicetree IOMMUs named"
+else
+	bad "hostile tree: -j: exit $rc: $(head -c 300 "$tmp/err") $(tail -n 1 "$tmp/err2")"
+fi
+
 # usage
 "$bin" doctor bogus >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && ok "doctor with an argument exits 2" || bad "doctor with an argument exits $rc, expected 2"

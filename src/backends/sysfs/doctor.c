@@ -24,6 +24,7 @@
 #define SYS_MODULE   "/sys/module"
 #define DT_MAX_NODES 4096
 #define DT_MAX_DEPTH 16
+#define DT_MAX_NAMED 8      /* IOMMU nodes named in the evidence */
 
 static const char *const verdict_names[] = { "ok", "warn", "fail", "unknown" };
 static const char *const area_names[] = { "firmware", "kernel", "vfio", "groups" };
@@ -165,7 +166,8 @@ struct facts {
 	bool acpi;                /* /sys/firmware/acpi/tables could be listed */
 	struct strv tables;       /* of DMAR IVRS IORT VIOT, those present */
 	bool dt;                  /* /sys/firmware/devicetree/base could be listed */
-	struct strv dt_iommus;    /* "/iommu@1000 (arm,smmu-v3)": nodes with #iommu-cells */
+	struct strv dt_iommus;    /* "/iommu@1000 (arm,smmu-v3)": nodes with #iommu-cells (the first few) */
+	size_t dt_providers;      /* how many there are */
 	size_t dt_users;          /* nodes with iommus or iommu-map */
 
 	char *cmdline;            /* NULL: not in the source */
@@ -202,8 +204,10 @@ static void read_dt(struct view *v, const char *path, int depth, struct facts *f
 		if (view_read_file(v, cp, &compat, &len))
 			compat = NULL;
 		free(cp);
-		strv_push_owned(&f->dt_iommus, xasprintf("%s (%s)", *node ? node : "/",
-							 compat && *compat ? compat : "no compatible"));
+		if (f->dt_iommus.n < DT_MAX_NAMED)
+			strv_push_owned(&f->dt_iommus, xasprintf("%s (%s)", *node ? node : "/",
+								 compat && *compat ? compat : "no compatible"));
+		f->dt_providers++;
 		free(compat);
 	}
 	if (user)
@@ -406,10 +410,14 @@ static void check_firmware(struct view *v, struct facts *f, struct doctor *d)
 	} else if (described) {
 		char *s = strv_join(&where, ", ");
 
+		char *more = f->dt_providers > f->dt_iommus.n ?
+			     xasprintf(", ... (%zu devicetree IOMMU nodes)", f->dt_providers) : xstrdup("");
+
 		if (f->dt_users)
-			evidence(c, "%s (%zu devicetree nodes name an IOMMU)", s, f->dt_users);
+			evidence(c, "%s%s (%zu devicetree nodes name an IOMMU)", s, more, f->dt_users);
 		else
-			evidence(c, "%s", s);
+			evidence(c, "%s%s", s, more);
+		free(more);
 		free(s);
 	} else {
 		c->verdict = ngroups ? DOCTOR_OK : DOCTOR_FAIL;
