@@ -338,6 +338,15 @@ static void test_irq_remapping(void **state)
 	expect(&d, "kernel.irq-remapping", DOCTOR_OK, "GIC ITS", NULL);
 	doctor_release(&d);
 	fake_free(fs);
+	/* POWER: the SPAPR TCE backend does not ask for MSI isolation */
+	fs = machine_bare();
+	fake_file(fs, "/sys/devices/virtual/iommu/iommu-phb0000/.keep", "");
+	fake_link(fs, "/sys/class/iommu/iommu-phb0000", "/sys/devices/virtual/iommu/iommu-phb0000");
+	gather(fs, &d);
+	expect(&d, "kernel.irq-remapping", DOCTOR_OK, "iommu-phb0000: the SPAPR TCE backend (POWER) does not need it",
+	       NULL);
+	doctor_release(&d);
+	fake_free(fs);
 }
 
 static void test_noiommu_mode(void **state)

@@ -642,8 +642,32 @@ static void check_kernel(struct view *v, struct facts *f, struct doctor *d)
 				strv_push_owned(&parts, xasprintf("DMA-FQ (lazy invalidation) %zu", fq));
 			if (ident)
 				strv_push_owned(&parts, xasprintf("identity (passthrough) %zu", ident));
-			if (other)
-				strv_push_owned(&parts, xasprintf("other or unreadable %zu", other));
+			/* the other types by name: few distinct ones, counted in one pass */
+			if (other) {
+				struct strv names = { 0 };
+				size_t counts[8] = { 0 }, rest = 0;
+
+				for (size_t i = 0; i < f->inv.ngroups; i++) {
+					const char *t = f->inv.groups[i].type ? f->inv.groups[i].type : "unreadable";
+					size_t j;
+
+					if (!strcmp(t, "identity") || !strcmp(t, "DMA-FQ") || !strcmp(t, "DMA"))
+						continue;
+					for (j = 0; j < names.n && strcmp(names.v[j], t); j++)
+						;
+					if (j == names.n && names.n < ARRAY_SIZE(counts))
+						strv_push(&names, t);
+					if (j < names.n)
+						counts[j]++;
+					else
+						rest++;
+				}
+				for (size_t j = 0; j < names.n; j++)
+					strv_push_owned(&parts, xasprintf("%s %zu", names.v[j], counts[j]));
+				if (rest)
+					strv_push_owned(&parts, xasprintf("other %zu", rest));
+				strv_free(&names);
+			}
 			words = strv_join(&parts, ", ");
 			strv_free(&parts);
 		}
@@ -674,6 +698,7 @@ static void check_kernel(struct view *v, struct facts *f, struct doctor *d)
 		char *fd = module_param(v, "iommufd", "allow_unsafe_interrupts");
 		int iso = f->interrupts ? doctor_interrupts_isolated(f->interrupts) : -1;
 		bool unsafe = bool_on(t1) || bool_on(fd);
+		const char *spapr = NULL;
 		struct strv ev = { 0 };
 		char *e;
 
@@ -703,11 +728,16 @@ static void check_kernel(struct view *v, struct facts *f, struct doctor *d)
 					       module_loaded(f, "vfio_iommu_type1") ? "(absent)" : "(not loaded)"));
 		if (fd)
 			strv_push_owned(&ev, xasprintf("iommufd.allow_unsafe_interrupts=%s", fd));
+		for (size_t i = 0; f->inv_ok && i < f->inv.nunits && !spapr; i++)
+			if (f->inv.units[i].kind_name && !strcmp(f->inv.units[i].kind_name, "spapr-tce"))
+				spapr = f->inv.units[i].name;
 		e = strv_join(&ev, "; ");
 		evidence(c, "%s", e);
-		free(e);
-		strv_free(&ev);
-		if (iso < 0) {
+		if (spapr) {
+			/* the SPAPR TCE backend attaches without asking for MSI isolation */
+			c->verdict = DOCTOR_OK;
+			evidence(c, "%s; %s: the SPAPR TCE backend (POWER) does not need it", e, spapr);
+		} else if (iso < 0) {
 			c->verdict = unsafe ? DOCTOR_WARN : DOCTOR_UNKNOWN;
 		} else if (iso == 0 && unsafe) {
 			c->verdict = DOCTOR_WARN;
@@ -724,6 +754,8 @@ static void check_kernel(struct view *v, struct facts *f, struct doctor *d)
 			       "vfio_iommu_type1.allow_unsafe_interrupts=1 (iommufd.allow_unsafe_interrupts=1)",
 			    ngroups ? "" : "There is no IOMMU to remap with (see firmware.enabled). ");
 		}
+		free(e);
+		strv_free(&ev);
 		free(t1);
 		free(fd);
 	}
