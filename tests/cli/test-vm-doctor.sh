@@ -12,7 +12,9 @@
 # check and ends with "N passed, M failed, K skipped"; skips as the other
 # test-vm-*.sh do (IOMMUCTL_VM_SKIP=1, no QEMU).
 #   tests/cli/test-vm-doctor.sh [BINARY]      (default ./iommuctl)
-# Environment: IOMMUCTL_VM_DOCTOR_SCENARIOS (default "noiommu vtd-pt vtd"),
+# Environment: IOMMUCTL_VM_DOCTOR_SCENARIOS (default "noiommu vtd-pt vtd";
+# amd and virtio are checked too when named: IVRS with interrupt remapping,
+# VIOT without it but with allow_unsafe_interrupts, a warning),
 # KEEP=1 keeps the guests' outputs, plus the settings of tests/vm/lib.sh.
 set -u
 bin=$(realpath "${1:-./iommuctl}")
@@ -129,6 +131,15 @@ elif scn == "vtd":
         check(rc("doctor-user") == 0 and user["ready"] is True, "as uid 65534: ready (exit 0): the files it needs are world-readable")
         same = [k for k in by if k != "vfio.access" and u.get(k, {}).get("verdict") != by[k]["verdict"]]
         check(not same, f"as uid 65534: every other verdict as root's {same}")
+elif scn == "amd":
+    check(rc("doctor") == 0, f"doctor exits 0 (ready): {rc('doctor')}")
+    verdict("firmware.table", "ok", "/sys/firmware/acpi/tables/IVRS")
+    verdict("firmware.enabled", "ok", "1 unit (ivhd0)")
+    verdict("kernel.irq-remapping", "ok", "IR- interrupt chips")
+elif scn == "virtio":
+    check(rc("doctor") == 0, f"doctor exits 0 (ready): {rc('doctor')}")
+    verdict("firmware.table", "ok", "/sys/firmware/acpi/tables/VIOT")
+    verdict("kernel.irq-remapping", "warn", "allow_unsafe_interrupts=Y", "drop allow_unsafe_interrupts")
 # the guest's snapshot on the host: the same verdicts, except the live-only ones
 host = load("host.json")
 if host:
