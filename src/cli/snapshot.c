@@ -15,6 +15,7 @@
 #include "backends/dump/snapshot.h"
 #include "backends/sysfs/invdiff.h"
 #include "backends/sysfs/acpi_tables.h"
+#include "backends/sysfs/doctor.h"
 #include "backends/sysfs/inventory.h"
 #include "backends/vfio/nodes.h"
 #include "cli/cli.h"
@@ -52,6 +53,7 @@ static int snapshot_save(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	struct vfio_nodes nodes;
 	struct acpi_blob blobs[ACPI_TABLES_MAX];
 	size_t nblobs;
+	struct doctor doc;
 	struct view *src, *rec;
 	bool to_stdout = !strcmp(file, "-");
 	char *why = NULL;
@@ -75,6 +77,9 @@ static int snapshot_save(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	/* the firmware's IOMMU tables, for acpi show / devices on the snapshot */
 	if (!acpi_tables_read(rec, blobs, &nblobs))
 		acpi_tables_release(blobs, nblobs);
+	/* what doctor reads: /proc/cmdline, /proc/interrupts, /sys/module, /sys/firmware */
+	if (!doctor_gather(rec, NULL, &doc))
+		doctor_release(&doc);
 	/* read through the recorder, so that a re-saved snapshot keeps them */
 	if (view_read_str(rec, &meta.kernel_release, PROC_OSRELEASE))
 		meta.kernel_release = NULL;
@@ -314,7 +319,7 @@ static const struct cli_verb snapshot_verbs[] = {
 		       "with --sysfs-root, or the snapshot given with -F) and writes every file, "
 		       "directory listing, link and device node it read into FILE, a tar archive: "
 		       "IOMMU groups, /sys/class/iommu, the PCI devices' attributes, links and "
-		       "config space, /dev/vfio, /dev/iommu, the VFIO device nodes (for cdi and vfio caps) and the kernel release. Every inventory command "
+		       "config space, /dev/vfio, /dev/iommu, the VFIO device nodes (for cdi and vfio caps), what doctor reads (/proc/cmdline, /proc/interrupts, /sys/module, the firmware tables present) and the kernel release. Every inventory command "
 		       "then gives the same output with -F FILE as it did on the source.\n\n"
 		       "FILE is replaced atomically (written beside it, synced, renamed); '-' "
 		       "writes to standard output. Read it back with -F FILE, summarise it with "

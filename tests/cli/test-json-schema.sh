@@ -60,6 +60,9 @@ vfio-caps      live    vfio caps --all
 vfio-caps      unit    vfio-caps-*.json
 error          fixture cdi
 snapshot-show  fixture snapshot show
+doctor         fixture doctor
+doctor         tree    doctor --problems
+doctor         live    doctor
 snapshot-save  fixture snapshot save {tmp}/saved.tar
 snapshot-save  tree    snapshot save {tmp}/saved.tar
 snapshot-diff  fixture snapshot diff tests/fixtures/vtd/snapshot.tar

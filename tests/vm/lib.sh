@@ -59,6 +59,16 @@ declare -A VM_SCN_MODULES=(
 	[amd]=''
 	[virtio]=virtio_iommu
 )
+# Booted only when named (not in VM_SCENARIOS, so never captured as fixtures),
+# for doctor's verdicts (tests/cli/test-vm-doctor.sh): noiommu has no IOMMU
+# device at all (no DMAR, no groups), vtd-pt the vtd device with passthrough
+# as the default domain (iommu=pt).
+VM_SCN_DEVICE[noiommu]=''
+VM_SCN_APPEND[noiommu]=''
+VM_SCN_MODULES[noiommu]=''
+VM_SCN_DEVICE[vtd-pt]=${VM_SCN_DEVICE[vtd]}
+VM_SCN_APPEND[vtd-pt]='intel_iommu=on iommu=pt'
+VM_SCN_MODULES[vtd-pt]=''
 # Loaded in every scenario, in this order: the output disk, the NIC driver, VFIO.
 VM_COMMON_MODULES=(virtio_blk e1000e vfio vfio_iommu_type1 vfio_pci)
 
@@ -673,7 +683,7 @@ vm_boot_accel() {
 		-m "$VM_MEM" -smp "$VM_SMP" -nodefaults -no-user-config -no-reboot
 		-display none -monitor none -chardev "$console" -serial chardev:con
 		-kernel "$VM_KERNEL" -initrd "$initrd" -append "$(vm_kernel_cmdline "$s")"
-		-device "${VM_SCN_DEVICE[$s]}"
+		${VM_SCN_DEVICE[$s]:+-device "${VM_SCN_DEVICE[$s]}"}
 		-drive "if=none,id=vmout,format=raw,file=$disk"
 		"${VM_DEVICES[@]}" "${VM_QEMU_EXTRA[@]}"
 	); fi
