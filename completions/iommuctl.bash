@@ -31,7 +31,7 @@ _iommuctl() {
 	case " $argopts " in *" $prev "*) return ;; esac
 	if [[ -z $obj ]]; then
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help --version" -- "$cur")); return; fi
-		COMPREPLY=($(compgen -W "help iommu group device snapshot decode mem walk translate vfio msi acpi cdi batch apply iommufd ioas hwpt pasid hw-info option destroy container dma spapr exec send" -- "$cur")); return
+		COMPREPLY=($(compgen -W "help iommu group device snapshot decode mem walk translate vfio msi acpi cdi batch apply doctor iommufd ioas hwpt pasid hw-info option destroy container dma spapr exec send" -- "$cur")); return
 	fi
 	case $obj in
 	iommu)
@@ -212,6 +212,13 @@ _iommuctl() {
 		*)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --dry-run --check --force --state-dir --record --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn file "$cur")) ;;
+		esac ;;
+	doctor)
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help check" -- "$cur")); return; fi
+		case $verb in
+		check)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --problems --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		esac ;;
 	iommufd)
 		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help open" -- "$cur")); return; fi
