@@ -205,6 +205,16 @@ if grep -q 'device scope at offset 0x40: length 0' "$tmp/err" && grep -q 'DRHD' 
 	ok "a malformed DMAR: the records before the fault, and the offset named"
 else bad "a malformed DMAR: $(head -n 1 "$tmp/err")"; fi
 
+# a table that cannot be read: list says so, show and devices fail
+mkfifo "$tree/sys/firmware/acpi/tables/IVRS"
+"$bin" --sysfs-root "$tree/sys" acpi list >"$tmp/out" 2>"$tmp/err"
+if grep -q '^IVRS .*unreadable' "$tmp/out" && grep -q '^DMAR .* ok$' "$tmp/out"; then
+	ok "acpi list: an unreadable table is listed as such"
+else bad "acpi list with an unreadable IVRS: $(head -n 3 "$tmp/out" | tr '\n' ';')"; fi
+status_is 1 "acpi show with an unreadable IVRS" --sysfs-root "$tree/sys" acpi show
+status_is 0 "acpi show DMAR beside an unreadable IVRS" --sysfs-root "$tree/sys" acpi show DMAR
+rm -f "$tree/sys/firmware/acpi/tables/IVRS"
+
 # ---- exit statuses ----
 status_is 2 "acpi show BOGUS" acpi show BOGUS --file "$acpi/vtd/DMAR"
 status_is 2 "acpi show with TABLE and --file" acpi show DMAR --file "$acpi/vtd/DMAR"
