@@ -112,6 +112,30 @@ static int read_file(struct iommuctl_ctx *ctx, const char *path, struct acpi_blo
 	return 0;
 }
 
+/* Why a table of the source could not be read, in words. */
+static const char *unreadable_why(int err)
+{
+	switch (err) {
+	case -EACCES:
+	case -EPERM:
+		return " (the tables are readable by root only)";
+	case -ENODATA:
+		return " (the snapshot lists it but holds no copy: it was saved by a user who could not read it)";
+	default:
+		return "";
+	}
+}
+
+/* show and devices need every table they were asked for: an unreadable one is the command's failure. */
+static int need_readable(struct iommuctl_ctx *ctx, const struct acpi_src *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->b[i].err)
+			return err_report(ctx, s->b[i].err, "%s: %s%s", s->paths[i], strerror(-s->b[i].err),
+					  unreadable_why(s->b[i].err));
+	return 0;
+}
+
 /* The tables to work on: --file, or the source's (only the one named, when one is). */
 static int load(struct iommuctl_ctx *ctx, const struct acpi_opts *o, const char *only,
 		struct acpi_src *s)
@@ -148,12 +172,8 @@ static int load(struct iommuctl_ctx *ctx, const struct acpi_opts *o, const char 
 				  "machine, or a snapshot saved before iommuctl kept them)", ACPI_TABLES_DIR);
 	if (err)
 		return err_report(ctx, err, "%s: %s", ACPI_TABLES_DIR, strerror(-err));
-	for (size_t i = 0; i < s->n; i++) {
+	for (size_t i = 0; i < s->n; i++)
 		s->paths[i] = xasprintf(ACPI_TABLES_DIR "/%s", s->b[i].name);
-		if (s->b[i].err)
-			warn_msg(ctx, "%s: %s%s", s->paths[i], strerror(-s->b[i].err),
-				 s->b[i].err == -EACCES ? " (the tables are readable by root only)" : "");
-	}
 	if (only) {
 		size_t k = 0;
 
@@ -220,7 +240,8 @@ static int acpi_list(struct iommuctl_ctx *ctx, void *optsp, int argc, char **arg
 		out_cell_str(row, COL_TABLE, s.b[i].name);
 		out_cell_str(row, COL_SOURCE, s.paths[i]);
 		if (s.b[i].err) {
-			snprintf(status, sizeof(status), "unreadable: %s", strerror(-s.b[i].err));
+			snprintf(status, sizeof(status), "unreadable: %s%s", strerror(-s.b[i].err),
+				 unreadable_why(s.b[i].err));
 			out_cell_str(row, COL_STATUS, status);
 			continue;
 		}
@@ -264,13 +285,16 @@ static int acpi_show(struct iommuctl_ctx *ctx, void *optsp, int argc, char **arg
 	err = load(ctx, optsp, argc ? argv[0] : NULL, &s);
 	if (err)
 		return err;
+	err = need_readable(ctx, &s);
+	if (err) {
+		src_release(&s);
+		return err;
+	}
 	out_list_begin(o, "acpi_tables", NULL);
 	for (size_t i = 0; i < s.n; i++) {
 		struct acpi_table t;
 		char head[160];
 
-		if (s.b[i].err)
-			continue;	/* warned */
 		err = acpi_parse(s.b[i].data, s.b[i].len, &t);
 		snprintf(head, sizeof(head), "%s (%s)", s.b[i].name, s.paths[i]);
 		out_obj_begin(o, NULL, head);
@@ -587,8 +611,12 @@ static int acpi_devices(struct iommuctl_ctx *ctx, void *optsp, int argc, char **
 	int err, ret = 0;
 
 	err = load(ctx, optsp, argc ? argv[0] : NULL, &s);
-	if (err)
+	if (!err)
+		err = need_readable(ctx, &s);
+	if (err) {
+		src_release(&s);
 		return err;
+	}
 	err = cli_inventory_load(ctx, &inv);
 	if (err) {
 		src_release(&s);
@@ -599,8 +627,6 @@ static int acpi_devices(struct iommuctl_ctx *ctx, void *optsp, int argc, char **
 	for (size_t i = 0; i < s.n && !ret; i++) {
 		struct acpi_table t;
 
-		if (s.b[i].err)
-			continue;
 		err = acpi_parse(s.b[i].data, s.b[i].len, &t);
 		if (err == -EPROTONOSUPPORT) {
 			ret = err_report(ctx, -EOPNOTSUPP, "%s: %s is not a table iommuctl decodes (DMAR, IVRS, IORT, "

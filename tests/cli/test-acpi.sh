@@ -145,6 +145,45 @@ else
 	bad "snapshot save did not keep the DMAR: $(head -n 1 "$tmp/err")"
 fi
 
+# ---- reserved ranges against the kernel's regions ----
+# QEMU writes no RMRR: tests/fixtures/acpi/vtd-rmrr/DMAR is the vtd guest's
+# DMAR with two added (made here, and checked to be what this makes). The
+# kernel of that guest gave group 5 (the ISA bridge 00:1f.0) 0x0-0xffffff
+# direct-relaxable (its floppy workaround): an RMRR of that range for 00:1f.0
+# is one the kernel made, one for 00:04.0 at 0x7a000000 is not (a finding).
+python3 - "$acpi/vtd/DMAR" "$tmp/DMAR-rmrr" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+def rmrr(base, end, dev, fn):
+    scope = bytes([1, 8, 0, 0, 0, 0, dev, fn])
+    return struct.pack('<HHHHQQ', 1, 24 + len(scope), 0, 0, base, end) + scope
+b += rmrr(0, 0xffffff, 0x1f, 0) + rmrr(0x7a000000, 0x7a01ffff, 4, 0)
+b[4:8] = struct.pack('<I', len(b))
+b[9] = 0
+b[9] = (-sum(b)) & 0xff
+open(sys.argv[2], 'wb').write(b)
+PY
+if cmp -s "$tmp/DMAR-rmrr" "$acpi/vtd-rmrr/DMAR"; then ok "vtd-rmrr/DMAR is the vtd DMAR with two RMRRs"
+else bad "tests/fixtures/acpi/vtd-rmrr/DMAR is not what the script above makes of the vtd DMAR"; fi
+check vtd/devices-rmrr txt -F tests/fixtures/vtd/snapshot.tar acpi devices --file "$acpi/vtd-rmrr/DMAR"
+check vtd/devices-rmrr json -F tests/fixtures/vtd/snapshot.tar acpi devices --file "$acpi/vtd-rmrr/DMAR"
+if python3 - "$bin" "$acpi/vtd-rmrr/DMAR" <<'PY'
+import json, subprocess, sys
+r = subprocess.run([sys.argv[1], '-F', 'tests/fixtures/vtd/snapshot.tar', '-j', 'acpi', 'devices', '--file', sys.argv[2]],
+                   capture_output=True, text=True)
+d = json.loads(r.stdout)['acpi_tables'][0]
+rr = d['reserved_ranges']
+assert [x['kind'] for x in rr] == ['rmrr', 'rmrr'], rr
+assert rr[0]['devices'] == [{'device': '0000:00:1f.0', 'group': 5, 'kernel_region': True,
+                             'kernel_type': 'direct-relaxable'}], rr[0]
+assert rr[1]['devices'] == [{'device': '0000:00:04.0', 'group': 2, 'kernel_region': False, 'kernel_type': None}], rr[1]
+f = [x for x in d['findings'] if '0x7a000000' in x['text']]
+assert len(f) == 1 and f[0]['device'] == '0000:00:04.0', d['findings']
+assert len(d['findings']) == 1, d['findings']
+PY
+then ok "RMRRs against the kernel's reserved regions: one made (direct-relaxable), one missing (a finding)"
+else bad "RMRRs against the kernel's reserved regions"; fi
+
 # ---- hostile tables ----
 python3 - "$acpi" "$tmp/hostile" <<'PY'
 import os, struct, sys
@@ -204,6 +243,16 @@ done
 if grep -q 'device scope at offset 0x40: length 0' "$tmp/err" && grep -q 'DRHD' "$tmp/out"; then
 	ok "a malformed DMAR: the records before the fault, and the offset named"
 else bad "a malformed DMAR: $(head -n 1 "$tmp/err")"; fi
+
+# a table that cannot be read: list says so, show and devices fail
+mkfifo "$tree/sys/firmware/acpi/tables/IVRS"
+"$bin" --sysfs-root "$tree/sys" acpi list >"$tmp/out" 2>"$tmp/err"
+if grep -q '^IVRS .*unreadable' "$tmp/out" && grep -q '^DMAR .* ok$' "$tmp/out"; then
+	ok "acpi list: an unreadable table is listed as such"
+else bad "acpi list with an unreadable IVRS: $(head -n 3 "$tmp/out" | tr '\n' ';')"; fi
+status_is 1 "acpi show with an unreadable IVRS" --sysfs-root "$tree/sys" acpi show
+status_is 0 "acpi show DMAR beside an unreadable IVRS" --sysfs-root "$tree/sys" acpi show DMAR
+rm -f "$tree/sys/firmware/acpi/tables/IVRS"
 
 # ---- exit statuses ----
 status_is 2 "acpi show BOGUS" acpi show BOGUS --file "$acpi/vtd/DMAR"
