@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# doctor on real kernels: boots three QEMU guests of tests/vm with BINARY
+# doctor on real kernels: boots four QEMU guests of tests/vm with BINARY
 # inside and runs tests/vm/guest/doctor.sh there (doctor in text and JSON, as
 # root and as an unprivileged user, then snapshot save): noiommu (no IOMMU
 # device: not ready, exit 1, the firmware and interrupt-remapping failures
-# with their fixes), vtd-pt (VT-d with iommu=pt: ready, the passthrough
+# with their fixes), vtd-off (a DMAR table, intel_iommu=off: not ready, the
+# cause named), vtd-pt (VT-d with iommu=pt: ready, the passthrough
 # domain type a warning with its fix) and vtd (VT-d on: ready, the edu
 # device's group viable with its /dev/vfio node, which the user cannot open).
 # Then doctor on each guest's snapshot, on the host, must give every check the
@@ -12,14 +13,14 @@
 # check and ends with "N passed, M failed, K skipped"; skips as the other
 # test-vm-*.sh do (IOMMUCTL_VM_SKIP=1, no QEMU).
 #   tests/cli/test-vm-doctor.sh [BINARY]      (default ./iommuctl)
-# Environment: IOMMUCTL_VM_DOCTOR_SCENARIOS (default "noiommu vtd-pt vtd";
+# Environment: IOMMUCTL_VM_DOCTOR_SCENARIOS (default "noiommu vtd-off vtd-pt vtd";
 # amd and virtio are checked too when named: IVRS with interrupt remapping,
 # VIOT without it but with allow_unsafe_interrupts, a warning),
 # KEEP=1 keeps the guests' outputs, plus the settings of tests/vm/lib.sh.
 set -u
 bin=$(realpath "${1:-./iommuctl}")
 cd "$(dirname "$0")/../.."
-scenarios=${IOMMUCTL_VM_DOCTOR_SCENARIOS:-noiommu vtd-pt vtd}
+scenarios=${IOMMUCTL_VM_DOCTOR_SCENARIOS:-noiommu vtd-off vtd-pt vtd}
 # shellcheck source=lib.sh
 . tests/cli/lib.sh
 
@@ -98,6 +99,12 @@ if scn == "noiommu":
     check(not any(k.startswith("group.") for k in by) and "kernel.domain-type" not in by, "no group checks and no domain type without groups")
     check("  fail    firmware describes an IOMMU" in text and "\n          fix: the firmware does not expose an IOMMU" in text, "text: the failure and its fix indented under it")
     check("summary: " in text and ": not ready" in text, "text: summary says not ready")
+elif scn == "vtd-off":
+    check(rc("doctor") == 1 and doc["ready"] is False, f"doctor exits 1 (problems found): {rc('doctor')}")
+    verdict("firmware.table", "ok", "/sys/firmware/acpi/tables/DMAR")
+    verdict("firmware.enabled", "fail", "0 groups", "the command line says intel_iommu=off: replace it with intel_iommu=on")
+    verdict("kernel.cmdline", "fail", "intel_iommu=off", "remove intel_iommu=off")
+    verdict("kernel.irq-remapping", "ok", "IR- interrupt chips")
 elif scn == "vtd-pt":
     check(rc("doctor") == 0 and rc("doctor-json") == 0, f"doctor exits 0 (ready): {rc('doctor')}, -j {rc('doctor-json')}")
     check(doc["ready"] is True and doc["totals"]["nfail"] == 0, "JSON: ready, no failure")

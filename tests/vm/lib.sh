@@ -62,13 +62,17 @@ declare -A VM_SCN_MODULES=(
 # Booted only when named (not in VM_SCENARIOS, so never captured as fixtures),
 # for doctor's verdicts (tests/cli/test-vm-doctor.sh): noiommu has no IOMMU
 # device at all (no DMAR, no groups), vtd-pt the vtd device with passthrough
-# as the default domain (iommu=pt).
+# as the default domain (iommu=pt), vtd-off the vtd device turned off on the
+# command line (a DMAR table, no groups).
 VM_SCN_DEVICE[noiommu]=''
 VM_SCN_APPEND[noiommu]=''
 VM_SCN_MODULES[noiommu]=''
 VM_SCN_DEVICE[vtd-pt]=${VM_SCN_DEVICE[vtd]}
 VM_SCN_APPEND[vtd-pt]='intel_iommu=on iommu=pt'
 VM_SCN_MODULES[vtd-pt]=''
+VM_SCN_DEVICE[vtd-off]=${VM_SCN_DEVICE[vtd]}
+VM_SCN_APPEND[vtd-off]='intel_iommu=off'
+VM_SCN_MODULES[vtd-off]=''
 # Loaded in every scenario, in this order: the output disk, the NIC driver, VFIO.
 VM_COMMON_MODULES=(virtio_blk e1000e vfio vfio_iommu_type1 vfio_pci)
 

@@ -302,10 +302,7 @@ static char *module_param(struct view *v, const char *mod, const char *param)
 	return val;
 }
 
-/*
- * One CONFIG_ option of the running kernel: "y", "m", "n" (not set), or
- * NULL when no configuration is in the source. *from names the file read.
- */
+/* A gzip stream inflated, at most 16 MiB (a bomb is no configuration); NULL: not one. */
 static char *gunzip(const char *in, size_t inlen, size_t *outlen)
 {
 	z_stream zs = { 0 };
@@ -341,6 +338,10 @@ static char *gunzip(const char *in, size_t inlen, size_t *outlen)
 	return out;
 }
 
+/*
+ * One CONFIG_ option of the running kernel: "y", "m", "n" (not set), or
+ * NULL when no configuration is in the source. *from names the file read.
+ */
 static const char *kconfig(struct view *v, const struct facts *f, const char *opt, char **from)
 {
 	char *buf = NULL, *text = NULL, *key;
