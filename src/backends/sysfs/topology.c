@@ -700,7 +700,8 @@ int topology_build(const struct inventory *inv, struct topology *t)
 	sort_t = t;
 	qsort(root_list, t->nroots, sizeof(int), by_addr);
 	for (size_t i = 0; i < t->n; i++)
-		qsort(t->nodes[i].children, t->nodes[i].nchildren, sizeof(int), by_addr);
+		if (t->nodes[i].nchildren > 1)
+			qsort(t->nodes[i].children, t->nodes[i].nchildren, sizeof(int), by_addr);
 	sort_t = NULL;
 	t->roots = root_list;
 	t->order = xcalloc(t->n ? t->n : 1, sizeof(int));
