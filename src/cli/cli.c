@@ -34,6 +34,7 @@ const struct cli_object *const cli_objects[] = {
 	&cli_object_batch,
 	&cli_object_apply,
 	&cli_object_doctor,
+	&cli_object_explain,
 	&cli_object_iommufd,
 	&cli_object_ioas,
 	&cli_object_hwpt,

@@ -119,6 +119,7 @@ extern const struct cli_object cli_object_cdi;
 extern const struct cli_object cli_object_batch;
 extern const struct cli_object cli_object_apply;
 extern const struct cli_object cli_object_doctor;
+extern const struct cli_object cli_object_explain;
 /* The batch language's own objects (cli/batch_*.c). */
 extern const struct cli_object cli_object_iommufd;
 extern const struct cli_object cli_object_ioas;

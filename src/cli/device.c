@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/explain.h"
 #include "cli/inv.h"
 #include "cli/ctx.h"
 #include "core/exitcodes.h"
@@ -355,6 +356,17 @@ static const struct cli_verb device_verbs[] = {
 		.min_args = 1,
 		.max_args = 1,
 		.run = device_show,
+	},
+	{
+		.name = "tree",
+		.summary = "the PCI hierarchy as lspci -tv draws it, with ACS, group, driver, viability",
+		.doc = "Each device under its bridge, each port with the ACS controls it enables "
+		       "(SV RR CR UF TB; '[no ACS]', '[ACS ?]' when config space is too short to "
+		       "tell, '[ACS by quirk NAME]'), its IOMMU group, driver and whether the "
+		       "group is viable. 'iommuctl explain' says why a group is what it is.",
+		.min_args = 0,
+		.max_args = 0,
+		.run = cli_device_tree,
 	},
 	{ 0 }
 };

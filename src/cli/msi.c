@@ -15,6 +15,7 @@
 #include "backends/vfio/uapi.h"
 #include "backends/vfio/vfio.h"
 #include "cli/cli.h"
+#include "cli/explain.h"
 #include "cli/inv.h"
 #include "cli/ctx.h"
 #include "core/exitcodes.h"
@@ -70,41 +71,30 @@ static unsigned int group_width(const struct inv_unit *u, const char *arch, cons
 	return 64;
 }
 
-static int msi_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+/*
+ * A group's reserved regions annotated, the IOVA width and the usable IOVA
+ * windows, as keys of the object open in o (msi show, explain).
+ */
+void cli_msi_regions(struct iommuctl_ctx *ctx, const struct inventory *inv, const struct inv_group *g)
 {
 	struct out *o = ctx_out(ctx);
 	struct strv units = { 0 };
-	struct inventory inv;
-	struct inv_group *g;
 	const struct inv_unit *u = NULL;
 	const char *kind = NULL, *arch, *how;
 	struct resv_region *rr;
 	struct vfio_range *win = NULL;
 	size_t nwin = 0;
 	unsigned int width;
-	int err;
 
-	err = cli_inventory_load(ctx, &inv);
-	if (err)
-		return err;
-	err = msi_select(ctx, &inv, argv[0], &g);
-	if (err)
-		goto out;
-	inventory_group_units(&inv, g, &units);
+	inventory_group_units(inv, g, &units);
 	if (units.n)
-		u = inventory_unit(&inv, units.v[0]);
+		u = inventory_unit(inv, units.v[0]);
 	if (u)
 		kind = u->kind ? u->kind->name : u->kind_name;
-	arch = resv_arch_guess(kind, inv.kernel_release);
+	arch = resv_arch_guess(kind, inv->kernel_release);
 	width = group_width(u, arch, &how);
 
 	rr = xcalloc(g->nresv ? g->nresv : 1, sizeof(*rr));
-	out_obj_begin(o, NULL, NULL);
-	out_u64(o, "group", "group", g->id);
-	out_strv(o, "members", "devices", &g->members);
-	out_strv(o, "unit_names", "iommu units", &units);
-	out_str(o, "iommu_kind", "iommu kind", kind);
-	out_str(o, "arch", "architecture", arch);
 	if (!g->resv_read)
 		warn_msg(ctx, "group %u: reserved_regions is not readable in this source", g->id);
 	out_list_begin(o, "reserved_regions", "reserved regions");
@@ -152,10 +142,42 @@ static int msi_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 		out_obj_end(o);
 	}
 	out_list_end(o);
-	out_obj_end(o);
-	err = out_flush(o);
 	free(win);
 	free(rr);
+	strv_free(&units);
+}
+
+static int msi_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct out *o = ctx_out(ctx);
+	struct strv units = { 0 };
+	struct inventory inv;
+	struct inv_group *g;
+	const struct inv_unit *u = NULL;
+	const char *kind = NULL;
+	int err;
+
+	err = cli_inventory_load(ctx, &inv);
+	if (err)
+		return err;
+	err = msi_select(ctx, &inv, argv[0], &g);
+	if (err)
+		goto out;
+	inventory_group_units(&inv, g, &units);
+	if (units.n)
+		u = inventory_unit(&inv, units.v[0]);
+	if (u)
+		kind = u->kind ? u->kind->name : u->kind_name;
+
+	out_obj_begin(o, NULL, NULL);
+	out_u64(o, "group", "group", g->id);
+	out_strv(o, "members", "devices", &g->members);
+	out_strv(o, "unit_names", "iommu units", &units);
+	out_str(o, "iommu_kind", "iommu kind", kind);
+	out_str(o, "arch", "architecture", resv_arch_guess(kind, inv.kernel_release));
+	cli_msi_regions(ctx, &inv, g);
+	out_obj_end(o);
+	err = out_flush(o);
 out:
 	strv_free(&units);
 	inventory_release(&inv);

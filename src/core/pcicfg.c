@@ -219,6 +219,7 @@ void pcicfg_parse(const uint8_t *buf, size_t len, struct pcicfg_info *info)
 	info->vendor = rd16(buf, CFG_VENDOR);
 	info->device = rd16(buf, CFG_DEVICE);
 	info->header_type = buf[CFG_HEADER_TYPE] & 0x7f;
+	info->multifunction = buf[CFG_HEADER_TYPE] & 0x80;
 	walk_std(buf, info);
 
 	if (len < PCICFG_STD_SIZE)

@@ -89,6 +89,7 @@ struct pcicfg_info {
 	bool have_header;          /* at least the 64-byte header */
 	uint16_t vendor, device;
 	uint8_t header_type;       /* bits 6:0 */
+	bool multifunction;        /* header type bit 7: the kernel's pdev->multifunction */
 	enum pcicfg_state pcie;    /* PCI Express capability in the standard list */
 	uint8_t pcie_type;         /* device/port type, valid when pcie is present */
 	enum pcicfg_state ext;     /* extended space: present (walked), absent, unknown */

@@ -7,6 +7,8 @@
 # group list/show and device list/show for every unit, group and device
 # (with --numeric, so the host's hardware database does not matter), in
 # text and JSON, and compare with tests/cli/golden/<scenario>/<cmd>.{txt,json}.
+# device tree and explain for every group too, and the predicted groups
+# against the kernel's (tests/cli/explain-check.py, explain-rules/).
 # Also checks group membership against the guest's own `ls -l` of
 # /sys/kernel/iommu_groups (groups.ls), and the not-found and usage exit
 # statuses. FIXTURES and GOLDEN override the two directories.
@@ -88,6 +90,24 @@ EOF
 	else bad "$scn: group membership differs from groups.ls:"; sed 's/^/     /' "$tmp/cmp"; fi
 }
 
+# The groups the kernel's rules predict (device tree) are the kernel's, each
+# device names its rule, and those of tests/cli/explain-rules/SCENARIO.txt hold.
+check_prediction() {
+	local scn=$1 snap=$2 dir=$3 args=() line
+	if ! "$bin" -F "$snap" --numeric -j device tree >"$tmp/tree.json" 2>"$tmp/err"; then
+		bad "$scn: device tree -j failed: $(head -n 1 "$tmp/err")"
+		return
+	fi
+	[ -f "$dir/devices.txt" ] && args+=(--groups "$dir/devices.txt")
+	[ -f "tests/cli/explain-rules/$scn.txt" ] && args+=(--rules "tests/cli/explain-rules/$scn.txt")
+	while IFS= read -r line; do
+		case $line in
+		"ok   "*) ok "${line#ok   }" ;;
+		*) bad "${line#FAIL }" ;;
+		esac
+	done < <(python3 tests/cli/explain-check.py "$tmp/tree.json" --label "$scn" "${args[@]}" 2>&1)
+}
+
 nscn=0
 for dir in "$fixtures"/*/; do
 	scn=$(basename "$dir")
@@ -115,7 +135,10 @@ for dir in "$fixtures"/*/; do
 		for g in $groups; do check "$scn" "$snap" "$kind" group show "$g"; done
 		check "$scn" "$snap" "$kind" device list
 		for a in $devices; do check "$scn" "$snap" "$kind" device show "$a"; done
+		check "$scn" "$snap" "$kind" device tree
+		for g in $groups; do check "$scn" "$snap" "$kind" explain "$g"; done
 	done
+	check_prediction "$scn" "$snap" "$dir"
 
 	if [ -f "$dir/groups.ls" ]; then check_groups_ls "$scn" "$snap" "$dir/groups.ls"
 	else echo "skip $scn: no groups.ls"; fi

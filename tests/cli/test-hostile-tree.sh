@@ -82,7 +82,7 @@ rm "$tmp/b4/sys/kernel/iommu_groups/2/type"
 mkfifo "$tmp/b4/sys/kernel/iommu_groups/2/type"
 rm "$tmp/b4/sys/devices/pci0000:00/0000:00:04.0/config"
 mkfifo "$tmp/b4/sys/devices/pci0000:00/0000:00:04.0/config"
-for cmd in "group list" "group show 2" "device show 00:04.0" "iommu list"; do
+for cmd in "group list" "group show 2" "device show 00:04.0" "iommu list" "device tree" "explain 2"; do
 	# shellcheck disable=SC2086 # the command's words
 	run 20 --sysfs-root "$tmp/b4/sys" $cmd
 	if [ $rc -eq 0 ]; then ok "B4: $cmd with FIFO attributes returns"

@@ -49,6 +49,11 @@ device-list    fixture device list -o @all
 device-show    fixture device show {device}
 device-show    unit    device-show-*.json
 msi-show       fixture msi show {group}
+device-tree    fixture device tree
+device-tree    tree    device tree
+explain        fixture explain {group}
+explain        fixture explain {device}
+error          fixture explain 99999
 msi-show       tree    msi show {group}
 vfio-status    fixture vfio status
 vfio-status    tree    vfio status

@@ -15,6 +15,7 @@
 
 #include "backends/dump/snapshot.h"
 #include "backends/sysfs/inventory.h"
+#include "backends/sysfs/topology.h"
 #include "core/view.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,8 +35,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (snapshot_view_open(path, &v, &why) == 0) {
-		if (inventory_load(v, &inv) == 0)
+		if (inventory_load(v, &inv) == 0) {
+			struct topology t;
+
+			/* the hierarchy and the group prediction over whatever the tree holds */
+			topology_build(&inv, &t);
+			topology_release(&t);
 			inventory_release(&inv);
+		}
 		view_free(v);
 	}
 	free(why);

@@ -107,6 +107,20 @@ void fake_file(struct fake_sysfs *fs, const char *path, const char *content)
 	free(h);
 }
 
+void fake_file_bytes(struct fake_sysfs *fs, const char *path, const void *buf, size_t len)
+{
+	char *h = host(fs, path);
+	FILE *f;
+
+	parent_host(h);
+	unlink(h);
+	f = fopen(h, "w");
+	if (!f || fwrite(buf, 1, len, f) != len)
+		die(h);
+	fclose(f);
+	free(h);
+}
+
 /* A relative link from view path `path` to view path `target`, as sysfs makes them. */
 void fake_link(struct fake_sysfs *fs, const char *path, const char *target)
 {
@@ -575,6 +589,13 @@ void fake_driver(struct fake_sysfs *fs, const char *name, bool refuse)
 	p = xasprintf("/sys/bus/pci/drivers/%s/unbind", name);
 	fake_file(fs, p, "");
 	free(p);
+}
+
+const char *fake_device_dir(struct fake_sysfs *fs, const char *addr)
+{
+	struct fake_dev *d = dev_find(fs, addr);
+
+	return d ? d->dir : NULL;
 }
 
 void fake_device(struct fake_sysfs *fs, const char *addr, const char *parent, int group,

@@ -35,6 +35,10 @@ void fake_type_rule_owner_cnt(struct fake_sysfs *fs, bool on);
 
 /* Any file or symbolic link, at a view path ("/proc/self/mountinfo"). */
 void fake_file(struct fake_sysfs *fs, const char *path, const char *content);
+/* A file of len bytes (a config space image). */
+void fake_file_bytes(struct fake_sysfs *fs, const char *path, const void *buf, size_t len);
+/* The view path of a device's directory ("/sys/devices/pci0000:00/..."), NULL if unknown. */
+const char *fake_device_dir(struct fake_sysfs *fs, const char *addr);
 void fake_link(struct fake_sysfs *fs, const char *path, const char *target_viewpath);
 void fake_remove(struct fake_sysfs *fs, const char *path);
 /* A symbolic link whose target is exactly target, as /proc/PID/fd shows them ("anon_inode:[x]"). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerates tests/fixtures/<scenario>/ from real kernels: boots every scenario
-# of tests/vm/lib.sh (vtd, vtd-sm, amd, virtio), runs guest/capture.sh there
+# of tests/vm/lib.sh (vtd, vtd-sm, amd, virtio, vtd-topo), runs guest/capture.sh there
 # (iommuctl snapshot save and the kernel's own views), checks what came back and
 # installs it. Prints how long each scenario took.
 #
@@ -52,6 +52,7 @@ MAX_FIXTURE_BYTES=$((1024 * 1024))
 # gave a PE its 32-bit TCE table).
 declare -A IOMMU_EVIDENCE=(
 	[vtd]='DMAR: Intel\(R\) Virtualization Technology for Directed I/O'
+	[vtd-topo]='DMAR: Intel\(R\) Virtualization Technology for Directed I/O'
 	[vtd-sm]='DMAR: dmar[0-9]+: reg_base_addr .* ecap [0-9a-f]*[89a-f][0-9a-f]{10}$'
 	[amd]='AMD-Vi: Interrupt remapping enabled'
 	[virtio]='virtio_iommu virtio[0-9]+: input address'

@@ -39,15 +39,17 @@ fi
 # intel-iommu get their DMA address space without it), extra kernel command line,
 # and the modules to load before the common ones (the IOMMU driver must exist
 # before the device drivers bind).
-VM_SCENARIOS=(vtd vtd-sm amd virtio)
+VM_SCENARIOS=(vtd vtd-sm amd virtio vtd-topo)
 declare -A VM_SCN_DEVICE=(
 	[vtd]=intel-iommu,intremap=on,caching-mode=on
+	[vtd-topo]=intel-iommu,intremap=on,caching-mode=on
 	[vtd-sm]=intel-iommu,intremap=on,caching-mode=on,x-scalable-mode=on,aw-bits=48
 	[amd]=amd-iommu,intremap=on
 	[virtio]=virtio-iommu-pci
 )
 declare -A VM_SCN_APPEND=(
 	[vtd]=intel_iommu=on
+	[vtd-topo]=intel_iommu=on
 	[vtd-sm]=intel_iommu=on,sm_on
 	[amd]=''
 	# x86 virtio-iommu has no interrupt remapping: VFIO refuses it without this.
@@ -58,6 +60,7 @@ declare -A VM_SCN_MODULES=(
 	[vtd-sm]=''
 	[amd]=''
 	[virtio]=virtio_iommu
+	[vtd-topo]=''
 )
 # Booted only when named (not in VM_SCENARIOS, so never captured as fixtures),
 # for doctor's verdicts (tests/cli/test-vm-doctor.sh): noiommu has no IOMMU
@@ -86,6 +89,39 @@ VM_DEVICES=(
 	-device virtio-blk-pci,addr=0x5,drive=vmout,serial=iommuctl-out
 	-device pcie-root-port,id=rp1,addr=0x6,chassis=1,slot=1
 	-device e1000e,bus=rp1,addr=0x0,romfile=
+)
+# Devices a scenario adds after VM_DEVICES (x86 only; empty for the others).
+# vtd-topo makes the kernel's grouping rules bite (iommuctl explain):
+#   00:07.0 root port (ACS) -> switch: x3130-upstream -> two xio3130-downstream
+#           (no ACS) -> an e1000e and an edu behind them
+#   00:08.0 root port with ACS disabled -> edu
+#   00:09.0 root port (ACS) -> a two-function e1000e (multifunction, no ACS)
+#   00:0a.0 pci-bridge (conventional) -> two edu
+#   00:0b.0 root port -> pcie-pci-bridge -> edu
+#   00:0c.0/.1 e1000e, multifunction on the root bus (Intel RCiEPs: quirk)
+#   00:0d.0/.1 edu, multifunction on the root bus (conventional)
+declare -A VM_SCN_DEVICES_EXTRA=(
+	[vtd-topo]='-device pcie-root-port,id=rp2,addr=0x7,chassis=2,slot=2
+	-device x3130-upstream,id=up1,bus=rp2
+	-device xio3130-downstream,id=dn1,bus=up1,chassis=3,slot=1
+	-device xio3130-downstream,id=dn2,bus=up1,chassis=4,slot=2
+	-device e1000e,bus=dn1,addr=0x0,romfile=
+	-device edu,bus=dn2,addr=0x0
+	-device pcie-root-port,id=rp3,addr=0x8,chassis=5,slot=3,disable-acs=on
+	-device edu,bus=rp3,addr=0x0
+	-device pcie-root-port,id=rp4,addr=0x9,chassis=6,slot=4
+	-device e1000e,bus=rp4,addr=0x0.0,multifunction=on,romfile=
+	-device e1000e,bus=rp4,addr=0x0.1,romfile=
+	-device pci-bridge,id=pb1,addr=0xa,chassis_nr=7
+	-device edu,bus=pb1,addr=0x1
+	-device edu,bus=pb1,addr=0x2
+	-device pcie-root-port,id=rp5,addr=0xb,chassis=8,slot=5
+	-device pcie-pci-bridge,id=ppb1,bus=rp5
+	-device edu,bus=ppb1,addr=0x1
+	-device e1000e,addr=0xc.0,multifunction=on,romfile=
+	-device e1000e,addr=0xc.1,romfile=
+	-device edu,addr=0xd.0,multifunction=on
+	-device edu,addr=0xd.1'
 )
 
 # The arm64 (SMMUv3) scenarios; they change nothing for the x86 ones. The current
@@ -658,7 +694,9 @@ vm_boot_accel() {
 	fi
 	[[ $(vm_scn_flavour "$s") == "$VM_FLAVOUR" ]] ||
 		vm_die "scenario $s needs the $(vm_scn_flavour "$s") kernel; $VM_FLAVOUR is selected (vm_select $s first)"
-	local -a cmd
+	local -a cmd extra=()
+	# the scenario's own devices: words of a string that spans lines
+	IFS=$' \t\n' read -r -d '' -a extra <<<"${VM_SCN_DEVICES_EXTRA[$s]:-}" || true
 	if [[ $VM_ARCH == arm64 ]]; then cmd=(
 		timeout -k 5 "$VM_TIMEOUT"
 		qemu-system-aarch64 -machine "virt,iommu=${VM_SCN_DEVICE[$s]},gic-version=3" -accel "$accel"
@@ -689,7 +727,7 @@ vm_boot_accel() {
 		-kernel "$VM_KERNEL" -initrd "$initrd" -append "$(vm_kernel_cmdline "$s")"
 		${VM_SCN_DEVICE[$s]:+-device "${VM_SCN_DEVICE[$s]}"}
 		-drive "if=none,id=vmout,format=raw,file=$disk"
-		"${VM_DEVICES[@]}" "${VM_QEMU_EXTRA[@]}"
+		"${VM_DEVICES[@]}" "${extra[@]}" "${VM_QEMU_EXTRA[@]}"
 	); fi
 	printf '%q ' "${cmd[@]}" >"$outdir/.vm/qemu.cmd"
 	t0=$(date +%s.%N)
