@@ -31,7 +31,7 @@ _iommuctl() {
 	case " $argopts " in *" $prev "*) return ;; esac
 	if [[ -z $obj ]]; then
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help --version" -- "$cur")); return; fi
-		COMPREPLY=($(compgen -W "help iommu group device snapshot decode mem walk translate vfio msi acpi cdi batch apply doctor iommufd ioas hwpt pasid hw-info option destroy container dma spapr exec send" -- "$cur")); return
+		COMPREPLY=($(compgen -W "help iommu group device snapshot decode mem walk translate vfio msi acpi cdi batch apply doctor explain iommufd ioas hwpt pasid hw-info option destroy container dma spapr exec send" -- "$cur")); return
 	fi
 	case $obj in
 	iommu)
@@ -67,7 +67,7 @@ _iommuctl() {
 			COMPREPLY=($(_iommuctl_dyn group "$cur")) ;;
 		esac ;;
 	device)
-		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help list show bind open attach detach" -- "$cur")); return; fi
+		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help list show tree bind open attach detach" -- "$cur")); return; fi
 		case $verb in
 		list|ls)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --output -o --list-columns --noheadings -n --raw -r --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
@@ -75,6 +75,9 @@ _iommuctl() {
 		show)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn pci "$cur")) ;;
+		tree)
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		bind)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --name --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn pci "$cur")) ;;
@@ -220,6 +223,9 @@ _iommuctl() {
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --problems --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		esac ;;
+	explain)
+		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+		COMPREPLY=($(_iommuctl_dyn group "$cur")) ;;
 	iommufd)
 		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help open" -- "$cur")); return; fi
 		case $verb in
