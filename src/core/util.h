@@ -6,6 +6,7 @@
 #ifndef IOMMUCTL_UTIL_H
 #define IOMMUCTL_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +20,9 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 __attribute__((format(printf, 1, 2)))
 char *xasprintf(const char *fmt, ...);
+/* The same from a va_list (a varargs helper's own formatting). */
+__attribute__((format(printf, 1, 0)))
+char *xvasprintf(const char *fmt, va_list ap);
 
 /* A growable, NULL-terminated vector of owned strings. */
 struct strv {

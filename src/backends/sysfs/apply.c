@@ -33,13 +33,10 @@ __attribute__((format(printf, 2, 3)))
 static void push(struct strv *sv, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
+	strv_push_owned(sv, xvasprintf(fmt, ap));
 	va_end(ap);
-	strv_push_owned(sv, s);
 }
 
 /* The IDs found, in the words of a line's (desired_ids_format). */

@@ -104,8 +104,7 @@ static void problem(struct strv *errors, const char *where, const char *fmt, ...
 	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	strv_push_owned(errors, xasprintf("%s: %s", where, msg));
 	free(msg);

@@ -131,28 +131,22 @@ __attribute__((format(printf, 2, 3)))
 static void evidence(struct doctor_check *c, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
 	free(c->evidence);
-	c->evidence = s;
+	va_start(ap, fmt);
+	c->evidence = xvasprintf(fmt, ap);
+	va_end(ap);
 }
 
 __attribute__((format(printf, 2, 3)))
 static void fix(struct doctor_check *c, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
 	free(c->fix);
-	c->fix = s;
+	va_start(ap, fmt);
+	c->fix = xvasprintf(fmt, ap);
+	va_end(ap);
 }
 
 /* ---- facts ---- */
@@ -791,34 +785,34 @@ static void check_kernel(struct view *v, struct facts *f, struct doctor *d)
 	free(acs);
 }
 
+/* A module that should be loaded: ok when /sys/module/NAME is there, else a warning with the fix. */
+static void check_module(struct doctor *d, const struct facts *f, const char *id,
+			 const char *name, const char *fixtext)
+{
+	char *label = xasprintf("%s loaded", name);
+	struct doctor_check *c = add(d, DOCTOR_VFIO, id, label, DOCTOR_OK);
+
+	free(label);
+	if (!f->modules_known) {
+		c->verdict = DOCTOR_UNKNOWN;
+		evidence(c, SYS_MODULE ": not in the source");
+	} else if (module_loaded(f, name)) {
+		evidence(c, SYS_MODULE "/%s: present", name);
+	} else {
+		c->verdict = DOCTOR_WARN;
+		evidence(c, SYS_MODULE "/%s: absent", name);
+		fix(c, "%s", fixtext);
+	}
+}
+
 static void check_vfio(struct facts *f, const struct doctor_opts *opts, struct doctor *d)
 {
 	struct doctor_check *c;
 	static const char modfix[] = "modprobe vfio-pci (it loads vfio, vfio_pci_core and vfio_iommu_type1); "
 				     "to load it at boot, add vfio-pci to /etc/modules-load.d/vfio.conf";
 
-	c = add(d, DOCTOR_VFIO, "vfio.module-vfio", "vfio loaded", DOCTOR_OK);
-	if (!f->modules_known) {
-		c->verdict = DOCTOR_UNKNOWN;
-		evidence(c, SYS_MODULE ": not in the source");
-	} else if (module_loaded(f, "vfio")) {
-		evidence(c, SYS_MODULE "/vfio: present");
-	} else {
-		c->verdict = DOCTOR_WARN;
-		evidence(c, SYS_MODULE "/vfio: absent");
-		fix(c, "%s", modfix);
-	}
-	c = add(d, DOCTOR_VFIO, "vfio.module-vfio-pci", "vfio_pci loaded", DOCTOR_OK);
-	if (!f->modules_known) {
-		c->verdict = DOCTOR_UNKNOWN;
-		evidence(c, SYS_MODULE ": not in the source");
-	} else if (module_loaded(f, "vfio_pci")) {
-		evidence(c, SYS_MODULE "/vfio_pci: present");
-	} else {
-		c->verdict = DOCTOR_WARN;
-		evidence(c, SYS_MODULE "/vfio_pci: absent");
-		fix(c, "%s", modfix);
-	}
+	check_module(d, f, "vfio.module-vfio", "vfio", modfix);
+	check_module(d, f, "vfio.module-vfio-pci", "vfio_pci", modfix);
 	c = add(d, DOCTOR_VFIO, "vfio.backend", "vfio_iommu_type1 or iommufd loaded", DOCTOR_OK);
 	if (!f->modules_known) {
 		c->verdict = DOCTOR_UNKNOWN;

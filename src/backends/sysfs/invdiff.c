@@ -64,8 +64,7 @@ static void say(struct invdiff_change *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&c->text, fmt, ap) < 0)
-		abort();
+	c->text = xvasprintf(fmt, ap);
 	va_end(ap);
 }
 
