@@ -10,6 +10,8 @@
 # claim, release or type change a kernel that binds drivers: their documents
 # come from the unit tests' fake machines (tests/unit/test_vfio and
 # test_claim, built beside BINARY by make units; apply's from test_apply).
+# run-all: once (every build prints the same documents; the sanitizer build
+# runs the same commands in the golden, roundtrip, decode and walk suites)
 set -u
 bin=$(realpath "${1:-./iommuctl}")
 cd "$(dirname "$0")/../.." || exit 1
