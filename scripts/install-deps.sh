@@ -28,7 +28,8 @@ zsh:zsh:zsh
 fish:fish:fish
 tar:tar:tar
 makedumpfile:makedumpfile:makedumpfile
-iasl:acpica-tools:acpica-tools"
+iasl:acpica-tools:acpica-tools
+strace:strace:strace"
 # python3 module -> apt package / dnf package
 test_pymods="jsonschema:python3-jsonschema:python3-jsonschema"
 

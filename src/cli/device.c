@@ -103,6 +103,34 @@ static const char *revision(const struct inv_device *d, char *buf, size_t len)
 	return buf;
 }
 
+/* What each column reads, besides every PCI device and the groups' members. */
+static const unsigned int device_col_need[] = {
+	[COL_ID] = INV_NEED_IDS,
+	[COL_CLASS] = INV_NEED_IDS,
+	[COL_DRIVER] = INV_NEED_DRIVER,
+	[COL_GROUP] = 0,                 /* from the groups' members */
+	[COL_UNIT] = INV_NEED_DEV_UNIT,
+	[COL_ATS] = INV_NEED_CONFIG,
+	[COL_PRI] = INV_NEED_CONFIG,
+	[COL_PASID] = INV_NEED_CONFIG,
+	[COL_ACS] = INV_NEED_CONFIG,
+	[COL_PASID_WIDTH] = INV_NEED_CONFIG,
+	[COL_ACS_CAP] = INV_NEED_CONFIG,
+	[COL_ACS_CTRL] = INV_NEED_CONFIG,
+	[COL_DRIVER_OVERRIDE] = INV_NEED_OVERRIDE,
+	[COL_VFIO] = INV_NEED_CDEVS,
+	[COL_VIABLE] = INV_NEED_DRIVER,
+	[COL_SUBSYSTEM] = INV_NEED_IDS,
+	[COL_REVISION] = INV_NEED_REVISION,
+	[COL_PCIE_TYPE] = INV_NEED_CONFIG,
+	[COL_BUS] = INV_NEED_BUS,
+	[COL_VENDOR_NAME] = INV_NEED_IDS,
+	[COL_DEVICE_NAME] = INV_NEED_IDS,
+	[COL_CLASS_NAME] = INV_NEED_IDS,
+	[COL_PATH] = INV_NEED_PATH,
+};
+_Static_assert(ARRAY_SIZE(device_col_need) == ARRAY_SIZE(device_cols), "a need for every column");
+
 static void device_row(struct out_table *tab, const struct inventory *inv, struct names *names,
 		       const struct inv_device *d)
 {
@@ -112,7 +140,12 @@ static void device_row(struct out_table *tab, const struct inventory *inv, struc
 	const struct inv_group *g = d->group >= 0 ? inventory_group(inv, (unsigned int)d->group) : NULL;
 	char buf[32];
 
-	cli_device_names(names, d, &pn);
+	/* a hardware database lookup costs more than reading the device: only when shown */
+	if (out_table_selected(tab, COL_VENDOR_NAME) || out_table_selected(tab, COL_DEVICE_NAME) ||
+	    out_table_selected(tab, COL_CLASS_NAME))
+		cli_device_names(names, d, &pn);
+	else
+		memset(&pn, 0, sizeof(pn));
 	out_cell_str(row, COL_ADDRESS, d->name);
 	out_cell_str(row, COL_ID, cli_device_id(d, buf, sizeof(buf)));
 	out_cell_str(row, COL_CLASS, cli_device_class(d, buf, sizeof(buf)));
@@ -161,10 +194,12 @@ static int device_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	struct names *names;
 	int err;
 
-	err = cli_list_begin(ctx, "devices", device_cols, ARRAY_SIZE(device_cols), INV_SCOPE_DEVICES, &tab, &inv);
+	err = cli_list_begin(ctx, "devices", device_cols, ARRAY_SIZE(device_cols), INV_SCOPE_DEVICES,
+			     INV_NEED_PCI | INV_NEED_GROUPS, device_col_need, &tab, &inv);
 	if (err)
 		return err < 0 ? err : 0;
-	names = cli_names_open(ctx);
+	names = out_table_selected(tab, COL_VENDOR_NAME) || out_table_selected(tab, COL_DEVICE_NAME) ||
+		out_table_selected(tab, COL_CLASS_NAME) ? cli_names_open(ctx) : NULL;
 	for (size_t i = 0; i < inv.ndevices; i++)
 		device_row(tab, &inv, names, &inv.devices[i]);
 	names_free(names);

@@ -64,13 +64,29 @@ static void region_text(const struct inv_resv *r, struct strv *sv)
 				      (unsigned long long)r->end, r->type));
 }
 
+/* What each column reads, besides the groups and their members' names. */
+static const unsigned int group_col_need[] = {
+	[COL_TYPE] = INV_NEED_GROUP_TYPE,
+	[COL_DRIVERS] = INV_NEED_DRIVER,
+	[COL_RESV] = INV_NEED_GROUP_RESV,
+	[COL_VIABLE] = INV_NEED_DRIVER,
+	[COL_IDS] = INV_NEED_IDS,
+	[COL_UNIT] = INV_NEED_DEV_UNIT,
+	[COL_VFIO] = INV_NEED_VFIO_NODES,
+	[COL_REGIONS] = INV_NEED_GROUP_RESV,
+	[COL_BLOCKERS] = INV_NEED_DRIVER,
+	[COL_REASON] = INV_NEED_DRIVER,
+};
+_Static_assert(ARRAY_SIZE(group_col_need) == ARRAY_SIZE(group_cols), "a need for every column");
+
 static int group_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct inventory inv;
 	struct out_table *tab;
 	int err;
 
-	err = cli_list_begin(ctx, "groups", group_cols, ARRAY_SIZE(group_cols), INV_SCOPE_GROUPS, &tab, &inv);
+	err = cli_list_begin(ctx, "groups", group_cols, ARRAY_SIZE(group_cols), INV_SCOPE_GROUPS,
+			     INV_NEED_GROUPS, group_col_need, &tab, &inv);
 	if (err)
 		return err < 0 ? err : 0;
 	for (size_t i = 0; i < inv.ngroups; i++) {

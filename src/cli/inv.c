@@ -15,27 +15,36 @@
 #include "core/util.h"
 #include "output/out.h"
 
-int cli_inventory_load(struct iommuctl_ctx *ctx, struct inventory *inv)
+static int inventory_load_for(struct iommuctl_ctx *ctx, struct inventory *inv, unsigned int need)
 {
 	struct view *v;
 	int err = ctx_view(ctx, &v);
 
 	if (err)
 		return err;
-	err = inventory_load(v, inv);
+	err = inventory_load_need(v, inv, need);
 	if (err)
 		return err_report(ctx, err, "cannot read the inventory: %s", strerror(-err));
 	return 0;
 }
 
+int cli_inventory_load(struct iommuctl_ctx *ctx, struct inventory *inv)
+{
+	return inventory_load_for(ctx, inv, INV_NEED_ALL);
+}
+
 int cli_list_begin(struct iommuctl_ctx *ctx, const char *name, const struct out_col *cols,
-		   size_t ncols, unsigned int scope, struct out_table **tab, struct inventory *inv)
+		   size_t ncols, unsigned int scope, unsigned int need, const unsigned int *col_need,
+		   struct out_table **tab, struct inventory *inv)
 {
 	int err = cli_table_new(ctx, name, cols, ncols, tab);
 
 	if (err)
 		return err;
-	err = cli_inventory_load(ctx, inv);
+	for (size_t c = 0; c < ncols; c++)
+		if (out_table_selected(*tab, (int)c))
+			need |= col_need[c];
+	err = inventory_load_for(ctx, inv, need);
 	if (err) {
 		out_table_free(*tab);
 		return err;

@@ -33,12 +33,15 @@ struct out_table;
 
 /*
  * The start of every inventory list view: the column table (from -o), the
- * inventory, and its warnings in scope. Returns 1 when --list-columns was
- * answered (nothing to release), 0 with *tab and *inv to fill and release,
- * or -errno with nothing held.
+ * inventory, and its warnings in scope. The inventory is read for the
+ * columns shown only: need (INV_NEED_*) plus col_need[c] for each shown
+ * column c. Returns 1 when --list-columns was answered (nothing to
+ * release), 0 with *tab and *inv to fill and release, or -errno with
+ * nothing held.
  */
 int cli_list_begin(struct iommuctl_ctx *ctx, const char *name, const struct out_col *cols,
-		   size_t ncols, unsigned int scope, struct out_table **tab, struct inventory *inv);
+		   size_t ncols, unsigned int scope, unsigned int need, const unsigned int *col_need,
+		   struct out_table **tab, struct inventory *inv);
 
 /* The hardware database unless --numeric; NULL (no names) is fine everywhere. */
 struct names *cli_names_open(struct iommuctl_ctx *ctx);

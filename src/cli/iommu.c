@@ -86,6 +86,19 @@ static void attr_hex_strings(const struct inv_attr *a, struct strv *sv)
 		strv_push_owned(sv, xasprintf("0x%llx", (unsigned long long)a->vals[i]));
 }
 
+/* What each column reads, besides the units. */
+static const unsigned int iommu_col_need[] = {
+	[COL_GROUPS] = INV_NEED_GROUPS,
+	[COL_CAP] = INV_NEED_UNIT_ATTRS,
+	[COL_ECAP] = INV_NEED_UNIT_ATTRS,
+	[COL_FEATURES] = INV_NEED_UNIT_ATTRS,
+	[COL_ADDRESS] = INV_NEED_UNIT_ATTRS,
+	[COL_VERSION] = INV_NEED_UNIT_ATTRS,
+	[COL_GROUP_IDS] = INV_NEED_GROUPS,
+	[COL_PATH] = 0,
+};
+_Static_assert(ARRAY_SIZE(iommu_col_need) == ARRAY_SIZE(iommu_cols), "a need for every column");
+
 static int iommu_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 {
 	bool json = out_is_json(ctx_out(ctx));
@@ -93,7 +106,8 @@ static int iommu_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	struct out_table *tab;
 	int err;
 
-	err = cli_list_begin(ctx, "units", iommu_cols, ARRAY_SIZE(iommu_cols), INV_SCOPE_UNITS, &tab, &inv);
+	err = cli_list_begin(ctx, "units", iommu_cols, ARRAY_SIZE(iommu_cols), INV_SCOPE_UNITS,
+			     INV_NEED_UNITS, iommu_col_need, &tab, &inv);
 	if (err)
 		return err < 0 ? err : 0;
 	for (size_t i = 0; i < inv.nunits; i++) {

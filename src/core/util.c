@@ -111,25 +111,40 @@ void strv_free(struct strv *sv)
  * numbers: their parts are hex, which strverscmp() reads as decimal runs
  * and so would put 00:1f.0 before 00:10.0.
  */
-static int strv_cmp(const void *a, const void *b)
+struct sort_ent {
+	uint64_t key;            /* the PCI address as a number */
+	bool pci;
+	char *s;
+};
+
+static int sort_ent_cmp(const void *a, const void *b)
 {
-	const char *x = *(char *const *)a, *y = *(char *const *)b;
-	struct pci_addr pa, pb;
+	const struct sort_ent *x = a, *y = b;
 
-	if (!pci_addr_parse(x, &pa) && !pci_addr_parse(y, &pb)) {
-		uint64_t ka = (uint64_t)pa.domain << 16 | pa.bus << 8 | pa.dev << 3 | pa.fn;
-		uint64_t kb = (uint64_t)pb.domain << 16 | pb.bus << 8 | pb.dev << 3 | pb.fn;
-
-		if (ka != kb)
-			return ka < kb ? -1 : 1;
-	}
-	return strverscmp(x, y);
+	if (x->pci && y->pci && x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return strverscmp(x->s, y->s);
 }
 
+/* Each name is parsed once, not at each of its n log n comparisons. */
 void strv_sort(struct strv *sv)
 {
-	if (sv->n > 1)
-		qsort(sv->v, sv->n, sizeof(*sv->v), strv_cmp);
+	struct sort_ent *e;
+
+	if (sv->n < 2)
+		return;
+	e = xmalloc(sv->n * sizeof(*e));
+	for (size_t i = 0; i < sv->n; i++) {
+		struct pci_addr a;
+
+		e[i].s = sv->v[i];
+		e[i].pci = !pci_addr_parse(sv->v[i], &a);
+		e[i].key = e[i].pci ? (uint64_t)a.domain << 16 | a.bus << 8 | a.dev << 3 | a.fn : 0;
+	}
+	qsort(e, sv->n, sizeof(*e), sort_ent_cmp);
+	for (size_t i = 0; i < sv->n; i++)
+		sv->v[i] = e[i].s;
+	free(e);
 }
 
 bool strv_contains(const struct strv *sv, const char *s)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "core/view.h"
@@ -238,4 +239,133 @@ int view_resolve(struct view *v, const char *path, char **resolved,
 	}
 	*resolved = cur;
 	return 0;
+}
+
+/* ---- open directories ---- */
+
+int view_dir_open(struct view *v, const char *path, struct view_dir *d)
+{
+	int err;
+
+	d->v = v;
+	d->fd = -1;
+	d->path = NULL;
+	if (v->ops->dir_open) {
+		err = v->ops->dir_open(v, path, &d->fd);
+		if (err)
+			return err;
+		d->path = xstrdup(path);
+		return 0;
+	}
+	/*
+	 * Once here, so that each name below is read by its real path; a
+	 * directory that is not there fails at the first read, as by path.
+	 */
+	return view_resolve(v, path, &d->path, NULL, NULL);
+}
+
+int view_dir_openf(struct view *v, struct view_dir *d, const char *fmt, ...)
+{
+	va_list ap;
+	char *path;
+	int err;
+
+	va_start(ap, fmt);
+	if (vasprintf(&path, fmt, ap) < 0)
+		path = NULL;
+	va_end(ap);
+	if (!path)
+		return -ENOMEM;
+	err = view_dir_open(v, path, d);
+	free(path);
+	return err;
+}
+
+void view_dir_close(struct view_dir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d->path);
+	d->fd = -1;
+	d->path = NULL;
+}
+
+static char *dir_join(const struct view_dir *d, const char *name)
+{
+	return xasprintf("%s/%s", strcmp(d->path, "/") ? d->path : "", name);
+}
+
+int view_dir_read_file(struct view_dir *d, const char *name, char **buf, size_t *len)
+{
+	size_t dummy;
+	char *path;
+	int err = -EXDEV;
+
+	if (!len)
+		len = &dummy;
+	if (d->fd >= 0)
+		err = d->v->ops->read_file_at(d->v, d->fd, name, buf, len);
+	if (err != -EXDEV)
+		return err;
+	path = dir_join(d, name);
+	err = view_read_file(d->v, path, buf, len);
+	free(path);
+	return err;
+}
+
+int view_dir_read_str(struct view_dir *d, const char *name, char **out)
+{
+	char *buf;
+	int err = view_dir_read_file(d, name, &buf, NULL);
+
+	if (err)
+		return err;
+	*out = str_rstrip(buf);
+	return 0;
+}
+
+int view_dir_read_link(struct view_dir *d, const char *name, char **target)
+{
+	char *path;
+	int err = -EXDEV;
+
+	if (d->fd >= 0)
+		err = d->v->ops->read_link_at(d->v, d->fd, name, target);
+	if (err != -EXDEV)
+		return err;
+	path = dir_join(d, name);
+	err = view_read_link(d->v, path, target);
+	free(path);
+	return err;
+}
+
+int view_dir_link_name(struct view_dir *d, const char *name, char **base)
+{
+	char *target, *slash;
+	int err = view_dir_read_link(d, name, &target);
+
+	if (err)
+		return err;
+	slash = strrchr(target, '/');
+	*base = xstrdup(slash ? slash + 1 : target);
+	free(target);
+	return 0;
+}
+
+int view_dir_list(struct view_dir *d, const char *name, struct strv *names)
+{
+	char *path;
+	int err = -EXDEV;
+
+	if (d->fd >= 0) {
+		err = d->v->ops->list_dir_at(d->v, d->fd, name ? name : ".", names);
+		if (!err)
+			strv_sort(names);
+	}
+	if (err != -EXDEV)
+		return err;
+	path = name ? dir_join(d, name) : xstrdup(d->path);
+	err = view_list_dir(d->v, path, names);
+	free(path);
+	return err;
 }

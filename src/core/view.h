@@ -42,6 +42,17 @@ struct view_ops {
 	/* Optional (NULL: read-only view, -EROFS). */
 	int (*write_file)(struct view *v, const char *path, const char *buf, size_t len);
 	void (*destroy)(struct view *v);
+	/*
+	 * Optional directory descriptors (NULL: view_dir_* read by path).
+	 * dir_open opens the directory at path (links followed, inside the
+	 * view); the *_at calls read one name in it. They answer -EXDEV when
+	 * they cannot serve a name themselves (a link in last place, a name
+	 * with a slash): the caller then reads the joined path.
+	 */
+	int (*dir_open)(struct view *v, const char *path, int *fd);
+	int (*read_file_at)(struct view *v, int dirfd, const char *name, char **buf, size_t *len);
+	int (*read_link_at)(struct view *v, int dirfd, const char *name, char **target);
+	int (*list_dir_at)(struct view *v, int dirfd, const char *name, struct strv *names);
 };
 
 struct view {
@@ -97,6 +108,34 @@ __attribute__((format(printf, 3, 4)))
 int view_link_name(struct view *v, char **name, const char *fmt, ...);  /* basename of a link's target */
 __attribute__((format(printf, 3, 4)))
 int view_list(struct view *v, struct strv *names, const char *fmt, ...);
+
+/*
+ * An open directory, for reading many names in one place. On the machine
+ * (a rooted view) it is a directory descriptor: the directory's path is
+ * looked up once, inside the root, and each name costs one *at() call or
+ * a few, with no path walk. Other views read the joined path; they resolve
+ * the directory's path once, so a recorder keeps the links met on the way
+ * as it does for any read. The names are single components; a name that
+ * is a link, or holds a slash, is read by path (inside the root as ever).
+ */
+struct view_dir {
+	struct view *v;
+	char *path;               /* as opened (resolved, on views read by path) */
+	int fd;                   /* -1: read by path */
+};
+
+int view_dir_open(struct view *v, const char *path, struct view_dir *d);
+__attribute__((format(printf, 3, 4)))
+int view_dir_openf(struct view *v, struct view_dir *d, const char *fmt, ...);
+void view_dir_close(struct view_dir *d);
+int view_dir_read_file(struct view_dir *d, const char *name, char **buf, size_t *len);
+/* Trailing newline stripped. */
+int view_dir_read_str(struct view_dir *d, const char *name, char **out);
+int view_dir_read_link(struct view_dir *d, const char *name, char **target);
+/* Basename of the link's target. */
+int view_dir_link_name(struct view_dir *d, const char *name, char **base);
+/* Names in the directory name below d (NULL: d itself), sorted in natural order. */
+int view_dir_list(struct view_dir *d, const char *name, struct strv *names);
 
 /*
  * Resolve every symbolic link in path (like realpath, inside the view),

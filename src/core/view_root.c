@@ -8,7 +8,6 @@
  * and only regular files are read or written, opened without blocking, so
  * a link to /etc/shadow reads as absent and a FIFO as unreadable.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -284,12 +283,83 @@ static int root_open_regular(struct view_root *r, const char *path, int mode, st
 	return fd;
 }
 
+/*
+ * Read an open regular file of st_size bytes (as fstat said: exact on a
+ * disk or tmpfs, a page on sysfs, 0 on procfs). A file whose bytes all
+ * came in one read, as its size promised, needs no read to see its end.
+ */
+static int read_whole(int fd, off_t st_size, char **buf, size_t *len)
+{
+	char first[4096];
+	size_t cap, n = 0;
+	ssize_t got;
+	char *data;
+
+	/*
+	 * Most files are a few bytes: read into the stack, and allocate what
+	 * they hold, not a page each (thousands of page-sized blocks freed in
+	 * turn cost malloc more than the reads).
+	 */
+	for (;;) {
+		if (st_size > 0 && n == (size_t)st_size)
+			break;         /* as long as it said: no read to see the end */
+		if (n == sizeof(first))
+			break;
+		got = read(fd, first + n, sizeof(first) - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -errno;
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	if (n < sizeof(first) || (st_size > 0 && n == (size_t)st_size)) {
+		*buf = xmalloc(n + 1);
+		memcpy(*buf, first, n);
+		(*buf)[n] = '\0';
+		*len = n;
+		return 0;
+	}
+	cap = st_size > (off_t)sizeof(first) && (uint64_t)st_size < ROOT_MAX_FILE ? (size_t)st_size :
+		2 * sizeof(first);
+	if (cap < n)
+		cap = 2 * n;
+	data = xmalloc(cap + 1);
+	memcpy(data, first, n);
+	for (;;) {
+		if (st_size > 0 && n == (size_t)st_size)
+			break;
+		if (n == cap) {
+			if (cap >= ROOT_MAX_FILE) {
+				free(data);
+				return -EFBIG;
+			}
+			cap *= 2;
+			data = xrealloc(data, cap + 1);
+		}
+		got = read(fd, data + n, cap - n);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			got = -errno;
+			free(data);
+			return (int)got;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	data[n] = '\0';
+	*buf = data;
+	*len = n;
+	return 0;
+}
+
 static int root_read_file(struct view *v, const char *path, char **buf, size_t *len)
 {
-	size_t cap = 4096, n = 0;
 	struct stat st;
-	char *data;
-	int fd = root_open_regular(to_root(v), path, O_RDONLY, &st);
+	int fd = root_open_regular(to_root(v), path, O_RDONLY, &st), err;
 
 	if (fd < 0)
 		return fd;
@@ -298,36 +368,9 @@ static int root_read_file(struct view *v, const char *path, char **buf, size_t *
 		close(fd);
 		return -EFBIG;
 	}
-	data = xmalloc(cap + 1);
-	for (;;) {
-		ssize_t got = read(fd, data + n, cap - n);
-
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			got = -errno;
-			close(fd);
-			free(data);
-			return (int)got;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-		if (n == cap) {
-			if (cap >= ROOT_MAX_FILE) {
-				close(fd);
-				free(data);
-				return -EFBIG;
-			}
-			cap *= 2;
-			data = xrealloc(data, cap + 1);
-		}
-	}
+	err = read_whole(fd, st.st_size, buf, len);
 	close(fd);
-	data[n] = '\0';
-	*buf = data;
-	*len = n;
-	return 0;
+	return err;
 }
 
 static int root_read_link(struct view *v, const char *path, char **target)
@@ -353,28 +396,125 @@ static int root_read_link(struct view *v, const char *path, char **target)
 	return 0;
 }
 
+/* The names in the open directory fd (closed here), with getdents64: no stdio, no stat. */
+static int list_fd(int fd, struct strv *names)
+{
+	char buf[16384] __attribute__((aligned(8)));
+	int err = 0;
+
+	for (;;) {
+		long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 {
+				uint64_t d_ino;
+				int64_t d_off;
+				unsigned short d_reclen;
+				unsigned char d_type;
+				char d_name[];
+			} *de = (struct linux_dirent64 *)(buf + off);
+
+			off += de->d_reclen;
+			if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+				continue;
+			strv_push(names, de->d_name);
+		}
+	}
+	close(fd);
+	return err;
+}
+
 static int root_list_dir(struct view *v, const char *path, struct strv *names)
 {
-	struct dirent *de;
-	DIR *d;
 	int fd = root_open(to_root(v), path, O_RDONLY | O_DIRECTORY, true);
 
 	if (fd < 0)
 		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		int err = -errno;
+	return list_fd(fd, names);
+}
 
-		close(fd);
-		return err;
-	}
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		strv_push(names, de->d_name);
-	}
-	closedir(d);
+/* ---- directory descriptors ---- */
+
+static int root_dir_open(struct view *v, const char *path, int *fd)
+{
+	/* O_PATH: the *at() calls need no more; a listing opens "." for itself */
+	int dfd = root_open(to_root(v), path, O_PATH | O_DIRECTORY, true);
+
+	if (dfd < 0)
+		return dfd;
+	*fd = dfd;
 	return 0;
+}
+
+/* A name *at() can take as is: one component that is not "." or "..". */
+static bool plain_name(const char *name)
+{
+	return *name && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..");
+}
+
+/*
+ * One name in an open directory: no path walk, so no way out of the root.
+ * What it is is looked at first (fstatat does not open), so that a FIFO,
+ * a device or a socket is never opened; a link is read by path, where the
+ * root's rules follow it.
+ */
+static int root_read_file_at(struct view *v, int dirfd, const char *name, char **buf, size_t *len)
+{
+	struct stat st;
+	int fd, err;
+
+	if (!plain_name(name))
+		return -EXDEV;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	if (S_ISLNK(st.st_mode))
+		return -EXDEV;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	if ((uint64_t)st.st_size > ROOT_MAX_FILE)
+		return -EFBIG;
+	/* O_NONBLOCK|O_NOCTTY: should it be swapped since, no open blocks or takes a terminal */
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ELOOP ? -EXDEV : -errno;
+	err = read_whole(fd, st.st_size, buf, len);
+	close(fd);
+	return err;
+}
+
+static int root_read_link_at(struct view *v, int dirfd, const char *name, char **target)
+{
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	if (!plain_name(name))
+		return -EXDEV;
+	n = readlinkat(dirfd, name, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	*target = xstrdup(buf);
+	return 0;
+}
+
+static int root_list_dir_at(struct view *v, int dirfd, const char *name, struct strv *names)
+{
+	int fd;
+
+	if (strcmp(name, ".") && !plain_name(name))
+		return -EXDEV;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ELOOP || errno == ENOTDIR ? -EXDEV : -errno;
+	return list_fd(fd, names);
 }
 
 static int root_kind(struct view *v, const char *path, enum view_kind *kind)
@@ -464,6 +604,10 @@ static const struct view_ops view_root_ops = {
 	.kind = root_kind,
 	.write_file = root_write_file,
 	.destroy = root_destroy,
+	.dir_open = root_dir_open,
+	.read_file_at = root_read_file_at,
+	.read_link_at = root_read_link_at,
+	.list_dir_at = root_list_dir_at,
 };
 
 /* Whether openat2(RESOLVE_IN_ROOT) works: the kernel may predate it, a seccomp filter refuse it. */

@@ -1018,6 +1018,11 @@ int out_table_new(struct out *o, const char *name, const struct out_col *cols, s
 	return 0;
 }
 
+bool out_table_selected(const struct out_table *tab, int col)
+{
+	return col >= 0 && (size_t)col < tab->ncols && tab->map[col] >= 0;
+}
+
 struct out_row *out_table_row(struct out_table *tab)
 {
 	struct out_row *row = xcalloc(1, sizeof(*row));

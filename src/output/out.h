@@ -122,6 +122,8 @@ struct out_row;
 int out_table_new(struct out *o, const char *name, const struct out_col *cols, size_t ncols,
 		  struct out_table **tab, char **why);
 struct out_row *out_table_row(struct out_table *tab);
+/* Whether column col (index into cols[]) is shown: a command computes only those. */
+bool out_table_selected(const struct out_table *tab, int col);
 /* Set a cell by column index into cols[]; unselected columns are ignored. */
 void out_cell_str(struct out_row *row, int col, const char *s);
 void out_cell_u64(struct out_row *row, int col, uint64_t v);

@@ -836,6 +836,140 @@ static void test_linear_work(void **state)
 	assert_true(w2 * 10 <= w1 * 25);
 }
 
+/* ---- what is read: a view that counts the names it is asked for ---- */
+
+struct counting_view {
+	struct view view;
+	struct view *inner;
+	struct strv asked;        /* basename of every path read, linked or listed */
+};
+
+static void count_name(struct view *v, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	strv_push(&((struct counting_view *)v)->asked, slash ? slash + 1 : path);
+}
+
+static int cv_read_file(struct view *v, const char *path, char **buf, size_t *len)
+{
+	count_name(v, path);
+	return view_read_file(((struct counting_view *)v)->inner, path, buf, len);
+}
+
+static int cv_read_link(struct view *v, const char *path, char **target)
+{
+	count_name(v, path);
+	return view_read_link(((struct counting_view *)v)->inner, path, target);
+}
+
+static int cv_list_dir(struct view *v, const char *path, struct strv *names)
+{
+	count_name(v, path);
+	return view_list_dir(((struct counting_view *)v)->inner, path, names);
+}
+
+static int cv_kind(struct view *v, const char *path, enum view_kind *kind)
+{
+	return view_kind(((struct counting_view *)v)->inner, path, kind);
+}
+
+static const struct view_ops counting_ops = {
+	.name = "counting", .read_file = cv_read_file, .read_link = cv_read_link,
+	.list_dir = cv_list_dir, .kind = cv_kind,
+};
+
+static size_t asked(const struct counting_view *cv, const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cv->asked.n; i++)
+		n += !strcmp(cv->asked.v[i], name);
+	return n;
+}
+
+static void load_need(struct inventory *inv, unsigned int need, struct counting_view *cv)
+{
+	char *sys = xasprintf("%s/sys", root);
+
+	memset(cv, 0, sizeof(*cv));
+	cv->view.ops = &counting_ops;
+	assert_int_equal(view_root_new(NULL, sys, &cv->inner), 0);
+	assert_int_equal(inventory_load_need(&cv->view, inv, need), 0);
+	view_free(cv->inner);
+	free(sys);
+}
+
+/*
+ * A list view reads what its columns show: the groups with their members'
+ * drivers read no IDs, config space, types or regions; the groups alone
+ * read no drivers, and say nothing of viability. What is read agrees with
+ * the whole inventory.
+ */
+static void test_need(void **state)
+{
+	struct inventory inv, all;
+	struct counting_view cv;
+	const struct inv_device *d, *e;
+
+	group(1, "DMA", msi);
+	group(2, "identity", msi);
+	pci_dev("0000:00:03.0", 0x8086, 0x10d3, 0x020000, "e1000e", 1, "dmar0", 256);
+	pci_dev("0000:00:04.0", 0x1b36, 0x0010, 0x010802, NULL, 2, "dmar0", 256);
+	pci_dev("0000:00:05.0", 0x1af4, 0x1000, 0x020000, "vfio-pci", -1, NULL, 256);
+	/* IDs come from uevent, as the kernel writes it; the files answer for a bad line */
+	putf(DEVDIR "/0000:00:03.0/uevent", "DRIVER=e1000e\nPCI_CLASS=20000\nPCI_ID=8086:10D3\n"
+	     "PCI_SUBSYS_ID=8086:0001\nPCI_SLOT_NAME=0000:00:03.0\n");
+	putf(DEVDIR "/0000:00:04.0/uevent", "PCI_CLASS=10802\nPCI_ID=1b36:00100\n");
+
+	load_need(&inv, INV_NEED_GROUPS | INV_NEED_DRIVER, &cv);
+	assert_int_equal(inv.ngroups, 2);
+	assert_int_equal(inv.ndevices, 2);         /* the members only */
+	assert_true(inv.groups[0].viable_known && !inv.groups[0].viable);
+	assert_true(inv.groups[1].viable_known && inv.groups[1].viable);
+	assert_string_equal(inventory_device(&inv, "00:03.0")->driver, "e1000e");
+	assert_int_equal(asked(&cv, "driver"), 2);
+	assert_int_equal(asked(&cv, "config") + asked(&cv, "uevent") + asked(&cv, "vendor") +
+			 asked(&cv, "type") + asked(&cv, "reserved_regions") + asked(&cv, "iommu") +
+			 asked(&cv, "iommu_group") + asked(&cv, "driver_override"), 0);
+	strv_free(&cv.asked);
+	inventory_release(&inv);
+
+	load_need(&inv, INV_NEED_GROUPS, &cv);
+	assert_int_equal(asked(&cv, "driver"), 0);
+	assert_false(inv.groups[0].viable_known);
+	assert_int_equal(inventory_device(&inv, "00:04.0")->group, 2);
+	strv_free(&cv.asked);
+	inventory_release(&inv);
+
+	/* device list's default columns: the same answers as the whole, fewer reads */
+	load_need(&inv, INV_NEED_PCI | INV_NEED_GROUPS | INV_NEED_IDS | INV_NEED_DRIVER |
+		  INV_NEED_DEV_UNIT | INV_NEED_CONFIG, &cv);
+	assert_int_equal(asked(&cv, "vendor"), 2);   /* not 00:03.0's: its uevent said */
+	assert_int_equal(asked(&cv, "revision") + asked(&cv, "driver_override") +
+			 asked(&cv, "iommu_group"), 0);
+	strv_free(&cv.asked);
+	load(&all, false);
+	assert_int_equal(inv.ndevices, all.ndevices);
+	for (size_t i = 0; i < inv.ndevices; i++) {
+		d = &inv.devices[i];
+		e = &all.devices[i];
+		assert_string_equal(d->name, e->name);
+		assert_true(d->has_vendor == e->has_vendor && d->vendor == e->vendor);
+		assert_true(d->has_device == e->has_device && d->device == e->device);
+		assert_true(d->has_class == e->has_class && d->class_code == e->class_code);
+		assert_int_equal(d->group, e->group);
+		assert_true((!d->driver && !e->driver) || !strcmp(d->driver, e->driver));
+		assert_true((!d->unit && !e->unit) || !strcmp(d->unit, e->unit));
+		assert_int_equal(d->cfg.len, e->cfg.len);
+	}
+	d = inventory_device(&inv, "00:04.0");
+	assert_true(d->has_device && d->device == 0x0010);   /* "00100" is not 16 bits: the file */
+	assert_int_equal(d->class_code, 0x010802);
+	inventory_release(&all);
+	inventory_release(&inv);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tree_setup, tree_teardown)
 
 int main(void)
@@ -850,6 +984,7 @@ int main(void)
 		T(test_no_groups),
 		T(test_no_pci_bus),
 		T(test_units),
+		T(test_need),
 		cmocka_unit_test(test_attr_parse),
 		T(test_vfio_nodes),
 		T(test_order_and_garbage),

@@ -262,6 +262,86 @@ static void test_not_regular(void **state)
 	}
 }
 
+/*
+ * Open directories (view_dir_*): names read with *at() calls on a
+ * directory descriptor keep every rule of the paths: a link out of the
+ * root is absent, a FIFO or a directory is refused without blocking, and a
+ * link inside is followed as by path.
+ */
+static void test_dir_handles(void **state)
+{
+	static const char *const out_names[] = { "abs_out", "climb_out", "chain_out" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(resolvers); i++) {
+		for (int sysroot = 0; sysroot < 2; sysroot++) {
+			struct view *v = open_tree(resolvers[i], sysroot);
+			struct strv names = { 0 };
+			struct view_dir d, sub;
+			char *s, *big;
+			int fd;
+
+			if (!v)
+				continue;
+			assert_int_equal(view_dir_open(v, "/sys", &d), 0);
+			assert_true(d.fd >= 0);
+			for (size_t k = 0; k < ARRAY_SIZE(out_names); k++)
+				assert_int_equal(view_dir_read_str(&d, out_names[k], &s), -ENOENT);
+			assert_int_equal(view_dir_read_str(&d, "dir_out/secret", &s), -ENOENT);
+			assert_int_equal(view_dir_read_link(&d, "dir_out/olink", &s), -ENOENT);
+			assert_int_equal(view_dir_list(&d, "dir_out", &names), -ENOENT);
+			assert_int_equal(view_dir_list(&d, "up", &names), 0);
+			assert_false(strv_contains(&names, "outside"));
+			strv_free(&names);
+			assert_int_equal(view_dir_read_str(&d, "loop1", &s), -ELOOP);
+			alarm(10);
+			assert_int_equal(view_dir_read_str(&d, "fifo", &s), -EINVAL);
+			alarm(0);
+			assert_int_equal(view_dir_read_str(&d, "devices", &s), -EISDIR);
+			big = at("tree/sys/big");
+			fd = open(big, O_WRONLY | O_CREAT, 0644);
+			assert_true(fd >= 0);
+			assert_int_equal(ftruncate(fd, (64 << 20) + 1), 0);
+			close(fd);
+			assert_int_equal(view_dir_read_str(&d, "big", &s), -EFBIG);
+			unlink(big);
+			free(big);
+			/* links are read as they are, and followed inside */
+			assert_int_equal(view_dir_read_link(&d, "abs_out", &s), 0);
+			assert_non_null(strstr(s, "outside/secret"));
+			free(s);
+			assert_int_equal(view_dir_link_name(&d, "bus/d0", &s), 0);
+			assert_string_equal(s, "d0");
+			free(s);
+			assert_int_equal(view_dir_read_str(&d, "bus/d0/attr", &s), 0);
+			assert_string_equal(s, "A");
+			free(s);
+			if (sysroot) {
+				assert_int_equal(view_dir_read_str(&d, "abs_in", &s), 0);
+				assert_string_equal(s, "A");
+				free(s);
+			}
+			assert_int_equal(view_dir_list(&d, NULL, &names), 0);
+			assert_true(strv_contains(&names, "fifo") && strv_contains(&names, "bus"));
+			strv_free(&names);
+			view_dir_close(&d);
+			/* a directory opened through links: the one inside */
+			assert_int_equal(view_dir_open(v, "/sys/bus/d0", &sub), 0);
+			assert_int_equal(view_dir_read_str(&sub, "attr", &s), 0);
+			assert_string_equal(s, "A");
+			free(s);
+			view_dir_close(&sub);
+			assert_int_equal(view_dir_open(v, "/sys/dir_out", &sub), -ENOENT);
+			assert_int_equal(view_dir_open(v, "/sys/abs_out", &sub), -ENOENT);
+			assert_int_equal(view_dir_openf(v, &sub, "/sys/%s", "up"), 0);
+			assert_int_equal(view_dir_list(&sub, NULL, &names), 0);
+			assert_false(strv_contains(&names, "outside"));
+			strv_free(&names);
+			view_dir_close(&sub);
+			view_free(v);
+		}
+	}
+}
+
 /* The walk by hand, called directly: where it ends and what it refuses. */
 static void test_walk(void **state)
 {
@@ -308,6 +388,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hostile_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_regular, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dir_handles, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,33 +120,50 @@ static char *dirname_dup(const char *path)
  */
 unsigned long long inv_work;
 
-static int dev_name_cmp(const char *a, const char *b)
+/* A name's place in address order, parsed once for a sort. */
+struct dev_key {
+	uint64_t key;
+	bool pci;
+	const char *name;
+	size_t idx;
+};
+
+static void dev_key_init(struct dev_key *k, const char *name, size_t idx)
 {
-	struct pci_addr pa, pb;
-	bool ia = !pci_addr_parse(a, &pa), ib = !pci_addr_parse(b, &pb);
-	uint64_t ka, kb;
+	struct pci_addr a;
 
-	inv_work++;
-
-	if (ia && ib) {
-		ka = (uint64_t)pa.domain << 16 | pa.bus << 8 | pa.dev << 3 | pa.fn;
-		kb = (uint64_t)pb.domain << 16 | pb.bus << 8 | pb.dev << 3 | pb.fn;
-		return (ka > kb) - (ka < kb);
-	}
-	if (ia != ib)
-		return ia ? -1 : 1;
-	return strverscmp(a, b);
+	k->name = name;
+	k->idx = idx;
+	k->pci = !pci_addr_parse(name, &a);
+	k->key = k->pci ? (uint64_t)a.domain << 16 | a.bus << 8 | a.dev << 3 | a.fn : 0;
 }
 
-static int dev_name_qcmp(const void *a, const void *b)
+/* dev_name_cmp() on parsed names */
+static int dev_key_cmp(const void *a, const void *b)
 {
-	return dev_name_cmp(*(char *const *)a, *(char *const *)b);
+	const struct dev_key *x = a, *y = b;
+
+	inv_work++;
+	if (x->pci && y->pci)
+		return (x->key > y->key) - (x->key < y->key);
+	if (x->pci != y->pci)
+		return x->pci ? -1 : 1;
+	return strverscmp(x->name, y->name);
 }
 
 static void sort_dev_names(struct strv *sv)
 {
-	if (sv->n > 1)
-		qsort(sv->v, sv->n, sizeof(*sv->v), dev_name_qcmp);
+	struct dev_key *k;
+
+	if (sv->n < 2)
+		return;
+	k = xmalloc(sv->n * sizeof(*k));
+	for (size_t i = 0; i < sv->n; i++)
+		dev_key_init(&k[i], sv->v[i], i);
+	qsort(k, sv->n, sizeof(*k), dev_key_cmp);
+	for (size_t i = 0; i < sv->n; i++)
+		sv->v[i] = (char *)k[i].name;
+	free(k);
 }
 
 /* Resolved path of a link (or any path), or a copy of path when it cannot be resolved. */
@@ -157,20 +174,6 @@ static char *resolve(struct view *v, const char *path)
 	if (view_resolve(v, path, &out, NULL, NULL))
 		return path_normalize(path);
 	return out;
-}
-
-/* A sysfs attribute as text, or NULL; an empty value counts as none. */
-static char *read_text(struct view *v, const char *dir, const char *name)
-{
-	char *s = NULL;
-
-	if (view_read_str(v, &s, "%s/%s", dir, name))
-		return NULL;
-	if (!*s) {
-		free(s);
-		return NULL;
-	}
-	return s;
 }
 
 /*
@@ -193,18 +196,6 @@ static int parse_hex(const char *s, uint64_t *val)
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
 	return parse_u64_base(s, 16, val);
-}
-
-static int read_hex(struct view *v, const char *dir, const char *name, uint64_t *val)
-{
-	char *s = read_text(v, dir, name);
-	int err;
-
-	if (!s)
-		return -ENOENT;
-	err = parse_hex(s, val);
-	free(s);
-	return err;
 }
 
 /* ---- unit attributes ---- */
@@ -397,6 +388,8 @@ static struct inv_device *device_find(const struct inventory *inv, const char *n
 
 /* ---- devices ---- */
 
+static const char *unit_map_find(const struct inventory *inv, const char *name);
+
 static struct inv_device *device_add(struct inventory *inv, const char *name)
 {
 	struct inv_device *d;
@@ -410,40 +403,119 @@ static struct inv_device *device_add(struct inventory *inv, const char *name)
 	return d;
 }
 
-static void device_load_pci(struct view *v, struct inventory *inv, struct inv_device *d)
+/* A sysfs attribute as text, or NULL; an empty value counts as none. */
+static char *dir_text(struct view_dir *dir, const char *name)
 {
-	uint64_t val;
-	char *cfg = NULL, *path;
-	size_t len = 0;
+	char *s = NULL;
+
+	if (view_dir_read_str(dir, name, &s))
+		return NULL;
+	if (!*s) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int dir_hex(struct view_dir *dir, const char *name, uint64_t *val)
+{
+	char *s = dir_text(dir, name);
 	int err;
 
-	if (!read_hex(v, d->path, "vendor", &val) && val <= 0xffff) {
+	if (!s)
+		return -ENOENT;
+	err = parse_hex(s, val);
+	free(s);
+	return err;
+}
+
+/* "VVVV:DDDD" as uevent writes IDs: two hex numbers of at most 16 bits. */
+static bool parse_id_pair(const char *s, uint16_t *a, uint16_t *b)
+{
+	const char *colon = strchr(s, ':');
+	uint64_t x, y;
+	char first[8];
+
+	if (!colon || colon == s || colon - s > 4 || strlen(colon + 1) > 4)
+		return false;
+	memcpy(first, s, (size_t)(colon - s));
+	first[colon - s] = '\0';
+	if (parse_u64_base(first, 16, &x) || parse_u64_base(colon + 1, 16, &y))
+		return false;
+	*a = (uint16_t)x;
+	*b = (uint16_t)y;
+	return true;
+}
+
+/*
+ * The kernel's IDs of a PCI device (its vendor, device, subsystem and
+ * class, as the attribute files show them, quirks applied) come in one
+ * read from uevent; the attribute files answer for what it lacks (a
+ * source recorded without it, a line that does not parse).
+ */
+static void device_load_ids(struct view_dir *dir, struct inv_device *d, unsigned int need,
+			    bool *driver_known)
+{
+	char *ue = NULL, *line, *save = NULL, *driver = NULL;
+	uint64_t val;
+
+	if (!view_dir_read_str(dir, "uevent", &ue)) {
+		for (line = strtok_r(ue, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (str_startswith(line, "DRIVER=") && line[7] && !driver) {
+				driver = line + 7;
+			} else if (str_startswith(line, "PCI_ID=")) {
+				d->has_vendor = d->has_device = parse_id_pair(line + 7, &d->vendor, &d->device);
+			} else if (str_startswith(line, "PCI_SUBSYS_ID=")) {
+				d->has_subsys = parse_id_pair(line + 14, &d->subsys_vendor, &d->subsys_device);
+			} else if (str_startswith(line, "PCI_CLASS=") && !parse_u64_base(line + 10, 16, &val) &&
+				   val <= 0xffffff) {
+				d->class_code = (uint32_t)val;
+				d->has_class = true;
+			}
+		}
+		/*
+		 * The kernel writes DRIVER= from the device's driver, as it names
+		 * the driver link; a uevent with its PCI_ID is the kernel's, so
+		 * no DRIVER= line is no driver: the link need not be read.
+		 */
+		if (d->has_vendor && d->has_device && !(need & INV_NEED_DRIVER_LINK) &&
+		    (need & INV_NEED_DRIVER)) {
+			d->driver = driver ? xstrdup(driver) : NULL;
+			*driver_known = true;
+		}
+		free(ue);
+	}
+	if (!d->has_vendor && !dir_hex(dir, "vendor", &val) && val <= 0xffff) {
 		d->vendor = (uint16_t)val;
 		d->has_vendor = true;
 	}
-	if (!read_hex(v, d->path, "device", &val) && val <= 0xffff) {
+	if (!d->has_device && !dir_hex(dir, "device", &val) && val <= 0xffff) {
 		d->device = (uint16_t)val;
 		d->has_device = true;
 	}
-	if (!read_hex(v, d->path, "subsystem_vendor", &val) && val <= 0xffff) {
+	if (!d->has_subsys && !dir_hex(dir, "subsystem_vendor", &val) && val <= 0xffff) {
 		d->subsys_vendor = (uint16_t)val;
-		if (!read_hex(v, d->path, "subsystem_device", &val) && val <= 0xffff) {
+		if (!dir_hex(dir, "subsystem_device", &val) && val <= 0xffff) {
 			d->subsys_device = (uint16_t)val;
 			d->has_subsys = true;
 		}
 	}
-	if (!read_hex(v, d->path, "class", &val) && val <= 0xffffff) {
+	if (!d->has_class && !dir_hex(dir, "class", &val) && val <= 0xffffff) {
 		d->class_code = (uint32_t)val;
 		d->has_class = true;
 	}
-	if (!read_hex(v, d->path, "revision", &val) && val <= 0xff) {
+	if ((need & INV_NEED_REVISION) && !dir_hex(dir, "revision", &val) && val <= 0xff) {
 		d->revision = (uint8_t)val;
 		d->has_revision = true;
 	}
+}
 
-	path = xasprintf("%s/config", d->path);
-	err = view_read_file(v, path, &cfg, &len);
-	free(path);
+static void device_load_config(struct view_dir *dir, struct inventory *inv, struct inv_device *d)
+{
+	char *cfg = NULL;
+	size_t len = 0;
+	int err = view_dir_read_file(dir, "config", &cfg, &len);
+
 	d->cfg_err = err;
 	pcicfg_parse(err ? NULL : (const uint8_t *)cfg, err ? 0 : len, &d->cfg);
 	free(cfg);
@@ -457,52 +529,87 @@ static void device_load_pci(struct view *v, struct inventory *inv, struct inv_de
 
 /*
  * Load one device from link (a /sys path that is or leads to its
- * directory). pci says it was listed under /sys/bus/pci.
+ * directory), reading what inv->need asks for through one open directory.
+ * pci says it was listed under /sys/bus/pci.
  */
 static struct inv_device *device_load(struct view *v, struct inventory *inv, const char *link,
 				      const char *name, bool pci)
 {
 	struct inv_device *d = device_add(inv, name);
+	unsigned int need = inv->need;
 	struct strv names = { 0 };
+	struct view_dir dir;
+	bool driver_known = false;
 	char *s;
 	uint64_t grp;
 	int err;
 
-	d->path = resolve(v, link);
-	if (pci) {
+	if (pci)
 		d->bus = xstrdup("pci");
-	} else if (!view_link_name(v, &s, "%s/subsystem", d->path)) {
-		d->bus = s;
+	if (!(need & INV_NEED_DEVICE)) {
+		d->pci = pci || pci_addr_looks_like(name);
+		return d;
 	}
+	if (need & INV_NEED_PATH)
+		d->path = resolve(v, link);
+	if (view_dir_open(v, d->path ? d->path : link, &dir)) {
+		/* each read below fails as it would by path, and says why */
+		dir.v = v;
+		dir.fd = -1;
+		dir.path = xstrdup(d->path ? d->path : link);
+	}
+	if (!pci && (need & (INV_NEED_BUS | INV_NEED_IDS | INV_NEED_REVISION | INV_NEED_CONFIG)) &&
+	    !view_dir_link_name(&dir, "subsystem", &s))
+		d->bus = s;
 	/* without a subsystem link, a PCI-address name is the best evidence */
 	d->pci = d->bus ? !strcmp(d->bus, "pci") : pci_addr_looks_like(name);
-	if (d->pci)
-		device_load_pci(v, inv, d);
+	if (d->pci && (need & (INV_NEED_IDS | INV_NEED_REVISION)))
+		device_load_ids(&dir, d, need, &driver_known);
+	if (d->pci && (need & INV_NEED_CONFIG))
+		device_load_config(&dir, inv, d);
 
-	/* no link is no driver; a link that cannot be read is a driver not known */
-	err = view_link_name(v, &s, "%s/driver", d->path);
-	if (!err)
-		d->driver = s;
-	else if (err != -ENOENT)
-		d->driver_err = err;
-	s = read_text(v, d->path, "driver_override");
-	if (s && strcmp(s, "(null)"))
-		d->driver_override = s;
-	else
-		free(s);
-	if (!view_link_name(v, &s, "%s/iommu_group", d->path)) {
+	if ((need & (INV_NEED_DRIVER | INV_NEED_DRIVER_LINK)) && !driver_known) {
+		/* no link is no driver; a link that cannot be read is a driver not known */
+		err = view_dir_link_name(&dir, "driver", &s);
+		if (!err)
+			d->driver = s;
+		else if (err != -ENOENT)
+			d->driver_err = err;
+	}
+	if (need & INV_NEED_OVERRIDE) {
+		s = dir_text(&dir, "driver_override");
+		if (s && strcmp(s, "(null)"))
+			d->driver_override = s;
+		else
+			free(s);
+	}
+	if ((need & INV_NEED_DEV_GROUP) && !view_dir_link_name(&dir, "iommu_group", &s)) {
 		if (!parse_group_name(s, &grp))
 			d->group = (int)grp;
 		free(s);
 	}
-	if (!view_link_name(v, &s, "%s/iommu", d->path))
-		d->unit = s;
-	if (!view_list(v, &names, "%s/vfio-dev", d->path)) {
+	if (need & (INV_NEED_DEV_UNIT | INV_NEED_UNIT_LINK)) {
+		/*
+		 * Its own link, or the unit that lists it (the kernel makes both
+		 * at once): a list view reads the link only for a device no unit
+		 * lists; the whole inventory, which a snapshot records, reads it.
+		 */
+		const char *unit = need & INV_NEED_UNIT_LINK ? NULL : unit_map_find(inv, name);
+
+		if (unit)
+			d->unit = xstrdup(unit);
+		else if (!view_dir_link_name(&dir, "iommu", &s))
+			d->unit = s;
+		else if ((unit = unit_map_find(inv, name)))
+			d->unit = xstrdup(unit);
+	}
+	if ((need & INV_NEED_CDEVS) && !view_dir_list(&dir, "vfio-dev", &names)) {
 		for (size_t i = 0; i < names.n; i++)
 			if (str_startswith(names.v[i], "vfio"))
 				strv_push(&d->vfio_cdevs, names.v[i]);
 	}
 	strv_free(&names);
+	view_dir_close(&dir);
 	return d;
 }
 
@@ -532,12 +639,24 @@ static void group_load(struct view *v, struct inventory *inv, struct inv_group *
 		       const char *dir)
 {
 	struct strv bad = { 0 };
+	struct view_dir gdir = { .fd = -1 };
 	char *text = NULL, gname[16];
+	bool opened = false;
 	int err;
 
 	snprintf(gname, sizeof(gname), "%u", g->id);
-	g->type = read_text(v, dir, "type");
-	err = view_read_str(v, &text, "%s/reserved_regions", dir);
+	if (inv->need & (INV_NEED_GROUP_TYPE | INV_NEED_GROUP_RESV))
+		opened = !view_dir_open(v, dir, &gdir);
+	if (!opened) {
+		/* read by path: each read fails as it would, and says why */
+		gdir.v = v;
+		gdir.fd = -1;
+		gdir.path = xstrdup(dir);
+	}
+	if (inv->need & INV_NEED_GROUP_TYPE)
+		g->type = dir_text(&gdir, "type");
+	err = inv->need & INV_NEED_GROUP_RESV ? view_dir_read_str(&gdir, "reserved_regions", &text) :
+		-ENODATA;
 	if (!err) {
 		g->resv_read = true;
 		inv_resv_parse(text, &g->resv, &g->nresv, &bad);
@@ -548,7 +667,8 @@ static void group_load(struct view *v, struct inventory *inv, struct inv_group *
 	}
 	strv_free(&bad);
 
-	err = view_list(v, &g->members, "%s/devices", dir);
+	err = view_dir_list(&gdir, "devices", &g->members);
+	view_dir_close(&gdir);
 	if (err) {
 		/* not "no members": viability is unknown (inventory_group_viability) */
 		g->members_err = err;
@@ -845,7 +965,7 @@ static void unit_load(struct view *v, struct inventory *inv, struct inv_unit *u)
 		u->kind_name = xstrdup(u->kind->name);
 	else if (u->parent_driver)
 		u->kind_name = xstrdup(u->parent_driver);
-	if (u->kind && u->kind->attr_dir)
+	if (u->kind && u->kind->attr_dir && (inv->need & INV_NEED_UNIT_ATTRS))
 		unit_load_attrs(v, inv, u);
 
 	err = view_list(v, &u->devices, "%s/devices", u->path);
@@ -870,6 +990,73 @@ static void load_units(struct view *v, struct inventory *inv)
 		unit_load(v, inv, u);
 	}
 	strv_free(&names);
+}
+
+/*
+ * Which unit lists each device: read before the devices, so that a device
+ * a unit names needs no iommu link read of its own.
+ */
+struct inv_unit_map {
+	size_t cap;               /* a power of two, at most half full */
+	const char **name;        /* device names (the units' strings) */
+	const char **unit;
+};
+
+static void unit_map_build(struct inventory *inv)
+{
+	struct inv_unit_map *m = xcalloc(1, sizeof(*m));
+	size_t n = 0;
+
+	for (size_t i = 0; i < inv->nunits; i++)
+		n += inv->units[i].devices.n;
+	for (m->cap = 16; m->cap < 2 * n; m->cap *= 2)
+		;
+	m->name = xcalloc(m->cap, sizeof(*m->name));
+	m->unit = xcalloc(m->cap, sizeof(*m->unit));
+	for (size_t i = 0; i < inv->nunits; i++) {
+		const struct inv_unit *u = &inv->units[i];
+
+		for (size_t j = 0; j < u->devices.n; j++) {
+			size_t k = (size_t)name_hash(u->devices.v[j]) & (m->cap - 1);
+
+			/* the first unit to list a name keeps it */
+			while (inv_work++, m->name[k] && strcmp(m->name[k], u->devices.v[j]))
+				k = (k + 1) & (m->cap - 1);
+			if (!m->name[k]) {
+				m->name[k] = u->devices.v[j];
+				m->unit[k] = u->name;
+			}
+		}
+	}
+	inv->unit_map = m;
+}
+
+static const char *unit_map_find(const struct inventory *inv, const char *name)
+{
+	const struct inv_unit_map *m = inv->unit_map;
+	size_t k;
+
+	if (!m)
+		return NULL;
+	for (k = (size_t)name_hash(name) & (m->cap - 1); inv_work++, m->name[k]; k = (k + 1) & (m->cap - 1))
+		if (!strcmp(m->name[k], name))
+			return m->unit[k];
+	return NULL;
+}
+
+static void unit_map_free(struct inventory *inv)
+{
+	if (inv->unit_map) {
+		free(inv->unit_map->name);
+		free(inv->unit_map->unit);
+	}
+	free(inv->unit_map);
+	inv->unit_map = NULL;
+}
+
+/* After the groups: what the units say, set against them. */
+static void units_check(struct inventory *inv)
+{
 	/* groups without units: an IOMMU whose driver registers none (POWER
 	 * PHBs before Linux 6.4), not a machine without an IOMMU */
 	if (!inv->nunits && inv->ngroups)
@@ -881,45 +1068,69 @@ static void load_units(struct view *v, struct inventory *inv)
 		inv_warn(inv, INV_SCOPE_UNITS, NULL,
 			 "no IOMMU units: the kernel registered no IOMMU hardware (%s is %s)",
 			 SYS_CLASS_IOMMU, inv->have_units ? "empty" : "missing");
-
-	/* a device without an iommu link still shows the unit that lists it */
-	for (size_t i = 0; i < inv->nunits; i++) {
-		struct inv_unit *u = &inv->units[i];
-
-		for (size_t j = 0; j < u->devices.n; j++) {
-			struct inv_device *d = inventory_device(inv, u->devices.v[j]);
-
-			if (d && !d->unit)
-				d->unit = xstrdup(u->name);
-		}
-	}
 }
 
 /* ---- the whole ---- */
 
-static int device_cmp(const void *a, const void *b)
+/* devices[] in address order: keys sorted, then each device moved once */
+static void sort_devices(struct inventory *inv)
 {
-	return dev_name_cmp(((const struct inv_device *)a)->name, ((const struct inv_device *)b)->name);
+	struct inv_device *sorted;
+	struct dev_key *k;
+	size_t cap = 1;
+
+	k = xmalloc(inv->ndevices * sizeof(*k));
+	for (size_t i = 0; i < inv->ndevices; i++)
+		dev_key_init(&k[i], inv->devices[i].name, i);
+	qsort(k, inv->ndevices, sizeof(*k), dev_key_cmp);
+	/* the capacity grow() implies, should a device be added later */
+	while (cap < inv->ndevices)
+		cap *= 2;
+	sorted = xmalloc(cap * sizeof(*sorted));
+	for (size_t i = 0; i < inv->ndevices; i++)
+		sorted[i] = inv->devices[k[i].idx];
+	free(k);
+	free(inv->devices);
+	inv->devices = sorted;
 }
 
 int inventory_load(struct view *v, struct inventory *inv)
 {
+	return inventory_load_need(v, inv, INV_NEED_ALL);
+}
+
+int inventory_load_need(struct view *v, struct inventory *inv, unsigned int need)
+{
 	size_t partial = 0;
 
 	memset(inv, 0, sizeof(*inv));
-	if (view_read_str(v, &inv->kernel_release, PROC_OSRELEASE))
+	/* a device's unit may come from the units' device lists; viability is the groups' */
+	if (need & INV_NEED_DEV_UNIT)
+		need |= INV_NEED_UNITS;
+	inv->need = need;
+	if ((need & INV_NEED_KERNEL) && view_read_str(v, &inv->kernel_release, PROC_OSRELEASE))
 		inv->kernel_release = NULL;
-	load_pci(v, inv);
-	load_groups(v, inv);
-	load_vfio_nodes(v, inv);
-	load_units(v, inv);
+	if (need & INV_NEED_UNITS)
+		load_units(v, inv);
+	if (need & INV_NEED_DEV_UNIT)
+		unit_map_build(inv);
+	if (need & INV_NEED_PCI)
+		load_pci(v, inv);
+	if (need & INV_NEED_GROUPS)
+		load_groups(v, inv);
+	unit_map_free(inv);
+	if (need & INV_NEED_VFIO_NODES)
+		load_vfio_nodes(v, inv);
+	if (need & INV_NEED_UNITS)
+		units_check(inv);
 	if (inv->ndevices > 1) {
-		qsort(inv->devices, inv->ndevices, sizeof(*inv->devices), device_cmp);
+		sort_devices(inv);
 		index_rebuild(inv);
 	}
-	for (size_t i = 0; i < inv->ngroups; i++)
-		inventory_group_viability(inv, &inv->groups[i]);
-	for (size_t i = 0; i < inv->ndevices; i++)
+	if (need & INV_NEED_DRIVER)
+		for (size_t i = 0; i < inv->ngroups; i++)
+			inventory_group_viability(inv, &inv->groups[i]);
+	for (size_t i = 0; i < inv->ndevices && (need & INV_NEED_CONFIG); i++)
 		if (inv->devices[i].pci && !inv->devices[i].cfg_err &&
 		    inv->devices[i].cfg.len < PCICFG_STD_SIZE)
 			partial++;

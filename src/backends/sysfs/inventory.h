@@ -138,8 +138,43 @@ struct inv_warning {
 extern unsigned long long inv_work;
 
 struct inv_index;
+struct inv_unit_map;
+
+/*
+ * What to read (inventory_load_need): a list view reads what its columns
+ * show and nothing else, as lsblk does. Devices met in a group are kept
+ * by name (and group) even when nothing of theirs is read.
+ */
+#define INV_NEED_PCI         (1u << 0)   /* every device of /sys/bus/pci, not only group members */
+#define INV_NEED_GROUPS      (1u << 1)   /* the groups and their members */
+#define INV_NEED_GROUP_TYPE  (1u << 2)   /* a group's default domain type */
+#define INV_NEED_GROUP_RESV  (1u << 3)   /* a group's reserved regions */
+#define INV_NEED_VFIO_NODES  (1u << 4)   /* /dev/vfio/N */
+#define INV_NEED_UNITS       (1u << 5)   /* /sys/class/iommu: units, kinds, parents, device lists */
+#define INV_NEED_UNIT_ATTRS  (1u << 6)   /* the units' registers */
+#define INV_NEED_DRIVER      (1u << 7)   /* drivers, and with the groups their viability */
+#define INV_NEED_IDS         (1u << 8)   /* vendor, device, subsystem, class */
+#define INV_NEED_CONFIG      (1u << 9)   /* config space: ATS, PRI, PASID, ACS, PCIe type */
+#define INV_NEED_DEV_GROUP   (1u << 10)  /* each device's iommu_group link (checked against the groups) */
+#define INV_NEED_DEV_UNIT    (1u << 11)  /* each device's IOMMU unit */
+#define INV_NEED_OVERRIDE    (1u << 12)  /* driver_override */
+#define INV_NEED_CDEVS       (1u << 13)  /* VFIO cdevs (vfio-dev/) */
+#define INV_NEED_PATH        (1u << 14)  /* each device's resolved sysfs directory */
+#define INV_NEED_BUS         (1u << 15)  /* the bus of devices not listed under /sys/bus/pci */
+#define INV_NEED_KERNEL      (1u << 16)  /* the kernel release */
+#define INV_NEED_REVISION    (1u << 17)  /* the revision ID (with the other IDs) */
+#define INV_NEED_DRIVER_LINK (1u << 18)  /* the driver link even when uevent named the driver
+                                          * (a snapshot keeps both, for every later reader) */
+#define INV_NEED_UNIT_LINK   (1u << 19)  /* the iommu link even when a unit lists the device */
+#define INV_NEED_ALL         ((1u << 20) - 1)
+/* The needs that read a device's own directory. */
+#define INV_NEED_DEVICE      (INV_NEED_DRIVER | INV_NEED_IDS | INV_NEED_CONFIG | INV_NEED_DEV_GROUP | \
+			      INV_NEED_DEV_UNIT | INV_NEED_OVERRIDE | INV_NEED_CDEVS | INV_NEED_PATH | \
+			      INV_NEED_BUS | INV_NEED_REVISION | INV_NEED_DRIVER_LINK | \
+			      INV_NEED_UNIT_LINK)
 
 struct inventory {
+	unsigned int need;        /* what was read: INV_NEED_* */
 	char *kernel_release;     /* NULL when /proc is not part of the source */
 	bool have_groups;         /* /sys/kernel/iommu_groups exists */
 	bool have_units;          /* /sys/class/iommu exists */
@@ -153,6 +188,7 @@ struct inventory {
 	struct inv_warning *warnings;
 	size_t nwarnings;
 	struct inv_index *dev_index;  /* device name -> devices[] (private to inventory.c) */
+	struct inv_unit_map *unit_map; /* device name -> unit, while loading (private) */
 };
 
 /* The reason text used when a source has no IOMMU groups at all. */
@@ -167,6 +203,8 @@ struct inventory {
  * (-ENOMEM cannot happen: allocation failure aborts).
  */
 int inventory_load(struct view *v, struct inventory *inv);
+/* The same, reading only what need names (INV_NEED_*; inventory_load: INV_NEED_ALL). */
+int inventory_load_need(struct view *v, struct inventory *inv, unsigned int need);
 void inventory_release(struct inventory *inv);
 
 /* Lookups; NULL when absent. name may be a short PCI address ("00:03.0"). */
