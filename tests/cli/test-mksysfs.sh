@@ -57,8 +57,11 @@ for g in range(G):
     want_addr += [f"{dom:04x}:{bus + 1:02x}:00.{fn}" for fn in range(PER)]
 if sorted(d["address"] for d in devices) != sorted(want_addr):
     errs.append(f"{len(devices)} devices, want {len(want_addr)}: {[d['address'] for d in devices][:4]}...")
-for n, d in enumerate(sorted(devices, key=lambda d: d["address"])):
-    g = want_addr.index(d["address"]) // PER
+for d in devices:
+    if d["address"] not in want_addr:
+        continue                        # reported above
+    n = want_addr.index(d["address"])
+    g = n // PER
     want = dict(id=f"8086:{0x10d3 + n % 16:04x}", **{"class": "0x020000"}, group=g,
                 unit=f"dmar{g // 200}", driver=DRIVERS[g % 4])
     got = {k: d.get(k) for k in want}
