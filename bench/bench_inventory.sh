@@ -38,6 +38,8 @@
 #                tree). Every peer runs on the real and the first synthetic
 #                tree; driverctl takes ~10-40 ms a device, so by default it
 #                runs on the 1k tree once, and no larger)
+#   PEERS="lspci driverctl dpdk lsiommu"   the peers to run (default all;
+#                PEERS="lspci lsiommu" for a run of a minute or two)
 #   LSIOMMU=PATH the lsiommu binary (default CACHE_DIR/lsiommu/lsiommu)
 #   O=DIR        where bench_run is built (default build: build/bench)
 # The inner run's variables come from the outer run's environment, and
@@ -48,7 +50,7 @@ cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = --inner ]; then
 	# --- inside the mount namespace: measure, write raw results to $res ---
-	# (BENCH_RUN, BIN, LSIOMMU, DPDK, TREES, TIME, MAXSECS: from the outer run)
+	# (BENCH_RUN, BIN, LSIOMMU, DPDK, TREES, TIME, MAXSECS, PEERS: from the outer run)
 	shift
 	res=$1; shift
 	br=$BENCH_RUN
@@ -82,6 +84,10 @@ if [ "${1:-}" = --inner ]; then
 			case $row in
 			floor|group|device|iommu) ;;
 			*)
+				case " $PEERS " in
+				*" $row "*) ;;
+				*) echo "$name $row SKIP not in PEERS" >>"$res"; continue ;;
+				esac
 				# the time on this tree, from the line through the two
 				# trees before (the first of them the real tree: the
 				# tool's start-up); none before a second tree
@@ -96,9 +102,9 @@ if [ "${1:-}" = --inner ]; then
 				fi ;;
 			esac
 			# shellcheck disable=SC2046
-			read -r n best mean user sys st < <("$br" -n "$runs" -t "$TIME" -o "$res.out" -- $(cmd_of "$row"))
+			read -r n best mean user sys st cpu < <("$br" -n "$runs" -t "$TIME" -o "$res.out" -- $(cmd_of "$row"))
 			lines=$(wc -l <"$res.out")
-			echo "$name $row OK $n $best $mean $user $sys $st $lines" >>"$res"
+			echo "$name $row OK $n $best $mean $user $sys $st $lines $cpu" >>"$res"
 			if [ -z "${base[$row]:-}" ]; then base[$row]=$best/$ndev; else prev[$row]=$best/$ndev; fi
 		done
 		if command -v strace >/dev/null; then
@@ -159,7 +165,7 @@ trap 'rm -rf "$(dirname "$res")"' EXIT
 : >"$res"
 echo "measuring in a private mount namespace ($(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)) ..." >&2
 BENCH_RUN=$bench_run BIN=$bin LSIOMMU=$lsiommu DPDK=$dpdk TREES=$trees TIME=${TIME:-2} \
-	MAXSECS=${MAXSECS:-30} unshare -m --propagation private -- "$BASH" "$0" --inner "$res"
+	MAXSECS=${MAXSECS:-30} PEERS=${PEERS:-lspci driverctl dpdk lsiommu} unshare -m --propagation private -- "$BASH" "$0" --inner "$res"
 
 # --- the report ---
 python3 - "$res" "$bin" "$lsiommu" <<'EOF'
@@ -176,9 +182,9 @@ for line in open(res):
     if tree not in trees:
         trees.append(tree)
     if kind == "OK":
-        n, best, mean, user, sys_, st, lines = f[3:10]
+        n, best, mean, user, sys_, st, lines, cpu = f[3:11]
         rows[tree, row] = dict(runs=int(n), best=float(best), mean=float(mean),
-                               cpu=float(user) + float(sys_), st=int(st), lines=int(lines))
+                               cpu=float(cpu), st=int(st), lines=int(lines))
     else:
         rows[tree, row] = dict(note=" ".join(f[3:]))
 
@@ -221,12 +227,15 @@ def failed(r, row, tree):
 
 
 print(f"iommuctl inventory benchmark: {binary}")
-print("best wall time of RUNS (fork+exec+wait, build/bench/bench_run); ratio = best / floor's best")
+print("best wall time of RUNS (fork+exec+wait, build/bench/bench_run), ratio = best / floor's best;")
+print("cpu: least user+sys time of the runs, cpu ratio = cpu / floor's cpu (steadier on a busy machine)")
+print(f"load average at the end: {' '.join(open('/proc/loadavg').read().split()[:3])} on {os.cpu_count()} CPUs")
 for tree in trees:
     print()
     print(title(tree))
-    print(f"  {'':48} {'runs':>4} {'best':>10} {'mean':>10} {'cpu':>10} {'lines':>6} {'ratio':>7}")
+    print(f"  {'':48} {'runs':>4} {'best':>10} {'mean':>10} {'cpu':>10} {'lines':>6} {'ratio':>7} {'cpu ratio':>9}")
     floor = rows.get((tree, "floor"), {}).get("best")
+    fcpu = rows.get((tree, "floor"), {}).get("cpu")
     for row, label in NAMES:
         r = rows.get((tree, row))
         if r is None:
@@ -236,8 +245,9 @@ for tree in trees:
             continue
         bad = failed(r, row, tree)
         ratio = f"{r['best'] / floor:6.2f}x" if floor else ""
+        cratio = f"{r['cpu'] / fcpu:8.2f}x" if fcpu else ""
         print(f"  {label:48} {r['runs']:>4} {ms(r['best']):>10} {ms(r['mean']):>10} "
-              f"{ms(r['cpu']):>10} {r['lines']:>6} {ratio:>7}" + (f"  {bad}" if bad else ""))
+              f"{ms(r['cpu']):>10} {r['lines']:>6} {ratio:>7} {cratio:>9}" + (f"  {bad}" if bad else ""))
 
 # the issue's table
 print()
@@ -272,7 +282,8 @@ for tree in trees:
     elif failed(l, "lsiommu", tree):
         print(f"  {title(tree)}: lsiommu {failed(l, 'lsiommu', tree)}")
     else:
-        print(f"  {title(tree)}: {ms(g['best'])} / {ms(l['best'])} = {g['best'] / l['best']:.2f}")
+        print(f"  {title(tree)}: {ms(g['best'])} / {ms(l['best'])} = {g['best'] / l['best']:.2f}"
+              f"  (cpu {ms(g['cpu'])} / {ms(l['cpu'])} = {g['cpu'] / l['cpu']:.2f})")
 
 synth = [t for t in trees if t != "real"]
 if len(synth) >= 2:
@@ -280,17 +291,18 @@ if len(synth) >= 2:
     print("linearity: best time per device (us); last column: per-device time of the")
     print(f"largest tree / the smallest's (1.00 = linear; {synth[-1]} / {synth[0]} devices = "
           f"{devices(synth[-1]) / devices(synth[0]):.0f}x the devices)")
-    print(f"  {'':40}" + "".join(f"{devices(t):>10}" for t in synth) + f"{'ratio':>10}")
-    for row, label in NAMES:
-        vals = []
-        for t in synth:
-            r = rows.get((t, row))
-            vals.append(r["best"] / devices(t) * 1e6 if r and "note" not in r and not failed(r, row, t) else None)
-        if all(v is None for v in vals):
-            continue
-        cells = "".join(f"{v:10.1f}" if v is not None else f"{'-':>10}" for v in vals)
-        ratio = f"{vals[-1] / vals[0]:10.2f}" if vals[0] and vals[-1] else f"{'-':>10}"
-        print(f"  {label:40}{cells}{ratio}")
+    for key, what in (("best", "wall"), ("cpu", "cpu")):
+        print(f"  {what + ' us/device':48}" + "".join(f"{devices(t):>10}" for t in synth) + f"{'ratio':>10}")
+        for row, label in NAMES:
+            vals = []
+            for t in synth:
+                r = rows.get((t, row))
+                vals.append(r[key] / devices(t) * 1e6 if r and "note" not in r and not failed(r, row, t) else None)
+            if all(v is None for v in vals):
+                continue
+            cells = "".join(f"{v:10.1f}" if v is not None else f"{'-':>10}" for v in vals)
+            ratio = f"{vals[-1] / vals[0]:10.2f}" if vals[0] and vals[-1] else f"{'-':>10}"
+            print(f"  {label:48}{cells}{ratio}")
 
 
 def strace_table(path):
