@@ -173,6 +173,13 @@ check-unit: all units
 check-cli: all
 	@tests/run-all.sh --only cli $(O):$(BIN)
 
+# Benchmarks (bench/README): ratios against baselines measured in the same
+# run, no thresholds. BENCH picks some; inventory needs root.
+BENCH ?= decode walk json_rss mem inventory
+bench: all
+	@set -e; for b in $(BENCH); do echo "== bench/bench_$$b.sh"; \
+		case $$b in mem) bench/bench_mem.sh ;; *) bench/bench_$$b.sh ./$(BIN) ;; esac; done
+
 # Regenerate the checked-in completion scripts from the command tables.
 completions: $(BIN)
 	./$(BIN) --completion bash > completions/iommuctl.bash

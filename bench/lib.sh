@@ -10,3 +10,13 @@ bench_walk_build() {
 		src/backends/dump/mem*.c src/core/util.c -lz -llzo2 -lsnappy -lzstd
 	bw=$out/bench_walk
 }
+
+# Shared by the inventory benchmark: builds bench/bench_run.c, which times
+# a command by fork+exec+wait4 with no shell in between, into $O/bench and
+# sets $bench_run to it.
+bench_run_build() {
+	local out=${O:-build}/bench
+	mkdir -p "$out"
+	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -o "$out/bench_run" bench/bench_run.c
+	bench_run=$(realpath "$out/bench_run")
+}
