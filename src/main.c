@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/ctx.h"
+#include "core/dlib.h"
 #include "core/exitcodes.h"
 
 #ifdef IOMMUCTL_TEST_HOOKS
@@ -118,7 +119,8 @@ int main(int argc, char **argv)
 	}
 	err = cli_dispatch(&ctx, argc - rs.obj_index, argv + rs.obj_index);
 	if (err && err != -EVERDICT && !ctx.reported)
-		err_msg(&ctx, "%s", err == -EUSAGE ? "invalid usage" : strerror(-err));
+		err_msg(&ctx, "%s", err == -EUSAGE ? "invalid usage" :
+				    err == -ELIBACC && dlib_error() ? dlib_error() : strerror(-err));
 	status = ctx_finish(&ctx, err);
 	if (fflush(stdout) || ferror(stdout)) {
 		if (!err)
