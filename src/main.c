@@ -98,8 +98,13 @@ int main(int argc, char **argv)
 	struct root_state rs = { .ctx = &ctx };
 	int err, status;
 
-	/* libsmartcols measures and escapes text by the locale's character set */
-	setlocale(LC_ALL, "");
+	/*
+	 * libsmartcols measures and escapes text by the locale's character set:
+	 * LC_CTYPE is the one category used. (LC_ALL would load a dozen more
+	 * files at every start, and a LC_NUMERIC with a decimal comma has no
+	 * business near the JSON.)
+	 */
+	setlocale(LC_CTYPE, "");
 	ctx_init(&ctx);
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&root_argp, argc, argv, ARGP_IN_ORDER, NULL, &rs))
