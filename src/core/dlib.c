@@ -63,6 +63,19 @@ static const struct dlib {
 #endif
 };
 
+/*
+ * The SONAMEs this binary may load, where tools that copy a binary with its
+ * libraries can read them (readelf -p .iommuctl.dlopen; the VM tests'
+ * initramfs does, tests/vm/lib.sh), as ldd shows the linked ones.
+ */
+__attribute__((section(".iommuctl.dlopen"), used))
+static const char dlopen_sonames[] = DLIB_SONAME_ARCHIVE "\0" DLIB_SONAME_ZLIB "\0" DLIB_SONAME_LZO2 "\0"
+	DLIB_SONAME_SNAPPY "\0" DLIB_SONAME_ZSTD
+#ifdef HAVE_LIBUDEV
+	"\0" DLIB_SONAME_UDEV
+#endif
+	;
+
 static int state[DLIB_COUNT];   /* 0: not tried, 1: loaded, -errno: failed */
 static char why[512];
 
