@@ -3,8 +3,10 @@
 # Start-up cost: `iommuctl --version` and a one-shot decode
 # (`iommuctl decode vtd-sl-pte VALUE`) against `/bin/true`, measured in the
 # same run by a small C runner (bench/startup_run.c, built into
-# $O/bench): fork + execve + waitpid N times, mean and best per execution.
-# A shell loop's own fork and wait would swamp the 2 ms measured. Also the
+# $O/bench): fork + execve + wait4 N times, wall time per execution (mean
+# and best) and the child's CPU time (user + system, which other load on a
+# shared machine disturbs less). A shell loop's own fork and wait would
+# swamp the 2 ms measured. Each figure is the best of ROUNDS. Also the
 # shared objects mapped when each exits (the runner stops it there and
 # reads /proc/PID/maps) and ldd's count. Ratios, no thresholds.
 # Builds nothing else: run `make` first.
@@ -31,7 +33,7 @@ declare -A cmd=(
 	[version]="$bin --version"
 	[decode]="$bin decode vtd-sl-pte $pte"
 )
-declare -A mean best
+declare -A mean best cpu
 for c in "${names[@]}"; do
 	# shellcheck disable=SC2086
 	$run time 20 ${cmd[$c]} > /dev/null	# warm the page cache
@@ -39,21 +41,24 @@ done
 for ((r = 0; r < rounds; r++)); do
 	for c in "${names[@]}"; do
 		# shellcheck disable=SC2086
-		read -r m b < <($run time "$runs" ${cmd[$c]})
+		read -r m b u < <($run time "$runs" ${cmd[$c]})
 		if [ -z "${mean[$c]:-}" ] || awk "BEGIN{exit !($m < ${mean[$c]})}"; then mean[$c]=$m; fi
 		if [ -z "${best[$c]:-}" ] || awk "BEGIN{exit !($b < ${best[$c]})}"; then best[$c]=$b; fi
+		if [ -z "${cpu[$c]:-}" ] || awk "BEGIN{exit !($u < ${cpu[$c]})}"; then cpu[$c]=$u; fi
 	done
 done
 
 ratio() { awk "BEGIN{printf \"%.2f\", $1 / $2}"; }
-echo "start-up ($(uname -m), $(nproc) CPUs, $runs runs x $rounds rounds, best round's mean; $bin)"
-printf '%-44s %9s %9s %9s %9s %6s %5s\n' "" "mean us" "best us" "mean/true" "best/true" "mapped" "ldd"
+echo "start-up ($(uname -m), $(nproc) CPUs, $runs runs x $rounds rounds, best of the rounds; $bin)"
+echo "wall: fork to wait4's return, mean of a round and best single run; cpu: the child's user + system, mean"
+printf '%-44s %8s %8s %8s %9s %9s %8s %6s %4s\n' "" "mean us" "best us" "cpu us" "mean/true" "best/true" "cpu/true" "mapped" "ldd"
 for c in "${names[@]}"; do
 	# shellcheck disable=SC2086
 	maps=$($run maps ${cmd[$c]})
 	read -r exe _ <<< "${cmd[$c]}"
 	nldd=$(ldd "$exe" 2>/dev/null | wc -l)
 	label=${cmd[$c]/$bin/iommuctl}
-	printf '%-44s %9s %9s %9s %9s %6s %5s\n' "$label" "${mean[$c]}" "${best[$c]}" \
-		"$(ratio "${mean[$c]}" "${mean[true]}")" "$(ratio "${best[$c]}" "${best[true]}")" "$maps" "$nldd"
+	printf '%-44s %8s %8s %8s %9s %9s %8s %6s %4s\n' "$label" "${mean[$c]}" "${best[$c]}" "${cpu[$c]}" \
+		"$(ratio "${mean[$c]}" "${mean[true]}")" "$(ratio "${best[$c]}" "${best[true]}")" \
+		"$(ratio "${cpu[$c]}" "${cpu[true]}")" "$maps" "$nldd"
 done
