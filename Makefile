@@ -127,7 +127,7 @@ FORCE:
 $(O)/gen/dlib_sonames.h: scripts/dlib-sonames.sh $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call msg,GEN,$@)
-	$(Q)scripts/dlib-sonames.sh '$(CC)' '$(READELF)' $(DLIB_SPECS) > $@
+	$(Q)scripts/dlib-sonames.sh '$(CC)' '$(READELF)' '$(LDFLAGS) $(DL_PC_LIBS)' $(DLIB_SPECS) > $@
 $(O)/src/core/dlib.o: $(O)/gen/dlib_sonames.h
 $(O)/src/core/dlib.o: ALL_CFLAGS += -I$(O)/gen
 
