@@ -23,10 +23,21 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo 0.1)
 
-# Required: tables, JSON, snapshot archives, and the four kdump page compressions.
-LIBS_PC    := smartcols json-c libarchive zlib lzo2 snappy libzstd
-# Optional: names from the udev hardware database.
+# Required: tables and JSON, linked; snapshot archives and the four kdump
+# page compressions, loaded on demand (src/core/dlib.h): each must be
+# present to build, but a command that needs none of them maps none.
+LINK_PC    := smartcols json-c
+DL_PC      := libarchive zlib lzo2 snappy libzstd
+LIBS_PC    := $(LINK_PC) $(DL_PC)
+# Optional: names from the udev hardware database, loaded on demand too.
 OPT_PC     := $(shell $(PKG_CONFIG) --exists libudev 2>/dev/null && echo libudev)
+# ID:NAME:PACKAGE of each library loaded on demand (scripts/dlib-sonames.sh)
+DLIB_SPECS := ARCHIVE:archive:libarchive13 ZLIB:z:zlib1g LZO2:lzo2:liblzo2-2 SNAPPY:snappy:libsnappy1v5 \
+              ZSTD:zstd:libzstd1 $(if $(filter libudev,$(OPT_PC)),UDEV:udev:libudev1)
+READELF    ?= readelf
+# dlopen is in libc since glibc 2.34; before, in libdl
+DL_LIBS    := $(shell printf '\043include <dlfcn.h>\nint main(void){return !dlopen(0,0);}' | \
+              $(CC) -x c - -o /dev/null 2>/dev/null || echo -ldl)
 FEATURE_DEFS := -DHAVE_ZLIB=1 -DHAVE_LZO2=1 -DHAVE_SNAPPY=1 -DHAVE_ZSTD=1 \
               $(if $(filter libudev,$(OPT_PC)),-DHAVE_LIBUDEV=1)
 
@@ -65,7 +76,9 @@ endif
 HARDEN_LDFLAGS := -pie -Wl,-z,relro -Wl,-z,now
 
 PC_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) $(OPT_PC) 2>/dev/null)
-PC_LIBS    := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) $(OPT_PC) 2>/dev/null)
+PC_LIBS    := $(shell $(PKG_CONFIG) --libs $(LINK_PC) 2>/dev/null) $(DL_LIBS)
+# the unit tests also call the libraries loaded on demand themselves
+DL_PC_LIBS := $(shell $(PKG_CONFIG) --libs $(DL_PC) $(OPT_PC) 2>/dev/null)
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WFLAGS) $(HARDEN_CFLAGS) $(SANFLAGS) $(PC_CFLAGS) \
               -DIOMMUCTL_VERSION='"$(VERSION)"' $(FEATURE_DEFS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS := $(HARDEN_LDFLAGS) $(SANFLAGS) $(LDFLAGS)
@@ -105,9 +118,18 @@ $(BIN): $(OBJS)
 FLAGS_STAMP := $(O)/.cflags
 $(FLAGS_STAMP): FORCE
 	@mkdir -p $(O)
-	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PC_LIBS)' | cmp -s - $@ || \
-		echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PC_LIBS)' > $@
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PC_LIBS) $(DLIB_SPECS)' | cmp -s - $@ || \
+		echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(PC_LIBS) $(DLIB_SPECS)' > $@
 FORCE:
+
+# The SONAME and Debian package of each library loaded on demand, from the
+# .so the linker would use; fails when one is missing.
+$(O)/gen/dlib_sonames.h: scripts/dlib-sonames.sh $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call msg,GEN,$@)
+	$(Q)scripts/dlib-sonames.sh '$(CC)' '$(READELF)' '$(LDFLAGS) $(DL_PC_LIBS)' $(DLIB_SPECS) > $@
+$(O)/src/core/dlib.o: $(O)/gen/dlib_sonames.h
+$(O)/src/core/dlib.o: ALL_CFLAGS += -I$(O)/gen
 
 $(O)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
@@ -117,7 +139,7 @@ $(O)/%.o: %.c $(FLAGS_STAMP)
 $(O)/tests/unit/%: tests/unit/%.c $(LIB_OBJS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$<)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(PC_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(PC_LIBS) $(DL_PC_LIBS) $(CMOCKA_LIBS)
 
 # Fuzz targets: libFuzzer programs over every parser of untrusted input,
 # built with clang in their own object directory, with -Werror: make check

@@ -19,6 +19,7 @@ for pc in zlib:HAVE_ZLIB lzo2:HAVE_LZO2 snappy:HAVE_SNAPPY libzstd:HAVE_ZSTD \
 	fi
 done
 # shellcheck disable=SC2086
-$CC -std=gnu11 -D_GNU_SOURCE -O2 -g -Isrc $defs -o "$out/bench_mem" bench/bench_mem.c \
-	src/backends/dump/mem*.c src/core/util.c $libs
+# (src/core/dlib.c loads the decompressors; its header of SONAMEs is made by `make`)
+$CC -std=gnu11 -D_GNU_SOURCE -O2 -g -Isrc -I"${O:-build}/gen" $defs -o "$out/bench_mem" bench/bench_mem.c \
+	src/backends/dump/mem*.c src/core/util.c src/core/dlib.c $libs
 exec "$out/bench_mem" "$@"

@@ -7,7 +7,9 @@ set -eu
 
 what=${1:-build}
 
-# pkg-config module -> apt package / dnf package
+# pkg-config module -> apt package / dnf package. Each development package
+# brings its library (libarchive-dev: libarchive13, ...), which the binary
+# links or loads on demand (src/core/dlib.h): both are needed to build.
 build_mods="smartcols:libsmartcols-dev:libsmartcols-devel
 json-c:libjson-c-dev:json-c-devel
 libarchive:libarchive-dev:libarchive-devel

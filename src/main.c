@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/ctx.h"
+#include "core/dlib.h"
 #include "core/exitcodes.h"
 
 #ifdef IOMMUCTL_TEST_HOOKS
@@ -97,8 +98,13 @@ int main(int argc, char **argv)
 	struct root_state rs = { .ctx = &ctx };
 	int err, status;
 
-	/* libsmartcols measures and escapes text by the locale's character set */
-	setlocale(LC_ALL, "");
+	/*
+	 * libsmartcols measures and escapes text by the locale's character set:
+	 * LC_CTYPE is the one category used. (LC_ALL would load a dozen more
+	 * files at every start, and a LC_NUMERIC with a decimal comma has no
+	 * business near the JSON.)
+	 */
+	setlocale(LC_CTYPE, "");
 	ctx_init(&ctx);
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&root_argp, argc, argv, ARGP_IN_ORDER, NULL, &rs))
@@ -118,7 +124,8 @@ int main(int argc, char **argv)
 	}
 	err = cli_dispatch(&ctx, argc - rs.obj_index, argv + rs.obj_index);
 	if (err && err != -EVERDICT && !ctx.reported)
-		err_msg(&ctx, "%s", err == -EUSAGE ? "invalid usage" : strerror(-err));
+		err_msg(&ctx, "%s", err == -EUSAGE ? "invalid usage" :
+				    err == -ELIBACC && dlib_error() ? dlib_error() : strerror(-err));
 	status = ctx_finish(&ctx, err);
 	if (fflush(stdout) || ferror(stdout)) {
 		if (!err)

@@ -11,6 +11,7 @@
 
 #include "backends/dump/snapshot.h"
 #include "cli/ctx.h"
+#include "core/dlib.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "core/view.h"
@@ -49,6 +50,10 @@ int ctx_view(struct iommuctl_ctx *ctx, struct view **view)
 		char *why = NULL;
 
 		err = snapshot_view_open(ctx->snapshot, &ctx->view, &why);
+		if (err == -ELIBACC) {
+			free(why);
+			return err_lib(ctx, err);
+		}
 		if (err) {
 			err_msg(ctx, "%s: %s", ctx->snapshot, why ? why : strerror(-err));
 			free(why);
@@ -177,6 +182,13 @@ int err_report(struct iommuctl_ctx *ctx, int err, const char *fmt, ...)
 	va_end(ap);
 	ctx->reported = true;
 	return err;
+}
+
+int err_lib(struct iommuctl_ctx *ctx, int err)
+{
+	const char *why = dlib_error();
+
+	return err_report(ctx, err, "%s", why ? why : strerror(-err));
 }
 
 void warn_msg(struct iommuctl_ctx *ctx, const char *fmt, ...)

@@ -84,6 +84,13 @@ void err_msg(struct iommuctl_ctx *ctx, const char *fmt, ...);
 /* Same, returning err so that callers can `return err_report(...)`. */
 __attribute__((format(printf, 3, 4)))
 int err_report(struct iommuctl_ctx *ctx, int err, const char *fmt, ...);
+/*
+ * A library loaded on demand could not be (err is -ELIBACC, from
+ * dlib_load() or a backend that called it): the one line that names it
+ * and its package, "libarchive.so.13 cannot be loaded (install the Debian
+ * package libarchive13): ...". Returns err.
+ */
+int err_lib(struct iommuctl_ctx *ctx, int err);
 /* A warning: stderr, "iommuctl: group show: warning: ...", unless -q. */
 __attribute__((format(printf, 2, 3)))
 void warn_msg(struct iommuctl_ctx *ctx, const char *fmt, ...);

@@ -9,6 +9,7 @@
 #include "backends/dump/mem.h"
 #include "cli/ctx.h"
 #include "cli/memsrc.h"
+#include "core/dlib.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 
@@ -63,6 +64,10 @@ int cli_mem_open(struct iommuctl_ctx *ctx, const struct cli_mem_opts *o, const c
 					  o->format);
 	}
 	err = mem_open(path, &oo, m, &why);
+	if (err == -ELIBACC) {
+		free(why);
+		return err_lib(ctx, err);
+	}
 	if (err) {
 		/* a reason that does not name the file gets it, so the one line always does */
 		if (why && str_startswith(why, path))

@@ -20,6 +20,7 @@
 #include "backends/vfio/nodes.h"
 #include "cli/cli.h"
 #include "cli/ctx.h"
+#include "core/dlib.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
 #include "core/view.h"
@@ -61,6 +62,10 @@ static int snapshot_save(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 
 	if (to_stdout && isatty(STDOUT_FILENO))
 		return err_report(ctx, -EUSAGE, "refusing to write a snapshot to a terminal");
+	/* without libarchive nothing can be written: say so before reading the machine */
+	err = dlib_load(DLIB_ARCHIVE);
+	if (err)
+		return err_lib(ctx, err);
 	err = ctx_view(ctx, &src);
 	if (err)
 		return err;
@@ -90,6 +95,10 @@ static int snapshot_save(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	view_record_stats(rec, &st);
 	view_free(rec);
 	snapshot_meta_release(&meta);
+	if (err == -ELIBACC) {
+		free(why);
+		return err_lib(ctx, err);
+	}
 	if (err) {
 		err_msg(ctx, "%s: %s", file, why ? why : strerror(-err));
 		free(why);
@@ -191,6 +200,10 @@ static int diff_open(struct iommuctl_ctx *ctx, struct diff_side *s)
 			return err;
 	} else {
 		err = snapshot_view_open(s->name, &s->view, &why);
+		if (err == -ELIBACC) {
+			free(why);
+			return err_lib(ctx, err);
+		}
 		if (err) {
 			err_msg(ctx, "%s: %s", s->name, why ? why : strerror(-err));
 			free(why);

@@ -25,6 +25,7 @@ int exit_status_from_err(int err)
 	case EOPNOTSUPP:
 	case ENOTTY:
 	case ENOSYS:
+	case ELIBACC:	/* a library loaded on demand is not installed (core/dlib.h) */
 		return EXIT_UNSUPPORTED;
 	default:
 		return EXIT_FAIL;

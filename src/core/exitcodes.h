@@ -10,7 +10,7 @@
 #define EXIT_FAIL        1  /* the operation failed */
 #define EXIT_USAGE       2  /* bad command line */
 #define EXIT_NOTFOUND    3  /* the selected object does not exist */
-#define EXIT_UNSUPPORTED 4  /* this kernel, backend or source cannot do it */
+#define EXIT_UNSUPPORTED 4  /* this kernel, backend or source cannot do it, or a library it needs is missing */
 #define EXIT_DRIFT       5  /* apply --check: the machine differs from the desired state */
 
 /*

@@ -2,8 +2,9 @@
 /*
  * udev hwdb lookups: "pci:vXXXXXXXXdYYYYYYYY*" gives the vendor and model
  * names, a full modalias with the class bytes gives the class names
- * ("SATA controller (AHCI 1.0)", as lspci words them). Built
- * to nothing but NULL answers when libudev is not available.
+ * ("SATA controller (AHCI 1.0)", as lspci words them). libudev is
+ * loaded on demand (core/dlib.h): when it cannot be, or the build had
+ * none, every answer is NULL and callers show numbers.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@
 #include "core/util.h"
 
 #ifdef HAVE_LIBUDEV
-#include <libudev.h>
+#include "core/dlib_udev.h"
 
 struct names {
 	struct udev *udev;
@@ -26,6 +27,8 @@ int names_open(struct names **np)
 	struct names *n;
 
 	*np = NULL;
+	if (dlib_load(DLIB_UDEV))
+		return -EOPNOTSUPP;
 	n = xcalloc(1, sizeof(*n));
 	n->udev = udev_new();
 	if (n->udev)

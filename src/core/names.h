@@ -19,8 +19,8 @@ struct pci_names {
 };
 
 /*
- * Open the database. Returns 0, or -EOPNOTSUPP when built without libudev,
- * -ENOENT when the database cannot be opened; *n is then NULL, which every
+ * Open the database. Returns 0, or -EOPNOTSUPP when built without libudev
+ * or when it cannot be loaded, -ENOENT when the database cannot be opened; *n is then NULL, which every
  * other function accepts.
  */
 int names_open(struct names **n);

@@ -470,7 +470,9 @@ _vm_needed_libs() {
 	while ((${#todo[@]})); do
 		f=${todo[0]}
 		todo=("${todo[@]:1}")
-		for lib in $("$readelf" -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		# the binary's own: also the libraries it loads on demand
+		for lib in $("$readelf" -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
+			     [[ $f != "$bin" ]] || _vm_dlopen_sonames "$readelf" "$f"); do
 			[[ -n ${seen[$lib]:-} ]] && continue
 			seen[$lib]=1
 			found=
@@ -484,10 +486,36 @@ _vm_needed_libs() {
 	done
 }
 
+# _vm_dlopen_sonames READELF BIN: the SONAMEs BIN loads on demand (dlopen),
+# one a line: iommuctl lists them in its section .iommuctl.dlopen
+# (src/core/dlib.c); ldd and DT_NEEDED do not show them.
+_vm_dlopen_sonames() {
+	"$1" -p .iommuctl.dlopen "$2" 2>/dev/null | sed -n 's/^ *\[ *[0-9a-f]*\] *\(lib[^ ]*\.so[^ ]*\)$/\1/p'
+}
+
+# _vm_copy_libs ROOT BIN: BIN's libraries (what ldd lists), and the ones it
+# loads on demand with theirs, found beside its libc
 _vm_copy_libs() {
+	local root=$1 bin=$2 so dir
+	_vm_copy_ldd "$root" "$bin" || return 0
+	dir=$(LC_ALL=C ldd "$bin" | awk '/libc\.so/ && /=> \// { print $3 }')
+	dir=${dir%/*}
+	[[ -n $dir ]] || return 0
+	for so in $(_vm_dlopen_sonames readelf "$bin"); do
+		if [[ -e $dir/$so ]]; then
+			_vm_copy_abs "$root" "$dir/$so"
+			_vm_copy_ldd "$root" "$dir/$so"
+		else
+			vm_log "WARNING: $bin may load $so, not in $dir: the guest has none"
+		fi
+	done
+}
+
+# _vm_copy_ldd ROOT FILE: what ldd lists for FILE; 1 for a static binary
+_vm_copy_ldd() {
 	local root=$1 bin=$2 out line lib
 	if ! out=$(LC_ALL=C ldd "$bin" 2>&1); then
-		[[ $out == *"not a dynamic executable"* ]] && return 0
+		[[ $out == *"not a dynamic executable"* ]] && return 1
 		vm_die "ldd $bin failed: $out"
 	fi
 	while IFS= read -r line; do

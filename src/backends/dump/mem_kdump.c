@@ -12,20 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the decompressors are loaded on demand: kd_comp_load() */
 #ifdef HAVE_ZLIB
-#include <zlib.h>
+#include "core/dlib_zlib.h"
 #endif
 #ifdef HAVE_LZO2
-#include <lzo/lzo1x.h>
+#include "core/dlib_lzo2.h"
 #endif
 #ifdef HAVE_SNAPPY
-#include <snappy-c.h>
+#include "core/dlib_snappy.h"
 #endif
 #ifdef HAVE_ZSTD
-#include <zstd.h>
+#include "core/dlib_zstd.h"
 #endif
 
 #include "backends/dump/mem_priv.h"
+#include "core/dlib.h"
 #include "core/util.h"
 
 /* 64-bit disk_dump_header field offsets */
@@ -182,6 +184,35 @@ static bool kd_header_sane(const struct mem_source *m)
 	return v >= 1 && v <= 255 && kd_block_size_ok(mem_get32(m, KD_BLOCK_SIZE));
 }
 
+/*
+ * The library of one compression (a MEM_COMP_* bit), loaded on first use:
+ * 0, or -ELIBACC (dlib_error() names it). A compression this build lacks
+ * is kd_decompress()'s to report.
+ */
+static int kd_comp_load(unsigned flag)
+{
+	switch (flag) {
+#ifdef HAVE_ZLIB
+	case MEM_COMP_ZLIB:
+		return dlib_load(DLIB_ZLIB);
+#endif
+#ifdef HAVE_LZO2
+	case MEM_COMP_LZO:
+		return dlib_load(DLIB_LZO2);
+#endif
+#ifdef HAVE_SNAPPY
+	case MEM_COMP_SNAPPY:
+		return dlib_load(DLIB_SNAPPY);
+#endif
+#ifdef HAVE_ZSTD
+	case MEM_COMP_ZSTD:
+		return dlib_load(DLIB_ZSTD);
+#endif
+	default:
+		return 0;
+	}
+}
+
 int mem_kdump_open(struct mem_source *m, char **why)
 {
 	struct mem_kdump *kd;
@@ -216,6 +247,13 @@ int mem_kdump_open(struct mem_source *m, char **why)
 	kd->shift = (uint32_t)__builtin_ctzll(bs);
 	kd->header_version = mem_get32(m, KD_HEADER_VERSION);
 	kd->status = mem_get32(m, KD_STATUS);
+	/* the compressions the header declares: a missing library is said at once */
+	for (unsigned c = kd->status & MEM_COMP_MASK; c; c &= c - 1) {
+		int err = kd_comp_load(c & -c);
+
+		if (err)
+			return mem_why(why, err, "%s", dlib_error());
+	}
 	sub_blocks = mem_get32(m, KD_SUB_HDR_SIZE);
 	bm_blocks = mem_get32(m, KD_BITMAP_BLOCKS);
 	kd->max_mapnr = mem_get32(m, KD_MAX_MAPNR);
@@ -289,7 +327,9 @@ void mem_kdump_close(struct mem_source *m)
 		inflateEnd(&kd->zs);
 #endif
 #ifdef HAVE_ZSTD
-	ZSTD_freeDCtx(kd->zd);
+	/* libzstd is loaded only if a zstd page was read */
+	if (kd->zd)
+		ZSTD_freeDCtx(kd->zd);
 #endif
 	free(kd);
 	m->kd = NULL;
@@ -309,6 +349,9 @@ static int kd_decompress(struct mem_source *m, unsigned flag, const uint8_t *src
 	(void)len;
 	(void)dst;
 
+	/* a page of a compression the header did not declare */
+	if (kd_comp_load(flag))
+		return mem_fail(m, -ELIBACC, "page 0x%" PRIx64 ": %s", pfn << kd->shift, dlib_error());
 	switch (flag) {
 #ifdef HAVE_ZLIB
 	case MEM_COMP_ZLIB:

@@ -5,8 +5,6 @@
  * the tree. The archive is untrusted input: every member is checked (name,
  * type, size, duplicates) and a bad one rejects the file with one line.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -19,6 +17,7 @@
 
 #include "backends/dump/snapshot.h"
 #include "backends/dump/snapshot_tree.h"
+#include "core/dlib_archive.h"
 #include "core/util.h"
 #include "core/view.h"
 
@@ -429,6 +428,10 @@ int snapshot_view_open(const char *file, struct view **v, char **why)
 
 	if (why)
 		*why = NULL;
+	/* -ELIBACC: the caller names the library (dlib_error()) */
+	err = dlib_load(DLIB_ARCHIVE);
+	if (err)
+		return err;
 	if (!strcmp(file, "-")) {
 		fd = STDIN_FILENO;
 	} else {

@@ -5,8 +5,6 @@
  * file beside the target that is fsync'd and renamed over it, so readers
  * see the old file or the new one, never half of one.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -17,6 +15,7 @@
 
 #include "backends/dump/snapshot.h"
 #include "backends/dump/snapshot_tree.h"
+#include "core/dlib_archive.h"
 #include "core/util.h"
 #include "output/out.h"
 
@@ -233,6 +232,10 @@ int snap_tree_write(struct snap_tree *t, const char *file, const struct snapshot
 	int fd, err;
 
 	*why = NULL;
+	/* -ELIBACC: the caller names the library (dlib_error()) */
+	err = dlib_load(DLIB_ARCHIVE);
+	if (err)
+		return err;
 	if (!strcmp(file, "-"))
 		return write_archive(t, STDOUT_FILENO, meta, why);
 

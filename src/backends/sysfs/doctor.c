@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "backends/sysfs/doctor.h"
 #include "backends/sysfs/inventory.h"
 #include "backends/vfio/nodes.h"
 #include "backends/vfio/vfio.h"
+#include "core/dlib_zlib.h"
 #include "core/util.h"
 #include "core/view.h"
 
@@ -301,9 +301,13 @@ static char *gunzip(const char *in, size_t inlen, size_t *outlen)
 {
 	z_stream zs = { 0 };
 	size_t cap = 1 << 18, n = 0;
-	char *out = xmalloc(cap + 1);
+	char *out;
 	int rc;
 
+	/* without zlib the configuration is looked for in /boot */
+	if (dlib_load(DLIB_ZLIB))
+		return NULL;
+	out = xmalloc(cap + 1);
 	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
 		free(out);
 		return NULL;
