@@ -6,7 +6,9 @@
 # $O/bench): fork + execve + wait4 N times, wall time per execution (mean
 # and best) and the child's CPU time (user + system, which other load on a
 # shared machine disturbs less). A shell loop's own fork and wait would
-# swamp the 2 ms measured. Each figure is the best of ROUNDS. Also the
+# swamp the 2 ms measured. Each figure is the best of ROUNDS. Also its page
+# faults (a count the machine's load does not change: mapping libraries and
+# relocating a PIE's tables of pointers are most of them), the
 # shared objects mapped when each exits (the runner stops it there and
 # reads /proc/PID/maps) and ldd's count. Ratios, no thresholds.
 # Builds nothing else: run `make` first.
@@ -33,7 +35,7 @@ declare -A cmd=(
 	[version]="$bin --version"
 	[decode]="$bin decode vtd-sl-pte $pte"
 )
-declare -A mean best cpu
+declare -A mean best cpu flt
 for c in "${names[@]}"; do
 	# shellcheck disable=SC2086
 	$run time 20 ${cmd[$c]} > /dev/null	# warm the page cache
@@ -41,7 +43,8 @@ done
 for ((r = 0; r < rounds; r++)); do
 	for c in "${names[@]}"; do
 		# shellcheck disable=SC2086
-		read -r m b u < <($run time "$runs" ${cmd[$c]})
+		read -r m b u f < <($run time "$runs" ${cmd[$c]})
+		flt[$c]=$f
 		if [ -z "${mean[$c]:-}" ] || awk "BEGIN{exit !($m < ${mean[$c]})}"; then mean[$c]=$m; fi
 		if [ -z "${best[$c]:-}" ] || awk "BEGIN{exit !($b < ${best[$c]})}"; then best[$c]=$b; fi
 		if [ -z "${cpu[$c]:-}" ] || awk "BEGIN{exit !($u < ${cpu[$c]})}"; then cpu[$c]=$u; fi
@@ -51,14 +54,14 @@ done
 ratio() { awk "BEGIN{printf \"%.2f\", $1 / $2}"; }
 echo "start-up ($(uname -m), $(nproc) CPUs, $runs runs x $rounds rounds, best of the rounds; $bin)"
 echo "wall: fork to wait4's return, mean of a round and best single run; cpu: the child's user + system, mean"
-printf '%-44s %8s %8s %8s %9s %9s %8s %6s %4s\n' "" "mean us" "best us" "cpu us" "mean/true" "best/true" "cpu/true" "mapped" "ldd"
+printf '%-44s %8s %8s %8s %9s %9s %8s %6s %6s %4s\n' "" "mean us" "best us" "cpu us" "mean/true" "best/true" "cpu/true" "faults" "mapped" "ldd"
 for c in "${names[@]}"; do
 	# shellcheck disable=SC2086
 	maps=$($run maps ${cmd[$c]})
 	read -r exe _ <<< "${cmd[$c]}"
 	nldd=$(ldd "$exe" 2>/dev/null | wc -l)
 	label=${cmd[$c]/$bin/iommuctl}
-	printf '%-44s %8s %8s %8s %9s %9s %8s %6s %4s\n' "$label" "${mean[$c]}" "${best[$c]}" "${cpu[$c]}" \
+	printf '%-44s %8s %8s %8s %9s %9s %8s %6s %6s %4s\n' "$label" "${mean[$c]}" "${best[$c]}" "${cpu[$c]}" \
 		"$(ratio "${mean[$c]}" "${mean[true]}")" "$(ratio "${best[$c]}" "${best[true]}")" \
-		"$(ratio "${cpu[$c]}" "${cpu[true]}")" "$maps" "$nldd"
+		"$(ratio "${cpu[$c]}" "${cpu[true]}")" "${flt[$c]}" "$maps" "$nldd"
 done
