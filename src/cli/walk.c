@@ -255,10 +255,16 @@ static int cli_mem_fault_end(void *priv, uint64_t pa, int err, uint64_t *end)
 	return -ENOENT;
 }
 
-/* The walker's view of a dump. */
+static int cli_mem_peek(void *priv, uint64_t pa, size_t len, const void **p)
+{
+	return mem_peek(priv, pa, len, p);
+}
+
+/* The walker's view of a dump: tables read in place where the dump stores them so. */
 static struct walk_mem cli_walk_mem(struct mem_source *ms)
 {
-	return (struct walk_mem){ .read = cli_mem_read, .fault_end = cli_mem_fault_end, .priv = ms };
+	return (struct walk_mem){ .read = cli_mem_read, .fault_end = cli_mem_fault_end,
+				  .peek = cli_mem_peek, .priv = ms };
 }
 
 static int walk_mem_open(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
@@ -274,8 +280,11 @@ static int walk_mem_open(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o
 static int walk_mem_broken(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o,
 			   struct mem_source *m)
 {
-	const struct mem_fault *f = mem_last_fault(m);
+	const struct mem_fault *f;
 
+	/* tables read in place: their accesses are checked here */
+	mem_check(m);
+	f = mem_last_fault(m);
 	if (!f || f->err != -ESTALE)
 		return 0;
 	return err_report(ctx, -ESTALE, "%s: %s", o->mem.file, f->why);

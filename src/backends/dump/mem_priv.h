@@ -77,6 +77,7 @@ struct mem_source {
 	struct mem_fault fault;
 	char fault_why[192];
 	uint64_t reads, cache_hits, cache_misses;
+	uint64_t peeks, bytes_copied;
 };
 
 void mem_touch_slow(struct mem_source *m, uint64_t win);
