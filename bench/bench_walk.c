@@ -6,7 +6,7 @@
  * or scattered ones; and measures the baselines the walk is compared with
  * (read(2) of the same file bytes; direct decompression of the same kdump
  * pages), reusing bench/bench_mem.c's baselines.
- *   bench_walk gen OUT GIB contig|scatter elf|zlib|zstd   -> prints the root PA
+ *   bench_walk gen OUT GIB contig|scatter elf|none|zlib|lzo|snappy|zstd   -> prints the root PA
  *   bench_walk read2 FILE | decompress FILE              -> prints MiB/s
  */
 #define main bench_mem_main
@@ -40,9 +40,13 @@ static int walk_gen(const char *out, unsigned gib, bool scatter, const char *fmt
 	if (mkdump_bytes(d, TBASE, t, pages * PS))
 		return 1;
 	free(t);
-	if (!strcmp(fmt, "zlib") || !strcmp(fmt, "zstd")) {
+	if (strcmp(fmt, "elf")) {
 		o.format = MKDUMP_KDUMP;
-		o.comp = fmt[1] == 'l' ? MKDUMP_COMP_ZLIB : MKDUMP_COMP_ZSTD;
+		o.comp = !strcmp(fmt, "zlib") ? MKDUMP_COMP_ZLIB : !strcmp(fmt, "lzo") ? MKDUMP_COMP_LZO :
+			 !strcmp(fmt, "snappy") ? MKDUMP_COMP_SNAPPY : !strcmp(fmt, "zstd") ? MKDUMP_COMP_ZSTD :
+			 MKDUMP_COMP_NONE;
+		if (o.comp == MKDUMP_COMP_NONE && strcmp(fmt, "none"))
+			return 1;
 	}
 	if (mkdump_write(d, &o, out, &why)) {
 		fprintf(stderr, "bench_walk: %s: %s\n", out, why ? why : "?");
@@ -65,7 +69,7 @@ int main(int argc, char **argv)
 		printf("%.0f\n", rate_decompress(argv[2], 0));
 		return 0;
 	}
-	fputs("usage: bench_walk gen OUT GIB contig|scatter elf|zlib|zstd | read2 FILE | decompress FILE\n",
+	fputs("usage: bench_walk gen OUT GIB contig|scatter elf|none|zlib|lzo|snappy|zstd | read2 FILE | decompress FILE\n",
 	      stderr);
 	return 2;
 }
