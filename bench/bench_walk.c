@@ -7,7 +7,8 @@
  * (read(2) of the same file bytes; direct decompression of the same kdump
  * pages), reusing bench/bench_mem.c's baselines.
  *   bench_walk gen OUT GIB contig|scatter elf|none|zlib|lzo|snappy|zstd   -> prints the root PA
- *   bench_walk read2 FILE | decompress FILE              -> prints MiB/s
+ *   bench_walk read2 FILE | mmapsum FILE | decompress FILE  -> prints MiB/s
+ *   bench_walk read2proc FILE    -> read(2) of the data, nothing printed (timed from outside)
  */
 #define main bench_mem_main
 #include "bench_mem.c"
@@ -57,6 +58,54 @@ static int walk_gen(const char *out, unsigned gib, bool scatter, const char *fmt
 	return 0;
 }
 
+/*
+ * The floor of reading in place: the same file bytes as rate_read2(),
+ * mapped and summed 8 bytes at a time (first touch of every page, as a
+ * walk of a dump that is in the page cache but not yet mapped).
+ */
+static double rate_mmapsum(const char *path)
+{
+	struct mem_source *m = open_or_die(path);
+	struct mem_range r;
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+	const uint8_t *base;
+	uint64_t total = 0, x = 0;
+	double t;
+
+	if (fd < 0 || fstat(fd, &st))
+		abort();
+	base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (base == MAP_FAILED)
+		abort();
+	t = now();
+	for (uint64_t pa = 0; !mem_range_next(m, pa, &r); pa = r.end) {
+		const uint8_t *p = base + r.file_offset;
+		uint64_t n = (r.end - r.start) / 8;
+
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t v;
+
+			memcpy(&v, p + 8 * i, 8);
+			x += v;
+		}
+		total += n * 8;
+	}
+	t = now() - t;
+	sink = x;
+	munmap((void *)base, (size_t)st.st_size);
+	close(fd);
+	mem_close(m);
+	return (double)total / (1 << 20) / t;
+}
+
+/* read(2) of the file's data as a process of its own: the script times it as it times a walk. */
+static int read2proc(const char *path)
+{
+	rate_read2(path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 6 && !strcmp(argv[1], "gen"))
@@ -65,11 +114,17 @@ int main(int argc, char **argv)
 		printf("%.0f\n", rate_read2(argv[2]));
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "mmapsum")) {
+		printf("%.0f\n", rate_mmapsum(argv[2]));
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "read2proc"))
+		return read2proc(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "decompress")) {
 		printf("%.0f\n", rate_decompress(argv[2], 0));
 		return 0;
 	}
-	fputs("usage: bench_walk gen OUT GIB contig|scatter elf|none|zlib|lzo|snappy|zstd | read2 FILE | decompress FILE\n",
-	      stderr);
+	fputs("usage: bench_walk gen OUT GIB contig|scatter elf|none|zlib|lzo|snappy|zstd | "
+	      "read2|read2proc|mmapsum|decompress FILE\n", stderr);
 	return 2;
 }
