@@ -25,11 +25,12 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 now() { date +%s.%N; }
 # secs CMD...: wall seconds of one run of CMD (stdout to /dev/null)
 secs() { local t0 t1; t0=$(now); "$@" > /dev/null; t1=$(now); echo "$t1 - $t0" | bc -l; }
-# best CMD...: the least of RUNS_BATCH runs of secs
+# best IN CMD...: the least of RUNS_BATCH runs of secs, each reading file IN
 best() {
-	local b="" t i
+	local b="" t i in=$1
+	shift
 	for ((i = 0; i < ${RUNS_BATCH:-3}; i++)); do
-		t=$(secs "$@")
+		t=$(secs "$@" < "$in")
 		if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
 	done
 	echo "$b"
@@ -63,19 +64,19 @@ with open('$tmp/entries', 'w') as f:
         f.write(''.join('0x%016x\n' % (((i + j) << 12) | 3) for j in range(min(1000, $entries - i))))
 "
 size=$(stat -c %s "$tmp/entries")
-t_cat=$(best cat "$tmp/entries")
-t_wc=$(best wc -l "$tmp/entries")
+t_cat=$(best "$tmp/entries" cat)
+t_wc=$(best "$tmp/entries" wc -l)
 echo "batch: $entries one-word entries ($((size / 1000000)) MB), text to /dev/null"
 echo "  baseline cat    $(fmt "$t_cat") s    wc -l $(fmt "$t_wc") s"
 cd "$(dirname "$0")/.."
 floor=${O:-build}/bench/bench_decode_floor
 mkdir -p "$(dirname "$floor")"
 ${CC:-cc} -std=gnu11 -O2 -o "$floor" bench/bench_decode_floor.c
-cmp -s <("$floor" < "$tmp/entries" 2>/dev/null) <("$bin" decode vtd-sl-pte - < "$tmp/entries") ||
+cmp -s <("$floor" < "$tmp/entries") <("$bin" decode vtd-sl-pte - < "$tmp/entries") ||
 	{ echo "bench_decode_floor does not print what iommuctl prints: fix it first" >&2; exit 1; }
-t_floor=$(best "$floor" < "$tmp/entries")
+t_floor=$(best "$tmp/entries" "$floor")
 for f in $formats; do
-	t=$(best "$bin" decode "$f" - < "$tmp/entries")
+	t=$(best "$tmp/entries" "$bin" decode "$f" -)
 	out=$("$bin" decode "$f" - < "$tmp/entries" | wc -c)
 	rate=$(echo "$entries / $t" | bc -l)
 	printf '  %-15s %s s  %5.2f M entries/s  %.2fx the 2 M/s goal  %5.0f MB/s of text  (time: %.0fx cat, %.0fx wc -l)\n' \

@@ -30,7 +30,6 @@ static const char *const emt[] = { "UC", "WC", "reserved (2)", "reserved (3)", "
 int main(void)
 {
 	char line[256], raw[24];
-	uint64_t n = 0;
 
 	while (fgets(line, sizeof(line), stdin)) {
 		uint64_t v = strtoull(line, NULL, 0), addr = v & 0xffffffffff000ULL;
@@ -69,8 +68,6 @@ int main(void)
 		snprintf(raw, sizeof(raw), "0x%" PRIx64, (uint64_t)(v & 7));
 		printf("  %-6s %-21s %-*s %c%c%c-\n", "-", "Permissions", w + 1, raw,
 		       v & 1 ? 'r' : '-', v & 2 ? 'w' : '-', v & 4 ? 'x' : '-');
-		n++;
 	}
-	fprintf(stderr, "%" PRIu64 "\n", n);
 	return 0;
 }
