@@ -212,6 +212,20 @@ static double rate_decompress(const char *path, unsigned comp)
 			if (uncompress(page, &dl, base + off, sz) != Z_OK)
 				abort();
 #endif
+		} else if (fl == 2) {
+#ifdef HAVE_LZO2
+			lzo_uint dl = PS;
+
+			if (lzo1x_decompress_safe(base + off, sz, page, &dl, NULL) != LZO_E_OK)
+				abort();
+#endif
+		} else if (fl == 4) {
+#ifdef HAVE_SNAPPY
+			size_t dl = PS;
+
+			if (snappy_uncompress((const char *)base + off, sz, (char *)page, &dl) != SNAPPY_OK)
+				abort();
+#endif
 		} else {
 #ifdef HAVE_ZSTD
 			if (ZSTD_decompressDCtx(zd, page, PS, base + off, sz) != PS)

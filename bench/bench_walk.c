@@ -6,8 +6,9 @@
  * or scattered ones; and measures the baselines the walk is compared with
  * (read(2) of the same file bytes; direct decompression of the same kdump
  * pages), reusing bench/bench_mem.c's baselines.
- *   bench_walk gen OUT GIB contig|scatter elf|zlib|zstd   -> prints the root PA
- *   bench_walk read2 FILE | decompress FILE              -> prints MiB/s
+ *   bench_walk gen OUT GIB contig|scatter elf|none|zlib|lzo|snappy|zstd   -> prints the root PA
+ *   bench_walk read2 FILE | mmapsum FILE | decompress FILE  -> prints MiB/s
+ *   bench_walk read2proc FILE    -> read(2) of the data, nothing printed (timed from outside)
  */
 #define main bench_mem_main
 #include "bench_mem.c"
@@ -40,9 +41,13 @@ static int walk_gen(const char *out, unsigned gib, bool scatter, const char *fmt
 	if (mkdump_bytes(d, TBASE, t, pages * PS))
 		return 1;
 	free(t);
-	if (!strcmp(fmt, "zlib") || !strcmp(fmt, "zstd")) {
+	if (strcmp(fmt, "elf")) {
 		o.format = MKDUMP_KDUMP;
-		o.comp = fmt[1] == 'l' ? MKDUMP_COMP_ZLIB : MKDUMP_COMP_ZSTD;
+		o.comp = !strcmp(fmt, "zlib") ? MKDUMP_COMP_ZLIB : !strcmp(fmt, "lzo") ? MKDUMP_COMP_LZO :
+			 !strcmp(fmt, "snappy") ? MKDUMP_COMP_SNAPPY : !strcmp(fmt, "zstd") ? MKDUMP_COMP_ZSTD :
+			 MKDUMP_COMP_NONE;
+		if (o.comp == MKDUMP_COMP_NONE && strcmp(fmt, "none"))
+			return 1;
 	}
 	if (mkdump_write(d, &o, out, &why)) {
 		fprintf(stderr, "bench_walk: %s: %s\n", out, why ? why : "?");
@@ -50,6 +55,54 @@ static int walk_gen(const char *out, unsigned gib, bool scatter, const char *fmt
 	}
 	mkdump_free(d);
 	printf("0x%llx\n", TBASE);
+	return 0;
+}
+
+/*
+ * The floor of reading in place: the same file bytes as rate_read2(),
+ * mapped and summed 8 bytes at a time (first touch of every page, as a
+ * walk of a dump that is in the page cache but not yet mapped).
+ */
+static double rate_mmapsum(const char *path)
+{
+	struct mem_source *m = open_or_die(path);
+	struct mem_range r;
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+	const uint8_t *base;
+	uint64_t total = 0, x = 0;
+	double t;
+
+	if (fd < 0 || fstat(fd, &st))
+		abort();
+	base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (base == MAP_FAILED)
+		abort();
+	t = now();
+	for (uint64_t pa = 0; !mem_range_next(m, pa, &r); pa = r.end) {
+		const uint8_t *p = base + r.file_offset;
+		uint64_t n = (r.end - r.start) / 8;
+
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t v;
+
+			memcpy(&v, p + 8 * i, 8);
+			x += v;
+		}
+		total += n * 8;
+	}
+	t = now() - t;
+	sink = x;
+	munmap((void *)base, (size_t)st.st_size);
+	close(fd);
+	mem_close(m);
+	return (double)total / (1 << 20) / t;
+}
+
+/* read(2) of the file's data as a process of its own: the script times it as it times a walk. */
+static int read2proc(const char *path)
+{
+	rate_read2(path);
 	return 0;
 }
 
@@ -61,11 +114,17 @@ int main(int argc, char **argv)
 		printf("%.0f\n", rate_read2(argv[2]));
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "mmapsum")) {
+		printf("%.0f\n", rate_mmapsum(argv[2]));
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "read2proc"))
+		return read2proc(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "decompress")) {
 		printf("%.0f\n", rate_decompress(argv[2], 0));
 		return 0;
 	}
-	fputs("usage: bench_walk gen OUT GIB contig|scatter elf|zlib|zstd | read2 FILE | decompress FILE\n",
-	      stderr);
+	fputs("usage: bench_walk gen OUT GIB contig|scatter elf|none|zlib|lzo|snappy|zstd | "
+	      "read2|read2proc|mmapsum|decompress FILE\n", stderr);
 	return 2;
 }

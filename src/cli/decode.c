@@ -406,7 +406,7 @@ struct batch {
 static void batch_file(struct batch *b, FILE *f, const char *name)
 {
 	uint64_t words[DECODE_MAX_WORDS];
-	struct decode_result r;
+	struct decode_result r = { 0 };	/* one record array for every entry */
 	struct line_reader lr;
 	char msg[256];
 	struct stat st;
@@ -438,7 +438,7 @@ static void batch_file(struct batch *b, FILE *f, const char *name)
 		if (err > 0)
 			continue;
 		if (!err) {
-			err = decode_run(b->fmt, words, b->opts, &r);
+			err = decode_run_again(b->fmt, words, b->opts, &r);
 			if (err)
 				err = run_error(b->ctx, b->fmt, words, err, msg, sizeof(msg));
 		}
@@ -451,10 +451,10 @@ static void batch_file(struct batch *b, FILE *f, const char *name)
 			continue;
 		}
 		decode_printer_entry(&b->out, &r, words, b->opts);
-		decode_result_release(&r);
 		if (decode_printer_failed(&b->out) || b->err)
 			break;
 	}
+	decode_result_release(&r);
 	line_reader_release(&lr);
 }
 

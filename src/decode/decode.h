@@ -167,6 +167,7 @@ struct decode_record {
 	unsigned int word, hi, lo;
 	uint64_t raw;		/* the field's bits, right-aligned */
 	uint64_t value;		/* BF_ADDR: the address; otherwise raw */
+	unsigned char mlen;	/* strlen(meaning) + 1 when the engine knows it; 0 unknown */
 	char meaning[DECODE_MEANING_MAX];
 };
 
@@ -205,6 +206,18 @@ void decode_opts_init(struct decode_opts *opts);
  */
 int decode_run(const struct decode_fmt *fmt, const uint64_t *words,
 	       const struct decode_opts *opts, struct decode_result *out);
+
+/**
+ * decode_run_again() - decode_run() into a result used before
+ * @out: zeroed before the first call, or a result of decode_run() or of
+ *	this; what it holds is replaced. Batch decoding reuses the record
+ *	array instead of allocating one per entry. Release it once with
+ *	decode_result_release().
+ *
+ * Return: as decode_run(); on error @out holds no records.
+ */
+int decode_run_again(const struct decode_fmt *fmt, const uint64_t *words,
+		     const struct decode_opts *opts, struct decode_result *out);
 
 /**
  * decode_result_release() - free what decode_run() allocated

@@ -178,7 +178,7 @@ void decode_perms_format(unsigned int perms, char *buf)
  * snprintf() was most of its time: these format the common meanings
  * directly. Output is truncated to len like snprintf's.
  */
-static void meaning_copy(char *buf, size_t len, const char *s)
+static size_t meaning_copy(char *buf, size_t len, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -186,9 +186,10 @@ static void meaning_copy(char *buf, size_t len, const char *s)
 		n = len - 1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
+	return n;
 }
 
-static void meaning_number(char *buf, size_t len, uint64_t v, bool hex)
+static size_t meaning_number(char *buf, size_t len, uint64_t v, bool hex)
 {
 	static const char digits[] = "0123456789abcdef";
 	char tmp[24], *p = tmp + sizeof(tmp);
@@ -213,9 +214,11 @@ static void meaning_number(char *buf, size_t len, uint64_t v, bool hex)
 		n = len - 1;
 	memcpy(buf, p, n);
 	buf[n] = '\0';
+	return n;
 }
 
-static struct decode_record *decode_record_new(struct decode_result *out)
+static inline __attribute__((always_inline)) struct decode_record *
+decode_record_new(struct decode_result *out)
 {
 	struct decode_record *r;
 
@@ -261,9 +264,9 @@ int decode_result_warn(struct decode_result *out, const char *key, const char *f
 	return 0;
 }
 
-static void decode_value_format(enum bf_kind kind, uint64_t value, char *buf, size_t len)
+static size_t decode_value_format(enum bf_kind kind, uint64_t value, char *buf, size_t len)
 {
-	meaning_number(buf, len, value, kind == BF_ADDR);
+	return meaning_number(buf, len, value, kind == BF_ADDR);
 }
 
 int decode_result_add(struct decode_result *out, const char *key, const char *label,
@@ -280,9 +283,10 @@ int decode_result_add(struct decode_result *out, const char *key, const char *la
 	r->raw = value;
 	r->value = value;
 	if (meaning)
-		meaning_copy(r->meaning, sizeof(r->meaning), meaning);
+		r->mlen = (unsigned char)(1 + meaning_copy(r->meaning, sizeof(r->meaning), meaning));
 	else
-		decode_value_format(kind, value, r->meaning, sizeof(r->meaning));
+		r->mlen = (unsigned char)(1 + decode_value_format(kind, value, r->meaning,
+								  sizeof(r->meaning)));
 	return 0;
 }
 
@@ -317,6 +321,7 @@ static void decode_field_record(const struct decode_entry *e, const struct bitfi
 	uint64_t raw = decode_field_get(f, e->words);
 	bool multi = e->fmt->nwords > 1;
 	const char *name;
+	size_t n = 0;
 
 	if (!r)
 		return;
@@ -332,19 +337,28 @@ static void decode_field_record(const struct decode_entry *e, const struct bitfi
 	switch (f->kind) {
 	case BF_FLAG:
 		name = bf_name(f, raw);
-		meaning_copy(r->meaning, sizeof(r->meaning), name ? name : raw ? "yes" : "no");
+		if (name) {
+			n = meaning_copy(r->meaning, sizeof(r->meaning), name);
+		} else {
+			/* most fields of most entries: the words without strlen */
+			if (raw)
+				memcpy(r->meaning, "yes", n = 4);
+			else
+				memcpy(r->meaning, "no", n = 3);
+			n--;
+		}
 		break;
 	case BF_UINT:
 		/* Names on a number are labels only: a missing one is not reserved. */
 		name = bf_name(f, raw);
 		if (name)
-			meaning_copy(r->meaning, sizeof(r->meaning), name);
+			n = meaning_copy(r->meaning, sizeof(r->meaning), name);
 		else
-			decode_value_format(f->kind, raw, r->meaning, sizeof(r->meaning));
+			n = decode_value_format(f->kind, raw, r->meaning, sizeof(r->meaning));
 		break;
 	case BF_ADDR:
 		r->value = raw << (f->shift ? f->shift : f->lo);
-		decode_value_format(f->kind, r->value, r->meaning, sizeof(r->meaning));
+		n = decode_value_format(f->kind, r->value, r->meaning, sizeof(r->meaning));
 		if (e->opts->pa_bits && e->opts->pa_bits < 64 && (r->value >> e->opts->pa_bits))
 			decode_result_warn(out, f->key,
 					   "%s 0x%llx is beyond the %u-bit address width",
@@ -353,16 +367,17 @@ static void decode_field_record(const struct decode_entry *e, const struct bitfi
 	case BF_ENUM:
 		name = bf_name(f, raw);
 		if (name) {
-			meaning_copy(r->meaning, sizeof(r->meaning), name);
+			n = meaning_copy(r->meaning, sizeof(r->meaning), name);
 		} else {
 			snprintf(r->meaning, sizeof(r->meaning), "reserved (%llu)",
 				 (unsigned long long)raw);
+			n = strlen(r->meaning);
 			decode_result_warn(out, f->key, "%s: value %llu is reserved", f->label,
 					   (unsigned long long)raw);
 		}
 		break;
 	case BF_RSVD:
-		meaning_copy(r->meaning, sizeof(r->meaning), raw ? "not zero" : "zero");
+		n = meaning_copy(r->meaning, sizeof(r->meaning), raw ? "not zero" : "zero");
 		if (!raw)
 			break;
 		if (multi)
@@ -378,6 +393,8 @@ static void decode_field_record(const struct decode_entry *e, const struct bitfi
 	}
 	if (f->meaning)
 		f->meaning(e, f, raw, r->meaning, sizeof(r->meaning));
+	else
+		r->mlen = (unsigned char)(n + 1);
 }
 
 static const char *const pte_type_names[] = { "not present", "table", "leaf" };
@@ -412,8 +429,8 @@ static void decode_pt_records(const struct decode_entry *e, struct decode_result
 	decode_result_add(out, "perms", "Permissions", BF_UINT, pte.perms, buf);
 }
 
-int decode_run(const struct decode_fmt *fmt, const uint64_t *words,
-	       const struct decode_opts *opts, struct decode_result *out)
+static int decode_run_keep(const struct decode_fmt *fmt, const uint64_t *words,
+			   const struct decode_opts *opts, struct decode_result *out, bool keep)
 {
 	uint64_t w[DECODE_MAX_WORDS];
 	struct decode_opts o;
@@ -422,7 +439,13 @@ int decode_run(const struct decode_fmt *fmt, const uint64_t *words,
 	unsigned int i;
 	int idx, err;
 
-	memset(out, 0, sizeof(*out));
+	if (keep) {
+		/* the arrays stay; what they held goes */
+		*out = (struct decode_result){ .records = out->records, .rcap = out->rcap,
+					       .warnings = out->warnings, .wcap = out->wcap };
+	} else {
+		memset(out, 0, sizeof(*out));
+	}
 	if (!fmt || !words || fmt->nwords > DECODE_MAX_WORDS)
 		return -EINVAL;
 	err = decode_opts_resolve(fmt, opts, &o);
@@ -450,10 +473,27 @@ int decode_run(const struct decode_fmt *fmt, const uint64_t *words,
 
 	if (out->error) {
 		err = out->error;
-		decode_result_release(out);
+		if (keep) {
+			out->nrecords = out->nwarnings = 0;
+			out->error = 0;
+		} else {
+			decode_result_release(out);
+		}
 		return err;
 	}
 	return 0;
+}
+
+int decode_run(const struct decode_fmt *fmt, const uint64_t *words,
+	       const struct decode_opts *opts, struct decode_result *out)
+{
+	return decode_run_keep(fmt, words, opts, out, false);
+}
+
+int decode_run_again(const struct decode_fmt *fmt, const uint64_t *words,
+		     const struct decode_opts *opts, struct decode_result *out)
+{
+	return decode_run_keep(fmt, words, opts, out, true);
 }
 
 static int decode_pt_prepare(const struct decode_fmt *fmt, const struct decode_opts *opts,

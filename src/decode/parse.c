@@ -14,7 +14,7 @@ static int hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = tolower(c);
+	c |= 0x20;	/* ASCII lower case, without the locale's tolower() */
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;

@@ -35,6 +35,14 @@ struct walk_mem {
 	 * entries in one step instead of one read per entry; NULL: per entry.
 	 */
 	int (*fault_end)(void *priv, uint64_t pa, int err, uint64_t *end);
+	/*
+	 * Optional. len bytes at pa in place, without a copy: 0 and *p, valid
+	 * as long as the memory is; -EAGAIN when the memory cannot serve them
+	 * so (the walker then reads them, and read says why not); any other
+	 * error as read's. A table is then read where it lies (a mapped dump
+	 * file) instead of being copied out of it. NULL: always read.
+	 */
+	int (*peek)(void *priv, uint64_t pa, size_t len, const void **p);
 	void *priv;
 };
 

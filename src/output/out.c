@@ -55,7 +55,7 @@ struct out {
 	struct out_frame st[OUT_MAX_DEPTH];
 	/* bytes not yet handed to f (see "bytes" below) */
 	size_t blen;
-	char buf[8192];
+	char buf[1 << 16];	/* a walk or batch decode writes a few hundred MB: few write(2)s */
 };
 
 struct out *out_new(const struct out_opts *opts)

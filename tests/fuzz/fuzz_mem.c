@@ -21,6 +21,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int fuzz_fd = -1;
 static char fuzz_path[64];
 
+/* What mem_peek() serves in place is what mem_read() copies out. */
+static void fuzz_peek(struct mem_source *m, uint64_t pa, uint64_t len)
+{
+	static uint8_t buf[4096];
+	const void *p;
+	int err = mem_peek(m, pa, (size_t)len, &p);
+
+	if (err == -EAGAIN || err == -ESTALE)
+		return;
+	if (err || len > sizeof(buf) || mem_read(m, pa, buf, (size_t)len) ||
+	    memcmp(p, buf, (size_t)len))
+		abort();
+}
+
 static void fuzz_one(enum mem_format f)
 {
 	struct mem_open_opts o = { .format = f, .raw_base = 0x1000 };
@@ -44,6 +58,8 @@ static void fuzz_one(enum mem_format f)
 		(void)mem_read(m, r.start, buf, 8);
 		(void)mem_read(m, r.end - 8 > r.start ? r.end - 8 : r.start, buf, 16);
 		(void)mem_read(m, r.start + (r.end - r.start) / 2, buf, sizeof(buf));
+		fuzz_peek(m, r.start, r.end - r.start < 4096 ? r.end - r.start : 4096);
+		fuzz_peek(m, r.end - 8 > r.start ? r.end - 8 : r.start, 16);
 		if (r.end == 0)
 			break;
 	}

@@ -369,6 +369,73 @@ static void test_raw(void **state)
 	mem_close(m);
 }
 
+/*
+ * mem_peek(): ELF and raw files serve memory in place, a pointer into the
+ * mapping of the file (two peeks lie as far apart as their file offsets),
+ * copying nothing (bytes_copied); what is not in one stretch of the file,
+ * or not in it at all, or compressed, is -EAGAIN, for mem_read() to read
+ * or explain.
+ */
+static void peek_check(struct mem_source *m, enum mkdump_format f)
+{
+	struct mem_range r0, r3;
+	struct mem_info in;
+	const void *p, *q, *w;
+	uint8_t buf[16];
+
+	assert_int_equal(mem_peek(m, 0x101000, 4096, &p), 0);
+	for (uint64_t i = 0; i < 4096; i++)
+		assert_int_equal(((const uint8_t *)p)[i], std_expect(f, 0x101000 + i));
+	assert_int_equal(mem_peek(m, 0x101000, 4096, &q), 0);
+	assert_ptr_equal(p, q);
+	assert_int_equal(mem_peek(m, 0x200010, 0x1ff0, &w), 0);
+	assert_int_equal(mem_range_next(m, 0x101000, &r0), 0);
+	assert_int_equal(mem_range_next(m, 0x200010, &r3), 0);
+	assert_int_equal((const uint8_t *)w - (const uint8_t *)p,
+			 (int64_t)(r3.file_offset + (0x200010 - r3.start)) -
+			 (int64_t)(r0.file_offset + (0x101000 - r0.start)));
+	mem_info(m, &in);
+	assert_int_equal(in.peeks, 3);
+	assert_int_equal(in.bytes_copied, 0);
+	/* past the end of its stretch, or of everything */
+	assert_int_equal(mem_peek(m, f == MKDUMP_ELF ? 0x200010 : 0x300ff8, 16 + (f == MKDUMP_ELF) * 0x1fe1,
+				  &p), -EAGAIN);
+	assert_int_equal(mem_peek(m, 0x5000000, 8, &p), -EAGAIN);
+	assert_int_equal(mem_peek(m, ~0ull - 3, 8, &p), -EAGAIN);
+	if (f == MKDUMP_ELF) {
+		/* two segments, excluded bytes */
+		assert_int_equal(mem_peek(m, 0x104ff8, 16, &p), -EAGAIN);
+		assert_int_equal(mem_peek(m, 0x108000, 8, &p), -EAGAIN);
+		assert_int_equal(mem_read(m, 0x104ff8, buf, 16), 0);
+		for (uint64_t i = 0; i < 16; i++)
+			assert_int_equal(buf[i], std_expect(f, 0x104ff8 + i));
+		mem_info(m, &in);
+		assert_int_equal(in.bytes_copied, 16);
+	}
+	assert_int_equal(mem_check(m), 0);
+}
+
+static void test_peek(void **state)
+{
+	struct mkdump_opts e = { .format = MKDUMP_ELF, .incomplete = -1 };
+	struct mkdump_opts r = { .format = MKDUMP_RAW, .raw_base = RAW_BASE, .incomplete = -1 };
+	struct mkdump_opts k = { .format = MKDUMP_KDUMP, .comp = MKDUMP_COMP_NONE, .incomplete = -1 };
+	struct mem_open_opts mo = { .format = MEM_FMT_RAW, .raw_base = RAW_BASE };
+	struct mem_source *m;
+	const void *p;
+
+	(void)state;
+	m = open_ok(write_dump(&e, std_desc), NULL);
+	peek_check(m, MKDUMP_ELF);
+	mem_close(m);
+	m = open_ok(write_dump(&r, std_desc), &mo);
+	peek_check(m, MKDUMP_RAW);
+	mem_close(m);
+	m = open_ok(write_dump(&k, std_desc), NULL);
+	assert_int_equal(mem_peek(m, 0x101000, 4096, &p), -EAGAIN);
+	mem_close(m);
+}
+
 static void test_raw_autodetect_and_options(void **state)
 {
 	struct mkdump_opts o = { .format = MKDUMP_RAW, .raw_base = RAW_BASE, .incomplete = -1 };
@@ -1120,6 +1187,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_elf_roundtrip),
+		cmocka_unit_test(test_peek),
 		cmocka_unit_test(test_elf_ranges),
 		cmocka_unit_test(test_kdump_none),
 		cmocka_unit_test(test_kdump_zlib),

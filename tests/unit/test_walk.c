@@ -191,6 +191,80 @@ static void test_families(void **state)
 		check_family(names[i]);
 }
 
+/*
+ * Tables read in place: a memory that serves them so (walk_mem.peek, as a
+ * mapped ELF dump does) is never asked to copy a table out, and the walk
+ * lists the same ranges; one that cannot (-EAGAIN, as a kdump file) has
+ * them read as before.
+ */
+struct peek_mem {
+	struct mt_mem *mem;
+	unsigned long peeks, reads;
+	bool refuse;		/* peek always -EAGAIN */
+};
+
+static int pm_read(void *priv, uint64_t pa, void *buf, size_t len, uint64_t *fault)
+{
+	struct peek_mem *pm = priv;
+
+	pm->reads++;
+	return mt_read(pm->mem, pa, buf, len, fault);
+}
+
+static int pm_peek(void *priv, uint64_t pa, size_t len, const void **p)
+{
+	struct peek_mem *pm = priv;
+	struct mt_page *pg = mt_find(pm->mem, pa);
+	size_t off = pa & (MT_PAGE - 1);
+
+	if (pm->refuse || !pg || !pg->data || len > MT_PAGE - off)
+		return -EAGAIN;
+	pm->peeks++;
+	*p = pg->data + off;
+	return 0;
+}
+
+static void test_in_place(void **state)
+{
+	static const char *const names[] = {
+		"vtd-sl", "vtd-fl", "amd-v1", "lpae-s1-4k", "lpae-s2-64k", "v7s", "tce-2",
+		"riscv-sv39", "riscv-sv48-be",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		unsigned long chunks = 0;
+
+		for (int refuse = 1; refuse >= 0; refuse--) {
+			const struct mt_case *c = find_case(names[i]);
+			struct peek_mem pm = { .mem = &world->mem, .refuse = refuse };
+			struct walk_mem m = { .read = pm_read, .peek = pm_peek, .priv = &pm };
+			struct walk_stats st = { 0 };
+			struct walk_opts o = { .emit = collect_range };
+			struct collect col;
+			struct walk_pt pt;
+			char *got;
+
+			case_pt(c, &pt);
+			collect_begin(&col);
+			o.priv = &col;
+			assert_int_equal(walk_run(&pt, &m, &o, &st), 0);
+			got = collect_end(&col);
+			assert_string_equal(got, c->expect_text);
+			if (refuse) {
+				/* a read per table, or per 4 KiB of a larger one */
+				assert_int_equal(pm.peeks, 0);
+				assert_true(pm.reads >= st.tables);
+				chunks = pm.reads;
+			} else {
+				assert_int_equal(pm.reads, 0);
+				assert_int_equal(pm.peeks, chunks);
+			}
+			free(got);
+		}
+	}
+}
+
 /* Every page the walk lists translates to the same address, page by page. */
 static void test_translate_agrees(void **state)
 {
@@ -1266,6 +1340,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_translate_agrees),
+		cmocka_unit_test(test_in_place),
 		cmocka_unit_test(test_window_and_stop),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_self_loop_everywhere),

@@ -635,8 +635,51 @@ int mem_read(struct mem_source *m, uint64_t pa, void *buf, size_t len)
 		p += n;
 		pa += (uint64_t)n;
 		len -= (size_t)n;
+		m->bytes_copied += (uint64_t)n;
 	}
 	return mem_bus_check(m, start, err);
+}
+
+int mem_peek(struct mem_source *m, uint64_t pa, size_t len, const void **p)
+{
+	const struct mem_map_ent *e;
+	uint64_t off;
+	int err = mem_bus_check(m, pa, 0);
+
+	if (err)
+		return err;
+	if (m->kd || !m->nmap || !len || pa + (len - 1) < pa)
+		return -EAGAIN;
+	e = m->map + m->hint;
+	if (m->hint >= m->nmap || pa < e->start || pa >= e->end) {
+		size_t i = map_find(m, pa);
+
+		if (i == m->nmap || m->map[i].start > pa)
+			return -EAGAIN;
+		m->hint = i;
+		e = &m->map[i];
+	}
+	if (e->excluded || len > e->end - pa)
+		return -EAGAIN;
+	off = e->off + (pa - e->start);
+	mem_touch(m, off, len);
+	/* as mem_map_read() does: the next table is likely the next bytes */
+	if (len <= 4096 && len < e->end - pa) {
+		uint64_t pn = e->end - pa - len;
+
+		if (pn > len)
+			pn = len;
+		for (uint64_t i = 0; i < pn; i += 64)
+			__builtin_prefetch(m->base + off + len + i);
+	}
+	m->peeks++;
+	*p = m->base + off;
+	return 0;
+}
+
+int mem_check(struct mem_source *m)
+{
+	return mem_bus_check(m, m->bus_off, 0);
 }
 
 const struct mem_fault *mem_last_fault(const struct mem_source *m)
@@ -675,6 +718,8 @@ void mem_info(struct mem_source *m, struct mem_info *out)
 		.reads = m->reads,
 		.cache_hits = m->cache_hits,
 		.cache_misses = m->cache_misses,
+		.peeks = m->peeks,
+		.bytes_copied = m->bytes_copied,
 	};
 	if (!m->osrelease[0] && (v = mem_vmcoreinfo_lookup(m, "OSRELEASE", &vl)))
 		snprintf(m->osrelease, sizeof(m->osrelease), "%.*s", (int)vl, v);

@@ -105,6 +105,8 @@ struct mem_info {
 
 	/* counters, for -v and benchmarks */
 	uint64_t reads, cache_hits, cache_misses;
+	uint64_t peeks;            /* mem_peek() calls served in place */
+	uint64_t bytes_copied;     /* bytes mem_read() copied out */
 };
 
 enum mem_range_kind {
@@ -166,6 +168,29 @@ void mem_close(struct mem_source *m);
  */
 int mem_read(struct mem_source *m, uint64_t pa, void *buf, size_t len);
 const struct mem_fault *mem_last_fault(const struct mem_source *m);
+
+/*
+ * mem_peek() - physical memory in place, without a copy
+ * @m: source
+ * @pa: first byte
+ * @len: bytes wanted (> 0)
+ * @p: on 0, the bytes in the source's mapping of the file
+ *
+ * ELF and raw files store memory as it is: a walker reading table after
+ * table can read them where they are instead of having each copied out.
+ * *p stays valid until mem_close(). If the file fails under the mapping
+ * while *p is read (it shrank; an I/O error), the bytes read as zeros and
+ * the next call on m (or mem_check()) returns -ESTALE.
+ *
+ * Return: 0; -EAGAIN when the bytes cannot be served in place (a kdump
+ * file, whose pages are compressed; a range that is not wholly inside one
+ * stretch of the file, or is not in the dump at all): mem_read() them,
+ * which reads them or says why not; -ESTALE (see mem_read()).
+ */
+int mem_peek(struct mem_source *m, uint64_t pa, size_t len, const void **p);
+
+/* -ESTALE (mem_last_fault() says where) when the file failed under the mapping; else 0. */
+int mem_check(struct mem_source *m);
 
 /* Fill *out; its pointers stay valid until mem_close(). */
 void mem_info(struct mem_source *m, struct mem_info *out);

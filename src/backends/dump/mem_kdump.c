@@ -71,6 +71,8 @@ struct mem_kdump {
 	uint64_t bm1, bm2;         /* file offsets of the two bitmaps */
 	uint64_t desc_off, ndumped;
 	uint64_t *rank;            /* set bits of bitmap 2 below each RANK_BITS chunk */
+	bool rank_memo;            /* rank_next is the pfn after the last one looked up... */
+	uint64_t rank_next, rank_next_idx; /* ...and its rank if it is dumped */
 
 	/* totals for mem_info, from one pass over the bitmaps at open */
 	uint64_t data_pages, excl_pages, data_runs, excl_runs, pfn_lo, pfn_hi;
@@ -114,7 +116,7 @@ static void bm_words(const struct mem_source *m, uint64_t w, uint64_t *data, uin
 
 static uint64_t kd_rank(const struct mem_source *m, uint64_t pfn)
 {
-	const struct mem_kdump *kd = m->kd;
+	struct mem_kdump *kd = m->kd;
 	uint64_t chunk = pfn / RANK_BITS, r = kd->rank[chunk];
 	uint64_t w = chunk * (RANK_BITS / 64), wend = pfn / 64;
 
@@ -425,12 +427,25 @@ static int kd_decompress(struct mem_source *m, unsigned flag, const uint8_t *src
 static int kd_load(struct mem_source *m, uint64_t pfn, struct kd_slot *s)
 {
 	struct mem_kdump *kd = m->kd;
-	uint64_t pa = pfn << kd->shift, idx = kd_rank(m, pfn), d = kd->desc_off + idx * KD_DESC_SIZE;
+	uint64_t pa = pfn << kd->shift, idx, d;
 	uint64_t off, len;
 	uint32_t flags;
 	bool incomplete = kd->status & MEM_KDUMP_INCOMPLETE;
 	int ret;
 
+	/*
+	 * The descriptor's index is the number of dumped pages below pfn: one
+	 * more than the last one's when a walk reads page after page (pfn is
+	 * dumped, and so was the one before it, looked up last).
+	 */
+	if (kd->rank_memo && pfn == kd->rank_next)
+		idx = kd->rank_next_idx;
+	else
+		idx = kd_rank(m, pfn);
+	kd->rank_memo = true;
+	kd->rank_next = pfn + 1;
+	kd->rank_next_idx = idx + 1;
+	d = kd->desc_off + idx * KD_DESC_SIZE;
 	if (d > m->size || m->size - d < KD_DESC_SIZE)
 		return incomplete ? mem_fail(m, -ENODATA, "page 0x%" PRIx64 " was lost: the dump is "
 					     "incomplete", pa)
@@ -467,6 +482,24 @@ static int kd_load(struct mem_source *m, uint64_t pfn, struct kd_slot *s)
 	return 0;
 }
 
+static struct kd_slot *kd_set(struct mem_kdump *kd, uint64_t pfn)
+{
+	return &kd->slots[(pfn * 0x9e3779b1u >> 7) % kd->nsets * CACHE_WAYS];
+}
+
+static bool kd_cached(struct mem_source *m, uint64_t pfn)
+{
+	struct kd_slot *set;
+
+	if (!m->kd->slots)
+		return false;
+	set = kd_set(m->kd, pfn);
+	for (unsigned w = 0; w < CACHE_WAYS; w++)
+		if (set[w].stamp && set[w].pfn == pfn)
+			return true;
+	return false;
+}
+
 static int kd_page(struct mem_source *m, uint64_t pfn, const uint8_t **data)
 {
 	struct mem_kdump *kd = m->kd;
@@ -483,7 +516,7 @@ static int kd_page(struct mem_source *m, uint64_t pfn, const uint8_t **data)
 		kd->nsets = n / CACHE_WAYS;
 		kd->slots = xcalloc((size_t)kd->nsets * CACHE_WAYS, sizeof(*kd->slots));
 	}
-	set = &kd->slots[(pfn * 0x9e3779b1u >> 7) % kd->nsets * CACHE_WAYS];
+	set = kd_set(kd, pfn);
 	victim = &set[0];
 	for (unsigned w = 0; w < CACHE_WAYS; w++) {
 		if (set[w].stamp && set[w].pfn == pfn) {
@@ -526,6 +559,23 @@ long mem_kdump_read(struct mem_source *m, uint64_t pa, uint8_t *buf, size_t len)
 			return mem_fail(m, -ENODATA, "physical address 0x%" PRIx64 " was excluded "
 					"from the dump (dump level %u)", pa, kd->dump_level);
 		return mem_fail(m, -ENXIO, "physical address 0x%" PRIx64 " is not in the dump", pa);
+	}
+	if (!in && len >= m->page_size && !kd_cached(m, pfn)) {
+		/*
+		 * A whole page not in the cache (a walker reading table after
+		 * table): decompressed straight into the caller's buffer, not
+		 * into the cache and copied from there. Small reads of it later
+		 * load it into the cache.
+		 */
+		struct kd_slot direct = { .buf = buf };
+
+		m->cache_misses++;
+		ret = kd_load(m, pfn, &direct);
+		if (ret)
+			return ret;
+		if (direct.data != buf)
+			memcpy(buf, direct.data, m->page_size);
+		return (long)m->page_size;
 	}
 	ret = kd_page(m, pfn, &page);
 	if (ret)
