@@ -67,11 +67,8 @@ int view_read_str(struct view *v, char **out, const char *fmt, ...)
 	int err;
 
 	va_start(ap, fmt);
-	if (vasprintf(&path, fmt, ap) < 0)
-		path = NULL;
+	path = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!path)
-		return -ENOMEM;
 	err = view_read_file(v, path, &buf, NULL);
 	free(path);
 	if (err)
@@ -87,11 +84,8 @@ int view_read_u64(struct view *v, uint64_t *out, const char *fmt, ...)
 	int err;
 
 	va_start(ap, fmt);
-	if (vasprintf(&path, fmt, ap) < 0)
-		path = NULL;
+	path = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!path)
-		return -ENOMEM;
 	err = view_read_file(v, path, &buf, NULL);
 	free(path);
 	if (err)
@@ -102,25 +96,30 @@ int view_read_u64(struct view *v, uint64_t *out, const char *fmt, ...)
 	return err;
 }
 
+/* The last component of a link's target (freed here), malloc'd. */
+static char *link_base(char *target)
+{
+	const char *slash = strrchr(target, '/');
+	char *base = xstrdup(slash ? slash + 1 : target);
+
+	free(target);
+	return base;
+}
+
 int view_link_name(struct view *v, char **name, const char *fmt, ...)
 {
 	va_list ap;
-	char *path, *target, *slash;
+	char *path, *target;
 	int err;
 
 	va_start(ap, fmt);
-	if (vasprintf(&path, fmt, ap) < 0)
-		path = NULL;
+	path = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!path)
-		return -ENOMEM;
 	err = view_read_link(v, path, &target);
 	free(path);
 	if (err)
 		return err;
-	slash = strrchr(target, '/');
-	*name = xstrdup(slash ? slash + 1 : target);
-	free(target);
+	*name = link_base(target);
 	return 0;
 }
 
@@ -131,11 +130,8 @@ int view_list(struct view *v, struct strv *names, const char *fmt, ...)
 	int err;
 
 	va_start(ap, fmt);
-	if (vasprintf(&path, fmt, ap) < 0)
-		path = NULL;
+	path = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!path)
-		return -ENOMEM;
 	err = view_list_dir(v, path, names);
 	free(path);
 	return err;
@@ -264,23 +260,6 @@ int view_dir_open(struct view *v, const char *path, struct view_dir *d)
 	return view_resolve(v, path, &d->path, NULL, NULL);
 }
 
-int view_dir_openf(struct view *v, struct view_dir *d, const char *fmt, ...)
-{
-	va_list ap;
-	char *path;
-	int err;
-
-	va_start(ap, fmt);
-	if (vasprintf(&path, fmt, ap) < 0)
-		path = NULL;
-	va_end(ap);
-	if (!path)
-		return -ENOMEM;
-	err = view_dir_open(v, path, d);
-	free(path);
-	return err;
-}
-
 void view_dir_close(struct view_dir *d)
 {
 	if (d->fd >= 0)
@@ -341,14 +320,12 @@ int view_dir_read_link(struct view_dir *d, const char *name, char **target)
 
 int view_dir_link_name(struct view_dir *d, const char *name, char **base)
 {
-	char *target, *slash;
+	char *target;
 	int err = view_dir_read_link(d, name, &target);
 
 	if (err)
 		return err;
-	slash = strrchr(target, '/');
-	*base = xstrdup(slash ? slash + 1 : target);
-	free(target);
+	*base = link_base(target);
 	return 0;
 }
 

@@ -125,8 +125,6 @@ struct view_dir {
 };
 
 int view_dir_open(struct view *v, const char *path, struct view_dir *d);
-__attribute__((format(printf, 3, 4)))
-int view_dir_openf(struct view *v, struct view_dir *d, const char *fmt, ...);
 void view_dir_close(struct view_dir *d);
 int view_dir_read_file(struct view_dir *d, const char *name, char **buf, size_t *len);
 /* Trailing newline stripped. */
