@@ -139,7 +139,7 @@ void strv_sort(struct strv *sv)
 
 		e[i].s = sv->v[i];
 		e[i].pci = !pci_addr_parse(sv->v[i], &a);
-		e[i].key = e[i].pci ? (uint64_t)a.domain << 16 | a.bus << 8 | a.dev << 3 | a.fn : 0;
+		e[i].key = e[i].pci ? pci_addr_key(&a) : 0;
 	}
 	qsort(e, sv->n, sizeof(*e), sort_ent_cmp);
 	for (size_t i = 0; i < sv->n; i++)
@@ -287,6 +287,11 @@ int pci_addr_parse(const char *s, struct pci_addr *a)
 void pci_addr_format(const struct pci_addr *a, char *buf, size_t len)
 {
 	snprintf(buf, len, "%04x:%02x:%02x.%x", a->domain, a->bus, a->dev, a->fn);
+}
+
+uint64_t pci_addr_key(const struct pci_addr *a)
+{
+	return (uint64_t)a->domain << 16 | a->bus << 8 | a->dev << 3 | a->fn;
 }
 
 bool pci_addr_looks_like(const char *s)

@@ -68,6 +68,8 @@ int pci_addr_parse(const char *s, struct pci_addr *a);
 /* Canonical "DDDD:BB:DD.F" into buf (at least 13 bytes). */
 void pci_addr_format(const struct pci_addr *a, char *buf, size_t len);
 bool pci_addr_looks_like(const char *s);
+/* The address as one number, in address order (domain, bus, device, function). */
+uint64_t pci_addr_key(const struct pci_addr *a);
 
 /* Human size: 4096 -> "4K", 0x100000 -> "1M"; exact power-of-1024 units only. */
 void size_format(uint64_t size, char *buf, size_t len);

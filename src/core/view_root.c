@@ -290,65 +290,53 @@ static int root_open_regular(struct view_root *r, const char *path, int mode, st
  */
 static int read_whole(int fd, off_t st_size, char **buf, size_t *len)
 {
-	char first[4096];
-	size_t cap, n = 0;
-	ssize_t got;
-	char *data;
+	char first[4096], *data = first;
+	size_t cap = sizeof(first), n = 0;
 
 	/*
-	 * Most files are a few bytes: read into the stack, and allocate what
-	 * they hold, not a page each (thousands of page-sized blocks freed in
-	 * turn cost malloc more than the reads).
+	 * Most files are a few bytes: they are read into the stack, and
+	 * allocated at what they hold, not a page each (thousands of
+	 * page-sized blocks freed in turn cost malloc more than the reads).
 	 */
 	for (;;) {
+		ssize_t got;
+
 		if (st_size > 0 && n == (size_t)st_size)
 			break;         /* as long as it said: no read to see the end */
-		if (n == sizeof(first))
-			break;
-		got = read(fd, first + n, sizeof(first) - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return -errno;
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	if (n < sizeof(first) || (st_size > 0 && n == (size_t)st_size)) {
-		*buf = xmalloc(n + 1);
-		memcpy(*buf, first, n);
-		(*buf)[n] = '\0';
-		*len = n;
-		return 0;
-	}
-	cap = st_size > (off_t)sizeof(first) && (uint64_t)st_size < ROOT_MAX_FILE ? (size_t)st_size :
-		2 * sizeof(first);
-	if (cap < n)
-		cap = 2 * n;
-	data = xmalloc(cap + 1);
-	memcpy(data, first, n);
-	for (;;) {
-		if (st_size > 0 && n == (size_t)st_size)
-			break;
 		if (n == cap) {
+			size_t grown = data == first && st_size > (off_t)cap &&
+				       (uint64_t)st_size < ROOT_MAX_FILE ? (size_t)st_size : 2 * cap;
+
 			if (cap >= ROOT_MAX_FILE) {
-				free(data);
+				if (data != first)
+					free(data);
 				return -EFBIG;
 			}
-			cap *= 2;
-			data = xrealloc(data, cap + 1);
+			if (data == first) {
+				data = xmalloc(grown + 1);
+				memcpy(data, first, n);
+			} else {
+				data = xrealloc(data, grown + 1);
+			}
+			cap = grown;
 		}
 		got = read(fd, data + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
 		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			got = -errno;
-			free(data);
-			return (int)got;
+			int err = -errno;
+
+			if (data != first)
+				free(data);
+			return err;
 		}
 		if (got == 0)
 			break;
 		n += (size_t)got;
+	}
+	if (data == first) {
+		data = xmalloc(n + 1);
+		memcpy(data, first, n);
 	}
 	data[n] = '\0';
 	*buf = data;

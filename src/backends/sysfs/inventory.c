@@ -135,7 +135,7 @@ static void dev_key_init(struct dev_key *k, const char *name, size_t idx)
 	k->name = name;
 	k->idx = idx;
 	k->pci = !pci_addr_parse(name, &a);
-	k->key = k->pci ? (uint64_t)a.domain << 16 | a.bus << 8 | a.dev << 3 | a.fn : 0;
+	k->key = k->pci ? pci_addr_key(&a) : 0;
 }
 
 /* dev_name_cmp() on parsed names */
@@ -386,9 +386,87 @@ static struct inv_device *device_find(const struct inventory *inv, const char *n
 	return *sl ? &inv->devices[*sl - 1] : NULL;
 }
 
-/* ---- devices ---- */
+/*
+ * A set of strings kept by pointer, each with a value (or NULL): open
+ * addressing, at most half full. The distinct values of a group's or
+ * unit's members, and which unit lists a device, stay linear however many
+ * a hostile source lists.
+ */
+struct inv_strset {
+	size_t cap, n;
+	const char **slot;
+	const char **val;
+};
 
-static const char *unit_map_find(const struct inventory *inv, const char *name);
+/* Where s is, or the empty slot where it would go (cap > 0). */
+static size_t strset_slot(const struct inv_strset *set, const char *s)
+{
+	size_t i;
+
+	for (i = (size_t)name_hash(s) & (set->cap - 1); inv_work++, set->slot[i]; i = (i + 1) & (set->cap - 1))
+		if (!strcmp(set->slot[i], s))
+			break;
+	return i;
+}
+
+/* Add s with val (both kept by pointer); false, and nothing changed, when s is there. */
+static bool strset_put(struct inv_strset *set, const char *s, const char *val)
+{
+	size_t i;
+
+	if (2 * (set->n + 1) > set->cap) {
+		const char **old = set->slot, **oldval = set->val;
+		size_t oldcap = set->cap;
+
+		set->cap = oldcap ? 2 * oldcap : 16;
+		set->slot = xcalloc(set->cap, sizeof(*set->slot));
+		set->val = xcalloc(set->cap, sizeof(*set->val));
+		set->n = 0;
+		for (size_t k = 0; k < oldcap; k++)
+			if (old[k])
+				strset_put(set, old[k], oldval[k]);
+		free(old);
+		free(oldval);
+	}
+	i = strset_slot(set, s);
+	if (set->slot[i])
+		return false;
+	set->slot[i] = s;
+	set->val[i] = val;
+	set->n++;
+	return true;
+}
+
+static bool strset_add(struct inv_strset *set, const char *s)
+{
+	return strset_put(set, s, NULL);
+}
+
+/* The value s was put with; NULL when s is not there. */
+static const char *strset_get(const struct inv_strset *set, const char *s)
+{
+	size_t i;
+
+	if (!set->cap)
+		return NULL;
+	i = strset_slot(set, s);
+	return set->slot[i] ? set->val[i] : NULL;
+}
+
+static void strset_free(struct inv_strset *set)
+{
+	free(set->slot);
+	free(set->val);
+	memset(set, 0, sizeof(*set));
+}
+
+/* The unit that lists device name (unit_map_build), or NULL. */
+static const char *unit_map_find(const struct inventory *inv, const char *name)
+{
+	return inv->unit_map ? strset_get(inv->unit_map, name) : NULL;
+}
+
+/* ---- devices ---- */
 
 static struct inv_device *device_add(struct inventory *inv, const char *name)
 {
@@ -994,62 +1072,21 @@ static void load_units(struct view *v, struct inventory *inv)
 
 /*
  * Which unit lists each device: read before the devices, so that a device
- * a unit names needs no iommu link read of its own.
+ * a unit names needs no iommu link read of its own. The first unit to
+ * list a name keeps it.
  */
-struct inv_unit_map {
-	size_t cap;               /* a power of two, at most half full */
-	const char **name;        /* device names (the units' strings) */
-	const char **unit;
-};
-
 static void unit_map_build(struct inventory *inv)
 {
-	struct inv_unit_map *m = xcalloc(1, sizeof(*m));
-	size_t n = 0;
-
+	inv->unit_map = xcalloc(1, sizeof(*inv->unit_map));
 	for (size_t i = 0; i < inv->nunits; i++)
-		n += inv->units[i].devices.n;
-	for (m->cap = 16; m->cap < 2 * n; m->cap *= 2)
-		;
-	m->name = xcalloc(m->cap, sizeof(*m->name));
-	m->unit = xcalloc(m->cap, sizeof(*m->unit));
-	for (size_t i = 0; i < inv->nunits; i++) {
-		const struct inv_unit *u = &inv->units[i];
-
-		for (size_t j = 0; j < u->devices.n; j++) {
-			size_t k = (size_t)name_hash(u->devices.v[j]) & (m->cap - 1);
-
-			/* the first unit to list a name keeps it */
-			while (inv_work++, m->name[k] && strcmp(m->name[k], u->devices.v[j]))
-				k = (k + 1) & (m->cap - 1);
-			if (!m->name[k]) {
-				m->name[k] = u->devices.v[j];
-				m->unit[k] = u->name;
-			}
-		}
-	}
-	inv->unit_map = m;
-}
-
-static const char *unit_map_find(const struct inventory *inv, const char *name)
-{
-	const struct inv_unit_map *m = inv->unit_map;
-	size_t k;
-
-	if (!m)
-		return NULL;
-	for (k = (size_t)name_hash(name) & (m->cap - 1); inv_work++, m->name[k]; k = (k + 1) & (m->cap - 1))
-		if (!strcmp(m->name[k], name))
-			return m->unit[k];
-	return NULL;
+		for (size_t j = 0; j < inv->units[i].devices.n; j++)
+			strset_put(inv->unit_map, inv->units[i].devices.v[j], inv->units[i].name);
 }
 
 static void unit_map_free(struct inventory *inv)
 {
-	if (inv->unit_map) {
-		free(inv->unit_map->name);
-		free(inv->unit_map->unit);
-	}
+	if (inv->unit_map)
+		strset_free(inv->unit_map);
 	free(inv->unit_map);
 	inv->unit_map = NULL;
 }
@@ -1226,42 +1263,7 @@ struct inv_unit *inventory_unit(const struct inventory *inv, const char *name)
 	return NULL;
 }
 
-/*
- * The distinct values of a group's or unit's members, in order of first
- * appearance: a set of what sv holds (pointers to its strings) keeps this
- * linear when all the members of a hostile group differ.
- */
-struct strset {
-	size_t cap, n;
-	const char **slot;
-};
-
-/* Add s (kept by pointer); false when an equal string is there. */
-static bool strset_add(struct strset *set, const char *s)
-{
-	size_t i;
-
-	if (2 * (set->n + 1) > set->cap) {
-		const char **old = set->slot;
-		size_t oldcap = set->cap;
-
-		set->cap = oldcap ? 2 * oldcap : 16;
-		set->slot = xcalloc(set->cap, sizeof(*set->slot));
-		set->n = 0;
-		for (size_t k = 0; k < oldcap; k++)
-			if (old[k])
-				strset_add(set, old[k]);
-		free(old);
-	}
-	for (i = (size_t)name_hash(s) & (set->cap - 1); inv_work++, set->slot[i]; i = (i + 1) & (set->cap - 1))
-		if (!strcmp(set->slot[i], s))
-			return false;
-	set->slot[i] = s;
-	set->n++;
-	return true;
-}
-
-static void strset_init(struct strset *set, const struct strv *sv)
+static void strset_init(struct inv_strset *set, const struct strv *sv)
 {
 	memset(set, 0, sizeof(*set));
 	for (size_t i = 0; i < sv->n; i++)
@@ -1269,7 +1271,7 @@ static void strset_init(struct strset *set, const struct strv *sv)
 }
 
 /* Push s (NULL: nothing) unless sv, whose strings set holds, has it already. */
-static void push_distinct(struct strset *set, struct strv *sv, const char *s)
+static void push_distinct(struct inv_strset *set, struct strv *sv, const char *s)
 {
 	if (!s)
 		return;
@@ -1283,7 +1285,7 @@ static void push_distinct(struct strset *set, struct strv *sv, const char *s)
 void inventory_group_units(const struct inventory *inv, const struct inv_group *g,
 			   struct strv *units)
 {
-	struct strset seen;
+	struct inv_strset seen;
 
 	strset_init(&seen, units);
 	for (size_t i = 0; i < g->members.n; i++) {
@@ -1292,13 +1294,13 @@ void inventory_group_units(const struct inventory *inv, const struct inv_group *
 		if (d)
 			push_distinct(&seen, units, d->unit);
 	}
-	free(seen.slot);
+	strset_free(&seen);
 }
 
 void inventory_group_drivers(const struct inventory *inv, const struct inv_group *g,
 			     struct strv *drivers)
 {
-	struct strset seen;
+	struct inv_strset seen;
 
 	strset_init(&seen, drivers);
 	for (size_t i = 0; i < g->members.n; i++) {
@@ -1307,13 +1309,13 @@ void inventory_group_drivers(const struct inventory *inv, const struct inv_group
 		if (d)
 			push_distinct(&seen, drivers, d->driver);
 	}
-	free(seen.slot);
+	strset_free(&seen);
 }
 
 void inventory_unit_groups(const struct inventory *inv, const struct inv_unit *u,
 			   struct strv *groups)
 {
-	struct strset seen;
+	struct inv_strset seen;
 
 	strset_init(&seen, groups);
 	for (size_t i = 0; i < u->devices.n; i++) {
@@ -1325,7 +1327,7 @@ void inventory_unit_groups(const struct inventory *inv, const struct inv_unit *u
 			push_distinct(&seen, groups, buf);
 		}
 	}
-	free(seen.slot);
+	strset_free(&seen);
 	strv_sort(groups);
 }
 

@@ -138,7 +138,7 @@ struct inv_warning {
 extern unsigned long long inv_work;
 
 struct inv_index;
-struct inv_unit_map;
+struct inv_strset;
 
 /*
  * What to read (inventory_load_need): a list view reads what its columns
@@ -188,7 +188,7 @@ struct inventory {
 	struct inv_warning *warnings;
 	size_t nwarnings;
 	struct inv_index *dev_index;  /* device name -> devices[] (private to inventory.c) */
-	struct inv_unit_map *unit_map; /* device name -> unit, while loading (private) */
+	struct inv_strset *unit_map;   /* device name -> unit, while loading (private) */
 };
 
 /* The reason text used when a source has no IOMMU groups at all. */
