@@ -23,17 +23,17 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo 0.1)
 
-# Required: tables and JSON, linked; snapshot archives and the four kdump
-# page compressions, loaded on demand (src/core/dlib.h): each must be
-# present to build, but a command that needs none of them maps none.
-LINK_PC    := smartcols json-c
-DL_PC      := libarchive zlib lzo2 snappy libzstd
-LIBS_PC    := $(LINK_PC) $(DL_PC)
+# Required, all loaded on demand (src/core/dlib.h): text tables, reading
+# JSON back, snapshot archives and the four kdump page compressions. Each
+# must be present to build, but a command that needs none of them maps none.
+DL_PC      := smartcols json-c libarchive zlib lzo2 snappy libzstd
+LIBS_PC    := $(DL_PC)
 # Optional: names from the udev hardware database, loaded on demand too.
 OPT_PC     := $(shell $(PKG_CONFIG) --exists libudev 2>/dev/null && echo libudev)
 # ID:NAME:PACKAGE of each library loaded on demand (scripts/dlib-sonames.sh)
 DLIB_SPECS := ARCHIVE:archive:libarchive13 ZLIB:z:zlib1g LZO2:lzo2:liblzo2-2 SNAPPY:snappy:libsnappy1v5 \
-              ZSTD:zstd:libzstd1 $(if $(filter libudev,$(OPT_PC)),UDEV:udev:libudev1)
+              ZSTD:zstd:libzstd1 SMARTCOLS:smartcols:libsmartcols1 JSONC:json-c:libjson-c5 \
+              $(if $(filter libudev,$(OPT_PC)),UDEV:udev:libudev1)
 READELF    ?= readelf
 # dlopen is in libc since glibc 2.34; before, in libdl
 DL_LIBS    := $(shell printf '\043include <dlfcn.h>\nint main(void){return !dlopen(0,0);}' | \
@@ -76,7 +76,7 @@ endif
 HARDEN_LDFLAGS := -pie -Wl,-z,relro -Wl,-z,now
 
 PC_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) $(OPT_PC) 2>/dev/null)
-PC_LIBS    := $(shell $(PKG_CONFIG) --libs $(LINK_PC) 2>/dev/null) $(DL_LIBS)
+PC_LIBS    := $(DL_LIBS)
 # the unit tests also call the libraries loaded on demand themselves
 DL_PC_LIBS := $(shell $(PKG_CONFIG) --libs $(DL_PC) $(OPT_PC) 2>/dev/null)
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WFLAGS) $(HARDEN_CFLAGS) $(SANFLAGS) $(PC_CFLAGS) \

@@ -5,7 +5,6 @@
  */
 #include <argp.h>
 #include <errno.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +12,7 @@
 #include "cli/ctx.h"
 #include "core/dlib.h"
 #include "core/exitcodes.h"
+#include "core/textesc.h"
 
 #ifdef IOMMUCTL_TEST_HOOKS
 /* the live tests read this to know that the fault-injection hooks are in */
@@ -99,12 +99,13 @@ int main(int argc, char **argv)
 	int err, status;
 
 	/*
-	 * libsmartcols measures and escapes text by the locale's character set:
-	 * LC_CTYPE is the one category used. (LC_ALL would load a dozen more
-	 * files at every start, and a LC_NUMERIC with a decimal comma has no
+	 * libsmartcols and core/textesc measure and escape text by the locale's
+	 * character set: LC_CTYPE is the one category used, set from the
+	 * environment at its first use (core/textesc.h). (LC_ALL would load a
+	 * dozen more files, and a LC_NUMERIC with a decimal comma has no
 	 * business near the JSON.)
 	 */
-	setlocale(LC_CTYPE, "");
+	text_locale_later();
 	ctx_init(&ctx);
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&root_argp, argc, argv, ARGP_IN_ORDER, NULL, &rs))

@@ -10,10 +10,13 @@
 
 #include "core/dlib.h"
 #include "core/dlib_archive.h"
+#include "core/dlib_jsonc.h"
 #include "core/dlib_lzo2.h"
+#include "core/dlib_smartcols.h"
 #include "core/dlib_snappy.h"
 #include "core/dlib_zlib.h"
 #include "core/dlib_zstd.h"
+#include "core/textesc.h"
 #ifdef HAVE_LIBUDEV
 #include "core/dlib_udev.h"
 #endif
@@ -33,6 +36,8 @@ DLIB_ZLIB_SYMS(DLIB_DEFINE)
 DLIB_LZO2_SYMS(DLIB_DEFINE)
 DLIB_SNAPPY_SYMS(DLIB_DEFINE)
 DLIB_ZSTD_SYMS(DLIB_DEFINE)
+DLIB_SMARTCOLS_SYMS(DLIB_DEFINE)
+DLIB_JSONC_SYMS(DLIB_DEFINE)
 #ifdef HAVE_LIBUDEV
 DLIB_UDEV_SYMS(DLIB_DEFINE)
 #endif
@@ -42,6 +47,8 @@ static const struct dlib_sym zlib_syms[] = { DLIB_ZLIB_SYMS(DLIB_ENTRY) { 0 } };
 static const struct dlib_sym lzo2_syms[] = { DLIB_LZO2_SYMS(DLIB_ENTRY) { 0 } };
 static const struct dlib_sym snappy_syms[] = { DLIB_SNAPPY_SYMS(DLIB_ENTRY) { 0 } };
 static const struct dlib_sym zstd_syms[] = { DLIB_ZSTD_SYMS(DLIB_ENTRY) { 0 } };
+static const struct dlib_sym smartcols_syms[] = { DLIB_SMARTCOLS_SYMS(DLIB_ENTRY) { 0 } };
+static const struct dlib_sym jsonc_syms[] = { DLIB_JSONC_SYMS(DLIB_ENTRY) { 0 } };
 #ifdef HAVE_LIBUDEV
 static const struct dlib_sym udev_syms[] = { DLIB_UDEV_SYMS(DLIB_ENTRY) { 0 } };
 #endif
@@ -61,6 +68,8 @@ static const struct dlib {
 #else
 	[DLIB_UDEV]    = { "libudev.so.1", "libudev1", NULL },
 #endif
+	[DLIB_SMARTCOLS] = { DLIB_SONAME_SMARTCOLS, DLIB_PACKAGE_SMARTCOLS, smartcols_syms },
+	[DLIB_JSONC]   = { DLIB_SONAME_JSONC, DLIB_PACKAGE_JSONC, jsonc_syms },
 };
 
 /*
@@ -70,7 +79,7 @@ static const struct dlib {
  */
 __attribute__((section(".iommuctl.dlopen"), used))
 static const char dlopen_sonames[] = DLIB_SONAME_ARCHIVE "\0" DLIB_SONAME_ZLIB "\0" DLIB_SONAME_LZO2 "\0"
-	DLIB_SONAME_SNAPPY "\0" DLIB_SONAME_ZSTD
+	DLIB_SONAME_SNAPPY "\0" DLIB_SONAME_ZSTD "\0" DLIB_SONAME_SMARTCOLS "\0" DLIB_SONAME_JSONC
 #ifdef HAVE_LIBUDEV
 	"\0" DLIB_SONAME_UDEV
 #endif
@@ -108,6 +117,8 @@ int dlib_load(enum dlib_id id)
 	l = &libs[id];
 	if (!l->syms)
 		return state[id] = -EOPNOTSUPP;
+	/* before a library that reads it: libsmartcols measures text by it, libarchive converts names */
+	text_locale();
 	h = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL);
 	if (!h)
 		return fail(id, dlerror(), "");

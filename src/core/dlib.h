@@ -23,6 +23,8 @@ enum dlib_id {
 	DLIB_SNAPPY,    /* kdump snappy pages */
 	DLIB_ZSTD,      /* kdump zstd pages */
 	DLIB_UDEV,      /* names from the udev hardware database (optional) */
+	DLIB_SMARTCOLS, /* text tables */
+	DLIB_JSONC,     /* reading JSON back: snapshot metadata, claim journal, apply record */
 	DLIB_COUNT
 };
 

@@ -5,6 +5,7 @@
  * terminals obey as controls). See textesc.h.
  */
 #include <langinfo.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -16,9 +17,27 @@ static const unsigned char special[256] = {
 	[0 ... 0x1f] = 1, ['\\'] = 1, [0x7f ... 0xff] = 1,
 };
 
+static bool locale_pending;
+
+void text_locale_later(void)
+{
+	locale_pending = true;
+}
+
+void text_locale(void)
+{
+	if (locale_pending) {
+		locale_pending = false;
+		setlocale(LC_CTYPE, "");
+	}
+}
+
 static bool utf8_locale(void)
 {
-	const char *cs = nl_langinfo(CODESET);
+	const char *cs;
+
+	text_locale();
+	cs = nl_langinfo(CODESET);
 
 	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
 }

@@ -11,6 +11,18 @@
 
 #include <stddef.h>
 
+/*
+ * The character set comes from LC_CTYPE, which setlocale(LC_CTYPE, "")
+ * takes from the environment: reading the locale's files costs a start-up
+ * a dozen system calls and pages, and --version, decode or -j need none
+ * of it. main() calls text_locale_later(); text_locale() sets it then, once,
+ * and is called before anything that depends on it (this file's UTF-8
+ * test, libsmartcols, a library loaded on demand). Without
+ * text_locale_later() it does nothing: a unit test keeps its own locale.
+ */
+void text_locale_later(void);
+void text_locale(void);
+
 /* How many bytes at the start of s print as they are (up to the NUL, or the first to escape). */
 size_t text_safe_prefix(const char *s);
 /* The escape of the byte c, "\xNN", in out[4] (not NUL-terminated). */

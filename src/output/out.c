@@ -11,13 +11,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <libsmartcols/libsmartcols.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "core/dlib_smartcols.h"
 #include "core/exitcodes.h"
 #include "core/textesc.h"
 #include "core/util.h"
@@ -1162,9 +1162,13 @@ static int table_print_json(struct out_table *tab)
 static int table_print_text(struct out_table *tab)
 {
 	const struct out_opts *opt = &tab->o->opt;
-	struct libscols_table *tb = scols_new_table();
-	int err = 0;
+	struct libscols_table *tb;
+	/* -ELIBACC: the caller names the library (dlib_error()); dlib_load sets LC_CTYPE */
+	int err = dlib_load(DLIB_SMARTCOLS);
 
+	if (err)
+		return err;
+	tb = scols_new_table();
 	if (!tb)
 		return -ENOMEM;
 	sync_(tab->o);

@@ -9,7 +9,10 @@
 #    line naming the library and its Debian package, exit 4 (and under -j
 #    the error object says the same), while the others still work:
 #    libarchive: snapshot save, -F, snapshot diff fail; --version and
-#    group list on a --sysfs-root tree work; zstd / snappy: a walk of a
+#    group list on a --sysfs-root tree work; libsmartcols: a text table
+#    fails, its -j form, --version and decode work; json-c: -F (the
+#    snapshot's metadata) fails, snapshot save and a --sysfs-root list
+#    work; zstd / snappy: a walk of a
 #    kdump of that compression fails, of zlib works; libudev: names fall
 #    back silently to what --numeric shows.
 #   tests/cli/test-dlopen.sh [BINARY]        (default ./iommuctl)
@@ -23,7 +26,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # 1. not linked
 command -v readelf >/dev/null || { bad "readelf (binutils) is missing"; finish; }
 needed=$(readelf -dW "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-for l in libarchive libz liblzo2 libsnappy libzstd libudev; do
+for l in libarchive libz liblzo2 libsnappy libzstd libudev libsmartcols libjson-c; do
 	if grep -q "^$l\.so" <<<"$needed"; then bad "NEEDED holds $l: $(tr '\n' ' ' <<<"$needed")"
 	else ok "$l not NEEDED"; fi
 done
@@ -89,6 +92,33 @@ else
 	expect_works "decode" "$arch" "$bin" decode vtd-sl-pte 0x8000000012345003
 fi
 
+# libsmartcols: text tables only
+scols=$(resolve libsmartcols.so.1 "$bin" --sysfs-root "$tree" group list)
+if [ -z "$scols" ]; then
+	bad "cannot find the libsmartcols the loader maps (LD_DEBUG=libs)"
+else
+	expect_missing "group list" libsmartcols.so.1 "$scols" "$bin" --sysfs-root "$tree" group list
+	expect_missing "device list" libsmartcols.so.1 "$scols" "$bin" --sysfs-root "$tree" device list
+	expect_works "-j group list, libsmartcols hidden" "$scols" "$bin" -j --sysfs-root "$tree" group list
+	"$bin" -j --sysfs-root "$tree" group list > "$tmp/want" 2>/dev/null
+	cmp -s "$tmp/want" "$tmp/out" && ok "-j group list, libsmartcols hidden: the same output" ||
+		bad "-j group list, libsmartcols hidden: output differs"
+	expect_works "--version, libsmartcols hidden" "$scols" "$bin" --version
+	expect_works "decode, libsmartcols hidden" "$scols" "$bin" decode vtd-sl-pte 0x8000000012345003
+fi
+
+# json-c: reading JSON back
+jsonc=$(resolve libjson-c.so.5 "$bin" -F "$snap" group list)
+if [ -z "$jsonc" ]; then
+	bad "cannot find the libjson-c the loader maps (LD_DEBUG=libs)"
+else
+	expect_missing "-F group list (the snapshot's metadata)" libjson-c.so.5 "$jsonc" "$bin" -F "$snap" group list
+	expect_works "snapshot save, libjson-c hidden" "$jsonc" "$bin" --sysfs-root "$tree" snapshot save "$tmp/j.tar"
+	[ -s "$tmp/j.tar" ] && ok "snapshot save, libjson-c hidden: the file is written" ||
+		bad "snapshot save, libjson-c hidden: no $tmp/j.tar"
+	expect_works "--sysfs-root group list, libjson-c hidden" "$jsonc" "$bin" --sysfs-root "$tree" group list
+fi
+
 # the kdump decompressors: the tables of test-walk.sh, in kdump files
 cc=${CC:-cc}
 command -v "$cc" >/dev/null || cc=gcc
@@ -112,6 +142,36 @@ for c in zstd snappy; do
 	# shellcheck disable=SC2086
 	expect_works "mem info of an ELF dump, lib$c hidden" "$so" "$bin" mem info "$tmp/d/mem.elf"
 done
+
+# LC_CTYPE is set from the environment at its first use (core/textesc.h):
+# --version and decode read no locale file; a table and a text view still
+# print by the environment's character set.
+if ! command -v strace >/dev/null; then
+	skip "locale: strace is missing"
+elif locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$'; then
+	opened() { LANG=C.UTF-8 LC_ALL= strace -f -e trace=open,openat,openat2 -o "$tmp/st" "$@" >/dev/null 2>&1; grep -c '/locale/' "$tmp/st"; }
+	[ "$(opened "$bin" --sysfs-root "$tree" group list)" -gt 0 ] && ok "locale: group list reads it" ||
+		bad "locale: group list opens no locale file (is strace watching?)"
+	[ "$(opened "$bin" --version)" -eq 0 ] && ok "locale: --version reads none" ||
+		bad "locale: --version opens $(grep '/locale/' "$tmp/st" | head -n 2 | tr '\n' ' ')"
+	[ "$(opened "$bin" decode vtd-sl-pte 0x8000000012345003)" -eq 0 ] && ok "locale: decode reads none" ||
+		bad "locale: decode opens $(grep '/locale/' "$tmp/st" | head -n 2 | tr '\n' ' ')"
+	cp -a "$tmp/tree" "$tmp/utree"
+	printf 'DM\303\251\n' > "$tmp/utree/sys/kernel/iommu_groups/0/type"
+	for cmd in "group list" "group show 0"; do
+		# shellcheck disable=SC2086
+		u=$(LANG=C.UTF-8 LC_ALL= "$bin" --sysfs-root "$tmp/utree/sys" $cmd 2>&1)
+		# shellcheck disable=SC2086
+		c=$(LANG=C LC_ALL= "$bin" --sysfs-root "$tmp/utree/sys" $cmd 2>&1)
+		if grep -q "DM$(printf '\303\251')" <<<"$u" && grep -qF 'DM\xc3\xa9' <<<"$c"; then
+			ok "locale: $cmd prints UTF-8 in C.UTF-8 and escapes it in C"
+		else
+			bad "locale: $cmd: C.UTF-8 gave $(grep DM <<<"$u" | head -n 1), C gave $(grep DM <<<"$c" | head -n 1)"
+		fi
+	done
+else
+	skip "locale: this machine has no C.UTF-8 locale"
+fi
 
 # libudev: names are optional
 udev=$(resolve libudev.so.1 "$bin" --sysfs-root "$tree" device list -o ADDRESS,VENDOR_NAME)

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "backends/dump/snapshot.h"
 #include "backends/dump/snapshot_tree.h"
 #include "core/dlib_archive.h"
+#include "core/dlib_jsonc.h"
 #include "core/util.h"
 #include "core/view.h"
 
@@ -430,6 +430,8 @@ int snapshot_view_open(const char *file, struct view **v, char **why)
 		*why = NULL;
 	/* -ELIBACC: the caller names the library (dlib_error()) */
 	err = dlib_load(DLIB_ARCHIVE);
+	if (!err)
+		err = dlib_load(DLIB_JSONC);    /* the metadata */
 	if (err)
 		return err;
 	if (!strcmp(file, "-")) {

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "backends/sysfs/exec.h"
 #include "backends/sysfs/journal.h"
 #include "backends/sysfs/lock.h"
+#include "core/dlib_jsonc.h"
 #include "core/util.h"
 #include "output/out.h"
 
@@ -413,6 +413,10 @@ int claim_journal_read(int dir, const char *path, const char *source, struct cla
 	memset(j, 0, sizeof(*j));
 	*why = NULL;
 	err = journal_load(dir, path, &text, &len, why);
+	if (!err && (err = dlib_load(DLIB_JSONC))) {
+		*why = xstrdup(dlib_error() ? dlib_error() : strerror(-err));
+		free(text);
+	}
 	if (err)
 		return err;
 	tok = json_tokener_new();

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "backends/sysfs/domtype.h"
 #include "backends/sysfs/exec.h"
 #include "backends/sysfs/inventory.h"
+#include "core/dlib_jsonc.h"
 #include "core/util.h"
 
 void apply_record_free(struct apply_record *rec)
@@ -188,6 +188,12 @@ int apply_record_read(const char *path, struct apply_record *rec, char **why)
 		return err;
 	}
 	buf[got] = 0;
+	err = dlib_load(DLIB_JSONC);
+	if (err) {
+		*why = xstrdup(dlib_error() ? dlib_error() : strerror(-err));
+		free(buf);
+		return err;
+	}
 	tok = json_tokener_new_ex(32);
 	if (tok) {
 		root = json_tokener_parse_ex(tok, buf, (int)got);
