@@ -722,8 +722,9 @@ static uint64_t run_blocks(const uint8_t *b, uint64_t nblk, uint64_t dlt)
  * address exactly n pages on) and emitted as one range without parsing the
  * entries in between. A constant power-of-two step can only change bits at
  * and above it; leaving the address field needs a wrap of the address,
- * which the check of the last entry catches. The frame's last slot (maybe
- * clipped by the window) is never part of a run.
+ * which the check of the last entry catches. The frame's last slot is part
+ * of a run only when the window holds all of it (a slot the window clips
+ * is wk_leaf()'s to clip).
  */
 static void wk_fast(struct wk *w, struct wk_frame *f, const struct wk_geo *g, uint64_t i,
 		    uint64_t v, const struct decode_pte *first)
@@ -732,8 +733,10 @@ static void wk_fast(struct wk *w, struct wk_frame *f, const struct wk_geo *g, ui
 	const uint8_t *b = f->p;
 	struct decode_pte pte;
 	struct walk_range r = { .kind = WALK_MAP };
-	uint64_t raw;
+	uint64_t raw = f->base + (f->last << g->shift), raw_last = raw + mask_bits(g->shift);
 
+	if (f->cend > f->last && raw >= f->base && raw_last >= raw && raw_last <= w->rl)
+		end = f->last + 1;
 	if (i + 2 >= end)
 		return;
 	dlt = load_entry(g, b + (i + 1 - f->cfirst) * g->esz) - v;
@@ -746,7 +749,8 @@ static void wk_fast(struct wk *w, struct wk_frame *f, const struct wk_geo *g, ui
 		 * entries at a time, one branch for them all, before the loop
 		 * below finds where a run ends.
 		 */
-		uint64_t nblk = (end - j) / WALK_RUN_BLOCK, k = run_blocks(b + (j - f->cfirst) * 8, nblk, dlt);
+		uint64_t nblk = (end - j) / WALK_RUN_BLOCK;
+		uint64_t k = run_blocks(b + (j - f->cfirst) * 8, nblk, dlt);
 
 		j += k * WALK_RUN_BLOCK;
 		/*

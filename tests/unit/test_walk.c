@@ -1124,6 +1124,7 @@ static void test_leaf_runs(void **state)
 					   476, 477, 478, 479, 480, 481, 482, 507, 508, 509, 510, 511 };
 	static const uint64_t windows[][2] = {
 		{ 0x25000, 0x3ffff }, { 0x1000, 0x1fefff }, { 0x3000, 0x5e2fff }, { 0x201000, 0x7fffffff },
+		{ 0x2000, 0x402800 }, { 0x1ff800, 0x3fffff },	/* the window cuts a slot */
 	};
 	struct run_world *rw = calloc(1, sizeof(*rw));
 	struct walk_stats st, ref_st;
@@ -1175,10 +1176,10 @@ static void test_leaf_runs(void **state)
 		char *all = run_walk(rw, rw->b.root, true, 0, 0, &st);
 		char *all_read = run_walk(rw, rw->b.root, false, 0, 0, &ref_st);
 		uint64_t entries = st.entries;
-		char *w[4], *wr[4];
+		char *w[6], *wr[6];
 
 		assert_string_equal(all, all_read);
-		for (size_t i = 0; i < 4; i++) {
+		for (size_t i = 0; i < 6; i++) {
 			w[i] = run_walk(rw, rw->b.root, true, windows[i][0], windows[i][1], &st);
 			wr[i] = run_walk(rw, rw->b.root, false, windows[i][0], windows[i][1], &st);
 			assert_string_equal(w[i], wr[i]);
@@ -1200,7 +1201,7 @@ static void test_leaf_runs(void **state)
 		assert_string_equal(all, ref);
 		assert_int_equal(entries, ref_st.entries);
 		free(ref);
-		for (size_t i = 0; i < 4; i++) {
+		for (size_t i = 0; i < 6; i++) {
 			ref = run_walk(rw, rw->b.root, true, windows[i][0], windows[i][1], &ref_st);
 			assert_string_equal(w[i], ref);
 			free(ref);
