@@ -9,6 +9,10 @@
  *   bench_walk gen OUT GIB contig|scatter elf|none|zlib|lzo|snappy|zstd   -> prints the root PA
  *   bench_walk read2 FILE | mmapsum FILE | decompress FILE  -> prints MiB/s
  *   bench_walk read2proc FILE    -> read(2) of the data, nothing printed (timed from outside)
+ * With -c first (bench_walk -c read2 FILE...), the rates are of the
+ * process's CPU time (CLOCK_PROCESS_CPUTIME_ID) over the same loop, not of
+ * the wall time: on a machine whose CPUs other jobs share, the steadier
+ * figure, to set beside a walk's least CPU time (bench_run).
  */
 #define main bench_mem_main
 #include "bench_mem.c"
@@ -108,6 +112,11 @@ static int read2proc(const char *path)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "-c")) {
+		bench_clock = CLOCK_PROCESS_CPUTIME_ID;
+		argc--;
+		argv++;
+	}
 	if (argc == 6 && !strcmp(argv[1], "gen"))
 		return walk_gen(argv[2], (unsigned)atoi(argv[3]), !strcmp(argv[4], "scatter"), argv[5]);
 	if (argc == 3 && !strcmp(argv[1], "read2")) {
@@ -125,6 +134,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fputs("usage: bench_walk gen OUT GIB contig|scatter elf|none|zlib|lzo|snappy|zstd | "
-	      "read2|read2proc|mmapsum|decompress FILE\n", stderr);
+	      "[-c] read2|read2proc|mmapsum|decompress FILE\n", stderr);
 	return 2;
 }

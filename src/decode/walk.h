@@ -186,6 +186,7 @@ struct walk_stats {
 	uint64_t ranges;	/* MAP ranges emitted */
 	uint64_t bytes;		/* bytes mapped */
 	uint64_t faults, shared, loops, bad, limited;	/* non-MAP ranges, by kind */
+	uint64_t run_entries;	/* leaf entries the run check passed without parsing each */
 	bool out_of_ranges;	/* max_ranges was reached: walks on these stats list no more */
 };
 

@@ -1059,6 +1059,169 @@ static void test_coalesce_large(void **state)
 }
 
 /*
+ * The run check (wk_fast, run_blocks): leaf tables of 4 KiB pages that are
+ * one run but for one entry, at every place a block of the check begins or
+ * ends, list exactly what a walk that parses every entry lists. Tables:
+ * whole runs (which merge across tables), a different address, permission
+ * or a hole at position p, a stride of two pages, a 2 MiB page between
+ * runs, a bit the parse ignores (SNP) on one entry, an address that carries
+ * out of the address field mid-table. The reference is the same tables
+ * with bit 63 (ignored by the parse) set on every other leaf entry: no two
+ * neighbours then differ by a power of two, so the run check never starts
+ * and every entry is parsed. Walked in place (peek) and by reads, whole
+ * and in windows that cut tables.
+ */
+struct run_world {
+	struct mt_mem mem;
+	struct mt_expect exp;
+	struct mt_pt b;
+	uint64_t next, mapped_last;
+	uint64_t leaf[160];	/* leaf tables */
+	size_t nleaf;
+};
+
+static void run_table(struct run_world *rw, uint64_t t, uint64_t pa, int what, unsigned int p)
+{
+	for (unsigned int k = 0; k < 512; k++) {
+		uint64_t iova = (t << 21) + ((uint64_t)k << 12), a = pa + ((uint64_t)k << 12);
+		unsigned int perms = MT_R | MT_W;
+
+		if (what == 1 && k >= p)
+			a += 16 << 12;			/* the address jumps at p */
+		if (what == 2 && k == p)
+			perms = MT_R;			/* one entry read-only */
+		if (what == 3 && k == p)
+			continue;			/* a hole at p */
+		if (what == 4)
+			a = pa + ((uint64_t)k << 13);	/* a stride of two pages */
+		mt_map(&rw->b, iova, a, 12, perms);
+	}
+	rw->leaf[rw->nleaf++] = mt_entry_addr(&rw->b, t << 21, 2) & ~0xfffULL;
+}
+
+static char *run_walk(struct run_world *rw, uint64_t root, bool peek, uint64_t lo, uint64_t hi,
+		      struct walk_stats *st)
+{
+	struct peek_mem pm = { .mem = &rw->mem, .refuse = !peek };
+	struct walk_mem m = { .read = pm_read, .peek = pm_peek, .priv = &pm };
+	struct walk_opts o = { .emit = collect_range, .iova_start = lo, .iova_last = hi };
+	struct walk_pt_params p = { .levels = 3 };
+	struct collect col;
+	struct walk_pt pt;
+
+	memset(st, 0, sizeof(*st));
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("vtd-sl-pte"), root, &p, NULL), 0);
+	collect_begin(&col);
+	o.priv = &col;
+	assert_int_equal(walk_run(&pt, &m, &o, st), 0);
+	assert_int_equal(st->faults + st->loops + st->bad + st->limited, 0);
+	return collect_end(&col);
+}
+
+static void test_leaf_runs(void **state)
+{
+	static const unsigned int at[] = { 1, 2, 3, 4, 31, 32, 33, 34, 63, 64, 65, 255, 256,
+					   476, 477, 478, 479, 480, 481, 482, 507, 508, 509, 510, 511 };
+	static const uint64_t windows[][2] = {
+		{ 0x25000, 0x3ffff }, { 0x1000, 0x1fefff }, { 0x3000, 0x5e2fff }, { 0x201000, 0x7fffffff },
+		{ 0x2000, 0x402800 }, { 0x1ff800, 0x3fffff },	/* the window cuts a slot */
+	};
+	struct run_world *rw = calloc(1, sizeof(*rw));
+	struct walk_stats st, ref_st;
+	uint64_t t = 0, pa = 0x100000000ULL, fast = 0;
+	char *want, *got, *ref;
+
+	(void)state;
+	rw->next = 0x100000;
+	rw->exp.f = open_memstream(&rw->exp.buf, &rw->exp.len);
+	fputs("IOVA                PA                  SIZE   PERMS PAGE\n", rw->exp.f);
+	mt_pt_init(&rw->b, &rw->mem, &rw->next, MT_VTD_SL, 3, &rw->exp);
+	/* two whole runs, the second going on from the first: one range */
+	run_table(rw, t++, pa, 0, 0);
+	run_table(rw, t++, pa + (512 << 12), 0, 0);
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		for (int what = 1; what <= 3; what++)
+			run_table(rw, t++, pa += 1ULL << 24, what, at[i]);
+	run_table(rw, t++, pa += 1ULL << 24, 4, 0);
+	/* a 2 MiB page, then a run of 4 KiB pages going on where it ends: two ranges */
+	mt_map(&rw->b, t++ << 21, pa += 1ULL << 24, 21, MT_R | MT_W);
+	run_table(rw, t++, pa + (1ULL << 21), 0, 0);
+	rw->mapped_last = (t << 21) - 1;
+	mt_flush(&rw->exp);
+	fclose(rw->exp.f);
+	want = rw->exp.buf;
+
+	/* bits the builder cannot express, after the expected text ends */
+	rw->b.exp = NULL;
+	run_table(rw, t, pa += 1ULL << 24, 0, 0);
+	mt_put(&rw->mem, rw->leaf[rw->nleaf - 1] + 8 * 100,
+	       mt_get(&rw->mem, rw->leaf[rw->nleaf - 1] + 8 * 100, 8, false) | 1ULL << 11, 8, false);
+	t++;
+	run_table(rw, t++, (1ULL << 52) - (256ULL << 12), 0, 0);
+	for (unsigned int k = 0; k < 512; k++)	/* the builder masks the address: carry into bit 52 */
+		mt_put(&rw->mem, rw->leaf[rw->nleaf - 1] + 8 * k,
+		       ((1ULL << 52) - (256ULL << 12) + ((uint64_t)k << 12)) | 3, 8, false);
+
+	/* the tables as built: in place and by reads, the same */
+	got = run_walk(rw, rw->b.root, true, 0, rw->mapped_last, &st);
+	assert_string_equal(got, want);
+	fast = st.run_entries;
+	assert_true(fast > 75 * 500);		/* most entries of the 79 tables */
+	free(got);
+	got = run_walk(rw, rw->b.root, false, 0, rw->mapped_last, &st);
+	assert_string_equal(got, want);
+	assert_int_equal(st.run_entries, fast);
+	free(got);
+	{
+		char *all = run_walk(rw, rw->b.root, true, 0, 0, &st);
+		char *all_read = run_walk(rw, rw->b.root, false, 0, 0, &ref_st);
+		uint64_t entries = st.entries;
+		char *w[6], *wr[6];
+
+		assert_string_equal(all, all_read);
+		for (size_t i = 0; i < 6; i++) {
+			w[i] = run_walk(rw, rw->b.root, true, windows[i][0], windows[i][1], &st);
+			wr[i] = run_walk(rw, rw->b.root, false, windows[i][0], windows[i][1], &st);
+			assert_string_equal(w[i], wr[i]);
+		}
+
+		/* the reference: every other leaf entry with bit 63 set, each entry parsed */
+		for (size_t i = 0; i < rw->nleaf; i++)
+			for (unsigned int k = 1; k < 512; k += 2) {
+				uint64_t ea = rw->leaf[i] + 8 * k;
+
+				mt_put(&rw->mem, ea, mt_get(&rw->mem, ea, 8, false) | 1ULL << 63, 8, false);
+			}
+		ref = run_walk(rw, rw->b.root, true, 0, rw->mapped_last, &ref_st);
+		assert_int_equal(ref_st.run_entries, 0);
+		assert_string_equal(ref, want);
+		free(ref);
+		ref = run_walk(rw, rw->b.root, true, 0, 0, &ref_st);
+		assert_int_equal(ref_st.run_entries, 0);
+		assert_string_equal(all, ref);
+		assert_int_equal(entries, ref_st.entries);
+		free(ref);
+		for (size_t i = 0; i < 6; i++) {
+			ref = run_walk(rw, rw->b.root, true, windows[i][0], windows[i][1], &ref_st);
+			assert_string_equal(w[i], ref);
+			free(ref);
+			free(w[i]);
+			free(wr[i]);
+		}
+		/* the SNP bit changes nothing listed; the carry splits the last table */
+		assert_non_null(strstr(all, "0x000ffffffff00000  1M"));
+		assert_non_null(strstr(all, "0x0000000000000000  1M"));
+		free(all);
+		free(all_read);
+	}
+	free(want);
+	for (size_t i = 0; i < rw->mem.n; i++)
+		free(rw->mem.p[i].data);
+	free(rw->mem.p);
+	free(rw);
+}
+
+/*
  * A memory that fails for good after `left` reads, as the dump file does
  * when it shrinks under the reader (-ESTALE): walks and the root search
  * stop and return that, rather than listing everything as unreadable.
@@ -1357,6 +1520,7 @@ int main(void)
 		cmocka_unit_test(test_family_options),
 		cmocka_unit_test(test_random_memory),
 		cmocka_unit_test(test_coalesce_large),
+		cmocka_unit_test(test_leaf_runs),
 		cmocka_unit_test(test_range_budget),
 		cmocka_unit_test(test_memory_fails),
 		cmocka_unit_test(test_unreadable_tables),
