@@ -15,6 +15,23 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * A field's names are an index (NAMES(tbl) in its row), not a pointer, and
+ * its key and label are arrays: the tables need no relocation in a PIE and
+ * stay read-only. acpi_field_name() maps the index back.
+ */
+#define ACPI_NAMES_LIST(X) \
+	X(dmar_flag_names) X(dmar_type_names) X(drhd_flag_names) X(atsr_flag_names) \
+	X(satc_flag_names) X(scope_type_names) X(ivrs_type_names) X(ivhd_flag_names) \
+	X(ivmd_flag_names) X(de_type_names) X(de_data_names) X(variety_names) X(uid_type_names) \
+	X(iort_type_names) X(hint_names) X(mflag_names) X(nc_flag_names) X(ats_names) \
+	X(smmu_model_names) X(smmu_flag_names) X(smmu3_model_names) X(smmu3_flag_names) \
+	X(rmr_flag_names) X(idmap_flag_names) X(viot_type_names)
+#define ACPI_NAMES_ENUM(tbl) ACPI_N_##tbl,
+enum { ACPI_N_NONE, ACPI_NAMES_LIST(ACPI_NAMES_ENUM) ACPI_N_COUNT };
+_Static_assert(ACPI_N_COUNT <= 256, "struct acpi_field holds the index in a byte");
+#define NAMES(tbl) ACPI_N_##tbl, N(tbl)
+
 const char *const acpi_signatures[] = { "DMAR", "IVRS", "IORT", "VIOT" };
 const size_t acpi_nsignatures = N(acpi_signatures);
 
@@ -53,18 +70,18 @@ static const char *const dmar_flag_names[] = { "intr_remap", "x2apic_opt_out", "
 static const struct acpi_field dmar_f[] = {
 	HDR_FIELDS,
 	{ "host_address_width", "host address width - 1", 36, 1, AF_UINT },
-	{ "flags", "flags", 37, 1, AF_FLAGS, dmar_flag_names, N(dmar_flag_names) },
-	{ "reserved", NULL, 38, 8, AF_RSVD },
+	{ "flags", "flags", 37, 1, AF_FLAGS, NAMES(dmar_flag_names) },
+	{ "reserved", "", 38, 8, AF_RSVD },
 };
 LAYOUT(dmar_l, "dmar", "DMAR", NULL, dmar_f);
 
 static const char *const dmar_type_names[] = { "drhd", "rmrr", "atsr", "rhsa", "andd", "satc", "sidp" };
-#define DMAR_HDR { "type", "type", 0, 2, AF_ENUM, dmar_type_names, N(dmar_type_names) }, \
+#define DMAR_HDR { "type", "type", 0, 2, AF_ENUM, NAMES(dmar_type_names) }, \
 	{ "length", "length", 2, 2, AF_UINT }
 static const char *const drhd_flag_names[] = { "include_pci_all" };
 static const struct acpi_field drhd_f[] = {
 	DMAR_HDR,
-	{ "flags", "flags", 4, 1, AF_FLAGS, drhd_flag_names, N(drhd_flag_names) },
+	{ "flags", "flags", 4, 1, AF_FLAGS, NAMES(drhd_flag_names) },
 	{ "size", "register set size (log2 pages)", 5, 1, AF_UINT },
 	{ "segment", "pci segment", 6, 2, AF_UINT },
 	{ "address", "register base address", 8, 8, AF_HEX },
@@ -72,7 +89,7 @@ static const struct acpi_field drhd_f[] = {
 LAYOUT(drhd_l, "drhd", "DRHD (remapping hardware unit)", "subtables", drhd_f);
 static const struct acpi_field rmrr_f[] = {
 	DMAR_HDR,
-	{ "reserved", NULL, 4, 2, AF_RSVD },
+	{ "reserved", "", 4, 2, AF_RSVD },
 	{ "segment", "pci segment", 6, 2, AF_UINT },
 	{ "base_address", "base address", 8, 8, AF_HEX },
 	{ "end_address", "end address (inclusive)", 16, 8, AF_HEX },
@@ -81,21 +98,21 @@ LAYOUT(rmrr_l, "rmrr", "RMRR (reserved memory region)", "subtables", rmrr_f);
 static const char *const atsr_flag_names[] = { "all_ports" };
 static const struct acpi_field atsr_f[] = {
 	DMAR_HDR,
-	{ "flags", "flags", 4, 1, AF_FLAGS, atsr_flag_names, N(atsr_flag_names) },
-	{ "reserved", NULL, 5, 1, AF_RSVD },
+	{ "flags", "flags", 4, 1, AF_FLAGS, NAMES(atsr_flag_names) },
+	{ "reserved", "", 5, 1, AF_RSVD },
 	{ "segment", "pci segment", 6, 2, AF_UINT },
 };
 LAYOUT(atsr_l, "atsr", "ATSR (root port ATS capability)", "subtables", atsr_f);
 static const struct acpi_field rhsa_f[] = {
 	DMAR_HDR,
-	{ "reserved", NULL, 4, 4, AF_RSVD },
+	{ "reserved", "", 4, 4, AF_RSVD },
 	{ "base_address", "register base address", 8, 8, AF_HEX },
 	{ "proximity_domain", "proximity domain", 16, 4, AF_UINT },
 };
 LAYOUT(rhsa_l, "rhsa", "RHSA (remapping hardware NUMA affinity)", "subtables", rhsa_f);
 static const struct acpi_field andd_f[] = {
 	DMAR_HDR,
-	{ "reserved", NULL, 4, 3, AF_RSVD },
+	{ "reserved", "", 4, 3, AF_RSVD },
 	{ "device_number", "acpi device number", 7, 1, AF_UINT },
 	{ "device_name", "acpi object name", 8, 0, AF_CSTR },
 };
@@ -103,14 +120,14 @@ LAYOUT(andd_l, "andd", "ANDD (ACPI namespace device)", "subtables", andd_f);
 static const char *const satc_flag_names[] = { "atc_required" };
 static const struct acpi_field satc_f[] = {
 	DMAR_HDR,
-	{ "flags", "flags", 4, 1, AF_FLAGS, satc_flag_names, N(satc_flag_names) },
-	{ "reserved", NULL, 5, 1, AF_RSVD },
+	{ "flags", "flags", 4, 1, AF_FLAGS, NAMES(satc_flag_names) },
+	{ "reserved", "", 5, 1, AF_RSVD },
 	{ "segment", "pci segment", 6, 2, AF_UINT },
 };
 LAYOUT(satc_l, "satc", "SATC (SoC integrated address translation cache)", "subtables", satc_f);
 static const struct acpi_field sidp_f[] = {
 	DMAR_HDR,
-	{ "reserved", NULL, 4, 2, AF_RSVD },
+	{ "reserved", "", 4, 2, AF_RSVD },
 	{ "segment", "pci segment", 6, 2, AF_UINT },
 };
 LAYOUT(sidp_l, "sidp", "SIDP (SoC integrated device property)", "subtables", sidp_f);
@@ -120,10 +137,10 @@ LAYOUT(dmar_unk_l, "unknown", "unknown subtable", "subtables", dmar_unk_f);
 static const char *const scope_type_names[] = { NULL, "pci_endpoint", "pci_bridge", "ioapic", "hpet",
 						"acpi_namespace" };
 static const struct acpi_field scope_f[] = {
-	{ "type", "type", 0, 1, AF_ENUM, scope_type_names, N(scope_type_names) },
+	{ "type", "type", 0, 1, AF_ENUM, NAMES(scope_type_names) },
 	{ "length", "length", 1, 1, AF_UINT },
 	{ "flags", "flags", 2, 1, AF_HEX },
-	{ "reserved", NULL, 3, 1, AF_RSVD },
+	{ "reserved", "", 3, 1, AF_RSVD },
 	{ "enumeration_id", "enumeration id", 4, 1, AF_UINT },
 	{ "bus", "start bus", 5, 1, AF_HEX },
 };
@@ -138,7 +155,7 @@ LAYOUT(path_l, "path", "path", "path", path_f);
 static const struct acpi_field ivrs_f[] = {
 	HDR_FIELDS,
 	{ "iv_info", "iv info", 36, 4, AF_HEX },
-	{ "reserved", NULL, 40, 8, AF_RSVD },
+	{ "reserved", "", 40, 8, AF_RSVD },
 };
 LAYOUT(ivrs_l, "ivrs", "IVRS", NULL, ivrs_f);
 
@@ -149,8 +166,8 @@ static const char *const ivrs_type_names[] = {
 static const char *const ivhd_flag_names[] = { "ht_tun_en", "pass_pw", "res_pass_pw", "isoc", "iotlb",
 					       "coherent", "prefetch", "ppr" };
 #define IVRS_HDR(flagnames) \
-	{ "type", "type", 0, 1, AF_ENUM, ivrs_type_names, N(ivrs_type_names) }, \
-	{ "flags", "flags", 1, 1, AF_FLAGS, flagnames, N(flagnames) }, \
+	{ "type", "type", 0, 1, AF_ENUM, NAMES(ivrs_type_names) }, \
+	{ "flags", "flags", 1, 1, AF_FLAGS, NAMES(flagnames) }, \
 	{ "length", "length", 2, 2, AF_UINT }, \
 	{ "device_id", "device id", 4, 2, AF_HEX }
 #define IVHD_COMMON \
@@ -168,14 +185,14 @@ static const struct acpi_field ivhd11_f[] = {
 	IVHD_COMMON,
 	{ "attributes", "iommu attributes", 20, 4, AF_HEX },
 	{ "efr_image", "efr register image", 24, 8, AF_HEX },
-	{ "reserved", NULL, 32, 8, AF_RSVD },
+	{ "reserved", "", 32, 8, AF_RSVD },
 };
 LAYOUT(ivhd11_l, "ivhd", "IVHD type 11h/40h (I/O virtualization hardware)", "subtables", ivhd11_f);
 static const char *const ivmd_flag_names[] = { "unity", "read", "write", "exclusion_range" };
 static const struct acpi_field ivmd_f[] = {
 	IVRS_HDR(ivmd_flag_names),
 	{ "aux_data", "aux data (range end)", 6, 2, AF_HEX },
-	{ "reserved", NULL, 8, 8, AF_RSVD },
+	{ "reserved", "", 8, 8, AF_RSVD },
 	{ "start_address", "start address", 16, 8, AF_HEX },
 	{ "memory_length", "memory length", 24, 8, AF_HEX },
 };
@@ -197,16 +214,16 @@ static const char *const de_type_names[] = {
 static const char *const de_data_names[] = { "init_pass", "eint_pass", "nmi_pass", NULL, "sys_mgt_lo",
 					     "sys_mgt_hi", "lint0_pass", "lint1_pass" };
 #define DE_HDR \
-	{ "type", "type", 0, 1, AF_ENUM, de_type_names, N(de_type_names) }, \
+	{ "type", "type", 0, 1, AF_ENUM, NAMES(de_type_names) }, \
 	{ "device_id", "device id", 1, 2, AF_HEX }, \
-	{ "data", "data setting", 3, 1, AF_FLAGS, de_data_names, N(de_data_names) }
+	{ "data", "data setting", 3, 1, AF_FLAGS, NAMES(de_data_names) }
 static const struct acpi_field de4_f[] = { DE_HDR };
 LAYOUT(de4_l, "device_entry", "device entry", "device_entries", de4_f);
 static const struct acpi_field de_alias_f[] = {
 	DE_HDR,
-	{ "reserved", NULL, 4, 1, AF_RSVD },
+	{ "reserved", "", 4, 1, AF_RSVD },
 	{ "source_id", "source (alias) device id", 5, 2, AF_HEX },
-	{ "reserved2", NULL, 7, 1, AF_RSVD },
+	{ "reserved2", "", 7, 1, AF_RSVD },
 };
 LAYOUT(de_alias_l, "device_entry", "device entry", "device_entries", de_alias_f);
 static const struct acpi_field de_ext_f[] = {
@@ -219,7 +236,7 @@ static const struct acpi_field de_special_f[] = {
 	DE_HDR,
 	{ "handle", "handle (ioapic id, hpet number)", 4, 1, AF_UINT },
 	{ "source_id", "source device id", 5, 2, AF_HEX },
-	{ "variety", "variety", 7, 1, AF_ENUM, variety_names, N(variety_names) },
+	{ "variety", "variety", 7, 1, AF_ENUM, NAMES(variety_names) },
 };
 LAYOUT(de_special_l, "device_entry", "device entry", "device_entries", de_special_f);
 static const char *const uid_type_names[] = { "none", "integer", "string" };
@@ -227,7 +244,7 @@ static const char *const uid_type_names[] = { "none", "integer", "string" };
 	DE_HDR, \
 	{ "hid", "acpi hid", 4, 8, AF_STR }, \
 	{ "cid", "acpi cid", 12, 8, AF_HEX }, \
-	{ "uid_type", "uid type", 20, 1, AF_ENUM, uid_type_names, N(uid_type_names) }, \
+	{ "uid_type", "uid type", 20, 1, AF_ENUM, NAMES(uid_type_names) }, \
 	{ "uid_length", "uid length", 21, 1, AF_UINT }
 static const struct acpi_field de_hid_f[] = { DE_HID_F };
 LAYOUT(de_hid_l, "device_entry", "device entry", "device_entries", de_hid_f);
@@ -241,14 +258,14 @@ static const struct acpi_field iort_f[] = {
 	HDR_FIELDS,
 	{ "node_count", "node count", 36, 4, AF_UINT },
 	{ "node_offset", "node offset", 40, 4, AF_HEX },
-	{ "reserved", NULL, 44, 4, AF_RSVD },
+	{ "reserved", "", 44, 4, AF_RSVD },
 };
 LAYOUT(iort_l, "iort", "IORT", NULL, iort_f);
 
 static const char *const iort_type_names[] = { "its_group", "named_component", "root_complex", "smmu",
 					       "smmu_v3", "pmcg", "rmr" };
 #define IORT_HDR \
-	{ "type", "type", 0, 1, AF_ENUM, iort_type_names, N(iort_type_names) }, \
+	{ "type", "type", 0, 1, AF_ENUM, NAMES(iort_type_names) }, \
 	{ "length", "length", 1, 2, AF_UINT }, \
 	{ "revision", "revision", 3, 1, AF_UINT }, \
 	{ "identifier", "identifier", 4, 4, AF_HEX }, \
@@ -258,9 +275,9 @@ static const char *const hint_names[] = { "transient", "write_allocate", "read_a
 static const char *const mflag_names[] = { "coherency", "device_attribute", "ensured_coherency" };
 #define IORT_MEM(o) \
 	{ "cache_coherency", "cache coherency", (o), 4, AF_UINT }, \
-	{ "hints", "hints", (o) + 4, 1, AF_FLAGS, hint_names, N(hint_names) }, \
-	{ "reserved_mem", NULL, (o) + 5, 2, AF_RSVD }, \
-	{ "memory_flags", "memory flags", (o) + 7, 1, AF_FLAGS, mflag_names, N(mflag_names) }
+	{ "hints", "hints", (o) + 4, 1, AF_FLAGS, NAMES(hint_names) }, \
+	{ "reserved_mem", "", (o) + 5, 2, AF_RSVD }, \
+	{ "memory_flags", "memory flags", (o) + 7, 1, AF_FLAGS, NAMES(mflag_names) }
 static const struct acpi_field its_f[] = {
 	IORT_HDR,
 	{ "its_count", "its count", 16, 4, AF_UINT },
@@ -271,7 +288,7 @@ LAYOUT(its_id_l, "its_id", "ITS identifier", "its_ids", its_id_f);
 static const char *const nc_flag_names[] = { "stall_supported" };
 static const struct acpi_field nc_f[] = {
 	IORT_HDR,
-	{ "node_flags", "node flags", 16, 4, AF_FLAGS, nc_flag_names, N(nc_flag_names) },
+	{ "node_flags", "node flags", 16, 4, AF_FLAGS, NAMES(nc_flag_names) },
 	IORT_MEM(20),
 	{ "memory_address_limit", "memory address size limit (bits)", 28, 1, AF_UINT },
 	{ "device_name", "device object name", 29, 0, AF_CSTR },
@@ -281,11 +298,11 @@ static const char *const ats_names[] = { "ats", "pri", "pasid_fwd" };
 static const struct acpi_field rc_f[] = {
 	IORT_HDR,
 	IORT_MEM(16),
-	{ "ats_attribute", "ats attribute", 24, 4, AF_FLAGS, ats_names, N(ats_names) },
+	{ "ats_attribute", "ats attribute", 24, 4, AF_FLAGS, NAMES(ats_names) },
 	{ "segment", "pci segment number", 28, 4, AF_UINT },
 	{ "memory_address_limit", "memory address size limit (bits)", 32, 1, AF_UINT },
 	{ "pasid_capabilities", "pasid capabilities", 33, 2, AF_HEX },
-	{ "reserved", NULL, 35, 1, AF_RSVD },
+	{ "reserved", "", 35, 1, AF_RSVD },
 	{ "flags", "flags", 36, 4, AF_HEX },
 };
 LAYOUT(rc_l, "root_complex", "PCI root complex", "nodes", rc_f);
@@ -296,8 +313,8 @@ static const struct acpi_field smmu_f[] = {
 	IORT_HDR,
 	{ "base_address", "base address", 16, 8, AF_HEX },
 	{ "span", "span", 24, 8, AF_HEX },
-	{ "model", "model", 32, 4, AF_ENUM, smmu_model_names, N(smmu_model_names) },
-	{ "flags", "flags", 36, 4, AF_FLAGS, smmu_flag_names, N(smmu_flag_names) },
+	{ "model", "model", 32, 4, AF_ENUM, NAMES(smmu_model_names) },
+	{ "flags", "flags", 36, 4, AF_FLAGS, NAMES(smmu_flag_names) },
 	{ "global_interrupt_offset", "global interrupt offset", 40, 4, AF_HEX },
 	{ "context_interrupt_count", "context interrupt count", 44, 4, AF_UINT },
 	{ "context_interrupt_offset", "context interrupt offset", 48, 4, AF_HEX },
@@ -324,10 +341,10 @@ static const char *const smmu3_flag_names[] = { "cohacc_override", "httu_overrid
 static const struct acpi_field smmu3_f[] = {
 	IORT_HDR,
 	{ "base_address", "base address", 16, 8, AF_HEX },
-	{ "flags", "flags", 24, 4, AF_FLAGS, smmu3_flag_names, N(smmu3_flag_names) },
-	{ "reserved", NULL, 28, 4, AF_RSVD },
+	{ "flags", "flags", 24, 4, AF_FLAGS, NAMES(smmu3_flag_names) },
+	{ "reserved", "", 28, 4, AF_RSVD },
 	{ "vatos_address", "vatos address", 32, 8, AF_HEX },
-	{ "model", "model", 40, 4, AF_ENUM, smmu3_model_names, N(smmu3_model_names) },
+	{ "model", "model", 40, 4, AF_ENUM, NAMES(smmu3_model_names) },
 	{ "event_gsiv", "event gsiv", 44, 4, AF_UINT },
 	{ "pri_gsiv", "pri gsiv", 48, 4, AF_UINT },
 	{ "gerr_gsiv", "gerr gsiv", 52, 4, AF_UINT },
@@ -347,7 +364,7 @@ LAYOUT(pmcg_l, "pmcg", "PMCG (performance monitor counter group)", "nodes", pmcg
 static const char *const rmr_flag_names[] = { "remap_permitted", "access_privilege" };
 static const struct acpi_field rmr_f[] = {
 	IORT_HDR,
-	{ "flags", "flags", 16, 4, AF_FLAGS, rmr_flag_names, N(rmr_flag_names) },
+	{ "flags", "flags", 16, 4, AF_FLAGS, NAMES(rmr_flag_names) },
 	{ "range_count", "memory range count", 20, 4, AF_UINT },
 	{ "range_offset", "memory range offset", 24, 4, AF_HEX },
 };
@@ -355,7 +372,7 @@ LAYOUT(rmr_l, "rmr", "RMR (reserved memory range)", "nodes", rmr_f);
 static const struct acpi_field rmr_desc_f[] = {
 	{ "base_address", "base address", 0, 8, AF_HEX },
 	{ "length", "length", 8, 8, AF_HEX },
-	{ "reserved", NULL, 16, 4, AF_RSVD },
+	{ "reserved", "", 16, 4, AF_RSVD },
 };
 LAYOUT(rmr_desc_l, "range", "memory range", "ranges", rmr_desc_f);
 static const struct acpi_field iort_unk_f[] = { IORT_HDR };
@@ -366,7 +383,7 @@ static const struct acpi_field idmap_f[] = {
 	{ "id_count", "id count - 1", 4, 4, AF_HEX },
 	{ "output_base", "output base", 8, 4, AF_HEX },
 	{ "output_reference", "output reference", 12, 4, AF_HEX },
-	{ "flags", "flags", 16, 4, AF_FLAGS, idmap_flag_names, N(idmap_flag_names) },
+	{ "flags", "flags", 16, 4, AF_FLAGS, NAMES(idmap_flag_names) },
 };
 LAYOUT(idmap_l, "id_mapping", "id mapping", "id_mappings", idmap_f);
 
@@ -375,14 +392,14 @@ static const struct acpi_field viot_f[] = {
 	HDR_FIELDS,
 	{ "node_count", "node count", 36, 2, AF_UINT },
 	{ "node_offset", "node offset", 38, 2, AF_HEX },
-	{ "reserved", NULL, 40, 8, AF_RSVD },
+	{ "reserved", "", 40, 8, AF_RSVD },
 };
 LAYOUT(viot_l, "viot", "VIOT", NULL, viot_f);
 static const char *const viot_type_names[] = { NULL, "pci_range", "mmio", "virtio_iommu_pci",
 					       "virtio_iommu_mmio" };
 #define VIOT_HDR \
-	{ "type", "type", 0, 1, AF_ENUM, viot_type_names, N(viot_type_names) }, \
-	{ "reserved_hdr", NULL, 1, 1, AF_RSVD }, \
+	{ "type", "type", 0, 1, AF_ENUM, NAMES(viot_type_names) }, \
+	{ "reserved_hdr", "", 1, 1, AF_RSVD }, \
 	{ "length", "length", 2, 2, AF_UINT }
 static const struct acpi_field viot_pci_f[] = {
 	VIOT_HDR,
@@ -392,7 +409,7 @@ static const struct acpi_field viot_pci_f[] = {
 	{ "bdf_start", "pci bdf start", 12, 2, AF_HEX },
 	{ "bdf_end", "pci bdf end", 14, 2, AF_HEX },
 	{ "output_node", "output node", 16, 2, AF_HEX },
-	{ "reserved", NULL, 18, 6, AF_RSVD },
+	{ "reserved", "", 18, 6, AF_RSVD },
 };
 LAYOUT(viot_pci_l, "pci_range", "PCI range", "nodes", viot_pci_f);
 static const struct acpi_field viot_mmio_f[] = {
@@ -400,19 +417,19 @@ static const struct acpi_field viot_mmio_f[] = {
 	{ "endpoint", "endpoint", 4, 4, AF_UINT },
 	{ "base_address", "base address", 8, 8, AF_HEX },
 	{ "output_node", "output node", 16, 2, AF_HEX },
-	{ "reserved", NULL, 18, 6, AF_RSVD },
+	{ "reserved", "", 18, 6, AF_RSVD },
 };
 LAYOUT(viot_mmio_l, "mmio", "MMIO endpoint", "nodes", viot_mmio_f);
 static const struct acpi_field viot_vpci_f[] = {
 	VIOT_HDR,
 	{ "segment", "pci segment", 4, 2, AF_UINT },
 	{ "bdf", "pci bdf", 6, 2, AF_HEX },
-	{ "reserved", NULL, 8, 8, AF_RSVD },
+	{ "reserved", "", 8, 8, AF_RSVD },
 };
 LAYOUT(viot_vpci_l, "virtio_iommu_pci", "virtio-iommu (PCI)", "nodes", viot_vpci_f);
 static const struct acpi_field viot_vmmio_f[] = {
 	VIOT_HDR,
-	{ "reserved", NULL, 4, 4, AF_RSVD },
+	{ "reserved", "", 4, 4, AF_RSVD },
 	{ "base_address", "base address", 8, 8, AF_HEX },
 };
 LAYOUT(viot_vmmio_l, "virtio_iommu_mmio", "virtio-iommu (MMIO)", "nodes", viot_vmmio_f);
@@ -420,6 +437,14 @@ static const struct acpi_field viot_unk_f[] = { VIOT_HDR };
 LAYOUT(viot_unk_l, "unknown", "unknown node", "nodes", viot_unk_f);
 
 /* ---- fields ---- */
+
+#define ACPI_NAMES_PTR(tbl) [ACPI_N_##tbl] = tbl,
+static const char *const *const acpi_names[ACPI_N_COUNT] = { ACPI_NAMES_LIST(ACPI_NAMES_PTR) };
+
+const char *acpi_field_name(const struct acpi_field *f, uint64_t v)
+{
+	return f->names && v < f->nnames ? acpi_names[f->names][v] : NULL;
+}
 
 bool acpi_field_present(const struct acpi_table *t, const struct acpi_rec *r, const struct acpi_field *f)
 {

@@ -40,14 +40,18 @@ enum acpi_fkind {
 	AF_RSVD,	/* reserved: not shown, non-zero noted */
 };
 
+/* Longest key and label, with the NUL: a field holds its text, not pointers. */
+#define ACPI_KEY_MAX	32
+#define ACPI_LABEL_MAX	48
+
 struct acpi_field {
-	const char *key;	/* JSON key, snake_case */
-	const char *label;	/* text label */
+	char key[ACPI_KEY_MAX];	/* JSON key, snake_case */
+	char label[ACPI_LABEL_MAX]; /* text label ("" for AF_RSVD) */
 	uint16_t off;		/* from the record's start */
 	uint8_t size;		/* bytes: 1, 2, 4, 8 (AF_STR: any; AF_CSTR: 0) */
 	enum acpi_fkind kind;
-	const char *const *names;
-	unsigned int nnames;
+	unsigned char names;	/* AF_ENUM, AF_FLAGS: index of its names (acpi_field_name()) */
+	unsigned char nnames;
 };
 
 struct acpi_layout {
@@ -120,6 +124,15 @@ void acpi_field_str(const struct acpi_table *t, const struct acpi_rec *r,
 		    const struct acpi_field *f, char *buf, size_t len);
 /* A field by key; NULL when the layout has none. */
 const struct acpi_field *acpi_field_find(const struct acpi_layout *lay, const char *key);
+
+/**
+ * acpi_field_name() - the name of a value (AF_ENUM) or of a bit (AF_FLAGS)
+ * @f: field
+ * @v: value or bit number
+ *
+ * Return: the name, or NULL when it has none.
+ */
+const char *acpi_field_name(const struct acpi_field *f, uint64_t v);
 /* Value of the field key of r, or dflt when the layout has none or it is absent. */
 uint64_t acpi_rec_get(const struct acpi_table *t, const struct acpi_rec *r, const char *key,
 		      uint64_t dflt);

@@ -15,24 +15,24 @@
 
 /* ---- device table entry ---- */
 
-static const char *const amd_mode_names[] = {
+const char *const amd_mode_names[] = {
 	"no translation", "1 level", "2 levels", "3 levels", "4 levels", "5 levels",
 	"6 levels", NULL,
 };
 
-static const char *const amd_glx_names[] = { "1 level", "2 levels", "3 levels", NULL };
+const char *const amd_glx_names[] = { "1 level", "2 levels", "3 levels", NULL };
 
-static const char *const amd_ioctl_names[] = { "abort", "forward", "translate", NULL };
+const char *const amd_ioctl_names[] = { "abort", "forward", "translate", NULL };
 
-static const char *const amd_sysmgt_names[] = {
+const char *const amd_sysmgt_names[] = {
 	"blocked", "forward all", "forward INTx", "translate",
 };
 
-static const char *const amd_intctl_names[] = {
+const char *const amd_intctl_names[] = {
 	"target abort", "forward unmapped", "remapped", NULL,
 };
 
-static const char *const amd_gpt_level_names[] = { "4-level", "5-level", NULL, NULL };
+const char *const amd_gpt_level_names[] = { "4-level", "5-level", NULL, NULL };
 
 static const struct bitfield amd_dte_fields[] = {
 	{ F_FLAG(0, 0, "v", "Valid") },
@@ -47,13 +47,13 @@ static const struct bitfield amd_dte_fields[] = {
 	{ F_FLAG(0, 55, "gv", "Guest Translation Valid") },
 	{ F_ENUM(0, 57, 56, "glx", "Guest Levels Translated", amd_glx_names) },
 	{ F_UINT(0, 60, 58, "gcr3_14_12", "GCR3 Table Root Pointer [14:12]"),
-	  .meaning = meaning_hex },
+	  .meaning = BFM(meaning_hex) },
 	{ F_FLAG(0, 61, "ir", "I/O Read Permission") },
 	{ F_FLAG(0, 62, "iw", "I/O Write Permission") },
 	{ F_RSVD(0, 63, 63) },
 	{ F_UINT(1, 15, 0, "domain_id", "Domain ID") },
 	{ F_UINT(1, 31, 16, "gcr3_30_15", "GCR3 Table Root Pointer [30:15]"),
-	  .meaning = meaning_hex },
+	  .meaning = BFM(meaning_hex) },
 	{ F_FLAG(1, 32, "i", "IOTLB Enable") },
 	{ F_FLAG(1, 33, "se", "Suppress I/O Page Fault Events") },
 	{ F_FLAG(1, 34, "sa", "Suppress All I/O Page Fault Events") },
@@ -64,10 +64,10 @@ static const struct bitfield amd_dte_fields[] = {
 	{ F_ENUM(1, 41, 40, "sysmgt", "System Management Message Enable", amd_sysmgt_names) },
 	{ F_RSVD(1, 42, 42) },
 	{ F_UINT(1, 63, 43, "gcr3_51_31", "GCR3 Table Root Pointer [51:31]"),
-	  .meaning = meaning_hex },
+	  .meaning = BFM(meaning_hex) },
 	{ F_FLAG(2, 0, "iv", "Interrupt Map Valid") },
 	{ F_UINT(2, 4, 1, "int_tab_len", "Interrupt Table Length"),
-	  .meaning = meaning_pow2_entries },
+	  .meaning = BFM(meaning_pow2_entries) },
 	{ F_FLAG(2, 5, "ig", "Ignore Unmapped Interrupts") },
 	{ F_ADDR(2, 51, 6, "int_table_root", "Interrupt Table Root Pointer") },
 	{ F_RSVD(2, 53, 52) },
@@ -82,7 +82,7 @@ static const struct bitfield amd_dte_fields[] = {
 	{ F_RSVD(3, 53, 0) },
 	{ F_FLAG(3, 54, "attr_v", "Attribute Override Valid") },
 	{ F_FLAG(3, 55, "mode0_fc", "Mode 0 Force Coherent") },
-	{ F_UINT(3, 63, 56, "snoop_attr", "Snoop Attribute"), .meaning = meaning_hex },
+	{ F_UINT(3, 63, 56, "snoop_attr", "Snoop Attribute"), .meaning = BFM(meaning_hex) },
 };
 
 static const struct decode_layout amd_dte_layouts[] = { LAYOUT("dte", amd_dte_fields) };
@@ -128,18 +128,18 @@ const struct decode_fmt fmt_amd_dte = {
 
 enum { V1_NOT_PRESENT, V1_PDE, V1_PTE };
 
-static const char *const amd_pde_nl_names[] = {
+const char *const amd_pde_nl_names[] = {
 	NULL, "level 1", "level 2", "level 3", "level 4", "level 5", "level 6", NULL,
 };
 
-static const char *const amd_pte_nl_names[] = {
+const char *const amd_pte_nl_names[] = {
 	"page of this level's size", NULL, NULL, NULL, NULL, NULL, NULL,
 	"page size encoded in the address",
 };
 
 static const struct bitfield amd_v1_np_fields[] = {
 	{ F_FLAG(0, 0, "pr", "Present") },
-	{ F_UINT(0, 63, 1, "ignored", "Ignored (entry not present)"), .meaning = meaning_hex },
+	{ F_UINT(0, 63, 1, "ignored", "Ignored (entry not present)"), .meaning = BFM(meaning_hex) },
 };
 
 static const struct bitfield amd_v1_pde_fields[] = {
@@ -373,9 +373,9 @@ const struct decode_fmt fmt_amd_gcr3 = {
 
 /* ---- extended feature registers ---- */
 
-static const char *const amd_hats_names[] = { "4 levels", "5 levels", "6 levels", NULL };
-static const char *const amd_gats_names[] = { "4 levels", "5 levels", NULL, NULL };
-static const char *const amd_devtblseg_names[] = {
+const char *const amd_hats_names[] = { "4 levels", "5 levels", "6 levels", NULL };
+const char *const amd_gats_names[] = { "4 levels", "5 levels", NULL, NULL };
+const char *const amd_devtblseg_names[] = {
 	"not segmented", "2 segments", "4 segments", "8 segments",
 };
 
@@ -401,7 +401,7 @@ static const struct bitfield amd_efr_fields[] = {
 	{ F_UINT(0, 29, 28, "dual_event_log_sup", "Dual Event Log Support") },
 	{ F_RSVD(0, 31, 30) },
 	{ F_UINT(0, 36, 32, "pas_max", "Maximum PASID Supported"),
-	  .meaning = meaning_pasid_bits },
+	  .meaning = BFM(meaning_pasid_bits) },
 	{ F_FLAG(0, 37, "us_sup", "User/Supervisor Page Protection Support") },
 	{ F_ENUM(0, 39, 38, "dev_tbl_seg_sup", "Device Table Segmentation Support",
 		 amd_devtblseg_names) },
@@ -423,10 +423,10 @@ static const struct bitfield amd_efr_fields[] = {
 	{ F_FLAG(0, 61, "ga_update_dis_sup", "Disable Guest Virtual APIC Update Support") },
 	{ F_FLAG(0, 62, "force_phy_dest_sup", "Force Physical Destination Mode Support") },
 	{ F_FLAG(0, 63, "snp_sup", "SEV-SNP Support") },
-	{ F_UINT(1, 4, 0, "efr2_4_0", "EFR2 bits 4:0 (not decoded)"), .meaning = meaning_hex },
+	{ F_UINT(1, 4, 0, "efr2_4_0", "EFR2 bits 4:0 (not decoded)"), .meaning = BFM(meaning_hex) },
 	{ F_UINT(1, 7, 5, "snp_avic_sup", "SNP Virtual APIC Support") },
 	{ F_UINT(1, 63, 8, "efr2_63_8", "EFR2 bits 63:8 (not decoded)"),
-	  .meaning = meaning_hex },
+	  .meaning = BFM(meaning_hex) },
 };
 
 static const struct decode_layout amd_efr_layouts[] = { LAYOUT("efr", amd_efr_fields) };

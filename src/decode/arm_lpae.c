@@ -27,36 +27,36 @@ static unsigned int lpae_level_shift(const struct decode_opts *o, int level)
 	return pg + (unsigned int)(3 - level) * (pg - 3);
 }
 
-static void lpae_type_meaning(const struct decode_entry *e, const struct bitfield *f,
-			      uint64_t raw, char *buf, size_t len)
+void lpae_type_meaning(const struct decode_entry *e, const struct bitfield *f,
+		       uint64_t raw, char *buf, size_t len)
 {
 	bool last = e->opts->level == 3;
 
 	snprintf(buf, len, "%s", raw ? (last ? "page" : "table") : (last ? "reserved" : "block"));
 }
 
-static const char *const lpae_sh_names[] = {
+const char *const lpae_sh_names[] = {
 	"non-shareable", NULL, "outer shareable", "inner shareable",
 };
 
-static const char *const lpae_ap_names[] = {
+const char *const lpae_ap_names[] = {
 	"read/write, privileged only", "read/write", "read-only, privileged only", "read-only",
 };
 
-static const char *const lpae_s2ap_names[] = { "none", "read-only", "write-only", "read/write" };
+const char *const lpae_s2ap_names[] = { "none", "read-only", "write-only", "read/write" };
 
-static const char *const lpae_aptable_names[] = {
+const char *const lpae_aptable_names[] = {
 	"no limit", "no unprivileged access", "read-only", "read-only, no unprivileged access",
 };
 
-static void lpae_attr_idx_meaning(const struct decode_entry *e, const struct bitfield *f,
-				  uint64_t raw, char *buf, size_t len)
+void lpae_attr_idx_meaning(const struct decode_entry *e, const struct bitfield *f,
+			   uint64_t raw, char *buf, size_t len)
 {
 	snprintf(buf, len, "MAIR attribute %llu", (unsigned long long)raw);
 }
 
-static void lpae_memattr_meaning(const struct decode_entry *e, const struct bitfield *f,
-				 uint64_t raw, char *buf, size_t len)
+void lpae_memattr_meaning(const struct decode_entry *e, const struct bitfield *f,
+			  uint64_t raw, char *buf, size_t len)
 {
 	static const char *const dev[] = { "nGnRnE", "nGnRE", "nGRE", "GRE" };
 	static const char *const cache[] = { NULL, "NC", "WT", "WB" };
@@ -69,8 +69,8 @@ static void lpae_memattr_meaning(const struct decode_entry *e, const struct bitf
 		snprintf(buf, len, "normal, outer %s, inner %s", cache[raw >> 2], cache[raw & 3]);
 }
 
-static void lpae_s2xn_meaning(const struct decode_entry *e, const struct bitfield *f,
-			      uint64_t raw, char *buf, size_t len)
+void lpae_s2xn_meaning(const struct decode_entry *e, const struct bitfield *f,
+		       uint64_t raw, char *buf, size_t len)
 {
 	static const char *const xn[] = {
 		"executable", "not executable at EL1 (FEAT_XNX)", "not executable",
@@ -82,11 +82,11 @@ static void lpae_s2xn_meaning(const struct decode_entry *e, const struct bitfiel
 
 #define LPAE_HEAD \
 	{ F_FLAG(0, 0, "valid", "Valid") }, \
-	{ F_UINT(0, 1, 1, "type", "Descriptor Type"), .meaning = lpae_type_meaning }
+	{ F_UINT(0, 1, 1, "type", "Descriptor Type"), .meaning = BFM(lpae_type_meaning) }
 
 static const struct bitfield lpae_invalid_fields[] = {
 	{ F_FLAG(0, 0, "valid", "Valid") },
-	{ F_UINT(0, 63, 1, "ignored", "Ignored (invalid descriptor)"), .meaning = meaning_hex },
+	{ F_UINT(0, 63, 1, "ignored", "Ignored (invalid descriptor)"), .meaning = BFM(meaning_hex) },
 };
 
 #define LPAE_S1_TABLE_HIGH \
@@ -108,7 +108,7 @@ static const struct bitfield lpae_s1_table_64k_fields[] = {
 	LPAE_HEAD,
 	{ F_UINT(0, 11, 2, "ignored_11_2", "Ignored") },
 	{ F_UINT(0, 15, 12, "nlta_51_48", "Next-level Table Address [51:48]"),
-	  .meaning = meaning_hex },
+	  .meaning = BFM(meaning_hex) },
 	{ F_ADDR(0, 47, 16, "nlta", "Next-level Table Address [47:16]") },
 	LPAE_S1_TABLE_HIGH,
 };
@@ -129,14 +129,14 @@ static const struct bitfield lpae_s2_table_64k_fields[] = {
 	LPAE_HEAD,
 	{ F_UINT(0, 11, 2, "ignored_11_2", "Ignored") },
 	{ F_UINT(0, 15, 12, "nlta_51_48", "Next-level Table Address [51:48]"),
-	  .meaning = meaning_hex },
+	  .meaning = BFM(meaning_hex) },
 	{ F_ADDR(0, 47, 16, "nlta", "Next-level Table Address [47:16]") },
 	LPAE_S2_TABLE_HIGH,
 };
 
 #define LPAE_S1_LEAF_LOW \
 	LPAE_HEAD, \
-	{ F_UINT(0, 4, 2, "attr_idx", "AttrIndx"), .meaning = lpae_attr_idx_meaning }, \
+	{ F_UINT(0, 4, 2, "attr_idx", "AttrIndx"), .meaning = BFM(lpae_attr_idx_meaning) }, \
 	{ F_FLAG(0, 5, "ns", "Non-secure") }, \
 	{ F_ENUM(0, 7, 6, "ap", "Access Permissions AP[2:1]", lpae_ap_names) }, \
 	{ F_ENUM(0, 9, 8, "sh", "Shareability", lpae_sh_names) }, \
@@ -162,14 +162,14 @@ static const struct bitfield lpae_s1_leaf_fields[] = {
 
 static const struct bitfield lpae_s1_leaf_64k_fields[] = {
 	LPAE_S1_LEAF_LOW,
-	{ F_UINT(0, 15, 12, "oa_51_48", "Output Address [51:48]"), .meaning = meaning_hex },
+	{ F_UINT(0, 15, 12, "oa_51_48", "Output Address [51:48]"), .meaning = BFM(meaning_hex) },
 	{ F_ADDR(0, 47, 16, "oa", "Output Address [47:16]") },
 	LPAE_S1_LEAF_HIGH,
 };
 
 #define LPAE_S2_LEAF_LOW \
 	LPAE_HEAD, \
-	{ F_UINT(0, 5, 2, "mem_attr", "MemAttr"), .meaning = lpae_memattr_meaning }, \
+	{ F_UINT(0, 5, 2, "mem_attr", "MemAttr"), .meaning = BFM(lpae_memattr_meaning) }, \
 	{ F_ENUM(0, 7, 6, "s2ap", "Stage 2 Access Permissions", lpae_s2ap_names) }, \
 	{ F_ENUM(0, 9, 8, "sh", "Shareability", lpae_sh_names) }, \
 	{ F_FLAG(0, 10, "af", "Access Flag") }, \
@@ -179,7 +179,7 @@ static const struct bitfield lpae_s1_leaf_64k_fields[] = {
 	{ F_RSVD(0, 50, 48) }, \
 	{ F_FLAG(0, 51, "dbm", "Dirty Bit Modifier") }, \
 	{ F_FLAG(0, 52, "contiguous", "Contiguous") }, \
-	{ F_UINT(0, 54, 53, "xn", "Execute-never"), .meaning = lpae_s2xn_meaning }, \
+	{ F_UINT(0, 54, 53, "xn", "Execute-never"), .meaning = BFM(lpae_s2xn_meaning) }, \
 	{ F_UINT(0, 58, 55, "sw", "Reserved for software") }, \
 	{ F_UINT(0, 62, 59, "pbha", "PBHA / reserved for a System MMU") }, \
 	{ F_RSVD(0, 63, 63) }
@@ -192,7 +192,7 @@ static const struct bitfield lpae_s2_leaf_fields[] = {
 
 static const struct bitfield lpae_s2_leaf_64k_fields[] = {
 	LPAE_S2_LEAF_LOW,
-	{ F_UINT(0, 15, 12, "oa_51_48", "Output Address [51:48]"), .meaning = meaning_hex },
+	{ F_UINT(0, 15, 12, "oa_51_48", "Output Address [51:48]"), .meaning = BFM(meaning_hex) },
 	{ F_ADDR(0, 47, 16, "oa", "Output Address [47:16]") },
 	LPAE_S2_LEAF_HIGH,
 };

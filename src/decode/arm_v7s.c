@@ -47,8 +47,8 @@ static int v7s_l2_select(const struct decode_entry *e)
 	return v7s_mtk(e) ? V7S_SMALL_MTK : V7S_SMALL;
 }
 
-static void v7s_type_meaning(const struct decode_entry *e, const struct bitfield *f,
-			     uint64_t raw, char *buf, size_t len)
+void v7s_type_meaning(const struct decode_entry *e, const struct bitfield *f,
+		      uint64_t raw, char *buf, size_t len)
 {
 	static const char *const l1[] = {
 		"fault", "page table", "section", "section", "supersection", "supersection",
@@ -63,11 +63,11 @@ static void v7s_type_meaning(const struct decode_entry *e, const struct bitfield
 		snprintf(buf, len, "%s", l2[v7s_l2_select(e)]);
 }
 
-#define V7S_TYPE(h, l) { F_UINT(0, h, l, "type", "Descriptor Type"), .meaning = v7s_type_meaning }
+#define V7S_TYPE(h, l) { F_UINT(0, h, l, "type", "Descriptor Type"), .meaning = BFM(v7s_type_meaning) }
 
 static const struct bitfield v7s_fault_fields[] = {
 	V7S_TYPE(1, 0),
-	{ F_UINT(0, 31, 2, "ignored", "Ignored (fault)"), .meaning = meaning_hex },
+	{ F_UINT(0, 31, 2, "ignored", "Ignored (fault)"), .meaning = BFM(meaning_hex) },
 };
 
 static const struct bitfield v7s_l1_table_fields[] = {
@@ -121,10 +121,10 @@ static const struct bitfield v7s_section_mtk_fields[] = {
 static const struct bitfield v7s_super_fields[] = {
 	V7S_SECTION_LOW,
 	{ F_FLAG(0, 4, "xn", "Execute-never") },
-	{ F_UINT(0, 8, 5, "pa_39_36", "Extended Base Address PA[39:36]"), .meaning = meaning_hex },
+	{ F_UINT(0, 8, 5, "pa_39_36", "Extended Base Address PA[39:36]"), .meaning = BFM(meaning_hex) },
 	{ F_UINT(0, 9, 9, "imp", "Implementation Defined") },
 	V7S_SECTION_AP,
-	{ F_UINT(0, 23, 20, "pa_35_32", "Extended Base Address PA[35:32]"), .meaning = meaning_hex },
+	{ F_UINT(0, 23, 20, "pa_35_32", "Extended Base Address PA[35:32]"), .meaning = BFM(meaning_hex) },
 	{ F_ADDR(0, 31, 24, "addr", "Supersection Base Address") },
 };
 

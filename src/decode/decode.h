@@ -40,20 +40,26 @@ struct decode_entry {
 	const struct decode_opts *opts;
 };
 
+/*
+ * Longest key and label a field may have, with the NUL: the tables hold
+ * their text, not pointers to it, so that they need no relocation in a
+ * PIE and stay read-only (fmt.h checks each initializer against these).
+ */
+#define BF_KEY_MAX	24
+#define BF_LABEL_MAX	60
+
 struct bitfield {
-	const char *key;	/* stable snake_case JSON key */
-	const char *label;	/* human name */
+	char key[BF_KEY_MAX];	/* stable snake_case JSON key */
+	char label[BF_LABEL_MAX]; /* human name */
 	unsigned char word;	/* index of the 64-bit word */
 	unsigned char hi;	/* inclusive bit positions within the word */
 	unsigned char lo;
 	unsigned char shift;	/* BF_ADDR only; 0 = shift by lo */
 	enum bf_kind kind;
-	const char *const *names;
-	unsigned int nnames;
-	const char *note;	/* short description or spec remark */
-	/* Computed meaning; the engine still emits the record. */
-	void (*meaning)(const struct decode_entry *e, const struct bitfield *f,
-			uint64_t raw, char *buf, size_t len);
+	unsigned char names;	/* its value names: BFN_* (decode/fmt.h), 0 = none */
+	unsigned char nnames;
+	/* Computed meaning, BFM_* (decode/fmt.h), 0 = none; the engine still emits the record. */
+	unsigned char meaning;
 };
 
 /* One interpretation of an entry's bits ("table", "page", "section"...). */

@@ -307,11 +307,17 @@ const struct decode_record *decode_result_find(const struct decode_result *r, co
 	return NULL;
 }
 
+/* What the fields' BFN_ and BFM_ indexes stand for (fmt.h). */
+#define BF_NAMES_PTR(tbl)	[BFN_##tbl] = tbl,
+#define BF_MEANING_PTR(fn)	[BFM_##fn] = fn,
+static const char *const *const bf_names_tab[BFN_COUNT] = { BF_NAMES_LIST(BF_NAMES_PTR) };
+static bf_meaning_fn *const bf_meaning_tab[BFM_COUNT] = { BF_MEANING_LIST(BF_MEANING_PTR) };
+
 static const char *bf_name(const struct bitfield *f, uint64_t raw)
 {
 	if (!f->names || raw >= f->nnames)
 		return NULL;
-	return f->names[raw];
+	return bf_names_tab[f->names][raw];
 }
 
 static void decode_field_record(const struct decode_entry *e, const struct bitfield *f,
@@ -392,7 +398,7 @@ static void decode_field_record(const struct decode_entry *e, const struct bitfi
 		break;
 	}
 	if (f->meaning)
-		f->meaning(e, f, raw, r->meaning, sizeof(r->meaning));
+		bf_meaning_tab[f->meaning](e, f, raw, r->meaning, sizeof(r->meaning));
 	else
 		r->mlen = (unsigned char)(n + 1);
 }

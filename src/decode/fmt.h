@@ -25,18 +25,64 @@ static inline uint64_t bits64(uint64_t v, unsigned int hi, unsigned int lo)
 
 /*
  * Field shorthands: each expands to designated initializers, so a table
- * entry can add .meaning, .note or .shift after it.
+ * entry can add .meaning or .shift after it. Keys and labels are string
+ * literals copied into the entry's arrays; BF_FITS makes one that would
+ * not fit with its NUL a compile error (C lets an initializer drop it).
  */
+#define BF_FITS(s, n) \
+	(0 * sizeof(struct { _Static_assert(sizeof(s) <= (n), "too long: " s); char c; }))
 #define BF_FIELD(w, h, l, k, lab, kd) \
-	.key = (k), .label = (lab), .word = (w), .hi = (h), .lo = (l), .kind = (kd)
+	.key = k, .label = lab, .word = (w) + BF_FITS(k, BF_KEY_MAX) + BF_FITS(lab, BF_LABEL_MAX), \
+	.hi = (h), .lo = (l), .kind = (kd)
 #define F_FLAG(w, b, k, lab)		BF_FIELD(w, b, b, k, lab, BF_FLAG)
 #define F_UINT(w, h, l, k, lab)		BF_FIELD(w, h, l, k, lab, BF_UINT)
 #define F_ADDR(w, h, l, k, lab)		BF_FIELD(w, h, l, k, lab, BF_ADDR)
-#define F_ENUM(w, h, l, k, lab, tbl)	BF_FIELD(w, h, l, k, lab, BF_ENUM), \
-					.names = (tbl), .nnames = ARRAY_SIZE(tbl)
+#define F_ENUM(w, h, l, k, lab, tbl)	BF_FIELD(w, h, l, k, lab, BF_ENUM), F_NAMES(tbl)
 #define F_RSVD(w, h, l) \
 	BF_FIELD(w, h, l, "rsvd_q" #w "_" #h "_" #l, "Reserved", BF_RSVD)
-#define F_NAMES(tbl)			.names = (tbl), .nnames = ARRAY_SIZE(tbl)
+#define F_NAMES(tbl)			.names = BFN_##tbl, .nnames = ARRAY_SIZE(tbl)
+
+/*
+ * Value names and computed meanings are indexes, not pointers, for the
+ * same reason: .names = BFN_vtd_tt_names (what F_NAMES writes), .meaning =
+ * BFM(meaning_hex). Each list names every table and function the field
+ * tables use; field.c maps the indexes back.
+ */
+#define BF_NAMES_LIST(X) \
+	X(amd_mode_names) X(amd_glx_names) X(amd_ioctl_names) X(amd_sysmgt_names) \
+	X(amd_gpt_level_names) X(amd_intctl_names) X(amd_pde_nl_names) X(amd_pte_nl_names) \
+	X(amd_hats_names) X(amd_gats_names) X(amd_devtblseg_names) \
+	X(lpae_aptable_names) X(lpae_ap_names) X(lpae_sh_names) X(lpae_s2ap_names) \
+	X(rv_iohgatp_mode_names) X(rv_msiptp_mode_names) X(rv_pbmt_names) \
+	X(smmu_config_names) X(smmu_s1fmt_names) X(smmu_s1dss_names) X(smmu_cache_names) \
+	X(smmu_sh_names) X(smmu_eats_names) X(smmu_strw_names) X(smmu_shcfg_names) \
+	X(smmu_tg_names) X(smmu_ps_names) X(smmu_tg1_names) \
+	X(vtd_tt_names) X(vtd_aw_names) X(vtd_pgtt_names) X(vtd_fspm_names) X(vtd_emt_names) \
+	X(vtd_frcd_at_names) X(vtd_frcd_t_names) \
+	X(x86_rw_names) X(x86_us_names)
+
+#define BF_MEANING_LIST(X) \
+	X(meaning_pasid_bits) X(meaning_pow2_entries) X(meaning_hex) \
+	X(lpae_type_meaning) X(lpae_attr_idx_meaning) X(lpae_memattr_meaning) X(lpae_s2xn_meaning) \
+	X(v7s_type_meaning) X(rv_fsc_mode_meaning) \
+	X(smmu_cdmax_meaning) X(smmu_t0sz_meaning) X(smmu_s2sl0_meaning) X(smmu_span_meaning) \
+	X(vtd_avail_meaning) X(vtd_pdts_meaning) X(vtd_pasid_aw_meaning) X(vtd_nd_meaning) \
+	X(vtd_sagaw_meaning) X(vtd_width_meaning) X(vtd_offset16_meaning) X(vtd_sllps_meaning) \
+	X(vtd_nfr_meaning) X(vtd_fr_meaning) X(vtd_sid_meaning)
+
+#define BF_NAMES_ENUM(tbl)	BFN_##tbl,
+#define BF_MEANING_ENUM(fn)	BFM_##fn,
+enum { BFN_NONE, BF_NAMES_LIST(BF_NAMES_ENUM) BFN_COUNT };
+enum { BFM_NONE, BF_MEANING_LIST(BF_MEANING_ENUM) BFM_COUNT };
+_Static_assert(BFN_COUNT <= 256 && BFM_COUNT <= 256, "struct bitfield holds them in a byte");
+#define BFM(fn)			BFM_##fn
+
+typedef void bf_meaning_fn(const struct decode_entry *e, const struct bitfield *f, uint64_t raw,
+			   char *buf, size_t len);
+#define BF_NAMES_DECL(tbl)	extern const char *const tbl[];
+#define BF_MEANING_DECL(fn)	bf_meaning_fn fn;
+BF_NAMES_LIST(BF_NAMES_DECL)
+BF_MEANING_LIST(BF_MEANING_DECL)
 
 #define LAYOUT(n, tbl) { .name = (n), .fields = (tbl), .nfields = ARRAY_SIZE(tbl) }
 
@@ -111,13 +157,10 @@ int pt_level_9bit(int level, int leaf_level, struct decode_pt_level *g);
  */
 void pt_entry_9bit(struct decode_pte *pte, uint64_t v, int level, bool leaf);
 
-/* Meaning callbacks shared by several families. */
-/* Width fields stored as "bits - 1". */
-void meaning_pasid_bits(const struct decode_entry *e, const struct bitfield *f, uint64_t raw,
-			char *buf, size_t len);
-void meaning_pow2_entries(const struct decode_entry *e, const struct bitfield *f,
-			  uint64_t raw, char *buf, size_t len);
-void meaning_hex(const struct decode_entry *e, const struct bitfield *f, uint64_t raw,
-		 char *buf, size_t len);
+/*
+ * Meaning callbacks shared by several families (declared with the others
+ * by BF_MEANING_LIST): meaning_pasid_bits for width fields stored as
+ * "bits - 1", meaning_pow2_entries, meaning_hex.
+ */
 
 #endif

@@ -15,7 +15,7 @@
 
 #define RV_PPN(w)	{ F_ADDR(w, 43, 0, "ppn", "Root Page Number"), .shift = 12 }
 
-static const char *const rv_iohgatp_mode_names[] = {
+const char *const rv_iohgatp_mode_names[] = {
 	"Bare", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 	"Sv39x4 (Sv32x4 if fctl.GXL)", "Sv48x4", "Sv57x4", NULL, NULL, NULL, NULL, NULL,
 };
@@ -30,7 +30,7 @@ static const char *const rv_pdtp_mode_names[] = {
 	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
-static const char *const rv_msiptp_mode_names[] = {
+const char *const rv_msiptp_mode_names[] = {
 	"Off", "Flat", NULL, NULL, NULL, NULL, NULL, NULL,
 	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 };
@@ -65,8 +65,8 @@ const struct decode_fmt fmt_riscv_pdte = {
 };
 
 /* fsc is iosatp or, with DC.tc.PDTV, a PDT pointer: the mode names differ. */
-static void rv_fsc_mode_meaning(const struct decode_entry *e, const struct bitfield *f,
-				uint64_t raw, char *buf, size_t len)
+void rv_fsc_mode_meaning(const struct decode_entry *e, const struct bitfield *f,
+			 uint64_t raw, char *buf, size_t len)
 {
 	bool pdtv = e->fmt != &fmt_riscv_pc && (e->words[0] >> 5 & 1);
 	const char *const *names = pdtv ? rv_pdtp_mode_names : rv_iosatp_mode_names;
@@ -113,7 +113,7 @@ static void rv_fsc_validate(const struct decode_entry *e, struct decode_result *
 	{ F_ADDR(3, 43, 0, "fsc_ppn", "First-stage / PDT Root Page Number"), .shift = 12 }, \
 	{ F_RSVD(3, 59, 44) }, \
 	{ F_UINT(3, 63, 60, "fsc_mode", "First-stage / PDT Mode"), \
-	  .meaning = rv_fsc_mode_meaning }
+	  .meaning = BFM(rv_fsc_mode_meaning) }
 
 static const struct bitfield rv_dc_fields[] = {
 	RV_DC_BASE,
@@ -124,9 +124,9 @@ static const struct bitfield rv_dc_ext_fields[] = {
 	{ F_ADDR(4, 43, 0, "msiptp_ppn", "MSI Page Table Page Number"), .shift = 12 },
 	{ F_RSVD(4, 59, 44) },
 	{ F_ENUM(4, 63, 60, "msiptp_mode", "MSI Page Table Mode", rv_msiptp_mode_names) },
-	{ F_UINT(5, 51, 0, "msi_addr_mask", "MSI Address Mask"), .meaning = meaning_hex },
+	{ F_UINT(5, 51, 0, "msi_addr_mask", "MSI Address Mask"), .meaning = BFM(meaning_hex) },
 	{ F_RSVD(5, 63, 52) },
-	{ F_UINT(6, 51, 0, "msi_addr_pattern", "MSI Address Pattern"), .meaning = meaning_hex },
+	{ F_UINT(6, 51, 0, "msi_addr_pattern", "MSI Address Pattern"), .meaning = BFM(meaning_hex) },
 	{ F_RSVD(6, 63, 52) },
 	{ F_RSVD(7, 63, 0) },
 };
@@ -170,7 +170,7 @@ static const struct bitfield rv_pc_fields[] = {
 	{ F_RSVD(0, 63, 32) },
 	{ F_ADDR(1, 43, 0, "fsc_ppn", "First-stage Root Page Number"), .shift = 12 },
 	{ F_RSVD(1, 59, 44) },
-	{ F_UINT(1, 63, 60, "fsc_mode", "First-stage Mode"), .meaning = rv_fsc_mode_meaning },
+	{ F_UINT(1, 63, 60, "fsc_mode", "First-stage Mode"), .meaning = BFM(rv_fsc_mode_meaning) },
 };
 
 static const struct decode_layout rv_pc_layouts[] = { LAYOUT("pc", rv_pc_fields) };
@@ -195,11 +195,11 @@ const struct decode_fmt fmt_riscv_pc = {
 
 enum { RV_PTE_INVALID, RV_PTE_TABLE, RV_PTE_LEAF };
 
-static const char *const rv_pbmt_names[] = { "PMA", "NC", "IO", NULL };
+const char *const rv_pbmt_names[] = { "PMA", "NC", "IO", NULL };
 
 static const struct bitfield rv_pte_invalid_fields[] = {
 	{ F_FLAG(0, 0, "v", "Valid") },
-	{ F_UINT(0, 63, 1, "ignored", "Ignored (invalid entry)"), .meaning = meaning_hex },
+	{ F_UINT(0, 63, 1, "ignored", "Ignored (invalid entry)"), .meaning = BFM(meaning_hex) },
 };
 
 static const struct bitfield rv_pte_table_fields[] = {

@@ -10,46 +10,46 @@
 
 #include "decode/fmt.h"
 
-static const char *const smmu_config_names[] = {
+const char *const smmu_config_names[] = {
 	"abort", NULL, NULL, NULL, "bypass", "stage 1 only", "stage 2 only", "stage 1 + stage 2",
 };
 
-static const char *const smmu_s1fmt_names[] = {
+const char *const smmu_s1fmt_names[] = {
 	"linear", "2-level, 4K leaf tables", "2-level, 64K leaf tables", NULL,
 };
 
-static const char *const smmu_s1dss_names[] = {
+const char *const smmu_s1dss_names[] = {
 	"terminate", "bypass stage 1", "use substream 0", NULL,
 };
 
-static const char *const smmu_cache_names[] = {
+const char *const smmu_cache_names[] = {
 	"non-cacheable", "write-back, read-allocate", "write-through, read-allocate",
 	"write-back, no read-allocate",
 };
 
-static const char *const smmu_sh_names[] = {
+const char *const smmu_sh_names[] = {
 	"non-shareable", NULL, "outer shareable", "inner shareable",
 };
 
-static const char *const smmu_eats_names[] = {
+const char *const smmu_eats_names[] = {
 	"ATS disabled", "full ATS", "ATS stage-1 check (split stage)", NULL,
 };
 
 /* For Non-secure STEs; 0bx1 is ILLEGAL there (Secure/Realm: see the spec). */
-static const char *const smmu_strw_names[] = { "EL1", NULL, "EL2", NULL };
+const char *const smmu_strw_names[] = { "EL1", NULL, "EL2", NULL };
 
-static const char *const smmu_shcfg_names[] = {
+const char *const smmu_shcfg_names[] = {
 	"non-shareable", "use incoming", "outer shareable", "inner shareable",
 };
 
-static const char *const smmu_tg_names[] = { "4K", "64K", "16K", NULL };
+const char *const smmu_tg_names[] = { "4K", "64K", "16K", NULL };
 
-static const char *const smmu_ps_names[] = {
+const char *const smmu_ps_names[] = {
 	"32-bit", "36-bit", "40-bit", "42-bit", "44-bit", "48-bit", "52-bit", "56-bit",
 };
 
-static void smmu_cdmax_meaning(const struct decode_entry *e, const struct bitfield *f,
-			       uint64_t raw, char *buf, size_t len)
+void smmu_cdmax_meaning(const struct decode_entry *e, const struct bitfield *f,
+			uint64_t raw, char *buf, size_t len)
 {
 	if (!raw)
 		snprintf(buf, len, "one CD, substreams disabled");
@@ -57,14 +57,14 @@ static void smmu_cdmax_meaning(const struct decode_entry *e, const struct bitfie
 		snprintf(buf, len, "%llu CDs", 1ULL << raw);
 }
 
-static void smmu_t0sz_meaning(const struct decode_entry *e, const struct bitfield *f,
-			      uint64_t raw, char *buf, size_t len)
+void smmu_t0sz_meaning(const struct decode_entry *e, const struct bitfield *f,
+		       uint64_t raw, char *buf, size_t len)
 {
 	snprintf(buf, len, "%llu-bit input", 64 - (unsigned long long)raw);
 }
 
-static void smmu_s2sl0_meaning(const struct decode_entry *e, const struct bitfield *f,
-			       uint64_t raw, char *buf, size_t len)
+void smmu_s2sl0_meaning(const struct decode_entry *e, const struct bitfield *f,
+			uint64_t raw, char *buf, size_t len)
 {
 	/* Depends on S2TG: 4K counts from level 2 down, 16K/64K from level 3. */
 	uint64_t tg = bits64(e->words[2], 47, 46);
@@ -82,7 +82,7 @@ static const struct bitfield smmu_ste_fields[] = {
 	{ F_ENUM(0, 5, 4, "s1fmt", "Stage 1 Format", smmu_s1fmt_names) },
 	{ F_ADDR(0, 55, 6, "s1_context_ptr", "Stage 1 Context Descriptor Pointer") },
 	{ F_RSVD(0, 58, 56) },
-	{ F_UINT(0, 63, 59, "s1cdmax", "Stage 1 CD Max (log2)"), .meaning = smmu_cdmax_meaning },
+	{ F_UINT(0, 63, 59, "s1cdmax", "Stage 1 CD Max (log2)"), .meaning = BFM(smmu_cdmax_meaning) },
 	{ F_ENUM(1, 1, 0, "s1dss", "Default Substream", smmu_s1dss_names) },
 	{ F_ENUM(1, 3, 2, "s1cir", "CD Fetch Inner Cacheability", smmu_cache_names) },
 	{ F_ENUM(1, 5, 4, "s1cor", "CD Fetch Outer Cacheability", smmu_cache_names) },
@@ -111,11 +111,11 @@ static const struct bitfield smmu_ste_fields[] = {
 	{ F_UINT(1, 47, 46, "nscfg", "Non-secure Override") },
 	{ F_UINT(1, 49, 48, "privcfg", "Privilege Override") },
 	{ F_UINT(1, 51, 50, "instcfg", "Instruction/Data Override") },
-	{ F_UINT(1, 63, 52, "impdef_127_116", "Implementation Defined"), .meaning = meaning_hex },
+	{ F_UINT(1, 63, 52, "impdef_127_116", "Implementation Defined"), .meaning = BFM(meaning_hex) },
 	{ F_UINT(2, 15, 0, "s2vmid", "Stage 2 VMID") },
-	{ F_UINT(2, 31, 16, "impdef_159_144", "Implementation Defined"), .meaning = meaning_hex },
-	{ F_UINT(2, 37, 32, "s2t0sz", "Stage 2 T0SZ"), .meaning = smmu_t0sz_meaning },
-	{ F_UINT(2, 39, 38, "s2sl0", "Stage 2 Starting Level"), .meaning = smmu_s2sl0_meaning },
+	{ F_UINT(2, 31, 16, "impdef_159_144", "Implementation Defined"), .meaning = BFM(meaning_hex) },
+	{ F_UINT(2, 37, 32, "s2t0sz", "Stage 2 T0SZ"), .meaning = BFM(smmu_t0sz_meaning) },
+	{ F_UINT(2, 39, 38, "s2sl0", "Stage 2 Starting Level"), .meaning = BFM(smmu_s2sl0_meaning) },
 	{ F_ENUM(2, 41, 40, "s2ir0", "Stage 2 Walk Inner Cacheability", smmu_cache_names) },
 	{ F_ENUM(2, 43, 42, "s2or0", "Stage 2 Walk Outer Cacheability", smmu_cache_names) },
 	{ F_ENUM(2, 45, 44, "s2sh0", "Stage 2 Walk Shareability", smmu_sh_names) },
@@ -141,9 +141,9 @@ static const struct bitfield smmu_ste_fields[] = {
 	{ F_RSVD(3, 60, 56) },
 	{ F_UINT(3, 62, 61, "s2skl", "Stage 2 Skip Level") },
 	{ F_RSVD(3, 63, 63) },
-	{ F_UINT(4, 15, 0, "impdef_271_256", "Implementation Defined"), .meaning = meaning_hex },
+	{ F_UINT(4, 15, 0, "impdef_271_256", "Implementation Defined"), .meaning = BFM(meaning_hex) },
 	{ F_UINT(4, 31, 16, "partid", "MPAM PARTID") },
-	{ F_UINT(4, 37, 32, "s_s2t0sz", "Secure Stage 2 T0SZ"), .meaning = smmu_t0sz_meaning },
+	{ F_UINT(4, 37, 32, "s_s2t0sz", "Secure Stage 2 T0SZ"), .meaning = BFM(smmu_t0sz_meaning) },
 	{ F_UINT(4, 39, 38, "s_s2sl0", "Secure Stage 2 Starting Level") },
 	{ F_RSVD(4, 45, 40) },
 	{ F_ENUM(4, 47, 46, "s_s2tg", "Secure Stage 2 Translation Granule", smmu_tg_names) },
@@ -164,7 +164,7 @@ static const struct bitfield smmu_ste_fields[] = {
 	{ F_UINT(6, 62, 61, "s_s2skl", "Secure Stage 2 Skip Level") },
 	{ F_RSVD(6, 63, 63) },
 	{ F_UINT(7, 63, 0, "s2poi", "Stage 2 Overlay Permission Indices"),
-	  .meaning = meaning_hex },
+	  .meaning = BFM(meaning_hex) },
 };
 
 static const struct decode_layout smmu_ste_layouts[] = { LAYOUT("ste", smmu_ste_fields) };
@@ -193,17 +193,17 @@ const struct decode_fmt fmt_smmuv3_ste = {
 	.validate = smmu_ste_validate,
 };
 
-static const char *const smmu_tg1_names[] = { NULL, "16K", "4K", "64K" };
+const char *const smmu_tg1_names[] = { NULL, "16K", "4K", "64K" };
 
 static const struct bitfield smmu_cd_fields[] = {
-	{ F_UINT(0, 5, 0, "t0sz", "TTB0 Input Size (T0SZ)"), .meaning = smmu_t0sz_meaning },
+	{ F_UINT(0, 5, 0, "t0sz", "TTB0 Input Size (T0SZ)"), .meaning = BFM(smmu_t0sz_meaning) },
 	{ F_ENUM(0, 7, 6, "tg0", "TTB0 Granule", smmu_tg_names) },
 	{ F_ENUM(0, 9, 8, "ir0", "TTB0 Walk Inner Cacheability", smmu_cache_names) },
 	{ F_ENUM(0, 11, 10, "or0", "TTB0 Walk Outer Cacheability", smmu_cache_names) },
 	{ F_ENUM(0, 13, 12, "sh0", "TTB0 Walk Shareability", smmu_sh_names) },
 	{ F_FLAG(0, 14, "epd0", "TTB0 Walk Disable") },
 	{ F_FLAG(0, 15, "endi", "Big-endian Walks") },
-	{ F_UINT(0, 21, 16, "t1sz", "TTB1 Input Size (T1SZ)"), .meaning = smmu_t0sz_meaning },
+	{ F_UINT(0, 21, 16, "t1sz", "TTB1 Input Size (T1SZ)"), .meaning = BFM(smmu_t0sz_meaning) },
 	{ F_UINT(0, 23, 22, "tg1", "TTB1 Granule"), F_NAMES(smmu_tg1_names) },
 	{ F_ENUM(0, 25, 24, "ir1", "TTB1 Walk Inner Cacheability", smmu_cache_names) },
 	{ F_ENUM(0, 27, 26, "or1", "TTB1 Walk Outer Cacheability", smmu_cache_names) },
@@ -247,19 +247,19 @@ static const struct bitfield smmu_cd_fields[] = {
 	{ F_FLAG(2, 60, "hwu159", "TTB1 HW use of bit 59") },
 	{ F_FLAG(2, 61, "hwu160", "TTB1 HW use of bit 60") },
 	{ F_UINT(2, 63, 62, "hwu1_62_61", "TTB1 HW use of bits 62:61 (SKL1 with D128)") },
-	{ F_UINT(3, 31, 0, "mair0", "MAIR0"), .meaning = meaning_hex },
-	{ F_UINT(3, 63, 32, "mair1", "MAIR1"), .meaning = meaning_hex },
-	{ F_UINT(4, 31, 0, "amair0", "AMAIR0"), .meaning = meaning_hex },
-	{ F_UINT(4, 63, 32, "amair1", "AMAIR1"), .meaning = meaning_hex },
-	{ F_UINT(5, 31, 0, "impdef_351_320", "Implementation Defined"), .meaning = meaning_hex },
+	{ F_UINT(3, 31, 0, "mair0", "MAIR0"), .meaning = BFM(meaning_hex) },
+	{ F_UINT(3, 63, 32, "mair1", "MAIR1"), .meaning = BFM(meaning_hex) },
+	{ F_UINT(4, 31, 0, "amair0", "AMAIR0"), .meaning = BFM(meaning_hex) },
+	{ F_UINT(4, 63, 32, "amair1", "AMAIR1"), .meaning = BFM(meaning_hex) },
+	{ F_UINT(5, 31, 0, "impdef_351_320", "Implementation Defined"), .meaning = BFM(meaning_hex) },
 	{ F_UINT(5, 47, 32, "partid", "MPAM PARTID") },
 	{ F_UINT(5, 55, 48, "pmg", "MPAM PMG") },
 	{ F_RSVD(5, 63, 56) },
 	{ F_UINT(6, 47, 0, "piiu", "Unprivileged Indirect Permission Indices"),
-	  .meaning = meaning_hex },
+	  .meaning = BFM(meaning_hex) },
 	{ F_RSVD(6, 63, 48) },
 	{ F_UINT(7, 47, 0, "piip", "Privileged Indirect Permission Indices"),
-	  .meaning = meaning_hex },
+	  .meaning = BFM(meaning_hex) },
 	{ F_RSVD(7, 63, 48) },
 };
 
@@ -274,8 +274,8 @@ const struct decode_fmt fmt_smmuv3_cd = {
 	.nlayouts = ARRAY_SIZE(smmu_cd_layouts),
 };
 
-static void smmu_span_meaning(const struct decode_entry *e, const struct bitfield *f,
-			      uint64_t raw, char *buf, size_t len)
+void smmu_span_meaning(const struct decode_entry *e, const struct bitfield *f,
+		       uint64_t raw, char *buf, size_t len)
 {
 	if (!raw)
 		snprintf(buf, len, "invalid");
@@ -286,7 +286,7 @@ static void smmu_span_meaning(const struct decode_entry *e, const struct bitfiel
 }
 
 static const struct bitfield smmu_l1std_fields[] = {
-	{ F_UINT(0, 4, 0, "span", "Span"), .meaning = smmu_span_meaning },
+	{ F_UINT(0, 4, 0, "span", "Span"), .meaning = BFM(smmu_span_meaning) },
 	{ F_RSVD(0, 5, 5) },
 	{ F_ADDR(0, 55, 6, "l2ptr", "Level 2 Table Pointer") },
 	{ F_RSVD(0, 63, 56) },

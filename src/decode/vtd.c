@@ -35,10 +35,10 @@ const struct decode_fmt fmt_vtd_root = {
 };
 
 static const struct bitfield vtd_root_sm_fields[] = {
-	{ FIELD_AT(F_FLAG, VTD_ROOT_SM_LP, "lp", "Lower Present"), .note = "devfn 0x00-0x7f" },
+	{ FIELD_AT(F_FLAG, VTD_ROOT_SM_LP, "lp", "Lower Present") }, /* devfn 0x00-0x7f */
 	{ F_RSVD(0, 11, 1) },
 	{ FIELD_AT(F_ADDR, VTD_ROOT_SM_LCTP, "lctp", "Lower Context-table Pointer") },
-	{ FIELD_AT(F_FLAG, VTD_ROOT_SM_UP, "up", "Upper Present"), .note = "devfn 0x80-0xff" },
+	{ FIELD_AT(F_FLAG, VTD_ROOT_SM_UP, "up", "Upper Present") }, /* devfn 0x80-0xff */
 	{ F_RSVD(1, 11, 1) },
 	{ FIELD_AT(F_ADDR, VTD_ROOT_SM_UCTP, "uctp", "Upper Context-table Pointer") },
 };
@@ -56,19 +56,19 @@ const struct decode_fmt fmt_vtd_root_sm = {
 	.nlayouts = ARRAY_SIZE(vtd_root_sm_layouts),
 };
 
-static const char *const vtd_tt_names[] = {
+const char *const vtd_tt_names[] = {
 	[VTD_TT_SS] = "second-stage translation",
 	[VTD_TT_SS_DEVTLB] = "second-stage translation, device-TLB allowed",
 	[VTD_TT_PT] = "pass-through",
 	[VTD_TT_RSVD] = NULL,
 };
 
-static const char *const vtd_aw_names[] = {
+const char *const vtd_aw_names[] = {
 	"30-bit, 2-level", "39-bit, 3-level", "48-bit, 4-level", "57-bit, 5-level",
 };
 
-static void vtd_avail_meaning(const struct decode_entry *e, const struct bitfield *f,
-			      uint64_t raw, char *buf, size_t len)
+void vtd_avail_meaning(const struct decode_entry *e, const struct bitfield *f,
+		       uint64_t raw, char *buf, size_t len)
 {
 	/* A Linux kdump kernel marks context entries it inherited this way. */
 	if (raw & 1)
@@ -85,7 +85,7 @@ static const struct bitfield vtd_context_fields[] = {
 	{ F_RSVD(0, 11, 4) },
 	{ FIELD_AT(F_ADDR, VTD_CTX_SLPTPTR, "slptptr", "Second-stage Page-table Pointer") },
 	{ FIELD_AT(F_ENUM, VTD_CTX_AW, "aw", "Address Width", vtd_aw_names) },
-	{ F_UINT(1, 6, 3, "avail", "Available to software"), .meaning = vtd_avail_meaning },
+	{ F_UINT(1, 6, 3, "avail", "Available to software"), .meaning = BFM(vtd_avail_meaning) },
 	{ F_RSVD(1, 7, 7) },
 	{ FIELD_AT(F_UINT, VTD_CTX_DID, "did", "Domain Identifier") },
 	{ F_RSVD(1, 63, 24) },
@@ -104,8 +104,8 @@ const struct decode_fmt fmt_vtd_context = {
 	.nlayouts = ARRAY_SIZE(vtd_context_layouts),
 };
 
-static void vtd_pdts_meaning(const struct decode_entry *e, const struct bitfield *f,
-			     uint64_t raw, char *buf, size_t len)
+void vtd_pdts_meaning(const struct decode_entry *e, const struct bitfield *f,
+		      uint64_t raw, char *buf, size_t len)
 {
 	snprintf(buf, len, "%u entries", VTD_PDTS_ENTRIES((unsigned int)raw));
 }
@@ -118,7 +118,7 @@ static const struct bitfield vtd_context_sm_fields[] = {
 	{ F_FLAG(0, 4, "pre", "Page Request Enable") },
 	{ F_RSVD(0, 8, 5) },
 	{ FIELD_AT(F_UINT, VTD_SMCTX_PDTS, "pdts", "PASID Directory Size"),
-	  .meaning = vtd_pdts_meaning },
+	  .meaning = BFM(vtd_pdts_meaning) },
 	{ FIELD_AT(F_ADDR, VTD_SMCTX_PASIDDIRPTR, "pasid_dir_ptr", "PASID Directory Pointer") },
 	{ FIELD_AT(F_UINT, VTD_SMCTX_RID_PASID, "rid_pasid", "RID_PASID") },
 	{ F_FLAG(1, 20, "rid_priv", "RID_PRIV") },
@@ -162,7 +162,7 @@ const struct decode_fmt fmt_vtd_pasid_dir = {
 	.nlayouts = ARRAY_SIZE(vtd_pasid_dir_layouts),
 };
 
-static const char *const vtd_pgtt_names[] = {
+const char *const vtd_pgtt_names[] = {
 	[VTD_PGTT_FS] = "first-stage only",
 	[VTD_PGTT_SS] = "second-stage only",
 	[VTD_PGTT_NESTED] = "nested",
@@ -170,10 +170,10 @@ static const char *const vtd_pgtt_names[] = {
 	[7] = NULL,	/* 0 and 5-7 are reserved */
 };
 
-static const char *const vtd_fspm_names[] = { "4-level, 48-bit", "5-level, 57-bit" };
+const char *const vtd_fspm_names[] = { "4-level, 48-bit", "5-level, 57-bit" };
 
-static void vtd_pasid_aw_meaning(const struct decode_entry *e, const struct bitfield *f,
-				 uint64_t raw, char *buf, size_t len)
+void vtd_pasid_aw_meaning(const struct decode_entry *e, const struct bitfield *f,
+			  uint64_t raw, char *buf, size_t len)
 {
 	/* Only second-stage and nested translation use AW: no warning here. */
 	if (raw >= 1 && raw <= VTD_AW_MAX)
@@ -185,7 +185,7 @@ static void vtd_pasid_aw_meaning(const struct decode_entry *e, const struct bitf
 static const struct bitfield vtd_pasid_fields[] = {
 	{ FIELD_AT(F_FLAG, VTD_PASID_P, "present", "Present") },
 	{ F_FLAG(0, 1, "fpd", "Fault Processing Disable") },
-	{ FIELD_AT(F_UINT, VTD_PASID_AW, "aw", "Address Width"), .meaning = vtd_pasid_aw_meaning },
+	{ FIELD_AT(F_UINT, VTD_PASID_AW, "aw", "Address Width"), .meaning = BFM(vtd_pasid_aw_meaning) },
 	{ F_RSVD(0, 5, 5) },
 	{ FIELD_AT(F_ENUM, VTD_PASID_PGTT, "pgtt", "PASID Granular Translation Type",
 		   vtd_pgtt_names) },
@@ -201,7 +201,7 @@ static const struct bitfield vtd_pasid_fields[] = {
 	{ F_UINT(1, 29, 27, "emt", "Extended Memory Type") },
 	{ F_FLAG(1, 30, "pwt", "Page-level Write-through") },
 	{ F_FLAG(1, 31, "pcd", "Page-level Cache Disable") },
-	{ F_UINT(1, 63, 32, "pat", "Page Attribute Table"), .meaning = meaning_hex },
+	{ F_UINT(1, 63, 32, "pat", "Page Attribute Table"), .meaning = BFM(meaning_hex) },
 	{ F_FLAG(2, 0, "sre", "Supervisor Request Enable") },
 	{ F_FLAG(2, 1, "ere", "Execute Request Enable") },
 	{ FIELD_AT(F_ENUM, VTD_PASID_FSPM, "fspm", "First-stage Paging Mode", vtd_fspm_names) },
@@ -246,14 +246,14 @@ const struct decode_fmt fmt_vtd_pasid = {
 
 enum { SL_NOT_PRESENT, SL_TABLE_TOP, SL_TABLE, SL_PDPE_1G, SL_PDE_2M, SL_PTE };
 
-static const char *const vtd_emt_names[] = {
+const char *const vtd_emt_names[] = {
 	"UC", "WC", NULL, NULL, "WT", "WP", "WB", NULL,
 };
 
 static const struct bitfield vtd_sl_np_fields[] = {
 	{ F_FLAG(0, 0, "r", "Read") },
 	{ F_FLAG(0, 1, "w", "Write") },
-	{ F_UINT(0, 63, 2, "ignored", "Ignored (entry not present)"), .meaning = meaning_hex },
+	{ F_UINT(0, 63, 2, "ignored", "Ignored (entry not present)"), .meaning = BFM(meaning_hex) },
 };
 
 /* PML5E and PML4E: PS is reserved. */
@@ -296,7 +296,7 @@ static const struct bitfield vtd_sl_table_fields[] = {
 
 #define VTD_SL_LEAF_HIGH \
 	{ F_UINT(0, 61, 52, "ignored_61_52", "Ignored") }, \
-	{ F_RSVD(0, 62, 62), .note = "transient mapping in old specifications" }, \
+	{ F_RSVD(0, 62, 62) }, /* transient mapping in old specifications */ \
 	{ F_UINT(0, 63, 63, "ignored_63", "Ignored") }
 
 static const struct bitfield vtd_sl_1g_fields[] = {
@@ -467,8 +467,8 @@ const struct decode_fmt fmt_vtd_fl_pte = {
 
 /* ---- registers ---- */
 
-static void vtd_nd_meaning(const struct decode_entry *e, const struct bitfield *f,
-			   uint64_t raw, char *buf, size_t len)
+void vtd_nd_meaning(const struct decode_entry *e, const struct bitfield *f,
+		    uint64_t raw, char *buf, size_t len)
 {
 	if (raw == 7)
 		snprintf(buf, len, "reserved (7)");
@@ -492,63 +492,63 @@ static void vtd_bitmap_meaning(uint64_t raw, const char *const *names, unsigned 
 		snprintf(buf, len, "%s", none);
 }
 
-static void vtd_sagaw_meaning(const struct decode_entry *e, const struct bitfield *f,
-			      uint64_t raw, char *buf, size_t len)
+void vtd_sagaw_meaning(const struct decode_entry *e, const struct bitfield *f,
+		       uint64_t raw, char *buf, size_t len)
 {
 	static const char *const widths[] = { "30-bit", "39-bit", "48-bit", "57-bit" };
 
 	vtd_bitmap_meaning(raw, widths, ARRAY_SIZE(widths), "none", buf, len);
 }
 
-static void vtd_width_meaning(const struct decode_entry *e, const struct bitfield *f,
-			      uint64_t raw, char *buf, size_t len)
+void vtd_width_meaning(const struct decode_entry *e, const struct bitfield *f,
+		       uint64_t raw, char *buf, size_t len)
 {
 	snprintf(buf, len, "%llu-bit", (unsigned long long)raw + 1);
 }
 
-static void vtd_offset16_meaning(const struct decode_entry *e, const struct bitfield *f,
-				 uint64_t raw, char *buf, size_t len)
+void vtd_offset16_meaning(const struct decode_entry *e, const struct bitfield *f,
+			  uint64_t raw, char *buf, size_t len)
 {
 	snprintf(buf, len, "offset 0x%llx", (unsigned long long)raw * 16);
 }
 
-static void vtd_sllps_meaning(const struct decode_entry *e, const struct bitfield *f,
-			      uint64_t raw, char *buf, size_t len)
+void vtd_sllps_meaning(const struct decode_entry *e, const struct bitfield *f,
+		       uint64_t raw, char *buf, size_t len)
 {
 	static const char *const sizes[] = { "2M", "1G", "512G", "1T" };
 
 	vtd_bitmap_meaning(raw, sizes, ARRAY_SIZE(sizes), "4K only", buf, len);
 }
 
-static void vtd_nfr_meaning(const struct decode_entry *e, const struct bitfield *f,
-			    uint64_t raw, char *buf, size_t len)
+void vtd_nfr_meaning(const struct decode_entry *e, const struct bitfield *f,
+		     uint64_t raw, char *buf, size_t len)
 {
 	snprintf(buf, len, "%llu fault recording register%s", (unsigned long long)raw + 1,
 		 raw ? "s" : "");
 }
 
 static const struct bitfield vtd_cap_fields[] = {
-	{ F_UINT(0, 2, 0, "nd", "Number of Domains Supported"), .meaning = vtd_nd_meaning },
+	{ F_UINT(0, 2, 0, "nd", "Number of Domains Supported"), .meaning = BFM(vtd_nd_meaning) },
 	{ F_FLAG(0, 3, "afl", "Advanced Fault Logging") },
 	{ F_FLAG(0, 4, "rwbf", "Required Write-Buffer Flushing") },
 	{ F_FLAG(0, 5, "plmr", "Protected Low-Memory Region") },
 	{ F_FLAG(0, 6, "phmr", "Protected High-Memory Region") },
 	{ F_FLAG(0, 7, "cm", "Caching Mode") },
 	{ F_UINT(0, 12, 8, "sagaw", "Supported Adjusted Guest Address Widths"),
-	  .meaning = vtd_sagaw_meaning },
+	  .meaning = BFM(vtd_sagaw_meaning) },
 	{ F_RSVD(0, 15, 13) },
 	{ F_UINT(0, 21, 16, "mgaw", "Maximum Guest Address Width"),
-	  .meaning = vtd_width_meaning },
+	  .meaning = BFM(vtd_width_meaning) },
 	{ F_FLAG(0, 22, "zlr", "Zero Length Read") },
 	{ F_FLAG(0, 23, "isoch", "Isochrony (obsolete)") },
 	{ F_UINT(0, 33, 24, "fro", "Fault-recording Register Offset"),
-	  .meaning = vtd_offset16_meaning },
+	  .meaning = BFM(vtd_offset16_meaning) },
 	{ F_UINT(0, 37, 34, "sllps", "Second Stage Large Page Support"),
-	  .meaning = vtd_sllps_meaning },
+	  .meaning = BFM(vtd_sllps_meaning) },
 	{ F_RSVD(0, 38, 38) },
 	{ F_FLAG(0, 39, "psi", "Page Selective Invalidation") },
 	{ F_UINT(0, 47, 40, "nfr", "Number of Fault-recording Registers"),
-	  .meaning = vtd_nfr_meaning },
+	  .meaning = BFM(vtd_nfr_meaning) },
 	{ F_UINT(0, 53, 48, "mamv", "Maximum Address Mask Value") },
 	{ F_FLAG(0, 54, "dwd", "Write Draining") },
 	{ F_FLAG(0, 55, "drd", "Read Draining") },
@@ -581,7 +581,7 @@ static const struct bitfield vtd_ecap_fields[] = {
 	{ F_FLAG(0, 5, "ch", "Caching Hints (obsolete)") },
 	{ F_FLAG(0, 6, "pt", "Pass Through") },
 	{ F_FLAG(0, 7, "sc", "Snoop Control") },
-	{ F_UINT(0, 17, 8, "iro", "IOTLB Register Offset"), .meaning = vtd_offset16_meaning },
+	{ F_UINT(0, 17, 8, "iro", "IOTLB Register Offset"), .meaning = BFM(vtd_offset16_meaning) },
 	{ F_RSVD(0, 19, 18) },
 	{ F_UINT(0, 23, 20, "mhmv", "Maximum Handle Mask Value") },
 	{ F_FLAG(0, 24, "ecs", "Extended Context Support (obsolete)") },
@@ -595,7 +595,7 @@ static const struct bitfield vtd_ecap_fields[] = {
 	{ F_FLAG(0, 32, "pot", "Page-walk Order Tracking (obsolete)") },
 	{ F_FLAG(0, 33, "nwfs", "No Write Flag Support") },
 	{ F_FLAG(0, 34, "eafs", "Extended Accessed Flag Support") },
-	{ F_UINT(0, 39, 35, "pss", "PASID Size Supported"), .meaning = meaning_pasid_bits },
+	{ F_UINT(0, 39, 35, "pss", "PASID Size Supported"), .meaning = BFM(meaning_pasid_bits) },
 	{ F_FLAG(0, 40, "pasid", "PASID Support") },
 	{ F_FLAG(0, 41, "dit", "Device-TLB Invalidation Throttle") },
 	{ F_FLAG(0, 42, "pds", "Page-request Drain Support") },
@@ -606,15 +606,15 @@ static const struct bitfield vtd_ecap_fields[] = {
 	{ F_FLAG(0, 47, "flts", "First Stage Translation Support") },
 	{ F_FLAG(0, 48, "smpwcs", "Scalable-Mode Page-walk Coherency Support") },
 	{ F_FLAG(0, 49, "rps", "RID_PASID Support") },
-	{ F_FLAG(0, 50, "tdxios", "TDX Connect I/O Support"), .note = "datasheets only" },
+	{ F_FLAG(0, 50, "tdxios", "TDX Connect I/O Support") }, /* datasheets only */
 	{ F_FLAG(0, 51, "pms", "Performance Monitoring Support") },
-	{ F_FLAG(0, 52, "adms", "Abort DMA Mode Support"), .note = "datasheets only" },
-	{ F_FLAG(0, 53, "rprivs", "RID_PRIV Support"), .note = "datasheets only" },
+	{ F_FLAG(0, 52, "adms", "Abort DMA Mode Support") }, /* datasheets only */
+	{ F_FLAG(0, 53, "rprivs", "RID_PRIV Support") }, /* datasheets only */
 	{ F_RSVD(0, 54, 54) },
-	{ F_FLAG(0, 55, "hpts", "Hierarchical Page-table Support"), .note = "datasheets only" },
-	{ F_FLAG(0, 56, "ptrs", "PASID in Translated Requests Support"),
-	  .note = "datasheets only" },
-	{ F_FLAG(0, 57, "pbds", "Page-specific DMA Support"), .note = "datasheets only" },
+	{ F_FLAG(0, 55, "hpts", "Hierarchical Page-table Support") }, /* datasheets only */
+	{ F_FLAG(0, 56, "ptrs", "PASID in Translated Requests Support") },
+	  /* datasheets only */
+	{ F_FLAG(0, 57, "pbds", "Page-specific DMA Support") }, /* datasheets only */
 	{ F_RSVD(0, 63, 58) },
 };
 
@@ -667,35 +667,35 @@ const char *decode_vtd_fault_reason(unsigned int code)
 	return vtd_fault_reasons[code];
 }
 
-static void vtd_fr_meaning(const struct decode_entry *e, const struct bitfield *f,
-			   uint64_t raw, char *buf, size_t len)
+void vtd_fr_meaning(const struct decode_entry *e, const struct bitfield *f,
+		    uint64_t raw, char *buf, size_t len)
 {
 	const char *s = decode_vtd_fault_reason((unsigned int)raw);
 
 	snprintf(buf, len, "%s", s ? s : "unknown reason");
 }
 
-static void vtd_sid_meaning(const struct decode_entry *e, const struct bitfield *f,
-			    uint64_t raw, char *buf, size_t len)
+void vtd_sid_meaning(const struct decode_entry *e, const struct bitfield *f,
+		     uint64_t raw, char *buf, size_t len)
 {
 	snprintf(buf, len, "%02llx:%02llx.%llx", (unsigned long long)(raw >> 8),
 		 (unsigned long long)((raw >> 3) & 0x1f), (unsigned long long)(raw & 7));
 }
 
-static const char *const vtd_frcd_t_names[] = { "write", "read" };
-static const char *const vtd_frcd_at_names[] = {
+const char *const vtd_frcd_t_names[] = { "write", "read" };
+const char *const vtd_frcd_at_names[] = {
 	"untranslated", "translation request", "translated", NULL,
 };
 
 static const struct bitfield vtd_frcd_fields[] = {
 	{ F_RSVD(0, 11, 0) },
 	{ F_ADDR(0, 63, 12, "fi", "Fault Info (page address)") },
-	{ F_UINT(1, 15, 0, "sid", "Source Identifier"), .meaning = vtd_sid_meaning },
+	{ F_UINT(1, 15, 0, "sid", "Source Identifier"), .meaning = BFM(vtd_sid_meaning) },
 	{ F_RSVD(1, 28, 16) },
 	{ F_FLAG(1, 29, "priv", "Privilege Mode Requested") },
 	{ F_FLAG(1, 30, "exe", "Execute Permission Requested") },
 	{ F_FLAG(1, 31, "pp", "PASID Present") },
-	{ F_UINT(1, 39, 32, "fr", "Fault Reason"), .meaning = vtd_fr_meaning },
+	{ F_UINT(1, 39, 32, "fr", "Fault Reason"), .meaning = BFM(vtd_fr_meaning) },
 	{ F_UINT(1, 59, 40, "pv", "PASID Value") },
 	{ F_ENUM(1, 61, 60, "at", "Address Type", vtd_frcd_at_names) },
 	{ F_FLAG(1, 62, "t", "Type"), F_NAMES(vtd_frcd_t_names) },

@@ -16,7 +16,7 @@ enum { X86_NOT_PRESENT, X86_TABLE_TOP, X86_TABLE, X86_PDPE_1G, X86_PDE_2M, X86_P
 
 static const struct bitfield x86_np_fields[] = {
 	{ F_FLAG(0, 0, "present", "Present") },
-	{ F_UINT(0, 63, 1, "ignored", "Ignored (entry not present)"), .meaning = meaning_hex },
+	{ F_UINT(0, 63, 1, "ignored", "Ignored (entry not present)"), .meaning = BFM(meaning_hex) },
 };
 
 #define X86_LOW \
@@ -31,8 +31,8 @@ static const struct bitfield x86_np_fields[] = {
 	{ F_UINT(0, 62, 52, "ignored_62_52", "Ignored") }, \
 	{ F_FLAG(0, 63, "xd", "Execute Disable") }
 
-static const char *const x86_rw_names[] = { "read-only", "read/write" };
-static const char *const x86_us_names[] = { "supervisor", "user" };
+const char *const x86_rw_names[] = { "read-only", "read/write" };
+const char *const x86_us_names[] = { "supervisor", "user" };
 
 /* PML5E and PML4E: PS is reserved. */
 static const struct bitfield x86_top_fields[] = {

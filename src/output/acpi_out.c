@@ -13,7 +13,7 @@
 
 static const char *enum_name(const struct acpi_field *f, uint64_t v)
 {
-	return v < f->nnames && f->names[v] ? f->names[v] : NULL;
+	return acpi_field_name(f, v);
 }
 
 static void flag_names(const struct acpi_field *f, uint64_t v, struct strv *sv)
@@ -21,8 +21,8 @@ static void flag_names(const struct acpi_field *f, uint64_t v, struct strv *sv)
 	for (unsigned int b = 0; b < 64; b++) {
 		if (!(v >> b & 1))
 			continue;
-		if (b < f->nnames && f->names[b]) {
-			strv_push(sv, f->names[b]);
+		if (acpi_field_name(f, b)) {
+			strv_push(sv, acpi_field_name(f, b));
 		} else {
 			char n[16];
 

@@ -921,7 +921,7 @@ static int col_find(const struct out_col *cols, size_t ncols, const char *name, 
 
 static char *col_key(const struct out_col *c)
 {
-	char *key = xstrdup(c->key ? c->key : c->name);
+	char *key = xstrdup(c->key[0] ? c->key : c->name);
 
 	for (char *p = key; *p; p++)
 		*p = (char)tolower((unsigned char)*p);

@@ -99,15 +99,23 @@ enum out_col_type {
 #define OCF_RIGHT   (1u << 1)  /* right-aligned */
 #define OCF_WRAP    (1u << 2)  /* may be truncated or wrapped to fit */
 
+/*
+ * Text, not pointers: a table of columns then needs no relocation in a PIE
+ * and stays read-only (docs/ARCHITECTURE.md, "A big static table"). The
+ * compiler warns about a longer initializer (an error with DEVELOPER=1 and
+ * in the clang build of make check), but one of exactly the array's size
+ * loses its NUL silently: the sizes keep a margin over the longest text
+ * (15, 131 and 17 today).
+ */
 struct out_col {
-	const char *name;      /* -o name and header, upper case: "GROUP"; its
+	char name[20];         /* -o name and header, upper case: "GROUP"; its
 	                        * lower case is the JSON key, so use [A-Z0-9_] */
 	enum out_col_type type;
 	double width;          /* libsmartcols width hint */
 	unsigned flags;
-	const char *help;      /* one line for --list-columns */
-	const char *key;       /* JSON key when it is not the name in lower case
-	                        * (a count "ndevices" under the header DEVICES) */
+	char help[144];        /* one line for --list-columns */
+	char key[32];          /* JSON key when it is not the name in lower case
+	                        * (a count "ndevices" under the header DEVICES); "" when it is */
 };
 
 struct out_table;
