@@ -21,5 +21,5 @@ done
 # shellcheck disable=SC2086
 # (src/core/dlib.c loads the decompressors; its header of SONAMEs is made by `make`)
 $CC -std=gnu11 -D_GNU_SOURCE -O2 -g -Isrc -I"${O:-build}/gen" $defs -o "$out/bench_mem" bench/bench_mem.c \
-	src/backends/dump/mem*.c src/core/util.c src/core/dlib.c $libs
+	src/backends/dump/mem*.c src/core/util.c src/core/textesc.c src/core/dlib.c $libs
 exec "$out/bench_mem" "$@"

@@ -123,7 +123,7 @@ read -r _ rss_zs < <(measure $(wcmd "$dir/small.zstd"))
 read -r _ rss_zb < <(measure $(wcmd "$dir/c.zstd"))
 echo
 echo "peak RSS (KiB), 4 GiB mapped (1M PTEs) vs $gib GiB ($((gib / 4))M PTEs):"
-printf '  kdump zstd (heap only):            %8s %8s  ratio %s\n' "$rss_zs" "$rss_zb" "$(ratio "$rss_zb" "$rss_zs")"
+printf '  kdump zstd (the file is mapped: its pages read count):\n                                     %8s %8s  ratio %s\n' "$rss_zs" "$rss_zb" "$(ratio "$rss_zb" "$rss_zs")"
 printf '  ELF (mapped file, at most a few windows resident at once):\n'
 printf '                                     %8s %8s  ratio %s\n' "$rss_small" "$rss_big" "$(ratio "$rss_big" "$rss_small")"
 if command -v valgrind >/dev/null; then
