@@ -167,7 +167,7 @@ vm_root_boot() {
 		-m "${IOMMUCTL_VM_MEM:-512M}" -smp 1 -nodefaults -no-user-config -no-reboot
 		-display none -monitor none -chardev "$console" -serial chardev:con
 		-kernel "$VM_KERNEL" -initrd "$initrd"
-		-append "console=ttyS0,115200 panic=-1 intel_iommu=on iommuctl_boot.root=iommuctl-root systemd.firstboot=off $append"
+		-append "console=ttyS0,115200 panic=-1 $VM_X86_APPEND intel_iommu=on iommuctl_boot.root=iommuctl-root systemd.firstboot=off $append"
 		-device "${VM_SCN_DEVICE[vtd]}"
 		-drive "if=none,id=root,format=raw,file=$img"
 		-device virtio-blk-pci,addr=0x5,drive=root,serial=iommuctl-root
