@@ -12,7 +12,9 @@ BINDIR     ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
-ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
+# zsh's own default is site-functions under its prefix; Debian's zsh reads
+# /usr/share/zsh/vendor-completions instead (its /usr/local still site-functions)
+ZSHCOMPDIR ?= $(if $(and $(filter /usr,$(PREFIX)),$(wildcard /etc/debian_version)),$(DATADIR)/zsh/vendor-completions,$(DATADIR)/zsh/site-functions)
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 # udev reads rules only from its own directories, whatever PREFIX is; systemd
 # reads units from $(PREFIX)/lib/systemd/system for /usr and /usr/local alike
@@ -215,10 +217,17 @@ completions: $(BIN)
 	./$(BIN) --completion zsh > completions/_iommuctl
 	./$(BIN) --completion fish > completions/iommuctl.fish
 
-install: $(BIN)
+# INSTALL_BIN: the binary to install, as built (no rebuild when it is given:
+# tests/cli/test-install.sh installs the one it tests, the sanitizer build's too).
+# Every path a file is installed to is in INSTALLED, for uninstall.
+INSTALL_BIN ?= $(BIN)
+INSTALLED  = $(BINDIR)/iommuctl $(addprefix $(MANDIR)/man8/,$(notdir $(wildcard man/*.8))) \
+             $(BASHCOMPDIR)/iommuctl $(ZSHCOMPDIR)/_iommuctl $(FISHCOMPDIR)/iommuctl.fish \
+             $(UDEVRULESDIR)/70-iommuctl.rules $(SYSTEMDUNITDIR)/iommuctl-apply.service
+install: $(INSTALL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
 		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
-	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/iommuctl
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/iommuctl
 	for p in man/*.8; do sed -e 's/@VERSION@/$(VERSION)/g' $$p > $(DESTDIR)$(MANDIR)/man8/$$(basename $$p); \
 		chmod 0644 $(DESTDIR)$(MANDIR)/man8/$$(basename $$p); done
 	install -m 0644 completions/iommuctl.bash $(DESTDIR)$(BASHCOMPDIR)/iommuctl
@@ -230,10 +239,7 @@ install: $(BIN)
 	chmod 0644 $(DESTDIR)$(UDEVRULESDIR)/70-iommuctl.rules $(DESTDIR)$(SYSTEMDUNITDIR)/iommuctl-apply.service
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/iommuctl $(DESTDIR)$(BASHCOMPDIR)/iommuctl \
-		$(DESTDIR)$(ZSHCOMPDIR)/_iommuctl $(DESTDIR)$(FISHCOMPDIR)/iommuctl.fish \
-		$(DESTDIR)$(UDEVRULESDIR)/70-iommuctl.rules $(DESTDIR)$(SYSTEMDUNITDIR)/iommuctl-apply.service
-	for p in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$p); done
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 clean:
 	rm -rf build $(SAN_O) build-fuzz $(O) iommuctl
