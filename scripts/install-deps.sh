@@ -66,6 +66,12 @@ if [ "$what" = test ]; then
 	check_cmds "$test_cmds"
 	check_mods "$test_mods"
 	check_pymods "$test_pymods"
+	# the Debian package's build and lint (tests/cli/test-deb.sh), where
+	# there is dpkg; bash-completion's loader (tests/cli/test-install.sh)
+	if [ $pm = apt ]; then
+		check_cmds "dpkg-buildpackage:dpkg-dev dh:debhelper lintian:lintian"
+		[ -r /usr/share/bash-completion/bash_completion ] || missing="$missing bash-completion"
+	fi
 	# libFuzzer's runtime is a separate package from clang itself
 	if ! command -v clang >/dev/null 2>&1; then
 		[ $pm = dnf ] && missing="$missing compiler-rt" || missing="$missing libclang-rt-dev"
