@@ -27,6 +27,8 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 snap=$PWD/tests/fixtures/vtd/snapshot.tar
 [ -x "$bin" ] || { bad "no binary $bin"; finish; }
 
+# make outside any make that runs this test (make check: its flags and jobserver are not ours)
+mk() { env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory "$@"; }
 # want NAME COND: ok/bad on a test command's status
 want() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
 
@@ -40,7 +42,7 @@ unit_paths=$(command -v systemd-analyze >/dev/null && systemd-analyze --system u
 
 for prefix in /usr /usr/local; do
 	root=$tmp/root$(tr / _ <<<"$prefix")
-	if ! make -s --no-print-directory install DESTDIR="$root" PREFIX="$prefix" INSTALL_BIN="$bin" \
+	if ! mk install DESTDIR="$root" PREFIX="$prefix" INSTALL_BIN="$bin" \
 		>"$tmp/install.log" 2>&1; then
 		bad "$prefix: make install failed: $(tail -n 3 "$tmp/install.log" | tr '\n' ' ')"
 		continue
@@ -177,7 +179,7 @@ for prefix in /usr /usr/local; do
 	fi
 
 	# uninstall: nothing left
-	if ! make -s --no-print-directory uninstall DESTDIR="$root" PREFIX="$prefix" >"$tmp/install.log" 2>&1; then
+	if ! mk uninstall DESTDIR="$root" PREFIX="$prefix" >"$tmp/install.log" 2>&1; then
 		bad "$prefix: make uninstall failed: $(tail -n 3 "$tmp/install.log" | tr '\n' ' ')"
 	else
 		left=$(find "$root" -type f -printf '/%P ')
