@@ -66,6 +66,8 @@ int names_open(struct names **np)
 {
 	struct names *n;
 	const char *ids = getenv(NAMES_PCI_IDS_ENV);
+	static char no_list[] = "";
+	volatile int failed = 0;
 	jmp_buf jb;
 
 	*np = NULL;
@@ -78,11 +80,20 @@ int names_open(struct names **np)
 	n->pacc->debug = names_pci_quiet;
 	n->pacc->id_lookup_mode &= ~(unsigned int)(PCI_LOOKUP_CACHE | PCI_LOOKUP_NETWORK);
 	if (setjmp(jb)) {
+		if (!failed++) {
+			snprintf(n->warning, sizeof(n->warning), "PCI ID list: %s: its names are left out",
+				 pci_error_msg);
+			/*
+			 * What was read up to the error goes too, and the list is
+			 * not read again: an empty path is a missing list, as if
+			 * there were none. The hardware database still answers.
+			 */
+			pci_set_name_list_path(n->pacc, no_list, 0);
+			pci_load_name_list(n->pacc);
+		} else {
+			n->broken = true;
+		}
 		recover = NULL;
-		snprintf(n->warning, sizeof(n->warning), "PCI ID list: %s: its names are left out",
-			 pci_error_msg);
-		/* what was read up to the error goes too; the hardware database still answers */
-		pci_free_name_list(n->pacc);
 		*np = n;
 		return 0;
 	}

@@ -11,7 +11,8 @@
 #  - a snapshot is named as the tree it was saved from;
 #  - --numeric shows no name (-j: null);
 #  - a missing list is no error; one libpci cannot parse gives one warning
-#    line (none with -q), none of its names, exit 0.
+#    line (none with -q), none of its names but the hardware database's,
+#    exit 0.
 #   tests/cli/test-names.sh [BINARY]        (default ./iommuctl)
 set -u
 bin=$(realpath "${1:-./iommuctl}")
@@ -189,10 +190,17 @@ else
 fi
 grep -q 'Early Vendor Name' "$tmp/out" && bad "unparsable list: its names are shown" ||
 	ok "unparsable list: none of its names"
+# and the other databases still answer: the names of a missing list
+IOMMUCTL_PCI_IDS=$tmp/missing.ids "$bin" -F "$vtd" device list -o $cols > "$tmp/want" 2>/dev/null
+cmp -s "$tmp/want" "$tmp/out" && ok "unparsable list: the names of a missing list (the hardware database's)" ||
+	bad "unparsable list: $(diff "$tmp/want" "$tmp/out" | head -n 4 | tr '\n' ';')"
 IOMMUCTL_PCI_IDS=$tmp/broken.ids "$bin" -q -F "$vtd" device list -o $cols > /dev/null 2>"$tmp/err"
 [ ! -s "$tmp/err" ] && ok "unparsable list, -q: no warning" || bad "unparsable list, -q: $(head -c 200 "$tmp/err")"
 # a directory where the list should be: read error, the same way
-IOMMUCTL_PCI_IDS=$tmp "$bin" -F "$vtd" device list -o $cols > /dev/null 2>"$tmp/err"; rc=$?
-[ "$rc" -eq 0 ] && [ "$(wc -l < "$tmp/err")" -le 1 ] && ok "a directory as the list: exit 0, at most one line" ||
+IOMMUCTL_PCI_IDS=$tmp "$bin" -F "$vtd" device list -o $cols > "$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 0 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q 'I/O error' "$tmp/err" &&
+	ok "a directory as the list: exit 0, one warning line" ||
 	bad "a directory as the list: exit $rc: $(head -c 300 "$tmp/err")"
+cmp -s "$tmp/want" "$tmp/out" && ok "a directory as the list: the names of a missing list" ||
+	bad "a directory as the list: $(diff "$tmp/want" "$tmp/out" | head -n 4 | tr '\n' ';')"
 finish
