@@ -30,18 +30,19 @@ VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || cat VE
 # must be present to build, but a command that needs none of them maps none.
 DL_PC      := smartcols json-c libarchive zlib lzo2 snappy libzstd
 LIBS_PC    := $(DL_PC)
-# Optional: names from the udev hardware database, loaded on demand too.
-OPT_PC     := $(shell $(PKG_CONFIG) --exists libudev 2>/dev/null && echo libudev)
+# Optional: names of vendors, devices and classes as lspci gives them
+# (libpci: pci.ids, then the udev hardware database), loaded on demand too.
+OPT_PC     := $(shell $(PKG_CONFIG) --exists libpci 2>/dev/null && echo libpci)
 # ID:NAME:PACKAGE of each library loaded on demand (scripts/dlib-sonames.sh)
 DLIB_SPECS := ARCHIVE:archive:libarchive13 ZLIB:z:zlib1g LZO2:lzo2:liblzo2-2 SNAPPY:snappy:libsnappy1v5 \
               ZSTD:zstd:libzstd1 SMARTCOLS:smartcols:libsmartcols1 JSONC:json-c:libjson-c5 \
-              $(if $(filter libudev,$(OPT_PC)),UDEV:udev:libudev1)
+              $(if $(filter libpci,$(OPT_PC)),PCI:pci:libpci3)
 READELF    ?= readelf
 # dlopen is in libc since glibc 2.34; before, in libdl
 DL_LIBS    := $(shell printf '\043include <dlfcn.h>\nint main(void){return !dlopen(0,0);}' | \
               $(CC) -x c - -o /dev/null 2>/dev/null || echo -ldl)
 FEATURE_DEFS := -DHAVE_ZLIB=1 -DHAVE_LZO2=1 -DHAVE_SNAPPY=1 -DHAVE_ZSTD=1 \
-              $(if $(filter libudev,$(OPT_PC)),-DHAVE_LIBUDEV=1)
+              $(if $(filter libpci,$(OPT_PC)),-DHAVE_LIBPCI=1)
 
 # Tables of designated initializers leave fields out on purpose (clang's
 # -Wextra would flag each).

@@ -13,7 +13,7 @@ what=${1:-build}
 build_mods="smartcols:libsmartcols-dev:libsmartcols-devel
 json-c:libjson-c-dev:json-c-devel
 libarchive:libarchive-dev:libarchive-devel
-libudev:libudev-dev:systemd-devel
+libpci:libpci-dev:pciutils-devel
 zlib:zlib1g-dev:zlib-devel
 lzo2:liblzo2-dev:lzo-devel
 snappy:libsnappy-dev:snappy-devel
@@ -31,7 +31,8 @@ fish:fish:fish
 tar:tar:tar
 makedumpfile:makedumpfile:makedumpfile
 iasl:acpica-tools:acpica-tools
-strace:strace:strace"
+strace:strace:strace
+lspci:pciutils:pciutils"
 # python3 module -> apt package / dnf package
 test_pymods="jsonschema:python3-jsonschema:python3-jsonschema"
 

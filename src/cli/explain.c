@@ -47,7 +47,8 @@ static void acs_marks(const struct inv_device *d, struct strv *on)
 static bool acs_matters(const struct topo_node *n, const struct inv_device *d)
 {
 	return d->cfg.acs.state == PCICFG_PRESENT || n->mf == TOPO_YES ||
-	       (n->pcie == TOPO_YES && (n->pcie_type == 0x4 || n->pcie_type == 0x6)) ||
+	       (n->pcie == TOPO_YES &&
+		(n->pcie_type == PCI_EXP_TYPE_ROOT_PORT || n->pcie_type == PCI_EXP_TYPE_DOWNSTREAM)) ||
 	       (n->pcie == TOPO_UNKNOWN && n->is_bridge);
 }
 
@@ -299,12 +300,13 @@ static int requester(const struct topology *t, int i, unsigned int *bus, unsigne
 	for (int b = t->nodes[i].parent; b >= 0; b = t->nodes[b].parent) {
 		const struct topo_node *br = &t->nodes[b];
 
-		if (br->pcie == TOPO_YES && br->pcie_type != 0x7 && br->pcie_type != 0x8)
+		if (br->pcie == TOPO_YES && br->pcie_type != PCI_EXP_TYPE_PCI_BRIDGE &&
+		    br->pcie_type != PCI_EXP_TYPE_PCIE_BRIDGE)
 			continue;
 		if (br->pcie == TOPO_UNKNOWN)
 			continue;
 		alias = b;
-		if (br->pcie == TOPO_YES && br->pcie_type == 0x7) {
+		if (br->pcie == TOPO_YES && br->pcie_type == PCI_EXP_TYPE_PCI_BRIDGE) {
 			/* its secondary bus, devfn 00.0: the bus the device below is on, or the one above it */
 			const struct topo_node *c = &t->nodes[i];
 			int below = i;

@@ -71,8 +71,8 @@ struct names *cli_names_open(struct iommuctl_ctx *ctx)
 {
 	struct names *n = NULL;
 
-	if (!ctx->numeric)
-		names_open(&n);
+	if (!ctx->numeric && !names_open(&n) && names_warning(n))
+		warn_msg(ctx, "%s", names_warning(n));
 	return n;
 }
 
@@ -80,7 +80,7 @@ void cli_device_names(struct names *n, const struct inv_device *d, struct pci_na
 {
 	memset(pn, 0, sizeof(*pn));
 	if (n && d->has_vendor && d->has_device)
-		names_pci(n, d->vendor, d->device, d->has_class ? d->class_code : 0, pn);
+		names_pci(n, d->vendor, d->device, d->has_class ? d->class_code : NAMES_NO_CLASS, pn);
 }
 
 const char *cli_device_id(const struct inv_device *d, char *buf, size_t len)

@@ -17,8 +17,8 @@
 #include "core/dlib_zlib.h"
 #include "core/dlib_zstd.h"
 #include "core/textesc.h"
-#ifdef HAVE_LIBUDEV
-#include "core/dlib_udev.h"
+#ifdef HAVE_LIBPCI
+#include "core/dlib_pci.h"
 #endif
 #include "dlib_sonames.h"
 
@@ -38,8 +38,8 @@ DLIB_SNAPPY_SYMS(DLIB_DEFINE)
 DLIB_ZSTD_SYMS(DLIB_DEFINE)
 DLIB_SMARTCOLS_SYMS(DLIB_DEFINE)
 DLIB_JSONC_SYMS(DLIB_DEFINE)
-#ifdef HAVE_LIBUDEV
-DLIB_UDEV_SYMS(DLIB_DEFINE)
+#ifdef HAVE_LIBPCI
+DLIB_PCI_SYMS(DLIB_DEFINE)
 #endif
 
 static const struct dlib_sym archive_syms[] = { DLIB_ARCHIVE_SYMS(DLIB_ENTRY) { 0 } };
@@ -49,8 +49,8 @@ static const struct dlib_sym snappy_syms[] = { DLIB_SNAPPY_SYMS(DLIB_ENTRY) { 0 
 static const struct dlib_sym zstd_syms[] = { DLIB_ZSTD_SYMS(DLIB_ENTRY) { 0 } };
 static const struct dlib_sym smartcols_syms[] = { DLIB_SMARTCOLS_SYMS(DLIB_ENTRY) { 0 } };
 static const struct dlib_sym jsonc_syms[] = { DLIB_JSONC_SYMS(DLIB_ENTRY) { 0 } };
-#ifdef HAVE_LIBUDEV
-static const struct dlib_sym udev_syms[] = { DLIB_UDEV_SYMS(DLIB_ENTRY) { 0 } };
+#ifdef HAVE_LIBPCI
+static const struct dlib_sym pci_syms[] = { DLIB_PCI_SYMS(DLIB_ENTRY) { 0 } };
 #endif
 
 static const struct dlib {
@@ -63,10 +63,10 @@ static const struct dlib {
 	[DLIB_LZO2]    = { DLIB_SONAME_LZO2, DLIB_PACKAGE_LZO2, lzo2_syms },
 	[DLIB_SNAPPY]  = { DLIB_SONAME_SNAPPY, DLIB_PACKAGE_SNAPPY, snappy_syms },
 	[DLIB_ZSTD]    = { DLIB_SONAME_ZSTD, DLIB_PACKAGE_ZSTD, zstd_syms },
-#ifdef HAVE_LIBUDEV
-	[DLIB_UDEV]    = { DLIB_SONAME_UDEV, DLIB_PACKAGE_UDEV, udev_syms },
+#ifdef HAVE_LIBPCI
+	[DLIB_PCI]     = { DLIB_SONAME_PCI, DLIB_PACKAGE_PCI, pci_syms },
 #else
-	[DLIB_UDEV]    = { "libudev.so.1", "libudev1", NULL },
+	[DLIB_PCI]     = { "libpci.so.3", "libpci3", NULL },
 #endif
 	[DLIB_SMARTCOLS] = { DLIB_SONAME_SMARTCOLS, DLIB_PACKAGE_SMARTCOLS, smartcols_syms },
 	[DLIB_JSONC]   = { DLIB_SONAME_JSONC, DLIB_PACKAGE_JSONC, jsonc_syms },
@@ -80,8 +80,8 @@ static const struct dlib {
 __attribute__((section(".iommuctl.dlopen"), used))
 static const char dlopen_sonames[] = DLIB_SONAME_ARCHIVE "\0" DLIB_SONAME_ZLIB "\0" DLIB_SONAME_LZO2 "\0"
 	DLIB_SONAME_SNAPPY "\0" DLIB_SONAME_ZSTD "\0" DLIB_SONAME_SMARTCOLS "\0" DLIB_SONAME_JSONC
-#ifdef HAVE_LIBUDEV
-	"\0" DLIB_SONAME_UDEV
+#ifdef HAVE_LIBPCI
+	"\0" DLIB_SONAME_PCI
 #endif
 	;
 

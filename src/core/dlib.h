@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Libraries loaded on demand. Most commands need none of libarchive (the
- * snapshots), the kdump page decompressors or libudev (names), and mapping
+ * snapshots), the kdump page decompressors or libpci (names), and mapping
  * them, with what they bring, cost more than the rest of a short command's
  * start-up; so the binary does not link them, and the code that uses one
  * calls dlib_load() first. The build still needs each one and its headers.
@@ -22,7 +22,7 @@ enum dlib_id {
 	DLIB_LZO2,      /* kdump lzo pages */
 	DLIB_SNAPPY,    /* kdump snappy pages */
 	DLIB_ZSTD,      /* kdump zstd pages */
-	DLIB_UDEV,      /* names from the udev hardware database (optional) */
+	DLIB_PCI,       /* names of vendors, devices, classes, as lspci's (optional) */
 	DLIB_SMARTCOLS, /* text tables */
 	DLIB_JSONC,     /* reading JSON back: snapshot metadata, claim journal, apply record */
 	DLIB_COUNT
@@ -33,7 +33,7 @@ enum dlib_id {
  * (RTLD_NOW | RTLD_LOCAL; it stays loaded). Returns 0; -ELIBACC when it
  * cannot be loaded or lacks a function (then every later call returns the
  * same, and dlib_error() says why); -EOPNOTSUPP when the build had no
- * such library (libudev only).
+ * such library (libpci only).
  */
 int dlib_load(enum dlib_id id);
 

@@ -1,12 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * udev hwdb lookups: "pci:vXXXXXXXXdYYYYYYYY*" gives the vendor and model
- * names, a full modalias with the class bytes gives the class names
- * ("SATA controller (AHCI 1.0)", as lspci words them). libudev is
- * loaded on demand (core/dlib.h): when it cannot be, or the build had
- * none, every answer is NULL and callers show numbers.
+ * Names of PCI vendors, devices and classes from libpci (pciutils), so
+ * that a device is named as lspci names it: pci.ids first, then, where
+ * libpci was built with it (Debian's is), the udev hardware database. The
+ * IDs are this machine's answer, asked when a command prints, so a
+ * snapshot read here is named as this machine would name the live device
+ * (as lspci -F names a dump). libpci is loaded on demand (core/dlib.h):
+ * when it cannot be, or the build had none, every answer is NULL and
+ * callers show numbers.
+ *
+ * Only libpci's name functions are used, on a pci_access that is never
+ * pci_init()ed (no access method, no bus scan); no DNS lookups and no
+ * ~/.pciids-cache (that cache only holds what DNS lookups found).
  */
 #include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,29 +23,86 @@
 #include "core/names.h"
 #include "core/util.h"
 
-#ifdef HAVE_LIBUDEV
-#include "core/dlib_udev.h"
+#ifdef HAVE_LIBPCI
+#include "core/dlib_pci.h"
 
 struct names {
-	struct udev *udev;
-	struct udev_hwdb *hwdb;
+	struct pci_access *pacc;
+	bool broken;                  /* libpci failed in a lookup: ask it no more */
+	char warning[320];
 };
+
+/*
+ * libpci reports what it cannot go on from (a pci.ids it cannot parse or
+ * read, memory) through a->error, which must not return. It is called
+ * only inside the libpci calls below, each made with a recovery point
+ * set: the handler keeps the message and jumps back there.
+ */
+static jmp_buf *recover;
+static char pci_error_msg[256];
+
+static void PCI_NONRET names_pci_error(char *msg, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, msg);
+	vsnprintf(pci_error_msg, sizeof(pci_error_msg), msg, ap);
+	va_end(ap);
+	n = strlen(pci_error_msg);
+	while (n && (pci_error_msg[n - 1] == '\n' || pci_error_msg[n - 1] == '.'))
+		pci_error_msg[--n] = '\0';
+	if (recover)
+		longjmp(*recover, 1);
+	abort();  /* a libpci call outside a recovery point: a bug here */
+}
+
+/* warnings (a name cache it cannot write, ...) and debugging: not ours to print */
+static void names_pci_quiet(char *msg, ...)
+{
+}
 
 int names_open(struct names **np)
 {
 	struct names *n;
+	const char *ids = getenv(NAMES_PCI_IDS_ENV);
+	static char no_list[] = "";
+	volatile int failed = 0;
+	jmp_buf jb;
 
 	*np = NULL;
-	if (dlib_load(DLIB_UDEV))
+	if (dlib_load(DLIB_PCI))
 		return -EOPNOTSUPP;
 	n = xcalloc(1, sizeof(*n));
-	n->udev = udev_new();
-	if (n->udev)
-		n->hwdb = udev_hwdb_new(n->udev);
-	if (!n->hwdb) {
-		names_free(n);
-		return -ENOENT;
+	n->pacc = pci_alloc();
+	n->pacc->error = names_pci_error;
+	n->pacc->warning = names_pci_quiet;
+	n->pacc->debug = names_pci_quiet;
+	n->pacc->id_lookup_mode &= ~(unsigned int)(PCI_LOOKUP_CACHE | PCI_LOOKUP_NETWORK);
+	if (setjmp(jb)) {
+		if (!failed++) {
+			snprintf(n->warning, sizeof(n->warning), "PCI ID list: %s: its names are left out",
+				 pci_error_msg);
+			/*
+			 * What was read up to the error goes too, and the list is
+			 * not read again: an empty path is a missing list, as if
+			 * there were none. The hardware database still answers.
+			 */
+			pci_set_name_list_path(n->pacc, no_list, 0);
+			pci_load_name_list(n->pacc);
+		} else {
+			n->broken = true;
+		}
+		recover = NULL;
+		*np = n;
+		return 0;
 	}
+	recover = &jb;
+	if (ids && *ids)
+		pci_set_name_list_path(n->pacc, xstrdup(ids), 1);
+	/* now rather than at the first lookup, so that a list it cannot parse is said once, here */
+	pci_load_name_list(n->pacc);
+	recover = NULL;
 	*np = n;
 	return 0;
 }
@@ -45,50 +111,63 @@ void names_free(struct names *n)
 {
 	if (!n)
 		return;
-	if (n->hwdb)
-		udev_hwdb_unref(n->hwdb);
-	if (n->udev)
-		udev_unref(n->udev);
+	if (n->pacc)
+		pci_cleanup(n->pacc);
 	free(n);
 }
 
-/* The value of property key for modalias, or NULL. */
-static char *hwdb_get(struct names *n, const char *modalias, const char *key)
+const char *names_warning(const struct names *n)
 {
-	struct udev_list_entry *e;
+	return n && n->warning[0] ? n->warning : NULL;
+}
 
-	udev_list_entry_foreach(e, udev_hwdb_get_properties_list_entry(n->hwdb, modalias, 0)) {
-		const char *val = udev_list_entry_get_value(e);
+/* libpci's answer for one request, or NULL when no database knows it */
+#define LOOKUP(n, flags, ...) ({ \
+	char buf_[256]; \
+	const char *r_ = pci_lookup_name((n)->pacc, buf_, sizeof(buf_), (flags) | PCI_LOOKUP_NO_NUMBERS, \
+					 __VA_ARGS__); \
+	r_ ? xstrdup(r_) : NULL; \
+})
 
-		if (!strcmp(udev_list_entry_get_name(e), key) && val && *val)
-			return xstrdup(val);
+static void lookup_all(struct names *n, uint16_t vendor, uint16_t device, uint32_t class_code,
+		       struct pci_names *out)
+{
+	char *sub = NULL, *iface = NULL;
+
+	out->vendor = LOOKUP(n, PCI_LOOKUP_VENDOR, vendor);
+	out->device = LOOKUP(n, PCI_LOOKUP_DEVICE, vendor, device);
+	if (class_code == NAMES_NO_CLASS)
+		return;
+	/* the subclass, else the class (then with its number, "Mass storage controller [0180]"), as lspci */
+	sub = LOOKUP(n, PCI_LOOKUP_CLASS, (int)(class_code >> 8));
+	if (sub)
+		iface = LOOKUP(n, PCI_LOOKUP_PROGIF, (int)(class_code >> 8), (int)(class_code & 0xff));
+	if (iface) {
+		out->class_name = xasprintf("%s (%s)", sub, iface);
+		free(sub);
+		free(iface);
+	} else {
+		out->class_name = sub;
 	}
-	return NULL;
 }
 
 void names_pci(struct names *n, uint16_t vendor, uint16_t device, uint32_t class_code,
 	       struct pci_names *out)
 {
-	char alias[96], *sub, *iface;
+	jmp_buf jb;
 
 	memset(out, 0, sizeof(*out));
-	if (!n)
+	if (!n || n->broken)
 		return;
-	snprintf(alias, sizeof(alias), "pci:v%08Xd%08X*", vendor, device);
-	out->vendor = hwdb_get(n, alias, "ID_VENDOR_FROM_DATABASE");
-	out->device = hwdb_get(n, alias, "ID_MODEL_FROM_DATABASE");
-	snprintf(alias, sizeof(alias), "pci:v%08Xd%08Xsv00000000sd00000000bc%02Xsc%02Xi%02X",
-		 vendor, device, (class_code >> 16) & 0xff, (class_code >> 8) & 0xff, class_code & 0xff);
-	sub = hwdb_get(n, alias, "ID_PCI_SUBCLASS_FROM_DATABASE");
-	if (!sub)
-		sub = hwdb_get(n, alias, "ID_PCI_CLASS_FROM_DATABASE");
-	iface = hwdb_get(n, alias, "ID_PCI_INTERFACE_FROM_DATABASE");
-	if (sub && iface)
-		out->class_name = xasprintf("%s (%s)", sub, iface);
-	else if (sub)
-		out->class_name = xstrdup(sub);
-	free(sub);
-	free(iface);
+	if (setjmp(jb)) {
+		/* out of memory in libpci, say: the names found so far stay, no more are asked */
+		recover = NULL;
+		n->broken = true;
+		return;
+	}
+	recover = &jb;
+	lookup_all(n, vendor, device, class_code, out);
+	recover = NULL;
 }
 
 #else
@@ -101,6 +180,11 @@ int names_open(struct names **np)
 
 void names_free(struct names *n)
 {
+}
+
+const char *names_warning(const struct names *n)
+{
+	return NULL;
 }
 
 void names_pci(struct names *n, uint16_t vendor, uint16_t device, uint32_t class_code,

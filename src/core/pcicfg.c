@@ -4,28 +4,32 @@
  * PCI Express Base 6.0 §7.6 extended capabilities: ACS §7.7.11, ATS §10.5.1,
  * PRI §10.5.2, PASID §7.8.8). Every read is bounds-checked against the
  * image, and both lists are walked with a visited set so that a looping
- * or wild pointer ends the walk instead of the program.
+ * or wild pointer ends the walk instead of the program. Offsets, IDs and
+ * bits are <linux/pci_regs.h>'s (through core/pcicfg.h); below, only what
+ * that header lacks.
  */
 #include <string.h>
 
 #include "core/pcicfg.h"
 
-/* Header offsets and bits. */
-#define CFG_VENDOR        0x00
-#define CFG_DEVICE        0x02
-#define CFG_STATUS        0x06
-#define CFG_STATUS_CAPS   (1u << 4)
-#define CFG_HEADER_TYPE   0x0e
-#define CFG_CAP_PTR       0x34   /* header types 0 and 1 */
-#define CFG_CAP_PTR_CB    0x14   /* header type 2 (CardBus) */
-#define CFG_HEADER_SIZE   64u
-
-#define CAP_ID_PCIE       0x10
-#define PCIE_FLAGS        0x02   /* PCI Express Capabilities register */
-
-#define EXT_START         0x100u
-#define EXT_ID(h)         ((h) & 0xffffu)
-#define EXT_NEXT(h)       (((h) >> 20) & 0xffcu)
+/* Header Type bits 6:0 and 7, Multi-Function Device (PCIe Base 6.0 §7.5.1.1.9); not in older headers */
+#ifndef PCI_HEADER_TYPE_MASK
+#define PCI_HEADER_TYPE_MASK 0x7f
+#endif
+#ifndef PCI_HEADER_TYPE_MFD
+#define PCI_HEADER_TYPE_MFD  0x80
+#endif
+/* a capability pointer's bits 1:0 are reserved, software masks them (PCI Local Bus 3.0 §6.7) */
+#define CAP_PTR_MASK      0xfc
+/* the extended capabilities start right after the conventional space (PCIe Base 6.0 §7.6.3) */
+#define EXT_START         PCI_CFG_SPACE_SIZE
+/* PCI Express Capabilities register: Device/Port Type, bits 7:4 (§7.5.3.2) */
+#define PCIE_TYPE(flags)  (((flags) & PCI_EXP_FLAGS_TYPE) >> 4)
+/* ATS Capability register bits 6 and 7 (§10.5.1.2) */
+#define ATS_CAP_GLOBAL_INVAL   (1u << 6)
+#define ATS_CAP_RELAXED_ORDER  (1u << 7)
+/* PASID Capability register: Max PASID Width, bits 12:8 (§7.8.8.2) */
+#define PASID_CAP_WIDTH(cap)   (((cap) >> 8) & 0x1f)
 
 static uint16_t rd16(const uint8_t *b, size_t off)
 {
@@ -46,16 +50,17 @@ static bool fits(const struct pcicfg_info *info, size_t off, size_t n)
 static void walk_std(const uint8_t *buf, struct pcicfg_info *info)
 {
 	uint8_t seen[PCICFG_STD_SIZE / 4] = { 0 };
-	size_t ptr_off = (info->header_type == 2) ? CFG_CAP_PTR_CB : CFG_CAP_PTR;
+	size_t ptr_off = info->header_type == PCI_HEADER_TYPE_CARDBUS ? PCI_CB_CAPABILITY_LIST
+								     : PCI_CAPABILITY_LIST;
 	unsigned int pos;
 
-	if (!(rd16(buf, CFG_STATUS) & CFG_STATUS_CAPS)) {
+	if (!(rd16(buf, PCI_STATUS) & PCI_STATUS_CAP_LIST)) {
 		info->pcie = PCICFG_ABSENT;
 		return;
 	}
-	pos = buf[ptr_off] & 0xfc;
+	pos = buf[ptr_off] & CAP_PTR_MASK;
 	while (pos) {
-		if (pos < CFG_HEADER_SIZE) {
+		if (pos < PCI_STD_HEADER_SIZEOF) {
 			info->bad_pointer = true;
 			return;  /* pcie stays unknown */
 		}
@@ -66,12 +71,12 @@ static void walk_std(const uint8_t *buf, struct pcicfg_info *info)
 			return;
 		}
 		seen[pos / 4] = 1;
-		if (buf[pos] == CAP_ID_PCIE) {
+		if (buf[pos + PCI_CAP_LIST_ID] == PCI_CAP_ID_EXP) {
 			info->pcie = PCICFG_PRESENT;
-			info->pcie_type = (rd16(buf, pos + PCIE_FLAGS) >> 4) & 0xf;
+			info->pcie_type = PCIE_TYPE(rd16(buf, pos + PCI_EXP_FLAGS));
 			return;
 		}
-		pos = buf[pos + 1] & 0xfc;
+		pos = buf[pos + PCI_CAP_LIST_NEXT] & CAP_PTR_MASK;
 	}
 	info->pcie = PCICFG_ABSENT;
 }
@@ -80,54 +85,54 @@ static void parse_ats(const uint8_t *buf, unsigned int pos, struct pcicfg_ats *a
 {
 	unsigned int depth;
 
-	a->cap = rd16(buf, pos + 4);
-	a->ctrl = rd16(buf, pos + 6);
-	depth = a->cap & 0x1f;
-	a->inv_queue_depth = depth ? depth : 32;
-	a->page_aligned = a->cap & (1u << 5);
-	a->global_inval = a->cap & (1u << 6);
-	a->relaxed_ordering = a->cap & (1u << 7);
-	a->stu = a->ctrl & 0x1f;
-	a->enabled = a->ctrl & (1u << 15);
+	a->cap = rd16(buf, pos + PCI_ATS_CAP);
+	a->ctrl = rd16(buf, pos + PCI_ATS_CTRL);
+	depth = PCI_ATS_CAP_QDEP(a->cap);
+	a->inv_queue_depth = depth ? depth : PCI_ATS_MAX_QDEP;
+	a->page_aligned = a->cap & PCI_ATS_CAP_PAGE_ALIGNED;
+	a->global_inval = a->cap & ATS_CAP_GLOBAL_INVAL;
+	a->relaxed_ordering = a->cap & ATS_CAP_RELAXED_ORDER;
+	a->stu = PCI_ATS_CTRL_STU(a->ctrl);
+	a->enabled = a->ctrl & PCI_ATS_CTRL_ENABLE;
 }
 
 static void parse_pri(const uint8_t *buf, unsigned int pos, struct pcicfg_pri *p)
 {
-	p->ctrl = rd16(buf, pos + 4);
-	p->status = rd16(buf, pos + 6);
-	p->capacity = rd32(buf, pos + 8);
-	p->alloc = rd32(buf, pos + 12);
-	p->enabled = p->ctrl & (1u << 0);
-	p->stopped = p->status & (1u << 8);
-	p->pasid_required = p->status & (1u << 15);
+	p->ctrl = rd16(buf, pos + PCI_PRI_CTRL);
+	p->status = rd16(buf, pos + PCI_PRI_STATUS);
+	p->capacity = rd32(buf, pos + PCI_PRI_MAX_REQ);
+	p->alloc = rd32(buf, pos + PCI_PRI_ALLOC_REQ);
+	p->enabled = p->ctrl & PCI_PRI_CTRL_ENABLE;
+	p->stopped = p->status & PCI_PRI_STATUS_STOPPED;
+	p->pasid_required = p->status & PCI_PRI_STATUS_PASID;
 }
 
 static void parse_pasid(const uint8_t *buf, unsigned int pos, struct pcicfg_pasid *p)
 {
-	p->cap = rd16(buf, pos + 4);
-	p->ctrl = rd16(buf, pos + 6);
-	p->exec = p->cap & (1u << 1);
-	p->priv = p->cap & (1u << 2);
-	p->max_width = (p->cap >> 8) & 0x1f;
-	p->enabled = p->ctrl & (1u << 0);
-	p->exec_enabled = p->ctrl & (1u << 1);
-	p->priv_enabled = p->ctrl & (1u << 2);
+	p->cap = rd16(buf, pos + PCI_PASID_CAP);
+	p->ctrl = rd16(buf, pos + PCI_PASID_CTRL);
+	p->exec = p->cap & PCI_PASID_CAP_EXEC;
+	p->priv = p->cap & PCI_PASID_CAP_PRIV;
+	p->max_width = PASID_CAP_WIDTH(p->cap);
+	p->enabled = p->ctrl & PCI_PASID_CTRL_ENABLE;
+	p->exec_enabled = p->ctrl & PCI_PASID_CTRL_EXEC;
+	p->priv_enabled = p->ctrl & PCI_PASID_CTRL_PRIV;
 }
 
 static void parse_acs(const uint8_t *buf, unsigned int pos, struct pcicfg_acs *a)
 {
-	a->cap = rd16(buf, pos + 4);
-	a->ctrl = rd16(buf, pos + 6);
-	a->egress_vec = (a->cap >> 8) & 0xff;
+	a->cap = rd16(buf, pos + PCI_ACS_CAP);
+	a->ctrl = rd16(buf, pos + PCI_ACS_CTRL);
+	a->egress_vec = buf[pos + PCI_ACS_EGRESS_BITS];  /* the Capability register's bits 15:8 */
 	if ((a->cap & PCI_ACS_EC) && !a->egress_vec)
 		a->egress_vec = 256;  /* 0 encodes 256 when egress control exists */
 }
 
-/* Register bytes each capability needs, header included. */
-#define ATS_SIZE   8u
-#define PRI_SIZE   16u
-#define PASID_SIZE 8u
-#define ACS_SIZE   8u
+/* Register bytes each capability needs, header included; ACS: up to its egress control vector. */
+#define ATS_SIZE   PCI_EXT_CAP_ATS_SIZEOF
+#define PRI_SIZE   PCI_EXT_CAP_PRI_SIZEOF
+#define PASID_SIZE PCI_EXT_CAP_PASID_SIZEOF
+#define ACS_SIZE   PCI_ACS_EGRESS_CTL_V
 
 static void set_all_ext(struct pcicfg_info *info, enum pcicfg_state from, enum pcicfg_state to)
 {
@@ -169,7 +174,7 @@ static bool walk_ext(const uint8_t *buf, struct pcicfg_info *info)
 		}
 		seen[(pos - EXT_START) / 4] = 1;
 		hdr = rd32(buf, pos);
-		id = EXT_ID(hdr);
+		id = PCI_EXT_CAP_ID(hdr);
 		switch (id) {
 		case PCI_EXT_ID_ATS:
 			need = ATS_SIZE;
@@ -204,7 +209,7 @@ static bool walk_ext(const uint8_t *buf, struct pcicfg_info *info)
 			info->acs.offset = (uint16_t)pos;
 			parse_acs(buf, pos, &info->acs);
 		}
-		pos = EXT_NEXT(hdr);
+		pos = PCI_EXT_CAP_NEXT(hdr);
 	}
 	return true;
 }
@@ -213,13 +218,13 @@ void pcicfg_parse(const uint8_t *buf, size_t len, struct pcicfg_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->len = len;
-	if (!buf || len < CFG_HEADER_SIZE)
+	if (!buf || len < PCI_STD_HEADER_SIZEOF)
 		return;  /* everything unknown */
 	info->have_header = true;
-	info->vendor = rd16(buf, CFG_VENDOR);
-	info->device = rd16(buf, CFG_DEVICE);
-	info->header_type = buf[CFG_HEADER_TYPE] & 0x7f;
-	info->multifunction = buf[CFG_HEADER_TYPE] & 0x80;
+	info->vendor = rd16(buf, PCI_VENDOR_ID);
+	info->device = rd16(buf, PCI_DEVICE_ID);
+	info->header_type = buf[PCI_HEADER_TYPE] & PCI_HEADER_TYPE_MASK;
+	info->multifunction = buf[PCI_HEADER_TYPE] & PCI_HEADER_TYPE_MFD;
 	walk_std(buf, info);
 
 	if (len < PCICFG_STD_SIZE)
@@ -257,15 +262,15 @@ const char *pcicfg_acs_bit_name(unsigned int bit)
 const char *pcicfg_pcie_type_name(uint8_t type)
 {
 	static const char *const names[] = {
-		[0x0] = "endpoint",
-		[0x1] = "legacy endpoint",
-		[0x4] = "root port",
-		[0x5] = "upstream port",
-		[0x6] = "downstream port",
-		[0x7] = "pcie-to-pci bridge",
-		[0x8] = "pci-to-pcie bridge",
-		[0x9] = "root complex integrated endpoint",
-		[0xa] = "root complex event collector",
+		[PCI_EXP_TYPE_ENDPOINT] = "endpoint",
+		[PCI_EXP_TYPE_LEG_END] = "legacy endpoint",
+		[PCI_EXP_TYPE_ROOT_PORT] = "root port",
+		[PCI_EXP_TYPE_UPSTREAM] = "upstream port",
+		[PCI_EXP_TYPE_DOWNSTREAM] = "downstream port",
+		[PCI_EXP_TYPE_PCI_BRIDGE] = "pcie-to-pci bridge",
+		[PCI_EXP_TYPE_PCIE_BRIDGE] = "pci-to-pcie bridge",
+		[PCI_EXP_TYPE_RC_END] = "root complex integrated endpoint",
+		[PCI_EXP_TYPE_RC_EC] = "root complex event collector",
 	};
 
 	return type < sizeof(names) / sizeof(names[0]) ? names[type] : NULL;

@@ -13,23 +13,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PCICFG_STD_SIZE   256u   /* conventional PCI config space */
-#define PCICFG_EXT_SIZE   4096u  /* PCI Express extended config space */
+/*
+ * Register offsets, capability IDs and bits are the kernel's uapi header's
+ * (PCI_ACS_SV ... PCI_ACS_DT: the ACS capability and control bits, at the
+ * same positions in both registers).
+ */
+#include <linux/pci_regs.h>
 
-/* PCIe extended capability IDs we look for. */
-#define PCI_EXT_ID_ACS    0x000d
-#define PCI_EXT_ID_ATS    0x000f
-#define PCI_EXT_ID_PRI    0x0013
-#define PCI_EXT_ID_PASID  0x001b
+#define PCICFG_STD_SIZE   PCI_CFG_SPACE_SIZE      /* conventional PCI config space */
+#define PCICFG_EXT_SIZE   PCI_CFG_SPACE_EXP_SIZE  /* PCI Express extended config space */
 
-/* ACS capability and control bits (the same positions in both registers). */
-#define PCI_ACS_SV (1u << 0)  /* source validation */
-#define PCI_ACS_TB (1u << 1)  /* translation blocking */
-#define PCI_ACS_RR (1u << 2)  /* P2P request redirect */
-#define PCI_ACS_CR (1u << 3)  /* P2P completion redirect */
-#define PCI_ACS_UF (1u << 4)  /* upstream forwarding */
-#define PCI_ACS_EC (1u << 5)  /* P2P egress control */
-#define PCI_ACS_DT (1u << 6)  /* direct translated P2P */
+/* The PCIe extended capabilities looked for, by the names the callers use. */
+#define PCI_EXT_ID_ACS    PCI_EXT_CAP_ID_ACS
+#define PCI_EXT_ID_ATS    PCI_EXT_CAP_ID_ATS
+#define PCI_EXT_ID_PRI    PCI_EXT_CAP_ID_PRI
+#define PCI_EXT_ID_PASID  PCI_EXT_CAP_ID_PASID
+
+/* ACS bits 6:0, SV to DT (PCIe Base 6.0 §7.7.11.2-3); the header has no count */
 #define PCI_ACS_BITS 7
 
 enum pcicfg_state {

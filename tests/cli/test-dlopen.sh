@@ -3,7 +3,8 @@
 # The libraries that only some commands need are loaded on demand
 # (src/core/dlib.h), not linked:
 #  - the binary's NEEDED entries hold none of libarchive, zlib, lzo2,
-#    snappy, zstd, libudev;
+#    snappy, zstd, libpci;
+#  - a command that shows no names does not map libpci;
 #  - with one hidden (a private mount namespace binds an empty file over the
 #    file the loader would map), the commands that need it fail with one
 #    line naming the library and its Debian package, exit 4 (and under -j
@@ -13,7 +14,7 @@
 #    fails, its -j form, --version and decode work; json-c: -F (the
 #    snapshot's metadata) fails, snapshot save and a --sysfs-root list
 #    work; zstd / snappy: a walk of a
-#    kdump of that compression fails, of zlib works; libudev: names fall
+#    kdump of that compression fails, of zlib works; libpci: names fall
 #    back silently to what --numeric shows.
 #   tests/cli/test-dlopen.sh [BINARY]        (default ./iommuctl)
 set -u
@@ -26,7 +27,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # 1. not linked
 command -v readelf >/dev/null || { bad "readelf (binutils) is missing"; finish; }
 needed=$(readelf -dW "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-for l in libarchive libz liblzo2 libsnappy libzstd libudev libsmartcols libjson-c; do
+for l in libarchive libz liblzo2 libsnappy libzstd libpci libudev libsmartcols libjson-c; do
 	if grep -q "^$l\.so" <<<"$needed"; then bad "NEEDED holds $l: $(tr '\n' ' ' <<<"$needed")"
 	else ok "$l not NEEDED"; fi
 done
@@ -173,18 +174,34 @@ else
 	skip "locale: this machine has no C.UTF-8 locale"
 fi
 
-# libudev: names are optional
-udev=$(resolve libudev.so.1 "$bin" --sysfs-root "$tree" device list -o ADDRESS,VENDOR_NAME)
+# libpci: names are optional, and only the commands that show them map it
+# maps_pci CMD...: whether CMD (its output discarded) loads libpci
+maps_pci() { LD_DEBUG=libs "$@" 2>&1 >/dev/null | grep -q 'calling init: .*/libpci\.so'; }
 cols=ADDRESS,VENDOR_NAME,DEVICE_NAME,CLASS_NAME
-if [ -z "$udev" ]; then
-	skip "names: this build or machine has no libudev"
+if ! maps_pci "$bin" --sysfs-root "$tree" device list -o $cols; then
+	skip "names: this build or machine has no libpci"
 else
-	"$bin" --sysfs-root "$tree" --numeric device list -o $cols > "$tmp/numeric"
-	"$bin" --sysfs-root "$tree" device list -o $cols > "$tmp/named"
-	cmp -s "$tmp/numeric" "$tmp/named" &&
-		note "names: the hardware database knows none of the fixture's devices: the fallback below shows nothing new"
-	expect_works "device list, libudev hidden" "$udev" "$bin" --sysfs-root "$tree" device list -o $cols
-	cmp -s "$tmp/numeric" "$tmp/out" && ok "device list, libudev hidden: names as --numeric" ||
-		bad "device list, libudev hidden: $(diff "$tmp/numeric" "$tmp/out" | head -5)"
+	ok "device list -o $cols maps libpci"
+	for c in "group list" "device list -o ADDRESS,ID,CLASS" "--numeric device list" "--numeric device show 0000:00:04.0" \
+		"--numeric group show 2" "iommu list"; do
+		# shellcheck disable=SC2086
+		maps_pci "$bin" --sysfs-root "$tree" $c && bad "$c (no names) maps libpci" || ok "$c (no names) does not map libpci"
+	done
+	pci=$(resolve libpci.so.3 "$bin" --sysfs-root "$tree" device list -o $cols)
+	if [ -z "$pci" ]; then
+		bad "cannot find the libpci the loader maps (LD_DEBUG=libs)"
+	else
+		# a list of the test's own: the fixture's NIC has a name on any machine
+		printf '8086  Test Vendor\n\t10d3  Test NIC\n' > "$tmp/t.ids"
+		export IOMMUCTL_PCI_IDS=$tmp/t.ids
+		"$bin" --sysfs-root "$tree" --numeric device list -o $cols > "$tmp/numeric"
+		"$bin" --sysfs-root "$tree" device list -o $cols > "$tmp/named"
+		grep -q 'Test NIC' "$tmp/named" && ok "device list: the names of \$IOMMUCTL_PCI_IDS" ||
+			bad "device list: no name from \$IOMMUCTL_PCI_IDS: $(head -c 300 "$tmp/named")"
+		expect_works "device list, libpci hidden" "$pci" "$bin" --sysfs-root "$tree" device list -o $cols
+		cmp -s "$tmp/numeric" "$tmp/out" && ok "device list, libpci hidden: names as --numeric" ||
+			bad "device list, libpci hidden: $(diff "$tmp/numeric" "$tmp/out" | head -5)"
+		unset IOMMUCTL_PCI_IDS
+	fi
 fi
 finish

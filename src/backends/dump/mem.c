@@ -6,12 +6,14 @@
  * the info/range queries, and the SIGBUS handler that turns a file failing
  * under its mapping into an error.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,9 +273,10 @@ void mem_notes_scan(struct mem_source *m, uint64_t off, uint64_t len)
 		return;
 	}
 	end = off + len;
-	while (end - off >= 12) {
-		uint64_t namesz = mem_get32(m, off), descsz = mem_get32(m, off + 4);
-		uint64_t name = off + 12;
+	while (end - off >= sizeof(Elf64_Nhdr)) {
+		uint64_t namesz = mem_get32(m, off + offsetof(Elf64_Nhdr, n_namesz));
+		uint64_t descsz = mem_get32(m, off + offsetof(Elf64_Nhdr, n_descsz));
+		uint64_t name = off + sizeof(Elf64_Nhdr);
 		uint64_t desc = name + ((namesz + 3) & ~3ull);
 		uint64_t next = desc + ((descsz + 3) & ~3ull);
 
@@ -281,6 +284,7 @@ void mem_notes_scan(struct mem_source *m, uint64_t off, uint64_t len)
 			m->warning = "a malformed ELF note; the notes after it are ignored";
 			return;
 		}
+		/* the kernel's VMCOREINFO_NOTE_NAME (crash_core.h, in no uapi header), with or without its NUL */
 		if ((namesz == 11 || namesz == 10) && !memcmp(m->base + name, "VMCOREINFO", 10))
 			mem_set_vmcoreinfo(m, m->base + desc, descsz);
 		off = next;
@@ -524,7 +528,7 @@ int mem_hole_next(struct mem_source *m, uint64_t pa, uint64_t end, uint64_t *hol
 
 static enum mem_format mem_detect(const struct mem_source *m)
 {
-	if (m->size >= 4 && !memcmp(m->base, "\x7f" "ELF", 4))
+	if (m->size >= SELFMAG && !memcmp(m->base, ELFMAG, SELFMAG))
 		return MEM_FMT_ELF;
 	if (m->size >= 8 && !memcmp(m->base, "KDUMP   ", 8))
 		return MEM_FMT_KDUMP;

@@ -3,10 +3,14 @@
  * ELF64 vmcores (/proc/vmcore copies, QEMU dump-guest-memory): PT_LOAD
  * segments by physical address, the e_phnum == PN_XNUM overflow (count in
  * section header 0's sh_info), VMCOREINFO from the PT_NOTE segments.
- * Layout facts: formats.md section 9.1.
+ * Layout facts: formats.md section 9.1; types, offsets and constants from
+ * <elf.h>. Fields are read with the file's byte order (mem_get*), never
+ * through the structs, which only give the offsets.
  */
+#include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,25 +18,29 @@
 #include "backends/dump/mem_priv.h"
 #include "core/util.h"
 
-#define PN_XNUM 0xffffu
-#define ELF_PT_LOAD 1u
-#define ELF_PT_NOTE 4u
-#define ELF_ET_CORE 4u
+#ifndef EM_LOONGARCH
+#define EM_LOONGARCH 258    /* <elf.h> has it since glibc 2.36 */
+#endif
+
+/* offsets of the header fields read */
+#define EH(f) offsetof(Elf64_Ehdr, f)
+#define PH(f) offsetof(Elf64_Phdr, f)
+#define SH(f) offsetof(Elf64_Shdr, f)
 
 static const struct {
 	uint16_t em;
 	const char *name;
 	const char *name_le;       /* when the little-endian name differs */
 } elf_machines[] = {
-	{ 3, "i386", NULL },
-	{ 8, "mips64", NULL },
-	{ 21, "ppc64", "ppc64le" },
-	{ 22, "s390x", NULL },
-	{ 40, "arm", NULL },
-	{ 62, "x86_64", NULL },
-	{ 183, "aarch64", NULL },
-	{ 243, "riscv64", NULL },
-	{ 258, "loongarch64", NULL },
+	{ EM_386, "i386", NULL },
+	{ EM_MIPS, "mips64", NULL },
+	{ EM_PPC64, "ppc64", "ppc64le" },
+	{ EM_S390, "s390x", NULL },
+	{ EM_ARM, "arm", NULL },
+	{ EM_X86_64, "x86_64", NULL },
+	{ EM_AARCH64, "aarch64", NULL },
+	{ EM_RISCV, "riscv64", NULL },
+	{ EM_LOONGARCH, "loongarch64", NULL },
 };
 
 static void elf_machine(struct mem_source *m, uint16_t em)
@@ -70,39 +78,40 @@ int mem_elf_open(struct mem_source *m, char **why)
 	struct mem_map_ent *ents;
 	size_t n = 0;
 
-	if (m->size < 64)
+	if (m->size < sizeof(Elf64_Ehdr))
 		return mem_why(why, -EINVAL, "truncated ELF header (%" PRIu64 " bytes)", m->size);
-	if (memcmp(m->base, "\x7f" "ELF", 4))
+	if (memcmp(m->base, ELFMAG, SELFMAG))
 		return mem_why(why, -EINVAL, "no ELF magic");
-	if (m->base[4] == 1)
+	if (m->base[EI_CLASS] == ELFCLASS32)
 		return mem_why(why, -EOPNOTSUPP, "ELF32 core files are not supported");
-	if (m->base[4] != 2)
-		return mem_why(why, -EINVAL, "bad ELF class %u", m->base[4]);
-	if (m->base[5] != 1 && m->base[5] != 2)
-		return mem_why(why, -EINVAL, "bad ELF data encoding %u", m->base[5]);
-	m->be = m->base[5] == 2;
-	if (mem_get16(m, 16) != ELF_ET_CORE)
-		return mem_why(why, -EINVAL, "not an ELF core file (e_type %u)", mem_get16(m, 16));
-	elf_machine(m, mem_get16(m, 18));
-	phoff = mem_get64(m, 32);
-	shoff = mem_get64(m, 40);
-	phentsize = mem_get16(m, 54);
-	phnum = mem_get16(m, 56);
+	if (m->base[EI_CLASS] != ELFCLASS64)
+		return mem_why(why, -EINVAL, "bad ELF class %u", m->base[EI_CLASS]);
+	if (m->base[EI_DATA] != ELFDATA2LSB && m->base[EI_DATA] != ELFDATA2MSB)
+		return mem_why(why, -EINVAL, "bad ELF data encoding %u", m->base[EI_DATA]);
+	m->be = m->base[EI_DATA] == ELFDATA2MSB;
+	if (mem_get16(m, EH(e_type)) != ET_CORE)
+		return mem_why(why, -EINVAL, "not an ELF core file (e_type %u)", mem_get16(m, EH(e_type)));
+	elf_machine(m, mem_get16(m, EH(e_machine)));
+	phoff = mem_get64(m, EH(e_phoff));
+	shoff = mem_get64(m, EH(e_shoff));
+	phentsize = mem_get16(m, EH(e_phentsize));
+	phnum = mem_get16(m, EH(e_phnum));
 	if (phnum == PN_XNUM) {
 		/* the real count lives in section header 0 */
-		uint64_t shentsize = mem_get16(m, 58);
+		uint64_t shentsize = mem_get16(m, EH(e_shentsize));
 
-		if (!shoff || shoff > m->size || m->size - shoff < 64 || (shentsize && shentsize < 64))
+		if (!shoff || shoff > m->size || m->size - shoff < sizeof(Elf64_Shdr) ||
+		    (shentsize && shentsize < sizeof(Elf64_Shdr)))
 			return mem_why(why, -EINVAL, "e_phnum is PN_XNUM but section header 0 at "
 				       "0x%" PRIx64 " is missing or truncated", shoff);
-		phnum = mem_get32(m, shoff + 44);
+		phnum = mem_get32(m, shoff + SH(sh_info));
 		if (!phnum)
 			return mem_why(why, -EINVAL, "e_phnum is PN_XNUM but section 0 sh_info is 0");
 		m->phnum_extended = true;
 	}
 	if (!phnum)
 		return mem_why(why, -EINVAL, "no program headers");
-	if (phentsize < 56)
+	if (phentsize < sizeof(Elf64_Phdr))
 		return mem_why(why, -EINVAL, "bad e_phentsize %" PRIu64, phentsize);
 	if (phoff > m->size || (m->size - phoff) / phentsize < phnum)
 		return mem_why(why, -EINVAL, "%" PRIu64 " program headers at 0x%" PRIx64
@@ -112,9 +121,9 @@ int mem_elf_open(struct mem_source *m, char **why)
 	for (uint64_t i = 0; i < phnum; i++) {
 		uint64_t ph = phoff + i * phentsize;
 
-		if (mem_get32(m, ph) == ELF_PT_NOTE)
-			mem_notes_scan(m, mem_get64(m, ph + 8), mem_get64(m, ph + 32));
-		else if (mem_get32(m, ph) == ELF_PT_LOAD)
+		if (mem_get32(m, ph + PH(p_type)) == PT_NOTE)
+			mem_notes_scan(m, mem_get64(m, ph + PH(p_offset)), mem_get64(m, ph + PH(p_filesz)));
+		else if (mem_get32(m, ph + PH(p_type)) == PT_LOAD)
 			nload++;
 	}
 	elf_page_size(m);
@@ -124,12 +133,12 @@ int mem_elf_open(struct mem_source *m, char **why)
 		uint64_t ph = phoff + i * phentsize;
 		uint64_t off, pa, filesz, memsz;
 
-		if (mem_get32(m, ph) != ELF_PT_LOAD)
+		if (mem_get32(m, ph + PH(p_type)) != PT_LOAD)
 			continue;
-		off = mem_get64(m, ph + 8);
-		pa = mem_get64(m, ph + 24);
-		filesz = mem_get64(m, ph + 32);
-		memsz = mem_get64(m, ph + 40);
+		off = mem_get64(m, ph + PH(p_offset));
+		pa = mem_get64(m, ph + PH(p_paddr));
+		filesz = mem_get64(m, ph + PH(p_filesz));
+		memsz = mem_get64(m, ph + PH(p_memsz));
 		if (filesz > memsz) {
 			free(ents);
 			return mem_why(why, -EINVAL, "PT_LOAD %" PRIu64 ": p_filesz 0x%" PRIx64

@@ -32,16 +32,7 @@
 #include "backends/sysfs/topology.h"
 #include "core/util.h"
 
-/* PCIe device/port types (PCI Express Capabilities register, bits 7:4) */
-#define T_ENDPOINT   0x0
-#define T_LEG_END    0x1
-#define T_ROOT_PORT  0x4
-#define T_UPSTREAM   0x5
-#define T_DOWNSTREAM 0x6
-#define T_PCI_BRIDGE 0x7   /* PCIe to PCI/PCI-X bridge */
-#define T_PCIE_BRIDGE 0x8  /* PCI/PCI-X to PCIe bridge */
-#define T_RC_END     0x9
-#define T_RC_EC      0xa
+/* PCIe device/port types: PCI_EXP_TYPE_* of <linux/pci_regs.h> (through core/pcicfg.h) */
 
 struct tctx {
 	const struct inventory *inv;
@@ -139,7 +130,7 @@ static const uint16_t intel_pch_rp_ids[] = {
 static int q_intel_pch(const struct tctx *c, const struct topo_node *n, const struct inv_device *d)
 {
 	(void)c;
-	if (n->pcie != TOPO_YES || n->pcie_type != T_ROOT_PORT)
+	if (n->pcie != TOPO_YES || n->pcie_type != PCI_EXP_TYPE_ROOT_PORT)
 		return -1;
 	for (size_t i = 0; i < sizeof(intel_pch_rp_ids) / sizeof(intel_pch_rp_ids[0]); i++)
 		if (intel_pch_rp_ids[i] == d->device)
@@ -152,7 +143,7 @@ static int q_intel_spt_pch(const struct tctx *c, const struct topo_node *n, cons
 	unsigned int id = d->device;
 
 	(void)c;
-	if (n->pcie != TOPO_YES || n->pcie_type != T_ROOT_PORT)
+	if (n->pcie != TOPO_YES || n->pcie_type != PCI_EXP_TYPE_ROOT_PORT)
 		return -1;
 	if ((id >= 0xa110 && id <= 0xa11f) || (id >= 0xa167 && id <= 0xa16a) ||
 	    (id >= 0xa290 && id <= 0xa29f) || (id >= 0xa2e7 && id <= 0xa2ee))
@@ -167,7 +158,7 @@ static int q_rciep(const struct tctx *c, const struct topo_node *n, const struct
 	/* Intel RCiEPs allow peer-to-peer only on translated addresses (VT-d 3.16) */
 	if (n->pcie == TOPO_UNKNOWN)
 		return TOPO_UNKNOWN;
-	if (n->pcie != TOPO_YES || n->pcie_type != T_RC_END)
+	if (n->pcie != TOPO_YES || n->pcie_type != PCI_EXP_TYPE_RC_END)
 		return -1;
 	return TOPO_YES;
 }
@@ -253,18 +244,18 @@ static enum topo_tri acs_enabled(const struct tctx *c, struct topo_node *n)
 		return TOPO_NO;
 	}
 	switch (n->pcie_type) {
-	case T_PCIE_BRIDGE:
-	case T_PCI_BRIDGE:
-	case T_RC_EC:
+	case PCI_EXP_TYPE_PCIE_BRIDGE:
+	case PCI_EXP_TYPE_PCI_BRIDGE:
+	case PCI_EXP_TYPE_RC_EC:
 		n->acs_why = xstrdup("a PCIe/PCI bridge or event collector: never isolates");
 		return TOPO_NO;
-	case T_DOWNSTREAM:
-	case T_ROOT_PORT:
+	case PCI_EXP_TYPE_DOWNSTREAM:
+	case PCI_EXP_TYPE_ROOT_PORT:
 		return acs_flags_enabled(d, &n->acs_why);
-	case T_ENDPOINT:
-	case T_UPSTREAM:
-	case T_LEG_END:
-	case T_RC_END:
+	case PCI_EXP_TYPE_ENDPOINT:
+	case PCI_EXP_TYPE_UPSTREAM:
+	case PCI_EXP_TYPE_LEG_END:
+	case PCI_EXP_TYPE_RC_END:
 		if (n->mf == TOPO_NO)
 			break;
 		if (n->mf == TOPO_UNKNOWN) {
@@ -438,7 +429,8 @@ static void predict_one(struct tctx *c, int i)
 			note_unknown(c, br);
 			continue;
 		}
-		if (br->pcie == TOPO_YES && br->pcie_type != T_PCI_BRIDGE && br->pcie_type != T_PCIE_BRIDGE)
+		if (br->pcie == TOPO_YES && br->pcie_type != PCI_EXP_TYPE_PCI_BRIDGE &&
+		    br->pcie_type != PCI_EXP_TYPE_PCIE_BRIDGE)
 			continue;  /* root and switch ports forward the requester ID unchanged */
 		top = b;
 		if (c->grp[b] >= 0) {
@@ -447,7 +439,7 @@ static void predict_one(struct tctx *c, int i)
 			n->reason = xasprintf("with bridge %s: %s behind %s, whose requests carry the "
 					      "bridge's requester ID (DMA alias)",
 					      br->name, n->pcie == TOPO_YES ? "PCIe device" : "conventional PCI",
-					      br->pcie == TOPO_YES && br->pcie_type == T_PCI_BRIDGE ?
+					      br->pcie == TOPO_YES && br->pcie_type == PCI_EXP_TYPE_PCI_BRIDGE ?
 					      "a PCIe-to-PCI bridge" : "a conventional PCI bridge");
 			c->grp[i] = c->grp[b];
 			return;
@@ -645,7 +637,7 @@ int topology_build(const struct inventory *inv, struct topology *t)
 		n->alias_devfn = -1;
 		if (!parse_addr(d->name, &n->domain, &n->bus, &n->slot, &n->fn))
 			n->domain = n->bus = n->slot = n->fn = 0;
-		n->is_bridge = d->cfg.have_header ? d->cfg.header_type == 1 :
+		n->is_bridge = d->cfg.have_header ? d->cfg.header_type == PCI_HEADER_TYPE_BRIDGE :
 			       d->has_class && (d->class_code >> 8) == 0x0604;
 		/* pci_scan_slot() marks every function but 0 multifunction, whatever its header says */
 		n->mf = n->fn > 0 ? TOPO_YES : !d->cfg.have_header ? TOPO_UNKNOWN :
