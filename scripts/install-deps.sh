@@ -17,7 +17,9 @@ libudev:libudev-dev:systemd-devel
 zlib:zlib1g-dev:zlib-devel
 lzo2:liblzo2-dev:lzo-devel
 snappy:libsnappy-dev:snappy-devel
-libzstd:libzstd-dev:libzstd-devel"
+libzstd:libzstd-dev:libzstd-devel
+libnl-route-3.0:libnl-route-3-dev:libnl3-devel
+mount:libmount-dev:libmount-devel"
 test_mods="cmocka:libcmocka-dev:libcmocka-devel"
 # command -> apt package / dnf package
 build_cmds="cc:gcc:gcc
@@ -31,7 +33,8 @@ fish:fish:fish
 tar:tar:tar
 makedumpfile:makedumpfile:makedumpfile
 iasl:acpica-tools:acpica-tools
-strace:strace:strace"
+strace:strace:strace
+ip:iproute2:iproute"
 # python3 module -> apt package / dnf package
 test_pymods="jsonschema:python3-jsonschema:python3-jsonschema"
 

@@ -12,6 +12,8 @@
 #include "core/dlib_archive.h"
 #include "core/dlib_jsonc.h"
 #include "core/dlib_lzo2.h"
+#include "core/dlib_mount.h"
+#include "core/dlib_nl.h"
 #include "core/dlib_smartcols.h"
 #include "core/dlib_snappy.h"
 #include "core/dlib_zlib.h"
@@ -38,6 +40,8 @@ DLIB_SNAPPY_SYMS(DLIB_DEFINE)
 DLIB_ZSTD_SYMS(DLIB_DEFINE)
 DLIB_SMARTCOLS_SYMS(DLIB_DEFINE)
 DLIB_JSONC_SYMS(DLIB_DEFINE)
+DLIB_NLROUTE_SYMS(DLIB_DEFINE)
+DLIB_MOUNT_SYMS(DLIB_DEFINE)
 #ifdef HAVE_LIBUDEV
 DLIB_UDEV_SYMS(DLIB_DEFINE)
 #endif
@@ -49,6 +53,8 @@ static const struct dlib_sym snappy_syms[] = { DLIB_SNAPPY_SYMS(DLIB_ENTRY) { 0 
 static const struct dlib_sym zstd_syms[] = { DLIB_ZSTD_SYMS(DLIB_ENTRY) { 0 } };
 static const struct dlib_sym smartcols_syms[] = { DLIB_SMARTCOLS_SYMS(DLIB_ENTRY) { 0 } };
 static const struct dlib_sym jsonc_syms[] = { DLIB_JSONC_SYMS(DLIB_ENTRY) { 0 } };
+static const struct dlib_sym nlroute_syms[] = { DLIB_NLROUTE_SYMS(DLIB_ENTRY) { 0 } };
+static const struct dlib_sym mount_syms[] = { DLIB_MOUNT_SYMS(DLIB_ENTRY) { 0 } };
 #ifdef HAVE_LIBUDEV
 static const struct dlib_sym udev_syms[] = { DLIB_UDEV_SYMS(DLIB_ENTRY) { 0 } };
 #endif
@@ -70,6 +76,8 @@ static const struct dlib {
 #endif
 	[DLIB_SMARTCOLS] = { DLIB_SONAME_SMARTCOLS, DLIB_PACKAGE_SMARTCOLS, smartcols_syms },
 	[DLIB_JSONC]   = { DLIB_SONAME_JSONC, DLIB_PACKAGE_JSONC, jsonc_syms },
+	[DLIB_NLROUTE] = { DLIB_SONAME_NLROUTE, DLIB_PACKAGE_NLROUTE, nlroute_syms },
+	[DLIB_MOUNT]   = { DLIB_SONAME_MOUNT, DLIB_PACKAGE_MOUNT, mount_syms },
 };
 
 /*
@@ -80,6 +88,7 @@ static const struct dlib {
 __attribute__((section(".iommuctl.dlopen"), used))
 static const char dlopen_sonames[] = DLIB_SONAME_ARCHIVE "\0" DLIB_SONAME_ZLIB "\0" DLIB_SONAME_LZO2 "\0"
 	DLIB_SONAME_SNAPPY "\0" DLIB_SONAME_ZSTD "\0" DLIB_SONAME_SMARTCOLS "\0" DLIB_SONAME_JSONC
+	"\0" DLIB_SONAME_NLROUTE "\0" DLIB_SONAME_MOUNT
 #ifdef HAVE_LIBUDEV
 	"\0" DLIB_SONAME_UDEV
 #endif
