@@ -1047,7 +1047,7 @@ static void test_interlock_network(void **state)
 	NET_REFUSED(f, 3, &ns, "network interface eth1 (carries route 10.1.0.0/16 table 100, "
 		    "and 1 more route or address)");
 
-	/* an address that makes no route (a /128), and the SSH session on it */
+	/* an address without its prefix route (noprefixroute), and the SSH session on it */
 	net_base(&ns);
 	assert_true(netstate_add_addr(&ns, eth1, "2001:db8::5", 128, RT_SCOPE_UNIVERSE));
 	NET_REFUSED(f, 3, &ns, "network interface eth1 (has address 2001:db8::5/128)");
