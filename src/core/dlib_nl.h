@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libnl-route-3 (with libnl-3, which it brings): the links, addresses and
- * routes of every table, the kernel's route to an address, and the
- * established TCP sockets (sock_diag, through libnl-3's message calls),
+ * routes of every table, the kernel's route to an address; and, through
+ * libnl-3's message calls, the nexthop objects and the routes that use them
+ * (libnl-route-3 3.7 reads no RTA_NH_ID) and the established TCP sockets
+ * (sock_diag),
  * for the network interlock (backends/sysfs/netstate.c). Loaded on
  * demand, only when a device about to lose its driver has a network
  * interface. The libnl-3 calls are resolved through the libnl-route-3
@@ -36,6 +38,10 @@
 	X(nlmsg_hdr) \
 	X(nlmsg_data) \
 	X(nlmsg_datalen) \
+	X(nlmsg_parse) \
+	X(nla_data) \
+	X(nla_len) \
+	X(nla_get_u32) \
 	X(nl_cache_get_first) \
 	X(nl_cache_get_next) \
 	X(nl_cache_free) \
@@ -81,6 +87,10 @@ DLIB_NLROUTE_SYMS(DLIB_DECLARE)
 #define nlmsg_hdr dl_nlmsg_hdr
 #define nlmsg_data dl_nlmsg_data
 #define nlmsg_datalen dl_nlmsg_datalen
+#define nlmsg_parse dl_nlmsg_parse
+#define nla_data dl_nla_data
+#define nla_len dl_nla_len
+#define nla_get_u32 dl_nla_get_u32
 #define nl_cache_get_first dl_nl_cache_get_first
 #define nl_cache_get_next dl_nl_cache_get_next
 #define nl_cache_free dl_nl_cache_free

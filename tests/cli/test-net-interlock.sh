@@ -8,8 +8,9 @@
 # net/nic1: iommuctl reads the running machine, as a claim does. `group
 # claim --dry-run` checks the interlocks and writes nothing.
 #  - an idle NIC (up, its link-local address) is claimed;
-#  - a route of table 100 only (ip rule), IPv4 or IPv6: refused, naming
-#    the route and table; an address with no route: refused, naming it;
+#  - a route of table 100 only (ip rule), IPv4 or IPv6, or through a
+#    nexthop object: refused, naming the route and table; an address with
+#    no route: refused, naming it;
 #  - a bridge port whose bridge has the address: refused, naming the bridge;
 #  - the SSH session: $SSH_CONNECTION's, and an established TCP connection
 #    to local port 22 without it (sock_diag);
@@ -92,6 +93,17 @@ refused "an IPv6 route of table 100 only" "ip -6 route add 2001:db8:1::/48 dev n
 	"network interface nic0 (carries route 2001:db8:1::/48 table 100)"
 grep -q "refusing to claim group 2:.*(--force to claim it anyway)" "$tmp/err" && ok "...one refusal line with --force" ||
 	bad "refusal line: $(head -c 300 "$tmp/err")"
+refused "a route through a nexthop object (ip nexthop)" \
+	"ip nexthop add id 7 dev nic0 && ip nexthop add id 8 group 7 && ip route add 10.4.0.0/16 nhid 8 table 100" 2 \
+	"network interface nic0 (carries route 10.4.0.0/16 table 100)"
+if [ -w /proc/sys/net/ipv4/nexthop_compat_mode ]; then
+	# without the compat mode the route names the object only (RTA_NH_ID), no interface
+	refused "a route through a nexthop object, nexthop_compat_mode 0" \
+		"echo 0 > /proc/sys/net/ipv4/nexthop_compat_mode && ip nexthop add id 7 dev nic0 && ip nexthop add id 8 group 7 && ip -6 nexthop add id 9 dev nic1 && ip route add 10.4.0.0/16 nhid 8 table 100" 2 \
+		"network interface nic0 (carries route 10.4.0.0/16 table 100)"
+else
+	skip "nexthop_compat_mode 0: this kernel has no /proc/sys/net/ipv4/nexthop_compat_mode"
+fi
 refused "the default route" "ip addr add 10.2.0.1/24 dev nic1 && ip route add default via 10.2.0.254" 6 \
 	"0000:01:00.0 holds the network interface nic1 (carries route default table main, and"
 refused "an address with no route (/32)" "ip addr add 10.3.0.1/32 dev nic1 noprefixroute" 6 \

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/inet_diag.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
@@ -252,6 +253,144 @@ static int read_routes(struct nl_sock *sk, struct netstate *ns, char **why)
 	return 0;
 }
 
+/*
+ * Routes through nexthop objects (ip nexthop; FRR installs its routes so):
+ * the route names the object (RTA_NH_ID), the object its interface or its
+ * group of objects. The kernel also writes the interface into the route
+ * while net.ipv4.nexthop_compat_mode is 1, the default; with 0 only the
+ * object tells, and libnl-route-3 3.7 does not read it: both are dumped
+ * here with libnl-3's message calls.
+ */
+struct nh_obj {
+	uint32_t id;
+	int oif;
+	uint32_t *group;
+	size_t ngroup;
+};
+
+struct nh_arg {
+	struct netstate *ns;
+	struct nh_obj *v;
+	size_t n;
+};
+
+static int nh_obj_msg(struct nl_msg *msg, void *arg)
+{
+	struct nh_arg *a = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[NHA_MAX + 1];
+	struct nh_obj o = { 0 };
+
+	if (h->nlmsg_type != RTM_NEWNEXTHOP || nlmsg_parse(h, sizeof(struct nhmsg), tb, NHA_MAX, NULL) < 0 ||
+	    !tb[NHA_ID])
+		return NL_OK;
+	o.id = nla_get_u32(tb[NHA_ID]);
+	if (tb[NHA_OIF])
+		o.oif = (int)nla_get_u32(tb[NHA_OIF]);
+	if (tb[NHA_GROUP]) {
+		const struct nexthop_grp *g = nla_data(tb[NHA_GROUP]);
+		size_t n = (size_t)nla_len(tb[NHA_GROUP]) / sizeof(*g);
+
+		o.group = xmalloc((n ? n : 1) * sizeof(*o.group));
+		for (size_t i = 0; i < n; i++)
+			o.group[o.ngroup++] = g[i].id;
+	}
+	a->v = xrealloc(a->v, (a->n + 1) * sizeof(*a->v));
+	a->v[a->n++] = o;
+	return NL_OK;
+}
+
+static const struct nh_obj *nh_find(const struct nh_arg *a, uint32_t id)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].id == id)
+			return &a->v[i];
+	return NULL;
+}
+
+/* the interfaces of object id (a group: of its members) into r */
+static void nh_oifs(const struct nh_arg *a, uint32_t id, struct net_route *r, int depth)
+{
+	const struct nh_obj *o = nh_find(a, id);
+
+	if (!o || depth > 2)
+		return;
+	if (o->oif > 0) {
+		r->oif = xrealloc(r->oif, (r->noif + 1) * sizeof(int));
+		r->oif[r->noif++] = o->oif;
+	}
+	for (size_t i = 0; i < o->ngroup; i++)
+		nh_oifs(a, o->group[i], r, depth + 1);
+}
+
+static int nh_route_msg(struct nl_msg *msg, void *arg)
+{
+	struct nh_arg *a = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[RTA_MAX + 1];
+	const struct rtmsg *rtm = nlmsg_data(h);
+	struct net_route r = { 0 }, *same = NULL;
+
+	if (h->nlmsg_type != RTM_NEWROUTE || nlmsg_parse(h, sizeof(*rtm), tb, RTA_MAX, NULL) < 0 ||
+	    !tb[RTA_NH_ID] || (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6))
+		return NL_OK;
+	r.family = rtm->rtm_family;
+	r.table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+	r.type = rtm->rtm_type;
+	r.plen = rtm->rtm_dst_len;
+	if (tb[RTA_DST] && nla_len(tb[RTA_DST]) == (r.family == AF_INET ? 4 : 16))
+		memcpy(r.dst, nla_data(tb[RTA_DST]), (size_t)nla_len(tb[RTA_DST]));
+	nh_oifs(a, nla_get_u32(tb[RTA_NH_ID]), &r, 0);
+	/* the same route as libnl read it (with the interface in compat mode): one route */
+	for (size_t i = 0; i < a->ns->nroutes && !same; i++) {
+		struct net_route *o = &a->ns->routes[i];
+
+		if (o->family == r.family && o->table == r.table && o->type == r.type && o->plen == r.plen &&
+		    !memcmp(o->dst, r.dst, 16))
+			same = o;
+	}
+	if (same) {
+		for (size_t i = 0; i < r.noif; i++) {
+			same->oif = xrealloc(same->oif, (same->noif + 1) * sizeof(int));
+			same->oif[same->noif++] = r.oif[i];
+		}
+		free(r.oif);
+	} else {
+		route_push(a->ns, &r);
+	}
+	return NL_OK;
+}
+
+static int read_nexthop_routes(struct netstate *ns, char **why)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nh_arg arg = { .ns = ns };
+	struct nhmsg nhm = { .nh_family = AF_UNSPEC };
+	struct rtmsg rtm = { .rtm_family = AF_UNSPEC };
+	int err;
+
+	if (!sk)
+		return -ENOMEM;
+	err = nl_connect(sk, NETLINK_ROUTE);
+	if (err >= 0)
+		err = nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, nh_obj_msg, &arg);
+	if (err >= 0)
+		err = nl_send_simple(sk, RTM_GETNEXTHOP, NLM_F_DUMP, &nhm, sizeof(nhm));
+	/* a kernel before 5.3 has no nexthop objects, hence no route through one */
+	if (err >= 0 && nl_recvmsgs_default(sk) >= 0 && arg.n) {
+		err = nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, nh_route_msg, &arg);
+		if (err >= 0)
+			err = nl_send_simple(sk, RTM_GETROUTE, NLM_F_DUMP, &rtm, sizeof(rtm));
+		if (err >= 0)
+			err = nl_recvmsgs_default(sk);
+	}
+	for (size_t i = 0; i < arg.n; i++)
+		free(arg.v[i].group);
+	free(arg.v);
+	nl_socket_free(sk);
+	return err < 0 ? nl_fail(why, err, "routes through nexthop objects") : 0;
+}
+
 /* the interface of the kernel's route to addr (policy rules included); 0 when none */
 static int route_oif(struct nl_sock *sk, int family, const uint8_t addr[16])
 {
@@ -340,6 +479,8 @@ int netstate_read(struct netstate *ns, const char *ssh_connection, char **why)
 		err = read_addrs(sk, ns, why);
 	if (!err)
 		err = read_routes(sk, ns, why);
+	if (!err)
+		err = read_nexthop_routes(ns, why);
 	if (!err && ssh_connection && *ssh_connection)
 		netstate_add_ssh_connection(ns, ssh_connection);
 	if (!err) {
