@@ -14,6 +14,7 @@
 #  - a bridge port whose bridge has the address: refused, naming the bridge;
 #  - the SSH session: $SSH_CONNECTION's, and an established TCP connection
 #    to local port 22 without it (sock_diag);
+#  - an interface of the tree netlink does not show: refused, saying so;
 #  - --force claims anyway; a --sysfs-root tree is not judged by this
 #    machine's network;
 #  - libnl-route-3 and libmount are mapped by a claim, not by group list;
@@ -120,6 +121,8 @@ refused "SSH_CONNECTION: the route to the client leaves through the NIC" \
 	6 "network interface nic1 (carries this SSH session: 10.9.1.5 port 22 from 10.9.2.7)" \
 	SSH_CONNECTION="10.9.2.7 50000 10.9.1.5 22"
 
+refused "an interface this network namespace does not show" "ip link set nic1 name other1" 6 \
+	"network interface nic1, whose traffic cannot be checked (netlink does not show it"
 # an established TCP connection to port 22 on nic1's address, without SSH_CONNECTION
 if command -v python3 >/dev/null; then
 	tcp="ip addr add 10.11.0.5/32 dev nic1 noprefixroute && python3 -c '

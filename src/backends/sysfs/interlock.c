@@ -520,8 +520,13 @@ static int net_check(struct view *v, const struct strv *names, const struct strv
 						  why ? why : strerror(-err)));
 				continue;
 			}
-			if (!l)
+			if (!l) {
+				/* sysfs of another network namespace than the one netlink reads */
+				hit_add(hits, nhits, names->v[m],
+					xasprintf("network interface %s, whose traffic cannot be checked (netlink "
+						  "does not show it: another network namespace?)", ifn));
 				continue;
+			}
 			use = link_in_use(ns, l);
 			if (use)
 				hit_add(hits, nhits, names->v[m], xasprintf("network interface %s (%s)", ifn, use));
