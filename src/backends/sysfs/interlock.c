@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Safety interlocks (see interlock.h): map mounts, swaps, routed network
- * interfaces, the SSH session and the console to the sysfs device
- * directories behind them, following dm/md slaves and bond/bridge/vlan
- * lower devices, so that a member that is (an ancestor of) one is caught.
+ * Safety interlocks (see interlock.h): map mounts and swaps (read with
+ * libmount) and the console to the sysfs device directories behind them,
+ * following dm/md slaves, so that a member that is (an ancestor of) one is
+ * caught; and judge each network interface below a member by the network
+ * state netlink gives (netstate.h): its routes, addresses and SSH sessions,
+ * and those of the bonds, bridges and VLANs above it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
