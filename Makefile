@@ -37,6 +37,12 @@ OPT_PC     := $(shell $(PKG_CONFIG) --exists libpci 2>/dev/null && echo libpci)
 DLIB_SPECS := ARCHIVE:archive:libarchive13 ZLIB:z:zlib1g LZO2:lzo2:liblzo2-2 SNAPPY:snappy:libsnappy1v5 \
               ZSTD:zstd:libzstd1 SMARTCOLS:smartcols:libsmartcols1 JSONC:json-c:libjson-c5 \
               $(if $(filter libpci,$(OPT_PC)),PCI:pci:libpci3)
+# The interlocks (group claim, type, release; apply), loaded on demand too:
+# links, addresses and routes of every table through netlink, the mount
+# table and the swaps through libmount.
+DL_PC      += libnl-route-3.0 mount
+LIBS_PC    += libnl-route-3.0 mount
+DLIB_SPECS += NLROUTE:nl-route-3:libnl-route-3-200 MOUNT:mount:libmount1
 READELF    ?= readelf
 # dlopen is in libc since glibc 2.34; before, in libdl
 DL_LIBS    := $(shell printf '\043include <dlfcn.h>\nint main(void){return !dlopen(0,0);}' | \

@@ -17,7 +17,9 @@ libpci:libpci-dev:pciutils-devel
 zlib:zlib1g-dev:zlib-devel
 lzo2:liblzo2-dev:lzo-devel
 snappy:libsnappy-dev:snappy-devel
-libzstd:libzstd-dev:libzstd-devel"
+libzstd:libzstd-dev:libzstd-devel
+libnl-route-3.0:libnl-route-3-dev:libnl3-devel
+mount:libmount-dev:libmount-devel"
 test_mods="cmocka:libcmocka-dev:libcmocka-devel"
 # command -> apt package / dnf package
 build_cmds="cc:gcc:gcc
@@ -32,7 +34,8 @@ tar:tar:tar
 makedumpfile:makedumpfile:makedumpfile
 iasl:acpica-tools:acpica-tools
 strace:strace:strace
-lspci:pciutils:pciutils"
+lspci:pciutils:pciutils
+ip:iproute2:iproute"
 # python3 module -> apt package / dnf package
 test_pymods="jsonschema:python3-jsonschema:python3-jsonschema"
 

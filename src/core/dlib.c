@@ -12,6 +12,8 @@
 #include "core/dlib_archive.h"
 #include "core/dlib_jsonc.h"
 #include "core/dlib_lzo2.h"
+#include "core/dlib_mount.h"
+#include "core/dlib_nl.h"
 #include "core/dlib_smartcols.h"
 #include "core/dlib_snappy.h"
 #include "core/dlib_zlib.h"
@@ -24,52 +26,57 @@
 
 /* the pointers, typed by their declarations in the headers (## keeps the name unexpanded) */
 #define DLIB_DEFINE(fn) typeof(dl_##fn) dl_##fn;
-#define DLIB_ENTRY(fn) { #fn, (void **)&dl_##fn },
 
-struct dlib_sym {
-	const char *name;
-	void **ptr;
-};
+/*
+ * Each library's pointers are set by code, one dlsym() a function, not
+ * from a table of names and pointer addresses: such a table would cost two
+ * relative relocations a function at every start (tests/cli/test-relocs.sh),
+ * for a library most commands never load. NAME_resolve(h) sets them all
+ * and returns NULL, or returns the name of the first it cannot find;
+ * NAME_reset() clears them (all or nothing).
+ */
+#define DLIB_SET(fn) \
+	if (!(*(void **)&dl_##fn = dlsym(h, #fn))) \
+		return #fn;
+#define DLIB_RESET(fn) dl_##fn = NULL;
+#define DLIB_RESOLVER(name, SYMS) \
+	SYMS(DLIB_DEFINE) \
+	static const char *name##_resolve(void *h) { SYMS(DLIB_SET) return NULL; } \
+	static void name##_reset(void) { SYMS(DLIB_RESET) }
 
-DLIB_ARCHIVE_SYMS(DLIB_DEFINE)
-DLIB_ZLIB_SYMS(DLIB_DEFINE)
-DLIB_LZO2_SYMS(DLIB_DEFINE)
-DLIB_SNAPPY_SYMS(DLIB_DEFINE)
-DLIB_ZSTD_SYMS(DLIB_DEFINE)
-DLIB_SMARTCOLS_SYMS(DLIB_DEFINE)
-DLIB_JSONC_SYMS(DLIB_DEFINE)
+DLIB_RESOLVER(archive, DLIB_ARCHIVE_SYMS)
+DLIB_RESOLVER(zlib, DLIB_ZLIB_SYMS)
+DLIB_RESOLVER(lzo2, DLIB_LZO2_SYMS)
+DLIB_RESOLVER(snappy, DLIB_SNAPPY_SYMS)
+DLIB_RESOLVER(zstd, DLIB_ZSTD_SYMS)
+DLIB_RESOLVER(smartcols, DLIB_SMARTCOLS_SYMS)
+DLIB_RESOLVER(jsonc, DLIB_JSONC_SYMS)
+DLIB_RESOLVER(nlroute, DLIB_NLROUTE_SYMS)
+DLIB_RESOLVER(mount, DLIB_MOUNT_SYMS)
 #ifdef HAVE_LIBPCI
-DLIB_PCI_SYMS(DLIB_DEFINE)
-#endif
-
-static const struct dlib_sym archive_syms[] = { DLIB_ARCHIVE_SYMS(DLIB_ENTRY) { 0 } };
-static const struct dlib_sym zlib_syms[] = { DLIB_ZLIB_SYMS(DLIB_ENTRY) { 0 } };
-static const struct dlib_sym lzo2_syms[] = { DLIB_LZO2_SYMS(DLIB_ENTRY) { 0 } };
-static const struct dlib_sym snappy_syms[] = { DLIB_SNAPPY_SYMS(DLIB_ENTRY) { 0 } };
-static const struct dlib_sym zstd_syms[] = { DLIB_ZSTD_SYMS(DLIB_ENTRY) { 0 } };
-static const struct dlib_sym smartcols_syms[] = { DLIB_SMARTCOLS_SYMS(DLIB_ENTRY) { 0 } };
-static const struct dlib_sym jsonc_syms[] = { DLIB_JSONC_SYMS(DLIB_ENTRY) { 0 } };
-#ifdef HAVE_LIBPCI
-static const struct dlib_sym pci_syms[] = { DLIB_PCI_SYMS(DLIB_ENTRY) { 0 } };
+DLIB_RESOLVER(pci, DLIB_PCI_SYMS)
 #endif
 
 static const struct dlib {
 	const char *soname;
 	const char *package;
-	const struct dlib_sym *syms;    /* NULL: the build had no such library */
+	const char *(*resolve)(void *h);   /* NULL: the build had no such library */
+	void (*reset)(void);
 } libs[DLIB_COUNT] = {
-	[DLIB_ARCHIVE] = { DLIB_SONAME_ARCHIVE, DLIB_PACKAGE_ARCHIVE, archive_syms },
-	[DLIB_ZLIB]    = { DLIB_SONAME_ZLIB, DLIB_PACKAGE_ZLIB, zlib_syms },
-	[DLIB_LZO2]    = { DLIB_SONAME_LZO2, DLIB_PACKAGE_LZO2, lzo2_syms },
-	[DLIB_SNAPPY]  = { DLIB_SONAME_SNAPPY, DLIB_PACKAGE_SNAPPY, snappy_syms },
-	[DLIB_ZSTD]    = { DLIB_SONAME_ZSTD, DLIB_PACKAGE_ZSTD, zstd_syms },
+	[DLIB_ARCHIVE] = { DLIB_SONAME_ARCHIVE, DLIB_PACKAGE_ARCHIVE, archive_resolve, archive_reset },
+	[DLIB_ZLIB]    = { DLIB_SONAME_ZLIB, DLIB_PACKAGE_ZLIB, zlib_resolve, zlib_reset },
+	[DLIB_LZO2]    = { DLIB_SONAME_LZO2, DLIB_PACKAGE_LZO2, lzo2_resolve, lzo2_reset },
+	[DLIB_SNAPPY]  = { DLIB_SONAME_SNAPPY, DLIB_PACKAGE_SNAPPY, snappy_resolve, snappy_reset },
+	[DLIB_ZSTD]    = { DLIB_SONAME_ZSTD, DLIB_PACKAGE_ZSTD, zstd_resolve, zstd_reset },
 #ifdef HAVE_LIBPCI
-	[DLIB_PCI]     = { DLIB_SONAME_PCI, DLIB_PACKAGE_PCI, pci_syms },
+	[DLIB_PCI]     = { DLIB_SONAME_PCI, DLIB_PACKAGE_PCI, pci_resolve, pci_reset },
 #else
-	[DLIB_PCI]     = { "libpci.so.3", "libpci3", NULL },
+	[DLIB_PCI]     = { "libpci.so.3", "libpci3", NULL, NULL },
 #endif
-	[DLIB_SMARTCOLS] = { DLIB_SONAME_SMARTCOLS, DLIB_PACKAGE_SMARTCOLS, smartcols_syms },
-	[DLIB_JSONC]   = { DLIB_SONAME_JSONC, DLIB_PACKAGE_JSONC, jsonc_syms },
+	[DLIB_SMARTCOLS] = { DLIB_SONAME_SMARTCOLS, DLIB_PACKAGE_SMARTCOLS, smartcols_resolve, smartcols_reset },
+	[DLIB_JSONC]   = { DLIB_SONAME_JSONC, DLIB_PACKAGE_JSONC, jsonc_resolve, jsonc_reset },
+	[DLIB_NLROUTE] = { DLIB_SONAME_NLROUTE, DLIB_PACKAGE_NLROUTE, nlroute_resolve, nlroute_reset },
+	[DLIB_MOUNT]   = { DLIB_SONAME_MOUNT, DLIB_PACKAGE_MOUNT, mount_resolve, mount_reset },
 };
 
 /*
@@ -80,6 +87,7 @@ static const struct dlib {
 __attribute__((section(".iommuctl.dlopen"), used))
 static const char dlopen_sonames[] = DLIB_SONAME_ARCHIVE "\0" DLIB_SONAME_ZLIB "\0" DLIB_SONAME_LZO2 "\0"
 	DLIB_SONAME_SNAPPY "\0" DLIB_SONAME_ZSTD "\0" DLIB_SONAME_SMARTCOLS "\0" DLIB_SONAME_JSONC
+	"\0" DLIB_SONAME_NLROUTE "\0" DLIB_SONAME_MOUNT
 #ifdef HAVE_LIBPCI
 	"\0" DLIB_SONAME_PCI
 #endif
@@ -106,6 +114,7 @@ static int fail(enum dlib_id id, const char *what, const char *more)
 int dlib_load(enum dlib_id id)
 {
 	const struct dlib *l;
+	const char *missing;
 	void *h;
 
 	if ((unsigned)id >= DLIB_COUNT)
@@ -115,24 +124,19 @@ int dlib_load(enum dlib_id id)
 	if (state[id] < 0)
 		return state[id];
 	l = &libs[id];
-	if (!l->syms)
+	if (!l->resolve)
 		return state[id] = -EOPNOTSUPP;
 	/* before a library that reads it: libsmartcols measures text by it, libarchive converts names */
 	text_locale();
 	h = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL);
 	if (!h)
 		return fail(id, dlerror(), "");
-	for (const struct dlib_sym *s = l->syms; s->name; s++) {
-		void *p = dlsym(h, s->name);
-
-		if (!p) {
-			/* all or nothing: no pointer of a library half loaded */
-			for (const struct dlib_sym *t = l->syms; t != s; t++)
-				*t->ptr = NULL;
-			dlclose(h);
-			return fail(id, "no function ", s->name);
-		}
-		*s->ptr = p;
+	missing = l->resolve(h);
+	if (missing) {
+		/* all or nothing: no pointer of a library half loaded */
+		l->reset();
+		dlclose(h);
+		return fail(id, "no function ", missing);
 	}
 	state[id] = 1;
 	return 0;

@@ -25,6 +25,8 @@ enum dlib_id {
 	DLIB_PCI,       /* names of vendors, devices, classes, as lspci's (optional) */
 	DLIB_SMARTCOLS, /* text tables */
 	DLIB_JSONC,     /* reading JSON back: snapshot metadata, claim journal, apply record */
+	DLIB_NLROUTE,   /* the interlocks: links, addresses, routes through netlink */
+	DLIB_MOUNT,     /* the interlocks: the mount table and the swaps */
 	DLIB_COUNT
 };
 

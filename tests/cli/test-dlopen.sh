@@ -3,7 +3,8 @@
 # The libraries that only some commands need are loaded on demand
 # (src/core/dlib.h), not linked:
 #  - the binary's NEEDED entries hold none of libarchive, zlib, lzo2,
-#    snappy, zstd, libpci;
+#    snappy, zstd, libpci, libnl-route-3, libmount (the claims' interlocks:
+#    tests/cli/test-net-interlock.sh hides those two);
 #  - a command that shows no names does not map libpci;
 #  - with one hidden (a private mount namespace binds an empty file over the
 #    file the loader would map), the commands that need it fail with one
@@ -27,7 +28,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # 1. not linked
 command -v readelf >/dev/null || { bad "readelf (binutils) is missing"; finish; }
 needed=$(readelf -dW "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-for l in libarchive libz liblzo2 libsnappy libzstd libpci libudev libsmartcols libjson-c; do
+for l in libarchive libz liblzo2 libsnappy libzstd libpci libudev libsmartcols libjson-c libnl-route-3 libnl-3 libmount; do
 	if grep -q "^$l\.so" <<<"$needed"; then bad "NEEDED holds $l: $(tr '\n' ' ' <<<"$needed")"
 	else ok "$l not NEEDED"; fi
 done

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <linux/rtnetlink.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 #include "backends/sysfs/domtype.h"
 #include "backends/sysfs/exec.h"
 #include "backends/sysfs/interlock.h"
+#include "backends/sysfs/netstate.h"
 #include "backends/sysfs/inventory.h"
 #include "backends/sysfs/lock.h"
 #include "backends/sysfs/plan.h"
@@ -947,7 +949,7 @@ static void test_interlock_swap_dm(void **state)
 	fake_link(f->fs, "/dev/mapper/vg-swap", "/dev/dm-1");
 	fake_file(f->fs, "/proc/swaps", "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
 		  "/dev/mapper/vg-swap                     partition\t1000\t0\t-2\n");
-	interlock_items(fake_view(f->fs), NULL, &it, &n);
+	assert_int_equal(interlock_items(fake_view(f->fs), &it, &n), 0);
 	for (size_t i = 0; i < n; i++)
 		found |= str_startswith(it[i].path, "/sys/devices/pci0000:00/0000:00:1f.2/") &&
 			 !strcmp(it[i].what, "active swap (/dev/mapper/vg-swap)");
@@ -967,55 +969,134 @@ static void add_netdev(struct fake_sysfs *fs, const char *dev, const char *ifnam
 	free(c);
 }
 
-static void test_interlock_network(void **state)
+/* claim group id with the network ns: 0 or the one hit's text (malloc'd) */
+static char *net_claim(struct fx *f, unsigned int id, const struct netstate *ns, const char *source)
 {
-	struct fx *f = *state;
 	struct claim_result r;
 	struct claim_opts o;
+	char *what = NULL;
+	int err;
+
+	fx_opts(f, &o);
+	o.net = ns;
+	o.source = source;
+	err = do_claim(f, id, &o, &r);
+	if (err) {
+		assert_int_equal(err, -EPERM);
+		assert_int_equal(r.nhits, 1);
+		assert_int_equal(r.writes, 0);
+		what = xstrdup(r.hits[0].what);
+	}
+	claim_result_release(&r);
+	if (!err) {
+		assert_int_equal(do_release(f, id, &o, &r), 0);
+		claim_result_release(&r);
+	}
+	return what;
+}
+
+#define NET_REFUSED(f, id, ns, want) do { \
+		char *w_ = net_claim(f, id, ns, NULL); \
+		assert_non_null(w_); \
+		assert_string_equal(w_, want); \
+		free(w_); \
+	} while (0)
+#define NET_ALLOWED(f, id, ns) assert_null(net_claim(f, id, ns, NULL))
+
+/* eth0 on 00:04.0 (group 2), eth1 on 00:05.0 (group 3) */
+static void net_base(struct netstate *ns)
+{
+	netstate_free(ns);
+	netstate_add_link(ns, 1, "lo", NULL, 0, 0);
+	netstate_add_link(ns, 2, "eth0", NULL, 0, 2);
+	netstate_add_link(ns, 3, "eth1", NULL, 0, 3);
+	/* what every interface that is up has: link-local and multicast routes, a link-local address */
+	for (int i = 2; i <= 3; i++) {
+		char ll[32];
+
+		snprintf(ll, sizeof(ll), "fe80::%d", i);
+		assert_true(netstate_add_route(ns, "fe80::/64", RT_TABLE_MAIN, RTN_UNICAST, &i, 1));
+		assert_true(netstate_add_route(ns, "ff00::/8", RT_TABLE_LOCAL, RTN_MULTICAST, &i, 1));
+		assert_true(netstate_add_route(ns, ll, RT_TABLE_LOCAL, RTN_LOCAL, &i, 1));
+		assert_true(netstate_add_addr(ns, i, ll, 64, RT_SCOPE_LINK));
+	}
+	assert_true(netstate_add_addr(ns, 1, "127.0.0.1", 8, RT_SCOPE_HOST));
+}
+
+static void test_interlock_network(void **state)
+{
+	static const int lo = 1, eth0 = 2, eth1 = 3, bond0 = 5, vlan = 6;
+	struct fx *f = *state;
+	struct netstate ns = { 0 };
+	char *w;
 
 	add_netdev(f->fs, "0000:00:04.0", "eth0");
 	add_netdev(f->fs, "0000:00:05.0", "eth1");
-	fake_file(f->fs, "/proc/net/route",
-		  "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
-		  "eth0\t00000000\t0102A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
-		  "eth0\t0002A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n");
-	fx_opts(f, &o);
-	assert_int_equal(do_claim(f, 2, &o, &r), -EPERM);
-	assert_int_equal(r.nhits, 1);
-	assert_string_equal(r.hits[0].what, "network interface eth0 (has routes)");
-	claim_result_release(&r);
-	/* eth1 has no routes, only IPv6 link-local ones */
-	fake_file(f->fs, "/proc/net/ipv6_route",
-		  "fe800000000000000000000000000000 40 00000000000000000000000000000000 00 "
-		  "00000000000000000000000000000000 00000100 00000001 00000000 00000001     eth1\n");
-	assert_int_equal(do_claim(f, 3, &o, &r), 0);
-	claim_result_release(&r);
-	assert_int_equal(do_release(f, 3, &o, &r), 0);
-	claim_result_release(&r);
-	/* but it carries the SSH session (a global IPv6 address) */
-	fake_file(f->fs, "/proc/net/if_inet6",
-		  "20010db8000000000000000000000005 03 40 00 80     eth1\n");
-	o.ssh_connection = "2001:db8::99 50000 2001:db8::5 22";
-	assert_int_equal(do_claim(f, 3, &o, &r), -EPERM);
-	assert_int_equal(r.nhits, 1);
-	assert_string_equal(r.hits[0].what, "network interface eth1 (carries this SSH session)");
-	claim_result_release(&r);
-	/* an IPv4 session through a bond whose lower device is eth1 */
-	fake_file(f->fs, "/sys/devices/virtual/net/bond0/ifindex", "5\n");
-	fake_link(f->fs, "/sys/class/net/bond0", "/sys/devices/virtual/net/bond0");
-	fake_link(f->fs, "/sys/devices/virtual/net/bond0/lower_eth1",
-		  "/sys/devices/pci0000:00/0000:00:05.0/net/eth1");
-	fake_file(f->fs, "/proc/net/route",
-		  "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n");
-	fake_remove(f->fs, "/proc/net/if_inet6");
-	fake_file(f->fs, "/proc/net/route",
-		  "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
-		  "bond0\t0000000A\t00000000\t0001\t0\t0\t0\t000000FF\t0\t0\t0\n");
-	o.ssh_connection = "10.0.0.7 50000 10.0.0.5 22";
-	assert_int_equal(do_claim(f, 3, &o, &r), -EPERM);
-	assert_true(r.nhits >= 1);
-	assert_non_null(strstr(r.hits[0].what, "bond0"));
-	claim_result_release(&r);
+	net_base(&ns);
+	assert_true(netstate_add_route(&ns, "default", RT_TABLE_MAIN, RTN_UNICAST, &eth0, 1));
+	assert_true(netstate_add_route(&ns, "127.0.0.0/8", RT_TABLE_LOCAL, RTN_LOCAL, &lo, 1));
+	NET_REFUSED(f, 2, &ns, "network interface eth0 (carries route default table main)");
+	/* eth1 is up, with what every interface has: idle */
+	NET_ALLOWED(f, 3, &ns);
+
+	/* policy routing: a route of table 100 only (not in /proc/net/route) */
+	assert_true(netstate_add_route(&ns, "10.1.0.0/16", 100, RTN_UNICAST, &eth1, 1));
+	NET_REFUSED(f, 3, &ns, "network interface eth1 (carries route 10.1.0.0/16 table 100)");
+	/* an IPv6 route of a table, and the count of the rest */
+	assert_true(netstate_add_route(&ns, "2001:db8:1::/48", 200, RTN_UNICAST, &eth1, 1));
+	NET_REFUSED(f, 3, &ns, "network interface eth1 (carries route 10.1.0.0/16 table 100, "
+		    "and 1 more route or address)");
+
+	/* an address without its prefix route (noprefixroute), and the SSH session on it */
+	net_base(&ns);
+	assert_true(netstate_add_addr(&ns, eth1, "2001:db8::5", 128, RT_SCOPE_UNIVERSE));
+	NET_REFUSED(f, 3, &ns, "network interface eth1 (has address 2001:db8::5/128)");
+	assert_true(netstate_add_ssh_connection(&ns, "2001:db8::99 50000 2001:db8::5 22"));
+	NET_REFUSED(f, 3, &ns, "network interface eth1 (carries this SSH session: 2001:db8::5 port 22 "
+		    "from 2001:db8::99)");
+	assert_false(netstate_add_ssh_connection(&ns, "2001:db8::99 50000"));
+	/* a session whose local address is elsewhere, but whose peer is reached through eth0 */
+	net_base(&ns);
+	assert_true(netstate_add_ssh(&ns, "::ffff:192.0.2.1", 22, "::ffff:198.51.100.7", 40000, eth0));
+	NET_REFUSED(f, 2, &ns, "network interface eth0 (carries this SSH session: 192.0.2.1 port 22 "
+		    "from 198.51.100.7)");
+	NET_ALLOWED(f, 3, &ns);
+
+	/* a bond: eth1 is its member; the bond has the address */
+	net_base(&ns);
+	ns.links[2].master = bond0;
+	netstate_add_link(&ns, bond0, "bond0", "bond", 0, 0);
+	NET_ALLOWED(f, 3, &ns);   /* a bond that carries nothing */
+	assert_true(netstate_add_addr(&ns, bond0, "10.5.0.1", 24, RT_SCOPE_UNIVERSE));
+	NET_REFUSED(f, 3, &ns, "network interface eth1 (member of bond bond0, which has address 10.5.0.1/24)");
+	/* a VLAN on the bond with the route, the bond without */
+	net_base(&ns);
+	ns.links[2].master = bond0;
+	netstate_add_link(&ns, bond0, "bond0", "bond", 0, 0);
+	netstate_add_link(&ns, vlan, "bond0.10", "vlan", 0, bond0);
+	assert_true(netstate_add_route(&ns, "10.6.0.0/24", RT_TABLE_MAIN, RTN_UNICAST, &vlan, 1));
+	NET_REFUSED(f, 3, &ns, "network interface eth1 (member of bond bond0, parent of vlan bond0.10, "
+		    "which carries route 10.6.0.0/24 table main)");
+	/* a VLAN on eth1 itself */
+	net_base(&ns);
+	netstate_add_link(&ns, vlan, "eth1.10", "vlan", 0, eth1);
+	NET_ALLOWED(f, 3, &ns);
+	assert_true(netstate_add_addr(&ns, vlan, "10.7.0.1", 24, RT_SCOPE_UNIVERSE));
+	NET_REFUSED(f, 3, &ns, "network interface eth1 (parent of vlan eth1.10, which has address 10.7.0.1/24)");
+	/* a bridge port: the bridge's address */
+	net_base(&ns);
+	ns.links[2].master = bond0;
+	netstate_add_link(&ns, bond0, "br0", "bridge", 0, 0);
+	assert_true(netstate_add_addr(&ns, bond0, "10.8.0.1", 24, RT_SCOPE_UNIVERSE));
+	NET_REFUSED(f, 3, &ns, "network interface eth1 (member of bridge br0, which has address 10.8.0.1/24)");
+	NET_ALLOWED(f, 2, &ns);
+
+	/* a tree (--sysfs-root) has no network: not looked at, netlink not asked */
+	net_base(&ns);
+	assert_true(netstate_add_route(&ns, "default", RT_TABLE_MAIN, RTN_UNICAST, &eth0, 1));
+	w = net_claim(f, 2, NULL, "tree:/nowhere");
+	assert_null(w);
+	netstate_free(&ns);
 }
 
 static void test_interlock_console(void **state)

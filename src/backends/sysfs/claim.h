@@ -95,6 +95,12 @@ struct claim_opts {
 	bool force;               /* skip the interlocks */
 	int settle_ms;            /* how long to wait for a driver to (un)bind; <0: default */
 	const char *ssh_connection; /* $SSH_CONNECTION, for the interlocks */
+	/*
+	 * The network the interlocks judge (tests); NULL: this network
+	 * namespace through netlink, unless source names a tree ("tree:"),
+	 * whose devices are not this machine's network interfaces.
+	 */
+	const struct netstate *net;
 	/* Called after every step; a test hook may pause there. */
 	void (*step_cb)(void *arg, const struct claim_step *step);
 	void *cb_arg;

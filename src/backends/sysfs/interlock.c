@@ -1,17 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Safety interlocks (see interlock.h): map mounts, swaps, routed network
- * interfaces, the SSH session and the console to the sysfs device
- * directories behind them, following dm/md slaves and bond/bridge/vlan
- * lower devices, so that a member that is (an ancestor of) one is caught.
+ * Safety interlocks (see interlock.h): map mounts and swaps (read with
+ * libmount) and the console to the sysfs device directories behind them,
+ * following dm/md slaves, so that a member that is (an ancestor of) one is
+ * caught; and judge each network interface below a member by the network
+ * state netlink gives (netstate.h): its routes, addresses and SSH sessions,
+ * and those of the bonds, bridges and VLANs above it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/rtnetlink.h>
+#include <sys/sysmacros.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backends/sysfs/interlock.h"
+#include "backends/sysfs/netstate.h"
+#include "core/dlib_mount.h"
 #include "core/util.h"
 #include "core/view.h"
 
@@ -116,69 +122,71 @@ struct mount {
 	char *majmin, *point, *source;
 };
 
-/* Unescape mountinfo's octal escapes ("\040" for a space) in place. */
-static void unoctal(char *s)
+/*
+ * A table of the view's file through libmount: mountinfo, /proc/mounts or
+ * /proc/swaps, told apart by libmount from the text. NULL when the file is
+ * absent or unreadable; *err -ELIBACC when libmount cannot be loaded.
+ */
+static struct libmnt_table *table_read(struct view *v, const char *path, int *err)
 {
-	char *w = s;
+	struct libmnt_table *tb = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
 
-	for (char *p = s; *p; p++) {
-		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
-		    p[3] >= '0' && p[3] <= '7') {
-			*w++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-			p += 3;
-		} else {
-			*w++ = *p;
+	*err = 0;
+	if (view_read_file(v, path, &text, &len))
+		return NULL;
+	*err = dlib_load(DLIB_MOUNT);
+	f = *err || !len ? NULL : fmemopen(text, len, "r");
+	if (f) {
+		tb = mnt_new_table();
+		/* the name is for libmount's messages: the text is the view's */
+		if (tb && mnt_table_parse_stream(tb, f, strrchr(path, '/') + 1)) {
+			mnt_unref_table(tb);
+			tb = NULL;
 		}
-	}
-	*w = '\0';
-}
-
-static void mounts_load(struct view *v, struct mount **mp, size_t *np)
-{
-	char *text = NULL, *save = NULL;
-	struct mount *m = NULL;
-	size_t n = 0;
-
-	if (!view_read_file(v, "/proc/self/mountinfo", &text, NULL)) {
-		for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char *f[8] = { 0 }, *sep = strstr(line, " - "), *s2 = NULL;
-			int k = 0;
-
-			if (!sep)
-				continue;
-			*sep = '\0';
-			for (char *t = strtok_r(line, " ", &s2); t && k < 5; t = strtok_r(NULL, " ", &s2))
-				f[k++] = t;
-			if (k < 5)
-				continue;
-			s2 = NULL;
-			f[5] = strtok_r(sep + 3, " ", &s2);   /* fstype */
-			f[6] = f[5] ? strtok_r(NULL, " ", &s2) : NULL; /* source */
-			m = xrealloc(m, (n + 1) * sizeof(*m));
-			m[n].majmin = xstrdup(f[2]);
-			m[n].point = xstrdup(f[4]);
-			unoctal(m[n].point);
-			m[n].source = xstrdup(f[6] ? f[6] : "");
-			unoctal(m[n].source);
-			n++;
-		}
-	} else if (!view_read_file(v, "/proc/mounts", &text, NULL)) {
-		for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char *s2 = NULL, *src = strtok_r(line, " ", &s2), *pt = strtok_r(NULL, " ", &s2);
-
-			if (!src || !pt)
-				continue;
-			m = xrealloc(m, (n + 1) * sizeof(*m));
-			m[n].majmin = xstrdup("");
-			m[n].point = xstrdup(pt);
-			unoctal(m[n].point);
-			m[n].source = xstrdup(src);
-			n++;
-		}
+		fclose(f);
 	}
 	free(text);
+	return tb;
+}
+
+static int mounts_load(struct view *v, struct mount **mp, size_t *np)
+{
+	struct libmnt_table *tb;
+	struct libmnt_iter *itr;
+	struct libmnt_fs *fs;
+	struct mount *m = NULL;
+	size_t n = 0;
+	int err;
+
+	*mp = NULL;
+	*np = 0;
+	tb = table_read(v, "/proc/self/mountinfo", &err);
+	if (!tb && !err)
+		tb = table_read(v, "/proc/mounts", &err);
+	if (!tb)
+		return err;
+	itr = mnt_new_iter(MNT_ITER_FORWARD);
+	while (itr && mnt_table_next_fs(tb, itr, &fs) == 0) {
+		const char *src = mnt_fs_get_source(fs), *pt = mnt_fs_get_target(fs);
+		dev_t dev = mnt_fs_get_devno(fs);
+
+		if (!pt)
+			continue;
+		m = xrealloc(m, (n + 1) * sizeof(*m));
+		/* /proc/mounts has no device numbers: the source names the device */
+		m[n].majmin = dev ? xasprintf("%u:%u", major(dev), minor(dev)) : xstrdup("");
+		m[n].point = xstrdup(pt);
+		m[n].source = xstrdup(src ? src : "");
+		n++;
+	}
+	mnt_free_iter(itr);
+	mnt_unref_table(tb);
 	*mp = m;
 	*np = n;
+	return 0;
 }
 
 static void mounts_free(struct mount *m, size_t n)
@@ -228,24 +236,23 @@ static void mounts_items(struct view *v, struct items *it, const struct mount *m
 	}
 }
 
-static void swaps_items(struct view *v, struct items *it, const struct mount *m, size_t n)
+static int swaps_items(struct view *v, struct items *it, const struct mount *m, size_t n)
 {
-	char *text = NULL, *save = NULL;
-	bool first = true;
+	struct libmnt_table *tb;
+	struct libmnt_iter *itr;
+	struct libmnt_fs *fs;
+	int err;
 
-	if (view_read_file(v, "/proc/swaps", &text, NULL))
-		return;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *s2 = NULL, *file = strtok_r(line, " \t", &s2), *type = strtok_r(NULL, " \t", &s2);
+	tb = table_read(v, "/proc/swaps", &err);
+	if (!tb)
+		return err;
+	itr = mnt_new_iter(MNT_ITER_FORWARD);
+	while (itr && mnt_table_next_fs(tb, itr, &fs) == 0) {
+		const char *file = mnt_fs_get_source(fs), *type = mnt_fs_get_swaptype(fs);
 		char *dir = NULL, *what;
 
-		if (first) {  /* "Filename Type Size Used Priority" */
-			first = false;
-			continue;
-		}
 		if (!file || !type)
 			continue;
-		unoctal(file);
 		if (!strcmp(type, "partition")) {
 			dir = block_from_devnode(v, file);
 		} else {
@@ -271,241 +278,272 @@ static void swaps_items(struct view *v, struct items *it, const struct mount *m,
 		free(what);
 		free(dir);
 	}
-	free(text);
+	mnt_free_iter(itr);
+	mnt_unref_table(tb);
+	return 0;
 }
 
 /* ---- network ---- */
 
-/* An interface's device directory and, through lower_* links, the devices under it. */
-static void net_add(struct view *v, struct items *it, const char *ifname, const char *what, int depth)
-{
-	char *link = xasprintf("/sys/class/net/%s", ifname), *dir = resolve(v, link);
-	struct strv names = { 0 };
+/*
+ * A network interface carries traffic when the kernel routes through it
+ * (a route of any table, IPv4 or IPv6, but the link-local and multicast
+ * ones every interface that is up has, and the local, broadcast and anycast
+ * entries an address makes, which count as the address), when it has an
+ * address wider than the link, or when an SSH session's local address is
+ * on it or the route to its peer leaves through it. Its device carries
+ * the traffic of what sits on it too: the bond or bridge it is enslaved
+ * to, a VLAN or macvlan on it, and so on up.
+ */
 
-	free(link);
-	if (!dir || depth > MAX_DEPTH) {
-		free(dir);
-		return;
-	}
-	item_add(it, dir, what);
-	if (!view_list_dir(v, dir, &names))
-		for (size_t i = 0; i < names.n; i++)
-			if (str_startswith(names.v[i], "lower_"))
-				net_add(v, it, names.v[i] + 6, what, depth + 1);
-	strv_free(&names);
-	free(dir);
+static const char *table_name(uint32_t t, char *buf, size_t len)
+{
+	if (t == RT_TABLE_MAIN)
+		return "main";
+	if (t == RT_TABLE_LOCAL)
+		return "local";
+	if (t == RT_TABLE_DEFAULT)
+		return "default";
+	snprintf(buf, len, "%u", t);
+	return buf;
 }
 
-struct route4 {
-	char *ifname;
-	uint32_t dest, mask;  /* network byte order, as /proc/net/route prints them */
-};
-
-static void routes4_load(struct view *v, struct route4 **rp, size_t *np)
+static bool v6_linklocal_or_multicast(int family, const uint8_t a[16])
 {
-	char *text = NULL, *save = NULL;
-	struct route4 *r = NULL;
-	size_t n = 0;
-	bool first = true;
-
-	if (view_read_file(v, "/proc/net/route", &text, NULL)) {
-		*rp = NULL;
-		*np = 0;
-		return;
-	}
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char ifname[64];
-		unsigned int dest, gw, flags, refcnt, use, metric, mask;
-
-		if (first) {
-			first = false;
-			continue;
-		}
-		if (sscanf(line, "%63s %x %x %x %u %u %u %x", ifname, &dest, &gw, &flags, &refcnt, &use,
-			   &metric, &mask) != 8)
-			continue;
-		r = xrealloc(r, (n + 1) * sizeof(*r));
-		r[n].ifname = xstrdup(ifname);
-		r[n].dest = dest;
-		r[n].mask = mask;
-		n++;
-	}
-	free(text);
-	*rp = r;
-	*np = n;
+	return family == AF_INET6 && (a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80));
 }
 
-struct route6 {
-	char *ifname;
-	char dest[33];
-	unsigned int plen;
-};
-
-static void routes6_load(struct view *v, struct route6 **rp, size_t *np)
+static bool route_counts(const struct net_route *r)
 {
-	char *text = NULL, *save = NULL;
-	struct route6 *r = NULL;
-	size_t n = 0;
-
-	if (view_read_file(v, "/proc/net/ipv6_route", &text, NULL)) {
-		*rp = NULL;
-		*np = 0;
-		return;
-	}
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char dest[33], src[33], nh[33], ifname[64];
-		unsigned int plen, slen, metric, refcnt, use, flags;
-
-		if (sscanf(line, "%32s %x %32s %x %32s %x %x %x %x %63s", dest, &plen, src, &slen, nh,
-			   &metric, &refcnt, &use, &flags, ifname) != 10)
-			continue;
-		r = xrealloc(r, (n + 1) * sizeof(*r));
-		r[n].ifname = xstrdup(ifname);
-		memcpy(r[n].dest, dest, sizeof(dest));
-		r[n].plen = plen;
-		n++;
-	}
-	free(text);
-	*rp = r;
-	*np = n;
-}
-
-/* Link-local and multicast routes exist on every interface that is up: they say nothing. */
-static bool route6_meaningful(const struct route6 *r)
-{
-	return strncmp(r->dest, "fe80", 4) && strncmp(r->dest, "ff", 2);
-}
-
-/* 32 hex digits -> 16 bytes */
-static bool hex16(const char *s, uint8_t out[16])
-{
-	for (int i = 0; i < 16; i++) {
-		unsigned int b;
-
-		if (sscanf(s + 2 * i, "%2x", &b) != 1)
-			return false;
-		out[i] = (uint8_t)b;
-	}
-	return true;
-}
-
-static bool prefix6_match(const uint8_t a[16], const uint8_t b[16], unsigned int plen)
-{
-	unsigned int full = plen / 8, rem = plen % 8;
-
-	if (plen > 128 || memcmp(a, b, full))
+	if (r->type == RTN_LOCAL || r->type == RTN_BROADCAST || r->type == RTN_ANYCAST ||
+	    r->type == RTN_MULTICAST)
 		return false;
-	return !rem || ((a[full] ^ b[full]) & (uint8_t)(0xff << (8 - rem))) == 0;
+	return !(r->plen && v6_linklocal_or_multicast(r->family, r->dst));
 }
 
-/* The interface routes (and, v6, local addresses) say addr goes through; NULL if none. */
-static const char *ssh_iface(struct view *v, const char *addr, const struct route4 *r4, size_t n4,
-			     const struct route6 *r6, size_t n6, char **owned)
+static bool addr_counts(const struct net_addr *a)
 {
-	struct in_addr a4;
-	uint8_t a6[16];
-	const char *best = NULL;
-
-	*owned = NULL;
-	if (inet_pton(AF_INET, addr, &a4) == 1) {
-		int bestlen = -1;
-
-		for (size_t i = 0; i < n4; i++) {
-			int len = __builtin_popcount(r4[i].mask);
-
-			if ((a4.s_addr & r4[i].mask) == (r4[i].dest & r4[i].mask) && len > bestlen) {
-				bestlen = len;
-				best = r4[i].ifname;
-			}
-		}
-		return best;
-	}
-	if (inet_pton(AF_INET6, addr, a6) == 1) {
-		char *text = NULL, *save = NULL;
-		int bestlen = -1;
-
-		/* an address of this machine: its interface */
-		if (!view_read_file(v, "/proc/net/if_inet6", &text, NULL)) {
-			for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-				char hex[33], ifname[64];
-				unsigned int idx, plen, scope, flags;
-				uint8_t b[16];
-
-				if (sscanf(line, "%32s %x %x %x %x %63s", hex, &idx, &plen, &scope, &flags,
-					   ifname) == 6 && hex16(hex, b) && !memcmp(a6, b, 16) &&
-				    strcmp(ifname, "lo")) {
-					*owned = xstrdup(ifname);
-					break;
-				}
-			}
-			free(text);
-			if (*owned)
-				return *owned;
-		}
-		for (size_t i = 0; i < n6; i++) {
-			uint8_t d[16];
-
-			if (hex16(r6[i].dest, d) && prefix6_match(a6, d, r6[i].plen) &&
-			    (int)r6[i].plen > bestlen && strcmp(r6[i].ifname, "lo")) {
-				bestlen = (int)r6[i].plen;
-				best = r6[i].ifname;
-			}
-		}
-	}
-	return best;
+	return a->scope < RT_SCOPE_LINK && !v6_linklocal_or_multicast(a->family, a->addr);
 }
 
-static void net_items(struct view *v, struct items *it, const char *ssh)
+/* What link ifindex carries itself ("carries route 10.1.0.0/16 table 100"); NULL: nothing. */
+static char *link_traffic(const struct netstate *ns, int ifindex)
 {
-	struct route4 *r4;
-	struct route6 *r6;
-	size_t n4, n6;
-	struct strv done = { 0 };
+	char a[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN], tb[16];
+	char *first = NULL, *out;
+	size_t more = 0;
 
-	routes4_load(v, &r4, &n4);
-	routes6_load(v, &r6, &n6);
-	if (ssh) {
-		/* "client_ip client_port server_ip server_port" */
-		char cip[64], sip[64];
-		unsigned int cport, sport;
+	for (size_t i = 0; i < ns->nssh; i++) {
+		const struct net_ssh *s = &ns->ssh[i];
+		bool here = s->oif == ifindex;
 
-		if (sscanf(ssh, "%63s %u %63s %u", cip, &cport, sip, &sport) == 4) {
-			const char *ips[2] = { sip, cip };
-
-			for (int k = 0; k < 2; k++) {
-				char *owned, *what;
-				const char *ifn = ssh_iface(v, ips[k], r4, n4, r6, n6, &owned);
-
-				if (ifn && !strv_contains(&done, ifn)) {
-					what = xasprintf("network interface %s (carries this SSH session)", ifn);
-					net_add(v, it, ifn, what, 0);
-					strv_push(&done, ifn);
-					free(what);
-				}
-				free(owned);
-			}
+		for (size_t k = 0; k < ns->naddrs && !here; k++)
+			here = ns->addrs[k].ifindex == ifindex && ns->addrs[k].family == s->family &&
+			       !memcmp(ns->addrs[k].addr, s->local, s->family == AF_INET ? 4 : 16);
+		if (here) {
+			inet_ntop(s->family, s->local, a, sizeof(a));
+			inet_ntop(s->family, s->peer, p, sizeof(p));
+			return xasprintf("carries this SSH session: %s port %u from %s", a, s->lport, p);
 		}
 	}
-	for (size_t i = 0; i < n4 + n6; i++) {
-		const char *ifn = i < n4 ? r4[i].ifname : r6[i - n4].ifname;
-		char *what;
+	for (size_t i = 0; i < ns->nroutes; i++) {
+		const struct net_route *r = &ns->routes[i];
+		bool via = false;
 
-		if (!strcmp(ifn, "lo") || strv_contains(&done, ifn))
+		for (size_t k = 0; k < r->noif; k++)
+			via |= r->oif[k] == ifindex;
+		if (!via || !route_counts(r))
 			continue;
-		if (i >= n4 && !route6_meaningful(&r6[i - n4]))
+		if (first) {
+			more++;
 			continue;
-		what = xasprintf("network interface %s (has routes)", ifn);
-		net_add(v, it, ifn, what, 0);
-		strv_push(&done, ifn);
-		free(what);
+		}
+		inet_ntop(r->family, r->dst, a, sizeof(a));
+		if (r->plen)
+			first = xasprintf("carries route %s/%u table %s", a, r->plen, table_name(r->table, tb, sizeof(tb)));
+		else
+			first = xasprintf("carries route default%s table %s", r->family == AF_INET6 ? " (IPv6)" : "",
+					  table_name(r->table, tb, sizeof(tb)));
 	}
-	for (size_t i = 0; i < n4; i++)
-		free(r4[i].ifname);
-	for (size_t i = 0; i < n6; i++)
-		free(r6[i].ifname);
-	free(r4);
-	free(r6);
-	strv_free(&done);
+	for (size_t i = 0; i < ns->naddrs; i++) {
+		const struct net_addr *ad = &ns->addrs[i];
+
+		if (ad->ifindex != ifindex || !addr_counts(ad))
+			continue;
+		if (first) {
+			more++;
+			continue;
+		}
+		inet_ntop(ad->family, ad->addr, a, sizeof(a));
+		first = xasprintf("has address %s/%u", a, ad->plen);
+	}
+	if (!first || !more)
+		return first;
+	out = xasprintf("%s, and %zu more route%s or address%s", first, more, more > 1 ? "s" : "",
+			more > 1 ? "es" : "");
+	free(first);
+	return out;
+}
+
+/* "member of bond bond0", "parent of vlan eth0.10": how 'to' sits on 'from' */
+static char *step_words(const struct net_link *from, const struct net_link *to, bool master)
+{
+	if (master)
+		return xasprintf("member of %s %s", to->kind ? to->kind : "master", to->name);
+	return xasprintf("parent of %s %s", to->kind ? to->kind : "device", to->name);
+}
+
+/*
+ * Why the link carries traffic, itself or through what sits on it, nearest
+ * first; NULL: it does not. Breadth first over masters and upper devices.
+ */
+static char *link_in_use(const struct netstate *ns, const struct net_link *start)
+{
+	struct node {
+		const struct net_link *l;
+		int prev;       /* index of the node it was reached from; -1: start */
+		bool master;    /* reached as the master of prev */
+	} *q = xmalloc((ns->nlinks + 1) * sizeof(*q));
+	size_t head = 0, tail = 0;
+	char *why = NULL;
+
+	q[tail++] = (struct node){ start, -1, false };
+	while (head < tail && !why) {
+		size_t cur = head++;
+		const struct net_link *l = q[cur].l;
+		char *t = link_traffic(ns, l->ifindex);
+
+		if (t) {
+			/* the path back to the start, as words */
+			struct strv parts = { 0 };
+			char *path;
+
+			for (int i = (int)cur; q[i].prev >= 0; i = q[i].prev)
+				strv_push_owned(&parts, step_words(q[q[i].prev].l, q[i].l, q[i].master));
+			if (!parts.n) {
+				why = t;
+			} else {
+				/* parts run from the far end back: reverse them */
+				for (size_t a = 0, b = parts.n - 1; a < b; a++, b--) {
+					char *x = parts.v[a];
+
+					parts.v[a] = parts.v[b];
+					parts.v[b] = x;
+				}
+				path = strv_join(&parts, ", ");
+				why = xasprintf("%s, which %s", path, t);
+				free(path);
+				free(t);
+			}
+			strv_free(&parts);
+			break;
+		}
+		for (size_t i = 0; i < ns->nlinks && tail < ns->nlinks + 1; i++) {
+			const struct net_link *n = &ns->links[i];
+			bool master = n->ifindex == l->master, upper = n->lower == l->ifindex && n != l;
+			bool seen = false;
+
+			if (!master && !upper)
+				continue;
+			for (size_t k = 0; k < tail; k++)
+				seen |= q[k].l == n;
+			if (!seen)
+				q[tail++] = (struct node){ n, (int)cur, master };
+		}
+	}
+	free(q);
+	return why;
+}
+
+/* The network interfaces of a device directory: /sys/class/net entries below it. */
+static void member_netdevs(struct view *v, const char *mp, const struct strv *all, const struct strv *dirs,
+			   struct strv *out)
+{
+	size_t len = strlen(mp);
+
+	for (size_t i = 0; i < all->n; i++)
+		if (dirs->v[i][0] && !strncmp(dirs->v[i], mp, len) && dirs->v[i][len] == '/')
+			strv_push(out, all->v[i]);
+}
+
+static void hit_add(struct interlock_hit **hits, size_t *nhits, const char *member, char *what)
+{
+	for (size_t k = 0; k < *nhits; k++)
+		if (!strcmp((*hits)[k].member, member) && !strcmp((*hits)[k].what, what)) {
+			free(what);
+			return;
+		}
+	*hits = xrealloc(*hits, (*nhits + 1) * sizeof(**hits));
+	(*hits)[*nhits].member = xstrdup(member);
+	(*hits)[*nhits].what = what;
+	(*nhits)++;
+}
+
+static int net_check(struct view *v, const struct strv *names, const struct strv *paths,
+		     const struct interlock_net *net, struct interlock_hit **hits, size_t *nhits)
+{
+	struct strv all = { 0 }, dirs = { 0 }, *devs;
+	struct netstate own, *ns = NULL;
+	bool any = false;
+	char *why = NULL;
+	int err = 0;
+
+	if (!net || (!net->state && !net->live) || view_list_dir(v, "/sys/class/net", &all))
+		return 0;
+	for (size_t i = 0; i < all.n; i++) {
+		char *link = xasprintf("/sys/class/net/%s", all.v[i]), *r = resolve(v, link);
+
+		strv_push(&dirs, r ? r : "");
+		free(r);
+		free(link);
+	}
+	devs = xcalloc(names->n, sizeof(*devs));
+	for (size_t m = 0; m < names->n && m < paths->n; m++) {
+		member_netdevs(v, paths->v[m], &all, &dirs, &devs[m]);
+		any |= devs[m].n > 0;
+	}
+	if (any && net->state) {
+		ns = (struct netstate *)net->state;
+	} else if (any) {
+		err = netstate_read(&own, net->ssh_connection, &why);
+		if (!err)
+			ns = &own;
+	}
+	for (size_t m = 0; any && m < names->n && m < paths->n && err != -ELIBACC; m++) {
+		for (size_t d = 0; d < devs[m].n; d++) {
+			const char *ifn = devs[m].v[d];
+			const struct net_link *l = ns ? netstate_link_by_name(ns, ifn) : NULL;
+			char *use;
+
+			if (err) {
+				/* no fallback to /proc/net/route: it shows the main table only */
+				hit_add(hits, nhits, names->v[m],
+					xasprintf("network interface %s, whose traffic cannot be checked (%s)", ifn,
+						  why ? why : strerror(-err)));
+				continue;
+			}
+			if (!l) {
+				/* sysfs of another network namespace than the one netlink reads */
+				hit_add(hits, nhits, names->v[m],
+					xasprintf("network interface %s, whose traffic cannot be checked (netlink "
+						  "does not show it: another network namespace?)", ifn));
+				continue;
+			}
+			use = link_in_use(ns, l);
+			if (use)
+				hit_add(hits, nhits, names->v[m], xasprintf("network interface %s (%s)", ifn, use));
+			free(use);
+		}
+	}
+	for (size_t m = 0; m < names->n; m++)
+		strv_free(&devs[m]);
+	free(devs);
+	if (ns == &own)
+		netstate_free(&own);
+	free(why);
+	strv_free(&all);
+	strv_free(&dirs);
+	return err == -ELIBACC ? err : 0;
 }
 
 /* ---- console ---- */
@@ -574,20 +612,28 @@ static void console_items(struct view *v, struct items *it)
 	strv_free(&names);
 }
 
-void interlock_items(struct view *v, const char *ssh, struct interlock_item **itemsp, size_t *np)
+int interlock_items(struct view *v, struct interlock_item **itemsp, size_t *np)
 {
 	struct items it = { 0 };
 	struct mount *m;
 	size_t nm;
+	int err = mounts_load(v, &m, &nm);
 
-	mounts_load(v, &m, &nm);
-	mounts_items(v, &it, m, nm);
-	swaps_items(v, &it, m, nm);
-	mounts_free(m, nm);
-	net_items(v, &it, ssh && *ssh ? ssh : NULL);
-	console_items(v, &it);
+	if (!err) {
+		mounts_items(v, &it, m, nm);
+		err = swaps_items(v, &it, m, nm);
+		mounts_free(m, nm);
+	}
+	if (!err)
+		console_items(v, &it);
+	if (err) {
+		interlock_items_free(it.v, it.n);
+		it.v = NULL;
+		it.n = 0;
+	}
 	*itemsp = it.v;
 	*np = it.n;
+	return err;
 }
 
 void interlock_items_free(struct interlock_item *items, size_t n)
@@ -599,35 +645,28 @@ void interlock_items_free(struct interlock_item *items, size_t n)
 	free(items);
 }
 
-void interlock_check(struct view *v, const struct strv *names, const struct strv *paths,
-		     const char *ssh, struct interlock_hit **hits, size_t *nhits)
+int interlock_check(struct view *v, const struct strv *names, const struct strv *paths,
+		    const struct interlock_net *net, struct interlock_hit **hits, size_t *nhits)
 {
 	struct interlock_item *items;
 	size_t n;
+	int err = interlock_items(v, &items, &n);
 
-	interlock_items(v, ssh, &items, &n);
+	if (err)
+		return err;
 	for (size_t m = 0; m < names->n && m < paths->n; m++) {
 		const char *mp = paths->v[m];
 		size_t len = strlen(mp);
 
 		for (size_t i = 0; i < n; i++) {
-			bool dup = false;
-
 			if (strncmp(items[i].path, mp, len) ||
 			    (items[i].path[len] != '\0' && items[i].path[len] != '/'))
 				continue;
-			for (size_t k = 0; k < *nhits; k++)
-				dup |= !strcmp((*hits)[k].member, names->v[m]) &&
-				       !strcmp((*hits)[k].what, items[i].what);
-			if (dup)
-				continue;
-			*hits = xrealloc(*hits, (*nhits + 1) * sizeof(**hits));
-			(*hits)[*nhits].member = xstrdup(names->v[m]);
-			(*hits)[*nhits].what = xstrdup(items[i].what);
-			(*nhits)++;
+			hit_add(hits, nhits, names->v[m], xstrdup(items[i].what));
 		}
 	}
 	interlock_items_free(items, n);
+	return net_check(v, names, paths, net, hits, nhits);
 }
 
 void interlock_hits_free(struct interlock_hit *hits, size_t n)

@@ -10,6 +10,7 @@
 
 #include "backends/sysfs/interlock.h"
 #include "backends/sysfs/plan.h"
+#include "core/dlib.h"
 #include "core/util.h"
 #include "core/view.h"
 
@@ -118,8 +119,22 @@ int claim_interlocks_refuse(struct view *v, const struct claim_opts *opts, struc
 		strv_push(&paths, r->members[i].path);
 	}
 	/* nobody loses a driver: nothing to look for */
-	if (names.n)
-		interlock_check(v, &names, &paths, opts->ssh_connection, &r->hits, &r->nhits);
+	if (names.n) {
+		/* the network of the running machine, or the one a test gives; a tree has none */
+		struct interlock_net net = {
+			.live = !opts->net && !(opts->source && str_startswith(opts->source, "tree:")),
+			.state = opts->net,
+			.ssh_connection = opts->ssh_connection,
+		};
+		int err = interlock_check(v, &names, &paths, &net, &r->hits, &r->nhits);
+
+		if (err) {
+			strv_free(&names);
+			strv_free(&paths);
+			claim_result_why(r, "%s", err == -ELIBACC && dlib_error() ? dlib_error() : strerror(-err));
+			return err;
+		}
+	}
 	strv_free(&names);
 	strv_free(&paths);
 	if (!r->nhits)

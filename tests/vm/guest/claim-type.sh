@@ -227,10 +227,10 @@ if [ -n "$IF" ]; then
 	grep -q "^$IF" /proc/net/route || ip route add 10.92.0.0/16 dev "$IF" 2>/dev/null
 	echo "routes: $(grep -c "^$IF" /proc/net/route) for $IF"
 	run lock-route iommuctl group claim $NIC
-	[ $rc -eq 1 ] && has lock-route "network interface $IF (has routes)" && [ "$(drv $NIC)" = e1000e ] &&
+	[ $rc -eq 1 ] && has lock-route "network interface $IF (carries route 10.9" && [ "$(drv $NIC)" = e1000e ] &&
 		ok "claim refuses a group whose NIC $IF has routes (exit 1), names it" || bad "routed NIC: rc $rc: $(cat "$LOG/lock-route")"
 	run lock-route-type iommuctl group type $NIC identity
-	[ $rc -eq 1 ] && has lock-route-type "has routes" && ok "type refuses it too" || bad "type on routed NIC: rc $rc"
+	[ $rc -eq 1 ] && has lock-route-type "carries route" && ok "type refuses it too" || bad "type on routed NIC: rc $rc"
 	run lock-force iommuctl group claim --force $NIC
 	[ $rc -eq 0 ] && [ "$(drv $NIC)" = vfio-pci ] && ok "--force claims it anyway" || bad "--force: rc $rc"
 	run lock-release iommuctl group release $NIC
