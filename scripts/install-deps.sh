@@ -32,6 +32,8 @@ tar:tar:tar
 makedumpfile:makedumpfile:makedumpfile
 iasl:acpica-tools:acpica-tools
 strace:strace:strace"
+# file -> apt package / dnf package (tests/cli/test-completion.sh loads bash-completion)
+test_files="/usr/share/bash-completion/bash_completion:bash-completion:bash-completion"
 # python3 module -> apt package / dnf package
 test_pymods="jsonschema:python3-jsonschema:python3-jsonschema"
 
@@ -52,6 +54,11 @@ check_pymods() {
 		python3 -c "import $mod" >/dev/null 2>&1 || missing="$missing $(echo "$line" | cut -d: -f$col)"
 	done
 }
+check_files() {
+	for line in $1; do
+		[ -e "${line%%:*}" ] || missing="$missing $(echo "$line" | cut -d: -f$col)"
+	done
+}
 check_mods() {
 	for line in $1; do
 		mod=${line%%:*}
@@ -66,6 +73,7 @@ if [ "$what" = test ]; then
 	check_cmds "$test_cmds"
 	check_mods "$test_mods"
 	check_pymods "$test_pymods"
+	check_files "$test_files"
 	# libFuzzer's runtime is a separate package from clang itself
 	if ! command -v clang >/dev/null 2>&1; then
 		[ $pm = dnf ] && missing="$missing compiler-rt" || missing="$missing libclang-rt-dev"
