@@ -125,34 +125,58 @@ static const struct argp_option *opt_takes_next(const struct argp_option *const 
 	return NULL;
 }
 
+static const struct argp_option *global_opt(const char *name, size_t len)
+{
+	for (const struct argp_option *o = cli_global_argp.options; o->name || o->key; o++)
+		if (o->name && strlen(o->name) == len && !strncmp(o->name, name, len))
+			return o;
+	return NULL;
+}
+
 /* The value of -F/--snapshot or --sysfs-root, for the view of the dynamic candidates. */
 static void note_global(struct cstate *s, const struct argp_option *o, const char *val)
 {
 	static char *home_path;
 
-	if (!val)
+	if (!val || (o != global_opt("snapshot", 8) && o != global_opt("sysfs-root", 10)))
 		return;
 	if (!strncmp(val, "~/", 2) && getenv("HOME")) {
 		free(home_path);
 		val = home_path = xasprintf("%s/%s", getenv("HOME"), val + 2);
 	}
-	if (o->key == 'F')
+	if (o == global_opt("snapshot", 8))
 		s->ctx->snapshot = val;
-	else if (o->name && !strcmp(o->name, "sysfs-root"))
+	else
 		s->ctx->sysfs_root = val;
 }
 
-/* The same when the value is inside the word: --snapshot=FILE, -FFILE. */
-static void note_global_inline(struct cstate *s, const char *w)
+/* The same when the value is inside the word: --snapshot=FILE, -FFILE, -vFFILE. */
+static void note_global_inline(struct cstate *s, const struct argp_option *const sets[3], const char *w)
 {
-	const struct argp_option *g = cli_global_argp.options;
+	const char *eq = strchr(w, '=');
 
-	if (!strncmp(w, "--snapshot=", 11))
-		note_global(s, &g[3], w + 11);
-	else if (!strncmp(w, "--sysfs-root=", 13))
-		note_global(s, &g[2], w + 13);
-	else if (w[1] != '-' && strchr(w, 'F') && strchr(w, 'F')[1])
-		note_global(s, &g[3], strchr(w, 'F') + 1);
+	if (w[1] == '-') {
+		if (eq)
+			note_global(s, global_opt(w + 2, (size_t)(eq - w - 2)), eq + 1);
+		return;
+	}
+	for (const char *c = w + 1; *c; c++) {
+		const struct argp_option *found = NULL;
+
+		for (int k = 0; k < 3 && !found; k++)
+			for (const struct argp_option *o = sets[k]; o && (o->name || o->key); o++)
+				if (o->key == (unsigned char)*c) {
+					found = o;
+					break;
+				}
+		if (!found)
+			return;
+		if (found->arg) {
+			if (c[1])
+				note_global(s, found, c + 1);
+			return;
+		}
+	}
 }
 
 static void list_names(struct cstate *s, const char *path)
@@ -415,7 +439,7 @@ int cli_complete_words(int argc, char **argv, FILE *f)
 					cli_find_verb(s.ctx, s.obj, s.obj->default_verb, &s.verb);
 				verb_optsets(s.verb, sets);
 			}
-			note_global_inline(&s, w);
+			note_global_inline(&s, sets, w);
 			pending = opt_takes_next(sets, w, &pending_set);
 			continue;
 		}

@@ -145,8 +145,22 @@ def send(s):
 send(setup + "\necho RE''ADY\n")
 read_until(rb"\nREADY")
 buf = b""
-send(line + "\t")
-time.sleep(1.5)
+def settle(quiet=0.8, timeout=20):
+    """read until the terminal, once it answered, has been quiet for a while"""
+    global buf
+    end, last, n = time.time() + timeout, time.time(), len(buf)
+    while time.time() < end and (len(buf) == n or time.time() - last < quiet):
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                buf += os.read(fd, 65536)
+            except OSError:
+                break
+            last = time.time()
+send(line)
+settle(0.3)
+send("\t")
+settle()
 # Z first: zsh takes back an added space or '/' when the next key is not a character
 send("Z\x01echo LINE=\r")
 read_until(rb"\nLINE=[^\n]*\n")
