@@ -222,6 +222,8 @@ run_checks() {
 	expect "$sh: --sysfs-root DIR iommu show: the tree's units" "$got" "$(lines $amd_units)"
 	got=$($f "iommuctl -F $snap iommu show ")
 	expect "$sh: -F iommu show: the snapshot's units" "$got" "dmar0"
+	got=$($f "iommuctl -vF$snap iommu show ")
+	expect "$sh: -vFFILE iommu show" "$got" "dmar0"
 	# 3. prefixes: gr sh is group show
 	got=$($f "iommuctl -F $snap gr sh ")
 	expect "$sh: gr sh (prefixes)" "$got" "$(lines $vtd_groups $vtd_devs)"
