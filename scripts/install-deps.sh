@@ -36,6 +36,8 @@ iasl:acpica-tools:acpica-tools
 strace:strace:strace
 lspci:pciutils:pciutils
 ip:iproute2:iproute"
+# file -> apt package / dnf package (tests/cli/test-completion.sh loads bash-completion)
+test_files="/usr/share/bash-completion/bash_completion:bash-completion:bash-completion"
 # python3 module -> apt package / dnf package
 test_pymods="jsonschema:python3-jsonschema:python3-jsonschema"
 
@@ -56,6 +58,11 @@ check_pymods() {
 		python3 -c "import $mod" >/dev/null 2>&1 || missing="$missing $(echo "$line" | cut -d: -f$col)"
 	done
 }
+check_files() {
+	for line in $1; do
+		[ -e "${line%%:*}" ] || missing="$missing $(echo "$line" | cut -d: -f$col)"
+	done
+}
 check_mods() {
 	for line in $1; do
 		mod=${line%%:*}
@@ -71,11 +78,11 @@ if [ "$what" = test ]; then
 	check_mods "$test_mods"
 	check_pymods "$test_pymods"
 	# the Debian package's build and lint (tests/cli/test-deb.sh), where
-	# there is dpkg; bash-completion's loader (tests/cli/test-install.sh)
+	# there is dpkg
 	if [ $pm = apt ]; then
 		check_cmds "dpkg-buildpackage:dpkg-dev dh:debhelper lintian:lintian"
-		[ -r /usr/share/bash-completion/bash_completion ] || missing="$missing bash-completion"
 	fi
+	check_files "$test_files"
 	# libFuzzer's runtime is a separate package from clang itself
 	if ! command -v clang >/dev/null 2>&1; then
 		[ $pm = dnf ] && missing="$missing compiler-rt" || missing="$missing libclang-rt-dev"

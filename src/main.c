@@ -106,6 +106,9 @@ int main(int argc, char **argv)
 	 * business near the JSON.)
 	 */
 	text_locale_later();
+	/* the completion scripts' helper: its words are a command line, not options */
+	if (argc > 1 && !strcmp(argv[1], "__complete"))
+		return cli_complete_words(argc - 2, argv + 2, stdout) ? EXIT_FAIL : EXIT_OK;
 	ctx_init(&ctx);
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&root_argp, argc, argv, ARGP_IN_ORDER, NULL, &rs))

@@ -182,6 +182,16 @@ int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f);
 /* A completion script for shell "bash", "zsh" or "fish" (-EINVAL otherwise). */
 int cli_completion(const char *shell, FILE *f);
 
+/*
+ * `iommuctl __complete WORDS...`, what the scripts call: the candidates for
+ * the last word (maybe empty) of a command line whose words after
+ * "iommuctl" are argv (cli/complete.c says what it prints).
+ */
+int cli_complete_words(int argc, char **argv, FILE *f);
+
+/* The default domain types `group type SEL TYPE` takes (NULL-terminated). */
+extern const char *const cli_domain_types[];
+
 /* The shared option groups, as argp children. */
 extern const struct argp cli_global_argp;
 extern const struct argp cli_list_argp;

@@ -690,7 +690,8 @@ static int group_release(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	return err;
 }
 
-static const char *const type_words_all[] = { "DMA", "DMA-FQ", "identity", "auto" };
+/* what `group type SEL TYPE` takes, shown by it and offered by the completion */
+const char *const cli_domain_types[] = { "DMA", "DMA-FQ", "identity", "auto", NULL };
 
 /* group type SEL: what the kernel says, and whether it could be changed here. */
 static int group_type_show(struct iommuctl_ctx *ctx, struct inventory *inv, struct inv_group *g,
@@ -709,9 +710,9 @@ static int group_type_show(struct iommuctl_ctx *ctx, struct inventory *inv, stru
 		free(path);
 		return err;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(type_words_all); i++)
-		if (ver < 0 || ver >= 5015 || strcmp(type_words_all[i], "DMA-FQ"))
-			strv_push(&words, type_words_all[i]);
+	for (size_t i = 0; cli_domain_types[i]; i++)
+		if (ver < 0 || ver >= 5015 || strcmp(cli_domain_types[i], "DMA-FQ"))
+			strv_push(&words, cli_domain_types[i]);
 	inventory_group_drivers(inv, g, &drivers);
 	out_obj_begin(o, NULL, NULL);
 	out_u64(o, "group", "group", g->id);
