@@ -139,7 +139,9 @@ _vm_arm64_copy_libs() {
 VM_ARM64_SYSROOT=$VM_CACHE/arm64-sysroot
 VM_ARM64_SYSROOT_PKGS=(libsmartcols-dev libsmartcols1 libjson-c-dev libjson-c5 libarchive-dev
 	libarchive13 zlib1g-dev zlib1g liblzo2-dev liblzo2-2 libsnappy-dev libsnappy1v5 libzstd-dev
-	libzstd1 libpci-dev libpci3 libudev1 libacl1 libbz2-1.0 liblz4-1 liblzma5 libnettle8 libxml2
+	libzstd1 libpci-dev libpci3 libudev1 libnl-route-3-dev libnl-route-3-200 libnl-3-dev
+	libnl-3-200 libmount-dev libmount1 libblkid-dev libblkid1 libselinux1-dev libselinux1 libsepol-dev
+	libsepol2 libpcre2-dev libpcre2-8-0 libacl1 libbz2-1.0 liblz4-1 liblzma5 libnettle8 libxml2
 	libicu72 libstdc++6 libgcc-s1)
 vm_arm64_build_iommuctl() {
 	if ! command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || [[ ! -e /usr/aarch64-linux-gnu/lib/libc.so ]]; then

@@ -53,7 +53,9 @@ VM_PPC64_MULTIARCH=powerpc64le-linux-gnu
 # -rpath-link, the guest loads them).
 VM_PPC64_SYSROOT_PKGS=(libsmartcols-dev libsmartcols1 libjson-c-dev libjson-c5 libarchive-dev
 	libarchive13 zlib1g-dev zlib1g liblzo2-dev liblzo2-2 libsnappy-dev libsnappy1v5 libzstd-dev
-	libzstd1 libpci-dev libpci3 libudev1 libacl1 libbz2-1.0 liblz4-1 liblzma5 libnettle8 libxml2
+	libzstd1 libpci-dev libpci3 libudev1 libnl-route-3-dev libnl-route-3-200 libnl-3-dev
+	libnl-3-200 libmount-dev libmount1 libblkid-dev libblkid1 libselinux1-dev libselinux1 libsepol-dev
+	libsepol2 libpcre2-dev libpcre2-8-0 libacl1 libbz2-1.0 liblz4-1 liblzma5 libnettle8 libxml2
 	libicu72 libstdc++6 libgcc-s1)
 
 vm_ppc64_need_tools() {

@@ -255,16 +255,17 @@ vm_foreign_unpack() {
 # vm_foreign_sysroot ARCH SYSROOT PKG...: the libraries a cross build links
 # (their -dev packages and what those need), unpacked into SYSROOT (once).
 # Absolute symlinks (libz.so -> /lib/...) are made relative so that they
-# resolve inside the sysroot.
+# resolve inside the sysroot. SYSROOT/.complete holds the package list: a
+# sysroot cached for another list (a library the build gained) is rebuilt.
 vm_foreign_sysroot() {
 	local arch=$1 sr=$2 l t lockfd
 	shift 2
-	[[ -e $sr/.complete ]] && return 0
+	[[ -e $sr/.complete && $(<"$sr/.complete") == "$*" ]] && return 0
 	# concurrent first runs (make check while capture-fixtures.sh) build it once
 	mkdir -p "$(dirname "$sr")"
 	exec {lockfd}>"$sr.lock"
 	flock "$lockfd"
-	if [[ -e $sr/.complete ]]; then
+	if [[ -e $sr/.complete && $(<"$sr/.complete") == "$*" ]]; then
 		exec {lockfd}>&-
 		return 0
 	fi
@@ -277,7 +278,7 @@ vm_foreign_sysroot() {
 	rm -rf "$sr"
 	mv "$sr.tmp/root" "$sr"
 	rm -rf "$sr.tmp"
-	touch "$sr/.complete"
+	printf '%s' "$*" > "$sr/.complete"
 	exec {lockfd}>&-
 }
 
