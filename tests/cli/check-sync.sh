@@ -124,6 +124,33 @@ done < "$dump.verbs"
 for o in $objs; do
 	out=$("$bin" "$o" --help 2>&1) && ok "help $o" || bad "'$o --help' failed"
 done
+# -h is --help at every level (iommuctl(8) documents both); help is one
+# Usage block wrapped to the terminal's width (COLUMNS when not a terminal),
+# with no whitespace-only lines and no argp "Give this help list" capitals
+help_shape() { # width words...
+	local w=$1; shift
+	local out long
+	out=$(COLUMNS=$w "$bin" "$@" 2>&1) || { echo "exit $?"; return; }
+	[ "$(COLUMNS=$w "$bin" "${@:1:$#-1}" -h 2>&1)" = "$out" ] || echo "-h differs from --help"
+	[ "$(grep -c '^Usage' <<<"$out")" -eq 1 ] || echo "$(grep -c '^Usage' <<<"$out") Usage lines"
+	! grep -qE '^[[:space:]]+$' <<<"$out" || echo "whitespace-only lines"
+	! grep -qE '\s$' <<<"$out" || echo "trailing blanks"
+	! grep -qE 'Give this help|Print program version|Give a short usage|Report bugs to|--usage' <<<"$out" || echo "argp's capitalised or --usage lines"
+	long=$(awk -v w="$w" 'length($0) >= w' <<<"$out")
+	[ -z "$long" ] || echo "lines of $w columns or more: $long"
+}
+for w in 72 150; do
+	r=$(help_shape "$w" --help)
+	[ -z "$r" ] && ok "help shape at $w columns: iommuctl --help" || bad "iommuctl --help at $w columns: $r"
+	for o in $objs; do
+		r=$(help_shape "$w" "$o" --help)
+		[ -z "$r" ] && ok "help shape at $w columns: $o" || bad "iommuctl $o --help at $w columns: $r"
+	done
+done
+while read -r o v; do
+	r=$(help_shape 72 "$o" "$v" --help)
+	[ -z "$r" ] && ok "help shape at 72 columns: $o $v" || bad "iommuctl $o $v --help at 72 columns: $r"
+done < "$dump.verbs"
 # help lists the batch-only objects apart, as batch commands
 help_batch=$("$bin" --help 2>&1 | sed -n '/^Batch commands/,/^$/p')
 for o in $(q 'print(" ".join(o["name"] for o in d["objects"] if o["batch_only"]))'); do

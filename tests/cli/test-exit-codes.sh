@@ -13,9 +13,9 @@ expect() { # code description command...
 	local want=$1 what=$2; shift 2
 	"$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
 	if [ "$rc" -eq "$want" ]; then
-		# a failure says so in one line on stderr (argp may add its
-		# "Try ... --help" hint after a usage error)
-		local lines; lines=$(sed '/^Try `/,$d' "$tmp/err" | wc -l)
+		# a failure says so in one line on stderr (and may add a
+		# "Try '... --help'." line after a usage error)
+		local lines; lines=$(grep -vc "^Try '" "$tmp/err")
 		if [ "$want" -ne 0 ] && { [ "$lines" -ne 1 ] || ! head -n 1 "$tmp/err" | grep -q '^iommuctl'; }; then
 			fail=$((fail + 1)); echo "FAIL $what: exit $rc but $lines stderr lines:"; cat "$tmp/err"
 			return
@@ -26,9 +26,24 @@ expect() { # code description command...
 	fi
 }
 
+# expect, and the one stderr line says this too (grep -E pattern)
+expect_msg() { # code pattern description command...
+	local want=$1 pat=$2 what=$3; shift 3
+	local f0=$fail
+	expect "$want" "$what" "$@"
+	if [ "$fail" -eq "$f0" ] && ! grep -qE -- "$pat" "$tmp/err"; then
+		pass=$((pass - 1)) fail=$((fail + 1)); echo "FAIL $what: stderr lacks /$pat/:"; cat "$tmp/err"
+	fi
+}
+
 # 0: success
 expect 0 "group list on a snapshot" "$bin" -F "$snap" group list
 expect 0 "help" "$bin" help
+# -h as iommuctl(8) documents it, at every level
+expect 0 "iommuctl -h" "$bin" -h
+expect 0 "iommuctl group -h" "$bin" group -h
+expect 0 "iommuctl group show -h" "$bin" group show -h
+expect 0 "iommuctl -V" "$bin" -V
 # 1: the operation failed
 printf 'not a tar archive at all\n' > "$tmp/garbage.tar"
 expect 1 "garbage snapshot" "$bin" -F "$tmp/garbage.tar" group list
@@ -37,6 +52,9 @@ expect 1 "truncated snapshot" "$bin" -F "$tmp/truncated.tar" group list
 # 2: usage
 expect 2 "unknown object" "$bin" frobnicate
 expect 2 "unknown verb" "$bin" group frobnicate
+expect_msg 2 "did you mean: group\\?" "misspelt object: a suggestion" "$bin" grup list
+expect_msg 2 "did you mean: list\\?" "misspelt verb: a suggestion" "$bin" group lsit
+expect_msg 2 "^iommuctl: group show: missing argument: SEL$" "argp's complaint in the tool's style" "$bin" group show
 expect 2 "unknown option" "$bin" group list --no-such-option
 expect 2 "unknown column" "$bin" -F "$snap" group list -o group,nonsense
 expect 2 "malformed selector" "$bin" -F "$snap" group show 00:zz.0
