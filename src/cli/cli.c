@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "backends/sysfs/inventory.h"
 #include "cli/cli.h"
 #include "cli/ctx.h"
 #include "core/exitcodes.h"
@@ -856,9 +857,20 @@ int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv)
 		return 0;
 	}
 	err = cli_find_verb(ctx, obj, vname, &verb);
-	/* a fallback verb is named by the word typed (decode vtd-cap) */
-	if (err == -ENOENT && obj->fallback)
-		return run_verb(ctx, obj, obj->fallback, argv[1], argc, argv);
+	/*
+	 * a fallback verb is named by the word typed (decode vtd-cap), or,
+	 * when it is the default verb's argument, by that verb (translate
+	 * 0x1000 is translate iova IOVA)
+	 */
+	if (err == -ENOENT && obj->fallback) {
+		const struct cli_verb *dv = NULL;
+		const char *shown = argv[1];
+
+		if (obj->default_verb && !cli_find_verb(ctx, obj, obj->default_verb, &dv) && dv->args_doc &&
+		    str_startswith(dv->args_doc, obj->fallback->name))
+			shown = dv->name;
+		return run_verb(ctx, obj, obj->fallback, shown, argc, argv);
+	}
 	if (err == -ENOENT) {
 		const char *names[64];
 		size_t n = 0;
@@ -939,6 +951,8 @@ int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f)
 		if (obj->alias)
 			out_str(o, "alias", NULL, obj->alias);
 		out_str(o, "summary", NULL, obj->summary);
+		if (obj->default_verb)
+			out_str(o, "default_verb", NULL, obj->default_verb);
 		out_bool(o, "batch_only", NULL, batch_only(obj, NULL));
 		out_list_begin(o, "verbs", NULL);
 		cli_for_each_verb(obj, v)
@@ -948,6 +962,11 @@ int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f)
 			verb_out(o, "fallback", obj, obj->fallback);
 		out_obj_end(o);
 	}
+	out_list_end(o);
+	/* the KIND values iommu list prints (the documentation is checked against them) */
+	out_list_begin(o, "iommu_kinds", NULL);
+	for (size_t i = 0; i < inv_nkinds; i++)
+		out_str(o, NULL, NULL, inv_kinds[i].name);
 	out_list_end(o);
 	out_obj_end(o);
 	err = out_end(o);

@@ -83,7 +83,7 @@ int ctx_view(struct iommuctl_ctx *ctx, struct view **view)
 		free(parent);
 		free(norm);
 		if (err)
-			return err_report(ctx, err, "--sysfs-root %s: not a directory", ctx->sysfs_root);
+			return err_input(ctx, err, "--sysfs-root %s: not a directory", ctx->sysfs_root);
 	} else {
 		err = view_root_new("/", NULL, &ctx->view);
 		if (err)
