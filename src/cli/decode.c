@@ -426,6 +426,7 @@ struct batch {
 	const struct decode_opts *opts;
 	struct decode_printer out;
 	unsigned long bad;
+	unsigned long lines;         /* read, of every source */
 	int err;                     /* first failure other than a bad line */
 };
 
@@ -480,9 +481,13 @@ static void batch_file(struct batch *b, FILE *f, const char *name)
 		if (decode_printer_failed(&b->out) || b->err)
 			break;
 	}
+	b->lines += lr.lineno;
 	decode_result_release(&r);
 	line_reader_release(&lr);
 }
+
+/* the source when no VALUE is given and standard input is not a terminal */
+static char *stdin_src[] = { (char *)"-" };
 
 static int decode_batch(struct iommuctl_ctx *ctx, const struct decode_fmt *fmt,
 			const struct decode_opts *opts, int nsrc, char **src)
@@ -515,6 +520,10 @@ static int decode_batch(struct iommuctl_ctx *ctx, const struct decode_fmt *fmt,
 		ctx->reported = true;
 		err = -EUSAGE;
 	}
+	/* no VALUE, and standard input (not a terminal) held nothing: not a silent success */
+	if (!err && !b.lines && nsrc == 1 && src == stdin_src)
+		err = err_report(ctx, -EUSAGE, "no VALUE given, and standard input is empty: %s takes %u hex "
+				 "word%s", fmt->name, fmt->nwords, fmt->nwords == 1 ? "" : "s");
 	return err;
 }
 
@@ -533,7 +542,6 @@ static int decode_format(struct iommuctl_ctx *ctx, void *optsp, int argc, char *
 	char msg[256];
 	char *text;
 	int nsrc = 0, err;
-	char *stdin_src[] = { (char *)"-" };
 
 	err = format_lookup(ctx, argv[0], &fmt);
 	if (err)

@@ -359,7 +359,10 @@ static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	for (size_t i = 0; i < g->members.n; i++)
 		show_member(o, &inv, names, g->members.v[i]);
 	out_list_end(o);
-	if (g->resv_read) {
+	if (g->resv_read && !g->nresv && !out_is_json(o)) {
+		/* a heading with nothing under it reads as cut off */
+		out_text(o, "reserved regions: none");
+	} else if (g->resv_read) {
 		out_list_begin(o, "reserved_regions", "reserved regions");
 		for (size_t i = 0; i < g->nresv; i++)
 			show_region(o, &g->resv[i]);

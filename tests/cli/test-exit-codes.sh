@@ -44,6 +44,8 @@ for fx in vtd amd arm64-smmuv3; do
 	expect_msg 0 "modprobe vfio-pci' first" "group claim --dry-run on the $fx snapshot" \
 		"$bin" -F "tests/fixtures/$fx/snapshot.tar" group claim 1 --dry-run
 done
+printf 'device 0000:00:03.0 id=1234:11e8\n' > "$tmp/claim.conf"
+expect 0 "apply run --dry-run on a snapshot" "$bin" -F "$snap" apply run --dry-run "$tmp/claim.conf"
 expect 0 "group type --dry-run on a snapshot" "$bin" -F "$snap" group type 1 identity --dry-run
 # -h as iommuctl(8) documents it, at every level
 expect 0 "iommuctl -h" "$bin" -h
@@ -80,6 +82,9 @@ expect 2 "extra argument" "$bin" -F "$snap" group show 1 2
 expect 2 "--sysfs-root with -F" "$bin" -F "$snap" --sysfs-root /sys group list
 expect_msg 2 "did you mean: vtd-cap" "misspelt decode FORMAT (the verb's place)" "$bin" decode vdt-cap 0x1
 expect 2 "no decode FORMAT of that name" "$bin" decode no-such-format 0x1
+expect_msg 2 "^iommuctl: translate iova: --format" "translate IOVA is named translate iova" "$bin" translate 0x1000
+expect_msg 2 "standard input is empty" "decode with no VALUE and an empty standard input" \
+	bash -c '"$0" decode vtd-cap </dev/null' "$bin"
 expect 2 "a device selector that names nothing" "$bin" -F "$snap" device show zz
 # 3: not found
 expect 3 "no such group" "$bin" -F "$snap" group show 999
@@ -99,6 +104,7 @@ expect 4 "group lookup on a kernel with no IOMMU" "$bin" --sysfs-root "$tmp/noio
 printf '{"format":"iommuctl-snapshot","format_version":99}' > "$tmp/iommuctl-snapshot.json"
 tar -C "$tmp" -cf "$tmp/future.tar" iommuctl-snapshot.json
 expect 4 "group claim (no --dry-run) on a snapshot" "$bin" -F "$snap" group claim 1
+expect 4 "apply run (no --dry-run) on a snapshot" "$bin" -F "$snap" apply run "$tmp/claim.conf"
 expect 4 "snapshot from a newer format" "$bin" -F "$tmp/future.tar" group list
 
 echo "$pass passed, $fail failed"
