@@ -371,6 +371,30 @@ static void help_row(FILE *f, int width, int col, const char *name, const char *
 
 static void cli_help_verb(const struct argp *argp, FILE *f, unsigned flags, char *name);
 
+/* text wrapped to width, no indent */
+static void help_para(FILE *f, int width, const char *text)
+{
+	int pos = 0;
+
+	while (*text) {
+		size_t wl = strcspn(text, " ");
+
+		if (pos && pos + 1 + (int)wl >= width) {
+			fputc('\n', f);
+			pos = 0;
+		} else if (pos) {
+			fputc(' ', f);
+			pos++;
+		}
+		fprintf(f, "%.*s", (int)wl, text);
+		pos += (int)wl;
+		text += wl;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', f);
+}
+
 void cli_help_root(struct iommuctl_ctx *ctx, FILE *f, bool full)
 {
 	int width = help_width(f);
@@ -429,7 +453,8 @@ void cli_help_object(struct iommuctl_ctx *ctx, const struct cli_object *obj, FIL
 		fprintf(f, "Usage, as a line of 'iommuctl batch FILE': %s VERB [ARGS...]\n", obj->name);
 	else
 		fprintf(f, "Usage: iommuctl [OPTION...] %s VERB [ARGS...]\n", obj->name);
-	fprintf(f, "%s\n\n%s\n", obj->summary, own ? "Verbs:" : "Verbs (lines of 'iommuctl batch FILE'):");
+	help_para(f, width, obj->summary);
+	fprintf(f, "\n%s\n", own ? "Verbs:" : "Verbs (lines of 'iommuctl batch FILE'):");
 	cli_for_each_verb(obj, v)
 		if (own ? !batch_only(obj, v) : true)
 			help_verb_line(f, width, v);
