@@ -23,7 +23,12 @@ SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || cat VERSION 2>/dev/null || echo 0.1)
+# The release number is the VERSION file's; a build from this project's git
+# tree adds the commit: "0.2.0 (git e04fc84)" (iommuctl --version, snapshots)
+VERSION    := $(shell cat $(CURDIR)/VERSION 2>/dev/null || echo 0.0.0)
+GIT_COMMIT := $(shell [ "$$(git -C $(CURDIR) rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ] && \
+              git -C $(CURDIR) describe --always --dirty --abbrev=7 --exclude='*' 2>/dev/null)
+FULL_VERSION := $(VERSION)$(if $(GIT_COMMIT), (git $(GIT_COMMIT)))
 
 # Required, all loaded on demand (src/core/dlib.h): text tables, reading
 # JSON back, snapshot archives and the four kdump page compressions. Each
@@ -96,7 +101,7 @@ PC_LIBS    := $(DL_LIBS)
 # the unit tests also call the libraries loaded on demand themselves
 DL_PC_LIBS := $(shell $(PKG_CONFIG) --libs $(DL_PC) $(OPT_PC) 2>/dev/null)
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Isrc $(WFLAGS) $(HARDEN_CFLAGS) $(SANFLAGS) $(PC_CFLAGS) \
-              -DIOMMUCTL_VERSION='"$(VERSION)"' $(FEATURE_DEFS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
+              -DIOMMUCTL_VERSION='"$(FULL_VERSION)"' $(FEATURE_DEFS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS := $(HARDEN_LDFLAGS) $(SANFLAGS) $(LDFLAGS)
 
 O          ?= build

@@ -13,45 +13,21 @@
 #include "core/dlib.h"
 #include "core/exitcodes.h"
 #include "core/textesc.h"
+#include "core/util.h"
 
 #ifdef IOMMUCTL_TEST_HOOKS
 /* the live tests read this to know that the fault-injection hooks are in */
-const char *argp_program_version = "iommuctl " IOMMUCTL_VERSION " (test build: test hooks)";
+static const char version[] = "iommuctl " IOMMUCTL_VERSION " (test build: test hooks)\n";
 #else
-const char *argp_program_version = "iommuctl " IOMMUCTL_VERSION;
+static const char version[] = "iommuctl " IOMMUCTL_VERSION "\n";
 #endif
-const char *argp_program_bug_address = "the iommuctl issue tracker";
-
-enum { OPT_DUMP_COMMANDS = 0x200, OPT_COMPLETION };
 
 struct root_state {
 	struct iommuctl_ctx *ctx;
 	int obj_index;        /* argv index of OBJECT, 0 when none */
-	bool dump_commands;
+	bool help, version, dump_commands;
 	const char *completion;
 };
-
-static const struct argp_option root_options[] = {
-	{ "dump-commands", OPT_DUMP_COMMANDS, NULL, OPTION_HIDDEN, "describe every command as JSON", 0 },
-	{ "completion", OPT_COMPLETION, "SHELL", OPTION_HIDDEN, "print the bash, zsh or fish completion script", 0 },
-	{ 0 }
-};
-
-static char *root_help_filter(int key, const char *text, void *input)
-{
-	if (key == ARGP_KEY_HELP_POST_DOC) {
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-
-		if (!f)
-			return (char *)text;
-		cli_help_root(NULL, f);
-		fclose(f);
-		return buf;
-	}
-	return (char *)text;
-}
 
 static error_t root_parse(int key, char *arg, struct argp_state *state)
 {
@@ -61,10 +37,16 @@ static error_t root_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = rs->ctx;
 		return 0;
-	case OPT_DUMP_COMMANDS:
+	case 'h':
+		rs->help = true;
+		return 0;
+	case 'V':
+		rs->version = true;
+		return 0;
+	case CLI_OPT_DUMP_COMMANDS:
 		rs->dump_commands = true;
 		return 0;
-	case OPT_COMPLETION:
+	case CLI_OPT_COMPLETION:
 		rs->completion = arg;
 		return 0;
 	case ARGP_KEY_ARG:
@@ -83,19 +65,17 @@ static const struct argp_child root_children[] = {
 };
 
 static const struct argp root_argp = {
-	.options = root_options,
+	.options = cli_root_options,
 	.parser = root_parse,
 	.args_doc = "OBJECT [VERB] [ARGS...]",
-	.doc = "Inspect and configure IOMMUs: hardware units, groups, devices, their "
-	       "tables and registers, live or from a snapshot.\v",
 	.children = root_children,
-	.help_filter = root_help_filter,
 };
 
 int main(int argc, char **argv)
 {
 	struct iommuctl_ctx ctx;
 	struct root_state rs = { .ctx = &ctx };
+	struct strv av = { 0 };
 	int err, status;
 
 	/*
@@ -110,9 +90,21 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "__complete"))
 		return cli_complete_words(argc - 2, argv + 2, stdout) ? EXIT_FAIL : EXIT_OK;
 	ctx_init(&ctx);
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&root_argp, argc, argv, ARGP_IN_ORDER, NULL, &rs))
+	/* the words up to the object, named "iommuctl" in diagnostics whatever argv[0] is */
+	for (int i = 0; i < argc; i++)
+		strv_push(&av, i ? argv[i] : "iommuctl");
+	/* (the options' values point into av: it lives as long as the process) */
+	err = cli_parse_args(&ctx, &root_argp, ARGP_IN_ORDER, &av, &rs);
+	if (err)
 		return EXIT_USAGE;
+	if (rs.version) {
+		fputs(version, stdout);
+		return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+	}
+	if (rs.help) {
+		cli_help_root(&ctx, stdout, true);
+		return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+	}
 	if (rs.dump_commands)
 		return cli_dump_commands(&ctx, stdout) ? EXIT_FAIL : EXIT_OK;
 	if (rs.completion) {
@@ -123,7 +115,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!rs.obj_index) {
-		cli_help_root(&ctx, stderr);
+		cli_help_root(&ctx, stderr, false);
 		return EXIT_USAGE;
 	}
 	err = cli_dispatch(&ctx, argc - rs.obj_index, argv + rs.obj_index);

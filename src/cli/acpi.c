@@ -75,7 +75,7 @@ static int read_file(struct iommuctl_ctx *ctx, const char *path, struct acpi_blo
 	bool ok;
 
 	if (!f)
-		return err_report(ctx, -errno, "%s: %s", path, strerror(errno));
+		return err_input(ctx, -errno, "%s: %s", path, strerror(errno));
 	buf = xmalloc(cap);
 	for (;;) {
 		size_t got = fread(buf + n, 1, cap - n, f);
@@ -99,7 +99,7 @@ static int read_file(struct iommuctl_ctx *ctx, const char *path, struct acpi_blo
 
 		fclose(f);
 		free(buf);
-		return err_report(ctx, -e, "%s: %s", path, strerror(e));
+		return err_input(ctx, -e, "%s: %s", path, strerror(e));
 	}
 	fclose(f);
 	memset(b, 0, sizeof(*b));

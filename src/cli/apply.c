@@ -213,8 +213,10 @@ static int apply_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	if (err) {
 		for (size_t i = 0; i + 1 < errors.n; i++)
 			err_msg(ctx, "%s", errors.v[i]);
-		err = err_report(ctx, err == -ENOENT ? -ENOENT : -EINVAL, "%s%s", errors.n ? errors.v[errors.n - 1] : path,
-				 err == -ENOENT ? "" : " (nothing applied)");
+		if (err == -ENOENT)
+			err = err_input(ctx, err, "%s", errors.n ? errors.v[errors.n - 1] : path);
+		else
+			err = err_report(ctx, -EINVAL, "%s (nothing applied)", errors.n ? errors.v[errors.n - 1] : path);
 		strv_free(&errors);
 		desired_free(&d);
 		return err;

@@ -909,7 +909,7 @@ static int batch_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	struct stat st;
 
 	if (!f)
-		return err_report(ctx, -errno, "%s: %s", fname, strerror(errno));
+		return err_input(ctx, -errno, "%s: %s", fname, strerror(errno));
 	if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
 		if (f != stdin)
 			fclose(f);

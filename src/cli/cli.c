@@ -8,9 +8,12 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
+#include "backends/sysfs/inventory.h"
 #include "cli/cli.h"
 #include "cli/ctx.h"
 #include "core/exitcodes.h"
@@ -74,6 +77,9 @@ static bool in_batch(const struct iommuctl_ctx *ctx)
 {
 	return ctx && ctx->batch;
 }
+
+/* -h, --help: asked for on this command line (one parse at a time) */
+static bool help_asked;
 
 /* ---- shared option groups ---- */
 
@@ -296,27 +302,132 @@ int cli_find_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj, const 
 
 /* ---- help ---- */
 
-void cli_help_root(struct iommuctl_ctx *ctx, FILE *f)
+/* The options of the command line before the object (main.c parses them). */
+const struct argp_option cli_root_options[] = {
+	{ "help", 'h', NULL, 0, "show this help", -1 },
+	{ "version", 'V', NULL, 0, "print the version", -1 },
+	{ "dump-commands", CLI_OPT_DUMP_COMMANDS, NULL, 0, "describe every command as JSON", -1 },
+	{ "completion", CLI_OPT_COMPLETION, "SHELL", 0, "print the bash, zsh or fish completion script", -1 },
+	{ 0 }
+};
+
+/* The width help is wrapped to: the terminal's, else $COLUMNS, else 80. */
+static int help_width(FILE *f)
 {
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	int w = 80;
+
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		w = ws.ws_col;
+	else if (c && atoi(c) > 0)
+		w = atoi(c);
+	return w < 40 ? 40 : w > 1000 ? 1000 : w;
+}
+
+/*
+ * argp's help, once per process: wrapped to the width of f, without the
+ * note on arguments of short and long options (ARGP_HELP_FMT, read once by
+ * argp; the user's own settings come last and win).
+ */
+static void help_fmt(FILE *f)
+{
+	const char *user = getenv("ARGP_HELP_FMT");
+	char *fmt = xasprintf("no-dup-args-note,header-col=0,rmargin=%d%s%s", help_width(f) - 1, user ? "," : "",
+			      user ? user : "");
+
+	setenv("ARGP_HELP_FMT", fmt, 1);
+	free(fmt);
+}
+
+/* "  NAME  text" with text wrapped to width under itself (a hanging indent). */
+static void help_row(FILE *f, int width, int col, const char *name, const char *text)
+{
+	int pos;
+
+	if ((int)strlen(name) + 3 > col)
+		pos = fprintf(f, "  %s\n%*s", name, col, "") - (int)strlen(name) - 3;
+	else
+		pos = fprintf(f, "  %-*s ", col - 3, name);
+	while (*text) {
+		size_t wl = strcspn(text, " ");
+
+		/* as argp's: the last column stays free */
+		if (pos > col && pos + 1 + (int)wl >= width) {
+			fprintf(f, "\n%*s", col, "");
+			pos = col;
+		} else if (pos > col) {
+			fputc(' ', f);
+			pos++;
+		}
+		fprintf(f, "%.*s", (int)wl, text);
+		pos += (int)wl;
+		text += wl;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', f);
+}
+
+static void cli_help_verb(const struct argp *argp, FILE *f, unsigned flags, char *name);
+
+/* text wrapped to width, no indent */
+static void help_para(FILE *f, int width, const char *text)
+{
+	int pos = 0;
+
+	while (*text) {
+		size_t wl = strcspn(text, " ");
+
+		if (pos && pos + 1 + (int)wl >= width) {
+			fputc('\n', f);
+			pos = 0;
+		} else if (pos) {
+			fputc(' ', f);
+			pos++;
+		}
+		fprintf(f, "%.*s", (int)wl, text);
+		pos += (int)wl;
+		text += wl;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', f);
+}
+
+void cli_help_root(struct iommuctl_ctx *ctx, FILE *f, bool full)
+{
+	int width = help_width(f);
+
 	fputs("Usage: iommuctl [OPTION...] OBJECT [VERB] [ARGS...]\n"
 	      "Inspect and configure IOMMUs: units, groups, devices, and their tables.\n\n"
 	      "Objects:\n", f);
 	for (size_t i = 0; cli_objects[i]; i++)
 		if (!batch_only(cli_objects[i], NULL))
-			fprintf(f, "  %-10s %s\n", cli_objects[i]->name, cli_objects[i]->summary);
-	fputs("\nBatch commands (lines of 'iommuctl batch FILE', as are the objects above):\n", f);
+			help_row(f, width, 13, cli_objects[i]->name, cli_objects[i]->summary);
+	fputs("\nBatch commands (lines of 'iommuctl batch FILE', like the objects):\n", f);
 	for (size_t i = 0; cli_objects[i]; i++)
 		if (batch_only(cli_objects[i], NULL))
-			fprintf(f, "  %-10s %s\n", cli_objects[i]->name, cli_objects[i]->summary);
-	fputs("\nRun 'iommuctl OBJECT --help' for its verbs, 'iommuctl OBJECT VERB --help' for\n"
-	      "a verb's options, and 'iommuctl --help' for the global options.\n", f);
+			help_row(f, width, 13, cli_objects[i]->name, cli_objects[i]->summary);
+	if (full) {
+		struct argp_child children[] = { { &cli_global_argp, 0, NULL, 0 }, { 0 } };
+		struct argp root = { .options = cli_root_options, .children = children };
+
+		fputs("\nOptions:\n", f);
+		cli_help_verb(&root, f, ARGP_HELP_LONG, (char *)"iommuctl");
+		fputs("\nRun 'iommuctl OBJECT --help' for its verbs and\n"
+		      "'iommuctl OBJECT VERB --help' for a verb's options.\n", f);
+		return;
+	}
+	fputs("\nRun 'iommuctl --help' for the options, 'iommuctl OBJECT --help' for\n"
+	      "an object's verbs and 'iommuctl OBJECT VERB --help' for a verb's.\n", f);
 }
 
-static void help_verb_line(FILE *f, const struct cli_verb *v)
+static void help_verb_line(FILE *f, int width, const struct cli_verb *v)
 {
 	char *syn = xasprintf("%s %s", v->name, v->args_doc ? v->args_doc : "");
 
-	fprintf(f, "  %-28s %s\n", syn, v->summary);
+	help_row(f, width, 31, syn, v->summary);
 	free(syn);
 }
 
@@ -324,6 +435,7 @@ void cli_help_object(struct iommuctl_ctx *ctx, const struct cli_object *obj, FIL
 {
 	const struct cli_verb *v;
 	bool own = false, more = false;
+	int width = help_width(f);
 
 	cli_for_each_verb(obj, v) {
 		own |= !batch_only(obj, v);
@@ -341,21 +453,111 @@ void cli_help_object(struct iommuctl_ctx *ctx, const struct cli_object *obj, FIL
 		fprintf(f, "Usage, as a line of 'iommuctl batch FILE': %s VERB [ARGS...]\n", obj->name);
 	else
 		fprintf(f, "Usage: iommuctl [OPTION...] %s VERB [ARGS...]\n", obj->name);
-	fprintf(f, "%s\n\n%s\n", obj->summary, own ? "Verbs:" : "Verbs (lines of 'iommuctl batch FILE'):");
+	help_para(f, width, obj->summary);
+	fprintf(f, "\n%s\n", own ? "Verbs:" : "Verbs (lines of 'iommuctl batch FILE'):");
 	cli_for_each_verb(obj, v)
 		if (own ? !batch_only(obj, v) : true)
-			help_verb_line(f, v);
+			help_verb_line(f, width, v);
 	if (obj->fallback)
-		help_verb_line(f, obj->fallback);
+		help_verb_line(f, width, obj->fallback);
 	if (own && more) {
 		fputs("\nBatch verbs (lines of 'iommuctl batch FILE'):\n", f);
 		cli_for_each_verb(obj, v)
 			if (batch_only(obj, v))
-				help_verb_line(f, v);
+				help_verb_line(f, width, v);
 	}
+	fputc('\n', f);
 	if (obj->default_verb)
-		fprintf(f, "\nWith no verb, '%s %s' runs.\n", obj->name, obj->default_verb);
+		fprintf(f, "With no verb, '%s %s' runs.\n", obj->name, obj->default_verb);
 	fprintf(f, "Run 'iommuctl %s VERB --help' for a verb's options.\n", obj->name);
+}
+
+/*
+ * Close matches of a mistyped word among names: at most 2 edits (1 for a
+ * word of 4 letters or less), an adjacent swap counting as one.
+ */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), d[33][33];
+
+	if (la > 32 || lb > 32)
+		return SIZE_MAX;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	return d[la][lb];
+}
+
+void cli_suggest(struct strv *out, const char *const *names, size_t n, const char *s)
+{
+	size_t max = strlen(s) <= 4 ? 1 : 2;
+
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && edit_distance(names[i], s) <= max && !strv_contains(out, names[i]))
+			strv_push(out, names[i]);
+}
+
+/* " (did you mean: a, b?)" or "", for a message; the caller frees */
+static char *suggestion(const char *const *names, size_t n, const char *s)
+{
+	struct strv cand = { 0 };
+	char *list, *r;
+
+	cli_suggest(&cand, names, n, s);
+	if (!cand.n)
+		return xstrdup("");
+	list = strv_join(&cand, ", ");
+	r = xasprintf("; did you mean: %s?", list);
+	free(list);
+	strv_free(&cand);
+	return r;
+}
+
+/*
+ * argp_help written to f without its blank lines in a row (argp leaves two
+ * between option groups) and without trailing blanks. Named for the check
+ * that only help writes stdout outside src/output.
+ */
+static void cli_help_verb(const struct argp *argp, FILE *f, unsigned flags, char *name)
+{
+	char *buf = NULL, *line, *next;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	bool blank = false, first = true;
+
+	if (!m) {
+		argp_help(argp, f, flags, name);
+		return;
+	}
+	fflush(f);
+	help_fmt(f);
+	argp_help(argp, m, flags, name);
+	fclose(m);
+	for (line = buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		if (!*str_rstrip(line)) {
+			blank = true;
+			continue;
+		}
+		fprintf(f, "%s%s\n", blank && !first ? "\n" : "", line);
+		blank = first = false;
+	}
+	free(buf);
 }
 
 /* ---- preconditions ---- */
@@ -414,6 +616,8 @@ static error_t verb_parse_top(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_END:
 		/* argp_error exits, except in a batch line (ARGP_NO_EXIT) */
+		if (help_asked)
+			return 0;
 		if ((int)vp->args.n < vp->verb->min_args) {
 			argp_error(state, "missing argument: %s", vp->verb->args_doc);
 			return EINVAL;
@@ -447,13 +651,15 @@ static char *language_word(const struct argp_option *opts, const char *w)
 }
 
 /*
- * Parse a batch line's words. Nothing may exit or reach stdout, and a
- * mistake is one diagnostic line: argp's complaints, and getopt's, which
- * go to stderr itself (glibc lets a program assign stderr), are caught and
- * the first line reported without argp's program name.
+ * argp_parse, a mistake being one diagnostic line in the tool's style:
+ * argp's complaints, and getopt's, which go to stderr itself (glibc lets a
+ * program assign stderr), are caught and the first line reported without
+ * argp's program name (av->v[0]), then, on the command line, where to look
+ * (argp's own "Try ... --usage" tail is not shown). Nothing exits or
+ * reaches stdout: help is the caller's (ARGP_NO_HELP).
  */
-static int parse_line(struct iommuctl_ctx *ctx, const struct argp *argp, unsigned flags,
-		      struct strv *av, struct verb_parse *vp)
+int cli_parse_args(struct iommuctl_ctx *ctx, const struct argp *argp, unsigned flags,
+		   struct strv *av, void *input)
 {
 	char *buf = NULL, *nl;
 	size_t len = 0, plen = strlen(av->v[0]);
@@ -463,7 +669,7 @@ static int parse_line(struct iommuctl_ctx *ctx, const struct argp *argp, unsigne
 	if (!cap)
 		return err_report(ctx, -ENOMEM, "%s", strerror(ENOMEM));
 	stderr = cap;
-	err = argp_parse(argp, (int)av->n, av->v, flags | ARGP_NO_EXIT | ARGP_NO_HELP, NULL, vp);
+	err = argp_parse(argp, (int)av->n, av->v, flags | ARGP_NO_EXIT | ARGP_NO_HELP, NULL, input);
 	stderr = saved;
 	fclose(cap);
 	if (err) {
@@ -474,9 +680,42 @@ static int parse_line(struct iommuctl_ctx *ctx, const struct argp *argp, unsigne
 		if (!strncmp(msg, av->v[0], plen) && !strncmp(msg + plen, ": ", 2))
 			msg += plen + 2;
 		err = err_report(ctx, -EUSAGE, "%s", msg);
+		if (!in_batch(ctx))
+			fprintf(ctx->errf, "Try '%s --help'.\n", av->v[0]);
 	}
 	free(buf);
 	return err;
+}
+
+static error_t help_parse(int key, char *arg, struct argp_state *state)
+{
+	if (key == 'h') {
+		help_asked = true;
+		return 0;
+	}
+	return global_parse(key, arg, state);
+}
+
+/*
+ * The global options as a verb's help shows them: those that cannot apply
+ * to it hidden (still parsed, so that the dispatcher says why they do not
+ * apply), -h, --help added.
+ */
+static void verb_global_options(const struct cli_verb *verb, struct argp_option *opts, size_t n)
+{
+	bool no_source = verb->flags & (CLI_NO_VIEW | CLI_LIVE);
+	bool no_names = no_source || (verb->flags & CLI_WRITES);
+	size_t i = 0;
+
+	for (const struct argp_option *o = global_options; o->name && i + 2 < n; o++) {
+		opts[i] = *o;
+		if ((no_source && (o->key == 'F' || o->key == OPT_SYSFS_ROOT)) ||
+		    (no_names && o->key == OPT_NUMERIC))
+			opts[i].flags |= OPTION_HIDDEN;
+		i++;
+	}
+	opts[i++] = (struct argp_option){ "help", 'h', NULL, 0, "show this help", -1 };
+	opts[i] = (struct argp_option){ 0 };
 }
 
 /*
@@ -487,7 +726,8 @@ static int run_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj,
 		    const struct cli_verb *verb, const char *shown, int argc, char **argv)
 {
 	struct argp_child children[4] = { { 0 } };
-	struct argp verb_argp = { 0 }, own = { 0 };
+	struct argp verb_argp = { 0 }, own = { 0 }, globals = { .parser = help_parse };
+	struct argp_option gopts[ARRAY_SIZE(global_options) + 1];
 	struct verb_parse vp = { .ctx = ctx, .verb = verb };
 	bool words = batch_only(obj, verb);
 	unsigned flags = verb->flags & CLI_ARGS_REST ? ARGP_IN_ORDER : 0;
@@ -506,7 +746,9 @@ static int run_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj,
 		own.parser = verb->parser;
 		children[nc++] = (struct argp_child){ &own, 0, "Options:", 1 };
 	}
-	children[nc++] = (struct argp_child){ in_batch(ctx) ? &line_global_argp : &cli_global_argp, 0,
+	verb_global_options(verb, gopts, ARRAY_SIZE(gopts));
+	globals.options = gopts;
+	children[nc++] = (struct argp_child){ in_batch(ctx) ? &line_global_argp : &globals, 0,
 					      "Global options:", 3 };
 	if (verb->flags & CLI_LIST)
 		children[nc++] = (struct argp_child){ &cli_list_argp, 0, "List options:", 2 };
@@ -537,18 +779,21 @@ static int run_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj,
 			w = language_word(verb->options, argv[i]);
 		strv_push_owned(&av, w ? w : xstrdup(argv[i]));
 	}
-	if (in_batch(ctx)) {
-		err = parse_line(ctx, &verb_argp, flags, &av, &vp);
-		if (err)
-			goto out;
+	help_asked = false;
+	err = cli_parse_args(ctx, &verb_argp, flags, &av, &vp);
+	if (err)
+		goto out;
+	if (help_asked) {
+		/* argp's: usage, the summary, the options, the longer text */
+		cli_help_verb(&verb_argp, ctx->outf, ARGP_HELP_SHORT_USAGE | ARGP_HELP_DOC | ARGP_HELP_LONG,
+			      av.v[0]);
+		goto out;
+	}
+	if (in_batch(ctx))
 		/* this line's -o, -n, -r */
 		out_set_list(ctx_out(ctx), &(struct out_opts){
 			.columns = ctx->columns, .noheadings = ctx->noheadings, .raw = ctx->raw,
 			.list_columns = ctx->list_columns });
-	} else if (argp_parse(&verb_argp, (int)av.n, av.v, flags, NULL, &vp)) {
-		err = -EUSAGE;
-		goto out;
-	}
 	err = cli_preconditions(ctx, verb, vp.opts, (int)vp.args.n, vp.args.v);
 	if (err)
 		goto out;
@@ -582,12 +827,23 @@ int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv)
 			cli_help_object(ctx, obj, ctx->outf);
 			return 0;
 		}
-		cli_help_root(ctx, ctx->outf);
+		cli_help_root(ctx, ctx->outf, true);
 		return 0;
 	}
 	err = cli_find_object(ctx, argv[0], &obj);
-	if (err == -ENOENT)
-		return err_report(ctx, -EUSAGE, "unknown object '%s' (see 'iommuctl help')", argv[0]);
+	if (err == -ENOENT) {
+		const char *names[64];
+		size_t n = 0;
+		char *hint;
+
+		for (size_t i = 0; cli_objects[i] && n < ARRAY_SIZE(names); i++)
+			if (in_batch(ctx) || !batch_only(cli_objects[i], NULL))
+				names[n++] = cli_objects[i]->name;
+		hint = suggestion(names, n, argv[0]);
+		err = err_report(ctx, -EUSAGE, "unknown object '%s'%s (see 'iommuctl help')", argv[0], hint);
+		free(hint);
+		return err;
+	}
 	if (err)
 		return err;
 	if (in_batch(ctx) && obj == &cli_object_batch)
@@ -626,12 +882,34 @@ int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv)
 		return 0;
 	}
 	err = cli_find_verb(ctx, obj, vname, &verb);
-	/* a fallback verb is named by the word typed (decode vtd-cap) */
-	if (err == -ENOENT && obj->fallback)
-		return run_verb(ctx, obj, obj->fallback, argv[1], argc, argv);
-	if (err == -ENOENT)
-		return err_report(ctx, -EUSAGE, "unknown verb '%s' (see 'iommuctl %s help')", vname,
-				  obj->name);
+	/*
+	 * a fallback verb is named by the word typed (decode vtd-cap), or,
+	 * when it is the default verb's argument, by that verb (translate
+	 * 0x1000 is translate iova IOVA)
+	 */
+	if (err == -ENOENT && obj->fallback) {
+		const struct cli_verb *dv = NULL;
+		const char *shown = argv[1];
+
+		if (obj->default_verb && !cli_find_verb(ctx, obj, obj->default_verb, &dv) && dv->args_doc &&
+		    str_startswith(dv->args_doc, obj->fallback->name))
+			shown = dv->name;
+		return run_verb(ctx, obj, obj->fallback, shown, argc, argv);
+	}
+	if (err == -ENOENT) {
+		const char *names[64];
+		size_t n = 0;
+		char *hint;
+
+		cli_for_each_verb(obj, verb)
+			if (n < ARRAY_SIZE(names) && (in_batch(ctx) || !batch_only(obj, verb)))
+				names[n++] = verb->name;
+		hint = suggestion(names, n, vname);
+		err = err_report(ctx, -EUSAGE, "unknown verb '%s'%s (see 'iommuctl %s help')", vname, hint,
+				 obj->name);
+		free(hint);
+		return err;
+	}
 	if (err)
 		return err;
 	return run_verb(ctx, obj, verb, verb->name, argc - 1, argv + 1);
@@ -686,6 +964,7 @@ int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f)
 	int err;
 
 	out_obj_begin(o, NULL, NULL);
+	options_out(o, "root_options", cli_root_options);
 	options_out(o, "global_options", global_options);
 	options_out(o, "list_options", list_options);
 	out_list_begin(o, "objects", NULL);
@@ -697,6 +976,8 @@ int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f)
 		if (obj->alias)
 			out_str(o, "alias", NULL, obj->alias);
 		out_str(o, "summary", NULL, obj->summary);
+		if (obj->default_verb)
+			out_str(o, "default_verb", NULL, obj->default_verb);
 		out_bool(o, "batch_only", NULL, batch_only(obj, NULL));
 		out_list_begin(o, "verbs", NULL);
 		cli_for_each_verb(obj, v)
@@ -706,6 +987,11 @@ int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f)
 			verb_out(o, "fallback", obj, obj->fallback);
 		out_obj_end(o);
 	}
+	out_list_end(o);
+	/* the KIND values iommu list prints (the documentation is checked against them) */
+	out_list_begin(o, "iommu_kinds", NULL);
+	for (size_t i = 0; i < inv_nkinds; i++)
+		out_str(o, NULL, NULL, inv_kinds[i].name);
 	out_list_end(o);
 	out_obj_end(o);
 	err = out_end(o);

@@ -172,9 +172,28 @@ struct strv;
 int cli_match(const char *const *names, const char *const *aliases, size_t n, const char *s,
 	      size_t *idx, struct strv *cand);
 
-/* Top-level help (objects), object help (verbs). */
-void cli_help_root(struct iommuctl_ctx *ctx, FILE *f);
+/*
+ * Top-level help (objects; full: the options too, as --help shows it),
+ * object help (verbs).
+ */
+void cli_help_root(struct iommuctl_ctx *ctx, FILE *f, bool full);
 void cli_help_object(struct iommuctl_ctx *ctx, const struct cli_object *obj, FILE *f);
+
+/* The options before the object (main.c): -h, -V, --dump-commands, --completion. */
+enum { CLI_OPT_DUMP_COMMANDS = 0x200, CLI_OPT_COMPLETION };
+extern const struct argp_option cli_root_options[];
+
+/*
+ * argp_parse(argp, av) for the command line or a batch line: ARGP_NO_EXIT
+ * and ARGP_NO_HELP added, a mistake reported as one line in the tool's
+ * style (then "Try 'NAME --help'." outside a batch) and returned as -EUSAGE.
+ */
+struct strv;
+int cli_parse_args(struct iommuctl_ctx *ctx, const struct argp *argp, unsigned flags,
+		   struct strv *av, void *input);
+
+/* Names among names[0..n) close to the mistyped s (edit distance), pushed to out. */
+void cli_suggest(struct strv *out, const char *const *names, size_t n, const char *s);
 
 /* JSON description of every object, verb and option (--dump-commands). */
 int cli_dump_commands(struct iommuctl_ctx *ctx, FILE *f);

@@ -55,7 +55,7 @@ int ctx_view(struct iommuctl_ctx *ctx, struct view **view)
 			return err_lib(ctx, err);
 		}
 		if (err) {
-			err_msg(ctx, "%s: %s", ctx->snapshot, why ? why : strerror(-err));
+			err_input(ctx, err, "%s: %s", ctx->snapshot, why ? why : strerror(-err));
 			free(why);
 			return err;
 		}
@@ -83,7 +83,7 @@ int ctx_view(struct iommuctl_ctx *ctx, struct view **view)
 		free(parent);
 		free(norm);
 		if (err)
-			return err_report(ctx, err, "--sysfs-root %s: not a directory", ctx->sysfs_root);
+			return err_input(ctx, err, "--sysfs-root %s: not a directory", ctx->sysfs_root);
 	} else {
 		err = view_root_new("/", NULL, &ctx->view);
 		if (err)
@@ -123,6 +123,10 @@ int cli_table_new(struct iommuctl_ctx *ctx, const char *name, const struct out_c
 int ctx_finish(struct iommuctl_ctx *ctx, int err)
 {
 	int status = exit_status_from_err(err);
+
+	/* a file that cannot be read is no answer about the machine (not 3) */
+	if (err && ctx->input_failed && status != EXIT_USAGE && status != EXIT_UNSUPPORTED)
+		status = EXIT_FAIL;
 
 	/* a verdict is the output itself: no error object */
 	if (err && err != -EVERDICT && ctx->json) {
@@ -181,6 +185,17 @@ int err_report(struct iommuctl_ctx *ctx, int err, const char *fmt, ...)
 	vmsg(ctx, NULL, fmt, ap);
 	va_end(ap);
 	ctx->reported = true;
+	return err;
+}
+
+int err_input(struct iommuctl_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(ctx, NULL, fmt, ap);
+	va_end(ap);
+	ctx->reported = ctx->input_failed = true;
 	return err;
 }
 

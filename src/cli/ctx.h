@@ -37,6 +37,7 @@ struct iommuctl_ctx {
 	struct cli_batch *batch;
 	const char *where;
 	bool reported;          /* a diagnostic was printed for the failure */
+	bool input_failed;      /* ... and it was an input file's (err_input): exit 1 */
 	char errmsg[512];       /* the first one, for the JSON error object */
 	unsigned int euid;      /* geteuid(), for CLI_NEEDS_ROOT (tests set it) */
 	bool no_view;           /* a CLI_NO_VIEW verb runs: ctx_view() refuses */
@@ -84,6 +85,14 @@ void err_msg(struct iommuctl_ctx *ctx, const char *fmt, ...);
 /* Same, returning err so that callers can `return err_report(...)`. */
 __attribute__((format(printf, 3, 4)))
 int err_report(struct iommuctl_ctx *ctx, int err, const char *fmt, ...);
+/*
+ * Same, for an input file named on the command line (snapshot, dump, FILE)
+ * that is missing, unreadable or not recognised: the exit status is 1
+ * whatever err is (-ENOENT of a file is not "no such group", status 3),
+ * the JSON error object keeps err's errno.
+ */
+__attribute__((format(printf, 3, 4)))
+int err_input(struct iommuctl_ctx *ctx, int err, const char *fmt, ...);
 /*
  * A library loaded on demand could not be (err is -ELIBACC, from
  * dlib_load() or a backend that called it): the one line that names it

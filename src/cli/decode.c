@@ -285,10 +285,15 @@ static int format_lookup(struct iommuctl_ctx *ctx, const char *name, const struc
 	for (size_t i = 0; decode_alias_at(i, &alias); i++)
 		if (str_startswith(alias, name))
 			strv_push(&cand, alias);
+	/* a typo'd FORMAT is a usage error, as a typo'd verb is */
+	for (size_t i = 0, prefixed = cand.n; !prefixed && (f = decode_format_at(i)); i++)
+		cli_suggest(&cand, &f->name, 1, name);
+	for (size_t i = 0, prefixed = cand.n; !prefixed && decode_alias_at(i, &alias); i++)
+		cli_suggest(&cand, &alias, 1, name);
 	if (!cand.n)
-		return err_report(ctx, -ENOENT, "unknown format '%s' (see 'iommuctl decode list')", name);
+		return err_report(ctx, -EUSAGE, "unknown format '%s' (see 'iommuctl decode list')", name);
 	list = strv_join(&cand, ", ");
-	err = err_report(ctx, -ENOENT, "unknown format '%s'; did you mean: %s", name, list);
+	err = err_report(ctx, -EUSAGE, "unknown format '%s'; did you mean: %s", name, list);
 	free(list);
 	strv_free(&cand);
 	return err;
@@ -345,6 +350,19 @@ static void words_problem(const struct decode_fmt *fmt, const char *s, char *buf
 			 fmt_min_words(fmt) == 1 ? "" : "s", n);
 }
 
+static int entry_words(const struct decode_fmt *fmt, const char *text, uint64_t *words,
+		       char *buf, size_t len)
+{
+	int n = decode_parse_line(text, words, fmt->nwords);
+
+	if (n == 0)
+		return 1;
+	if (n >= (int)fmt_min_words(fmt))
+		return 0;
+	words_problem(fmt, text, buf, len);
+	return -EINVAL;
+}
+
 /*
  * Parse one entry's words from text (a line, or arguments joined). 0 and
  * the words zero-filled to fmt->nwords; 1 for nothing to decode (blank or
@@ -363,13 +381,21 @@ static int entry_parse(const struct decode_fmt *fmt, const char *text, uint64_t 
 		snprintf(buf, len, "'%s' is not an EFR:EFR2 pair of hexadecimal values", text);
 		return -EINVAL;
 	}
-	n = decode_parse_line(text, words, fmt->nwords);
-	if (n == 0)
-		return 1;
-	if (n >= (int)fmt_min_words(fmt))
-		return 0;
-	words_problem(fmt, text, buf, len);
-	return -EINVAL;
+	/*
+	 * iommuctl's own display of the features, "0x29d3,0x0" (iommu list) or
+	 * "0x29d3, 0x0" (iommu show), pasted back: the comma separates words
+	 */
+	if (fmt_is_efr(fmt) && strcspn(text, ",") < strcspn(text, "#")) {
+		char *copy = xstrdup(text);
+
+		for (char *c = copy; *c && *c != '#'; c++)
+			if (*c == ',')
+				*c = ' ';
+		n = entry_words(fmt, copy, words, buf, len);
+		free(copy);
+		return n;
+	}
+	return entry_words(fmt, text, words, buf, len);
 }
 
 static int run_error(struct iommuctl_ctx *ctx, const struct decode_fmt *fmt, const uint64_t *words,
@@ -400,6 +426,7 @@ struct batch {
 	const struct decode_opts *opts;
 	struct decode_printer out;
 	unsigned long bad;
+	unsigned long lines;         /* read, of every source */
 	int err;                     /* first failure other than a bad line */
 };
 
@@ -454,9 +481,13 @@ static void batch_file(struct batch *b, FILE *f, const char *name)
 		if (decode_printer_failed(&b->out) || b->err)
 			break;
 	}
+	b->lines += lr.lineno;
 	decode_result_release(&r);
 	line_reader_release(&lr);
 }
+
+/* the source when no VALUE is given and standard input is not a terminal */
+static char *stdin_src[] = { (char *)"-" };
 
 static int decode_batch(struct iommuctl_ctx *ctx, const struct decode_fmt *fmt,
 			const struct decode_opts *opts, int nsrc, char **src)
@@ -476,7 +507,7 @@ static int decode_batch(struct iommuctl_ctx *ctx, const struct decode_fmt *fmt,
 		path++;	/* @FILE */
 		f = fopen(path, "r");
 		if (!f) {
-			b.err = err_report(ctx, -errno, "%s: %s", path, strerror(errno));
+			b.err = err_input(ctx, -errno, "%s: %s", path, strerror(errno));
 			break;
 		}
 		batch_file(&b, f, path);
@@ -489,6 +520,10 @@ static int decode_batch(struct iommuctl_ctx *ctx, const struct decode_fmt *fmt,
 		ctx->reported = true;
 		err = -EUSAGE;
 	}
+	/* no VALUE, and standard input (not a terminal) held nothing: not a silent success */
+	if (!err && !b.lines && nsrc == 1 && src == stdin_src)
+		err = err_report(ctx, -EUSAGE, "no VALUE given, and standard input is empty: %s takes %u hex "
+				 "word%s", fmt->name, fmt->nwords, fmt->nwords == 1 ? "" : "s");
 	return err;
 }
 
@@ -507,7 +542,6 @@ static int decode_format(struct iommuctl_ctx *ctx, void *optsp, int argc, char *
 	char msg[256];
 	char *text;
 	int nsrc = 0, err;
-	char *stdin_src[] = { (char *)"-" };
 
 	err = format_lookup(ctx, argv[0], &fmt);
 	if (err)
@@ -604,10 +638,10 @@ static int decode_log(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	if (strcmp(name, "-")) {
 		f = fopen(name, "r");
 		if (!f)
-			return err_report(ctx, -errno, "%s: %s", name, strerror(errno));
+			return err_input(ctx, -errno, "%s: %s", name, strerror(errno));
 		if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
 			fclose(f);
-			return err_report(ctx, -EISDIR, "%s: is a directory", name);
+			return err_input(ctx, -EISDIR, "%s: is a directory", name);
 		}
 	} else if (isatty(STDIN_FILENO)) {
 		return err_report(ctx, -EUSAGE,

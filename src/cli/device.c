@@ -304,13 +304,8 @@ static int device_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 	err = cli_inventory_load(ctx, &inv);
 	if (err)
 		return err;
-	d = inventory_device(&inv, argv[0]);
-	if (!d) {
-		if (pci_addr_looks_like(argv[0]))
-			err = err_report(ctx, -ENOENT, "no device %s (see 'iommuctl device list')", argv[0]);
-		else
-			err = err_report(ctx, -EUSAGE, "'%s' is not a PCI address (0000:00:03.0 or 00:03.0) "
-					 "nor a device name", argv[0]);
+	err = cli_device_select(ctx, &inv, argv[0], NULL, (struct inv_device **)&d);
+	if (err) {
 		inventory_release(&inv);
 		return err;
 	}

@@ -188,20 +188,26 @@ static int group_select_report(struct iommuctl_ctx *ctx, const struct inventory 
 	struct inv_sel sel;
 	int err = inv_sel_parse(arg, &sel);
 
+	*g = NULL;
+	if (!err && !sel.is_addr) {
+		*g = inventory_group(inv, sel.group);
+		if (*g)
+			return 0;
+		/* no groups at all: no IOMMU is enabled, so this kernel cannot answer */
+		if (!inv->ngroups)
+			return err_report(ctx, -EOPNOTSUPP, "%s", INV_NO_GROUPS_MSG);
+		return err_report(ctx, -ENOENT, "no IOMMU group %u (see 'iommuctl group list')", sel.group);
+	}
+	if (!inv->ngroups && (!err || pci_addr_looks_like(arg)))
+		return err_report(ctx, -EOPNOTSUPP, "%s", INV_NO_GROUPS_MSG);
+	/* a member: by PCI address, lspci -s's short form or device name */
+	err = cli_device_select(ctx, inv, arg, "group number, ", &d);
 	if (err)
-		return err_report(ctx, -EUSAGE,
-				  "'%s' is neither a group number nor a PCI address (0000:00:03.0 or 00:03.0)",
-				  arg);
-	err = inventory_group_select(inv, &sel, g, &d);
-	if (!err)
+		return err;
+	if (d->group >= 0 && (*g = inventory_group(inv, (unsigned int)d->group)))
 		return 0;
-	/* no groups at all: no IOMMU is enabled, so this kernel cannot answer */
 	if (!inv->ngroups)
 		return err_report(ctx, -EOPNOTSUPP, "%s", INV_NO_GROUPS_MSG);
-	if (!sel.is_addr)
-		return err_report(ctx, -ENOENT, "no IOMMU group %u (see 'iommuctl group list')", sel.group);
-	if (!d)
-		return err_report(ctx, -ENOENT, "no device %s", sel.addr);
 	return err_report(ctx, -ENOENT, "%s is in no IOMMU group", d->name);
 }
 
@@ -353,7 +359,10 @@ static int group_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	for (size_t i = 0; i < g->members.n; i++)
 		show_member(o, &inv, names, g->members.v[i]);
 	out_list_end(o);
-	if (g->resv_read) {
+	if (g->resv_read && !g->nresv && !out_is_json(o)) {
+		/* a heading with nothing under it reads as cut off */
+		out_text(o, "reserved regions: none");
+	} else if (g->resv_read) {
 		out_list_begin(o, "reserved_regions", "reserved regions");
 		for (size_t i = 0; i < g->nresv; i++)
 			show_region(o, &g->resv[i]);
@@ -574,6 +583,9 @@ static int change_finish(struct iommuctl_ctx *ctx, struct out *o, struct claim_r
 	ferr = out_flush(o);
 	if (err)
 		err_report(ctx, err, "%s", r->why ? r->why : strerror(-err));
+	else if (r->why)
+		/* a dry run's condition: what the real run would need first */
+		warn_msg(ctx, "%s", r->why);
 	for (size_t i = 0; i < r->rollback_errors.n; i++)
 		err_msg(ctx, "rollback: %s", r->rollback_errors.v[i]);
 	claim_result_release(r);

@@ -4,15 +4,19 @@
  * only in the small: the state words of a capability, how an ID is
  * spelled; everything they show comes from the loaded inventory.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "backends/sysfs/claim.h"
 #include "cli/inv.h"
 #include "cli/ctx.h"
+#include "core/exitcodes.h"
 #include "core/util.h"
+#include "core/view.h"
 #include "output/out.h"
 
 static int inventory_load_for(struct iommuctl_ctx *ctx, struct inventory *inv, unsigned int need)
@@ -281,4 +285,83 @@ void cli_out_owner(struct iommuctl_ctx *ctx, struct out *o, const struct invento
 	free(summary);
 	strv_free(&parts);
 	claim_owner_release(&own);
+}
+
+/* lspci -s's short form "DD.F" (any bus): "1f.2" -> 0x1f, 2 */
+static bool short_devfn(const char *s, unsigned *dev, unsigned *fn)
+{
+	char *end;
+	unsigned long d;
+
+	if (!isxdigit((unsigned char)s[0]))
+		return false;
+	d = strtoul(s, &end, 16);
+	if (end - s > 2 || *end != '.' || d > 0x1f || end[1] < '0' || end[1] > '7' || end[2])
+		return false;
+	*dev = (unsigned)d;
+	*fn = (unsigned)(end[1] - '0');
+	return true;
+}
+
+int cli_device_select(struct iommuctl_ctx *ctx, const struct inventory *inv, const char *sel,
+		      const char *also, struct inv_device **dp)
+{
+	struct strv cand = { 0 };
+	unsigned dev, fn;
+	struct view *v;
+	int err;
+
+	*dp = inventory_device(inv, sel);
+	if (*dp)
+		return 0;
+	if (pci_addr_looks_like(sel))
+		return err_report(ctx, -ENOENT, "no device %s (see 'iommuctl device list')", sel);
+	if (short_devfn(sel, &dev, &fn)) {
+		for (size_t i = 0; i < inv->ndevices; i++) {
+			const char *n = inv->devices[i].name;
+			size_t l = strlen(n);
+			char tail[8];
+			size_t tl = (size_t)snprintf(tail, sizeof(tail), ":%02x.%u", dev, fn);
+
+			if (inv->devices[i].pci && l > tl && !strcasecmp(n + l - tl, tail)) {
+				*dp = &inv->devices[i];
+				strv_push(&cand, n);
+			}
+		}
+		if (cand.n == 1) {
+			strv_free(&cand);
+			return 0;
+		}
+		*dp = NULL;
+		if (cand.n) {
+			char *list = strv_join(&cand, ", ");
+
+			err = err_report(ctx, -EUSAGE, "'%s' is ambiguous: %s", sel, list);
+			free(list);
+			strv_free(&cand);
+			return err;
+		}
+		return err_report(ctx, -ENOENT, "no device %s on any bus (see 'iommuctl device list')", sel);
+	}
+	/* a device that is no IOMMU client: an IOMMU's own, or one translated by none */
+	for (size_t i = 0; i < inv->nunits; i++)
+		if (inv->units[i].parent && !strcmp(inv->units[i].parent, sel))
+			return err_report(ctx, -ENOENT, "%s is the device of IOMMU unit %s, behind no IOMMU itself "
+					  "(see 'iommuctl iommu show %s')", sel, inv->units[i].name,
+					  inv->units[i].name);
+	if (!strchr(sel, '/') && strcmp(sel, ".") && strcmp(sel, "..") && !ctx_view(ctx, &v)) {
+		static const char *const buses[] = { "platform", "pci", "amba", "virtio", "acpi", "fsl-mc" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(buses); i++) {
+			char *p = xasprintf("/sys/bus/%s/devices/%s", buses[i], sel);
+			bool there = view_exists(v, p);
+
+			free(p);
+			if (there)
+				return err_report(ctx, -ENOENT, "%s is a %s device behind no IOMMU: it has no IOMMU "
+						  "group", sel, buses[i]);
+		}
+	}
+	return err_report(ctx, -EUSAGE, "'%s' is not a %sPCI address (0000:00:03.0, 00:03.0 or 03.0) nor a "
+			  "device name", sel, also ? also : "");
 }

@@ -44,6 +44,17 @@ int cli_list_begin(struct iommuctl_ctx *ctx, const char *name, const struct out_
 		   struct out_table **tab, struct inventory *inv);
 
 /* The hardware database unless --numeric; NULL (no names) is fine everywhere. */
+/*
+ * The device sel names: its sysfs name, a PCI address, or lspci -s's short
+ * "DD.F" when one device on any bus has it. 0 and *d; else reported:
+ * -ENOENT (no such device, or a device with no IOMMU group: an IOMMU's own
+ * device, a platform device behind none), -EUSAGE (no device selector, an
+ * ambiguous short form; its message names also, "a group number, ", as a
+ * selector too).
+ */
+int cli_device_select(struct iommuctl_ctx *ctx, const struct inventory *inv, const char *sel,
+		      const char *also, struct inv_device **d);
+
 struct names *cli_names_open(struct iommuctl_ctx *ctx);
 void cli_device_names(struct names *n, const struct inv_device *d, struct pci_names *pn);
 

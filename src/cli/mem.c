@@ -423,7 +423,11 @@ static int read_fault_report(struct iommuctl_ctx *ctx, struct mem_source *m, int
 
 	switch (err) {
 	case -ENXIO:
-		err_msg(ctx, "not in the dump at 0x%llx: %s", (unsigned long long)at, why);
+		/* the reason names the address already ("physical address 0x0 is not in the dump") */
+		if (f && f->why)
+			err_msg(ctx, "%s", why);
+		else
+			err_msg(ctx, "not in the dump at 0x%llx: %s", (unsigned long long)at, why);
 		err = -ENOENT;
 		break;
 	case -ENODATA:

@@ -71,9 +71,9 @@ int cli_mem_open(struct iommuctl_ctx *ctx, const struct cli_mem_opts *o, const c
 	if (err) {
 		/* a reason that does not name the file gets it, so the one line always does */
 		if (why && str_startswith(why, path))
-			err_msg(ctx, "%s", why);
+			err_input(ctx, err, "%s", why);
 		else
-			err_msg(ctx, "%s: %s", path, why ? why : strerror(-err));
+			err_input(ctx, err, "%s: %s", path, why ? why : strerror(-err));
 		free(why);
 		return err;
 	}

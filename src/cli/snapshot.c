@@ -205,7 +205,7 @@ static int diff_open(struct iommuctl_ctx *ctx, struct diff_side *s)
 			return err_lib(ctx, err);
 		}
 		if (err) {
-			err_msg(ctx, "%s: %s", s->name, why ? why : strerror(-err));
+			err_input(ctx, err, "%s: %s", s->name, why ? why : strerror(-err));
 			free(why);
 			return err;
 		}

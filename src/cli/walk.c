@@ -477,7 +477,7 @@ static int walk_setup(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o, b
 				  "--all-devices need a hierarchy: --format vtd, smmuv3, amd or riscv");
 	fmt = decode_format_find(!strcmp(o->format, "arm-v7s") ? "arm-v7s-l1" : o->format);
 	if (!fmt || !fmt->pt)
-		return err_report(ctx, fmt ? -EUSAGE : -ENOENT,
+		return err_report(ctx, -EUSAGE,
 				  "--format %s: %s; page-table formats: vtd-sl-pte, vtd-fl-pte, amd-v1-pte, "
 				  "amd-v2-pte, arm-lpae-s1, arm-lpae-s2, arm-v7s, ppc-tce, riscv-pte; "
 				  "hierarchies: vtd, smmuv3, amd, riscv", o->format,

@@ -131,11 +131,151 @@ done < "$dump.verbs"
 for o in $objs; do
 	out=$("$bin" "$o" --help 2>&1) && ok "help $o" || bad "'$o --help' failed"
 done
+# -h is --help at every level (iommuctl(8) documents both); help is one
+# Usage block wrapped to the terminal's width (COLUMNS when not a terminal),
+# with no whitespace-only lines and no argp "Give this help list" capitals
+help_shape() { # width words...
+	local w=$1; shift
+	local out long
+	out=$(COLUMNS=$w "$bin" "$@" 2>&1) || { echo "exit $?"; return; }
+	[ "$(COLUMNS=$w "$bin" "${@:1:$#-1}" -h 2>&1)" = "$out" ] || echo "-h differs from --help"
+	[ "$(grep -c '^Usage' <<<"$out")" -eq 1 ] || echo "$(grep -c '^Usage' <<<"$out") Usage lines"
+	! grep -qE '^[[:space:]]+$' <<<"$out" || echo "whitespace-only lines"
+	! grep -qE '\s$' <<<"$out" || echo "trailing blanks"
+	! grep -qE 'Give this help|Print program version|Give a short usage|Report bugs to|--usage' <<<"$out" || echo "argp's capitalised or --usage lines"
+	long=$(awk -v w="$w" 'length($0) >= w' <<<"$out")
+	[ -z "$long" ] || echo "lines of $w columns or more: $long"
+}
+for w in 72 150; do
+	r=$(help_shape "$w" --help)
+	[ -z "$r" ] && ok "help shape at $w columns: iommuctl --help" || bad "iommuctl --help at $w columns: $r"
+	for o in $objs; do
+		r=$(help_shape "$w" "$o" --help)
+		[ -z "$r" ] && ok "help shape at $w columns: $o" || bad "iommuctl $o --help at $w columns: $r"
+	done
+done
+while read -r o v; do
+	r=$(help_shape 72 "$o" "$v" --help)
+	[ -z "$r" ] && ok "help shape at 72 columns: $o $v" || bad "iommuctl $o $v --help at 72 columns: $r"
+done < "$dump.verbs"
 # help lists the batch-only objects apart, as batch commands
 help_batch=$("$bin" --help 2>&1 | sed -n '/^Batch commands/,/^$/p')
 for o in $(q 'print(" ".join(o["name"] for o in d["objects"] if o["batch_only"]))'); do
 	grep -qE "^  $o " <<<"$help_batch" && ok "help: batch command $o" || bad "'iommuctl --help' does not list $o among the batch commands"
 done
+
+# 5. no drift between the man pages and the tables in either direction
+# every option, long and short, is in a man page the way it is spelt there
+# ("-o, --output"); every option a man page defines (a .TP item) exists
+q 'import itertools
+allo=d["root_options"]+d["global_options"]+d["list_options"]+[p for o in d["objects"] for v in o["verbs"]+([o["fallback"]] if "fallback" in o else []) for p in v["options"]]
+seen=set()
+for p in allo:
+    k=(p.get("short",""),p.get("long",""))
+    if k in seen: continue
+    seen.add(k); print(k[0] + ":" + k[1])' > "$dump.opts"
+man_flat=$(sed 's/\\-/-/g; s/\\f[BIRP]//g; s/"//g; s/^\.[A-Z]* //' man/*.8)
+while IFS=: read -r s l; do
+	[ -n "$l" ] || continue
+	if [ -n "$s" ] && [ -z "$(grep -E -- "(^|[ (])-$s( *, *| +)--$l([ =,.)]|$)" <<<"$man_flat")" ]; then
+		bad "man pages lack '-$s, --$l' (the short form)"
+	else
+		grep -qE -- "(^|[^a-z-])--$l([^a-z-]|$)" <<<"$man_flat" && ok "man: --$l" || bad "man pages lack option --$l"
+	fi
+done < "$dump.opts"
+# options the man pages define: the .TP items' first words
+awk 'prev ~ /^\.TP/ && /^\.B/ {print} {prev=$0}' man/*.8 | sed 's/\\-/-/g; s/\\f[BIRP]//g; s/"//g' |
+	grep -oE -- '(^|[ ,])--[a-z][a-z0-9-]*' | sed 's/^[ ,]*--//' | sort -u > "$dump.manopts"
+while read -r l; do
+	grep -qx -- ".*:$l" "$dump.opts" && ok "option --$l exists" ||
+		bad "man pages define --$l, which no command has"
+done < "$dump.manopts"
+# the IOMMU kinds a page lists are the kinds the tool prints
+kinds=$(q 'print(" ".join(d["iommu_kinds"]))')
+sed 's/\\-/-/g' man/iommuctl.8 | tr '\n' ' ' | grep -oE 'kind \([^;)]*' | sed 's/^kind (//' | tr ',' '\n' |
+	sed 's/^ *//; s/ *$//' | grep -vE '^(\.\.\.)?$' | while read -r k; do
+	grep -qw -- "$k" <<<"$kinds" && echo "ok   man kind $k" || echo "FAIL iommuctl(8) lists kind '$k', which the tool never prints ($kinds)"
+done > "$dump.kinds"
+[ -s "$dump.kinds" ] || echo "FAIL no kind list found in iommuctl(8) (iommu list)" >> "$dump.kinds"
+pass=$((pass + $(grep -c '^ok' "$dump.kinds"))); fail=$((fail + $(grep -c '^FAIL' "$dump.kinds"))); grep '^FAIL' "$dump.kinds"
+# default verbs: 'iommuctl OBJECT' runs one (on a fixture where it reads a
+# source), or says in one line what it needs
+for ov in $(q 'print(" ".join(o["name"]+":"+o["default_verb"] for o in d["objects"] if "default_verb" in o))'); do
+	o=${ov%%:*} v=${ov#*:}
+	case $o in decode|walk|translate|batch|apply) src=() ;; *) src=(-F tests/fixtures/vtd/snapshot.tar) ;; esac
+	"$bin" "${src[@]}" "$o" </dev/null >/dev/null 2>"$dump.err"; rc=$?
+	if [ $rc -eq 0 ] || { [ $rc -ne 2 ] || grep -q "^iommuctl: $o $v: " "$dump.err"; } && [ $rc -lt 128 ] &&
+		{ [ $rc -eq 0 ] || [ "$(grep -vc "^Try '" "$dump.err")" -eq 1 ]; }; then
+		ok "default verb: iommuctl $o ($v) exits $rc"
+	else
+		bad "iommuctl $o (default verb $v) exits $rc: $(head -n 3 "$dump.err")"
+	fi
+done
+# the examples in the man pages and the README run: on the VT-d fixture when
+# they read a machine, as they are otherwise; none is a usage error (2)
+python3 - "$bin" > "$dump.ex" <<'EOF'
+import glob, os, re, shlex, subprocess, sys, tempfile
+bin = sys.argv[1]
+fixture = os.path.abspath("tests/fixtures/vtd/snapshot.tar")
+# an example's files (host.tar, vmcore) are looked for, and none written, in an empty directory
+cwd = tempfile.mkdtemp()
+view_free = {"decode", "mem", "walk", "translate", "batch", "help"}
+seen = set()
+def examples(path):
+    # man: prompts ($, #) and the lines of .EX/.nf blocks, .B lines of
+    # EXAMPLES; README: the lines of ``` blocks
+    text = open(path).read()
+    man = path.endswith(".8")
+    if man:
+        text = text.replace("\\-", "-").replace("\\e", "\\")
+        text = re.sub(r"\\f[BIRP]", "", text)
+    block = section = False
+    for line in text.splitlines():
+        s = line.strip()
+        if man and s.startswith(".SH"):
+            section = s.startswith(".SH EXAMPLE")
+        if s in (".EX", ".nf") or (not man and s.startswith("```") and not block):
+            block = True
+            continue
+        if s in (".EE", ".fi") or (not man and s.startswith("```")):
+            block = False
+            continue
+        m = re.match(r"^(?:[$#] +|\.B +)?(iommuctl [a-z-].*)$", s)
+        if not m:
+            continue
+        if s.startswith(("$", "#")) or block or (man and section and s.startswith(".B ")):
+            yield m.group(1).strip()
+for path in sorted(glob.glob("man/*.8")) + ["README.md"]:
+    for ex in examples(path):
+        if re.search(r"[|<>`;&]|\$\(|\\$|\.\.\.|[A-Z]{3,}", ex.split("#")[0]) or ex in seen:
+            continue  # a pipe, a redirection, a placeholder (FILE, SEL...), a continuation
+        if re.search(r"snapshot save|\bcdi\b|(^| )-o /", ex):
+            continue  # writes a file
+        seen.add(ex)
+        try:
+            words = shlex.split(ex, comments=True)
+        except ValueError:
+            continue
+        args = words[1:]
+        obj = next((w for w in args if not w.startswith("-")), "")
+        if obj not in view_free and "-F" not in args and "--sysfs-root" not in args and \
+                not any(w.startswith("--snapshot") for w in args):
+            args = ["-F", fixture] + args
+        try:
+            r = subprocess.run([bin] + args, stdin=subprocess.DEVNULL, capture_output=True, timeout=30, cwd=cwd)
+            rc, err = r.returncode, r.stderr.decode(errors="replace").strip().splitlines()
+        except subprocess.TimeoutExpired:
+            rc, err = "timeout", []
+        ok = rc not in (2, "timeout") and isinstance(rc, int) and 0 <= rc < 128
+        print(("ok   " if ok else "FAIL ") + "%s: example '%s' exits %s%s" % (path, ex, rc, "" if ok else ": " + " / ".join(err[:2])))
+for f in os.listdir(cwd):
+    print("FAIL the example commands wrote %s" % f)
+    os.unlink(os.path.join(cwd, f))
+os.rmdir(cwd)
+EOF
+pass=$((pass + $(grep -c '^ok' "$dump.ex"))); fail=$((fail + $(grep -c '^FAIL' "$dump.ex"))); grep '^FAIL' "$dump.ex"
+[ -z "${VERBOSE:-}" ] || grep '^ok' "$dump.ex" "$dump.kinds"
+rm -f "$dump.opts" "$dump.manopts" "$dump.kinds" "$dump.err" "$dump.ex"
 rm -f "$dump.verbs" "$dump.stale" "$dump.fb" "$dump.batch"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

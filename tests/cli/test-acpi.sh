@@ -259,7 +259,7 @@ status_is 2 "acpi show BOGUS" acpi show BOGUS --file "$acpi/vtd/DMAR"
 status_is 2 "acpi show with TABLE and --file" acpi show DMAR --file "$acpi/vtd/DMAR"
 status_is 3 "acpi show IORT where there is only a DMAR" --sysfs-root "$tree/sys" acpi show IORT
 status_is 3 "acpi list on a snapshot without tables" -F tests/fixtures/amd/snapshot.tar acpi list
-status_is 3 "acpi show --file of a missing file" acpi show --file "$tmp/none"
+status_is 1 "acpi show --file of a missing file" acpi show --file "$tmp/none"
 python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()[:36]); b[0:8] = b"FACP\x24\0\0\0"; open(sys.argv[2], "wb").write(b)' "$acpi/vtd/DMAR" "$tmp/FACP"
 status_is 4 "acpi show --file of a table it does not decode" acpi show --file "$tmp/FACP"
 

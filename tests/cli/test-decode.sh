@@ -115,8 +115,8 @@ m=$(python3 -c "import json; print(len(json.load(open('$golden/log.json'))))" 2>
 	bad "decode log: $n annotations but ${m:-?} JSON events"
 
 # 5. errors: exact exit statuses and messages
-run err-unknown-format.txt 3 /dev/null decode nosuchformat 0x1
-run err-prefix-format.txt 3 /dev/null decode vtd-c 0x1
+run err-unknown-format.txt 2 /dev/null decode nosuchformat 0x1
+run err-prefix-format.txt 2 /dev/null decode vtd-c 0x1
 run err-bad-hex.txt 2 /dev/null decode vtd-cap 0xzz
 run err-bad-hex-2.txt 2 /dev/null decode vtd-context 0x1 12g4
 run err-wide.txt 2 /dev/null decode vtd-cap 0x11111111111111111
@@ -133,10 +133,30 @@ run err-mtk.txt 2 /dev/null decode arm-lpae-s1 0x3 --mtk-ext
 run err-big-endian.txt 2 /dev/null decode vtd-cap 0x3 --big-endian
 run err-byteorder.txt 2 /dev/null decode vtd-cap 0x3 --byteorder middle
 run err-mixed.txt 2 /dev/null decode vtd-cap 0x3 -
-run err-no-file.txt 3 /dev/null decode vtd-cap @/nonexistent/iommuctl-test
+run err-no-file.txt 1 /dev/null decode vtd-cap @/nonexistent/iommuctl-test
 run err-unknown-option.txt 2 /dev/null decode vtd-cap 0x3 --frobnicate
-run err-log-no-file.txt 3 /dev/null decode log /nonexistent/iommuctl-test.log
+run err-log-no-file.txt 1 /dev/null decode log /nonexistent/iommuctl-test.log
 run err-list-column.txt 2 /dev/null decode list -o NAME,NOPE
+# the AMD features as iommuctl displays them paste back into decode, as
+# sysfs's own text does: iommu list's "0x29d3,0x0", iommu show's "0x29d3, 0x0"
+amd=tests/fixtures/amd/snapshot.tar
+sysfs=$(tar -xOf "$amd" --wildcards '*amd-iommu/features' | head -n 1)
+"$bin" decode amd-efr "$sysfs" > "$tmp/efr-sysfs" 2>&1 || bad "decode amd-efr '$sysfs' (sysfs's text)"
+listed=$("$bin" -F "$amd" --numeric iommu list -n -o FEATURES | head -n 1)
+shown=$("$bin" -F "$amd" --numeric iommu show ivhd0 | sed -n 's/^  features: //p')
+for alias in amd-efr amd-features; do
+	for text in "$listed" "$shown"; do
+		if [ -n "$text" ] && "$bin" decode "$alias" "$text" > "$tmp/efr" 2>&1 && cmp -s "$tmp/efr" "$tmp/efr-sysfs"; then
+			ok "decode $alias '$text' (iommuctl's display) = decode '$sysfs'"
+		else
+			bad "decode $alias '$text' (iommuctl's display) differs from '$sysfs': $(head -n 2 "$tmp/efr")"
+		fi
+	done
+	# word by word, as the shell splits "0x29d3, 0x0" unquoted
+	# shellcheck disable=SC2086
+	"$bin" decode "$alias" $shown > "$tmp/efr" 2>&1 && cmp -s "$tmp/efr" "$tmp/efr-sysfs" &&
+		ok "decode $alias $shown (unquoted)" || bad "decode $alias $shown (unquoted): $(head -n 1 "$tmp/efr")"
+done
 "$bin" decode vtd-cap --help > "$tmp/help" 2>&1 && grep -q -- '--byteorder' "$tmp/help" &&
 	ok "decode FORMAT --help lists the options" || bad "decode vtd-cap --help"
 

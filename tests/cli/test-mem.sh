@@ -276,7 +276,7 @@ fails "info garbage kdump" 1 '^iommuctl: mem info: garbage.kdump: ' mem info gar
 fails "read garbage kdump" 1 '^iommuctl: mem read: garbage.kdump: ' mem read garbage.kdump 0 16
 fails "info ELF as --mem-format kdump" 1 'vmcore.elf: no "KDUMP   " signature' mem info --mem-format kdump vmcore.elf
 fails "info empty file" 1 'empty: empty file' mem info empty
-fails "info missing file" 3 'no-such-file: No such file' mem info no-such-file
+fails "info missing file" 1 'no-such-file: No such file' mem info no-such-file
 fails "info flattened" 4 'makedumpfile -R' mem info flat.kdump
 fails "read flattened" 4 'makedumpfile -R' mem read flat.kdump 0 16
 run info/garbage.elf.txt 1 mem info garbage.elf

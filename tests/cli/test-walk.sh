@@ -8,7 +8,7 @@
 #  - the same memory as ELF, raw and kdump (none, zlib, lzo, snappy, zstd)
 #    gives the same output;
 #  - exit statuses: 0 ok, 1 a range/device could not be listed or the dump
-#    cannot tell, 2 usage, 3 unknown format / the IOMMU would fault.
+#    cannot tell (or no such dump file), 2 usage (an unknown format too), 3 the IOMMU would fault.
 # Usage: tests/cli/test-walk.sh ./iommuctl
 set -u
 bin=$(realpath "${1:-./iommuctl}")
@@ -106,7 +106,7 @@ expect_rc() { # WANT DESCRIPTION ARGS...
 expect_rc 2 "walk without --mem" walk --format vtd-sl-pte --root "$root"
 expect_rc 2 "walk without --format" walk --mem "$d/mem.elf" --root "$root"
 expect_rc 2 "walk without --root" walk --mem "$d/mem.elf" --format vtd-sl-pte
-expect_rc 3 "walk with an unknown format" walk --mem "$d/mem.elf" --format nosuch --root 0
+expect_rc 2 "walk with an unknown format" walk --mem "$d/mem.elf" --format nosuch --root 0
 expect_rc 2 "walk with a non-page-table format" walk --mem "$d/mem.elf" --format vtd-cap --root 0
 expect_rc 2 "vtd without --rtaddr" walk --mem "$d/mem.elf" --format vtd --dev 00:03.0
 expect_rc 2 "vtd without --dev" walk --mem "$d/mem.elf" --format vtd --rtaddr 0x1000
@@ -119,7 +119,7 @@ expect_rc 2 "translate without IOVA" translate --mem "$d/mem.elf" --format vtd-s
 expect_rc 2 "translate with a bad IOVA" translate --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" zz
 expect_rc 2 "translate --all-devices" translate --mem "$d/mem.elf" --format vtd --rtaddr 0 --all-devices 0
 expect_rc 2 "--mem-base without raw" walk --mem "$d/mem.elf" --mem-base 0 --format vtd-sl-pte --root "$root"
-expect_rc 3 "a missing dump file" walk --mem "$tmp/nosuch" --format vtd-sl-pte --root "$root"
+expect_rc 1 "a missing dump file" walk --mem "$tmp/nosuch" --format vtd-sl-pte --root "$root"
 expect_rc 2 "TCE without a window" walk --mem "$d/mem.elf" --format ppc-tce --root 0
 # B18: a root the hardware cannot point at (not aligned as the format's top
 # table must be) is a usage error naming the alignment, not an empty walk

@@ -342,6 +342,14 @@ static void test_claim_verify_fails_rolls_back(void **state)
 	assert_int_equal(r.writes, 0);
 	assert_non_null(strstr(r.why, "not loaded"));
 	claim_result_release(&r);
+	/* ... while a dry run plans on (a snapshot's machine, say), saying what the claim needs first */
+	o.dry_run = true;
+	assert_int_equal(do_claim(f, 2, &o, &r), 0);
+	assert_int_equal(r.writes, 0);
+	assert_false(r.changed);
+	assert_non_null(strstr(r.why, "modprobe no-such-driver"));
+	claim_result_release(&r);
+	o.dry_run = false;
 }
 
 /* ---- kill in the middle ---- */

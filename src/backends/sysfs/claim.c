@@ -424,7 +424,7 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	struct claim_txn t;
 	struct claim_journal j;
 	struct claim_hold hold;
-	char *why = NULL, *drvdir;
+	char *why = NULL, *drvdir, *unloaded = NULL;
 	size_t nheld;
 	int err;
 	size_t nrebind = 0;
@@ -473,13 +473,19 @@ int claim_group(struct view *v, const struct inventory *inv, const struct inv_gr
 	}
 	drvdir = xasprintf("/sys/bus/%s/drivers/%s", r->members[0].bus, target);
 	if (!view_exists(v, drvdir)) {
-		err = -EOPNOTSUPP;
-		claim_result_why(r, "driver %s is not loaded: there is no %s (modprobe %s)", target, drvdir, target);
-		free(drvdir);
-		goto out;
+		unloaded = xasprintf("driver %s is not loaded: there is no %s", target, drvdir);
+		/* a dry run (of a snapshot, say) plans on: loading the driver is its first step */
+		if (!opts->dry_run) {
+			err = -EOPNOTSUPP;
+			claim_result_why(r, "%s (modprobe %s)", unloaded, target);
+			free(drvdir);
+			goto out;
+		}
 	}
 	free(drvdir);
 	err = claim_interlocks_refuse(v, opts, r, CLAIM_CHANGE_CLAIM, NULL);
+	if (!err && unloaded)
+		claim_result_why(r, "%s: the claim needs 'modprobe %s' first", unloaded, target);
 	if (err || opts->dry_run)
 		goto out;
 	err = claim_check_root(v, r);
@@ -546,6 +552,7 @@ out:
 	free(progress);
 	free(jdevs);
 	free(why);
+	free(unloaded);
 	claim_members_read_after(v, r);
 	claim_end(&hold);
 	return err;

@@ -97,7 +97,7 @@ struct explain {
 /* Specific rows first: the first match wins. */
 static const struct explain explain_table[] = {
 	{ VOP_OPEN_IOMMUFD, ENOENT, "no " VFIO_PATH_IOMMU ": the kernel has no iommufd "
-	  "(CONFIG_IOMMUFD; Debian's stock 6.12 lacks it) or the iommufd module is not loaded" },
+	  "(CONFIG_IOMMUFD, which not every distribution's kernel enables) or the iommufd module is not loaded" },
 	{ VOP_OPEN_IOMMUFD, ENXIO, "no " VFIO_PATH_IOMMU ": the kernel has no iommufd (CONFIG_IOMMUFD)" },
 	{ VOP_OPEN_IOMMUFD, ENODEV, "no " VFIO_PATH_IOMMU ": the kernel has no iommufd (CONFIG_IOMMUFD)" },
 	{ VOP_OPEN_CDEV, ENOENT, "the device has no VFIO cdev: the kernel lacks CONFIG_VFIO_DEVICE_CDEV "
