@@ -15,7 +15,7 @@ _iommuctl_dyn() {
 _iommuctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local i w obj= verb= nargs=0
-	local argopts=" --sysfs-root --snapshot -F --output -o --state-dir --driver --state-dir --state-dir --state-dir --name --name --name --pasid --pasid --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --max-ranges --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size --file --file --file --backend --output -o --kind --backend --output -o --kind --state-dir --record --state-dir --state-dir --record --name --size --iova --name --iova --size --name --start --size --iova --size --mem --name --iova --size --size --name --page-shift --size --levels --name --timeout --rlimit-mode "
+	local argopts=" --sysfs-root --snapshot -F --output -o --width -w --sort --filter --state-dir --driver --state-dir --state-dir --state-dir --name --name --name --pasid --pasid --level --granule --page-shift --page-size --byteorder --mem --mem-format --mem-base --mem-format --mem-base --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --iova --max-tables --max-ranges --mem --mem-format --mem-base --format --max-tables --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --mem --mem-format --mem-base --format --root --levels --granule --ias --page-shift --window-size --bus-offset --level-size --kernel-page-size --rtaddr --dev --pasid --strtab --strtab-cfg --sid --ssid --dte-base --dte-count --ddtp --path --iova --size --while-mapped --ddw-page-shift --ddw-levels --ddw-size --start --size --file --file --file --backend --output -o --kind --backend --output -o --kind --state-dir --record --state-dir --state-dir --record --name --size --iova --name --iova --size --name --start --size --iova --size --mem --name --iova --size --size --name --page-shift --size --levels --name --timeout --rlimit-mode "
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case " $argopts " in *" $w "*) ((i++)); continue ;; esac
@@ -38,7 +38,7 @@ _iommuctl() {
 		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help list show" -- "$cur")); return; fi
 		case $verb in
 		list|ls)
-			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --output -o --list-columns --noheadings -n --raw -r --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --output -o --list-columns --noheadings -n --raw -r --pairs -P --width -w --sort --filter --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		show)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --no-decode --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
@@ -48,7 +48,7 @@ _iommuctl() {
 		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help list show claim release type add" -- "$cur")); return; fi
 		case $verb in
 		list|ls)
-			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --output -o --list-columns --noheadings -n --raw -r --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --output -o --list-columns --noheadings -n --raw -r --pairs -P --width -w --sort --filter --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		show)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --check --state-dir --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
@@ -70,7 +70,7 @@ _iommuctl() {
 		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help list show tree bind open attach detach" -- "$cur")); return; fi
 		case $verb in
 		list|ls)
-			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --output -o --list-columns --noheadings -n --raw -r --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --output -o --list-columns --noheadings -n --raw -r --pairs -P --width -w --sort --filter --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		show)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
@@ -108,7 +108,7 @@ _iommuctl() {
 		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help list log" -- "$cur") $(_iommuctl_dyn format "$cur")); return; fi
 		case $verb in
 		list|ls)
-			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --output -o --list-columns --noheadings -n --raw -r --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --output -o --list-columns --noheadings -n --raw -r --pairs -P --width -w --sort --filter --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		log)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
@@ -174,13 +174,13 @@ _iommuctl() {
 		if [[ -z $verb ]]; then COMPREPLY=($(compgen -W "help list show devices" -- "$cur")); return; fi
 		case $verb in
 		list)
-			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --file --output -o --list-columns --noheadings -n --raw -r --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --file --output -o --list-columns --noheadings -n --raw -r --pairs -P --width -w --sort --filter --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		show)
 			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --file --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		devices)
-			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --file --output -o --list-columns --noheadings -n --raw -r --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
+			if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W " --file --output -o --list-columns --noheadings -n --raw -r --pairs -P --width -w --sort --filter --json -j --pretty -p --sysfs-root --snapshot -F --numeric --verbose -v --quiet -q --help" -- "$cur")); return; fi
 			COMPREPLY=($(_iommuctl_dyn none "$cur")) ;;
 		esac ;;
 	cdi)
