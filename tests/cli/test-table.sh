@@ -186,6 +186,19 @@ d = json.load(sys.stdin)['devices'][0]
 assert 'ats_state' in d and 'acs_state' in d and 'caps' not in d" &&
 	ok "device list -j: ats_state...acs_state as before, no caps" || bad "device list -j: columns changed"
 
+# iommu list: decoded FLAGS in text, the registers in JSON as before
+for want in "vtd: dmar0 .* PT,IR$" "amd: ivhd0 .* PPR,GT,GA$" "arm64-smmuv3: smmu3.0x0000000009050000 .* -$"; do
+	scn=${want%%:*}
+	"$bin" -F "tests/fixtures/$scn/snapshot.tar" iommu list >"$tmp/out"
+	head -n 1 "$tmp/out" | grep -q ' FLAGS$' && grep -q "^${want#*: }" "$tmp/out" &&
+		ok "$scn: iommu list FLAGS decoded" || bad "$scn: iommu list: $(tail -n 1 "$tmp/out")"
+done
+"$bin" "${F[@]}" iommu list -j | python3 -c "
+import json, sys
+u = json.load(sys.stdin)['units'][0]
+assert list(u) == ['name', 'kind', 'ndevices', 'ngroups', 'cap', 'ecap', 'features'], list(u)" &&
+	ok "iommu list -j: cap, ecap, features as before" || bad "iommu list -j: columns changed"
+
 # ---- --sort ----
 T=(-F tests/fixtures/vtd-topo/snapshot.tar)
 "$bin" "${T[@]}" group list -r -n -o GROUP --sort GROUP >"$tmp/out"
