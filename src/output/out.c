@@ -1408,8 +1408,8 @@ static size_t table_width(const struct out *o)
 	return 80;
 }
 
-/* Columns on the terminal that n bytes of s take (controls are escaped before). */
-static size_t text_width(const char *s, size_t n)
+/* Columns on the terminal that a string takes, once escaped */
+static size_t mbs_width(const char *s, size_t n)
 {
 	mbstate_t st;
 	size_t w = 0;
@@ -1435,6 +1435,20 @@ static size_t text_width(const char *s, size_t n)
 		s += k;
 		n -= k;
 	}
+	return w;
+}
+
+/*
+ * Columns on the terminal that n bytes of s take as libsmartcols prints
+ * them: what it escapes (\xNN, as core/textesc.h) counted escaped.
+ */
+static size_t text_width(const char *s, size_t n)
+{
+	char *copy = xstrndup(s, n), *esc = text_escape(copy);
+	size_t w = esc ? mbs_width(esc, strlen(esc)) : mbs_width(copy, n);
+
+	free(esc);
+	free(copy);
 	return w;
 }
 
@@ -1608,7 +1622,15 @@ static void layout_fit(struct out_table *tab, struct text_layout *L, size_t widt
 			break;
 	}
 	for (size_t c = 0; c < n; c++) {
+		bool nl = false;
+
 		if (gone[c] || !(tab->cols[tab->sel[L->pos[c]]].flags & OCF_WRAP) || w[c] >= nat[c])
+			continue;
+		/* a newline of the value itself must print as \x0a, not break the cell: not wrapped */
+		r = 0;
+		for (struct out_row *row = tab->head; row && !nl; row = row->next, r++)
+			nl = strchr(L->cells[r][c], '\n') != NULL;
+		if (nl)
 			continue;
 		L->wrap[c] = true;
 		r = 0;
@@ -1688,10 +1710,9 @@ static int table_print_text(struct out_table *tab)
 		for (size_t c = 0; c < L.ncols; c++) {
 			const struct out_cell *cl = &row->cells[L.pos[c]];
 			const char *s = cell_empty(cl) ? (opt->pairs ? "" : "-") : cl->text;
-			/* aligned: escaped here, as libsmartcols would, so that widths are the printed ones */
-			char *esc = aligned ? text_escape(s) : NULL;
 
-			L.cells[r][c] = esc ? esc : xstrdup(s);
+			/* as they are: libsmartcols escapes what it prints (layout_fit counts it so) */
+			L.cells[r][c] = xstrdup(s);
 		}
 	}
 	width = aligned ? table_width(tab->o) : 0;
