@@ -408,8 +408,8 @@ static const struct out_col dev_cols[] = {
 	[DC_KUNIT] = { "KERNEL_UNIT", OCT_STR, 0, OCF_DEFAULT, "the kernel's IOMMU unit for it" },
 	[DC_IOMMU] = { "IOMMU", OCT_STR, 0, OCF_DEFAULT,
 		       "the table's IOMMU for it: KIND@OFFSET (drhd, ivhd, smmu_v3, virtio_iommu_pci, ...)" },
-	[DC_IOMMU_ADDR] = { "IOMMU_ADDRESS", OCT_HEX, 0, OCF_DEFAULT, "that IOMMU's register base address" },
-	[DC_MATCH] = { "MATCH", OCT_STR, 0, OCF_DEFAULT,
+	[DC_IOMMU_ADDR] = { "IOMMU_ADDRESS", OCT_HEX, 0, OCF_DEFAULT | OCF_HIDE, "that IOMMU's register base address" },
+	[DC_MATCH] = { "MATCH", OCT_STR, 0, OCF_DEFAULT | OCF_WRAP,
 		       "what covers it: endpoint scope, bridge scope, include_pci_all, select, range, "
 		       "alias select, alias range, all, id mapping, pci range" },
 	[DC_ENTRY] = { "ENTRY", OCT_STR, 0, 0, "the scope, device entry or ID mapping: KIND@OFFSET",

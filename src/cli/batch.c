@@ -880,7 +880,10 @@ static int run_line(struct cli_batch *b, struct strv *words)
 	int err;
 
 	ctx->columns = NULL;
-	ctx->noheadings = ctx->raw = ctx->list_columns = false;
+	ctx->noheadings = ctx->raw = ctx->pairs = ctx->list_columns = false;
+	ctx->width = 0;
+	ctx->sort = NULL;
+	ctx->nfilters = 0;
 	out_set_list(ctx_out(ctx), &(struct out_opts){ 0 });
 	err = cli_dispatch(ctx, (int)words->n, words->v);
 	if (ctx->snapshot != snapshot) {

@@ -87,6 +87,8 @@ enum {
 	OPT_SYSFS_ROOT = 0x100,
 	OPT_NUMERIC,
 	OPT_LIST_COLUMNS,
+	OPT_SORT,
+	OPT_FILTER,
 };
 
 static const struct argp_option global_options[] = {
@@ -159,7 +161,13 @@ static const struct argp_option list_options[] = {
 	{ "output", 'o', "COL,...", 0, "columns to show (+COL,... adds to the defaults)", -2 },
 	{ "list-columns", OPT_LIST_COLUMNS, NULL, 0, "list the available columns", -2 },
 	{ "noheadings", 'n', NULL, 0, "no header line", -2 },
-	{ "raw", 'r', NULL, 0, "raw output: no alignment", -2 },
+	{ "raw", 'r', NULL, 0, "raw output: one space between cells, - for none, blanks as \\x20", -2 },
+	{ "pairs", 'P', NULL, 0, "KEY=\"value\" pairs", -2 },
+	{ "width", 'w', "N", 0, "fit N columns (default: the terminal's, COLUMNS first; no limit when "
+	  "not a terminal)", -2 },
+	{ "sort", OPT_SORT, "COL", 0, "sort the rows by column COL", -2 },
+	{ "filter", OPT_FILTER, "COL=GLOB", 0, "only the rows whose COL matches GLOB; COL!=GLOB: does "
+	  "not match (repeatable: all must hold)", -2 },
 	{ 0 }
 };
 
@@ -179,6 +187,32 @@ static error_t list_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'r':
 		ctx->raw = true;
+		break;
+	case 'P':
+		ctx->pairs = true;
+		break;
+	case 'w': {
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || n < 1 || n > 100000) {
+			argp_error(state, "--width '%s': expected a number of columns, 1 or more", arg);
+			return EINVAL;
+		}
+		ctx->width = (int)n;
+		break;
+	}
+	case OPT_SORT:
+		ctx->sort = arg;
+		break;
+	case OPT_FILTER:
+		if (ctx->nfilters == ARRAY_SIZE(ctx->filters)) {
+			argp_error(state, "--filter: at most %zu", ARRAY_SIZE(ctx->filters));
+			return EINVAL;
+		}
+		ctx->filters[ctx->nfilters++] = arg;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -789,11 +823,13 @@ static int run_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj,
 			      av.v[0]);
 		goto out;
 	}
-	if (in_batch(ctx))
-		/* this line's -o, -n, -r */
-		out_set_list(ctx_out(ctx), &(struct out_opts){
-			.columns = ctx->columns, .noheadings = ctx->noheadings, .raw = ctx->raw,
-			.list_columns = ctx->list_columns });
+	if (in_batch(ctx)) {
+		/* this line's -o, -n, -r, -P, -w, --sort, --filter */
+		struct out_opts lo = { 0 };
+
+		ctx_list_opts(ctx, &lo);
+		out_set_list(ctx_out(ctx), &lo);
+	}
 	err = cli_preconditions(ctx, verb, vp.opts, (int)vp.args.n, vp.args.v);
 	if (err)
 		goto out;

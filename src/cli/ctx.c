@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backends/dump/snapshot.h"
@@ -93,16 +94,39 @@ int ctx_view(struct iommuctl_ctx *ctx, struct view **view)
 	return 0;
 }
 
+void ctx_list_opts(const struct iommuctl_ctx *ctx, struct out_opts *opts)
+{
+	opts->columns = ctx->columns;
+	opts->noheadings = ctx->noheadings;
+	opts->raw = ctx->raw;
+	opts->pairs = ctx->pairs;
+	opts->list_columns = ctx->list_columns;
+	opts->width = ctx->width;
+	opts->sort = ctx->sort;
+	opts->filters = ctx->filters;
+	opts->nfilters = ctx->nfilters;
+}
+
+static void progress_clear(void *priv);
+
+/* The output goes to the terminal the progress line is drawn on. */
+static bool progress_shares_terminal(const struct iommuctl_ctx *ctx)
+{
+	struct stat o, e;
+
+	return isatty(fileno(ctx->outf)) && !fstat(fileno(ctx->outf), &o) &&
+	       !fstat(STDERR_FILENO, &e) && o.st_rdev == e.st_rdev;
+}
+
 struct out *ctx_out(struct iommuctl_ctx *ctx)
 {
 	if (!ctx->out) {
-		struct out_opts opts = {
-			.f = ctx->outf, .json = ctx->json, .pretty = ctx->pretty,
-			.columns = ctx->columns, .noheadings = ctx->noheadings, .raw = ctx->raw,
-			.list_columns = ctx->list_columns,
-		};
+		struct out_opts opts = { .f = ctx->outf, .json = ctx->json, .pretty = ctx->pretty };
 
+		ctx_list_opts(ctx, &opts);
 		ctx->out = out_new(&opts);
+		if (ctx->progress_shown && progress_shares_terminal(ctx))
+			out_set_before_write(ctx->out, progress_clear, ctx);
 	}
 	return ctx->out;
 }
@@ -149,6 +173,9 @@ int ctx_finish(struct iommuctl_ctx *ctx, int err)
 static void __attribute__((format(printf, 3, 0)))
 vmsg(struct iommuctl_ctx *ctx, const char *kind, const char *fmt, va_list ap)
 {
+	/* a diagnostic on a line of its own, not after the progress */
+	if (ctx->errf == stderr)
+		progress_clear(ctx);
 	if (!kind && !ctx->errmsg[0]) {
 		va_list aq;
 
@@ -222,21 +249,42 @@ static bool progress_wanted(struct iommuctl_ctx *ctx)
 	return !ctx->quiet && ctx->errf == stderr && isatty(STDERR_FILENO);
 }
 
+/* The progress line erased: the cursor back at the start of an empty line. */
+static void progress_clear(void *priv)
+{
+	struct iommuctl_ctx *ctx = priv;
+
+	if (!ctx->progress_shown)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	ctx->progress_shown = false;
+}
+
 void progress_msg(struct iommuctl_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (!progress_wanted(ctx))
 		return;
+	/*
+	 * The writer erases the line before it writes the next lines of the
+	 * result, and writes whole lines while it is shown: on one terminal
+	 * the progress never runs into a result line.
+	 */
+	if (!ctx->progress_shown && ctx->out && progress_shares_terminal(ctx))
+		out_set_before_write(ctx->out, progress_clear, ctx);
 	fputs("\r\033[K", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fflush(stderr);
+	ctx->progress_shown = true;
 }
 
 void progress_done(struct iommuctl_ctx *ctx)
 {
-	if (progress_wanted(ctx))
-		fputs("\r\033[K", stderr);
+	progress_clear(ctx);
+	if (ctx->out)
+		out_set_before_write(ctx->out, NULL, NULL);
 }

@@ -29,7 +29,12 @@ struct iommuctl_ctx {
 	const char *columns;    /* -o COL,... ("+COL" appends to the defaults) */
 	bool noheadings;
 	bool raw;
+	bool pairs;             /* -P */
 	bool list_columns;
+	int width;              /* -w N; 0: the terminal's */
+	const char *sort;       /* --sort COL */
+	const char *filters[16]; /* --filter COL=GLOB, ... */
+	size_t nfilters;
 
 	/* what is running, for diagnostics: "group show" */
 	char cmdname[64];
@@ -41,6 +46,7 @@ struct iommuctl_ctx {
 	char errmsg[512];       /* the first one, for the JSON error object */
 	unsigned int euid;      /* geteuid(), for CLI_NEEDS_ROOT (tests set it) */
 	bool no_view;           /* a CLI_NO_VIEW verb runs: ctx_view() refuses */
+	bool progress_shown;    /* a progress line is on stderr's terminal */
 
 	FILE *outf;             /* stdout, or a memory stream in tests */
 	FILE *errf;             /* stderr, likewise */
@@ -68,6 +74,9 @@ int cli_table_new(struct iommuctl_ctx *ctx, const char *name, const struct out_c
 
 /* The writer, made from the options of this invocation on first use. */
 struct out *ctx_out(struct iommuctl_ctx *ctx);
+struct out_opts;
+/* The list-view options of the context (-o, -n, -r, -P, -w, --sort, --filter) into opts. */
+void ctx_list_opts(const struct iommuctl_ctx *ctx, struct out_opts *opts);
 
 /*
  * The end of a command: under -j a failure is also a JSON error object on
@@ -103,7 +112,12 @@ int err_lib(struct iommuctl_ctx *ctx, int err);
 /* A warning: stderr, "iommuctl: group show: warning: ...", unless -q. */
 __attribute__((format(printf, 2, 3)))
 void warn_msg(struct iommuctl_ctx *ctx, const char *fmt, ...);
-/* Progress on stderr, only when it is a terminal and not -q. */
+/*
+ * Progress on stderr, only when it is a terminal and not -q: one line,
+ * redrawn in place; erased before anything else is written to the
+ * terminal (stdout on the same terminal, a diagnostic) and by
+ * progress_done.
+ */
 __attribute__((format(printf, 2, 3)))
 void progress_msg(struct iommuctl_ctx *ctx, const char *fmt, ...);
 void progress_done(struct iommuctl_ctx *ctx);

@@ -43,8 +43,8 @@ static const struct out_col list_cols[] = {
 	[COL_WORDS] = { "WORDS", OCT_STR, 0, OCF_DEFAULT | OCF_RIGHT,
 			"hex words an entry takes, word 0 first (MIN-MAX when fewer may be given)",
 			.key = "entry_words" },
-	[COL_OPTIONS] = { "OPTIONS", OCT_LIST, 0, OCF_DEFAULT, "options the format takes (--level with its range)" },
-	[COL_ALIASES] = { "ALIASES", OCT_LIST, 0, OCF_DEFAULT, "other names for the format" },
+	[COL_OPTIONS] = { "OPTIONS", OCT_LIST, 0, OCF_DEFAULT | OCF_HIDE, "options the format takes (--level with its range)" },
+	[COL_ALIASES] = { "ALIASES", OCT_LIST, 0, OCF_DEFAULT | OCF_HIDE, "other names for the format" },
 	[COL_BITS] = { "BITS", OCT_NUM, 0, OCF_RIGHT, "size of one entry in bits", .key = "entry_bits" },
 };
 

@@ -27,6 +27,7 @@ enum {
 	COL_PRI,
 	COL_PASID,
 	COL_ACS,
+	COL_CAPS,
 	COL_PASID_WIDTH,
 	COL_ACS_CAP,
 	COL_ACS_CTRL,
@@ -50,14 +51,16 @@ static const struct out_col device_cols[] = {
 	[COL_DRIVER] = { "DRIVER", OCT_STR, 0, OCF_DEFAULT, "bound driver" },
 	[COL_GROUP] = { "GROUP", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "IOMMU group number" },
 	[COL_UNIT] = { "UNIT", OCT_STR, 0, OCF_DEFAULT, "IOMMU unit" },
-	[COL_ATS] = { "ATS", OCT_STR, 0, OCF_DEFAULT,
+	[COL_ATS] = { "ATS", OCT_STR, 0, OCF_DEFAULT_JSON,
 		      "Address Translation Services: enabled, disabled, absent, unknown", .key = "ats_state" },
-	[COL_PRI] = { "PRI", OCT_STR, 0, OCF_DEFAULT,
+	[COL_PRI] = { "PRI", OCT_STR, 0, OCF_DEFAULT_JSON,
 		      "Page Request Interface: enabled, disabled, absent, unknown", .key = "pri_state" },
-	[COL_PASID] = { "PASID", OCT_STR, 0, OCF_DEFAULT,
+	[COL_PASID] = { "PASID", OCT_STR, 0, OCF_DEFAULT_JSON,
 			"PASID capability: enabled, disabled, absent, unknown", .key = "pasid_state" },
-	[COL_ACS] = { "ACS", OCT_STR, 0, OCF_DEFAULT,
+	[COL_ACS] = { "ACS", OCT_STR, 0, OCF_DEFAULT_JSON,
 		      "Access Control Services: enabled, disabled, absent, unknown", .key = "acs_state" },
+	[COL_CAPS] = { "CAPS", OCT_LIST, 0, OCF_DEFAULT_TEXT | OCF_WRAP,
+		       "ATS, PRI, PASID, ACS as present: + enabled, - disabled, ? unknown (? alone: all)" },
 	[COL_PASID_WIDTH] = { "PASID_WIDTH", OCT_NUM, 0, OCF_RIGHT, "max PASID width in bits",
 			      .key = "pasid_max_width" },
 	[COL_ACS_CAP] = { "ACS_CAP", OCT_LIST, 0, 0, "ACS controls supported (SV,TB,RR,CR,UF,EC,DT)",
@@ -114,6 +117,7 @@ static const unsigned int device_col_need[] = {
 	[COL_PRI] = INV_NEED_CONFIG,
 	[COL_PASID] = INV_NEED_CONFIG,
 	[COL_ACS] = INV_NEED_CONFIG,
+	[COL_CAPS] = INV_NEED_CONFIG,
 	[COL_PASID_WIDTH] = INV_NEED_CONFIG,
 	[COL_ACS_CAP] = INV_NEED_CONFIG,
 	[COL_ACS_CTRL] = INV_NEED_CONFIG,
@@ -130,6 +134,39 @@ static const unsigned int device_col_need[] = {
 	[COL_PATH] = INV_NEED_PATH,
 };
 _Static_assert(ARRAY_SIZE(device_col_need) == ARRAY_SIZE(device_cols), "a need for every column");
+
+/*
+ * The text view's one column for the four capabilities: those present,
+ * with lspci's + (enabled) and - (disabled), ? where the config space
+ * does not tell; "?" alone when it tells nothing.
+ */
+static void device_caps(const struct inv_device *d, struct strv *caps)
+{
+	const struct {
+		const char *name;
+		enum pcicfg_state state;
+		const char *word;
+	} c[] = {
+		{ "ATS", d->cfg.ats.state, cli_ats_state(d) },
+		{ "PRI", d->cfg.pri.state, cli_pri_state(d) },
+		{ "PASID", d->cfg.pasid.state, cli_pasid_state(d) },
+		{ "ACS", d->cfg.acs.state, cli_acs_state(d) },
+	};
+	size_t unknown = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		if (c[i].state == PCICFG_ABSENT)
+			continue;
+		if (c[i].state != PCICFG_PRESENT)
+			unknown++;
+		strv_push_owned(caps, xasprintf("%s%c", c[i].name, c[i].state != PCICFG_PRESENT ? '?' :
+						!strcmp(c[i].word, "enabled") ? '+' : '-'));
+	}
+	if (unknown == ARRAY_SIZE(c)) {
+		strv_free(caps);
+		strv_push(caps, "?");
+	}
+}
 
 static void device_row(struct out_table *tab, const struct inventory *inv, struct names *names,
 		       const struct inv_device *d)
@@ -158,6 +195,13 @@ static void device_row(struct out_table *tab, const struct inventory *inv, struc
 		out_cell_str(row, COL_PRI, cli_pri_state(d));
 		out_cell_str(row, COL_PASID, cli_pasid_state(d));
 		out_cell_str(row, COL_ACS, cli_acs_state(d));
+		if (out_table_selected(tab, COL_CAPS)) {
+			struct strv caps = { 0 };
+
+			device_caps(d, &caps);
+			out_cell_list(row, COL_CAPS, &caps);
+			strv_free(&caps);
+		}
 	}
 	if (d->cfg.pasid.state == PCICFG_PRESENT)
 		out_cell_u64(row, COL_PASID_WIDTH, d->cfg.pasid.max_width);

@@ -26,6 +26,7 @@ enum {
 	COL_CAP,
 	COL_ECAP,
 	COL_FEATURES,
+	COL_FLAGS,
 	COL_ADDRESS,
 	COL_VERSION,
 	COL_PARENT,
@@ -43,11 +44,14 @@ static const struct out_col iommu_cols[] = {
 			  .key = "ndevices" },
 	[COL_GROUPS] = { "GROUPS", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT,
 			 "number of groups of those devices", .key = "ngroups" },
-	[COL_CAP] = { "CAP", OCT_HEX, 0, OCF_DEFAULT,
+	[COL_CAP] = { "CAP", OCT_HEX, 0, OCF_DEFAULT_JSON,
 		      "capability register (VT-d CAP, AMD capability header)" },
-	[COL_ECAP] = { "ECAP", OCT_HEX, 0, OCF_DEFAULT, "VT-d extended capability register" },
-	[COL_FEATURES] = { "FEATURES", OCT_LIST, 0, OCF_DEFAULT,
+	[COL_ECAP] = { "ECAP", OCT_HEX, 0, OCF_DEFAULT_JSON, "VT-d extended capability register" },
+	[COL_FEATURES] = { "FEATURES", OCT_LIST, 0, OCF_DEFAULT_JSON,
 			   "AMD extended feature register(s), as sysfs lists them" },
+	[COL_FLAGS] = { "FLAGS", OCT_LIST, 0, OCF_DEFAULT_TEXT | OCF_WRAP,
+			"a few features decoded: VT-d SM,PT,PASID,PRS,NEST,DT,IR; AMD PPR,GT,GA,NX,PASID,HD",
+			.key = "decoded_features" },
 	[COL_ADDRESS] = { "ADDRESS", OCT_HEX, 0, 0, "VT-d register base address", .key = "register_base" },
 	[COL_VERSION] = { "VERSION", OCT_STR, 0, 0, "VT-d architecture version" },
 	[COL_PARENT] = { "PARENT", OCT_STR, 0, 0, "the device the unit hangs off" },
@@ -86,12 +90,49 @@ static void attr_hex_strings(const struct inv_attr *a, struct strv *sv)
 		strv_push_owned(sv, xasprintf("0x%llx", (unsigned long long)a->vals[i]));
 }
 
+/*
+ * The text view's FLAGS: a few features that tell units apart, from the
+ * registers sysfs shows (bit positions as in the decode tables: VT-d spec
+ * §10.4.3 ECAP_REG; AMD IOMMU spec, MMIO offset 0x0030 Extended Feature
+ * Register). Units whose registers sysfs does not show have none.
+ */
+static void unit_flags(const struct inv_unit *u, struct strv *flags)
+{
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} vtd[] = {
+		{ 43, "SM" }, { 6, "PT" }, { 40, "PASID" }, { 29, "PRS" }, { 26, "NEST" }, { 2, "DT" },
+		{ 3, "IR" },
+	}, amd[] = {
+		{ 1, "PPR" }, { 4, "GT" }, { 7, "GA" }, { 3, "NX" }, { 52, "HD" },
+	};
+	const struct inv_attr *a = unit_attr(u, "ecap");
+
+	if (a && a->nvals) {
+		for (size_t i = 0; i < ARRAY_SIZE(vtd); i++)
+			if (a->vals[0] >> vtd[i].bit & 1)
+				strv_push(flags, vtd[i].name);
+		return;
+	}
+	a = unit_attr(u, "features");
+	if (!a || !a->nvals)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(amd); i++)
+		if (a->vals[0] >> amd[i].bit & 1)
+			strv_push(flags, amd[i].name);
+	/* PASmax, bits 36:32: PASIDs of that many bits, 0: none */
+	if (a->vals[0] >> 32 & 0x1f)
+		strv_push(flags, "PASID");
+}
+
 /* What each column reads, besides the units. */
 static const unsigned int iommu_col_need[] = {
 	[COL_GROUPS] = INV_NEED_GROUPS,
 	[COL_CAP] = INV_NEED_UNIT_ATTRS,
 	[COL_ECAP] = INV_NEED_UNIT_ATTRS,
 	[COL_FEATURES] = INV_NEED_UNIT_ATTRS,
+	[COL_FLAGS] = INV_NEED_UNIT_ATTRS,
 	[COL_ADDRESS] = INV_NEED_UNIT_ATTRS,
 	[COL_VERSION] = INV_NEED_UNIT_ATTRS,
 	[COL_GROUP_IDS] = INV_NEED_GROUPS,
@@ -128,6 +169,13 @@ static int iommu_list(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		if (a && a->text && !a->nvals && !json)
 			strv_push(&features, a->text);
 		out_cell_list(row, COL_FEATURES, &features);
+		if (out_table_selected(tab, COL_FLAGS)) {
+			struct strv flags = { 0 };
+
+			unit_flags(u, &flags);
+			out_cell_list(row, COL_FLAGS, &flags);
+			strv_free(&flags);
+		}
 		cell_attr_hex(row, COL_ADDRESS, u, "address", json);
 		a = unit_attr(u, "version");
 		out_cell_str(row, COL_VERSION, a ? a->text : NULL);

@@ -1216,7 +1216,7 @@ static const struct out_col roots_cols[] = {
 	[RCOL_BLOCKED] = { "BLOCKED", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "... blocked (abort)" },
 	[RCOL_BROKEN] = { "BROKEN", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT,
 			  "... whose structures stop early (unreadable, reserved bits)" },
-	[RCOL_OPTIONS] = { "OPTIONS", OCT_STR, 0, OCF_DEFAULT, "what to give walk and translate",
+	[RCOL_OPTIONS] = { "OPTIONS", OCT_STR, 0, OCF_DEFAULT | OCF_WRAP, "what to give walk and translate",
 			   .key = "walk_options" },
 };
 
@@ -1225,6 +1225,7 @@ struct roots_src {
 	struct iommuctl_ctx *ctx;
 	struct mem_source *m;
 	uint64_t pa_end;		/* the end of the dump's memory, for progress */
+	uint64_t data_bytes;		/* the dump's readable bytes (0: not known), for progress */
 	uint64_t holes;			/* bytes of file holes skipped */
 	struct timespec said;		/* -v: when progress was last written */
 	bool said_any;
@@ -1274,22 +1275,37 @@ static int roots_range_next(void *priv, uint64_t pa, uint64_t *start, uint64_t *
 	}
 }
 
+/* "N MiB scanned", and of how much when the dump says how much it holds */
+static void roots_progress_text(const struct roots_src *src, uint64_t scanned, uint64_t pa, char *buf,
+				size_t len)
+{
+	/* file holes are skipped, not read: they count as done */
+	uint64_t done = scanned + src->holes;
+
+	if (src->data_bytes && done <= src->data_bytes)
+		snprintf(buf, len, "walk roots: %" PRIu64 " of %" PRIu64 " MiB (%u%%), at 0x%" PRIx64, done >> 20,
+			 src->data_bytes >> 20, (unsigned)(done * 100.0 / (double)src->data_bytes), pa);
+	else
+		snprintf(buf, len, "walk roots: %" PRIu64 " MiB scanned, at 0x%" PRIx64 " of 0x%" PRIx64,
+			 scanned >> 20, pa, src->pa_end);
+}
+
 static void roots_progress(void *priv, uint64_t scanned, uint64_t pa)
 {
 	struct roots_src *src = priv;
 	struct iommuctl_ctx *ctx = src->ctx;
 	struct timespec now;
+	char text[160];
 
-	progress_msg(ctx, "walk roots: %" PRIu64 " MiB scanned, at 0x%" PRIx64 " of 0x%" PRIx64,
-		     scanned >> 20, pa, src->pa_end);
+	roots_progress_text(src, scanned, pa, text, sizeof(text));
+	progress_msg(ctx, "%s", text);
 	/* -v away from a terminal (a log): a line at most every 10 seconds */
 	if (!ctx->verbose || ctx->quiet || isatty(fileno(ctx->errf)))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (src->said_any && now.tv_sec - src->said.tv_sec < 10)
 		return;
-	fprintf(ctx->errf, "walk roots: %" PRIu64 " MiB scanned, at 0x%" PRIx64 " of 0x%" PRIx64 "\n",
-		scanned >> 20, pa, src->pa_end);
+	fprintf(ctx->errf, "%s\n", text);
 	src->said = now;
 	src->said_any = true;
 }
@@ -1348,6 +1364,7 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 	mem_info(ms, &mi);
 	src.m = ms;
 	src.pa_end = mi.pa_end;
+	src.data_bytes = mi.data_bytes;
 	err = roots_find(&m, &ro, &c, &n, &st);
 	progress_done(ctx);
 	if (ctx->verbose && !ctx->quiet)

@@ -18,6 +18,12 @@
 	X(scols_table_set_termwidth) \
 	X(scols_table_enable_raw) \
 	X(scols_table_enable_noheadings) \
+	X(scols_table_enable_export) \
+	X(scols_table_set_termforce) \
+	X(scols_column_set_wrapfunc) \
+	X(scols_column_set_safechars) \
+	X(scols_wrapnl_chunksize) \
+	X(scols_wrapnl_nextchunk) \
 	X(scols_table_new_column) \
 	X(scols_table_new_line) \
 	X(scols_line_set_data) \
@@ -31,6 +37,12 @@ DLIB_SMARTCOLS_SYMS(DLIB_DECLARE)
 #define scols_table_set_termwidth dl_scols_table_set_termwidth
 #define scols_table_enable_raw dl_scols_table_enable_raw
 #define scols_table_enable_noheadings dl_scols_table_enable_noheadings
+#define scols_table_enable_export dl_scols_table_enable_export
+#define scols_table_set_termforce dl_scols_table_set_termforce
+#define scols_column_set_wrapfunc dl_scols_column_set_wrapfunc
+#define scols_column_set_safechars dl_scols_column_set_safechars
+#define scols_wrapnl_chunksize dl_scols_wrapnl_chunksize
+#define scols_wrapnl_nextchunk dl_scols_wrapnl_nextchunk
 #define scols_table_new_column dl_scols_table_new_column
 #define scols_table_new_line dl_scols_table_new_line
 #define scols_line_set_data dl_scols_line_set_data

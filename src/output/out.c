@@ -10,12 +10,15 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "core/dlib_smartcols.h"
 #include "core/exitcodes.h"
@@ -52,6 +55,9 @@ struct out {
 	const char *doc_key;
 	bool doc_written;
 	int indent;          /* text */
+	/* out_set_before_write: run before bytes go to f; whole lines only */
+	void (*before_write)(void *priv);
+	void *before_priv;
 	struct out_frame st[OUT_MAX_DEPTH];
 	/* bytes not yet handed to f (see "bytes" below) */
 	size_t blen;
@@ -97,13 +103,51 @@ bool out_started(const struct out *o)
  * formatting without printf's format parsing.
  */
 
+/* Before bytes go to the file: the hook (a progress line erased). */
+static inline void before_write(struct out *o)
+{
+	if (o->before_write)
+		o->before_write(o->before_priv);
+}
+
 /* Hand the buffered bytes to the file: before anything writes to it directly. */
 static void sync_(struct out *o)
 {
 	if (o->blen) {
+		before_write(o);
 		fwrite(o->buf, 1, o->blen, o->f);
 		o->blen = 0;
+		if (o->before_write)
+			fflush(o->f);
 	}
+}
+
+/*
+ * The buffer is full: hand it over; with a hook, whole lines only (the
+ * rest of a line stays), so that what the hook draws after it starts on a
+ * line of its own.
+ */
+static void sync_full(struct out *o)
+{
+	char *nl;
+	size_t n;
+
+	if (!o->before_write || !(nl = memrchr(o->buf, '\n', o->blen))) {
+		sync_(o);
+		return;
+	}
+	n = (size_t)(nl - o->buf) + 1;
+	before_write(o);
+	fwrite(o->buf, 1, n, o->f);
+	fflush(o->f);
+	memmove(o->buf, o->buf + n, o->blen - n);
+	o->blen -= n;
+}
+
+void out_set_before_write(struct out *o, void (*fn)(void *priv), void *priv)
+{
+	o->before_write = fn;
+	o->before_priv = priv;
 }
 
 static inline void put(struct out *o, const char *s, size_t n)
@@ -111,10 +155,14 @@ static inline void put(struct out *o, const char *s, size_t n)
 	char *d;
 
 	if (n > sizeof(o->buf) - o->blen) {
-		sync_(o);
-		if (n >= sizeof(o->buf)) {
-			fwrite(s, 1, n, o->f);
-			return;
+		sync_full(o);
+		if (n > sizeof(o->buf) - o->blen) {
+			sync_(o);
+			if (n >= sizeof(o->buf)) {
+				before_write(o);
+				fwrite(s, 1, n, o->f);
+				return;
+			}
 		}
 	}
 	d = o->buf + o->blen;
@@ -136,13 +184,15 @@ static inline void puts_(struct out *o, const char *s)
 static inline void putch(struct out *o, char c)
 {
 	if (o->blen == sizeof(o->buf))
-		sync_(o);
+		sync_full(o);
 	o->buf[o->blen++] = c;
 }
 
 int out_sync(struct out *o)
 {
 	sync_(o);
+	/* the caller writes to the stream next */
+	before_write(o);
 	return ferror(o->f) ? -EIO : 0;
 }
 
@@ -155,6 +205,7 @@ FILE *out_stream(const struct out *o)
 static void __attribute__((format(printf, 2, 0))) ovprintf(struct out *o, const char *fmt, va_list ap)
 {
 	sync_(o);
+	before_write(o);
 	vfprintf(o->f, fmt, ap);
 }
 
@@ -216,7 +267,7 @@ static void pad(struct out *o, char c, int n)
 		size_t k;
 
 		if (o->blen == sizeof(o->buf))
-			sync_(o);
+			sync_full(o);
 		k = sizeof(o->buf) - o->blen;
 		if (k > (size_t)n)
 			k = (size_t)n;
@@ -526,7 +577,12 @@ void out_set_list(struct out *o, const struct out_opts *list)
 	o->opt.columns = list->columns;
 	o->opt.noheadings = list->noheadings;
 	o->opt.raw = list->raw;
+	o->opt.pairs = list->pairs;
 	o->opt.list_columns = list->list_columns;
+	o->opt.width = list->width;
+	o->opt.sort = list->sort;
+	o->opt.filters = list->filters;
+	o->opt.nfilters = list->nfilters;
 }
 
 void out_free(struct out *o)
@@ -889,7 +945,7 @@ void out_bytes(struct out *o, const void *buf, size_t n)
 struct out_cell {
 	bool set;
 	char *text;                   /* text form (also JSON strings) */
-	uint64_t num;                 /* OCT_NUM */
+	uint64_t num;                 /* OCT_NUM, OCT_HEX */
 	bool flag;                    /* OCT_BOOL */
 	struct strv list;             /* OCT_LIST */
 };
@@ -898,6 +954,13 @@ struct out_row {
 	struct out_cell *cells;       /* one per selected column */
 	struct out_row *next;
 	struct out_table *tab;
+	size_t seq;                   /* order of arrival: the sort is stable */
+};
+
+struct out_filter {
+	int pos;                      /* selected position of the column */
+	bool negate;                  /* COL!=GLOB */
+	const char *glob;
 };
 
 struct out_table {
@@ -907,7 +970,13 @@ struct out_table {
 	size_t ncols;
 	int *map;                     /* cols index -> selected position, or -1 */
 	int *sel;                     /* selected position -> cols index */
+	bool *hidden;                 /* selected position: read for --sort/--filter only */
+	bool *named;                  /* selected position: named with -o (never left out) */
 	size_t nsel;
+	int sort;                     /* selected position of --sort, or -1 */
+	struct out_filter *filters;
+	size_t nfilters;
+	size_t nrows;
 	struct out_row *head, **tail;
 };
 
@@ -928,6 +997,12 @@ static char *col_key(const struct out_col *c)
 	return key;
 }
 
+/* Shown without -o: in every view, or in this one (text or JSON) only. */
+static bool col_default(const struct out *o, const struct out_col *c)
+{
+	return c->flags & (OCF_DEFAULT | (o->opt.json ? OCF_DEFAULT_JSON : OCF_DEFAULT_TEXT));
+}
+
 static void print_columns(struct out *o, const struct out_col *cols, size_t ncols)
 {
 	if (o->opt.json) {
@@ -939,7 +1014,7 @@ static void print_columns(struct out *o, const struct out_col *cols, size_t ncol
 			out_obj_begin(o, NULL, NULL);
 			out_str(o, "name", NULL, cols[i].name);
 			out_str(o, "key", NULL, key);
-			out_bool(o, "default", NULL, cols[i].flags & OCF_DEFAULT);
+			out_bool(o, "default", NULL, col_default(o, &cols[i]));
 			out_str(o, "help", NULL, cols[i].help);
 			out_obj_end(o);
 			free(key);
@@ -951,42 +1026,85 @@ static void print_columns(struct out *o, const struct out_col *cols, size_t ncol
 	}
 	puts_(o, "Available columns (* = default):\n");
 	for (size_t i = 0; i < ncols; i++)
-		oprintf(o, " %c %-16s %s\n", cols[i].flags & OCF_DEFAULT ? '*' : ' ',
+		oprintf(o, " %c %-16s %s\n", col_default(o, &cols[i]) ? '*' : ' ',
 			cols[i].name, cols[i].help);
+}
+
+/* Select column c (hidden: read for --sort/--filter, not shown); its position. */
+static int select_col(struct out_table *tab, int c, bool hidden, bool named)
+{
+	int pos = tab->map[c];
+
+	if (pos < 0) {
+		pos = (int)tab->nsel++;
+		tab->map[c] = pos;
+		tab->sel[pos] = c;
+		tab->hidden[pos] = hidden;
+	}
+	if (named)
+		tab->named[pos] = true;
+	return pos;
 }
 
 static int parse_selection(struct out_table *tab, char **why)
 {
-	const char *spec = tab->o->opt.columns, *p;
+	const struct out_opts *opt = &tab->o->opt;
+	const char *spec = opt->columns, *p;
+	size_t shown;
+	int c;
 
 	if (!spec || *spec == '+') {
 		for (size_t i = 0; i < tab->ncols; i++)
-			if (tab->cols[i].flags & OCF_DEFAULT) {
-				tab->map[i] = (int)tab->nsel;
-				tab->sel[tab->nsel++] = (int)i;
-			}
+			if (col_default(tab->o, &tab->cols[i]))
+				select_col(tab, (int)i, false, false);
 		if (spec)
 			spec++;
 	}
 	for (p = spec; p && *p;) {
 		size_t len = strcspn(p, ",");
-		int c = col_find(tab->cols, tab->ncols, p, len);
 
+		c = col_find(tab->cols, tab->ncols, p, len);
 		if (c < 0) {
 			*why = xasprintf("unknown column '%.*s' (see --list-columns)", (int)len, p);
 			return -EUSAGE;
 		}
-		if (tab->map[c] < 0) {  /* selected twice: shown once */
-			tab->map[c] = (int)tab->nsel;
-			tab->sel[tab->nsel++] = c;
-		}
+		select_col(tab, c, false, true);  /* selected twice: shown once */
 		p += len;
 		if (*p == ',')
 			p++;
 	}
-	if (!tab->nsel) {
+	shown = tab->nsel;
+	if (!shown) {
 		*why = xstrdup("no columns selected");
 		return -EUSAGE;
+	}
+	if (opt->sort) {
+		c = col_find(tab->cols, tab->ncols, opt->sort, strlen(opt->sort));
+		if (c < 0) {
+			*why = xasprintf("--sort: unknown column '%s' (see --list-columns)", opt->sort);
+			return -EUSAGE;
+		}
+		tab->sort = select_col(tab, c, true, false);
+	}
+	tab->filters = xcalloc(opt->nfilters ? opt->nfilters : 1, sizeof(*tab->filters));
+	for (size_t i = 0; i < opt->nfilters; i++) {
+		const char *f = opt->filters[i], *eq = strchr(f, '=');
+		struct out_filter *fl = &tab->filters[tab->nfilters++];
+		size_t len;
+
+		if (!eq || eq == f || (eq == f + 1 && *f == '!')) {
+			*why = xasprintf("--filter '%s': expected COL=GLOB or COL!=GLOB", f);
+			return -EUSAGE;
+		}
+		fl->negate = eq[-1] == '!';
+		len = (size_t)(eq - f) - fl->negate;
+		fl->glob = eq + 1;
+		c = col_find(tab->cols, tab->ncols, f, len);
+		if (c < 0) {
+			*why = xasprintf("--filter: unknown column '%.*s' (see --list-columns)", (int)len, f);
+			return -EUSAGE;
+		}
+		fl->pos = select_col(tab, c, true, false);
 	}
 	return 0;
 }
@@ -1009,6 +1127,9 @@ int out_table_new(struct out *o, const char *name, const struct out_col *cols, s
 	tab->ncols = ncols;
 	tab->map = xcalloc(ncols, sizeof(*tab->map));
 	tab->sel = xcalloc(ncols, sizeof(*tab->sel));
+	tab->hidden = xcalloc(ncols, sizeof(*tab->hidden));
+	tab->named = xcalloc(ncols, sizeof(*tab->named));
+	tab->sort = -1;
 	tab->tail = &tab->head;
 	for (size_t i = 0; i < ncols; i++)
 		tab->map[i] = -1;
@@ -1031,6 +1152,7 @@ struct out_row *out_table_row(struct out_table *tab)
 	struct out_row *row = xcalloc(1, sizeof(*row));
 
 	row->tab = tab;
+	row->seq = tab->nrows++;
 	row->cells = xcalloc(tab->nsel, sizeof(*row->cells));
 	*tab->tail = row;
 	tab->tail = &row->next;
@@ -1075,8 +1197,10 @@ void out_cell_hex(struct out_row *row, int col, uint64_t v)
 {
 	struct out_cell *c = cell(row, col);
 
-	if (c)
-		c->text = xasprintf("0x%" PRIx64, v);
+	if (!c)
+		return;
+	c->num = v;
+	c->text = xasprintf("0x%" PRIx64, v);
 }
 
 void out_cell_bool(struct out_row *row, int col, bool v)
@@ -1099,6 +1223,101 @@ void out_cell_list(struct out_row *row, int col, const struct strv *items)
 		strv_push(&c->list, items->v[i]);
 	c->text = strv_join(items, ",");
 }
+
+/* A cell with nothing to show: never set, or an empty text or list. */
+static bool cell_empty(const struct out_cell *c)
+{
+	return !c->set || !c->text || !*c->text;
+}
+
+/* ---- --filter and --sort ---- */
+
+/*
+ * GLOB against what the cell prints: its text, or any item of a list; an
+ * empty cell is matched by "-" (as it prints) or by an empty GLOB. Case is
+ * ignored.
+ */
+static bool filter_match(const struct out_filter *f, const struct out_cell *c)
+{
+	if (cell_empty(c))
+		return !*f->glob || !fnmatch(f->glob, "-", FNM_CASEFOLD);
+	if (!fnmatch(f->glob, c->text, FNM_CASEFOLD))
+		return true;
+	for (size_t i = 0; i < c->list.n; i++)
+		if (!fnmatch(f->glob, c->list.v[i], FNM_CASEFOLD))
+			return true;
+	return false;
+}
+
+static bool row_kept(const struct out_table *tab, const struct out_row *r)
+{
+	for (size_t i = 0; i < tab->nfilters; i++) {
+		const struct out_filter *f = &tab->filters[i];
+
+		if (filter_match(f, &r->cells[f->pos]) == f->negate)
+			return false;
+	}
+	return true;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct out_row *x = *(struct out_row *const *)a, *y = *(struct out_row *const *)b;
+	const struct out_table *tab = x->tab;
+	const struct out_cell *cx = &x->cells[tab->sort], *cy = &y->cells[tab->sort];
+	int r = 0;
+
+	if (cell_empty(cx) || cell_empty(cy)) {
+		r = (int)!cell_empty(cx) - (int)!cell_empty(cy);
+	} else {
+		switch (tab->cols[tab->sel[tab->sort]].type) {
+		case OCT_NUM:
+		case OCT_HEX:
+			r = (cx->num > cy->num) - (cx->num < cy->num);
+			break;
+		case OCT_BOOL:
+			r = (int)cx->flag - (int)cy->flag;
+			break;
+		default:
+			r = strverscmp(cx->text, cy->text);
+		}
+	}
+	return r ? r : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The rows to print, in their order: filtered, then sorted. */
+static void table_select_rows(struct out_table *tab)
+{
+	struct out_row **v = xcalloc(tab->nrows ? tab->nrows : 1, sizeof(*v)), *r, *next;
+	size_t n = 0;
+
+	for (r = tab->head; r; r = next) {
+		next = r->next;
+		if (row_kept(tab, r)) {
+			v[n++] = r;
+			continue;
+		}
+		for (size_t i = 0; i < tab->nsel; i++) {
+			free(r->cells[i].text);
+			strv_free(&r->cells[i].list);
+		}
+		free(r->cells);
+		free(r);
+	}
+	if (tab->sort >= 0 && n > 1)
+		qsort(v, n, sizeof(*v), row_cmp);
+	tab->head = NULL;
+	tab->tail = &tab->head;
+	for (size_t i = 0; i < n; i++) {
+		*tab->tail = v[i];
+		tab->tail = &v[i]->next;
+	}
+	*tab->tail = NULL;
+	tab->nrows = n;
+	free(v);
+}
+
+/* ---- JSON ---- */
 
 static void cell_json(struct out *o, const char *key, const struct out_col *col,
 		      const struct out_cell *c)
@@ -1147,7 +1366,8 @@ static int table_print_json(struct out_table *tab)
 	for (struct out_row *r = tab->head; r; r = r->next) {
 		out_obj_begin(o, NULL, NULL);
 		for (size_t i = 0; i < tab->nsel; i++)
-			cell_json(o, keys[i], &tab->cols[tab->sel[i]], &r->cells[i]);
+			if (!tab->hidden[i])
+				cell_json(o, keys[i], &tab->cols[tab->sel[i]], &r->cells[i]);
 		out_obj_end(o);
 	}
 	out_list_end(o);
@@ -1162,60 +1382,421 @@ static int table_print_json(struct out_table *tab)
 	return ferror(o->f) ? -EIO : 0;
 }
 
+/* ---- text ---- */
+
+/* The width an aligned table fits: -w, else the terminal's; 0: no limit. */
+static size_t table_width(const struct out *o)
+{
+	struct winsize ws;
+	const char *env;
+	char *end;
+	long n;
+
+	if (o->opt.width > 0)
+		return (size_t)o->opt.width;
+	if (!isatty(fileno(o->f)))
+		return 0;
+	env = getenv("COLUMNS");
+	if (env && *env) {
+		errno = 0;
+		n = strtol(env, &end, 10);
+		if (!errno && !*end && n > 0 && n < 100000)
+			return (size_t)n;
+	}
+	if (!ioctl(fileno(o->f), TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Columns on the terminal that a string takes, once escaped */
+static size_t mbs_width(const char *s, size_t n)
+{
+	mbstate_t st;
+	size_t w = 0;
+
+	memset(&st, 0, sizeof(st));
+	while (n) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s, n, &st);
+		int cw;
+
+		if (k == (size_t)-1 || k == (size_t)-2) {
+			memset(&st, 0, sizeof(st));
+			k = 1;
+			cw = 1;
+		} else {
+			if (!k)
+				k = 1;
+			cw = wcwidth(wc);
+			if (cw < 0)
+				cw = 1;
+		}
+		w += (size_t)cw;
+		s += k;
+		n -= k;
+	}
+	return w;
+}
+
+/*
+ * Columns on the terminal that n bytes of s take as libsmartcols prints
+ * them: what it escapes (\xNN, as core/textesc.h) counted escaped.
+ */
+static size_t text_width(const char *s, size_t n)
+{
+	char *copy = xstrndup(s, n), *esc = text_escape(copy);
+	size_t w = esc ? mbs_width(esc, strlen(esc)) : mbs_width(copy, n);
+
+	free(esc);
+	free(copy);
+	return w;
+}
+
+/*
+ * Break points of a text: after a space (dropped at a break) or after a
+ * comma (kept). The width of the widest piece between two of them.
+ */
+static size_t widest_word(const char *s)
+{
+	size_t best = 0;
+
+	while (*s) {
+		size_t n = 0, w;
+
+		while (s[n] && s[n] != ' ' && s[n] != ',')
+			n++;
+		if (s[n] == ',')
+			n++;
+		w = text_width(s, n);
+		if (w > best)
+			best = w;
+		s += n;
+		while (*s == ' ')
+			s++;
+	}
+	return best;
+}
+
+/* s wrapped into lines of at most width columns (a longer word stays whole), joined by '\n'. */
+static char *wrap_text(const char *s, size_t width)
+{
+	size_t cap = strlen(s) + 1, len = 0, linew = 0;
+	char *out = xmalloc(cap * 2 + 1);
+	bool space = false;	/* a space was seen between the last word and this one */
+
+	while (*s) {
+		size_t n = 0, w;
+
+		while (s[n] && s[n] != ' ' && s[n] != ',')
+			n++;
+		if (s[n] == ',')
+			n++;
+		w = text_width(s, n);
+		if (len && linew + (space ? 1 : 0) + w > width) {
+			out[len++] = '\n';
+			linew = 0;
+		} else if (len && space) {
+			out[len++] = ' ';
+			linew++;
+		}
+		memcpy(out + len, s, n);
+		len += n;
+		linew += w;
+		s += n;
+		space = *s == ' ';
+		while (*s == ' ')
+			s++;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+/* What each shown cell prints, and how the table fits its width. */
+struct text_layout {
+	size_t ncols;                 /* shown columns */
+	int *pos;                     /* shown column -> selected position */
+	bool *wrap;                   /* shown column: cells hold '\n' between lines */
+	char ***cells;                /* [row][shown column], malloc'd */
+};
+
+/* A wrapped column narrower than this would be mostly line breaks */
+#define WRAP_MIN 16
+
+/*
+ * Fit width: the natural width of every column first; when the table is
+ * wider, OCF_WRAP columns shrink to their widest word (at least WRAP_MIN,
+ * or their natural width) and OCF_HIDE columns not named with -o go, the
+ * rightmost first, until it fits; what is left is shared among the wrapped
+ * columns; their cells are wrapped between words. A table that still does
+ * not fit runs over: nothing is cut.
+ */
+static void layout_fit(struct out_table *tab, struct text_layout *L, size_t width)
+{
+	size_t n = L->ncols, *nat = xcalloc(n, sizeof(size_t)), *minw = xcalloc(n, sizeof(size_t));
+	size_t *w = xcalloc(n, sizeof(size_t)), total, fixed, nwrap, avail;
+	bool *gone = xcalloc(n, sizeof(bool));
+	size_t r = 0, k;
+
+	for (size_t c = 0; c < n; c++) {
+		const struct out_col *col = &tab->cols[tab->sel[L->pos[c]]];
+
+		nat[c] = tab->o->opt.noheadings ? 0 : strlen(col->name);
+		minw[c] = nat[c];
+	}
+	for (struct out_row *row = tab->head; row; row = row->next, r++)
+		for (size_t c = 0; c < n; c++) {
+			const char *s = L->cells[r][c];
+			size_t cw = text_width(s, strlen(s));
+
+			if (cw > nat[c])
+				nat[c] = cw;
+			if (tab->cols[tab->sel[L->pos[c]]].flags & OCF_WRAP) {
+				cw = widest_word(s);
+				if (cw > minw[c])
+					minw[c] = cw;
+			}
+		}
+	total = n - 1;
+	for (size_t c = 0; c < n; c++)
+		total += nat[c];
+	if (total <= width)
+		goto out;
+	/* wrapped columns at their narrowest; then columns left out until it fits */
+	for (size_t c = 0; c < n; c++) {
+		if (tab->cols[tab->sel[L->pos[c]]].flags & OCF_WRAP) {
+			if (minw[c] < WRAP_MIN)
+				minw[c] = nat[c] < WRAP_MIN ? nat[c] : WRAP_MIN;
+		} else {
+			minw[c] = nat[c];
+		}
+	}
+	for (;;) {
+		size_t shown = 0, last = n;
+
+		total = 0;
+		for (size_t c = 0; c < n; c++)
+			if (!gone[c]) {
+				total += minw[c];
+				shown++;
+			}
+		total += shown - 1;
+		if (total <= width)
+			break;
+		for (size_t c = n; c-- > 1;)
+			if (!gone[c] && !tab->named[L->pos[c]] &&
+			    (tab->cols[tab->sel[L->pos[c]]].flags & OCF_HIDE)) {
+				last = c;
+				break;
+			}
+		if (last == n)
+			break;
+		gone[last] = true;
+	}
+	/* the room left, shared among the wrapped columns a column at a time */
+	fixed = 0;
+	nwrap = 0;
+	k = 0;
+	for (size_t c = 0; c < n; c++) {
+		if (gone[c])
+			continue;
+		fixed += k++ ? 1 : 0;
+		if (tab->cols[tab->sel[L->pos[c]]].flags & OCF_WRAP) {
+			w[c] = minw[c];
+			nwrap++;
+		} else {
+			fixed += nat[c];
+		}
+		fixed += w[c];
+	}
+	avail = width > fixed ? width - fixed : 0;
+	while (avail && nwrap) {
+		bool grew = false;
+
+		for (size_t c = 0; c < n && avail; c++)
+			if (!gone[c] && (tab->cols[tab->sel[L->pos[c]]].flags & OCF_WRAP) && w[c] < nat[c]) {
+				w[c]++;
+				avail--;
+				grew = true;
+			}
+		if (!grew)
+			break;
+	}
+	for (size_t c = 0; c < n; c++) {
+		bool nl = false;
+
+		if (gone[c] || !(tab->cols[tab->sel[L->pos[c]]].flags & OCF_WRAP) || w[c] >= nat[c])
+			continue;
+		/* a newline of the value itself must print as \x0a, not break the cell: not wrapped */
+		r = 0;
+		for (struct out_row *row = tab->head; row && !nl; row = row->next, r++)
+			nl = strchr(L->cells[r][c], '\n') != NULL;
+		if (nl)
+			continue;
+		L->wrap[c] = true;
+		r = 0;
+		for (struct out_row *row = tab->head; row; row = row->next, r++) {
+			char *s = wrap_text(L->cells[r][c], w[c]);
+
+			free(L->cells[r][c]);
+			L->cells[r][c] = s;
+		}
+	}
+	/* the columns left out: dropped from the layout */
+	k = 0;
+	for (size_t c = 0; c < n; c++) {
+		if (gone[c]) {
+			r = 0;
+			for (struct out_row *row = tab->head; row; row = row->next, r++)
+				free(L->cells[r][c]);
+			continue;
+		}
+		L->pos[k] = L->pos[c];
+		L->wrap[k] = L->wrap[c];
+		r = 0;
+		for (struct out_row *row = tab->head; row; row = row->next, r++)
+			L->cells[r][k] = L->cells[r][c];
+		k++;
+	}
+	L->ncols = k;
+out:
+	free(nat);
+	free(minw);
+	free(w);
+	free(gone);
+}
+
+/* Lines of text into the writer, each without the blanks it ends in. */
+static void put_trimmed(struct out *o, const char *s, size_t len)
+{
+	while (len) {
+		const char *nl = memchr(s, '\n', len);
+		size_t n = nl ? (size_t)(nl - s) : len, k = n;
+
+		while (k && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+			k--;
+		put(o, s, k);
+		if (nl) {
+			putch(o, '\n');
+			n++;
+		}
+		s += n;
+		len -= n;
+	}
+}
+
 static int table_print_text(struct out_table *tab)
 {
 	const struct out_opts *opt = &tab->o->opt;
-	struct libscols_table *tb;
+	struct text_layout L = { 0 };
+	struct libscols_table *tb = NULL;
+	char *doc = NULL;
+	size_t doclen = 0, r, width;
+	FILE *mem = NULL;
+	bool aligned = !opt->raw && !opt->pairs;
 	/* -ELIBACC: the caller names the library (dlib_error()); dlib_load sets LC_CTYPE */
 	int err = dlib_load(DLIB_SMARTCOLS);
 
 	if (err)
 		return err;
+	L.pos = xcalloc(tab->nsel, sizeof(*L.pos));
+	L.wrap = xcalloc(tab->nsel, sizeof(*L.wrap));
+	for (size_t i = 0; i < tab->nsel; i++)
+		if (!tab->hidden[i])
+			L.pos[L.ncols++] = (int)i;
+	L.cells = xcalloc(tab->nrows ? tab->nrows : 1, sizeof(*L.cells));
+	r = 0;
+	for (struct out_row *row = tab->head; row; row = row->next, r++) {
+		L.cells[r] = xcalloc(L.ncols, sizeof(char *));
+		for (size_t c = 0; c < L.ncols; c++) {
+			const struct out_cell *cl = &row->cells[L.pos[c]];
+			const char *s = cell_empty(cl) ? (opt->pairs ? "" : "-") : cl->text;
+
+			/* as they are: libsmartcols escapes what it prints (layout_fit counts it so) */
+			L.cells[r][c] = xstrdup(s);
+		}
+	}
+	width = aligned ? table_width(tab->o) : 0;
+	if (width)
+		layout_fit(tab, &L, width);
+
 	tb = scols_new_table();
-	if (!tb)
-		return -ENOMEM;
-	sync_(tab->o);
-	scols_table_set_stream(tb, tab->o->f);
-	scols_table_enable_raw(tb, opt->raw);
+	mem = open_memstream(&doc, &doclen);
+	if (!tb || !mem) {
+		err = -ENOMEM;
+		goto out;
+	}
+	scols_table_set_stream(tb, mem);
+	/* the width is fitted above: libsmartcols only aligns, it never cuts */
+	scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
+	scols_table_enable_raw(tb, opt->raw && !opt->pairs);
+	scols_table_enable_export(tb, opt->pairs);
 	scols_table_enable_noheadings(tb, opt->noheadings);
-	if (opt->width > 0)
-		scols_table_set_termwidth(tb, (size_t)opt->width);
-	for (size_t i = 0; i < tab->nsel; i++) {
-		const struct out_col *c = &tab->cols[tab->sel[i]];
+	for (size_t c = 0; c < L.ncols; c++) {
+		const struct out_col *col = &tab->cols[tab->sel[L.pos[c]]];
+		struct libscols_column *cl;
 		int fl = 0;
 
-		if (c->flags & OCF_RIGHT)
+		if (col->flags & OCF_RIGHT)
 			fl |= SCOLS_FL_RIGHT;
-		if (c->flags & OCF_WRAP)
-			fl |= SCOLS_FL_TRUNC;
-		if (!scols_table_new_column(tb, c->name, c->width, fl)) {
+		if (L.wrap[c])
+			fl |= SCOLS_FL_WRAP;
+		/* without headings, a header's width does not pad the column */
+		cl = scols_table_new_column(tb, opt->noheadings && !opt->pairs ? "" : col->name, 0, fl);
+		if (!cl) {
+			err = -ENOMEM;
+			goto out;
+		}
+		/* the lines of a wrapped cell: '\n' printed as the break it is, not as \x0a */
+		if (L.wrap[c] && (scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk,
+							    NULL) || scols_column_set_safechars(cl, "\n"))) {
 			err = -ENOMEM;
 			goto out;
 		}
 	}
-	for (struct out_row *r = tab->head; r; r = r->next) {
+	for (r = 0; r < tab->nrows; r++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
 		if (!ln) {
 			err = -ENOMEM;
 			goto out;
 		}
-		for (size_t i = 0; i < tab->nsel; i++)
-			if (r->cells[i].set && r->cells[i].text && *r->cells[i].text)
-				scols_line_set_data(ln, i, r->cells[i].text);
+		for (size_t c = 0; c < L.ncols; c++)
+			if (scols_line_set_data(ln, c, L.cells[r][c])) {
+				err = -ENOMEM;
+				goto out;
+			}
 	}
-	if (scols_print_table(tb))
+	if (scols_print_table(tb) || fflush(mem) || ferror(mem)) {
 		err = -EIO;
+		goto out;
+	}
+	put_trimmed(tab->o, doc, doclen);
 	tab->o->started = true;
 out:
-	scols_unref_table(tb);
-	return err;
+	if (tb)
+		scols_unref_table(tb);
+	if (mem)
+		fclose(mem);
+	free(doc);
+	for (r = 0; r < tab->nrows; r++) {
+		for (size_t c = 0; L.cells[r] && c < L.ncols; c++)
+			free(L.cells[r][c]);
+		free(L.cells[r]);
+	}
+	free(L.cells);
+	free(L.pos);
+	free(L.wrap);
+	if (!err)
+		sync_(tab->o);
+	return err ? err : ferror(tab->o->f) ? -EIO : 0;
 }
 
 int out_table_print(struct out_table *tab)
 {
-	int err = tab->o->opt.json ? table_print_json(tab) : table_print_text(tab);
+	int err;
 
+	table_select_rows(tab);
+	err = tab->o->opt.json ? table_print_json(tab) : table_print_text(tab);
 	out_table_free(tab);
 	return err;
 }
@@ -1237,5 +1818,8 @@ void out_table_free(struct out_table *tab)
 	}
 	free(tab->map);
 	free(tab->sel);
+	free(tab->hidden);
+	free(tab->named);
+	free(tab->filters);
 	free(tab);
 }

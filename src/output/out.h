@@ -31,9 +31,18 @@ struct out_opts {
 	/* list views */
 	const char *columns;   /* -o COL,... ("+COL" appends to the defaults) */
 	bool noheadings;
-	bool raw;
+	bool raw;              /* -r: one line a row, cells separated by one space */
+	bool pairs;            /* -P: KEY="value" pairs */
 	bool list_columns;
-	int width;             /* text tables: terminal width, 0 = libsmartcols decides */
+	/*
+	 * -w: the width an aligned table fits; 0: the terminal's (COLUMNS, then
+	 * the terminal's size) when the file is a terminal, else no limit.
+	 */
+	int width;
+	const char *sort;      /* --sort COL: rows in the order of that column */
+	/* --filter COL=GLOB or COL!=GLOB: the rows all of them keep */
+	const char *const *filters;
+	size_t nfilters;
 };
 
 struct out;
@@ -97,7 +106,20 @@ enum out_col_type {
 
 #define OCF_DEFAULT (1u << 0)  /* shown without -o */
 #define OCF_RIGHT   (1u << 1)  /* right-aligned */
-#define OCF_WRAP    (1u << 2)  /* may be truncated or wrapped to fit */
+/*
+ * Text that may be wrapped, between words and after the commas of a list,
+ * onto more lines of its cell when the table is wider than the terminal
+ * (never cut).
+ */
+#define OCF_WRAP    (1u << 2)
+/*
+ * A default column left out, the rightmost first, when the table does not
+ * fit the terminal even with its text wrapped; never one named with -o.
+ */
+#define OCF_HIDE    (1u << 3)
+/* Shown without -o in text only / in JSON only (the text view's compact form of JSON's columns). */
+#define OCF_DEFAULT_TEXT (1u << 4)
+#define OCF_DEFAULT_JSON (1u << 5)
 
 /*
  * Text, not pointers: a table of columns then needs no relocation in a PIE
@@ -123,9 +145,11 @@ struct out_row;
 
 /*
  * Start a table: JSON key `name` ("groups"), columns chosen from the
- * writer's opts->columns (NULL: defaults). Unknown columns give -EUSAGE and
- * a malloc'd one-line reason in *why. With opts->list_columns, prints the
- * column list and returns 1 (the caller then stops).
+ * writer's opts->columns (NULL: defaults); the columns of --sort and
+ * --filter are read too (out_table_selected) but not shown unless chosen.
+ * Unknown columns, or a filter without COL=, give -EUSAGE and a malloc'd
+ * one-line reason in *why. With opts->list_columns, prints the column list
+ * and returns 1 (the caller then stops).
  */
 int out_table_new(struct out *o, const char *name, const struct out_col *cols, size_t ncols,
 		  struct out_table **tab, char **why);
@@ -139,7 +163,11 @@ void out_cell_hex(struct out_row *row, int col, uint64_t v);
 void out_cell_bool(struct out_row *row, int col, bool v);
 void out_cell_list(struct out_row *row, int col, const struct strv *items);
 /*
- * Render and free. At the top level the JSON is a document of its own
+ * Render and free: the rows --filter keeps, in the order of --sort (a
+ * stable sort: numbers by value, text in version order, cells with no
+ * value first). Text: empty cells print "-" ("" with -P); an aligned
+ * table fits the width (opts->width) by wrapping OCF_WRAP columns and
+ * leaving out OCF_HIDE ones; no line ends in a blank. At the top level the JSON is a document of its own
  * ({"name": [...]}); inside an open object, a member "name": [...].
  * Returns 0 or -errno.
  */
@@ -193,6 +221,12 @@ __attribute__((format(printf, 2, 3)))
 void out_textf(struct out *o, const char *fmt, ...);
 /* Text only: end the line. */
 void out_nl(struct out *o);
+/*
+ * fn(priv) runs each time before the writer hands bytes to its file (a
+ * progress line on the same terminal is erased first); while it is set,
+ * the writer hands whole lines only, up to out_flush or out_sync.
+ */
+void out_set_before_write(struct out *o, void (*fn)(void *priv), void *priv);
 /*
  * A JSON value spelled by the caller (a number that does not fit uint64,
  * such as 2^64): written verbatim as the member's value. Text: nothing.
