@@ -193,10 +193,11 @@ static void list_names(struct cstate *s, const char *path)
 }
 
 /*
- * -o: the columns of the list view, as `OBJ VERB --list-columns` prints them
- * (run in a child whose standard output is a pipe); "+COL", "A,B" kept.
+ * -o, --sort, --filter: the columns of the list view, as `OBJ VERB
+ * --list-columns` prints them (run in a child whose standard output is a
+ * pipe); "+COL", "A,B" kept; each followed by suffix ("=" for --filter).
  */
-static void columns(struct cstate *s)
+static void columns(struct cstate *s, const char *suffix)
 {
 	const char *last = strrchr(s->cur, ','), *word;
 	static char list_columns[] = "--list-columns";
@@ -255,7 +256,7 @@ static void columns(struct cstate *s)
 			continue;
 		desc = line + 3 + strlen(name);
 		desc += strspn(desc, " ");
-		full = xasprintf("%.*s%s", (int)keep, s->cur, name);
+		full = xasprintf("%.*s%s%s", (int)keep, s->cur, name, suffix);
 		cand(s, full, desc);
 		free(full);
 	}
@@ -270,7 +271,14 @@ static void opt_value(struct cstate *s, const struct argp_option *o, int set)
 	const char *a = o->arg;
 
 	if (set == 1 && o->key == 'o') {
-		columns(s);
+		columns(s, "");
+	} else if (set == 1 && o->name && !strcmp(o->name, "sort")) {
+		columns(s, "");
+		s->how = "-";   /* one column, then the next word */
+	} else if (set == 1 && o->name && !strcmp(o->name, "filter")) {
+		/* COL=GLOB: the column, then the pattern is the user's */
+		if (!strchr(s->cur, '='))
+			columns(s, "=");
 	} else if (o->name && !strcmp(o->name, "sysfs-root")) {
 		s->how = "dirs";
 	} else if (o->name && !strcmp(o->name, "mem-format")) {

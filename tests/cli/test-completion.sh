@@ -260,7 +260,7 @@ run_checks() {
 	expect "$sh: walk roots --format" "$got" "$(lines vtd smmuv3 amd)"
 	got=$($f "iommuctl walk --mem-format ")
 	expect "$sh: walk --mem-format" "$got" "$(lines auto elf kdump raw)"
-	# 7. -o/--output: the list view's columns; +COL; COL,COL
+	# 7. -o/--output: the list view's columns; +COL; COL,COL; --sort COL, --filter COL=
 	got=$($f "iommuctl -F $snap group list -o ")
 	expect "$sh: group list -o: its columns" "$got" "$(columns_of group list)"
 	got=$($f "iommuctl device list --output ")
@@ -271,6 +271,10 @@ run_checks() {
 	expect "$sh: group list -o +ME" "$got" "+MEMBERS"
 	got=$($f "iommuctl group list -o GROUP,TY")
 	expect "$sh: group list -o GROUP,TY" "$got" "GROUP,TYPE"
+	got=$($f "iommuctl -F $snap group list --sort ")
+	expect "$sh: group list --sort: its columns" "$got" "$(columns_of group list)"
+	got=$($f "iommuctl group list --filter VI")
+	expect "$sh: group list --filter VI" "$got" "VIABLE="
 	# 8. objects, verbs, options still
 	got=$($f "iommuctl gr")
 	expect "$sh: gr" "$got" "group"
