@@ -374,15 +374,12 @@ static void help_fmt(FILE *f)
 	free(fmt);
 }
 
-/* "  NAME  text" with text wrapped to width under itself (a hanging indent). */
-static void help_row(FILE *f, int width, int col, const char *name, const char *text)
+/*
+ * text from column pos on, wrapped to width, each further line starting at
+ * column col; then a newline
+ */
+static void help_wrap(FILE *f, int width, int col, int pos, const char *text)
 {
-	int pos;
-
-	if ((int)strlen(name) + 3 > col)
-		pos = fprintf(f, "  %s\n%*s", name, col, "") - (int)strlen(name) - 3;
-	else
-		pos = fprintf(f, "  %-*s ", col - 3, name);
 	while (*text) {
 		size_t wl = strcspn(text, " ");
 
@@ -403,30 +400,24 @@ static void help_row(FILE *f, int width, int col, const char *name, const char *
 	fputc('\n', f);
 }
 
+/* "  NAME  text" with text wrapped to width under itself (a hanging indent). */
+static void help_row(FILE *f, int width, int col, const char *name, const char *text)
+{
+	int pos;
+
+	if ((int)strlen(name) + 3 > col)
+		pos = fprintf(f, "  %s\n%*s", name, col, "") - (int)strlen(name) - 3;
+	else
+		pos = fprintf(f, "  %-*s ", col - 3, name);
+	help_wrap(f, width, col, pos, text);
+}
+
 static void cli_help_verb(const struct argp *argp, FILE *f, unsigned flags, char *name);
 
 /* text wrapped to width, no indent */
 static void help_para(FILE *f, int width, const char *text)
 {
-	int pos = 0;
-
-	while (*text) {
-		size_t wl = strcspn(text, " ");
-
-		if (pos && pos + 1 + (int)wl >= width) {
-			fputc('\n', f);
-			pos = 0;
-		} else if (pos) {
-			fputc(' ', f);
-			pos++;
-		}
-		fprintf(f, "%.*s", (int)wl, text);
-		pos += (int)wl;
-		text += wl;
-		while (*text == ' ')
-			text++;
-	}
-	fputc('\n', f);
+	help_wrap(f, width, 0, 0, text);
 }
 
 void cli_help_root(struct iommuctl_ctx *ctx, FILE *f, bool full)

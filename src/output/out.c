@@ -1454,19 +1454,23 @@ static size_t text_width(const char *s, size_t n)
 
 /*
  * Break points of a text: after a space (dropped at a break) or after a
- * comma (kept). The width of the widest piece between two of them.
+ * comma (kept). The length of the piece at s, up to the next of them.
  */
+static size_t piece_len(const char *s)
+{
+	size_t n = strcspn(s, " ,");
+
+	return s[n] == ',' ? n + 1 : n;
+}
+
+/* The width of the widest piece between two break points. */
 static size_t widest_word(const char *s)
 {
 	size_t best = 0;
 
 	while (*s) {
-		size_t n = 0, w;
+		size_t n = piece_len(s), w;
 
-		while (s[n] && s[n] != ' ' && s[n] != ',')
-			n++;
-		if (s[n] == ',')
-			n++;
 		w = text_width(s, n);
 		if (w > best)
 			best = w;
@@ -1485,12 +1489,8 @@ static char *wrap_text(const char *s, size_t width)
 	bool space = false;	/* a space was seen between the last word and this one */
 
 	while (*s) {
-		size_t n = 0, w;
+		size_t n = piece_len(s), w;
 
-		while (s[n] && s[n] != ' ' && s[n] != ',')
-			n++;
-		if (s[n] == ',')
-			n++;
 		w = text_width(s, n);
 		if (len && linew + (space ? 1 : 0) + w > width) {
 			out[len++] = '\n';

@@ -105,6 +105,33 @@ guest_run() {
 	return "$rc"
 }
 
+# guest_results NAME DIR LOG RC: count the checks a guest wrote to
+# DIR/results.txt ("ok   ..." / "FAIL ..."), each as NAME's; a guest that did
+# not run (status 2, or no results) fails with the tail of LOG and returns 1;
+# a non-zero status without a failed check fails too. Sets KEEP=1 on any
+# failure; uses $secs (guest_run's) in its lines.
+guest_results() {
+	local name=$1 dir=$2 log=$3 rc=$4 line
+	if [ "$rc" -eq 2 ] || [ ! -f "$dir/results.txt" ]; then
+		bad "$name: the guest did not run (status $rc after ${secs}s):"
+		sed 's/^/     /' "$log" | tail -n 15
+		KEEP=1
+		return 1
+	fi
+	while IFS= read -r line; do
+		case $line in
+		"ok   "*) ok "$name: ${line#ok   }" ;;
+		"FAIL "*) bad "$name: ${line#FAIL }"; KEEP=1 ;;
+		esac
+	done < "$dir/results.txt"
+	# the guest exits non-zero on a failed check, which results.txt already counted
+	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL' "$dir/results.txt"; then
+		bad "$name: guest script exited $rc without a failed check (log: $dir/.vm/guest.log)"
+		KEEP=1
+	fi
+	echo "time $name: ${secs}s for the boot and $(grep -c . "$dir/results.txt") checks"
+}
+
 # check_guest DIR NAME EXPR: one check on the files a guest wrote to DIR: EXPR
 # is a Python expression, with the helpers of tests/cli/guest_check.py
 check_guest() {

@@ -56,23 +56,7 @@ boot() {
 		for d in "$@"; do VM_QEMU_EXTRA+=(-device "$d"); done
 		vm_run vtd "$guest" "$dir"' _ "$nic" "$guest" "$out/$name" "$state" "$@" >"$out/$name.log" 2>&1 || rc=$?
 	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-	if [ "$rc" -eq 2 ] || [ ! -f "$out/$name/results.txt" ]; then
-		bad "$name: the guest did not run (status $rc after ${secs}s):"
-		sed 's/^/     /' "$out/$name.log" | tail -n 15
-		KEEP=1
-		return 1
-	fi
-	while IFS= read -r line; do
-		case $line in
-		"ok   "*) ok "$name: ${line#ok   }" ;;
-		"FAIL "*) bad "$name: ${line#FAIL }"; KEEP=1 ;;
-		esac
-	done < "$out/$name/results.txt"
-	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL' "$out/$name/results.txt"; then
-		bad "$name: guest script exited $rc without a failed check (log: $out/$name/.vm/guest.log)"
-		KEEP=1
-	fi
-	echo "time $name: ${secs}s for the boot and $(grep -c . "$out/$name/results.txt") checks"
+	guest_results "$name" "$out/$name" "$out/$name.log" "$rc"
 }
 
 if boot boot1 tests/vm/guest/apply.sh e1000e; then

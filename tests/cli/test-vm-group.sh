@@ -41,26 +41,7 @@ for scn in $scenarios; do
 		IOMMUCTL=$bin vm_run "$scn" tests/vm/guest/claim-type.sh "$dir"
 	) > "$out/$scn.vm.log" 2>&1 || rc=$?
 	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-	if [ "$rc" -eq 2 ] || [ ! -f "$dir/results.txt" ]; then
-		echo "FAIL $scn: the guest did not run (status $rc after ${secs}s):"
-		sed 's/^/     /' "$out/$scn.vm.log" | tail -n 15
-		fail=$((fail + 1))
-		KEEP=1
-		continue
-	fi
-	while IFS= read -r line; do
-		case $line in
-		"ok   "*) pass=$((pass + 1)); echo "ok   $scn: ${line#ok   }" ;;
-		"FAIL "*) fail=$((fail + 1)); echo "FAIL $scn: ${line#FAIL }"; KEEP=1 ;;
-		esac
-	done < "$dir/results.txt"
-	# the guest exits non-zero on a failed check, which results.txt already counted
-	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL' "$dir/results.txt"; then
-		echo "FAIL $scn: guest script exited $rc without a failed check (log: $dir/.vm/guest.log)"
-		fail=$((fail + 1))
-		KEEP=1
-	fi
-	echo "time $scn: ${secs}s for the boot and $(grep -c . "$dir/results.txt") checks"
+	guest_results "$scn" "$dir" "$out/$scn.vm.log" "$rc" || continue
 done
 if [ -n "${KEEP:-}" ]; then
 	echo "outputs kept in $out (per-command logs in <scenario>/log/, console in <scenario>/.vm/)"
