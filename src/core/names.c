@@ -41,6 +41,7 @@ struct names {
 static jmp_buf *recover;
 static char pci_error_msg[256];
 
+__attribute__((format(printf, 1, 2)))
 static void PCI_NONRET names_pci_error(char *msg, ...)
 {
 	va_list ap;

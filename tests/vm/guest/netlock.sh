@@ -87,7 +87,7 @@ if [ -e /sys/class/net/bonding_masters ]; then
 	} > "$LOG/bond-setup" 2>&1 || bad "bond setup: $(cat "$LOG/bond-setup")"
 	allowed bond-idle $NIC
 	ip addr add 10.5.0.1/24 dev bond0 >> "$LOG/bond-setup" 2>&1
-	refused bond $NIC "$NIC holds the network interface $IF (member of bond bond0, which"
+	refused bond $NIC "$NIC holds the network interface $IF (member of bond bond0, which carries route 10.5.0.0/24 table main"
 	run bond-force iommuctl group claim --force $NIC
 	[ $rc -eq 0 ] && [ "$(drv $NIC)" = vfio-pci ] && ok "bond: --force claims it anyway" ||
 		bad "bond --force: rc $rc: $(head -c 300 "$LOG/bond-force")"
@@ -107,7 +107,7 @@ fi
 if [ -e "/sys/class/net/$IF2.10" ]; then
 	allowed vlan-idle $NIC2
 	ip addr add 10.6.0.1/24 dev "$IF2.10" >> "$LOG/vlan-setup" 2>&1
-	refused vlan $NIC2 "$NIC2 holds the network interface $IF2 (parent of vlan $IF2.10, which"
+	refused vlan $NIC2 "$NIC2 holds the network interface $IF2 (parent of vlan $IF2.10, which carries route 10.6.0.0/24 table main"
 	ip addr del 10.6.0.1/24 dev "$IF2.10"
 	ip -6 addr add 2001:db8:6::1/128 dev "$IF2.10"
 	refused vlan-v6 $NIC2 "network interface $IF2 (parent of vlan $IF2.10, which carries route 2001:db8:6::1/128 table main"
