@@ -71,11 +71,17 @@ static const struct argp root_argp = {
 	.children = root_children,
 };
 
+/*
+ * The words up to the object, named "iommuctl" in diagnostics whatever
+ * argv[0] is. The options' values point into them: they live as long as the
+ * process (static, so that a leak checker sees them held, not lost).
+ */
+static struct strv av;
+
 int main(int argc, char **argv)
 {
 	struct iommuctl_ctx ctx;
 	struct root_state rs = { .ctx = &ctx };
-	struct strv av = { 0 };
 	int err, status;
 
 	/*
@@ -90,10 +96,8 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "__complete"))
 		return cli_complete_words(argc - 2, argv + 2, stdout) ? EXIT_FAIL : EXIT_OK;
 	ctx_init(&ctx);
-	/* the words up to the object, named "iommuctl" in diagnostics whatever argv[0] is */
 	for (int i = 0; i < argc; i++)
 		strv_push(&av, i ? argv[i] : "iommuctl");
-	/* (the options' values point into av: it lives as long as the process) */
 	err = cli_parse_args(&ctx, &root_argp, ARGP_IN_ORDER, &av, &rs);
 	if (err)
 		return EXIT_USAGE;
