@@ -33,6 +33,13 @@ refused() {
 		bad "$1: rc $rc, want 1 and '$3': $(head -c 400 "$LOG/$1")"
 	fi
 }
+forced() { # NAME LABEL DEV: --force claims DEV anyway, and release gives it back to e1000e
+	run "$1-force" iommuctl group claim --force "$3"
+	[ $rc -eq 0 ] && [ "$(drv "$3")" = vfio-pci ] && ok "$2: --force claims it anyway" ||
+		bad "$2 --force: rc $rc: $(head -c 300 "$LOG/$1-force")"
+	run "$1-release" iommuctl group release "$3"
+	[ $rc -eq 0 ] && [ "$(drv "$3")" = e1000e ] && ok "$2: released" || bad "$2 release after --force: rc $rc"
+}
 allowed() { # NAME DEV
 	run "$1" iommuctl group claim --dry-run "$2"
 	[ $rc -eq 0 ] && ok "$1: claimed (--dry-run)" || bad "$1: rc $rc: $(head -c 400 "$LOG/$1")"
@@ -65,11 +72,7 @@ ip link set "$IF" up
 } > "$LOG/table100-setup" 2>&1 || bad "table 100 setup: $(cat "$LOG/table100-setup")"
 grep -q "^$IF" /proc/net/route && bad "table 100: the route is in the main table too ($(cat /proc/net/route))"
 refused table100 $NIC "$NIC holds the network interface $IF (carries route 10.1.0.0/16 table 100)"
-run table100-force iommuctl group claim --force $NIC
-[ $rc -eq 0 ] && [ "$(drv $NIC)" = vfio-pci ] && ok "table 100: --force claims it anyway" ||
-	bad "table 100 --force: rc $rc: $(head -c 300 "$LOG/table100-force")"
-run table100-release iommuctl group release $NIC
-[ $rc -eq 0 ] && [ "$(drv $NIC)" = e1000e ] && ok "table 100: released" || bad "release after --force: rc $rc"
+forced table100 "table 100" $NIC
 ip rule del from 10.1.0.0/16 table 100 2>/dev/null
 IF=$(ifof $NIC)
 ip link set "$IF" up
@@ -88,11 +91,7 @@ if [ -e /sys/class/net/bonding_masters ]; then
 	allowed bond-idle $NIC
 	ip addr add 10.5.0.1/24 dev bond0 >> "$LOG/bond-setup" 2>&1
 	refused bond $NIC "$NIC holds the network interface $IF (member of bond bond0, which carries route 10.5.0.0/24 table main"
-	run bond-force iommuctl group claim --force $NIC
-	[ $rc -eq 0 ] && [ "$(drv $NIC)" = vfio-pci ] && ok "bond: --force claims it anyway" ||
-		bad "bond --force: rc $rc: $(head -c 300 "$LOG/bond-force")"
-	run bond-release iommuctl group release $NIC
-	[ $rc -eq 0 ] && [ "$(drv $NIC)" = e1000e ] && ok "bond: released" || bad "bond release: rc $rc"
+	forced bond bond $NIC
 	echo "-$IF" > /sys/class/net/bond0/bonding/slaves 2>/dev/null
 	echo -bond0 > /sys/class/net/bonding_masters
 else
