@@ -38,7 +38,8 @@
 
 const char *const bkind_name[] = {
 	[BK_IOAS] = "ioas", [BK_HWPT] = "hwpt", [BK_DEVICE] = "device", [BK_MAP] = "map",
-	[BK_GROUP] = "group", [BK_MEM] = "mem", [BK_WINDOW] = "window",
+	[BK_GROUP] = "group", [BK_MEM] = "mem", [BK_WINDOW] = "window", [BK_VIOMMU] = "viommu",
+	[BK_VDEVICE] = "vdevice",
 };
 
 struct cli_batch *batch_of(struct iommuctl_ctx *ctx)
@@ -137,6 +138,9 @@ error_t batch_opt_parse(int key, char *arg, struct argp_state *state)
 	case BO_PASID_HWPT: o->pasid_hwpt = true; break;
 	case BO_NEST_PARENT: o->nest_parent = true; break;
 	case BO_DIRTY: o->dirty = true; break;
+	case BO_TYPE: o->type = arg; break;
+	case BO_VIRT_ID: o->virt_id = arg; break;
+	case BO_FILL: o->fill = arg; break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -191,13 +195,18 @@ void batch_map_forget(struct bobj *m)
 	if (!m->borrowed)
 		vfio_buffer_free(m->va, m->len);
 	m->va = NULL;
+	if (m->fd >= 0)
+		close(m->fd);     /* a map-file map's memfd */
+	m->fd = -1;
 	m->live = false;
 }
 
 void batch_obj_close(struct cli_batch *b, struct bobj *o)
 {
-	if (o->kind == BK_MAP)
+	if (o->kind == BK_MAP) {
 		batch_map_forget(o);
+		return;
+	}
 	if (o->fd >= 0)
 		close(o->fd);
 	o->fd = -1;
@@ -821,6 +830,16 @@ static void batch_release(struct cli_batch *b)
 			batch_map_forget(o);
 		}
 	}
+	/* vDEVICEs before their devices are closed (else the kernel keeps their IDs), then vIOMMUs */
+	for (int kind = BK_VDEVICE; kind >= BK_VIOMMU; kind--)
+		for (size_t i = 0; i < b->nobjs; i++) {
+			struct bobj *o = b->objs[i];
+
+			if (o->live && (int)o->kind == kind) {
+				vfio_destroy(b->iommufd, o->id);
+				o->live = false;
+			}
+		}
 	/* SPAPR: windows, then registered memory, while the groups are still in the container */
 	for (size_t i = 0; i < b->nobjs; i++) {
 		struct bobj *o = b->objs[i];

@@ -19,7 +19,7 @@
 
 struct iommuctl_ctx;
 
-enum bkind { BK_IOAS, BK_HWPT, BK_DEVICE, BK_MAP, BK_GROUP, BK_MEM, BK_WINDOW };
+enum bkind { BK_IOAS, BK_HWPT, BK_DEVICE, BK_MAP, BK_GROUP, BK_MEM, BK_WINDOW, BK_VIOMMU, BK_VDEVICE };
 
 extern const char *const bkind_name[];
 
@@ -28,7 +28,7 @@ struct bobj {
 	enum bkind kind;
 	bool live;
 	uint32_t id;              /* kernel object ID (ioas, hwpt), device ID, group number */
-	int fd;                   /* device or group fd, -1 */
+	int fd;                   /* device or group fd, a map-file map's memfd, -1 */
 	char *addr;               /* device address */
 	char *path;               /* the node opened: a device's cdev, a group's /dev/vfio/N */
 	bool handed;              /* sent to another process (send): shared, not undone at the end */
@@ -64,12 +64,13 @@ struct cli_batch {
  */
 struct bopts {
 	const char *name, *size, *iova, *mem, *pasid, *start, *page_shift, *levels;
+	const char *type, *virt_id, *fill;
 	bool readonly, pasid_hwpt, nest_parent, dirty;
 };
 
 enum {
 	BO_NAME = 0x600, BO_SIZE, BO_IOVA, BO_MEM, BO_PASID, BO_START, BO_PAGE_SHIFT, BO_LEVELS,
-	BO_READONLY, BO_PASID_HWPT, BO_NEST_PARENT, BO_DIRTY,
+	BO_READONLY, BO_PASID_HWPT, BO_NEST_PARENT, BO_DIRTY, BO_TYPE, BO_VIRT_ID, BO_FILL,
 };
 
 #define BOPT_NAME     { "name", BO_NAME, "NAME", 0, "name the new object (default: its kind and a number)", 0 }

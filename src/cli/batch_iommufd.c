@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The batch language on iommufd and VFIO device cdevs: iommufd open, ioas,
- * hwpt, device bind/attach/detach, pasid, hw-info, option sw-msi, destroy.
+ * The batch language on iommufd and VFIO device cdevs: iommufd open, ioas
+ * (map-file too), hwpt, device bind/attach/detach, pasid, viommu, vdevice,
+ * hw-info, option sw-msi, destroy.
  * Each is a row of the dispatcher's tables (CLI_BATCH_ONLY); the objects it
  * makes are held by the run (cli/batch.h) until the run ends.
  */
@@ -169,6 +170,60 @@ static int ioas_map(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * ioas map-file IOAS size=N [iova=ADDR] [readonly] [fill=BYTE]: a new memfd
+ * of N bytes (filled with BYTE, default 0), mapped through
+ * IOMMU_IOAS_MAP_FILE (v6.13+): by file and offset, not by address. The
+ * run holds the memfd (an exec child gets it as {fd:NAME}, and its pages
+ * at {va:NAME}); unmapping the map closes it.
+ */
+static int ioas_map_file(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct cli_batch *b = batch_of(ctx);
+	struct bopts *bo = opts;
+	struct bobj *o, *m;
+	uint64_t len, iova = 0, fill = 0;
+	void *va = NULL;
+	int fixed, hf, mfd = -1, rc = batch_obj_ref(b, argv[0], 1u << BK_IOAS, &o);
+
+	if (rc || (rc = batch_num(b, "size", bo->size, true, &len)))
+		return rc;
+	if (!len || len % 4096)
+		return err_report(ctx, -EUSAGE, "size=%llu: not a positive multiple of 4096", (unsigned long long)len);
+	if ((fixed = batch_num(b, "iova", bo->iova, false, &iova)) < 0)
+		return fixed;
+	if ((hf = batch_num(b, "fill", bo->fill, false, &fill)) < 0)
+		return hf;
+	if (!hf && fill > 0xff)
+		return err_report(ctx, -EUSAGE, "fill=%llu: a byte (0..255)", (unsigned long long)fill);
+	rc = vfio_memfd_alloc(len, (int)fill, &mfd, &va);
+	if (rc)
+		return batch_fail_op(b, VOP_MEMFD, rc);
+	rc = vfio_ioas_map_file(b->iommufd, o->id, mfd, 0, len, fixed == 0, !bo->readonly, &iova);
+	if (rc) {
+		vfio_buffer_free(va, len);
+		close(mfd);
+		return batch_fail_op(b, VOP_IOAS_MAP_FILE, rc);
+	}
+	if ((rc = batch_obj_new(b, bo->name, BK_MAP, 0, &m))) {
+		vfio_ioas_unmap(b->iommufd, o->id, iova, len, NULL);
+		vfio_buffer_free(va, len);
+		close(mfd);
+		return rc;
+	}
+	m->ioas = o->id;
+	m->va = va;
+	m->fd = mfd;
+	m->iova = iova;
+	m->len = len;
+	res_hex(b, "iova", iova);
+	res_u64(b, "size", len);
+	res_u64(b, "fd", (uint64_t)mfd);
+	res_text(b, "map %s: IOVA 0x%llx, %llu bytes of a memfd (fd %d)", m->name, (unsigned long long)iova,
+		 (unsigned long long)len, mfd);
+	return 0;
+}
+
 static int ioas_unmap(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct cli_batch *b = batch_of(ctx);
@@ -183,6 +238,15 @@ static const struct argp_option ioas_alloc_options[] = { BOPT_NAME, { 0 } };
 static const struct argp_option ioas_map_options[] = {
 	{ "size", BO_SIZE, "N", 0, "bytes to map, a multiple of 4096 (a buffer of that size)", 0 },
 	{ "iova", BO_IOVA, "ADDR", 0, "map at ADDR (default: the kernel chooses)", 0 },
+	BOPT_READONLY,
+	BOPT_NAME,
+	{ 0 }
+};
+
+static const struct argp_option ioas_map_file_options[] = {
+	{ "size", BO_SIZE, "N", 0, "bytes to map, a multiple of 4096 (a memfd of that size)", 0 },
+	{ "iova", BO_IOVA, "ADDR", 0, "map at ADDR (default: the kernel chooses)", 0 },
+	{ "fill", BO_FILL, "BYTE", 0, "the memfd's bytes (default 0)", 0 },
 	BOPT_READONLY,
 	BOPT_NAME,
 	{ 0 }
@@ -229,6 +293,18 @@ static const struct cli_verb ioas_verbs[] = {
 		.min_args = 1,
 		.max_args = 1,
 		.run = ioas_map,
+		BATCH_VERB,
+	},
+	{
+		.name = "map-file",
+		.summary = "map a new memfd into an IOAS by file and offset (Linux 6.13)",
+		.args_doc = "IOAS",
+		.doc = "IOMMU_IOAS_MAP_FILE. The run holds the memfd: an exec child gets it as {fd:NAME} and can write what "
+		       "the device will read; unmapping the map closes it.",
+		.options = ioas_map_file_options,
+		.min_args = 1,
+		.max_args = 1,
+		.run = ioas_map_file,
 		BATCH_VERB,
 	},
 	{
@@ -521,6 +597,133 @@ const struct cli_object cli_object_hwpt = {
 	.verbs = hwpt_verbs,
 };
 
+/* ---- vIOMMU, vDEVICE (Linux 6.13) ---- */
+
+static int viommu_type_parse(struct cli_batch *b, const char *s, uint32_t *type)
+{
+	uint64_t v;
+
+	if (!s || !strcmp(s, "arm-smmuv3"))
+		*type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3;
+	else if (!strcmp(s, "tegra241-cmdqv"))
+		*type = IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV;
+	else if (!parse_u64(s, &v) && v <= UINT32_MAX)
+		*type = (uint32_t)v;
+	else
+		return err_report(b->ctx, -EUSAGE, "type=%s: arm-smmuv3, tegra241-cmdqv or a number", s);
+	return 0;
+}
+
+static int viommu_alloc(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct cli_batch *b = batch_of(ctx);
+	struct bopts *bo = opts;
+	struct bobj *d, *h, *o;
+	uint32_t type = 0, id;
+	int rc;
+
+	if ((rc = batch_obj_ref(b, argv[0], 1u << BK_DEVICE, &d)) ||
+	    (rc = batch_obj_ref(b, argv[1], 1u << BK_HWPT, &h)) || (rc = viommu_type_parse(b, bo->type, &type)))
+		return rc;
+	rc = vfio_viommu_alloc(b->iommufd, type, d->id, h->id, &id);
+	if (rc)
+		return batch_fail_op(b, VOP_VIOMMU_ALLOC, rc);
+	if ((rc = batch_obj_new(b, bo->name, BK_VIOMMU, id, &o))) {
+		vfio_destroy(b->iommufd, id);
+		return rc;
+	}
+	res_u64(b, "viommu_id", id);
+	res_u64(b, "viommu_type", type);
+	res_text(b, "viommu %s: ID %u, type %u", o->name, id, type);
+	return 0;
+}
+
+static int vdevice_alloc(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
+{
+	struct cli_batch *b = batch_of(ctx);
+	struct bopts *bo = opts;
+	struct bobj *v, *d, *o;
+	uint64_t virt = 0;
+	uint32_t id;
+	int rc;
+
+	if ((rc = batch_obj_ref(b, argv[0], 1u << BK_VIOMMU, &v)) ||
+	    (rc = batch_obj_ref(b, argv[1], 1u << BK_DEVICE, &d)) ||
+	    (rc = batch_num(b, "virt-id", bo->virt_id, true, &virt)) < 0)
+		return rc;
+	if (d->legacy)
+		return err_report(ctx, -EUSAGE, "'%s' was opened through its group: a vDEVICE needs a bound cdev",
+				  argv[1]);
+	rc = vfio_vdevice_alloc(b->iommufd, v->id, d->id, virt, &id);
+	if (rc)
+		return batch_fail_op(b, VOP_VDEVICE_ALLOC, rc);
+	if ((rc = batch_obj_new(b, bo->name, BK_VDEVICE, id, &o))) {
+		vfio_destroy(b->iommufd, id);
+		return rc;
+	}
+	res_u64(b, "vdevice_id", id);
+	res_hex(b, "virt_id", virt);
+	res_text(b, "vdevice %s: ID %u, virtual ID 0x%llx", o->name, id, (unsigned long long)virt);
+	return 0;
+}
+
+static const struct argp_option viommu_options[] = {
+	{ "type", BO_TYPE, "TYPE", 0, "arm-smmuv3 (the default), tegra241-cmdqv, or the uAPI's number", 0 },
+	BOPT_NAME,
+	{ 0 }
+};
+
+static const struct cli_verb viommu_verbs[] = {
+	{
+		.name = "alloc",
+		.summary = "allocate a vIOMMU for a bound device on a nest-parent HWPT (Linux 6.13)",
+		.args_doc = "DEV HWPT",
+		.doc = "EOPNOTSUPP: the device's IOMMU driver implements no vIOMMU, or not this type "
+		       "(the uAPI has types for ARM SMMUv3 and Tegra241 CMDQV); EINVAL: the HWPT is not a "
+		       "nest parent ('hwpt alloc DEV IOAS nest-parent').",
+		.options = viommu_options,
+		.min_args = 2,
+		.max_args = 2,
+		.run = viommu_alloc,
+		BATCH_VERB,
+	},
+	{ 0 }
+};
+
+const struct cli_object cli_object_viommu = {
+	.name = "viommu",
+	.summary = "iommufd virtual IOMMUs",
+	.flags = CLI_BATCH_ONLY,
+	.verbs = viommu_verbs,
+};
+
+static const struct argp_option vdevice_options[] = {
+	{ "virt-id", BO_VIRT_ID, "ID", 0, "the device's ID as the guest sees it (vSID, vDeviceID, vRID)", 0 },
+	BOPT_NAME,
+	{ 0 }
+};
+
+static const struct cli_verb vdevice_verbs[] = {
+	{
+		.name = "alloc",
+		.summary = "give a bound device a virtual ID on a vIOMMU (Linux 6.13)",
+		.args_doc = "VIOMMU DEV",
+		.options = vdevice_options,
+		.min_args = 2,
+		.max_args = 2,
+		.run = vdevice_alloc,
+		BATCH_VERB,
+	},
+	{ 0 }
+};
+
+const struct cli_object cli_object_vdevice = {
+	.name = "vdevice",
+	.summary = "iommufd virtual devices on a vIOMMU",
+	.flags = CLI_BATCH_ONLY,
+	.verbs = vdevice_verbs,
+};
+
 static int hw_info(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct cli_batch *b = batch_of(ctx);
@@ -539,6 +742,10 @@ static int hw_info(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	if (hi.data_type == IOMMU_HW_INFO_TYPE_INTEL_VTD) {
 		res_hex(b, "vtd_cap", hi.vtd_cap);
 		res_hex(b, "vtd_ecap", hi.vtd_ecap);
+	}
+	if (hi.data_type == IOMMU_HW_INFO_TYPE_AMD) {
+		res_hex(b, "amd_efr", hi.amd_efr);
+		res_hex(b, "amd_efr2", hi.amd_efr2);
 	}
 	res_text(b, "type %s, capabilities 0x%llx, PASID width %u bits", hi.type_name,
 		 (unsigned long long)hi.capabilities, hi.max_pasid_log2);
@@ -676,7 +883,8 @@ static int destroy(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct cli_batch *b = batch_of(ctx);
 	struct bobj *o;
-	int rc = batch_obj_ref(b, argv[0], 1u << BK_IOAS | 1u << BK_HWPT | 1u << BK_DEVICE, &o);
+	int rc = batch_obj_ref(b, argv[0], 1u << BK_IOAS | 1u << BK_HWPT | 1u << BK_DEVICE |
+			       1u << BK_VIOMMU | 1u << BK_VDEVICE, &o);
 
 	if (rc)
 		return rc;
@@ -694,7 +902,7 @@ static int destroy(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 
 static const struct cli_verb destroy_command = {
 	.name = "OBJ",
-	.summary = "destroy an IOAS or HWPT, or close a bound device",
+	.summary = "destroy an IOAS, HWPT, vIOMMU or vDEVICE, or close a bound device",
 	.args_doc = "OBJ",
 	.min_args = 1,
 	.max_args = 1,
@@ -704,7 +912,7 @@ static const struct cli_verb destroy_command = {
 
 const struct cli_object cli_object_destroy = {
 	.name = "destroy",
-	.summary = "destroy an IOAS or HWPT, close a bound device",
+	.summary = "destroy an IOAS, HWPT, vIOMMU or vDEVICE, close a bound device",
 	.flags = CLI_BATCH_ONLY,
 	.verbs = no_verbs,
 	.fallback = &destroy_command,

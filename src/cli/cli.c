@@ -42,6 +42,8 @@ const struct cli_object *const cli_objects[] = {
 	&cli_object_ioas,
 	&cli_object_hwpt,
 	&cli_object_pasid,
+	&cli_object_viommu,
+	&cli_object_vdevice,
 	&cli_object_hw_info,
 	&cli_object_option,
 	&cli_object_destroy,

@@ -125,6 +125,8 @@ extern const struct cli_object cli_object_iommufd;
 extern const struct cli_object cli_object_ioas;
 extern const struct cli_object cli_object_hwpt;
 extern const struct cli_object cli_object_pasid;
+extern const struct cli_object cli_object_viommu;
+extern const struct cli_object cli_object_vdevice;
 extern const struct cli_object cli_object_hw_info;
 extern const struct cli_object cli_object_option;
 extern const struct cli_object cli_object_destroy;

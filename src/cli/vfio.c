@@ -43,6 +43,7 @@ enum yes_form {
 	YES_IOCTL_EXISTS,  /* which errno showed that the ioctl exists */
 	YES_OPTION_KNOWN,  /* the option is known */
 	YES_RLIMIT,        /* the accounting mode, and whether this process may set it */
+	YES_MAP_FILE,      /* where a memfd page was mapped */
 };
 
 struct feature_words {
@@ -75,6 +76,8 @@ static const struct feature_words feature_words[] = {
 	{ .key = "ioas", .label = "IOAS (IOMMU_IOAS_ALLOC, IOVA_RANGES)", .yes_form = YES_IOAS_SPAN },
 	{ .key = "allow_iovas", .label = "IOMMU_IOAS_ALLOW_IOVAS", .yes_form = YES_ERRNO, .no = "ENOTTY" },
 	{ .key = "huge_pages_option", .label = "IOMMU_OPTION_HUGE_PAGES", .yes_form = YES_VALUE },
+	{ .key = "ioas_map_file", .label = "IOMMU_IOAS_MAP_FILE (map a memfd)", .yes_form = YES_MAP_FILE,
+	  .no = "ENOTTY: the kernel predates it (v6.13)" },
 	{ .key = "hwpt_alloc", .label = "HWPT (IOMMU_HWPT_ALLOC)", .noun = "IOMMU_HWPT_ALLOC",
 	  .yes_form = YES_TEXT,
 	  .yes = "paging HWPTs; the flags a device's IOMMU accepts are tried in a batch",
@@ -82,15 +85,17 @@ static const struct feature_words feature_words[] = {
 	{ .key = "hwpt_fault", .label = "fault-capable HWPT (fault_id)",
 	  .no = "E2BIG: struct iommu_hwpt_alloc has no fault_id here (v6.11+)" },
 	{ .key = "hwpt_pasid", .label = "PASID-capable HWPT (IOMMU_HWPT_ALLOC_PASID)",
-	  .unknown = "checked against a bound device: a batch's 'hwpt alloc DEV IOAS pasid' tries it" },
+	  .unknown = "checked against a bound device: 'vfio probe DEV' tries it" },
 	{ .key = "hwpt_nest_parent", .label = "nest-parent HWPT",
-	  .unknown = "depends on the device's IOMMU: a batch's 'hwpt alloc DEV IOAS nest-parent' tries it" },
+	  .unknown = "depends on the device's IOMMU: 'vfio probe DEV' tries it" },
 	{ .key = "fault_queue", .label = "fault queues (IOMMU_FAULT_QUEUE_ALLOC)", .yes_form = YES_TEXT,
 	  .yes = "a queue was allocated and freed",
 	  .no = "ENOTTY: the kernel predates fault queues (v6.11)" },
 	{ .key = "hw_info", .label = "IOMMU_GET_HW_INFO (hardware info, PASID width)",
 	  .yes_form = YES_IOCTL_EXISTS, .no = "ENOTTY: the kernel predates it (v6.7)" },
 	{ .key = "viommu", .label = "vIOMMU (IOMMU_VIOMMU_ALLOC)", .yes_form = YES_IOCTL_EXISTS,
+	  .no = "ENOTTY: the kernel predates it (v6.13)" },
+	{ .key = "vdevice", .label = "vDEVICE (IOMMU_VDEVICE_ALLOC)", .yes_form = YES_IOCTL_EXISTS,
 	  .no = "ENOTTY: the kernel predates it (v6.13)" },
 	{ .key = "veventq", .label = "vIOMMU event queues (IOMMU_VEVENTQ_ALLOC)",
 	  .yes_form = YES_IOCTL_EXISTS, .no = "ENOTTY: the kernel predates it (v6.15)" },
@@ -101,7 +106,7 @@ static const struct feature_words feature_words[] = {
 	{ .key = "rlimit_mode_option", .label = "IOMMU_OPTION_RLIMIT_MODE (memlock accounting)",
 	  .yes_form = YES_RLIMIT },
 	{ .key = "pasid_attach", .label = "PASID attach (VFIO_DEVICE_ATTACH_PASID)",
-	  .unknown = "needs a bound device cdev: a batch's 'pasid attach DEV PASID IOAS' tries it" },
+	  .unknown = "needs a bound device cdev: 'vfio probe DEV --pasid N' tries it" },
 	{ .key = "device_cdev", .label = "VFIO device cdevs (" VFIO_PATH_CDEV_DIR ")" },
 };
 
@@ -167,6 +172,9 @@ char *cli_vfio_feature_detail(const struct vfio_feature *f)
 				 (unsigned long long)f->val[2]);
 	case YES_VALUE:
 		return xasprintf("%llu", (unsigned long long)f->val[0]);
+	case YES_MAP_FILE:
+		return xasprintf("a memfd page was mapped at IOVA 0x%llx of an empty IOAS and unmapped",
+				 (unsigned long long)f->val[0]);
 	case YES_IOCTL_EXISTS:
 		return xasprintf("the ioctl exists (%s with no device)", vfio_errno_name(f->err));
 	case YES_OPTION_KNOWN:
@@ -622,6 +630,7 @@ struct probe_opts {
 	const char *while_mapped;
 	bool msi_check;
 	const char *ddw_page_shift, *ddw_levels, *ddw_size;
+	const char *pasid;
 };
 
 enum {
@@ -633,6 +642,7 @@ enum {
 	OPT_DDW_PAGE_SHIFT,
 	OPT_DDW_LEVELS,
 	OPT_DDW_SIZE,
+	OPT_PROBE_PASID,
 };
 
 static const struct argp_option probe_options[] = {
@@ -650,6 +660,8 @@ static const struct argp_option probe_options[] = {
 	  "(default 1)", 0 },
 	{ "ddw-size", OPT_DDW_SIZE, "BYTES", 0, "SPAPR TCE (POWER): size of that window, a power of two "
 	  "(default 1 GiB)", 0 },
+	{ "pasid", OPT_PROBE_PASID, "N", 0, "iommufd: also attach PASID N (1..0xfffff) to a PASID-compatible "
+	  "HWPT, with the device itself moved onto it, and detach it (Linux 6.15+)", 0 },
 	{ 0 }
 };
 
@@ -681,6 +693,9 @@ static error_t probe_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_DDW_SIZE:
 		o->ddw_size = arg;
+		break;
+	case OPT_PROBE_PASID:
+		o->pasid = arg;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -815,6 +830,27 @@ char *cli_vfio_step_what(const struct vfio_step *s)
 		return xasprintf("remove the DDW at 0x%llx", v0);
 	case VSTEP_SPAPR_UNREGISTER:
 		return xstrdup("unregister the test buffer");
+	case VSTEP_MAP_FILE:
+		return xstrdup("map a memfd page (IOMMU_IOAS_MAP_FILE)");
+	case VSTEP_HWPT_PASID:
+		return xstrdup("allocate a PASID-compatible HWPT (IOMMU_HWPT_ALLOC_PASID)");
+	case VSTEP_NEST_PARENT:
+		return xstrdup("allocate a nest-parent HWPT (IOMMU_HWPT_ALLOC_NEST_PARENT)");
+	case VSTEP_VIOMMU:
+		return v2 ? xasprintf("allocate a vIOMMU of type %llu (%s) on HWPT %llu", v1,
+				      vfio_viommu_type_name((uint32_t)v1) ? vfio_viommu_type_name((uint32_t)v1) : "?", v2) :
+		       xasprintf("allocate a vIOMMU of type %llu (%s) with no nest-parent HWPT", v1,
+				 vfio_viommu_type_name((uint32_t)v1) ? vfio_viommu_type_name((uint32_t)v1) : "?");
+	case VSTEP_VDEVICE:
+		return xasprintf("allocate a vDEVICE with virtual ID %llu", v1);
+	case VSTEP_VEVENTQ:
+		return xasprintf("allocate a vIOMMU event queue of type %llu", v1);
+	case VSTEP_REATTACH_PASID_HWPT:
+		return xasprintf("move the device onto the PASID-compatible HWPT %llu", v0);
+	case VSTEP_PASID_ATTACH:
+		return xasprintf("attach PASID %llu to %llu", v0, v1);
+	case VSTEP_PASID_DETACH:
+		return xasprintf("detach PASID %llu", v0);
 	}
 	return xstrdup("?");
 }
@@ -840,6 +876,22 @@ static char *step_done(const struct vfio_probe_result *res, const struct vfio_st
 	case VSTEP_HW_INFO:
 		return xasprintf("type %s, capabilities 0x%llx, PASID width %u bits", res->hw.type_name,
 				 (unsigned long long)res->hw.capabilities, res->hw.max_pasid_log2);
+	case VSTEP_MAP_FILE:
+		return xasprintf("mapped at IOVA 0x%llx and unmapped", v0);
+	case VSTEP_HWPT_PASID:
+	case VSTEP_NEST_PARENT:
+		return xasprintf("HWPT ID %llu", v0);
+	case VSTEP_VIOMMU:
+		return xasprintf("vIOMMU ID %llu", v0);
+	case VSTEP_VDEVICE:
+		return xasprintf("vDEVICE ID %llu", v0);
+	case VSTEP_VEVENTQ:
+		return xasprintf("event queue ID %llu", v0);
+	case VSTEP_PASID_ATTACH:
+		return xasprintf("attached; HWPT ID %llu", v2);
+	case VSTEP_PASID_DETACH:
+	case VSTEP_REATTACH_PASID_HWPT:
+		return xstrdup("ok");
 	case VSTEP_MAP:
 		return xstrdup("mapped");
 	case VSTEP_UNMAP:
@@ -922,6 +974,115 @@ char *cli_vfio_path_why(const struct vfio_probe_result *res, const struct vfio_p
 }
 
 /* ---- vfio probe ---- */
+
+/* The newer iommufd's answers for the probed device, in words. */
+static const struct {
+	const char *key, *label;
+} probe_feature_labels[] = {
+	{ "ioas_map_file", "IOMMU_IOAS_MAP_FILE (a memfd page)" },
+	{ "hwpt_pasid", "PASID-capable HWPT (IOMMU_HWPT_ALLOC_PASID)" },
+	{ "hwpt_nest_parent", "nest-parent HWPT (IOMMU_HWPT_ALLOC_NEST_PARENT)" },
+	{ "viommu", "vIOMMU (IOMMU_VIOMMU_ALLOC)" },
+	{ "vdevice", "vDEVICE (IOMMU_VDEVICE_ALLOC)" },
+	{ "veventq", "vIOMMU event queue (IOMMU_VEVENTQ_ALLOC)" },
+	{ "pasid_attach", "PASID attach (VFIO_DEVICE_ATTACH_PASID)" },
+};
+
+static const char *probe_feature_label(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(probe_feature_labels); i++)
+		if (!strcmp(probe_feature_labels[i].key, key))
+			return probe_feature_labels[i].label;
+	return key;
+}
+
+/*
+ * What the device's IOMMU answered, in a sentence. The vIOMMU's answer is
+ * read against the nest parent's: without one the kernel still asks the
+ * driver first, so EOPNOTSUPP there means the driver has no vIOMMU at all
+ * and ENOENT that it has but wants the parent this IOMMU refused.
+ */
+char *cli_vfio_probe_feature_detail(const struct vfio_probe_result *res, const struct vfio_feature *f)
+{
+	const struct vfio_feature *np = NULL;
+	unsigned long long v0 = f->val[0], v1 = f->val[1], v2 = f->val[2];
+
+	for (size_t i = 0; i < res->feats.n; i++)
+		if (!strcmp(res->feats.features[i].key, "hwpt_nest_parent"))
+			np = &res->feats.features[i];
+	if (!strcmp(f->key, "viommu")) {
+		const char *tn = vfio_viommu_type_name((uint32_t)v1);
+
+		if (!f->err)
+			return xasprintf("vIOMMU %llu of type %s on nest-parent HWPT %llu", v0, tn ? tn : "?", v2);
+		if (f->err == EOPNOTSUPP)
+			return xasprintf("EOPNOTSUPP: the %s IOMMU driver implements no vIOMMU (the kernel's "
+					 "driver has no viommu_init); the uAPI's types are ARM SMMUv3 and "
+					 "Tegra241 CMDQV", res->have_hw_info ? res->hw.type_name : "device's");
+		if (f->err == ENOENT && !v2 && np && np->err)
+			return xasprintf("ENOENT: the driver has vIOMMUs but needs a nest-parent HWPT, which "
+					 "this IOMMU refused (%s)", vfio_errno_name(np->err));
+	}
+	if (!strcmp(f->key, "hwpt_nest_parent") && f->err == EOPNOTSUPP && res->have_hw_info &&
+	    res->hw.data_type == IOMMU_HW_INFO_TYPE_INTEL_VTD)
+		return xasprintf("EOPNOTSUPP: this VT-d unit cannot nest (ECAP.NEST, bit 26, is %s)",
+				 res->hw.vtd_ecap & (1ULL << 26) ? "set: another reason" : "clear");
+	if (!strcmp(f->key, "hwpt_pasid") && f->err == EOPNOTSUPP && res->have_hw_info &&
+	    res->hw.data_type == IOMMU_HW_INFO_TYPE_INTEL_VTD)
+		return xasprintf("EOPNOTSUPP: a PASID-compatible domain needs scalable mode with first-stage "
+				 "tables (ECAP.SMTS bit 43 %s, ECAP.FLTS bit 47 %s)",
+				 res->hw.vtd_ecap & (1ULL << 43) ? "set" : "clear",
+				 res->hw.vtd_ecap & (1ULL << 47) ? "set" : "clear");
+	if (f->err)
+		return errno_text(f->op, f->err);
+	if (!strcmp(f->key, "ioas_map_file"))
+		return xasprintf("a memfd page mapped at IOVA 0x%llx and unmapped", v0);
+	if (!strcmp(f->key, "hwpt_pasid") || !strcmp(f->key, "hwpt_nest_parent"))
+		return xasprintf("HWPT %llu", v0);
+	if (!strcmp(f->key, "vdevice"))
+		return xasprintf("vDEVICE %llu, virtual ID %llu", v0, v1);
+	if (!strcmp(f->key, "veventq"))
+		return xasprintf("event queue %llu", v0);
+	if (!strcmp(f->key, "pasid_attach"))
+		return xasprintf("PASID %llu attached to HWPT %llu and detached", v0, v2);
+	return NULL;
+}
+
+static void render_probe_features(struct out *o, const struct vfio_probe_result *res)
+{
+	if (!res->feats.n)
+		return;
+	if (!out_is_json(o))
+		out_text(o, "newer iommufd on this device:");
+	else
+		out_list_begin(o, "iommufd_features", NULL);
+	for (size_t i = 0; i < res->feats.n; i++) {
+		const struct vfio_feature *f = &res->feats.features[i];
+		char *d = cli_vfio_probe_feature_detail(res, f);
+
+		if (!out_is_json(o)) {
+			out_text(o, "  %-46s %-7s %s", probe_feature_label(f->key), avail_text[f->avail], d ? d : "");
+		} else {
+			out_obj_begin(o, NULL, NULL);
+			out_str(o, "key", NULL, f->key);
+			out_str(o, "label", NULL, probe_feature_label(f->key));
+			if (f->avail == VFIO_AVAIL_UNKNOWN)
+				out_null(o, "available", NULL);
+			else
+				out_bool(o, "available", NULL, f->avail == VFIO_AVAIL_YES);
+			if (f->err)
+				out_u64(o, "errno", NULL, (uint64_t)f->err);
+			else
+				out_null(o, "errno", NULL);
+			out_str(o, "errno_name", NULL, f->err ? vfio_errno_name(f->err) : NULL);
+			out_str(o, "detail", NULL, d);
+			out_obj_end(o);
+		}
+		free(d);
+	}
+	if (out_is_json(o))
+		out_list_end(o);
+}
 
 /* A step counts as failed unless its failure was the point or does not matter. */
 static bool step_ok(const struct vfio_step *s)
@@ -1054,6 +1215,14 @@ static int vfio_probe(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 					  po->ddw_levels);
 		req.ddw_levels = (unsigned)v;
 	}
+	if (po->pasid) {
+		if (parse_u64(po->pasid, &v) || !v || v > 0xfffff)
+			return err_report(ctx, -EUSAGE, "--pasid: '%s' is not a PASID (1..0xfffff)", po->pasid);
+		if (req.path == VFIO_PATH_LEGACY)
+			return err_report(ctx, -EUSAGE, "--pasid needs the iommufd path (a legacy container has no PASIDs)");
+		req.pasid = (uint32_t)v;
+		req.path = VFIO_PATH_IOMMUFD_CDEV;
+	}
 	if (po->ddw_size) {
 		if (parse_u64(po->ddw_size, &v) || !v || (v & (v - 1)) || v < 4096)
 			return err_report(ctx, -EUSAGE, "--ddw-size: '%s' is not a power of two >= 4096",
@@ -1161,12 +1330,17 @@ static int vfio_probe(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		out_str(o, "type", "type", res.hw.type_name);
 		out_hex(o, "capabilities", "capabilities", res.hw.capabilities);
 		out_u64(o, "max_pasid_log2", "PASID width", res.hw.max_pasid_log2);
-		if (res.hw.data_type == 1) {
+		if (res.hw.data_type == IOMMU_HW_INFO_TYPE_INTEL_VTD) {
 			out_hex(o, "vtd_cap", "VT-d cap", res.hw.vtd_cap);
 			out_hex(o, "vtd_ecap", "VT-d ecap", res.hw.vtd_ecap);
 		}
+		if (res.hw.data_type == IOMMU_HW_INFO_TYPE_AMD) {
+			out_hex(o, "amd_efr", "AMD EFR", res.hw.amd_efr);
+			out_hex(o, "amd_efr2", "AMD EFR2", res.hw.amd_efr2);
+		}
 		out_obj_end(o);
 	}
+	render_probe_features(o, &res);
 	if (res.mapped) {
 		out_hex(o, "iova", "test buffer IOVA", res.iova);
 		out_u64(o, "size", "test buffer size", res.size);

@@ -24,5 +24,7 @@ char *cli_vfio_step_what(const struct vfio_step *s);
 char *cli_vfio_step_result(const struct vfio_probe_result *res, const struct vfio_step *s);
 /* One line: why the path failed (malloc'd); NULL when it did not. */
 char *cli_vfio_path_why(const struct vfio_probe_result *res, const struct vfio_path_run *p);
+/* The newer iommufd's answer for the probed device (res->feats), in a sentence, or NULL. */
+char *cli_vfio_probe_feature_detail(const struct vfio_probe_result *res, const struct vfio_feature *f);
 
 #endif

@@ -77,6 +77,25 @@ static struct fake {
 	uint64_t rlimit_mode;
 	bool rlimit_eperm;
 	int objects;              /* IOASes allocated and devices bound, less those destroyed */
+	/*
+	 * The newer iommufd (v6.13+), answered only with newer set: each
+	 * HWPT gets the next ID from 20; the flags' errno (PASID, NEST_PARENT);
+	 * the vIOMMU (ID 30), vDEVICE (31) and event queue (32, fd 999)
+	 * allocations' errno; what the last of each was asked.
+	 */
+	bool newer;
+	int map_file_err, hwpt_pasid_err, nest_err, viommu_err, vdevice_err, veventq_err;
+	uint32_t next_hwpt;
+	struct iommu_ioas_map_file map_file;
+	struct iommu_viommu_alloc viommu;
+	struct iommu_vdevice_alloc vdevice;
+	struct iommu_veventq_alloc veventq;
+	uint32_t last_detach_argsz, last_detach_flags, last_detach_pasid;
+	int pasid_attach_err;     /* a PASID attach fails with it */
+	uint32_t pasid_pt;        /* the pt_id of the last PASID attach */
+	uint32_t rid_pt;          /* the pt_id of the last attach of the device itself */
+	uint32_t destroyed[16];
+	int ndestroyed;
 	/* the last sendmsg of fake fds (send): its bytes and fds */
 	char sent[4096];
 	size_t sent_len;
@@ -230,6 +249,76 @@ static int fake_spapr(unsigned long req, void *arg)
 	}
 }
 
+/* The newer iommufd's ioctls with fk.newer: 1 answered (0 or -1 with errno), 0 not ours. */
+static int fake_newer(unsigned long req, void *arg, int *ret)
+{
+	int err = 0;
+
+	switch (req) {
+	case IOMMU_IOAS_MAP_FILE: {
+		struct iommu_ioas_map_file *m = arg;
+
+		fk.map_file = *m;
+		err = fk.map_file_err;
+		if (!err && !(m->flags & IOMMU_IOAS_MAP_FIXED_IOVA))
+			m->iova = 0x7000000;
+		break;
+	}
+	case IOMMU_HWPT_ALLOC: {
+		struct iommu_hwpt_alloc *h = arg;
+
+		err = h->flags & IOMMU_HWPT_ALLOC_PASID ? fk.hwpt_pasid_err :
+		      h->flags & IOMMU_HWPT_ALLOC_NEST_PARENT ? fk.nest_err : 0;
+		if (!err)
+			h->out_hwpt_id = 20 + fk.next_hwpt++;
+		break;
+	}
+	case IOMMU_VIOMMU_ALLOC: {
+		struct iommu_viommu_alloc *v = arg;
+
+		fk.viommu = *v;
+		/* as the kernel: the driver is asked before the HWPT is looked up */
+		err = fk.viommu_err ? fk.viommu_err : v->hwpt_id ? 0 : ENOENT;
+		if (!err)
+			v->out_viommu_id = 30;
+		break;
+	}
+	case IOMMU_VDEVICE_ALLOC:
+		fk.vdevice = *(struct iommu_vdevice_alloc *)arg;
+		err = fk.vdevice_err;
+		if (!err)
+			((struct iommu_vdevice_alloc *)arg)->out_vdevice_id = 31;
+		break;
+	case IOMMU_VEVENTQ_ALLOC:
+		fk.veventq = *(struct iommu_veventq_alloc *)arg;
+		err = fk.veventq_err;
+		if (!err) {
+			((struct iommu_veventq_alloc *)arg)->out_veventq_id = 32;
+			((struct iommu_veventq_alloc *)arg)->out_veventq_fd = 999;
+		}
+		break;
+	case VFIO_DEVICE_DETACH_IOMMUFD_PT: {
+		struct vfio_device_detach_iommufd_pt *d = arg;
+
+		fk.last_detach_argsz = d->argsz;
+		fk.last_detach_flags = d->flags;
+		if (d->flags & VFIO_DEVICE_DETACH_PASID)
+			fk.last_detach_pasid = d->pasid;
+		break;
+	}
+	case IOMMU_DESTROY:
+		if (fk.ndestroyed < 16)
+			fk.destroyed[fk.ndestroyed++] = ((struct iommu_destroy *)arg)->id;
+		fk.objects -= fk.objects > 0;
+		break;
+	default:
+		return 0;
+	}
+	errno = err;
+	*ret = err ? -1 : 0;
+	return 1;
+}
+
 int __wrap_ioctl(int fd, unsigned long req, ...);
 int __wrap_ioctl(int fd, unsigned long req, ...)
 {
@@ -245,6 +334,12 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		fk.calls[fk.ncalls++] = req;
 	if (fk.spapr && fd == FD_CONTAINER && req != VFIO_GET_API_VERSION && req != VFIO_CHECK_EXTENSION)
 		return fake_spapr(req, arg);
+	if (fk.newer) {
+		int ret;
+
+		if (fake_newer(req, arg, &ret))
+			return ret;
+	}
 	switch (req) {
 	case VFIO_GET_API_VERSION:
 		return VFIO_API_VERSION;
@@ -329,7 +424,16 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		fk.last_attach_pasid = a->argsz >= 16 ? a->pasid : 0;
 		if (fake_fail(req, 0))
 			return -1;
-		a->pt_id = 3;
+		if (a->flags & VFIO_DEVICE_ATTACH_PASID) {
+			fk.pasid_pt = a->pt_id;
+			if (fk.pasid_attach_err) {
+				errno = fk.pasid_attach_err;
+				return -1;
+			}
+		} else {
+			fk.rid_pt = a->pt_id;
+		}
+		a->pt_id = fk.newer && a->pt_id >= 20 ? a->pt_id : 3;
 		return 0;
 	}
 	case IOMMU_IOAS_IOVA_RANGES: {
@@ -1894,6 +1998,339 @@ static void test_cli_msi_sw_window(void **state)
 	(void)state;
 }
 
+/* ---- the newer iommufd (v6.13+): status, probe, batch ---- */
+
+static const struct vfio_feature *pfeat(const struct vfio_probe_result *res, const char *key)
+{
+	for (size_t i = 0; i < res->feats.n; i++)
+		if (!strcmp(res->feats.features[i].key, key))
+			return &res->feats.features[i];
+	return NULL;
+}
+
+static const struct vfio_step *pstep(const struct vfio_path_run *p, enum vfio_step_kind kind)
+{
+	for (size_t i = 0; i < p->nsteps; i++)
+		if (p->steps[i].kind == kind)
+			return &p->steps[i];
+	return NULL;
+}
+
+static const char *pdetail(const struct vfio_probe_result *res, const char *key)
+{
+	static char *last;
+
+	free(last);
+	last = cli_vfio_probe_feature_detail(res, pfeat(res, key));
+	return last ? last : "";
+}
+
+static bool destroyed_before(uint32_t a, uint32_t b)
+{
+	int ia = -1, ib = -1;
+
+	for (int i = 0; i < fk.ndestroyed; i++) {
+		if (fk.destroyed[i] == a && ia < 0)
+			ia = i;
+		if (fk.destroyed[i] == b && ib < 0)
+			ib = i;
+	}
+	return ia >= 0 && ib >= 0 && ia < ib;
+}
+
+static void test_status_map_file(void **state)
+{
+	struct vfio_status st = { 0 };
+	const struct vfio_feature *f;
+
+	WRAPPED();
+	fake_reset();
+	fk.newer = true;
+	vfio_status_probe(&st);
+	f = feat(&st, "ioas_map_file");
+	assert_int_equal(f->avail, VFIO_AVAIL_YES);
+	assert_int_equal(f->val[0], 0x7000000);
+	/* a page of a real memfd, from offset 0, where the kernel chooses, into the IOAS */
+	assert_int_equal(fk.map_file.size, sizeof(struct iommu_ioas_map_file));
+	assert_int_equal(fk.map_file.length, 4096);
+	assert_int_equal(fk.map_file.start, 0);
+	assert_int_equal(fk.map_file.ioas_id, 2);
+	assert_true(fk.map_file.fd >= 0);
+	assert_int_equal(fk.map_file.flags & IOMMU_IOAS_MAP_FIXED_IOVA, 0);
+	assert_int_equal(fk.map_file.flags & (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE),
+			 IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE);
+	assert_non_null(strstr(detail_of(f), "memfd page was mapped at IOVA 0x7000000"));
+	/* IOMMU_VDEVICE_ALLOC answers ENOENT for vIOMMU 0: it exists */
+	assert_int_equal(feat(&st, "vdevice")->avail, VFIO_AVAIL_YES);
+	vfio_status_release(&st);
+
+	/* a kernel before 6.13: ENOTTY, said as such */
+	fake_reset();
+	fk.newer = true;
+	fk.map_file_err = ENOTTY;
+	vfio_status_probe(&st);
+	f = feat(&st, "ioas_map_file");
+	assert_int_equal(f->avail, VFIO_AVAIL_NO);
+	assert_int_equal(f->err, ENOTTY);
+	assert_string_equal(detail_of(f), "ENOTTY: the kernel predates it (v6.13)");
+	vfio_status_release(&st);
+
+	/* another refusal leaves it unknown, with the errno explained */
+	fake_reset();
+	fk.newer = true;
+	fk.map_file_err = EINVAL;
+	vfio_status_probe(&st);
+	f = feat(&st, "ioas_map_file");
+	assert_int_equal(f->avail, VFIO_AVAIL_UNKNOWN);
+	assert_non_null(strstr(detail_of(f), "EINVAL: the file cannot be pinned"));
+	vfio_status_release(&st);
+}
+
+/* VT-d in scalable mode without nesting (QEMU's intel-iommu): no vIOMMU, said why */
+static void test_probe_newer_vtd(void **state)
+{
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	fk.newer = true;
+	fk.nest_err = EOPNOTSUPP;
+	fk.viommu_err = EOPNOTSUPP;
+	assert_int_equal(vfio_probe_run(&base_req, &res), 0);
+	assert_int_equal(pfeat(&res, "ioas_map_file")->avail, VFIO_AVAIL_YES);
+	assert_int_equal(fk.map_file.length, 4096);
+	assert_int_equal(pfeat(&res, "hwpt_pasid")->avail, VFIO_AVAIL_YES);
+	assert_int_equal(pfeat(&res, "hwpt_pasid")->val[0], 20);
+	assert_int_equal(pfeat(&res, "hwpt_nest_parent")->avail, VFIO_AVAIL_NO);
+	assert_int_equal(pfeat(&res, "hwpt_nest_parent")->err, EOPNOTSUPP);
+	assert_non_null(strstr(pdetail(&res, "hwpt_nest_parent"), "cannot nest (ECAP.NEST, bit 26, is clear)"));
+	/* the vIOMMU asked with no HWPT: the driver is asked first */
+	assert_int_equal(fk.viommu.hwpt_id, 0);
+	assert_int_equal(fk.viommu.dev_id, 7);
+	assert_int_equal(fk.viommu.type, IOMMU_VIOMMU_TYPE_ARM_SMMUV3);
+	assert_int_equal(pfeat(&res, "viommu")->avail, VFIO_AVAIL_NO);
+	assert_non_null(strstr(pdetail(&res, "viommu"), "EOPNOTSUPP: the intel-vtd IOMMU driver implements no vIOMMU"));
+	/* nothing on a vIOMMU that is not there, and no PASID unless asked */
+	assert_null(pfeat(&res, "vdevice"));
+	assert_null(pfeat(&res, "veventq"));
+	assert_null(pfeat(&res, "pasid_attach"));
+	/* optional: the path is ok */
+	assert_true(res.iommufd.ok);
+	/* the PASID HWPT goes before its IOAS */
+	assert_true(destroyed_before(20, 2));
+	vfio_probe_result_release(&res);
+
+	/* a driver with vIOMMUs but no nest parent: ENOENT, read as such */
+	fake_reset();
+	fk.newer = true;
+	fk.nest_err = EOPNOTSUPP;
+	assert_int_equal(vfio_probe_run(&base_req, &res), 0);
+	assert_int_equal(pfeat(&res, "viommu")->err, ENOENT);
+	assert_non_null(strstr(pdetail(&res, "viommu"), "needs a nest-parent HWPT, which this IOMMU refused (EOPNOTSUPP)"));
+	vfio_probe_result_release(&res);
+
+	/* a 6.12 kernel: the newer ioctls unknown; still optional */
+	fake_reset();
+	fk.newer = true;
+	fk.map_file_err = ENOTTY;
+	fk.hwpt_pasid_err = EOPNOTSUPP;
+	fk.nest_err = EOPNOTSUPP;
+	fk.viommu_err = ENOTTY;
+	assert_int_equal(vfio_probe_run(&base_req, &res), 0);
+	assert_int_equal(pfeat(&res, "ioas_map_file")->avail, VFIO_AVAIL_NO);
+	assert_int_equal(pfeat(&res, "viommu")->avail, VFIO_AVAIL_NO);
+	assert_non_null(strstr(pdetail(&res, "viommu"), "ENOTTY"));
+	vfio_probe_result_release(&res);
+}
+
+/* A nesting IOMMU: vIOMMU on the nest parent, a vDEVICE and an event queue; all undone */
+static void test_probe_newer_viommu(void **state)
+{
+	struct vfio_probe_result res;
+
+	WRAPPED();
+	fake_reset();
+	fk.newer = true;
+	assert_int_equal(vfio_probe_run(&base_req, &res), 0);
+	assert_int_equal(pfeat(&res, "hwpt_nest_parent")->val[0], 21);
+	assert_int_equal(fk.viommu.hwpt_id, 21);
+	assert_int_equal(pfeat(&res, "viommu")->avail, VFIO_AVAIL_YES);
+	assert_non_null(strstr(pdetail(&res, "viommu"), "vIOMMU 30 of type arm-smmuv3 on nest-parent HWPT 21"));
+	assert_int_equal(fk.vdevice.viommu_id, 30);
+	assert_int_equal(fk.vdevice.dev_id, 7);
+	assert_int_equal(pfeat(&res, "vdevice")->avail, VFIO_AVAIL_YES);
+	assert_int_equal(fk.veventq.viommu_id, 30);
+	assert_int_equal(fk.veventq.type, IOMMU_VEVENTQ_TYPE_ARM_SMMUV3);
+	assert_int_equal(pfeat(&res, "veventq")->avail, VFIO_AVAIL_YES);
+	/* undone in reverse: queue, vDEVICE, vIOMMU, HWPTs, IOAS */
+	assert_true(destroyed_before(32, 31));
+	assert_true(destroyed_before(31, 30));
+	assert_true(destroyed_before(30, 21));
+	assert_true(destroyed_before(21, 2));
+	assert_true(destroyed_before(20, 2));
+	vfio_probe_result_release(&res);
+
+	/* the vDEVICE refused: the queue is still tried, the probe still ok */
+	fake_reset();
+	fk.newer = true;
+	fk.vdevice_err = EINVAL;
+	assert_int_equal(vfio_probe_run(&base_req, &res), 0);
+	assert_int_equal(pfeat(&res, "vdevice")->avail, VFIO_AVAIL_UNKNOWN);
+	assert_non_null(strstr(pdetail(&res, "vdevice"), "another physical IOMMU"));
+	assert_non_null(pfeat(&res, "veventq"));
+	vfio_probe_result_release(&res);
+}
+
+static void test_probe_pasid(void **state)
+{
+	struct vfio_probe_req req = base_req;
+	struct vfio_probe_result res;
+	const struct vfio_step *s;
+	char *why;
+
+	WRAPPED();
+	fake_reset();
+	fk.newer = true;
+	req.pasid = 5;
+	req.path = VFIO_PATH_IOMMUFD_CDEV;
+	assert_int_equal(vfio_probe_run(&req, &res), 0);
+	/* the device itself moved onto the PASID HWPT, then PASID 5 attached to it */
+	s = pstep(&res.iommufd, VSTEP_REATTACH_PASID_HWPT);
+	assert_non_null(s);
+	assert_int_equal(s->v[0], 20);
+	assert_int_equal(fk.pasid_pt, 20);
+	assert_int_equal(fk.last_attach_pasid, 5);
+	assert_int_equal(pfeat(&res, "pasid_attach")->avail, VFIO_AVAIL_YES);
+	assert_non_null(strstr(pdetail(&res, "pasid_attach"), "PASID 5 attached to HWPT 20 and detached"));
+	/* detached with the PASID flag and the 12-byte struct */
+	assert_int_equal(fk.last_detach_pasid, 5);
+	assert_int_equal(pstep(&res.iommufd, VSTEP_PASID_DETACH)->err, 0);
+	assert_true(destroyed_before(20, 2));
+	vfio_probe_result_release(&res);
+
+	/* refused (a 6.12 kernel says EINVAL): the probe fails there, the device is let go */
+	fake_reset();
+	fk.newer = true;
+	fk.pasid_attach_err = EINVAL;
+	assert_int_equal(vfio_probe_run(&req, &res), -EINVAL);
+	assert_false(res.legacy.attempted);
+	assert_int_equal(res.iommufd.failed_op, VOP_ATTACH_PASID);
+	assert_int_equal(pfeat(&res, "pasid_attach")->avail, VFIO_AVAIL_UNKNOWN);
+	why = cli_vfio_path_why(&res, &res.iommufd);
+	assert_non_null(strstr(why, "attach PASID 5 to 20 failed: EINVAL:"));
+	assert_non_null(strstr(why, "PASID-compatible"));
+	free(why);
+	assert_true(destroyed_before(20, 2));
+	vfio_probe_result_release(&res);
+
+	/* no PASID HWPT: the PASID goes to the IOAS, the kernel decides */
+	fake_reset();
+	fk.newer = true;
+	fk.hwpt_pasid_err = EOPNOTSUPP;
+	assert_int_equal(vfio_probe_run(&req, &res), 0);
+	assert_null(pstep(&res.iommufd, VSTEP_REATTACH_PASID_HWPT));
+	assert_int_equal(fk.pasid_pt, 2);
+	vfio_probe_result_release(&res);
+}
+
+static void test_cli_probe_newer(void **state)
+{
+	static const char *const pasid[] = { "--pasid", "5", NULL };
+	static const char *const bad[] = { "--pasid", "0", NULL };
+	static const char *const legacy_pasid[] = { "--path", "legacy", "--pasid", "5", NULL };
+	json_object *j, *l;
+	char *text;
+	int rc;
+
+	WRAPPED();
+	fake_reset();
+	fk.newer = true;
+	fk.nest_err = EOPNOTSUPP;
+	fk.viommu_err = EOPNOTSUPP;
+	j = cli_json("vfio-probe-newer", 1, pasid, &rc);
+	assert_int_equal(rc, 0);
+	l = jpath(j, "iommufd_features");
+	assert_int_equal(json_object_array_length(l), 5);
+	assert_string_equal(jstr(json_object_array_get_idx(l, 3), "key"), "viommu");
+	assert_false(json_object_get_boolean(jpath(json_object_array_get_idx(l, 3), "available")));
+	assert_string_equal(jstr(json_object_array_get_idx(l, 3), "errno_name"), "EOPNOTSUPP");
+	assert_string_equal(jstr(json_object_array_get_idx(l, 4), "key"), "pasid_attach");
+	assert_true(json_object_get_boolean(jpath(json_object_array_get_idx(l, 4), "available")));
+	json_object_put(j);
+	fake_reset();
+	fk.newer = true;
+	fk.nest_err = EOPNOTSUPP;
+	fk.viommu_err = EOPNOTSUPP;
+	text = run_vfio_cli("", 0, 1, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(text, "newer iommufd on this device:\n  IOMMU_IOAS_MAP_FILE (a memfd page)"));
+	assert_non_null(strstr(text, "implements no vIOMMU"));
+	free(text);
+	/* usage: PASID 0 is the device's own; no PASIDs in a legacy container */
+	fake_reset();
+	free(run_vfio_cli("", 0, 1, bad, &rc));
+	assert_int_equal(rc, EXIT_USAGE);
+	free(run_vfio_cli("", 0, 1, legacy_pasid, &rc));
+	assert_int_equal(rc, EXIT_USAGE);
+}
+
+static void test_batch_newer(void **state)
+{
+	static const char script[] =
+		"ioas alloc name=a\n"
+		"device bind 0000:00:03.0 name=edu\n"
+		"hwpt alloc edu a nest-parent name=np\n"
+		"viommu alloc edu np name=v\n"
+		"vdevice alloc v edu virt-id=0x10 name=vd\n"
+		"ioas map-file a size=0x2000 fill=0x5a name=mf\n"
+		"exec -- sh -c 'test \"$(head -c 2 /proc/self/fd/{fd:mf})\" = ZZ'\n"
+		"destroy vd\n"
+		"destroy v\n"
+		"ioas unmap a mf\n"
+		"viommu alloc edu a\n";
+	struct fake_sysfs *fs;
+	json_object *all, *l, *v;
+	char *text = NULL;
+
+	WRAPPED();
+	fake_reset();
+	fk.newer = true;
+	fs = fake_new();
+	fake_driver(fs, "vfio-pci", false);
+	fake_device(fs, "0000:00:03.0", NULL, 1, "vfio-pci", NULL);
+	fake_file(fs, "/sys/devices/pci0000:00/0000:00:03.0/vfio-dev/vfio0/dev", "511:0\n");
+	assert_int_equal(batch_out(script, fake_view(fs), true, &text), -EUSAGE);
+	all = json_tokener_parse(text);
+	free(text);
+	assert_non_null(all);
+	assert_int_equal(json_object_array_length(all), 12);
+	assert_string_equal(member(line_res(all, 2, "ok"), "output", "hwpt_id"), "20");
+	assert_string_equal(member(line_res(all, 3, "ok"), "output", "viommu_id"), "30");
+	assert_string_equal(member(line_res(all, 3, "ok"), "output", "viommu_type"), "1");
+	assert_int_equal(fk.viommu.hwpt_id, 20);
+	assert_string_equal(member(line_res(all, 4, "ok"), "output", "vdevice_id"), "31");
+	assert_string_equal(member(line_res(all, 4, "ok"), "output", "virt_id"), "0x10");
+	assert_int_equal(fk.vdevice.virt_id, 0x10);
+	l = line_res(all, 5, "ok");
+	assert_string_equal(member(l, "output", "iova"), "0x7000000");
+	assert_string_equal(member(l, "output", "size"), "8192");
+	assert_int_equal(fk.map_file.length, 0x2000);
+	assert_true(fk.map_file.fd >= 0);
+	/* the child read the memfd's bytes through the fd the run held */
+	line_res(all, 6, "ok");
+	line_res(all, 7, "ok");
+	line_res(all, 8, "ok");
+	assert_true(destroyed_before(31, 30));
+	assert_string_equal(member(line_res(all, 9, "ok"), "output", "unmapped_bytes"), "8192");
+	/* a vIOMMU needs a HWPT: an IOAS is a usage error */
+	l = line_res(all, 10, "error");
+	assert_true(json_object_object_get_ex(l, "message", &v));
+	assert_string_equal(json_object_get_string(v), "'a' is a ioas");
+	json_object_put(all);
+	fake_free(fs);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1928,6 +2365,12 @@ int main(void)
 		cmocka_unit_test(test_batch_send),
 		cmocka_unit_test(test_status_rlimit_mode),
 		cmocka_unit_test(test_cli_caps),
+		cmocka_unit_test(test_status_map_file),
+		cmocka_unit_test(test_probe_newer_vtd),
+		cmocka_unit_test(test_probe_newer_viommu),
+		cmocka_unit_test(test_probe_pasid),
+		cmocka_unit_test(test_cli_probe_newer),
+		cmocka_unit_test(test_batch_newer),
 	};
 
 	if (!&__real_ioctl)

@@ -55,13 +55,187 @@ static int choose_iova(const struct vfio_probe_req *req, struct vfio_probe_resul
 
 /* ---- iommufd + cdev ---- */
 
+/* What an answer says of a feature: it worked; the kernel or this IOMMU lacks it; unclear. */
+static enum vfio_avail avail_of(int rc)
+{
+	if (!rc)
+		return VFIO_AVAIL_YES;
+	if (rc == -ENOTTY || rc == -E2BIG || rc == -EOPNOTSUPP)
+		return VFIO_AVAIL_NO;
+	return VFIO_AVAIL_UNKNOWN;
+}
+
+static void feat(struct vfio_probe_result *res, const char *key, enum vfio_avail avail, enum vfio_op op,
+		 int err, const uint64_t v[3])
+{
+	struct vfio_status *st = &res->feats;
+	struct vfio_feature *f;
+
+	st->features = xrealloc(st->features, (st->n + 1) * sizeof(*st->features));
+	f = &st->features[st->n++];
+	memset(f, 0, sizeof(*f));
+	f->key = key;
+	f->avail = avail;
+	f->basis = VFIO_BASIS_PROBED;
+	f->op = op;
+	f->err = err < 0 ? -err : err;
+	if (v)
+		memcpy(f->val, v, sizeof(f->val));
+}
+
+/* A step of the newer iommufd: recorded (optional unless counted) and kept as a feature. */
+static int newer(struct vfio_path_run *p, struct vfio_probe_result *res, const char *key,
+		 struct vfio_step s, bool counted)
+{
+	s.optional = !counted;
+	feat(res, key, avail_of(s.err), s.op, s.err, s.v);
+	return step(p, s);
+}
+
+/* The objects the newer steps made, undone in reverse. */
+struct newer_objs {
+	uint32_t hwpt_pasid, nest_parent, viommu, vdevice, veventq;
+	int veventq_fd;
+	bool rid_on_pasid_hwpt, pasid_attached;
+};
+
+/*
+ * What the attached device's IOMMU offers of the newer iommufd: a memfd
+ * page through IOMMU_IOAS_MAP_FILE, a PASID-compatible HWPT, a nest-parent
+ * HWPT, a vIOMMU on it (or, without one, on none: a driver without vIOMMUs
+ * says EOPNOTSUPP before it looks at the HWPT), a vDEVICE and an event
+ * queue on that vIOMMU; with req->pasid, the device moved onto the PASID
+ * HWPT and that PASID attached to it. Returns the error of a counted step.
+ */
+static int newer_steps(const struct vfio_probe_req *req, struct vfio_probe_result *res, int ifd, int dfd,
+		       uint32_t ioas, uint32_t dev_id, struct newer_objs *n)
+{
+	struct vfio_path_run *p = &res->iommufd;
+	uint64_t iova = 0;
+	uint32_t type, pt;
+	void *va = NULL;
+	int mfd = -1, rc;
+
+	rc = vfio_memfd_alloc(4096, 0x3c, &mfd, &va);
+	if (!rc) {
+		rc = vfio_ioas_map_file(ifd, ioas, mfd, 0, 4096, false, true, &iova);
+		if (!rc)
+			vfio_ioas_unmap(ifd, ioas, iova, 4096, NULL);
+		newer(p, res, "ioas_map_file", (struct vfio_step){ .kind = VSTEP_MAP_FILE,
+				.op = VOP_IOAS_MAP_FILE, .err = rc, .v = { iova } }, false);
+		vfio_buffer_free(va, 4096);
+		close(mfd);
+	} else {
+		newer(p, res, "ioas_map_file", (struct vfio_step){ .kind = VSTEP_MAP_FILE, .op = VOP_MEMFD,
+				.err = rc }, false);
+	}
+
+	rc = vfio_hwpt_alloc(ifd, dev_id, ioas, IOMMU_HWPT_ALLOC_PASID, &n->hwpt_pasid);
+	if (rc)
+		n->hwpt_pasid = 0;
+	newer(p, res, "hwpt_pasid", (struct vfio_step){ .kind = VSTEP_HWPT_PASID, .op = VOP_HWPT_ALLOC_PASID,
+			.err = rc, .v = { n->hwpt_pasid } }, false);
+
+	rc = vfio_hwpt_alloc(ifd, dev_id, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, &n->nest_parent);
+	if (rc)
+		n->nest_parent = 0;
+	newer(p, res, "hwpt_nest_parent", (struct vfio_step){ .kind = VSTEP_NEST_PARENT,
+			.op = VOP_HWPT_NEST_PARENT, .err = rc, .v = { n->nest_parent } }, false);
+
+	type = vfio_viommu_type_for(res->have_hw_info ? res->hw.data_type : 0);
+	rc = vfio_viommu_alloc(ifd, type, dev_id, n->nest_parent, &n->viommu);
+	if (rc)
+		n->viommu = 0;
+	newer(p, res, "viommu", (struct vfio_step){ .kind = VSTEP_VIOMMU, .op = VOP_VIOMMU_ALLOC, .err = rc,
+			.v = { n->viommu, type, n->nest_parent } }, false);
+	if (n->viommu) {
+		/* the device's virtual ID on the vIOMMU: its own requester ID will do */
+		rc = vfio_vdevice_alloc(ifd, n->viommu, dev_id, 1, &n->vdevice);
+		if (rc)
+			n->vdevice = 0;
+		newer(p, res, "vdevice", (struct vfio_step){ .kind = VSTEP_VDEVICE, .op = VOP_VDEVICE_ALLOC,
+				.err = rc, .v = { n->vdevice, 1 } }, false);
+		rc = vfio_veventq_alloc(ifd, n->viommu, type, 64, &n->veventq, &n->veventq_fd);
+		if (rc) {
+			n->veventq = 0;
+			n->veventq_fd = -1;
+		}
+		newer(p, res, "veventq", (struct vfio_step){ .kind = VSTEP_VEVENTQ, .op = VOP_VEVENTQ_ALLOC,
+				.err = rc, .v = { n->veventq, type } }, false);
+	}
+
+	if (!req->pasid)
+		return 0;
+	/* a PASID needs a PASID-compatible HWPT, and so does the device's own attachment */
+	pt = n->hwpt_pasid ? n->hwpt_pasid : ioas;
+	if (n->hwpt_pasid) {
+		rc = vfio_device_attach(dfd, n->hwpt_pasid, -1, NULL);
+		if (step(p, (struct vfio_step){ .kind = VSTEP_REATTACH_PASID_HWPT, .op = VOP_ATTACH, .err = rc,
+						.v = { n->hwpt_pasid } }))
+			return rc;
+		n->rid_on_pasid_hwpt = true;
+	}
+	iova = 0;
+	{
+		uint32_t out = 0;
+
+		rc = vfio_device_attach(dfd, pt, req->pasid, &out);
+		if (rc) {
+			newer(p, res, "pasid_attach", (struct vfio_step){ .kind = VSTEP_PASID_ATTACH,
+					.op = VOP_ATTACH_PASID, .err = rc, .v = { (uint64_t)req->pasid, pt } }, true);
+			return rc;
+		}
+		n->pasid_attached = true;
+		newer(p, res, "pasid_attach", (struct vfio_step){ .kind = VSTEP_PASID_ATTACH,
+				.op = VOP_ATTACH_PASID, .v = { (uint64_t)req->pasid, pt, out } }, true);
+	}
+	return 0;
+}
+
+/* Detach the PASID (a counted step), then put the device back on the IOAS's own domain. */
+static int newer_pasid_detach(const struct vfio_probe_req *req, struct vfio_probe_result *res, int dfd,
+			      struct newer_objs *n)
+{
+	int rc;
+
+	if (!n->pasid_attached)
+		return 0;
+	rc = vfio_device_detach(dfd, req->pasid);
+	if (!step(&res->iommufd, (struct vfio_step){ .kind = VSTEP_PASID_DETACH, .op = VOP_DETACH_PASID,
+						     .err = rc, .v = { (uint64_t)req->pasid } }))
+		n->pasid_attached = false;
+	return rc;
+}
+
+static void newer_release(struct vfio_probe_result *res, int ifd, int dfd, uint32_t pasid,
+			  struct newer_objs *n)
+{
+	if (n->pasid_attached)
+		vfio_device_detach(dfd, pasid);
+	if (n->veventq_fd >= 0)
+		close(n->veventq_fd);
+	if (n->veventq)
+		vfio_destroy(ifd, n->veventq);
+	if (n->vdevice)
+		vfio_destroy(ifd, n->vdevice);
+	if (n->viommu)
+		vfio_destroy(ifd, n->viommu);
+	/* a HWPT the device is attached to cannot go: the caller detached it, or closes all */
+	if (n->nest_parent)
+		vfio_destroy(ifd, n->nest_parent);
+	if (n->hwpt_pasid)
+		vfio_destroy(ifd, n->hwpt_pasid);
+	(void)res;
+}
+
 static int path_iommufd(const struct vfio_probe_req *req, struct vfio_probe_result *res,
 			bool *attached)
 {
 	struct vfio_path_run *p = &res->iommufd;
+	struct newer_objs n = { .veventq_fd = -1 };
 	int ifd = -1, dfd = -1, rc;
 	uint32_t dev_id = 0, ioas = 0, hwpt = 0;
-	bool have_ioas = false, mapped = false;
+	bool have_ioas = false, mapped = false, detached = false;
 	void *buf = NULL;
 	uint64_t unmapped = 0;
 
@@ -103,6 +277,8 @@ static int path_iommufd(const struct vfio_probe_req *req, struct vfio_probe_resu
 	rc = vfio_hw_info_get(ifd, dev_id, &res->hw);
 	res->have_hw_info = !rc;
 	step(p, (struct vfio_step){ .kind = VSTEP_HW_INFO, .op = VOP_HW_INFO, .err = rc, .optional = true });
+	if (newer_steps(req, res, ifd, dfd, ioas, dev_id, &n))
+		goto out;
 
 	rc = vfio_buffer_alloc(res->size, &buf);
 	if (step(p, (struct vfio_step){ .kind = VSTEP_BUFFER, .op = VOP_BUFFER, .err = rc,
@@ -142,11 +318,19 @@ static int path_iommufd(const struct vfio_probe_req *req, struct vfio_probe_resu
 		mapped = false;
 		res->unmapped = true;
 	}
+	newer_pasid_detach(req, res, dfd, &n);
 	rc = vfio_device_detach(dfd, -1);
-	step(p, (struct vfio_step){ .kind = VSTEP_DETACH, .op = VOP_DETACH, .err = rc });
+	detached = !step(p, (struct vfio_step){ .kind = VSTEP_DETACH, .op = VOP_DETACH, .err = rc });
 out:
 	if (mapped)
 		vfio_ioas_unmap(ifd, ioas, res->iova, res->size, NULL);
+	if (!detached && *attached && dfd >= 0) {
+		if (n.pasid_attached)
+			vfio_device_detach(dfd, req->pasid);
+		n.pasid_attached = false;
+		vfio_device_detach(dfd, -1);
+	}
+	newer_release(res, ifd, dfd, req->pasid, &n);
 	if (have_ioas)
 		vfio_destroy(ifd, ioas);
 	if (dfd >= 0)
@@ -420,6 +604,7 @@ int vfio_probe_run(const struct vfio_probe_req *req, struct vfio_probe_result *r
 		res->nranges = 0;
 		memset(&res->hw, 0, sizeof(res->hw));
 		res->have_hw_info = false;
+		vfio_status_release(&res->feats);
 		res->dev_id = res->ioas_id = res->hwpt_id = 0;
 	}
 	rc = path_legacy(req, res);
@@ -432,6 +617,7 @@ void vfio_probe_result_release(struct vfio_probe_result *res)
 {
 	free(res->iommufd.steps);
 	free(res->legacy.steps);
+	vfio_status_release(&res->feats);
 	free(res->ranges);
 	memset(res, 0, sizeof(*res));
 }

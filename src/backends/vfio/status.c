@@ -72,6 +72,7 @@ struct ioctl_probe {
 static const struct ioctl_probe presence_probes[] = {
 	{ "hw_info", IOMMU_GET_HW_INFO, sizeof(struct iommu_hw_info) },
 	{ "viommu", IOMMU_VIOMMU_ALLOC, sizeof(struct iommu_viommu_alloc) },
+	{ "vdevice", IOMMU_VDEVICE_ALLOC, sizeof(struct iommu_vdevice_alloc) },
 	{ "veventq", IOMMU_VEVENTQ_ALLOC, sizeof(struct iommu_veventq_alloc) },
 	{ "hw_queue", IOMMU_HW_QUEUE_ALLOC, 48 },
 };
@@ -116,8 +117,8 @@ static void probe_container(struct vfio_status *st)
 static void absent_iommufd(struct vfio_status *st, int err)
 {
 	static const char *const keys[] = {
-		"ioas", "allow_iovas", "hwpt_alloc", "hwpt_fault", "hwpt_pasid", "hwpt_nest_parent",
-		"fault_queue", "hw_info", "viommu", "veventq", "hw_queue", "sw_msi_option",
+		"ioas", "allow_iovas", "ioas_map_file", "hwpt_alloc", "hwpt_fault", "hwpt_pasid", "hwpt_nest_parent",
+		"fault_queue", "hw_info", "viommu", "vdevice", "veventq", "hw_queue", "sw_msi_option",
 		"pasid_attach", "rlimit_mode_option", "huge_pages_option",
 	};
 
@@ -151,6 +152,35 @@ static void probe_hwpt(struct vfio_status *st, int fd)
 	add_needs_device(st, "hwpt_nest_parent");
 }
 
+/*
+ * IOMMU_IOAS_MAP_FILE (v6.13+) for real: a page of a memfd mapped into the
+ * empty IOAS where the kernel chooses, and unmapped. val[0]: that IOVA,
+ * val[1]: the bytes mapped. ENOTTY: not in this kernel; a failure of the
+ * memfd itself leaves the answer unknown.
+ */
+static void probe_map_file(struct vfio_status *st, int fd, uint32_t ioas)
+{
+	struct vfio_feature *f;
+	uint64_t iova = 0;
+	void *va = NULL;
+	int mfd = -1, rc = vfio_memfd_alloc(4096, 0x5a, &mfd, &va);
+
+	if (rc) {
+		add(st, "ioas_map_file", VFIO_AVAIL_UNKNOWN, VOP_MEMFD, rc);
+		return;
+	}
+	rc = vfio_ioas_map_file(fd, ioas, mfd, 0, 4096, false, true, &iova);
+	f = add(st, "ioas_map_file", rc == -ENOTTY ? VFIO_AVAIL_NO : rc ? VFIO_AVAIL_UNKNOWN : VFIO_AVAIL_YES,
+		VOP_IOAS_MAP_FILE, rc);
+	if (!rc) {
+		f->val[0] = iova;
+		f->val[1] = 4096;
+		vfio_ioas_unmap(fd, ioas, iova, 4096, NULL);
+	}
+	vfio_buffer_free(va, 4096);
+	close(mfd);
+}
+
 static void probe_ioas(struct vfio_status *st, int fd)
 {
 	struct vfio_feature *f;
@@ -178,6 +208,7 @@ static void probe_ioas(struct vfio_status *st, int fd)
 	rc = vfio_option(fd, IOMMU_OPTION_HUGE_PAGES, false, ioas, &val);
 	f = add(st, "huge_pages_option", rc ? VFIO_AVAIL_NO : VFIO_AVAIL_YES, VOP_OPTION, rc);
 	f->val[0] = val;
+	probe_map_file(st, fd, ioas);
 	vfio_destroy(fd, ioas);
 }
 

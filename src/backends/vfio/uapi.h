@@ -247,6 +247,8 @@ enum {
 #define IOMMU_IOAS_IOVA_RANGES  _IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_IOVA_RANGES)
 #define IOMMU_IOAS_MAP          _IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_MAP)
 #define IOMMU_IOAS_UNMAP        _IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_UNMAP)
+#define IOMMU_IOAS_MAP_FILE     _IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_MAP_FILE)
+#define IOMMU_IOAS_CHANGE_PROCESS _IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_CHANGE_PROCESS)
 #define IOMMU_OPTION            _IO(IOMMUFD_TYPE, IOMMUFD_CMD_OPTION)
 #define IOMMU_HWPT_ALLOC        _IO(IOMMUFD_TYPE, IOMMUFD_CMD_HWPT_ALLOC)
 #define IOMMU_GET_HW_INFO       _IO(IOMMUFD_TYPE, IOMMUFD_CMD_GET_HW_INFO)
@@ -303,6 +305,23 @@ struct iommu_ioas_map {
 	UAPI_U64 user_va;
 	UAPI_U64 length;
 	UAPI_U64 iova;
+};
+
+/* v6.13+: map length bytes of a file (a memfd) from offset start; flags as IOAS_MAP's. */
+struct iommu_ioas_map_file {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t ioas_id;
+	int32_t fd;
+	UAPI_U64 start;
+	UAPI_U64 length;
+	UAPI_U64 iova;
+};
+
+/* v6.13+: move the pinned-page accounting to the calling process; __reserved must be 0. */
+struct iommu_ioas_change_process {
+	uint32_t size;
+	uint32_t __reserved;
 };
 
 struct iommu_ioas_unmap {
@@ -366,11 +385,14 @@ enum iommu_hw_info_type {
 	IOMMU_HW_INFO_TYPE_NONE = 0,
 	IOMMU_HW_INFO_TYPE_INTEL_VTD = 1,
 	IOMMU_HW_INFO_TYPE_ARM_SMMUV3 = 2,
+	IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV = 3,   /* v6.17+ */
+	IOMMU_HW_INFO_TYPE_AMD = 4,              /* v6.19+, CONFIG_AMD_IOMMU_IOMMUFD */
 };
 
-#define IOMMU_HW_CAP_DIRTY_TRACKING (1u << 0)
-#define IOMMU_HW_CAP_PCI_PASID_EXEC (1u << 1)
-#define IOMMU_HW_CAP_PCI_PASID_PRIV (1u << 2)
+#define IOMMU_HW_CAP_DIRTY_TRACKING        (1u << 0)
+#define IOMMU_HW_CAP_PCI_PASID_EXEC        (1u << 1)
+#define IOMMU_HW_CAP_PCI_PASID_PRIV        (1u << 2)
+#define IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED (1u << 3)
 
 struct iommu_hw_info {
 	uint32_t size;
@@ -391,6 +413,11 @@ struct iommu_hw_info_vtd {
 	UAPI_U64 ecap_reg;
 };
 
+struct iommu_hw_info_amd {
+	UAPI_U64 efr;
+	UAPI_U64 efr2;
+};
+
 struct iommu_fault_alloc {
 	uint32_t size;
 	uint32_t flags;
@@ -408,6 +435,27 @@ struct iommu_viommu_alloc {
 	uint32_t data_len;
 	uint32_t __reserved;
 	UAPI_U64 data_uptr;
+};
+
+/* vIOMMU types (v6.13+); 0 (DEFAULT) is refused with EOPNOTSUPP before anything else. */
+enum iommu_viommu_type {
+	IOMMU_VIOMMU_TYPE_DEFAULT = 0,
+	IOMMU_VIOMMU_TYPE_ARM_SMMUV3 = 1,
+	IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV = 2,
+};
+
+struct iommu_vdevice_alloc {
+	uint32_t size;
+	uint32_t viommu_id;
+	uint32_t dev_id;
+	uint32_t out_vdevice_id;
+	UAPI_U64 virt_id;        /* vSID (SMMUv3), vDeviceID (AMD), vRID (VT-d) */
+};
+
+enum iommu_veventq_type {
+	IOMMU_VEVENTQ_TYPE_DEFAULT = 0,
+	IOMMU_VEVENTQ_TYPE_ARM_SMMUV3 = 1,
+	IOMMU_VEVENTQ_TYPE_TEGRA241_CMDQV = 2,
 };
 
 struct iommu_veventq_alloc {
@@ -440,5 +488,13 @@ _Static_assert(sizeof(struct iommu_option) == 24, "iommu_option");
 _Static_assert(sizeof(struct iommu_hwpt_alloc) == 48, "iommu_hwpt_alloc");
 _Static_assert(sizeof(struct iommu_hw_info) == 40, "iommu_hw_info");
 _Static_assert(sizeof(struct iommu_viommu_alloc) == 40, "iommu_viommu_alloc");
+_Static_assert(sizeof(struct iommu_ioas_map_file) == 40, "iommu_ioas_map_file");
+_Static_assert(offsetof(struct iommu_ioas_map_file, start) == 16, "ioas_map_file.start");
+_Static_assert(sizeof(struct iommu_ioas_change_process) == 8, "iommu_ioas_change_process");
+_Static_assert(sizeof(struct iommu_vdevice_alloc) == 24, "iommu_vdevice_alloc");
+_Static_assert(sizeof(struct iommu_veventq_alloc) == 32, "iommu_veventq_alloc");
+_Static_assert(sizeof(struct iommu_hw_info_amd) == 16, "iommu_hw_info_amd");
+_Static_assert(sizeof(struct vfio_device_attach_iommufd_pt) == 16, "vfio_device_attach_iommufd_pt");
+_Static_assert(sizeof(struct vfio_device_detach_iommufd_pt) == 12, "vfio_device_detach_iommufd_pt");
 
 #endif

@@ -81,6 +81,14 @@ static const char *const op_names[VOP__COUNT] = {
 	[VOP_SPAPR_CREATE] = "VFIO_IOMMU_SPAPR_TCE_CREATE",
 	[VOP_SPAPR_REMOVE] = "VFIO_IOMMU_SPAPR_TCE_REMOVE",
 	[VOP_RLIMIT_MODE] = "IOMMU_OPTION_RLIMIT_MODE",
+	[VOP_IOAS_MAP_FILE] = "IOMMU_IOAS_MAP_FILE",
+	[VOP_VIOMMU_ALLOC] = "IOMMU_VIOMMU_ALLOC",
+	[VOP_VDEVICE_ALLOC] = "IOMMU_VDEVICE_ALLOC",
+	[VOP_VEVENTQ_ALLOC] = "IOMMU_VEVENTQ_ALLOC",
+	[VOP_HWPT_ALLOC_PASID] = "IOMMU_HWPT_ALLOC (IOMMU_HWPT_ALLOC_PASID)",
+	[VOP_HWPT_NEST_PARENT] = "IOMMU_HWPT_ALLOC (IOMMU_HWPT_ALLOC_NEST_PARENT)",
+	[VOP_DETACH_PASID] = "VFIO_DEVICE_DETACH_IOMMUFD_PT (PASID)",
+	[VOP_MEMFD] = "memfd_create",
 };
 
 const char *vfio_op_name(enum vfio_op op)
@@ -117,7 +125,32 @@ static const struct explain explain_table[] = {
 	{ VOP_ATTACH, EPERM, "the device has a non-relaxable direct-mapped region (an RMRR) and "
 	  "cannot be assigned" },
 	{ VOP_ATTACH_PASID, EINVAL, "the kernel does not know VFIO_DEVICE_ATTACH_PASID (added in "
+	  "v6.15), the PASID is out of range, or a HWPT involved is not PASID-compatible (the PASID's "
+	  "and the device's own must both be allocated with IOMMU_HWPT_ALLOC_PASID)" },
+	{ VOP_DETACH_PASID, EINVAL, "the kernel does not know VFIO_DEVICE_DETACH_PASID (added in "
 	  "v6.15), or the PASID is out of range" },
+	{ VOP_IOAS_MAP_FILE, EBADF, "not an open file descriptor" },
+	{ VOP_IOAS_MAP_FILE, EINVAL, "the file cannot be pinned this way (only memfds/shmem, hugetlbfs "
+	  "and, since v6.19, dma-bufs), or the range is outside it or not page aligned" },
+	{ VOP_IOAS_MAP_FILE, EEXIST, "the IOVA range overlaps an existing mapping" },
+	{ VOP_VIOMMU_ALLOC, EOPNOTSUPP, "this IOMMU's driver has no vIOMMU (no get_viommu_size/viommu_init "
+	  "in the kernel's driver), or the type is not one it takes" },
+	{ VOP_VIOMMU_ALLOC, EINVAL, "the HWPT is not a nesting parent (allocate it with "
+	  "IOMMU_HWPT_ALLOC_NEST_PARENT)" },
+	{ VOP_VIOMMU_ALLOC, ENOENT, "no such device ID or HWPT: the driver has vIOMMUs but needs a "
+	  "nest-parent HWPT" },
+	{ VOP_VDEVICE_ALLOC, EEXIST, "the device already has a vDEVICE" },
+	{ VOP_VDEVICE_ALLOC, EINVAL, "the device is behind another physical IOMMU than the vIOMMU, or "
+	  "the virtual ID is out of range" },
+	{ VOP_VDEVICE_ALLOC, ENOENT, "no such vIOMMU or device ID" },
+	{ VOP_VEVENTQ_ALLOC, EOPNOTSUPP, "the vIOMMU reports no events of this type (or the type is the "
+	  "reserved default)" },
+	{ VOP_VEVENTQ_ALLOC, EEXIST, "the vIOMMU already has an event queue of this type" },
+	{ VOP_HWPT_ALLOC_PASID, EOPNOTSUPP, "the IOMMU cannot give this device a PASID-compatible "
+	  "domain (VT-d: scalable mode with first-stage translation, ECAP.FLTS, is needed)" },
+	{ VOP_HWPT_ALLOC_PASID, EINVAL, "the kernel does not know IOMMU_HWPT_ALLOC_PASID (v6.15+)" },
+	{ VOP_HWPT_NEST_PARENT, EOPNOTSUPP, "the IOMMU cannot nest (VT-d: ECAP.NEST; SMMUv3: stage 1 "
+	  "and stage 2 both)" },
 	{ VOP_ATTACH_PASID, EOPNOTSUPP, "the device, its driver or the IOMMU cannot attach a PASID "
 	  "(PASID capability off, or the domain was not allocated PASID-capable)" },
 	{ VOP_DETACH, EINVAL, "nothing to detach, or the kernel does not know VFIO_DEVICE_DETACH_PASID" },
@@ -470,11 +503,127 @@ int vfio_hw_info_get(int iommufd, uint32_t dev_id, struct vfio_hw_info *hi)
 	case IOMMU_HW_INFO_TYPE_ARM_SMMUV3:
 		hi->type_name = "arm-smmuv3";
 		break;
+	case IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV:
+		hi->type_name = "tegra241-cmdqv";
+		break;
+	case IOMMU_HW_INFO_TYPE_AMD: {
+		struct iommu_hw_info_amd amd;
+
+		/* the same buffer, read as the AMD layout (16 bytes: EFR, EFR2) */
+		memcpy(&amd, &vtd, sizeof(amd));
+		hi->type_name = "amd";
+		hi->amd_efr = amd.efr;
+		hi->amd_efr2 = amd.efr2;
+		break;
+	}
 	default:
 		hi->type_name = "unknown";
 		break;
 	}
 	return 0;
+}
+
+int vfio_ioas_map_file(int iommufd, uint32_t ioas, int fd, uint64_t start, uint64_t len,
+		       bool fixed, bool writeable, uint64_t *iova)
+{
+	struct iommu_ioas_map_file m = {
+		.size = sizeof(m), .ioas_id = ioas, .fd = fd, .start = start, .length = len,
+		.flags = IOMMU_IOAS_MAP_READABLE | (writeable ? IOMMU_IOAS_MAP_WRITEABLE : 0) |
+			 (fixed ? IOMMU_IOAS_MAP_FIXED_IOVA : 0),
+		.iova = fixed ? *iova : 0,
+	};
+	int rc = xioctl(iommufd, IOMMU_IOAS_MAP_FILE, &m);
+
+	if (rc < 0)
+		return rc;
+	*iova = m.iova;
+	return 0;
+}
+
+int vfio_memfd_alloc(uint64_t size, int fill, int *fd, void **va)
+{
+	int f = memfd_create("iommuctl-map-file", MFD_CLOEXEC);
+	void *p;
+	int err;
+
+	if (f < 0)
+		return -errno;
+	if (ftruncate(f, (off_t)size) < 0) {
+		err = -errno;
+		close(f);
+		return err;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, f, 0);
+	if (p == MAP_FAILED) {
+		err = -errno;
+		close(f);
+		return err;
+	}
+	memset(p, fill, size);   /* the pages exist before the kernel pins them */
+	*fd = f;
+	*va = p;
+	return 0;
+}
+
+int vfio_viommu_alloc(int iommufd, uint32_t type, uint32_t dev_id, uint32_t hwpt_id,
+		      uint32_t *viommu_id)
+{
+	struct iommu_viommu_alloc a = { .size = sizeof(a), .type = type, .dev_id = dev_id,
+					.hwpt_id = hwpt_id };
+	int rc = xioctl(iommufd, IOMMU_VIOMMU_ALLOC, &a);
+
+	if (rc < 0)
+		return rc;
+	*viommu_id = a.out_viommu_id;
+	return 0;
+}
+
+int vfio_vdevice_alloc(int iommufd, uint32_t viommu_id, uint32_t dev_id, uint64_t virt_id,
+		       uint32_t *vdevice_id)
+{
+	struct iommu_vdevice_alloc a = { .size = sizeof(a), .viommu_id = viommu_id, .dev_id = dev_id,
+					 .virt_id = virt_id };
+	int rc = xioctl(iommufd, IOMMU_VDEVICE_ALLOC, &a);
+
+	if (rc < 0)
+		return rc;
+	*vdevice_id = a.out_vdevice_id;
+	return 0;
+}
+
+int vfio_veventq_alloc(int iommufd, uint32_t viommu_id, uint32_t type, uint32_t depth,
+		       uint32_t *id, int *fd)
+{
+	struct iommu_veventq_alloc a = { .size = sizeof(a), .viommu_id = viommu_id, .type = type,
+					 .veventq_depth = depth };
+	int rc = xioctl(iommufd, IOMMU_VEVENTQ_ALLOC, &a);
+
+	if (rc < 0)
+		return rc;
+	*id = a.out_veventq_id;
+	*fd = (int)a.out_veventq_fd;
+	return 0;
+}
+
+uint32_t vfio_viommu_type_for(uint32_t hw_info_type)
+{
+	if (hw_info_type == IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV)
+		return IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV;
+	return IOMMU_VIOMMU_TYPE_ARM_SMMUV3;
+}
+
+const char *vfio_viommu_type_name(uint32_t type)
+{
+	switch (type) {
+	case IOMMU_VIOMMU_TYPE_DEFAULT:
+		return "default";
+	case IOMMU_VIOMMU_TYPE_ARM_SMMUV3:
+		return "arm-smmuv3";
+	case IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV:
+		return "tegra241-cmdqv";
+	default:
+		return NULL;
+	}
 }
 
 /* ---- the legacy container ---- */

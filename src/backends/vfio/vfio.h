@@ -58,6 +58,14 @@ enum vfio_op {
 	VOP_SPAPR_CREATE,
 	VOP_SPAPR_REMOVE,
 	VOP_RLIMIT_MODE,          /* IOMMU_OPTION of IOMMU_OPTION_RLIMIT_MODE */
+	VOP_IOAS_MAP_FILE,        /* v6.13+ */
+	VOP_VIOMMU_ALLOC,         /* v6.13+ */
+	VOP_VDEVICE_ALLOC,        /* v6.13+ */
+	VOP_VEVENTQ_ALLOC,        /* v6.15+ */
+	VOP_HWPT_ALLOC_PASID,     /* IOMMU_HWPT_ALLOC with IOMMU_HWPT_ALLOC_PASID (v6.15+) */
+	VOP_HWPT_NEST_PARENT,     /* IOMMU_HWPT_ALLOC with IOMMU_HWPT_ALLOC_NEST_PARENT */
+	VOP_DETACH_PASID,         /* VFIO_DEVICE_DETACH_IOMMUFD_PT with the PASID flag (v6.15+) */
+	VOP_MEMFD,                /* memfd_create + ftruncate + mmap of a map-file buffer */
 	VOP__COUNT,
 };
 
@@ -96,6 +104,33 @@ int vfio_ioas_unmap(int iommufd, uint32_t ioas, uint64_t iova, uint64_t len, uin
 int vfio_hwpt_alloc(int iommufd, uint32_t dev_id, uint32_t pt_id, uint32_t flags,
 		    uint32_t *hwpt_id);
 int vfio_destroy(int iommufd, uint32_t id);
+/*
+ * IOMMU_IOAS_MAP_FILE (v6.13+): length bytes of the file fd from offset
+ * start (a memfd, or a dma-buf since v6.19); fixed: at *iova, else the
+ * kernel picks and *iova returns it.
+ */
+int vfio_ioas_map_file(int iommufd, uint32_t ioas, int fd, uint64_t start, uint64_t len,
+		       bool fixed, bool writeable, uint64_t *iova);
+/* A memfd of size bytes, mapped shared at *va and filled with fill; *fd its descriptor. */
+int vfio_memfd_alloc(uint64_t size, int fill, int *fd, void **va);
+/* IOMMU_VIOMMU_ALLOC (v6.13+) on a nest-parent HWPT. */
+int vfio_viommu_alloc(int iommufd, uint32_t type, uint32_t dev_id, uint32_t hwpt_id,
+		      uint32_t *viommu_id);
+/* IOMMU_VDEVICE_ALLOC (v6.13+): the device's virtual ID (vSID, vDeviceID, vRID) on a vIOMMU. */
+int vfio_vdevice_alloc(int iommufd, uint32_t viommu_id, uint32_t dev_id, uint64_t virt_id,
+		       uint32_t *vdevice_id);
+/* IOMMU_VEVENTQ_ALLOC (v6.15+): *id the object, *fd the queue's file (the caller closes it). */
+int vfio_veventq_alloc(int iommufd, uint32_t viommu_id, uint32_t type, uint32_t depth,
+		       uint32_t *id, int *fd);
+/*
+ * The vIOMMU type a probe asks for an IOMMU kind (IOMMU_HW_INFO_TYPE_*): its
+ * own where the uAPI has one (ARM SMMUv3, Tegra241 CMDQV); otherwise
+ * ARM SMMUv3's number, as any non-default type: a driver without vIOMMUs
+ * refuses every type with EOPNOTSUPP, and one with them (AMD in 7.2) takes
+ * what its get_viommu_size() accepts.
+ */
+uint32_t vfio_viommu_type_for(uint32_t hw_info_type);
+const char *vfio_viommu_type_name(uint32_t type);   /* "arm-smmuv3", "tegra241-cmdqv", "default", NULL */
 int vfio_option(int iommufd, uint32_t option, bool set, uint32_t object_id, uint64_t *val);
 /*
  * How the iommufd charges pinned pages to RLIMIT_MEMLOCK
@@ -114,6 +149,7 @@ struct vfio_hw_info {
 	uint64_t capabilities;    /* IOMMU_HW_CAP_* */
 	unsigned int max_pasid_log2;   /* 0: no PASID */
 	uint64_t vtd_cap, vtd_ecap;    /* when data_type is VT-d */
+	uint64_t amd_efr, amd_efr2;    /* when data_type is AMD (v6.19+) */
 };
 int vfio_hw_info_get(int iommufd, uint32_t dev_id, struct vfio_hw_info *hi);
 
@@ -255,6 +291,16 @@ enum vfio_step_kind {
 	VSTEP_DDW_CREATE,         /* v[0]: page shift, v[1]: bytes, v[2]: levels; the result's ddw_start */
 	VSTEP_DDW_REMOVE,         /* v[0]: its start */
 	VSTEP_SPAPR_UNREGISTER,
+	/* the newer iommufd (v6.13+), tried on the attached device; optional unless asked for */
+	VSTEP_MAP_FILE,           /* v[0]: the IOVA a memfd page got (then unmapped) */
+	VSTEP_HWPT_PASID,         /* v[0]: the PASID-compatible HWPT's ID */
+	VSTEP_NEST_PARENT,        /* v[0]: the nest-parent HWPT's ID */
+	VSTEP_VIOMMU,             /* v[0]: the vIOMMU's ID, v[1]: the type asked, v[2]: the HWPT given (0: none) */
+	VSTEP_VDEVICE,            /* v[0]: the vDEVICE's ID, v[1]: the virtual ID */
+	VSTEP_VEVENTQ,            /* v[0]: the queue's ID, v[1]: the type asked */
+	VSTEP_REATTACH_PASID_HWPT,/* the device itself moved onto the PASID HWPT: v[0] its ID */
+	VSTEP_PASID_ATTACH,       /* v[0]: the PASID, v[1]: the HWPT or IOAS, v[2]: the HWPT attached */
+	VSTEP_PASID_DETACH,       /* v[0]: the PASID */
 };
 
 struct vfio_step {
@@ -293,6 +339,7 @@ struct vfio_probe_req {
 	unsigned ddw_levels;      /* default 1 */
 	uint64_t ddw_size;        /* default 1 GiB */
 	uint64_t msi_start, msi_last;
+	uint32_t pasid;           /* also attach (and detach) this PASID; 0: not (PASID 0 is the device's own) */
 	/* called while the test buffer is mapped (may be NULL); returns -errno */
 	int (*while_mapped)(void *arg, const struct vfio_probe_result *res);
 	void *arg;
@@ -326,6 +373,13 @@ struct vfio_probe_result {
 	bool ddw_created, ddw_removed;
 	unsigned ddw_page_shift, ddw_levels;
 	uint64_t ddw_size, ddw_start;
+	/*
+	 * The newer iommufd, as this device's IOMMU answered (iommufd path,
+	 * once attached): keys ioas_map_file, hwpt_pasid, hwpt_nest_parent,
+	 * viommu, vdevice, veventq, pasid_attach (the last only with a PASID
+	 * asked for). val[] as the step's v[].
+	 */
+	struct vfio_status feats;
 };
 
 /*
