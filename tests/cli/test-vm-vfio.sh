@@ -11,12 +11,18 @@
 #    IOMMU_DEBUGFS): the iommufd + cdev path, batch runs whose maps are checked
 #    against the kernel's own page-table dump in debugfs. Runs only when the
 #    image is already in the cache (building it takes ~10 min: not in make check).
+# 3. The same on the 7.2 rebuild (build-kernel.sh --series 7.2) under QEMU 11,
+#    scenario vtd-sm-7.2 (scalable mode, first-stage tables), plus what 7.2
+#    adds: the newer iommufd probed (MAP_FILE, PASID HWPT and attach, vIOMMU),
+#    memfds mapped with IOMMU_IOAS_MAP_FILE that edu DMAs through, and a device
+#    fd's holder found by its fdinfo vfio-device-syspath line. Same rule.
 # One line per check; ends with "N passed, M failed". IOMMUCTL_VM_SKIP=1 skips all.
 set -u
 bin=$(realpath "${1:-./iommuctl}")
 cd "$(dirname "$0")/../.." || exit 1
 cache=${IOMMUCTL_VM_CACHE:-$HOME/.cache/iommuctl-vm}
 image=${IOMMUCTL_VM_IOMMUFD_IMAGE:-$cache/kernel-iommufd/bzImage}
+image72=${IOMMUCTL_VM_IOMMUFD72_IMAGE:-$cache/kernel-iommufd-7.2/bzImage}
 # shellcheck source=lib.sh
 . tests/cli/lib.sh
 
@@ -37,6 +43,12 @@ if cc -std=gnu11 -D_GNU_SOURCE -O2 -Isrc tests/tools/fdrecv.c -o "$tmp/fdrecv" -
 	extra=("$tmp/fdrecv:/bin/fdrecv")
 else
 	bad "cannot build tests/tools/fdrecv.c: $(head -n 1 "$tmp/cc.err")"
+fi
+# DMA through edu from a device fd a batch holds (the MAP_FILE checks)
+if cc -std=gnu11 -D_GNU_SOURCE -O2 tests/tools/edu-dma.c -o "$tmp/edu-dma" 2>"$tmp/cc.err"; then
+	extra+=("$tmp/edu-dma:/bin/edu-dma")
+else
+	bad "cannot build tests/tools/edu-dma.c: $(head -n 1 "$tmp/cc.err")"
 fi
 
 # boot NAME SCENARIO GUEST [env...]: runs the guest, outputs in $tmp/NAME
@@ -153,45 +165,107 @@ else
 	bad "stock 6.12 guest did not run: $(tail -n 3 "$tmp/stock.log" | tr '\n' ' ')"
 fi
 
-# ---- 2. rebuilt kernel: iommufd + cdev ----
+# ---- 2. and 3. rebuilt kernels: iommufd + cdev ----
+
+# iommufd_checks DIR LABEL SERIES: what vfio-iommufd.sh recorded on a rebuilt
+# kernel; SERIES 6.12 or 7.2 says which answers to expect where they differ.
+iommufd_checks() {
+	local d=$1 l=$2 v=$3
+	check "$d" "$l: status: iommufd, IOAS, cdevs, HWPT, fault queues, hw info yes; SW_MSI EOPNOTSUPP" \
+		"(lambda f: all(f[k]['available'] is True for k in ('iommufd','ioas','allow_iovas','device_cdev','hwpt_alloc','hwpt_fault','fault_queue','hw_info')) and f['sw_msi_option']['errno_name']=='EOPNOTSUPP')(feat())"
+	check "$d" "$l: probe used iommufd+cdev, legacy not tried" \
+		"rc('probe')==0 and j('probe.out')['path_used']=='iommufd' and not j('probe.out')['legacy']['attempted']"
+	check "$d" "$l: probe reports IOAS ranges, alignment and hw info" \
+		"len(j('probe.out')['iova_ranges'])>=2 and j('probe.out')['alignment']==4096 and j('probe.out')['hw_info']['type']=='intel-vtd'"
+	check "$d" "$l: the kernel's page table held the test buffer at 0x300000 (8 pages)" \
+		"set(range(0x300, 0x308)) <= dts_pfns('dts-probe.txt')"
+	check "$d" "$l: MSI-window map refused (EINVAL) and explained" \
+		"j('probe.out')['msi_check']['refused'] and 'reserved region' in t('probe-text.out')"
+	check "$d" "$l: probe --path legacy still works" "rc('probe-legacy')==0 and j('probe-legacy.out')['path_used']=='legacy'"
+	check "$d" "$l: msi show's usable IOVA equals IOMMU_IOAS_IOVA_RANGES" \
+		"j('msi.out')['usable_iova']==[{'start': r['start'], 'last': r['last']} for r in j('probe.out')['iova_ranges']]"
+	check "$d" "$l: msi sw-window exits 4 (the option is not mainline)" "rc('sw-window')==4 and 'SW_MSI' in t('sw-window.err')"
+	check "$d" "$l: batch: every line ok" "rc('batch')==0 and all(l['status']=='ok' for l in j('batch.out'))"
+	check "$d" "$l: batch: exec child held the iommufd" "t('exec-iommufd.txt').splitlines()[1]=='/dev/iommu'"
+	check "$d" "$l: batch: debugfs shows both maps while held" \
+		"set(range(0x200,0x204)) | set(range(0x400,0x402)) <= dts_pfns('dts-mapped.txt')"
+	check "$d" "$l: batch: after unmap m1 debugfs has m2 but not m1" \
+		"not (set(range(0x200,0x204)) & dts_pfns('dts-unmapped.txt')) and set(range(0x400,0x402)) <= dts_pfns('dts-unmapped.txt')"
+	check "$d" "$l: batch: hw-info reports the PASID width" "'max_pasid_log2' in line('batch.out', 9)['output']"
+	check "$d" "$l: holders: device show -j names the process holding the cdev (pid, comm, fd 3, node, device)" \
+		"(lambda a: j('cdev-holders.out')['holders']==[{'pid': int(a[0]), 'comm': 'sleep', 'fd': 3, 'node': '/dev/vfio/devices/'+a[1], 'device': '0000:00:03.0'}])(t('cdev-holder.txt').split())"
+	check "$d" "$l: holders: group show -j too" \
+		"(lambda a: [h['pid'] for h in j('cdev-holders-group.out')['holders']]==[int(a[0])])(t('cdev-holder.txt').split())"
+	check "$d" "$l: status: IOMMU_OPTION_RLIMIT_MODE known, 0 on a new iommufd, root may set it" \
+		"feat()['rlimit_mode_option']['available'] is True and feat()['rlimit_mode_option']['errno'] is None and 'may set it' in feat()['rlimit_mode_option']['detail']"
+	# the newer iommufd: probed, so each kernel answers for itself
+	local pf="{x['key']: x for x in j('probe.out')['iommufd_features']}"
+	if [ "$v" = 6.12 ]; then
+		check "$d" "$l: status: vIOMMU, vDEVICE and MAP_FILE ENOTTY (not in 6.12)" \
+			"(lambda f: all(f[k]['available'] is False and f[k]['errno_name']=='ENOTTY' for k in ('viommu','vdevice','ioas_map_file')))(feat())"
+		check "$d" "$l: batch --force: MSI map EINVAL, PASID HWPT EOPNOTSUPP, PASID attach EINVAL, SW_MSI EOPNOTSUPP" \
+			"(lambda L: L[8]['errno_name']=='EINVAL' and L[9]['errno_name']=='EOPNOTSUPP' and L[10]['errno_name']=='EINVAL' and L[11]['errno_name']=='EOPNOTSUPP')(lines('batch-neg.out'))"
+		check "$d" "$l: probe: MAP_FILE and the vIOMMU ENOTTY, nothing made, the probe still ok" \
+			"(lambda f: f['ioas_map_file']['errno_name']=='ENOTTY' and f['viommu']['errno_name']=='ENOTTY' and 'vdevice' not in f)($pf)"
+		check "$d" "$l: probe --pasid 1 fails at the PASID attach (6.12 knows no VFIO_DEVICE_ATTACH_PASID: EINVAL), said so" \
+			"rc('probe-pasid')!=0 and j('probe-pasid.out')['iommufd']['failed_op']=='VFIO_DEVICE_ATTACH_IOMMUFD_PT (PASID)' and 'v6.15' in j('probe-pasid.out')['iommufd']['why']"
+		check "$d" "$l: batch: ioas map-file ENOTTY (no IOMMU_IOAS_MAP_FILE in 6.12)" \
+			"line('batch-newer.out', 10)['errno_name']=='ENOTTY'"
+		check "$d" "$l: fdinfo: no vfio-device-syspath line in 6.12; the device fd is not tied to edu, the group node is" \
+			"t('fdinfo-lines.txt').strip()=='' and [h['node'] for h in j('fdinfo-device-show.out')['holders'] if h['pid']==int(t('fdinfo-pid.txt'))]==['/dev/vfio/1']"
+		return
+	fi
+	check "$d" "$l: status: MAP_FILE maps a memfd page; vIOMMU, vDEVICE, vEVENTQ, HW queue ioctls exist" \
+		"(lambda f: f['ioas_map_file']['available'] is True and 'memfd page was mapped' in f['ioas_map_file']['detail'] and all(f[k]['available'] is True for k in ('viommu','vdevice','veventq','hw_queue')))(feat())"
+	check "$d" "$l: probe: a memfd page through IOMMU_IOAS_MAP_FILE, a PASID-compatible HWPT (first stage)" \
+		"(lambda f: f['ioas_map_file']['available'] is True and f['hwpt_pasid']['available'] is True)($pf)"
+	check "$d" "$l: probe: no nest parent (EOPNOTSUPP, ECAP.NEST clear) and no vIOMMU: EOPNOTSUPP, the VT-d driver implements none" \
+		"(lambda f: f['hwpt_nest_parent']['errno_name']=='EOPNOTSUPP' and f['viommu']['errno_name']=='EOPNOTSUPP' and 'implements no vIOMMU' in f['viommu']['detail'] and 'vdevice' not in f)($pf)"
+	check "$d" "$l: probe: PASID width from IOMMU_GET_HW_INFO (out_max_pasid_log2, 20 bits as pasid-bits=20)" \
+		"j('probe.out')['hw_info']['max_pasid_log2']==20"
+	check "$d" "$l: probe --pasid 1: the device moved onto a PASID HWPT, PASID 1 attached and detached" \
+		"rc('probe-pasid')==0 and (lambda f: f['pasid_attach']['available'] is True)({x['key']: x for x in j('probe-pasid.out')['iommufd_features']}) and 'newer iommufd on this device' in t('probe-pasid-text.out')"
+	check "$d" "$l: probe --pasid 1: the kernel's debugfs had a directory for PASID 1 while it was attached" \
+		"any(x.rstrip(':').endswith('0000:00:03.0/1') for x in t('debugfs-pasid-probe.txt').split())"
+	check "$d" "$l: batch: memfds mapped with IOMMU_IOAS_MAP_FILE at 0x600000 and 0x700000" \
+		"line('batch-newer.out', 10)['status']=='ok' and line('batch-newer.out', 10)['output']['iova']=='0x600000' and line('batch-newer.out', 11)['output']['iova']=='0x700000'"
+	check "$d" "$l: batch: edu read the pattern written to one memfd and wrote it back into the other, through the IOMMU" \
+		"t('edu-dma.txt').splitlines()==['ok: 4096 bytes read at 0x600000 and written at 0x700000', '0']"
+	check "$d" "$l: batch: the kernel's page table held both memfd pages" "{0x600, 0x700} <= dts_pfns('dts-map-file.txt')"
+	check "$d" "$l: batch: PASID HWPT, the device on it, PASID 1 attached (debugfs lists it) and detached" \
+		"all(line('batch-newer.out', n)['status']=='ok' for n in (13, 14, 15, 17, 18)) and any(x.rstrip(':').endswith('0000:00:03.0/1') for x in t('debugfs-pasid-batch.txt').split())"
+	check "$d" "$l: batch: nest-parent HWPT EOPNOTSUPP, explained" \
+		"line('batch-newer.out', 19)['errno_name']=='EOPNOTSUPP' and 'nest' in line('batch-newer.out', 19)['message']"
+	check "$d" "$l: batch --force: MSI map EINVAL, PASID attach to the IOAS's own HWPT EINVAL, SW_MSI EOPNOTSUPP" \
+		"(lambda L: L[8]['errno_name']=='EINVAL' and L[10]['errno_name']=='EINVAL' and L[11]['errno_name']=='EOPNOTSUPP')(lines('batch-neg.out'))"
+	check "$d" "$l: fdinfo: the legacy device fd's vfio-device-syspath line names edu" \
+		"t('fdinfo-lines.txt').strip().endswith('vfio-device-syspath: /sys/devices/pci0000:00/0000:00:03.0')"
+	check "$d" "$l: fdinfo: device show names the probe's group node and its device fd (an anonymous inode tied to edu by that line)" \
+		"(lambda p: sorted((h['node'] or '', h['device'] or '') for h in j('fdinfo-device-show.out')['holders'] if h['pid']==p)==[('', '0000:00:03.0'), ('/dev/vfio/1', '')])(int(t('fdinfo-pid.txt')))"
+}
+
 if [ ! -f "$image" ]; then
 	skip "iommufd/cdev tests: no rebuilt kernel at $image (build it once with tests/vm/build-kernel.sh, ~10 min)"
 elif boot iommufd vtd tests/vm/guest/vfio-iommufd.sh IOMMUCTL_VM_KERNEL_IMAGE="$image"; then
 	ok "rebuilt 6.12 guest ran (${BOOT_SECONDS} s)"
 	d=$tmp/iommufd
-	check "$d" "iommufd: status: iommufd, IOAS, cdevs, HWPT, fault queues yes; vIOMMU ENOTTY; SW_MSI EOPNOTSUPP" \
-		"(lambda f: all(f[k]['available'] is True for k in ('iommufd','ioas','allow_iovas','device_cdev','hwpt_alloc','hwpt_fault','fault_queue','hw_info')) and f['viommu']['errno_name']=='ENOTTY' and f['sw_msi_option']['errno_name']=='EOPNOTSUPP')(feat())"
-	check "$d" "iommufd: probe used iommufd+cdev, legacy not tried" \
-		"rc('probe')==0 and j('probe.out')['path_used']=='iommufd' and not j('probe.out')['legacy']['attempted']"
-	check "$d" "iommufd: probe reports IOAS ranges, alignment and hw info" \
-		"len(j('probe.out')['iova_ranges'])>=2 and j('probe.out')['alignment']==4096 and j('probe.out')['hw_info']['type']=='intel-vtd'"
-	check "$d" "iommufd: the kernel's page table held the test buffer at 0x300000 (8 pages)" \
-		"set(range(0x300, 0x308)) <= dts_pfns('dts-probe.txt')"
-	check "$d" "iommufd: MSI-window map refused (EINVAL) and explained" \
-		"j('probe.out')['msi_check']['refused'] and 'reserved region' in t('probe-text.out')"
-	check "$d" "iommufd: probe --path legacy still works" "rc('probe-legacy')==0 and j('probe-legacy.out')['path_used']=='legacy'"
-	check "$d" "iommufd: msi show's usable IOVA equals IOMMU_IOAS_IOVA_RANGES" \
-		"j('msi.out')['usable_iova']==[{'start': r['start'], 'last': r['last']} for r in j('probe.out')['iova_ranges']]"
-	check "$d" "iommufd: msi sw-window exits 4 (option not in 6.12)" "rc('sw-window')==4 and 'SW_MSI' in t('sw-window.err')"
-	check "$d" "iommufd: batch: every line ok" "rc('batch')==0 and all(l['status']=='ok' for l in j('batch.out'))"
-	check "$d" "iommufd: batch: exec child held the iommufd" "t('exec-iommufd.txt').splitlines()[1]=='/dev/iommu'"
-	check "$d" "iommufd: batch: debugfs shows both maps while held" \
-		"set(range(0x200,0x204)) | set(range(0x400,0x402)) <= dts_pfns('dts-mapped.txt')"
-	check "$d" "iommufd: batch: after unmap m1 debugfs has m2 but not m1" \
-		"not (set(range(0x200,0x204)) & dts_pfns('dts-unmapped.txt')) and set(range(0x400,0x402)) <= dts_pfns('dts-unmapped.txt')"
-	check "$d" "iommufd: batch: hw-info reports the PASID width" "'max_pasid_log2' in line('batch.out', 9)['output']"
-	check "$d" "iommufd: batch --force: MSI map EINVAL, PASID HWPT EOPNOTSUPP, PASID attach EINVAL, SW_MSI EOPNOTSUPP" \
-		"(lambda L: L[8]['errno_name']=='EINVAL' and L[9]['errno_name']=='EOPNOTSUPP' and L[10]['errno_name']=='EINVAL' and L[11]['errno_name']=='EOPNOTSUPP')(lines('batch-neg.out'))"
-	check "$d" "iommufd: holders: device show -j names the process holding the cdev (pid, comm, fd 3, node, device)" \
-		"(lambda a: j('cdev-holders.out')['holders']==[{'pid': int(a[0]), 'comm': 'sleep', 'fd': 3, 'node': '/dev/vfio/devices/'+a[1], 'device': '0000:00:03.0'}])(t('cdev-holder.txt').split())"
-	check "$d" "iommufd: holders: group show -j too" \
-		"(lambda a: [h['pid'] for h in j('cdev-holders-group.out')['holders']]==[int(a[0])])(t('cdev-holder.txt').split())"
-	check "$d" "iommufd: status: IOMMU_OPTION_RLIMIT_MODE known, 0 on a new iommufd, root may set it" \
-		"feat()['rlimit_mode_option']['available'] is True and feat()['rlimit_mode_option']['errno'] is None and 'may set it' in feat()['rlimit_mode_option']['detail']"
+	iommufd_checks "$d" iommufd 6.12
 	handover_checks "$d" iommufd iommufd
 	check "$d" "iommufd: send of an iommufd that holds an IOAS: EBUSY, one line saying to choose the mode first" \
 		"rc('send-busy')==1 and 'EBUSY' in t('send-busy.err') and \"put 'option rlimit-mode process' before the first of them\" in t('send-busy.err') and len(t('send-busy.err').strip().splitlines())==1"
 else
 	bad "rebuilt 6.12 guest did not run: $(tail -n 3 "$tmp/iommufd.log" | tr '\n' ' ')"
+fi
+
+# ---- 3. the 7.2 rebuild under QEMU 11 ----
+if [ ! -f "$image72" ]; then
+	skip "iommufd/cdev tests on 7.2: the rebuilt (iommufd) kernel is not built yet (build it once with tests/vm/build-kernel.sh --series 7.2)"
+elif boot iommufd72 vtd-sm-7.2 tests/vm/guest/vfio-iommufd.sh IOMMUCTL_VM_KERNEL_IMAGE="$image72"; then
+	ok "rebuilt 7.2 guest ran (${BOOT_SECONDS} s)"
+	d=$tmp/iommufd72
+	iommufd_checks "$d" iommufd-7.2 7.2
+	handover_checks "$d" iommufd iommufd-7.2
+else
+	bad "rebuilt 7.2 guest did not run: $(tail -n 3 "$tmp/iommufd72.log" | tr '\n' ' ')"
 fi
 finish

@@ -6,7 +6,9 @@
 # page tables dumped while the test buffer is mapped), a legacy-path probe,
 # batch runs, a process holding the cdev (device show's holders), and handing
 # the device over (handover.sh: vfio caps, cdi, send of the iommufd and the
-# cdev). The host side (tests/cli/test-vm-vfio.sh) judges the files.
+# cdev), and the newer iommufd (vfio-iommufd-newer.sh: MAP_FILE with DMA
+# through edu, PASID attach, vIOMMU, fdinfo holders). The host side
+# (tests/cli/test-vm-vfio.sh) judges the files.
 set -u
 dev=0000:00:03.0
 . /guest/lib.sh
@@ -37,6 +39,7 @@ echo "$holder $cdev" > "$out/cdev-holder.txt"
 run cdev-holders iommuctl -j device show $dev
 run cdev-holders-group iommuctl -j group show $dev
 kill $holder; wait $holder 2>/dev/null
+. /guest/vfio-iommufd-newer.sh
 . /guest/handover.sh
 handover iommufd "iommufd open"
 run send-busy iommuctl batch /guest/vfio-send-busy.txt
