@@ -70,26 +70,14 @@ flock "$lockfd"
 rm -f "$KDIR/.complete"
 t0=$(date +%s)
 
-# The 7.2 source: sid's linux-source-7.2 .deb, kept in $KDIR/deb/ (the private
-# sid apt configuration of the 7.2 world; never the host's sources).
+# The 7.2 source: sid's linux-source-7.2 .deb, kept in $KDIR/deb/, read
+# through the 7.2 world's private sid apt configuration (lib-world.sh's
+# vm_sid_apt; never the host's sources).
 sid_download() {
-	local here=$PWD
-	cd "$KDIR/deb"
-	if [[ -f $(dirname "${BASH_SOURCE[0]}")/lib-world.sh ]] || declare -F vm_sid_apt >/dev/null; then
-		# shellcheck source=/dev/null
-		declare -F vm_sid_apt >/dev/null || . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
-	fi
-	if declare -F vm_sid_apt >/dev/null; then
-		vm_sid_apt apt-get -q download "$1" >&2
-	else
-		# Before the world API: the private configuration the proto root was made with.
-		local d=${IOMMUCTL_VM_SID_APT_DIR:-$CACHE/proto/apt-sid}
-		[[ -f $d/sources.list ]] || die "no private sid apt configuration ($d/sources.list)"
-		apt-get -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-			-o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache" -o Dir::State::Status="$d/status" \
-			-o APT::Architectures::=amd64 -o APT::Sandbox::User=root -q download "$1" >&2
-	fi
-	cd "$here"
+	# shellcheck source=lib.sh
+	. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+	{ vm_sid_update && (cd "$KDIR/deb" && vm_sid_apt apt-get download "$1" >&2); } ||
+		{ vm_sid_update force && (cd "$KDIR/deb" && vm_sid_apt apt-get download "$1" >&2); }
 }
 
 if [[ $SERIES == 6.12 ]]; then
@@ -118,9 +106,11 @@ if [[ ! -f $KDIR/src/Makefile ]]; then
 	rm -rf "$KDIR/pkg"
 fi
 cd "$KDIR/src"
+sc() { scripts/config --file .config "$@"; }
+wanted=(IOMMUFD VFIO_DEVICE_CDEV IOMMU_DEBUGFS INTEL_IOMMU_DEBUGFS VFIO_PCI)
+if [[ $SERIES == 6.12 ]]; then
 make -s x86_64_defconfig
 make -s kvm_guest.config
-sc() { scripts/config --file .config "$@"; }
 # What the tests need.
 sc -e IOMMU_SUPPORT -e IOMMUFD -e VFIO -e VFIO_CONTAINER -e VFIO_IOMMU_TYPE1 \
 	-e VFIO_DEVICE_CDEV -e VFIO_PCI -e VFIO_PCI_CORE -e VFIO_NOIOMMU \
@@ -128,14 +118,6 @@ sc -e IOMMU_SUPPORT -e IOMMUFD -e VFIO -e VFIO_CONTAINER -e VFIO_IOMMU_TYPE1 \
 	-e AMD_IOMMU -e IRQ_REMAP -e VIRTIO_IOMMU -e PCI_PASID -e PCI_PRI -e PCI_ATS \
 	-e DEBUG_FS -e DEBUG_FS_ALLOW_ALL -e DEVMEM -d STRICT_DEVMEM -d IO_STRICT_DEVMEM \
 	-e VIRTIO_PCI -e VIRTIO_BLK -e E1000E -e BLK_DEV_INITRD -e DEVTMPFS -e PCIEPORTBUS
-# 7.2: the AMD IOMMU's debugfs has content since v6.17; its iommufd side
-# (hardware info, vIOMMU) is an option of its own; memfds for IOMMU_IOAS_MAP_FILE.
-wanted=(IOMMUFD VFIO_DEVICE_CDEV IOMMU_DEBUGFS INTEL_IOMMU_DEBUGFS VFIO_PCI)
-if [[ $SERIES == 7.2 ]]; then
-	sc -e AMD_IOMMU_DEBUGFS -e AMD_IOMMU_IOMMUFD -e MEMFD_CREATE -e SHMEM -e TMPFS
-	wanted+=(UNIX VFIO_CONTAINER VFIO_IOMMU_TYPE1 INTEL_IOMMU INTEL_IOMMU_SVM AMD_IOMMU AMD_IOMMU_DEBUGFS
-		AMD_IOMMU_IOMMUFD IRQ_REMAP VIRTIO_IOMMU PCI_PASID PCI_ATS DEBUG_FS MEMFD_CREATE)
-fi
 # No modules: the initramfs needs no .ko files and the harness loads nothing.
 sc -d MODULES -e DEBUG_INFO_NONE -d DEBUG_INFO -d DEBUG_INFO_DWARF5 \
 	-d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT -d DEBUG_INFO_BTF
@@ -148,11 +130,32 @@ sc -d DRM -d FB -d SOUND -d SND -d USB_SUPPORT -d WLAN -d WIRELESS -d CFG80211 \
 	-d NET_VENDOR_BROADCOM -d NET_VENDOR_REALTEK -d NET_VENDOR_AMD -d NET_VENDOR_NVIDIA \
 	-d EFI -d HIBERNATION -d SUSPEND -d PROFILING -d KPROBES -d FTRACE \
 	-d RETPOLINE -d MITIGATION_RETPOLINE -d CPU_MITIGATIONS -d SYSTEM_TRUSTED_KEYRING
-if [[ $SERIES == 7.2 ]]; then
-	# No TCP/IP, io_uring, PC cards or 9p in the guests the rebuild boots (the
-	# unix sockets of send stay): a shorter build on busy machines.
-	sc -d INET -d IO_URING -d PCCARD -d NET_9P -d CPU_FREQ -d NETLABEL -d ETHTOOL_NETLINK \
-		-d WIRELESS -d RFKILL -d SECURITY -d BPF_SYSCALL -d CGROUPS -d CRYPTO_USER_API_HASH
+else
+# 7.2: from tinyconfig up, only what the test guests use (busybox initramfs
+# on ttyS0, q35 with VT-d or AMD-Vi, edu, e1000e, virtio-blk for the results,
+# unix sockets for send, memfds for IOMMU_IOAS_MAP_FILE): about half the
+# objects of the defconfig, which matters on a 2-core machine shared by TCG
+# guests. The AMD IOMMU's debugfs has content since v6.17 and its iommufd
+# side (hardware info, vIOMMU) is an option of its own.
+make -s tinyconfig
+sc -e 64BIT -e SMP -e PRINTK -e PRINTK_TIME -e BUG -e MULTIUSER -e FUTEX -e EPOLL -e SIGNALFD \
+	-e TIMERFD -e EVENTFD -e AIO -e POSIX_TIMERS -e FILE_LOCKING -e FHANDLE -e ADVISE_SYSCALLS \
+	-e MEMBARRIER -e CROSS_MEMORY_ATTACH -e SYSVIPC -e INOTIFY_USER -e PROC_FS -e PROC_SYSCTL \
+	-e SYSFS -e DEVTMPFS -e DEVTMPFS_MOUNT -e TMPFS -e SHMEM -e MEMFD_CREATE -e BLK_DEV_INITRD \
+	-e RD_GZIP -e BINFMT_ELF -e BINFMT_SCRIPT -e TTY -e UNIX98_PTYS -e SERIAL_8250 \
+	-e SERIAL_8250_CONSOLE -e MAGIC_SYSRQ -e DEBUG_KERNEL -e DEBUG_FS -e DEBUG_FS_ALLOW_ALL \
+	-e DEVMEM -d STRICT_DEVMEM -e ACPI -e PCI -e PCI_MSI -e PCIEPORTBUS -e PCI_PASID -e PCI_PRI \
+	-e PCI_ATS -e X86_X2APIC -e IRQ_REMAP -e HPET_TIMER -e BLOCK -e VIRTIO_MENU -e VIRTIO \
+	-e VIRTIO_PCI -e VIRTIO_BLK -e NET -e UNIX -e NETDEVICES -e ETHERNET -e NET_VENDOR_INTEL \
+	-e E1000E -e IOMMU_SUPPORT -e INTEL_IOMMU -e INTEL_IOMMU_SVM -e AMD_IOMMU -e VIRTIO_IOMMU \
+	-e IOMMUFD -e VFIO -e VFIO_CONTAINER -e VFIO_IOMMU_TYPE1 -e VFIO_DEVICE_CDEV -e VFIO_PCI \
+	-e VFIO_PCI_CORE -e VFIO_NOIOMMU -e IOMMU_DEBUGFS -e INTEL_IOMMU_DEBUGFS \
+	-e AMD_IOMMU_DEBUGFS -e AMD_IOMMU_IOMMUFD -d MODULES -e DEBUG_INFO_NONE \
+	-d CC_OPTIMIZE_FOR_SIZE -e CC_OPTIMIZE_FOR_PERFORMANCE -e KERNEL_GZIP
+wanted+=(64BIT SMP PRINTK SERIAL_8250_CONSOLE BLK_DEV_INITRD BINFMT_ELF DEVTMPFS TMPFS
+	MEMFD_CREATE ACPI PCI_MSI IRQ_REMAP VIRTIO_PCI VIRTIO_BLK UNIX E1000E VFIO_CONTAINER
+	VFIO_IOMMU_TYPE1 INTEL_IOMMU INTEL_IOMMU_SVM AMD_IOMMU AMD_IOMMU_DEBUGFS AMD_IOMMU_IOMMUFD
+	VIRTIO_IOMMU PCI_PASID PCI_ATS DEBUG_FS MAGIC_SYSRQ FUTEX EPOLL)
 fi
 sc --set-str LOCALVERSION -iommufd -d LOCALVERSION_AUTO
 make -s olddefconfig
