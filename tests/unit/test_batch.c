@@ -160,8 +160,8 @@ static void test_tables(void **state)
 				assert_true(obj->fallback->flags & CLI_BATCH_ONLY);
 		}
 	}
-	/* ioas 5, device 4, spapr 4, dma 3, container 2, pasid 2, option 2, the rest 1 each */
-	assert_int_equal(nbatch, 25);
+	/* ioas 6, device 4, spapr 4, dma 3, container 2, pasid 2, option 2, the rest 1 each */
+	assert_int_equal(nbatch, 28);
 
 	/* outside a batch the batch commands take no prefix: the command line stays as it was */
 	ctx.batch = NULL;
