@@ -224,7 +224,7 @@ check-vm-all: test-deps
 
 # Benchmarks (bench/README): ratios against baselines measured in the same
 # run, no thresholds. BENCH picks some; inventory needs root.
-BENCH ?= decode walk json_rss mem inventory
+BENCH ?= decode walk json_rss mem flat inventory
 bench: all
 	@set -e; for b in $(BENCH); do echo "== bench/bench_$$b.sh"; \
 		case $$b in mem) bench/bench_mem.sh ;; *) bench/bench_$$b.sh ./$(BIN) ;; esac; done

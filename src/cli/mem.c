@@ -351,6 +351,12 @@ static int mem_info_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 		out_u64(o, "pages_sampled", "pages sampled", sampled);
 		out_bool(o, "incomplete", "incomplete", info.incomplete);
 		out_bool(o, "excluded_vmemmap", "excluded vmemmap", info.excluded_vmemmap);
+		out_bool(o, "flattened", "flattened stream", info.flattened);
+		if (info.flattened) {
+			out_u64(o, "flat_records", "stream records", info.flat_records);
+			out_u64(o, "flat_extents", "index extents", info.flat_extents);
+			out_u64(o, "flat_size", "reassembled size", info.flat_size);
+		}
 		out_obj_end(o);
 	}
 	if (out_is_json(o) || warnings.n) {
@@ -562,8 +568,10 @@ static const struct cli_verb mem_verbs[] = {
 		       "those that exist but were not captured (excluded; END is exclusive), kdump "
 		       "compression as declared by the header and as seen in the first pages, the "
 		       "incomplete flag, VMCOREINFO and anything odd. Without -v, text lists the first "
-		       "50 ranges and 10 VMCOREINFO lines; JSON always lists all. A makedumpfile "
-		       "flattened file must first be converted with 'makedumpfile -R' (exit status 4).",
+		       "50 ranges and 10 VMCOREINFO lines; JSON always lists all. A kdump file in "
+		       "makedumpfile's flattened stream (QEMU's dump-guest-memory kdump formats up to 8.1, "
+		       "makedumpfile -F) is read as it is, through an index of its records built in one "
+		       "pass: kdump.flattened says so.",
 		.options = mem_options,
 		.parser = mem_parse_opt,
 		.opts_size = sizeof(struct mem_cli_opts),

@@ -107,7 +107,7 @@ static const struct argp_option walk_options[] = {
 
 static const struct argp_option roots_options[] = {
 	CLI_MEM_OPTIONS(0),
-	{ "format", OPT_FORMAT, "FAMILY", 0, "what to look for: vtd, smmuv3 or amd", 0 },
+	{ "format", OPT_FORMAT, "FAMILY", 0, "look for this family only: vtd, smmuv3 or amd (default: all three)", 0 },
 	{ "max-tables", OPT_MAX_TABLES, "N", 0, "structure tables read per candidate (default 4096)", 3 },
 	{ 0 }
 };
@@ -1206,7 +1206,7 @@ enum {
 
 static const struct out_col roots_cols[] = {
 	[RCOL_ROOT] = { "ROOT", OCT_HEX, 0, OCF_DEFAULT, "physical address of the table" },
-	[RCOL_FAMILY] = { "FAMILY", OCT_STR, 0, 0, "vtd, smmuv3 or amd" },
+	[RCOL_FAMILY] = { "FAMILY", OCT_STR, 0, OCF_DEFAULT, "vtd, smmuv3 or amd" },
 	[RCOL_LAYOUT] = { "LAYOUT", OCT_STR, 0, OCF_DEFAULT,
 			  "legacy or scalable (VT-d), 2-level or linear (SMMUv3), device table (AMD)" },
 	[RCOL_DEVICES] = { "DEVICES", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT,
@@ -1342,9 +1342,9 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 
 	(void)argc;
 	(void)argv;
-	if (!o->format)
-		return err_report(ctx, -EUSAGE, "--format vtd|smmuv3|amd is required: what to look for");
-	if (walk_family_find(o->format, &ro.family) || ro.family == WALK_FAM_RISCV)
+	/* without --format: every family at once, ranked together */
+	ro.any_family = !o->format;
+	if (o->format && (walk_family_find(o->format, &ro.family) || ro.family == WALK_FAM_RISCV))
 		return err_report(ctx, -EUSAGE, "--format %s: walk roots looks for vtd, smmuv3 or amd tables",
 				  o->format);
 	if (o->max_tables) {
@@ -1401,7 +1401,8 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 	err = out_table_print(tab);
 	if (!err && !n)
 		return err_report(ctx, -ENOENT, "no %s table found in %s (%" PRIu64 " pages scanned, %" PRIu64
-				  " unreadable, %" PRIu64 " candidates checked)", o->format, o->mem.file, st.pages,
+				  " unreadable, %" PRIu64 " candidates checked)",
+				  o->format ? o->format : "VT-d, SMMUv3 or AMD", o->mem.file, st.pages,
 				  st.unreadable, st.checked);
 	return err;
 }
@@ -1435,12 +1436,14 @@ static const struct cli_verb walk_verbs[] = {
 		.name = "roots",
 		.summary = "find the IOMMU root tables (VT-d, SMMUv3, AMD) in a memory dump",
 		.doc = "A crash dump holds the IOMMU's tables but not its registers. This reads every page "
-		       "of the dump (not the holes of a sparse raw or ELF file), keeps those laid out like the family's top table as Linux writes it "
+		       "of the dump once (not the holes of a sparse raw or ELF file), keeps those laid out like a family's top table as Linux writes it "
 		       "(VT-d: 256 root entries, each zero or present with reserved bits clear; SMMUv3: "
 		       "level-1 descriptors of one span, or pages of valid STEs; AMD: pages of valid "
 		       "DTEs), walks each candidate as a hierarchy and lists those that lead to valid "
 		       "devices, best first: most devices with a page table, then most devices, then "
-		       "fewest broken ones. OPTIONS is what to give 'walk' and 'translate'; for a "
+		       "fewest broken ones. Without --format every family is looked for in the same pass and "
+		       "the candidates of all are ranked together (a dump of an unknown machine); with it, "
+		       "that family only. OPTIONS is what to give 'walk' and 'translate'; for a "
 		       "2-level SMMUv3 table LOG2SIZE is what one page of level-1 descriptors covers, "
 		       "which may exceed the SMMU's. Exit status 3 when nothing is found.",
 		.options = roots_options,

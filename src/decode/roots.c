@@ -25,13 +25,19 @@ struct pre {
 	uint64_t score;		/* entries that passed the layout test */
 };
 
+/* pages of valid SMMUv3 STEs or AMD DTEs in a row */
+struct run {
+	enum walk_family family;
+	uint64_t start, pages;
+};
+
 struct scan {
 	const struct roots_opts *o;
 	struct pre *v;
 	size_t n, cap;
 	uint64_t *l2;		/* SMMUv3: L2 tables named by L1 candidates */
 	size_t nl2, capl2;
-	uint64_t run_start, run_pages;	/* SMMUv3 STE / AMD DTE pages in a row */
+	struct run ste, dte;
 };
 
 static void pre_add(struct scan *s, const struct walk_hier *h, const char *layout, uint64_t score)
@@ -144,34 +150,34 @@ static unsigned int log2_floor(uint64_t v)
 }
 
 /* The end of a run of STE pages (SMMUv3, a linear table) or DTE pages (AMD). */
-static void run_end(struct scan *s)
+static void run_end(struct scan *s, struct run *r)
 {
-	struct walk_hier h = { .family = s->o->family, .base = s->run_start };
+	struct walk_hier h = { .family = r->family, .base = r->start };
 
-	if (!s->run_pages)
+	if (!r->pages)
 		return;
-	if (s->o->family == WALK_FAM_SMMUV3) {
-		h.strtab_cfg = log2_floor(s->run_pages * (PAGE / 64));	/* FMT 0: linear */
-		pre_add(s, &h, "linear", s->run_pages * (PAGE / 64));
+	if (r->family == WALK_FAM_SMMUV3) {
+		h.strtab_cfg = log2_floor(r->pages * (PAGE / 64));	/* FMT 0: linear */
+		pre_add(s, &h, "linear", r->pages * (PAGE / 64));
 	} else {
-		uint64_t n = s->run_pages * (PAGE / 32);
+		uint64_t n = r->pages * (PAGE / 32);
 
 		h.dte_count = n > 65536 ? 65536 : (uint32_t)n;
 		pre_add(s, &h, "device table", h.dte_count);
 	}
-	s->run_pages = 0;
+	r->pages = 0;
 }
 
-static void run_page(struct scan *s, uint64_t pa, bool ok)
+static void run_page(struct scan *s, struct run *r, uint64_t pa, bool ok)
 {
-	if (ok && s->run_pages && pa == s->run_start + s->run_pages * PAGE) {
-		s->run_pages++;
+	if (ok && r->pages && pa == r->start + r->pages * PAGE) {
+		r->pages++;
 		return;
 	}
-	run_end(s);
+	run_end(s, r);
 	if (ok) {
-		s->run_start = pa;
-		s->run_pages = 1;
+		r->start = pa;
+		r->pages = 1;
 	}
 }
 
@@ -210,6 +216,9 @@ static int by_score(const void *a, const void *b)
 {
 	const struct pre *x = a, *y = b;
 
+	/* per family (each has its own budget of checks), best pre-check first */
+	if (x->h.family != y->h.family)
+		return x->h.family < y->h.family ? -1 : 1;
 	if (x->score != y->score)
 		return x->score < y->score ? 1 : -1;
 	return x->h.base < y->h.base ? -1 : x->h.base > y->h.base;
@@ -239,8 +248,12 @@ static bool is_l2_of_candidate(const struct scan *s, uint64_t base)
 int roots_find(const struct walk_mem *m, const struct roots_opts *o, struct root_candidate **out,
 	       size_t *n, struct roots_stats *st)
 {
-	struct scan s = { .o = o };
+	struct scan s = { .o = o, .ste.family = WALK_FAM_SMMUV3, .dte.family = WALK_FAM_AMD };
 	struct roots_stats local = { 0 };
+	bool vtd = o->any_family || o->family == WALK_FAM_VTD;
+	bool smmu = o->any_family || o->family == WALK_FAM_SMMUV3;
+	bool amd = o->any_family || o->family == WALK_FAM_AMD;
+	size_t fam_checks[WALK_FAM_RISCV + 1] = { 0 };
 	size_t max_checks = o->max_checks ? o->max_checks : 256;
 	uint64_t max_tables = o->max_tables ? o->max_tables : 4096, start, end, pa = 0, next_progress;
 	struct root_candidate *c;
@@ -253,7 +266,7 @@ int roots_find(const struct walk_mem *m, const struct roots_opts *o, struct root
 	if (!st)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	if (o->family != WALK_FAM_VTD && o->family != WALK_FAM_SMMUV3 && o->family != WALK_FAM_AMD)
+	if (!vtd && !smmu && !amd)
 		return -EINVAL;
 	page = xmalloc(PAGE);
 	next_progress = PROGRESS_EVERY;
@@ -269,21 +282,19 @@ int roots_find(const struct walk_mem *m, const struct roots_opts *o, struct root
 				goto failed;
 			if (err) {
 				st->unreadable++;
-				run_page(&s, p, false);
+				run_page(&s, &s.ste, p, false);
+				run_page(&s, &s.dte, p, false);
 				continue;
 			}
-			switch (o->family) {
-			case WALK_FAM_VTD:
+			/* every family asked for, in this one pass over the dump */
+			if (vtd)
 				vtd_page(&s, p, page);
-				break;
-			case WALK_FAM_SMMUV3:
+			if (smmu) {
 				smmuv3_l1_page(&s, p, page);
-				run_page(&s, p, smmuv3_ste_page(page));
-				break;
-			default:
-				run_page(&s, p, amd_dte_page(page));
-				break;
+				run_page(&s, &s.ste, p, smmuv3_ste_page(page));
 			}
+			if (amd)
+				run_page(&s, &s.dte, p, amd_dte_page(page));
 		}
 		if (end <= pa) {
 			err = -ENOENT;
@@ -293,19 +304,24 @@ int roots_find(const struct walk_mem *m, const struct roots_opts *o, struct root
 	}
 	if (err != -ENOENT)
 		goto failed;
-	run_end(&s);
+	run_end(&s, &s.ste);
+	run_end(&s, &s.dte);
 	free(page);
 	st->prechecked = s.n;
 
 	if (s.n)
 		qsort(s.v, s.n, sizeof(*s.v), by_score);
 	c = xcalloc(s.n ? s.n : 1, sizeof(*c));
-	for (size_t i = 0; i < s.n && st->checked < max_checks; i++) {
+	for (size_t i = 0; i < s.n; i++) {
 		struct root_candidate *r = &c[nc];
 
+		/* max_checks candidates of each family */
+		if (fam_checks[s.v[i].h.family] >= max_checks)
+			continue;
 		/* an STE run that an L1 candidate names is one of its L2 tables */
 		if (!strcmp(s.v[i].layout, "linear") && is_l2_of_candidate(&s, s.v[i].h.base))
 			continue;
+		fam_checks[s.v[i].h.family]++;
 		memset(r, 0, sizeof(*r));
 		r->h = s.v[i].h;
 		r->layout = s.v[i].layout;

@@ -28,14 +28,15 @@ struct root_candidate {
 };
 
 struct roots_opts {
-	enum walk_family family;	/* VT-d, SMMUv3 or AMD */
+	enum walk_family family;	/* VT-d, SMMUv3 or AMD... */
+	bool any_family;		/* ...or all three, in one pass, ranked together */
 	/*
 	 * Data ranges of the dump: the first range ending above pa; 0 or
 	 * -ENOENT (another error ends the search and is returned).
 	 */
 	int (*range_next)(void *priv, uint64_t pa, uint64_t *start, uint64_t *end);
 	void *range_priv;
-	size_t max_checks;		/* candidates walked (best pre-checks first); 0 = 256 */
+	size_t max_checks;		/* candidates walked per family (best pre-checks first); 0 = 256 */
 	uint64_t max_tables;		/* structure tables per candidate; 0 = 4096 */
 	/* Optional, every 64 MiB scanned. */
 	void (*progress)(void *priv, uint64_t scanned, uint64_t pa);
@@ -52,8 +53,9 @@ struct roots_stats {
 /*
  * roots_find() - candidate hardware roots of one family in a dump
  * @m: memory
- * @o: family, ranges, limits
+ * @o: family (or any of them), ranges, limits
  * @out: candidates that lead to at least one valid requester, best first
+ *       across the families
  *       (most requesters with a page table, then most requesters, then
  *       fewest broken ones); free() it
  * @n: their number

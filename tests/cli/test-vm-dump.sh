@@ -11,7 +11,10 @@
 # alone: iommuctl translate (from that register through the stream table, STE
 # and CD; root, context and PASID entries; the device table entry) of every
 # mapped page, and walk mappings, must give exactly the physical pages the
-# guest's /proc/PID/pagemap gives for the buffers.
+# guest's /proc/PID/pagemap gives for the buffers; walk roots, with --format
+# and without it, must rank that register's table first. The kdump dump is
+# read both as QEMU wrote it (makedumpfile's flattened stream) and as
+# makedumpfile -R reassembles it.
 #   tests/cli/test-vm-dump.sh [BINARY] [SCENARIO...]
 # BINARY (default ./iommuctl) reads the dumps on the host; the x86 guests run
 # it too, the arm64 guests the cross-built build-arm64/iommuctl (or
@@ -102,7 +105,8 @@ check_scenario() { # SCENARIO
 	local s=$1 label=${LABEL[$1]} d=$tmp/$1 fmt mem rc
 	local -a hier fmts
 	fmts=(--format elf)
-	[ "$kdump" = 1 ] && fmts+=(--format kdump-zlib)
+	# QEMU's kdump output (flattened) is walked as it is, and reassembled when makedumpfile is here
+	fmts+=(--format kdump-zlib)
 	rc=0
 	if [ -n "$share" ] && [ -f "$share/$s/.ok" ] && cp -al "$share/$s" "$d" 2>/dev/null; then
 		rm -f "$d/.ok"
@@ -125,8 +129,8 @@ check_scenario() { # SCENARIO
 		bad "$label: no usable root register from QMP: $(tr '\n' ' ' <"$d/dump/s1.xp")"
 		return
 	fi
-	for fmt in elf kdump; do
-		[ "$fmt" = elf ] || [ "$kdump" = 1 ] || continue
+	for fmt in elf kdump flat; do
+		[ "$fmt" != kdump ] || [ "$kdump" = 1 ] || continue
 		dump_open "$bin" "$d/dump" s1 $fmt "$label $fmt" || continue
 		# without the register: walk roots must find the same table in the dump alone
 		roots=$("$bin" -j walk roots --format "${hier[1]}" --mem "$mem" 2>"$d/roots.err" |
@@ -141,6 +145,14 @@ check_scenario() { # SCENARIO
 			ok "$label $fmt: walk roots ranks the register's table first ($roots)"
 		else
 			bad "$label $fmt: walk roots: '$roots', want '$want_opts' $(head -c 200 "$d/roots.err")"
+		fi
+		# ... and so without being told the family: every family looked for, ranked together
+		roots=$("$bin" -j walk roots --mem "$mem" 2>"$d/roots-all.err" |
+			python3 -c 'import json,sys; r=json.load(sys.stdin)["roots"]; print(r[0]["walk_options"] if r else "")' 2>&1)
+		if [ "$roots" = "$want_opts" ]; then
+			ok "$label $fmt: walk roots without --format ranks the register's table first"
+		else
+			bad "$label $fmt: walk roots without --format: '$roots', want '$want_opts' $(head -c 200 "$d/roots-all.err")"
 		fi
 		check_dump_run "$d/check-$fmt.txt" "$label $fmt" --iommuctl "$bin" --dir "$d/out" --tag s1 \
 			--mem "$mem" --readonly ro --unmapped 0x110000 \

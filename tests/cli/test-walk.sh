@@ -255,7 +255,33 @@ case " $(top vtd) " in *" $vsm/scalable $vtd/legacy "*) ok "roots: VT-d scalable
 case "$(top smmuv3)" in "0x2100000/2-level "*) ok "roots: the 2-level stream table ranks first" ;;
 *) bad "roots: SMMUv3: $(top smmuv3)" ;; esac
 expect_rc 3 "walk roots: no AMD device table in the dump" walk roots --format amd --mem "$d/mem.elf"
-expect_rc 2 "walk roots without --format" walk roots --mem "$d/mem.elf"
+# without --format: every family in one pass, ranked together -- the same
+# candidates as the runs for each family, in the order of their ranks
+all=$("$bin" -j walk roots --mem "$d/mem.elf" 2>"$tmp/err"); rc=$?
+[ "$rc" -eq 0 ] && ok "roots, no --format: exit 0" || bad "roots, no --format: exit $rc: $(cat "$tmp/err")"
+if [ -n "${UPDATE:-}" ]; then printf '%s\n' "$all" > "$golden/roots-all.json"; fi
+diff -u "$golden/roots-all.json" <(printf '%s\n' "$all") > "$tmp/diff" && ok "roots-all golden json" ||
+	{ bad "roots-all golden json"; head -20 "$tmp/diff"; }
+fams=$(python3 - "$bin" "$d/mem.elf" <<'PY' 2>&1
+import json, subprocess, sys
+bin, mem = sys.argv[1], sys.argv[2]
+def roots(*a):
+    return json.loads(subprocess.run([bin, "-j", "walk", "roots", "--mem", mem, *a], capture_output=True).stdout)["roots"]
+every = roots()
+each = []
+for f in ("vtd", "smmuv3"):
+    each += roots("--format", f)
+key = lambda r: (r["family"], r["root"], r["layout"])
+if sorted(map(key, every)) != sorted(map(key, each)):
+    print("different candidates: %s vs %s" % (sorted(map(key, every)), sorted(map(key, each))))
+elif [r["translated"] for r in every] != sorted((r["translated"] for r in every), reverse=True):
+    print("not ranked by devices with a page table: %s" % [r["translated"] for r in every])
+else:
+    print("ok %s" % " ".join(sorted(set(r["family"] for r in every))))
+PY
+)
+[ "$fams" = "ok smmuv3 vtd" ] && ok "roots, no --format: the VT-d and SMMUv3 candidates of the per-family runs, ranked together" ||
+	bad "roots, no --format: $fams"
 expect_rc 2 "walk roots --format riscv" walk roots --format riscv --mem "$d/mem.elf"
 expect_rc 2 "walk roots without --mem" walk roots --format vtd
 

@@ -14,7 +14,8 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 # mkdump_seeds DIR: small ELF, raw and kdump (each compression) dumps of
 # pages, excluded pages and holes, made by tests/tools/mkdump
 mem_seeds=("elf" "elf -S 0x1000 -X" "elf -E -m ppc64" "raw -B 0x1000" "kdump -c none"
-	"kdump -c zlib" "kdump -c lzo" "kdump -c snappy" "kdump -c zstd" "kdump -c zlib -I 2")
+	"kdump -c zlib" "kdump -c lzo" "kdump -c snappy" "kdump -c zstd" "kdump -c zlib -I 2"
+	"kdump -c zlib -F 4096" "kdump -c none -F 1000 -R")
 mkdump_seeds() {
 	local dir=$1 i=0 a
 	cc -std=gnu11 -O2 -D_GNU_SOURCE -DHAVE_ZLIB -DHAVE_LZO2 -DHAVE_SNAPPY -DHAVE_ZSTD -Isrc \

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifdef HAVE_ZLIB
@@ -666,6 +667,90 @@ out:
 	return ret;
 }
 
+/* ---- makedumpfile's flattened stream (formats.md 9.2) ---- */
+
+static void mkdump_be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static int mkdump_put(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n <= 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int mkdump_record(int fd, uint64_t off, const uint8_t *data, uint64_t len)
+{
+	uint8_t h[16];
+
+	mkdump_be64(h, off);
+	mkdump_be64(h + 8, len);
+	return mkdump_put(fd, h, sizeof(h)) ?: mkdump_put(fd, data, (size_t)len);
+}
+
+/* Rewrite the kdump file at path as a flattened stream of chunk-byte records. */
+static int mkdump_flatten(const char *path, uint64_t chunk, bool shuffle, char **why)
+{
+	struct stat st;
+	uint8_t *img, hdr[4096] = "makedumpfile", end[16];
+	uint64_t nrec, *order;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0 || fstat(fd, &st) || !(img = malloc((size_t)st.st_size + 1)) ||
+	    read(fd, img, (size_t)st.st_size) != st.st_size) {
+		if (why)
+			*why = mkdump_fmt("%s: cannot read back the kdump file", path);
+		if (fd >= 0)
+			close(fd);
+		return -EIO;
+	}
+	close(fd);
+	nrec = ((uint64_t)st.st_size + chunk - 1) / chunk;
+	order = calloc(nrec, sizeof(*order));
+	for (uint64_t i = 0; i < nrec; i++)
+		order[i] = i;
+	if (shuffle)   /* a fixed permutation: odd records first, then even ones backwards */
+		for (uint64_t i = 0, k = 0; i < nrec; i++)
+			order[i] = i < nrec / 2 ? 2 * i + 1 : (nrec - 1 - 2 * (k++)) & ~1ull;
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	mkdump_be64(hdr + 16, 1);
+	mkdump_be64(hdr + 24, 1);
+	ret = fd < 0 ? -errno : mkdump_put(fd, hdr, sizeof(hdr));
+	if (!ret && shuffle) {
+		/* a zeroed header first: the real one, sent later, must win */
+		uint8_t zero[512] = { 0 };
+
+		ret = mkdump_record(fd, 0, zero, sizeof(zero) < (size_t)st.st_size ? sizeof(zero)
+								   : (size_t)st.st_size);
+	}
+	for (uint64_t i = 0; !ret && i < nrec; i++) {
+		uint64_t off = order[i] * chunk, len = (uint64_t)st.st_size - off;
+
+		ret = mkdump_record(fd, off, img + off, len < chunk ? len : chunk);
+	}
+	memset(end, 0xff, sizeof(end));
+	if (!ret)
+		ret = mkdump_put(fd, end, sizeof(end));
+	if (fd >= 0 && close(fd) && !ret)
+		ret = -errno;
+	if (ret && why)
+		*why = mkdump_fmt("%s: cannot write the flattened stream", path);
+	free(order);
+	free(img);
+	return ret;
+}
+
 int mkdump_write(struct mkdump *d, const struct mkdump_opts *o_in, const char *path, char **why)
 {
 	struct mkdump_opts o = *o_in;
@@ -701,6 +786,8 @@ int mkdump_write(struct mkdump *d, const struct mkdump_opts *o_in, const char *p
 	}
 	if (close(w.fd) && !ret)
 		ret = -errno;
+	if (!ret && o.format == MKDUMP_KDUMP && o.flat_chunk)
+		ret = mkdump_flatten(path, o.flat_chunk, o.flat_shuffle, why);
 	return ret;
 }
 
@@ -715,7 +802,9 @@ static void usage(FILE *f)
 	      "spec lines: region PA LEN seed:N|fill:0xBB|zero   word PA VALUE\n"
 	      "            exclude PA LEN                          image FILE PA\n"
 	      "-X: e_phnum = PN_XNUM (count in section 0) even when not needed; -E: big-endian;\n"
-	      "-I N: mark incomplete and keep only the first N dumped pages; -N: no VMCOREINFO\n", f);
+	      "-I N: mark incomplete and keep only the first N dumped pages; -N: no VMCOREINFO\n"
+	      "-F CHUNK: kdump as makedumpfile's flattened stream, records of CHUNK bytes;\n"
+	      "-R: (with -F) records out of order, the header sent twice (a zeroed one first)\n", f);
 }
 
 int main(int argc, char **argv)
@@ -728,7 +817,7 @@ int main(int argc, char **argv)
 
 	if (!d)
 		return 1;
-	while ((c = getopt(argc, argv, "o:f:c:P:B:m:S:XEI:M:V:Ne:h")) != -1) {
+	while ((c = getopt(argc, argv, "o:f:c:P:B:m:S:XEI:M:V:Ne:F:Rh")) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'f':
@@ -751,6 +840,8 @@ int main(int argc, char **argv)
 		case 'M': o.max_mapnr = strtoull(optarg, NULL, 0); break;
 		case 'V': o.vmcoreinfo = optarg; break;
 		case 'N': o.vmcoreinfo = ""; break;
+		case 'F': o.flat_chunk = strtoull(optarg, NULL, 0); break;
+		case 'R': o.flat_shuffle = true; break;
 		case 'e':
 			if (mkdump_spec_line(d, optarg, o.page_size, &why)) {
 				fprintf(stderr, "mkdump: %s\n", why);

@@ -50,6 +50,9 @@ struct mkdump_opts {
 	bool big_endian;            /* ELF/kdump: write headers big-endian */
 	long incomplete;            /* kdump: >= 0: flag incomplete, keep only this many pages */
 	uint64_t max_mapnr;         /* kdump: 0 = highest pfn + 1 */
+	uint64_t flat_chunk;        /* kdump: > 0: makedumpfile's flattened stream, records of this size */
+	bool flat_shuffle;          /* flattened: records out of order, and a first, zeroed copy of
+				       the header that a later record overwrites */
 };
 
 struct mkdump;

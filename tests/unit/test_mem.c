@@ -267,9 +267,15 @@ static void test_elf_ranges(void **state)
 	mem_close(m);
 }
 
-static void kdump_roundtrip(enum mkdump_comp comp, unsigned flag)
+/*
+ * The standard dump as a kdump file: as such (chunk 0), and in makedumpfile's
+ * flattened stream of chunk-byte records, in order or shuffled with the
+ * header sent twice; each must read the same.
+ */
+static void kdump_roundtrip_as(enum mkdump_comp comp, unsigned flag, uint64_t chunk, bool shuffle)
 {
-	struct mkdump_opts o = { .format = MKDUMP_KDUMP, .comp = comp, .incomplete = -1 };
+	struct mkdump_opts o = { .format = MKDUMP_KDUMP, .comp = comp, .incomplete = -1,
+				 .flat_chunk = chunk, .flat_shuffle = shuffle };
 	struct mem_source *m;
 	struct mem_info in;
 	struct mem_range r;
@@ -278,6 +284,13 @@ static void kdump_roundtrip(enum mkdump_comp comp, unsigned flag)
 	m = open_ok(write_dump(&o, std_desc), NULL);
 	check_std(m, MKDUMP_KDUMP);
 	mem_info(m, &in);
+	assert_int_equal(in.flattened, chunk != 0);
+	if (chunk) {
+		assert_true(in.flat_records >= in.flat_size / chunk);
+		assert_true(in.flat_extents >= 1 && in.flat_extents <= in.flat_records);
+		assert_true(in.flat_size < in.file_size);
+		assert_null(in.warning);
+	}
 	assert_int_equal(in.format, MEM_FMT_KDUMP);
 	assert_string_equal(in.machine, "x86_64");
 	assert_string_equal(in.osrelease, "6.1.0-mkdump");
@@ -309,6 +322,14 @@ static void kdump_roundtrip(enum mkdump_comp comp, unsigned flag)
 	assert_int_equal(r.kind, MEM_RANGE_DATA);
 	assert_true(r.file_offset > 0);
 	mem_close(m);
+}
+
+static void kdump_roundtrip(enum mkdump_comp comp, unsigned flag)
+{
+	kdump_roundtrip_as(comp, flag, 0, false);
+	kdump_roundtrip_as(comp, flag, 16384, false);  /* QEMU's record size */
+	kdump_roundtrip_as(comp, flag, 1000, true);
+	kdump_roundtrip_as(comp, flag, 7, true);       /* every structure split across records */
 }
 
 static void test_kdump_none(void **state) { (void)state; kdump_roundtrip(MKDUMP_COMP_NONE, 0); }
@@ -981,6 +1002,123 @@ static void test_hostile_kdump(void **state)
 	free(b);
 }
 
+/* big-endian 64-bit at p */
+static void put_be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static void test_hostile_flat(void **state)
+{
+	struct mkdump_opts o = { .format = MKDUMP_KDUMP, .comp = MKDUMP_COMP_ZLIB, .incomplete = -1,
+				 .flat_chunk = 4096 };
+	uint8_t *b, *orig, rec[16];
+	size_t len, hdr = 4096;
+	struct mem_source *m;
+	struct mem_info in;
+	unsigned seed = 5;
+	char *path;
+	FILE *f;
+
+	(void)state;
+	path = write_dump(&o, std_desc);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	len = (size_t)ftell(f);
+	rewind(f);
+	orig = xmalloc(len);
+	b = xmalloc(len + 64);
+	assert_int_equal(fread(orig, 1, len, f), len);
+	fclose(f);
+#define RESET() memcpy(b, orig, len)
+	/* the header: type, version, signature padding, size */
+	RESET();
+	put_be64(b + 16, 2);
+	assert_int_equal(open_err(spit(b, len), NULL, "type 2, version 1"), -EINVAL);
+	RESET();
+	put_be64(b + 24, 0);
+	assert_int_equal(open_err(spit(b, len), NULL, "version 0"), -EINVAL);
+	RESET();
+	b[14] = 'x';
+	assert_int_equal(open_err(spit(b, len), NULL, "bad signature"), -EINVAL);
+	assert_int_equal(open_err(spit(orig, 2000), NULL, "truncated header"), -EINVAL);
+	/* the first record: negative size, negative offset, offset + size wraps, past the end */
+	RESET();
+	put_be64(b + hdr + 8, (uint64_t)-5);
+	assert_int_equal(open_err(spit(b, len), NULL, "bad record header at file offset 0x1000"), -EINVAL);
+	RESET();
+	put_be64(b + hdr, 1ull << 63);
+	assert_int_equal(open_err(spit(b, len), NULL, "bad record header"), -EINVAL);
+	RESET();
+	put_be64(b + hdr, (1ull << 62) - 1);
+	put_be64(b + hdr + 8, (1ull << 62) + 2);
+	assert_int_equal(open_err(spit(b, len), NULL, "bad record header"), -EINVAL);
+	RESET();
+	put_be64(b + hdr + 8, len);
+	assert_int_equal(open_err(spit(b, len), NULL, "runs past the end of the file"), -EINVAL);
+	/* a record far beyond what the stream can fill */
+	RESET();
+	put_be64(b + hdr, 1ull << 40);
+	assert_int_equal(open_err(spit(b, len), NULL, "far beyond"), -EINVAL);
+	/* cut short: the end marker missing, a record header cut, a record's data cut */
+	m = open_ok(spit(orig, len - 16), NULL);
+	mem_info(m, &in);
+	assert_non_null(strstr(in.warning, "without its end marker"));
+	check_std(m, MKDUMP_KDUMP);
+	mem_close(m);
+	assert_int_equal(open_err(spit(orig, len - 30), NULL, "runs past the end"), -EINVAL);
+	/* bytes after the end marker */
+	memcpy(b, orig, len);
+	memset(b + len, 0x5a, 64);
+	m = open_ok(spit(b, len + 64), NULL);
+	mem_info(m, &in);
+	assert_non_null(strstr(in.warning, "after the end marker"));
+	mem_close(m);
+	/* only the header and the end marker: no data */
+	memcpy(b, orig, hdr);
+	memset(b + hdr, 0xff, 16);
+	assert_int_equal(open_err(spit(b, hdr + 16), NULL, "no record carries data"), -EINVAL);
+	/* records that carry nothing are skipped; so many that carry data are refused */
+	{
+		size_t nrec = (1u << 20) + 300 * 1024, blen = hdr + nrec * 17 + 16, at = hdr;
+		uint8_t *big = xcalloc(1, blen);
+
+		memcpy(big, orig, hdr);
+		for (size_t i = 0; i < nrec; i++, at += 17) {
+			put_be64(big + at, i);
+			put_be64(big + at + 8, 1);
+		}
+		memset(big + at, 0xff, 16);
+		assert_int_equal(open_err(spit(big, blen), NULL, "too many to index"), -E2BIG);
+		free(big);
+	}
+	/* random flips in the header, the record headers and the data */
+	for (int i = 0; i < 300; i++) {
+		RESET();
+		for (int j = 0; j < 4; j++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (seed >> 8) % (i % 3 == 0 ? 64 : i % 3 == 1 ? len : hdr + 4096 + 64);
+
+			b[at] ^= (uint8_t)(1u << (seed % 8));
+		}
+		poke_all(spit(b, len));
+	}
+	/* record headers only: each rewritten with a random offset and size */
+	for (int i = 0; i < 100; i++) {
+		RESET();
+		seed = seed * 1103515245u + 12345u;
+		put_be64(rec, (uint64_t)seed * 977 % (len * 3));
+		put_be64(rec + 8, seed % 9000);
+		memcpy(b + hdr + 16 * (i % 2) + 4112 * (size_t)(seed % 3), rec, 16);
+		poke_all(spit(b, len));
+	}
+#undef RESET
+	free(orig);
+	free(b);
+}
+
 static void test_hostile_misc(void **state)
 {
 	uint8_t flat[4096] = "makedumpfile";
@@ -989,7 +1127,8 @@ static void test_hostile_misc(void **state)
 
 	(void)state;
 	assert_int_equal(open_err(spit("", 0), NULL, "empty"), -EINVAL);
-	assert_int_equal(open_err(spit(flat, sizeof(flat)), NULL, "makedumpfile -R"), -EOPNOTSUPP);
+	/* a flattened header of type 0 (the rest of tests are in test_hostile_flat) */
+	assert_int_equal(open_err(spit(flat, sizeof(flat)), NULL, "type 0, version 0"), -EINVAL);
 	assert_int_equal(open_err(tmpdir, NULL, "not a regular file"), -EINVAL);
 	assert_int_equal(open_err("/nonexistent/dump", NULL, "nonexistent"), -ENOENT);
 	/* forced raw reads anything, the flattened header included */
@@ -1001,7 +1140,7 @@ static void test_hostile_misc(void **state)
 	assert_int_equal(open_err(spit(flat, sizeof(flat)), &(struct mem_open_opts){ .format = MEM_FMT_ELF },
 				  NULL), -EINVAL);
 	assert_int_equal(open_err(spit(flat, sizeof(flat)), &(struct mem_open_opts){ .format = MEM_FMT_KDUMP },
-				  "signature"), -EINVAL);
+				  "flattened dump: type 0"), -EINVAL);
 	mem_close(NULL);
 }
 
@@ -1206,6 +1345,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_hostile_elf),
 		cmocka_unit_test(test_hostile_kdump),
+		cmocka_unit_test(test_hostile_flat),
 		cmocka_unit_test(test_hostile_misc),
 		cmocka_unit_test(test_holes),
 		cmocka_unit_test(test_file_shrinks),

@@ -189,16 +189,18 @@ void mem_touch_slow(struct mem_source *m, uint64_t win)
 #endif
 }
 
-uint16_t mem_get16(const struct mem_source *m, uint64_t off)
+uint16_t mem_get16(struct mem_source *m, uint64_t off)
 {
-	const uint8_t *p = m->base + off;
+	uint8_t tmp[2];
+	const uint8_t *p = mem_bytes(m, off, sizeof(tmp), tmp);
 
 	return m->be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
 }
 
-uint32_t mem_get32(const struct mem_source *m, uint64_t off)
+uint32_t mem_get32(struct mem_source *m, uint64_t off)
 {
-	const uint8_t *p = m->base + off;
+	uint8_t tmp[4];
+	const uint8_t *p = mem_bytes(m, off, sizeof(tmp), tmp);
 	uint32_t v = 0;
 
 	for (int i = 0; i < 4; i++)
@@ -206,9 +208,10 @@ uint32_t mem_get32(const struct mem_source *m, uint64_t off)
 	return v;
 }
 
-uint64_t mem_get64(const struct mem_source *m, uint64_t off)
+uint64_t mem_get64(struct mem_source *m, uint64_t off)
 {
-	const uint8_t *p = m->base + off;
+	uint8_t tmp[8];
+	const uint8_t *p = mem_bytes(m, off, sizeof(tmp), tmp);
 	uint64_t v = 0;
 
 	for (int i = 0; i < 8; i++)
@@ -264,11 +267,31 @@ void mem_set_vmcoreinfo(struct mem_source *m, const uint8_t *p, uint64_t len)
 	m->vmcoreinfo_len = strlen(m->vmcoreinfo);
 }
 
+void mem_set_vmcoreinfo_at(struct mem_source *m, uint64_t off, uint64_t len)
+{
+	uint8_t *buf;
+
+	if (!m->flat) {
+		mem_set_vmcoreinfo(m, m->base + off, len);
+		return;
+	}
+	/* copied out of the stream: a sane size only (the kernel's is one page) */
+	if (len > MEM_VMCOREINFO_MAX) {
+		m->warning = "the VMCOREINFO note is implausibly large; ignored";
+		return;
+	}
+	buf = xmalloc(len ? len : 1);
+	mem_flat_copy(m, off, buf, len);
+	mem_set_vmcoreinfo(m, buf, len);
+	free(buf);
+}
+
 void mem_notes_scan(struct mem_source *m, uint64_t off, uint64_t len)
 {
 	uint64_t end;
+	uint8_t name_buf[10];
 
-	if (off > m->size || len > m->size - off) {
+	if (off > mem_dsize(m) || len > mem_dsize(m) - off) {
 		m->warning = "the note segment runs past the end of the file; notes ignored";
 		return;
 	}
@@ -285,8 +308,9 @@ void mem_notes_scan(struct mem_source *m, uint64_t off, uint64_t len)
 			return;
 		}
 		/* the kernel's VMCOREINFO_NOTE_NAME (crash_core.h, in no uapi header), with or without its NUL */
-		if ((namesz == 11 || namesz == 10) && !memcmp(m->base + name, "VMCOREINFO", 10))
-			mem_set_vmcoreinfo(m, m->base + desc, descsz);
+		if ((namesz == 11 || namesz == 10) &&
+		    !memcmp(mem_bytes(m, name, sizeof(name_buf), name_buf), "VMCOREINFO", 10))
+			mem_set_vmcoreinfo_at(m, desc, descsz);
 		off = next;
 	}
 }
@@ -530,7 +554,7 @@ static enum mem_format mem_detect(const struct mem_source *m)
 {
 	if (m->size >= SELFMAG && !memcmp(m->base, ELFMAG, SELFMAG))
 		return MEM_FMT_ELF;
-	if (m->size >= 8 && !memcmp(m->base, "KDUMP   ", 8))
+	if ((m->size >= 8 && !memcmp(m->base, "KDUMP   ", 8)) || mem_flat_detect(m))
 		return MEM_FMT_KDUMP;
 	return MEM_FMT_RAW;
 }
@@ -585,10 +609,22 @@ int mem_open(const char *path, const struct mem_open_opts *o, struct mem_source 
 	m->page_size_from = "default";
 
 	m->format = o->format == MEM_FMT_AUTO ? mem_detect(m) : o->format;
-	if (o->format == MEM_FMT_AUTO && m->size >= 12 && !memcmp(m->base, "makedumpfile", 12)) {
-		ret = mem_why(why, -EOPNOTSUPP, "%s is in makedumpfile's flattened format; "
-			      "convert it first: makedumpfile -R OUTFILE < %s", path, path);
-		goto fail;
+	/*
+	 * makedumpfile's flattened stream holds a kdump file in pieces: it is
+	 * read through an index of them (mem_flat.c), found by its signature
+	 * whether the format was detected or given as kdump.
+	 */
+	if (m->format == MEM_FMT_KDUMP && mem_flat_detect(m)) {
+		ret = mem_flat_index(m, why);
+		if (ret) {
+			char *inner = why ? *why : NULL;
+
+			if (why)
+				*why = NULL;
+			ret = mem_why(why, ret, "%s: %s", path, inner ? inner : "bad flattened stream");
+			free(inner);
+			goto fail;
+		}
 	}
 	switch (m->format) {
 	case MEM_FMT_ELF:
@@ -625,6 +661,7 @@ void mem_close(struct mem_source *m)
 	if (!m)
 		return;
 	mem_kdump_close(m);
+	mem_flat_close(m);
 	if (m->base) {
 		mem_live_del(m);
 		munmap((void *)m->base, (size_t)m->size);

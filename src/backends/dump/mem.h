@@ -41,7 +41,7 @@
 #include <stdint.h>
 
 enum mem_format {
-	MEM_FMT_AUTO = 0,       /* by magic: \x7fELF, "KDUMP   ", else raw */
+	MEM_FMT_AUTO = 0,       /* by magic: \x7fELF, "KDUMP   " or "makedumpfile", else raw */
 	MEM_FMT_ELF,
 	MEM_FMT_KDUMP,
 	MEM_FMT_RAW,
@@ -89,6 +89,11 @@ struct mem_info {
 	uint32_t dump_level;       /* kdump sub-header dump_level */
 	uint64_t phys_base;        /* kdump sub-header phys_base */
 	uint64_t max_pfn;          /* kdump max_mapnr */
+	/* kdump in makedumpfile's flattened stream: read through an index of its records */
+	bool flattened;
+	uint64_t flat_records;     /* records that carry data */
+	uint64_t flat_extents;     /* pieces of the reassembled file in the index */
+	uint64_t flat_size;        /* size of the reassembled kdump file */
 
 	/* ELF */
 	uint64_t nr_segments;      /* PT_LOAD program headers */
@@ -136,9 +141,9 @@ struct mem_fault {
 /*
  * Open a dump. o may be NULL (auto-detect, raw base 0). Returns 0, or
  * -errno with a malloc'd one-line reason in *why (when why is not NULL):
- * -EINVAL malformed or truncated file, -EOPNOTSUPP a format we do not read
- * (makedumpfile's flattened stream: convert it with `makedumpfile -R`;
- * ELF32; 32-bit kdump), -ESTALE the file changed while it was parsed (see
+ * -EINVAL malformed or truncated file (a flattened stream's record headers
+ * included), -E2BIG a flattened stream of too many records to index,
+ * -EOPNOTSUPP a format we do not read (ELF32; 32-bit kdump), -ESTALE the file changed while it was parsed (see
  * mem_read()), or the errno of open/fstat/mmap.
  */
 int mem_open(const char *path, const struct mem_open_opts *o, struct mem_source **m,

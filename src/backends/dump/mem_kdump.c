@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * kdump-compressed ("diskdump") files as makedumpfile and QEMU write them:
+ * kdump-compressed ("diskdump") files as makedumpfile and QEMU write them
+ * (as such, or in makedumpfile's flattened stream: mem_flat.c, through
+ * mem_bytes() and mem_dsize()):
  * header, sub-header, the two pfn bitmaps (exists / dumped), one 24-byte
  * descriptor per dumped page, pages stored raw or zlib/lzo/snappy/zstd
  * compressed. Decompressed pages live in a small set-associative cache.
@@ -78,6 +80,7 @@ struct mem_kdump {
 	uint64_t data_pages, excl_pages, data_runs, excl_runs, pfn_lo, pfn_hi;
 
 	unsigned comp_seen;
+	uint8_t *zsrc;             /* flattened: a compressed page that spans records */
 	struct kd_slot *slots;
 	unsigned nsets;
 	uint64_t clock;
@@ -92,10 +95,11 @@ struct mem_kdump {
 
 /* ---- bitmaps ---- */
 
-static uint64_t bm_word(const struct mem_source *m, uint64_t bm, uint64_t widx)
+static uint64_t bm_word(struct mem_source *m, uint64_t bm, uint64_t widx)
 {
 	const struct mem_kdump *kd = m->kd;
-	const uint8_t *p = m->base + bm + widx * 8;
+	uint8_t tmp[8];
+	const uint8_t *p = mem_bytes(m, bm + widx * 8, sizeof(tmp), tmp);
 	uint64_t v = 0, nbits = kd->max_pfn - widx * 64;
 
 	for (int i = 0; i < 8; i++)
@@ -106,7 +110,7 @@ static uint64_t bm_word(const struct mem_source *m, uint64_t bm, uint64_t widx)
 }
 
 /* Words of (data) and (exists but not dumped) at word index w. */
-static void bm_words(const struct mem_source *m, uint64_t w, uint64_t *data, uint64_t *excl)
+static void bm_words(struct mem_source *m, uint64_t w, uint64_t *data, uint64_t *excl)
 {
 	uint64_t w1 = bm_word(m, m->kd->bm1, w), w2 = bm_word(m, m->kd->bm2, w);
 
@@ -114,7 +118,7 @@ static void bm_words(const struct mem_source *m, uint64_t w, uint64_t *data, uin
 	*excl = w1 & ~w2;
 }
 
-static uint64_t kd_rank(const struct mem_source *m, uint64_t pfn)
+static uint64_t kd_rank(struct mem_source *m, uint64_t pfn)
 {
 	struct mem_kdump *kd = m->kd;
 	uint64_t chunk = pfn / RANK_BITS, r = kd->rank[chunk];
@@ -179,7 +183,7 @@ static bool kd_block_size_ok(uint32_t bs)
 	return bs >= 512 && bs <= (1u << 20) && !(bs & (bs - 1));
 }
 
-static bool kd_header_sane(const struct mem_source *m)
+static bool kd_header_sane(struct mem_source *m)
 {
 	uint32_t v = mem_get32(m, KD_HEADER_VERSION);
 
@@ -218,12 +222,15 @@ static int kd_comp_load(unsigned flag)
 int mem_kdump_open(struct mem_source *m, char **why)
 {
 	struct mem_kdump *kd;
-	uint64_t bs, sub, bm_bytes, half, need;
+	uint64_t bs, sub, bm_bytes, half, need, size = mem_dsize(m);
 	uint32_t sub_blocks, bm_blocks;
+	uint8_t hdr_buf[KD_HDR_SIZE];
+	const uint8_t *hdr;
 
-	if (m->size < KD_HDR_SIZE)
-		return mem_why(why, -EINVAL, "truncated kdump header (%" PRIu64 " bytes)", m->size);
-	if (memcmp(m->base, "KDUMP   ", 8))
+	if (size < KD_HDR_SIZE)
+		return mem_why(why, -EINVAL, "truncated kdump header (%" PRIu64 " bytes)", size);
+	hdr = mem_bytes(m, 0, KD_HDR_SIZE, hdr_buf);
+	if (memcmp(hdr, "KDUMP   ", 8))
 		return mem_why(why, -EINVAL, "no \"KDUMP   \" signature");
 	/* integers are in the dumped machine's byte order: the one that reads sanely */
 	m->be = false;
@@ -235,8 +242,8 @@ int mem_kdump_open(struct mem_source *m, char **why)
 				       mem_get32(m, KD_HEADER_VERSION), mem_get32(m, KD_BLOCK_SIZE));
 		}
 	}
-	snprintf(m->machine, sizeof(m->machine), "%.*s", 64, (const char *)m->base + KD_UTS_MACHINE);
-	snprintf(m->osrelease, sizeof(m->osrelease), "%.*s", 64, (const char *)m->base + KD_UTS_RELEASE);
+	snprintf(m->machine, sizeof(m->machine), "%.*s", 64, (const char *)hdr + KD_UTS_MACHINE);
+	snprintf(m->osrelease, sizeof(m->osrelease), "%.*s", 64, (const char *)hdr + KD_UTS_RELEASE);
 	if (kd_machine_is_32bit(m->machine))
 		return mem_why(why, -EOPNOTSUPP, "kdump files of 32-bit machines (%s) are not supported",
 			       m->machine);
@@ -261,7 +268,7 @@ int mem_kdump_open(struct mem_source *m, char **why)
 	kd->max_mapnr = mem_get32(m, KD_MAX_MAPNR);
 
 	sub = bs;
-	if (!sub_blocks || m->size / bs < 1 + (uint64_t)sub_blocks)
+	if (!sub_blocks || size / bs < 1 + (uint64_t)sub_blocks)
 		return mem_why(why, -EINVAL, "sub-header of %u blocks runs past the end of the file",
 			       sub_blocks);
 	kd->phys_base = mem_get64(m, sub + KD_SUB_PHYS_BASE);
@@ -274,7 +281,7 @@ int mem_kdump_open(struct mem_source *m, char **why)
 		return mem_why(why, -EINVAL, "bad bitmap size: %u blocks (must be even)", bm_blocks);
 	bm_bytes = (uint64_t)bm_blocks * bs;
 	kd->bm1 = (1 + (uint64_t)sub_blocks) * bs;
-	if (kd->bm1 > m->size || m->size - kd->bm1 < bm_bytes)
+	if (kd->bm1 > size || size - kd->bm1 < bm_bytes)
 		return mem_why(why, -EINVAL, "bitmaps (%u blocks at 0x%" PRIx64 ") run past the end "
 			       "of the file", bm_blocks, kd->bm1);
 	half = bm_bytes / 2;
@@ -285,8 +292,8 @@ int mem_kdump_open(struct mem_source *m, char **why)
 	kd_scan(m);
 
 	need = kd->ndumped * KD_DESC_SIZE;
-	if (need / KD_DESC_SIZE != kd->ndumped || kd->desc_off > m->size ||
-	    m->size - kd->desc_off < need) {
+	if (need / KD_DESC_SIZE != kd->ndumped || kd->desc_off > size ||
+	    size - kd->desc_off < need) {
 		if (!(kd->status & MEM_KDUMP_INCOMPLETE))
 			return mem_why(why, -EINVAL, "descriptors of %" PRIu64 " pages at 0x%" PRIx64
 				       " run past the end of the file (truncated?)",
@@ -298,8 +305,8 @@ int mem_kdump_open(struct mem_source *m, char **why)
 		uint64_t off = mem_get64(m, sub + KD_SUB_OFF_VMCI);
 		uint64_t len = mem_get64(m, sub + KD_SUB_SIZE_VMCI);
 
-		if (len && off <= m->size && m->size - off >= len)
-			mem_set_vmcoreinfo(m, m->base + off, len);
+		if (len && off <= size && size - off >= len)
+			mem_set_vmcoreinfo_at(m, off, len);
 		else if (len)
 			m->warning = "the VMCOREINFO pointer of the sub-header is out of the file";
 	}
@@ -324,6 +331,7 @@ void mem_kdump_close(struct mem_source *m)
 			free(kd->slots[i].buf);
 	free(kd->slots);
 	free(kd->rank);
+	free(kd->zsrc);
 #ifdef HAVE_ZLIB
 	if (kd->zs_ready)
 		inflateEnd(&kd->zs);
@@ -446,36 +454,47 @@ static int kd_load(struct mem_source *m, uint64_t pfn, struct kd_slot *s)
 	kd->rank_next = pfn + 1;
 	kd->rank_next_idx = idx + 1;
 	d = kd->desc_off + idx * KD_DESC_SIZE;
-	if (d > m->size || m->size - d < KD_DESC_SIZE)
+	if (d > mem_dsize(m) || mem_dsize(m) - d < KD_DESC_SIZE)
 		return incomplete ? mem_fail(m, -ENODATA, "page 0x%" PRIx64 " was lost: the dump is "
 					     "incomplete", pa)
 				  : mem_fail(m, -EIO, "page 0x%" PRIx64 ": descriptor past the end of "
 					     "the file", pa);
-	mem_touch(m, d, KD_DESC_SIZE);
+	if (!m->flat)   /* (the flattened reader notes its own touches) */
+		mem_touch(m, d, KD_DESC_SIZE);
 	off = mem_get64(m, d);
 	len = mem_get32(m, d + 8);
 	flags = mem_get32(m, d + 12);
 	if (incomplete && (!off || !len))
 		return mem_fail(m, -ENODATA, "page 0x%" PRIx64 " was lost: the dump is incomplete", pa);
-	if (!len || off > m->size || m->size - off < len)
+	if (!len || off > mem_dsize(m) || mem_dsize(m) - off < len)
 		return incomplete ? mem_fail(m, -ENODATA, "page 0x%" PRIx64 " was lost: the dump is "
 					     "incomplete", pa)
 				  : mem_fail(m, -EIO, "page 0x%" PRIx64 ": data (0x%" PRIx64 "+0x%" PRIx64
 					     ") out of the file", pa, off, len);
 	if (flags & ~MEM_COMP_MASK || __builtin_popcount(flags) > 1)
 		return mem_fail(m, -EIO, "page 0x%" PRIx64 ": unknown page flags 0x%x", pa, flags);
-	mem_touch(m, off, len);
+	if (!m->flat) {
+		mem_touch(m, off, len);
+	} else if (flags && len > 2ull * m->page_size) {
+		/* no compressor makes a page bigger: QEMU and makedumpfile store it raw then */
+		return mem_fail(m, -EIO, "page 0x%" PRIx64 ": 0x%" PRIx64 " bytes of compressed "
+				"data for a page of 0x%x", pa, len, m->page_size);
+	}
 	if (!flags) {
 		if (len != m->page_size)
 			return mem_fail(m, -EIO, "page 0x%" PRIx64 ": uncompressed but 0x%" PRIx64
 					" bytes long", pa, len);
-		s->data = m->base + off;
+		if (m->flat && !s->buf)
+			s->buf = xmalloc(m->page_size);
+		s->data = mem_bytes(m, off, (size_t)len, s->buf);
 		return 0;
 	}
 	if (!s->buf)
 		s->buf = xmalloc(m->page_size);
+	if (m->flat && !kd->zsrc)
+		kd->zsrc = xmalloc(2ull * m->page_size);
 	s->data = NULL;
-	ret = kd_decompress(m, flags, m->base + off, len, s->buf, pfn);
+	ret = kd_decompress(m, flags, mem_bytes(m, off, (size_t)len, kd->zsrc), len, s->buf, pfn);
 	if (ret)
 		return ret;
 	s->data = s->buf;
@@ -539,9 +558,11 @@ static int kd_page(struct mem_source *m, uint64_t pfn, const uint8_t **data)
 	return 0;
 }
 
-static bool bm_bit(const struct mem_source *m, uint64_t bm, uint64_t pfn)
+static bool bm_bit(struct mem_source *m, uint64_t bm, uint64_t pfn)
 {
-	return m->base[bm + pfn / 8] >> (pfn % 8) & 1;
+	uint8_t tmp;
+
+	return *mem_bytes(m, bm + pfn / 8, 1, &tmp) >> (pfn % 8) & 1;
 }
 
 long mem_kdump_read(struct mem_source *m, uint64_t pa, uint8_t *buf, size_t len)
@@ -589,7 +610,7 @@ long mem_kdump_read(struct mem_source *m, uint64_t pa, uint8_t *buf, size_t len)
 /* ---- ranges and info ---- */
 
 /* First pfn >= p whose bit in (data or excl, as chosen) equals want; max_pfn if none. */
-static uint64_t kd_next(const struct mem_source *m, uint64_t p, int which, bool want)
+static uint64_t kd_next(struct mem_source *m, uint64_t p, int which, bool want)
 {
 	uint64_t maxp = m->kd->max_pfn;
 
@@ -609,7 +630,7 @@ static uint64_t kd_next(const struct mem_source *m, uint64_t p, int which, bool 
 }
 
 /* The first pfn of the run of (data or excl) bits that p is in. */
-static uint64_t kd_run_start(const struct mem_source *m, uint64_t p, int which)
+static uint64_t kd_run_start(struct mem_source *m, uint64_t p, int which)
 {
 	while (p) {
 		uint64_t d, x, w, below;
@@ -674,4 +695,10 @@ void mem_kdump_info(struct mem_source *m, struct mem_info *out)
 	out->dump_level = kd->dump_level;
 	out->phys_base = kd->phys_base;
 	out->max_pfn = kd->max_mapnr;
+	if (m->flat) {
+		out->flattened = true;
+		out->flat_records = m->flat->nrec;
+		out->flat_extents = m->flat->n;
+		out->flat_size = m->flat->lsize;
+	}
 }

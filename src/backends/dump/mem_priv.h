@@ -25,6 +25,19 @@ struct mem_map_ent {
 struct mem_kdump;
 
 /*
+ * makedumpfile's flattened stream (mem_flat.c): the extents of the
+ * reassembled kdump file ("logical" offsets) and where their bytes are in
+ * the flattened file, sorted by loff and disjoint.
+ */
+struct mem_flat {
+	struct flat_rec *ext;
+	size_t n, hint;
+	uint64_t lsize;            /* size of the reassembled file */
+	uint64_t nrec;             /* records that carry data */
+	uint64_t trailing;         /* bytes after the end marker */
+};
+
+/*
  * Residency of the file mapping: the whole file stays mapped (pointers
  * into it never go stale), but reads note the fixed, aligned window they
  * touch, and when more than MEM_NWIN windows have been touched the least
@@ -82,6 +95,7 @@ struct mem_source {
 	uint64_t overlap_bytes;
 
 	struct mem_kdump *kd;
+	struct mem_flat *flat;     /* a flattened kdump stream; NULL otherwise */
 
 	struct mem_fault fault;
 	char fault_why[192];
@@ -126,13 +140,46 @@ __attribute__((format(printf, 3, 4)))
 int mem_why(char **why, int err, const char *fmt, ...);
 
 /* Endian-aware loads from the mapped file (caller checked the bounds). */
-uint16_t mem_get16(const struct mem_source *m, uint64_t off);
-uint32_t mem_get32(const struct mem_source *m, uint64_t off);
-uint64_t mem_get64(const struct mem_source *m, uint64_t off);
+uint16_t mem_get16(struct mem_source *m, uint64_t off);
+uint32_t mem_get32(struct mem_source *m, uint64_t off);
+uint64_t mem_get64(struct mem_source *m, uint64_t off);
 
 /* Scan ELF notes in [off, off+len) for VMCOREINFO; sets m->vmcoreinfo. */
 void mem_notes_scan(struct mem_source *m, uint64_t off, uint64_t len);
 void mem_set_vmcoreinfo(struct mem_source *m, const uint8_t *p, uint64_t len);
+/* the same from [off, off + len) of the container's file (mem_bytes) */
+void mem_set_vmcoreinfo_at(struct mem_source *m, uint64_t off, uint64_t len);
+#define MEM_VMCOREINFO_MAX (1u << 20)
+
+/*
+ * Flattened streams. mem_flat_index() reads the record headers (0, or
+ * -EINVAL / -E2BIG with a reason); mem_flat_copy() copies bytes of the
+ * reassembled file (zeros where no record wrote); mem_flat_ptr() points
+ * at them in the mapping when one extent holds them all, else copies
+ * them into scratch (len bytes).
+ */
+bool mem_flat_detect(const struct mem_source *m);
+int mem_flat_index(struct mem_source *m, char **why);
+void mem_flat_close(struct mem_source *m);
+void mem_flat_copy(struct mem_source *m, uint64_t off, uint8_t *buf, size_t len);
+const uint8_t *mem_flat_ptr(struct mem_source *m, uint64_t off, size_t len, uint8_t *scratch);
+
+/*
+ * The bytes [off, off + len) of the file a container reader sees: the file
+ * itself, or the reassembled kdump file of a flattened stream (then
+ * possibly copied into scratch, len bytes). Bounds are the caller's.
+ */
+static inline const uint8_t *mem_bytes(struct mem_source *m, uint64_t off, size_t len,
+				       uint8_t *scratch)
+{
+	return m->flat ? mem_flat_ptr(m, off, len, scratch) : m->base + off;
+}
+
+/* Size of that file. */
+static inline uint64_t mem_dsize(const struct mem_source *m)
+{
+	return m->flat ? m->flat->lsize : m->size;
+}
 
 int mem_elf_open(struct mem_source *m, char **why);
 int mem_raw_open(struct mem_source *m, const struct mem_open_opts *o, char **why);
