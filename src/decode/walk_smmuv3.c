@@ -40,20 +40,35 @@ static void smmu_table(struct walk_trail *t, struct walk_target *tgt, const stru
 	tgt->kind = WALK_TGT_TABLE;
 }
 
-/* Stage 2 from the STE (§5.2, §5.4). */
-static void smmu_s2(struct walk_trail *t, const struct walk_step *s, struct walk_target *tgt)
+/*
+ * Stage 2 from the STE (§5.2, §5.4): the VTCR-like fields S2T0SZ (input size
+ * 64 - S2T0SZ), S2SL0 (the starting level: 2 - SL0 with the 4K granule,
+ * 3 - SL0 with 16K and 64K; 3 is reserved) and S2TG. The top table may be up
+ * to 16 concatenated tables (the input size beyond what one table at the
+ * starting level resolves), as Linux's io-pgtable-arm makes them when that
+ * saves a level. The summary names them, with the table it starts from.
+ */
+static void smmu_s2(struct walk_trail *t, struct walk_step *s, struct walk_target *tgt,
+		    const char *config)
 {
 	uint64_t d2 = s->words[2];
 	unsigned int t0sz = (unsigned int)bits64(d2, 37, 32), sl0 = (unsigned int)bits64(d2, 39, 38);
-	unsigned int gran = tg_granule((unsigned int)bits64(d2, 47, 46));
-	int start;
+	unsigned int tg = (unsigned int)bits64(d2, 47, 46), gran = tg_granule(tg);
+	int start = gran == 4096 ? 2 - (int)sl0 : 3 - (int)sl0;
+	static const char *const g[] = { "4K", "64K", "16K", "reserved" };
+	char sl[16] = "reserved";
 
+	if (sl0 != 3)
+		snprintf(sl, sizeof(sl), "level %d", start & 3);
+	snprintf(s->summary, sizeof(s->summary),
+		 "valid, Config %s, S2TTB 0x%llx, VMID %u, S2T0SZ %u (%u-bit), S2SL0 %u (%.8s), S2TG %s",
+		 config, (unsigned long long)(s->words[3] & GENMASK64(51, 4)),
+		 (unsigned int)(d2 & 0xffff), t0sz & 63, 64 - (t0sz & 63), sl0 & 3, sl, g[tg & 3]);
 	if (sl0 == 3) {
 		walk_trail_stop(t, WALK_STOP_MALFORMED, "STE at 0x%llx: S2SL0=3 is reserved",
 				(unsigned long long)s->pa);
 		return;
 	}
-	start = gran == 4096 ? 2 - (int)sl0 : 3 - (int)sl0;
 	smmu_table(t, tgt, &fmt_arm_lpae_s2, s->words[3] & GENMASK64(51, 4), gran, 64 - t0sz,
 		   4 - start, "STE stage 2");
 }
@@ -154,11 +169,7 @@ static void smmu_ste_target(struct walk_trail *t, const struct walk_mem *m, stru
 		return;
 	case 6:
 	case 7:
-		snprintf(s->summary, sizeof(s->summary), "valid, Config %s, S2TTB 0x%llx, VMID %u",
-			 cfg == 6 ? "stage 2" : "nested",
-			 (unsigned long long)(s->words[3] & GENMASK64(51, 4)),
-			 (unsigned int)bits64(s->words[2], 15, 0));
-		smmu_s2(t, s, tgt);
+		smmu_s2(t, s, tgt, cfg == 6 ? "stage 2" : "nested");
 		if (cfg == 7 && t->stop == WALK_STOP_OK)
 			snprintf(tgt->note, sizeof(tgt->note),
 				 "nested (Config=0b111): walking stage 2 only; stage-1 CDs at 0x%llx hold IPAs",

@@ -40,11 +40,13 @@ for snap in tests/fixtures/*/snapshot.tar; do
 import json, sys
 d = json.load(open(sys.argv[1]))
 by = {c["check"]: c for c in d["checks"]}
-for k in ("kernel.cmdline", "vfio.module-vfio", "vfio.access", "firmware.table") + (() if sys.argv[2] == "powernv" else ("kernel.irq-remapping",)):
+# a snapshot of the newer format (it holds proc/cmdline and /sys/module: the
+# 7.2 fixtures) knows these; the older fixtures do not
+for k in () if sys.argv[3] == "1" else ("kernel.cmdline", "vfio.module-vfio", "vfio.access", "firmware.table") + (() if sys.argv[2] == "powernv" else ("kernel.irq-remapping",)):
     assert by[k]["verdict"] == "unknown", (k, by[k])
 assert by["firmware.enabled"]["verdict"] == "ok" and d["ready"] is True, d
 assert d["origin"] == "snapshot"
-' "$tmp/snap.json" "$scn" 2>"$tmp/err"; then ok "$scn: what the snapshot lacks is unknown, the machine is ready"
+' "$tmp/snap.json" "$scn" "$(tar -tf "$snap" 2>/dev/null | grep -cx proc/cmdline)" 2>"$tmp/err"; then ok "$scn: what the snapshot lacks is unknown, the machine is ready"
 	else bad "$scn: $(tail -n 1 "$tmp/err")"; fi
 	# the unpacked tree answers as the snapshot, but for its origin
 	rm -rf "$tmp/tree"; mkdir -p "$tmp/tree"; tar -xf "$snap" -C "$tmp/tree" 2>/dev/null

@@ -36,6 +36,11 @@ scenarios=${*:-arm64-smmuv3 arm64-smmuv3-16k vtd vtd-sm amd}
 share=${IOMMUCTL_VM_SHARE:+$IOMMUCTL_VM_SHARE/test-vm-dump}
 # shellcheck source=lib.sh
 . tests/cli/lib.sh
+# arm64 on Linux 7.2 under QEMU 11: make check walks the stage-2 scenario;
+# make check-vm-all (IOMMUCTL_VM_ALL=1) the 4K and 16K stage-1 ones too
+if [ $# -eq 0 ] && [ -z "${IOMMUCTL_VM_SCENARIOS:-}" ]; then
+	scenarios+=" $(vm_matrix arm64-smmuv3-s2-7.2 arm64-smmuv3-7.2 arm64-smmuv3-16k-7.2)"
+fi
 tmp=$(mktemp -d)
 # IOMMUCTL_TEST_KEEP=1 keeps the dumps and the guest's files for a look
 if [ -n "${IOMMUCTL_TEST_KEEP:-}" ]; then echo "# keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
@@ -46,6 +51,13 @@ fi
 case " $scenarios " in *" arm64"*)
 	vm_arm64_check "arm64 dump walks" "$tmp" ||
 		scenarios=$(echo "$scenarios" | tr ' ' '\n' | grep -v '^arm64' | tr '\n' ' ') ;;
+esac
+# the 7.2 world's QEMU (the sid root, built once): without it the 7.2 arm64 scenarios are skipped
+case " $scenarios " in *" arm64-"*"-7.2 "*)
+	if ! (. tests/vm/lib.sh && VM_WORLD=7.2 && vm_qemu_bin qemu-system-aarch64) >"$tmp/qemu11.log" 2>&1; then
+		skip "arm64 7.2 dump walks: QEMU cannot run here (no QEMU 11 root: $(tail -n 1 "$tmp/qemu11.log"))"
+		scenarios=$(echo "$scenarios" | tr ' ' '\n' | grep -v '^arm64-.*-7\.2$' | tr '\n' ' ')
+	fi ;;
 esac
 if [ "$(id -u)" -ne 0 ] && ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 	skip "x86 dump walks: no qemu-system-x86_64 (and not root to install it)"
@@ -68,6 +80,49 @@ declare -A LABEL=([arm64-smmuv3]="arm64 4K" [arm64-smmuv3-16k]="arm64 16K"
 	[vtd]="VT-d" [vtd-sm]="VT-d scalable" [amd]="AMD-Vi")
 declare -A HIGH=([arm64-smmuv3]=0x7fff80000000 [arm64-smmuv3-16k]=0x7fff80000000
 	[vtd]=0x7fff800000 [vtd-sm]=0x7fff800000 [amd]=0x7fff800000)
+
+# ---- arm64 SMMUv3 on Linux 7.2 under QEMU 11 (the 7.2 world) ----
+# arm64-smmuv3-7.2 (4K) and -16k-7.2 as the 6.12 ones (stage 1, STE Config 5);
+# arm64-smmuv3-s2-7.2 has a user-created stage-2-only arm-smmuv3 on the
+# platform bus (tests/vm/lib-arm64.sh), its registers at 0x0c000000, which the
+# guest's /proc/iomem must confirm; its STE is Config 6 (S2TTB, VTCR fields)
+# and its input size the SMMU's 44-bit OAS, so the high map sits below 2^44
+# (guest/dump-batch-arm64-s2.txt).
+XP+=([arm64-smmuv3-7.2]=0x9050080:3 [arm64-smmuv3-16k-7.2]=0x9050080:3 [arm64-smmuv3-s2-7.2]=0xc000080:3)
+LABEL+=([arm64-smmuv3-7.2]="arm64 4K 7.2" [arm64-smmuv3-16k-7.2]="arm64 16K 7.2"
+	[arm64-smmuv3-s2-7.2]="arm64 stage-2 7.2")
+HIGH+=([arm64-smmuv3-7.2]=0x7fff80000000 [arm64-smmuv3-16k-7.2]=0x7fff80000000
+	[arm64-smmuv3-s2-7.2]=0xfff80000000)
+# STE Config each scenario's walk must go through
+declare -A STE_CONFIG=([arm64-smmuv3-7.2]="stage 1" [arm64-smmuv3-16k-7.2]="stage 1"
+	[arm64-smmuv3-s2-7.2]="stage 2")
+# arm64_72_checks SCENARIO DIR: the guest's view of the SMMU the walks start from
+arm64_72_checks() {
+	local s=$1 d=$2 label=${LABEL[$1]} base=${XP[$1]%%:*} iomem
+	[ -n "${STE_CONFIG[$s]:-}" ] || return 0
+	iomem=$(tr '\n' ' ' <"$d/out/iomem-smmu.txt" 2>/dev/null)
+	if grep -qi "^ *0*$(printf '%x' $((base & ~0xffff)))-[0-9a-f]* : .*smmuv3" "$d/out/iomem-smmu.txt" 2>/dev/null; then
+		ok "$label: the guest's /proc/iomem puts the SMMU at $(printf '0x%x' $((base & ~0xffff))) ($iomem)"
+	else
+		bad "$label: the guest's /proc/iomem does not put the SMMU at $(printf '0x%x' $((base & ~0xffff))): '$iomem'"
+	fi
+}
+# arm64_72_ste SCENARIO FMT: the STE the kernel wrote for edu translates as the
+# scenario says (Config stage 1 with a stage-1 CD and table, or Config 6 with
+# S2TTB and stage-2 descriptors); $mem and $hier are check_scenario's
+arm64_72_ste() {
+	local s=$1 fmt=$2 label=${LABEL[$1]} want out tbl
+	[ -n "${STE_CONFIG[$s]:-}" ] || return 0
+	want=${STE_CONFIG[$s]}
+	tbl=arm-lpae-s${want#stage }
+	out=$("$bin" translate --mem "$mem" "${hier[@]}" 0x100000 2>&1)
+	if printf '%s\n' "$out" | grep -q "^STE .*valid, Config $want" &&
+		printf '%s\n' "$out" | grep -q "^page table: $tbl, "; then
+		ok "$label $fmt: edu's STE is Config $want, its table $tbl ($(printf '%s\n' "$out" | grep '^page table:'))"
+	else
+		bad "$label $fmt: edu's STE is not Config $want with $tbl tables: $(printf '%s\n' "$out" | grep -E '^(STE|page table)' | tr '\n' ' ')"
+	fi
+}
 
 # hier_args SCENARIO XPFILE: prints the options that name the table (one per
 # line), and a comment line on stderr saying what the register held
@@ -123,6 +178,7 @@ check_scenario() { # SCENARIO
 			echo "$bin" >"$share/$s.new/.ok" && mv "$share/$s.new" "$share/$s"
 		fi
 	fi
+	arm64_72_checks "$s" "$d"
 	if mapfile -t hier < <(hier_args "$s" "$d/dump/s1.xp" 2>"$d/regs.txt") && ((${#hier[@]})); then
 		ok "$label: the IOMMU's root register read over QMP: $(tr -d '#' <"$d/regs.txt" | tr '\n' ' ')"
 	else
@@ -157,6 +213,7 @@ check_scenario() { # SCENARIO
 		check_dump_run "$d/check-$fmt.txt" "$label $fmt" --iommuctl "$bin" --dir "$d/out" --tag s1 \
 			--mem "$mem" --readonly ro --unmapped 0x110000 \
 			--unmapped "$(printf '0x%x' $((HIGH[$s] + 0x20000)))" -- "${hier[@]}"
+		arm64_72_ste "$s" "$fmt"
 	done
 }
 

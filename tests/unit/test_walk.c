@@ -738,6 +738,83 @@ static void test_setup_errors(void **state)
 }
 
 /*
+ * A stage-2 STE and its tables as Linux 7.2's arm-smmu-v3 wrote them for a
+ * VFIO type1 domain on QEMU 11's stage-2-only SMMUv3 (tests/cli/
+ * test-vm-dump.sh, arm64-smmuv3-s2-7.2; the entries copied from that dump):
+ * a 2-level stream table (STRTAB_BASE_CFG 0x10210), edu's STE (SID 0x18)
+ * Config 6 with S2T0SZ 20 (the SMMU's 44-bit OAS as input size), S2SL0 2
+ * (level 0: a 32-entry table, more than the 16 tables concatenation allows,
+ * so io-pgtable-arm keeps four levels), S2TG 4K, S2PS 44 bits, S2AA64, S2R;
+ * leaves MemAttr 0xf (normal write-back), S2AP 3 (read/write) or 1 (the
+ * read-only map), AF set.
+ */
+static void test_smmu_s2_linux72(void **state)
+{
+	static const struct { uint64_t pa, v; } e[] = {
+		{ 0x44977000, 0x53e20009 },			/* L1 descriptor 0: Span 9 */
+		{ 0x53e20000 + 0x18 * 64, 0xd },		/* STE word 0: V, Config 6 */
+		{ 0x53e20000 + 0x18 * 64 + 16, 0x044c359400000008 },
+		{ 0x53e20000 + 0x18 * 64 + 24, 0x49593000 },	/* S2TTB */
+		{ 0x49593000 + 0x1f * 8, 0x49598003 },		/* level 0 */
+		{ 0x49598000 + 0x1fe * 8, 0x49599003 },		/* level 1 */
+		{ 0x49599000, 0x495ae003 },			/* level 2 */
+		{ 0x495ae000 + 8, 0x42a3d7ff },			/* level 3: IOVA 0xfff80001000 */
+		{ 0x49593000, 0x49597003 },
+		{ 0x49597000, 0x4959a003 },
+		{ 0x4959a000 + 0x91 * 8, 0x495af003 },
+		{ 0x495af000 + 0x140 * 8, 0x42a1e77f },		/* IOVA 0x12340000, read-only */
+	};
+	struct mt_mem mem = { 0 };
+	struct walk_mem m = { .read = mt_read, .priv = &mem };
+	struct walk_hier h = { .family = WALK_FAM_SMMUV3, .base = 0x44977000, .strtab_cfg = 0x10210 };
+	struct walk_rid rid = { .id = 0x18, .id_last = 0x18 };
+	struct walk_trail t, t2;
+	struct walk_target tgt;
+
+	for (size_t i = 0; i < ARRAY_SIZE(e); i++)
+		mt_put(&mem, e[i].pa, e[i].v, 8, false);
+	memset(&tgt, 0, sizeof(tgt));
+	walk_trail_init(&t);
+	assert_int_equal(walk_hier_resolve(&h, &m, &rid, &t, &tgt), 0);
+	assert_int_equal(t.stop, WALK_STOP_OK);
+	assert_int_equal(tgt.kind, WALK_TGT_TABLE);
+	assert_ptr_equal(tgt.pt.fmt, decode_format_find("arm-lpae-s2"));
+	assert_int_equal(walk_pt_levels(&tgt.pt), 4);
+	assert_int_equal(walk_pt_input_bits(&tgt.pt), 44);
+	assert_int_equal(tgt.pt.top_bits, 5);
+	assert_int_equal(t.n, 2);
+	assert_string_equal(t.steps[1].summary, "valid, Config stage 2, S2TTB 0x49593000, VMID 8, "
+			    "S2T0SZ 20 (44-bit), S2SL0 2 (level 0), S2TG 4K");
+
+	t2 = t;
+	assert_int_equal(walk_translate(&tgt.pt, &m, 0xfff80001234, &t2), 0);
+	assert_int_equal(t2.stop, WALK_STOP_OK);
+	assert_int_equal(t2.pa, 0x42a3d234);
+	assert_int_equal(t2.page_shift, 12);
+	assert_int_equal(t2.perms, DECODE_PERM_R | DECODE_PERM_W | DECODE_PERM_X);
+	assert_int_equal(t2.n, 6);
+	t2 = t;
+	assert_int_equal(walk_translate(&tgt.pt, &m, 0x12340000, &t2), 0);
+	assert_int_equal(t2.stop, WALK_STOP_OK);
+	assert_int_equal(t2.pa, 0x42a1e000);
+	assert_int_equal(t2.perms, DECODE_PERM_R | DECODE_PERM_X);
+	/* beyond the 44-bit input: a translation fault, not a wrapped index */
+	t2 = t;
+	assert_int_equal(walk_translate(&tgt.pt, &m, 0x100000000000ULL, &t2), 0);
+	assert_int_equal(t2.stop, WALK_STOP_RANGE);
+	t2 = t;
+	assert_int_equal(walk_translate(&tgt.pt, &m, 0xfff80020000ULL, &t2), 0);
+	assert_int_equal(t2.stop, WALK_STOP_NOT_PRESENT);
+
+	/* S2SL0 3 is reserved: named in the summary, and the walk stops there */
+	mt_put(&mem, 0x53e20000 + 0x18 * 64 + 16, 0x044c35d400000008, 8, false);
+	walk_trail_init(&t);
+	assert_int_equal(walk_hier_resolve(&h, &m, &rid, &t, &tgt), 0);
+	assert_int_equal(t.stop, WALK_STOP_MALFORMED);
+	assert_non_null(strstr(t.steps[1].summary, "S2SL0 3 (reserved)"));
+}
+
+/*
  * A root the hardware could not hold is refused (B18), with the alignment
  * it needs: a page frame for VT-d, AMD, RISC-V and TCE (the TVE keeps
  * address bits 12 and up), the top table's size for Arm (at least 64 bytes).
@@ -1524,6 +1601,7 @@ int main(void)
 		cmocka_unit_test(test_range_budget),
 		cmocka_unit_test(test_memory_fails),
 		cmocka_unit_test(test_unreadable_tables),
+		cmocka_unit_test(test_smmu_s2_linux72),
 	};
 
 	return cmocka_run_group_tests(tests, setup_world, teardown_world);

@@ -58,6 +58,11 @@ declare -A IOMMU_EVIDENCE=(
 	[virtio]='virtio_iommu virtio[0-9]+: input address'
 	[arm64-smmuv3]='arm-smmu-v3 [0-9a-f]+\.smmuv3: ias [0-9]+-bit, oas [0-9]+-bit'
 	[arm64-smmuv3-16k]='arm-smmu-v3 [0-9a-f]+\.smmuv3: ias [0-9]+-bit, oas [0-9]+-bit'
+	# Linux 7.2 prints "oas N-bit (features 0x...)"; features bit 9 is
+	# TRANS_S1, bit 10 TRANS_S2: the s2 scenario's SMMU must have bit 10 only
+	[arm64-smmuv3-7.2]='arm-smmu-v3 [0-9a-f]+\.smmuv3: oas [0-9]+-bit \(features 0x[0-9a-f]+\)'
+	[arm64-smmuv3-16k-7.2]='arm-smmu-v3 [0-9a-f]+\.smmuv3: oas [0-9]+-bit \(features 0x[0-9a-f]+\)'
+	[arm64-smmuv3-s2-7.2]='arm-smmu-v3 [0-9a-f]+\.smmuv3: oas [0-9]+-bit \(features 0x[0-9a-f]*[45cd][0-9a-f]{2}\)'
 	[powernv]='pci [0-9a-f]{4}:[0-9a-f]{2} *: \[PE# [0-9a-f]+\] Setting up 32-bit TCE table at'
 )
 # The e1000e functions that must be bound to e1000e and in a group (powernv has

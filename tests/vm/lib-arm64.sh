@@ -38,6 +38,34 @@ declare -gA VM_SCN_FLAVOUR=([arm64-smmuv3]=arm64 [arm64-smmuv3-16k]=arm64-16k)
 VM_SCN_CPU[arm64-smmuv3]=cortex-a57
 VM_SCN_CPU[arm64-smmuv3-16k]=max
 
+
+# The 7.2 world (tests/vm/lib-world.sh: sid's Linux 7.2.13 stock kernels under
+# QEMU 11): the same machine and devices. arm64-smmuv3-s2-7.2 turns the virt
+# machine's own SMMU off (iommu=none) and creates one with -device
+# arm-smmuv3,primary-bus=pcie.0,stage=2 instead: QEMU 11's built-in SMMU
+# reports stage 1 and stage 2 (IDR0 0x0d44101b) whatever -global
+# arm-smmuv3.stage says, and Linux then builds stage-1 domains (STE Config 5);
+# the user-created one reports stage 2 only (Linux: "features 0x01008505", no
+# TRANS_S1), so the DMA and VFIO domains get stage-2 tables (STE Config 6,
+# S2TTB and the VTCR fields). QEMU puts that SMMU on the platform bus, at
+# 0x0c000000 (not the machine's 0x09050000).
+VM_SCENARIOS_ARM64_72=(arm64-smmuv3-7.2 arm64-smmuv3-16k-7.2 arm64-smmuv3-s2-7.2)
+VM_SCENARIOS+=("${VM_SCENARIOS_ARM64_72[@]}")
+declare -gA VM_SCN_WORLD VM_SCN_DEVICES_EXTRA
+for _s in "${VM_SCENARIOS_ARM64_72[@]}"; do
+	VM_SCN_WORLD[$_s]=7.2
+	VM_SCN_DEVICE[$_s]=smmuv3
+	VM_SCN_APPEND[$_s]=''
+	VM_SCN_MODULES[$_s]=''
+	VM_SCN_FLAVOUR[$_s]=arm64
+	VM_SCN_CPU[$_s]=cortex-a57
+done
+unset _s
+VM_SCN_FLAVOUR[arm64-smmuv3-16k-7.2]=arm64-16k
+VM_SCN_CPU[arm64-smmuv3-16k-7.2]=max
+VM_SCN_DEVICE[arm64-smmuv3-s2-7.2]=none
+VM_SCN_DEVICES_EXTRA[arm64-smmuv3-s2-7.2]='-device arm-smmuv3,primary-bus=pcie.0,stage=2'
+
 vm_scn_flavour() { echo "${VM_SCN_FLAVOUR[$1]:-amd64}"; }
 
 # vm_select SCENARIO: make the scenario's kernel flavour the current one

@@ -758,7 +758,7 @@ vm_boot_accel() {
 		-display none -monitor none -chardev "$console" -serial chardev:con
 		-kernel "$VM_KERNEL" -initrd "$initrd" -append "$(vm_kernel_cmdline "$s")"
 		-drive "if=none,id=vmout,format=raw,file=$disk"
-		"${VM_DEVICES[@]}" "${VM_QEMU_EXTRA[@]}"
+		"${VM_DEVICES[@]}" "${extra[@]}" "${VM_QEMU_EXTRA[@]}"
 	)
 	elif [[ $VM_ARCH == ppc64 ]]; then cmd=(
 		# powernv creates its PHBs and root ports only as machine defaults:
