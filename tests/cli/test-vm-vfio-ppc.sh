@@ -39,7 +39,7 @@ for s in "${scenarios[@]}"; do
 
 	rc=0
 	d=$tmp/$s
-	IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-200} guest_run "$s" tests/vm/guest/vfio-ppc.sh "$d" || rc=$?
+	IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-360} guest_run "$s" tests/vm/guest/vfio-ppc.sh "$d" || rc=$?
 
 	check() { # NAME PYTHON-EXPR (tests/cli/guest_check.py)
 		check_guest "$d" "$s: $1" "$2"
