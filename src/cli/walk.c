@@ -80,7 +80,7 @@ struct walk_cli_opts {
 	{ "window-size", OPT_WINDOW_SIZE, "SIZE", 0, "ppc-tce: DMA window size (power of two: 2G, 1T...)", 1 }, \
 	{ "bus-offset", OPT_BUS_OFFSET, "ADDR", 0, "ppc-tce: bus address of the window start (default 0)", 1 }, \
 	{ "level-size", OPT_LEVEL_SIZE, "ENTRIES", 0, "ppc-tce: entries per table level (default: Linux's rule, from the window and the kernel's page size)", 1 }, \
-	{ "kernel-page-size", OPT_KERNEL_PAGE_SIZE, "SIZE", 0, "ppc-tce: the page size of the kernel that built the table: 4K or 64K (default: what the dump says, else 64K)", 1 }, \
+	{ "kernel-page-size", OPT_KERNEL_PAGE_SIZE, "SIZE", 0, "ppc-tce: the page size of the kernel that built the table: 4K or 64K (default: the dump's VMCOREINFO PAGESIZE, else 64K)", 1 }, \
 	{ "big-endian", OPT_BIG_ENDIAN, NULL, 0, "RISC-V: structures and tables are big-endian (fctl.BE)", 1 }, \
 	{ "rtaddr", OPT_RTADDR, "PA", 0, "vtd: root-table address (RTADDR_REG without flags)", 2 }, \
 	{ "scalable", OPT_SCALABLE, NULL, 0, "vtd: scalable-mode root and context entries", 2 }, \
@@ -505,22 +505,32 @@ static int walk_setup(struct iommuctl_ctx *ctx, const struct walk_cli_opts *o, b
 /*
  * ppc-tce: Linux sizes the levels of a multilevel TCE table by the kernel's
  * page size (4K or 64K). Unless the user said, take it from the dump when
- * the dump says (kdump header, VMCOREINFO PAGESIZE).
+ * the dump says: the kernel's VMCOREINFO (PAGESIZE), in an ELF note or a
+ * kdump sub-header. A kdump header's block size is not the kernel's page
+ * size but the dumper's: makedumpfile writes the kernel's, QEMU's
+ * dump-guest-memory its target page (4 KiB for powernv, whatever page size
+ * the guest kernel runs with), and neither header says which wrote it.
  */
 static void tce_kernel_page(const struct walk_cli_opts *o, struct mem_source *ms, struct walk_setup *s)
 {
 	struct walk_pt_params p = s->params;
-	struct mem_info mi;
 	struct walk_pt pt;
+	const char *v;
+	size_t len;
+	char buf[24];
+	uint64_t ps;
 
 	if (s->hier || strcmp(s->pt.fmt->name, "ppc-tce") || o->level_size || o->kernel_page ||
 	    walk_pt_levels(&s->pt) < 2)
 		return;
-	mem_info(ms, &mi);
-	if (!mi.page_size_from || (strcmp(mi.page_size_from, "header") && strcmp(mi.page_size_from, "vmcoreinfo")) ||
-	    mi.page_size < 4096 || (mi.page_size & (mi.page_size - 1)))
+	v = mem_vmcoreinfo_lookup(ms, "PAGESIZE", &len);
+	if (!v || len >= sizeof(buf))
 		return;
-	p.kernel_page_shift = (unsigned int)__builtin_ctz(mi.page_size);
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	if (parse_u64(buf, &ps) || ps < 4096 || ps > (1u << 24) || (ps & (ps - 1)))
+		return;
+	p.kernel_page_shift = (unsigned int)__builtin_ctzll(ps);
 	if (!walk_pt_setup(&pt, s->pt.fmt, s->pt.root, &p, NULL))
 		s->pt = pt;
 }

@@ -144,14 +144,22 @@ static int tce_walk_setup(struct walk_pt *pt, const struct walk_pt_params *p, co
 			s = kps;
 		s -= 3;
 	}
-	if (s * (unsigned int)(levels - 1) > e_bits || e_bits + ps > 64) {
+	if (e_bits + ps > 64) {
 		*why = "--levels, --level-size and --window-size do not fit together";
 		return -EINVAL;
 	}
 	pt->top_level = levels;
 	pt->leaf_level = 1;
 	pt->tce_level_bits = s;
-	pt->top_bits = e_bits - s * (unsigned int)(levels - 1);
+	pt->tce_window_bits = e_bits;
+	/*
+	 * The levels may hold more index bits than the window has: Linux rounds
+	 * every level up to a kernel page, so a 3-level table of a 1 GiB window
+	 * of 4K TCEs on a 64K kernel (8192 entries a level) uses 18 bits, 13 in
+	 * the TCE level, 5 in the middle one and none (index 0) at the top.
+	 */
+	pt->top_bits = s * (unsigned int)(levels - 1) >= e_bits ? 0 :
+		e_bits - s * (unsigned int)(levels - 1);
 	pt->opts.page_shift = ps;
 	pt->iova_offset = p->bus_offset;
 	return 0;

@@ -89,11 +89,25 @@ static int pt_geometry(const struct walk_pt *pt, struct wk_geo *g)
 		if (!g[d].ropts.page_shift)
 			g[d].ropts.page_shift = 12;
 		if (!g[d].fmt->pt->level) {
-			/* Every lower level has tce_level_bits (TCE). */
+			/*
+			 * Every lower level has tce_level_bits (TCE), but only
+			 * the window's index bits are decoded: a level above
+			 * them is read at index 0 (Linux's pnv_tce() takes the
+			 * index bits of level N at N * level bits, and an index
+			 * inside the window has none above tce_window_bits).
+			 */
 			unsigned int ps = g[d].ropts.page_shift;
+			unsigned int lo = (unsigned int)(level - 1) * pt->tce_level_bits;
+			unsigned int e = pt->tce_window_bits;
 
-			pl.shift = ps + (unsigned int)(level - 1) * pt->tce_level_bits;
 			pl.bits = pt->tce_level_bits;
+			if (e && lo >= e) {
+				lo = e;
+				pl.bits = 0;
+			} else if (e && pl.bits > e - lo) {
+				pl.bits = e - lo;
+			}
+			pl.shift = ps + lo;
 		} else if (decode_pt_level(g[d].fmt, &g[d].opts, level, &pl)) {
 			return -EINVAL;
 		}

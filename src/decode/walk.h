@@ -69,6 +69,10 @@ struct walk_pt {
 	int top_level, leaf_level;	/* in the family's numbering (LPAE 0..3, VT-d 5..1) */
 	unsigned int top_bits;		/* index bits of the top table */
 	unsigned int tce_level_bits;	/* TCE: index bits of every lower level */
+	unsigned int tce_window_bits;	/* TCE: index bits of the DMA window; a level
+					 * above them is used at index 0 only (Linux
+					 * sizes levels by the kernel's page size, so a
+					 * table may have more levels than it needs) */
 	uint64_t iova_offset;		/* TCE: bus address of index 0 */
 	unsigned int perms_mask;	/* ANDed into every mapping (AMD DTE IR/IW) */
 	bool sign_extend;		/* input addresses are canonical (x86 first stage, RISC-V) */

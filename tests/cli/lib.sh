@@ -56,7 +56,8 @@ vm_arm64_ready() {
 	vm_arm64_check "$@" || finish
 }
 
-# vm_ppc64_check WHAT BINARY LOGDIR: for the POWER guest tests. Returns 1
+# vm_ppc64_check WHAT BINARY LOGDIR [SCENARIO]: for the POWER guest tests
+# (SCENARIO: powernv, the default, powernv-7.2, powernv-64k-7.2). Returns 1
 # after a "skip" line saying why (for WHAT) when IOMMUCTL_VM_SKIP is set, when
 # BINARY is the sanitizer build (the guest runs the cross build: one run is
 # enough), when not root and qemu-system-ppc64 or the cross compiler is
@@ -64,7 +65,7 @@ vm_arm64_ready() {
 # down is a reason to skip). Otherwise exports IOMMUCTL_PPC64 (default
 # build-ppc64/iommuctl, built) and sets kver to the guest kernel's release.
 vm_ppc64_check() {
-	local what=$1 bin=$2 log=$3/ppc64-prepare.log
+	local what=$1 bin=$2 log=$3/ppc64-prepare.log scn=${4:-powernv}
 	if [ -n "${IOMMUCTL_VM_SKIP:-}" ]; then
 		skip "$what: IOMMUCTL_VM_SKIP is set"
 		return 1
@@ -83,7 +84,7 @@ vm_ppc64_check() {
 	export IOMMUCTL_PPC64_GIVEN=${IOMMUCTL_PPC64:-}
 	export IOMMUCTL_PPC64=${IOMMUCTL_PPC64:-$PWD/build-ppc64/iommuctl}
 	# shellcheck disable=SC1091,SC2034 # kver is for the caller
-	if ! kver=$(. tests/vm/lib.sh && vm_ppc64_vfio_prepare 2>"$log"); then
+	if ! kver=$(. tests/vm/lib.sh && vm_ppc64_vfio_prepare "$scn" 2>"$log"); then
 		skip_broken "$what: $(grep -v '^  ' "$log" | tail -n 2 | sed 's/^vm: //' | tr '\n' ' ')"
 		return 1
 	fi

@@ -213,8 +213,8 @@ b=$("$bin" translate iova --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" 
 out=$("$bin" walk --mem "$d/mem.elf" --format vtd-sl-pte --root "$root" --iova 0x1000000000000-0x2000000000000 2>&1); rc=$?
 [ "$rc" -eq 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && ok "empty window" || bad "empty window: rc $rc: $out"
 
-# ppc-tce levels follow the kernel's page size: what the dump says (VMCOREINFO
-# PAGESIZE=4096 in mktables' dumps), else 64K, unless --kernel-page-size says
+# ppc-tce levels follow the kernel's page size: the dump's VMCOREINFO
+# (PAGESIZE=4096 in mktables' dumps), else 64K, unless --kernel-page-size says
 tce=$(awk -F'\t' '$1 == "tce-2" { n = split($4, a, " "); for (i = 1; i < n; i++) if (a[i] == "--root") print a[i + 1] }' "$d/cases")
 tcargs="--format ppc-tce --levels 2 --page-shift 16 --window-size 1T --bus-offset 0x800000000000000 --root $tce 0x800000801234567"
 # shellcheck disable=SC2086

@@ -1511,6 +1511,113 @@ static void test_unreadable_tables(void **state)
 }
 
 /*
+ * TCE level sizes as Linux 7.2 makes them (arch/powerpc/platforms/powernv/
+ * pci-ioda-tce.c, pnv_pci_ioda2_table_alloc_pages): entries_shift =
+ * log2(window) - page_shift; level_shift = max(ceil(entries_shift / levels)
+ * + 3, PAGE_SHIFT), every level that size; pnv_tce() takes level N's index
+ * from the bits at (N - 1) * (level_shift - 3) of the TCE index. With 64K
+ * kernel pages a level holds 8192 entries at least, so a table may have
+ * more levels than its window needs: the levels above the window's index
+ * bits are used at index 0 only (the kernel accepts such a table while
+ * (level_shift - 3) * levels + page_shift < 55; VFIO lets userspace ask
+ * for up to 5 levels).
+ */
+static void test_tce_linux_levels(void **state)
+{
+	static const struct {
+		unsigned int kps, ps, levels;
+		uint64_t window;
+		unsigned int level_bits, top_bits;
+	} cases[] = {
+		{ 12, 12, 1, 1ULL << 31, 19, 19 },	/* VFIO's 32-bit window: 1 level */
+		{ 16, 12, 1, 1ULL << 31, 19, 19 },
+		{ 12, 12, 2, 1ULL << 30, 9, 9 },	/* the DDW of the VM tests, 4K kernel
+							 * (and a 1 GiB guest's own default window) */
+		{ 16, 12, 2, 1ULL << 30, 13, 5 },	/* ... 64K kernel */
+		{ 16, 16, 2, 1ULL << 30, 13, 1 },	/* a 64K kernel's default window: 64K TCEs */
+		{ 12, 12, 3, 1ULL << 30, 9, 0 },
+		{ 16, 12, 3, 1ULL << 30, 13, 0 },	/* 13 + 5 + 0 bits (was refused) */
+		{ 12, 12, 4, 1ULL << 30, 9, 0 },	/* 9 + 9 + 0 + 0 bits (was refused) */
+		{ 16, 12, 2, 1ULL << 40, 14, 14 },	/* the level no longer a page */
+		{ 12, 16, 3, 1ULL << 40, 9, 6 },
+	};
+	struct walk_pt pt;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct walk_pt_params p = { .window_size = cases[i].window, .levels = (int)cases[i].levels,
+					    .page_shift = cases[i].ps, .kernel_page_shift = cases[i].kps };
+
+		assert_int_equal(walk_pt_setup(&pt, decode_format_find("ppc-tce"), 0, &p, NULL), 0);
+		assert_int_equal(pt.tce_level_bits, cases[i].level_bits);
+		assert_int_equal(pt.top_bits, cases[i].top_bits);
+		/* the input is the window, however many bits the levels hold */
+		assert_int_equal(walk_pt_input_bits(&pt), (unsigned int)__builtin_ctzll(cases[i].window));
+	}
+}
+
+/*
+ * A 3-level table as a 64K Linux kernel builds it for a 1 GiB DDW of 4K
+ * TCEs (VFIO_IOMMU_SPAPR_TCE_CREATE levels=3): 64 KiB levels, the top used
+ * at index 0, the middle at 5 bits. Translate and walk find the page; the
+ * 4K kernel's rule (512 entries a level) reads other entries and does not;
+ * an address past the window is out of range, not aliased onto index 0.
+ */
+static void test_tce_3level_64k(void **state)
+{
+	struct mt_mem mem = { 0 };
+	struct walk_mem m = { .read = mt_read, .priv = &mem };
+	const uint64_t bus = 0x800000000000000ULL, top = 0x100000, mid = 0x200000, leaf = 0x300000;
+	const uint64_t k = 21, j = 0x1234, page = 0x40000000;
+	const uint64_t iova = bus + (((k << 13) | j) << 12);
+	struct walk_pt_params p = { .window_size = 1ULL << 30, .levels = 3, .page_shift = 12,
+				    .bus_offset = bus, .kernel_page_shift = 16 };
+	struct walk_pt pt;
+	struct walk_trail t;
+	struct walk_stats st = { 0 };
+	struct tally tl = { 0 };
+	struct walk_opts o = { .emit = tally_range, .priv = &tl };
+
+	(void)state;
+	mt_zero(&mem, top, 0x10000);
+	mt_zero(&mem, mid, 0x10000);
+	mt_zero(&mem, leaf, 0x10000);
+	mt_put(&mem, top, mid | 3, 8, true);
+	mt_put(&mem, mid + 8 * k, leaf | 3, 8, true);
+	mt_put(&mem, leaf + 8 * j, page | 3, 8, true);
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("ppc-tce"), top, &p, NULL), 0);
+
+	walk_trail_init(&t);
+	assert_int_equal(walk_translate(&pt, &m, iova + 0x567, &t), 0);
+	assert_int_equal(t.stop, WALK_STOP_OK);
+	assert_int_equal(t.pa, page + 0x567);
+	assert_int_equal(t.n, 3);
+	assert_int_equal(walk_run(&pt, &m, &o, &st), 0);
+	assert_int_equal(tl.kinds[WALK_MAP], 1);
+	assert_int_equal(tl.last.iova, iova);
+	walk_trail_init(&t);
+	assert_int_equal(walk_translate(&pt, &m, bus + (1ULL << 30), &t), 0);
+	assert_int_equal(t.stop, WALK_STOP_RANGE);
+	/* the same window with the given level size (the kprobe's 64 KiB) */
+	p.kernel_page_shift = 0;
+	p.level_entries = 8192;
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("ppc-tce"), top, &p, NULL), 0);
+	walk_trail_init(&t);
+	assert_int_equal(walk_translate(&pt, &m, iova, &t), 0);
+	assert_int_equal(t.stop, WALK_STOP_OK);
+	/* the 4K kernel's rule: 512 entries a level, another entry of mid */
+	p.level_entries = 0;
+	p.kernel_page_shift = 12;
+	assert_int_equal(walk_pt_setup(&pt, decode_format_find("ppc-tce"), top, &p, NULL), 0);
+	walk_trail_init(&t);
+	assert_int_equal(walk_translate(&pt, &m, iova, &t), 0);
+	assert_int_equal(t.stop, WALK_STOP_NOT_PRESENT);
+	for (size_t i = 0; i < mem.n; i++)
+		free(mem.p[i].data);
+	free(mem.p);
+}
+
+/*
  * The audit's B14 image, smaller: 65 level-2 tables whose 512 entries all
  * point at one leaf table, whose 512 entries all map the same page. Leaf
  * tables are not tracked and nothing coalesces: 17 million ranges from 276
@@ -1602,6 +1709,8 @@ int main(void)
 		cmocka_unit_test(test_memory_fails),
 		cmocka_unit_test(test_unreadable_tables),
 		cmocka_unit_test(test_smmu_s2_linux72),
+		cmocka_unit_test(test_tce_linux_levels),
+		cmocka_unit_test(test_tce_3level_64k),
 	};
 
 	return cmocka_run_group_tests(tests, setup_world, teardown_world);

@@ -68,6 +68,11 @@ declare -A IOMMU_EVIDENCE=(
 # The e1000e functions that must be bound to e1000e and in a group (powernv has
 # one device per PHB: tests/vm/lib-ppc64.sh).
 declare -A E1000E_BDFS=([powernv]=0003:01:00.0)
+# powernv on 7.2 (4K and 64K pages): the same PHBs and devices
+for _s in powernv-7.2 powernv-64k-7.2; do
+	IOMMU_EVIDENCE[$_s]=${IOMMU_EVIDENCE[powernv]}
+	E1000E_BDFS[$_s]=${E1000E_BDFS[powernv]}
+done
 
 loud() {
 	printf '\n!!!!!!!! %s\n\n' "$*" >&2

@@ -3,9 +3,9 @@
 # tests/vm/lib-ppc64.sh: the POWER (PowerNV) scenario of tests/vm/lib.sh, which
 # sources this file. The x86 and arm64 scenarios do not depend on anything here.
 #
-# Scenario powernv: Debian's ppc64el kernel (linux-image-*-powerpc64le, 64K
-# pages) under qemu-system-ppc64 -machine powernv9 -accel tcg with QEMU's
-# bundled skiboot. The IOMMU is the PHB's TCE translation (no /sys/class/iommu
+# Scenario powernv: Debian's ppc64el kernel (linux-image-*-powerpc64le; 6.12's
+# has 4K pages, CONFIG_PPC_4K_PAGES=y) under qemu-system-ppc64 -machine
+# powernv9 -accel tcg with QEMU's bundled skiboot. The IOMMU is the PHB's TCE translation (no /sys/class/iommu
 # unit); VFIO is the SPAPR TCE v2 container. The machine creates its PHBs and
 # their root ports only as defaults, so the QEMU command has no -nodefaults
 # (-nic none -monitor none -parallel none instead). One device per PHB root bus,
@@ -40,6 +40,40 @@ VM_SCN_FLAVOUR[powernv]=powerpc64le
 # in in 6.12. vm_ppc64_fetch_kernel keeps those the kernel has as modules.
 VM_PPC64_MODULES=(virtio_pci virtio_blk e1000e vfio vfio_iommu_spapr_tce vfio_pci)
 VM_COMMON_MODULES_PPC64=("${VM_PPC64_MODULES[@]}")
+
+# The 7.2 world (tests/vm/lib-world.sh): Debian unstable's stock 7.2 kernels
+# under QEMU 11's powernv9 with the skiboot of QEMU 11's root (its
+# /usr/share/qemu/skiboot.lid, found through -L; QEMU 11 warns that there is
+# no PNOR image and boots without one). The devices are the 6.12 scenario's.
+#   powernv-7.2      flavour powerpc64le: 4K pages (CONFIG_PPC_4K_PAGES=y,
+#                    ARCH_FORCE_MAX_ORDER=12)
+#   powernv-64k-7.2  flavour powerpc64le-64k: 64K pages (CONFIG_PPC_64K_PAGES=y,
+#                    ARCH_FORCE_MAX_ORDER=8): Linux sizes every TCE table level
+#                    to at least a 64K page (8192 entries) and gives the PEs'
+#                    default windows 64K TCEs ("Setting up window#0
+#                    0..3fffffff pg=10000")
+declare -gA VM_SCN_WORLD
+VM_SCENARIOS+=(powernv-7.2 powernv-64k-7.2)
+for _s in powernv-7.2 powernv-64k-7.2; do
+	VM_SCN_WORLD[$_s]=7.2
+	VM_SCN_DEVICE[$_s]=powernv9
+	VM_SCN_APPEND[$_s]=''
+	VM_SCN_MODULES[$_s]=''
+done
+unset _s
+VM_SCN_FLAVOUR[powernv-7.2]=powerpc64le
+VM_SCN_FLAVOUR[powernv-64k-7.2]=powerpc64le-64k
+
+# vm_ppc64_modules: VM_COMMON_MODULES_PPC64 = those of VM_PPC64_MODULES that
+# the fetched kernel (VM_MODDIR) has as modules (virtio-pci is one in 6.1,
+# built in since 6.12).
+vm_ppc64_modules() {
+	local m
+	VM_COMMON_MODULES_PPC64=()
+	for m in "${VM_PPC64_MODULES[@]}"; do
+		grep -Eq "/${m//_/[-_]}\.ko[.a-z]*:" "$VM_MODDIR/modules.dep" && VM_COMMON_MODULES_PPC64+=("$m")
+	done
+}
 VM_DEVICES_PPC64=(
 	-device edu,bus=pcie.0,addr=0x0,dma_mask=0xffffffffffffffff
 	-device edu,bus=pcie.1,addr=0x0,dma_mask=0xffffffffffffffff
@@ -174,11 +208,7 @@ vm_ppc64_fetch_kernel() {
 	VM_MODDIR=$kdir/root/lib/modules/$VM_KVER
 	VM_KO_CACHE=$kdir/ko
 	[[ -f $VM_KERNEL ]] || vm_die "$pkg has no boot/vmlinux-$VM_KVER"
-	local m
-	VM_COMMON_MODULES_PPC64=()
-	for m in "${VM_PPC64_MODULES[@]}"; do
-		grep -Eq "/${m//_/[-_]}\.ko[.a-z]*:" "$VM_MODDIR/modules.dep" && VM_COMMON_MODULES_PPC64+=("$m")
-	done
+	vm_ppc64_modules
 }
 
 VM_PPC64_SYSROOT=$VM_CACHE/ppc64-sysroot
@@ -237,17 +267,21 @@ vm_ppc64_build_iommuctl() {
 		build-ppc64/iommuctl >&2 || { vm_log "cross build of iommuctl for ppc64el failed"; return 1; }
 }
 
-# vm_ppc64_vfio_prepare: for the live POWER tests. Cross-builds iommuctl (unless
-# $IOMMUCTL_PPC64 names a binary) and fetches the kernel; fails with the reason
-# on stderr's last line when either is impossible, or when the only kernel is
-# 6.1 (no VFIO on powernv before v6.4). Prints the kernel release.
+# vm_ppc64_vfio_prepare [SCENARIO]: for the live POWER tests (SCENARIO:
+# powernv, the default, powernv-7.2 or powernv-64k-7.2). Cross-builds iommuctl
+# (unless $IOMMUCTL_PPC64 names a binary) and fetches the kernel (and in the
+# 7.2 world QEMU 11); fails with the reason on stderr's last line when either
+# is impossible, or when the only kernel is 6.1 (no VFIO on powernv before
+# v6.4). Prints the kernel release.
 vm_ppc64_vfio_prepare() {
+	local s=${1:-powernv}
 	vm_ppc64_need_tools
 	if [[ -z ${IOMMUCTL_PPC64_GIVEN:-} ]]; then
 		vm_ppc64_build_iommuctl || return 1
 	fi
-	vm_select powernv
+	vm_select "$s"
 	vm_fetch_kernel
+	[[ ${VM_WORLD:-6.12} == 7.2 ]] && vm_qemu_bin qemu-system-ppc64 >/dev/null
 	if [[ $VM_KVER == 6.1.* ]]; then
 		vm_log "only $VM_KVER is available, and VFIO cannot claim a device on powernv before v6.4"
 		return 1

@@ -352,6 +352,8 @@ vm_fetch_kernel() {
 			_vm_use_image "$IOMMUCTL_VM_KERNEL_IMAGE"
 		else
 			vm_sid_fetch_kernel
+			# the POWER modules this kernel has (virtio-pci is built in)
+			[[ $VM_ARCH == ppc64 ]] && vm_ppc64_modules
 		fi
 		return 0
 	fi
@@ -666,7 +668,7 @@ VM_X86_APPEND=no_timer_check
 
 vm_kernel_cmdline() {
 	local s=$1 mods gt=0 common=("${VM_COMMON_MODULES[@]}")
-	[[ $(vm_scn_flavour "$s") == powerpc64le ]] && common=("${VM_COMMON_MODULES_PPC64[@]}")
+	[[ $(vm_scn_flavour "$s") == powerpc64le* ]] && common=("${VM_COMMON_MODULES_PPC64[@]}")
 	# Leave the guest time to send its results back after killing the script.
 	((VM_TIMEOUT > 30)) && gt=$((VM_TIMEOUT - 20))
 	# shellcheck disable=SC2086 # space-separated lists
@@ -676,7 +678,7 @@ vm_kernel_cmdline() {
 	local con=ttyS0,115200 x86=
 	case $(vm_scn_flavour "$s") in
 	amd64) x86=$VM_X86_APPEND ;;
-	powerpc64le) con=hvc0 ;;   # the OPAL console
+	powerpc64le*) con=hvc0 ;;   # the OPAL console
 	*) con=ttyAMA0,115200 ;;
 	esac
 	printf '%s' "console=$con panic=-1 $x86 ${VM_SCN_APPEND[$s]} iommuctl_vm.scenario=$s iommuctl_vm.modules=$mods iommuctl_vm.guest_timeout=$gt ${IOMMUCTL_VM_APPEND:-}" |

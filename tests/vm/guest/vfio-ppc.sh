@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Guest script (busybox sh) for the powernv scenario: VFIO through the SPAPR
-# TCE v2 container on Debian's ppc64el kernel. Claims both edus (0000:01:00.0
+# Guest script (busybox sh) for the powernv scenarios: VFIO through the SPAPR
+# TCE v2 container on Debian's ppc64el kernels (6.12; 7.2 with 4K and 64K
+# pages). Claims both edus (0000:01:00.0
 # and 0001:01:00.0, one PE and IOMMU group each), records vfio status, vfio
 # probe with a 2-level DDW, msi show, a batch over both groups (32-bit window
 # and DDW maps, a map outside every window, exec) and a batch whose 64K-page
-# DDW cannot map 4K-page memory, then releases the groups. The host side
+# DDW cannot map 4K-page memory (a 64K kernel's memory it can), then releases
+# the groups. The host side
 # (tests/cli/test-vm-vfio-ppc.sh) judges the files.
 set -u
 a=0000:01:00.0
