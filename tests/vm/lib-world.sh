@@ -267,12 +267,12 @@ vm_qemu_bin() {
 
 # vm_qemu_version: the version of the current world's QEMU
 vm_qemu_version() {
-	local q
-	q=$(vm_qemu_bin qemu-system-x86_64)
-	if [[ $VM_WORLD == 7.2 && -s $VM_SID_QEMU_BIN/../version ]]; then
-		cat "$VM_SID_QEMU_BIN/../version"
+	if [[ $VM_WORLD == 7.2 ]]; then
+		# here, not in vm_qemu_bin's subshell: VM_SID_QEMU_BIN must stay set
+		[[ -n ${VM_SID_QEMU_BIN:-} ]] || vm_sid_qemu_root
+		cat "$VM_SID_QEMU_BIN/../version" 2>/dev/null
 	else
-		"$q" --version 2>/dev/null | sed -n '1s/^QEMU emulator version \([^ ]*\).*/\1/p'
+		qemu-system-x86_64 --version 2>/dev/null | sed -n '1s/^QEMU emulator version \([^ ]*\).*/\1/p'
 	fi
 }
 
