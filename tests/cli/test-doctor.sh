@@ -31,12 +31,21 @@ check() { # SCN NAME KIND WANT-RC ARGS...
 
 for snap in tests/fixtures/*/snapshot.tar; do
 	scn=$(basename "$(dirname "$snap")")
-	check "$scn" doctor txt 0 -F "$snap" doctor
-	check "$scn" doctor json 0 -F "$snap" doctor
-	check "$scn" doctor-problems txt 0 -F "$snap" doctor --problems
+	# A snapshot saved by a newer iommuctl (the 7.2 fixtures) holds
+	# /proc/cmdline and /proc/interrupts: those checks have their real
+	# verdicts there. riscv-7.2 rightly fails interrupt remapping (no MSI
+	# isolation on RISC-V 7.2; vfio-pci cannot even bind there): exit 1.
+	want=0 newer=0
+	tar -tf "$snap" 2>/dev/null | grep -qx proc/cmdline && newer=1
+	[ "$scn" = riscv-7.2 ] && want=1
+	check "$scn" doctor txt $want -F "$snap" doctor
+	check "$scn" doctor json $want -F "$snap" doctor
+	check "$scn" doctor-problems txt $want -F "$snap" doctor --problems
 	# what a snapshot does not hold is unknown, and is no failure
 	"$bin" -F "$snap" -j doctor >"$tmp/snap.json" 2>/dev/null
-	if python3 -c '
+	if [ $newer = 1 ]; then
+		note "$scn: its snapshot holds /proc/cmdline and /proc/interrupts (saved by a newer iommuctl): their checks are real, not unknown"
+	elif python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 by = {c["check"]: c for c in d["checks"]}

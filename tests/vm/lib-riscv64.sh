@@ -64,8 +64,8 @@ VM_RISCV64_SYSROOT_PKGS=(libc6 libc6-dev libgcc-s1 libsmartcols-dev libsmartcols
 	libselinux1-dev libselinux1 libsepol-dev libsepol2 libpcre2-dev libpcre2-8-0 libacl1 libbz2-1.0
 	liblz4-1 libxxhash0 liblzma5 libnettle8t64 libstdc++6 libsystemd0)
 
-# _vm_riscv64_unpack DIR PKG...: sid's riscv64 packages (linux-libc-dev is
-# Architecture: all) unpacked into DIR/root once (lib-world.sh's vm_sid_unpack)
+# _vm_riscv64_unpack DIR PKG...: sid's riscv64 packages unpacked into
+# DIR/root once (lib-world.sh's vm_sid_unpack)
 _vm_riscv64_unpack() {
 	local dir=$1
 	shift
@@ -75,7 +75,7 @@ _vm_riscv64_unpack() {
 vm_riscv64_need_tools() {
 	local pkgs=()
 	command -v cpio >/dev/null 2>&1 || pkgs+=(cpio)
-	command -v $VM_RISCV64_CROSS-readelf >/dev/null 2>&1 || pkgs+=(binutils-$VM_RISCV64_CROSS)
+	command -v "$VM_RISCV64_CROSS-readelf" >/dev/null 2>&1 || pkgs+=("binutils-$VM_RISCV64_CROSS")
 	# the host's own (amd64) busybox gives the applet list for the guest's links
 	vm_busybox_static >/dev/null || pkgs+=(busybox-static)
 	((${#pkgs[@]})) || return 0
