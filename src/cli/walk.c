@@ -107,7 +107,7 @@ static const struct argp_option walk_options[] = {
 
 static const struct argp_option roots_options[] = {
 	CLI_MEM_OPTIONS(0),
-	{ "format", OPT_FORMAT, "FAMILY", 0, "look for this family only: vtd, smmuv3 or amd (default: all three)", 0 },
+	{ "format", OPT_FORMAT, "FAMILY", 0, "look for this family only: vtd, smmuv3, amd or riscv (default: all four)", 0 },
 	{ "max-tables", OPT_MAX_TABLES, "N", 0, "structure tables read per candidate (default 4096)", 3 },
 	{ 0 }
 };
@@ -1216,9 +1216,10 @@ enum {
 
 static const struct out_col roots_cols[] = {
 	[RCOL_ROOT] = { "ROOT", OCT_HEX, 0, OCF_DEFAULT, "physical address of the table" },
-	[RCOL_FAMILY] = { "FAMILY", OCT_STR, 0, OCF_DEFAULT, "vtd, smmuv3 or amd" },
+	[RCOL_FAMILY] = { "FAMILY", OCT_STR, 0, OCF_DEFAULT, "vtd, smmuv3, amd or riscv" },
 	[RCOL_LAYOUT] = { "LAYOUT", OCT_STR, 0, OCF_DEFAULT,
-			  "legacy or scalable (VT-d), 2-level or linear (SMMUv3), device table (AMD)" },
+			  "legacy or scalable (VT-d), 2-level or linear (SMMUv3), device table (AMD), "
+			  "2LVL or 3LVL with base or extended DCs (RISC-V)" },
 	[RCOL_DEVICES] = { "DEVICES", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT,
 			   "valid requesters (and PASIDs) under it", .key = "ndevices" },
 	[RCOL_TRANSLATED] = { "TRANSLATED", OCT_NUM, 0, OCF_DEFAULT | OCF_RIGHT, "... with a page table" },
@@ -1330,6 +1331,8 @@ static char *roots_options_text(const struct root_candidate *c)
 	case WALK_FAM_SMMUV3:
 		return xasprintf("--format smmuv3 --strtab 0x%" PRIx64 " --strtab-cfg 0x%" PRIx64, h->base,
 				 h->strtab_cfg);
+	case WALK_FAM_RISCV:
+		return xasprintf("--format riscv --ddtp 0x%" PRIx64 "%s", h->base, h->ext_dc ? " --ext-dc" : "");
 	default:
 		return xasprintf("--format amd --dte-base 0x%" PRIx64 " --dte-count %u", h->base, h->dte_count);
 	}
@@ -1354,8 +1357,8 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 	(void)argv;
 	/* without --format: every family at once, ranked together */
 	ro.any_family = !o->format;
-	if (o->format && (walk_family_find(o->format, &ro.family) || ro.family == WALK_FAM_RISCV))
-		return err_report(ctx, -EUSAGE, "--format %s: walk roots looks for vtd, smmuv3 or amd tables",
+	if (o->format && walk_family_find(o->format, &ro.family))
+		return err_report(ctx, -EUSAGE, "--format %s: walk roots looks for vtd, smmuv3, amd or riscv tables",
 				  o->format);
 	if (o->max_tables) {
 		if ((err = num_opt(ctx, "max-tables", o->max_tables, &ro.max_tables)))
@@ -1396,7 +1399,9 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 		struct out_row *row = out_table_row(tab);
 		char *opt = roots_options_text(&c[i]);
 
-		out_cell_hex(row, RCOL_ROOT, c[i].h.base);
+		/* RISC-V: the candidate is a ddtp value, mode and PPN */
+		out_cell_hex(row, RCOL_ROOT, c[i].h.family == WALK_FAM_RISCV ? c[i].h.base >> 10 << 12 :
+			     c[i].h.base);
 		out_cell_str(row, RCOL_FAMILY, walk_family_name(c[i].h.family));
 		out_cell_str(row, RCOL_LAYOUT, c[i].layout);
 		out_cell_u64(row, RCOL_DEVICES, c[i].requesters - c[i].broken);
@@ -1412,7 +1417,7 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 	if (!err && !n)
 		return err_report(ctx, -ENOENT, "no %s table found in %s (%" PRIu64 " pages scanned, %" PRIu64
 				  " unreadable, %" PRIu64 " candidates checked)",
-				  o->format ? o->format : "VT-d, SMMUv3 or AMD", o->mem.file, st.pages,
+				  o->format ? o->format : "VT-d, SMMUv3, AMD or RISC-V", o->mem.file, st.pages,
 				  st.unreadable, st.checked);
 	return err;
 }
@@ -1444,7 +1449,7 @@ static const struct cli_verb walk_verbs[] = {
 	},
 	{
 		.name = "roots",
-		.summary = "find the IOMMU root tables (VT-d, SMMUv3, AMD) in a memory dump",
+		.summary = "find the IOMMU root tables (VT-d, SMMUv3, AMD, RISC-V) in a memory dump",
 		.doc = "A crash dump holds the IOMMU's tables but not its registers. This reads every page "
 		       "of the dump once (not the holes of a sparse raw or ELF file), keeps those laid out like a family's top table as Linux writes it "
 		       "(VT-d: 256 root entries, each zero or present with reserved bits clear; SMMUv3: "

@@ -53,7 +53,8 @@ static inline uint64_t bits64(uint64_t v, unsigned int hi, unsigned int lo)
 	X(amd_gpt_level_names) X(amd_intctl_names) X(amd_pde_nl_names) X(amd_pte_nl_names) \
 	X(amd_hats_names) X(amd_gats_names) X(amd_devtblseg_names) \
 	X(lpae_aptable_names) X(lpae_ap_names) X(lpae_sh_names) X(lpae_s2ap_names) \
-	X(rv_iohgatp_mode_names) X(rv_msiptp_mode_names) X(rv_pbmt_names) \
+	X(rv_iohgatp_mode_names) X(rv_msiptp_mode_names) X(rv_pbmt_names) X(rv_igs_names) \
+	X(rv_ddtp_mode_names) \
 	X(smmu_config_names) X(smmu_s1fmt_names) X(smmu_s1dss_names) X(smmu_cache_names) \
 	X(smmu_sh_names) X(smmu_eats_names) X(smmu_strw_names) X(smmu_shcfg_names) \
 	X(smmu_tg_names) X(smmu_ps_names) X(smmu_tg1_names) \
@@ -64,7 +65,7 @@ static inline uint64_t bits64(uint64_t v, unsigned int hi, unsigned int lo)
 #define BF_MEANING_LIST(X) \
 	X(meaning_pasid_bits) X(meaning_pow2_entries) X(meaning_hex) \
 	X(lpae_type_meaning) X(lpae_attr_idx_meaning) X(lpae_memattr_meaning) X(lpae_s2xn_meaning) \
-	X(v7s_type_meaning) X(rv_fsc_mode_meaning) \
+	X(v7s_type_meaning) X(rv_fsc_mode_meaning) X(rv_version_meaning) X(rv_pas_meaning) \
 	X(smmu_cdmax_meaning) X(smmu_t0sz_meaning) X(smmu_s2sl0_meaning) X(smmu_span_meaning) \
 	X(vtd_avail_meaning) X(vtd_pdts_meaning) X(vtd_pasid_aw_meaning) X(vtd_nd_meaning) \
 	X(vtd_sagaw_meaning) X(vtd_width_meaning) X(vtd_offset16_meaning) X(vtd_sllps_meaning) \
@@ -131,7 +132,7 @@ extern const struct decode_fmt fmt_smmuv3_ste, fmt_smmuv3_cd, fmt_smmuv3_l1_std,
 	fmt_smmuv3_l1_cd;
 extern const struct decode_fmt fmt_ppc_tce;
 extern const struct decode_fmt fmt_riscv_ddte, fmt_riscv_dc, fmt_riscv_dc_ext,
-	fmt_riscv_pdte, fmt_riscv_pc, fmt_riscv_pte;
+	fmt_riscv_pdte, fmt_riscv_pc, fmt_riscv_pte, fmt_riscv_caps, fmt_riscv_fctl, fmt_riscv_ddtp;
 
 /* Hierarchies, by walk file: the rows of the family table (walk_hier.c). */
 struct walk_fam;

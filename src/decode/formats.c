@@ -16,7 +16,7 @@ static const struct decode_fmt *const formats[] = {
 	&fmt_smmuv3_ste, &fmt_smmuv3_cd, &fmt_smmuv3_l1_std, &fmt_smmuv3_l1_cd,
 	&fmt_ppc_tce,
 	&fmt_riscv_ddte, &fmt_riscv_dc, &fmt_riscv_dc_ext, &fmt_riscv_pdte, &fmt_riscv_pc,
-	&fmt_riscv_pte,
+	&fmt_riscv_pte, &fmt_riscv_caps, &fmt_riscv_fctl, &fmt_riscv_ddtp,
 };
 
 static const struct {
@@ -32,6 +32,7 @@ static const struct {
 	{ "smmuv3-l1std", &fmt_smmuv3_l1_std },
 	{ "smmuv3-l1cd", &fmt_smmuv3_l1_cd },
 	{ "riscv-sv-pte", &fmt_riscv_pte },
+	{ "riscv-capabilities", &fmt_riscv_caps },
 };
 
 const struct decode_fmt *decode_format_at(size_t i)

@@ -191,6 +191,113 @@ const struct decode_fmt fmt_riscv_pc = {
 	.validate = rv_pc_validate,
 };
 
+/* ---- Registers (spec v1.0 chapter 5; drivers/iommu/riscv/iommu-bits.h) ---- */
+
+const char *const rv_igs_names[] = { "MSI only", "WSI only", "MSI and WSI", NULL };
+
+const char *const rv_ddtp_mode_names[] = {
+	"Off", "Bare", "1LVL", "2LVL", "3LVL", NULL, NULL, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+};
+
+void rv_version_meaning(const struct decode_entry *e, const struct bitfield *f, uint64_t raw,
+			char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u", (unsigned int)(raw >> 4 & 15), (unsigned int)(raw & 15));
+}
+
+void rv_pas_meaning(const struct decode_entry *e, const struct bitfield *f, uint64_t raw,
+		    char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu-bit physical addresses", (unsigned long long)raw);
+}
+
+static const struct bitfield rv_caps_fields[] = {
+	{ F_UINT(0, 7, 0, "version", "Version (major.minor)"), .meaning = BFM(rv_version_meaning) },
+	{ F_FLAG(0, 8, "sv32", "Sv32 First Stage") },
+	{ F_FLAG(0, 9, "sv39", "Sv39 First Stage") },
+	{ F_FLAG(0, 10, "sv48", "Sv48 First Stage") },
+	{ F_FLAG(0, 11, "sv57", "Sv57 First Stage") },
+	{ F_RSVD(0, 13, 12) },
+	/* set by QEMU 11's riscv-iommu with its G-stage (RISCV_IOMMU_CAP_SVRSW60T59B) */
+	{ F_FLAG(0, 14, "svrsw60t59b", "PTE Bits 60:59 for Software (Svrsw60t59b)") },
+	{ F_FLAG(0, 15, "svpbmt", "Page-Based Memory Types (Svpbmt)") },
+	{ F_FLAG(0, 16, "sv32x4", "Sv32x4 G-stage") },
+	{ F_FLAG(0, 17, "sv39x4", "Sv39x4 G-stage") },
+	{ F_FLAG(0, 18, "sv48x4", "Sv48x4 G-stage") },
+	{ F_FLAG(0, 19, "sv57x4", "Sv57x4 G-stage") },
+	{ F_RSVD(0, 20, 20) },
+	{ F_FLAG(0, 21, "amo_mrif", "Atomic Updates to MRIFs") },
+	{ F_FLAG(0, 22, "msi_flat", "MSI Address Translation, Flat (extended device contexts)") },
+	{ F_FLAG(0, 23, "msi_mrif", "MSI Address Translation, MRIF Mode") },
+	{ F_FLAG(0, 24, "amo_hwad", "Atomic Updates of PTE A/D Bits") },
+	{ F_FLAG(0, 25, "ats", "PCIe ATS and PRI") },
+	{ F_FLAG(0, 26, "t2gpa", "ATS Translations Return GPAs") },
+	{ F_FLAG(0, 27, "end", "Big-endian Structures Selectable (fctl.BE)") },
+	{ F_ENUM(0, 29, 28, "igs", "Interrupt Generation Support", rv_igs_names) },
+	{ F_FLAG(0, 30, "hpm", "Hardware Performance Monitor") },
+	{ F_FLAG(0, 31, "dbg", "Translation Request Debug Interface") },
+	{ F_UINT(0, 37, 32, "pas", "Physical Address Size"), .meaning = BFM(rv_pas_meaning) },
+	{ F_FLAG(0, 38, "pd8", "One-level PDT (PD8)") },
+	{ F_FLAG(0, 39, "pd17", "Two-level PDT (PD17)") },
+	{ F_FLAG(0, 40, "pd20", "Three-level PDT (PD20)") },
+	{ F_RSVD(0, 41, 41) },
+	{ F_FLAG(0, 42, "nl", "Non-leaf PTE Invalidation (IOTINVAL.VMA NL)") },
+	{ F_FLAG(0, 43, "s", "Address-Range Invalidation (IOTINVAL S)") },
+	{ F_RSVD(0, 55, 44) },
+	{ F_UINT(0, 63, 56, "custom", "Designated for Custom Use"), .meaning = BFM(meaning_hex) },
+};
+
+static const struct decode_layout rv_caps_layouts[] = { LAYOUT("capabilities", rv_caps_fields) };
+
+const struct decode_fmt fmt_riscv_caps = {
+	.name = "riscv-caps",
+	.summary = "RISC-V IOMMU capabilities register (offset 0, 64-bit)",
+	.spec = "RISC-V IOMMU spec v1.0 §5.3 IOMMU capabilities (capabilities)",
+	.nwords = 1,
+	.layouts = rv_caps_layouts,
+	.nlayouts = ARRAY_SIZE(rv_caps_layouts),
+};
+
+static const struct bitfield rv_fctl_fields[] = {
+	{ F_FLAG(0, 0, "be", "Big-endian Memory Accesses") },
+	{ F_FLAG(0, 1, "wsi", "Wire-Signaled Interrupts") },
+	{ F_FLAG(0, 2, "gxl", "G-stage 32-bit (Sv32x4)") },
+	{ F_RSVD(0, 15, 3) },
+	{ F_UINT(0, 31, 16, "custom", "Designated for Custom Use"), .meaning = BFM(meaning_hex) },
+	{ F_RSVD(0, 63, 32) },
+};
+
+static const struct decode_layout rv_fctl_layouts[] = { LAYOUT("fctl", rv_fctl_fields) };
+
+const struct decode_fmt fmt_riscv_fctl = {
+	.name = "riscv-fctl",
+	.summary = "RISC-V IOMMU features-control register (offset 0x8, 32-bit)",
+	.spec = "RISC-V IOMMU spec v1.0 §5.4 Features-control register (fctl)",
+	.nwords = 1,
+	.layouts = rv_fctl_layouts,
+	.nlayouts = ARRAY_SIZE(rv_fctl_layouts),
+};
+
+static const struct bitfield rv_ddtp_fields[] = {
+	{ F_ENUM(0, 3, 0, "iommu_mode", "IOMMU Mode", rv_ddtp_mode_names) },
+	{ F_FLAG(0, 4, "busy", "Busy (a mode change in progress)") },
+	{ F_RSVD(0, 9, 5) },
+	{ F_ADDR(0, 53, 10, "ppn", "Root DDT Page Number"), .shift = 12 },
+	{ F_RSVD(0, 63, 54) },
+};
+
+static const struct decode_layout rv_ddtp_layouts[] = { LAYOUT("ddtp", rv_ddtp_fields) };
+
+const struct decode_fmt fmt_riscv_ddtp = {
+	.name = "riscv-ddtp",
+	.summary = "RISC-V IOMMU device-directory-table pointer register (offset 0x10, 64-bit)",
+	.spec = "RISC-V IOMMU spec v1.0 §5.5 Device-directory-table pointer (ddtp)",
+	.nwords = 1,
+	.layouts = rv_ddtp_layouts,
+	.nlayouts = ARRAY_SIZE(rv_ddtp_layouts),
+};
+
 /* ---- Sv39/Sv48/Sv57 page-table entries ---- */
 
 enum { RV_PTE_INVALID, RV_PTE_TABLE, RV_PTE_LEAF };

@@ -7,7 +7,11 @@
  * STE of a new table abort or bypass); AMD device tables hold valid DTEs
  * only (Linux sets V in every entry up to the last device ID). Field
  * positions: formats.md §2 (VT-d root entries), §5.1 (L1 descriptors, STE
- * Config), §4 (DTE V).
+ * Config), §4 (DTE V). RISC-V (formats.md §7.1-7.2): the root of a 2- or
+ * 3-level device directory is a page of non-leaf DDT entries, each zero or
+ * valid with its reserved bits clear (riscv_iommu_get_dc fills a level as a
+ * device appears); the two DDI splits of base and extended device contexts
+ * are both tried.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,7 +39,8 @@ struct scan {
 	const struct roots_opts *o;
 	struct pre *v;
 	size_t n, cap;
-	uint64_t *l2;		/* SMMUv3: L2 tables named by L1 candidates */
+	uint64_t *l2;		/* SMMUv3: L2 tables named by L1 candidates; RISC-V:
+				 * DDT pages named by candidate DDT pages */
 	size_t nl2, capl2;
 	struct run ste, dte;
 };
@@ -191,6 +196,48 @@ static bool amd_dte_page(const uint8_t *p)
 	return true;
 }
 
+/* ---- RISC-V: a root DDT page of non-leaf entries ---- */
+
+static void riscv_ddt_page(struct scan *s, uint64_t pa, const uint8_t *p)
+{
+	static const char *const layouts[2][2] = { { "2LVL", "3LVL" },
+						   { "2LVL, extended DCs", "3LVL, extended DCs" } };
+	unsigned int present = 0, high = 0;
+	size_t first = s->nl2;
+
+	for (unsigned int i = 0; i < PAGE / 8; i++) {
+		uint64_t e = le64(p + 8 * i), next = (e >> 10 & ((1ull << 44) - 1)) << 12;
+
+		if (!e)
+			continue;
+		/* V, bits 9:1 and 63:54 reserved, a next table that is not this page */
+		if (!(e & 1) || (e & 0x3fe) || (e >> 54) || !next || next == pa) {
+			s->nl2 = first;
+			return;
+		}
+		present++;
+		high += i >= 256;
+		/* a lower level of this directory: not a root of its own */
+		if (s->nl2 == s->capl2) {
+			s->capl2 = s->capl2 ? s->capl2 * 2 : 64;
+			s->l2 = xrealloc(s->l2, s->capl2 * sizeof(*s->l2));
+		}
+		s->l2[s->nl2++] = next;
+	}
+	if (!present)
+		return;
+	for (int ext = 0; ext < 2; ext++)
+		for (int lvl3 = 0; lvl3 < 2; lvl3++) {
+			/* the top level of a 3LVL DDT with base DCs indexes 8 bits (23:16) */
+			if (lvl3 && !ext && high)
+				continue;
+			struct walk_hier h = { .family = WALK_FAM_RISCV, .base = pa >> 12 << 10 | (lvl3 ? 4 : 3),
+					       .ext_dc = ext };
+
+			pre_add(s, &h, layouts[ext][lvl3], present);
+		}
+}
+
 /* ---- checking the candidates ---- */
 
 static int count_cb(void *priv, const struct walk_rid *rid, const struct walk_target *tgt,
@@ -234,7 +281,11 @@ static int by_rank(const void *a, const void *b)
 		return x->requesters - x->broken < y->requesters - y->broken ? 1 : -1;
 	if (x->broken != y->broken)
 		return x->broken > y->broken ? 1 : -1;
-	return x->h.base < y->h.base ? -1 : x->h.base > y->h.base;
+	if (x->h.base != y->h.base)
+		return x->h.base < y->h.base ? -1 : 1;
+	/* RISC-V: extended device contexts (what Linux uses when the IOMMU has
+	 * MSI_FLAT) before base ones when both read the same */
+	return (int)y->h.ext_dc - (int)x->h.ext_dc;
 }
 
 static bool is_l2_of_candidate(const struct scan *s, uint64_t base)
@@ -253,6 +304,7 @@ int roots_find(const struct walk_mem *m, const struct roots_opts *o, struct root
 	bool vtd = o->any_family || o->family == WALK_FAM_VTD;
 	bool smmu = o->any_family || o->family == WALK_FAM_SMMUV3;
 	bool amd = o->any_family || o->family == WALK_FAM_AMD;
+	bool riscv = o->any_family || o->family == WALK_FAM_RISCV;
 	size_t fam_checks[WALK_FAM_RISCV + 1] = { 0 };
 	size_t max_checks = o->max_checks ? o->max_checks : 256;
 	uint64_t max_tables = o->max_tables ? o->max_tables : 4096, start, end, pa = 0, next_progress;
@@ -266,7 +318,7 @@ int roots_find(const struct walk_mem *m, const struct roots_opts *o, struct root
 	if (!st)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	if (!vtd && !smmu && !amd)
+	if (!vtd && !smmu && !amd && !riscv)
 		return -EINVAL;
 	page = xmalloc(PAGE);
 	next_progress = PROGRESS_EVERY;
@@ -295,6 +347,8 @@ int roots_find(const struct walk_mem *m, const struct roots_opts *o, struct root
 			}
 			if (amd)
 				run_page(&s, &s.dte, p, amd_dte_page(page));
+			if (riscv)
+				riscv_ddt_page(&s, p, page);
 		}
 		if (end <= pa) {
 			err = -ENOENT;
@@ -318,8 +372,11 @@ int roots_find(const struct walk_mem *m, const struct roots_opts *o, struct root
 		/* max_checks candidates of each family */
 		if (fam_checks[s.v[i].h.family] >= max_checks)
 			continue;
-		/* an STE run that an L1 candidate names is one of its L2 tables */
+		/* an STE run that an L1 candidate names is one of its L2 tables; a
+		 * DDT page another one names is a lower level of that directory */
 		if (!strcmp(s.v[i].layout, "linear") && is_l2_of_candidate(&s, s.v[i].h.base))
+			continue;
+		if (s.v[i].h.family == WALK_FAM_RISCV && is_l2_of_candidate(&s, s.v[i].h.base >> 10 << 12))
 			continue;
 		fam_checks[s.v[i].h.family]++;
 		memset(r, 0, sizeof(*r));

@@ -19,7 +19,8 @@
 
 struct root_candidate {
 	struct walk_hier h;	/* ready for walk_hier_resolve / _enum */
-	const char *layout;	/* "legacy", "scalable", "2-level", "linear", "device table" */
+	const char *layout;	/* "legacy", "scalable", "2-level", "linear", "device table",
+				 * "2LVL", "3LVL" (", extended DCs") */
 	uint64_t requesters;	/* valid requesters (and PASIDs) under it */
 	uint64_t translated;	/* ... that lead to a page table */
 	uint64_t identity, blocked;
@@ -28,8 +29,8 @@ struct root_candidate {
 };
 
 struct roots_opts {
-	enum walk_family family;	/* VT-d, SMMUv3 or AMD... */
-	bool any_family;		/* ...or all three, in one pass, ranked together */
+	enum walk_family family;	/* VT-d, SMMUv3, AMD or RISC-V... */
+	bool any_family;		/* ...or all four, in one pass, ranked together */
 	/*
 	 * Data ranges of the dump: the first range ending above pa; 0 or
 	 * -ENOENT (another error ends the search and is returned).
@@ -61,7 +62,7 @@ struct roots_stats {
  * @n: their number
  * @st: what was scanned (may be NULL)
  *
- * Return: 0, -EINVAL for a family without a finder (RISC-V), the error of
+ * Return: 0, -EINVAL for a family without a finder, the error of
  * range_next, or of a read that failed for the memory itself
  * (walk_mem_failed(): the dump file changed under the reader).
  */

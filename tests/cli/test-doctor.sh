@@ -31,9 +31,13 @@ check() { # SCN NAME KIND WANT-RC ARGS...
 
 for snap in tests/fixtures/*/snapshot.tar; do
 	scn=$(basename "$(dirname "$snap")")
-	check "$scn" doctor txt 0 -F "$snap" doctor
-	check "$scn" doctor json 0 -F "$snap" doctor
-	check "$scn" doctor-problems txt 0 -F "$snap" doctor --problems
+	# riscv-7.2 rightly fails interrupt remapping (no MSI isolation on RISC-V
+	# 7.2; vfio-pci cannot even bind there): exit 1, not ready
+	want=0
+	[ "$scn" = riscv-7.2 ] && want=1
+	check "$scn" doctor txt $want -F "$snap" doctor
+	check "$scn" doctor json $want -F "$snap" doctor
+	check "$scn" doctor-problems txt $want -F "$snap" doctor --problems
 	# what a snapshot does not hold is unknown, and is no failure (snapshots
 	# saved since doctor exists hold /proc/cmdline, /proc/interrupts,
 	# /sys/module and /sys/firmware: those checks are known there)
@@ -51,7 +55,7 @@ if not sys.argv[2].startswith("powernv"):
 for k, m in lacks.items():
     if m is None or m not in has:
         assert by[k]["verdict"] == "unknown", (k, by[k])
-assert by["firmware.enabled"]["verdict"] == "ok" and d["ready"] is True, d
+assert by["firmware.enabled"]["verdict"] == "ok" and d["ready"] is (sys.argv[2] != "riscv-7.2"), d
 assert d["origin"] == "snapshot"
 ' "$tmp/snap.json" "$scn" "$tmp/members" 2>"$tmp/err"; then ok "$scn: what the snapshot lacks is unknown, the machine is ready"
 	else bad "$scn: $(tail -n 1 "$tmp/err")"; fi

@@ -269,7 +269,7 @@ def roots(*a):
     return json.loads(subprocess.run([bin, "-j", "walk", "roots", "--mem", mem, *a], capture_output=True).stdout)["roots"]
 every = roots()
 each = []
-for f in ("vtd", "smmuv3"):
+for f in ("vtd", "smmuv3", "riscv"):
     each += roots("--format", f)
 key = lambda r: (r["family"], r["root"], r["layout"])
 if sorted(map(key, every)) != sorted(map(key, each)):
@@ -280,9 +280,20 @@ else:
     print("ok %s" % " ".join(sorted(set(r["family"] for r in every))))
 PY
 )
-[ "$fams" = "ok smmuv3 vtd" ] && ok "roots, no --format: the VT-d and SMMUv3 candidates of the per-family runs, ranked together" ||
+[ "$fams" = "ok riscv smmuv3 vtd" ] && ok "roots, no --format: the VT-d, SMMUv3 and RISC-V candidates of the per-family runs, ranked together" ||
 	bad "roots, no --format: $fams"
-expect_rc 2 "walk roots --format riscv" walk roots --format riscv --mem "$d/mem.elf"
+# RISC-V: both directories, each read with extended and base device contexts
+# (the same devices at other IDs when the MSI fields are zero: equal rank,
+# extended first); the register's mode and PPN are the options' ddtp
+rvb=$(awk -F'\t' '$1 == "riscv-dev" { split($4, a, " "); print a[4] }' "$d/cases")
+rv3=$(awk -F'\t' '$1 == "riscv-ext-3lvl" { split($4, a, " "); print a[4] }' "$d/cases")
+rvtop=$("$bin" -j walk roots --format riscv --mem "$d/mem.elf" |
+	python3 -c 'import json,sys; r=json.load(sys.stdin)["roots"]; print(" | ".join("%s/%s/%s" % (x["root"], x["layout"], x["walk_options"]) for x in r))')
+case "$rvtop" in
+"0x2300000/2LVL, extended DCs/--format riscv --ddtp $rvb --ext-dc | 0x2300000/2LVL/--format riscv --ddtp $rvb | 0x2400000/3LVL, extended DCs/--format riscv --ddtp $rv3 --ext-dc | 0x2400000/3LVL/--format riscv --ddtp $rv3")
+	ok "roots: RISC-V 2LVL directory $rvb and 3LVL directory $rv3 found, the lower DDT pages not taken for roots" ;;
+*) bad "roots: RISC-V: $rvtop (want ddtp $rvb and $rv3)" ;;
+esac
 expect_rc 2 "walk roots without --mem" walk roots --format vtd
 
 # B16: walk roots skips the holes of a sparse raw or ELF image (zeros: no

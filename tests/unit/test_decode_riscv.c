@@ -14,6 +14,7 @@
 
 static const char *const rv_formats[] = {
 	"riscv-ddte", "riscv-dc", "riscv-dc-ext", "riscv-pdte", "riscv-pc", "riscv-pte",
+	"riscv-caps", "riscv-fctl", "riscv-ddtp",
 };
 
 static void test_rv_invariants(void **state)
@@ -79,6 +80,12 @@ static const struct vector pte_vectors[] = {
 	{ .fmt = "riscv-pte", .words = { 0x00000000201000cf }, LEVEL(1),
 	  .exp = { { "x", 1 }, { "output_addr", 0x80400000 },
 		   { "page_size", 0x200000, "2M" }, { "perms", 7, "rwx-" } } },
+	/* A 64 KiB leaf as Linux 7.1+ writes it (drivers/iommu/generic_pt/fmt/riscv.h,
+	 * riscvpt_install_leaf_entry): V | PPN(oa) | N | BIT(13) (PPN[3:0] = 1000b)
+	 * with riscvpt_iommu_set_prot's A, U, R, W, D, X, in all 16 entries */
+	{ .fmt = "riscv-pte", .words = { 0x80000000204020dfULL }, LEVEL(0), .layout = "leaf",
+	  .exp = { { "n", 1 }, { "u", 1 }, { "a", 1 }, { "d", 1 }, { "output_addr", 0x81000000 },
+		   { "page_size", 0x10000, "64K" }, { "contig", 16 }, { "perms", 0xf, "rwxu" } } },
 	/* RV5: Svnapot 64 KiB */
 	{ .fmt = "riscv-pte", .words = { 0x80000000204020d7 }, LEVEL(0),
 	  .exp = { { "n", 1 }, { "pbmt", 0, "PMA" }, { "output_addr", 0x81000000 },
@@ -96,6 +103,50 @@ static const struct vector pte_vectors[] = {
 	{ .fmt = "riscv-pte", .words = { 0x20080000 }, .layout = "invalid",
 	  .exp = { { "entry_type", 0, "not present" } } },
 };
+
+/* The registers (spec v1.0 §5.3-5.5; bit names of drivers/iommu/riscv/iommu-bits.h) */
+static const struct vector reg_vectors[] = {
+	/* version 1.0, Sv39/48/57, Svpbmt, Sv39x4..Sv57x4, MSI_FLAT, MSI_MRIF, AMO_HWAD,
+	 * ATS, T2GPA, IGS both, DBG, PAS 56, PD8/17/20 */
+	{ .fmt = "riscv-caps", .words = { 0x000001f8a7ce8e10ULL },
+	  .exp = { { "version", 0x10, "1.0" }, { "sv32", 0 }, { "sv39", 1 }, { "sv48", 1 },
+		   { "sv57", 1 }, { "svpbmt", 1 }, { "sv39x4", 1 }, { "msi_flat", 1 },
+		   { "end", 0 }, { "igs", 2, "MSI and WSI" }, { "dbg", 1 }, { "hpm", 0 },
+		   { "pas", 56, "56-bit physical addresses" }, { "pd8", 1 }, { "pd17", 1 },
+		   { "pd20", 1 }, { "nl", 0 }, { "s", 0 } } },
+	/* QEMU 11.1's riscv-iommu-pci as Linux 7.2 left it (read over QMP in
+	 * test-vm-dump's riscv-7.2 guest): Sv32..Sv57, Svrsw60t59b (bit 14),
+	 * the G-stage modes, MSI_FLAT, MSI_MRIF, ATS, HPM, DBG, PAS 56, PD8 */
+	{ .fmt = "riscv-caps", .words = { 0x00000078c2cf4f10ULL },
+	  .exp = { { "version", 0x10, "1.0" }, { "sv32", 1 }, { "sv57", 1 }, { "svrsw60t59b", 1 },
+		   { "svpbmt", 0 }, { "sv32x4", 1 }, { "sv57x4", 1 }, { "msi_flat", 1 },
+		   { "msi_mrif", 1 }, { "amo_hwad", 0 }, { "ats", 1 }, { "igs", 0, "MSI only" },
+		   { "hpm", 1 }, { "dbg", 1 }, { "pas", 56 }, { "pd8", 1 }, { "pd17", 0 },
+		   { "pd20", 0 } } },
+	{ .fmt = "riscv-caps", .words = { 0x0000000000101000ULL | 1ULL << 20 | 1ULL << 41 }, .nwarn = 3,
+	  .exp = { { "rsvd_q0_13_12", 1 }, { "rsvd_q0_20_20", 1 }, { "rsvd_q0_41_41", 1 } } },
+	{ .fmt = "riscv-caps", .words = { 3ULL << 28 | 0xabULL << 56 }, .nwarn = 1,
+	  .exp = { { "igs", 3 }, { "custom", 0xab, "0xab" } } },
+	{ .fmt = "riscv-fctl", .words = { 0 },
+	  .exp = { { "be", 0 }, { "wsi", 0 }, { "gxl", 0 } } },
+	{ .fmt = "riscv-fctl", .words = { 0x7 }, .exp = { { "be", 1 }, { "wsi", 1 }, { "gxl", 1 } } },
+	{ .fmt = "riscv-fctl", .words = { 0x100000008ULL }, .nwarn = 2,
+	  .exp = { { "rsvd_q0_15_3", 1 }, { "rsvd_q0_63_32", 1 } } },
+	/* 3LVL, root DDT at 0x80400000 */
+	{ .fmt = "riscv-ddtp", .words = { 0x0000000020100004ULL },
+	  .exp = { { "iommu_mode", 4, "3LVL" }, { "busy", 0 }, { "ppn", 0x80400000 } } },
+	{ .fmt = "riscv-ddtp", .words = { 1 }, .exp = { { "iommu_mode", 1, "Bare" } } },
+	{ .fmt = "riscv-ddtp", .words = { 0 }, .exp = { { "iommu_mode", 0, "Off" } } },
+	{ .fmt = "riscv-ddtp", .words = { 0x15 }, .nwarn = 1,
+	  .exp = { { "iommu_mode", 5 }, { "busy", 1 } } },
+	{ .fmt = "riscv-ddtp", .words = { 0x0040000000000022ULL }, .nwarn = 2,
+	  .exp = { { "iommu_mode", 2, "1LVL" }, { "rsvd_q0_9_5", 1 }, { "rsvd_q0_63_54", 1 } } },
+};
+
+static void test_rv_registers(void **state)
+{
+	run_vectors(reg_vectors, N_ELEM(reg_vectors));
+}
 
 static void test_rv_directories(void **state)
 {
@@ -161,6 +212,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rv_invariants),
+		cmocka_unit_test(test_rv_registers),
 		cmocka_unit_test(test_rv_directories),
 		cmocka_unit_test(test_rv_contexts),
 		cmocka_unit_test(test_rv_pte),

@@ -556,9 +556,16 @@ static void test_units(void **state)
 	link_to("sys/devices/platform/foo.0/driver", "../../../bus/platform/drivers/foo-iommu");
 	link_to("sys/class/iommu/foo-unit", "../../devices/platform/foo.0/iommu/foo-unit");
 
+	/* RISC-V IOMMU (Linux 7.2 on QEMU's riscv-iommu-pci): a virtual unit
+	 * named after its PCI function, no parent, no attributes */
+	pci_dev("0000:00:05.0", 0x1b36, 0x0014, 0x080600, "iommu_pci", -1, NULL, 256);
+	mkdir_rel("sys/devices/virtual/iommu/riscv-iommu@0000:00:05.0/devices");
+	link_to("sys/class/iommu/riscv-iommu@0000:00:05.0",
+		"../../devices/virtual/iommu/riscv-iommu@0000:00:05.0");
+
 	load(&inv, false);
 	assert_true(inv.have_units);
-	assert_int_equal(inv.nunits, 4);
+	assert_int_equal(inv.nunits, 5);
 
 	u = inventory_unit(&inv, "dmar0");
 	assert_non_null(u);
@@ -606,6 +613,12 @@ static void test_units(void **state)
 	assert_string_equal(u->parent_driver, "virtio_iommu");
 	assert_int_equal(u->nattrs, 0);
 	assert_int_equal(u->devices.n, 0);
+
+	u = inventory_unit(&inv, "riscv-iommu@0000:00:05.0");
+	assert_non_null(u);
+	assert_string_equal(u->kind_name, "riscv-iommu");
+	assert_null(u->parent);
+	assert_int_equal(u->nattrs, 0);
 
 	u = inventory_unit(&inv, "foo-unit");
 	assert_null(u->kind);

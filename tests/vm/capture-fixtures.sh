@@ -64,6 +64,7 @@ declare -A IOMMU_EVIDENCE=(
 	[arm64-smmuv3-16k-7.2]='arm-smmu-v3 [0-9a-f]+\.smmuv3: oas [0-9]+-bit \(features 0x[0-9a-f]+\)'
 	[arm64-smmuv3-s2-7.2]='arm-smmu-v3 [0-9a-f]+\.smmuv3: oas [0-9]+-bit \(features 0x[0-9a-f]*[45cd][0-9a-f]{2}\)'
 	[powernv]='pci [0-9a-f]{4}:[0-9a-f]{2} *: \[PE# [0-9a-f]+\] Setting up 32-bit TCE table at'
+	[riscv-7.2]='pci 0000:00:03\.0: Adding to iommu group [0-9]+$'
 )
 # The e1000e functions that must be bound to e1000e and in a group (powernv has
 # one device per PHB: tests/vm/lib-ppc64.sh).
@@ -137,6 +138,10 @@ prepare_flavour() {
 	if [[ $VM_ARCH == ppc64 && $IOMMUCTL_PPC64 == "$VM_REPO/build-ppc64/iommuctl" ]]; then
 		vm_ppc64_build_iommuctl ||
 			loud "cannot cross-build iommuctl for ppc64el: every powernv snapshot will fail"
+	fi
+	if [[ $VM_ARCH == riscv64 && $IOMMUCTL_RISCV64 == "$VM_REPO/build-riscv64/iommuctl" ]]; then
+		vm_riscv64_build_iommuctl ||
+			loud "cannot cross-build iommuctl for riscv64: every riscv64 snapshot will fail"
 	fi
 	vm_fetch_kernel
 	t0=$(date +%s.%N)

@@ -141,6 +141,9 @@ VM_ARCH=x86_64
 # The 7.2 world (Linux 7.2 under QEMU 11) and its x86 scenarios.
 # shellcheck source-path=SCRIPTDIR source=lib-world.sh
 . "$VM_DIR/lib-world.sh"
+# The RISC-V IOMMU scenario (riscv-7.2): flavour riscv64, VM_ARCH riscv64.
+# shellcheck source-path=SCRIPTDIR source=lib-riscv64.sh
+. "$VM_DIR/lib-riscv64.sh"
 
 vm_log() { printf 'vm: %s\n' "$*" >&2; }
 vm_die() {
@@ -589,6 +592,11 @@ vm_build_initramfs() {
 		bin=$IOMMUCTL_PPC64
 		bblist=$(vm_busybox_static 2>/dev/null) && bblist=$("$bblist" --list) ||
 			bblist="sh ash cat cp dd dmesg echo grep insmod ls mkdir mount poweroff readlink sed setsid sleep sync tar tee tr basename dirname rm kill"
+	elif [[ $VM_ARCH == riscv64 ]]; then
+		bb=$(vm_riscv64_busybox) || vm_die "no riscv64 busybox"
+		bin=$IOMMUCTL_RISCV64
+		bblist=$(vm_busybox_static 2>/dev/null) && bblist=$("$bblist" --list) ||
+			bblist="sh ash cat cp dd dmesg echo grep insmod ls mkdir mount poweroff readlink sed setsid sleep sync tar tee tr basename dirname rm kill"
 	else
 		bb=$(vm_busybox_static) || vm_die "no statically linked busybox (apt-get install busybox-static)"
 		bblist=$("$bb" --list)
@@ -602,6 +610,7 @@ vm_build_initramfs() {
 
 	local -a want=("${VM_COMMON_MODULES[@]}")
 	[[ $VM_ARCH == ppc64 ]] && want=("${VM_COMMON_MODULES_PPC64[@]}")
+	[[ $VM_ARCH == riscv64 ]] && want=("${VM_COMMON_MODULES_RISCV64[@]}")
 	[[ ${VM_BUILTIN:-0} == 1 ]] && want=()
 	for n in "${VM_SCENARIOS[@]}"; do
 		# only the scenarios that boot this kernel flavour
@@ -636,11 +645,13 @@ vm_build_initramfs() {
 			_vm_arm64_copy_libs "$root" "$bin"
 		elif [[ $VM_ARCH == ppc64 ]]; then
 			_vm_ppc64_copy_libs "$root" "$bin"
+		elif [[ $VM_ARCH == riscv64 ]]; then
+			_vm_riscv64_copy_libs "$root" "$bin"
 		else
 			_vm_copy_libs "$root" "$bin"
 		fi
 	else
-		vm_log "WARNING: no iommuctl binary at $bin (run make, or set IOMMUCTL/IOMMUCTL_ARM64/IOMMUCTL_PPC64): the guest has none"
+		vm_log "WARNING: no iommuctl binary at $bin (run make, or set IOMMUCTL/IOMMUCTL_ARM64/IOMMUCTL_PPC64/IOMMUCTL_RISCV64): the guest has none"
 	fi
 
 	cp "$VM_DIR/init.sh" "$root/init"
@@ -669,6 +680,7 @@ VM_X86_APPEND=no_timer_check
 vm_kernel_cmdline() {
 	local s=$1 mods gt=0 common=("${VM_COMMON_MODULES[@]}")
 	[[ $(vm_scn_flavour "$s") == powerpc64le* ]] && common=("${VM_COMMON_MODULES_PPC64[@]}")
+	[[ $(vm_scn_flavour "$s") == riscv64 ]] && common=("${VM_COMMON_MODULES_RISCV64[@]}")
 	# Leave the guest time to send its results back after killing the script.
 	((VM_TIMEOUT > 30)) && gt=$((VM_TIMEOUT - 20))
 	# shellcheck disable=SC2086 # space-separated lists
@@ -679,6 +691,7 @@ vm_kernel_cmdline() {
 	case $(vm_scn_flavour "$s") in
 	amd64) x86=$VM_X86_APPEND ;;
 	powerpc64le*) con=hvc0 ;;   # the OPAL console
+	riscv64) ;;                # virt's 16550 UART
 	*) con=ttyAMA0,115200 ;;
 	esac
 	printf '%s' "console=$con panic=-1 $x86 ${VM_SCN_APPEND[$s]} iommuctl_vm.scenario=$s iommuctl_vm.modules=$mods iommuctl_vm.guest_timeout=$gt ${IOMMUCTL_VM_APPEND:-}" |
@@ -762,6 +775,9 @@ vm_boot_accel() {
 		-drive "if=none,id=vmout,format=raw,file=$disk"
 		"${VM_DEVICES[@]}" "${extra[@]}" "${VM_QEMU_EXTRA[@]}"
 	)
+	elif [[ $VM_ARCH == riscv64 ]]; then
+		_vm_riscv64_qemu_cmd "$s" "$accel" "$console" "$disk" "$initrd" "${VM_QEMU_EXTRA[@]}"
+		cmd=(timeout -k 5 "$VM_TIMEOUT" "${cmd[@]}")
 	elif [[ $VM_ARCH == ppc64 ]]; then cmd=(
 		# powernv creates its PHBs and root ports only as machine defaults:
 		# no -nodefaults here, the other defaults are switched off one by one

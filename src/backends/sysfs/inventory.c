@@ -54,6 +54,10 @@ const struct inv_kind inv_kinds[] = {
 	/* POWER PHBs (arch/powerpc/kernel/iommu.c, v6.4+): virtual units named
 	 * iommu-phb%04x after the PHB's domain, with no parent device */
 	{ .name = "spapr-tce", .prefix = "iommu-phb" },
+	/* RISC-V IOMMU (drivers/iommu/riscv/iommu.c, v6.13+): virtual units
+	 * named riscv-iommu@ after the IOMMU's own device (a PCI function or
+	 * a platform device), with no parent device and no attributes */
+	{ .name = "riscv-iommu", .prefix = "riscv-iommu@" },
 };
 
 const size_t inv_nkinds = ARRAY_SIZE(inv_kinds);

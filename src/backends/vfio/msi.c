@@ -24,6 +24,7 @@ const char *resv_arch_guess(const char *kind, const char *kernel_release)
 	} by_kind[] = {
 		{ "intel-vtd", "x86" }, { "amd-vi", "x86" },
 		{ "arm-smmu-v3", "arm64" }, { "arm-smmu", "arm64" }, { "spapr-tce", "ppc64" },
+		{ "riscv-iommu", "riscv64" },
 	};
 	static const struct {
 		const char *suffix, *arch;

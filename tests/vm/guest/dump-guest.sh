@@ -16,6 +16,18 @@ grep -i smmu /proc/iomem > "$out/iomem-smmu.txt" 2>/dev/null
 case ${VM_SCENARIO:-} in
 arm64-smmuv3-s2*) batch=/guest/dump-batch-arm64-s2.txt ;;
 arm64*) batch=/guest/dump-batch-arm64.txt ;;
+riscv*)
+	# Linux 7.2 on riscv64: vfio-pci cannot bind (the probe above fails,
+	# EINVAL) and every group is an identity one (tests/vm/lib-riscv64.sh):
+	# record the kernel's own view of the groups and where the IOMMU's
+	# registers are, then hold for the dump with no maps (the host walks
+	# the DDT from the ddtp register)
+	for g in /sys/kernel/iommu_groups/*; do
+		echo "${g##*/} $(cat "$g/type") $(ls "$g/devices" | tr '\n' ' ')"
+	done > "$out/groups.txt"
+	sed -n 1p /sys/bus/pci/devices/0000:00:01.0/resource > "$out/iommu-bar0.txt"
+	run batch sh /guest/dump-hold.sh s1
+	exit 0 ;;
 *) batch=/guest/dump-batch-x86.txt ;;
 esac
 run batch iommuctl -j batch $batch
