@@ -11,6 +11,10 @@ dev=0000:00:03.0
 bind_vfio $dev
 cat /sys/kernel/mm/transparent_hugepage/enabled > "$out/thp.txt" 2>&1
 cat /sys/class/iommu/*/intel-iommu/address > "$out/vtd-address.txt" 2>/dev/null
+# the registers as the guest's kernel read them (test-vm-dump's kernel view)
+cat /sys/class/iommu/*/intel-iommu/cap > "$out/vtd-cap.txt" 2>/dev/null
+cat /sys/class/iommu/*/intel-iommu/ecap > "$out/vtd-ecap.txt" 2>/dev/null
+cat /sys/class/iommu/*/amd-iommu/features > "$out/amd-features.txt" 2>/dev/null
 case ${VM_SCENARIO:-} in
 arm64*) batch=/guest/dump-batch-arm64.txt ;;
 *) batch=/guest/dump-batch-x86.txt ;;
