@@ -216,6 +216,12 @@ check-unit: all units
 check-cli: all
 	@tests/run-all.sh --only cli $(O):$(BIN)
 
+# The QEMU suites only, with every scenario of the Linux 7.2 / QEMU 11 world
+# (make check boots a representative one per IOMMU family): tests/vm/README.
+check-vm-all: test-deps
+	@$(MAKE) --no-print-directory all
+	@IOMMUCTL_VM_ALL=1 tests/run-all.sh --only vm $(O):$(BIN)
+
 # Benchmarks (bench/README): ratios against baselines measured in the same
 # run, no thresholds. BENCH picks some; inventory needs root.
 BENCH ?= decode walk json_rss mem inventory

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Run every test suite for one or more builds and print one summary line.
-#   tests/run-all.sh [--only unit|cli] [--fuzz FUZZDIR] OBJDIR:BINARY ...
+#   tests/run-all.sh [--only unit|cli|vm] [--fuzz FUZZDIR] OBJDIR:BINARY ...
 # Unit tests: every OBJDIR/tests/unit/test_* (cmocka). CLI tests: every
 # executable tests/cli/*.sh, given the binary as $1; each ends with
 # "N passed, M failed[, K skipped]". Output of a suite is shown only when it
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 only="" fuzzdir=""
 if [ "${1:-}" = --only ]; then only=$2; shift 2; fi
 if [ "${1:-}" = --fuzz ]; then fuzzdir=$2; shift 2; fi
-[ $# -ge 1 ] || { echo "usage: $0 [--only unit|cli] OBJDIR:BINARY..." >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 [--only unit|cli|vm] OBJDIR:BINARY..." >&2; exit 2; }
 
 # python3 as the interpreter itself, not a version manager's shim: the
 # suites start it thousands of times, and pyenv's shim costs 0.4 s a start
@@ -67,7 +67,7 @@ first=1
 for spec in "$@"; do
 	objdir=${spec%%:*} bin=${spec#*:}
 	tag=""; [ "$objdir" = build ] || tag=" [$objdir]"
-	if [ "$only" != cli ]; then
+	if [ "$only" != cli ] && [ "$only" != vm ]; then
 		for t in "$objdir"/tests/unit/test_*; do
 			[ -x "$t" ] || continue
 			case $t in *.d|*.o) continue;; esac
@@ -77,6 +77,8 @@ for spec in "$@"; do
 	if [ "$only" != unit ]; then
 		for t in tests/cli/*.sh; do
 			[ -x "$t" ] || continue
+			# --only vm: the QEMU suites
+			[ "$only" != vm ] || case $t in tests/cli/test-vm-*) ;; *) continue ;; esac
 			[ "$first" = 1 ] || ! grep -q '^# run-all: once' "$t" || continue
 			jl+=("cli|cli/$(basename "$t")$tag|$t|$bin")
 		done

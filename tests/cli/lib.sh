@@ -89,6 +89,29 @@ vm_ppc64_check() {
 	fi
 }
 
+# world_note DIR: a note naming the kernel and QEMU of the guest run whose
+# files are in DIR (tests/vm's DIR/.vm/world), once per run
+world_note() {
+	[ -s "$1/.vm/world" ] && note "$(cat "$1/.vm/world")"
+	return 0
+}
+
+# vm_matrix CHECK [ALL...]: the scenarios a VM suite boots: CHECK (a list of
+# 6.12 scenarios and a representative 7.2 one per family) in make check;
+# CHECK and ALL (the rest of the 7.2 world) when IOMMUCTL_VM_ALL=1 (make
+# check-vm-all). IOMMUCTL_VM_SCENARIOS, when set, names them instead.
+vm_matrix() {
+	local check=$1
+	shift
+	if [ -n "${IOMMUCTL_VM_SCENARIOS:-}" ]; then
+		echo "$IOMMUCTL_VM_SCENARIOS"
+	elif [ "${IOMMUCTL_VM_ALL:-0}" = 1 ]; then
+		echo "$check $*"
+	else
+		echo "$check"
+	fi
+}
+
 # guest_run SCENARIO GUEST DIR [SRC:DST...]: boots a tests/vm scenario with
 # the guest script GUEST and tests/vm/guest/ as /guest (and each SRC copied
 # to DST); the guest's files in DIR, the log in DIR.log. Sets secs; returns
@@ -101,6 +124,7 @@ guest_run() {
 	bash -c '. tests/vm/lib.sh; vm_run "$@"' \
 		_ "$s" "$guest" "$dir" "$PWD/tests/vm/guest:/guest" "$@" >"$dir.log" 2>&1 || rc=$?
 	t1=$(date +%s.%N)
+	world_note "$dir"
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	return "$rc"
 }
@@ -165,6 +189,7 @@ dump_guest_run() {
 		vm_dump_wait || { echo "qmp-dump failed: $(cat "$d/dump/qmp-dump.err")" >&2; ((rc)) || rc=3; }
 		exit $rc' _ "$s" "$guest" "$d" "$devopts" "$@" >"$d/run.log" 2>&1 || rc=$?
 	t1=$(date +%s.%N)
+	world_note "$d/out"
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	return "$rc"
 }

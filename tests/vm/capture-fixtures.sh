@@ -123,7 +123,7 @@ built_flavour=
 prepare_flavour() {
 	local s=$1 t0 t1
 	vm_select "$s"
-	[[ $VM_FLAVOUR == "$built_flavour" ]] && return 0
+	[[ $VM_WORLD/$VM_FLAVOUR == "$built_flavour" ]] && return 0
 	if [[ $VM_ARCH == arm64 && $IOMMUCTL_ARM64 == "$VM_REPO/build-arm64/iommuctl" ]]; then
 		vm_arm64_build_iommuctl ||
 			loud "cannot cross-build iommuctl for arm64: every arm64 snapshot will fail"
@@ -137,7 +137,7 @@ prepare_flavour() {
 	vm_build_initramfs "$initrd" "$VM_DIR/guest/capture.sh"
 	t1=$(date +%s.%N)
 	printf 'kernel %s, initramfs built in %.1f s\n' "$VM_KVER" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
-	built_flavour=$VM_FLAVOUR
+	built_flavour=$VM_WORLD/$VM_FLAVOUR
 }
 
 declare -A result=() secs=()

@@ -35,23 +35,27 @@ VM_SCN_MODULES[arm64-smmuv3-16k]=''
 # The kernel flavour (Debian's name) and QEMU CPU of every scenario; x86
 # scenarios are "amd64".
 declare -gA VM_SCN_FLAVOUR=([arm64-smmuv3]=arm64 [arm64-smmuv3-16k]=arm64-16k)
-declare -gA VM_SCN_CPU=([arm64-smmuv3]=cortex-a57 [arm64-smmuv3-16k]=max)
+VM_SCN_CPU[arm64-smmuv3]=cortex-a57
+VM_SCN_CPU[arm64-smmuv3-16k]=max
 
 vm_scn_flavour() { echo "${VM_SCN_FLAVOUR[$1]:-amd64}"; }
 
 # vm_select SCENARIO: make the scenario's kernel flavour the current one
 # (VM_FLAVOUR, VM_ARCH); forgets the fetched kernel when the flavour changes.
 vm_select() {
-	local f
+	local f w
 	f=$(vm_scn_flavour "$1")
-	if [[ $f != "${VM_FLAVOUR:-amd64}" ]]; then
+	w=$(vm_world "$1")
+	if [[ $f != "${VM_FLAVOUR:-amd64}" || $w != "${VM_WORLD:-6.12}" ]]; then
 		VM_KVER=
 		VM_DEP_KVER=
 	fi
 	VM_FLAVOUR=$f
+	VM_WORLD=$w
 	case $f in
 	amd64) VM_ARCH=x86_64 ;;
-	powerpc64le) VM_ARCH=ppc64 ;;
+	powerpc64le*) VM_ARCH=ppc64 ;;
+	riscv64) VM_ARCH=riscv64 ;;
 	*) VM_ARCH=arm64 ;;
 	esac
 }

@@ -34,6 +34,10 @@ if ! declare -p VM_QEMU_EXTRA >/dev/null 2>&1; then
 	VM_QEMU_EXTRA=()
 fi
 
+# The world of a scenario (lib-world.sh: 6.12 by default, 7.2 for Linux 7.2
+# under QEMU 11) and its QEMU CPU (arm64 always; x86 where set).
+declare -A VM_SCN_WORLD=() VM_SCN_CPU=()
+
 # Scenarios: the IOMMU device (it comes first among the devices: QEMU starts
 # without complaint when it does not, but PCI devices created before the
 # intel-iommu get their DMA address space without it), extra kernel command line,
@@ -134,6 +138,9 @@ VM_ARCH=x86_64
 # The POWER (PowerNV) scenario: flavour powerpc64le, VM_ARCH ppc64.
 # shellcheck source-path=SCRIPTDIR source=lib-ppc64.sh
 . "$VM_DIR/lib-ppc64.sh"
+# The 7.2 world (Linux 7.2 under QEMU 11) and its x86 scenarios.
+# shellcheck source-path=SCRIPTDIR source=lib-world.sh
+. "$VM_DIR/lib-world.sh"
 
 vm_log() { printf 'vm: %s\n' "$*" >&2; }
 vm_die() {
@@ -339,6 +346,15 @@ _vm_use_image() {
 # cache; the newest one in apt's index (after apt-get update if it has none).
 vm_fetch_kernel() {
 	local pkg=${IOMMUCTL_VM_KERNEL_PKG:-} kdir tmp deb
+	VM_BUILTIN=0
+	if [[ $VM_WORLD == 7.2 ]]; then
+		if [[ -n ${IOMMUCTL_VM_KERNEL_IMAGE:-} ]]; then
+			_vm_use_image "$IOMMUCTL_VM_KERNEL_IMAGE"
+		else
+			vm_sid_fetch_kernel
+		fi
+		return 0
+	fi
 	if [[ $VM_ARCH == arm64 ]]; then
 		vm_arm64_fetch_kernel
 		return 0
@@ -587,7 +603,7 @@ vm_build_initramfs() {
 	[[ ${VM_BUILTIN:-0} == 1 ]] && want=()
 	for n in "${VM_SCENARIOS[@]}"; do
 		# only the scenarios that boot this kernel flavour
-		[[ $(vm_scn_flavour "$n") == "$VM_FLAVOUR" ]] || continue
+		[[ $(vm_scn_flavour "$n") == "$VM_FLAVOUR" && $(vm_world "$n") == "$VM_WORLD" ]] || continue
 		# shellcheck disable=SC2206 # space-separated list
 		want+=(${VM_SCN_MODULES[$n]})
 	done
@@ -728,14 +744,15 @@ vm_boot_accel() {
 	else
 		console="file,id=con,path=$outdir/.vm/console.log"
 	fi
-	[[ $(vm_scn_flavour "$s") == "$VM_FLAVOUR" ]] ||
-		vm_die "scenario $s needs the $(vm_scn_flavour "$s") kernel; $VM_FLAVOUR is selected (vm_select $s first)"
-	local -a cmd extra=()
+	[[ $(vm_scn_flavour "$s") == "$VM_FLAVOUR" && $(vm_world "$s") == "$VM_WORLD" ]] ||
+		vm_die "scenario $s needs the $(vm_world "$s") $(vm_scn_flavour "$s") kernel; $VM_WORLD $VM_FLAVOUR is selected (vm_select $s first)"
+	local -a cmd extra=() x86cpu=()
+	[[ -n ${VM_SCN_CPU[$s]:-} ]] && x86cpu=(-cpu "${VM_SCN_CPU[$s]}")
 	# the scenario's own devices: words of a string that spans lines
 	IFS=$' \t\n' read -r -d '' -a extra <<<"${VM_SCN_DEVICES_EXTRA[$s]:-}" || true
 	if [[ $VM_ARCH == arm64 ]]; then cmd=(
 		timeout -k 5 "$VM_TIMEOUT"
-		qemu-system-aarch64 -machine "virt,iommu=${VM_SCN_DEVICE[$s]},gic-version=3" -accel "$accel"
+		"$(vm_qemu_bin qemu-system-aarch64)" -machine "virt,iommu=${VM_SCN_DEVICE[$s]},gic-version=3" -accel "$accel"
 		-cpu "${VM_SCN_CPU[$s]}"
 		-m "$VM_MEM" -smp "$VM_SMP" -nodefaults -no-user-config -no-reboot
 		-display none -monitor none -chardev "$console" -serial chardev:con
@@ -747,7 +764,7 @@ vm_boot_accel() {
 		# powernv creates its PHBs and root ports only as machine defaults:
 		# no -nodefaults here, the other defaults are switched off one by one
 		timeout -k 5 "$VM_TIMEOUT"
-		qemu-system-ppc64 -machine "${VM_SCN_DEVICE[$s]}" -accel "$accel"
+		"$(vm_qemu_bin qemu-system-ppc64)" -machine "${VM_SCN_DEVICE[$s]}" -accel "$accel"
 		-m "${IOMMUCTL_VM_MEM:-1G}" -smp "$VM_SMP" -no-user-config -no-reboot
 		-nic none -monitor none -parallel none -vga none
 		-display none -chardev "$console" -serial chardev:con
@@ -757,7 +774,7 @@ vm_boot_accel() {
 	)
 	else cmd=(
 		timeout -k 5 "$VM_TIMEOUT"
-		qemu-system-x86_64 -machine q35,kernel-irqchip=split -accel "$accel"
+		"$(vm_qemu_bin qemu-system-x86_64)" -machine q35,kernel-irqchip=split -accel "$accel" "${x86cpu[@]}"
 		-m "$VM_MEM" -smp "$VM_SMP" -nodefaults -no-user-config -no-reboot
 		-display none -monitor none -chardev "$console" -serial chardev:con
 		-kernel "$VM_KERNEL" -initrd "$initrd" -append "$(vm_kernel_cmdline "$s")"
@@ -766,6 +783,8 @@ vm_boot_accel() {
 		"${VM_DEVICES[@]}" "${extra[@]}" "${VM_QEMU_EXTRA[@]}"
 	); fi
 	printf '%q ' "${cmd[@]}" >"$outdir/.vm/qemu.cmd"
+	# which kernel and QEMU this run used, for the suites' notes
+	vm_world_line "$s" >"$outdir/.vm/world"
 	t0=$(date +%s.%N)
 	"${cmd[@]}" </dev/null 2>"$outdir/.vm/qemu.log" || rc=$?
 	t1=$(date +%s.%N)
