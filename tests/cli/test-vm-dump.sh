@@ -33,6 +33,8 @@ scenarios=${*:-arm64-smmuv3 arm64-smmuv3-16k vtd vtd-sm amd}
 share=${IOMMUCTL_VM_SHARE:+$IOMMUCTL_VM_SHARE/test-vm-dump}
 # shellcheck source=lib.sh
 . tests/cli/lib.sh
+# the 7.2 world: vtd-sm-7.2 in make check, vtd-7.2 and amd-7.2 in check-vm-all
+[ $# -gt 0 ] || scenarios=$(vm_matrix "$scenarios vtd-sm-7.2" vtd-7.2 amd-7.2)
 tmp=$(mktemp -d)
 # IOMMUCTL_TEST_KEEP=1 keeps the dumps and the guest's files for a look
 if [ -n "${IOMMUCTL_TEST_KEEP:-}" ]; then echo "# keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
@@ -227,7 +229,7 @@ check_scenario() { # SCENARIO
 		# unpack the initramfs (the cross-built binary with every library it
 		# may load on demand, libicu's 30 MB of data among them)
 		IOMMUCTL_VM_MEM=$([[ $s == arm64* ]] && echo 384M || echo 256M) IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-200} dump_guest_run "$s" \
-			tests/vm/guest/dump-guest.sh "$d" addr=0x7 --timeout 180 --xp "${XP[$s]}" "${fmts[@]}" || rc=$?
+			tests/vm/guest/dump-guest.sh "$d" addr=0x7 --timeout "$(( ${IOMMUCTL_VM_TIMEOUT:-200} - 20 ))" --xp "${XP[$s]}" "${fmts[@]}" || rc=$?
 		dump_guest_report "$rc" "$label" "$d" s1 VFIO || return
 		# for the next build's run (before anything below writes into $d)
 		if [ -n "$share" ] && mkdir -p "$share" && rm -rf "$share/$s.new" && cp -al "$d" "$share/$s.new"; then
