@@ -34,14 +34,15 @@ repo=$PWD
 bin=${1:-./iommuctl}
 case $bin in /*) ;; *) bin=$repo/$bin ;; esac
 [ $# -gt 0 ] && shift
-scenarios=${*:-arm64-smmuv3 arm64-smmuv3-16k vtd vtd-sm amd}
+scenarios=${*:-${IOMMUCTL_VM_SCENARIOS:-arm64-smmuv3 arm64-smmuv3-16k vtd vtd-sm amd}}
 share=${IOMMUCTL_VM_SHARE:+$IOMMUCTL_VM_SHARE/test-vm-dump}
 # shellcheck source=lib.sh
 . tests/cli/lib.sh
-# arm64 on Linux 7.2 under QEMU 11: make check walks the stage-2 scenario;
-# make check-vm-all (IOMMUCTL_VM_ALL=1) the 4K and 16K stage-1 ones too
+# the 7.2 world: make check walks vtd-sm-7.2 (x86), arm64-smmuv3-s2-7.2 (arm64)
+# and riscv-7.2 (below); make check-vm-all (IOMMUCTL_VM_ALL=1) vtd-7.2, amd-7.2
+# and the 4K and 16K arm64 ones too
 if [ $# -eq 0 ] && [ -z "${IOMMUCTL_VM_SCENARIOS:-}" ]; then
-	scenarios+=" $(vm_matrix arm64-smmuv3-s2-7.2 arm64-smmuv3-7.2 arm64-smmuv3-16k-7.2)"
+	scenarios="$scenarios $(vm_matrix "vtd-sm-7.2 arm64-smmuv3-s2-7.2" vtd-7.2 amd-7.2 arm64-smmuv3-7.2 arm64-smmuv3-16k-7.2)"
 fi
 tmp=$(mktemp -d)
 # IOMMUCTL_TEST_KEEP=1 keeps the dumps and the guest's files for a look
@@ -125,6 +126,120 @@ arm64_72_ste() {
 		bad "$label $fmt: edu's STE is not Config $want with $tbl tables: $(printf '%s\n' "$out" | grep -E '^(STE|page table)' | tr '\n' ' ')"
 	fi
 }
+# ---- x86 on Linux 7.2 / QEMU 11 ----
+# The same walks on tables the kernel's generic page-table code wrote
+# (drivers/iommu/generic_pt, 6.19+): the VT-d second stage in vtd-7.2, the
+# x86-64 first stage under a scalable-mode PASID entry in vtd-sm-7.2 (QEMU's
+# fsts=on: ECAP FSTS without SLTS, so first stage is all the kernel can use),
+# AMD v1 in amd-7.2. x86_72_view then checks, on each dump, that the
+# structures iommuctl walked through are those the kernel's rules pick for
+# the registers the guest itself read (its sysfs cap/ecap, features).
+XP+=([vtd-7.2]=0xfed90020:2 [vtd-sm-7.2]=0xfed90020:2 [amd-7.2]=0xfed80000:2)
+LABEL+=([vtd-7.2]="VT-d 7.2" [vtd-sm-7.2]="VT-d first stage 7.2" [amd-7.2]="AMD-Vi 7.2")
+HIGH+=([vtd-7.2]=0x7fff800000 [vtd-sm-7.2]=0x7fff800000 [amd-7.2]=0x7fff800000)
+declare -A VIEW
+VIEW+=([vtd-7.2]=x86_72_view [vtd-sm-7.2]=x86_72_view [amd-7.2]=x86_72_view)
+
+# x86_72_view SCENARIO DIR FMT (in check_scenario: $mem, $label, hier)
+x86_72_view() {
+	local s=$1 d=$2 fmt=$3 line rc want got
+	"$bin" -j translate --mem "$mem" "${hier[@]}" 0x100088 >"$d/view-$fmt.json" 2>"$d/view-$fmt.err"
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok "$label $fmt: ${line#ok }" ;;
+		*) bad "$label $fmt: ${line#FAIL }" ;;
+		esac
+	done < <(python3 - "$s" "$d/view-$fmt.json" "$d/out" 2>&1 <<'PY'
+import json, os, sys
+s, path, out = sys.argv[1:4]
+def reg(name):
+    try:
+        return int(open(os.path.join(out, name)).read().split()[0].split(":")[0], 16)
+    except (OSError, IndexError, ValueError):
+        return None
+def bits(v, hi, lo):
+    return v >> lo & ((1 << (hi - lo + 1)) - 1)
+try:
+    t = json.load(open(path))
+except (OSError, ValueError) as e:
+    sys.exit(print("FAIL translate -j: %s" % e))
+steps = {st["what"]: [int(w, 16) for w in st["entry"]] for st in t["steps"] if st.get("entry")}
+fmt, levels, root = t.get("format"), t.get("levels"), int(t.get("root") or "0", 16)
+if s == "vtd-sm-7.2":
+    cap, ecap = reg("vtd-cap.txt"), reg("vtd-ecap.txt")
+    if cap is None or ecap is None:
+        sys.exit(print("FAIL the guest's cap/ecap are missing"))
+    if not (bits(ecap, 43, 43) and bits(ecap, 47, 47) and not bits(ecap, 46, 46)):
+        print("FAIL ECAP 0x%x: not scalable mode with first stage only (SMTS, FSTS, no SLTS)" % ecap)
+    pe = steps.get("PASID entry")
+    if not pe:
+        sys.exit(print("FAIL no PASID entry in the walk: %s" % list(steps)))
+    pgtt, fspm, fsptr = bits(pe[0], 8, 6), bits(pe[2], 3, 2), pe[2] & ~0xfff
+    # the kernel's rule (compute_vasz_lg2_fs): 5-level only with MGAW > 48 and CAP FS5LP
+    want = 1 if bits(cap, 21, 16) + 1 > 48 and bits(cap, 60, 60) else 0
+    if pgtt == 1 and fmt == "vtd-fl-pte" and root == fsptr:
+        print("ok the PASID entry is first stage (PGTT=1), walked as x86-64 paging from FSPTPTR 0x%x" % fsptr)
+    else:
+        print("FAIL PASID entry PGTT=%d FSPTPTR 0x%x; walked %s from 0x%x" % (pgtt, fsptr, fmt, root))
+    if fspm == want and levels == 4 + fspm:
+        print("ok FSPM=%d: %d-level first stage, as the guest's CAP 0x%x (MGAW %d, FS5LP %d) makes the kernel choose"
+              % (fspm, levels, cap, bits(cap, 21, 16) + 1, bits(cap, 60, 60)))
+    else:
+        print("FAIL FSPM=%d (the kernel would pick %d for CAP 0x%x); walked %s levels" % (fspm, want, cap, levels))
+elif s == "vtd-7.2":
+    cap = reg("vtd-cap.txt")
+    ce = steps.get("context entry")
+    if cap is None or not ce:
+        sys.exit(print("FAIL no CAP (%s) or no context entry in the walk (%s)" % (cap, list(steps))))
+    tt, aw = bits(ce[0], 3, 2), bits(ce[1], 2, 0)
+    mgaw, sagaw = bits(cap, 21, 16) + 1, bits(cap, 12, 8)
+    # the kernel's rule (compute_vasz_lg2_ss): the widest table MGAW and SAGAW both allow
+    if mgaw > 48 and sagaw >= 8:
+        top = 4
+    elif mgaw > 39 and sagaw >= 4:
+        top = 3 + ((sagaw >> 3) & -(sagaw >> 3)).bit_length()
+    else:
+        top = 2 + ((sagaw >> 2) & -(sagaw >> 2)).bit_length()
+    if tt == 0 and fmt == "vtd-sl-pte" and aw + 2 == levels == top + 1:
+        print("ok legacy context entry TT=0, AW=%d: %d-level second stage, as the guest's CAP 0x%x (MGAW %d, SAGAW 0x%x) makes the kernel choose"
+              % (aw, levels, cap, mgaw, sagaw))
+    else:
+        print("FAIL context TT=%d AW=%d, walked %s %s levels; the kernel would pick %d levels" % (tt, aw, fmt, levels, top + 1))
+elif s == "amd-7.2":
+    feat = reg("amd-features.txt")
+    dte = steps.get("DTE")
+    if feat is None or not dte:
+        sys.exit(print("FAIL no features (%s) or no DTE in the walk (%s)" % (feat, list(steps))))
+    mode, gv = bits(dte[0], 11, 9), bits(dte[0], 55, 55)
+    # v2 tables for DMA need EFR GT and GIOSup (amd_iommu_v2_pgtbl_supported)
+    v2 = bits(feat, 4, 4) and bits(feat, 48, 48)
+    if fmt == "amd-v1-pte" and mode == levels and not gv and not v2:
+        print("ok DTE Mode %d (GV=0): a %d-level v1 table; the guest's EFR 0x%x has no GIOSup, so no v2 table for DMA"
+              % (mode, levels, feat))
+    else:
+        print("FAIL DTE Mode %d GV %d, walked %s %s levels, EFR 0x%x" % (mode, gv, fmt, levels, feat))
+PY
+)
+	[ "$s" = vtd-sm-7.2 ] || return 0
+	# the PASID the kernel gives DMA without a PASID (RID_PASID 0) and one
+	# that edu, with no PASID capability, cannot send (PASIDE=0)
+	want=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["translation"]["pa"])' <"$d/view-$fmt.json" 2>/dev/null)
+	got=$("$bin" -j translate --mem "$mem" "${hier[@]}" --pasid 0 0x100088 2>&1 |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["translation"]["pa"])' 2>&1)
+	if [ -n "$want" ] && [ "$got" = "$want" ]; then
+		ok "$label $fmt: --pasid 0 (the context entry's RID_PASID) translates as without a PASID ($got)"
+	else
+		bad "$label $fmt: --pasid 0 gives '$got', without a PASID '$want'"
+	fi
+	"$bin" translate --mem "$mem" "${hier[@]}" --pasid 1 0x100088 >/dev/null 2>"$d/pasid1.err"
+	rc=$?
+	if [ $rc -eq 3 ] && grep -q 'PASIDE=0' "$d/pasid1.err"; then
+		ok "$label $fmt: --pasid 1 is not translated (exit 3): the kernel left PASID requests off for edu (PASIDE=0)"
+	else
+		bad "$label $fmt: --pasid 1: exit $rc: $(head -c 200 "$d/pasid1.err")"
+	fi
+}
+# ---- end of x86 7.2 ----
 
 # hier_args SCENARIO XPFILE: prints the options that name the table (one per
 # line), and a comment line on stderr saying what the register held
@@ -149,7 +264,7 @@ hier_args() {
 		[ "$base" != 0x0 ] || return 1
 		printf '%s\n' --format vtd --rtaddr "$base" --dev 00:03.0
 		[ $(( (v >> 10) & 3 )) -eq 1 ] && echo --scalable ;;
-	amd)
+	amd*)
 		# device table base register: base in bits 51:12, size in 8:0 ((n+1) 4K pages)
 		base=$(printf '0x%x' $(( v & 0x000ffffffffff000 )))
 		echo "# DEV_TAB_BASE $(printf '0x%x' $v) -> $base, $(( ((v & 0x1ff) + 1) * 4096 / 32 )) entries" >&2
@@ -173,7 +288,7 @@ check_scenario() { # SCENARIO
 		# unpack the initramfs (the cross-built binary with every library it
 		# may load on demand, libicu's 30 MB of data among them)
 		IOMMUCTL_VM_MEM=$([[ $s == arm64* ]] && echo 384M || echo 256M) IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-200} dump_guest_run "$s" \
-			tests/vm/guest/dump-guest.sh "$d" addr=0x7 --timeout 180 --xp "${XP[$s]}" "${fmts[@]}" || rc=$?
+			tests/vm/guest/dump-guest.sh "$d" addr=0x7 --timeout "$(( ${IOMMUCTL_VM_TIMEOUT:-200} - 20 ))" --xp "${XP[$s]}" "${fmts[@]}" || rc=$?
 		dump_guest_report "$rc" "$label" "$d" s1 VFIO || return
 		# for the next build's run (before anything below writes into $d)
 		if [ -n "$share" ] && mkdir -p "$share" && rm -rf "$share/$s.new" && cp -al "$d" "$share/$s.new"; then
@@ -216,6 +331,7 @@ check_scenario() { # SCENARIO
 			--mem "$mem" --readonly ro --unmapped 0x110000 \
 			--unmapped "$(printf '0x%x' $((HIGH[$s] + 0x20000)))" -- "${hier[@]}"
 		arm64_72_ste "$s" "$fmt"
+		[ -z "${VIEW[$s]:-}" ] || "${VIEW[$s]}" "$s" "$d" "$fmt"
 	done
 }
 
@@ -231,7 +347,7 @@ check_scenario() { # SCENARIO
 # spec and the kernel's choices.
 XP[riscv-7.2]=0x400208000:6
 LABEL[riscv-7.2]="RISC-V"
-[ $# -gt 0 ] || scenarios+=" riscv-7.2"
+[ $# -gt 0 ] || [ -n "${IOMMUCTL_VM_SCENARIOS:-}" ] || scenarios+=" riscv-7.2"
 case " $scenarios " in *" riscv"*)
 	if [ -z "${IOMMUCTL_RISCV64:-}" ] && ! (. tests/vm/lib.sh && vm_riscv64_need_tools &&
 		vm_riscv64_build_iommuctl) >"$tmp/riscv64-build.log" 2>&1; then

@@ -35,6 +35,11 @@ static const struct vector dte_vectors[] = {
 		   { "glx", 0, "1 level" }, { "gcr3_14_12", 6, "0x6" },
 		   { "gcr3_30_15", 0x468a }, { "gcr3_51_31", 2 }, { "domain_id", 0x12 },
 		   { "gcr3_root", 0x123456000, "0x123456000" } } },
+	/* Linux 7.2's DTE for edu in a VFIO domain (amd-7.2): v1, Mode 3, no GV */
+	{ .fmt = "amd-dte", .words = { 0x60000000022e9603, 0xa, 0x1, 0 },
+	  .exp = { { "v", 1 }, { "tv", 1 }, { "mode", 3, "3 levels" },
+		   { "host_pt_root", 0x22e9000 }, { "gv", 0 }, { "ir", 1 }, { "iw", 1 },
+		   { "domain_id", 10 }, { "iv", 1 } } },
 	{ .fmt = "amd-dte", .words = { 0xe05, 0, 0, 1 }, .nwarn = 3,
 	  .exp = { { "rsvd_q0_6_2", 1 }, { "mode", 7, "reserved (7)" },
 		   { "rsvd_q3_53_0", 1 } } },
@@ -64,6 +69,13 @@ static const struct vector v1_vectors[] = {
 	/* A6 */
 	{ .fmt = "amd-v1-pte", .words = { 0x6000000040600001 }, LEVEL(2),
 	  .exp = { { "output_addr", 0x40600000 }, { "page_size", 0x200000, "2M" } } },
+	/* written by Linux 7.2's generic AMD v1 page tables (amd-7.2): FC on leaves */
+	{ .fmt = "amd-v1-pte", .words = { 0x60000000022ed401 }, LEVEL(3), .layout = "pde",
+	  .exp = { { "next_level_field", 2 }, { "next_table", 0x22ed000 }, { "next_level", 2 },
+		   { "perms", 3, "rw--" } } },
+	{ .fmt = "amd-v1-pte", .words = { 0x7000000009fd5001 }, LEVEL(1), .layout = "pte",
+	  .exp = { { "next_level_field", 0 }, { "fc", 1 }, { "output_addr", 0x9fd5000 },
+		   { "page_size", 4096, "4K" }, { "perms", 3, "rw--" } } },
 	{ .fmt = "amd-v1-pte", .words = { 0x2000000012345601 }, LEVEL(2), .nwarn = 1,
 	  .exp = { { "next_level_field", 3 }, { "perms", 1, "r---" } } },
 	{ .fmt = "amd-v1-pte", .words = { 0 }, LEVEL(3), .layout = "not-present",

@@ -64,6 +64,11 @@ static const struct vector context_vectors[] = {
 	{ .fmt = "vtd-context-sm", .words = { 0x21, 1ULL << 21, 0, 1 }, .nwarn = 3,
 	  .exp = { { "present", 1 }, { "rsvd_q0_8_5", 1 }, { "rsvd_q1_63_21", 1 },
 		   { "rsvd_q3_63_0", 1 } } },
+	/* Linux 7.2's context entry for edu (no PASID capability: PASIDE 0) */
+	{ .fmt = "vtd-context-sm", .words = { 0x2673401, 0, 0, 0 },
+	  .exp = { { "present", 1 }, { "dte", 0 }, { "pasid_enable", 0 }, { "pre", 0 },
+		   { "pdts", 2, "512 entries" }, { "pasid_dir_ptr", 0x2673000 },
+		   { "rid_pasid", 0 } } },
 };
 
 static const struct vector pasid_vectors[] = {
@@ -90,6 +95,12 @@ static const struct vector pasid_vectors[] = {
 	  .exp = { { "pgtt", 2 }, { "aw", 0 } } },
 	{ .fmt = "vtd-pasid", .words = { 0x1 }, .nwarn = 1,
 	  .exp = { { "pgtt", 0, "reserved (0)" } } },
+	/* Linux 7.2's PASID entry for a DMA domain under QEMU 11's fsts (test-vm-dump's
+	 * vtd-sm-7.2): first stage, 4-level, no SRE; AW 2 is set there too */
+	{ .fmt = "vtd-pasid", .words = { 0x49, 0x3, 0xf024000 },
+	  .exp = { { "present", 1 }, { "aw", 2, "48-bit, 4-level" },
+		   { "pgtt", 1, "first-stage only" }, { "did", 3 }, { "sre", 0 }, { "wpe", 0 },
+		   { "fspm", 0 }, { "fsptptr", 0xf024000 } } },
 };
 
 static const struct vector sl_vectors[] = {
@@ -111,6 +122,12 @@ static const struct vector sl_vectors[] = {
 	  .exp = { { "entry_type", 0, "not present" } } },
 	{ .fmt = "vtd-sl-pte", .words = { 0x12345803 }, LEVEL(2), .layout = "table", .nwarn = 1,
 	  .exp = { { "rsvd_q0_11_11", 1 }, { "next_table", 0x12345000 } } },
+	/* written by Linux 7.2's generic page tables (vtd-7.2): bit 10 of a table
+	 * entry is their software bit (flush done), an ignored bit */
+	{ .fmt = "vtd-sl-pte", .words = { 0x2fb7403 }, LEVEL(3), .layout = "table",
+	  .exp = { { "r", 1 }, { "w", 1 }, { "next_table", 0x2fb7000 }, { "next_level", 2 } } },
+	{ .fmt = "vtd-sl-pte", .words = { 0x89fe003 }, LEVEL(1), .layout = "pte",
+	  .exp = { { "output_addr", 0x89fe000 }, { "perms", 3, "rw--" } } },
 };
 
 static const struct vector fl_vectors[] = {
@@ -128,6 +145,14 @@ static const struct vector fl_vectors[] = {
 	  .exp = { { "rsvd_q0_7_7", 1 }, { "next_table", 0x12345000 }, { "next_level", 3 } } },
 	{ .fmt = "vtd-fl-pte", .words = { 0x12345006 }, LEVEL(1), .layout = "not-present",
 	  .exp = { { "entry_type", 0 } } },
+	/* written by Linux 7.2's generic x86-64 page tables (vtd-sm-7.2): U and A on
+	 * every entry, D on writable leaves, bit 9 of a table entry their software bit */
+	{ .fmt = "vtd-fl-pte", .words = { 0xf1c4227 }, LEVEL(4), .layout = "pml5e/pml4e",
+	  .exp = { { "present", 1 }, { "rw", 1 }, { "us", 1, "user" }, { "a", 1 },
+		   { "next_table", 0xf1c4000 }, { "next_level", 3 }, { "perms", 0xf, "rwxu" } } },
+	{ .fmt = "vtd-fl-pte", .words = { 0xa96d067 }, LEVEL(1), .layout = "pte",
+	  .exp = { { "us", 1 }, { "a", 1 }, { "d", 1 }, { "xd", 0 },
+		   { "output_addr", 0xa96d000 }, { "page_size", 4096 }, { "perms", 0xf, "rwxu" } } },
 };
 
 static const struct vector reg_vectors[] = {

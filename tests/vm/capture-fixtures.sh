@@ -55,6 +55,10 @@ declare -A IOMMU_EVIDENCE=(
 	[vtd-topo]='DMAR: Intel\(R\) Virtualization Technology for Directed I/O'
 	[vtd-sm]='DMAR: dmar[0-9]+: reg_base_addr .* ecap [0-9a-f]*[89a-f][0-9a-f]{10}$'
 	[amd]='AMD-Vi: Interrupt remapping enabled'
+	[vtd-7.2]='DMAR: Intel\(R\) Virtualization Technology for Directed I/O'
+	# ECAP SMTS (bit 43) and FSTS (bit 47): scalable mode with first stage
+	[vtd-sm-7.2]='DMAR: dmar[0-9]+: reg_base_addr .* ecap [0-9a-f]*[89a-f][89a-f][0-9a-f]{10}$'
+	[amd-7.2]='AMD-Vi: X2APIC enabled'
 	[virtio]='virtio_iommu virtio[0-9]+: input address'
 	[arm64-smmuv3]='arm-smmu-v3 [0-9a-f]+\.smmuv3: ias [0-9]+-bit, oas [0-9]+-bit'
 	[arm64-smmuv3-16k]='arm-smmu-v3 [0-9a-f]+\.smmuv3: ias [0-9]+-bit, oas [0-9]+-bit'

@@ -45,15 +45,22 @@ VM_WORLD=6.12
 
 # The x86 scenarios of the 7.2 world: the 6.12 ones again, and VT-d scalable
 # mode with first-stage translation (QEMU 11's fsts; svm needs device-iotlb),
-# which QEMU 7.2 cannot emulate. -cpu max: first-stage tables may use 1 GiB
-# pages and 5 levels only when the CPU has them.
+# which QEMU 7.2 cannot emulate. QEMU 11 takes only aw-bits=48 with fsts (and
+# 39 or 48 otherwise), so the first stage is 4-level x86-64 paging (FSPM 0):
+# no 5-level table of either stage can be had. With fsts the unit has no
+# second stage (ECAP FSTS without SLTS) and Linux 7.2 puts every DMA domain in
+# a first-stage table (intel_iommu_domain_alloc_first_stage). -cpu max: the
+# guest CPU has 1 GiB pages (the kernel allows them in first-stage tables
+# with CAP FS1GP) and x2APIC (amd-7.2's xtsup). amd-7.2 also turns on QEMU
+# 11's dma-remap (the translation path of VFIO devices under a virtual AMD
+# IOMMU) and xtsup (x2APIC interrupt remapping: "AMD-Vi: X2APIC enabled").
 VM_SCENARIOS+=(vtd-7.2 vtd-sm-7.2 amd-7.2)
 VM_SCN_WORLD[vtd-7.2]=7.2
 VM_SCN_WORLD[vtd-sm-7.2]=7.2
 VM_SCN_WORLD[amd-7.2]=7.2
 VM_SCN_DEVICE[vtd-7.2]=intel-iommu,intremap=on,caching-mode=on
 VM_SCN_DEVICE[vtd-sm-7.2]=intel-iommu,intremap=on,caching-mode=on,scalable-mode=on,fsts=on,pasid-bits=20,svm=on,device-iotlb=on,aw-bits=48
-VM_SCN_DEVICE[amd-7.2]=amd-iommu,intremap=on
+VM_SCN_DEVICE[amd-7.2]=amd-iommu,intremap=on,dma-remap=on,xtsup=on
 VM_SCN_APPEND[vtd-7.2]=intel_iommu=on
 VM_SCN_APPEND[vtd-sm-7.2]=intel_iommu=on,sm_on
 VM_SCN_APPEND[amd-7.2]=''

@@ -13,6 +13,10 @@ cat /sys/kernel/mm/transparent_hugepage/enabled > "$out/thp.txt" 2>&1
 cat /sys/class/iommu/*/intel-iommu/address > "$out/vtd-address.txt" 2>/dev/null
 # where the SMMU's registers are (a user-created arm-smmuv3 is not at virt's 0x09050000)
 grep -i smmu /proc/iomem > "$out/iomem-smmu.txt" 2>/dev/null
+# the registers as the guest's kernel read them (test-vm-dump's kernel view)
+cat /sys/class/iommu/*/intel-iommu/cap > "$out/vtd-cap.txt" 2>/dev/null
+cat /sys/class/iommu/*/intel-iommu/ecap > "$out/vtd-ecap.txt" 2>/dev/null
+cat /sys/class/iommu/*/amd-iommu/features > "$out/amd-features.txt" 2>/dev/null
 case ${VM_SCENARIO:-} in
 arm64-smmuv3-s2*) batch=/guest/dump-batch-arm64-s2.txt ;;
 arm64*) batch=/guest/dump-batch-arm64.txt ;;
