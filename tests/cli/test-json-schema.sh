@@ -274,6 +274,13 @@ while read -r schema source args; do
 	case $source in
 	fixture)
 		for snap in tests/fixtures/*/snapshot.tar; do
+			# acpi list: an error from a snapshot without the ACPI tables
+			# (those saved before snapshots held them), a list from one with
+			if [ "$schema $*" = "error acpi list" ] &&
+				tar -tf "$snap" 2>/dev/null | grep -q '^sys/firmware/acpi/tables/.'; then
+				run_each acpi-list -F "$snap" --numeric -- "$@"
+				continue
+			fi
 			run_each "$schema" -F "$snap" --numeric -- "$@"
 		done ;;
 	tree)
