@@ -107,28 +107,20 @@ vm_sid_update() {
 # vm_sid_unpack ARCH DIR PKG...: PKG... of ARCH from sid, unpacked into
 # DIR/root once (DIR/.complete). Returns 1 with a message when it cannot.
 vm_sid_unpack() {
-	local arch=$1 dir=$2 tmp deb p
+	local arch=$1 dir=$2
 	shift 2
-	[[ -e $dir/.complete ]] && return 0
-	mkdir -p "$(dirname "$dir")"
-	tmp=$(mktemp -d "$(dirname "$dir")/.fetch.XXXXXX")
-	chmod 0755 "$tmp"
+	_vm_unpack_with "$dir" "$* ($arch, $VM_SID_SUITE)" _vm_sid_download "$arch" "$@"
+}
+
+# _vm_sid_download ARCH DIR PKG...: PKG... of ARCH from sid into DIR (the
+# indexes read again once when an old one names what the mirror no longer has)
+_vm_sid_download() {
+	local arch=$1 dir=$2 p
+	shift 2
 	local -a qual=()
 	for p in "$@"; do qual+=("${p%:*}:$arch"); done
-	vm_log "fetching $* ($arch, $VM_SID_SUITE) into $dir"
-	if ! { vm_sid_update && (cd "$tmp" && vm_sid_apt apt-get download "${qual[@]}" >&2); } &&
-		! { vm_sid_update force && (cd "$tmp" && vm_sid_apt apt-get download "${qual[@]}" >&2); }; then
-		rm -rf "$tmp"
-		vm_log "apt-get download ${qual[*]} from $VM_SID_SUITE failed"
-		return 1
-	fi
-	for deb in "$tmp"/*.deb; do
-		dpkg-deb -x "$deb" "$tmp/root" || { rm -rf "$tmp"; vm_log "dpkg-deb -x $deb failed"; return 1; }
-		rm -f "$deb"
-	done
-	rm -rf "$dir"
-	mv "$tmp" "$dir"
-	touch "$dir/.complete"
+	{ vm_sid_update && (cd "$dir" && vm_sid_apt apt-get download "${qual[@]}" >&2); } ||
+		{ vm_sid_update force && (cd "$dir" && vm_sid_apt apt-get download "${qual[@]}" >&2); }
 }
 
 # Debian's name of the architecture of a kernel flavour

@@ -241,16 +241,24 @@ vm_foreign_download() {
 # vm_foreign_unpack ARCH DIR PKG...: download the packages and unpack them
 # all into DIR/root (once; DIR/.complete marks it). Returns 1 when that fails.
 vm_foreign_unpack() {
-	local arch=$1 dir=$2 tmp deb
+	local arch=$1 dir=$2
 	shift 2
+	_vm_unpack_with "$dir" "$* ($arch)" vm_foreign_download "$arch" "$@"
+}
+
+# _vm_unpack_with DIR WHAT DOWNLOAD ARG...: DOWNLOAD ARG1 TMPDIR ARG2... puts
+# .deb files into TMPDIR; they are unpacked into DIR/root, once (DIR/.complete)
+_vm_unpack_with() {
+	local dir=$1 what=$2 dl=$3 first=$4 tmp deb
+	shift 4
 	[[ -e $dir/.complete ]] && return 0
 	mkdir -p "$(dirname "$dir")"
 	tmp=$(mktemp -d "$(dirname "$dir")/.fetch.XXXXXX")
 	chmod 0755 "$tmp"
-	vm_log "fetching $* ($arch) into $dir"
-	if ! vm_foreign_download "$arch" "$tmp" "$@"; then
+	vm_log "fetching $what into $dir"
+	if ! "$dl" "$first" "$tmp" "$@"; then
 		rm -rf "$tmp"
-		vm_log "apt-get download $* ($arch) failed"
+		vm_log "apt-get download $what failed"
 		return 1
 	fi
 	for deb in "$tmp"/*.deb; do

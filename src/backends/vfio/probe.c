@@ -68,17 +68,8 @@ static enum vfio_avail avail_of(int rc)
 static void feat(struct vfio_probe_result *res, const char *key, enum vfio_avail avail, enum vfio_op op,
 		 int err, const uint64_t v[3])
 {
-	struct vfio_status *st = &res->feats;
-	struct vfio_feature *f;
+	struct vfio_feature *f = vfio_status_add(&res->feats, key, avail, op, err);
 
-	st->features = xrealloc(st->features, (st->n + 1) * sizeof(*st->features));
-	f = &st->features[st->n++];
-	memset(f, 0, sizeof(*f));
-	f->key = key;
-	f->avail = avail;
-	f->basis = VFIO_BASIS_PROBED;
-	f->op = op;
-	f->err = err < 0 ? -err : err;
 	if (v)
 		memcpy(f->val, v, sizeof(f->val));
 }

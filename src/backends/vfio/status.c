@@ -18,8 +18,8 @@
 #include "backends/vfio/vfio.h"
 #include "core/util.h"
 
-static struct vfio_feature *add(struct vfio_status *st, const char *key, enum vfio_avail avail,
-				enum vfio_op op, int err)
+struct vfio_feature *vfio_status_add(struct vfio_status *st, const char *key, enum vfio_avail avail,
+				     enum vfio_op op, int err)
 {
 	struct vfio_feature *f;
 
@@ -37,7 +37,7 @@ static struct vfio_feature *add(struct vfio_status *st, const char *key, enum vf
 /* Not tried: `needs` is absent (err: why that one is). */
 static void add_needs(struct vfio_status *st, const char *key, const char *needs, int err)
 {
-	struct vfio_feature *f = add(st, key, VFIO_AVAIL_NO, VOP_NONE, err);
+	struct vfio_feature *f = vfio_status_add(st, key, VFIO_AVAIL_NO, VOP_NONE, err);
 
 	f->basis = VFIO_BASIS_NEEDS;
 	f->needs = needs;
@@ -46,7 +46,7 @@ static void add_needs(struct vfio_status *st, const char *key, const char *needs
 /* Not tried: only a bound device can tell. */
 static void add_needs_device(struct vfio_status *st, const char *key)
 {
-	add(st, key, VFIO_AVAIL_UNKNOWN, VOP_NONE, 0)->basis = VFIO_BASIS_NEEDS_DEVICE;
+	vfio_status_add(st, key, VFIO_AVAIL_UNKNOWN, VOP_NONE, 0)->basis = VFIO_BASIS_NEEDS_DEVICE;
 }
 
 void vfio_status_release(struct vfio_status *st)
@@ -96,20 +96,20 @@ static void probe_container(struct vfio_status *st)
 	int rc = vfio_container_open(&fd, &api);
 
 	if (rc) {
-		add(st, "container", VFIO_AVAIL_NO, VOP_OPEN_CONTAINER, rc);
+		vfio_status_add(st, "container", VFIO_AVAIL_NO, VOP_OPEN_CONTAINER, rc);
 		for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
 			add_needs(st, exts[i].key, "container", rc);
 		return;
 	}
-	add(st, "container", VFIO_AVAIL_YES, VOP_OPEN_CONTAINER, 0)->val[0] = (uint64_t)api;
+	vfio_status_add(st, "container", VFIO_AVAIL_YES, VOP_OPEN_CONTAINER, 0)->val[0] = (uint64_t)api;
 	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
 		rc = vfio_check_extension(fd, exts[i].ext);
 		if (rc > 0)
-			add(st, exts[i].key, VFIO_AVAIL_YES, VOP_CHECK_EXT, 0);
+			vfio_status_add(st, exts[i].key, VFIO_AVAIL_YES, VOP_CHECK_EXT, 0);
 		else if (rc == 0)
-			add(st, exts[i].key, VFIO_AVAIL_NO, VOP_CHECK_EXT, 0)->basis = VFIO_BASIS_NOT_OFFERED;
+			vfio_status_add(st, exts[i].key, VFIO_AVAIL_NO, VOP_CHECK_EXT, 0)->basis = VFIO_BASIS_NOT_OFFERED;
 		else
-			add(st, exts[i].key, VFIO_AVAIL_UNKNOWN, VOP_CHECK_EXT, rc);
+			vfio_status_add(st, exts[i].key, VFIO_AVAIL_UNKNOWN, VOP_CHECK_EXT, rc);
 	}
 	close(fd);
 }
@@ -135,19 +135,19 @@ static void probe_hwpt(struct vfio_status *st, int fd)
 	memset(&h, 0, sizeof(h));
 	rc = probe_ioctl(fd, IOMMU_HWPT_ALLOC, &h, IOMMU_HWPT_ALLOC_SIZE_V1);
 	if (rc == -ENOTTY) {
-		add(st, "hwpt_alloc", VFIO_AVAIL_NO, VOP_HWPT_ALLOC, rc);
+		vfio_status_add(st, "hwpt_alloc", VFIO_AVAIL_NO, VOP_HWPT_ALLOC, rc);
 		add_needs(st, "hwpt_fault", "hwpt_alloc", rc);
 		add_needs(st, "hwpt_pasid", "hwpt_alloc", rc);
 		add_needs(st, "hwpt_nest_parent", "hwpt_alloc", rc);
 		return;
 	}
-	add(st, "hwpt_alloc", VFIO_AVAIL_YES, VOP_HWPT_ALLOC, rc);
+	vfio_status_add(st, "hwpt_alloc", VFIO_AVAIL_YES, VOP_HWPT_ALLOC, rc);
 	/* A non-zero fault_id past the v1 struct: E2BIG when the kernel's struct ends before it. */
 	memset(&h, 0, sizeof(h));
 	h.flags = IOMMU_HWPT_FAULT_ID_VALID;
 	h.fault_id = 1;
 	rc = probe_ioctl(fd, IOMMU_HWPT_ALLOC, &h, sizeof(h));
-	add(st, "hwpt_fault", rc == -E2BIG ? VFIO_AVAIL_NO : VFIO_AVAIL_YES, VOP_HWPT_ALLOC, rc);
+	vfio_status_add(st, "hwpt_fault", rc == -E2BIG ? VFIO_AVAIL_NO : VFIO_AVAIL_YES, VOP_HWPT_ALLOC, rc);
 	add_needs_device(st, "hwpt_pasid");
 	add_needs_device(st, "hwpt_nest_parent");
 }
@@ -166,11 +166,11 @@ static void probe_map_file(struct vfio_status *st, int fd, uint32_t ioas)
 	int mfd = -1, rc = vfio_memfd_alloc(4096, 0x5a, &mfd, &va);
 
 	if (rc) {
-		add(st, "ioas_map_file", VFIO_AVAIL_UNKNOWN, VOP_MEMFD, rc);
+		vfio_status_add(st, "ioas_map_file", VFIO_AVAIL_UNKNOWN, VOP_MEMFD, rc);
 		return;
 	}
 	rc = vfio_ioas_map_file(fd, ioas, mfd, 0, 4096, false, true, &iova);
-	f = add(st, "ioas_map_file", rc == -ENOTTY ? VFIO_AVAIL_NO : rc ? VFIO_AVAIL_UNKNOWN : VFIO_AVAIL_YES,
+	f = vfio_status_add(st, "ioas_map_file", rc == -ENOTTY ? VFIO_AVAIL_NO : rc ? VFIO_AVAIL_UNKNOWN : VFIO_AVAIL_YES,
 		VOP_IOAS_MAP_FILE, rc);
 	if (!rc) {
 		f->val[0] = iova;
@@ -192,11 +192,11 @@ static void probe_ioas(struct vfio_status *st, int fd)
 
 	rc = vfio_ioas_alloc(fd, &ioas);
 	if (rc) {
-		add(st, "ioas", VFIO_AVAIL_NO, VOP_IOAS_ALLOC, rc);
+		vfio_status_add(st, "ioas", VFIO_AVAIL_NO, VOP_IOAS_ALLOC, rc);
 		return;
 	}
 	rc = vfio_ioas_ranges(fd, ioas, &r, &n, &align);
-	f = add(st, "ioas", VFIO_AVAIL_YES, VOP_IOVA_RANGES, rc);
+	f = vfio_status_add(st, "ioas", VFIO_AVAIL_YES, VOP_IOVA_RANGES, rc);
 	if (!rc) {
 		f->val[0] = n ? r[0].start : 0;
 		f->val[1] = n ? r[n - 1].last : 0;
@@ -204,9 +204,9 @@ static void probe_ioas(struct vfio_status *st, int fd)
 	}
 	free(r);
 	rc = vfio_ioas_allow_iovas(fd, ioas, NULL, 0);
-	add(st, "allow_iovas", rc == -ENOTTY ? VFIO_AVAIL_NO : VFIO_AVAIL_YES, VOP_ALLOW_IOVAS, rc);
+	vfio_status_add(st, "allow_iovas", rc == -ENOTTY ? VFIO_AVAIL_NO : VFIO_AVAIL_YES, VOP_ALLOW_IOVAS, rc);
 	rc = vfio_option(fd, IOMMU_OPTION_HUGE_PAGES, false, ioas, &val);
-	f = add(st, "huge_pages_option", rc ? VFIO_AVAIL_NO : VFIO_AVAIL_YES, VOP_OPTION, rc);
+	f = vfio_status_add(st, "huge_pages_option", rc ? VFIO_AVAIL_NO : VFIO_AVAIL_YES, VOP_OPTION, rc);
 	f->val[0] = val;
 	probe_map_file(st, fd, ioas);
 	vfio_destroy(fd, ioas);
@@ -223,7 +223,7 @@ static void probe_fault_queue(struct vfio_status *st, int fd)
 		close((int)fa.out_fault_fd);
 		vfio_destroy(fd, fa.out_fault_id);
 	}
-	add(st, "fault_queue", !rc ? VFIO_AVAIL_YES : rc == -ENOTTY ? VFIO_AVAIL_NO : VFIO_AVAIL_UNKNOWN,
+	vfio_status_add(st, "fault_queue", !rc ? VFIO_AVAIL_YES : rc == -ENOTTY ? VFIO_AVAIL_NO : VFIO_AVAIL_UNKNOWN,
 	    VOP_NONE, rc);
 }
 
@@ -240,12 +240,12 @@ static void probe_rlimit_mode(struct vfio_status *st, int fd)
 	int rc = vfio_rlimit_mode(fd, false, &mode);
 
 	if (rc) {
-		add(st, "rlimit_mode_option", rc == -EOPNOTSUPP || rc == -ENOTTY ? VFIO_AVAIL_NO : VFIO_AVAIL_UNKNOWN,
+		vfio_status_add(st, "rlimit_mode_option", rc == -EOPNOTSUPP || rc == -ENOTTY ? VFIO_AVAIL_NO : VFIO_AVAIL_UNKNOWN,
 		    VOP_RLIMIT_MODE, rc);
 		return;
 	}
 	rc = vfio_rlimit_mode(fd, true, &mode);
-	f = add(st, "rlimit_mode_option", VFIO_AVAIL_YES, VOP_RLIMIT_MODE, rc);
+	f = vfio_status_add(st, "rlimit_mode_option", VFIO_AVAIL_YES, VOP_RLIMIT_MODE, rc);
 	f->val[0] = mode;
 	f->val[1] = rc == 0;
 }
@@ -257,11 +257,11 @@ static void probe_iommufd(struct vfio_status *st)
 
 	rc = vfio_iommufd_open(&fd);
 	if (rc) {
-		add(st, "iommufd", VFIO_AVAIL_NO, VOP_OPEN_IOMMUFD, rc);
+		vfio_status_add(st, "iommufd", VFIO_AVAIL_NO, VOP_OPEN_IOMMUFD, rc);
 		absent_iommufd(st, rc);
 		return;
 	}
-	add(st, "iommufd", VFIO_AVAIL_YES, VOP_OPEN_IOMMUFD, 0);
+	vfio_status_add(st, "iommufd", VFIO_AVAIL_YES, VOP_OPEN_IOMMUFD, 0);
 	probe_ioas(st, fd);
 	probe_hwpt(st, fd);
 	probe_fault_queue(st, fd);
@@ -272,12 +272,12 @@ static void probe_iommufd(struct vfio_status *st)
 
 		memset(buf, 0, sizeof(buf));
 		rc = probe_ioctl(fd, p->req, buf, p->size);
-		add(st, p->key, rc == -ENOTTY ? VFIO_AVAIL_NO : VFIO_AVAIL_YES, VOP_NONE, rc);
+		vfio_status_add(st, p->key, rc == -ENOTTY ? VFIO_AVAIL_NO : VFIO_AVAIL_YES, VOP_NONE, rc);
 	}
 
 	/* The proposed per-device SW_MSI window options: EOPNOTSUPP where unknown. */
 	rc = vfio_option(fd, IOMMU_OPTION_SW_MSI_START, false, 0, &val);
-	add(st, "sw_msi_option", rc == -EOPNOTSUPP || rc == -ENOTTY ? VFIO_AVAIL_NO : VFIO_AVAIL_YES,
+	vfio_status_add(st, "sw_msi_option", rc == -EOPNOTSUPP || rc == -ENOTTY ? VFIO_AVAIL_NO : VFIO_AVAIL_YES,
 	    VOP_OPTION, rc);
 	add_needs_device(st, "pasid_attach");
 	probe_rlimit_mode(st, fd);

@@ -250,6 +250,9 @@ struct vfio_status {
  */
 int vfio_status_probe(struct vfio_status *st);
 void vfio_status_release(struct vfio_status *st);
+/* Append a probed feature (err: 0 or an errno, either sign) and return it. */
+struct vfio_feature *vfio_status_add(struct vfio_status *st, const char *key, enum vfio_avail avail,
+				     enum vfio_op op, int err);
 
 /* ---- vfio probe: the passthrough path end to end ---- */
 
