@@ -812,6 +812,9 @@ static void test_smmu_s2_linux72(void **state)
 	assert_int_equal(walk_hier_resolve(&h, &m, &rid, &t, &tgt), 0);
 	assert_int_equal(t.stop, WALK_STOP_MALFORMED);
 	assert_non_null(strstr(t.steps[1].summary, "S2SL0 3 (reserved)"));
+	for (size_t i = 0; i < mem.n; i++)
+		free(mem.p[i].data);
+	free(mem.p);
 }
 
 /*
