@@ -16,4 +16,4 @@ run probe-pasid-text iommuctl vfio probe $dev --pasid 1
 [ -x /bin/edu-dma ] && run batch-newer iommuctl -j batch --force /guest/vfio-batch-iommufd-newer.txt
 # a device fd from VFIO_GROUP_GET_DEVICE_FD: the while-mapped shell's parent holds it
 run fdinfo-holders iommuctl -j vfio probe $dev --path legacy --while-mapped \
-	"grep -H vfio-device-syspath /proc/\$PPID/fdinfo/* > $out/fdinfo-lines.txt 2>&1; echo \$PPID > $out/fdinfo-pid.txt; ls -l /proc/\$PPID/fd > $out/fdinfo-fds.txt 2>&1; iommuctl -j device show $dev > $out/fdinfo-device-show.out 2>&1"
+	"grep -H vfio-device-syspath /proc/\$PPID/fdinfo/* > $out/fdinfo-lines.txt 2>&1; echo \$PPID > $out/fdinfo-pid.txt; ls -l /proc/\$PPID/fd > $out/fdinfo-fds.txt 2>&1; iommuctl -j device show $dev > $out/fdinfo-device-show.out 2> $out/fdinfo-device-show.err"
