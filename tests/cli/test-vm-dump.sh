@@ -273,6 +273,15 @@ hier_args() {
 	esac
 }
 
+# roots_first ERRFILE [OPTION...]: the walk options of the first candidate
+# walk roots finds in $mem (empty when none), its stderr in ERRFILE
+roots_first() {
+	local err=$1
+	shift
+	"$bin" -j walk roots "$@" --mem "$mem" 2>"$err" |
+		python3 -c 'import json,sys; r=json.load(sys.stdin)["roots"]; print(r[0]["walk_options"] if r else "")' 2>&1
+}
+
 check_scenario() { # SCENARIO
 	local s=$1 label=${LABEL[$1]} d=$tmp/$1 fmt mem rc
 	local -a hier fmts
@@ -306,8 +315,7 @@ check_scenario() { # SCENARIO
 		[ "$fmt" != kdump ] || [ "$kdump" = 1 ] || continue
 		dump_open "$bin" "$d/dump" s1 $fmt "$label $fmt" || continue
 		# without the register: walk roots must find the same table in the dump alone
-		roots=$("$bin" -j walk roots --format "${hier[1]}" --mem "$mem" 2>"$d/roots.err" |
-			python3 -c 'import json,sys; r=json.load(sys.stdin)["roots"]; print(r[0]["walk_options"] if r else "")' 2>&1)
+		roots=$(roots_first "$d/roots.err" --format "${hier[1]}")
 		want_opts="--format ${hier[*]:1:3}"
 		case ${hier[1]} in
 		vtd) [[ " ${hier[*]} " == *" --scalable "* ]] && want_opts+=" --scalable" ;;
@@ -320,8 +328,7 @@ check_scenario() { # SCENARIO
 			bad "$label $fmt: walk roots: '$roots', want '$want_opts' $(head -c 200 "$d/roots.err")"
 		fi
 		# ... and so without being told the family: every family looked for, ranked together
-		roots=$("$bin" -j walk roots --mem "$mem" 2>"$d/roots-all.err" |
-			python3 -c 'import json,sys; r=json.load(sys.stdin)["roots"]; print(r[0]["walk_options"] if r else "")' 2>&1)
+		roots=$(roots_first "$d/roots-all.err")
 		if [ "$roots" = "$want_opts" ]; then
 			ok "$label $fmt: walk roots without --format ranks the register's table first"
 		else
@@ -422,8 +429,7 @@ check_riscv() { # SCENARIO
 		[ "$fmt" = elf ] || [ "$kdump" = 1 ] || continue
 		dump_open "$bin" "$d/dump" s1 $fmt "$label $fmt" || continue
 		# without the register: walk roots must find the same directory in the dump alone
-		got=$("$bin" -j walk roots --format riscv --mem "$mem" 2>"$d/roots.err" |
-			python3 -c 'import json,sys; r=json.load(sys.stdin)["roots"]; print(r[0]["walk_options"] if r else "")' 2>&1)
+		got=$(roots_first "$d/roots.err" --format riscv)
 		if [ "$got" = "${hier[*]}" ]; then
 			ok "$label $fmt: walk roots ranks the register's directory first ($got)"
 		else
