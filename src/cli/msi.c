@@ -65,6 +65,25 @@ static unsigned int group_width(const struct inv_unit *u, const char *arch, cons
 
 			if (w) {
 				*how = "VT-d cap register: min(MGAW, widest SAGAW)";
+				/*
+				 * Scalable mode with first-stage tables (ECAP.SMTS, bit 43,
+				 * and ECAP.FLTS, bit 47): Linux gives DMA domains first-stage
+				 * x86-64 tables, whose IOVAs are the lower half of the
+				 * canonical 48-bit space (4-level paging).
+				 */
+				for (size_t k = 0; k < u->nattrs; k++) {
+					uint64_t e;
+
+					if (strcmp(u->attrs[k].desc->key, "ecap") || !u->attrs[k].nvals)
+						continue;
+					e = u->attrs[k].vals[0];
+					if ((e >> 43 & 1) && (e >> 47 & 1) && w > 47) {
+						*how = "VT-d scalable mode with first-stage tables (ECAP.SMTS and FLTS), "
+						       "which Linux uses for DMA domains: the lower half of the 48-bit "
+						       "canonical space (57-bit with 5-level paging and CAP.FL5LP)";
+						w = 47;
+					}
+				}
 				return w;
 			}
 		}
