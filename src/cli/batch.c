@@ -104,20 +104,45 @@ void res_ranges(struct cli_batch *b, const char *key, const struct vfio_range *r
 	out_list_end(o);
 }
 
-int batch_fail_op(struct cli_batch *b, enum vfio_op op, int err)
+int batch_fail_opx(struct cli_batch *b, enum vfio_op op, int err, const char *context, const char *fix)
 {
 	const char *why = vfio_explain(op, err);
 
-	return err_report(b->ctx, err, "%s: %s: %s", vfio_op_name(op), vfio_errno_name(err),
-			  why ? why : strerror(-err));
+	return err_fixed(b->ctx, err, fix ? fix : vfio_fix(op, err), "%s: %s: %s%s%s", vfio_op_name(op),
+			 vfio_errno_name(err), why ? why : strerror(-err), context ? ": " : "",
+			 context ? context : "");
+}
+
+int batch_fail_op(struct cli_batch *b, enum vfio_op op, int err)
+{
+	return batch_fail_opx(b, op, err, NULL, NULL);
+}
+
+int batch_refuse(struct cli_batch *b, int err, const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err = verr_fixed(b->ctx, err, fix, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+const char *batch_usage(struct cli_batch *b)
+{
+	static char buf[256];
+
+	snprintf(buf, sizeof(buf), "write it as '%s'", b->ctx->usage ? b->ctx->usage : "?");
+	return buf;
 }
 
 int batch_num(struct cli_batch *b, const char *key, const char *s, bool required, uint64_t *v)
 {
 	if (!s)
-		return required ? err_report(b->ctx, -EUSAGE, "missing %s=", key) : 1;
+		return required ? batch_refuse(b, -EUSAGE, batch_usage(b), "missing %s=", key) : 1;
 	if (parse_u64(s, v))
-		return err_report(b->ctx, -EUSAGE, "%s=%s: not a number", key, s);
+		return batch_refuse(b, -EUSAGE, "a decimal number or 0x and hex digits, as in size=0x200000",
+				    "%s=%s: not a number", key, s);
 	return 0;
 }
 
@@ -157,16 +182,107 @@ struct bobj *batch_obj_find(struct cli_batch *b, const char *name)
 	return NULL;
 }
 
+/* ", " separated names of the live objects of kinds, each with its line ("a (line 2)"); NULL: none */
+static char *held_text(struct cli_batch *b, unsigned kinds)
+{
+	struct strv sv = { 0 };
+	char *t;
+
+	for (size_t i = 0; i < b->nobjs; i++) {
+		struct bobj *x = b->objs[i];
+
+		if (x->live && kinds & (1u << x->kind))
+			strv_push_owned(&sv, xasprintf("%s '%s' (line %u)", bkind_name[x->kind], x->name, x->line));
+	}
+	t = sv.n ? strv_join(&sv, ", ") : NULL;
+	strv_free(&sv);
+	return t;
+}
+
+static const char *const article[] = {
+	[BK_IOAS] = "an IOAS", [BK_HWPT] = "a HWPT", [BK_DEVICE] = "a device", [BK_MAP] = "a map",
+	[BK_GROUP] = "a group", [BK_MEM] = "registered memory", [BK_WINDOW] = "a window",
+	[BK_VIOMMU] = "a vIOMMU", [BK_VDEVICE] = "a vDEVICE",
+};
+
+/* "an IOAS or a HWPT" for a mask of kinds */
+static char *kinds_text(unsigned kinds)
+{
+	struct strv sv = { 0 };
+	char *t;
+
+	for (unsigned k = 0; k <= BK_VDEVICE; k++)
+		if (kinds & (1u << k))
+			strv_push(&sv, article[k]);
+	t = strv_join(&sv, " or ");
+	strv_free(&sv);
+	return t;
+}
+
+/* What makes an object of the first of kinds, for a fix. */
+static const char *maker_of(unsigned kinds)
+{
+	static const struct { enum bkind k; const char *line; } makers[] = {
+		{ BK_IOAS, "ioas alloc name=NAME" }, { BK_HWPT, "hwpt alloc DEV IOAS name=NAME" },
+		{ BK_DEVICE, "device bind ADDR name=NAME" }, { BK_MAP, "ioas map IOAS size=N name=NAME" },
+		{ BK_GROUP, "group add GROUP name=NAME" }, { BK_MEM, "spapr register size=N name=NAME" },
+		{ BK_WINDOW, "spapr window create size=N name=NAME" },
+		{ BK_VIOMMU, "viommu alloc DEV HWPT name=NAME" }, { BK_VDEVICE, "vdevice alloc VIOMMU DEV virt-id=ID name=NAME" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(makers); i++)
+		if (kinds & (1u << makers[i].k))
+			return makers[i].line;
+	return "?";
+}
+
 int batch_obj_ref(struct cli_batch *b, const char *name, unsigned kinds, struct bobj **o)
 {
+	char *want, *held, *fix, *extra = NULL;
+	struct bobj *gone = NULL;
+	int rc;
+
 	if (!name)
-		return err_report(b->ctx, -EUSAGE, "missing object name");
+		return batch_refuse(b, -EUSAGE, batch_usage(b), "missing object name");
 	*o = batch_obj_find(b, name);
-	if (!*o)
-		return err_report(b->ctx, -ENOENT, "no object named '%s'", name);
-	if (!(kinds & (1u << (*o)->kind)))
-		return err_report(b->ctx, -EUSAGE, "'%s' is a %s", name, bkind_name[(*o)->kind]);
-	return 0;
+	if (*o && (kinds & (1u << (*o)->kind)))
+		return 0;
+	want = kinds_text(kinds);
+	held = held_text(b, kinds);
+	if (!*o) {
+		/* the newest object of that name that is gone, if one is */
+		for (size_t i = 0; i < b->nobjs; i++)
+			if (!strcmp(b->objs[i]->name, name))
+				gone = b->objs[i];
+		fix = held ? xasprintf("name one the run holds: %s", held) :
+			     xasprintf("make one first: '%s'", maker_of(kinds));
+		if (gone && gone->gone)
+			rc = batch_refuse(b, -ENOENT, fix, "'%s' is gone: line %u ended the %s that line %u made",
+					  name, gone->gone, bkind_name[gone->kind], gone->line);
+		else if (gone)
+			rc = batch_refuse(b, -ENOENT, fix, "'%s' is gone: the %s that line %u made was sent or "
+					  "closed", name, bkind_name[gone->kind], gone->line);
+		else
+			rc = batch_refuse(b, -ENOENT, fix, "no object named '%s' (%s is wanted here)", name, want);
+	} else {
+		/* the object is of another kind: say where it belongs when it does */
+		if ((*o)->kind == BK_MAP && !(*o)->legacy && (kinds & (1u << BK_IOAS))) {
+			struct bobj *io = batch_ioas_of(b, (*o)->ioas);
+
+			if (io)
+				extra = xasprintf("; '%s' is a map of IOAS '%s', which goes first: 'ioas unmap %s %s'",
+						  name, io->name, io->name, name);
+		}
+		fix = xasprintf("%s%s%s%s", batch_usage(b), held ? "; the run holds " : "", held ? held : "",
+				extra ? extra : "");
+		rc = batch_refuse(b, -EUSAGE, fix, "'%s' is %s (line %u), where %s is wanted", name,
+				  article[(*o)->kind], (*o)->line, want);
+	}
+	free(extra);
+	free(fix);
+	free(held);
+	free(want);
+	return rc;
 }
 
 int batch_obj_new(struct cli_batch *b, const char *name, enum bkind kind, uint32_t id,
@@ -175,9 +291,14 @@ int batch_obj_new(struct cli_batch *b, const char *name, enum bkind kind, uint32
 	char *nm = name ? xstrdup(name) : xasprintf("%s%u", bkind_name[kind],
 						     kind == BK_MAP ? ++b->nmaps : id);
 
-	if (batch_obj_find(b, nm)) {
+	if ((*o = batch_obj_find(b, nm))) {
+		int rc = batch_refuse(b, -EEXIST, "give this one another name=, or leave name= out",
+				      "an object named '%s' exists: %s, made on line %u", nm,
+				      article[(*o)->kind], (*o)->line);
+
 		free(nm);
-		return err_report(b->ctx, -EEXIST, "an object named '%s' exists", name ? name : "?");
+		*o = NULL;
+		return rc;
 	}
 	b->objs = xrealloc(b->objs, (b->nobjs + 1) * sizeof(*b->objs));
 	*o = b->objs[b->nobjs++] = xcalloc(1, sizeof(**o));
@@ -186,11 +307,46 @@ int batch_obj_new(struct cli_batch *b, const char *name, enum bkind kind, uint32
 	(*o)->id = id;
 	(*o)->fd = -1;
 	(*o)->live = true;
+	(*o)->line = b->lineno;
 	res_str(b, "name", nm);
 	return 0;
 }
 
-void batch_map_forget(struct bobj *m)
+void batch_obj_gone(struct cli_batch *b, struct bobj *o)
+{
+	o->live = false;
+	o->gone = b->lineno;
+}
+
+struct bobj *batch_ioas_of(struct cli_batch *b, uint32_t id)
+{
+	for (size_t i = 0; i < b->nobjs; i++)
+		if (b->objs[i]->live && b->objs[i]->kind == BK_IOAS && b->objs[i]->id == id)
+			return b->objs[i];
+	return NULL;
+}
+
+char *batch_maps_text(struct cli_batch *b, const struct bobj *io, uint64_t first, uint64_t last)
+{
+	struct strv sv = { 0 };
+	char *t;
+
+	for (size_t i = 0; i < b->nobjs; i++) {
+		struct bobj *x = b->objs[i];
+
+		if (!x->live || x->kind != BK_MAP || x->legacy != !io || (io && x->ioas != io->id) ||
+		    x->iova > last || x->iova + x->len - 1 < first)
+			continue;
+		strv_push_owned(&sv, xasprintf("map '%s' 0x%llx-0x%llx (line %u)", x->name,
+					       (unsigned long long)x->iova,
+					       (unsigned long long)(x->iova + x->len - 1), x->line));
+	}
+	t = sv.n ? strv_join(&sv, ", ") : NULL;
+	strv_free(&sv);
+	return t;
+}
+
+void batch_map_forget(struct cli_batch *b, struct bobj *m)
 {
 	if (!m->borrowed)
 		vfio_buffer_free(m->va, m->len);
@@ -198,19 +354,19 @@ void batch_map_forget(struct bobj *m)
 	if (m->fd >= 0)
 		close(m->fd);     /* a map-file map's memfd */
 	m->fd = -1;
-	m->live = false;
+	batch_obj_gone(b, m);
 }
 
 void batch_obj_close(struct cli_batch *b, struct bobj *o)
 {
 	if (o->kind == BK_MAP) {
-		batch_map_forget(o);
+		batch_map_forget(b, o);
 		return;
 	}
 	if (o->fd >= 0)
 		close(o->fd);
 	o->fd = -1;
-	o->live = false;
+	batch_obj_gone(b, o);
 }
 
 int batch_need_iommufd(struct cli_batch *b)
@@ -224,7 +380,8 @@ int batch_need_iommufd(struct cli_batch *b)
 		const char *why = vfio_explain(VOP_OPEN_IOMMUFD, rc);
 
 		/* no /dev/iommu: this kernel cannot (exit 4); the language's legacy verbs still can */
-		return err_report(b->ctx, rc == -ENOENT ? -EOPNOTSUPP : rc, "%s", why ? why : strerror(-rc));
+		return err_fixed(b->ctx, rc == -ENOENT ? -EOPNOTSUPP : rc, vfio_fix(VOP_OPEN_IOMMUFD, rc), "%s",
+				 why ? why : strerror(-rc));
 	}
 	return 0;
 }
@@ -237,7 +394,8 @@ int batch_need_container(struct cli_batch *b)
 		return 0;
 	rc = vfio_container_open(&b->container, NULL);
 	if (rc == -ENOENT)
-		return err_report(b->ctx, -EOPNOTSUPP, "%s", vfio_explain(VOP_OPEN_CONTAINER, rc));
+		return err_fixed(b->ctx, -EOPNOTSUPP, vfio_fix(VOP_OPEN_CONTAINER, rc), "%s",
+				 vfio_explain(VOP_OPEN_CONTAINER, rc));
 	if (rc)
 		return batch_fail_op(b, VOP_OPEN_CONTAINER, rc);
 	return 0;
@@ -248,7 +406,8 @@ int batch_need_inventory(struct cli_batch *b)
 	if (b->inv_loaded)
 		return 0;
 	if (cli_inventory_load(b->ctx, &b->inv))
-		return err_report(b->ctx, -EIO, "cannot read the inventory");
+		return batch_refuse(b, -EIO, "check /sys is mounted and readable ('iommuctl device list' says "
+				    "what fails)", "cannot read the inventory");
 	b->inv_loaded = true;
 	return 0;
 }
@@ -260,8 +419,8 @@ int batch_map_buffer(struct cli_batch *b, const char *size, uint64_t *len, void 
 	if (rc)
 		return rc;
 	if (!*len || *len % 4096)
-		return err_report(b->ctx, -EUSAGE, "size=%llu: not a positive multiple of 4096",
-				  (unsigned long long)*len);
+		return batch_refuse(b, -EUSAGE, "give a size in whole 4096-byte pages, as in size=0x10000",
+				    "size=%llu: not a positive multiple of 4096", (unsigned long long)*len);
 	rc = vfio_buffer_alloc(*len, va);
 	return rc ? batch_fail_op(b, VOP_BUFFER, rc) : 0;
 }
@@ -276,6 +435,18 @@ int batch_unmap(struct cli_batch *b, struct bobj *io, const char *map, const str
 	if (map) {
 		if ((rc = batch_obj_ref(b, map, 1u << BK_MAP, &m)))
 			return rc;
+		if (m->legacy != legacy || (io && m->ioas != io->id)) {
+			struct bobj *owner = m->legacy ? NULL : batch_ioas_of(b, m->ioas);
+			char *fix = m->legacy ? xasprintf("write 'dma unmap %s'", m->name) :
+				    xasprintf("write 'ioas unmap %s %s'", owner ? owner->name : "IOAS", m->name);
+
+			rc = batch_refuse(b, -EUSAGE, fix, "map '%s' (line %u) is not in %s%s%s: it is in %s%s%s",
+					  m->name, m->line, io ? "IOAS '" : "the container", io ? io->name : "",
+					  io ? "'" : "", m->legacy ? "the container" : "IOAS '",
+					  m->legacy ? "" : owner ? owner->name : "?", m->legacy ? "" : "'");
+			free(fix);
+			return rc;
+		}
 		iova = m->iova;
 		len = m->len;
 	} else if ((rc = batch_num(b, "iova", o->iova, true, &iova)) ||
@@ -284,14 +455,29 @@ int batch_unmap(struct cli_batch *b, struct bobj *io, const char *map, const str
 	}
 	rc = legacy ? vfio_dma_unmap(b->container, iova, len, &done) :
 		      vfio_ioas_unmap(b->iommufd, io->id, iova, len, &done);
-	if (rc)
-		return batch_fail_op(b, legacy ? VOP_DMA_UNMAP : VOP_IOAS_UNMAP, rc);
+	if (rc) {
+		/* what the run mapped there, and what it holds at all */
+		uint64_t last = len ? iova + len - 1 : iova;
+		char *near = batch_maps_text(b, io, iova, last);
+		char *all = near ? NULL : batch_maps_text(b, io, 0, UINT64_MAX);
+		char *what = near ? xasprintf("0x%llx-0x%llx cuts through %s", (unsigned long long)iova,
+					      (unsigned long long)last, near) :
+			     xasprintf("nothing this run mapped lies in 0x%llx-0x%llx; %s holds %s",
+				       (unsigned long long)iova, (unsigned long long)last,
+				       io ? "the IOAS" : "the container", all ? all : "no maps");
+
+		rc = batch_fail_opx(b, legacy ? VOP_DMA_UNMAP : VOP_IOAS_UNMAP, rc, what, NULL);
+		free(what);
+		free(all);
+		free(near);
+		return rc;
+	}
 	for (size_t i = 0; i < b->nobjs; i++) {
 		struct bobj *x = b->objs[i];
 
 		if (x->live && x->kind == BK_MAP && x->legacy == legacy && (legacy || x->ioas == io->id) &&
 		    x->iova >= iova && x->iova - iova + x->len <= len)
-			batch_map_forget(x);
+			batch_map_forget(b, x);
 	}
 	res_u64(b, "unmapped_bytes", done);
 	res_text(b, "%llu bytes unmapped", (unsigned long long)done);
@@ -424,11 +610,14 @@ static int exec_run(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	if (WIFEXITED(status)) {
 		res_u64(b, "exit_status", (uint64_t)WEXITSTATUS(status));
 		if (WEXITSTATUS(status))
-			return err_report(ctx, -EIO, "%s exited with status %d", argv[0], WEXITSTATUS(status));
+			return batch_refuse(b, -EIO, "see what the command printed above; a line of exec fails when "
+					    "its command exits non-zero", "%s exited with status %d", argv[0],
+					    WEXITSTATUS(status));
 		res_text(b, "%s exited 0", argv[0]);
 		return 0;
 	}
-	return err_report(ctx, -EIO, "%s killed by signal %d", argv[0], WTERMSIG(status));
+	return batch_refuse(b, -EIO, "see what the command printed above, and the kernel log for a crash",
+			    "%s killed by signal %d", argv[0], WTERMSIG(status));
 }
 
 static const struct cli_verb exec_verbs[] = { { 0 } };
@@ -543,7 +732,7 @@ static int send_pick(struct cli_batch *b, int argc, char **argv, struct sent_fd 
 	for (int i = 0; i < argc; i++)
 		for (int j = 0; j < i; j++)
 			if (!strcmp(argv[i], argv[j]))
-				return err_report(b->ctx, -EUSAGE, "'%s' is named twice", argv[i]);
+				return batch_refuse(b, -EUSAGE, "name each fd once", "'%s' is named twice", argv[i]);
 	v = xcalloc(b->nobjs + 2 + (size_t)argc, sizeof(*v));
 	if (!argc) {
 		if (b->iommufd >= 0)
@@ -558,8 +747,8 @@ static int send_pick(struct cli_batch *b, int argc, char **argv, struct sent_fd 
 		}
 		if (!k) {
 			free(v);
-			return err_report(b->ctx, -EINVAL, "nothing to send: the batch holds no fd (open the "
-					  "iommufd or the container, or bind or open a device first)");
+			return batch_refuse(b, -EINVAL, "open the iommufd or the container, or bind or open a "
+					    "device, before 'send'", "nothing to send: the batch holds no fd");
 		}
 	}
 	for (int i = 0; i < argc; i++) {
@@ -568,13 +757,15 @@ static int send_pick(struct cli_batch *b, int argc, char **argv, struct sent_fd 
 		if (!strcmp(argv[i], "iommufd") && !batch_obj_find(b, argv[i])) {
 			if (b->iommufd < 0) {
 				free(v);
-				return err_report(b->ctx, -ENOENT, "the iommufd is not open ('iommufd open')");
+				return batch_refuse(b, -ENOENT, "put 'iommufd open' before it",
+						    "the iommufd is not open");
 			}
 			v[k++] = (struct sent_fd){ b->iommufd, "iommufd", "iommufd", VFIO_PATH_IOMMU, NULL };
 		} else if (!strcmp(argv[i], "container") && !batch_obj_find(b, argv[i])) {
 			if (b->container < 0) {
 				free(v);
-				return err_report(b->ctx, -ENOENT, "the container is not open ('container open')");
+				return batch_refuse(b, -ENOENT, "put 'container open' before it",
+						    "the container is not open");
 			}
 			v[k++] = (struct sent_fd){ b->container, "container", "container", VFIO_PATH_CONTAINER, NULL };
 		} else if ((rc = batch_obj_ref(b, argv[i], 1u << BK_DEVICE | 1u << BK_GROUP, &o))) {
@@ -586,7 +777,8 @@ static int send_pick(struct cli_batch *b, int argc, char **argv, struct sent_fd 
 	}
 	if (k > HANDOFF_MAX_FDS) {
 		free(v);
-		return err_report(b->ctx, -E2BIG, "%zu fds: one message carries at most %d", k, HANDOFF_MAX_FDS);
+		return batch_refuse(b, -E2BIG, "name the fds, and send them in several lines",
+				    "%zu fds: one message carries at most %d", k, HANDOFF_MAX_FDS);
 	}
 	*out = v;
 	*n = k;
@@ -614,11 +806,17 @@ static int send_rlimit(struct cli_batch *b, const char *want, const char **mode)
 		w = !strcmp(want, "process") ? VFIO_RLIMIT_PROCESS : VFIO_RLIMIT_USER;
 		if (w != cur && (rc = vfio_rlimit_mode(b->iommufd, true, &w))) {
 			if (rc == -EBUSY)
-				return err_report(b->ctx, rc, "%s: EBUSY: the iommufd already holds objects (an IOAS, "
-						  "a HWPT or a bound device) and keeps the mode it has (%s): put "
-						  "'option rlimit-mode %s' before the first of them, or send with "
-						  "rlimit-mode=keep", vfio_op_name(VOP_RLIMIT_MODE),
-						  vfio_rlimit_mode_name(cur) ? vfio_rlimit_mode_name(cur) : "?", want);
+			{
+				char *fix = xasprintf("put 'option rlimit-mode %s' before the first of them, or "
+						      "send with rlimit-mode=keep", want);
+
+				rc = batch_refuse(b, rc, fix, "%s: EBUSY: the iommufd already holds objects (an "
+						  "IOAS, a HWPT or a bound device) and keeps the mode it has (%s)",
+						  vfio_op_name(VOP_RLIMIT_MODE),
+						  vfio_rlimit_mode_name(cur) ? vfio_rlimit_mode_name(cur) : "?");
+				free(fix);
+				return rc;
+			}
 			return batch_fail_op(b, VOP_RLIMIT_MODE, rc);
 		}
 		cur = w;
@@ -670,15 +868,16 @@ static int send_run(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 		if (!strcmp(so->rlimit_mode, "keep"))
 			want = NULL;
 		else if (strcmp(so->rlimit_mode, "process") && strcmp(so->rlimit_mode, "user"))
-			return err_report(ctx, -EUSAGE, "rlimit-mode=%s: expected process, user or keep",
-					  so->rlimit_mode);
+			return batch_refuse(b, -EUSAGE, "write rlimit-mode=process, rlimit-mode=user or "
+					    "rlimit-mode=keep", "rlimit-mode=%s: not a mode", so->rlimit_mode);
 		else
 			want = so->rlimit_mode;
 	}
 	if (so->timeout && (parse_u64(so->timeout, &secs) || !secs || secs > 3600))
-		return err_report(ctx, -EUSAGE, "timeout=%s: expected 1..3600 seconds", so->timeout);
+		return batch_refuse(b, -EUSAGE, "give 1 to 3600 seconds, as in timeout=30",
+				    "timeout=%s: not a timeout", so->timeout);
 	if (!*sock)
-		return err_report(ctx, -EUSAGE, "an empty socket path");
+		return batch_refuse(b, -EUSAGE, batch_usage(b), "an empty socket path");
 	if ((rc = send_pick(b, argc - 1, argv + 1, &v, &n)))
 		return rc;
 	for (size_t i = 0; i < n; i++)
@@ -703,13 +902,17 @@ static int send_run(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	rc = handoff_send(&req, &res);
 	if (rc) {
 		why = handoff_explain(res.stage, rc);
-		rc = err_report(ctx, rc, "%s: %s: %s", sock, res.stage == HANDOFF_PATH ? "cannot use it" :
-				res.stage == HANDOFF_CONNECT ? "connect" : res.stage == HANDOFF_SEND ? "sendmsg" :
-				"the answer", why ? why : strerror(-rc));
+		rc = batch_refuse(b, rc, res.stage == HANDOFF_PATH || res.stage == HANDOFF_CONNECT ?
+				  "start the receiver first and give its socket's path" :
+				  "check the receiver is still running and reads the message",
+				  "%s: %s: %s", sock, res.stage == HANDOFF_PATH ? "cannot use it" :
+				  res.stage == HANDOFF_CONNECT ? "connect" : res.stage == HANDOFF_SEND ? "sendmsg" :
+				  "the answer", why ? why : strerror(-rc));
 	} else if (so->ack && strncmp(res.reply, "ok", 2)) {
 		char *esc = text_escape(res.reply);
 
-		rc = err_report(ctx, -EPROTO, "%s: the peer refused the fds: %s", sock, esc ? esc : res.reply);
+		rc = batch_refuse(b, -EPROTO, "see the receiver's log for why it refused",
+				  "%s: the peer refused the fds: %s", sock, esc ? esc : res.reply);
 		free(esc);
 	}
 	if (!rc) {
@@ -827,7 +1030,7 @@ static void batch_release(struct cli_batch *b)
 				vfio_dma_unmap(b->container, o->iova, o->len, NULL);
 			else
 				vfio_ioas_unmap(b->iommufd, o->ioas, o->iova, o->len, NULL);
-			batch_map_forget(o);
+			batch_map_forget(b, o);
 		}
 	}
 	/* vDEVICEs before their devices are closed (else the kernel keeps their IDs), then vIOMMUs */
@@ -877,6 +1080,7 @@ static void batch_release(struct cli_batch *b)
 		free(o->name);
 		free(o->addr);
 		free(o->path);
+		free(o->allowed);
 		free(o);
 	}
 	free(b->objs);
@@ -983,6 +1187,8 @@ static int batch_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		/* the line's diagnostics carry its place; its first is its error */
 		ctx->where = where;
 		ctx->errmsg[0] = 0;
+		ctx->errfix[0] = 0;
+		b.lineno = lineno;
 		ctx->reported = false;
 		out_obj_begin(o, NULL, NULL);
 		out_fmt_str(o, "file", NULL, shown);
@@ -990,7 +1196,10 @@ static int batch_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		out_fmt_str(o, "command", NULL, cmdtext);
 		out_doc_begin(o, "output");
 		if (err)
-			err_report(ctx, err, "%s", why);
+			err_fixed(ctx, err, rc == -E2BIG ? "split it into lines of at most 1 MiB" :
+				  rc == -EILSEQ ? "remove the NUL byte: a batch file is text" :
+				  why && strstr(why, "quote") ? "close the quote (\" or ')" :
+				  "split it into lines of at most 4096 words", "%s", why);
 		else
 			err = run_line(&b, &words);
 		if (err && !ctx->reported)
@@ -1004,6 +1213,7 @@ static int batch_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 			out_fmt_str(o, "errno", NULL, NULL);
 		out_fmt_str(o, "errno_name", NULL, err && err != -EUSAGE ? vfio_errno_name(err) : NULL);
 		out_fmt_str(o, "message", NULL, err ? ctx->errmsg : NULL);
+		out_fmt_str(o, "fix", NULL, err && ctx->errfix[0] ? ctx->errfix : NULL);
 		out_obj_end(o);
 		t = strv_join(&b.text, "; ");
 		out_textf(o, "%s:%u: %-5s %s%s%s\n", shown, lineno, err ? "FAIL" : "ok", cmdtext,

@@ -38,6 +38,13 @@ struct bobj {
 	uint64_t iova, len;       /* window: iova is its bus address, len its size */
 	bool borrowed;            /* map: va belongs to a registered mem (SPAPR) */
 	uint32_t page_shift, levels;   /* window */
+	unsigned line, gone;      /* the batch lines that made it and (0: live) that ended it */
+	struct vfio_range *allowed;    /* ioas: the ranges its last allow-iovas set, on allowed_line */
+	size_t nallowed;
+	unsigned allowed_line;
+	struct bobj *on;          /* device: the IOAS or HWPT attached to (on_line); hwpt, viommu,
+	                           * vdevice: the object it was made on */
+	unsigned on_line;
 };
 
 /* One run of `iommuctl batch`: ctx->batch while its lines run. */
@@ -55,6 +62,7 @@ struct cli_batch {
 	struct inventory inv;
 	unsigned int nmaps, nmems, nwindows;
 	struct strv text;         /* the line's text summary, after its status */
+	unsigned lineno;          /* the line running */
 };
 
 /*
@@ -103,8 +111,21 @@ __attribute__((format(printf, 2, 3)))
 void res_text(struct cli_batch *b, const char *fmt, ...);
 void res_ranges(struct cli_batch *b, const char *key, const struct vfio_range *rg, size_t n);
 
-/* A failed ioctl, reported: "OP: ERRNO: the explanation for op"; returns err. */
+/*
+ * A failed ioctl, reported: "OP: ERRNO: what the kernel meant; fix: what to
+ * do" (vfio_explain, vfio_fix); returns err.
+ */
 int batch_fail_op(struct cli_batch *b, enum vfio_op op, int err);
+/*
+ * Same, with what this run knows of it after the explanation (NULL: none)
+ * and a fix of its own (NULL: vfio_fix's).
+ */
+int batch_fail_opx(struct cli_batch *b, enum vfio_op op, int err, const char *context, const char *fix);
+/* A refusal of the language's own, with its fix: err_fixed. */
+__attribute__((format(printf, 4, 5)))
+int batch_refuse(struct cli_batch *b, int err, const char *fix, const char *fmt, ...);
+/* "'ioas unmap IOAS [MAP] [iova=ADDR] [size=N]'": how the running line is written (static). */
+const char *batch_usage(struct cli_batch *b);
 /* A number option: 0 and *v; 1 when absent and not required; -EUSAGE (reported). */
 int batch_num(struct cli_batch *b, const char *key, const char *s, bool required, uint64_t *v);
 
@@ -119,7 +140,13 @@ int batch_obj_new(struct cli_batch *b, const char *name, enum bkind kind, uint32
 /* Close a device or group object (a map: its buffer freed); it is no longer live. */
 void batch_obj_close(struct cli_batch *b, struct bobj *o);
 /* A map's buffer freed (unless it belongs to registered memory); no longer live. */
-void batch_map_forget(struct bobj *m);
+void batch_map_forget(struct cli_batch *b, struct bobj *m);
+/* o is no longer live: the running line ended it. */
+void batch_obj_gone(struct cli_batch *b, struct bobj *o);
+/* The IOAS object whose kernel ID is id, or NULL. */
+struct bobj *batch_ioas_of(struct cli_batch *b, uint32_t id);
+/* " m1 0x200000-0x203fff (line 4), m2 ..." of the live maps of IOAS io (NULL: the container's). */
+char *batch_maps_text(struct cli_batch *b, const struct bobj *io, uint64_t first, uint64_t last);
 
 /* What the language opens on first use: the iommufd, the legacy container, the inventory. */
 int batch_need_iommufd(struct cli_batch *b);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "backends/vfio/uapi.h"
@@ -25,6 +26,89 @@ static int pt_of(struct cli_batch *b, const char *name, uint32_t *pt)
 
 	if (!rc)
 		*pt = o->id;
+	return rc;
+}
+
+/*
+ * Why an IOAS map (or map-file) of len bytes (at iova when fixed) was
+ * refused, from what the run knows: its maps, its allowed ranges, the
+ * kernel's usable ranges now. Reports and returns err.
+ */
+static int map_refused(struct cli_batch *b, struct bobj *io, enum vfio_op op, int err, bool fixed,
+		       uint64_t iova, uint64_t len)
+{
+	uint64_t last = iova + len - 1, align = 0;
+	struct vfio_range *rg = NULL;
+	char *ctxt = NULL, *fix = NULL, *t = NULL, *u = NULL;
+	size_t n = 0;
+	int rc;
+
+	switch (-err) {
+	case EEXIST:
+		t = batch_maps_text(b, io, iova, last);
+		if (t) {
+			const char *first = strchr(t, '\'') + 1;
+
+			ctxt = xasprintf("0x%llx-0x%llx overlaps %s", (unsigned long long)iova,
+					 (unsigned long long)last, t);
+			fix = xasprintf("unmap it first ('ioas unmap %s %.*s'), choose another iova=, or leave "
+					"iova= out and let the kernel choose", io->name,
+					(int)(strchr(first, '\'') - first), first);
+		}
+		break;
+	case EINVAL:
+		if (!fixed || vfio_ioas_ranges(b->iommufd, io->id, &rg, &n, &align))
+			break;
+		u = vfio_ranges_text(rg, n);
+		if (align > 1 && iova % align) {
+			ctxt = xasprintf("iova=0x%llx is not a multiple of the IOAS's alignment 0x%llx",
+					 (unsigned long long)iova, (unsigned long long)align);
+			fix = xasprintf("choose an iova= that is a multiple of 0x%llx, or leave iova= out",
+					(unsigned long long)align);
+			break;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (iova >= rg[i].start && last <= rg[i].last)
+				goto out;        /* inside a usable range: the kernel had another reason */
+		ctxt = xasprintf("0x%llx-0x%llx is not inside the usable ranges of IOAS '%s' (%s): what lies between "
+				 "them is reserved by an attached device (an MSI window, a direct-mapped region) "
+				 "or beyond the IOMMU's address width", (unsigned long long)iova,
+				 (unsigned long long)last, io->name, u);
+		fix = xasprintf("choose an iova= inside %s, or leave iova= out and let the kernel choose", u);
+		break;
+	case ENOSPC:
+		if (io->nallowed) {
+			t = vfio_ranges_text(io->allowed, io->nallowed);
+			ctxt = xasprintf("IOAS '%s' allows only %s (line %u), and the kernel picks a map's IOVA "
+					 "inside the allowed ranges only: none has %llu (0x%llx) free bytes", io->name,
+					 t, io->allowed_line, (unsigned long long)len, (unsigned long long)len);
+			fix = xasprintf("map less, give iova= yourself (a fixed IOVA may lie outside the allowed "
+					"ranges), or allow a larger range first ('ioas allow-iovas %s START+SIZE' "
+					"replaces line %u's)", io->name, io->allowed_line);
+		} else if (!vfio_ioas_ranges(b->iommufd, io->id, &rg, &n, &align)) {
+			u = vfio_ranges_text(rg, n);
+			t = batch_maps_text(b, io, 0, UINT64_MAX);
+			ctxt = xasprintf("no free stretch of %llu (0x%llx) bytes, aligned to its size, in the usable "
+					 "ranges (%s) between the maps (%s)", (unsigned long long)len,
+					 (unsigned long long)len, u, t ? t : "none");
+		}
+		break;
+	case ENOMEM: {
+		struct rlimit rl;
+
+		if (!getrlimit(RLIMIT_MEMLOCK, &rl) && rl.rlim_cur != RLIM_INFINITY)
+			ctxt = xasprintf("this process's RLIMIT_MEMLOCK is %llu KiB, the map pins %llu KiB more",
+					 (unsigned long long)rl.rlim_cur / 1024, (unsigned long long)len / 1024);
+		break;
+	}
+	}
+out:
+	rc = batch_fail_opx(b, op, err, ctxt, fix);
+	free(rg);
+	free(ctxt);
+	free(fix);
+	free(t);
+	free(u);
 	return rc;
 }
 
@@ -101,7 +185,8 @@ static int parse_ranges(struct cli_batch *b, int argc, char **argv, struct vfio_
 			free(dup);
 			free(*out);
 			*out = NULL;
-			return err_report(b->ctx, -EUSAGE, "'%s': expected START-LAST or START+SIZE", argv[i]);
+			return batch_refuse(b, -EUSAGE, "write a range as START-LAST or START+SIZE, as in "
+					    "0x8000000+0x100000", "'%s': not a range", argv[i]);
 		}
 		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
 		(*out)[*n].start = a;
@@ -124,11 +209,28 @@ static int ioas_allow(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		return rc;
 	rc = vfio_ioas_allow_iovas(b->iommufd, o->id, rg, n);
 	if (rc) {
+		struct vfio_range *u = NULL;
+		char *ut = NULL, *ctxt = NULL;
+		uint64_t align;
+		size_t nu = 0;
+
+		if (rc == -EADDRINUSE && !vfio_ioas_ranges(b->iommufd, o->id, &u, &nu, &align)) {
+			ut = vfio_ranges_text(u, nu);
+			ctxt = xasprintf("IOAS '%s' can use only %s now", o->name, ut);
+		}
 		free(rg);
-		return batch_fail_op(b, VOP_ALLOW_IOVAS, rc);
+		rc = batch_fail_opx(b, VOP_ALLOW_IOVAS, rc, ctxt, NULL);
+		free(ctxt);
+		free(ut);
+		free(u);
+		return rc;
 	}
 	res_ranges(b, "allowed", rg, n);
-	free(rg);
+	/* the kernel replaces the set: the newest line's is the one in force */
+	free(o->allowed);
+	o->allowed = rg;
+	o->nallowed = n;
+	o->allowed_line = b->lineno;
 	return 0;
 }
 
@@ -151,7 +253,7 @@ static int ioas_map(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	rc = vfio_ioas_map(b->iommufd, o->id, va, len, fixed == 0, !bo->readonly, &iova);
 	if (rc) {
 		vfio_buffer_free(va, len);
-		return batch_fail_op(b, VOP_IOAS_MAP, rc);
+		return map_refused(b, o, VOP_IOAS_MAP, rc, fixed == 0, iova, len);
 	}
 	if ((rc = batch_obj_new(b, bo->name, BK_MAP, 0, &m))) {
 		vfio_ioas_unmap(b->iommufd, o->id, iova, len, NULL);
@@ -189,13 +291,15 @@ static int ioas_map_file(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	if (rc || (rc = batch_num(b, "size", bo->size, true, &len)))
 		return rc;
 	if (!len || len % 4096)
-		return err_report(ctx, -EUSAGE, "size=%llu: not a positive multiple of 4096", (unsigned long long)len);
+		return batch_refuse(b, -EUSAGE, "give a size in whole 4096-byte pages, as in size=0x10000",
+				    "size=%llu: not a positive multiple of 4096", (unsigned long long)len);
 	if ((fixed = batch_num(b, "iova", bo->iova, false, &iova)) < 0)
 		return fixed;
 	if ((hf = batch_num(b, "fill", bo->fill, false, &fill)) < 0)
 		return hf;
 	if (!hf && fill > 0xff)
-		return err_report(ctx, -EUSAGE, "fill=%llu: a byte (0..255)", (unsigned long long)fill);
+		return batch_refuse(b, -EUSAGE, "give a byte, 0 to 255 (0xff)", "fill=%llu: not a byte",
+				    (unsigned long long)fill);
 	rc = vfio_memfd_alloc(len, (int)fill, &mfd, &va);
 	if (rc)
 		return batch_fail_op(b, VOP_MEMFD, rc);
@@ -203,7 +307,7 @@ static int ioas_map_file(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	if (rc) {
 		vfio_buffer_free(va, len);
 		close(mfd);
-		return batch_fail_op(b, VOP_IOAS_MAP_FILE, rc);
+		return map_refused(b, o, VOP_IOAS_MAP_FILE, rc, fixed == 0, iova, len);
 	}
 	if ((rc = batch_obj_new(b, bo->name, BK_MAP, 0, &m))) {
 		vfio_ioas_unmap(b->iommufd, o->id, iova, len, NULL);
@@ -360,9 +464,21 @@ static int device_bind(struct iommuctl_ctx *ctx, void *opts, int argc, char **ar
 		return rc;
 	d = inventory_device(&b->inv, argv[0]);
 	if (!d)
-		return err_report(ctx, -ENOENT, "no device %s", argv[0]);
-	if (!d->vfio_cdevs.n)
-		return batch_fail_op(b, VOP_OPEN_CDEV, -ENOENT);
+		return batch_refuse(b, -ENOENT, "give a PCI address that 'iommuctl device list' shows, as in "
+				    "0000:00:03.0", "no device %s", argv[0]);
+	if (!d->vfio_cdevs.n) {
+		char *ctxt = xasprintf("%s is %s%s", d->name, d->driver ? "bound to " : "bound to no driver",
+				       d->driver ? d->driver : "");
+		char *fix = d->driver && !strcmp(d->driver, "vfio-pci") ?
+			    xasprintf("on a kernel without CONFIG_VFIO_DEVICE_CDEV open it through its group: "
+				      "'container open', 'group add %s', 'device open %s'", d->name, d->name) :
+			    xasprintf("bind its group to vfio-pci first: 'iommuctl group claim %s'", d->name);
+
+		rc = batch_fail_opx(b, VOP_OPEN_CDEV, -ENOENT, ctxt, fix);
+		free(ctxt);
+		free(fix);
+		return rc;
+	}
 	rc = vfio_cdev_open(d->vfio_cdevs.v[0], &fd);
 	if (rc)
 		return batch_fail_op(b, VOP_OPEN_CDEV, rc);
@@ -394,9 +510,61 @@ static int pasid_of(struct cli_batch *b, const char *s, int64_t *pasid)
 		return 0;
 	}
 	if (parse_u64(s, &v) || v > 0xfffff)
-		return err_report(b->ctx, -EUSAGE, "PASID '%s': expected 0..0xfffff", s);
+		return batch_refuse(b, -EUSAGE, "give a PASID from 0 to 0xfffff (20 bits), as in 'pasid attach "
+				    "DEV 1 HWPT'", "PASID '%s': not a PASID", s);
 	*pasid = (int64_t)v;
 	return 0;
+}
+
+/*
+ * Why attaching device d (its PASID pasid, -1: itself) to pt was refused:
+ * EBUSY names what it is attached to; EADDRINUSE the device's reserved
+ * regions against the IOAS's maps and allowed ranges.
+ */
+static int attach_refused(struct cli_batch *b, struct bobj *d, struct bobj *pt, int64_t pasid, int err)
+{
+	enum vfio_op op = pasid >= 0 ? VOP_ATTACH_PASID : VOP_ATTACH;
+	char *ctxt = NULL, *fix = NULL;
+	struct strv hits = { 0 };
+	int rc;
+
+	if (err == -EBUSY && d->on) {
+		ctxt = xasprintf("'%s' is attached to %s '%s' (line %u)", d->name, bkind_name[d->on->kind],
+				 d->on->name, d->on_line);
+		fix = xasprintf("detach it first: 'device detach %s'", d->name);
+	} else if (err == -EADDRINUSE && pt && pt->kind == BK_IOAS && !batch_need_inventory(b)) {
+		struct inv_device *dev = inventory_device(&b->inv, d->addr);
+		struct inv_group *g = dev && dev->group >= 0 ? inventory_group(&b->inv, (unsigned)dev->group) : NULL;
+
+		for (size_t i = 0; g && i < g->nresv; i++) {
+			const struct inv_resv *r = &g->resv[i];
+			char *m = batch_maps_text(b, pt, r->start, r->end);
+
+			if (m)
+				strv_push_owned(&hits, xasprintf("its %s region 0x%llx-0x%llx holds %s", r->type,
+								 (unsigned long long)r->start,
+								 (unsigned long long)r->end, m));
+			free(m);
+			for (size_t k = 0; k < pt->nallowed; k++)
+				if (pt->allowed[k].start <= r->end && r->start <= pt->allowed[k].last)
+					strv_push_owned(&hits, xasprintf(
+						"its %s region 0x%llx-0x%llx lies in the range 0x%llx-0x%llx that line %u "
+						"allowed", r->type, (unsigned long long)r->start,
+						(unsigned long long)r->end, (unsigned long long)pt->allowed[k].start,
+						(unsigned long long)pt->allowed[k].last, pt->allowed_line));
+		}
+		if (hits.n) {
+			ctxt = strv_join(&hits, "; ");
+			fix = xasprintf("attach '%s' before mapping or allowing IOVAs there, or unmap and allow "
+					"around its reserved regions ('iommuctl msi show %s' lists them)", d->name,
+					d->addr);
+		}
+	}
+	rc = batch_fail_opx(b, op, err, ctxt, fix);
+	strv_free(&hits);
+	free(ctxt);
+	free(fix);
+	return rc;
 }
 
 static int do_attach(struct cli_batch *b, const char *dev, const char *pt_name, const char *pasid_s)
@@ -410,15 +578,33 @@ static int do_attach(struct cli_batch *b, const char *dev, const char *pt_name, 
 	    (rc = pasid_of(b, pasid_s, &pasid)))
 		return rc;
 	if (d->legacy)
-		return err_report(b->ctx, -EUSAGE,
-				  "'%s' was opened through its group: it is attached with 'group add'", dev);
+		return batch_refuse(b, -EUSAGE, "bind it through iommufd instead ('device bind ADDR'), or use the "
+				    "container's maps ('dma map')",
+				    "'%s' was opened through its group (line %u): the container attaches it", dev, d->line);
 	rc = vfio_device_attach(d->fd, pt, pasid, &out);
 	if (rc)
-		return batch_fail_op(b, pasid >= 0 ? VOP_ATTACH_PASID : VOP_ATTACH, rc);
+		return attach_refused(b, d, batch_obj_find(b, pt_name), pasid, rc);
+	if (pasid < 0) {
+		d->on = batch_obj_find(b, pt_name);
+		d->on_line = b->lineno;
+	}
 	res_u64(b, "pt_id", out);
 	if (pasid >= 0)
 		res_u64(b, "pasid_number", (uint64_t)pasid);
 	res_text(b, "attached%s to %s; HWPT ID %u", pasid >= 0 ? " (PASID)" : "", pt_name, out);
+	if (pasid >= 0) {
+		/* the core takes a group's PASID attach and sets it up only on devices with PASIDs */
+		struct vfio_hw_info hi;
+
+		if (!vfio_hw_info_get(b->iommufd, d->id, &hi) && !hi.max_pasid_log2) {
+			res_bool(b, "pasid_set_up", false);
+			res_text(b, "nothing set up: %s has no PASID capability", d->name);
+			warn_msg(b->ctx, "%s has no PASID capability (PASID width 0): the kernel took the attach "
+				 "for its group and wrote no PASID entry for it", d->addr ? d->addr : d->name);
+		} else {
+			res_bool(b, "pasid_set_up", true);
+		}
+	}
 	return 0;
 }
 
@@ -432,7 +618,10 @@ static int do_detach(struct cli_batch *b, const char *dev, const char *pasid_s)
 		return rc;
 	rc = vfio_device_detach(d->fd, pasid);
 	if (rc)
-		return batch_fail_op(b, VOP_DETACH, rc);
+		return batch_fail_opx(b, pasid >= 0 ? VOP_DETACH_PASID : VOP_DETACH, rc,
+				      pasid < 0 && !d->on ? "this run has not attached it" : NULL, NULL);
+	if (pasid < 0)
+		d->on = NULL;
 	res_text(b, "detached");
 	return 0;
 }
@@ -562,6 +751,7 @@ static int hwpt_alloc(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		vfio_destroy(b->iommufd, id);
 		return rc;
 	}
+	o->on = batch_obj_find(b, argv[1]);
 	res_u64(b, "hwpt_id", id);
 	res_hex(b, "flags", flags);
 	res_text(b, "hwpt %s: ID %u, flags 0x%x", o->name, id, flags);
@@ -610,7 +800,8 @@ static int viommu_type_parse(struct cli_batch *b, const char *s, uint32_t *type)
 	else if (!parse_u64(s, &v) && v <= UINT32_MAX)
 		*type = (uint32_t)v;
 	else
-		return err_report(b->ctx, -EUSAGE, "type=%s: arm-smmuv3, tegra241-cmdqv or a number", s);
+		return batch_refuse(b, -EUSAGE, "write type=arm-smmuv3, type=tegra241-cmdqv or the uAPI's number",
+				    "type=%s: not a vIOMMU type", s);
 	return 0;
 }
 
@@ -632,6 +823,7 @@ static int viommu_alloc(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 		vfio_destroy(b->iommufd, id);
 		return rc;
 	}
+	o->on = h;
 	res_u64(b, "viommu_id", id);
 	res_u64(b, "viommu_type", type);
 	res_text(b, "viommu %s: ID %u, type %u", o->name, id, type);
@@ -652,8 +844,9 @@ static int vdevice_alloc(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	    (rc = batch_num(b, "virt-id", bo->virt_id, true, &virt)) < 0)
 		return rc;
 	if (d->legacy)
-		return err_report(ctx, -EUSAGE, "'%s' was opened through its group: a vDEVICE needs a bound cdev",
-				  argv[1]);
+		return batch_refuse(b, -EUSAGE, "bind it through iommufd instead: 'device bind ADDR'",
+				    "'%s' was opened through its group (line %u): a vDEVICE needs a bound cdev",
+				    argv[1], d->line);
 	rc = vfio_vdevice_alloc(b->iommufd, v->id, d->id, virt, &id);
 	if (rc)
 		return batch_fail_op(b, VOP_VDEVICE_ALLOC, rc);
@@ -661,6 +854,7 @@ static int vdevice_alloc(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 		vfio_destroy(b->iommufd, id);
 		return rc;
 	}
+	o->on = v;
 	res_u64(b, "vdevice_id", id);
 	res_hex(b, "virt_id", virt);
 	res_text(b, "vdevice %s: ID %u, virtual ID 0x%llx", o->name, id, (unsigned long long)virt);
@@ -784,8 +978,10 @@ static int option_sw_msi(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 		return rc;
 	rc = vfio_option(b->iommufd, IOMMU_OPTION_SW_MSI_START, false, 0, &v);
 	if (rc == -EOPNOTSUPP || rc == -ENOTTY)
-		return err_report(ctx, -EOPNOTSUPP, "this kernel has no IOMMU_OPTION_SW_MSI_START/SIZE "
-				  "(%s; proposed upstream in 2025, not mainline)", vfio_errno_name(rc));
+		return batch_refuse(b, -EOPNOTSUPP, "leave the line out: the device keeps the kernel's software "
+				    "MSI window ('iommuctl msi show ADDR' shows it)",
+				    "this kernel has no IOMMU_OPTION_SW_MSI_START/SIZE (%s; proposed upstream in "
+				    "2025, not mainline)", vfio_errno_name(rc));
 	if ((rc = batch_obj_ref(b, argv[0], 1u << BK_DEVICE, &d)))
 		return rc;
 	if ((hs = batch_num(b, "start", bo->start, false, &start)) < 0)
@@ -822,11 +1018,13 @@ static int option_rlimit_mode(struct iommuctl_ctx *ctx, void *opts, int argc, ch
 		else if (!strcmp(argv[0], "process"))
 			mode = VFIO_RLIMIT_PROCESS;
 		else
-			return err_report(ctx, -EUSAGE, "'%s': the mode is user or process", argv[0]);
+			return batch_refuse(b, -EUSAGE, "write 'option rlimit-mode user' or 'option rlimit-mode "
+					    "process'", "'%s': not an accounting mode", argv[0]);
 		rc = vfio_rlimit_mode(b->iommufd, true, &mode);
 		if (rc == -EOPNOTSUPP || rc == -ENOTTY)
-			return err_report(ctx, -EOPNOTSUPP, "this kernel has no IOMMU_OPTION_RLIMIT_MODE (%s)",
-					  vfio_errno_name(rc));
+			return batch_refuse(b, -EOPNOTSUPP, "leave the line out: this kernel charges pinned "
+					    "memory to the user", "this kernel has no IOMMU_OPTION_RLIMIT_MODE (%s)",
+					    vfio_errno_name(rc));
 		if (rc)
 			return batch_fail_op(b, VOP_RLIMIT_MODE, rc);
 	}
@@ -879,6 +1077,38 @@ const struct cli_object cli_object_option = {
 	.verbs = option_verbs,
 };
 
+/* What holds o, from the run's own records: devices attached, HWPTs made on it, vDEVICEs. */
+static int destroy_refused(struct cli_batch *b, struct bobj *o, int err)
+{
+	struct strv users = { 0 }, undo = { 0 };
+	char *ctxt = NULL, *fix = NULL, *t;
+	int rc;
+
+	for (size_t i = 0; i < b->nobjs; i++) {
+		struct bobj *x = b->objs[i];
+
+		if (!x->live || x->on != o)
+			continue;
+		strv_push_owned(&users, x->kind == BK_DEVICE ?
+				xasprintf("device '%s' is attached to it (line %u)", x->name, x->on_line) :
+				xasprintf("%s '%s' was made on it (line %u)", bkind_name[x->kind], x->name, x->line));
+		strv_push_owned(&undo, x->kind == BK_DEVICE ? xasprintf("'device detach %s'", x->name) :
+				xasprintf("'destroy %s'", x->name));
+	}
+	if (users.n) {
+		ctxt = strv_join(&users, ", ");
+		t = strv_join(&undo, ", ");
+		fix = xasprintf("first %s", t);
+		free(t);
+	}
+	rc = batch_fail_opx(b, VOP_DESTROY, err, ctxt, fix);
+	strv_free(&users);
+	strv_free(&undo);
+	free(ctxt);
+	free(fix);
+	return rc;
+}
+
 static int destroy(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 {
 	struct cli_batch *b = batch_of(ctx);
@@ -893,8 +1123,8 @@ static int destroy(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	} else {
 		rc = vfio_destroy(b->iommufd, o->id);
 		if (rc)
-			return batch_fail_op(b, VOP_DESTROY, rc);
-		o->live = false;
+			return destroy_refused(b, o, rc);
+		batch_obj_gone(b, o);
 	}
 	res_text(b, "%s destroyed", o->name);
 	return 0;

@@ -43,7 +43,8 @@ static int container_set_iommu(struct iommuctl_ctx *ctx, void *opts, int argc, c
 	if ((rc = batch_need_container(b)))
 		return rc;
 	if (vfio_iommu_type_parse(t ? t : "type1v2", &type))
-		return err_report(ctx, -EUSAGE, "unknown IOMMU model '%s' (type1, type1v2, noiommu, spapr-v2, ...)", t);
+		return batch_refuse(b, -EUSAGE, "give a model 'iommuctl vfio status' lists: type1v2 (the default), "
+				    "type1, spapr-v2, spapr, noiommu", "unknown IOMMU model '%s'", t);
 	rc = vfio_set_iommu(b->container, type);
 	if (rc)
 		return batch_fail_op(b, VOP_SET_IOMMU, rc);
@@ -89,11 +90,13 @@ static int group_of(struct cli_batch *b, const char *sel, unsigned *gid, bool *n
 	int rc;
 
 	if (inv_sel_parse(sel, &s))
-		return err_report(b->ctx, -EUSAGE, "expected a group number or a PCI address");
+		return batch_refuse(b, -EUSAGE, "give a group number or a device's PCI address, as in 'group add 3' "
+				    "or 'group add 0000:00:03.0'", "'%s': not a group number or a PCI address", sel);
 	if ((rc = batch_need_inventory(b)))
 		return rc;
 	if (inventory_group_select(&b->inv, &s, &g, &d))
-		return err_report(b->ctx, -ENOENT, "no IOMMU group for '%s'", sel);
+		return batch_refuse(b, -ENOENT, "give a group or device that 'iommuctl group list' shows",
+				    "no IOMMU group for '%s'", sel);
 	*gid = g->id;
 	*noiommu = g->vfio_node && strstr(g->vfio_node, "noiommu");
 	return 0;
@@ -166,12 +169,15 @@ int batch_device_open(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		return rc;
 	d = inventory_device(&b->inv, argv[0]);
 	if (!d)
-		return err_report(ctx, -ENOENT, "no device %s", argv[0]);
+		return batch_refuse(b, -ENOENT, "give a PCI address that 'iommuctl device list' shows, as in "
+				    "0000:00:03.0", "no device %s", argv[0]);
 	for (size_t i = 0; i < b->nobjs; i++)
 		if (b->objs[i]->live && b->objs[i]->kind == BK_GROUP && (int)b->objs[i]->id == d->group)
 			g = b->objs[i];
 	if (!g)
-		return err_report(ctx, -EUSAGE, "add the group of %s first ('group add %s')", d->name, d->name);
+		return batch_refuse(b, -EUSAGE, d->group >= 0 ? "put 'group add ADDR' before 'device open ADDR'" :
+				    "the device has no IOMMU group: it cannot be opened through VFIO",
+				    "the run holds no group of %s (group %d)", d->name, d->group);
 	gid = g->id;
 	rc = vfio_group_device_fd(g->fd, d->name, &fd);
 	if (rc)
@@ -213,9 +219,10 @@ static int fail_outside(struct cli_batch *b, uint64_t iova, uint64_t len)
 						       b->objs[i]->name));
 	list = ws.n ? strv_join(&ws, ", ") : xstrdup("none known");
 	strv_free(&ws);
-	err = err_report(b->ctx, -ENXIO, "%s: ENXIO: IOVA 0x%llx-0x%llx is outside the DMA window%s %s",
-			 vfio_op_name(VOP_DMA_MAP), (unsigned long long)iova,
-			 (unsigned long long)(iova + len - 1), strchr(list, ',') ? "s" : "", list);
+	err = batch_refuse(b, -ENXIO, vfio_fix(VOP_DMA_MAP, ENXIO),
+			   "%s: ENXIO: IOVA 0x%llx-0x%llx is outside the DMA window%s %s",
+			   vfio_op_name(VOP_DMA_MAP), (unsigned long long)iova,
+			   (unsigned long long)(iova + len - 1), strchr(list, ',') ? "s" : "", list);
 	free(list);
 	return err;
 }
@@ -237,12 +244,15 @@ static bool spapr_page_too_big(struct cli_batch *b, uint64_t iova, const void *v
 			continue;
 		if (host <= 0 || (1ULL << o->page_shift) <= (uint64_t)host)
 			return false;
-		err_report(b->ctx, -EINVAL, "%s: EINVAL: window %s has %llu KiB IOMMU pages but the memory "
-			   "at 0x%llx (%llu bytes) is backed by %ld KiB host pages: the kernel maps a TCE "
-			   "only onto memory backed by pages at least as large (use page-shift=%d, or "
-			   "huge pages)", vfio_op_name(VOP_DMA_MAP), o->name, (1ULL << o->page_shift) >> 10,
-			   (unsigned long long)(uintptr_t)va, (unsigned long long)len, host >> 10,
-			   __builtin_ctzl((unsigned long)host));
+		char fix[128];
+
+		snprintf(fix, sizeof(fix), "create the window with page-shift=%d, or back the memory with huge "
+			 "pages", __builtin_ctzl((unsigned long)host));
+		batch_refuse(b, -EINVAL, fix, "%s: EINVAL: window %s has %llu KiB IOMMU pages but the memory "
+			     "at 0x%llx (%llu bytes) is backed by %ld KiB host pages: the kernel maps a TCE "
+			     "only onto memory backed by pages at least as large", vfio_op_name(VOP_DMA_MAP),
+			     o->name, (1ULL << o->page_shift) >> 10, (unsigned long long)(uintptr_t)va,
+			     (unsigned long long)len, host >> 10);
 		return true;
 	}
 	return false;
@@ -251,7 +261,8 @@ static bool spapr_page_too_big(struct cli_batch *b, uint64_t iova, const void *v
 static int need_model(struct cli_batch *b)
 {
 	if (b->container < 0 || !b->container_ready)
-		return err_report(b->ctx, -EUSAGE, "no container with an IOMMU model: 'container set-iommu' first");
+		return batch_refuse(b, -EUSAGE, "put 'container open', 'group add GROUP' and 'container set-iommu' "
+				    "before it", "no container with an IOMMU model");
 	return 0;
 }
 
@@ -284,8 +295,18 @@ static int dma_map(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 		if (rc == -EINVAL && b->spapr && spapr_page_too_big(b, iova, va, len))
 			return rc;
 		if (b->spapr && vfio_spapr_map_explain(rc))
-			return err_report(ctx, rc, "%s: %s: %s", vfio_op_name(VOP_DMA_MAP), vfio_errno_name(rc),
-					  vfio_spapr_map_explain(rc));
+			return batch_refuse(b, rc, vfio_fix(VOP_DMA_MAP, rc), "%s: %s: %s", vfio_op_name(VOP_DMA_MAP),
+					    vfio_errno_name(rc), vfio_spapr_map_explain(rc));
+		if (rc == -EEXIST) {
+			char *near = batch_maps_text(b, NULL, iova, iova + len - 1);
+			char *ctxt = near ? xasprintf("0x%llx-0x%llx overlaps %s", (unsigned long long)iova,
+						      (unsigned long long)(iova + len - 1), near) : NULL;
+
+			rc = batch_fail_opx(b, VOP_DMA_MAP, rc, ctxt, NULL);
+			free(ctxt);
+			free(near);
+			return rc;
+		}
 		return batch_fail_op(b, VOP_DMA_MAP, rc);
 	}
 	if ((rc = batch_obj_new(b, bo->name, BK_MAP, 0, &m))) {
@@ -312,7 +333,7 @@ static int dma_unmap(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 	struct cli_batch *b = batch_of(ctx);
 
 	if (b->container < 0)
-		return err_report(ctx, -EUSAGE, "no container");
+		return batch_refuse(b, -EUSAGE, "put 'container open' and the maps before it", "no container");
 	return batch_unmap(b, NULL, argc ? argv[0] : NULL, opts);
 }
 
@@ -394,7 +415,8 @@ const struct cli_object cli_object_dma = {
 static int need_spapr(struct cli_batch *b)
 {
 	if (b->container < 0 || !b->container_ready || !b->spapr)
-		return err_report(b->ctx, -EUSAGE, "no SPAPR TCE container: 'container set-iommu spapr-v2' first");
+		return batch_refuse(b, -EUSAGE, "put 'container open', 'group add GROUP' and 'container set-iommu "
+				    "spapr-v2' before it", "no SPAPR TCE container");
 	return 0;
 }
 
@@ -474,7 +496,7 @@ static int spapr_unregister(struct iommuctl_ctx *ctx, void *opts, int argc, char
 		return batch_fail_op(b, VOP_SPAPR_UNREGISTER, rc);
 	vfio_buffer_free(o->va, o->len);
 	o->va = NULL;
-	o->live = false;
+	batch_obj_gone(b, o);
 	res_text(b, "%s unregistered", o->name);
 	return 0;
 }
@@ -489,7 +511,7 @@ static int window_remove(struct cli_batch *b, const char *name)
 	rc = vfio_spapr_window_remove(b->container, o->iova);
 	if (rc)
 		return batch_fail_op(b, VOP_SPAPR_REMOVE, rc);
-	o->live = false;
+	batch_obj_gone(b, o);
 	res_text(b, "%s removed", o->name);
 	return 0;
 }
@@ -507,17 +529,21 @@ static int spapr_window(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 	if (!strcmp(argv[0], "remove"))
 		return window_remove(b, argc > 1 ? argv[1] : NULL);
 	if (strcmp(argv[0], "create") || argc > 1)
-		return err_report(ctx, -EUSAGE, "expected 'spapr window create' or 'spapr window remove'");
+		return batch_refuse(b, -EUSAGE, "write 'spapr window create page-shift=N size=N [levels=N]' or "
+				    "'spapr window remove WINDOW'", "'%s': not create or remove", argv[0]);
 	if ((rc = batch_num(b, "page-shift", bo->page_shift, true, &shift)) ||
 	    (rc = batch_num(b, "size", bo->size, true, &size)) ||
 	    (rc = batch_num(b, "levels", bo->levels, false, &levels)) < 0)
 		return rc;
 	if (shift < 12 || shift > 40)
-		return err_report(ctx, -EUSAGE, "page-shift=%llu: not a page shift (12..40)", (unsigned long long)shift);
+		return batch_refuse(b, -EUSAGE, "give a page-shift from 12 to 40 that 'spapr info' lists (12, 16, "
+				    "24 are usual)", "page-shift=%llu: not a page shift", (unsigned long long)shift);
 	if (!size || (size & (size - 1)))
-		return err_report(ctx, -EUSAGE, "size=%llu: not a power of two", (unsigned long long)size);
+		return batch_refuse(b, -EUSAGE, "give a power of two, as in size=0x40000000",
+				    "size=%llu: not a power of two", (unsigned long long)size);
 	if (!levels || levels > 8)
-		return err_report(ctx, -EUSAGE, "levels=%llu: not a level count (1..8)", (unsigned long long)levels);
+		return batch_refuse(b, -EUSAGE, "give levels from 1 to 8, at most what 'spapr info' allows",
+				    "levels=%llu: not a level count", (unsigned long long)levels);
 	rc = vfio_spapr_window_create(b->container, (unsigned)shift, size, (unsigned)levels, &start);
 	if (rc)
 		return batch_fail_op(b, VOP_SPAPR_CREATE, rc);

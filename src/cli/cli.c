@@ -256,7 +256,10 @@ static int match_report(struct iommuctl_ctx *ctx, int err, const char *prefix, c
 	if (err == -EUSAGE) {
 		char *list = strv_join(cand, ", ");
 
-		err_msg(ctx, "'%s%s' is ambiguous: %s", prefix, s, list);
+		if (in_batch(ctx))
+			err_fixed(ctx, err, "write the whole word", "'%s%s' is ambiguous: %s", prefix, s, list);
+		else
+			err_msg(ctx, "'%s%s' is ambiguous: %s", prefix, s, list);
 		free(list);
 	}
 	strv_free(cand);
@@ -600,7 +603,8 @@ int cli_preconditions(struct iommuctl_ctx *ctx, const struct cli_verb *verb, con
 	if ((verb->flags & CLI_NO_VIEW) && source)
 		return err_report(ctx, -EUSAGE, "reads no machine state: %s does not apply", source);
 	if ((verb->flags & CLI_LIVE) && source)
-		return err_report(ctx, -EOPNOTSUPP, "drives the running kernel: it cannot use %s", source);
+		return err_fixed(ctx, -EOPNOTSUPP, in_batch(ctx) ? "run the batch on the live machine, without -F "
+				 "or --sysfs-root" : NULL, "drives the running kernel: it cannot use %s", source);
 	if ((verb->flags & CLI_WRITES) && ctx->snapshot && changes)
 		return err_report(ctx, -EOPNOTSUPP, "a snapshot is read-only: this verb changes a live machine");
 	if ((verb->flags & CLI_NEEDS_ROOT) && !source && changes && ctx->euid != 0)
@@ -706,7 +710,14 @@ int cli_parse_args(struct iommuctl_ctx *ctx, const struct argp *argp, unsigned f
 			*nl = 0;
 		if (!strncmp(msg, av->v[0], plen) && !strncmp(msg + plen, ": ", 2))
 			msg += plen + 2;
-		err = err_report(ctx, -EUSAGE, "%s", msg);
+		if (in_batch(ctx) && ctx->usage) {
+			char *fix = xasprintf("write it as '%s'", ctx->usage);
+
+			err = err_fixed(ctx, -EUSAGE, fix, "%s", msg);
+			free(fix);
+		} else {
+			err = err_report(ctx, -EUSAGE, "%s", msg);
+		}
 		if (!in_batch(ctx))
 			fprintf(ctx->errf, "Try '%s --help'.\n", av->v[0]);
 	}
@@ -749,6 +760,33 @@ static void verb_global_options(const struct cli_verb *verb, struct argp_option 
  * Run verb of obj on argv (argv[0]: the object word; shown: the verb as
  * typed, NULL for an object that is one command).
  */
+/*
+ * How a batch line of this verb is written: "ioas map IOAS [size=N]
+ * [iova=ADDR] [readonly] [name=NAME]" (the language's words for a verb of
+ * the language, "[OPTION...]" for a command of the command line).
+ */
+static char *batch_synopsis(const struct cli_object *obj, const struct cli_verb *verb, const char *shown,
+			    bool words)
+{
+	struct strv sv = { 0 };
+	char *t;
+
+	strv_push(&sv, obj->name);
+	if (shown)
+		strv_push(&sv, shown);
+	if (verb->args_doc && *verb->args_doc)
+		strv_push(&sv, verb->args_doc);
+	for (const struct argp_option *o = verb->options; words && o && (o->name || o->key); o++)
+		if (o->name && !(o->flags & OPTION_HIDDEN))
+			strv_push_owned(&sv, o->arg ? xasprintf("[%s=%s]", o->name, o->arg) :
+					xasprintf("[%s]", o->name));
+	if (!words)
+		strv_push(&sv, "[OPTION...]");
+	t = strv_join(&sv, " ");
+	strv_free(&sv);
+	return t;
+}
+
 static int run_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj,
 		    const struct cli_verb *verb, const char *shown, int argc, char **argv)
 {
@@ -760,7 +798,7 @@ static int run_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj,
 	unsigned flags = verb->flags & CLI_ARGS_REST ? ARGP_IN_ORDER : 0;
 	struct strv av = { 0 };
 	const char *note;
-	char *doc;
+	char *doc, *usage = NULL;
 	size_t nc = 0;
 	int err;
 
@@ -807,6 +845,11 @@ static int run_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj,
 		strv_push_owned(&av, w ? w : xstrdup(argv[i]));
 	}
 	help_asked = false;
+	if (in_batch(ctx)) {
+		free(usage);
+		usage = batch_synopsis(obj, verb, shown, words);
+		ctx->usage = usage;
+	}
 	err = cli_parse_args(ctx, &verb_argp, flags, &av, &vp);
 	if (err)
 		goto out;
@@ -830,6 +873,8 @@ static int run_verb(struct iommuctl_ctx *ctx, const struct cli_object *obj,
 	err = verb->run(ctx, vp.opts, (int)vp.args.n, vp.args.v);
 	ctx->no_view = false;
 out:
+	ctx->usage = NULL;
+	free(usage);
 	free(vp.opts);
 	strv_free(&vp.args);
 	strv_free(&av);
@@ -876,7 +921,8 @@ int cli_dispatch(struct iommuctl_ctx *ctx, int argc, char **argv)
 	if (err)
 		return err;
 	if (in_batch(ctx) && obj == &cli_object_batch)
-		return err_report(ctx, -EUSAGE, "a batch cannot run another batch");
+		return err_fixed(ctx, -EUSAGE, "run the other file as an 'iommuctl batch' of its own, or put its "
+				 "lines in this one", "a batch cannot run another batch");
 	if (!in_batch(ctx))
 		snprintf(ctx->cmdname, sizeof(ctx->cmdname), "%s", obj->name);
 

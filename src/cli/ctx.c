@@ -215,6 +215,39 @@ int err_report(struct iommuctl_ctx *ctx, int err, const char *fmt, ...)
 	return err;
 }
 
+int err_fixed(struct iommuctl_ctx *ctx, int err, const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err = verr_fixed(ctx, err, fix, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int verr_fixed(struct iommuctl_ctx *ctx, int err, const char *fix, const char *fmt, va_list ap)
+{
+	bool first = !ctx->errmsg[0];
+	char *msg;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	if (!msg)
+		return err_report(ctx, err, "%s", strerror(ENOMEM));
+	if (!fix || !*fix) {
+		err_report(ctx, err, "%s", msg);
+	} else {
+		err_report(ctx, err, "%s; fix: %s", msg, fix);
+		if (first) {
+			/* the message alone for JSON; the fix beside it */
+			snprintf(ctx->errmsg, sizeof(ctx->errmsg), "%s", msg);
+			snprintf(ctx->errfix, sizeof(ctx->errfix), "%s", fix);
+		}
+	}
+	free(msg);
+	return err;
+}
+
 int err_input(struct iommuctl_ctx *ctx, int err, const char *fmt, ...)
 {
 	va_list ap;

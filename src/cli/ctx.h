@@ -7,6 +7,7 @@
 #ifndef IOMMUCTL_CLI_CTX_H
 #define IOMMUCTL_CLI_CTX_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -41,9 +42,11 @@ struct iommuctl_ctx {
 	/* inside a batch: its run (cli/batch.c), and "FILE:LINE: COMMAND" of the line running */
 	struct cli_batch *batch;
 	const char *where;
+	const char *usage;      /* ... and how its command is written, "ioas map IOAS [size=N] ..." */
 	bool reported;          /* a diagnostic was printed for the failure */
 	bool input_failed;      /* ... and it was an input file's (err_input): exit 1 */
 	char errmsg[512];       /* the first one, for the JSON error object */
+	char errfix[512];       /* what to do about it (err_fixed), when said: a batch line's "fix" */
 	unsigned int euid;      /* geteuid(), for CLI_NEEDS_ROOT (tests set it) */
 	bool no_view;           /* a CLI_NO_VIEW verb runs: ctx_view() refuses */
 	bool progress_shown;    /* a progress line is on stderr's terminal */
@@ -94,6 +97,15 @@ void err_msg(struct iommuctl_ctx *ctx, const char *fmt, ...);
 /* Same, returning err so that callers can `return err_report(...)`. */
 __attribute__((format(printf, 3, 4)))
 int err_report(struct iommuctl_ctx *ctx, int err, const char *fmt, ...);
+/*
+ * Same, with the remedy: "<message>; fix: <fix>" on the one line, the
+ * message and the fix kept apart for JSON (errmsg, errfix). fix NULL:
+ * err_report.
+ */
+__attribute__((format(printf, 4, 5)))
+int err_fixed(struct iommuctl_ctx *ctx, int err, const char *fix, const char *fmt, ...);
+__attribute__((format(printf, 4, 0)))
+int verr_fixed(struct iommuctl_ctx *ctx, int err, const char *fix, const char *fmt, va_list ap);
 /*
  * Same, for an input file named on the command line (snapshot, dump, FILE)
  * that is missing, unreadable or not recognised: the exit status is 1

@@ -729,18 +729,6 @@ static int probe_hook(void *arg, const struct vfio_probe_result *res)
 
 /* ---- the words of vfio probe ---- */
 
-static char *ranges_text(const struct vfio_range *r, size_t n)
-{
-	struct strv sv = { 0 };
-	char *s;
-
-	for (size_t i = 0; i < n; i++)
-		strv_push_owned(&sv, xasprintf("0x%llx-0x%llx", (unsigned long long)r[i].start,
-					       (unsigned long long)r[i].last));
-	s = n ? strv_join(&sv, ", ") : xstrdup("none");
-	strv_free(&sv);
-	return s;
-}
 
 static char *spapr_info_text(const struct vfio_spapr_info *si)
 {
@@ -869,7 +857,7 @@ static char *step_done(const struct vfio_probe_result *res, const struct vfio_st
 	case VSTEP_ATTACH:
 		return xasprintf("attached; HWPT ID %llu", v1);
 	case VSTEP_IOVA_RANGES:
-		t = ranges_text(res->ranges, res->nranges);
+		t = vfio_ranges_text(res->ranges, res->nranges);
 		u = xasprintf("%s; alignment %llu", t, (unsigned long long)res->alignment);
 		free(t);
 		return u;
@@ -905,7 +893,7 @@ static char *step_done(const struct vfio_probe_result *res, const struct vfio_st
 	case VSTEP_SPAPR_INFO:
 		return spapr_info_text(&res->spapr_info);
 	case VSTEP_IOMMU_INFO:
-		t = res->have_range_cap ? ranges_text(res->ranges, res->nranges) :
+		t = res->have_range_cap ? vfio_ranges_text(res->ranges, res->nranges) :
 		    xstrdup("no IOVA range capability (kernel before v5.4)");
 		u = res->have_dma_avail ?
 		    xasprintf("page sizes 0x%llx; IOVA ranges %s; %u more mappings allowed",
@@ -1027,6 +1015,22 @@ char *cli_vfio_probe_feature_detail(const struct vfio_probe_result *res, const s
 	    res->hw.data_type == IOMMU_HW_INFO_TYPE_INTEL_VTD)
 		return xasprintf("EOPNOTSUPP: this VT-d unit cannot nest (ECAP.NEST, bit 26, is %s)",
 				 res->hw.vtd_ecap & (1ULL << 26) ? "set: another reason" : "clear");
+	/* AMD-Vi (Linux 7.2's driver): what it checks before a nest parent, and before v2 tables */
+	if (!strcmp(f->key, "hwpt_nest_parent") && f->err == EOPNOTSUPP && res->have_hw_info &&
+	    res->hw.data_type == IOMMU_HW_INFO_TYPE_AMD)
+		return xasprintf("EOPNOTSUPP: this AMD-Vi unit cannot nest: the driver wants EFR.GTSup "
+				 "(bit 4, %s), EFR.GIOSup (bit 48, %s) and EFR2.GCR3TRPMode (bit 3, %s)",
+				 res->hw.amd_efr & (1ULL << 4) ? "set" : "clear",
+				 res->hw.amd_efr & (1ULL << 48) ? "set" : "clear",
+				 res->hw.amd_efr2 & (1ULL << 3) ? "set" : "clear");
+	if (!strcmp(f->key, "hwpt_pasid") && f->err == EOPNOTSUPP && res->have_hw_info &&
+	    res->hw.data_type == IOMMU_HW_INFO_TYPE_AMD)
+		return xasprintf("EOPNOTSUPP: a PASID-compatible domain needs AMD v2 page tables and PPR: "
+				 "EFR.GTSup (bit 4, %s), GIOSup (bit 48, %s), PPRSup (bit 1, %s), EPHSup (bit 50, %s)",
+				 res->hw.amd_efr & (1ULL << 4) ? "set" : "clear",
+				 res->hw.amd_efr & (1ULL << 48) ? "set" : "clear",
+				 res->hw.amd_efr & (1ULL << 1) ? "set" : "clear",
+				 res->hw.amd_efr & (1ULL << 50) ? "set" : "clear");
 	if (!strcmp(f->key, "hwpt_pasid") && f->err == EOPNOTSUPP && res->have_hw_info &&
 	    res->hw.data_type == IOMMU_HW_INFO_TYPE_INTEL_VTD)
 		return xasprintf("EOPNOTSUPP: a PASID-compatible domain needs scalable mode with first-stage "
@@ -1043,6 +1047,15 @@ char *cli_vfio_probe_feature_detail(const struct vfio_probe_result *res, const s
 		return xasprintf("vDEVICE %llu, virtual ID %llu", v0, v1);
 	if (!strcmp(f->key, "veventq"))
 		return xasprintf("event queue %llu", v0);
+	/*
+	 * The core takes a PASID attach for a group and sets it up only on its
+	 * devices that can issue PASIDs (max_pasids > 0): on one that cannot,
+	 * the ioctl succeeds and no PASID entry is written.
+	 */
+	if (!strcmp(f->key, "pasid_attach") && res->have_hw_info && !res->hw.max_pasid_log2)
+		return xasprintf("PASID %llu attached to HWPT %llu and detached, but nothing was set up: the "
+				 "device has no PASID capability (PASID width 0 in IOMMU_GET_HW_INFO), and the "
+				 "kernel takes the attach for its group without a PASID entry for this device", v0, v2);
 	if (!strcmp(f->key, "pasid_attach"))
 		return xasprintf("PASID %llu attached to HWPT %llu and detached", v0, v2);
 	return NULL;

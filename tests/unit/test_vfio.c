@@ -84,6 +84,7 @@ static struct fake {
 	 * allocations' errno; what the last of each was asked.
 	 */
 	bool newer;
+	uint64_t amd_efr, amd_efr2;   /* IOMMU_GET_HW_INFO answers for AMD-Vi when amd_efr is set */
 	int map_file_err, hwpt_pasid_err, nest_err, viommu_err, vdevice_err, veventq_err;
 	uint32_t next_hwpt;
 	struct iommu_ioas_map_file map_file;
@@ -454,6 +455,15 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 
 		if (fake_fail(req, 0))
 			return -1;
+		if (fk.amd_efr) {
+			struct iommu_hw_info_amd a = { fk.amd_efr, fk.amd_efr2 };
+
+			h->out_data_type = IOMMU_HW_INFO_TYPE_AMD;
+			h->out_max_pasid_log2 = 0;
+			if (h->data_uptr && h->data_len >= sizeof(a))
+				memcpy((void *)(uintptr_t)h->data_uptr, &a, sizeof(a));
+			return 0;
+		}
 		h->out_data_type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
 		h->out_max_pasid_log2 = 20;
 		return 0;
@@ -1108,6 +1118,8 @@ static void test_probe_spapr_only_v1(void **state)
  * stdout in *out. With $IOMMUCTL_JSON_SAMPLES set, a JSON run is also kept
  * there (batch-N.json), for tests/cli/test-json-schema.sh.
  */
+static char *batch_err;     /* what the last batch_out wrote to stderr */
+
 static int batch_out(const char *text, struct view *view, bool json, char **out)
 {
 	static int nsample;
@@ -1136,7 +1148,8 @@ static int batch_out(const char *text, struct view *view, bool json, char **out)
 	fclose(ctx.outf);
 	fclose(ctx.errf);
 	unlink(path);
-	free(err);
+	free(batch_err);
+	batch_err = err;
 	if (dir && json) {
 		char *sample = xasprintf("%s/batch-%d.json", dir, ++nsample);
 		FILE *f = fopen(sample, "w");
@@ -1295,7 +1308,8 @@ static void test_batch_send(void **state)
 	assert_int_equal(batch_out(text, fake_view(fs), true, &out), -EBUSY);
 	all = json_tokener_parse(out);
 	free(out);
-	assert_non_null(strstr(member(line_res(all, 1, "error"), NULL, "message"),
+	assert_non_null(strstr(member(line_res(all, 1, "error"), NULL, "message"), "EBUSY"));
+	assert_non_null(strstr(member(line_res(all, 1, "error"), NULL, "fix"),
 			       "put 'option rlimit-mode process' before the first of them"));
 	assert_int_equal(fk.nsent_fds, 0);
 	json_object_put(all);
@@ -1494,7 +1508,8 @@ static void test_batch_spapr(void **state)
 	fk.fail_req = VFIO_IOMMU_SPAPR_TCE_CREATE;
 	fk.fail_err = EINVAL;
 	all = run_batch("spapr info\n", &rc);
-	assert_non_null(strstr(member(line_res(all, 0, "error"), NULL, "message"), "spapr-v2"));
+	assert_non_null(strstr(member(line_res(all, 0, "error"), NULL, "message"), "no SPAPR TCE container"));
+	assert_non_null(strstr(member(line_res(all, 0, "error"), NULL, "fix"), "spapr-v2"));
 	json_object_put(all);
 	all = run_batch("container set-iommu spapr-v2\n"
 			"spapr window create page-shift=13 size=0x10000000\n", &rc);
@@ -2129,6 +2144,24 @@ static void test_probe_newer_vtd(void **state)
 	assert_non_null(strstr(pdetail(&res, "viommu"), "needs a nest-parent HWPT, which this IOMMU refused (EOPNOTSUPP)"));
 	vfio_probe_result_release(&res);
 
+	/*
+	 * AMD-Vi as QEMU 11.1 emulates it (EFR 0x29d7: GTSup but no GIOSup;
+	 * EFR2 0): the bits Linux 7.2's driver checks, named
+	 */
+	fake_reset();
+	fk.newer = true;
+	fk.amd_efr = 0x29d7;
+	fk.hwpt_pasid_err = EOPNOTSUPP;
+	fk.nest_err = EOPNOTSUPP;
+	assert_int_equal(vfio_probe_run(&base_req, &res), 0);
+	assert_string_equal(pdetail(&res, "hwpt_nest_parent"), "EOPNOTSUPP: this AMD-Vi unit cannot nest: the "
+			    "driver wants EFR.GTSup (bit 4, set), EFR.GIOSup (bit 48, clear) and EFR2.GCR3TRPMode "
+			    "(bit 3, clear)");
+	assert_string_equal(pdetail(&res, "hwpt_pasid"), "EOPNOTSUPP: a PASID-compatible domain needs AMD v2 page "
+			    "tables and PPR: EFR.GTSup (bit 4, set), GIOSup (bit 48, clear), PPRSup (bit 1, set), "
+			    "EPHSup (bit 50, clear)");
+	vfio_probe_result_release(&res);
+
 	/* a 6.12 kernel: the newer ioctls unknown; still optional */
 	fake_reset();
 	fk.newer = true;
@@ -2325,8 +2358,135 @@ static void test_batch_newer(void **state)
 	/* a vIOMMU needs a HWPT: an IOAS is a usage error */
 	l = line_res(all, 10, "error");
 	assert_true(json_object_object_get_ex(l, "message", &v));
-	assert_string_equal(json_object_get_string(v), "'a' is a ioas");
+	assert_string_equal(json_object_get_string(v), "'a' is an IOAS (line 1), where a HWPT is wanted");
+	assert_non_null(strstr(member(l, NULL, "fix"), "write it as 'viommu alloc DEV HWPT [type=TYPE] [name=NAME]'"));
+	assert_non_null(strstr(member(l, NULL, "fix"), "the run holds hwpt 'np' (line 3)"));
 	json_object_put(all);
+	fake_free(fs);
+	(void)state;
+}
+
+
+/*
+ * Issue 18: every refusal of the language says what the kernel meant and
+ * what to do, with what the run knows (the lines that set things up).
+ */
+static json_object *refusal(struct fake_sysfs *fs, unsigned long req, int err, uint64_t iova, const char *script,
+			    size_t line)
+{
+	char *out = NULL;
+	json_object *all, *l;
+
+	/* the fake kernel refuses req with err (at iova: 0, any) */
+	fake_reset();
+	fk.fail_req = req;
+	fk.fail_err = err;
+	fk.fail_iova = iova;
+	batch_out(script, fake_view(fs), true, &out);
+	all = json_tokener_parse(out);
+	assert_non_null(all);
+	free(out);
+	l = json_object_get(line_res(all, line, "error"));
+	json_object_put(all);
+	return l;
+}
+
+#define HAS(l, key, text) do { \
+	const char *v_ = member(l, NULL, key); \
+	if (!strstr(v_, text)) \
+		fail_msg("%s: '%s' lacks '%s'", key, v_, text); \
+} while (0)
+
+static void test_batch_refusals(void **state)
+{
+	struct fake_sysfs *fs;
+	json_object *l;
+
+	WRAPPED();
+	fs = fake_new();
+	fake_driver(fs, "vfio-pci", false);
+	fake_driver(fs, "e1000e", false);
+	fake_device(fs, "0000:00:03.0", NULL, 1, "vfio-pci", NULL);
+	fake_device(fs, "0000:00:04.0", NULL, 2, "e1000e", NULL);
+	fake_file(fs, "/sys/devices/pci0000:00/0000:00:03.0/vfio-dev/vfio0/dev", "511:0\n");
+	fake_file(fs, "/sys/kernel/iommu_groups/1/reserved_regions",
+		  "0x00000000fee00000 0x00000000feefffff msi\n");
+
+	/* ENOSPC after allow-iovas: the allowed ranges, their line, and the ways out */
+	l = refusal(fs, IOMMU_IOAS_MAP, ENOSPC, 0, "ioas alloc name=a\n# allowed\nioas allow-iovas a 0x8000000+0x100000\nioas map a size=0x200000\n", 2);
+	assert_string_equal(member(l, NULL, "errno_name"), "ENOSPC");
+	HAS(l, "message", "IOMMU_IOAS_MAP: ENOSPC: no free IOVA range is large enough: IOAS 'a' allows only "
+	    "0x8000000-0x80fffff (line 3), and the kernel picks a map's IOVA inside the allowed ranges only");
+	HAS(l, "fix", "give iova= yourself");
+	HAS(l, "fix", "'ioas allow-iovas a START+SIZE' replaces line 3's");
+	json_object_put(l);
+
+	/* a map given where the IOAS goes: the line as it should be */
+	l = refusal(fs, 0, 0, 0, "ioas alloc name=a\nioas map a size=0x1000 name=m1\nioas unmap m1\n", 2);
+	assert_string_equal(member(l, NULL, "message"), "'m1' is a map (line 2), where an IOAS is wanted");
+	HAS(l, "fix", "write it as 'ioas unmap IOAS [MAP] [iova=ADDR] [size=N]'");
+	HAS(l, "fix", "'m1' is a map of IOAS 'a', which goes first: 'ioas unmap a m1'");
+	json_object_put(l);
+
+	/* a fixed IOVA on a map of this run: which one, and how to unmap it */
+	l = refusal(fs, IOMMU_IOAS_MAP, EEXIST, 0x201000, "ioas alloc name=a\nioas map a size=0x2000 iova=0x200000 name=m1\n"
+		    "ioas map a size=0x1000 iova=0x201000\n", 2);
+	HAS(l, "message", "overlaps map 'm1' 0x200000-0x201fff (line 2)");
+	HAS(l, "fix", "unmap it first ('ioas unmap a m1')");
+	json_object_put(l);
+
+	/* a fixed IOVA outside the usable ranges: the ranges */
+	l = refusal(fs, IOMMU_IOAS_MAP, EINVAL, 0, "ioas alloc name=a\nioas map a size=0x1000 iova=0xfee00000\n", 1);
+	HAS(l, "message", "0xfee00000-0xfee00fff is not inside the usable ranges of IOAS 'a' "
+	    "(0x0-0xfedfffff, 0xfef00000-0x7fffffffff)");
+	HAS(l, "fix", "choose an iova= inside 0x0-0xfedfffff, 0xfef00000-0x7fffffffff");
+	json_object_put(l);
+
+	/* an IOAS a device is attached to: which, since which line, and the line that frees it */
+	l = refusal(fs, IOMMU_DESTROY, EBUSY, 0, "ioas alloc name=a\ndevice bind 0000:00:03.0 name=edu\ndevice attach edu a\ndestroy a\n", 3);
+	HAS(l, "message", "IOMMU_DESTROY: EBUSY: the object is in use: a device is attached to it, or a HWPT, "
+	    "vIOMMU or vDEVICE was made on it: device 'edu' is attached to it (line 3)");
+	HAS(l, "fix", "first 'device detach edu'");
+	json_object_put(l);
+
+	/* attach after an allow-iovas over the device's MSI window */
+	l = refusal(fs, VFIO_DEVICE_ATTACH_IOMMUFD_PT, EADDRINUSE, 0, "ioas alloc name=a\nioas allow-iovas a 0xfe000000+0x2000000\n"
+		    "device bind 0000:00:03.0 name=edu\ndevice attach edu a\n", 3);
+	HAS(l, "message", "its msi region 0xfee00000-0xfeefffff lies in the range 0xfe000000-0xffffffff "
+	    "that line 2 allowed");
+	HAS(l, "fix", "attach 'edu' before mapping or allowing IOVAs there");
+	json_object_put(l);
+
+	/* a map that is gone, a name taken, a word of no option, devices not there or not for VFIO */
+	l = refusal(fs, 0, 0, 0, "ioas alloc name=a\nioas map a size=0x1000 name=m1\nioas unmap a m1\nioas unmap a m1\n", 3);
+	assert_string_equal(member(l, NULL, "message"), "'m1' is gone: line 3 ended the map that line 2 made");
+	HAS(l, "fix", "make one first: 'ioas map IOAS size=N name=NAME'");
+	json_object_put(l);
+	l = refusal(fs, 0, 0, 0, "ioas alloc name=a\nioas alloc name=a\n", 1);
+	assert_string_equal(member(l, NULL, "message"), "an object named 'a' exists: an IOAS, made on line 1");
+	HAS(l, "fix", "another name=");
+	json_object_put(l);
+	l = refusal(fs, 0, 0, 0, "ioas alloc name=a\nioas map a size=0x1000 bogus=1\n", 1);
+	HAS(l, "fix", "write it as 'ioas map IOAS [size=N] [iova=ADDR] [readonly] [name=NAME]'");
+	json_object_put(l);
+	l = refusal(fs, 0, 0, 0, "device bind 0000:00:09.0\n", 0);
+	HAS(l, "fix", "'iommuctl device list'");
+	json_object_put(l);
+	l = refusal(fs, 0, 0, 0, "device bind 0000:00:04.0\n", 0);
+	HAS(l, "message", "0000:00:04.0 is bound to e1000e");
+	HAS(l, "fix", "'iommuctl group claim 0000:00:04.0'");
+	json_object_put(l);
+
+	/* in text, the fix ends the message's one line */
+	{
+		char *out = NULL;
+
+		assert_int_equal(batch_out("ioas alloc name=a\nioas unmap a\n", fake_view(fs), false, &out),
+				 -EUSAGE);
+		free(out);
+		assert_non_null(strstr(batch_err, ":2: ioas unmap a: missing iova=; fix: write it as 'ioas unmap "
+				       "IOAS [MAP] [iova=ADDR] [size=N]'\n"));
+	}
 	fake_free(fs);
 	(void)state;
 }
@@ -2371,6 +2531,7 @@ int main(void)
 		cmocka_unit_test(test_probe_pasid),
 		cmocka_unit_test(test_cli_probe_newer),
 		cmocka_unit_test(test_batch_newer),
+		cmocka_unit_test(test_batch_refusals),
 	};
 
 	if (!&__real_ioctl)

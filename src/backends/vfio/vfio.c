@@ -96,10 +96,13 @@ const char *vfio_op_name(enum vfio_op op)
 	return (unsigned)op < VOP__COUNT && op_names[op] ? op_names[op] : "?";
 }
 
+_Static_assert(VOP__COUNT <= 256, "struct explain keeps op in a byte");
+
+/* Text in the row, not a pointer to it: the tables stay in .rodata, unrelocated. */
 struct explain {
-	enum vfio_op op;          /* VOP_NONE: any operation */
-	int err;                  /* positive errno */
-	const char *text;
+	unsigned char op;         /* enum vfio_op; VOP_NONE: any operation */
+	unsigned char err;        /* positive errno */
+	char text[256];
 };
 
 /* Specific rows first: the first match wins. */
@@ -167,10 +170,14 @@ static const struct explain explain_table[] = {
 	{ VOP_ALLOW_IOVAS, EINVAL, "ranges must be non-empty, ordered and non-overlapping" },
 	{ VOP_HWPT_ALLOC, EOPNOTSUPP, "the kernel or the IOMMU does not support these HWPT flags "
 	  "(PASID-capable needs v6.15 and a PASID-capable IOMMU; nest-parent needs nesting: "
-	  "VT-d scalable mode or SMMUv3; dirty tracking needs hardware A/D bits)" },
+	  "VT-d ECAP.NEST, SMMUv3 with both stages, AMD-Vi EFR.GIOSup; dirty tracking needs hardware "
+	  "A/D bits)" },
 	{ VOP_HWPT_ALLOC, ENOENT, "no such device ID (bind the device first)" },
 	{ VOP_HWPT_ALLOC, EINVAL, "the pt_id is neither an IOAS nor a nesting-parent HWPT" },
 	{ VOP_HW_INFO, ENOENT, "no such device ID (bind the device first)" },
+	{ VOP_DESTROY, EBUSY, "the object is in use: a device is attached to it, or a HWPT, vIOMMU or "
+	  "vDEVICE was made on it" },
+	{ VOP_DESTROY, ENOENT, "no object with that ID: it was destroyed already" },
 	{ VOP_OPTION, EOPNOTSUPP, "the kernel does not know this IOMMU_OPTION (IOMMU_OPTION_SW_MSI_START/"
 	  "SIZE are proposed, not in mainline)" },
 	{ VOP_OPTION, EBUSY, "the option must be set before the device is attached" },
@@ -245,17 +252,177 @@ static const struct explain explain_table[] = {
 	{ VOP_NONE, EPERM, "operation not permitted: VFIO needs root (CAP_SYS_ADMIN for some ioctls)" },
 };
 
-const char *vfio_explain(enum vfio_op op, int err)
+/*
+ * What to do about it, in iommuctl's words (the batch language's lines,
+ * iommuctl commands, the kernel's options); looked up as explain_table.
+ */
+static const struct explain fix_table[] = {
+	{ VOP_OPEN_IOMMUFD, ENOENT, "modprobe iommufd; if there is no such module, boot a kernel built with "
+	  "CONFIG_IOMMUFD, or use the legacy container ('container open', 'group add', 'dma map')" },
+	{ VOP_OPEN_IOMMUFD, ENXIO, "boot a kernel built with CONFIG_IOMMUFD, or use the legacy container "
+	  "('container open', 'group add', 'dma map')" },
+	{ VOP_OPEN_IOMMUFD, ENODEV, "boot a kernel built with CONFIG_IOMMUFD, or use the legacy container "
+	  "('container open', 'group add', 'dma map')" },
+	{ VOP_OPEN_CDEV, ENOENT, "bind the device's group to vfio-pci first ('iommuctl group claim ADDR'); "
+	  "on a kernel without CONFIG_VFIO_DEVICE_CDEV use 'device open' through the group" },
+	{ VOP_OPEN_CDEV, EBUSY, "close the other user ('iommuctl device show ADDR' names the process)" },
+	{ VOP_BIND, EBUSY, "close the group's other users ('iommuctl group show ADDR' names them) and bind "
+	  "every device of the group to vfio-pci ('iommuctl group claim ADDR')" },
+	{ VOP_BIND, EPERM, "use an IOMMU with interrupt remapping, or load iommufd with "
+	  "allow_unsafe_interrupts=1 if the risk is accepted" },
+	{ VOP_BIND, EINVAL, "bind after 'iommufd open' in the same run" },
+	{ VOP_BIND, ENODEV, "check the device is still there ('iommuctl device show ADDR')" },
+	{ VOP_ATTACH, EINVAL, "attach to an IOAS ('device attach DEV IOAS') or to a HWPT allocated for this "
+	  "device ('hwpt alloc DEV IOAS')" },
+	{ VOP_ATTACH, EADDRINUSE, "attach the device before mapping or allowing IOVAs in its reserved "
+	  "regions ('iommuctl msi show ADDR' lists them), or unmap what is there" },
+	{ VOP_ATTACH, EBUSY, "detach it first ('device detach DEV')" },
+	{ VOP_ATTACH, EPERM, "leave this device to its kernel driver; it cannot be assigned" },
+	{ VOP_ATTACH_PASID, EINVAL, "on v6.15+ attach the device itself to a HWPT allocated with 'pasid' "
+	  "('hwpt alloc DEV IOAS pasid'), then the PASID to a HWPT allocated the same way" },
+	{ VOP_DETACH_PASID, EINVAL, "detach only a PASID that is attached, on a v6.15+ kernel" },
+	{ VOP_IOAS_MAP_FILE, EBADF, "map a file the run holds ('ioas map-file IOAS size=N')" },
+	{ VOP_IOAS_MAP_FILE, EINVAL, "give a size that is a multiple of the page size, and an iova= inside "
+	  "the usable ranges ('ioas ranges IOAS')" },
+	{ VOP_IOAS_MAP_FILE, EEXIST, "unmap what is there first, choose another iova=, or leave iova= out "
+	  "and let the kernel choose" },
+	{ VOP_VIOMMU_ALLOC, EOPNOTSUPP, "use an IOMMU whose driver has vIOMMUs (SMMUv3 with nesting; "
+	  "'iommuctl vfio probe ADDR' says what this one offers), or a HWPT without one" },
+	{ VOP_VIOMMU_ALLOC, EINVAL, "allocate the HWPT as a nest parent: 'hwpt alloc DEV IOAS nest-parent'" },
+	{ VOP_VIOMMU_ALLOC, ENOENT, "bind the device and allocate a nest-parent HWPT for it first" },
+	{ VOP_VDEVICE_ALLOC, EEXIST, "destroy the device's vDEVICE first ('destroy VDEVICE')" },
+	{ VOP_VDEVICE_ALLOC, EINVAL, "give a device behind the vIOMMU's IOMMU, and a virt-id the guest's "
+	  "IOMMU can hold (a stream ID, device ID or requester ID)" },
+	{ VOP_VDEVICE_ALLOC, ENOENT, "allocate the vIOMMU and bind the device in this run first" },
+	{ VOP_VEVENTQ_ALLOC, EOPNOTSUPP, "ask for an event type the vIOMMU's driver reports" },
+	{ VOP_VEVENTQ_ALLOC, EEXIST, "use the event queue the vIOMMU already has" },
+	{ VOP_HWPT_ALLOC_PASID, EOPNOTSUPP, "on VT-d boot with scalable mode and first-stage translation "
+	  "(intel_iommu=on,sm_on; QEMU: x-scalable-mode=on with fsts=on), or do without PASIDs" },
+	{ VOP_HWPT_ALLOC_PASID, EINVAL, "boot a v6.15+ kernel for PASID HWPTs" },
+	{ VOP_HWPT_NEST_PARENT, EOPNOTSUPP, "use an IOMMU that can nest, or a plain HWPT "
+	  "('hwpt alloc DEV IOAS')" },
+	{ VOP_ATTACH_PASID, EOPNOTSUPP, "enable the device's PASID capability and allocate the HWPTs with "
+	  "'pasid' ('hwpt alloc DEV IOAS pasid')" },
+	{ VOP_DETACH, EINVAL, "detach only what is attached ('device attach' or 'pasid attach' first)" },
+	{ VOP_IOAS_MAP, EEXIST, "unmap what is there first, choose another iova=, or leave iova= out and "
+	  "let the kernel choose" },
+	{ VOP_IOAS_MAP, EINVAL, "choose an iova= inside the usable ranges ('ioas ranges IOAS') and aligned "
+	  "to their alignment, or leave iova= out and let the kernel choose" },
+	{ VOP_IOAS_MAP, ENOSPC, "map less, unmap something first, or allow a larger IOVA range" },
+	{ VOP_IOAS_MAP, ENOMEM, "raise RLIMIT_MEMLOCK (ulimit -l, LimitMEMLOCK= of a systemd unit) or map "
+	  "less" },
+	{ VOP_IOAS_UNMAP, ENOENT, "name a map of this IOAS ('ioas unmap IOAS MAP'), or an iova= and size= "
+	  "that cover whole maps" },
+	{ VOP_IOAS_UNMAP, EINVAL, "unmap whole maps: name the map ('ioas unmap IOAS MAP'), or give iova= "
+	  "and size= covering it all" },
+	{ VOP_ALLOW_IOVAS, EADDRINUSE, "allow only ranges inside the usable ones ('ioas ranges IOAS'), or "
+	  "allow before attaching the device" },
+	{ VOP_ALLOW_IOVAS, EINVAL, "give non-empty ranges in ascending order that do not overlap" },
+	{ VOP_HWPT_ALLOC, EOPNOTSUPP, "leave out the flags this IOMMU lacks ('iommuctl vfio probe ADDR' "
+	  "says which it has)" },
+	{ VOP_HWPT_ALLOC, ENOENT, "bind the device in this run first ('device bind ADDR')" },
+	{ VOP_HWPT_ALLOC, EINVAL, "give an IOAS, or a HWPT allocated with 'nest-parent'" },
+	{ VOP_HW_INFO, ENOENT, "bind the device in this run first ('device bind ADDR')" },
+	{ VOP_DESTROY, EBUSY, "detach the devices attached to it and destroy what was made on it first" },
+	{ VOP_DESTROY, ENOENT, "destroy each object once" },
+	{ VOP_OPTION, EOPNOTSUPP, "do without the option on this kernel (the default software MSI window "
+	  "stays; 'iommuctl msi show ADDR' shows it)" },
+	{ VOP_OPTION, EBUSY, "set the option before 'device attach'" },
+	{ VOP_RLIMIT_MODE, EPERM, "run as root, or with CAP_SYS_RESOURCE" },
+	{ VOP_RLIMIT_MODE, EBUSY, "put 'option rlimit-mode' before the first 'ioas alloc', 'hwpt alloc' "
+	  "and 'device bind'" },
+	{ VOP_RLIMIT_MODE, EOPNOTSUPP, "do without it: this kernel charges the user" },
+	{ VOP_RLIMIT_MODE, EINVAL, "write 'option rlimit-mode user' or 'option rlimit-mode process'" },
+	{ VOP_OPTION, EADDRINUSE, "choose a window that overlaps no reserved region ('iommuctl msi show "
+	  "ADDR')" },
+	{ VOP_OPEN_CONTAINER, ENOENT, "modprobe vfio vfio_iommu_type1, or use iommufd ('iommufd open', "
+	  "'device bind')" },
+	{ VOP_OPEN_GROUP, ENOENT, "bind the group to vfio-pci first: 'iommuctl group claim ADDR'" },
+	{ VOP_OPEN_GROUP, EBUSY, "close the other user ('iommuctl group show ADDR' names it), or use the "
+	  "cdevs through iommufd ('device bind')" },
+	{ VOP_OPEN_GROUP, EPERM, "run as root with CAP_SYS_RAWIO" },
+	{ VOP_GROUP_STATUS, EBUSY, "bind every device of the group to vfio-pci: 'iommuctl group claim ADDR'" },
+	{ VOP_SET_CONTAINER, EBUSY, "close the other container or the iommufd that holds the group" },
+	{ VOP_SET_CONTAINER, EPERM, "bind every device of the group to vfio-pci: 'iommuctl group claim ADDR'" },
+	{ VOP_SET_CONTAINER, EINVAL, "open a second container for this group" },
+	{ VOP_SET_IOMMU, EPERM, "use an IOMMU with interrupt remapping, or load vfio_iommu_type1 with "
+	  "allow_unsafe_interrupts=1 if the risk is accepted" },
+	{ VOP_SET_IOMMU, ENODEV, "modprobe vfio_iommu_type1 (spapr: vfio_iommu_spapr_tce)" },
+	{ VOP_SET_IOMMU, EINVAL, "'group add' a group first, then 'container set-iommu' once, with a model "
+	  "'vfio status' lists" },
+	{ VOP_SET_IOMMU, EBUSY, "set the model once per container" },
+	{ VOP_GET_DEVICE_FD, EBUSY, "close the device's other user ('iommuctl device show ADDR' names it)" },
+	{ VOP_GET_DEVICE_FD, ENODEV, "give a device of a group this run added, bound to vfio-pci" },
+	{ VOP_GET_DEVICE_FD, EINVAL, "'container set-iommu' after 'group add', before 'device open'" },
+	{ VOP_DMA_MAP, EINVAL, "choose an iova= inside the container's usable ranges ('container info'), "
+	  "page aligned, or leave iova= out" },
+	{ VOP_DMA_MAP, EEXIST, "unmap what is there first ('dma unmap'), or choose another iova=" },
+	{ VOP_DMA_MAP, ENOSPC, "unmap some maps, or raise vfio_iommu_type1.dma_entry_limit" },
+	{ VOP_DMA_MAP, ENOMEM, "raise RLIMIT_MEMLOCK (ulimit -l, LimitMEMLOCK= of a systemd unit) or map "
+	  "less" },
+	{ VOP_DMA_MAP, EPERM, "run as root, or raise RLIMIT_MEMLOCK" },
+	{ VOP_DMA_UNMAP, EINVAL, "unmap whole maps: name the map ('dma unmap MAP')" },
+	{ VOP_DMA_MAP, ENXIO, "map inside a DMA window ('spapr info' lists them; 'spapr window create' "
+	  "makes one)" },
+	{ VOP_DMA_UNMAP, ENXIO, "unmap inside a DMA window ('spapr info' lists them)" },
+	{ VOP_SPAPR_INFO, ENOTTY, "'container set-iommu spapr-v2' first" },
+	{ VOP_SPAPR_INFO, ENXIO, "'group add' a group first" },
+	{ VOP_SPAPR_REGISTER, ENOMEM, "raise RLIMIT_MEMLOCK (ulimit -l) or register less" },
+	{ VOP_SPAPR_REGISTER, EBUSY, "use the registration that exists" },
+	{ VOP_SPAPR_REGISTER, EINVAL, "register whole pages, each range once" },
+	{ VOP_SPAPR_REGISTER, ENOTTY, "'container set-iommu spapr-v2'" },
+	{ VOP_SPAPR_UNREGISTER, ENOENT, "unregister the MEM exactly as it was registered" },
+	{ VOP_SPAPR_UNREGISTER, EBUSY, "unmap the maps that use it first ('dma unmap MAP')" },
+	{ VOP_SPAPR_UNREGISTER, EPERM, "register memory first ('spapr register')" },
+	{ VOP_SPAPR_CREATE, EINVAL, "give a page-shift from 'spapr info' (its ddw page sizes), a "
+	  "power-of-two size and levels up to its maximum" },
+	{ VOP_SPAPR_CREATE, ENOSPC, "remove a window first ('spapr window remove ADDR')" },
+	{ VOP_SPAPR_CREATE, EPERM, "use the default 32-bit window" },
+	{ VOP_SPAPR_CREATE, ENXIO, "'group add' a group first" },
+	{ VOP_SPAPR_CREATE, ENOMEM, "raise RLIMIT_MEMLOCK (ulimit -l), use more levels, or a smaller window" },
+	{ VOP_SPAPR_CREATE, ENOTTY, "'container set-iommu spapr-v2'" },
+	{ VOP_SPAPR_REMOVE, EINVAL, "give a window's start as 'spapr info' lists it" },
+	{ VOP_SPAPR_REMOVE, EPERM, "keep the window" },
+	{ VOP_NONE, ENOTTY, "boot a kernel that has it ('iommuctl vfio status' says what this one has)" },
+	{ VOP_NONE, E2BIG, "use an iommuctl built for this kernel's headers" },
+	{ VOP_NONE, EACCES, "run as root, or give the user the device nodes (/dev/vfio, /dev/iommu)" },
+	{ VOP_NONE, EPERM, "run as root" },
+};
+
+static const char *table_lookup(const struct explain *t, size_t n, enum vfio_op op, int err)
 {
 	if (err < 0)
 		err = -err;
-	for (size_t i = 0; i < ARRAY_SIZE(explain_table); i++)
-		if (explain_table[i].op == op && explain_table[i].err == err)
-			return explain_table[i].text;
-	for (size_t i = 0; i < ARRAY_SIZE(explain_table); i++)
-		if (explain_table[i].op == VOP_NONE && explain_table[i].err == err)
-			return explain_table[i].text;
+	for (size_t i = 0; i < n; i++)
+		if (t[i].op == op && t[i].err == err)
+			return t[i].text;
+	for (size_t i = 0; i < n; i++)
+		if (t[i].op == VOP_NONE && t[i].err == err)
+			return t[i].text;
 	return NULL;
+}
+
+char *vfio_ranges_text(const struct vfio_range *r, size_t n)
+{
+	struct strv sv = { 0 };
+	char *s;
+
+	for (size_t i = 0; i < n; i++)
+		strv_push_owned(&sv, xasprintf("0x%llx-0x%llx", (unsigned long long)r[i].start,
+					       (unsigned long long)r[i].last));
+	s = n ? strv_join(&sv, ", ") : xstrdup("none");
+	strv_free(&sv);
+	return s;
+}
+
+const char *vfio_explain(enum vfio_op op, int err)
+{
+	return table_lookup(explain_table, ARRAY_SIZE(explain_table), op, err);
+}
+
+const char *vfio_fix(enum vfio_op op, int err)
+{
+	return table_lookup(fix_table, ARRAY_SIZE(fix_table), op, err);
 }
 
 static const struct {

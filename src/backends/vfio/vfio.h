@@ -76,6 +76,11 @@ const char *vfio_op_name(enum vfio_op op);
  * than strerror. Table-driven: (op, errno) first, then (any op, errno).
  */
 const char *vfio_explain(enum vfio_op op, int err);
+/*
+ * What to do about it, in iommuctl's words (a batch line, a command, a
+ * kernel option), or NULL; the same lookup as vfio_explain.
+ */
+const char *vfio_fix(enum vfio_op op, int err);
 /* "ENOTTY", "E2BIG", ...; "E<n>" for others (static buffer per call site not needed: table). */
 const char *vfio_errno_name(int err);
 
@@ -83,6 +88,9 @@ struct vfio_range {
 	uint64_t start;
 	uint64_t last;            /* inclusive */
 };
+
+/* "0x0-0xfedfffff, 0xfef00000-0xffffffffffff" ("none" for none), to free. */
+char *vfio_ranges_text(const struct vfio_range *r, size_t n);
 
 /* ---- iommufd and the device cdev ---- */
 
