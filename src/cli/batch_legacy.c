@@ -297,6 +297,29 @@ static int dma_map(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 		if (b->spapr && vfio_spapr_map_explain(rc))
 			return batch_refuse(b, rc, vfio_fix(VOP_DMA_MAP, rc), "%s: %s: %s", vfio_op_name(VOP_DMA_MAP),
 					    vfio_errno_name(rc), vfio_spapr_map_explain(rc));
+		if (rc == -EINVAL && !b->spapr) {
+			/* outside the container's usable ranges: which they are */
+			struct vfio_type1_info ti;
+			char *u = NULL, *ctxt = NULL, *fix = NULL;
+			bool inside = false;
+
+			if (!vfio_type1_info_get(b->container, &ti)) {
+				for (size_t i = 0; i < ti.nranges; i++)
+					inside |= iova >= ti.ranges[i].start && iova + len - 1 <= ti.ranges[i].last;
+				u = vfio_ranges_text(ti.ranges, ti.nranges);
+				if (!inside) {
+					ctxt = xasprintf("0x%llx-0x%llx is not inside the container's usable ranges (%s)",
+							 (unsigned long long)iova, (unsigned long long)(iova + len - 1), u);
+					fix = xasprintf("choose an iova= inside %s", u);
+				}
+				vfio_type1_info_release(&ti);
+			}
+			rc = batch_fail_opx(b, VOP_DMA_MAP, rc, ctxt, fix);
+			free(u);
+			free(ctxt);
+			free(fix);
+			return rc;
+		}
 		if (rc == -EEXIST) {
 			char *near = batch_maps_text(b, NULL, iova, iova + len - 1);
 			char *ctxt = near ? xasprintf("0x%llx-0x%llx overlaps %s", (unsigned long long)iova,

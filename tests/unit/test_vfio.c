@@ -2442,6 +2442,13 @@ static void test_batch_refusals(void **state)
 	HAS(l, "fix", "choose an iova= inside 0x0-0xfedfffff, 0xfef00000-0x7fffffffff");
 	json_object_put(l);
 
+	/* the same through the legacy container: its type1 ranges */
+	l = refusal(fs, VFIO_IOMMU_MAP_DMA, EINVAL, 0, "container open\ngroup add 1\ncontainer set-iommu type1v2\n"
+		    "dma map iova=0xfee00000 size=0x1000\n", 3);
+	HAS(l, "message", "0xfee00000-0xfee00fff is not inside the container's usable ranges (0x");
+	HAS(l, "fix", "choose an iova= inside 0x");
+	json_object_put(l);
+
 	/* an IOAS a device is attached to: which, since which line, and the line that frees it */
 	l = refusal(fs, IOMMU_DESTROY, EBUSY, 0, "ioas alloc name=a\ndevice bind 0000:00:03.0 name=edu\ndevice attach edu a\ndestroy a\n", 3);
 	HAS(l, "message", "IOMMU_DESTROY: EBUSY: the object is in use: a device is attached to it, or a HWPT, "
