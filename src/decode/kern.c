@@ -814,20 +814,33 @@ int kern_member(const struct kern *k, uint32_t id, const char *path, size_t *off
 	return 0;
 }
 
-int kern_struct(const struct kern *k, const char *name, const char *member, uint32_t *id)
+int kern_struct_next(const struct kern *k, const char *name, uint32_t after, uint32_t *id)
 {
 	const struct btf *btf = k->btf;
-	bool named = false;
 
 	if (!btf)
 		return -ENOENT;
-	for (uint32_t i = 1; i < btf__type_cnt(btf); i++) {
+	for (uint32_t i = after + 1; i < btf__type_cnt(btf); i++) {
 		const struct btf_type *t = btf__type_by_id(btf, i);
 		const char *tn;
-		size_t off, size;
 
-		if (!t || !btf_is_struct(t) || !(tn = btf__name_by_offset(btf, t->name_off)) || strcmp(tn, name))
-			continue;
+		if (t && btf_is_struct(t) && (tn = btf__name_by_offset(btf, t->name_off)) && !strcmp(tn, name)) {
+			*id = i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int kern_struct(const struct kern *k, const char *name, const char *member, uint32_t *id)
+{
+	bool named = false;
+	size_t off, size;
+	uint32_t i = 0;
+
+	if (!k->btf)
+		return -ENOENT;
+	while (!kern_struct_next(k, name, i, &i)) {
 		named = true;
 		if (!member || !kern_member(k, i, member, &off, &size)) {
 			*id = i;
@@ -863,6 +876,12 @@ int kern_member(const struct kern *k, uint32_t id, const char *path, size_t *off
 int kern_struct(const struct kern *k, const char *name, const char *member, uint32_t *id)
 {
 	(void)k, (void)name, (void)member, (void)id;
+	return -ENOENT;
+}
+
+int kern_struct_next(const struct kern *k, const char *name, uint32_t after, uint32_t *id)
+{
+	(void)k, (void)name, (void)after, (void)id;
 	return -ENOENT;
 }
 

@@ -105,6 +105,12 @@ size_t kern_btf_size(const struct kern *k);
  * Return: 0, -ENOENT no struct of that name, -ENOMSG no such struct with that member.
  */
 int kern_struct(const struct kern *k, const char *name, const char *member, uint32_t *id);
+/*
+ * The next struct type named NAME after BTF id after (0: the first): 0 and
+ * *id, or -ENOENT. Two drivers may each have a struct of one name (SMMUv2's
+ * and SMMUv3's arm_smmu_device).
+ */
+int kern_struct_next(const struct kern *k, const char *name, uint32_t after, uint32_t *id);
 /* Member PATH of struct ID: byte offset and size. 0, -ENOMSG no such member, -EINVAL a bit field. */
 int kern_member(const struct kern *k, uint32_t id, const char *path, size_t *off, size_t *size);
 /* The size of struct ID (0 when unknown). */

@@ -56,28 +56,33 @@ struct kobj {
 	size_t len;
 };
 
-/* Find struct TYPE that has every member of need[] (NULL-terminated): 0, or why names the first missing. */
+/*
+ * Find the struct TYPE that has every member of need[] (NULL-terminated;
+ * of several structs of that name, the first that has them all): 0, or why
+ * names the member the first of them lacks.
+ */
 static int kobj_type(const struct kern *k, const char *type, const char *const *need, uint32_t *id, char **why)
 {
-	int err = kern_struct(k, type, need[0], id);
+	const char *missing = NULL;
+	uint32_t i = 0;
 
-	if (err == -ENOENT) {
-		*why = whyf("the kernel's BTF has no struct %s", type);
-		return -ENOMSG;
-	}
-	if (err) {
-		*why = whyf("struct %s has no member %s in this kernel's BTF", type, need[0]);
-		return -ENOMSG;
-	}
-	for (size_t i = 1; need[i]; i++) {
+	while (!kern_struct_next(k, type, i, &i)) {
+		const char *lack = NULL;
 		size_t off, size;
 
-		if (kern_member(k, *id, need[i], &off, &size)) {
-			*why = whyf("struct %s has no member %s in this kernel's BTF", type, need[i]);
-			return -ENOMSG;
+		for (size_t j = 0; need[j] && !lack; j++)
+			if (kern_member(k, i, need[j], &off, &size))
+				lack = need[j];
+		if (!lack) {
+			*id = i;
+			return 0;
 		}
+		if (!missing)
+			missing = lack;
 	}
-	return 0;
+	*why = missing ? whyf("struct %s has no member %s in this kernel's BTF", type, missing)
+		       : whyf("the kernel's BTF has no struct %s", type);
+	return -ENOMSG;
 }
 
 static int kobj_read(struct kobj *o, const struct kern *k, const char *type, uint32_t id, uint64_t va, char *why,
@@ -136,6 +141,35 @@ static int container(const struct kern *k, uint32_t id, uint64_t dev_va, uint64_
 	return 0;
 }
 
+/*
+ * The name of the unit's sysfs device (iommu_device.dev -> struct device
+ * .kobj.name: "dmar0", "ivhd0", "smmu3.0x0000000009050000"), printable; "" when
+ * it cannot be read.
+ */
+static void unit_name(const struct kern *k, uint64_t dev_va, size_t dev_off, char *dst, size_t dl)
+{
+	uint32_t did;
+	size_t off, size, i;
+	uint64_t dev, name;
+	char buf[64];
+
+	dst[0] = 0;
+	if (kern_read_u64(k, dev_va + dev_off, &dev) || !dev || kern_struct(k, "device", "kobj.name", &did) ||
+	    kern_member(k, did, "kobj.name", &off, &size) || size != 8 || kern_read_u64(k, dev + off, &name) ||
+	    !name)
+		return;
+	for (size_t len = sizeof(buf); len >= 8; len /= 2)
+		if (!kern_read(k, name, buf, len)) {
+			for (i = 0; i < len && i + 1 < dl && buf[i]; i++)
+				dst[i] = buf[i] > 0x20 && buf[i] < 0x7f ? buf[i] : '?';
+			dst[i] = 0;
+			if (i < len)
+				return;
+			dst[0] = 0;	/* no end within what could be read */
+			return;
+		}
+}
+
 static const char *const vtd_need[] = { "iommu", "root_entry", "reg_phys", "ecap", NULL };
 static const char *const amd_need[] = { "iommu", "pci_seg", NULL };
 static const char *const amd_seg_need[] = { "dev_table", "dev_table_size", NULL };
@@ -157,7 +191,8 @@ static void vtd_root(const struct kern *k, uint32_t id, uint64_t dev_va, int sm,
 	r->reg_phys = kobj_u(&o, "reg_phys");
 	ecap = kobj_u(&o, "ecap");
 	re = kobj_u(&o, "root_entry");
-	snprintf(r->unit, sizeof(r->unit), "%s", *name ? name : "dmar");
+	if (!r->unit[0] || !strcmp(r->unit, "dmar"))
+		snprintf(r->unit, sizeof(r->unit), "%s", *name ? name : "dmar");
 	if (!re)
 		snprintf(r->why, sizeof(r->why), "intel_iommu.root_entry is NULL: no root table");
 	else if (kern_v2p(k, re, &pa))
@@ -187,7 +222,8 @@ static void amd_root(const struct kern *k, uint32_t id, uint32_t seg_id, uint64_
 	if (container(k, id, dev_va, &va) || kobj_read(&o, k, "amd_iommu", id, va, r->why, sizeof(r->why)))
 		return;
 	r->reg_phys = kobj_u(&o, "mmio_phys");
-	snprintf(r->unit, sizeof(r->unit), "ivhd%" PRIu64, kobj_u(&o, "index"));
+	if (!r->unit[0] || !strcmp(r->unit, "ivhd"))
+		snprintf(r->unit, sizeof(r->unit), "ivhd%" PRIu64, kobj_u(&o, "index"));
 	seg = kobj_u(&o, "pci_seg");
 	if (!seg) {
 		snprintf(r->why, sizeof(r->why), "amd_iommu.pci_seg is NULL");
@@ -227,8 +263,9 @@ static void smmu_root(const struct kern *k, uint32_t id, uint64_t dev_va, struct
 	r->known = true;
 	if (container(k, id, dev_va, &va) || kobj_read(&o, k, "arm_smmu_device", id, va, r->why, sizeof(r->why)))
 		return;
-	r->reg_phys = kobj_u(&o, "ioaddr");
-	snprintf(r->unit, sizeof(r->unit), "smmu3.0x%" PRIx64, r->reg_phys);
+	/* no member holds the registers' address: the sysfs name does ("smmu3.%pa") */
+	if (!strncmp(r->unit, "smmu3.0x", 8))
+		r->reg_phys = strtoull(r->unit + 6, NULL, 16);
 	feat = kobj_u(&o, "features");
 	sid_bits = kobj_u(&o, "sid_bits");
 	r->h.family = WALK_FAM_SMMUV3;
@@ -267,7 +304,7 @@ out:
 int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **why)
 {
 	uint64_t head, node, ops, vtd_ops[4], amd_ops[4], smmu_ops[4], visited[KERN_MAX_UNITS], sm_addr;
-	size_t nvtd, namd, nsmmu, list_off, ops_off, size, cnt = 0;
+	size_t nvtd, namd, nsmmu, list_off, ops_off, dev_off = 0, size, cnt = 0;
 	uint32_t dev_id, vtd_id = 0, amd_id = 0, seg_id = 0, smmu_id = 0;
 	char *vtd_why = NULL, *amd_why = NULL, *smmu_why = NULL;
 	struct kern_root *r = NULL;
@@ -290,6 +327,8 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 		*why = whyf("struct iommu_device without members list and ops in this kernel's BTF");
 		return -ENOMSG;
 	}
+	if (kern_member(k, dev_id, "dev", &dev_off, &size) || size != 8)
+		dev_off = 0;
 	nvtd = kern_sym_all(k, "intel_iommu_ops", vtd_ops, 4);
 	namd = kern_sym_all(k, "amd_iommu_ops", amd_ops, 4);
 	nsmmu = kern_sym_all(k, "arm_smmu_ops", smmu_ops, 4);
@@ -333,6 +372,10 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 			goto fail;
 		}
 		bool is_vtd = false, is_amd = false, is_smmu = false;
+		char name[64] = "";
+
+		if (dev_off)
+			unit_name(k, dev, dev_off, name, sizeof(name));
 
 		for (size_t i = 0; i < nvtd && i < 4; i++)
 			is_vtd |= ops == vtd_ops[i];
@@ -343,7 +386,7 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 		if (is_vtd) {
 			u->family = WALK_FAM_VTD;
 			u->known = true;
-			snprintf(u->unit, sizeof(u->unit), "dmar");
+			snprintf(u->unit, sizeof(u->unit), "%s", *name ? name : "dmar");
 			if (vtd_why)
 				snprintf(u->why, sizeof(u->why), "%s", vtd_why);
 			else
@@ -351,7 +394,7 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 		} else if (is_amd) {
 			u->family = WALK_FAM_AMD;
 			u->known = true;
-			snprintf(u->unit, sizeof(u->unit), "ivhd");
+			snprintf(u->unit, sizeof(u->unit), "%s", *name ? name : "ivhd");
 			if (amd_why)
 				snprintf(u->why, sizeof(u->why), "%s", amd_why);
 			else
@@ -359,17 +402,20 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 		} else if (is_smmu) {
 			u->family = WALK_FAM_SMMUV3;
 			u->known = true;
-			snprintf(u->unit, sizeof(u->unit), "smmu3");
+			snprintf(u->unit, sizeof(u->unit), "%s", *name ? name : "smmu3");
 			if (smmu_why)
 				snprintf(u->why, sizeof(u->why), "%s", smmu_why);
 			else
 				smmu_root(k, smmu_id, dev, u);
 		} else {
-			const char *name = kern_sym_at(k, ops);
+			const char *sym = kern_sym_at(k, ops);
 
-			snprintf(u->unit, sizeof(u->unit), "unit at 0x%" PRIx64, dev);
+			if (*name)
+				snprintf(u->unit, sizeof(u->unit), "%s", name);
+			else
+				snprintf(u->unit, sizeof(u->unit), "unit at 0x%" PRIx64, dev);
 			snprintf(u->why, sizeof(u->why), "its iommu_ops 0x%" PRIx64 " (%s) is not of a family walk roots "
-				 "reads", ops, name ? name : "no symbol: a module?");
+				 "reads", ops, sym ? sym : "no symbol: a module?");
 		}
 	}
 	free(vtd_why);

@@ -165,7 +165,7 @@ struct layout {
 static size_t build_btf(const struct layout *lo)
 {
 	struct btf *b = btf__new_empty();
-	int u64, u32, u16, chr, vp, lh, lhp, idev, arr, iseg, segp, strtab, lin, l2, un;
+	int u64, u32, u16, chr, chrp, vp, lh, lhp, idev, arr, iseg, segp, strtab, lin, l2, un, kobj;
 	const void *raw;
 	uint32_t size;
 
@@ -221,15 +221,23 @@ static size_t build_btf(const struct layout *lo)
 	btf__add_field(b, "l2", l2, 0, 0);
 	strtab = btf__add_struct(b, "arm_smmu_strtab_cfg", 32);
 	btf__add_field(b, "", un, 0, 0);
-	/* SMMUv2's struct of the same name first: it has no strtab_cfg */
-	btf__add_struct(b, "arm_smmu_device", 8);
+	/* SMMUv2's struct of the same name first: an iommu member too, but no strtab_cfg */
+	btf__add_struct(b, "arm_smmu_device", 56);
 	btf__add_field(b, "ioaddr", u64, 0, 0);
+	btf__add_field(b, "iommu", idev, 64, 0);
 	btf__add_struct(b, "arm_smmu_device", 112);
-	btf__add_field(b, "ioaddr", u64, 0, 0);
+	btf__add_field(b, "base", vp, 0, 0);
 	btf__add_field(b, "features", u32, 64, 0);
 	btf__add_field(b, "sid_bits", u32, 96, 0);
 	btf__add_field(b, "strtab_cfg", strtab, 128, 0);
 	btf__add_field(b, "iommu", idev, 512, 0);
+	/* struct device's kobj.name: the unit's sysfs name */
+	chrp = btf__add_ptr(b, chr);
+	kobj = btf__add_struct(b, "kobject", 8);
+	btf__add_field(b, "name", chrp, 0, 0);
+	btf__add_struct(b, "device", 16);
+	btf__add_field(b, "init_name", vp, 0, 0);
+	btf__add_field(b, "kobj", kobj, 64, 0);
 	raw = btf__raw_data(b, &size);
 	assert_non_null(raw);
 	memcpy(mem + P_BTF, raw, size);
@@ -271,6 +279,10 @@ static void build_units(void)
 	put(P_SMMU + 12, 16, 4);
 	put(P_SMMU + 16 + 16, SMMU_L1_DMA, 8);
 	put(P_SMMU + 16 + 24, 256, 4);
+	/* its sysfs device, named as the driver names it: "smmu3.%pa" */
+	put(P_SMMU + 64 + 32, PO + 0x305000, 8);
+	put(0x305000 + 8, PO + 0x305100, 8);
+	memcpy(mem + 0x305100, "smmu3.0x0000000009050000", 25);
 }
 
 static struct layout default_layout;
@@ -385,7 +397,8 @@ static void test_roots(void **state)
 	assert_true(r[2].root == SMMU_L1_DMA);
 	/* FMT 2LVL, SPLIT 8, LOG2SIZE ilog2(256) + 8 */
 	assert_true(r[2].h.strtab_cfg == (1u << 16 | 8u << 6 | 16u));
-	assert_string_equal(r[2].unit, "smmu3.0x9050000");
+	assert_string_equal(r[2].unit, "smmu3.0x0000000009050000");
+	assert_true(r[2].reg_phys == 0x9050000);
 	/* another driver: named, not read */
 	assert_false(r[3].ok);
 	assert_false(r[3].known);
