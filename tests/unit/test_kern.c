@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -584,6 +585,44 @@ static void test_system_map(void **state)
 	free(why);
 }
 
+/* --btf FILE: the same BTF from a file (a saved /sys/kernel/btf/vmlinux), the dump's ignored */
+static void test_btf_file(void **state)
+{
+	char path[] = "/tmp/test_kern_btf.XXXXXX";
+	struct kern *k;
+	struct kern_root *r;
+	char *why = NULL;
+	size_t n, size;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	build(0, NULL);
+	size = stop_btf_pa - P_BTF;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_int_equal(fwrite(mem + P_BTF, 1, size, f), size);
+	fclose(f);
+	memset(mem + P_BTF, 0, size);	/* the dump's is gone */
+	assert_int_equal(open_k(&k, &why), 0);
+	assert_int_equal(kern_btf_load(k, path, &why), 0);
+	assert_int_equal(kern_roots(k, &r, &n, &why), 0);
+	assert_true(n == 4 && r[0].ok && r[0].root == P_VTD_ROOT);
+	free(r);
+	kern_close(k);
+	/* not BTF */
+	f = fopen(path, "w");
+	fputs("hello\n", f);
+	fclose(f);
+	assert_int_equal(open_k(&k, &why), 0);
+	assert_int_equal(kern_btf_load(k, path, &why), -EINVAL);
+	assert_non_null(strstr(why, "no BTF libbpf can read"));
+	free(why);
+	kern_close(k);
+	unlink(path);
+}
+
 static void test_arm64_addresses(void **state)
 {
 	struct kern *k;
@@ -618,6 +657,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_kallsyms),
 		cmocka_unit_test(test_hostile_btf_and_list),
 		cmocka_unit_test(test_system_map),
+		cmocka_unit_test(test_btf_file),
 		cmocka_unit_test(test_arm64_addresses),
 	};
 
