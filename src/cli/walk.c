@@ -1431,7 +1431,8 @@ out:
 static size_t kroots_rank(const struct kern_root *r, const struct root_candidate *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (c[i].h.family == r->h.family && c[i].h.base == r->h.base)
+		if (c[i].h.family == r->h.family && c[i].h.base == r->h.base &&
+		    (r->h.family != WALK_FAM_RISCV || c[i].h.ext_dc == r->h.ext_dc))
 			return i + 1;
 	return 0;
 }

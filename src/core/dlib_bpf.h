@@ -21,7 +21,9 @@
 	X(btf__type_by_id) \
 	X(btf__name_by_offset) \
 	X(btf__resolve_size) \
-	X(libbpf_get_error)
+	X(libbpf_get_error) \
+	X(libbpf_set_print) \
+	X(libbpf_strerror)
 
 DLIB_BPF_SYMS(DLIB_DECLARE)
 
@@ -33,5 +35,7 @@ DLIB_BPF_SYMS(DLIB_DECLARE)
 #define btf__name_by_offset dl_btf__name_by_offset
 #define btf__resolve_size dl_btf__resolve_size
 #define libbpf_get_error dl_libbpf_get_error
+#define libbpf_set_print dl_libbpf_set_print
+#define libbpf_strerror dl_libbpf_strerror
 
 #endif

@@ -34,8 +34,8 @@ struct kern {
 	/* x86-64 */
 	uint64_t phys_base, page_offset, direct_size;
 	bool have_direct;
-	/* arm64 */
-	uint64_t kimage_voffset, phys_offset, lm_start, lm_end;
+	/* arm64; riscv64 (kimage_voffset: va_kernel_pa_offset, phys_offset: phys_ram_base) */
+	uint64_t kimage_voffset, phys_offset, lm_start, lm_end, kimg_start;
 	uint64_t kernel_offset;
 	/* symbols, sorted by name then System.map first */
 	struct ksym *syms;
@@ -139,6 +139,12 @@ static int kimg_v2p(const struct kern *k, uint64_t va, uint64_t *pa)
 			return -EFAULT;
 		*pa = va - k->kimage_voffset;
 		return 0;
+	case KERN_ARCH_RISCV64:
+		/* the image above KERNEL_LINK_ADDR: va - kernel_map.va_kernel_pa_offset */
+		if (va < k->kimg_start)
+			return -EFAULT;
+		*pa = va - k->kimage_voffset;
+		return 0;
 	default:
 		return -EFAULT;
 	}
@@ -155,6 +161,7 @@ int kern_v2p(const struct kern *k, uint64_t va, uint64_t *pa)
 		*pa = va - k->page_offset;
 		return 0;
 	case KERN_ARCH_ARM64:
+	case KERN_ARCH_RISCV64:
 		if (va < k->lm_start || va >= k->lm_end)
 			return -EFAULT;
 		*pa = va - k->lm_start + k->phys_offset;
@@ -622,12 +629,24 @@ int kern_open(const struct kern_opts *o, struct kern **out, char **why)
 		if (!vi_number(o, "MODULES_VADDR", &mod) || mod <= k->lm_start)
 			mod = -(1ull << ((va_bits > 48 ? 48 : va_bits) - 1));
 		k->lm_end = mod;
+	} else if (vi_number(o, "va_kernel_pa_offset", &k->kimage_voffset)) {
+		/* riscv64 (arch/riscv/kernel/vmcore_info.c): the linear map from PAGE_OFFSET
+		 * at phys_ram_base, up to the modules; the image from KERNEL_LINK_ADDR */
+		k->arch = KERN_ARCH_RISCV64;
+		if (!vi_number(o, "PAGE_OFFSET", &k->lm_start) || !vi_number(o, "phys_ram_base", &k->phys_offset) ||
+		    !vi_number(o, "KERNEL_LINK_ADDR", &k->kimg_start)) {
+			*why = whyf("VMCOREINFO of riscv64 without PAGE_OFFSET, phys_ram_base or KERNEL_LINK_ADDR");
+			err = -EINVAL;
+			goto fail;
+		}
+		if (!vi_number(o, "MODULES_VADDR", &k->lm_end) || k->lm_end <= k->lm_start || k->lm_end > k->kimg_start)
+			k->lm_end = k->kimg_start;
 	} else if (vi_number(o, "phys_base", &k->phys_base)) {
 		k->arch = KERN_ARCH_X86_64;
 		k->direct_size = vi_number(o, "pgtable_l5_enabled", &v) && v ? 1ull << 52 : 1ull << 46;
 	} else {
 		*why = whyf("VMCOREINFO of an architecture walk roots cannot read the kernel of "
-			    "(x86-64 and arm64 only)");
+			    "(x86-64, arm64 and riscv64 only)");
 		err = -EOPNOTSUPP;
 		goto fail;
 	}
@@ -692,6 +711,7 @@ int kern_btf_load(struct kern *k, const char *path, char **why)
 	uint64_t start, stop;
 	struct btf *btf;
 	uint8_t *buf;
+	char msg[160];
 	long lerr;
 	int err;
 
@@ -700,10 +720,13 @@ int kern_btf_load(struct kern *k, const char *path, char **why)
 		*why = whyf("%s", dlib_error());
 		return err;
 	}
+	/* libbpf's own messages would go to stderr: why says what failed, in one line */
+	libbpf_set_print(NULL);
 	if (path) {
 		btf = btf__parse(path, NULL);
 		if ((lerr = libbpf_get_error(btf))) {
-			*why = whyf("%s: no BTF libbpf can read: %s", path, strerror((int)-lerr));
+			libbpf_strerror((int)lerr, msg, sizeof(msg));
+			*why = whyf("%s: no BTF libbpf can read: %s", path, msg);
 			return -EINVAL;
 		}
 		k->btf = btf;
@@ -729,8 +752,8 @@ int kern_btf_load(struct kern *k, const char *path, char **why)
 	btf = btf__new(buf, (uint32_t)(stop - start));
 	free(buf);
 	if ((lerr = libbpf_get_error(btf))) {
-		*why = whyf("the BTF in the dump (%" PRIu64 " bytes) is refused by libbpf: %s", stop - start,
-			    strerror((int)-lerr));
+		libbpf_strerror((int)lerr, msg, sizeof(msg));
+		*why = whyf("the BTF in the dump (%" PRIu64 " bytes) is refused by libbpf: %s", stop - start, msg);
 		return -EINVAL;
 	}
 	k->btf = btf;

@@ -39,6 +39,7 @@ enum kern_arch {
 	KERN_ARCH_UNKNOWN,
 	KERN_ARCH_X86_64,
 	KERN_ARCH_ARM64,
+	KERN_ARCH_RISCV64,
 };
 
 struct kern;

@@ -14,6 +14,9 @@
  *           ARM_SMMU_FEAT_2_LVL_STRTAB, bit 0, else linear.ste_dma: DMA
  *           addresses, physical for the SMMU), sid_bits, ioaddr; the
  *           STRTAB_BASE_CFG value as arm_smmu_write_strtab() writes it
+ *   RISC-V  struct riscv_iommu_device: ddt_phys (DMA address), ddt_mode (the
+ *           ddtp MODE the driver set: 2 1LVL, 3 2LVL, 4 3LVL), caps (MSI_FLAT,
+ *           bit 22: extended device contexts, as riscv_iommu_get_dc())
  *
  * Same in Linux 6.12 and 7.2; a kernel whose structure lacks a member is
  * told by name.
@@ -32,6 +35,7 @@
 #define SMMU_FEAT_2_LVL_STRTAB (1u << 0)
 #define SMMU_STRTAB_SPLIT 8u
 #define AMD_DTE_SIZE 32u
+#define RISCV_CAP_MSI_FLAT (1ull << 22)
 
 static char *whyf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *whyf(const char *fmt, ...)
@@ -173,6 +177,7 @@ static void unit_name(const struct kern *k, uint64_t dev_va, size_t dev_off, cha
 static const char *const vtd_need[] = { "iommu", "root_entry", "reg_phys", "ecap", NULL };
 static const char *const amd_need[] = { "iommu", "pci_seg", NULL };
 static const char *const amd_seg_need[] = { "dev_table", "dev_table_size", NULL };
+static const char *const riscv_need[] = { "iommu", "ddt_phys", "ddt_mode", "caps", NULL };
 static const char *const smmu_need[] = { "iommu", "strtab_cfg", "features", "sid_bits",
 					 "strtab_cfg.linear.ste_dma", "strtab_cfg.l2.l1_dma",
 					 "strtab_cfg.l2.num_l1_ents", NULL };
@@ -301,12 +306,46 @@ out:
 	free(o.buf);
 }
 
+static void riscv_root(const struct kern *k, uint32_t id, uint64_t dev_va, struct kern_root *r)
+{
+	static const char *const modes[] = { "OFF", "BARE", "1LVL", "2LVL", "3LVL" };
+	static const char *const layouts[2][5] = {
+		{ "", "", "1LVL", "2LVL", "3LVL" },
+		{ "", "", "1LVL, extended DCs", "2LVL, extended DCs", "3LVL, extended DCs" } };
+	struct kobj o;
+	uint64_t va, phys, mode, caps;
+
+	r->family = WALK_FAM_RISCV;
+	r->known = true;
+	if (container(k, id, dev_va, &va) ||
+	    kobj_read(&o, k, "riscv_iommu_device", id, va, r->why, sizeof(r->why)))
+		return;
+	phys = kobj_u(&o, "ddt_phys");
+	mode = kobj_u(&o, "ddt_mode");
+	caps = kobj_u(&o, "caps");
+	if (mode < 2 || mode > 4)
+		snprintf(r->why, sizeof(r->why), "riscv_iommu_device.ddt_mode is %" PRIu64 " (%s): no device directory",
+			 mode, mode < 2 ? modes[mode] : "reserved");
+	else if (!phys || phys % 4096)
+		snprintf(r->why, sizeof(r->why), "riscv_iommu_device.ddt_phys is 0x%" PRIx64, phys);
+	else {
+		r->ok = true;
+		r->root = phys;
+		r->h.family = WALK_FAM_RISCV;
+		/* the ddtp register: PPN in bits 53:10, MODE in 3:0 */
+		r->h.base = phys >> 12 << 10 | mode;
+		r->h.ext_dc = caps & RISCV_CAP_MSI_FLAT;
+		r->layout = layouts[r->h.ext_dc][mode];
+	}
+	free(o.buf);
+}
+
 int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **why)
 {
-	uint64_t head, node, ops, vtd_ops[4], amd_ops[4], smmu_ops[4], visited[KERN_MAX_UNITS], sm_addr;
-	size_t nvtd, namd, nsmmu, list_off, ops_off, dev_off = 0, size, cnt = 0;
-	uint32_t dev_id, vtd_id = 0, amd_id = 0, seg_id = 0, smmu_id = 0;
-	char *vtd_why = NULL, *amd_why = NULL, *smmu_why = NULL;
+	uint64_t head, node, ops, vtd_ops[4], amd_ops[4], smmu_ops[4], rv_ops[4], visited[KERN_MAX_UNITS], sm_addr;
+	size_t nvtd, namd, nsmmu, nrv, list_off, ops_off, dev_off = 0, size, cnt = 0;
+	uint32_t dev_id, vtd_id = 0, amd_id = 0, seg_id = 0, smmu_id = 0, rv_id = 0;
+	char *vtd_why = NULL, *amd_why = NULL, *smmu_why = NULL, *rv_why = NULL;
 	struct kern_root *r = NULL;
 	int sm = -1, err;
 
@@ -332,6 +371,7 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 	nvtd = kern_sym_all(k, "intel_iommu_ops", vtd_ops, 4);
 	namd = kern_sym_all(k, "amd_iommu_ops", amd_ops, 4);
 	nsmmu = kern_sym_all(k, "arm_smmu_ops", smmu_ops, 4);
+	nrv = kern_sym_all(k, "riscv_iommu_ops", rv_ops, 4);
 	if (nvtd) {
 		uint8_t b[4];
 
@@ -343,6 +383,8 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 		kobj_type(k, "amd_iommu_pci_seg", amd_seg_need, &seg_id, &amd_why);
 	if (nsmmu)
 		kobj_type(k, "arm_smmu_device", smmu_need, &smmu_id, &smmu_why);
+	if (nrv)
+		kobj_type(k, "riscv_iommu_device", riscv_need, &rv_id, &rv_why);
 
 	if ((err = kern_read_u64(k, head, &node))) {
 		*why = whyf("iommu_device_list at 0x%" PRIx64 " cannot be read: %s", head, strerror(-err));
@@ -371,7 +413,7 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 				    err == -EFAULT ? "not a kernel address" : strerror(-err));
 			goto fail;
 		}
-		bool is_vtd = false, is_amd = false, is_smmu = false;
+		bool is_vtd = false, is_amd = false, is_smmu = false, is_rv = false;
 		char name[64] = "";
 
 		if (dev_off)
@@ -383,6 +425,8 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 			is_amd |= ops == amd_ops[i];
 		for (size_t i = 0; i < nsmmu && i < 4; i++)
 			is_smmu |= ops == smmu_ops[i];
+		for (size_t i = 0; i < nrv && i < 4; i++)
+			is_rv |= ops == rv_ops[i];
 		if (is_vtd) {
 			u->family = WALK_FAM_VTD;
 			u->known = true;
@@ -407,6 +451,14 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 				snprintf(u->why, sizeof(u->why), "%s", smmu_why);
 			else
 				smmu_root(k, smmu_id, dev, u);
+		} else if (is_rv) {
+			u->family = WALK_FAM_RISCV;
+			u->known = true;
+			snprintf(u->unit, sizeof(u->unit), "%s", *name ? name : "riscv-iommu");
+			if (rv_why)
+				snprintf(u->why, sizeof(u->why), "%s", rv_why);
+			else
+				riscv_root(k, rv_id, dev, u);
 		} else {
 			const char *sym = kern_sym_at(k, ops);
 
@@ -421,6 +473,7 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 	free(vtd_why);
 	free(amd_why);
 	free(smmu_why);
+	free(rv_why);
 	*out = r;
 	*n = cnt;
 	return 0;
@@ -428,6 +481,7 @@ fail:
 	free(vtd_why);
 	free(amd_why);
 	free(smmu_why);
+	free(rv_why);
 	free(r);
 	return err;
 }

@@ -15,7 +15,7 @@
 # and without it, must rank that register's table first, and the root the
 # kernel itself recorded, which walk roots reads from the dump's VMCOREINFO
 # (QEMU's vmcoreinfo device, filled by the guest's qemu_fw_cfg), kallsyms and
-# BTF, must be that register's, ranked first. The kdump dump is
+# BTF, must be that register's, ranked first (RISC-V too). The kdump dump is
 # read both as QEMU wrote it (makedumpfile's flattened stream) and as
 # makedumpfile -R reassembles it.
 #   tests/cli/test-vm-dump.sh [BINARY] [SCENARIO...]
@@ -417,6 +417,7 @@ check_riscv() { # SCENARIO
 		rm -f "$d/.ok"
 		note "$label: the guest run of $(cat "$share/$s/.ok") earlier in this run is reused; the checks on the dumps below run with $bin"
 	else
+		VM_DUMP_VMCOREINFO=1 IOMMUCTL_VM_MODULES="${IOMMUCTL_VM_MODULES:-} qemu_fw_cfg" \
 		IOMMUCTL_VM_MEM=512M IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-300} dump_guest_run "$s" \
 			tests/vm/guest/dump-guest.sh "$d" addr=0x7 --timeout 240 --xp "${XP[$s]}" \
 			"${fmts[@]}" || rc=$?
@@ -476,6 +477,9 @@ check_riscv() { # SCENARIO
 		else
 			bad "$label $fmt: walk roots: '$got', want '${hier[*]}' $(head -c 200 "$d/roots.err")"
 		fi
+		# the kernel's own riscv_iommu_device: ddt_phys and ddt_mode are the register's
+		want_opts="${hier[*]}"
+		kroots_check "$label $fmt" "$d/kroots-$fmt" "${hier[@]}"
 		"$bin" -j walk mappings "${hier[@]}" --all-devices --mem "$mem" >"$d/all-$fmt.json" 2>"$d/all-$fmt.err"
 		got=$(rv_json "$d/all-$fmt.json" '" ".join(sorted("0000:%s %s" % (m["device"], {"identity": "identity"}.get(m["kind"], m["kind"])) for m in j["mappings"])) + " "')
 		if [ "$got" = "$want" ]; then

@@ -78,6 +78,7 @@ static void put(uint64_t pa, uint64_t v, size_t size)
 #define P_SMMU_OPS2 0x121300ull	/* a second arm_smmu_ops (SMMUv2's), same name */
 #define P_SM 0x121400ull	/* intel_iommu_sm */
 #define P_OTHER_OPS 0x121500ull
+#define P_RV_OPS 0x121600ull
 #define P_BTF 0x200000ull
 /* heap (direct map) */
 #define P_VTD 0x300000ull
@@ -87,6 +88,8 @@ static void put(uint64_t pa, uint64_t v, size_t size)
 #define P_VTD_ROOT 0x310000ull
 #define P_AMD_DT 0x320000ull
 #define SMMU_L1_DMA 0x330000ull
+#define P_RV 0x306000ull
+#define RV_DDT 0x340000ull
 
 struct sym {
 	const char *name;
@@ -104,6 +107,7 @@ static const struct sym syms[] = {
 	{ "arm_smmu_ops", 'r', P_SMMU_OPS2 },
 	{ "intel_iommu_sm", 'D', P_SM },
 	{ "other_iommu_ops", 'r', P_OTHER_OPS },
+	{ "riscv_iommu_ops", 'r', P_RV_OPS },
 	{ "__start_BTF", 'R', P_BTF },
 	{ "__stop_BTF", 'R', 0 },	/* set from the BTF's size */
 };
@@ -232,6 +236,12 @@ static size_t build_btf(const struct layout *lo)
 	btf__add_field(b, "sid_bits", u32, 96, 0);
 	btf__add_field(b, "strtab_cfg", strtab, 128, 0);
 	btf__add_field(b, "iommu", idev, 512, 0);
+	/* struct riscv_iommu_device: iommu first, as the driver has it */
+	btf__add_struct(b, "riscv_iommu_device", 72);
+	btf__add_field(b, "iommu", idev, 0, 0);
+	btf__add_field(b, "caps", u64, 384, 0);
+	btf__add_field(b, "ddt_mode", u32, 448, 0);
+	btf__add_field(b, "ddt_phys", u64, 512, 0);
 	/* struct device's kobj.name: the unit's sysfs name */
 	chrp = btf__add_ptr(b, chr);
 	kobj = btf__add_struct(b, "kobject", 8);
@@ -259,7 +269,13 @@ static void build_units(void)
 	put(P_VTD + 64, amd_dev, 8);
 	put(P_AMD + 32, smmu_dev, 8);
 	put(P_SMMU + 64, other_dev, 8);
-	put(0x304000, iva(P_LIST), 8);
+	put(0x304000, PO + P_RV, 8);
+	put(P_RV, iva(P_LIST), 8);
+	put(P_RV + 16, iva(P_RV_OPS), 8);
+	/* riscv_iommu_device: MSI_FLAT, 3LVL */
+	put(P_RV + 48, 1ull << 22, 8);
+	put(P_RV + 56, 4, 4);
+	put(P_RV + 64, RV_DDT, 8);
 	put(P_VTD + 64 + 16, iva(P_VTD_OPS), 8);
 	put(P_AMD + 32 + 16, iva(P_AMD_OPS), 8);
 	put(P_SMMU + 64 + 16, iva(P_SMMU_OPS2), 8);
@@ -374,7 +390,7 @@ static void test_roots(void **state)
 	assert_int_equal(kern_btf_load(k, NULL, &why), 0);
 	assert_true(kern_btf_size(k) == stop_btf_pa - P_BTF);
 	assert_int_equal(kern_roots(k, &r, &n, &why), 0);
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 5);
 	/* VT-d: scalable (intel_iommu_sm 1, ECAP.SMTS) */
 	assert_true(r[0].ok);
 	assert_int_equal(r[0].family, WALK_FAM_VTD);
@@ -404,6 +420,12 @@ static void test_roots(void **state)
 	assert_false(r[3].ok);
 	assert_false(r[3].known);
 	assert_non_null(strstr(r[3].why, "other_iommu_ops"));
+	/* RISC-V: the ddtp value (PPN, MODE 3LVL), extended device contexts */
+	assert_true(r[4].ok);
+	assert_int_equal(r[4].family, WALK_FAM_RISCV);
+	assert_true(r[4].root == RV_DDT && r[4].h.base == (RV_DDT >> 12 << 10 | 4));
+	assert_true(r[4].h.ext_dc);
+	assert_string_equal(r[4].layout, "3LVL, extended DCs");
 	free(r);
 	kern_close(k);
 }
@@ -608,7 +630,7 @@ static void test_btf_file(void **state)
 	assert_int_equal(open_k(&k, &why), 0);
 	assert_int_equal(kern_btf_load(k, path, &why), 0);
 	assert_int_equal(kern_roots(k, &r, &n, &why), 0);
-	assert_true(n == 4 && r[0].ok && r[0].root == P_VTD_ROOT);
+	assert_true(n == 5 && r[0].ok && r[0].root == P_VTD_ROOT);
 	free(r);
 	kern_close(k);
 	/* not BTF */
@@ -621,6 +643,31 @@ static void test_btf_file(void **state)
 	free(why);
 	kern_close(k);
 	unlink(path);
+}
+
+static void test_riscv64_addresses(void **state)
+{
+	struct kern *k;
+	char *why = NULL;
+	uint64_t a;
+	/* arch/riscv/kernel/vmcore_info.c's numbers: Sv57's PAGE_OFFSET, the image at 2 GiB */
+	static const char vi[] = "OSRELEASE=7.2\nNUMBER(phys_ram_base)=2147483648\n"
+				 "NUMBER(PAGE_OFFSET)=0xff60000000000000\nNUMBER(VA_BITS)=57\n"
+				 "NUMBER(MODULES_VADDR)=0xffffffff01000000\nNUMBER(KERNEL_LINK_ADDR)=0xffffffff80000000\n"
+				 "NUMBER(va_kernel_pa_offset)=0xffffffff00000000\nKERNELOFFSET=0\n";
+	static const char map[] = "ffffffff80002000 T _stext\n";
+	struct kern_opts o = { .m = &wm, .vmcoreinfo = vi, .vmcoreinfo_len = sizeof(vi) - 1,
+			       .system_map = map, .system_map_len = sizeof(map) - 1 };
+
+	(void)state;
+	assert_int_equal(kern_open(&o, &k, &why), 0);
+	assert_int_equal(kern_arch(k), KERN_ARCH_RISCV64);
+	assert_int_equal(kern_v2p(k, 0xff60000000123000ull, &a), 0);
+	assert_true(a == 0x80123000ull);
+	assert_int_equal(kern_v2p(k, 0xffffffff80002000ull, &a), 0);
+	assert_true(a == 0x80002000ull);
+	assert_int_equal(kern_v2p(k, 0xffffffff01000000ull, &a), -EFAULT);	/* modules */
+	kern_close(k);
 }
 
 static void test_arm64_addresses(void **state)
@@ -659,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_system_map),
 		cmocka_unit_test(test_btf_file),
 		cmocka_unit_test(test_arm64_addresses),
+		cmocka_unit_test(test_riscv64_addresses),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
