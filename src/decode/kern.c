@@ -386,7 +386,7 @@ static int kallsyms_load(struct kern *k, const struct kern_opts *o, char **why)
 	if (!vi_sym(o, "kallsyms_names", &t.names) || !vi_sym(o, "kallsyms_num_syms", &t.num_syms) ||
 	    !vi_sym(o, "kallsyms_token_table", &t.token_table) ||
 	    !vi_sym(o, "kallsyms_token_index", &t.token_index) || !vi_sym(o, "kallsyms_offsets", &t.offsets)) {
-		*why = whyf("VMCOREINFO has no kallsyms tables (Linux 6.5 or later with CONFIG_KALLSYMS writes them)");
+		*why = whyf("VMCOREINFO has no kallsyms tables (Linux 6.5 or later with CONFIG_KALLSYMS writes them; --system-map gives the symbols)");
 		return -ENOENT;
 	}
 	t.have_relative_base = vi_sym(o, "kallsyms_relative_base", &t.relative_base);
