@@ -61,11 +61,11 @@ struct kobj {
 };
 
 /*
- * Find the struct TYPE that has every member of need[] (NULL-terminated;
+ * Find the struct TYPE that has every member of need (NUL-separated, ending in an empty one;
  * of several structs of that name, the first that has them all): 0, or why
  * names the member the first of them lacks.
  */
-static int kobj_type(const struct kern *k, const char *type, const char *const *need, uint32_t *id, char **why)
+static int kobj_type(const struct kern *k, const char *type, const char *need, uint32_t *id, char **why)
 {
 	const char *missing = NULL;
 	uint32_t i = 0;
@@ -74,9 +74,9 @@ static int kobj_type(const struct kern *k, const char *type, const char *const *
 		const char *lack = NULL;
 		size_t off, size;
 
-		for (size_t j = 0; need[j] && !lack; j++)
-			if (kern_member(k, i, need[j], &off, &size))
-				lack = need[j];
+		for (const char *m = need; *m && !lack; m += strlen(m) + 1)
+			if (kern_member(k, i, m, &off, &size))
+				lack = m;
 		if (!lack) {
 			*id = i;
 			return 0;
@@ -174,13 +174,13 @@ static void unit_name(const struct kern *k, uint64_t dev_va, size_t dev_off, cha
 		}
 }
 
-static const char *const vtd_need[] = { "iommu", "root_entry", "reg_phys", "ecap", NULL };
-static const char *const amd_need[] = { "iommu", "pci_seg", NULL };
-static const char *const amd_seg_need[] = { "dev_table", "dev_table_size", NULL };
-static const char *const riscv_need[] = { "iommu", "ddt_phys", "ddt_mode", "caps", NULL };
-static const char *const smmu_need[] = { "iommu", "strtab_cfg", "features", "sid_bits",
-					 "strtab_cfg.linear.ste_dma", "strtab_cfg.l2.l1_dma",
-					 "strtab_cfg.l2.num_l1_ents", NULL };
+/* The members each reader needs, NUL-separated (text, not a table of pointers: no relocations) */
+static const char vtd_need[] = "iommu\0root_entry\0reg_phys\0ecap\0";
+static const char amd_need[] = "iommu\0pci_seg\0";
+static const char amd_seg_need[] = "dev_table\0dev_table_size\0";
+static const char riscv_need[] = "iommu\0ddt_phys\0ddt_mode\0caps\0";
+static const char smmu_need[] = "iommu\0strtab_cfg\0features\0sid_bits\0strtab_cfg.linear.ste_dma\0"
+				"strtab_cfg.l2.l1_dma\0strtab_cfg.l2.num_l1_ents\0";
 
 static void vtd_root(const struct kern *k, uint32_t id, uint64_t dev_va, int sm, struct kern_root *r)
 {
@@ -308,10 +308,6 @@ out:
 
 static void riscv_root(const struct kern *k, uint32_t id, uint64_t dev_va, struct kern_root *r)
 {
-	static const char *const modes[] = { "OFF", "BARE", "1LVL", "2LVL", "3LVL" };
-	static const char *const layouts[2][5] = {
-		{ "", "", "1LVL", "2LVL", "3LVL" },
-		{ "", "", "1LVL, extended DCs", "2LVL, extended DCs", "3LVL, extended DCs" } };
 	struct kobj o;
 	uint64_t va, phys, mode, caps;
 
@@ -325,7 +321,7 @@ static void riscv_root(const struct kern *k, uint32_t id, uint64_t dev_va, struc
 	caps = kobj_u(&o, "caps");
 	if (mode < 2 || mode > 4)
 		snprintf(r->why, sizeof(r->why), "riscv_iommu_device.ddt_mode is %" PRIu64 " (%s): no device directory",
-			 mode, mode < 2 ? modes[mode] : "reserved");
+			 mode, mode == 0 ? "OFF" : mode == 1 ? "BARE" : "reserved");
 	else if (!phys || phys % 4096)
 		snprintf(r->why, sizeof(r->why), "riscv_iommu_device.ddt_phys is 0x%" PRIx64, phys);
 	else {
@@ -335,7 +331,10 @@ static void riscv_root(const struct kern *k, uint32_t id, uint64_t dev_va, struc
 		/* the ddtp register: PPN in bits 53:10, MODE in 3:0 */
 		r->h.base = phys >> 12 << 10 | mode;
 		r->h.ext_dc = caps & RISCV_CAP_MSI_FLAT;
-		r->layout = layouts[r->h.ext_dc][mode];
+		if (r->h.ext_dc)
+			r->layout = mode == 2 ? "1LVL, extended DCs" : mode == 3 ? "2LVL, extended DCs" : "3LVL, extended DCs";
+		else
+			r->layout = mode == 2 ? "1LVL" : mode == 3 ? "2LVL" : "3LVL";
 	}
 	free(o.buf);
 }
