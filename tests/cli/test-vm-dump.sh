@@ -285,7 +285,7 @@ roots_first() {
 		python3 -c 'import json,sys; r=json.load(sys.stdin)["roots"]; print(r[0]["walk_options"] if r else "")' 2>&1
 }
 
-# kroots_check LABEL FILE [--format FAMILY] HIER...: walk roots -j (without --format unless given) on $mem
+# kroots_check LABEL FILE [-f FAMILY] HIER...: walk roots -j (--format FAMILY with -f, else none) on $mem
 # reads, from the dump alone, the roots the kernel recorded; the one unit's
 # must be what the register held (for SMMUv3 with the register's own
 # STRTAB_BASE_CFG, which the kernel computed the same way), ranked first by
@@ -294,7 +294,7 @@ kroots_check() {
 	local label=$1 f=$2 want got
 	local -a h a=()
 	shift 2
-	[ "$1" = --format ] && { a=(--format "$2"); shift 2; }
+	[ "$1" = -f ] && { a=(--format "$2"); shift 2; }
 	h=("$@")
 	case ${h[1]} in
 	smmuv3) want="--format smmuv3 --strtab ${h[3]} --strtab-cfg $(printf '0x%x' "${h[5]}")" ;;
@@ -484,7 +484,7 @@ check_riscv() { # SCENARIO
 		# blocked STEs (64 and 32 "devices") above the directory's 7 identity
 		# devices (seen: rank 3 of 4); the kernel's root says which is real
 		want_opts="${hier[*]}"
-		kroots_check "$label $fmt" "$d/kroots-$fmt" --format riscv "${hier[@]}"
+		kroots_check "$label $fmt" "$d/kroots-$fmt" -f riscv "${hier[@]}"
 		got=$("$bin" -j walk roots --mem "$mem" 2>/dev/null | python3 -c 'import json,sys; print([u.get("scan_rank") for u in json.load(sys.stdin)["kernel"]["units"]])' 2>&1)
 		note "$label $fmt: without --format the scan ranks the kernel's directory $got"
 		"$bin" -j walk mappings "${hier[@]}" --all-devices --mem "$mem" >"$d/all-$fmt.json" 2>"$d/all-$fmt.err"
