@@ -38,10 +38,14 @@ LIBS_PC    := $(DL_PC)
 # Optional: names of vendors, devices and classes as lspci gives them
 # (libpci: pci.ids, then the udev hardware database), loaded on demand too.
 OPT_PC     := $(shell $(PKG_CONFIG) --exists libpci 2>/dev/null && echo libpci)
+# Optional: the kernel's BTF read from a crash dump (walk roots: the roots
+# the kernel recorded), through libbpf, loaded on demand too.
+OPT_PC     += $(shell $(PKG_CONFIG) --exists libbpf 2>/dev/null && echo libbpf)
 # ID:NAME:PACKAGE of each library loaded on demand (scripts/dlib-sonames.sh)
 DLIB_SPECS := ARCHIVE:archive:libarchive13 ZLIB:z:zlib1g LZO2:lzo2:liblzo2-2 SNAPPY:snappy:libsnappy1v5 \
               ZSTD:zstd:libzstd1 SMARTCOLS:smartcols:libsmartcols1 JSONC:json-c:libjson-c5 \
-              $(if $(filter libpci,$(OPT_PC)),PCI:pci:libpci3)
+              $(if $(filter libpci,$(OPT_PC)),PCI:pci:libpci3) \
+              $(if $(filter libbpf,$(OPT_PC)),BPF:bpf:libbpf1)
 # The interlocks (group claim, type, release; apply), loaded on demand too:
 # links, addresses and routes of every table through netlink, the mount
 # table and the swaps through libmount.
@@ -53,7 +57,8 @@ READELF    ?= readelf
 DL_LIBS    := $(shell printf '\043include <dlfcn.h>\nint main(void){return !dlopen(0,0);}' | \
               $(CC) -x c - -o /dev/null 2>/dev/null || echo -ldl)
 FEATURE_DEFS := -DHAVE_ZLIB=1 -DHAVE_LZO2=1 -DHAVE_SNAPPY=1 -DHAVE_ZSTD=1 \
-              $(if $(filter libpci,$(OPT_PC)),-DHAVE_LIBPCI=1)
+              $(if $(filter libpci,$(OPT_PC)),-DHAVE_LIBPCI=1) \
+              $(if $(filter libbpf,$(OPT_PC)),-DHAVE_LIBBPF=1)
 
 # Tables of designated initializers leave fields out on purpose (clang's
 # -Wextra would flag each).

@@ -14,6 +14,7 @@ build_mods="smartcols:libsmartcols-dev:libsmartcols-devel
 json-c:libjson-c-dev:json-c-devel
 libarchive:libarchive-dev:libarchive-devel
 libpci:libpci-dev:pciutils-devel
+libbpf:libbpf-dev:libbpf-devel
 zlib:zlib1g-dev:zlib-devel
 lzo2:liblzo2-dev:lzo-devel
 snappy:libsnappy-dev:snappy-devel

@@ -277,6 +277,17 @@ void warn_msg(struct iommuctl_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
+void note_msg(struct iommuctl_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(ctx, "note", fmt, ap);
+	va_end(ap);
+}
+
 static bool progress_wanted(struct iommuctl_ctx *ctx)
 {
 	return !ctx->quiet && ctx->errf == stderr && isatty(STDERR_FILENO);

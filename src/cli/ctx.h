@@ -124,6 +124,9 @@ int err_lib(struct iommuctl_ctx *ctx, int err);
 /* A warning: stderr, "iommuctl: group show: warning: ...", unless -q. */
 __attribute__((format(printf, 2, 3)))
 void warn_msg(struct iommuctl_ctx *ctx, const char *fmt, ...);
+/* A note: what could not be added to an answer that stands, "iommuctl: walk roots: note: ...", unless -q. */
+__attribute__((format(printf, 2, 3)))
+void note_msg(struct iommuctl_ctx *ctx, const char *fmt, ...);
 /*
  * Progress on stderr, only when it is a terminal and not -q: one line,
  * redrawn in place; erased before anything else is written to the

@@ -20,6 +20,7 @@
 #include "cli/memsrc.h"
 #include "core/exitcodes.h"
 #include "core/util.h"
+#include "decode/kern.h"
 #include "decode/roots.h"
 #include "decode/walk.h"
 #include "output/out.h"
@@ -54,6 +55,8 @@ enum {
 	OPT_EXT_DC,
 	OPT_ALL_DEVICES,
 	OPT_KERNEL_PAGE_SIZE,
+	OPT_SYSTEM_MAP,
+	OPT_BTF,
 };
 
 struct walk_cli_opts {
@@ -65,6 +68,7 @@ struct walk_cli_opts {
 	bool expand_shared;
 	const char *rtaddr, *dev, *pasid, *strtab, *strtab_cfg, *sid, *ssid, *dte_base, *dte_count;
 	const char *ddtp;
+	const char *system_map, *btf;
 	bool scalable, ext_dc, all_devices;
 };
 
@@ -109,6 +113,8 @@ static const struct argp_option roots_options[] = {
 	CLI_MEM_OPTIONS(0),
 	{ "format", OPT_FORMAT, "FAMILY", 0, "look for this family only: vtd, smmuv3, amd or riscv (default: all four)", 0 },
 	{ "max-tables", OPT_MAX_TABLES, "N", 0, "structure tables read per candidate (default 4096)", 3 },
+	{ "system-map", OPT_SYSTEM_MAP, "FILE", 0, "the kernel's System.map: symbols besides the dump's kallsyms", 4 },
+	{ "btf", OPT_BTF, "FILE", 0, "the kernel's BTF (a saved /sys/kernel/btf/vmlinux, or a vmlinux) instead of the dump's", 4 },
 	{ 0 }
 };
 
@@ -138,6 +144,8 @@ static error_t walk_parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_MAX_TABLES: o->max_tables = arg; break;
 	case OPT_MAX_RANGES: o->max_ranges = arg; break;
 	case OPT_EXPAND_SHARED: o->expand_shared = true; break;
+	case OPT_SYSTEM_MAP: o->system_map = arg; break;
+	case OPT_BTF: o->btf = arg; break;
 	case OPT_RTADDR: o->rtaddr = arg; break;
 	case OPT_SCALABLE: o->scalable = true; break;
 	case OPT_DEV: o->dev = arg; break;
@@ -1321,10 +1329,8 @@ static void roots_progress(void *priv, uint64_t scanned, uint64_t pa)
 	src->said_any = true;
 }
 
-static char *roots_options_text(const struct root_candidate *c)
+static char *roots_options_text(const struct walk_hier *h)
 {
-	const struct walk_hier *h = &c->h;
-
 	switch (h->family) {
 	case WALK_FAM_VTD:
 		return xasprintf("--format vtd --rtaddr 0x%" PRIx64 "%s", h->base, h->scalable ? " --scalable" : "");
@@ -1335,6 +1341,182 @@ static char *roots_options_text(const struct root_candidate *c)
 		return xasprintf("--format riscv --ddtp 0x%" PRIx64 "%s", h->base, h->ext_dc ? " --ext-dc" : "");
 	default:
 		return xasprintf("--format amd --dte-base 0x%" PRIx64 " --dte-count %u", h->base, h->dte_count);
+	}
+}
+
+/* The roots the kernel recorded, read beside the scan (decode/kern.h). */
+struct kroots {
+	char *note;			/* why they could not be read; NULL when read */
+	struct kern_root *r;
+	size_t n;
+	size_t nsyms;
+	const char *syms_from;		/* a string literal */
+	bool btf_file;
+	size_t btf_bytes;
+};
+
+/* Largest System.map read (Debian's amd64 one is ~10 MiB). */
+#define SYSTEM_MAP_MAX ((size_t)256 << 20)
+
+/* The whole file, up to SYSTEM_MAP_MAX: 0 or -errno. */
+static int read_whole(const char *path, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 1 << 20, n = 0, got;
+	char *b;
+
+	if (!f)
+		return -errno;
+	b = xmalloc(cap);
+	while ((got = fread(b + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			if (cap >= SYSTEM_MAP_MAX) {
+				fclose(f);
+				free(b);
+				return -EFBIG;
+			}
+			cap *= 2;
+			b = xrealloc(b, cap);
+		}
+	}
+	if (ferror(f)) {
+		int err = -errno;
+
+		fclose(f);
+		free(b);
+		return err ? err : -EIO;
+	}
+	fclose(f);
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+static void kroots_read(const struct walk_cli_opts *o, const struct mem_info *mi, const struct walk_mem *m,
+			const char *smap, size_t smap_len, struct kroots *kr)
+{
+	struct kern_opts ko = { .m = m, .vmcoreinfo = mi->vmcoreinfo, .vmcoreinfo_len = mi->vmcoreinfo_len,
+				.system_map = smap, .system_map_len = smap_len };
+	struct kern *k = NULL;
+	char *why = NULL;
+	int err;
+
+	if (!mi->vmcoreinfo || !mi->vmcoreinfo_len) {
+		kr->note = xstrdup("the dump carries no VMCOREINFO (QEMU writes it only with -device vmcoreinfo "
+				   "and the guest's qemu_fw_cfg driver)");
+		return;
+	}
+	if ((err = kern_open(&ko, &k, &why))) {
+		kr->note = xasprintf("%s", why ? why : strerror(-err));
+		free(why);
+		return;
+	}
+	kr->nsyms = kern_nsyms(k);
+	kr->syms_from = kern_syms_from(k);
+	if ((err = kern_btf_load(k, o->btf, &why))) {
+		kr->note = xasprintf("no BTF: %s", why ? why : strerror(-err));
+		goto out;
+	}
+	kr->btf_file = o->btf;
+	kr->btf_bytes = kern_btf_size(k);
+	if ((err = kern_roots(k, &kr->r, &kr->n, &why)))
+		kr->note = xasprintf("%s", why ? why : strerror(-err));
+out:
+	free(why);
+	kern_close(k);
+}
+
+/* The rank (1 = first) of the scan's candidate that is this root, 0 when none is. */
+static size_t kroots_rank(const struct kern_root *r, const struct root_candidate *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c[i].h.family == r->h.family && c[i].h.base == r->h.base &&
+		    (r->h.family != WALK_FAM_RISCV || c[i].h.ext_dc == r->h.ext_dc))
+			return i + 1;
+	return 0;
+}
+
+static void kroots_print(struct iommuctl_ctx *ctx, const struct kroots *kr, const struct root_candidate *c,
+			 size_t n, bool looked_all, enum walk_family looked)
+{
+	struct out *o = ctx_out(ctx);
+	bool json = out_is_json(o);
+
+	if (kr->note) {
+		if (json) {
+			out_obj_begin(o, "kernel", NULL);
+			out_str(o, "note", NULL, kr->note);
+			out_obj_end(o);
+		}
+		out_flush(o);
+		note_msg(ctx, "the roots the kernel recorded were not read: %s", kr->note);
+		return;
+	}
+	if (json) {
+		out_obj_begin(o, "kernel", NULL);
+		out_u64(o, "symbols", NULL, kr->nsyms);
+		out_str(o, "symbols_from", NULL, kr->syms_from);
+		out_str(o, "btf_from", NULL, kr->btf_file ? "file" : "dump");
+		if (!kr->btf_file)
+			out_u64(o, "btf_bytes", NULL, kr->btf_bytes);
+		out_list_begin(o, "units", NULL);
+	} else {
+		out_nl(o);
+		out_textf(o, "kernel: %zu symbols (%s), BTF %s; %zu IOMMU unit%s on iommu_device_list\n", kr->nsyms,
+			  kr->syms_from, kr->btf_file ? "from the file given" : "from the dump", kr->n,
+			  kr->n == 1 ? "" : "s");
+	}
+	for (size_t i = 0; i < kr->n; i++) {
+		const struct kern_root *r = &kr->r[i];
+		size_t rank = r->ok ? kroots_rank(r, c, n) : 0;
+		bool looked_for = looked_all || (r->known && r->family == looked);
+		char *opt = r->ok ? roots_options_text(&r->h) : NULL;
+
+		if (json) {
+			out_obj_begin(o, NULL, NULL);
+			out_str(o, "name", NULL, r->unit);
+			out_str(o, "family", NULL, r->known ? walk_family_name(r->family) : NULL);
+			if (r->reg_phys)
+				out_hex(o, "register_base", NULL, r->reg_phys);
+			else
+				out_null(o, "register_base", NULL);
+			if (r->ok) {
+				out_hex(o, "root", NULL, r->root);
+				out_str(o, "layout", NULL, r->layout);
+				out_str(o, "walk_options", NULL, opt);
+				if (rank)
+					out_u64(o, "scan_rank", NULL, rank);
+				else
+					out_null(o, "scan_rank", NULL);
+			}
+			if (r->why[0])
+				out_str(o, r->ok ? "note" : "reason", NULL, r->why);
+			out_obj_end(o);
+		} else {
+			out_textf(o, "  %s (%s", r->unit, r->known ? walk_family_name(r->family) : "unknown");
+			if (r->reg_phys)
+				out_textf(o, ", registers 0x%" PRIx64, r->reg_phys);
+			if (!r->ok) {
+				out_textf(o, "): not read: %s\n", r->why);
+			} else {
+				out_textf(o, "): root 0x%" PRIx64 ", %s; ", r->root, r->layout);
+				if (rank)
+					out_textf(o, "the scan ranks it %zu of %zu\n", rank, n);
+				else if (!looked_for)
+					out_textf(o, "not looked for (--format %s)\n", walk_family_name(looked));
+				else
+					out_textf(o, "the scan did not find it\n");
+				if (r->why[0])
+					out_textf(o, "    note: %s\n", r->why);
+				out_textf(o, "    %s\n", opt);
+			}
+		}
+		free(opt);
+	}
+	if (json) {
+		out_list_end(o);
+		out_obj_end(o);
 	}
 }
 
@@ -1350,7 +1532,9 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 	struct mem_info mi;
 	struct out_table *tab;
 	struct walk_mem m;
-	size_t n = 0, i;
+	struct kroots kr = { 0 };
+	char *smap = NULL;
+	size_t n = 0, i, smap_len = 0;
 	int err;
 
 	(void)argc;
@@ -1366,10 +1550,18 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 		if (!ro.max_tables)
 			return err_report(ctx, -EUSAGE, "--max-tables must be at least 1");
 	}
+	if (o->btf && access(o->btf, R_OK))
+		return err_report(ctx, -errno, "--btf %s: %s", o->btf, strerror(errno));
+	if (o->system_map && (err = read_whole(o->system_map, &smap, &smap_len)))
+		return err_report(ctx, err, "--system-map %s: %s", o->system_map,
+				  err == -EFBIG ? "larger than 256 MiB" : strerror(-err));
 	err = cli_table_new(ctx, "roots", roots_cols, ARRAY_SIZE(roots_cols), &tab);
-	if (err)
+	if (err) {
+		free(smap);
 		return err < 0 ? err : 0;
+	}
 	if ((err = walk_mem_open(ctx, o, &ms))) {
+		free(smap);
 		out_table_free(tab);
 		return err;
 	}
@@ -1389,15 +1581,23 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 		err = walk_mem_broken(ctx, o, ms);
 	else if (!walk_mem_broken(ctx, o, ms))
 		err = err_report(ctx, err, "walk roots: %s", strerror(-err));
+	/* what the kernel itself recorded, when the dump says enough to read it */
+	if (!err)
+		kroots_read(o, &mi, &m, smap, smap_len, &kr);
+	free(smap);
+	if (!err)
+		err = walk_mem_broken(ctx, o, ms);
 	mem_close(ms);
 	if (err) {
+		free(kr.note);
+		free(kr.r);
 		free(c);
 		out_table_free(tab);
 		return err;
 	}
 	for (i = 0; i < n; i++) {
 		struct out_row *row = out_table_row(tab);
-		char *opt = roots_options_text(&c[i]);
+		char *opt = roots_options_text(&c[i].h);
 
 		/* RISC-V: the candidate is a ddtp value, mode and PPN */
 		out_cell_hex(row, RCOL_ROOT, c[i].h.family == WALK_FAM_RISCV ? c[i].h.base >> 10 << 12 :
@@ -1412,8 +1612,17 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 		out_cell_str(row, RCOL_OPTIONS, opt);
 		free(opt);
 	}
-	free(c);
+	/* JSON: one document, the table's "roots" and then "kernel" */
+	if (out_is_json(ctx_out(ctx)))
+		out_obj_begin(ctx_out(ctx), NULL, NULL);
 	err = out_table_print(tab);
+	if (!err)
+		kroots_print(ctx, &kr, c, n, ro.any_family, ro.family);
+	if (!err && out_is_json(ctx_out(ctx)))
+		out_obj_end(ctx_out(ctx));
+	free(kr.note);
+	free(kr.r);
+	free(c);
 	if (!err && !n)
 		return err_report(ctx, -ENOENT, "no %s table found in %s (%" PRIu64 " pages scanned, %" PRIu64
 				  " unreadable, %" PRIu64 " candidates checked)",
@@ -1460,7 +1669,12 @@ static const struct cli_verb walk_verbs[] = {
 		       "the candidates of all are ranked together (a dump of an unknown machine); with it, "
 		       "that family only. OPTIONS is what to give 'walk' and 'translate'; for a "
 		       "2-level SMMUv3 table LOG2SIZE is what one page of level-1 descriptors covers, "
-		       "which may exceed the SMMU's. Exit status 3 when nothing is found.",
+		       "which may exceed the SMMU's. When the dump carries VMCOREINFO, the roots the kernel "
+		       "itself recorded are read too (its symbols from the kallsyms tables VMCOREINFO points to "
+		       "or --system-map, its types from its BTF in the dump or --btf, then the IOMMU core's "
+		       "iommu_device_list) and listed after the table with where the scan ranks each; when "
+		       "something needed is missing, a note on stderr says what. "
+		       "Exit status 3 when nothing is found.",
 		.options = roots_options,
 		.parser = walk_parse_opt,
 		.opts_size = sizeof(struct walk_cli_opts),

@@ -22,6 +22,9 @@
 #ifdef HAVE_LIBPCI
 #include "core/dlib_pci.h"
 #endif
+#ifdef HAVE_LIBBPF
+#include "core/dlib_bpf.h"
+#endif
 #include "dlib_sonames.h"
 
 /* the pointers, typed by their declarations in the headers (## keeps the name unexpanded) */
@@ -56,6 +59,9 @@ DLIB_RESOLVER(mount, DLIB_MOUNT_SYMS)
 #ifdef HAVE_LIBPCI
 DLIB_RESOLVER(pci, DLIB_PCI_SYMS)
 #endif
+#ifdef HAVE_LIBBPF
+DLIB_RESOLVER(bpf, DLIB_BPF_SYMS)
+#endif
 
 static const struct dlib {
 	const char *soname;
@@ -77,6 +83,11 @@ static const struct dlib {
 	[DLIB_JSONC]   = { DLIB_SONAME_JSONC, DLIB_PACKAGE_JSONC, jsonc_resolve, jsonc_reset },
 	[DLIB_NLROUTE] = { DLIB_SONAME_NLROUTE, DLIB_PACKAGE_NLROUTE, nlroute_resolve, nlroute_reset },
 	[DLIB_MOUNT]   = { DLIB_SONAME_MOUNT, DLIB_PACKAGE_MOUNT, mount_resolve, mount_reset },
+#ifdef HAVE_LIBBPF
+	[DLIB_BPF]     = { DLIB_SONAME_BPF, DLIB_PACKAGE_BPF, bpf_resolve, bpf_reset },
+#else
+	[DLIB_BPF]     = { "libbpf.so.1", "libbpf1", NULL, NULL },
+#endif
 };
 
 /*
@@ -90,6 +101,9 @@ static const char dlopen_sonames[] = DLIB_SONAME_ARCHIVE "\0" DLIB_SONAME_ZLIB "
 	"\0" DLIB_SONAME_NLROUTE "\0" DLIB_SONAME_MOUNT
 #ifdef HAVE_LIBPCI
 	"\0" DLIB_SONAME_PCI
+#endif
+#ifdef HAVE_LIBBPF
+	"\0" DLIB_SONAME_BPF
 #endif
 	;
 

@@ -27,6 +27,7 @@ enum dlib_id {
 	DLIB_JSONC,     /* reading JSON back: snapshot metadata, claim journal, apply record */
 	DLIB_NLROUTE,   /* the interlocks: links, addresses, routes through netlink */
 	DLIB_MOUNT,     /* the interlocks: the mount table and the swaps */
+	DLIB_BPF,       /* the kernel's BTF in a crash dump: walk roots (optional) */
 	DLIB_COUNT
 };
 
@@ -35,7 +36,7 @@ enum dlib_id {
  * (RTLD_NOW | RTLD_LOCAL; it stays loaded). Returns 0; -ELIBACC when it
  * cannot be loaded or lacks a function (then every later call returns the
  * same, and dlib_error() says why); -EOPNOTSUPP when the build had no
- * such library (libpci only).
+ * such library (libpci and libbpf only).
  */
 int dlib_load(enum dlib_id id);
 

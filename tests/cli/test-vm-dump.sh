@@ -12,7 +12,10 @@
 # and CD; root, context and PASID entries; the device table entry) of every
 # mapped page, and walk mappings, must give exactly the physical pages the
 # guest's /proc/PID/pagemap gives for the buffers; walk roots, with --format
-# and without it, must rank that register's table first. The kdump dump is
+# and without it, must rank that register's table first, and the root the
+# kernel itself recorded, which walk roots reads from the dump's VMCOREINFO
+# (QEMU's vmcoreinfo device, filled by the guest's qemu_fw_cfg), kallsyms and
+# BTF, must be that register's, ranked first (RISC-V too). The kdump dump is
 # read both as QEMU wrote it (makedumpfile's flattened stream) and as
 # makedumpfile -R reassembles it.
 #   tests/cli/test-vm-dump.sh [BINARY] [SCENARIO...]
@@ -282,6 +285,40 @@ roots_first() {
 		python3 -c 'import json,sys; r=json.load(sys.stdin)["roots"]; print(r[0]["walk_options"] if r else "")' 2>&1
 }
 
+# kroots_check LABEL FILE [-f FAMILY] HIER...: walk roots -j (--format FAMILY with -f, else none) on $mem
+# reads, from the dump alone, the roots the kernel recorded; the one unit's
+# must be what the register held (for SMMUv3 with the register's own
+# STRTAB_BASE_CFG, which the kernel computed the same way), ranked first by
+# the scan. FILE.json and FILE.err keep what it printed.
+kroots_check() {
+	local label=$1 f=$2 want got
+	local -a h a=()
+	shift 2
+	[ "$1" = -f ] && { a=(--format "$2"); shift 2; }
+	h=("$@")
+	case ${h[1]} in
+	smmuv3) want="--format smmuv3 --strtab ${h[3]} --strtab-cfg $(printf '0x%x' "${h[5]}")" ;;
+	*) want=$want_opts ;;
+	esac
+	"$bin" -j walk roots "${a[@]}" --mem "$mem" >"$f.json" 2>"$f.err"
+	got=$(python3 -c '
+import json, sys
+k = json.load(open(sys.argv[1])).get("kernel", {})
+if "note" in k:
+    sys.exit(print("note: " + k["note"]))
+u = [x for x in k.get("units", []) if x.get("family")]
+if len(u) != 1:
+    sys.exit(print("%d units: %s" % (len(u), k.get("units"))))
+u = u[0]
+print("%s|%s|%s|%s %s symbols from %s, BTF %s bytes" % (u.get("walk_options"), u.get("scan_rank"), u["name"],
+      u.get("reason", ""), k["symbols"], k["symbols_from"], k.get("btf_bytes")))' "$f.json" 2>&1)
+	if [ "${got%%|*}" = "$want" ] && [ "$(echo "$got" | cut -d'|' -f2)" = 1 ]; then
+		ok "$label: walk roots ${a[*]:+${a[*]} }reads the kernel's own root ($(echo "$got" | cut -d'|' -f3): $want) from VMCOREINFO, kallsyms and BTF, and the scan ranks it first ($(echo "$got" | cut -d'|' -f4))"
+	else
+		bad "$label: the kernel-recorded root: '$got', want '$want' ranked 1 $(head -c 300 "$f.err")"
+	fi
+}
+
 check_scenario() { # SCENARIO
 	local s=$1 label=${LABEL[$1]} d=$tmp/$1 fmt mem rc
 	local -a hier fmts
@@ -296,6 +333,9 @@ check_scenario() { # SCENARIO
 		# arm64's kernel keeps 64 MiB for CMA: 256M leaves too little room to
 		# unpack the initramfs (the cross-built binary with every library it
 		# may load on demand, libicu's 30 MB of data among them)
+		# QEMU's vmcoreinfo device, filled by the guest's qemu_fw_cfg: the dumps
+		# carry VMCOREINFO, from which walk roots reads the kernel's own roots
+		VM_DUMP_VMCOREINFO=1 IOMMUCTL_VM_MODULES="${IOMMUCTL_VM_MODULES:-} qemu_fw_cfg" \
 		IOMMUCTL_VM_MEM=$([[ $s == arm64* ]] && echo 384M || echo 256M) IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-200} dump_guest_run "$s" \
 			tests/vm/guest/dump-guest.sh "$d" addr=0x7 --timeout "$(( ${IOMMUCTL_VM_TIMEOUT:-200} - 20 ))" --xp "${XP[$s]}" "${fmts[@]}" || rc=$?
 		dump_guest_report "$rc" "$label" "$d" s1 VFIO || return
@@ -334,6 +374,9 @@ check_scenario() { # SCENARIO
 		else
 			bad "$label $fmt: walk roots without --format: '$roots', want '$want_opts' $(head -c 200 "$d/roots-all.err")"
 		fi
+		# ... and the root the kernel itself recorded (VMCOREINFO's kallsyms, the
+		# BTF in the dump, iommu_device_list) is the register's, ranked first
+		kroots_check "$label $fmt" "$d/kroots-$fmt" "${hier[@]}"
 		check_dump_run "$d/check-$fmt.txt" "$label $fmt" --iommuctl "$bin" --dir "$d/out" --tag s1 \
 			--mem "$mem" --readonly ro --unmapped 0x110000 \
 			--unmapped "$(printf '0x%x' $((HIGH[$s] + 0x20000)))" -- "${hier[@]}"
@@ -376,6 +419,7 @@ check_riscv() { # SCENARIO
 		rm -f "$d/.ok"
 		note "$label: the guest run of $(cat "$share/$s/.ok") earlier in this run is reused; the checks on the dumps below run with $bin"
 	else
+		VM_DUMP_VMCOREINFO=1 IOMMUCTL_VM_MODULES="${IOMMUCTL_VM_MODULES:-} qemu_fw_cfg" \
 		IOMMUCTL_VM_MEM=512M IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-300} dump_guest_run "$s" \
 			tests/vm/guest/dump-guest.sh "$d" addr=0x7 --timeout 240 --xp "${XP[$s]}" \
 			"${fmts[@]}" || rc=$?
@@ -435,6 +479,14 @@ check_riscv() { # SCENARIO
 		else
 			bad "$label $fmt: walk roots: '$got', want '${hier[*]}' $(head -c 200 "$d/roots.err")"
 		fi
+		# the kernel's own riscv_iommu_device: ddt_phys and ddt_mode are the register's.
+		# --format riscv: without it the scan ranks two SMMUv3-looking pages of
+		# blocked STEs (64 and 32 "devices") above the directory's 7 identity
+		# devices (seen: rank 3 of 4); the kernel's root says which is real
+		want_opts="${hier[*]}"
+		kroots_check "$label $fmt" "$d/kroots-$fmt" -f riscv "${hier[@]}"
+		got=$("$bin" -j walk roots --mem "$mem" 2>/dev/null | python3 -c 'import json,sys; print([u.get("scan_rank") for u in json.load(sys.stdin)["kernel"]["units"]])' 2>&1)
+		note "$label $fmt: without --format the scan ranks the kernel's directory $got"
 		"$bin" -j walk mappings "${hier[@]}" --all-devices --mem "$mem" >"$d/all-$fmt.json" 2>"$d/all-$fmt.err"
 		got=$(rv_json "$d/all-$fmt.json" '" ".join(sorted("0000:%s %s" % (m["device"], {"identity": "identity"}.get(m["kind"], m["kind"])) for m in j["mappings"])) + " "')
 		if [ "$got" = "$want" ]; then

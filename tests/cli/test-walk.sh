@@ -255,6 +255,26 @@ case " $(top vtd) " in *" $vsm/scalable $vtd/legacy "*) ok "roots: VT-d scalable
 case "$(top smmuv3)" in "0x2100000/2-level "*) ok "roots: the 2-level stream table ranks first" ;;
 *) bad "roots: SMMUv3: $(top smmuv3)" ;; esac
 expect_rc 3 "walk roots: no AMD device table in the dump" walk roots --format amd --mem "$d/mem.elf"
+# the roots the kernel recorded: mktables' VMCOREINFO has no kallsyms tables,
+# so the scan answers alone and a note says why; with a System.map the
+# symbols are there and the note names what is missing next, the BTF
+"$bin" walk roots --format vtd --mem "$d/mem.elf" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" -eq 0 ] && grep -q 'note: the roots the kernel recorded were not read: VMCOREINFO has no kallsyms tables' "$tmp/err" &&
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] && cmp -s "$tmp/out" "$golden/roots-vtd.txt"; then
+	ok "walk roots: no kallsyms tables in VMCOREINFO: the scan's answer, and one note line saying so"
+else bad "walk roots without kallsyms: exit $rc: $(cat "$tmp/err")"; fi
+printf 'ffffffff81000000 T _stext\nffffffff81200000 D iommu_device_list\n' >"$tmp/System.map"
+"$bin" -j walk roots --format vtd --mem "$d/mem.elf" --system-map "$tmp/System.map" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" -eq 0 ] && grep -q '"kernel":{"note":"no BTF: no __start_BTF and __stop_BTF symbols' "$tmp/out"; then
+	ok "walk roots --system-map: its symbols are read; the note names the BTF as missing"
+else bad "walk roots --system-map: exit $rc: $(cat "$tmp/out" "$tmp/err" | tail -c 300)"; fi
+printf 'not a map\n' >"$tmp/bad.map"
+"$bin" -j walk roots --format vtd --mem "$d/mem.elf" --system-map "$tmp/bad.map" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" -eq 0 ] && grep -q "System.map line 1: 'not' is not an address" "$tmp/err"; then
+	ok "walk roots --system-map of something else: said in the note, the scan still answers"
+else bad "walk roots --system-map bad.map: exit $rc: $(cat "$tmp/err")"; fi
+expect_rc 3 "walk roots --system-map of a file that is not there" walk roots --mem "$d/mem.elf" --system-map "$tmp/nosuch"
+expect_rc 3 "walk roots --btf of a file that is not there" walk roots --mem "$d/mem.elf" --btf "$tmp/nosuch"
 # without --format: every family in one pass, ranked together -- the same
 # candidates as the runs for each family, in the order of their ranks
 all=$("$bin" -j walk roots --mem "$d/mem.elf" 2>"$tmp/err"); rc=$?

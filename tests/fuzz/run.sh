@@ -48,6 +48,8 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 		for f in tests/fixtures/*/dmesg.txt; do cp "$f" "$corpus/$(basename "$(dirname "$f")").txt"; done
 		cp tests/cli/golden-decode/input/kernel.log "$corpus/" ;;
 	fuzz_journal) cp tests/fuzz/seeds/journal/*.json "$corpus/" ;;
+	# the valid image in both kallsyms forms, and with a System.map (fuzz_kern.c)
+	fuzz_kern) cp tests/fuzz/seeds/kern/* "$corpus/" ;;
 	fuzz_claims) cp tests/fuzz/seeds/claims/* "$corpus/" ;;
 	fuzz_acpi)
 		# the tables QEMU wrote and ACPICA's templates, each under its own name
@@ -66,6 +68,7 @@ for bin in "$objdir"/tests/fuzz/fuzz_*; do
 	fuzz_klog) want=$(( $(ls tests/fixtures/*/dmesg.txt | wc -l) + 1 )) ;;
 	fuzz_journal) want=$(ls tests/fuzz/seeds/journal/*.json | wc -l) ;;
 	fuzz_claims) want=$(ls tests/fuzz/seeds/claims/* | wc -l) ;;
+	fuzz_kern) want=$(ls tests/fuzz/seeds/kern/* | wc -l) ;;
 	fuzz_acpi) want=$(ls tests/fixtures/acpi/*/* | wc -l) ;;
 	fuzz_mem) want=$(( ${#mem_seeds[@]} + $(ls tests/fuzz/seeds/mem | wc -l) )) ;;
 	*) want=$seeds ;;

@@ -6,7 +6,11 @@
 #   vm_dump_setup DIR DEVOPTS   adds to VM_QEMU_EXTRA a QMP socket (DIR/qmp.sock)
 #                               and a virtio-serial port named iommuctl.dump
 #                               (DIR/port.sock) on a virtio-serial-pci device
-#                               placed by DEVOPTS (addr=0x7, bus=pcie.3, ...)
+#                               placed by DEVOPTS (addr=0x7, bus=pcie.3, ...);
+#                               with VM_DUMP_VMCOREINFO=1 also QEMU's vmcoreinfo
+#                               device, which the guest's qemu_fw_cfg module
+#                               fills with the kernel's VMCOREINFO (fw_cfg:
+#                               x86 and arm64 virt, not powernv)
 #   vm_dump_start DIR [qmp-dump.py options]
 #                               starts tests/vm/qmp-dump.py in the background
 #                               (before the guest boots); VM_DUMP_PID
@@ -30,6 +34,8 @@ vm_dump_setup() {
 		-chardev "socket,id=dumpport,path=$dir/port.sock,server=on,wait=off"
 		-device virtserialport,bus=vser0.0,chardev=dumpport,name=iommuctl.dump
 	)
+	[[ ${VM_DUMP_VMCOREINFO:-0} == 1 ]] && VM_QEMU_EXTRA+=(-device vmcoreinfo)
+	return 0
 }
 
 vm_dump_start() {
