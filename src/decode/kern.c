@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,18 +47,6 @@ struct kern {
 	size_t btf_size;
 };
 
-static char *whyf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *whyf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
 
 /* ---- VMCOREINFO ---- */
 
@@ -386,26 +373,26 @@ static int kallsyms_load(struct kern *k, const struct kern_opts *o, char **why)
 	if (!vi_sym(o, "kallsyms_names", &t.names) || !vi_sym(o, "kallsyms_num_syms", &t.num_syms) ||
 	    !vi_sym(o, "kallsyms_token_table", &t.token_table) ||
 	    !vi_sym(o, "kallsyms_token_index", &t.token_index) || !vi_sym(o, "kallsyms_offsets", &t.offsets)) {
-		*why = whyf("VMCOREINFO has no kallsyms tables (Linux 6.5 or later with CONFIG_KALLSYMS writes them; --system-map gives the symbols)");
+		*why = xasprintf("VMCOREINFO has no kallsyms tables (Linux 6.5 or later with CONFIG_KALLSYMS writes them; --system-map gives the symbols)");
 		return -ENOENT;
 	}
 	t.have_relative_base = vi_sym(o, "kallsyms_relative_base", &t.relative_base);
 	if ((err = kern_read(k, t.num_syms, nb, 4))) {
-		*why = whyf("kallsyms_num_syms at 0x%" PRIx64 " cannot be read: %s", t.num_syms, strerror(-err));
+		*why = xasprintf("kallsyms_num_syms at 0x%" PRIx64 " cannot be read: %s", t.num_syms, strerror(-err));
 		return err;
 	}
 	num = (uint32_t)kern_get(nb, 4, 0, 4);
 	if (!num || num > KERN_MAX_SYMS) {
-		*why = whyf("kallsyms_num_syms is %" PRIu32 " (1 to %" PRIu32 " expected)", num, KERN_MAX_SYMS);
+		*why = xasprintf("kallsyms_num_syms is %" PRIu32 " (1 to %" PRIu32 " expected)", num, KERN_MAX_SYMS);
 		return -EINVAL;
 	}
 	if (t.have_relative_base && (err = kern_read_u64(k, t.relative_base, &base))) {
-		*why = whyf("kallsyms_relative_base at 0x%" PRIx64 " cannot be read: %s", t.relative_base,
+		*why = xasprintf("kallsyms_relative_base at 0x%" PRIx64 " cannot be read: %s", t.relative_base,
 			    strerror(-err));
 		return err;
 	}
 	if ((err = kern_read(k, t.token_index, idxb, sizeof(idxb)))) {
-		*why = whyf("kallsyms_token_index cannot be read: %s", strerror(-err));
+		*why = xasprintf("kallsyms_token_index cannot be read: %s", strerror(-err));
 		return err;
 	}
 	for (i = 0; i < 256; i++) {
@@ -418,18 +405,18 @@ static int kallsyms_load(struct kern *k, const struct kern_opts *o, char **why)
 	tokens = xmalloc(tlen);
 	if ((err = kern_read(k, t.token_table, tokens, tlen)) &&
 	    (err = kern_read(k, t.token_table, tokens, tlen = max_idx + 1))) {
-		*why = whyf("kallsyms_token_table cannot be read: %s", strerror(-err));
+		*why = xasprintf("kallsyms_token_table cannot be read: %s", strerror(-err));
 		goto out;
 	}
 	for (i = 0; i < 256; i++)
 		if (!memchr(tokens + tidx[i], 0, tlen - tidx[i])) {
-			*why = whyf("kallsyms_token_table: token %u has no end", i);
+			*why = xasprintf("kallsyms_token_table: token %u has no end", i);
 			err = -EINVAL;
 			goto out;
 		}
 	offs = xmalloc((size_t)num * 4);
 	if ((err = kern_read(k, t.offsets, offs, (size_t)num * 4))) {
-		*why = whyf("kallsyms_offsets (%" PRIu32 " entries) cannot be read: %s", num, strerror(-err));
+		*why = xasprintf("kallsyms_offsets (%" PRIu32 " entries) cannot be read: %s", num, strerror(-err));
 		goto out;
 	}
 	r = xcalloc(1, sizeof(*r));
@@ -457,7 +444,7 @@ static int kallsyms_load(struct kern *k, const struct kern_opts *o, char **why)
 			off += 1;
 		}
 		if (!len) {
-			*why = whyf("kallsyms_names: symbol %" PRIu32 " is empty", i);
+			*why = xasprintf("kallsyms_names: symbol %" PRIu32 " is empty", i);
 			err = -EINVAL;
 			goto out;
 		}
@@ -499,7 +486,7 @@ static int kallsyms_load(struct kern *k, const struct kern_opts *o, char **why)
 		for (mode = 0; mode < nmodes && (at == SIZE_MAX || addrs[mode][at] != stext); mode++)
 			;
 		if (at != SIZE_MAX && mode == nmodes) {
-			*why = whyf("kallsyms decodes _stext at 0x%" PRIx64 ", VMCOREINFO says 0x%" PRIx64,
+			*why = xasprintf("kallsyms decodes _stext at 0x%" PRIx64 ", VMCOREINFO says 0x%" PRIx64,
 				    addrs[0][at], stext);
 			err = -EINVAL;
 			goto out;
@@ -513,8 +500,8 @@ static int kallsyms_load(struct kern *k, const struct kern_opts *o, char **why)
 	err = 0;
 	goto out;
 names_err:
-	*why = err == -E2BIG ? whyf("kallsyms_names: over %zu MiB for %" PRIu32 " symbols", KERN_MAX_NAME_BYTES >> 20, num)
-		: whyf("kallsyms_names cannot be read at symbol %" PRIu32 ": %s", i, strerror(-err));
+	*why = err == -E2BIG ? xasprintf("kallsyms_names: over %zu MiB for %" PRIu32 " symbols", KERN_MAX_NAME_BYTES >> 20, num)
+		: xasprintf("kallsyms_names cannot be read at symbol %" PRIu32 ": %s", i, strerror(-err));
 	if (err == -E2BIG)
 		err = -EINVAL;
 out:
@@ -552,14 +539,14 @@ static int system_map_load(struct kern *k, const struct kern_opts *o, char **why
 			type = addr ? strtok_r(NULL, " \t\r", &s) : NULL;
 			name = type ? strtok_r(NULL, " \t\r", &s) : NULL;
 			if (!name || strlen(type) != 1 || strtok_r(NULL, " \t\r", &s)) {
-				*why = whyf("System.map line %zu is not 'ADDRESS TYPE NAME'", lineno);
+				*why = xasprintf("System.map line %zu is not 'ADDRESS TYPE NAME'", lineno);
 				err = -EINVAL;
 				goto fail;
 			}
 			errno = 0;
 			a = strtoull(addr, &ep, 16);
 			if (errno || *ep || ep == addr) {
-				*why = whyf("System.map line %zu: '%s' is not an address", lineno, addr);
+				*why = xasprintf("System.map line %zu: '%s' is not an address", lineno, addr);
 				err = -EINVAL;
 				goto fail;
 			}
@@ -570,22 +557,22 @@ static int system_map_load(struct kern *k, const struct kern_opts *o, char **why
 				have_stext = true;
 			}
 			if ((err = sym_add(k, name, strlen(name), a, true))) {
-				*why = whyf("System.map: more than %u symbols", KERN_MAX_SYMS * 2u);
+				*why = xasprintf("System.map: more than %u symbols", KERN_MAX_SYMS * 2u);
 				goto fail;
 			}
 		} else if (ll) {
-			*why = whyf("System.map line %zu is too long", lineno);
+			*why = xasprintf("System.map line %zu is too long", lineno);
 			err = -EINVAL;
 			goto fail;
 		}
 		p = nl ? nl + 1 : end;
 	}
 	if (k->nsyms == before) {
-		*why = whyf("System.map holds no symbol");
+		*why = xasprintf("System.map holds no symbol");
 		return -EINVAL;
 	}
 	if (have_stext && vi_sym(o, "_stext", &stext_vi) && stext_vi != stext_map) {
-		*why = whyf("System.map is not this kernel's: _stext is 0x%" PRIx64 " (KERNELOFFSET added), "
+		*why = xasprintf("System.map is not this kernel's: _stext is 0x%" PRIx64 " (KERNELOFFSET added), "
 			    "VMCOREINFO says 0x%" PRIx64, stext_map, stext_vi);
 		err = -EINVAL;
 		goto fail;
@@ -609,7 +596,7 @@ int kern_open(const struct kern_opts *o, struct kern **out, char **why)
 	*out = NULL;
 	*why = NULL;
 	if (!o->vmcoreinfo || !o->vmcoreinfo_len) {
-		*why = whyf("the dump carries no VMCOREINFO");
+		*why = xasprintf("the dump carries no VMCOREINFO");
 		return -ENOENT;
 	}
 	k = xcalloc(1, sizeof(*k));
@@ -620,7 +607,7 @@ int kern_open(const struct kern_opts *o, struct kern **out, char **why)
 		k->arch = KERN_ARCH_ARM64;
 		if (!vi_number(o, "VA_BITS", &va_bits) || va_bits < 36 || va_bits > 52 ||
 		    !vi_number(o, "PHYS_OFFSET", &k->phys_offset)) {
-			*why = whyf("VMCOREINFO of arm64 without VA_BITS or PHYS_OFFSET");
+			*why = xasprintf("VMCOREINFO of arm64 without VA_BITS or PHYS_OFFSET");
 			err = -EINVAL;
 			goto fail;
 		}
@@ -635,7 +622,7 @@ int kern_open(const struct kern_opts *o, struct kern **out, char **why)
 		k->arch = KERN_ARCH_RISCV64;
 		if (!vi_number(o, "PAGE_OFFSET", &k->lm_start) || !vi_number(o, "phys_ram_base", &k->phys_offset) ||
 		    !vi_number(o, "KERNEL_LINK_ADDR", &k->kimg_start)) {
-			*why = whyf("VMCOREINFO of riscv64 without PAGE_OFFSET, phys_ram_base or KERNEL_LINK_ADDR");
+			*why = xasprintf("VMCOREINFO of riscv64 without PAGE_OFFSET, phys_ram_base or KERNEL_LINK_ADDR");
 			err = -EINVAL;
 			goto fail;
 		}
@@ -645,7 +632,7 @@ int kern_open(const struct kern_opts *o, struct kern **out, char **why)
 		k->arch = KERN_ARCH_X86_64;
 		k->direct_size = vi_number(o, "pgtable_l5_enabled", &v) && v ? 1ull << 52 : 1ull << 46;
 	} else {
-		*why = whyf("VMCOREINFO of an architecture walk roots cannot read the kernel of "
+		*why = xasprintf("VMCOREINFO of an architecture walk roots cannot read the kernel of "
 			    "(x86-64, arm64 and riscv64 only)");
 		err = -EOPNOTSUPP;
 		goto fail;
@@ -661,7 +648,7 @@ int kern_open(const struct kern_opts *o, struct kern **out, char **why)
 		goto fail;
 	}
 	if (!k->nsyms) {
-		*why = kwhy ? kwhy : whyf("no symbols");
+		*why = kwhy ? kwhy : xasprintf("no symbols");
 		err = -ENOENT;
 		goto fail;
 	}
@@ -717,7 +704,7 @@ int kern_btf_load(struct kern *k, const char *path, char **why)
 
 	*why = NULL;
 	if ((err = dlib_load(DLIB_BPF))) {
-		*why = whyf("%s", dlib_error());
+		*why = xasprintf("%s", dlib_error());
 		return err;
 	}
 	/* libbpf's own messages would go to stderr: why says what failed, in one line */
@@ -726,7 +713,7 @@ int kern_btf_load(struct kern *k, const char *path, char **why)
 		btf = btf__parse(path, NULL);
 		if ((lerr = libbpf_get_error(btf))) {
 			libbpf_strerror((int)lerr, msg, sizeof(msg));
-			*why = whyf("%s: no BTF libbpf can read: %s", path, msg);
+			*why = xasprintf("%s: no BTF libbpf can read: %s", path, msg);
 			return -EINVAL;
 		}
 		k->btf = btf;
@@ -734,17 +721,17 @@ int kern_btf_load(struct kern *k, const char *path, char **why)
 		return 0;
 	}
 	if (kern_sym(k, "__start_BTF", &start) || kern_sym(k, "__stop_BTF", &stop)) {
-		*why = whyf("no __start_BTF and __stop_BTF symbols (a kernel without CONFIG_DEBUG_INFO_BTF)");
+		*why = xasprintf("no __start_BTF and __stop_BTF symbols (a kernel without CONFIG_DEBUG_INFO_BTF)");
 		return -ENOENT;
 	}
 	if (stop <= start || stop - start > KERN_MAX_BTF) {
-		*why = whyf("__start_BTF 0x%" PRIx64 " .. __stop_BTF 0x%" PRIx64 ": not 1 byte to %" PRIu64 " MiB",
+		*why = xasprintf("__start_BTF 0x%" PRIx64 " .. __stop_BTF 0x%" PRIx64 ": not 1 byte to %" PRIu64 " MiB",
 			    start, stop, KERN_MAX_BTF >> 20);
 		return -EINVAL;
 	}
 	buf = xmalloc(stop - start);
 	if ((err = kern_read(k, start, buf, stop - start))) {
-		*why = whyf("the BTF at 0x%" PRIx64 " (%" PRIu64 " bytes) cannot be read: %s", start, stop - start,
+		*why = xasprintf("the BTF at 0x%" PRIx64 " (%" PRIu64 " bytes) cannot be read: %s", start, stop - start,
 			    strerror(-err));
 		free(buf);
 		return err;
@@ -753,7 +740,7 @@ int kern_btf_load(struct kern *k, const char *path, char **why)
 	free(buf);
 	if ((lerr = libbpf_get_error(btf))) {
 		libbpf_strerror((int)lerr, msg, sizeof(msg));
-		*why = whyf("the BTF in the dump (%" PRIu64 " bytes) is refused by libbpf: %s", stop - start, msg);
+		*why = xasprintf("the BTF in the dump (%" PRIu64 " bytes) is refused by libbpf: %s", stop - start, msg);
 		return -EINVAL;
 	}
 	k->btf = btf;
@@ -886,7 +873,7 @@ int kern_btf_load(struct kern *k, const char *path, char **why)
 {
 	(void)k;
 	(void)path;
-	*why = whyf("iommuctl was built without libbpf (libbpf-dev), which reads the kernel's BTF");
+	*why = xasprintf("iommuctl was built without libbpf (libbpf-dev), which reads the kernel's BTF");
 	return -EOPNOTSUPP;
 }
 

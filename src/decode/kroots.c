@@ -23,7 +23,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,18 +36,6 @@
 #define AMD_DTE_SIZE 32u
 #define RISCV_CAP_MSI_FLAT (1ull << 22)
 
-static char *whyf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *whyf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
 
 /* A struct read whole, with its type. */
 struct kobj {
@@ -84,8 +71,8 @@ static int kobj_type(const struct kern *k, const char *type, const char *need, u
 		if (!missing)
 			missing = lack;
 	}
-	*why = missing ? whyf("struct %s has no member %s in this kernel's BTF", type, missing)
-		       : whyf("the kernel's BTF has no struct %s", type);
+	*why = missing ? xasprintf("struct %s has no member %s in this kernel's BTF", type, missing)
+		       : xasprintf("the kernel's BTF has no struct %s", type);
 	return -ENOMSG;
 }
 
@@ -352,17 +339,17 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 	*n = 0;
 	*why = NULL;
 	if (kern_sym(k, "iommu_device_list", &head)) {
-		*why = whyf("no symbol iommu_device_list (a kernel without the IOMMU core, or without "
+		*why = xasprintf("no symbol iommu_device_list (a kernel without the IOMMU core, or without "
 			    "CONFIG_KALLSYMS_ALL and no System.map)");
 		return -ENOENT;
 	}
 	if (!kern_has_btf(k)) {
-		*why = whyf("no BTF");
+		*why = xasprintf("no BTF");
 		return -ENOENT;
 	}
 	if (kern_struct(k, "iommu_device", "list", &dev_id) || kern_member(k, dev_id, "list", &list_off, &size) ||
 	    kern_member(k, dev_id, "ops", &ops_off, &size) || size != 8) {
-		*why = whyf("struct iommu_device without members list and ops in this kernel's BTF");
+		*why = xasprintf("struct iommu_device without members list and ops in this kernel's BTF");
 		return -ENOMSG;
 	}
 	if (kern_member(k, dev_id, "dev", &dev_off, &size) || size != 8)
@@ -386,7 +373,7 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 		kobj_type(k, "riscv_iommu_device", riscv_need, &rv_id, &rv_why);
 
 	if ((err = kern_read_u64(k, head, &node))) {
-		*why = whyf("iommu_device_list at 0x%" PRIx64 " cannot be read: %s", head, strerror(-err));
+		*why = xasprintf("iommu_device_list at 0x%" PRIx64 " cannot be read: %s", head, strerror(-err));
 		return err;
 	}
 	r = xcalloc(KERN_MAX_UNITS, sizeof(*r));
@@ -396,19 +383,19 @@ int kern_roots(const struct kern *k, struct kern_root **out, size_t *n, char **w
 
 		for (size_t i = 0; i < cnt; i++)
 			if (visited[i] == node) {
-				*why = whyf("iommu_device_list loops at 0x%" PRIx64 " after %zu units", node, cnt);
+				*why = xasprintf("iommu_device_list loops at 0x%" PRIx64 " after %zu units", node, cnt);
 				err = -EINVAL;
 				goto fail;
 			}
 		if (cnt == KERN_MAX_UNITS) {
-			*why = whyf("iommu_device_list: more than %d units", KERN_MAX_UNITS);
+			*why = xasprintf("iommu_device_list: more than %d units", KERN_MAX_UNITS);
 			err = -EINVAL;
 			goto fail;
 		}
 		visited[cnt] = node;
 		u = &r[cnt++];
 		if ((err = kern_read_u64(k, dev + ops_off, &ops)) || (err = kern_read_u64(k, node, &node))) {
-			*why = whyf("iommu_device_list: the unit at 0x%" PRIx64 " cannot be read: %s", dev,
+			*why = xasprintf("iommu_device_list: the unit at 0x%" PRIx64 " cannot be read: %s", dev,
 				    err == -EFAULT ? "not a kernel address" : strerror(-err));
 			goto fail;
 		}
