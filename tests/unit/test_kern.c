@@ -645,53 +645,70 @@ static void test_btf_file(void **state)
 	unlink(path);
 }
 
-static void test_riscv64_addresses(void **state)
+/*
+ * One architecture's address rules from its VMCOREINFO numbers: where the
+ * linear map and the image translate, and an address outside both that
+ * does not (-EFAULT).
+ */
+struct arch_case {
+	const char *vmcoreinfo, *system_map;
+	enum kern_arch arch;
+	uint64_t linear_va, linear_pa, image_va, image_pa, outside;
+};
+
+static void check_arch(const struct arch_case *c)
 {
 	struct kern *k;
 	char *why = NULL;
 	uint64_t a;
-	/* arch/riscv/kernel/vmcore_info.c's numbers: Sv57's PAGE_OFFSET, the image at 2 GiB */
-	static const char vi[] = "OSRELEASE=7.2\nNUMBER(phys_ram_base)=2147483648\n"
-				 "NUMBER(PAGE_OFFSET)=0xff60000000000000\nNUMBER(VA_BITS)=57\n"
-				 "NUMBER(MODULES_VADDR)=0xffffffff01000000\nNUMBER(KERNEL_LINK_ADDR)=0xffffffff80000000\n"
-				 "NUMBER(va_kernel_pa_offset)=0xffffffff00000000\nKERNELOFFSET=0\n";
-	static const char map[] = "ffffffff80002000 T _stext\n";
-	struct kern_opts o = { .m = &wm, .vmcoreinfo = vi, .vmcoreinfo_len = sizeof(vi) - 1,
-			       .system_map = map, .system_map_len = sizeof(map) - 1 };
+	struct kern_opts o = { .m = &wm, .vmcoreinfo = c->vmcoreinfo, .vmcoreinfo_len = strlen(c->vmcoreinfo),
+			       .system_map = c->system_map, .system_map_len = strlen(c->system_map) };
+
+	assert_int_equal(kern_open(&o, &k, &why), 0);
+	assert_int_equal(kern_arch(k), c->arch);
+	assert_int_equal(kern_v2p(k, c->linear_va, &a), 0);
+	assert_true(a == c->linear_pa);
+	assert_int_equal(kern_v2p(k, c->image_va, &a), 0);
+	assert_true(a == c->image_pa);
+	assert_int_equal(kern_v2p(k, c->outside, &a), -EFAULT);
+	kern_close(k);
+}
+
+static void test_riscv64_addresses(void **state)
+{
+	/* arch/riscv/kernel/vmcore_info.c's numbers: Sv57's PAGE_OFFSET, the image at 2 GiB; modules outside */
+	static const struct arch_case c = {
+		.vmcoreinfo = "OSRELEASE=7.2\nNUMBER(phys_ram_base)=2147483648\n"
+			      "NUMBER(PAGE_OFFSET)=0xff60000000000000\nNUMBER(VA_BITS)=57\n"
+			      "NUMBER(MODULES_VADDR)=0xffffffff01000000\nNUMBER(KERNEL_LINK_ADDR)=0xffffffff80000000\n"
+			      "NUMBER(va_kernel_pa_offset)=0xffffffff00000000\nKERNELOFFSET=0\n",
+		.system_map = "ffffffff80002000 T _stext\n",
+		.arch = KERN_ARCH_RISCV64,
+		.linear_va = 0xff60000000123000ull, .linear_pa = 0x80123000ull,
+		.image_va = 0xffffffff80002000ull, .image_pa = 0x80002000ull,
+		.outside = 0xffffffff01000000ull,
+	};
 
 	(void)state;
-	assert_int_equal(kern_open(&o, &k, &why), 0);
-	assert_int_equal(kern_arch(k), KERN_ARCH_RISCV64);
-	assert_int_equal(kern_v2p(k, 0xff60000000123000ull, &a), 0);
-	assert_true(a == 0x80123000ull);
-	assert_int_equal(kern_v2p(k, 0xffffffff80002000ull, &a), 0);
-	assert_true(a == 0x80002000ull);
-	assert_int_equal(kern_v2p(k, 0xffffffff01000000ull, &a), -EFAULT);	/* modules */
-	kern_close(k);
+	check_arch(&c);
 }
 
 static void test_arm64_addresses(void **state)
 {
-	struct kern *k;
-	char *why = NULL;
-	uint64_t a;
 	/* VA_BITS 48: PAGE_OFFSET 0xffff000000000000, modules from 0xffff800000000000 */
-	static const char vi[] = "OSRELEASE=7.2\nNUMBER(VA_BITS)=48\nNUMBER(kimage_voffset)=0xffff7fffc0000000\n"
-				 "NUMBER(PHYS_OFFSET)=0x40000000\nNUMBER(MODULES_VADDR)=0xffff800000000000\n"
-				 "KERNELOFFSET=0\n";
-	static const char map[] = "ffff800080010000 T _stext\n";
-	struct kern_opts o = { .m = &wm, .vmcoreinfo = vi, .vmcoreinfo_len = sizeof(vi) - 1,
-			       .system_map = map, .system_map_len = sizeof(map) - 1 };
+	static const struct arch_case c = {
+		.vmcoreinfo = "OSRELEASE=7.2\nNUMBER(VA_BITS)=48\nNUMBER(kimage_voffset)=0xffff7fffc0000000\n"
+			      "NUMBER(PHYS_OFFSET)=0x40000000\nNUMBER(MODULES_VADDR)=0xffff800000000000\n"
+			      "KERNELOFFSET=0\n",
+		.system_map = "ffff800080010000 T _stext\n",
+		.arch = KERN_ARCH_ARM64,
+		.linear_va = 0xffff000000123000ull, .linear_pa = 0x40123000ull,
+		.image_va = 0xffff800080010000ull, .image_pa = 0xffff800080010000ull - 0xffff7fffc0000000ull,
+		.outside = 0xfffe000000000000ull,
+	};
 
 	(void)state;
-	assert_int_equal(kern_open(&o, &k, &why), 0);
-	assert_int_equal(kern_arch(k), KERN_ARCH_ARM64);
-	assert_int_equal(kern_v2p(k, 0xffff000000123000ull, &a), 0);
-	assert_true(a == 0x40123000ull);
-	assert_int_equal(kern_v2p(k, 0xffff800080010000ull, &a), 0);
-	assert_true(a == 0xffff800080010000ull - 0xffff7fffc0000000ull);
-	assert_int_equal(kern_v2p(k, 0xfffe000000000000ull, &a), -EFAULT);
-	kern_close(k);
+	check_arch(&c);
 }
 
 int main(void)
