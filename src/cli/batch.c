@@ -256,12 +256,10 @@ int batch_obj_ref(struct cli_batch *b, const char *name, unsigned kinds, struct 
 				gone = b->objs[i];
 		fix = held ? xasprintf("name one the run holds: %s", held) :
 			     xasprintf("make one first: '%s'", maker_of(kinds));
-		if (gone && gone->gone)
+		/* every line that ends an object records itself (batch_obj_gone) */
+		if (gone)
 			rc = batch_refuse(b, -ENOENT, fix, "'%s' is gone: line %u ended the %s that line %u made",
 					  name, gone->gone, bkind_name[gone->kind], gone->line);
-		else if (gone)
-			rc = batch_refuse(b, -ENOENT, fix, "'%s' is gone: the %s that line %u made was sent or "
-					  "closed", name, bkind_name[gone->kind], gone->line);
 		else
 			rc = batch_refuse(b, -ENOENT, fix, "no object named '%s' (%s is wanted here)", name, want);
 	} else {
