@@ -324,6 +324,21 @@ struct bobj *batch_ioas_of(struct cli_batch *b, uint32_t id)
 	return NULL;
 }
 
+/* x is a live map of io (NULL: the container) with IOVAs in first..last */
+static bool map_in(const struct bobj *x, const struct bobj *io, uint64_t first, uint64_t last)
+{
+	return x->live && x->kind == BK_MAP && x->legacy == !io && (!io || x->ioas == io->id) &&
+	       x->iova <= last && x->iova + x->len - 1 >= first;
+}
+
+struct bobj *batch_map_in(struct cli_batch *b, const struct bobj *io, uint64_t first, uint64_t last)
+{
+	for (size_t i = 0; i < b->nobjs; i++)
+		if (map_in(b->objs[i], io, first, last))
+			return b->objs[i];
+	return NULL;
+}
+
 char *batch_maps_text(struct cli_batch *b, const struct bobj *io, uint64_t first, uint64_t last)
 {
 	struct strv sv = { 0 };
@@ -332,8 +347,7 @@ char *batch_maps_text(struct cli_batch *b, const struct bobj *io, uint64_t first
 	for (size_t i = 0; i < b->nobjs; i++) {
 		struct bobj *x = b->objs[i];
 
-		if (!x->live || x->kind != BK_MAP || x->legacy != !io || (io && x->ioas != io->id) ||
-		    x->iova > last || x->iova + x->len - 1 < first)
+		if (!map_in(x, io, first, last))
 			continue;
 		strv_push_owned(&sv, xasprintf("map '%s' 0x%llx-0x%llx (line %u)", x->name,
 					       (unsigned long long)x->iova,

@@ -147,6 +147,8 @@ void batch_obj_gone(struct cli_batch *b, struct bobj *o);
 struct bobj *batch_ioas_of(struct cli_batch *b, uint32_t id);
 /* " m1 0x200000-0x203fff (line 4), m2 ..." of the live maps of IOAS io (NULL: the container's). */
 char *batch_maps_text(struct cli_batch *b, const struct bobj *io, uint64_t first, uint64_t last);
+/* The first of those maps, or NULL. */
+struct bobj *batch_map_in(struct cli_batch *b, const struct bobj *io, uint64_t first, uint64_t last);
 
 /* What the language opens on first use: the iommufd, the legacy container, the inventory. */
 int batch_need_iommufd(struct cli_batch *b);

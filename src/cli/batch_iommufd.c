@@ -47,13 +47,11 @@ static int map_refused(struct cli_batch *b, struct bobj *io, enum vfio_op op, in
 	case EEXIST:
 		t = batch_maps_text(b, io, iova, last);
 		if (t) {
-			const char *first = strchr(t, '\'') + 1;
-
 			ctxt = xasprintf("0x%llx-0x%llx overlaps %s", (unsigned long long)iova,
 					 (unsigned long long)last, t);
-			fix = xasprintf("unmap it first ('ioas unmap %s %.*s'), choose another iova=, or leave "
+			fix = xasprintf("unmap it first ('ioas unmap %s %s'), choose another iova=, or leave "
 					"iova= out and let the kernel choose", io->name,
-					(int)(strchr(first, '\'') - first), first);
+					batch_map_in(b, io, iova, last)->name);
 		}
 		break;
 	case EINVAL:
