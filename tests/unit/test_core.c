@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "cli/cli.h"
 #include "cli/ctx.h"
 #include "core/exitcodes.h"
+#include "core/lines.h"
 #include "core/util.h"
 #include "core/view.h"
 #include "output/out.h"
@@ -675,6 +677,121 @@ static void test_exit_status(void **state)
 	assert_int_equal(exit_status_from_err(-EBUSY), EXIT_FAIL);
 }
 
+/* ---- line reading (core/lines.c) ---- */
+
+/* A stream holding the bytes [s, s + n), read through a pipe of its own or a file. */
+static FILE *stream_of(const char *s, size_t n)
+{
+	FILE *f = tmpfile();
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(s, 1, n, f), n);
+	rewind(f);
+	return f;
+}
+
+static void test_line_next(void **state)
+{
+	/* max 8: a line of 8 bytes (newline included) is taken, 9 are refused */
+	static const char in[] = "abc\n1234567\n12345678\nxy\0z\nlast";
+	struct line_reader lr;
+	FILE *f = stream_of(in, sizeof(in) - 1);
+
+	line_reader_init(&lr, f, 8);
+	assert_int_equal(line_next(&lr), 0);
+	assert_string_equal(lr.buf, "abc\n");
+	assert_int_equal(line_next(&lr), 0);
+	assert_string_equal(lr.buf, "1234567\n");
+	assert_int_equal(lr.len, 8);
+	assert_int_equal(line_next(&lr), -E2BIG);
+	assert_string_equal(lr.buf, "12345678");
+	assert_int_equal(lr.lineno, 3);
+	/* the refused line's rest is skipped: the next line is the one after it */
+	assert_int_equal(line_next(&lr), -EILSEQ);
+	assert_int_equal(lr.len, 5);
+	assert_memory_equal(lr.buf, "xy\0z\n", 5);
+	assert_int_equal(line_next(&lr), 0);
+	assert_string_equal(lr.buf, "last");
+	assert_int_equal(line_next(&lr), 1);
+	assert_int_equal(lr.lineno, 5);
+	line_reader_release(&lr);
+	fclose(f);
+}
+
+/* Lines longer than stdio's buffer, in many pieces; and a line that never ends. */
+static void test_line_next_long(void **state)
+{
+	size_t n = 3 * 65536 + 17, i;
+	char *big = malloc(2 * n + 2);
+	struct line_reader lr;
+	FILE *f;
+
+	assert_non_null(big);
+	for (i = 0; i < n; i++)
+		big[i] = (char)('a' + i % 26);
+	big[n] = '\n';
+	memcpy(big + n + 1, big, n);
+	big[2 * n + 1] = '\n';
+	f = stream_of(big, 2 * n + 2);
+	line_reader_init(&lr, f, n + 1);
+	assert_int_equal(line_next(&lr), 0);
+	assert_int_equal(lr.len, n + 1);
+	assert_memory_equal(lr.buf, big, n + 1);
+	line_reader_release(&lr);
+	/* one byte less room: refused, and the next line is the second copy */
+	rewind(f);
+	line_reader_init(&lr, f, n);
+	assert_int_equal(line_next(&lr), -E2BIG);
+	assert_int_equal(lr.len, n);
+	assert_memory_equal(lr.buf, big, n);
+	assert_int_equal(line_next(&lr), -E2BIG);
+	assert_int_equal(line_next(&lr), 1);
+	line_reader_release(&lr);
+	fclose(f);
+	/* no newline at all: refused at max, then the rest is not text */
+	memset(big, 'x', 2 * n + 2);
+	f = stream_of(big, 2 * n + 2);
+	line_reader_init(&lr, f, 1000);
+	assert_int_equal(line_next(&lr), -E2BIG);
+	assert_int_equal(lr.len, 1000);
+	assert_int_equal(line_next(&lr), 1);
+	line_reader_release(&lr);
+	fclose(f);
+	free(big);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	fail_msg("line_next waited for more input than the line");
+}
+
+/* A pipe whose writer stays open: each line comes as soon as it is written. */
+static void test_line_next_pipe(void **state)
+{
+	struct line_reader lr;
+	int fds[2];
+	FILE *f;
+
+	assert_int_equal(pipe(fds), 0);
+	f = fdopen(fds[0], "r");
+	assert_non_null(f);
+	signal(SIGALRM, on_alarm);
+	alarm(5);
+	line_reader_init(&lr, f, 0);
+	assert_int_equal(write(fds[1], "one\ntw", 6), 6);
+	assert_int_equal(line_next(&lr), 0);
+	assert_string_equal(lr.buf, "one\n");
+	assert_int_equal(write(fds[1], "o\n", 2), 2);
+	assert_int_equal(line_next(&lr), 0);
+	assert_string_equal(lr.buf, "two\n");
+	close(fds[1]);
+	assert_int_equal(line_next(&lr), 1);
+	alarm(0);
+	line_reader_release(&lr);
+	fclose(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -698,6 +815,9 @@ int main(void)
 		cmocka_unit_test(test_out_fmt_printf),
 		cmocka_unit_test(test_out_table),
 		cmocka_unit_test(test_exit_status),
+		cmocka_unit_test(test_line_next),
+		cmocka_unit_test(test_line_next_long),
+		cmocka_unit_test(test_line_next_pipe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

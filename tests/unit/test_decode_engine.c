@@ -435,6 +435,69 @@ static void test_parse_word_overflow(void **state)
 	assert_int_equal(decode_parse_word("10000000000000000z", &v), -EINVAL);
 }
 
+/*
+ * Sixteen digits take a path of their own (eight bytes at a time): every
+ * byte value in every position, and every digit in every position, must
+ * give what a digit-at-a-time reading gives.
+ */
+static int ref_parse16(const char *s, uint64_t *v)
+{
+	uint64_t r = 0;
+
+	for (int i = 0; i < 16; i++) {
+		int c = (unsigned char)s[i], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -EINVAL;
+		r = r << 4 | (uint64_t)d;
+	}
+	*v = r;
+	return 0;
+}
+
+static void test_parse_word_16_digits(void **state)
+{
+	static const char digits[] = "0123456789abcdefABCDEF";
+	char s[20] = "0x";
+	uint64_t v, want, seed = 0x9e3779b97f4a7c15ULL;
+
+	for (int pos = 0; pos < 16; pos++) {
+		for (int c = 1; c < 256; c++) {
+			int got_rc, want_rc;
+
+			for (int i = 0; i < 16; i++) {
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				s[2 + i] = digits[(seed >> 33) % (sizeof(digits) - 1)];
+			}
+			s[2 + pos] = (char)c;
+			s[18] = '\0';
+			v = want = 0;
+			want_rc = ref_parse16(s + 2, &want);
+			if (c == '_' && pos > 0 && pos < 15)
+				want_rc = 0;	/* a separator between digits */
+			got_rc = decode_parse_word(s, &v);
+			if (c == '_' && pos > 0 && pos < 15) {
+				/* 15 digits around the '_' */
+				assert_int_equal(got_rc, 0);
+				continue;
+			}
+			if (got_rc != want_rc || (!got_rc && v != want))
+				fail_msg("\"%s\": %d 0x%llx, want %d 0x%llx", s, got_rc,
+					 (unsigned long long)v, want_rc, (unsigned long long)want);
+			/* the same without the prefix */
+			assert_int_equal(decode_parse_word(s + 2, &v), want_rc);
+			if (!want_rc)
+				assert_true(v == want);
+		}
+	}
+}
+
 static void test_parse_words(void **state)
 {
 	const char *argv[] = { "0x1", "2_0", "ff" };
@@ -512,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_parse_word_ok),
 		cmocka_unit_test(test_parse_word_garbage),
 		cmocka_unit_test(test_parse_word_overflow),
+		cmocka_unit_test(test_parse_word_16_digits),
 		cmocka_unit_test(test_parse_words),
 		cmocka_unit_test(test_parse_line),
 		cmocka_unit_test(test_amd_features_parse),
