@@ -26,7 +26,7 @@
 	X(scols_wrapnl_nextchunk) \
 	X(scols_table_new_column) \
 	X(scols_table_new_line) \
-	X(scols_line_set_data) \
+	X(scols_line_refer_data) \
 	X(scols_print_table)
 
 DLIB_SMARTCOLS_SYMS(DLIB_DECLARE)
@@ -45,7 +45,7 @@ DLIB_SMARTCOLS_SYMS(DLIB_DECLARE)
 #define scols_wrapnl_nextchunk dl_scols_wrapnl_nextchunk
 #define scols_table_new_column dl_scols_table_new_column
 #define scols_table_new_line dl_scols_table_new_line
-#define scols_line_set_data dl_scols_line_set_data
+#define scols_line_refer_data dl_scols_line_refer_data
 #define scols_print_table dl_scols_print_table
 
 #endif

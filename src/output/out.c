@@ -1760,11 +1760,14 @@ static int table_print_text(struct out_table *tab)
 			err = -ENOMEM;
 			goto out;
 		}
-		for (size_t c = 0; c < L.ncols; c++)
-			if (scols_line_set_data(ln, c, L.cells[r][c])) {
+		/* the cells themselves, not copies: the table frees them */
+		for (size_t c = 0; c < L.ncols; c++) {
+			if (scols_line_refer_data(ln, c, L.cells[r][c])) {
 				err = -ENOMEM;
 				goto out;
 			}
+			L.cells[r][c] = NULL;
+		}
 	}
 	if (scols_print_table(tb) || fflush(mem) || ferror(mem)) {
 		err = -EIO;
