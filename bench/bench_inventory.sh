@@ -16,10 +16,15 @@
 # Rows, each timed with build/bench/bench_run (fork+exec, no shell; best and
 # mean of up to RUNS runs or TIME seconds, whichever ends first):
 #   floor      find /sys/kernel/iommu_groups -type l
+#   attrs      bench/attr_floor.c: the reads of device list's default columns
+#              and nothing else (each device's uevent and config looked at,
+#              opened, read, closed; its iommu_group link read), a second
+#              floor: what those columns cost before iommuctl does any work
 #   iommuctl   group list, device list, iommu list (the binary given)
 #   peers      lspci -nnkv, driverctl list-devices, dpdk-devbind.py --status,
 #              lsiommu (built by bench/build-lsiommu.sh outside the repository)
-# and their ratio to the floor; iommuctl group list / lsiommu on the trees
+# and their ratio to the floor; iommuctl device list / attrs and attrs / floor;
+# iommuctl group list / lsiommu on the trees
 # lsiommu can list; the curve time per device at 1k, 4k, 16k; and
 # `strace -c -f` of `iommuctl group list` on the 4096-device tree (and on the
 # real tree, beside lsiommu's). Ratios, no thresholds; the machine is shared:
@@ -50,7 +55,7 @@ cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = --inner ]; then
 	# --- inside the mount namespace: measure, write raw results to $res ---
-	# (BENCH_RUN, BIN, LSIOMMU, DPDK, TREES, TIME, MAXSECS, PEERS: from the outer run)
+	# (BENCH_RUN, ATTR_FLOOR, BIN, LSIOMMU, DPDK, TREES, TIME, MAXSECS, PEERS: from the outer run)
 	shift
 	res=$1; shift
 	br=$BENCH_RUN
@@ -60,6 +65,7 @@ if [ "${1:-}" = --inner ]; then
 	cmd_of() {
 		case $1 in
 		floor) echo "find /sys/kernel/iommu_groups -type l" ;;
+		attrs) echo "$ATTR_FLOOR" ;;
 		group) echo "$BIN group list" ;;
 		device) echo "$BIN device list" ;;
 		iommu) echo "$BIN iommu list" ;;
@@ -74,7 +80,7 @@ if [ "${1:-}" = --inner ]; then
 		mount --bind "$path/sys" /sys
 		# warm the dentry and page caches: every tool then reads a warm tree
 		find /sys/ -xdev >/dev/null 2>&1 || true
-		for row in floor group device iommu lspci driverctl dpdk lsiommu; do
+		for row in floor attrs group device iommu lspci driverctl dpdk lsiommu; do
 			case $row in
 			lspci) command -v lspci >/dev/null || { echo "$name $row ABSENT not installed" >>"$res"; continue; } ;;
 			driverctl) command -v driverctl >/dev/null || { echo "$name $row ABSENT not installed" >>"$res"; continue; } ;;
@@ -82,7 +88,7 @@ if [ "${1:-}" = --inner ]; then
 			lsiommu) [ -x "$LSIOMMU" ] || { echo "$name $row ABSENT not built: run bench/build-lsiommu.sh" >>"$res"; continue; } ;;
 			esac
 			case $row in
-			floor|group|device|iommu) ;;
+			floor|attrs|group|device|iommu) ;;
 			*)
 				case " $PEERS " in
 				*" $row "*) ;;
@@ -169,7 +175,7 @@ res=$(mktemp -d)/res
 trap 'rm -rf "$(dirname "$res")"' EXIT
 : >"$res"
 echo "measuring in a private mount namespace ($(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)) ..." >&2
-BENCH_RUN=$bench_run BIN=$bin LSIOMMU=$lsiommu DPDK=$dpdk TREES=$trees TIME=${TIME:-2} \
+BENCH_RUN=$bench_run ATTR_FLOOR=$attr_floor BIN=$bin LSIOMMU=$lsiommu DPDK=$dpdk TREES=$trees TIME=${TIME:-2} \
 	MAXSECS=${MAXSECS:-30} PEERS=${PEERS:-lspci driverctl dpdk lsiommu} unshare -m --propagation private -- "$BASH" "$0" --inner "$res"
 
 # --- the report ---
@@ -194,6 +200,7 @@ for line in open(res):
         rows[tree, row] = dict(note=" ".join(f[3:]))
 
 NAMES = [("floor", "find /sys/kernel/iommu_groups -type l (floor)"),
+         ("attrs", "device list's reads alone (bench/attr_floor.c)"),
          ("group", "iommuctl group list"), ("device", "iommuctl device list"),
          ("iommu", "iommuctl iommu list"), ("lspci", "lspci -nnkv"),
          ("driverctl", "driverctl list-devices"), ("dpdk", "dpdk-devbind.py --status"),
@@ -289,6 +296,18 @@ for tree in trees:
     else:
         print(f"  {title(tree)}: {ms(g['best'])} / {ms(l['best'])} = {g['best'] / l['best']:.2f}"
               f"  (cpu {ms(g['cpu'])} / {ms(l['cpu'])} = {g['cpu'] / l['cpu']:.2f})")
+
+print()
+print("iommuctl device list / its reads alone (bench/attr_floor.c: each device's uevent and config")
+print("looked at, opened, read and closed, its iommu_group link read; no parsing, no output),")
+print("and those reads / the find floor: what the default columns cost before any work of iommuctl's")
+for tree in trees:
+    f, a, d = rows.get((tree, "floor")), rows.get((tree, "attrs")), rows.get((tree, "device"))
+    if not f or not a or not d or "note" in a or "note" in d:
+        continue
+    print(f"  {title(tree)}: {ms(d['best'])} / {ms(a['best'])} = {d['best'] / a['best']:.2f}"
+          f"  (cpu {d['cpu'] / a['cpu']:.2f});  reads / find {a['best'] / f['best']:.2f}"
+          f"  (cpu {a['cpu'] / f['cpu']:.2f})")
 
 synth = [t for t in trees if t != "real"]
 if len(synth) >= 2:

@@ -14,11 +14,14 @@ bench_walk_build() {
 }
 
 # Shared by the inventory benchmark: builds bench/bench_run.c, which times
-# a command by fork+exec+wait4 with no shell in between, into $O/bench and
-# sets $bench_run to it.
+# a command by fork+exec+wait4 with no shell in between, and
+# bench/attr_floor.c (device list's reads and nothing else) into $O/bench
+# and sets $bench_run and $attr_floor to them.
 bench_run_build() {
 	local out=${O:-build}/bench
 	mkdir -p "$out"
 	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -o "$out/bench_run" bench/bench_run.c
+	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -o "$out/attr_floor" bench/attr_floor.c
 	bench_run=$(realpath "$out/bench_run")
+	attr_floor=$(realpath "$out/attr_floor")
 }
