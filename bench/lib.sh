@@ -7,7 +7,11 @@ bench_walk_build() {
 	mkdir -p "$out"
 	# the decompressors are loaded on demand (src/core/dlib.c; its header
 	# of SONAMEs is made by `make`, in $O/gen)
-	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -g -Isrc -Ibench -I"${O:-build}/gen" -DHAVE_ZLIB=1 -DHAVE_LZO2=1 \
+	# (dlib.c includes every library's header: libnl's and libmount's live
+	# in directories of their own)
+	# shellcheck disable=SC2046 # the flags, split
+	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -g -Isrc -Ibench -I"${O:-build}/gen" \
+		$(pkg-config --cflags libnl-route-3.0 mount) -DHAVE_ZLIB=1 -DHAVE_LZO2=1 \
 		-DHAVE_SNAPPY=1 -DHAVE_ZSTD=1 -o "$out/bench_walk" bench/bench_walk.c \
 		src/backends/dump/mem*.c src/core/util.c src/core/textesc.c src/core/dlib.c -lz -llzo2 -lsnappy -lzstd
 	bw=$out/bench_walk
