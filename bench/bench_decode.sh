@@ -69,9 +69,10 @@ t_wc=$(best "$tmp/entries" wc -l)
 echo "batch: $entries one-word entries ($((size / 1000000)) MB), text to /dev/null"
 echo "  baseline cat    $(fmt "$t_cat") s    wc -l $(fmt "$t_wc") s"
 cd "$(dirname "$0")/.."
-floor=${O:-build}/bench/bench_decode_floor
-mkdir -p "$(dirname "$floor")"
-${CC:-cc} -std=gnu11 -O2 -o "$floor" bench/bench_decode_floor.c
+# shellcheck disable=SC1091
+. bench/lib.sh
+bench_tool_build bench_decode_floor
+floor=$tool
 cmp -s <("$floor" < "$tmp/entries") <("$bin" decode vtd-sl-pte - < "$tmp/entries") ||
 	{ echo "bench_decode_floor does not print what iommuctl prints: fix it first" >&2; exit 1; }
 t_floor=$(best "$tmp/entries" "$floor")

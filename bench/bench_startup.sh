@@ -23,8 +23,10 @@ runs=${RUNS:-2000}
 rounds=${ROUNDS:-3}
 out=${O:-build}/bench
 mkdir -p "$out"
-${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -o "$out/startup_run" bench/startup_run.c
-run=$out/startup_run
+# shellcheck disable=SC1091
+. bench/lib.sh
+bench_tool_build startup_run
+run=$tool
 true_bin=$(command -v true)
 [ "${true_bin#/}" != "$true_bin" ] || true_bin=/bin/true
 pte=0x8000000012345003

@@ -1,4 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# The benchmarks' own programs, built into $O/bench (default build/bench);
+# sourced from the repository's top by the bench scripts and by
+# tests/cli/test-bench-build.sh, which builds every one of them.
+
+# bench_tool_build NAME: bench/NAME.c, which needs nothing of iommuctl,
+# into $O/bench/NAME; sets $tool to it.
+bench_tool_build() {
+	local out=${O:-build}/bench
+	mkdir -p "$out"
+	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -o "$out/$1" "bench/$1.c"
+	tool=$(realpath "$out/$1")
+}
+
 # Shared by the walk benchmarks (sourced, from the repository's top):
 # builds bench/bench_walk.c, the generator of VT-d second-level tables in
 # ELF and kdump dumps, into $O/bench (default build/bench) and sets $bw to it.
@@ -22,10 +35,30 @@ bench_walk_build() {
 # bench/attr_floor.c (device list's reads and nothing else) into $O/bench
 # and sets $bench_run and $attr_floor to them.
 bench_run_build() {
-	local out=${O:-build}/bench
+	bench_tool_build attr_floor
+	attr_floor=$tool
+	bench_tool_build bench_run
+	bench_run=$tool
+}
+
+# bench_mem_build: bench/bench_mem.c against the memory sources (and
+# libkdumpfile when pkg-config finds it) into $O/bench/bench_mem; sets $bm.
+bench_mem_build() {
+	local out=${O:-build}/bench pc defs="" libs
 	mkdir -p "$out"
-	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -o "$out/bench_run" bench/bench_run.c
-	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -o "$out/attr_floor" bench/attr_floor.c
-	bench_run=$(realpath "$out/bench_run")
-	attr_floor=$(realpath "$out/attr_floor")
+	# dlib.c includes every library's header: libnl's and libmount's live
+	# in directories of their own
+	libs=$(${PKG_CONFIG:-pkg-config} --cflags libnl-route-3.0 mount)
+	for pc in zlib:HAVE_ZLIB lzo2:HAVE_LZO2 snappy:HAVE_SNAPPY libzstd:HAVE_ZSTD \
+		libkdumpfile:HAVE_LIBKDUMPFILE; do
+		if ${PKG_CONFIG:-pkg-config} --exists "${pc%%:*}" 2>/dev/null; then
+			defs="$defs -D${pc#*:}=1"
+			libs="$libs $(${PKG_CONFIG:-pkg-config} --cflags --libs "${pc%%:*}")"
+		fi
+	done
+	# (src/core/dlib.c loads the decompressors; its header of SONAMEs is made by `make`)
+	# shellcheck disable=SC2086 # the flags, split
+	${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -g -Isrc -I"${O:-build}/gen" $defs -o "$out/bench_mem" \
+		bench/bench_mem.c src/backends/dump/mem*.c src/core/util.c src/core/textesc.c src/core/dlib.c $libs
+	bm=$out/bench_mem
 }
