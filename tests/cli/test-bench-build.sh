@@ -23,7 +23,6 @@ built() { # WHAT FILE LOG
 	if [ -x "$2" ]; then ok "bench: $1 builds"; else bad "bench: $1 does not build: $(grep -m3 -i 'error' "$3")"; fi
 }
 for t in bench_run attr_floor startup_run bench_decode_floor; do
-	tool=
 	O=$tmp/o bench_tool_build "$t" >"$tmp/$t.log" 2>&1
 	built "$t" "$tmp/o/bench/$t" "$tmp/$t.log"
 done
@@ -43,6 +42,9 @@ mkdir -p "$tmp/sys/bus/pci/devices/0000:00:01.0" "$tmp/sys/kernel/iommu_groups/0
 printf 'DRIVER=e1000e\n' >"$tmp/sys/bus/pci/devices/0000:00:01.0/uevent"
 ln -s ../../../kernel/iommu_groups/0 "$tmp/sys/bus/pci/devices/0000:00:01.0/iommu_group"
 got=$("$tmp/o/bench/attr_floor" "$tmp/sys" 2>&1)
-[ "$got" = 0000:00:01.0 ] && ok "attr_floor: lists the one device of a tree" ||
+if [ "$got" = 0000:00:01.0 ]; then
+	ok "attr_floor: lists the one device of a tree"
+else
 	bad "attr_floor: listed '$got' for a tree of 0000:00:01.0"
+fi
 finish
