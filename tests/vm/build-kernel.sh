@@ -174,7 +174,9 @@ sc() { scripts/config --file "$CFG" "$@"; }
 wanted=(IOMMUFD VFIO_DEVICE_CDEV IOMMU_DEBUGFS VFIO_PCI)
 if [[ $ARCH_ == riscv64 ]]; then
 # riscv64 7.2: from tinyconfig up, only what the riscv-7.2-vfio guest uses
-# (tests/vm/lib-riscv64.sh): QEMU virt with the AIA (APLIC, IMSIC: the
+# (tests/vm/lib-riscv64.sh): the FPU (tinyconfig turns it off, and sid's
+# rv64gc busybox then dies of an illegal instruction, its first c.fsd, as
+# init), QEMU virt with the AIA (APLIC, IMSIC: the
 # IOMMU's probe needs MSIs), the PCIe ECAM host, ttyS0 (8250 from the device
 # tree), a busybox initramfs (gzip), virtio-pci with virtio-blk (results) and
 # virtio-console (dump-hold.sh asks the host for the dump over
@@ -183,7 +185,7 @@ if [[ $ARCH_ == riscv64 ]]; then
 # BTF: the kernel-recorded roots (walk roots) are checked on the stock 7.2
 # kernel's riscv-7.2 scenario, which has both.
 "${MK[@]}" -s tinyconfig
-sc -e ARCH_RV64I -e 64BIT -e MMU -e ARCH_VIRT -e SMP -e RISCV_SBI \
+sc -e ARCH_RV64I -e 64BIT -e MMU -e ARCH_VIRT -e SMP -e RISCV_SBI -e FPU -e RISCV_ISA_C \
 	-e PRINTK -e PRINTK_TIME -e BUG -e MULTIUSER -e FUTEX -e EPOLL -e SIGNALFD \
 	-e TIMERFD -e EVENTFD -e AIO -e POSIX_TIMERS -e FILE_LOCKING -e FHANDLE -e ADVISE_SYSCALLS \
 	-e MEMBARRIER -e CROSS_MEMORY_ATTACH -e SYSVIPC -e INOTIFY_USER -e PROC_FS -e PROC_SYSCTL \
@@ -197,7 +199,7 @@ sc -e ARCH_RV64I -e 64BIT -e MMU -e ARCH_VIRT -e SMP -e RISCV_SBI \
 	-e RISCV_IOMMU_PCI -e IOMMUFD -e VFIO -e VFIO_GROUP -d VFIO_CONTAINER -e IOMMUFD_VFIO_CONTAINER \
 	-e VFIO_DEVICE_CDEV -e VFIO_PCI -e VFIO_PCI_CORE -e IOMMU_DEBUGFS -e FW_CFG_SYSFS -e TRANSPARENT_HUGEPAGE \
 	-d MODULES -e DEBUG_INFO_NONE -d CC_OPTIMIZE_FOR_SIZE -e CC_OPTIMIZE_FOR_PERFORMANCE
-wanted+=(64BIT ARCH_VIRT SMP PRINTK SERIAL_8250_CONSOLE SERIAL_OF_PLATFORM BLK_DEV_INITRD RD_GZIP
+wanted+=(64BIT ARCH_VIRT SMP FPU RISCV_ISA_C PRINTK SERIAL_8250_CONSOLE SERIAL_OF_PLATFORM BLK_DEV_INITRD RD_GZIP
 	BINFMT_ELF DEVTMPFS TMPFS MEMFD_CREATE UNIX PCI_MSI PCI_HOST_GENERIC RISCV_APLIC RISCV_IMSIC
 	VIRTIO_PCI VIRTIO_BLK VIRTIO_CONSOLE E1000E RISCV_IOMMU RISCV_IOMMU_PCI IOMMUFD_VFIO_CONTAINER
 	DEBUG_FS DEVMEM FW_CFG_SYSFS VMCORE_INFO PROC_KCORE PROC_PAGE_MONITOR TRANSPARENT_HUGEPAGE MAGIC_SYSRQ
