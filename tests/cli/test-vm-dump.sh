@@ -21,9 +21,11 @@
 #   tests/cli/test-vm-dump.sh [BINARY] [SCENARIO...]
 # BINARY (default ./iommuctl) reads the dumps on the host; the x86 guests run
 # it too, the arm64 guests the cross-built build-arm64/iommuctl (or
-# $IOMMUCTL_ARM64). SCENARIO defaults to all five and riscv-7.2 (a block of
-# its own below: the registers, walk roots and the DDT against the kernel's
-# groups; the riscv64 7.2 guest has no VFIO maps). The arm64 half is skipped
+# $IOMMUCTL_ARM64). SCENARIO defaults to all five, riscv-7.2 and
+# riscv-7.2-vfio (a block of their own below: the registers, walk roots and
+# the DDT against the kernel's groups; the stock riscv64 7.2 guest has no VFIO
+# maps, the riscv64 rebuild of tests/vm/build-kernel.sh --arch riscv64 holds
+# iommufd maps, walked page by page; skipped until that kernel is built). The arm64 half is skipped
 # with a reason when qemu-system-aarch64 or the cross toolchain is missing and
 # cannot be installed (not root), the kdump half without makedumpfile.
 # IOMMUCTL_VM_SKIP=1 skips everything; IOMMUCTL_TEST_KEEP=1 keeps the dumps.
@@ -395,9 +397,28 @@ check_scenario() { # SCENARIO
 # an identity one (fsc Bare): the walks from ddtp are checked against the
 # guest's own list of groups and their types, and the registers against the
 # spec and the kernel's choices.
+#
+# riscv-7.2-vfio: the same VM scenario (riscv-7.2) on the riscv64 7.2 rebuild
+# (tests/vm/build-kernel.sh --series 7.2 --arch riscv64: IOMMUFD, the VFIO
+# cdev, and tests/vm/patches/riscv-iommu-capable.patch, which lets vfio-pci
+# bind). iommufd_device_bind refuses a device without isolated MSIs (7.2's
+# iommu_group_has_isolated_msi: the IMSIC's MSI domain does not set
+# IRQ_DOMAIN_FLAG_ISOLATED_MSI and the RISC-V IOMMU driver remaps no MSIs),
+# so its command line has iommufd.allow_unsafe_interrupts=1 (edu raises no
+# interrupts here). The guest (dump-guest.sh, on finding /dev/iommu) binds
+# edu through iommufd, attaches it to an IOAS (the driver's paging domain,
+# generic_pt's riscv64 format) and holds four maps
+# (guest/dump-batch-riscv-iommufd.txt) while QMP dumps memory: the walks from
+# ddtp through the DDT and edu's device context (fsc) to the Sv leaves must
+# give the guest's pagemap, page by page, in ELF and kdump. The rebuild has no
+# kallsyms or BTF: the kernel-recorded root is checked on riscv-7.2.
 XP[riscv-7.2]=0x400208000:6
 LABEL[riscv-7.2]="RISC-V"
-[ $# -gt 0 ] || [ -n "${IOMMUCTL_VM_SCENARIOS:-}" ] || scenarios+=" riscv-7.2"
+XP[riscv-7.2-vfio]=0x400208000:6
+LABEL[riscv-7.2-vfio]="RISC-V VFIO"
+HIGH[riscv-7.2-vfio]=0xffffffff800000
+riscv72_image=${IOMMUCTL_VM_IOMMUFD72_RISCV64_IMAGE:-${IOMMUCTL_VM_CACHE:-$HOME/.cache/iommuctl-vm}/kernel-iommufd-7.2-riscv64/Image}
+[ $# -gt 0 ] || [ -n "${IOMMUCTL_VM_SCENARIOS:-}" ] || scenarios+=" riscv-7.2 riscv-7.2-vfio"
 case " $scenarios " in *" riscv"*)
 	if [ -z "${IOMMUCTL_RISCV64:-}" ] && ! (. tests/vm/lib.sh && vm_riscv64_need_tools &&
 		vm_riscv64_build_iommuctl) >"$tmp/riscv64-build.log" 2>&1; then
@@ -411,19 +432,84 @@ rv_json() {
 	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>&1
 }
 
+# riscv_vfio_walks SCENARIO DIR FMT: on the rebuild, edu's device context
+# leads to the paging domain's table (iosatp in fsc, no process directory:
+# the driver builds none), and the walks from ddtp agree with the guest's
+# pagemap page by page; $mem and $hier are check_riscv's
+riscv_vfio_walks() {
+	local s=$1 d=$2 fmt=$3 label="${LABEL[$1]} $3" got want iova n size
+	"$bin" -j translate "${hier[@]}" --dev 00:03.0 --mem "$mem" 0x100088 >"$d/tr-$fmt.json" 2>"$d/tr-$fmt.err"
+	got=$(rv_json "$d/tr-$fmt.json" '"%s levels=%s input_bits=%s | %s" % (j.get("format"), j.get("levels"), j.get("input_bits"), "; ".join("%s: %s" % (st.get("what"), st.get("summary")) for st in j.get("steps", []) if st.get("what") != "page table"))')
+	# the deepest Sv mode the IOMMU has (riscv_iommu_alloc_paging_domain):
+	# QEMU's riscv-iommu has Sv57 (iosatp MODE 10), five levels, 57 bits
+	want="riscv-pte levels=5 input_bits=57 | "
+	if [ $(( (caps >> 11) & 1 )) -ne 1 ]; then
+		bad "$label: the IOMMU has no Sv57 (capabilities $caps): this check expects QEMU's riscv-iommu"
+	elif [ "${got#"$want"}" != "$got" ] && echo "$got" | grep -q 'device context: valid, iosatp MODE 10,' &&
+		! echo "$got" | grep -qi 'process'; then
+		ok "$label: translate --dev 00:03.0: DDT entries to edu's device context, fsc is iosatp Sv57 (no process directory), 5 levels ($got)"
+	else
+		bad "$label: translate --dev 00:03.0: '$got', want $want with an iosatp MODE 10 device context $(head -c 200 "$d/tr-$fmt.err")"
+	fi
+	check_dump_run "$d/check-$fmt.txt" "$label" --iommuctl "$bin" --dir "$d/out" --tag s1 \
+		--mem "$mem" --readonly ro --unmapped 0x110000 \
+		--unmapped "$(printf '0x%x' $((HIGH[$s] + 0x20000)))" -- "${hier[@]}" --dev 00:03.0
+	# the leaf sizes the kernel chose: a megapage for "big" and Svnapot 64K
+	# runs for "napot" (dump-batch-riscv-iommufd.txt) where the guest's
+	# pagemap shows the buffer physically contiguous and aligned (a
+	# transparent huge page), 4K pages otherwise
+	for n in big:0x40000000:2097152 napot:0x60010000:65536; do
+		size=${n##*:}
+		iova=${n#*:}; iova=${iova%:*}
+		n=${n%%:*}
+		want=$(python3 - "$d/out/s1.$n.pagemap" "$size" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+pfn = [e & ((1 << 55) - 1) if e >> 63 else None for (e,) in struct.iter_unpack("<Q", data[: len(data) // 8 * 8])]
+n = int(sys.argv[2]) // 4096
+# the leaf holding the map's first page: big's starts on a 2 MiB boundary,
+# napot's 64 KiB into one, so its first 64 KiB block is pages 0-15 either way
+ok = len(pfn) >= n and None not in pfn[:n] and pfn[0] % n == 0 and all(pfn[i] == pfn[0] + i for i in range(n))
+print(sys.argv[2] if ok else 4096)
+PY
+)
+		got=$(rv_json <("$bin" -j translate "${hier[@]}" --dev 00:03.0 --mem "$mem" "$iova" 2>&1) 'j["translation"]["page_size"]')
+		if [ "$got" = "$want" ]; then
+			ok "$label: translate $iova ($n): a $got-byte leaf, as the guest's pagemap allows"
+		else
+			bad "$label: translate $iova ($n): page_size '$got', the guest's pagemap says $want"
+		fi
+	done
+}
+
 check_riscv() { # SCENARIO
-	local s=$1 label=${LABEL[$1]} d=$tmp/$1 rc=0 fmt w caps fctl ddtp bar want got
+	local s=$1 label=${LABEL[$1]} d=$tmp/$1 rc=0 fmt w caps fctl ddtp bar want got vfio=0
 	local -a hier fmts=(--format elf)
 	[ "$kdump" = 1 ] && fmts+=(--format kdump-zlib)
+	if [ "$s" = riscv-7.2-vfio ]; then
+		vfio=1
+		if [ ! -f "$riscv72_image" ]; then
+			skip "RISC-V VFIO dump walks on 7.2: the rebuilt (iommufd) kernel is not built yet (build it once with tests/vm/build-kernel.sh --series 7.2 --arch riscv64)"
+			return
+		fi
+		# for this guest run only (the function's locals, exported)
+		local -x IOMMUCTL_VM_KERNEL_IMAGE=$riscv72_image \
+			IOMMUCTL_VM_APPEND="${IOMMUCTL_VM_APPEND:-} iommufd.allow_unsafe_interrupts=1"
+	fi
 	if [ -n "$share" ] && [ -f "$share/$s/.ok" ] && cp -al "$share/$s" "$d" 2>/dev/null; then
 		rm -f "$d/.ok"
 		note "$label: the guest run of $(cat "$share/$s/.ok") earlier in this run is reused; the checks on the dumps below run with $bin"
 	else
+		# the VM scenario is riscv-7.2 either way (the kernel makes the difference)
 		VM_DUMP_VMCOREINFO=1 IOMMUCTL_VM_MODULES="${IOMMUCTL_VM_MODULES:-} qemu_fw_cfg" \
-		IOMMUCTL_VM_MEM=512M IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-300} dump_guest_run "$s" \
+		IOMMUCTL_VM_MEM=512M IOMMUCTL_VM_TIMEOUT=${IOMMUCTL_VM_TIMEOUT:-300} dump_guest_run riscv-7.2 \
 			tests/vm/guest/dump-guest.sh "$d" addr=0x7 --timeout 240 --xp "${XP[$s]}" \
 			"${fmts[@]}" || rc=$?
-		dump_guest_report "$rc" "$label" "$d" s1 "identity-domain (no VFIO)" || return
+		if [ $vfio = 1 ]; then
+			dump_guest_report "$rc" "$label" "$d" s1 "iommufd (VFIO)" || return
+		else
+			dump_guest_report "$rc" "$label" "$d" s1 "identity-domain (no VFIO)" || return
+		fi
 		if [ -n "$share" ] && mkdir -p "$share" && rm -rf "$share/$s.new" && cp -al "$d" "$share/$s.new"; then
 			echo "$bin" >"$share/$s.new/.ok" && mv "$share/$s.new" "$share/$s"
 		fi
@@ -440,8 +526,22 @@ check_riscv() { # SCENARIO
 	fctl=${w[2]}
 	ddtp=$(printf '0x%x' $(( (w[5] << 32) | w[4] )))
 	note "$label: capabilities $caps, fctl $fctl, ddtp $ddtp (QMP xp)"
+	if [ $vfio = 1 ]; then
+		# the rebuild: vfio-pci binds edu (the patch's .capable), iommufd
+		# binds it only with allow_unsafe_interrupts (device.c's warning)
+		if [ "$(basename "$(cat "$d/out/driver.txt" 2>/dev/null)")" = vfio-pci ] &&
+			! grep -q 'probe with driver vfio-pci failed' "$d/out/.vm/dmesg"; then
+			ok "$label: vfio-pci binds edu on the rebuild (the RISC-V IOMMU driver answers IOMMU_CAP_CACHE_COHERENCY), /dev/vfio/devices: $(tr '\n' ' ' <"$d/out/vfio-devices.txt")"
+		else
+			bad "$label: vfio-pci did not bind edu: '$(cat "$d/out/driver.txt" 2>/dev/null)' $(grep -m1 'vfio' "$d/out/.vm/dmesg")"
+		fi
+		if grep -q '0000:00:03.0: MSI interrupts are not secure' "$d/out/.vm/dmesg"; then
+			ok "$label: iommufd binds edu without isolated MSIs only as allowed (iommufd.allow_unsafe_interrupts=1: its warning is in dmesg)"
+		else
+			bad "$label: no iommufd warning about unisolated MSIs for edu in dmesg: has the platform isolated MSIs now? (drop allow_unsafe_interrupts)"
+		fi
 	# VFIO: why there are no maps to walk (vfio_main.c __vfio_register_dev)
-	if grep -q 'vfio-pci 0000:00:03.0: probe with driver vfio-pci failed with error -22' "$d/out/.vm/dmesg"; then
+	elif grep -q 'vfio-pci 0000:00:03.0: probe with driver vfio-pci failed with error -22' "$d/out/.vm/dmesg"; then
 		ok "$label: vfio-pci cannot bind edu (probe: EINVAL, the RISC-V IOMMU driver reports no IOMMU_CAP_CACHE_COHERENCY): identity device contexts only"
 	else
 		bad "$label: vfio-pci's probe of edu did not fail as expected ($(cat "$d/out/driver.txt" 2>/dev/null)): this test should map and walk buffers now"
@@ -467,8 +567,11 @@ check_riscv() { # SCENARIO
 	# 64-byte device contexts when the IOMMU has MSI_FLAT (riscv_iommu_get_dc)
 	hier=(--format riscv --ddtp "$ddtp")
 	[ $(( (caps >> 22) & 1 )) -eq 1 ] && hier+=(--ext-dc)
-	# the kernel's view: every device with a group, its group's type
-	want=$(awk '{ for (i = 3; i <= NF; i++) print $i, $2 }' "$d/out/groups.txt" | sort | tr '\n' ' ')
+	# the kernel's view: every device with a group, its group's type; on the
+	# rebuild edu is attached to the IOAS's paging domain while the dump is
+	# taken (the group's default domain, which sysfs reports, stays identity)
+	want=$(awk -v vfio=$vfio '{ for (i = 3; i <= NF; i++) print $i, (vfio && $i == "0000:00:03.0" ? "mapping" : $2) }' \
+		"$d/out/groups.txt" | sort | tr '\n' ' ')
 	for fmt in elf kdump; do
 		[ "$fmt" = elf ] || [ "$kdump" = 1 ] || continue
 		dump_open "$bin" "$d/dump" s1 $fmt "$label $fmt" || continue
@@ -484,22 +587,28 @@ check_riscv() { # SCENARIO
 		# blocked STEs (64 and 32 "devices") above the directory's 7 identity
 		# devices (seen: rank 3 of 4); the kernel's root says which is real
 		want_opts="${hier[*]}"
-		kroots_check "$label $fmt" "$d/kroots-$fmt" -f riscv "${hier[@]}"
-		got=$("$bin" -j walk roots --mem "$mem" 2>/dev/null | python3 -c 'import json,sys; print([u.get("scan_rank") for u in json.load(sys.stdin)["kernel"]["units"]])' 2>&1)
-		note "$label $fmt: without --format the scan ranks the kernel's directory $got"
+		if [ $vfio = 0 ]; then
+			kroots_check "$label $fmt" "$d/kroots-$fmt" -f riscv "${hier[@]}"
+			got=$("$bin" -j walk roots --mem "$mem" 2>/dev/null | python3 -c 'import json,sys; print([u.get("scan_rank") for u in json.load(sys.stdin)["kernel"]["units"]])' 2>&1)
+			note "$label $fmt: without --format the scan ranks the kernel's directory $got"
+		fi
 		"$bin" -j walk mappings "${hier[@]}" --all-devices --mem "$mem" >"$d/all-$fmt.json" 2>"$d/all-$fmt.err"
-		got=$(rv_json "$d/all-$fmt.json" '" ".join(sorted("0000:%s %s" % (m["device"], {"identity": "identity"}.get(m["kind"], m["kind"])) for m in j["mappings"])) + " "')
+		got=$(rv_json "$d/all-$fmt.json" '" ".join(sorted(set("0000:%s %s" % (m["device"], m["kind"]) for m in j["mappings"]))) + " "')
 		if [ "$got" = "$want" ]; then
-			ok "$label $fmt: walk --all-devices from ddtp: the device contexts are the kernel's groups, each identity ($got)"
+			ok "$label $fmt: walk --all-devices from ddtp: the device contexts are the kernel's groups ($got)"
 		else
 			bad "$label $fmt: walk --all-devices: '$got', the guest's groups: '$want' $(head -c 300 "$d/all-$fmt.err")"
 		fi
-		"$bin" -j translate "${hier[@]}" --dev 00:03.0 --mem "$mem" 0x100000 >"$d/tr-$fmt.json" 2>"$d/tr-$fmt.err"
-		rc=$?
-		if [ $rc -eq 0 ] && grep -q identity "$d/tr-$fmt.json"; then
-			ok "$label $fmt: translate --format riscv --dev 00:03.0: DDT to an identity device context"
+		if [ $vfio = 1 ]; then
+			riscv_vfio_walks "$s" "$d" "$fmt"
 		else
-			bad "$label $fmt: translate --dev 00:03.0: exit $rc, $(head -c 300 "$d/tr-$fmt.json") $(head -c 200 "$d/tr-$fmt.err")"
+			"$bin" -j translate "${hier[@]}" --dev 00:03.0 --mem "$mem" 0x100000 >"$d/tr-$fmt.json" 2>"$d/tr-$fmt.err"
+			rc=$?
+			if [ $rc -eq 0 ] && grep -q identity "$d/tr-$fmt.json"; then
+				ok "$label $fmt: translate --format riscv --dev 00:03.0: DDT to an identity device context"
+			else
+				bad "$label $fmt: translate --dev 00:03.0: exit $rc, $(head -c 300 "$d/tr-$fmt.json") $(head -c 200 "$d/tr-$fmt.err")"
+			fi
 		fi
 		# the IOMMU's own function (device ID 8) has no device context
 		"$bin" translate "${hier[@]}" --dev 00:01.0 --mem "$mem" 0x100000 >"$d/tr8-$fmt.txt" 2>&1

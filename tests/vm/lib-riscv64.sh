@@ -22,7 +22,10 @@
 # IOMMU_CAP_CACHE_COHERENCY). No user of the kernel can map DMA through a
 # paging domain: the DDT holds valid device contexts with fsc Bare only. The
 # common modules are virtio_blk, e1000e, vfio and vfio_pci (no
-# vfio_iommu_type1 exists).
+# vfio_iommu_type1 exists). The riscv64 7.2 rebuild of tests/vm/build-kernel.sh
+# --arch riscv64 (IOMMUFD, the VFIO cdev and a .capable op for the driver)
+# boots in this same scenario (IOMMUCTL_VM_KERNEL_IMAGE): test-vm-dump's
+# riscv-7.2-vfio maps through iommufd and walks the paging domain.
 #
 # What goes into the guest: busybox-static:riscv64 from sid, the kernel's
 # modules, and $IOMMUCTL_RISCV64 (default <repo>/build-riscv64/iommuctl, made

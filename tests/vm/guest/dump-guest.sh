@@ -21,16 +21,29 @@ case ${VM_SCENARIO:-} in
 arm64-smmuv3-s2*) batch=/guest/dump-batch-arm64-s2.txt ;;
 arm64*) batch=/guest/dump-batch-arm64.txt ;;
 riscv*)
-	# Linux 7.2 on riscv64: vfio-pci cannot bind (the probe above fails,
-	# EINVAL) and every group is an identity one (tests/vm/lib-riscv64.sh):
-	# record the kernel's own view of the groups and where the IOMMU's
-	# registers are, then hold for the dump with no maps (the host walks
-	# the DDT from the ddtp register)
+	# Linux 7.2 on riscv64, stock: vfio-pci cannot bind (the probe above
+	# fails, EINVAL) and every group is an identity one
+	# (tests/vm/lib-riscv64.sh): record the kernel's own view of the groups
+	# and where the IOMMU's registers are, then hold for the dump with no
+	# maps (the host walks the DDT from the ddtp register). The riscv64
+	# rebuild (tests/vm/build-kernel.sh --arch riscv64) has /dev/iommu and
+	# binds edu: a batch maps buffers through iommufd instead and holds
+	# them (riscv-7.2-vfio)
 	for g in /sys/kernel/iommu_groups/*; do
 		echo "${g##*/} $(cat "$g/type") $(ls "$g/devices" | tr '\n' ' ')"
 	done > "$out/groups.txt"
 	sed -n 1p /sys/bus/pci/devices/0000:00:01.0/resource > "$out/iommu-bar0.txt"
-	run batch sh /guest/dump-hold.sh s1
+	if [ -c /dev/iommu ]; then
+		ls /dev/vfio/devices > "$out/vfio-devices.txt" 2>&1
+		# Linux turns THP off below 512 MiB of RAM; the admin may turn it
+		# on: the 2 MiB buffers then get huge pages when memory allows, and
+		# the kernel maps them with megapages and Svnapot 64K leaves
+		echo always > /sys/kernel/mm/transparent_hugepage/enabled
+		cat /sys/kernel/mm/transparent_hugepage/enabled > "$out/thp.txt" 2>&1
+		run batch iommuctl -j batch /guest/dump-batch-riscv-iommufd.txt
+	else
+		run batch sh /guest/dump-hold.sh s1
+	fi
 	exit 0 ;;
 *) batch=/guest/dump-batch-x86.txt ;;
 esac
