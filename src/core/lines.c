@@ -84,6 +84,31 @@ static bool line_room(struct line_reader *lr, size_t want)
 	return fits;
 }
 
+/*
+ * The next piece of the stream, up to and including a newline: what stdio
+ * holds (*one false: still in the stream, consume() takes it) or one byte
+ * read with getc_unlocked (*one true: in *byte, taken already). Its length,
+ * 0 at the end of the stream.
+ */
+static size_t piece(FILE *f, const char **p, char *byte, bool *one)
+{
+	size_t n = buffered(f, p);
+	const char *nl;
+	int c;
+
+	*one = !n;
+	if (n) {
+		nl = memchr(*p, '\n', n);
+		return nl ? (size_t)(nl - *p) + 1 : n;
+	}
+	c = getc_unlocked(f);
+	if (c == EOF)
+		return 0;
+	*byte = (char)c;
+	*p = byte;
+	return 1;
+}
+
 /* The rest of a line that was too long: 0 once its newline is read or at EOF. */
 static int line_skip(struct line_reader *lr, bool *eof)
 {
@@ -91,27 +116,19 @@ static int line_skip(struct line_reader *lr, bool *eof)
 
 	while (lr->skipping) {
 		const char *p;
-		size_t n = buffered(lr->f, &p);
-		const char *nl;
-		int c;
+		char byte;
+		bool one;
+		size_t n = piece(lr->f, &p, &byte, &one);
 
-		if (n) {
-			nl = memchr(p, '\n', n);
-			consume(lr->f, nl ? (size_t)(nl - p) + 1 : n);
-			if (nl)
-				lr->skipping = 0;
-			else if ((skipped += n) >= LINE_SKIP_MAX)
-				return -EFBIG;
-			continue;
-		}
-		c = getc_unlocked(lr->f);
-		if (c == EOF) {
+		if (!n) {
 			*eof = true;
 			break;
 		}
-		if (c == '\n')
+		if (!one)
+			consume(lr->f, n);
+		if (p[n - 1] == '\n')
 			lr->skipping = 0;
-		else if (skipped++ >= LINE_SKIP_MAX)
+		else if ((skipped += n) >= LINE_SKIP_MAX)
 			return -EFBIG;
 	}
 	lr->skipping = 0;
@@ -133,25 +150,14 @@ int line_next(struct line_reader *lr)
 	if (err)
 		return err;
 	while (!eof) {
-		const char *p, *nl;
-		size_t n = buffered(lr->f, &p);
-		bool got = false;	/* p is one byte already read */
-		char one;
-		int c;
+		const char *p;
+		char byte;
+		bool one;
+		size_t n = piece(lr->f, &p, &byte, &one);
 
 		if (!n) {
-			c = getc_unlocked(lr->f);
-			if (c == EOF) {
-				eof = true;
-				break;
-			}
-			one = (char)c;
-			p = &one;
-			n = 1;
-			got = true;
-		} else {
-			nl = memchr(p, '\n', n);
-			n = nl ? (size_t)(nl - p) + 1 : n;
+			eof = true;
+			break;
 		}
 		if (!line_room(lr, n)) {
 			/*
@@ -164,12 +170,12 @@ int line_next(struct line_reader *lr)
 			lr->len += fit;
 			lr->buf[lr->len] = '\0';
 			lr->skipping = p[fit] != '\n';
-			if (!got)
+			if (!one)
 				consume(lr->f, fit + 1);
 			lr->lineno++;
 			return -E2BIG;
 		}
-		if (!got)
+		if (!one)
 			consume(lr->f, n);
 		memcpy(lr->buf + lr->len, p, n);
 		if (memchr(p, '\0', n))
