@@ -50,6 +50,9 @@ record() { # name pass fail skipped rc seconds
 	if [ "$f" -ne 0 ]; then
 		failed_suites+=("$name")
 		printf 'FAIL  %-44s %d passed, %d failed, %d skipped  %4ds\n' "$name" "$p" "$f" "$k" "$t"
+		# the failing checks first (a long log's tail may not reach them),
+		# then the log's end for context
+		grep -E '^(FAIL|not ok)' "$log" | head -n 40 | sed 's/^/    ! /'
 		sed 's/^/    | /' "$log" | tail -n 60
 	else
 		local sk=""

@@ -23,11 +23,12 @@ pid, fd = pty.fork()
 if pid == 0:
     # the terminal's size, not the caller's COLUMNS, unless PTY_ENV sets it
     os.environ.pop("COLUMNS", None)
+    # the size set on the terminal before the command starts (no race)
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 50, cols, 0, 0))
     for kv in os.environ.get("PTY_ENV", "").split():
         k, v = kv.split("=", 1)
         os.environ[k] = v
     os.execv(sys.argv[2], sys.argv[2:])
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, cols, 0, 0))
 out = bytearray()
 while True:
     try:
@@ -41,8 +42,7 @@ _, st = os.waitpid(pid, 0)
 sys.stdout.buffer.write(bytes(out))
 sys.exit(os.waitstatus_to_exitcode(st))
 PY
-# The child may start before the size is set: it waits for it (a shell that sleeps a little first).
-pty() { local cols=$1; shift; python3 "$tmp/runpty.py" "$cols" /bin/sh -c 'sleep 0.2; exec "$@"' sh "$@"; }
+pty() { local cols=$1; shift; python3 "$tmp/runpty.py" "$cols" "$@"; }
 
 # widest FILE: the widest line in terminal columns (CR LF taken as LF)
 widest() { python3 -c "
