@@ -28,6 +28,7 @@
 #include "cli/batch.h"
 #include "cli/cli.h"
 #include "cli/ctx.h"
+#include "cli/memsrc.h"
 #include "cli/inv.h"
 #include "core/exitcodes.h"
 #include "core/lines.h"
@@ -1137,6 +1138,7 @@ static int batch_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 {
 	struct batch_opts *bo = opts;
 	struct cli_batch b = { .ctx = ctx, .iommufd = -1, .container = -1 };
+	struct cli_mem_keep keep = { 0 };
 	const char *fname = argv[0], *shown = strcmp(fname, "-") ? fname : "<stdin>";
 	FILE *f = strcmp(fname, "-") ? fopen(fname, "r") : stdin;
 	struct out *o = ctx_out(ctx);
@@ -1154,6 +1156,7 @@ static int batch_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		return err_report(ctx, -EISDIR, "%s: is a directory, not a batch file", fname);
 	}
 	ctx->batch = &b;
+	ctx->mem_keep = &keep;
 	snprintf(ctx->cmdname, sizeof(ctx->cmdname), "batch");
 	out_list_begin(o, NULL, NULL);
 	line_reader_init(&lr, f, 0);
@@ -1255,6 +1258,11 @@ static int batch_exec(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		fclose(f);
 	batch_release(&b);
 	ctx->batch = NULL;
+	if (ctx->verbose && keep.opens)
+		fprintf(ctx->errf, "iommuctl: batch: memory dumps opened %lu time%s for its lines\n",
+			keep.opens, keep.opens == 1 ? "" : "s");
+	cli_mem_keep_release(&keep);
+	ctx->mem_keep = NULL;
 	out_list_end(o);
 	if (!ctx->quiet)
 		out_textf(o, "%u ok, %u failed\n", nok, nfail);

@@ -15,6 +15,7 @@
 struct view;
 struct out;
 struct cli_batch;
+struct cli_mem_keep;
 
 struct iommuctl_ctx {
 	/* global options */
@@ -41,6 +42,7 @@ struct iommuctl_ctx {
 	char cmdname[64];
 	/* inside a batch: its run (cli/batch.c), and "FILE:LINE: COMMAND" of the line running */
 	struct cli_batch *batch;
+	struct cli_mem_keep *mem_keep; /* the dumps a batch keeps open between lines (cli/memsrc.h) */
 	const char *where;
 	const char *usage;      /* ... and how its command is written, "ioas map IOAS [size=N] ..." */
 	bool reported;          /* a diagnostic was printed for the failure */

@@ -268,7 +268,7 @@ static int mem_info_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 	char buf[96];
 	int err;
 
-	err = cli_mem_open(ctx, &co->mem, path, &m);
+	err = cli_mem_open_fresh(ctx, &co->mem, path, &m);
 	if (err)
 		return err;
 	for (uint64_t pa = 0; !mem_range_next(m, pa, &r); pa = r.end) {
@@ -377,7 +377,7 @@ static int mem_info_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 
 	strv_free(&warnings);
 	free(rv.v);
-	mem_close(m);
+	cli_mem_close(ctx, m);
 	return err;
 }
 
@@ -553,7 +553,7 @@ static int mem_read_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **a
 	}
 	free(hex);
 	free(buf);
-	mem_close(m);
+	cli_mem_close(ctx, m);
 	return err;
 }
 

@@ -12,6 +12,9 @@
 #define IOMMUCTL_CLI_MEMSRC_H
 
 #include <argp.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 
 struct iommuctl_ctx;
 struct mem_source;
@@ -41,9 +44,41 @@ error_t cli_mem_parse_opt(struct cli_mem_opts *o, int key, char *arg);
 
 /*
  * Open the dump: file (a positional FILE), else o->file. Every failure is
- * reported in one line naming the file; -EUSAGE for bad options.
+ * reported in one line naming the file; -EUSAGE for bad options. Inside a
+ * batch (ctx->mem_keep set) a dump opened by an earlier line is handed out
+ * again while its file is the same (path, --mem-format, --mem-base, and
+ * device, inode, size, mtime and ctime unchanged) and has not failed under
+ * the reader: a batch of translate lines indexes a kdump once, not once a
+ * line. Give the source back with cli_mem_close().
  */
 int cli_mem_open(struct iommuctl_ctx *ctx, const struct cli_mem_opts *o, const char *file,
 		 struct mem_source **m);
+/* The same, never from or into the batch's keep: a verb whose output depends on the source's history (mem info). */
+int cli_mem_open_fresh(struct iommuctl_ctx *ctx, const struct cli_mem_opts *o, const char *file,
+		       struct mem_source **m);
+/* Close m, unless the batch keeps it for its next lines. NULL is ignored. */
+void cli_mem_close(struct iommuctl_ctx *ctx, struct mem_source *m);
+
+/*
+ * The dumps a batch keeps open between its lines: the last CLI_MEM_KEEP
+ * used. Zeroed to start; cli_mem_keep_release() closes them at its end.
+ */
+#define CLI_MEM_KEEP 4
+struct cli_mem_keep {
+	struct cli_mem_kept {
+		struct mem_source *m;  /* NULL: a free slot */
+		char *path;
+		int format;            /* enum mem_format asked for */
+		uint64_t raw_base;
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		struct timespec mtime, ctime;
+		unsigned long used;    /* when last handed out (the keep's clock) */
+	} slot[CLI_MEM_KEEP];
+	unsigned long clock;
+	unsigned long opens;           /* dumps opened for the batch's lines, kept or not (-v) */
+};
+void cli_mem_keep_release(struct cli_mem_keep *k);
 
 #endif

@@ -1029,7 +1029,7 @@ static int walk_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	broken = walk_mem_broken(ctx, o, ms);
 	err = broken ? broken : walk_exit(ctx, &w, err);
 out:
-	mem_close(ms);
+	cli_mem_close(ctx, ms);
 	return err;
 }
 
@@ -1193,7 +1193,7 @@ static int translate_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **
 	else if (!err && t->stop != WALK_STOP_OK && t->stop != WALK_STOP_IDENTITY)
 		err = err_report(ctx, -ENOENT, "%s", t->why);
 out_close:
-	mem_close(ms);
+	cli_mem_close(ctx, ms);
 out_free:
 	free(t);
 	return err;
@@ -1587,7 +1587,7 @@ static int roots_cmd(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv
 	free(smap);
 	if (!err)
 		err = walk_mem_broken(ctx, o, ms);
-	mem_close(ms);
+	cli_mem_close(ctx, ms);
 	if (err) {
 		free(kr.note);
 		free(kr.r);
