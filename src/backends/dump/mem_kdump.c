@@ -8,6 +8,7 @@
  * compressed. Decompressed pages live in a small set-associative cache.
  * Layout facts: formats.md section 9.2; flag values: uapi.md.
  */
+#include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -118,6 +119,28 @@ static void bm_words(struct mem_source *m, uint64_t w, uint64_t *data, uint64_t 
 	*excl = w1 & ~w2;
 }
 
+/*
+ * n (<= BM_CHUNK) words of bitmap bm from word index w into out, as
+ * bm_word() gives them: one look-up of the file's bytes per chunk, not one
+ * per word (a flattened stream finds its extent by a search, and the two
+ * bitmaps read in turn would send it to the other one every time).
+ */
+#define BM_CHUNK 512
+static void bm_load(struct mem_source *m, uint64_t bm, uint64_t w, size_t n, uint64_t *out)
+{
+	const struct mem_kdump *kd = m->kd;
+	uint8_t scratch[BM_CHUNK * 8];
+	const uint8_t *p = mem_bytes(m, bm + w * 8, n * 8, scratch);
+
+	uint64_t nbits = kd->max_pfn - (w + n - 1) * 64;
+
+	memcpy(out, p, n * 8);
+	for (size_t i = 0; i < n; i++)
+		out[i] = le64toh(out[i]);
+	if (nbits < 64)
+		out[n - 1] &= (1ull << nbits) - 1;
+}
+
 static uint64_t kd_rank(struct mem_source *m, uint64_t pfn)
 {
 	struct mem_kdump *kd = m->kd;
@@ -140,13 +163,29 @@ static void kd_scan(struct mem_source *m)
 	uint64_t prev_d = 0, prev_x = 0;
 	bool any = false;
 
+	uint64_t b1[BM_CHUNK], b2[BM_CHUNK];
+
 	kd->rank = xcalloc(kd->max_pfn / RANK_BITS + 1, sizeof(*kd->rank));
 	for (uint64_t w = 0; w < nwords; w++) {
 		uint64_t d, x;
+		size_t i = (size_t)(w % BM_CHUNK);
 
+		if (!i) {
+			size_t n = nwords - w < BM_CHUNK ? (size_t)(nwords - w) : BM_CHUNK;
+
+			bm_load(m, kd->bm1, w, n, b1);
+			bm_load(m, kd->bm2, w, n, b2);
+		}
 		if (!(w % (RANK_BITS / 64)))
 			kd->rank[w / (RANK_BITS / 64)] = count;
-		bm_words(m, w, &d, &x);
+		/* as bm_words() */
+		d = b2[i];
+		x = b1[i] & ~b2[i];
+		if (!(d | x)) {
+			/* most words of a sparse machine's bitmaps */
+			prev_d = prev_x = 0;
+			continue;
+		}
 		count += (uint64_t)__builtin_popcountll(d);
 		kd->excl_pages += (uint64_t)__builtin_popcountll(x);
 		/* a run starts at every set bit whose lower neighbour is clear */
