@@ -50,7 +50,7 @@ static const struct out_col iommu_cols[] = {
 	[COL_FEATURES] = { "FEATURES", OCT_LIST, 0, OCF_DEFAULT_JSON,
 			   "AMD extended feature register(s), as sysfs lists them" },
 	[COL_FLAGS] = { "FLAGS", OCT_LIST, 0, OCF_DEFAULT_TEXT | OCF_WRAP,
-			"a few features decoded: VT-d SM,PT,PASID,PRS,NEST,DT,IR; AMD PPR,GT,GA,NX,PASID,HD",
+			"a few features decoded: VT-d SM,FS,SS,PT,PASID,PRS,NEST,DT,IR; AMD PPR,GT,GA,NX,PASID,HD",
 			.key = "decoded_features" },
 	[COL_ADDRESS] = { "ADDRESS", OCT_HEX, 0, 0, "VT-d register base address", .key = "register_base" },
 	[COL_VERSION] = { "VERSION", OCT_STR, 0, 0, "VT-d architecture version" },
@@ -102,7 +102,7 @@ static void unit_flags(const struct inv_unit *u, struct strv *flags)
 		unsigned int bit;
 		const char *name;
 	} vtd[] = {
-		{ 43, "SM" }, { 6, "PT" }, { 40, "PASID" }, { 29, "PRS" }, { 26, "NEST" }, { 2, "DT" },
+		{ 43, "SM" }, { 47, "FS" }, { 46, "SS" }, { 6, "PT" }, { 40, "PASID" }, { 29, "PRS" }, { 26, "NEST" }, { 2, "DT" },
 		{ 3, "IR" },
 	}, amd[] = {
 		{ 1, "PPR" }, { 4, "GT" }, { 7, "GA" }, { 3, "NX" }, { 52, "HD" },
