@@ -68,6 +68,25 @@ static int map_refused(struct cli_batch *b, struct bobj *io, enum vfio_op op, in
 		for (size_t i = 0; i < n; i++)
 			if (iova >= rg[i].start && last <= rg[i].last)
 				goto out;        /* inside a usable range: the kernel had another reason */
+		/*
+		 * past the last usable IOVA: the attached devices' domains translate
+		 * no more (the RISC-V IOMMU's Sv57 domain, 0x0-0xffffffffffffff: the
+		 * lower half of its sign-extended 57 bits)
+		 */
+		if (n && last > rg[n - 1].last && rg[n - 1].last < UINT64_MAX) {
+			uint64_t end = rg[n - 1].last + 1;
+			char bits[24] = "";
+
+			if (!(end & (end - 1)))
+				snprintf(bits, sizeof(bits), " (%u bits)", (unsigned)__builtin_ctzll(end));
+			ctxt = xasprintf("0x%llx-0x%llx %s past 0x%llx, the last IOVA IOAS '%s' can use (%s): the "
+					 "attached devices' IOMMU domains translate no higher IOVA%s",
+					 (unsigned long long)iova, (unsigned long long)last,
+					 iova > rg[n - 1].last ? "lies" : "reaches", (unsigned long long)(end - 1),
+					 io->name, u, bits);
+			fix = xasprintf("choose an iova= inside %s, or leave iova= out and let the kernel choose", u);
+			break;
+		}
 		ctxt = xasprintf("0x%llx-0x%llx is not inside the usable ranges of IOAS '%s' (%s): what lies between "
 				 "them is reserved by an attached device (an MSI window, a direct-mapped region) "
 				 "or beyond the IOMMU's address width", (unsigned long long)iova,

@@ -727,6 +727,66 @@ static int probe_hook(void *arg, const struct vfio_probe_result *res)
 	return 0;
 }
 
+/*
+ * The device's IOMMU driver, in words: the type of its hardware info, or,
+ * for a driver that gives none (IOMMU_HW_INFO_TYPE_NONE: no hw_info op, as
+ * Linux's RISC-V IOMMU driver), the kind of its unit.
+ */
+static const char *probe_driver_name(const struct vfio_probe_result *res)
+{
+	if (res->have_hw_info && res->hw.data_type != IOMMU_HW_INFO_TYPE_NONE)
+		return res->hw.type_name;
+	return res->iommu_kind ? res->iommu_kind : "device's";
+}
+
+/*
+ * Linux's RISC-V IOMMU driver (drivers/iommu/riscv, through 7.2): no
+ * hw_info op (the hardware info's type is none), no
+ * domain_alloc_paging_flags (iommufd refuses every HWPT flag with
+ * EOPNOTSUPP before the driver sees it), no PASIDs (device contexts without
+ * a process directory: "the SVA and PASID features have not yet been
+ * merged"), no vIOMMU.
+ */
+static bool probe_riscv(const struct vfio_probe_result *res)
+{
+	return res->iommu_kind && !strcmp(res->iommu_kind, "riscv-iommu") &&
+	       (!res->have_hw_info || res->hw.data_type == IOMMU_HW_INFO_TYPE_NONE);
+}
+
+char *cli_vfio_hw_caps_text(uint64_t caps)
+{
+	static const struct {
+		uint64_t bit;
+		const char *name;
+	} names[] = {
+		{ IOMMU_HW_CAP_DIRTY_TRACKING, "DIRTY_TRACKING" },
+		{ IOMMU_HW_CAP_PCI_PASID_EXEC, "PCI_PASID_EXEC" },
+		{ IOMMU_HW_CAP_PCI_PASID_PRIV, "PCI_PASID_PRIV" },
+		{ IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED, "PCI_ATS_NOT_SUPPORTED" },
+	};
+	struct strv v = { 0 };
+	char *t;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (caps & names[i].bit)
+			strv_push(&v, names[i].name);
+	if (caps & ~(uint64_t)0xf)
+		strv_push_owned(&v, xasprintf("0x%llx unknown", (unsigned long long)(caps & ~(uint64_t)0xf)));
+	t = strv_join(&v, ", ");
+	strv_free(&v);
+	return t;
+}
+
+char *cli_vfio_hw_info_detail(const struct vfio_probe_result *res)
+{
+	if (!res->have_hw_info || res->hw.data_type != IOMMU_HW_INFO_TYPE_NONE)
+		return NULL;
+	return xasprintf("the %s driver has no hw_info op: IOMMU_GET_HW_INFO succeeds with type none and no "
+			 "driver data; the capabilities and the PASID width are the kernel core's own%s",
+			 probe_driver_name(res), probe_riscv(res) ?
+			 " (Linux's RISC-V IOMMU driver reports none of its capabilities register here)" : "");
+}
+
 /* ---- the words of vfio probe ---- */
 
 
@@ -862,8 +922,15 @@ static char *step_done(const struct vfio_probe_result *res, const struct vfio_st
 		free(t);
 		return u;
 	case VSTEP_HW_INFO:
-		return xasprintf("type %s, capabilities 0x%llx, PASID width %u bits", res->hw.type_name,
-				 (unsigned long long)res->hw.capabilities, res->hw.max_pasid_log2);
+		t = cli_vfio_hw_caps_text(res->hw.capabilities);
+		u = xasprintf("type %s%s%s%s, capabilities 0x%llx%s%s%s, PASID width %u bits", res->hw.type_name,
+			      res->hw.data_type == IOMMU_HW_INFO_TYPE_NONE ? " (the " : "",
+			      res->hw.data_type == IOMMU_HW_INFO_TYPE_NONE ? probe_driver_name(res) : "",
+			      res->hw.data_type == IOMMU_HW_INFO_TYPE_NONE ? " driver has no hw_info op: no driver data)" : "",
+			      (unsigned long long)res->hw.capabilities, *t ? " (" : "", t, *t ? ")" : "",
+			      res->hw.max_pasid_log2);
+		free(t);
+		return u;
 	case VSTEP_MAP_FILE:
 		return xasprintf("mapped at IOVA 0x%llx and unmapped", v0);
 	case VSTEP_HWPT_PASID:
@@ -1006,10 +1073,34 @@ char *cli_vfio_probe_feature_detail(const struct vfio_probe_result *res, const s
 		if (f->err == EOPNOTSUPP)
 			return xasprintf("EOPNOTSUPP: the %s IOMMU driver implements no vIOMMU (the kernel's "
 					 "driver has no viommu_init); the uAPI's types are ARM SMMUv3 and "
-					 "Tegra241 CMDQV", res->have_hw_info ? res->hw.type_name : "device's");
+					 "Tegra241 CMDQV", probe_driver_name(res));
 		if (f->err == ENOENT && !v2 && np && np->err)
 			return xasprintf("ENOENT: the driver has vIOMMUs but needs a nest-parent HWPT, which "
 					 "this IOMMU refused (%s)", vfio_errno_name(np->err));
+	}
+	/* RISC-V: iommufd refuses any HWPT flag for a driver without domain_alloc_paging_flags */
+	if (!strcmp(f->key, "hwpt_nest_parent") && f->err == EOPNOTSUPP && probe_riscv(res))
+		return xstrdup("EOPNOTSUPP: the RISC-V IOMMU driver (riscv-iommu) cannot nest: it has no "
+			       "domain_alloc_paging_flags, so iommufd refuses IOMMU_HWPT_ALLOC_NEST_PARENT (as "
+			       "any HWPT flag); its paging domains are single-stage (the device context's fsc "
+			       "holds iosatp, iohgatp is Bare), none a G-stage parent");
+	if (!strcmp(f->key, "hwpt_pasid") && f->err == EOPNOTSUPP && probe_riscv(res))
+		return xstrdup("EOPNOTSUPP: the RISC-V IOMMU driver (riscv-iommu) has no PASIDs: it has no "
+			       "domain_alloc_paging_flags, so iommufd refuses IOMMU_HWPT_ALLOC_PASID (as any HWPT "
+			       "flag), and its device contexts have no process directory (no set_dev_pasid)");
+	/* a PASID on the IOAS's own HWPT: the kernel takes PASIDs on PASID-compatible HWPTs only */
+	if (!strcmp(f->key, "pasid_attach") && f->err == EINVAL) {
+		const struct vfio_feature *hp = NULL;
+
+		for (size_t i = 0; i < res->feats.n; i++)
+			if (!strcmp(res->feats.features[i].key, "hwpt_pasid"))
+				hp = &res->feats.features[i];
+		if (hp && hp->err)
+			return xasprintf("EINVAL: PASID %llu went to the IOAS's own HWPT %llu, which is not "
+					 "PASID-compatible (this IOMMU refused IOMMU_HWPT_ALLOC_PASID: %s), and "
+					 "the kernel attaches PASIDs to PASID-compatible HWPTs only (a kernel before "
+					 "v6.15 also refuses VFIO_DEVICE_ATTACH_PASID itself with EINVAL)",
+					 v0, v1, vfio_errno_name(hp->err));
 	}
 	if (!strcmp(f->key, "hwpt_nest_parent") && f->err == EOPNOTSUPP && res->have_hw_info &&
 	    res->hw.data_type == IOMMU_HW_INFO_TYPE_INTEL_VTD)
@@ -1261,6 +1352,15 @@ static int vfio_probe(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	}
 	if (d->group >= 0)
 		g = inventory_group(&inv, (unsigned)d->group);
+	if (g) {
+		struct strv units = { 0 };
+		const struct inv_unit *u;
+
+		inventory_group_units(&inv, g, &units);
+		if (units.n && (u = inventory_unit(&inv, units.v[0])))
+			req.iommu_kind = u->kind ? u->kind->name : u->kind_name;
+		strv_free(&units);
+	}
 	req.device = d->name;
 	req.group = d->group;
 	req.noiommu_group = g && g->vfio_node && strstr(g->vfio_node, "noiommu");
@@ -1343,6 +1443,13 @@ static int vfio_probe(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 		out_str(o, "type", "type", res.hw.type_name);
 		out_hex(o, "capabilities", "capabilities", res.hw.capabilities);
 		out_u64(o, "max_pasid_log2", "PASID width", res.hw.max_pasid_log2);
+		{
+			char *hd = cli_vfio_hw_info_detail(&res);
+
+			if (hd || out_is_json(o))
+				out_str(o, "detail", "what it means", hd);
+			free(hd);
+		}
 		if (res.hw.data_type == IOMMU_HW_INFO_TYPE_INTEL_VTD) {
 			out_hex(o, "vtd_cap", "VT-d cap", res.hw.vtd_cap);
 			out_hex(o, "vtd_ecap", "VT-d ecap", res.hw.vtd_ecap);

@@ -8,6 +8,8 @@
 #ifndef IOMMUCTL_CLI_VFIO_H
 #define IOMMUCTL_CLI_VFIO_H
 
+#include <stdint.h>
+
 struct vfio_feature;
 struct vfio_path_run;
 struct vfio_probe_result;
@@ -26,5 +28,9 @@ char *cli_vfio_step_result(const struct vfio_probe_result *res, const struct vfi
 char *cli_vfio_path_why(const struct vfio_probe_result *res, const struct vfio_path_run *p);
 /* The newer iommufd's answer for the probed device (res->feats), in a sentence, or NULL. */
 char *cli_vfio_probe_feature_detail(const struct vfio_probe_result *res, const struct vfio_feature *f);
+/* IOMMU_GET_HW_INFO's out_capabilities by the uAPI's names, "PCI_ATS_NOT_SUPPORTED" ("" for 0; malloc'd). */
+char *cli_vfio_hw_caps_text(uint64_t caps);
+/* What a hardware info of type none means, naming the driver (malloc'd); NULL for any other type. */
+char *cli_vfio_hw_info_detail(const struct vfio_probe_result *res);
 
 #endif

@@ -16,6 +16,18 @@
 #    adds: the newer iommufd probed (MAP_FILE, PASID HWPT and attach, vIOMMU),
 #    memfds mapped with IOMMU_IOAS_MAP_FILE that edu DMAs through, and a device
 #    fd's holder found by its fdinfo vfio-device-syspath line. Same rule.
+# 4. The 7.2 rebuild on QEMU 11's AMD-Vi (amd-7.2): the vIOMMU the AMD driver
+#    has, as this emulated unit allows it. Same rule.
+# 5. The riscv64 7.2 rebuild (build-kernel.sh --series 7.2 --arch riscv64) on
+#    QEMU 11's riscv-iommu-pci (riscv-7.2, iommufd.allow_unsafe_interrupts=1:
+#    the IMSIC does not isolate MSIs), with the cross-built riscv64 iommuctl
+#    (tests/vm/guest/vfio-riscv.sh): vfio status and probe through iommufd +
+#    cdev, IOMMU_GET_HW_INFO of type none (the RISC-V driver has no hw_info
+#    op), MAP_FILE, the PASID HWPT, nest parent and vIOMMU refused with
+#    RISC-V's reasons, a batch whose memfds edu DMAs through, refusals
+#    explained, and doctor's MSI-isolation verdict against the kernel's. Same
+#    rule (its Image: ~11 min to build).
+# IOMMUCTL_VFIO_PARTS="5" (or "3 5"...) runs only those parts (default: all).
 # One line per check; ends with "N passed, M failed". IOMMUCTL_VM_SKIP=1 skips all.
 set -u
 bin=$(realpath "${1:-./iommuctl}")
@@ -51,12 +63,22 @@ else
 	bad "cannot build tests/tools/edu-dma.c: $(head -n 1 "$tmp/cc.err")"
 fi
 
-# boot NAME SCENARIO GUEST [env...]: runs the guest, outputs in $tmp/NAME
+# the parts to run (IOMMUCTL_VFIO_PARTS, default all); part N: want N
+parts=${IOMMUCTL_VFIO_PARTS:-1 2 3 4 5}
+want() {
+	case " $parts " in *" $1 "*) return 0 ;; esac
+	note "part $1 not run (IOMMUCTL_VFIO_PARTS=$parts)"
+	return 1
+}
+
+# boot NAME SCENARIO GUEST [env...]: runs the guest, outputs in $tmp/NAME,
+# with the extra files of the array named by $BOOT_EXTRA (default extra)
 boot() {
 	local name=$1 scn=$2 guest=$3 rc=0
 	shift 3
 	local -x IOMMUCTL="$bin" "$@"
-	guest_run "$scn" "$guest" "$tmp/$name" "${extra[@]}" || rc=$?
+	local -n ex=${BOOT_EXTRA:-extra}
+	guest_run "$scn" "$guest" "$tmp/$name" "${ex[@]}" || rc=$?
 	BOOT_SECONDS=$secs
 	return "$rc"
 }
@@ -114,7 +136,9 @@ handover_checks() {
 }
 
 # ---- 1. stock kernel: legacy container ----
-if boot stock vtd tests/vm/guest/vfio-legacy.sh; then
+if ! want 1; then
+	:
+elif boot stock vtd tests/vm/guest/vfio-legacy.sh; then
 	ok "stock 6.12 guest ran (${BOOT_SECONDS} s)"
 	d=$tmp/stock
 	check "$d" "stock: edu bound to vfio-pci" "t('driver.txt').strip().endswith('vfio-pci')"
@@ -266,7 +290,9 @@ iommufd_checks() {
 		"(lambda p: sorted((h['node'] or '', h['device'] or '') for h in j('fdinfo-device-show.out')['holders'] if h['pid']==p)==[('', '0000:00:03.0'), ('/dev/vfio/1', '')])(int(t('fdinfo-pid.txt')))"
 }
 
-if [ ! -f "$image" ]; then
+if ! want 2; then
+	:
+elif [ ! -f "$image" ]; then
 	skip "iommufd/cdev tests: no rebuilt kernel at $image (build it once with tests/vm/build-kernel.sh, ~10 min)"
 elif boot iommufd vtd tests/vm/guest/vfio-iommufd.sh IOMMUCTL_VM_KERNEL_IMAGE="$image"; then
 	ok "rebuilt 6.12 guest ran (${BOOT_SECONDS} s)"
@@ -280,7 +306,9 @@ else
 fi
 
 # ---- 3. the 7.2 rebuild under QEMU 11 ----
-if [ ! -f "$image72" ]; then
+if ! want 3; then
+	:
+elif [ ! -f "$image72" ]; then
 	skip "iommufd/cdev tests on 7.2: the rebuilt (iommufd) kernel is not built yet (build it once with tests/vm/build-kernel.sh --series 7.2)"
 elif [ "$(id -u)" -ne 0 ] && ! ls "$cache"/qemu-sid/*/.complete >/dev/null 2>&1 && [ -z "${IOMMUCTL_VM_QEMU11_ROOT:-}" ]; then
 	skip "iommufd/cdev tests on 7.2: QEMU cannot run here (QEMU 11's root is debootstrapped once, as root)"
@@ -296,7 +324,9 @@ else
 fi
 
 # ---- 4. the 7.2 rebuild on QEMU 11's AMD-Vi: the vIOMMU the AMD driver has, as this unit allows ----
-if [ ! -f "$image72" ]; then
+if ! want 4; then
+	:
+elif [ ! -f "$image72" ]; then
 	skip "AMD-Vi vIOMMU tests on 7.2: the rebuilt (iommufd) kernel is not built yet (build it once with tests/vm/build-kernel.sh --series 7.2)"
 elif [ "$(id -u)" -ne 0 ] && ! ls "$cache"/qemu-sid/*/.complete >/dev/null 2>&1 && [ -z "${IOMMUCTL_VM_QEMU11_ROOT:-}" ]; then
 	skip "AMD-Vi vIOMMU tests on 7.2: QEMU cannot run here (QEMU 11's root is debootstrapped once, as root)"
@@ -318,5 +348,86 @@ elif boot amd72 amd-7.2 tests/vm/guest/vfio-amd-viommu.sh IOMMUCTL_VM_KERNEL_IMA
 		"(lambda L: L[8]['errno_name']=='EOPNOTSUPP' and L[8]['fix'] and \"no object named 'np'\" in L[9]['message'] and 'hwpt alloc DEV IOAS' in L[9]['fix'])(lines('batch-viommu.out'))"
 else
 	bad "rebuilt 7.2 guest on AMD-Vi did not run: $(tail -n 3 "$tmp/amd72.log" | tr '\n' ' ')"
+fi
+# ---- 5. the riscv64 7.2 rebuild on QEMU 11's RISC-V IOMMU ----
+# What Linux 7.2's RISC-V IOMMU driver (drivers/iommu/riscv/iommu.c, with
+# tests/vm/patches/riscv-iommu-capable.patch) gives iommufd: paging domains
+# (Sv57 on QEMU's unit: IOVAs 0x0-0xffffffffffffff, the lower half of the
+# sign-extended 57 bits) and nothing else: no hw_info op (IOMMU_GET_HW_INFO
+# answers type none, its capabilities the core's: PCI_ATS_NOT_SUPPORTED, as
+# the patch's .capable answers only IOMMU_CAP_CACHE_COHERENCY), no
+# domain_alloc_paging_flags (iommufd refuses any HWPT flag: EOPNOTSUPP), no
+# viommu_init, no PASIDs, no reserved regions (no MSI window), and no MSI
+# isolation (the IMSIC's domain is not ISOLATED_MSI and the driver remaps no
+# MSIs): the command line has iommufd.allow_unsafe_interrupts=1 and the kernel
+# warns "MSI interrupts are not secure" for edu.
+image72rv=${IOMMUCTL_VM_IOMMUFD72_RISCV64_IMAGE:-$cache/kernel-iommufd-7.2-riscv64/Image}
+# shellcheck disable=SC2034 # boot reads it through BOOT_EXTRA
+rv_extra=("$tmp/edu-dma-riscv64:/bin/edu-dma")
+if ! want 5; then
+	:
+elif [ ! -f "$image72rv" ]; then
+	skip "RISC-V VFIO tests on 7.2: the rebuilt (iommufd) kernel is not built yet (build it once with tests/vm/build-kernel.sh --series 7.2 --arch riscv64)"
+elif [ "$(id -u)" -ne 0 ] && ! ls "$cache"/qemu-sid/*/.complete >/dev/null 2>&1 && [ -z "${IOMMUCTL_VM_QEMU11_ROOT:-}" ]; then
+	skip "RISC-V VFIO tests on 7.2: QEMU cannot run here (QEMU 11's root is debootstrapped once, as root)"
+elif [ -z "${IOMMUCTL_RISCV64:-}" ] && ! (. tests/vm/lib.sh && vm_riscv64_need_tools &&
+	vm_riscv64_build_iommuctl) >"$tmp/riscv64-build.log" 2>&1; then
+	skip_broken "RISC-V VFIO tests on 7.2: cannot cross-build iommuctl for riscv64: $(tail -n 2 "$tmp/riscv64-build.log" | tr '\n' ' ')"
+elif ! (. tests/vm/lib.sh && vm_riscv64_cc "$tmp/edu-dma-riscv64" tests/tools/edu-dma.c) >"$tmp/riscv64-cc.log" 2>&1; then
+	skip_broken "RISC-V VFIO tests on 7.2: cannot cross-build tests/tools/edu-dma.c for riscv64: $(tail -n 2 "$tmp/riscv64-cc.log" | tr '\n' ' ')"
+elif BOOT_EXTRA=rv_extra boot riscv72 riscv-7.2 \
+	tests/vm/guest/vfio-riscv.sh IOMMUCTL_VM_KERNEL_IMAGE="$image72rv" \
+	IOMMUCTL_VM_APPEND="${IOMMUCTL_VM_APPEND:-} iommufd.allow_unsafe_interrupts=1" \
+	IOMMUCTL_VM_TIMEOUT="${IOMMUCTL_VM_TIMEOUT:-300}"; then
+	ok "rebuilt riscv64 7.2 guest on the RISC-V IOMMU ran (${BOOT_SECONDS} s)"
+	d=$tmp/riscv72
+	pf="{x['key']: x for x in j('probe.out')['iommufd_features']}"
+	check "$d" "riscv-7.2: the rebuild booted; edu bound to vfio-pci behind riscv-iommu@0000:00:01.0 (an identity group until VFIO takes it)" \
+		"(lambda w: 'Linux 7.2.' in w and '-iommufd' in w and 'QEMU 11' in w)(t('.vm/world')) and t('driver.txt').strip().endswith('vfio-pci') and t('iommu-link.txt').strip().endswith('/riscv-iommu@0000:00:01.0') and t('group-type.txt').strip()=='identity'"
+	check "$d" "riscv-7.2: status: iommufd, IOAS, the cdev, HWPTs, hw info and MAP_FILE yes; SW_MSI EOPNOTSUPP; the vIOMMU ioctl exists (EOPNOTSUPP without a device)" \
+		"(lambda f: all(f[k]['available'] is True for k in ('iommufd','ioas','allow_iovas','device_cdev','hwpt_alloc','hw_info','ioas_map_file','viommu')) and 'memfd page was mapped' in f['ioas_map_file']['detail'] and f['sw_msi_option']['errno_name']=='EOPNOTSUPP' and f['viommu']['errno_name']=='EOPNOTSUPP')(feat())"
+	check "$d" "riscv-7.2: status: /dev/vfio/vfio is iommufd's emulated container (the kernel says so), DMA_CC ENODEV before a group is set, explained" \
+		"'IOMMUFD is providing /dev/vfio/vfio' in t('.vm/dmesg') and feat()['container']['available'] is True and feat()['container_dma_cc']['errno_name']=='ENODEV' and 'CONFIG_IOMMUFD_VFIO_CONTAINER' in feat()['container_dma_cc']['detail']"
+	check "$d" "riscv-7.2: probe through iommufd+cdev (legacy not tried), exit 0" \
+		"rc('probe')==0 and j('probe.out')['path_used']=='iommufd' and not j('probe.out')['legacy']['attempted']"
+	check "$d" "riscv-7.2: probe: IOMMU_IOAS_IOVA_RANGES 0x0-0xffffffffffffff (Sv57's lower half), alignment 4096" \
+		"j('probe.out')['iova_ranges']==[{'start': '0x0', 'last': '0xffffffffffffff'}] and j('probe.out')['alignment']==4096"
+	check "$d" "riscv-7.2: probe: IOMMU_GET_HW_INFO type none, capabilities 0x8 (PCI_ATS_NOT_SUPPORTED), PASID width 0: the riscv-iommu driver has no hw_info op, said so" \
+		"(lambda h: h['type']=='none' and h['capabilities']=='0x8' and h['max_pasid_log2']==0 and h['detail'].startswith('the riscv-iommu driver has no hw_info op: IOMMU_GET_HW_INFO succeeds with type none'))(j('probe.out')['hw_info']) and 'type none (the riscv-iommu driver has no hw_info op: no driver data), capabilities 0x8 (PCI_ATS_NOT_SUPPORTED)' in t('probe-text.out')"
+	check "$d" "riscv-7.2: probe: MAP_FILE maps a memfd page" \
+		"(lambda f: f['ioas_map_file']['available'] is True and f['ioas_map_file']['errno'] is None)($pf)"
+	check "$d" "riscv-7.2: probe: PASID HWPT EOPNOTSUPP: the RISC-V driver has no PASIDs and no domain_alloc_paging_flags" \
+		"(lambda f: f['hwpt_pasid']['errno_name']=='EOPNOTSUPP' and f['hwpt_pasid']['detail'].startswith('EOPNOTSUPP: the RISC-V IOMMU driver (riscv-iommu) has no PASIDs: it has no domain_alloc_paging_flags'))($pf)"
+	check "$d" "riscv-7.2: probe: nest parent EOPNOTSUPP: the RISC-V driver cannot nest (single-stage domains), not VT-d's or SMMUv3's reason" \
+		"(lambda f: f['hwpt_nest_parent']['errno_name']=='EOPNOTSUPP' and f['hwpt_nest_parent']['detail'].startswith('EOPNOTSUPP: the RISC-V IOMMU driver (riscv-iommu) cannot nest') and 'VT-d' not in f['hwpt_nest_parent']['detail'])($pf)"
+	check "$d" "riscv-7.2: probe: vIOMMU EOPNOTSUPP, the riscv-iommu driver named; no vDEVICE tried" \
+		"(lambda f: f['viommu']['errno_name']=='EOPNOTSUPP' and 'the riscv-iommu IOMMU driver implements no vIOMMU' in f['viommu']['detail'] and 'vdevice' not in f)($pf)"
+	check "$d" "riscv-7.2: probe --pasid 1: EINVAL at the PASID attach (onto the IOAS's own HWPT, not PASID-compatible), said so" \
+		"rc('probe-pasid')!=0 and j('probe-pasid.out')['iommufd']['failed_op']=='VFIO_DEVICE_ATTACH_IOMMUFD_PT (PASID)' and (lambda f: f['pasid_attach']['errno_name']=='EINVAL' and \"went to the IOAS's own HWPT\" in f['pasid_attach']['detail'] and 'refused IOMMU_HWPT_ALLOC_PASID: EOPNOTSUPP' in f['pasid_attach']['detail'])({x['key']: x for x in j('probe-pasid.out')['iommufd_features']})"
+	check "$d" "riscv-7.2: no reserved regions in the group (sysfs), so no MSI window: msi show lists none, probe --msi-check says there is none to try" \
+		"t('reserved-regions.txt').strip()=='' and j('msi.out')['reserved_regions']==[] and 'msi_check' not in j('probe.out') and 'the group has no msi reserved region' in t('probe.err')"
+	check "$d" "riscv-7.2: msi show: riscv-iommu, riscv64; no width offline (says so), its usable IOVA holds the kernel's range" \
+		"j('msi.out')['iommu_kind']=='riscv-iommu' and j('msi.out')['arch']=='riscv64' and 'unknown offline' in j('msi.out')['iova_width_source'] and all(int(u['start'],16)<=int(r['start'],16) and int(r['last'],16)<=int(u['last'],16) for r in j('probe.out')['iova_ranges'] for u in j('msi.out')['usable_iova'])"
+	check "$d" "riscv-7.2: doctor: MSIs not isolated and allowed, as the kernel says (iommufd.allow_unsafe_interrupts=Y, 'MSI interrupts are not secure' for edu, no IR- chip): warn, RISC-V's reason and fix" \
+		"t('allow-unsafe.txt').strip()=='Y' and 'vfio-pci 0000:00:03.0: MSI interrupts are not secure' in t('.vm/dmesg') and ' IR-' not in t('interrupts.txt') and (lambda c: c['verdict']=='warn' and 'iommufd.allow_unsafe_interrupts=Y' in c['evidence'] and 'riscv-iommu@0000:00:01.0: the RISC-V IOMMU driver remaps no MSIs' in c['evidence'] and 'On RISC-V nothing enables isolation' in c['fix'] and 'intremap' not in c['fix'])([c for c in j('doctor.out')['checks'] if c['check']=='kernel.irq-remapping'][0])"
+	check "$d" "riscv-7.2: batch: every line ok (IOAS, bind, attach, ranges, hw-info, map, two MAP_FILEs, edu's DMA, unmaps, detach, destroy)" \
+		"rc('batch')==0 and len(lines('batch.out'))==14 and all(l['status']=='ok' for l in j('batch.out'))"
+	check "$d" "riscv-7.2: batch: the IOAS's ranges and hw-info as the probe's" \
+		"line('batch.out', 9)['output']['iova_ranges']==j('probe.out')['iova_ranges'] and line('batch.out', 10)['output']['type']=='none' and line('batch.out', 10)['output']['capabilities']=='0x8'"
+	check "$d" "riscv-7.2: batch: an anonymous map at 0x200000 and memfds through IOMMU_IOAS_MAP_FILE at 0x600000 and 0x700000" \
+		"line('batch.out', 11)['output']['iova']=='0x200000' and line('batch.out', 12)['output']['iova']=='0x600000' and line('batch.out', 13)['output']['iova']=='0x700000'"
+	check "$d" "riscv-7.2: batch: edu read the pattern written to one memfd and wrote it back into the other, through the RISC-V IOMMU" \
+		"t('edu-dma.txt').splitlines()==['ok: 4096 bytes read at 0x600000 and written at 0x700000', '0']"
+	check "$d" "riscv-7.2: batch: unmaps give back what was mapped, then detach and destroy" \
+		"[line('batch.out', n)['output']['unmapped_bytes'] for n in (15, 16, 17)]==[4096, 4096, 16384] and line('batch.out', 18)['status']=='ok' and line('batch.out', 19)['status']=='ok'"
+	N="lines('batch-neg.out')"
+	check "$d" "riscv-7.2: batch --force: a map at 2^56: EINVAL, past the last usable IOVA (56 bits), with the ranges to choose from" \
+		"(lambda L: L[7]['errno_name']=='EINVAL' and \"0x100000000000000-0x100000000000fff lies past 0xffffffffffffff, the last IOVA IOAS 'a' can use (0x0-0xffffffffffffff)\" in L[7]['message'] and '(56 bits)' in L[7]['message'] and 'choose an iova= inside 0x0-0xffffffffffffff' in L[7]['fix'])($N)"
+	check "$d" "riscv-7.2: batch --force: a map across 2^56 reaches past it; a name taken, with its line and fix" \
+		"(lambda L: L[13]['errno_name']=='EINVAL' and '0xfffffffffff000-0x100000000000fff reaches past 0xffffffffffffff' in L[13]['message'] and L[8]['message']==\"an object named 'a' exists: an IOAS, made on line 4\" and 'another name=' in L[8]['fix'])($N)"
+	check "$d" "riscv-7.2: batch --force: PASID and nest-parent HWPTs EOPNOTSUPP, a plain HWPT ok, a vIOMMU on it EOPNOTSUPP; each refusal with a fix" \
+		"(lambda L: L[9]['errno_name']=='EOPNOTSUPP' and L[10]['errno_name']=='EOPNOTSUPP' and L[11]['status']=='ok' and L[12]['errno_name']=='EOPNOTSUPP' and all(L[n]['fix'] for n in (7, 8, 9, 10, 12, 13)))($N) and rc('batch-neg')!=0"
+else
+	bad "rebuilt riscv64 7.2 guest did not run: $(tail -n 3 "$tmp/riscv72.log" | tr '\n' ' ')"
 fi
 finish

@@ -347,6 +347,33 @@ static void test_irq_remapping(void **state)
 	       NULL);
 	doctor_release(&d);
 	fake_free(fs);
+	/*
+	 * RISC-V (the riscv64 7.2 guest of test-vm-vfio): IMSIC MSIs, which
+	 * nothing isolates; the fix says no setting enables it, not VT-d's intremap
+	 */
+	fs = machine_bare();
+	fake_file(fs, "/sys/devices/virtual/iommu/riscv-iommu@0000:00:01.0/.keep", "");
+	fake_link(fs, "/sys/class/iommu/riscv-iommu@0000:00:01.0", "/sys/devices/virtual/iommu/riscv-iommu@0000:00:01.0");
+	fake_file(fs, "/proc/interrupts", " 11: 0 PCI-MSIX-0000:00:01.0 0 Edge 0000:00:01.0\n");
+	gather(fs, &d);
+	expect(&d, "kernel.irq-remapping", DOCTOR_FAIL,
+	       "riscv-iommu@0000:00:01.0: the RISC-V IOMMU driver remaps no MSIs and the IMSIC does not isolate them",
+	       "boot with iommufd.allow_unsafe_interrupts=1 on a kernel with CONFIG_IOMMUFD (this one has no iommufd)");
+	assert_null(strstr(find(&d, "kernel.irq-remapping")->fix, "intremap"));
+	doctor_release(&d);
+	/* a kernel with iommufd (the riscv64 rebuild) needs only the parameter */
+	fake_file(fs, "/sys/module/iommufd/uevent", "");
+	gather(fs, &d);
+	expect(&d, "kernel.irq-remapping", DOCTOR_FAIL, NULL, "boot with iommufd.allow_unsafe_interrupts=1");
+	assert_null(strstr(find(&d, "kernel.irq-remapping")->fix, "CONFIG_IOMMUFD"));
+	doctor_release(&d);
+	fake_file(fs, "/sys/module/iommufd/parameters/allow_unsafe_interrupts", "Y\n");
+	gather(fs, &d);
+	expect(&d, "kernel.irq-remapping", DOCTOR_WARN, "iommufd.allow_unsafe_interrupts=Y",
+	       "On RISC-V nothing enables isolation with this kernel");
+	assert_null(strstr(find(&d, "kernel.irq-remapping")->fix, "intremap"));
+	doctor_release(&d);
+	fake_free(fs);
 }
 
 static void test_noiommu_mode(void **state)

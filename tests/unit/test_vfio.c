@@ -85,6 +85,7 @@ static struct fake {
 	 */
 	bool newer;
 	uint64_t amd_efr, amd_efr2;   /* IOMMU_GET_HW_INFO answers for AMD-Vi when amd_efr is set */
+	bool hw_none;             /* ...type none, no data (a driver without hw_info: RISC-V) */
 	int map_file_err, hwpt_pasid_err, nest_err, viommu_err, vdevice_err, veventq_err;
 	uint32_t next_hwpt;
 	struct iommu_ioas_map_file map_file;
@@ -455,6 +456,14 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 
 		if (fake_fail(req, 0))
 			return -1;
+		if (fk.hw_none) {
+			/* Linux 7.2's core for a driver without hw_info: no data, ATS not supported */
+			h->out_data_type = IOMMU_HW_INFO_TYPE_NONE;
+			h->data_len = 0;
+			h->out_capabilities = IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED;
+			h->out_max_pasid_log2 = 0;
+			return 0;
+		}
 		if (fk.amd_efr) {
 			struct iommu_hw_info_amd a = { fk.amd_efr, fk.amd_efr2 };
 
@@ -813,6 +822,8 @@ static void test_explain(void **state)
 {
 	assert_non_null(strstr(vfio_explain(VOP_DMA_MAP, -EINVAL), "MSI window"));
 	assert_non_null(strstr(vfio_explain(VOP_SET_IOMMU, EPERM), "allow_unsafe_interrupts"));
+	/* DMA_CC on iommufd's emulated container before a group is set (the 7.2 rebuilds' /dev/vfio/vfio) */
+	assert_non_null(strstr(vfio_explain(VOP_CHECK_EXT, -ENODEV), "CONFIG_IOMMUFD_VFIO_CONTAINER"));
 	/* generic rows */
 	assert_non_null(strstr(vfio_explain(VOP_HW_INFO, -ENOTTY), "does not know this ioctl"));
 	assert_non_null(strstr(vfio_explain(VOP_IOAS_ALLOC, -E2BIG), "older than ours"));
@@ -2176,6 +2187,74 @@ static void test_probe_newer_vtd(void **state)
 	vfio_probe_result_release(&res);
 }
 
+/*
+ * Linux 7.2's RISC-V IOMMU driver, as the riscv64 rebuild of test-vm-vfio
+ * answers: IOMMU_GET_HW_INFO of type none (no hw_info op), EOPNOTSUPP for
+ * every HWPT flag (no domain_alloc_paging_flags) and for the vIOMMU, and a
+ * PASID then refused on the IOAS's own HWPT (EINVAL): each said for
+ * riscv-iommu, by the unit's kind, not as VT-d's or SMMUv3's reasons.
+ */
+static void test_probe_newer_riscv(void **state)
+{
+	struct vfio_probe_req req = base_req;
+	struct vfio_probe_result res;
+	const struct vfio_step *s;
+	char *t;
+
+	WRAPPED();
+	fake_reset();
+	fk.newer = true;
+	fk.hw_none = true;
+	fk.hwpt_pasid_err = EOPNOTSUPP;
+	fk.nest_err = EOPNOTSUPP;
+	fk.viommu_err = EOPNOTSUPP;
+	fk.pasid_attach_err = EINVAL;
+	req.iommu_kind = "riscv-iommu";
+	req.pasid = 1;
+	assert_int_equal(vfio_probe_run(&req, &res), -EINVAL);
+	assert_true(res.have_hw_info);
+	assert_int_equal(res.hw.data_type, IOMMU_HW_INFO_TYPE_NONE);
+	assert_string_equal(res.hw.type_name, "none");
+	s = pstep(&res.iommufd, VSTEP_HW_INFO);
+	assert_non_null(s);
+	t = cli_vfio_step_result(&res, s);
+	assert_string_equal(t, "type none (the riscv-iommu driver has no hw_info op: no driver data), capabilities "
+			    "0x8 (PCI_ATS_NOT_SUPPORTED), PASID width 0 bits");
+	free(t);
+	t = cli_vfio_hw_info_detail(&res);
+	assert_non_null(strstr(t, "the riscv-iommu driver has no hw_info op: IOMMU_GET_HW_INFO succeeds with type "
+			       "none and no driver data"));
+	free(t);
+	assert_string_equal(pdetail(&res, "hwpt_pasid"), "EOPNOTSUPP: the RISC-V IOMMU driver (riscv-iommu) has no "
+			    "PASIDs: it has no domain_alloc_paging_flags, so iommufd refuses IOMMU_HWPT_ALLOC_PASID (as "
+			    "any HWPT flag), and its device contexts have no process directory (no set_dev_pasid)");
+	assert_non_null(strstr(pdetail(&res, "hwpt_nest_parent"), "EOPNOTSUPP: the RISC-V IOMMU driver "
+			       "(riscv-iommu) cannot nest: it has no domain_alloc_paging_flags"));
+	assert_null(strstr(pdetail(&res, "hwpt_nest_parent"), "VT-d"));
+	assert_non_null(strstr(pdetail(&res, "viommu"), "EOPNOTSUPP: the riscv-iommu IOMMU driver implements no vIOMMU"));
+	/* the PASID went to the IOAS's own HWPT (2), which is not PASID-compatible */
+	assert_int_equal(fk.pasid_pt, 2);
+	assert_non_null(strstr(pdetail(&res, "pasid_attach"), "EINVAL: PASID 1 went to the IOAS's own HWPT 2, which "
+			       "is not PASID-compatible (this IOMMU refused IOMMU_HWPT_ALLOC_PASID: EOPNOTSUPP)"));
+	vfio_probe_result_release(&res);
+
+	/* any other type keeps its own name; a kind without a type-none answer is not RISC-V's */
+	fake_reset();
+	fk.newer = true;
+	fk.nest_err = EOPNOTSUPP;
+	fk.viommu_err = EOPNOTSUPP;
+	fk.hwpt_pasid_err = EOPNOTSUPP;
+	req.pasid = 0;
+	assert_int_equal(vfio_probe_run(&req, &res), 0);
+	assert_null(cli_vfio_hw_info_detail(&res));
+	assert_non_null(strstr(pdetail(&res, "viommu"), "the intel-vtd IOMMU driver"));
+	assert_non_null(strstr(pdetail(&res, "hwpt_nest_parent"), "ECAP.NEST"));
+	vfio_probe_result_release(&res);
+	t = cli_vfio_hw_caps_text(0x9 | 0x100);
+	assert_string_equal(t, "DIRTY_TRACKING, PCI_ATS_NOT_SUPPORTED, 0x100 unknown");
+	free(t);
+}
+
 /* A nesting IOMMU: vIOMMU on the nest parent, a vDEVICE and an event queue; all undone */
 static void test_probe_newer_viommu(void **state)
 {
@@ -2442,6 +2521,17 @@ static void test_batch_refusals(void **state)
 	HAS(l, "fix", "choose an iova= inside 0x0-0xfedfffff, 0xfef00000-0x7fffffffff");
 	json_object_put(l);
 
+	/* a fixed IOVA past the last usable one: the domain's width (the fake's ranges end at 2^39 - 1) */
+	l = refusal(fs, IOMMU_IOAS_MAP, EINVAL, 0, "ioas alloc name=a\nioas map a size=0x1000 iova=0x8000000000\n", 1);
+	HAS(l, "message", "0x8000000000-0x8000000fff lies past 0x7fffffffff, the last IOVA IOAS 'a' can use "
+	    "(0x0-0xfedfffff, 0xfef00000-0x7fffffffff): the attached devices' IOMMU domains translate no higher "
+	    "IOVA (39 bits)");
+	HAS(l, "fix", "choose an iova= inside 0x0-0xfedfffff, 0xfef00000-0x7fffffffff");
+	json_object_put(l);
+	l = refusal(fs, IOMMU_IOAS_MAP, EINVAL, 0, "ioas alloc name=a\nioas map a size=0x2000 iova=0x7ffffff000\n", 1);
+	HAS(l, "message", "0x7ffffff000-0x8000000fff reaches past 0x7fffffffff");
+	json_object_put(l);
+
 	/* the same through the legacy container: its type1 ranges */
 	l = refusal(fs, VFIO_IOMMU_MAP_DMA, EINVAL, 0, "container open\ngroup add 1\ncontainer set-iommu type1v2\n"
 		    "dma map iova=0xfee00000 size=0x1000\n", 3);
@@ -2534,6 +2624,7 @@ int main(void)
 		cmocka_unit_test(test_cli_caps),
 		cmocka_unit_test(test_status_map_file),
 		cmocka_unit_test(test_probe_newer_vtd),
+		cmocka_unit_test(test_probe_newer_riscv),
 		cmocka_unit_test(test_probe_newer_viommu),
 		cmocka_unit_test(test_probe_pasid),
 		cmocka_unit_test(test_cli_probe_newer),

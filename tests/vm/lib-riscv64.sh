@@ -25,7 +25,9 @@
 # vfio_iommu_type1 exists). The riscv64 7.2 rebuild of tests/vm/build-kernel.sh
 # --arch riscv64 (IOMMUFD, the VFIO cdev and a .capable op for the driver)
 # boots in this same scenario (IOMMUCTL_VM_KERNEL_IMAGE): test-vm-dump's
-# riscv-7.2-vfio maps through iommufd and walks the paging domain.
+# riscv-7.2-vfio maps through iommufd and walks the paging domain, and
+# test-vm-vfio's part 5 checks vfio status, probe, batch (edu's DMA through
+# tests/tools/edu-dma.c, built by vm_riscv64_cc) and doctor there.
 #
 # What goes into the guest: busybox-static:riscv64 from sid, the kernel's
 # modules, and $IOMMUCTL_RISCV64 (default <repo>/build-riscv64/iommuctl, made
@@ -177,6 +179,21 @@ vm_riscv64_build_iommuctl() {
 		LDFLAGS="--sysroot=$sr -B$sr/usr/lib/$ma/ -L$sr/usr/lib/$ma -Wl,-rpath-link=$sr/usr/lib/$ma" \
 		build-riscv64/iommuctl 2>&1 | grep -v 'pack-relative-relocs ignored' >&2
 	[[ ${PIPESTATUS[0]} == 0 ]] || { vm_log "cross build of iommuctl for riscv64 failed"; return 1; }
+}
+
+# vm_riscv64_cc OUT SRC... [CFLAGS...]: a small test program for the guest
+# (tests/tools/edu-dma.c), cross-built as iommuctl is, against the sysroot's
+# C library, which the guest gets with iommuctl. Returns 1 with the
+# compiler's message when it cannot.
+vm_riscv64_cc() {
+	local out=$1 sr=$VM_RISCV64_SYSROOT ma=$VM_RISCV64_MULTIARCH
+	shift
+	command -v $VM_RISCV64_CROSS-gcc >/dev/null 2>&1 || { vm_log "no $VM_RISCV64_CROSS-gcc"; return 1; }
+	vm_riscv64_sysroot || { vm_log "cannot build the riscv64 sysroot $sr"; return 1; }
+	$VM_RISCV64_CROSS-gcc -std=gnu11 -D_GNU_SOURCE -O2 -isystem "$sr/usr/include/$ma" -isystem "$sr/usr/include" \
+		--sysroot="$sr" -B"$sr/usr/lib/$ma/" -L"$sr/usr/lib/$ma" -Wl,-rpath-link="$sr/usr/lib/$ma" \
+		-o "$out" "$@" 2>&1 | grep -v 'pack-relative-relocs ignored' >&2
+	[[ ${PIPESTATUS[0]} == 0 ]]
 }
 
 # The QEMU command of the scenario (vm_boot_accel runs it under timeout):

@@ -697,7 +697,7 @@ static void check_kernel(struct view *v, struct facts *f, struct doctor *d)
 		char *fd = module_param(v, "iommufd", "allow_unsafe_interrupts");
 		int iso = f->interrupts ? doctor_interrupts_isolated(f->interrupts) : -1;
 		bool unsafe = bool_on(t1) || bool_on(fd);
-		const char *spapr = NULL;
+		const char *spapr = NULL, *riscv = NULL;
 		struct strv ev = { 0 };
 		char *e;
 
@@ -730,6 +730,18 @@ static void check_kernel(struct view *v, struct facts *f, struct doctor *d)
 		for (size_t i = 0; f->inv_ok && i < f->inv.nunits && !spapr; i++)
 			if (f->inv.units[i].kind_name && !strcmp(f->inv.units[i].kind_name, "spapr-tce"))
 				spapr = f->inv.units[i].name;
+		/*
+		 * RISC-V: the IMSIC's MSI domain does not isolate (no
+		 * IRQ_DOMAIN_FLAG_ISOLATED_MSI) and Linux's RISC-V IOMMU driver
+		 * (through 7.2) remaps no MSIs (no MSI page table): no IR- chip
+		 * can appear, and no setting makes one
+		 */
+		for (size_t i = 0; f->inv_ok && i < f->inv.nunits && !riscv; i++)
+			if (f->inv.units[i].kind_name && !strcmp(f->inv.units[i].kind_name, "riscv-iommu"))
+				riscv = f->inv.units[i].name;
+		if (riscv && iso == 0)
+			strv_push_owned(&ev, xasprintf("%s: the RISC-V IOMMU driver remaps no MSIs and the IMSIC "
+						       "does not isolate them", riscv));
 		e = strv_join(&ev, "; ");
 		evidence(c, "%s", e);
 		if (spapr) {
@@ -738,6 +750,23 @@ static void check_kernel(struct view *v, struct facts *f, struct doctor *d)
 			evidence(c, "%s; %s: the SPAPR TCE backend (POWER) does not need it", e, spapr);
 		} else if (iso < 0) {
 			c->verdict = unsafe ? DOCTOR_WARN : DOCTOR_UNKNOWN;
+		} else if (iso == 0 && riscv) {
+			c->verdict = unsafe ? DOCTOR_WARN : DOCTOR_FAIL;
+			if (unsafe)
+				fix(c, "MSIs are not isolated and allow_unsafe_interrupts is set: VFIO works, but a "
+				       "device can raise interrupts it does not own. On RISC-V nothing enables "
+				       "isolation with this kernel (it would need the IOMMU to remap MSIs through "
+				       "its MSI page table, which Linux's driver does not set up): keep "
+				       "allow_unsafe_interrupts only for devices trusted not to raise others' "
+				       "interrupts");
+			else
+				fix(c, "MSIs are not isolated: iommufd refuses to bind a device (\"MSI interrupts "
+				       "are not secure\"; RISC-V has no vfio_iommu_type1). On RISC-V no setting "
+				       "enables isolation with this kernel (Linux's RISC-V IOMMU driver remaps no "
+				       "MSIs, and the IMSIC does not isolate them): accepting that a device can "
+				       "raise any interrupt, boot with iommufd.allow_unsafe_interrupts=1%s",
+				    f->modules_known && !module_loaded(f, "iommufd") ?
+				    " on a kernel with CONFIG_IOMMUFD (this one has no iommufd)" : "");
 		} else if (iso == 0 && unsafe) {
 			c->verdict = DOCTOR_WARN;
 			fix(c, "MSIs are not isolated and allow_unsafe_interrupts is set: VFIO works, but a device "

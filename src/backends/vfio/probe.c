@@ -581,6 +581,7 @@ int vfio_probe_run(const struct vfio_probe_req *req, struct vfio_probe_result *r
 	memset(res, 0, sizeof(*res));
 	res->iommufd.failed_step = res->legacy.failed_step = -1;
 	res->size = req->size ? req->size : 0x10000;
+	res->iommu_kind = req->iommu_kind;
 	if (req->path != VFIO_PATH_LEGACY) {
 		rc = path_iommufd(req, res, &attached);
 		if (!rc) {

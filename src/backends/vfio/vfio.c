@@ -187,6 +187,8 @@ static const struct explain explain_table[] = {
 	{ VOP_RLIMIT_MODE, EOPNOTSUPP, "the kernel does not know IOMMU_OPTION_RLIMIT_MODE" },
 	{ VOP_RLIMIT_MODE, EINVAL, "the kernel knows only the modes 0 (per user) and 1 (per process)" },
 	{ VOP_OPTION, EADDRINUSE, "the window overlaps another reserved region" },
+	{ VOP_CHECK_EXT, ENODEV, "iommufd's emulated container (CONFIG_IOMMUFD_VFIO_CONTAINER) answers "
+	  "VFIO_DMA_CC_IOMMU only once a group is set on it (it has no IOAS before)" },
 	{ VOP_OPEN_CONTAINER, ENOENT, "no " VFIO_PATH_CONTAINER ": the vfio module is not loaded, or "
 	  "the kernel has no legacy container (CONFIG_VFIO_CONTAINER)" },
 	{ VOP_OPEN_GROUP, ENOENT, "no VFIO group node: no device of the IOMMU group is bound to a VFIO "

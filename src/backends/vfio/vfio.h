@@ -351,6 +351,8 @@ struct vfio_probe_req {
 	uint64_t ddw_size;        /* default 1 GiB */
 	uint64_t msi_start, msi_last;
 	uint32_t pasid;           /* also attach (and detach) this PASID; 0: not (PASID 0 is the device's own) */
+	const char *iommu_kind;   /* the device's IOMMU unit's kind ("riscv-iommu"...), NULL: unknown; the
+				     result keeps the pointer, for the words of drivers without hardware info */
 	/* called while the test buffer is mapped (may be NULL); returns -errno */
 	int (*while_mapped)(void *arg, const struct vfio_probe_result *res);
 	void *arg;
@@ -372,6 +374,7 @@ struct vfio_probe_result {
 	uint32_t dev_id, ioas_id, hwpt_id;  /* iommufd */
 	bool have_hw_info;
 	struct vfio_hw_info hw;
+	const char *iommu_kind;   /* req->iommu_kind */
 	uint64_t iova;            /* where the test buffer was mapped */
 	uint64_t size;
 	bool mapped, unmapped;
