@@ -208,6 +208,8 @@ iommufd_checks() {
 	check "$d" "$l: MSI-window map refused (EINVAL) and explained" \
 		"j('probe.out')['msi_check']['refused'] and 'reserved region' in t('probe-text.out')"
 	check "$d" "$l: probe --path legacy still works" "rc('probe-legacy')==0 and j('probe-legacy.out')['path_used']=='legacy'"
+	check "$d" "$l: probe --path legacy: the emulated container's ranges are the IOAS's (the device opened before VFIO_IOMMU_GET_INFO)" \
+		"j('probe-legacy.out')['iova_ranges']==j('probe.out')['iova_ranges']"
 	check "$d" "$l: msi show's usable IOVA equals IOMMU_IOAS_IOVA_RANGES" \
 		"j('msi.out')['usable_iova']==[{'start': r['start'], 'last': r['last']} for r in j('probe.out')['iova_ranges']]"
 	check "$d" "$l: msi sw-window exits 4 (the option is not mainline)" "rc('sw-window')==4 and 'SW_MSI' in t('sw-window.err')"
@@ -394,6 +396,8 @@ elif BOOT_EXTRA=rv_extra boot riscv72 riscv-7.2 \
 		"j('probe.out')['iova_ranges']==[{'start': '0x0', 'last': '0xffffffffffffff'}] and j('probe.out')['alignment']==4096"
 	check "$d" "riscv-7.2: probe: IOMMU_GET_HW_INFO type none, capabilities 0x8 (PCI_ATS_NOT_SUPPORTED), PASID width 0: the riscv-iommu driver has no hw_info op, said so" \
 		"(lambda h: h['type']=='none' and h['capabilities']=='0x8' and h['max_pasid_log2']==0 and h['detail'].startswith('the riscv-iommu driver has no hw_info op: IOMMU_GET_HW_INFO succeeds with type none'))(j('probe.out')['hw_info']) and 'type none (the riscv-iommu driver has no hw_info op: no driver data), capabilities 0x8 (PCI_ATS_NOT_SUPPORTED)' in t('probe-text.out')"
+	check "$d" "riscv-7.2: probe --path legacy: iommufd's emulated container gives the domain's ranges (0x0-0xffffffffffffff), not the whole 64-bit space (the device opened before VFIO_IOMMU_GET_INFO)" \
+		"rc('probe-legacy')==0 and j('probe-legacy.out')['path_used']=='legacy' and j('probe-legacy.out')['iova_ranges']==[{'start': '0x0', 'last': '0xffffffffffffff'}]"
 	check "$d" "riscv-7.2: probe: MAP_FILE maps a memfd page" \
 		"(lambda f: f['ioas_map_file']['available'] is True and f['ioas_map_file']['errno'] is None)($pf)"
 	check "$d" "riscv-7.2: probe: PASID HWPT EOPNOTSUPP: the RISC-V driver has no PASIDs and no domain_alloc_paging_flags" \

@@ -479,6 +479,20 @@ static int path_legacy(const struct vfio_probe_req *req, struct vfio_probe_resul
 	if (step(p, (struct vfio_step){ .kind = VSTEP_SET_IOMMU, .op = VOP_SET_IOMMU, .err = rc,
 					.name = res->container_type }))
 		goto out;
+	/*
+	 * The device before the container's ranges: iommufd's emulation of the
+	 * container attaches a group's device to its IOAS only when the device
+	 * is opened, and until then reports the whole 64-bit space (type1
+	 * itself attached the group at VFIO_SET_IOMMU: either order holds).
+	 */
+	rc = vfio_group_device_fd(gfd, req->device, &dfd);
+	if (step(p, (struct vfio_step){ .kind = VSTEP_OPEN_DEVICE, .op = VOP_GET_DEVICE_FD, .err = rc,
+					.name = req->device }))
+		goto out;
+	rc = vfio_device_info_get(dfd, &dflags, &nreg, &nirq);
+	if (step(p, (struct vfio_step){ .kind = VSTEP_DEVICE_INFO, .op = VOP_DEVICE_INFO, .err = rc,
+					.v = { dflags, nreg, nirq } }))
+		goto out;
 	if (res->spapr) {
 		struct vfio_spapr_info *si = &res->spapr_info;
 
@@ -506,14 +520,6 @@ static int path_legacy(const struct vfio_probe_req *req, struct vfio_probe_resul
 		ti.ranges = NULL;
 		res->alignment = ti.pgsizes ? ti.pgsizes & -ti.pgsizes : 4096;
 	}
-	rc = vfio_group_device_fd(gfd, req->device, &dfd);
-	if (step(p, (struct vfio_step){ .kind = VSTEP_OPEN_DEVICE, .op = VOP_GET_DEVICE_FD, .err = rc,
-					.name = req->device }))
-		goto out;
-	rc = vfio_device_info_get(dfd, &dflags, &nreg, &nirq);
-	if (step(p, (struct vfio_step){ .kind = VSTEP_DEVICE_INFO, .op = VOP_DEVICE_INFO, .err = rc,
-					.v = { dflags, nreg, nirq } }))
-		goto out;
 	if (type == VFIO_NOIOMMU_IOMMU)
 		goto out;       /* no IOMMU: nothing to map */
 	if (res->spapr) {
