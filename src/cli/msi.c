@@ -97,19 +97,13 @@ static unsigned int group_width(const struct inv_unit *u, const char *arch, cons
 void cli_msi_regions(struct iommuctl_ctx *ctx, const struct inventory *inv, const struct inv_group *g)
 {
 	struct out *o = ctx_out(ctx);
-	struct strv units = { 0 };
-	const struct inv_unit *u = NULL;
-	const char *kind = NULL, *arch, *how;
+	const struct inv_unit *u = inventory_group_unit(inv, g);
+	const char *kind = u ? u->kind_name : NULL, *arch, *how;
 	struct resv_region *rr;
 	struct vfio_range *win = NULL;
 	size_t nwin = 0;
 	unsigned int width;
 
-	inventory_group_units(inv, g, &units);
-	if (units.n)
-		u = inventory_unit(inv, units.v[0]);
-	if (u)
-		kind = u->kind ? u->kind->name : u->kind_name;
 	arch = resv_arch_guess(kind, inv->kernel_release);
 	width = group_width(u, arch, &how);
 
@@ -163,7 +157,6 @@ void cli_msi_regions(struct iommuctl_ctx *ctx, const struct inventory *inv, cons
 	out_list_end(o);
 	free(win);
 	free(rr);
-	strv_free(&units);
 }
 
 static int msi_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
@@ -186,7 +179,7 @@ static int msi_show(struct iommuctl_ctx *ctx, void *opts, int argc, char **argv)
 	if (units.n)
 		u = inventory_unit(&inv, units.v[0]);
 	if (u)
-		kind = u->kind ? u->kind->name : u->kind_name;
+		kind = u->kind_name;
 
 	out_obj_begin(o, NULL, NULL);
 	out_u64(o, "group", "group", g->id);

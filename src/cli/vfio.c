@@ -765,13 +765,16 @@ char *cli_vfio_hw_caps_text(uint64_t caps)
 		{ IOMMU_HW_CAP_PCI_ATS_NOT_SUPPORTED, "PCI_ATS_NOT_SUPPORTED" },
 	};
 	struct strv v = { 0 };
+	uint64_t known = 0;
 	char *t;
 
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		known |= names[i].bit;
 		if (caps & names[i].bit)
 			strv_push(&v, names[i].name);
-	if (caps & ~(uint64_t)0xf)
-		strv_push_owned(&v, xasprintf("0x%llx unknown", (unsigned long long)(caps & ~(uint64_t)0xf)));
+	}
+	if (caps & ~known)
+		strv_push_owned(&v, xasprintf("0x%llx unknown", (unsigned long long)(caps & ~known)));
 	t = strv_join(&v, ", ");
 	strv_free(&v);
 	return t;
@@ -1057,14 +1060,19 @@ static const char *probe_feature_label(const char *key)
  * driver first, so EOPNOTSUPP there means the driver has no vIOMMU at all
  * and ENOENT that it has but wants the parent this IOMMU refused.
  */
+/* The probe's answer for the feature of that key ("hwpt_pasid"), or NULL. */
+static const struct vfio_feature *probe_feature(const struct vfio_probe_result *res, const char *key)
+{
+	for (size_t i = 0; i < res->feats.n; i++)
+		if (!strcmp(res->feats.features[i].key, key))
+			return &res->feats.features[i];
+	return NULL;
+}
+
 char *cli_vfio_probe_feature_detail(const struct vfio_probe_result *res, const struct vfio_feature *f)
 {
-	const struct vfio_feature *np = NULL;
+	const struct vfio_feature *np = probe_feature(res, "hwpt_nest_parent");
 	unsigned long long v0 = f->val[0], v1 = f->val[1], v2 = f->val[2];
-
-	for (size_t i = 0; i < res->feats.n; i++)
-		if (!strcmp(res->feats.features[i].key, "hwpt_nest_parent"))
-			np = &res->feats.features[i];
 	if (!strcmp(f->key, "viommu")) {
 		const char *tn = vfio_viommu_type_name((uint32_t)v1);
 
@@ -1090,11 +1098,8 @@ char *cli_vfio_probe_feature_detail(const struct vfio_probe_result *res, const s
 			       "flag), and its device contexts have no process directory (no set_dev_pasid)");
 	/* a PASID on the IOAS's own HWPT: the kernel takes PASIDs on PASID-compatible HWPTs only */
 	if (!strcmp(f->key, "pasid_attach") && f->err == EINVAL) {
-		const struct vfio_feature *hp = NULL;
+		const struct vfio_feature *hp = probe_feature(res, "hwpt_pasid");
 
-		for (size_t i = 0; i < res->feats.n; i++)
-			if (!strcmp(res->feats.features[i].key, "hwpt_pasid"))
-				hp = &res->feats.features[i];
 		if (hp && hp->err)
 			return xasprintf("EINVAL: PASID %llu went to the IOAS's own HWPT %llu, which is not "
 					 "PASID-compatible (this IOMMU refused IOMMU_HWPT_ALLOC_PASID: %s), and "
@@ -1353,13 +1358,9 @@ static int vfio_probe(struct iommuctl_ctx *ctx, void *opts, int argc, char **arg
 	if (d->group >= 0)
 		g = inventory_group(&inv, (unsigned)d->group);
 	if (g) {
-		struct strv units = { 0 };
-		const struct inv_unit *u;
+		const struct inv_unit *u = inventory_group_unit(&inv, g);
 
-		inventory_group_units(&inv, g, &units);
-		if (units.n && (u = inventory_unit(&inv, units.v[0])))
-			req.iommu_kind = u->kind ? u->kind->name : u->kind_name;
-		strv_free(&units);
+		req.iommu_kind = u ? u->kind_name : NULL;
 	}
 	req.device = d->name;
 	req.group = d->group;

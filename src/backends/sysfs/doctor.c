@@ -286,6 +286,15 @@ static bool module_loaded(const struct facts *f, const char *name)
 	return f->modules_known && strv_contains(&f->modules, name);
 }
 
+/* The name of the first unit of that kind ("spapr-tce"); NULL when none, or the inventory was not read. */
+static const char *unit_of_kind(const struct facts *f, const char *kind)
+{
+	for (size_t i = 0; f->inv_ok && i < f->inv.nunits; i++)
+		if (f->inv.units[i].kind_name && !strcmp(f->inv.units[i].kind_name, kind))
+			return f->inv.units[i].name;
+	return NULL;
+}
+
 /* A module parameter: malloc'd value, NULL when absent. */
 static char *module_param(struct view *v, const char *mod, const char *param)
 {
@@ -697,7 +706,7 @@ static void check_kernel(struct view *v, struct facts *f, struct doctor *d)
 		char *fd = module_param(v, "iommufd", "allow_unsafe_interrupts");
 		int iso = f->interrupts ? doctor_interrupts_isolated(f->interrupts) : -1;
 		bool unsafe = bool_on(t1) || bool_on(fd);
-		const char *spapr = NULL, *riscv = NULL;
+		const char *spapr = unit_of_kind(f, "spapr-tce"), *riscv = unit_of_kind(f, "riscv-iommu");
 		struct strv ev = { 0 };
 		char *e;
 
@@ -727,18 +736,12 @@ static void check_kernel(struct view *v, struct facts *f, struct doctor *d)
 					       module_loaded(f, "vfio_iommu_type1") ? "(absent)" : "(not loaded)"));
 		if (fd)
 			strv_push_owned(&ev, xasprintf("iommufd.allow_unsafe_interrupts=%s", fd));
-		for (size_t i = 0; f->inv_ok && i < f->inv.nunits && !spapr; i++)
-			if (f->inv.units[i].kind_name && !strcmp(f->inv.units[i].kind_name, "spapr-tce"))
-				spapr = f->inv.units[i].name;
 		/*
 		 * RISC-V: the IMSIC's MSI domain does not isolate (no
 		 * IRQ_DOMAIN_FLAG_ISOLATED_MSI) and Linux's RISC-V IOMMU driver
 		 * (through 7.2) remaps no MSIs (no MSI page table): no IR- chip
 		 * can appear, and no setting makes one
 		 */
-		for (size_t i = 0; f->inv_ok && i < f->inv.nunits && !riscv; i++)
-			if (f->inv.units[i].kind_name && !strcmp(f->inv.units[i].kind_name, "riscv-iommu"))
-				riscv = f->inv.units[i].name;
 		if (riscv && iso == 0)
 			strv_push_owned(&ev, xasprintf("%s: the RISC-V IOMMU driver remaps no MSIs and the IMSIC "
 						       "does not isolate them", riscv));

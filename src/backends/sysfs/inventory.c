@@ -1286,6 +1286,17 @@ static void push_distinct(struct inv_strset *set, struct strv *sv, const char *s
 	}
 }
 
+struct inv_unit *inventory_group_unit(const struct inventory *inv, const struct inv_group *g)
+{
+	for (size_t i = 0; i < g->members.n; i++) {
+		struct inv_device *d = inventory_device(inv, g->members.v[i]);
+
+		if (d && d->unit)
+			return inventory_unit(inv, d->unit);
+	}
+	return NULL;
+}
+
 void inventory_group_units(const struct inventory *inv, const struct inv_group *g,
 			   struct strv *units)
 {

@@ -212,6 +212,8 @@ struct inv_device *inventory_device(const struct inventory *inv, const char *nam
 struct inv_group *inventory_group(const struct inventory *inv, unsigned int id);
 struct inv_unit *inventory_unit(const struct inventory *inv, const char *name);
 
+/* The unit serving the group's first member that has one (the first of inventory_group_units), or NULL. */
+struct inv_unit *inventory_group_unit(const struct inventory *inv, const struct inv_group *g);
 /* Distinct units serving a group's members / distinct groups of a unit's devices. */
 void inventory_group_units(const struct inventory *inv, const struct inv_group *g,
 			   struct strv *units);
