@@ -131,7 +131,7 @@ int cli_mem_open(struct iommuctl_ctx *ctx, const struct cli_mem_opts *o, const c
 		 struct mem_source **m)
 {
 	struct cli_mem_keep *k = ctx->mem_keep;
-	struct cli_mem_kept *s, *victim;
+	struct cli_mem_kept *s, *victim, kept;
 	struct stat before, after;
 	struct mem_open_opts oo;
 	const char *path;
@@ -171,18 +171,18 @@ int cli_mem_open(struct iommuctl_ctx *ctx, const struct cli_mem_opts *o, const c
 	k->opens++;
 	if ((err = mem_open_report(ctx, o, path, &oo, m)))
 		return err;
-	/* the file replaced while it was opened: used once, not kept */
-	if (stat(path, &after) || before.st_dev != after.st_dev || before.st_ino != after.st_ino ||
-	    before.st_size != after.st_size ||
-	    before.st_mtim.tv_sec != after.st_mtim.tv_sec || before.st_mtim.tv_nsec != after.st_mtim.tv_nsec)
-		return 0;
-	if (victim->m)
-		kept_drop(victim);
-	*victim = (struct cli_mem_kept){
-		.m = *m, .path = xstrdup(path), .format = (int)oo.format, .raw_base = oo.raw_base,
+	kept = (struct cli_mem_kept){
+		.m = *m, .format = (int)oo.format, .raw_base = oo.raw_base,
 		.dev = before.st_dev, .ino = before.st_ino, .size = before.st_size,
 		.mtime = before.st_mtim, .ctime = before.st_ctim, .used = ++k->clock,
 	};
+	/* the file replaced while it was opened: used once, not kept */
+	if (stat(path, &after) || !same_file(&kept, &after))
+		return 0;
+	if (victim->m)
+		kept_drop(victim);
+	kept.path = xstrdup(path);
+	*victim = kept;
 	return 0;
 }
 

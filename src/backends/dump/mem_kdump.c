@@ -96,17 +96,33 @@ struct mem_kdump {
 
 /* ---- bitmaps ---- */
 
-static uint64_t bm_word(struct mem_source *m, uint64_t bm, uint64_t widx)
+/*
+ * n (<= BM_CHUNK) words of bitmap bm from word index w into out, bits past
+ * max_pfn cleared: one look-up of the file's bytes per chunk, not one
+ * per word (a flattened stream finds its extent by a search, and the two
+ * bitmaps read in turn would send it to the other one every time).
+ */
+#define BM_CHUNK 512
+static void bm_load(struct mem_source *m, uint64_t bm, uint64_t w, size_t n, uint64_t *out)
 {
 	const struct mem_kdump *kd = m->kd;
-	uint8_t tmp[8];
-	const uint8_t *p = mem_bytes(m, bm + widx * 8, sizeof(tmp), tmp);
-	uint64_t v = 0, nbits = kd->max_pfn - widx * 64;
+	uint8_t scratch[BM_CHUNK * 8];
+	const uint8_t *p = mem_bytes(m, bm + w * 8, n * 8, scratch);
+	uint64_t nbits = kd->max_pfn - (w + n - 1) * 64;
 
-	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
+	memcpy(out, p, n * 8);
+	for (size_t i = 0; i < n; i++)
+		out[i] = le64toh(out[i]);
 	if (nbits < 64)
-		v &= (1ull << nbits) - 1;
+		out[n - 1] &= (1ull << nbits) - 1;
+}
+
+/* Word widx of bitmap bm (at file offset bm), bits past max_pfn cleared. */
+static uint64_t bm_word(struct mem_source *m, uint64_t bm, uint64_t widx)
+{
+	uint64_t v;
+
+	bm_load(m, bm, widx, 1, &v);
 	return v;
 }
 
@@ -117,28 +133,6 @@ static void bm_words(struct mem_source *m, uint64_t w, uint64_t *data, uint64_t 
 
 	*data = w2;
 	*excl = w1 & ~w2;
-}
-
-/*
- * n (<= BM_CHUNK) words of bitmap bm from word index w into out, as
- * bm_word() gives them: one look-up of the file's bytes per chunk, not one
- * per word (a flattened stream finds its extent by a search, and the two
- * bitmaps read in turn would send it to the other one every time).
- */
-#define BM_CHUNK 512
-static void bm_load(struct mem_source *m, uint64_t bm, uint64_t w, size_t n, uint64_t *out)
-{
-	const struct mem_kdump *kd = m->kd;
-	uint8_t scratch[BM_CHUNK * 8];
-	const uint8_t *p = mem_bytes(m, bm + w * 8, n * 8, scratch);
-
-	uint64_t nbits = kd->max_pfn - (w + n - 1) * 64;
-
-	memcpy(out, p, n * 8);
-	for (size_t i = 0; i < n; i++)
-		out[i] = le64toh(out[i]);
-	if (nbits < 64)
-		out[n - 1] &= (1ull << nbits) - 1;
 }
 
 static uint64_t kd_rank(struct mem_source *m, uint64_t pfn)
@@ -162,7 +156,6 @@ static void kd_scan(struct mem_source *m)
 	uint64_t nwords = (kd->max_pfn + 63) / 64, count = 0;
 	uint64_t prev_d = 0, prev_x = 0;
 	bool any = false;
-
 	uint64_t b1[BM_CHUNK], b2[BM_CHUNK];
 
 	kd->rank = xcalloc(kd->max_pfn / RANK_BITS + 1, sizeof(*kd->rank));
